@@ -1,0 +1,75 @@
+import Link from "next/link";
+import { CartCount } from "./cart-count";
+
+const navLink =
+  "inline-flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm font-semibold text-ink hover:bg-paper-deep hover:text-accent-strong";
+
+function LogoMark() {
+  return (
+    <svg aria-hidden="true" width="24" height="24" viewBox="0 0 24 24" className="hidden shrink-0 min-[400px]:block">
+      <path d="M3 5.5C6 4 9 4 12 6c3-2 6-2 9-.5V19c-3-1.5-6-1.5-9 .5-3-2-6-2-9-.5Z" fill="#1d5c58" />
+      <path d="M12 6v13.5" stroke="#fffdf9" strokeWidth="1.5" />
+    </svg>
+  );
+}
+
+export function SiteHeader() {
+  return (
+    <header className="border-b border-line bg-card">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-3 px-4 py-3 sm:flex-nowrap sm:gap-x-6 sm:px-6">
+        <Link
+          href="/"
+          className="inline-flex shrink-0 items-center gap-2 font-serif text-lg font-bold tracking-tight text-ink sm:text-xl"
+        >
+          <LogoMark />
+          Paperleaf Books
+        </Link>
+
+        <nav aria-label="Account and cart" className="order-2 ml-auto sm:order-3 sm:ml-0">
+          <ul className="flex items-center gap-1">
+            <li>
+              <Link href="/cart" className={navLink}>
+                Cart
+                <CartCount />
+              </Link>
+            </li>
+            <li>
+              <Link href="/signin" className={navLink}>
+                Sign in
+              </Link>
+            </li>
+          </ul>
+        </nav>
+
+        <form
+          action="/"
+          method="get"
+          role="search"
+          aria-label="Site search"
+          className="order-3 w-full sm:order-2 sm:ml-auto sm:max-w-md sm:flex-1"
+        >
+          <label htmlFor="site-search" className="sr-only">
+            Search books
+          </label>
+          <div className="flex">
+            <input
+              id="site-search"
+              type="search"
+              name="q"
+              maxLength={100}
+              autoComplete="off"
+              placeholder="Search by title or author"
+              className="min-w-0 flex-1 rounded-l-md border border-field bg-white px-3 py-2 text-sm text-ink placeholder:text-ink-soft"
+            />
+            <button
+              type="submit"
+              className="rounded-r-md bg-accent px-4 py-2 text-sm font-semibold text-white hover:bg-accent-strong"
+            >
+              Search
+            </button>
+          </div>
+        </form>
+      </div>
+    </header>
+  );
+}

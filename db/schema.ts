@@ -1,0 +1,321 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+// The one source of table shapes (STYLE.md #2). Statuses are text with CHECK
+// constraints rather than enums so a later migration can widen them cheaply.
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export const orderStatuses = [
+  "created",
+  "paid",
+  "fulfilled",
+  "cancelled",
+  "refund_pending",
+  "refunded",
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export const paymentStatuses = ["pending", "paid", "failed", "cancelled", "timeout", "refunded"] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+export const refundStatuses = ["pending", "succeeded", "failed"] as const;
+export type RefundStatus = (typeof refundStatuses)[number];
+
+export const eventSources = ["user", "gateway", "timer", "admin", "reconciler", "system"] as const;
+export type EventSource = (typeof eventSources)[number];
+
+export const roles = ["customer", "admin"] as const;
+export type Role = (typeof roles)[number];
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    name: text("name").notNull(),
+    role: text("role").$type<Role>().notNull().default("customer"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
+    check("users_role_check", inList("role", roles)),
+  ],
+);
+
+export const books = pgTable(
+  "books",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    title: text("title").notNull(),
+    author: text("author").notNull(),
+    genre: text("genre").notNull(),
+    description: text("description").notNull(),
+    isbn: text("isbn"),
+    publishedYear: integer("published_year"),
+    pages: integer("pages"),
+    priceCents: integer("price_cents").notNull(),
+    currency: text("currency").notNull().default("usd"),
+    // Stock counters. Invariant: available + reserved + sold = received.
+    stockAvailable: integer("stock_available").notNull().default(0),
+    stockReserved: integer("stock_reserved").notNull().default(0),
+    stockSold: integer("stock_sold").notNull().default(0),
+    stockReceived: integer("stock_received").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("books_isbn_key").on(t.isbn),
+    index("books_genre_title_idx").on(t.genre, t.title, t.id),
+    index("books_title_id_idx").on(t.title, t.id),
+    index("books_title_trgm_idx").using("gin", sql`lower(${t.title}) gin_trgm_ops`),
+    index("books_author_trgm_idx").using("gin", sql`lower(${t.author}) gin_trgm_ops`),
+    check("books_price_check", sql`price_cents > 0`),
+    check("books_currency_check", sql`currency ~ '^[a-z]{3}$'`),
+    check("books_available_check", sql`stock_available >= 0`),
+    check("books_reserved_check", sql`stock_reserved >= 0`),
+    check("books_sold_check", sql`stock_sold >= 0`),
+    check(
+      "books_stock_conservation_check",
+      sql`stock_available + stock_reserved + stock_sold = stock_received`,
+    ),
+  ],
+);
+
+export const carts = pgTable(
+  "carts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("carts_user_id_key").on(t.userId)],
+);
+
+export const cartItems = pgTable(
+  "cart_items",
+  {
+    cartId: uuid("cart_id")
+      .notNull()
+      .references(() => carts.id, { onDelete: "cascade" }),
+    bookId: integer("book_id")
+      .notNull()
+      .references(() => books.id),
+    quantity: integer("quantity").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cartId, t.bookId] }),
+    check("cart_items_quantity_check", sql`quantity between 1 and 50`),
+  ],
+);
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    status: text("status").$type<OrderStatus>().notNull(),
+    machineSnapshot: jsonb("machine_snapshot").notNull(),
+    machineVersion: integer("machine_version").notNull(),
+    // Bumped on every accepted transition; lets readers detect change cheaply.
+    revision: integer("revision").notNull().default(0),
+    paymentDeadline: timestamp("payment_deadline", { withTimezone: true }).notNull(),
+    subtotalCents: integer("subtotal_cents").notNull(),
+    totalCents: integer("total_cents").notNull(),
+    currency: text("currency").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    cartFingerprint: text("cart_fingerprint"),
+    trackingNumber: text("tracking_number"),
+    estimatedDelivery: date("estimated_delivery"),
+    paidAt: timestamp("paid_at", { withTimezone: true }),
+    fulfilledAt: timestamp("fulfilled_at", { withTimezone: true }),
+    // Set when automation gave up (e.g. a job failed its last attempt).
+    needsAttention: boolean("needs_attention").notNull().default(false),
+    attentionReason: text("attention_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("orders_user_created_idx").on(t.userId, t.createdAt),
+    index("orders_status_deadline_idx").on(t.status, t.paymentDeadline),
+    index("orders_created_idx").on(t.createdAt),
+    uniqueIndex("orders_user_idempotency_key").on(t.userId, t.idempotencyKey),
+    check("orders_status_check", inList("status", orderStatuses)),
+    check("orders_total_check", sql`total_cents >= 0 and subtotal_cents >= 0`),
+  ],
+);
+
+export const orderItems = pgTable(
+  "order_items",
+  {
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    bookId: integer("book_id")
+      .notNull()
+      .references(() => books.id),
+    // Copied at checkout: later catalogue edits never change a placed order.
+    title: text("title").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitPriceCents: integer("unit_price_cents").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.bookId] }),
+    index("order_items_book_idx").on(t.bookId),
+    check("order_items_quantity_check", sql`quantity between 1 and 50`),
+  ],
+);
+
+export const payments = pgTable(
+  "payments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    status: text("status").$type<PaymentStatus>().notNull().default("pending"),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    gatewaySessionId: text("gateway_session_id"),
+    gatewayPaymentIntentId: text("gateway_payment_intent_id"),
+    checkoutUrl: text("checkout_url"),
+    failureReason: text("failure_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("payments_gateway_session_key").on(t.gatewaySessionId),
+    index("payments_order_idx").on(t.orderId, t.createdAt),
+    check("payments_status_check", inList("status", paymentStatuses)),
+  ],
+);
+
+export const refunds = pgTable(
+  "refunds",
+  {
+    // Also the gateway idempotency key, so a retried refund job never refunds twice.
+    id: uuid("id").primaryKey().defaultRandom(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    paymentId: uuid("payment_id")
+      .notNull()
+      .references(() => payments.id),
+    status: text("status").$type<RefundStatus>().notNull().default("pending"),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    reason: text("reason"),
+    gatewayRefundId: text("gateway_refund_id"),
+    failureReason: text("failure_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("refunds_gateway_refund_key").on(t.gatewayRefundId),
+    index("refunds_order_idx").on(t.orderId),
+    check("refunds_status_check", inList("status", refundStatuses)),
+  ],
+);
+
+export const orderEvents = pgTable(
+  "order_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    fromState: text("from_state"),
+    toState: text("to_state").notNull(),
+    source: text("source").$type<EventSource>().notNull(),
+    // The machine event that caused this row; replay folds these in order.
+    machineEvent: jsonb("machine_event").notNull(),
+    payload: jsonb("payload").notNull().default({}),
+    requestId: text("request_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("order_events_order_idx").on(t.orderId, t.id),
+    index("order_events_type_created_idx").on(t.type, t.createdAt),
+    check("order_events_source_check", inList("source", eventSources)),
+  ],
+);
+
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    outcome: text("outcome").notNull(),
+    orderId: uuid("order_id"),
+    gatewaySessionId: text("gateway_session_id"),
+    payload: jsonb("payload").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("webhook_events_order_idx").on(t.orderId),
+    index("webhook_events_session_idx").on(t.gatewaySessionId),
+  ],
+);
+
+export const emails = pgTable(
+  "emails",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orderId: uuid("order_id").references(() => orders.id, { onDelete: "set null" }),
+    // One e-mail per (order, event): a retried job never sends twice.
+    dedupeKey: text("dedupe_key").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    status: text("status").notNull().default("queued"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("emails_dedupe_key").on(t.dedupeKey),
+    index("emails_created_idx").on(t.createdAt),
+    check("emails_status_check", sql`status in ('queued', 'sent', 'stored', 'failed')`),
+  ],
+);
+
+export const workerHeartbeats = pgTable("worker_heartbeats", {
+  workerId: text("worker_id").primaryKey(),
+  hostname: text("hostname").notNull(),
+  pid: integer("pid").notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type User = typeof users.$inferSelect;
+export type Book = typeof books.$inferSelect;
+export type NewBook = typeof books.$inferInsert;
+export type Order = typeof orders.$inferSelect;
+export type OrderItem = typeof orderItems.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type Refund = typeof refunds.$inferSelect;
+export type OrderEvent = typeof orderEvents.$inferSelect;

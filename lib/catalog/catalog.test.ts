@@ -1,0 +1,101 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { seedBooks } from "@/db/seed-data";
+import { ensureSeeded } from "@/test/seeded";
+import { getBook } from "./get-book";
+import { likePattern, listBooks, listGenres } from "./list-books";
+import { bookQuerySchema } from "./types";
+
+const query = (input: Record<string, string>) => bookQuerySchema.parse(input);
+
+beforeAll(async () => {
+  await ensureSeeded();
+});
+
+describe("listBooks", () => {
+  it("pages through the whole catalog in a stable order without repeats", async () => {
+    const seen = new Set<number>();
+    const first = await listBooks(query({ pageSize: "20" }));
+    expect(first.total).toBeGreaterThanOrEqual(seedBooks.length);
+    const pages = Math.ceil(first.total / 20);
+    for (let page = 1; page <= pages; page++) {
+      const result = await listBooks(query({ page: String(page), pageSize: "20" }));
+      for (const book of result.items) seen.add(book.id);
+      const titles = result.items.map((b) => b.title);
+      expect([...titles].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(titles);
+    }
+    expect(seen.size).toBe(first.total);
+  });
+
+  it("matches title or author case-insensitively", async () => {
+    const byTitle = await listBooks(query({ q: "PRIDE AND" }));
+    expect(byTitle.items.map((b) => b.title)).toContain("Pride and Prejudice");
+    const byAuthor = await listBooks(query({ q: "austen" }));
+    expect(byAuthor.total).toBeGreaterThan(0);
+    expect(byAuthor.items.every((b) => b.author.toLowerCase().includes("austen") || b.title.toLowerCase().includes("austen"))).toBe(true);
+  });
+
+  it("treats LIKE wildcards in the query literally", async () => {
+    expect(likePattern("50%_off")).toBe("%50\\%\\_off%");
+    const result = await listBooks(query({ q: "%" }));
+    expect(result.total).toBe(0);
+  });
+
+  it("filters by genre and combines with search", async () => {
+    const poetry = await listBooks(query({ genre: "Poetry", pageSize: "100" }));
+    const expected = seedBooks.filter((b) => b.genre === "Poetry").length;
+    expect(poetry.total).toBe(expected);
+    expect(poetry.items.every((b) => b.genre === "Poetry")).toBe(true);
+    const none = await listBooks(query({ genre: "Poetry", q: "pride and prejudice" }));
+    expect(none.total).toBe(0);
+  });
+
+  it("returns an empty page past the end with the right total", async () => {
+    const result = await listBooks(query({ page: "999", pageSize: "50" }));
+    expect(result.items).toEqual([]);
+    expect(result.total).toBeGreaterThan(0);
+  });
+
+  it("shows availability from the stock counters", async () => {
+    const soldOut = seedBooks.find((b) => b.stock === 0)!;
+    const result = await listBooks(query({ q: soldOut.title }));
+    expect(result.items.find((b) => b.title === soldOut.title)?.available).toBe(0);
+  });
+});
+
+describe("listGenres and getBook", () => {
+  it("lists every genre with its count", async () => {
+    const genres = await listGenres();
+    const total = genres.reduce((sum, g) => sum + g.count, 0);
+    const { db } = await ensureSeeded();
+    const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from books`);
+    expect(total).toBe(row?.n);
+    expect(genres.map((g) => g.genre)).toContain("Mystery");
+  });
+
+  it("finds a book by id and reports a missing one as not_found", async () => {
+    const [first] = (await listBooks(query({ pageSize: "1" }))).items;
+    const book = await getBook(first!.id);
+    expect(book.title).toBe(first!.title);
+    await expect(getBook(999_999_999)).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("bookQuerySchema", () => {
+  it.each([
+    [{ page: "-1" }],
+    [{ page: "0" }],
+    [{ page: "1.5" }],
+    [{ page: "abc" }],
+    [{ pageSize: "0" }],
+    [{ pageSize: "101" }],
+    [{ pageSize: "10000" }],
+    [{ q: "x".repeat(101) }],
+  ])("rejects %j", (input) => {
+    expect(bookQuerySchema.safeParse(input).success).toBe(false);
+  });
+
+  it("applies defaults", () => {
+    expect(bookQuerySchema.parse({})).toEqual({ q: "", genre: "", page: 1, pageSize: 24 });
+  });
+});

@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+/** The public Book shape (API.md). */
+export type BookView = {
+  id: number;
+  title: string;
+  author: string;
+  genre: string;
+  description: string;
+  priceCents: number;
+  currency: string;
+  available: number;
+};
+
+/** Extra fields the book page shows; not part of the API's Book. */
+export type BookDetail = BookView & {
+  isbn: string | null;
+  publishedYear: number | null;
+  pages: number | null;
+};
+
+export type BookPage = { items: BookView[]; page: number; pageSize: number; total: number };
+
+const intParam = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (!/^\d+$/.test(v)) {
+        ctx.addIssue({ code: "custom", message: `${name} must be an integer between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return Number(v);
+    })
+    .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+
+/** Query of GET /api/books and of the catalog page; shared so both validate alike. */
+export const bookQuerySchema = z.object({
+  q: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() ?? "")
+    .pipe(z.string().max(100, "q must be at most 100 characters")),
+  genre: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() ?? "")
+    .pipe(z.string().max(50, "genre must be at most 50 characters")),
+  page: intParam("page", 1, 100_000, 1),
+  pageSize: intParam("pageSize", 1, 100, 24),
+});
+
+export type BookQuery = z.infer<typeof bookQuerySchema>;
+
+export const bookIdSchema = z
+  .string()
+  .regex(/^\d{1,9}$/, "book id must be a positive integer")
+  .transform(Number)
+  .pipe(z.number().int().min(1));

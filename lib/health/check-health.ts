@@ -1,0 +1,30 @@
+import { getDb } from "@/db";
+import { pendingMigrationCount } from "@/db/migrate";
+import { liveWorkerCount } from "@/lib/worker/heartbeat";
+
+export type HealthReport = {
+  db: "ok" | "down" | "migrations_pending";
+  worker: "ok" | "down" | "unknown";
+  workers?: number;
+};
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+  ]);
+}
+
+/** Readiness: the database answers, its migrations are current, and a worker beat recently. */
+export async function checkHealth(): Promise<{ healthy: boolean; report: HealthReport }> {
+  try {
+    const { db, sql } = await withTimeout(getDb(), 5000);
+    const pending = await withTimeout(pendingMigrationCount(sql), 3000);
+    if (pending > 0) return { healthy: false, report: { db: "migrations_pending", worker: "unknown" } };
+    const workers = await withTimeout(liveWorkerCount(db), 3000);
+    const worker = workers > 0 ? "ok" : "down";
+    return { healthy: worker === "ok", report: { db: "ok", worker, workers } };
+  } catch {
+    return { healthy: false, report: { db: "down", worker: "unknown" } };
+  }
+}

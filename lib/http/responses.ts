@@ -1,0 +1,50 @@
+import { ZodError } from "zod";
+import { AppError, errorBody } from "@/lib/errors";
+
+export function json(data: unknown, init?: ResponseInit): Response {
+  return Response.json(data, init);
+}
+
+/** Maps any thrown value to a JSON error response; never leaks internals. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ZodError) return errorResponse(invalidRequest(error));
+  if (error instanceof AppError) {
+    const headers = error.code === "rate_limited" && typeof error.details === "object" && error.details && "retryAfterSeconds" in error.details
+      ? { "Retry-After": String((error.details as { retryAfterSeconds: number }).retryAfterSeconds) }
+      : undefined;
+    return Response.json(errorBody(error), { status: error.status, headers });
+  }
+  console.error("unhandled error in route", error);
+  return Response.json(
+    { error: { code: "internal_error", message: "Something went wrong on our side. Please try again." } },
+    { status: 500 },
+  );
+}
+
+export function invalidRequest(error: ZodError): AppError {
+  const details = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  const first = details[0];
+  const message = first ? `Invalid request: ${first.path ? `${first.path}: ` : ""}${first.message}` : "Invalid request";
+  return new AppError("invalid_request", message, details);
+}
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/** Wraps a route handler so every thrown error becomes the API's JSON error shape. */
+export function route<C>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** First value of each query parameter, as a plain object for zod. */
+export function searchParamsObject(url: string | URL): Record<string, string> {
+  const params = new URL(url).searchParams;
+  const out: Record<string, string> = {};
+  for (const [key, value] of params) if (!(key in out)) out[key] = value;
+  return out;
+}

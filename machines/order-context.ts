@@ -1,0 +1,60 @@
+import type { OrderContext, OrderEvent, PaymentState, RefundReason, RefundState } from "./order-types";
+
+// Pure helpers over the machine's context.
+
+export function paymentOf(context: OrderContext, paymentId: string): PaymentState | undefined {
+  return context.payments.find((p) => p.id === paymentId);
+}
+
+export function refundOf(context: OrderContext, refundId: string): RefundState | undefined {
+  return context.refunds.find((r) => r.id === refundId);
+}
+
+/** Payments whose gateway session may still take money: pending, or declined but still open. */
+export function openPaymentIds(context: OrderContext): string[] {
+  return context.payments.filter((p) => p.status === "pending" || p.status === "failed").map((p) => p.id);
+}
+
+export function pendingRefunds(context: OrderContext): RefundState[] {
+  return context.refunds.filter((r) => r.status === "pending");
+}
+
+export function withPayment(context: OrderContext, paymentId: string, change: Partial<PaymentState>): Pick<OrderContext, "payments"> {
+  return { payments: context.payments.map((p) => (p.id === paymentId ? { ...p, ...change } : p)) };
+}
+
+export function withRefund(context: OrderContext, refundId: string, change: Partial<RefundState>): Pick<OrderContext, "refunds"> {
+  return { refunds: context.refunds.map((r) => (r.id === refundId ? { ...r, ...change } : r)) };
+}
+
+/** The refund an event starts: which payment, how much and why, from the event and context. */
+export function refundToStart(context: OrderContext, event: OrderEvent): RefundState | undefined {
+  const pending = (paymentId: string, amountCents: number, reason: RefundReason, id: string): RefundState => ({
+    id,
+    paymentId,
+    amountCents,
+    reason,
+    status: "pending",
+  });
+  switch (event.type) {
+    case "PAYMENT_SUCCEEDED":
+      // No paid payment yet means the order was cancelled before this money came.
+      return pending(event.paymentId, event.amountCents, context.paidPaymentId ? "duplicate_payment" : "late_payment", event.refundId);
+    case "STOCK_UNAVAILABLE":
+      return context.paidPaymentId ? pending(context.paidPaymentId, context.totalCents, "stock_unavailable", event.refundId) : undefined;
+    case "REQUEST_REFUND": {
+      if (!context.paidPaymentId) return undefined;
+      const reason = event.by === "admin" ? "requested_by_admin" : "requested_by_customer";
+      return pending(context.paidPaymentId, context.totalCents, reason, event.refundId);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** An operator's retry after automation gave up: the last failed refund, again, under a new id. */
+export function refundToRetry(context: OrderContext, event: OrderEvent): RefundState | undefined {
+  if (event.type !== "REQUEST_REFUND") return undefined;
+  const lastFailed = context.refunds.filter((r) => r.status === "failed").at(-1);
+  return lastFailed ? { ...lastFailed, id: event.refundId, status: "pending" } : undefined;
+}

@@ -1,0 +1,418 @@
+import { assertEvent, assign, enqueueActions, setup } from "xstate";
+import { openPaymentIds, paymentOf, pendingRefunds, refundOf, refundToRetry, refundToStart, withPayment, withRefund } from "./order-context";
+import {
+  initialContext,
+  type DomainEventType,
+  type EmailTemplate,
+  type LineItem,
+  type OrderContext,
+  type OrderEvent,
+  type PaymentStatus,
+  type RefundReason,
+  type RefundStatus,
+} from "./order-types";
+
+// The order machine (DESIGN.md, "The order machine"). Pure: effects are named
+// actions with params that lib/orders/ interprets, inside the dispatch
+// transaction (stock, payments, events) or as durable jobs (gateway, e-mail,
+// timers). Bump MACHINE_VERSION when a stored snapshot would no longer load,
+// and add a step to snapshotUpgrades in order-snapshot.ts.
+export const MACHINE_VERSION = 1;
+
+const DAY_MS = 86_400_000;
+
+// Declares an effect and the shape of its params; the engine implements it.
+const effect = <P>() => (_: unknown, _params: P) => {};
+
+
+export const orderMachine = setup({
+  types: { context: {} as OrderContext, events: {} as OrderEvent },
+  actions: {
+    // Local effects: run in the dispatch transaction.
+    reserveStock: effect<{ items: LineItem[] }>(),
+    releaseStock: effect<{ items: LineItem[] }>(),
+    commitStock: effect<{ items: LineItem[] }>(),
+    returnStock: effect<{ items: LineItem[] }>(),
+    writeOffStock: effect<{ items: LineItem[] }>(),
+    createPayment: effect<{ paymentId: string; amountCents: number; currency: string }>(),
+    setPaymentStatus: effect<{ paymentIds: string[]; status: PaymentStatus; reason?: string }>(),
+    createRefund: effect<{ refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason }>(),
+    setRefundStatus: effect<{ refundId: string; status: RefundStatus; reason?: string }>(),
+    clearCart: effect<Record<string, never>>(),
+    recordShipment: effect<{ trackingNumber: string; estimatedDelivery: string }>(),
+    flagForOperator: effect<{ reason: string }>(),
+    recordEvent: effect<{ type: DomainEventType; payload?: Record<string, unknown> }>(),
+    // External effects: durable jobs enqueued in the same transaction.
+    createCheckoutSession: effect<{ paymentId: string }>(),
+    expireCheckoutSessions: effect<{ paymentIds: string[] }>(),
+    refundPayment: effect<{ refundId: string }>(),
+    scheduleTimeout: effect<{ runAt: number }>(),
+    cancelTimeout: effect<Record<string, never>>(),
+    sendEmail: effect<{ template: EmailTemplate; data?: Record<string, unknown> }>(),
+    startFulfilment: effect<Record<string, never>>(),
+
+    // Composite steps shared by several transitions.
+    // Starts giving money back; what and why follow from the event that asked.
+    startRefund: enqueueActions(({ context, event, enqueue }) => {
+      const refund = refundToStart(context, event);
+      if (!refund) return;
+      enqueue({ type: "createRefund", params: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, currency: context.currency, reason: refund.reason } });
+      enqueue({ type: "refundPayment", params: { refundId: refund.id } });
+      enqueue({ type: "recordEvent", params: { type: "RefundRequested", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason } } });
+      enqueue({ type: "sendEmail", params: { template: "refund_started", data: { reason: refund.reason } } });
+      enqueue.assign({ refunds: [...context.refunds, refund], refundFailures: event.type === "REQUEST_REFUND" ? 0 : context.refundFailures });
+    }),
+    retryFailedRefund: enqueueActions(({ context, event, enqueue }) => {
+      const refund = refundToRetry(context, event);
+      if (!refund) return;
+      enqueue({ type: "createRefund", params: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, currency: context.currency, reason: refund.reason } });
+      enqueue({ type: "refundPayment", params: { refundId: refund.id } });
+      enqueue({ type: "recordEvent", params: { type: "RefundRequested", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason } } });
+      enqueue({ type: "sendEmail", params: { template: "refund_started", data: { reason: refund.reason } } });
+      enqueue.assign({ refunds: [...context.refunds, refund], refundFailures: event.type === "REQUEST_REFUND" ? 0 : context.refundFailures });
+    }),
+    settleRefund: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "REFUND_SUCCEEDED");
+      const refund = refundOf(context, event.refundId);
+      if (!refund) return;
+      enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "succeeded" } });
+      enqueue({ type: "setPaymentStatus", params: { paymentIds: [refund.paymentId], status: "refunded" } });
+      enqueue({ type: "recordEvent", params: { type: "PaymentRefunded", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents } } });
+      enqueue.assign({
+        ...withRefund(context, refund.id, { status: "succeeded" }),
+        ...withPayment(context, refund.paymentId, { status: "refunded" }),
+        refundFailures: 0,
+      });
+    }),
+    // A refund the gateway refused: try again with a new refund id, or hand it to an operator.
+    failRefund: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "REFUND_FAILED");
+      const refund = refundOf(context, event.refundId);
+      if (!refund) return;
+      enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "failed", reason: event.reason } });
+      enqueue({ type: "recordEvent", params: { type: "RefundFailed", payload: { refundId: refund.id, reason: event.reason, attempt: context.refundFailures + 1 } } });
+      const refunds = withRefund(context, refund.id, { status: "failed" }).refunds;
+      if (context.refundFailures + 1 < event.maxAttempts) {
+        const retry = { id: event.retryRefundId, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason, status: "pending" as const };
+        enqueue({ type: "createRefund", params: { refundId: retry.id, paymentId: retry.paymentId, amountCents: retry.amountCents, currency: context.currency, reason: retry.reason } });
+        enqueue({ type: "refundPayment", params: { refundId: retry.id } });
+        enqueue.assign({ refunds: [...refunds, retry], refundFailures: context.refundFailures + 1 });
+      } else {
+        enqueue({ type: "flagForOperator", params: { reason: `refund failed ${context.refundFailures + 1} times: ${event.reason}` } });
+        enqueue.assign({ refunds, refundFailures: context.refundFailures + 1 });
+      }
+    }),
+    cancelPayment: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "PAYMENT_CANCELLED");
+      enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "cancelled" } });
+      // Coming back from the payment page does not close the session; we do.
+      enqueue({ type: "expireCheckoutSessions", params: { paymentIds: [event.paymentId] } });
+      enqueue({ type: "recordEvent", params: { type: "PaymentCancelled", payload: { paymentId: event.paymentId } } });
+      enqueue.assign(withPayment(context, event.paymentId, { status: "cancelled" }));
+    }),
+    // Money arrived that the order cannot use (late, or a second session): record it as taken.
+    recordUnusablePayment: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "PAYMENT_SUCCEEDED");
+      enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "paid" } });
+      enqueue.assign(withPayment(context, event.paymentId, { status: "paid" }));
+    }),
+  },
+  guards: {
+    deadlineNotPassed: ({ context, event }) => event.at < context.paymentDeadline,
+    deadlinePassed: ({ context, event }) => event.at >= context.paymentDeadline,
+    paymentMatchesOrder: ({ context, event }) => {
+      assertEvent(event, "PAYMENT_SUCCEEDED");
+      const status = paymentOf(context, event.paymentId)?.status;
+      const usable = status !== undefined && status !== "paid" && status !== "refunded";
+      return usable && event.amountCents === context.totalCents && event.currency === context.currency;
+    },
+    isUnflaggedMismatch: ({ context, event }) => {
+      assertEvent(event, "PAYMENT_SUCCEEDED");
+      const payment = paymentOf(context, event.paymentId);
+      return !!payment && !payment.flagged && payment.status !== "paid" && payment.status !== "refunded";
+    },
+    isUnusedPayment: ({ context, event }) => {
+      assertEvent(event, "PAYMENT_SUCCEEDED");
+      const status = paymentOf(context, event.paymentId)?.status;
+      return status !== undefined && status !== "paid" && status !== "refunded";
+    },
+    isPendingPayment: ({ context, event }) => {
+      assertEvent(event, ["PAYMENT_FAILED", "PAYMENT_CANCELLED"]);
+      return paymentOf(context, event.paymentId)?.status === "pending";
+    },
+    isOpenPayment: ({ context, event }) => {
+      assertEvent(event, "PAYMENT_CANCELLED");
+      const status = paymentOf(context, event.paymentId)?.status;
+      return status === "pending" || status === "failed";
+    },
+    refundPolicyAllows: ({ context, event }) => {
+      assertEvent(event, "REQUEST_REFUND");
+      if (event.by === "admin") return true;
+      return context.paidAt !== null && event.at - context.paidAt <= event.windowDays * DAY_MS;
+    },
+    isAdminRequest: ({ event }) => event.type === "REQUEST_REFUND" && event.by === "admin",
+    isAdminRetryAfterFailure: ({ context, event }) =>
+      event.type === "REQUEST_REFUND" && event.by === "admin" && pendingRefunds(context).length === 0,
+    isPendingRefund: ({ context, event }) => {
+      assertEvent(event, ["REFUND_SUCCEEDED", "REFUND_FAILED"]);
+      return pendingRefunds(context).some((r) => r.id === event.refundId);
+    },
+    // Refunded means no captured money is left once this refund lands.
+    isLastCapturedMoney: ({ context, event }) => {
+      assertEvent(event, "REFUND_SUCCEEDED");
+      const refund = refundOf(context, event.refundId);
+      if (refund?.status !== "pending") return false;
+      return context.payments.every((p) => p.status !== "paid" || p.id === refund.paymentId);
+    },
+  },
+}).createMachine({
+  id: "order",
+  context: initialContext,
+  initial: "new",
+  states: {
+    new: {
+      on: {
+        CHECKOUT: {
+          target: "created",
+          actions: [
+            assign(({ event }) => ({
+              orderId: event.orderId,
+              items: event.items,
+              totalCents: event.totalCents,
+              currency: event.currency,
+              paymentDeadline: event.paymentDeadline,
+              stock: "reserved" as const,
+            })),
+            { type: "reserveStock", params: ({ event }) => ({ items: event.items }) },
+            { type: "scheduleTimeout", params: ({ event }) => ({ runAt: event.paymentDeadline }) },
+            {
+              type: "recordEvent",
+              params: ({ event }) => ({
+                type: "OrderCreated",
+                payload: { totalCents: event.totalCents, currency: event.currency, paymentDeadline: new Date(event.paymentDeadline).toISOString() },
+              }),
+            },
+            { type: "sendEmail", params: { template: "order_created" } },
+          ],
+        },
+      },
+    },
+    created: {
+      initial: "awaitingPayment",
+      on: {
+        START_PAYMENT: {
+          guard: { type: "deadlineNotPassed" },
+          target: ".paying",
+          actions: [
+            { type: "createPayment", params: ({ context, event }) => ({ paymentId: event.paymentId, amountCents: context.totalCents, currency: context.currency }) },
+            // A declined card leaves the earlier session open at the gateway: close it.
+            { type: "setPaymentStatus", params: ({ context }) => ({ paymentIds: openPaymentIds(context), status: "cancelled" }) },
+            { type: "expireCheckoutSessions", params: ({ context }) => ({ paymentIds: openPaymentIds(context) }) },
+            { type: "createCheckoutSession", params: ({ event }) => ({ paymentId: event.paymentId }) },
+            { type: "recordEvent", params: ({ event }) => ({ type: "PaymentStarted", payload: { paymentId: event.paymentId } }) },
+            assign(({ context, event }) => ({
+              payments: [
+                ...context.payments.map((p) => (p.status === "pending" || p.status === "failed" ? { ...p, status: "cancelled" as const } : p)),
+                { id: event.paymentId, status: "pending" as const, amountCents: context.totalCents },
+              ],
+            })),
+          ],
+        },
+        PAYMENT_SUCCEEDED: [
+          {
+            guard: { type: "paymentMatchesOrder" },
+            target: "#order.settled.paid",
+            actions: [
+              { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "paid" }) },
+              { type: "setPaymentStatus", params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId), status: "cancelled" }) },
+              { type: "expireCheckoutSessions", params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId) }) },
+              { type: "commitStock", params: ({ context }) => ({ items: context.items }) },
+              { type: "clearCart", params: {} },
+              { type: "cancelTimeout", params: {} },
+              { type: "recordEvent", params: ({ event }) => ({ type: "OrderPaid", payload: { paymentId: event.paymentId, amountCents: event.amountCents } }) },
+              { type: "sendEmail", params: { template: "order_paid" } },
+              { type: "startFulfilment", params: {} },
+              assign(({ context, event }) => ({
+                payments: context.payments.map((p) =>
+                  p.id === event.paymentId
+                    ? { ...p, status: "paid" as const }
+                    : p.status === "pending" || p.status === "failed"
+                      ? { ...p, status: "cancelled" as const }
+                      : p,
+                ),
+                paidPaymentId: event.paymentId,
+                paidAt: event.at,
+                stock: "sold" as const,
+              })),
+            ],
+          },
+          {
+            // The wrong amount or currency is never treated as paid: an operator decides.
+            guard: { type: "isUnflaggedMismatch" },
+            actions: [
+              {
+                type: "flagForOperator",
+                params: ({ context, event }) => ({
+                  reason: `payment ${event.paymentId} reported ${event.amountCents} ${event.currency}, order total is ${context.totalCents} ${context.currency}`,
+                }),
+              },
+              assign(({ context, event }) => withPayment(context, event.paymentId, { flagged: true })),
+            ],
+          },
+        ],
+        CANCEL: {
+          target: "settled.cancelled",
+          actions: [
+            { type: "setPaymentStatus", params: ({ context }) => ({ paymentIds: openPaymentIds(context), status: "cancelled" }) },
+            { type: "expireCheckoutSessions", params: ({ context }) => ({ paymentIds: openPaymentIds(context) }) },
+            { type: "releaseStock", params: ({ context }) => ({ items: context.items }) },
+            { type: "cancelTimeout", params: {} },
+            { type: "recordEvent", params: { type: "OrderCancelled", payload: { reason: "cancelled_by_customer" } } },
+            { type: "sendEmail", params: { template: "order_cancelled" } },
+            assign(({ context }) => ({
+              payments: context.payments.map((p) => (p.status === "pending" || p.status === "failed" ? { ...p, status: "cancelled" as const } : p)),
+              stock: "released" as const,
+              cancelReason: "user" as const,
+            })),
+          ],
+        },
+        TIMEOUT: {
+          guard: { type: "deadlinePassed" },
+          target: "settled.cancelled",
+          actions: [
+            { type: "setPaymentStatus", params: ({ context }) => ({ paymentIds: openPaymentIds(context), status: "timeout" }) },
+            { type: "expireCheckoutSessions", params: ({ context }) => ({ paymentIds: openPaymentIds(context) }) },
+            { type: "releaseStock", params: ({ context }) => ({ items: context.items }) },
+            { type: "recordEvent", params: ({ context }) => ({ type: "PaymentTimedOut", payload: { paymentIds: openPaymentIds(context) } }) },
+            { type: "recordEvent", params: { type: "OrderCancelled", payload: { reason: "payment_timeout" } } },
+            { type: "sendEmail", params: { template: "order_timed_out" } },
+            assign(({ context }) => ({
+              payments: context.payments.map((p) => (p.status === "pending" || p.status === "failed" ? { ...p, status: "timeout" as const } : p)),
+              stock: "released" as const,
+              cancelReason: "timeout" as const,
+            })),
+          ],
+        },
+      },
+      states: {
+        awaitingPayment: {},
+        paying: {
+          on: {
+            PAYMENT_FAILED: {
+              guard: { type: "isPendingPayment" },
+              target: "paymentFailed",
+              actions: [
+                { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "failed", reason: event.reason }) },
+                { type: "recordEvent", params: ({ event }) => ({ type: "PaymentFailed", payload: { paymentId: event.paymentId, reason: event.reason } }) },
+                { type: "sendEmail", params: ({ event }) => ({ template: "payment_failed", data: { reason: event.reason } }) },
+                assign(({ context, event }) => withPayment(context, event.paymentId, { status: "failed" })),
+              ],
+            },
+            PAYMENT_CANCELLED: { guard: { type: "isPendingPayment" }, target: "paymentCancelled", actions: { type: "cancelPayment" } },
+          },
+        },
+        paymentFailed: {
+          on: { PAYMENT_CANCELLED: { guard: { type: "isOpenPayment" }, target: "paymentCancelled", actions: { type: "cancelPayment" } } },
+        },
+        paymentCancelled: {},
+      },
+    },
+    // After the payment window: money may still arrive or go back in any of these.
+    settled: {
+      on: {
+        PAYMENT_SUCCEEDED: {
+          guard: { type: "isUnusedPayment" },
+          actions: [
+                { type: "recordUnusablePayment" },
+                { type: "startRefund" },
+              ],
+        },
+        REFUND_SUCCEEDED: { guard: { type: "isPendingRefund" }, actions: { type: "settleRefund" } },
+        REFUND_FAILED: { guard: { type: "isPendingRefund" }, actions: { type: "failRefund" } },
+      },
+      states: {
+        paid: {
+          on: {
+            FULFIL: {
+              target: "fulfilled",
+              actions: [
+                { type: "recordShipment", params: ({ event }) => ({ trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery }) },
+                { type: "recordEvent", params: ({ event }) => ({ type: "OrderFulfilled", payload: { trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery } }) },
+                { type: "sendEmail", params: { template: "order_shipped" } },
+                assign(({ event }) => ({ shipment: { trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery }, stock: "shipped" as const })),
+              ],
+            },
+            REQUEST_REFUND: {
+              guard: { type: "refundPolicyAllows" },
+              target: "refund_pending",
+              actions: [
+                // Not shipped yet: the books go back on the shelf.
+                { type: "returnStock", params: ({ context }) => ({ items: context.items }) },
+                assign({ stock: "returned" as const }),
+                { type: "startRefund" },
+              ],
+            },
+            STOCK_UNAVAILABLE: {
+              target: "refund_pending",
+              actions: [
+                { type: "writeOffStock", params: ({ context }) => ({ items: context.items }) },
+                assign({ stock: "written_off" as const }),
+                { type: "startRefund" },
+              ],
+            },
+          },
+        },
+        fulfilled: {
+          on: {
+            REQUEST_REFUND: {
+              guard: { type: "isAdminRequest" },
+              target: "refund_pending",
+              actions: { type: "startRefund" },
+            },
+          },
+        },
+        cancelled: {
+          on: {
+            // Paid after cancel or timeout: the order no longer exists, the money goes back.
+            PAYMENT_SUCCEEDED: {
+              guard: { type: "isUnusedPayment" },
+              target: "refund_pending",
+              actions: [
+                { type: "recordUnusablePayment" },
+                { type: "startRefund" },
+              ],
+            },
+          },
+        },
+        refund_pending: {
+          on: {
+            REFUND_SUCCEEDED: {
+              guard: { type: "isLastCapturedMoney" },
+              target: "refunded",
+              actions: [{ type: "settleRefund" }, { type: "sendEmail", params: { template: "order_refunded" } }],
+            },
+            REQUEST_REFUND: {
+              // An operator retries after automation gave up.
+              guard: { type: "isAdminRetryAfterFailure" },
+              actions: { type: "retryFailedRefund" },
+            },
+          },
+        },
+        refunded: {
+          on: {
+            PAYMENT_SUCCEEDED: {
+              guard: { type: "isUnusedPayment" },
+              target: "refund_pending",
+              actions: [
+                { type: "recordUnusablePayment" },
+                { type: "startRefund" },
+              ],
+            },
+          },
+        },
+      },
+    },
+  },
+});
+
+export type OrderMachine = typeof orderMachine;

@@ -1,0 +1,82 @@
+import type { SnapshotFrom } from "xstate";
+import { paymentOf, refundOf } from "./order-context";
+import type { OrderMachine } from "./order-machine";
+import type { OrderContext, OrderEvent } from "./order-types";
+
+export type OrderSnapshot = SnapshotFrom<OrderMachine>;
+export type PublicOrderStatus = "created" | "paid" | "fulfilled" | "cancelled" | "refund_pending" | "refunded";
+export type UserAction = "pay" | "cancel" | "refund";
+
+/** The public order status (DESIGN.md) from a snapshot's state value. */
+export function statusOf(snapshot: Pick<OrderSnapshot, "value">): PublicOrderStatus | "new" {
+  const value = snapshot.value;
+  if (typeof value === "string") return "new";
+  if ("created" in value) return "created";
+  const settled = (value as { settled?: string }).settled;
+  return (settled ?? "new") as PublicOrderStatus;
+}
+
+/** The leaf state path, e.g. "created.paying"; stored in order_events from/to. */
+export function statePath(snapshot: Pick<OrderSnapshot, "value">): string {
+  const parts: string[] = [];
+  let value: unknown = snapshot.value;
+  while (value && typeof value === "object") {
+    const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+    if (!key) break;
+    parts.push(key);
+    value = child;
+  }
+  if (typeof value === "string") parts.push(value);
+  return parts.join(".");
+}
+
+/**
+ * An event the machine would refuse because it already happened (a redelivered
+ * webhook, a second click) is a duplicate rather than merely not allowed.
+ */
+export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): boolean {
+  const context: OrderContext = snapshot.context;
+  const status = statusOf(snapshot);
+  switch (event.type) {
+    case "CHECKOUT":
+      return status !== "new" && context.orderId === event.orderId;
+    case "START_PAYMENT":
+      return !!paymentOf(context, event.paymentId);
+    case "PAYMENT_SUCCEEDED": {
+      const payment = paymentOf(context, event.paymentId);
+      return payment?.status === "paid" || payment?.status === "refunded" || !!payment?.flagged;
+    }
+    case "PAYMENT_FAILED":
+      return paymentOf(context, event.paymentId)?.status === "failed";
+    case "PAYMENT_CANCELLED":
+      return paymentOf(context, event.paymentId)?.status === "cancelled";
+    case "CANCEL":
+    case "TIMEOUT":
+      return status === "cancelled";
+    case "FULFIL":
+      return status === "fulfilled";
+    case "REQUEST_REFUND":
+      return !!refundOf(context, event.refundId);
+    case "REFUND_SUCCEEDED":
+      return refundOf(context, event.refundId)?.status === "succeeded";
+    case "REFUND_FAILED":
+      return refundOf(context, event.refundId)?.status === "failed";
+    case "STOCK_UNAVAILABLE":
+      return context.stock === "written_off";
+  }
+}
+
+/** What a shopper may do now, asked of the machine itself. */
+export function allowedUserActions(snapshot: OrderSnapshot, now: number, refundWindowDays: number): UserAction[] {
+  const actions: UserAction[] = [];
+  const hasPending = snapshot.context.payments.some((p) => p.status === "pending");
+  // A pending payment can be resumed (same checkout URL) while the window is open.
+  if (snapshot.can({ type: "START_PAYMENT", paymentId: "probe", at: now }) || (hasPending && statusOf(snapshot) === "created" && now < snapshot.context.paymentDeadline)) {
+    actions.push("pay");
+  }
+  if (snapshot.can({ type: "CANCEL", at: now })) actions.push("cancel");
+  if (snapshot.can({ type: "REQUEST_REFUND", refundId: "probe", by: "user", windowDays: refundWindowDays, at: now })) {
+    actions.push("refund");
+  }
+  return actions;
+}

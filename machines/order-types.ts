@@ -1,0 +1,124 @@
+// Types shared by the order machine and its interpreter. No I/O here.
+
+export type LineItem = { bookId: number; quantity: number };
+
+export type PaymentStatus = "pending" | "paid" | "failed" | "cancelled" | "timeout" | "refunded";
+export type RefundStatus = "pending" | "succeeded" | "failed";
+export type RefundReason =
+  | "requested_by_customer"
+  | "requested_by_admin"
+  | "late_payment"
+  | "stock_unavailable"
+  | "duplicate_payment";
+
+export type PaymentState = {
+  id: string;
+  status: PaymentStatus;
+  amountCents: number;
+  /** Set once a success with the wrong amount or currency was flagged. */
+  flagged?: boolean;
+};
+
+export type RefundState = {
+  id: string;
+  paymentId: string;
+  amountCents: number;
+  status: RefundStatus;
+  reason: RefundReason;
+};
+
+/** Where the order's books are: decides what a refund or cancel does to stock. */
+export type StockState = "none" | "reserved" | "sold" | "released" | "returned" | "written_off" | "shipped";
+
+export type OrderContext = {
+  orderId: string;
+  items: LineItem[];
+  totalCents: number;
+  currency: string;
+  /** Epoch milliseconds. */
+  paymentDeadline: number;
+  payments: PaymentState[];
+  paidPaymentId: string | null;
+  paidAt: number | null;
+  refunds: RefundState[];
+  /** Failed gateway refunds since the last successful or admin-started one. */
+  refundFailures: number;
+  stock: StockState;
+  shipment: { trackingNumber: string; estimatedDelivery: string } | null;
+  cancelReason: "user" | "timeout" | null;
+};
+
+type At = { at: number };
+
+/** Every event carries `at` (epoch ms) so guards on time stay pure. */
+export type OrderEvent =
+  | ({ type: "CHECKOUT"; orderId: string; items: LineItem[]; totalCents: number; currency: string; paymentDeadline: number } & At)
+  | ({ type: "START_PAYMENT"; paymentId: string } & At)
+  // refundId: an id the engine allocates in case this money has to go back.
+  | ({ type: "PAYMENT_SUCCEEDED"; paymentId: string; amountCents: number; currency: string; refundId: string } & At)
+  | ({ type: "PAYMENT_FAILED"; paymentId: string; reason: string } & At)
+  | ({ type: "PAYMENT_CANCELLED"; paymentId: string } & At)
+  | ({ type: "CANCEL" } & At)
+  | ({ type: "TIMEOUT" } & At)
+  | ({ type: "STOCK_UNAVAILABLE"; refundId: string } & At)
+  | ({ type: "REQUEST_REFUND"; refundId: string; by: "user" | "admin"; reason?: string; windowDays: number } & At)
+  | ({ type: "FULFIL"; trackingNumber: string; estimatedDelivery: string } & At)
+  | ({ type: "REFUND_SUCCEEDED"; refundId: string } & At)
+  | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At);
+
+export type OrderEventType = OrderEvent["type"];
+
+export const orderEventTypes: OrderEventType[] = [
+  "CHECKOUT",
+  "START_PAYMENT",
+  "PAYMENT_SUCCEEDED",
+  "PAYMENT_FAILED",
+  "PAYMENT_CANCELLED",
+  "CANCEL",
+  "TIMEOUT",
+  "STOCK_UNAVAILABLE",
+  "REQUEST_REFUND",
+  "FULFIL",
+  "REFUND_SUCCEEDED",
+  "REFUND_FAILED",
+];
+
+/** The audit trail's event names (DESIGN.md). */
+export type DomainEventType =
+  | "OrderCreated"
+  | "PaymentStarted"
+  | "OrderPaid"
+  | "PaymentFailed"
+  | "PaymentCancelled"
+  | "PaymentTimedOut"
+  | "OrderCancelled"
+  | "RefundRequested"
+  | "PaymentRefunded"
+  | "RefundFailed"
+  | "OrderFulfilled";
+
+export type EmailTemplate =
+  | "order_created"
+  | "order_paid"
+  | "payment_failed"
+  | "order_cancelled"
+  | "order_timed_out"
+  | "refund_started"
+  | "order_refunded"
+  | "order_shipped";
+
+export const initialContext: OrderContext = {
+  orderId: "",
+  items: [],
+  totalCents: 0,
+  currency: "usd",
+  paymentDeadline: 0,
+  payments: [],
+  paidPaymentId: null,
+  paidAt: null,
+  refunds: [],
+  refundFailures: 0,
+  stock: "none",
+  shipment: null,
+  cancelReason: null,
+};
