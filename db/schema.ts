@@ -252,7 +252,9 @@ export const orderEvents = pgTable(
     toState: text("to_state").notNull(),
     source: text("source").$type<EventSource>().notNull(),
     // The machine event that caused this row; replay folds these in order.
-    machineEvent: jsonb("machine_event").notNull(),
+    // The machine event of the transition; set on its first row only, so a
+    // replay folds each transition once.
+    machineEvent: jsonb("machine_event"),
     payload: jsonb("payload").notNull().default({}),
     requestId: text("request_id"),
     createdAt: createdAt(),
@@ -261,6 +263,29 @@ export const orderEvents = pgTable(
     index("order_events_order_idx").on(t.orderId, t.id),
     index("order_events_type_created_idx").on(t.type, t.createdAt),
     check("order_events_source_check", inList("source", eventSources)),
+  ],
+);
+
+// Events the machine refused (not allowed in the state, or a repeat): kept
+// apart from order_events so replaying the audit trail stays exact.
+export const ignoredEvents = pgTable(
+  "ignored_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    eventType: text("event_type").notNull(),
+    state: text("state").notNull(),
+    outcome: text("outcome").notNull(),
+    source: text("source").$type<EventSource>().notNull(),
+    machineEvent: jsonb("machine_event").notNull(),
+    requestId: text("request_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("ignored_events_order_idx").on(t.orderId, t.id),
+    check("ignored_events_outcome_check", sql`outcome in ('ignored', 'duplicate')`),
   ],
 );
 

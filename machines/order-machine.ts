@@ -249,14 +249,17 @@ export const orderMachine = setup({
           {
             // The wrong amount or currency is never treated as paid: an operator decides.
             guard: { type: "isUnflaggedMismatch" },
+            target: ".paymentFailed",
             actions: [
+              { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "failed", reason: "amount_mismatch" }) },
               {
                 type: "flagForOperator",
                 params: ({ context, event }) => ({
                   reason: `payment ${event.paymentId} reported ${event.amountCents} ${event.currency}, order total is ${context.totalCents} ${context.currency}`,
                 }),
               },
-              assign(({ context, event }) => withPayment(context, event.paymentId, { flagged: true })),
+              { type: "recordEvent", params: ({ event }) => ({ type: "PaymentFailed", payload: { paymentId: event.paymentId, reason: "amount_mismatch", amountCents: event.amountCents, currency: event.currency } }) },
+              assign(({ context, event }) => withPayment(context, event.paymentId, { flagged: true, status: "failed" })),
             ],
           },
         ],
@@ -319,6 +322,8 @@ export const orderMachine = setup({
     },
     // After the payment window: money may still arrive or go back in any of these.
     settled: {
+      // Only ever entered through an explicit child target.
+      initial: "cancelled",
       on: {
         PAYMENT_SUCCEEDED: {
           guard: { type: "isUnusedPayment" },

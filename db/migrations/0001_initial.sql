@@ -53,6 +53,19 @@ CREATE TABLE "emails" (
 	CONSTRAINT "emails_status_check" CHECK (status in ('queued', 'sent', 'stored', 'failed'))
 );
 --> statement-breakpoint
+CREATE TABLE "ignored_events" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "ignored_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"order_id" uuid NOT NULL,
+	"event_type" text NOT NULL,
+	"state" text NOT NULL,
+	"outcome" text NOT NULL,
+	"source" text NOT NULL,
+	"machine_event" jsonb NOT NULL,
+	"request_id" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "ignored_events_outcome_check" CHECK (outcome in ('ignored', 'duplicate'))
+);
+--> statement-breakpoint
 CREATE TABLE "order_events" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "order_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"order_id" uuid NOT NULL,
@@ -60,7 +73,7 @@ CREATE TABLE "order_events" (
 	"from_state" text,
 	"to_state" text NOT NULL,
 	"source" text NOT NULL,
-	"machine_event" jsonb NOT NULL,
+	"machine_event" jsonb,
 	"payload" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"request_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -164,6 +177,7 @@ ALTER TABLE "cart_items" ADD CONSTRAINT "cart_items_cart_id_carts_id_fk" FOREIGN
 ALTER TABLE "cart_items" ADD CONSTRAINT "cart_items_book_id_books_id_fk" FOREIGN KEY ("book_id") REFERENCES "public"."books"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "carts" ADD CONSTRAINT "carts_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "emails" ADD CONSTRAINT "emails_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ignored_events" ADD CONSTRAINT "ignored_events_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "order_events" ADD CONSTRAINT "order_events_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "order_items" ADD CONSTRAINT "order_items_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "order_items" ADD CONSTRAINT "order_items_book_id_books_id_fk" FOREIGN KEY ("book_id") REFERENCES "public"."books"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -179,6 +193,7 @@ CREATE INDEX "books_author_trgm_idx" ON "books" USING gin (lower("author") gin_t
 CREATE UNIQUE INDEX "carts_user_id_key" ON "carts" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "emails_dedupe_key" ON "emails" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "emails_created_idx" ON "emails" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "ignored_events_order_idx" ON "ignored_events" USING btree ("order_id","id");--> statement-breakpoint
 CREATE INDEX "order_events_order_idx" ON "order_events" USING btree ("order_id","id");--> statement-breakpoint
 CREATE INDEX "order_events_type_created_idx" ON "order_events" USING btree ("type","created_at");--> statement-breakpoint
 CREATE INDEX "order_items_book_idx" ON "order_items" USING btree ("book_id");--> statement-breakpoint

@@ -1,0 +1,176 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { transition } from "xstate";
+import { getDb } from "@/db";
+import { orderMachine } from "@/machines/order-machine";
+import { statusOf, type OrderSnapshot } from "@/machines/order-status";
+import type { OrderEvent } from "@/machines/order-types";
+import { createBook, createUser, eventTypes, jobKeys, orderRow, stockOf } from "@/test/fixtures";
+import { distinctTransitions, modelEvents, pathsToEveryLeafState, runPure } from "@/test/order-model";
+import { dispatch } from "./dispatch";
+import { placeOrder } from "./place-order";
+import type { OrderEventInput, Tx } from "./types";
+
+// Model-based tests: every distinct transition of the machine (from
+// @xstate/graph) is driven through the real dispatch on a real database, and
+// the database is checked against the pure machine after every step.
+
+const STOCK = 10;
+const QTY = 2;
+
+type Run = { orderId: string; bookId: number; ids: Map<string, string>; pure: OrderSnapshot; events: string[] };
+
+const realId = (run: Run, id: string) => {
+  if (!run.ids.has(id)) run.ids.set(id, randomUUID());
+  return run.ids.get(id)!;
+};
+
+function toInput(run: Run, event: OrderEvent): OrderEventInput {
+  const mapped: Record<string, unknown> = { ...event };
+  for (const key of ["paymentId", "refundId", "retryRefundId"]) {
+    const value = mapped[key];
+    if (typeof value === "string") mapped[key] = realId(run, value);
+  }
+  return mapped as OrderEventInput;
+}
+
+const expectedStock: Record<string, (q: number) => { available: number; reserved: number; sold: number; received: number }> = {
+  reserved: (q) => ({ available: STOCK - q, reserved: q, sold: 0, received: STOCK }),
+  sold: (q) => ({ available: STOCK - q, reserved: 0, sold: q, received: STOCK }),
+  shipped: (q) => ({ available: STOCK - q, reserved: 0, sold: q, received: STOCK }),
+  released: () => ({ available: STOCK, reserved: 0, sold: 0, received: STOCK }),
+  returned: () => ({ available: STOCK, reserved: 0, sold: 0, received: STOCK }),
+  written_off: (q) => ({ available: STOCK - q, reserved: 0, sold: 0, received: STOCK - q }),
+};
+
+async function checkDatabase(run: Run): Promise<void> {
+  const { db } = await getDb();
+  const c = run.pure.context;
+  expect((await orderRow(run.orderId)).status).toBe(statusOf(run.pure));
+  const payments = await db.execute<{ id: string; status: string }>(sql`select id, status from payments where order_id = ${run.orderId}`);
+  expect(Object.fromEntries(payments.map((p) => [p.id, p.status]))).toEqual(
+    Object.fromEntries(c.payments.map((p) => [realId(run, p.id), p.status])),
+  );
+  const refunds = await db.execute<{ id: string; status: string }>(sql`select id, status from refunds where order_id = ${run.orderId}`);
+  expect(Object.fromEntries(refunds.map((r) => [r.id, r.status]))).toEqual(
+    Object.fromEntries(c.refunds.map((r) => [realId(run, r.id), r.status])),
+  );
+  expect(await stockOf(run.bookId)).toEqual(expectedStock[c.stock]!(QTY));
+  expect(await eventTypes(run.orderId)).toEqual(run.events);
+  const keys = await jobKeys(run.orderId);
+  const timer = keys.includes(`payment-timeout:${run.orderId}`);
+  if (statusOf(run.pure) === "created") expect(timer).toBe(true);
+  if (c.paidPaymentId || c.cancelReason === "user") expect(timer).toBe(false);
+  expect(keys.includes(`fulfil:${run.orderId}`)).toBe(c.paidPaymentId !== null);
+  for (const refund of c.refunds) expect(keys).toContain(`refund:${realId(run, refund.id)}`);
+}
+
+async function step(run: Run, event: OrderEvent): Promise<void> {
+  const [next, actions] = transition(orderMachine, run.pure, event);
+  const accepted = run.pure.can(event);
+  const result = await dispatch(run.orderId, toInput(run, event), "system");
+  expect(result.outcome).toBe(accepted ? "accepted" : result.outcome === "duplicate" ? "duplicate" : "ignored");
+  if (accepted) {
+    run.pure = next;
+    for (const action of actions) {
+      if (action.type === "recordEvent") run.events.push((action.params as { type: string }).type);
+    }
+  }
+  await checkDatabase(run);
+}
+
+async function startRun(): Promise<Run> {
+  const userId = await createUser();
+  const bookId = await createBook(STOCK);
+  const result = await placeOrder({ userId, items: [{ bookId, quantity: QTY }], now: 0 });
+  const run: Run = { orderId: result.orderId, bookId, ids: new Map(), pure: runPure([]), events: [] };
+  const [next] = transition(orderMachine, run.pure, { ...modelEvents(run.pure)[0]!, items: [{ bookId, quantity: QTY }] } as OrderEvent);
+  run.pure = next;
+  run.events.push("OrderCreated");
+  await checkDatabase(run);
+  return run;
+}
+
+async function replay(events: OrderEvent[]): Promise<Run> {
+  const run = await startRun();
+  for (const event of events.slice(1)) await step(run, event);
+  return run;
+}
+
+describe("every transition of the order machine through dispatch", () => {
+  const transitions = distinctTransitions();
+
+  it("covers every arrow in DESIGN.md", () => {
+    const keys = transitions.map((t) => t.key.split(" [")[0]);
+    for (const arrow of [
+      "new --CHECKOUT--> created.awaitingPayment",
+      "created.awaitingPayment --START_PAYMENT--> created.paying",
+      "created.paying --PAYMENT_SUCCEEDED--> settled.paid",
+      "created.paying --PAYMENT_FAILED--> created.paymentFailed",
+      "created.paying --PAYMENT_CANCELLED--> created.paymentCancelled",
+      "created.paying --CANCEL--> settled.cancelled",
+      "created.paying --TIMEOUT--> settled.cancelled",
+      "settled.cancelled --PAYMENT_SUCCEEDED--> settled.refund_pending",
+      "settled.paid --STOCK_UNAVAILABLE--> settled.refund_pending",
+      "settled.paid --REQUEST_REFUND--> settled.refund_pending",
+      "settled.paid --FULFIL--> settled.fulfilled",
+      "settled.refund_pending --REFUND_SUCCEEDED--> settled.refunded",
+      "settled.refund_pending --REFUND_FAILED--> settled.refund_pending",
+    ]) {
+      expect(keys).toContain(arrow);
+    }
+  });
+
+  it.each(transitions.map((t) => [t.key, t] as const))("%s", async (_key, t) => {
+    const run = await replay(t.path);
+    await step(run, t.event);
+  });
+});
+
+describe("every event in every state: the documented transition, or nothing changes", () => {
+  const leaves = pathsToEveryLeafState();
+
+  async function fingerprint(tx: Tx, run: Run) {
+    const rows = await tx.execute(sql`
+      select
+        (select row_to_json(o) from (select status, machine_snapshot, revision, needs_attention, tracking_number from orders where id = ${run.orderId}) o) as orders,
+        (select json_agg(p order by p.id) from (select id, status, failure_reason from payments where order_id = ${run.orderId}) p) as payments,
+        (select json_agg(r order by r.id) from (select id, status from refunds where order_id = ${run.orderId}) r) as refunds,
+        (select row_to_json(b) from (select stock_available, stock_reserved, stock_sold, stock_received from books where id = ${run.bookId}) b) as books,
+        (select count(*) from order_events where order_id = ${run.orderId}) as events,
+        (select count(*) from graphile_worker._private_jobs) as jobs`);
+    return rows[0];
+  }
+
+  it.each(leaves.map((l) => [l.events.map((e) => e.type).join(" > ") || "(new)", l] as const))("after %s", async (_name, leaf) => {
+    if (leaf.events.length === 0) return;
+    const run = await replay(leaf.events);
+    const { db } = await getDb();
+    for (const event of modelEvents(run.pure, { includeRefused: true })) {
+      const accepted = run.pure.can(event);
+      const rollback = new Error("rollback");
+      await db
+        .transaction(async (tx) => {
+          const before = await fingerprint(tx, run);
+          const result = await dispatch(run.orderId, toInput(run, event), "system", { tx });
+          const after = await fingerprint(tx, run);
+          if (accepted) {
+            expect(result.outcome).toBe("accepted");
+            expect(result.status).toBe(statusOf(transition(orderMachine, run.pure, event)[0]));
+          } else {
+            expect(["ignored", "duplicate"]).toContain(result.outcome);
+            expect(after).toEqual(before);
+          }
+          throw rollback;
+        })
+        .catch((error) => {
+          if (error !== rollback) throw error;
+        });
+    }
+  });
+});
+
+beforeAll(async () => {
+  await getDb();
+});

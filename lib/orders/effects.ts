@@ -1,0 +1,136 @@
+import { sql } from "drizzle-orm";
+import { env } from "@/lib/env";
+import type { DomainEventType } from "@/machines/order-types";
+import { addJob, removeJob } from "./jobs";
+import { moveStock } from "./stock";
+import type { DispatchOptions, Tx } from "./types";
+
+/** An action as xstate's pure transition returns it. */
+export type MachineAction = { type: string; params?: unknown };
+
+export type EffectScope = {
+  tx: Tx;
+  orderId: string;
+  userId: string;
+  revision: number;
+  options: DispatchOptions;
+  /** Filled by recordEvent; written after all effects. */
+  events: { type: DomainEventType; payload: Record<string, unknown> }[];
+  alerts: string[];
+};
+
+type P = Record<string, unknown> & {
+  items?: { bookId: number; quantity: number }[];
+  paymentId?: string;
+  paymentIds?: string[];
+  refundId?: string;
+  status?: string;
+  reason?: string;
+};
+
+const stockMoves = {
+  reserveStock: "reserve",
+  releaseStock: "release",
+  commitStock: "commit",
+  returnStock: "return",
+  writeOffStock: "writeOff",
+} as const;
+
+const textArray = (values: string[]) => `{${values.join(",")}}`;
+
+/**
+ * Interprets the machine's named actions: local effects run on the dispatch
+ * transaction; external ones become graphile-worker jobs on it, so they exist
+ * only if it commits. Effects are idempotent per transition.
+ */
+export async function runEffect(scope: EffectScope, action: MachineAction): Promise<void> {
+  const { tx, orderId } = scope;
+  const p = (action.params ?? {}) as P;
+  const requestId = scope.options.requestId;
+  switch (action.type) {
+    case "reserveStock":
+    case "releaseStock":
+    case "commitStock":
+    case "returnStock":
+    case "writeOffStock":
+      return moveStock(tx, stockMoves[action.type], p.items ?? []);
+    case "createPayment": {
+      const session = scope.options.session;
+      await tx.execute(sql`
+        insert into payments (id, order_id, status, amount_cents, currency, gateway_session_id, checkout_url)
+        values (${p.paymentId}, ${orderId}, 'pending', ${p.amountCents as number}, ${p.currency as string},
+                ${session?.id ?? null}, ${session?.url ?? null})`);
+      return;
+    }
+    case "setPaymentStatus":
+      if (!p.paymentIds?.length) return;
+      await tx.execute(sql`
+        update payments set status = ${p.status}, failure_reason = coalesce(${p.reason ?? null}, failure_reason), updated_at = now()
+        where order_id = ${orderId} and id = any(${textArray(p.paymentIds)}::uuid[])`);
+      return;
+    case "createRefund":
+      await tx.execute(sql`
+        insert into refunds (id, order_id, payment_id, status, amount_cents, currency, reason)
+        values (${p.refundId}, ${orderId}, ${p.paymentId}, 'pending', ${p.amountCents as number}, ${p.currency as string}, ${p.reason})`);
+      return;
+    case "setRefundStatus":
+      await tx.execute(sql`
+        update refunds set status = ${p.status}, failure_reason = coalesce(${p.reason ?? null}, failure_reason), updated_at = now()
+        where order_id = ${orderId} and id = ${p.refundId}`);
+      return;
+    case "clearCart":
+      // Only the ordered books leave the cart; anything added since stays.
+      await tx.execute(sql`
+        delete from cart_items ci using carts c
+        where ci.cart_id = c.id and c.user_id = ${scope.userId}
+          and ci.book_id in (select book_id from order_items where order_id = ${orderId})`);
+      return;
+    case "recordShipment":
+      await tx.execute(sql`
+        update orders set tracking_number = ${p.trackingNumber as string}, estimated_delivery = ${p.estimatedDelivery as string}::date,
+          fulfilled_at = now() where id = ${orderId}`);
+      return;
+    case "flagForOperator":
+      scope.alerts.push(String(p.reason));
+      await tx.execute(sql`
+        update orders set needs_attention = true, attention_reason = ${String(p.reason)} where id = ${orderId}`);
+      return;
+    case "recordEvent":
+      scope.events.push({ type: p.type as DomainEventType, payload: (p.payload as Record<string, unknown>) ?? {} });
+      return;
+    case "createCheckoutSession":
+      // The session is created at the gateway before START_PAYMENT is dispatched
+      // (so a gateway failure changes nothing) and stored by createPayment.
+      return;
+    case "expireCheckoutSessions":
+      for (const paymentId of p.paymentIds ?? []) {
+        await addJob(tx, "expire_checkout_session", { orderId, paymentId, requestId }, { jobKey: `expire-session:${paymentId}` });
+      }
+      return;
+    case "refundPayment":
+      await addJob(tx, "refund_payment", { orderId, refundId: p.refundId, requestId }, { jobKey: `refund:${p.refundId}` });
+      return;
+    case "scheduleTimeout":
+      await addJob(tx, "payment_timeout", { orderId, requestId }, {
+        jobKey: `payment-timeout:${orderId}`,
+        runAt: new Date(p.runAt as number),
+        maxAttempts: Math.max(env().JOB_MAX_ATTEMPTS, 10),
+      });
+      return;
+    case "cancelTimeout":
+      await removeJob(tx, `payment-timeout:${orderId}`);
+      return;
+    case "sendEmail": {
+      const dedupeKey = `${orderId}:${p.template}:${scope.revision}`;
+      await addJob(tx, "send_email", { orderId, template: p.template, data: p.data ?? {}, dedupeKey, requestId }, { jobKey: `email:${dedupeKey}` });
+      return;
+    }
+    case "startFulfilment":
+      await addJob(tx, "fulfil_order", { orderId, requestId }, { jobKey: `fulfil:${orderId}` });
+      return;
+    default:
+      // xstate's own actions (assign, enqueueActions) were applied in transition().
+      if (action.type.startsWith("xstate.")) return;
+      throw new Error(`order machine emitted an action the engine does not know: ${action.type}`);
+  }
+}

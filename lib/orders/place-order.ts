@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import type { EventSource } from "@/db/schema";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { MACHINE_VERSION } from "@/machines/order-machine";
+import { initialSnapshot, toStored } from "@/machines/order-snapshot";
+import type { LineItem } from "@/machines/order-types";
+import { applyEvent } from "./dispatch";
+import type { DispatchResult, Tx } from "./types";
+
+export type PlaceOrderInput = {
+  userId: string;
+  items: LineItem[];
+  idempotencyKey?: string;
+  cartFingerprint?: string;
+  source?: EventSource;
+  requestId?: string;
+  now?: number;
+};
+
+type PricedLine = { bookId: number; title: string; quantity: number; unitPriceCents: number; currency: string };
+
+async function priceLines(tx: Tx, items: LineItem[]): Promise<PricedLine[]> {
+  const ids = `{${items.map((i) => i.bookId).join(",")}}`;
+  const books = await tx.execute<{ id: number; title: string; price_cents: number; currency: string }>(sql`
+    select id, title, price_cents, currency from books where id = any(${ids}::int[])`);
+  const byId = new Map(books.map((b) => [b.id, b]));
+  return items.map((item) => {
+    const book = byId.get(item.bookId);
+    if (!book) throw new AppError("not_found", `No book with id ${item.bookId}`);
+    return { bookId: item.bookId, title: book.title, quantity: item.quantity, unitPriceCents: book.price_cents, currency: book.currency };
+  });
+}
+
+/**
+ * Creates an order and dispatches CHECKOUT in one transaction: prices are read
+ * from the database and copied, stock is reserved (all lines or none), and the
+ * payment timeout is scheduled. Throws out_of_stock with every short line.
+ */
+export async function placeOrder(input: PlaceOrderInput): Promise<DispatchResult> {
+  if (input.items.length === 0) throw new AppError("empty_cart", "Your cart is empty");
+  const merged = new Map<number, number>();
+  for (const item of input.items) merged.set(item.bookId, (merged.get(item.bookId) ?? 0) + item.quantity);
+  const items = [...merged].map(([bookId, quantity]) => ({ bookId, quantity })).sort((a, b) => a.bookId - b.bookId);
+  const now = input.now ?? Date.now();
+  const deadline = now + env().PAYMENT_WINDOW_SECONDS * 1000;
+  const { db } = await getDb();
+  return db.transaction(async (tx) => {
+    const lines = await priceLines(tx, items);
+    const currencies = new Set(lines.map((l) => l.currency));
+    if (currencies.size !== 1) throw new AppError("invalid_request", "All books in one order must share a currency");
+    const currency = lines[0]!.currency;
+    const total = lines.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0);
+    const orderId = randomUUID();
+    await tx.execute(sql`
+      insert into orders (id, user_id, status, machine_snapshot, machine_version, payment_deadline,
+                          subtotal_cents, total_cents, currency, idempotency_key, cart_fingerprint)
+      values (${orderId}, ${input.userId}, 'created', ${JSON.stringify(toStored(initialSnapshot()))}::jsonb, ${MACHINE_VERSION},
+              ${new Date(deadline).toISOString()}::timestamptz, ${total}, ${total}, ${currency},
+              ${input.idempotencyKey ?? null}, ${input.cartFingerprint ?? null})`);
+    for (const line of lines) {
+      await tx.execute(sql`
+        insert into order_items (order_id, book_id, title, quantity, unit_price_cents)
+        values (${orderId}, ${line.bookId}, ${line.title}, ${line.quantity}, ${line.unitPriceCents})`);
+    }
+    const order = { id: orderId, user_id: input.userId, machine_snapshot: toStored(initialSnapshot()), machine_version: MACHINE_VERSION, revision: 0 };
+    const event = { type: "CHECKOUT" as const, orderId, items, totalCents: total, currency, paymentDeadline: deadline, at: now };
+    return applyEvent(tx, order, event, input.source ?? "user", { requestId: input.requestId });
+  });
+}

@@ -1,0 +1,140 @@
+import { getAdjacencyMap, getShortestPaths } from "@xstate/graph";
+import { initialTransition, transition } from "xstate";
+import { orderMachine } from "@/machines/order-machine";
+import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
+import type { OrderEvent } from "@/machines/order-types";
+
+// A finite model of the order machine for graph traversal: abstract ids
+// (pay-1, ref-2) that tests map to real uuids, logical times around a deadline.
+
+export const MODEL_DEADLINE = 1_800_000; // CHECKOUT at 0 with the default 1800 s window
+export const BEFORE_DEADLINE = 60_000;
+export const AFTER_DEADLINE = MODEL_DEADLINE + 60_000;
+export const MODEL_TOTAL = 2 * 1299;
+export const MAX_REFUND_ATTEMPTS = 3;
+const DAY = 86_400_000;
+
+export const checkoutEvent = (bookId: number): OrderEvent => ({
+  type: "CHECKOUT",
+  orderId: "order",
+  items: [{ bookId, quantity: 2 }],
+  totalCents: MODEL_TOTAL,
+  currency: "usd",
+  paymentDeadline: MODEL_DEADLINE,
+  at: 0,
+});
+
+const usable = (status: string) => status !== "paid" && status !== "refunded";
+
+/** Events worth trying in a state, including ones the machine must refuse. */
+export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?: boolean } = {}): OrderEvent[] {
+  const c = snapshot.context;
+  if (statusOf(snapshot) === "new") return [checkoutEvent(1)];
+  const nextRefund = `ref-${c.refunds.length + 1}`;
+  const paidAt = c.paidAt ?? BEFORE_DEADLINE;
+  const events: OrderEvent[] = [];
+  if (c.payments.length < 2) events.push({ type: "START_PAYMENT", paymentId: `pay-${c.payments.length + 1}`, at: BEFORE_DEADLINE });
+  for (const p of c.payments) {
+    if (usable(p.status)) {
+      events.push({ type: "PAYMENT_SUCCEEDED", paymentId: p.id, amountCents: c.totalCents, currency: c.currency, refundId: nextRefund, at: BEFORE_DEADLINE + 1000 });
+    }
+    if (p.status === "pending") events.push({ type: "PAYMENT_FAILED", paymentId: p.id, reason: "card_declined", at: BEFORE_DEADLINE + 1000 });
+    if (p.status === "pending" || p.status === "failed") events.push({ type: "PAYMENT_CANCELLED", paymentId: p.id, at: BEFORE_DEADLINE + 1000 });
+  }
+  const last = c.payments.at(-1);
+  if (last && usable(last.status) && !last.flagged) {
+    events.push({ type: "PAYMENT_SUCCEEDED", paymentId: last.id, amountCents: c.totalCents + 1, currency: c.currency, refundId: nextRefund, at: BEFORE_DEADLINE + 1000 });
+  }
+  events.push({ type: "CANCEL", at: BEFORE_DEADLINE + 2000 });
+  events.push({ type: "TIMEOUT", at: AFTER_DEADLINE });
+  // Bounded so the graph is finite: an operator could retry failed refunds forever.
+  if (c.refunds.length < 4) {
+    events.push({ type: "STOCK_UNAVAILABLE", refundId: nextRefund, at: paidAt + 1000 });
+    events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "user", windowDays: 14, at: paidAt + DAY });
+    events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "admin", windowDays: 14, at: paidAt + 2 * DAY });
+  }
+  events.push({ type: "FULFIL", trackingNumber: "PL-TEST-1", estimatedDelivery: "2030-01-04", at: paidAt + 2000 });
+  for (const r of c.refunds.filter((r) => r.status === "pending")) {
+    events.push({ type: "REFUND_SUCCEEDED", refundId: r.id, at: paidAt + 3 * DAY });
+    events.push({ type: "REFUND_FAILED", refundId: r.id, reason: "insufficient_funds", retryRefundId: `ref-${c.refunds.length + 1}`, maxAttempts: MAX_REFUND_ATTEMPTS, at: paidAt + 3 * DAY });
+  }
+  if (options.includeRefused) {
+    events.push({ type: "TIMEOUT", at: BEFORE_DEADLINE }); // too early
+    events.push({ type: "START_PAYMENT", paymentId: "pay-late", at: AFTER_DEADLINE }); // window closed
+    events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "user", windowDays: 14, at: paidAt + 30 * DAY }); // outside policy
+    events.push({ type: "PAYMENT_SUCCEEDED", paymentId: "pay-unknown", amountCents: c.totalCents, currency: "usd", refundId: nextRefund, at: BEFORE_DEADLINE });
+    events.push({ type: "REFUND_SUCCEEDED", refundId: "ref-unknown", at: BEFORE_DEADLINE });
+    events.push({ type: "CHECKOUT", ...checkoutEvent(1) });
+  }
+  return events;
+}
+
+/** Abstract state: what matters for money and stock, not ids or times. */
+export function serializeModelState(snapshot: OrderSnapshot): string {
+  const c = snapshot.context;
+  return JSON.stringify({
+    value: snapshot.value,
+    payments: c.payments.map((p) => `${p.status}${p.flagged ? "!" : ""}`),
+    refunds: c.refunds.map((r) => r.status),
+    failures: c.refundFailures,
+    stock: c.stock,
+    paid: c.paidPaymentId !== null,
+  });
+}
+
+const traversal = {
+  events: (snapshot: OrderSnapshot) => modelEvents(snapshot),
+  serializeState: (snapshot: OrderSnapshot) => serializeModelState(snapshot),
+  serializeEvent: (event: OrderEvent) => JSON.stringify(event),
+};
+
+export type ModelStep = { from: OrderSnapshot; event: OrderEvent; path: OrderEvent[]; key: string };
+
+function actionSignature(from: OrderSnapshot, event: OrderEvent): string {
+  const [, actions] = transition(orderMachine, from, event);
+  return [...new Set(actions.map((a) => a.type))].sort().join(",");
+}
+
+/**
+ * Every distinct transition of the machine (source state, event, target state
+ * and the set of effects it emits), each with a shortest event path from the
+ * start to its source. Covers every arrow and every guarded branch.
+ */
+export function distinctTransitions(): ModelStep[] {
+  const shortest = new Map<string, OrderEvent[]>();
+  for (const path of getShortestPaths(orderMachine, traversal)) {
+    shortest.set(serializeModelState(path.state), path.steps.map((s) => s.event).filter((e) => (e.type as string) !== "xstate.init"));
+  }
+  const best = new Map<string, ModelStep>();
+  for (const vertex of Object.values(getAdjacencyMap(orderMachine, traversal))) {
+    const path = shortest.get(serializeModelState(vertex.state));
+    if (!path) continue;
+    for (const { event, state: to } of Object.values(vertex.transitions)) {
+      if (!vertex.state.can(event)) continue;
+      const key = `${statePath(vertex.state)} --${event.type}--> ${statePath(to)} [${actionSignature(vertex.state, event)}]`;
+      const current = best.get(key);
+      if (!current || current.path.length > path.length) best.set(key, { from: vertex.state, event, path, key });
+    }
+  }
+  return [...best.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** One shortest path to each distinct leaf state and context shape that matters. */
+export function pathsToEveryLeafState(): { state: OrderSnapshot; events: OrderEvent[] }[] {
+  const best = new Map<string, { state: OrderSnapshot; events: OrderEvent[] }>();
+  for (const path of getShortestPaths(orderMachine, traversal)) {
+    const c = path.state.context;
+    const key = `${statePath(path.state)}|${c.stock}|${c.refunds.some((r) => r.status === "pending")}|${c.payments.some((p) => p.status === "pending")}`;
+    const events = path.steps.map((s) => s.event).filter((e) => (e.type as string) !== "xstate.init");
+    const current = best.get(key);
+    if (!current || current.events.length > events.length) best.set(key, { state: path.state, events });
+  }
+  return [...best.values()];
+}
+
+/** Runs events through the pure machine from the start. */
+export function runPure(events: OrderEvent[]): OrderSnapshot {
+  let [snapshot] = initialTransition(orderMachine);
+  for (const event of events) [snapshot] = transition(orderMachine, snapshot, event);
+  return snapshot;
+}
