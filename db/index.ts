@@ -32,7 +32,8 @@ export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
   return postgres(url, {
     max,
     onnotice: () => {},
-    connection: { application_name: "bookstore" },
+    // No statement waits on a lock forever: a stuck lock surfaces as an error.
+    connection: { application_name: "bookstore", lock_timeout: 15_000 },
   });
 }
 

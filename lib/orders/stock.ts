@@ -26,38 +26,32 @@ const source: Record<StockMove, string> = {
 export type Shortage = { bookId: number; requested: number; available: number };
 
 /**
- * Moves stock for several books in one statement. Rows are locked in id order
- * first (no deadlocks between multi-book orders), and each row is only updated
- * when its source counter covers the quantity. Throws out_of_stock for a
- * reservation that does not fit, listing every short line, and changes nothing.
+ * Moves stock for several books. Rows are locked in id order first (no
+ * deadlocks between multi-book orders) and updated only when every source
+ * counter covers its quantity; the CHECK constraints are the last line of
+ * defence. Throws out_of_stock for a reservation that does not fit, listing
+ * every short line, and changes nothing.
  */
 export async function moveStock(tx: Executor, move: StockMove, items: LineItem[]): Promise<void> {
   if (items.length === 0) return;
   const ids = `{${items.map((i) => i.bookId).join(",")}}`;
   const quantities = `{${items.map((i) => i.quantity).join(",")}}`;
-  // The InitPlan (select ok) runs first and locks every row in id order; the
-  // update applies to all rows or none.
-  const rows = await tx.execute<{ id: number; updated: boolean; have: number; qty: number }>(sql`
-    with v as (select * from unnest(${ids}::int[], ${quantities}::int[]) as v(id, qty)),
-    locked as (
-      select b.id, b.${sql.raw(source[move])} as have
-      from books b join v on v.id = b.id
-      order by b.id
-      for update of b
-    ),
-    ok as (
-      select count(*) = (select count(*) from v) and coalesce(bool_and(l.have >= v.qty), false) as ok
-      from v join locked l on l.id = v.id
-    ),
-    updated as (
+  // Lock every row first, in id order, so concurrent multi-book orders queue
+  // instead of deadlocking; then update all rows or none. NO KEY UPDATE (what
+  // the UPDATE itself takes) leaves the KEY SHARE locks of order_items' and
+  // cart_items' foreign keys alone: FOR UPDATE would deadlock with them.
+  const locked = await tx.execute<{ id: number; have: number }>(sql`
+    select id, ${sql.raw(source[move])} as have from books where id = any(${ids}::int[]) order by id for no key update`);
+  const have = new Map(locked.map((r) => [r.id, r.have]));
+  const rows = items.map((i) => ({ id: i.bookId, qty: i.quantity, have: have.get(i.bookId) ?? 0 }));
+  if (rows.every((r) => r.have >= r.qty)) {
+    await tx.execute(sql`
       update books b set ${sql.raw(moves[move])}, updated_at = now()
-      from v where b.id = v.id and (select ok from ok)
-      returning b.id
-    )
-    select v.id, v.qty, coalesce(l.have, 0)::int as have, exists (select 1 from updated u where u.id = v.id) as updated
-    from v left join locked l on l.id = v.id`);
-  const short = rows.filter((r) => !r.updated);
-  if (short.length === 0) return;
+      from unnest(${ids}::int[], ${quantities}::int[]) as v(id, qty)
+      where b.id = v.id`);
+    return;
+  }
+  const short = rows.filter((r) => r.have < r.qty);
   if (move === "reserve") {
     const details: Shortage[] = short.map((r) => ({ bookId: r.id, requested: r.qty, available: r.have }));
     const first = details[0]!;
