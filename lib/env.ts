@@ -18,7 +18,9 @@ const schema = z.object({
   NEXTAUTH_URL: z.url().optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
-  STRIPE_API_BASE: z.url().optional(),
+  // Unset key: the local Stripe emulator at STRIPE_API_BASE is the gateway.
+  STRIPE_API_BASE: z.url().default("http://127.0.0.1:12111"),
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   DELIVERY_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),
@@ -26,6 +28,8 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   SMTP_URL: z.string().optional(),
+  FULFILMENT_DELAY_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
+  FAULT_POINTS: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CI: bool.default(false),
 });

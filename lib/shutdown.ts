@@ -3,7 +3,7 @@
 
 type Hook = { order: number; run: () => Promise<void> | void };
 
-const holder = globalThis as typeof globalThis & { __bookstoreShutdown?: { hooks: Hook[]; installed: boolean } };
+const holder = globalThis as typeof globalThis & { __bookstoreShutdown?: { hooks: Hook[]; installed: boolean; stopping?: boolean } };
 const state = (holder.__bookstoreShutdown ??= { hooks: [], installed: false });
 
 export const shutdownOrder = { worker: 10, server: 20, pool: 30, database: 40 } as const;
@@ -17,12 +17,18 @@ export function onShutdown(order: number, run: Hook["run"]): void {
     process.on(signal, () => {
       if (running) return;
       running = true;
-      void runShutdownHooks().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+      // A graceful stop on request is a clean exit.
+      void runShutdownHooks().finally(() => process.exit(0));
     });
   }
 }
 
+export function isShuttingDown(): boolean {
+  return state.stopping === true;
+}
+
 export async function runShutdownHooks(): Promise<void> {
+  state.stopping = true;
   const hooks = [...state.hooks].sort((a, b) => a.order - b.order);
   state.hooks = [];
   for (const hook of hooks) {

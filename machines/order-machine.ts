@@ -35,7 +35,7 @@ export const orderMachine = setup({
     returnStock: effect<{ items: LineItem[] }>(),
     writeOffStock: effect<{ items: LineItem[] }>(),
     createPayment: effect<{ paymentId: string; amountCents: number; currency: string }>(),
-    setPaymentStatus: effect<{ paymentIds: string[]; status: PaymentStatus; reason?: string }>(),
+    setPaymentStatus: effect<{ paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string }>(),
     createRefund: effect<{ refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason }>(),
     setRefundStatus: effect<{ refundId: string; status: RefundStatus; reason?: string }>(),
     clearCart: effect<Record<string, never>>(),
@@ -113,7 +113,7 @@ export const orderMachine = setup({
     // Money arrived that the order cannot use (late, or a second session): record it as taken.
     recordUnusablePayment: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
-      enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "paid" } });
+      enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId } });
       enqueue.assign(withPayment(context, event.paymentId, { status: "paid" }));
     }),
   },
@@ -223,7 +223,7 @@ export const orderMachine = setup({
             guard: { type: "paymentMatchesOrder" },
             target: "#order.settled.paid",
             actions: [
-              { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "paid" }) },
+              { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId }) },
               { type: "setPaymentStatus", params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId), status: "cancelled" }) },
               { type: "expireCheckoutSessions", params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId) }) },
               { type: "commitStock", params: ({ context }) => ({ items: context.items }) },

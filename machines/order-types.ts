@@ -55,7 +55,7 @@ export type OrderEvent =
   | ({ type: "CHECKOUT"; orderId: string; items: LineItem[]; totalCents: number; currency: string; paymentDeadline: number } & At)
   | ({ type: "START_PAYMENT"; paymentId: string } & At)
   // refundId: an id the engine allocates in case this money has to go back.
-  | ({ type: "PAYMENT_SUCCEEDED"; paymentId: string; amountCents: number; currency: string; refundId: string } & At)
+  | ({ type: "PAYMENT_SUCCEEDED"; paymentId: string; amountCents: number; currency: string; refundId: string; paymentIntentId?: string } & At)
   | ({ type: "PAYMENT_FAILED"; paymentId: string; reason: string } & At)
   | ({ type: "PAYMENT_CANCELLED"; paymentId: string } & At)
   | ({ type: "CANCEL" } & At)

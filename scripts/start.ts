@@ -5,7 +5,7 @@ import { demoAccounts, isCatalogEmpty, seedDatabase } from "@/db/seed";
 import { drizzle } from "drizzle-orm/postgres-js";
 import * as schema from "@/db/schema";
 import { env } from "@/lib/env";
-import { onShutdown, shutdownOrder } from "@/lib/shutdown";
+import { isShuttingDown, onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { ensureLocalSecret } from "./lib/local-secret";
 import { buildIsStale, nextBin, runCommand, startProcess, stopProcess, waitForHttp } from "./lib/processes";
 
@@ -43,6 +43,7 @@ const appEnv: Record<string, string> = {
 const app = startProcess("node", [nextBin, isDev ? "dev" : "start", "-p", String(port)], appEnv);
 onShutdown(shutdownOrder.server, () => stopProcess(app));
 app.on("exit", (code) => {
+  if (isShuttingDown()) return;
   console.error(`the app exited (${code ?? "signal"})`);
   void closeDb().finally(() => process.exit(code ?? 1));
 });

@@ -64,7 +64,7 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "user", windowDays: 14, at: paidAt + 30 * DAY }); // outside policy
     events.push({ type: "PAYMENT_SUCCEEDED", paymentId: "pay-unknown", amountCents: c.totalCents, currency: "usd", refundId: nextRefund, at: BEFORE_DEADLINE });
     events.push({ type: "REFUND_SUCCEEDED", refundId: "ref-unknown", at: BEFORE_DEADLINE });
-    events.push({ type: "CHECKOUT", ...checkoutEvent(1) });
+    events.push(checkoutEvent(1));
   }
   return events;
 }
@@ -109,7 +109,7 @@ export function distinctTransitions(): ModelStep[] {
   for (const vertex of Object.values(getAdjacencyMap(orderMachine, traversal))) {
     const path = shortest.get(serializeModelState(vertex.state));
     if (!path) continue;
-    for (const { event, state: to } of Object.values(vertex.transitions)) {
+    for (const { event, state: to } of Object.values(vertex.transitions) as { event: OrderEvent; state: OrderSnapshot }[]) {
       if (!vertex.state.can(event)) continue;
       const key = `${statePath(vertex.state)} --${event.type}--> ${statePath(to)} [${actionSignature(vertex.state, event)}]`;
       const current = best.get(key);

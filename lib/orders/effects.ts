@@ -65,7 +65,8 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
     case "setPaymentStatus":
       if (!p.paymentIds?.length) return;
       await tx.execute(sql`
-        update payments set status = ${p.status}, failure_reason = coalesce(${p.reason ?? null}, failure_reason), updated_at = now()
+        update payments set status = ${p.status}, failure_reason = coalesce(${p.reason ?? null}, failure_reason),
+          gateway_payment_intent_id = coalesce(${(p.paymentIntentId as string | undefined) ?? null}, gateway_payment_intent_id), updated_at = now()
         where order_id = ${orderId} and id = any(${textArray(p.paymentIds)}::uuid[])`);
       return;
     case "createRefund":
@@ -126,7 +127,11 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
       return;
     }
     case "startFulfilment":
-      await addJob(tx, "fulfil_order", { orderId, requestId }, { jobKey: `fulfil:${orderId}` });
+      // The warehouse picks after a while: until then a shopper may still cancel by refund.
+      await addJob(tx, "fulfil_order", { orderId, requestId }, {
+        jobKey: `fulfil:${orderId}`,
+        runAt: new Date(Date.now() + env().FULFILMENT_DELAY_SECONDS * 1000),
+      });
       return;
     default:
       // xstate's own actions (assign, enqueueActions) were applied in transition().

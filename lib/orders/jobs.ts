@@ -7,7 +7,8 @@ export type JobName =
   | "expire_checkout_session"
   | "refund_payment"
   | "send_email"
-  | "fulfil_order";
+  | "fulfil_order"
+  | "poll_refund";
 
 export type JobOptions = { jobKey?: string; runAt?: Date; maxAttempts?: number };
 

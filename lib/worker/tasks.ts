@@ -1,8 +1,20 @@
 import type { TaskList } from "graphile-worker";
+import { expireCheckoutSession } from "./tasks/expire-session";
+import { fulfilOrder } from "./tasks/fulfil-order";
+import { paymentTimeout } from "./tasks/payment-timeout";
+import { pollRefund, refundPayment } from "./tasks/refund-payment";
+import { sendEmail } from "./tasks/send-email";
 
-// Every external effect of the order machine is a task here; the engine
-// enqueues them inside its transactions (see lib/orders/dispatch.ts).
-export const taskList: TaskList = {};
+// Every external effect of the order machine is a task here; lib/orders/
+// enqueues them inside its transactions (lib/orders/effects.ts).
+export const taskList: TaskList = {
+  payment_timeout: paymentTimeout,
+  expire_checkout_session: expireCheckoutSession,
+  refund_payment: refundPayment,
+  poll_refund: pollRefund,
+  send_email: sendEmail,
+  fulfil_order: fulfilOrder,
+};
 
 // graphile-worker crontab: periodic jobs (reconciliation).
 export const crontab = "";

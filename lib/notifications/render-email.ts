@@ -1,0 +1,64 @@
+import type { EmailTemplate } from "@/machines/order-types";
+
+export type EmailOrder = {
+  id: string;
+  customerName: string;
+  totalCents: number;
+  currency: string;
+  paymentDeadline: Date;
+  trackingNumber: string | null;
+  estimatedDelivery: string | null;
+  items: { title: string; quantity: number; unitPriceCents: number }[];
+};
+
+export type RenderedEmail = { subject: string; text: string; html: string };
+
+const money = (cents: number, currency: string) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+
+const refundReasons: Record<string, string> = {
+  late_payment: "your payment arrived after the order had already been cancelled",
+  duplicate_payment: "the order was paid twice, so we are returning the extra payment",
+  stock_unavailable: "we found we could not supply the books after all",
+  requested_by_customer: "you asked us to",
+  requested_by_admin: "our team issued it",
+};
+
+function body(template: EmailTemplate, order: EmailOrder, data: Record<string, unknown>): { subject: string; lines: string[] } {
+  const ref = order.id.slice(0, 8).toUpperCase();
+  const total = money(order.totalCents, order.currency);
+  switch (template) {
+    case "order_created":
+      return { subject: `Order ${ref} is reserved for you`, lines: [`We have put your books aside. Please pay ${total} before ${order.paymentDeadline.toUTCString()} to keep them.`] };
+    case "order_paid":
+      return { subject: `Order ${ref} is paid`, lines: [`Thank you! We received ${total}. We will let you know when your books are on their way.`] };
+    case "payment_failed":
+      return { subject: `Payment for order ${ref} did not go through`, lines: [`Your payment was not accepted (${String(data.reason ?? "declined")}). Your books stay reserved until ${order.paymentDeadline.toUTCString()}: you can try again from your order page.`] };
+    case "order_cancelled":
+      return { subject: `Order ${ref} is cancelled`, lines: ["Your order was cancelled as you asked and nothing was charged. The books are back on our shelves."] };
+    case "order_timed_out":
+      return { subject: `Order ${ref} was cancelled: payment time ran out`, lines: ["We did not receive payment in time, so we released the books you had reserved. Nothing was charged."] };
+    case "refund_started":
+      return { subject: `Refund started for order ${ref}`, lines: [`We are refunding your payment because ${refundReasons[String(data.reason)] ?? "of a problem with the order"}. You will get another e-mail when it is done.`] };
+    case "order_refunded":
+      return { subject: `Order ${ref} is refunded`, lines: [`Your refund of ${total} is complete. It can take a few days to appear on your statement.`] };
+    case "order_shipped":
+      return { subject: `Order ${ref} is on its way`, lines: [`Tracking number: ${order.trackingNumber ?? "—"}.`, `Estimated delivery: ${order.estimatedDelivery ?? "soon"}.`] };
+  }
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Plain text and HTML versions of one order e-mail. */
+export function renderEmail(template: EmailTemplate, order: EmailOrder, data: Record<string, unknown> = {}): RenderedEmail {
+  const { subject, lines } = body(template, order, data);
+  const items = order.items.map((i) => `${i.quantity} × ${i.title} — ${money(i.unitPriceCents * i.quantity, order.currency)}`);
+  const text = [`Hello ${order.customerName},`, "", ...lines, "", "Your order:", ...items, `Total: ${money(order.totalCents, order.currency)}`, "", "Paperleaf Books"].join("\n");
+  const html = `<!doctype html><html><body style="font-family:Georgia,serif;color:#2b2520;background:#faf6ef;padding:24px">
+<h1 style="font-size:20px">${escapeHtml(subject)}</h1><p>Hello ${escapeHtml(order.customerName)},</p>
+${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}
+<table style="border-collapse:collapse">${order.items.map((i) => `<tr><td style="padding:4px 8px">${i.quantity} ×</td><td style="padding:4px 8px">${escapeHtml(i.title)}</td><td style="padding:4px 8px;text-align:right">${money(i.unitPriceCents * i.quantity, order.currency)}</td></tr>`).join("")}
+<tr><td></td><td style="padding:4px 8px"><strong>Total</strong></td><td style="padding:4px 8px;text-align:right"><strong>${money(order.totalCents, order.currency)}</strong></td></tr></table>
+<p style="color:#6b5f55">Paperleaf Books</p></body></html>`;
+  return { subject, text, html };
+}

@@ -1,0 +1,59 @@
+// Our own view of the payment gateway. lib/payments/stripe*.ts implements it
+// with the `stripe` SDK (against Stripe or the local emulator) and hands back
+// these types, so nothing else in the app knows Stripe's shapes.
+
+export type CheckoutSessionInput = {
+  orderId: string;
+  paymentId: string;
+  customerEmail: string;
+  currency: string;
+  lines: { title: string; quantity: number; unitPriceCents: number }[];
+  successUrl: string;
+  cancelUrl: string;
+  expiresAt: Date;
+};
+
+export type CheckoutSessionInfo = {
+  id: string;
+  url: string | null;
+  status: "open" | "complete" | "expired";
+  paymentStatus: "paid" | "unpaid" | "no_payment_required";
+  amountTotal: number | null;
+  currency: string | null;
+  paymentIntentId: string | null;
+  orderId: string | null;
+  paymentId: string | null;
+};
+
+export type RefundInput = { refundId: string; paymentIntentId: string; amountCents: number; orderId: string };
+
+export type RefundInfo = {
+  id: string;
+  status: "pending" | "requires_action" | "succeeded" | "failed" | "canceled";
+  amount: number;
+  refundId: string | null;
+  failureReason: string | null;
+};
+
+export type PaymentGateway = {
+  createCheckoutSession(input: CheckoutSessionInput): Promise<{ id: string; url: string }>;
+  retrieveCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo>;
+  /** Expires an open session; a session that is already complete comes back as it is. */
+  expireCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo>;
+  /** Idempotent per refundId. */
+  createRefund(input: RefundInput): Promise<RefundInfo>;
+  retrieveRefund(gatewayRefundId: string): Promise<RefundInfo>;
+};
+
+let override: PaymentGateway | undefined;
+
+/** Tests and tools may swap the gateway; the app uses the Stripe adapter. */
+export function setPaymentGateway(gateway: PaymentGateway | undefined): void {
+  override = gateway;
+}
+
+export async function getPaymentGateway(): Promise<PaymentGateway> {
+  if (override) return override;
+  const { stripeGateway } = await import("./stripe-gateway");
+  return stripeGateway();
+}

@@ -1,0 +1,93 @@
+import type Stripe from "stripe";
+import type { CheckoutSessionInfo, PaymentGateway, RefundInfo } from "./gateway";
+import { stripeClient } from "./stripe-client";
+
+// The Stripe adapter: the only place that knows Stripe's object shapes.
+
+const MIN_EXPIRY_MS = 31 * 60_000; // Stripe requires expires_at at least 30 minutes ahead
+const MAX_EXPIRY_MS = 23 * 3_600_000;
+
+const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
+
+export function toSessionInfo(session: Stripe.Checkout.Session): CheckoutSessionInfo {
+  return {
+    id: session.id,
+    url: session.url,
+    status: session.status === "complete" ? "complete" : session.status === "expired" ? "expired" : "open",
+    paymentStatus: session.payment_status === "paid" ? "paid" : session.payment_status === "no_payment_required" ? "no_payment_required" : "unpaid",
+    amountTotal: session.amount_total,
+    currency: session.currency,
+    paymentIntentId: idOf(session.payment_intent),
+    orderId: session.metadata?.order_id ?? session.client_reference_id ?? null,
+    paymentId: session.metadata?.payment_id ?? null,
+  };
+}
+
+export function toRefundInfo(refund: Stripe.Refund): RefundInfo {
+  return {
+    id: refund.id,
+    status: (refund.status ?? "pending") as RefundInfo["status"],
+    amount: refund.amount,
+    refundId: refund.metadata?.refund_id ?? null,
+    failureReason: refund.failure_reason ?? null,
+  };
+}
+
+function clampExpiry(deadline: Date): number {
+  const now = Date.now();
+  const at = Math.min(Math.max(deadline.getTime(), now + MIN_EXPIRY_MS), now + MAX_EXPIRY_MS);
+  return Math.floor(at / 1000);
+}
+
+export function stripeGateway(): PaymentGateway {
+  const stripe = stripeClient();
+  return {
+    async createCheckoutSession(input) {
+      const session = await stripe.checkout.sessions.create(
+        {
+          mode: "payment",
+          client_reference_id: input.orderId,
+          customer_email: input.customerEmail,
+          metadata: { order_id: input.orderId, payment_id: input.paymentId },
+          payment_intent_data: { metadata: { order_id: input.orderId, payment_id: input.paymentId } },
+          line_items: input.lines.map((line) => ({
+            quantity: line.quantity,
+            price_data: { currency: input.currency, unit_amount: line.unitPriceCents, product_data: { name: line.title } },
+          })),
+          success_url: input.successUrl,
+          cancel_url: input.cancelUrl,
+          // When our window is shorter than Stripe allows, our timer expires it.
+          expires_at: clampExpiry(input.expiresAt),
+        },
+        { idempotencyKey: `checkout-session-${input.paymentId}` },
+      );
+      if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
+      return { id: session.id, url: session.url };
+    },
+    async retrieveCheckoutSession(sessionId) {
+      return toSessionInfo(await stripe.checkout.sessions.retrieve(sessionId));
+    },
+    async expireCheckoutSession(sessionId) {
+      const current = await stripe.checkout.sessions.retrieve(sessionId);
+      if (current.status !== "open") return toSessionInfo(current);
+      try {
+        return toSessionInfo(await stripe.checkout.sessions.expire(sessionId));
+      } catch (error) {
+        // Completed between our read and the expire call: report what it is now.
+        const after = await stripe.checkout.sessions.retrieve(sessionId);
+        if (after.status !== "open") return toSessionInfo(after);
+        throw error;
+      }
+    },
+    async createRefund(input) {
+      const refund = await stripe.refunds.create(
+        { payment_intent: input.paymentIntentId, amount: input.amountCents, metadata: { refund_id: input.refundId, order_id: input.orderId } },
+        { idempotencyKey: `refund-${input.refundId}` },
+      );
+      return toRefundInfo(refund);
+    },
+    async retrieveRefund(gatewayRefundId) {
+      return toRefundInfo(await stripe.refunds.retrieve(gatewayRefundId));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { placeOrder } from "@/lib/orders/place-order";
+import { createBook, createUser, orderRow } from "@/test/fixtures";
+
+// `npm run worker` as real processes: two at once, each job once, clean stop.
+
+const children: ChildProcess[] = [];
+
+function startWorkerProcess(url: string): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("timed out waiting");
+}
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+describe("npm run worker", () => {
+  it("runs as several processes that share the queue and stop cleanly", async () => {
+    const { db, url } = await getDb();
+    await db.execute(sql`delete from graphile_worker._private_jobs`);
+    const workers = [startWorkerProcess(url), startWorkerProcess(url)];
+    await waitFor(async () => {
+      const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from worker_heartbeats where last_seen_at > now() - interval '30 seconds'`);
+      return (row?.n ?? 0) >= 2 ? true : undefined;
+    }, 60_000);
+    const userId = await createUser();
+    const orders = await Promise.all(
+      Array.from({ length: 6 }, async () => (await placeOrder({ userId, items: [{ bookId: await createBook(1), quantity: 1 }], now: Date.now() - 3_600_000 })).orderId),
+    );
+    await waitFor(async () => {
+      const statuses = await Promise.all(orders.map(async (id) => (await orderRow(id)).status));
+      return statuses.every((s) => s === "cancelled") ? true : undefined;
+    }, 30_000);
+    const [cancels] = await db.execute<{ n: number }>(sql`
+      select count(*)::int as n from order_events where type = 'OrderCancelled' and order_id = any(${`{${orders.join(",")}}`}::uuid[])`);
+    expect(cancels?.n).toBe(6);
+    const exits = workers.map((w) => new Promise<number | null>((resolve) => w.once("exit", (code) => resolve(code))));
+    for (const w of workers) w.kill("SIGTERM");
+    expect(await Promise.all(exits)).toEqual([0, 0]);
+    const [left] = await db.execute<{ n: number }>(sql`select count(*)::int as n from worker_heartbeats`);
+    expect(left?.n).toBe(0);
+  }, 120_000);
+});

@@ -1,0 +1,16 @@
+import { env } from "@/lib/env";
+import { dispatch } from "@/lib/orders/dispatch";
+import { addBusinessDays, newTrackingNumber } from "@/lib/orders/shipping";
+import { defineTask } from "../define-task";
+
+// After payment (and the warehouse's picking delay): create the shipment.
+// A repeat after success is a duplicate FULFIL and changes nothing.
+export const fulfilOrder = defineTask("fulfil_order", async ({ orderId, requestId }) => {
+  if (!orderId) return;
+  await dispatch(
+    orderId,
+    { type: "FULFIL", trackingNumber: newTrackingNumber(), estimatedDelivery: addBusinessDays(new Date(), env().DELIVERY_BUSINESS_DAYS) },
+    "system",
+    { requestId },
+  );
+});
