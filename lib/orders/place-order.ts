@@ -15,6 +15,8 @@ export type PlaceOrderInput = {
   items: LineItem[];
   idempotencyKey?: string;
   cartFingerprint?: string;
+  /** Refuse the same cart again within this many seconds (a double click without a key). */
+  duplicateWindowSeconds?: number;
   source?: EventSource;
   requestId?: string;
   now?: number;
@@ -34,13 +36,31 @@ async function priceLines(tx: Tx, items: LineItem[]): Promise<PricedLine[]> {
   });
 }
 
+async function findEarlierCheckout(tx: Tx, input: PlaceOrderInput): Promise<DispatchResult | undefined> {
+  if (input.idempotencyKey) {
+    const [row] = await tx.execute<{ id: string; status: string; revision: number }>(sql`
+      select id, status, revision from orders where user_id = ${input.userId} and idempotency_key = ${input.idempotencyKey}`);
+    if (row) return { outcome: "duplicate", orderId: row.id, status: row.status, fromState: "", toState: "", revision: row.revision };
+    return undefined;
+  }
+  if (input.cartFingerprint && input.duplicateWindowSeconds) {
+    const [row] = await tx.execute<{ id: string }>(sql`
+      select id from orders where user_id = ${input.userId} and cart_fingerprint = ${input.cartFingerprint}
+        and created_at > now() - make_interval(secs => ${input.duplicateWindowSeconds}) order by created_at desc limit 1`);
+    if (row) {
+      throw new AppError("duplicate_checkout", "This cart was just checked out: see your new order", { orderId: row.id });
+    }
+  }
+  return undefined;
+}
+
 /**
  * Creates an order and dispatches CHECKOUT in one transaction: prices are read
  * from the database and copied, stock is reserved (all lines or none), and the
  * payment timeout is scheduled. Throws out_of_stock with every short line.
  */
 export async function placeOrder(input: PlaceOrderInput): Promise<DispatchResult> {
-  if (input.items.length === 0) throw new AppError("empty_cart", "Your cart is empty");
+  if (input.items.length === 0 && !input.idempotencyKey) throw new AppError("empty_cart", "Your cart is empty");
   const merged = new Map<number, number>();
   for (const item of input.items) merged.set(item.bookId, (merged.get(item.bookId) ?? 0) + item.quantity);
   const items = [...merged].map(([bookId, quantity]) => ({ bookId, quantity })).sort((a, b) => a.bookId - b.bookId);
@@ -48,6 +68,11 @@ export async function placeOrder(input: PlaceOrderInput): Promise<DispatchResult
   const deadline = now + env().PAYMENT_WINDOW_SECONDS * 1000;
   const { db } = await getDb();
   return db.transaction(async (tx) => {
+    // One checkout per user at a time: makes the idempotency and double-click checks race-free.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`checkout:${input.userId}`}, 0))`);
+    const earlier = await findEarlierCheckout(tx, input);
+    if (earlier) return earlier;
+    if (items.length === 0) throw new AppError("empty_cart", "Your cart is empty");
     const lines = await priceLines(tx, items);
     const currencies = new Set(lines.map((l) => l.currency));
     if (currencies.size !== 1) throw new AppError("invalid_request", "All books in one order must share a currency");

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { CheckoutSessionInfo, PaymentGateway, RefundInfo } from "./gateway";
+import { callGateway } from "./resilience";
 import { stripeClient } from "./stripe-client";
 
 // The Stripe adapter: the only place that knows Stripe's object shapes.
@@ -43,7 +44,7 @@ export function stripeGateway(): PaymentGateway {
   const stripe = stripeClient();
   return {
     async createCheckoutSession(input) {
-      const session = await stripe.checkout.sessions.create(
+      const session = await callGateway("checkout.sessions.create", () => stripe.checkout.sessions.create(
         {
           mode: "payment",
           client_reference_id: input.orderId,
@@ -60,34 +61,36 @@ export function stripeGateway(): PaymentGateway {
           expires_at: clampExpiry(input.expiresAt),
         },
         { idempotencyKey: `checkout-session-${input.paymentId}` },
-      );
+      ));
       if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
       return { id: session.id, url: session.url };
     },
     async retrieveCheckoutSession(sessionId) {
-      return toSessionInfo(await stripe.checkout.sessions.retrieve(sessionId));
+      return toSessionInfo(await callGateway("checkout.sessions.retrieve", () => stripe.checkout.sessions.retrieve(sessionId)));
     },
     async expireCheckoutSession(sessionId) {
-      const current = await stripe.checkout.sessions.retrieve(sessionId);
+      const current = await callGateway("checkout.sessions.retrieve", () => stripe.checkout.sessions.retrieve(sessionId));
       if (current.status !== "open") return toSessionInfo(current);
       try {
-        return toSessionInfo(await stripe.checkout.sessions.expire(sessionId));
+        return toSessionInfo(await callGateway("checkout.sessions.expire", () => stripe.checkout.sessions.expire(sessionId)));
       } catch (error) {
         // Completed between our read and the expire call: report what it is now.
-        const after = await stripe.checkout.sessions.retrieve(sessionId);
+        const after = await callGateway("checkout.sessions.retrieve", () => stripe.checkout.sessions.retrieve(sessionId));
         if (after.status !== "open") return toSessionInfo(after);
         throw error;
       }
     },
     async createRefund(input) {
-      const refund = await stripe.refunds.create(
-        { payment_intent: input.paymentIntentId, amount: input.amountCents, metadata: { refund_id: input.refundId, order_id: input.orderId } },
-        { idempotencyKey: `refund-${input.refundId}` },
+      const refund = await callGateway("refunds.create", () =>
+        stripe.refunds.create(
+          { payment_intent: input.paymentIntentId, amount: input.amountCents, metadata: { refund_id: input.refundId, order_id: input.orderId } },
+          { idempotencyKey: `refund-${input.refundId}` },
+        ),
       );
       return toRefundInfo(refund);
     },
     async retrieveRefund(gatewayRefundId) {
-      return toRefundInfo(await stripe.refunds.retrieve(gatewayRefundId));
+      return toRefundInfo(await callGateway("refunds.retrieve", () => stripe.refunds.retrieve(gatewayRefundId)));
     },
   };
 }

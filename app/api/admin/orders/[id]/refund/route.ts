@@ -1,0 +1,16 @@
+// POST /api/admin/orders/:id/refund – refund any paid or fulfilled order (operators only)
+import { z } from "zod";
+import { requireAdmin } from "@/lib/auth/session";
+import { readOptionalJson } from "@/lib/http/read-json";
+import { json, route } from "@/lib/http/responses";
+import { requestId } from "@/lib/http/request-id";
+import { adminRefund } from "@/lib/orders/user-actions";
+
+const bodySchema = z.object({ reason: z.string().trim().max(500).optional() });
+
+export const POST = route(async (request: Request, context: { params: Promise<{ id: string }> }) => {
+  const admin = await requireAdmin();
+  const { id } = await context.params;
+  const { reason } = await readOptionalJson(request, bodySchema);
+  return json(await adminRefund({ adminId: admin.id, orderId: id, reason, requestId: requestId(request) }), { status: 202 });
+});

@@ -1,0 +1,13 @@
+// POST /api/cart/items – add copies of a book to the cart
+import { addCartItem, loadCart } from "@/lib/cart/cart-store";
+import { currentCartId } from "@/lib/cart/current-cart";
+import { addItemSchema } from "@/lib/cart/types";
+import { readJson } from "@/lib/http/read-json";
+import { json, route } from "@/lib/http/responses";
+
+export const POST = route(async (request: Request) => {
+  const { bookId, quantity } = await readJson(request, addItemSchema);
+  const cartId = (await currentCartId({ create: true }))!;
+  await addCartItem(cartId, bookId, quantity);
+  return json(await loadCart(cartId));
+});

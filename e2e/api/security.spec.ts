@@ -1,0 +1,72 @@
+import { expect, test } from "@playwright/test";
+import { baseURL, client, signedInShopper } from "../support/api";
+import { createBook } from "../support/db";
+
+test.describe("security", () => {
+  test("IDOR matrix: user B on user A's order gets 404 for view, cancel, refund, pay", async () => {
+    const alice = await signedInShopper();
+    const book = await createBook(3);
+    await alice.api.post("/api/cart/items", { data: { bookId: book, quantity: 1 } });
+    const order = await (await alice.api.post("/api/checkout")).json();
+    const bob = await signedInShopper();
+    const attempts = [
+      await bob.api.get(`/api/orders/${order.id}`),
+      await bob.api.post(`/api/orders/${order.id}/cancel`),
+      await bob.api.post(`/api/orders/${order.id}/refund`, { data: {} }),
+      await bob.api.post(`/api/orders/${order.id}/payments`),
+    ];
+    for (const response of attempts) {
+      expect(response.status()).toBe(404);
+      expect((await response.json()).error.code).toBe("not_found");
+    }
+    expect((await (await alice.api.get(`/api/orders/${order.id}`)).json()).status).toBe("created");
+    const page = await bob.api.get(`/orders/${order.id}`);
+    expect(page.status()).toBe(404);
+  });
+
+  test("admin API answers 404 to customers and anonymous visitors", async () => {
+    const shopper = await signedInShopper();
+    const anonymous = await client();
+    for (const api of [shopper.api, anonymous]) {
+      expect((await api.get("/api/admin/orders")).status()).toBe(404);
+      expect((await api.post("/api/admin/orders/00000000-0000-4000-8000-000000000000/refund", { data: {} })).status()).toBe(404);
+    }
+  });
+
+  test("state-changing requests need our Origin: foreign or missing gets 403 and changes nothing", async () => {
+    const book = await createBook(3);
+    for (const origin of ["https://evil.example", null]) {
+      const api = await client({ origin });
+      const response = await api.post("/api/cart/items", { data: { bookId: book, quantity: 1 } });
+      expect(response.status()).toBe(403);
+      expect((await response.json()).error.code).toBe("forbidden");
+      const register = await api.post("/api/register", { data: { email: `x${Date.now()}@example.com`, password: "long enough pw", name: "X" } });
+      expect(register.status()).toBe(403);
+    }
+    const ok = await client({ origin: baseURL });
+    expect((await ok.post("/api/cart/items", { data: { bookId: book, quantity: 1 } })).status()).toBe(200);
+  });
+
+  test("security headers on every page and API response", async () => {
+    const api = await client();
+    for (const path of ["/", "/cart", "/signin", "/api/books?pageSize=1", "/books/1"]) {
+      const headers = (await api.get(path)).headers();
+      expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+      expect(headers["content-security-policy"], path).not.toContain("unsafe-eval");
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+      expect(headers["x-request-id"], path).toMatch(/^[\w-]{8,64}$/);
+    }
+  });
+
+  test("anonymous visitors of checkout, orders and account pages go to sign-in and back", async () => {
+    const api = await client();
+    for (const path of ["/checkout", "/orders", "/account"]) {
+      const response = await api.get(path, { maxRedirects: 0 });
+      expect(response.status(), path).toBe(307);
+      const location = new URL(response.headers().location!, baseURL);
+      expect(location.pathname).toBe("/signin");
+      expect(location.searchParams.get("callbackUrl")).toBe(path);
+    }
+  });
+});

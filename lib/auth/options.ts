@@ -1,0 +1,66 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { env } from "@/lib/env";
+import { findUserByEmail } from "./users";
+import { verifyPassword } from "./password";
+
+const DEV_SECRET = "paperleaf-development-secret-not-for-production";
+
+/** NEXTAUTH_SECRET; required in production (checked at start by instrumentation.ts). */
+export function authSecret(): string {
+  const secret = env().NEXTAUTH_SECRET;
+  if (secret) return secret;
+  if (env().NODE_ENV === "production") {
+    throw new Error("NEXTAUTH_SECRET must be set in production (a long random string, e.g. `openssl rand -base64 32`).");
+  }
+  return DEV_SECRET;
+}
+
+export const credentialsSchema = z.object({
+  email: z.email("Enter a valid e-mail address").max(254).transform((v) => v.toLowerCase().trim()),
+  password: z.string().min(1, "Enter your password").max(200),
+});
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+  pages: { signIn: "/signin", error: "/signin" },
+  // A getter: `next build` imports this module without runtime settings.
+  get secret() {
+    return authSecret();
+  },
+  providers: [
+    CredentialsProvider({
+      name: "E-mail and password",
+      credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const parsed = credentialsSchema.safeParse(credentials ?? {});
+        if (!parsed.success) return null;
+        const user = await findUserByEmail(parsed.data.email);
+        // Verify even for unknown e-mails, so timing does not reveal accounts.
+        const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, parsed.data.password);
+        if (!user || !ok) return null;
+        return { id: user.id, email: user.email, name: user.name, role: user.role };
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.role = (user as { role?: "customer" | "admin" }).role ?? "customer";
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      if (session.user && token.uid) {
+        session.user.id = token.uid;
+        session.user.role = token.role ?? "customer";
+      }
+      return session;
+    },
+  },
+};
+
+// argon2id hash of a random string nobody knows.
+const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$qOAEPWjc9aLIwaA81pBv8A$EiTwqfCA9kCOhuh9A7dgU62AwvjemsiuJQxbn19LbII";

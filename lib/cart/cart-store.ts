@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { AppError } from "@/lib/errors";
+import { MAX_PER_LINE, type CartView } from "./types";
+
+// Cart rows. Prices always come from books at read time, never from a client.
+
+export async function loadCart(cartId: string | null): Promise<CartView> {
+  if (!cartId) return { items: [], totalCents: 0, currency: "usd", count: 0 };
+  const { db } = await getDb();
+  const rows = await db.execute<{ book_id: number; title: string; author: string; quantity: number; price_cents: number; currency: string; available: number }>(sql`
+    select ci.book_id, b.title, b.author, ci.quantity, b.price_cents, b.currency, b.stock_available as available
+    from cart_items ci join books b on b.id = ci.book_id
+    where ci.cart_id = ${cartId} order by ci.created_at, ci.book_id`);
+  const items = rows.map((r) => ({
+    bookId: r.book_id,
+    title: r.title,
+    author: r.author,
+    quantity: r.quantity,
+    unitPriceCents: r.price_cents,
+    lineTotalCents: r.price_cents * r.quantity,
+    available: r.available,
+  }));
+  return {
+    items,
+    totalCents: items.reduce((sum, i) => sum + i.lineTotalCents, 0),
+    currency: rows[0]?.currency ?? "usd",
+    count: items.reduce((sum, i) => sum + i.quantity, 0),
+  };
+}
+
+export async function createCart(userId: string | null): Promise<string> {
+  const { db } = await getDb();
+  if (userId) {
+    const rows = await db.execute<{ id: string }>(sql`
+      insert into carts (user_id) values (${userId})
+      on conflict (user_id) do update set updated_at = now() returning id`);
+    return rows[0]!.id;
+  }
+  const rows = await db.execute<{ id: string }>(sql`insert into carts (user_id) values (null) returning id`);
+  return rows[0]!.id;
+}
+
+export async function findUserCart(userId: string): Promise<string | null> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ id: string }>(sql`select id from carts where user_id = ${userId}`);
+  return row?.id ?? null;
+}
+
+export async function findAnonymousCart(cartId: string): Promise<string | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(cartId)) return null;
+  const { db } = await getDb();
+  const [row] = await db.execute<{ id: string }>(sql`select id from carts where id = ${cartId} and user_id is null`);
+  return row?.id ?? null;
+}
+
+async function assertBook(bookId: number): Promise<void> {
+  const { db } = await getDb();
+  const [row] = await db.execute(sql`select 1 from books where id = ${bookId}`);
+  if (!row) throw new AppError("not_found", `No book with id ${bookId}`);
+}
+
+/** Adds to a line (creating it); never past 50 copies of one book. */
+export async function addCartItem(cartId: string, bookId: number, quantity: number): Promise<void> {
+  await assertBook(bookId);
+  const { db } = await getDb();
+  const rows = await db.execute<{ quantity: number }>(sql`
+    insert into cart_items (cart_id, book_id, quantity) values (${cartId}, ${bookId}, ${quantity})
+    on conflict (cart_id, book_id) do update set quantity = cart_items.quantity + excluded.quantity
+    where cart_items.quantity + excluded.quantity <= ${MAX_PER_LINE}
+    returning quantity`);
+  if (rows.length === 0) {
+    throw new AppError("invalid_request", `You can have at most ${MAX_PER_LINE} copies of a book in your cart`, [
+      { path: "quantity", message: `quantity must be at most ${MAX_PER_LINE} in total` },
+    ]);
+  }
+  await db.execute(sql`update carts set updated_at = now() where id = ${cartId}`);
+}
+
+/** Sets a line's quantity; 0 removes it. not_found when the line does not exist. */
+export async function setCartItemQuantity(cartId: string, bookId: number, quantity: number): Promise<void> {
+  const { db } = await getDb();
+  const rows =
+    quantity === 0
+      ? await db.execute(sql`delete from cart_items where cart_id = ${cartId} and book_id = ${bookId} returning book_id`)
+      : await db.execute(sql`update cart_items set quantity = ${quantity} where cart_id = ${cartId} and book_id = ${bookId} returning book_id`);
+  if (rows.length === 0) throw new AppError("not_found", `Book ${bookId} is not in your cart`);
+}
+
+/** Moves an anonymous cart into a user's: quantities add, capped at 50. */
+export async function mergeCarts(anonymousCartId: string, userCartId: string): Promise<void> {
+  const { db } = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      insert into cart_items (cart_id, book_id, quantity, created_at)
+      select ${userCartId}, book_id, quantity, created_at from cart_items where cart_id = ${anonymousCartId}
+      on conflict (cart_id, book_id) do update set quantity = least(${MAX_PER_LINE}, cart_items.quantity + excluded.quantity)`);
+    await tx.execute(sql`delete from carts where id = ${anonymousCartId} and user_id is null`);
+  });
+}

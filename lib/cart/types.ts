@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+export const MAX_PER_LINE = 50;
+
+export type CartLine = {
+  bookId: number;
+  title: string;
+  author: string;
+  quantity: number;
+  unitPriceCents: number;
+  lineTotalCents: number;
+  /** Copies available now; the checkout reserves against this. */
+  available: number;
+};
+
+export type CartView = { items: CartLine[]; totalCents: number; currency: string; count: number };
+
+const quantity = (min: number) =>
+  z
+    .number({ error: "quantity must be a whole number" })
+    .int("quantity must be a whole number")
+    .min(min, `quantity must be at least ${min}`)
+    .max(MAX_PER_LINE, `quantity must be at most ${MAX_PER_LINE}`);
+
+/** Body of POST /api/cart/items; the book page's form sends the same. */
+export const addItemSchema = z.object({
+  bookId: z.number({ error: "bookId must be a number" }).int().positive(),
+  quantity: quantity(1),
+});
+
+/** Body of PATCH /api/cart/items/:bookId (0 removes the line). */
+export const setQuantitySchema = z.object({ quantity: quantity(0) });
+
+export const emptyCart: CartView = { items: [], totalCents: 0, currency: "usd", count: 0 };

@@ -1,0 +1,36 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import type { OrderStatus } from "@/db/schema";
+
+export type AdminOrderRow = {
+  id: string;
+  status: string;
+  email: string;
+  totalCents: number;
+  currency: string;
+  createdAt: string;
+  paymentDeadline: string;
+  needsAttention: boolean;
+  attentionReason: string | null;
+};
+
+/** Orders for operators, newest first; stuck ones are flagged by needsAttention. */
+export async function listOrdersForAdmin(filter: { status?: OrderStatus; limit?: number }): Promise<AdminOrderRow[]> {
+  const { db } = await getDb();
+  const rows = await db.execute<{ id: string; status: string; email: string; total_cents: number; currency: string; created_at: Date; payment_deadline: Date; needs_attention: boolean; attention_reason: string | null }>(sql`
+    select o.id, o.status, u.email, o.total_cents, o.currency, o.created_at, o.payment_deadline, o.needs_attention, o.attention_reason
+    from orders o join users u on u.id = o.user_id
+    where (${filter.status ?? null}::text is null or o.status = ${filter.status ?? null})
+    order by o.created_at desc limit ${filter.limit ?? 200}`);
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    email: r.email,
+    totalCents: r.total_cents,
+    currency: r.currency,
+    createdAt: new Date(r.created_at).toISOString(),
+    paymentDeadline: new Date(r.payment_deadline).toISOString(),
+    needsAttention: r.needs_attention,
+    attentionReason: r.attention_reason,
+  }));
+}

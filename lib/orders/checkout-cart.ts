@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+import { loadCart, findUserCart } from "@/lib/cart/cart-store";
+import { AppError } from "@/lib/errors";
+import { getOrderForUser, type OrderView } from "./order-view";
+import { placeOrder } from "./place-order";
+
+export function cartFingerprint(items: { bookId: number; quantity: number }[]): string {
+  const canonical = [...items].sort((a, b) => a.bookId - b.bookId).map((i) => `${i.bookId}x${i.quantity}`).join(",");
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 32);
+}
+
+/**
+ * Places an order for everything in the user's cart. The cart stays as it is
+ * until payment succeeds. With an idempotency key a retry returns the same
+ * order; without one, the same cart checked out again within a few seconds
+ * (a double click) is refused.
+ */
+export async function checkoutCart(input: { userId: string; idempotencyKey?: string; requestId?: string }): Promise<{ order: OrderView; replayed: boolean }> {
+  const cart = await loadCart(await findUserCart(input.userId));
+  if (cart.items.length === 0) {
+    if (input.idempotencyKey) {
+      // A retry after the cart was emptied by payment still finds its order.
+      const replay = await placeOrder({ userId: input.userId, items: [], idempotencyKey: input.idempotencyKey }).catch(() => undefined);
+      if (replay) return { order: await getOrderForUser(input.userId, replay.orderId), replayed: true };
+    }
+    throw new AppError("empty_cart", "Your cart is empty");
+  }
+  const items = cart.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity }));
+  const result = await placeOrder({
+    userId: input.userId,
+    items,
+    idempotencyKey: input.idempotencyKey,
+    cartFingerprint: cartFingerprint(items),
+    duplicateWindowSeconds: input.idempotencyKey ? undefined : 10,
+    requestId: input.requestId,
+  });
+  return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.outcome === "duplicate" };
+}

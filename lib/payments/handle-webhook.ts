@@ -1,0 +1,86 @@
+import { sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import { getDb } from "@/db";
+import { dispatch } from "@/lib/orders/dispatch";
+import type { DispatchResult, Tx } from "@/lib/orders/types";
+import type { RefundInfo } from "./gateway";
+import { dispatchSession } from "./settle-from-gateway";
+import { toGatewayEvent, type GatewayEvent } from "./stripe-events";
+
+export type WebhookOutcome = "handled" | "duplicate" | "ignored" | "awaiting_async" | "unknown_payment";
+
+function outcomeOf(results: (DispatchResult | undefined)[]): WebhookOutcome {
+  const found = results.filter((r): r is DispatchResult => !!r);
+  if (found.length === 0) return "unknown_payment";
+  if (found.some((r) => r.outcome === "accepted")) return "handled";
+  return found.every((r) => r.outcome === "duplicate") ? "duplicate" : "ignored";
+}
+
+async function dispatchRefund(tx: Tx, refund: RefundInfo, requestId?: string): Promise<DispatchResult | undefined> {
+  const [row] = await tx.execute<{ id: string; order_id: string }>(sql`
+    select id, order_id from refunds where id::text = ${refund.refundId ?? ""} or gateway_refund_id = ${refund.id} limit 1`);
+  if (!row) return undefined;
+  await tx.execute(sql`update refunds set gateway_refund_id = ${refund.id} where id = ${row.id} and gateway_refund_id is null`);
+  if (refund.status === "succeeded") return dispatch(row.order_id, { type: "REFUND_SUCCEEDED", refundId: row.id }, "gateway", { tx, requestId });
+  if (refund.status === "failed" || refund.status === "canceled") {
+    return dispatch(row.order_id, { type: "REFUND_FAILED", refundId: row.id, reason: refund.failureReason ?? refund.status }, "gateway", { tx, requestId });
+  }
+  return { outcome: "ignored", orderId: row.order_id, status: "", fromState: "", toState: "", revision: 0 };
+}
+
+async function apply(tx: Tx, event: GatewayEvent, requestId?: string): Promise<{ outcome: WebhookOutcome; orderId?: string; sessionId?: string }> {
+  switch (event.type) {
+    case "session_completed":
+    case "session_async_succeeded": {
+      // A completed session that is still unpaid is a delayed method: wait for the async event.
+      if (event.session.paymentStatus !== "paid") return { outcome: "awaiting_async", sessionId: event.session.id };
+      const { result } = await dispatchSession(event.session, "gateway", { tx, requestId });
+      return { outcome: outcomeOf([result]), orderId: result?.orderId, sessionId: event.session.id };
+    }
+    case "session_async_failed":
+    case "session_expired": {
+      const [payment] = await tx.execute<{ id: string; order_id: string }>(sql`
+        select id, order_id from payments where gateway_session_id = ${event.session.id}`);
+      if (!payment) return { outcome: "unknown_payment", sessionId: event.session.id };
+      const result =
+        event.type === "session_async_failed"
+          ? await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: "async_payment_failed" }, "gateway", { tx, requestId })
+          : await dispatch(payment.order_id, { type: "PAYMENT_CANCELLED", paymentId: payment.id }, "gateway", { tx, requestId });
+      return { outcome: outcomeOf([result]), orderId: payment.order_id, sessionId: event.session.id };
+    }
+    case "payment_failed": {
+      if (!event.paymentId || !/^[0-9a-f-]{36}$/i.test(event.paymentId)) return { outcome: "unknown_payment" };
+      const [payment] = await tx.execute<{ id: string; order_id: string }>(sql`select id, order_id from payments where id = ${event.paymentId}`);
+      if (!payment) return { outcome: "unknown_payment" };
+      const result = await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: event.reason }, "gateway", { tx, requestId });
+      return { outcome: outcomeOf([result]), orderId: payment.order_id };
+    }
+    case "refund_updated": {
+      const results: (DispatchResult | undefined)[] = [];
+      for (const refund of event.refunds) results.push(await dispatchRefund(tx, refund, requestId));
+      return { outcome: outcomeOf(results), orderId: results.find((r) => r)?.orderId };
+    }
+    case "ignored":
+      return { outcome: "ignored" };
+  }
+}
+
+/**
+ * Handles one verified gateway event: its id goes into webhook_events in the
+ * same transaction as the dispatch, so a redelivery is recognised and a crash
+ * before commit leaves nothing half-done (the gateway redelivers).
+ */
+export async function handleWebhook(event: Stripe.Event, requestId?: string): Promise<WebhookOutcome> {
+  const gatewayEvent = toGatewayEvent(event);
+  const { db } = await getDb();
+  return db.transaction(async (tx) => {
+    const inserted = await tx.execute(sql`
+      insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${JSON.stringify(event)}::jsonb)
+      on conflict (id) do nothing returning id`);
+    if (inserted.length === 0) return "duplicate";
+    const { outcome, orderId, sessionId } = await apply(tx, gatewayEvent, requestId);
+    await tx.execute(sql`
+      update webhook_events set outcome = ${outcome}, order_id = ${orderId ?? null}, gateway_session_id = ${sessionId ?? null} where id = ${event.id}`);
+    return outcome;
+  });
+}

@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { AppError } from "@/lib/errors";
+import { dispatch } from "@/lib/orders/dispatch";
+import { settleFromGateway, type SettleOutcome } from "./settle-from-gateway";
+
+async function ownPayment(userId: string, sessionId: string) {
+  if (!/^cs_[A-Za-z0-9_]{4,250}$/.test(sessionId)) throw new AppError("not_found", "Payment not found");
+  const { db } = await getDb();
+  const [payment] = await db.execute<{ id: string; order_id: string }>(sql`
+    select p.id, p.order_id from payments p join orders o on o.id = p.order_id
+    where p.gateway_session_id = ${sessionId} and o.user_id = ${userId}`);
+  // Another user's session is as unknown as a made-up one.
+  if (!payment) throw new AppError("not_found", "Payment not found");
+  return payment;
+}
+
+/**
+ * The success page: ask the gateway what happened and dispatch the same event
+ * a webhook would, so the order is paid even if the webhook never arrives.
+ */
+export async function reconcileSuccessReturn(input: { userId: string; sessionId: string; requestId?: string }): Promise<{ orderId: string; outcome: SettleOutcome | "gateway_unavailable" }> {
+  const payment = await ownPayment(input.userId, input.sessionId);
+  try {
+    return { orderId: payment.order_id, outcome: await settleFromGateway(input.sessionId, "gateway", { requestId: input.requestId }) };
+  } catch {
+    // The webhook or the reconciler will settle it; the page says we are confirming.
+    return { orderId: payment.order_id, outcome: "gateway_unavailable" };
+  }
+}
+
+/** The cancel page: the shopper came back without paying; this attempt is over. */
+export async function recordCancelledReturn(input: { userId: string; sessionId: string; requestId?: string }): Promise<{ orderId: string }> {
+  const payment = await ownPayment(input.userId, input.sessionId);
+  await dispatch(payment.order_id, { type: "PAYMENT_CANCELLED", paymentId: payment.id }, "user", { requestId: input.requestId });
+  return { orderId: payment.order_id };
+}

@@ -1,0 +1,54 @@
+import type Stripe from "stripe";
+import { AppError } from "@/lib/errors";
+import type { CheckoutSessionInfo, RefundInfo } from "./gateway";
+import { stripeClient, webhookSecret } from "./stripe-client";
+import { toRefundInfo, toSessionInfo } from "./stripe-gateway";
+
+/** A verified gateway event in our own terms (only lib/payments/stripe* knows Stripe's shapes). */
+export type GatewayEvent =
+  | { id: string; type: "session_completed" | "session_async_succeeded" | "session_async_failed" | "session_expired"; session: CheckoutSessionInfo }
+  | { id: string; type: "payment_failed"; paymentId: string | null; orderId: string | null; reason: string }
+  | { id: string; type: "refund_updated"; refunds: RefundInfo[] }
+  | { id: string; type: "ignored"; stripeType: string };
+
+/** Verifies the signature on the raw body (default tolerance: 300 s). */
+export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event {
+  if (!signature) throw new AppError("invalid_request", "Missing Stripe-Signature header");
+  try {
+    return stripeClient().webhooks.constructEvent(rawBody, signature, webhookSecret());
+  } catch {
+    throw new AppError("invalid_request", "Webhook signature verification failed");
+  }
+}
+
+export function toGatewayEvent(event: Stripe.Event): GatewayEvent {
+  switch (event.type) {
+    case "checkout.session.completed":
+      return { id: event.id, type: "session_completed", session: toSessionInfo(event.data.object) };
+    case "checkout.session.async_payment_succeeded":
+      return { id: event.id, type: "session_async_succeeded", session: toSessionInfo(event.data.object) };
+    case "checkout.session.async_payment_failed":
+      return { id: event.id, type: "session_async_failed", session: toSessionInfo(event.data.object) };
+    case "checkout.session.expired":
+      return { id: event.id, type: "session_expired", session: toSessionInfo(event.data.object) };
+    case "payment_intent.payment_failed": {
+      const intent = event.data.object;
+      const error = intent.last_payment_error;
+      return {
+        id: event.id,
+        type: "payment_failed",
+        paymentId: intent.metadata?.payment_id ?? null,
+        orderId: intent.metadata?.order_id ?? null,
+        reason: error?.decline_code ?? error?.code ?? "payment_failed",
+      };
+    }
+    case "charge.refunded":
+      return { id: event.id, type: "refund_updated", refunds: (event.data.object.refunds?.data ?? []).map(toRefundInfo) };
+    case "refund.updated":
+    case "refund.created":
+    case "refund.failed":
+      return { id: event.id, type: "refund_updated", refunds: [toRefundInfo(event.data.object)] };
+    default:
+      return { id: event.id, type: "ignored", stripeType: event.type };
+  }
+}

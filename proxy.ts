@@ -1,0 +1,49 @@
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
+import { authSecret } from "@/lib/auth/options";
+import { appUrl } from "@/lib/env";
+import { originAllowed, securityHeaders } from "@/lib/http/security";
+
+// Runs before every page and API route: request id, CSRF origin check,
+// sign-in gate for shopper pages, admin API gate, security headers.
+
+const SIGNED_IN_PAGES = ["/checkout", "/orders", "/account"];
+const SIGNED_IN_API = ["/api/checkout", "/api/orders"];
+
+const under = (pathname: string, prefixes: string[]) => prefixes.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+
+function jsonError(status: number, code: string, message: string): NextResponse {
+  return NextResponse.json({ error: { code, message } }, { status });
+}
+
+function finish(response: NextResponse, requestId: string): NextResponse {
+  for (const [name, value] of Object.entries(securityHeaders())) response.headers.set(name, value);
+  response.headers.set("x-request-id", requestId);
+  return response;
+}
+
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const { pathname, search } = request.nextUrl;
+  const requestId = request.headers.get("x-request-id")?.match(/^[\w-]{8,64}$/)?.[0] ?? crypto.randomUUID();
+  if (!originAllowed(request.method, pathname, request.headers.get("origin"), [appUrl(), request.nextUrl.origin])) {
+    return finish(jsonError(403, "forbidden", "This request must come from the store's own pages (Origin check)"), requestId);
+  }
+  const needsUser = under(pathname, SIGNED_IN_PAGES) || under(pathname, SIGNED_IN_API) || under(pathname, ["/api/admin", "/admin"]);
+  if (needsUser) {
+    const token = await getToken({ req: request, secret: authSecret() });
+    if (under(pathname, ["/api/admin"]) && token?.role !== "admin") return finish(jsonError(404, "not_found", "Not found"), requestId);
+    if (!token && pathname.startsWith("/api/")) return finish(jsonError(401, "unauthenticated", "Please sign in first"), requestId);
+    if (!token && !pathname.startsWith("/admin")) {
+      const signIn = new URL("/signin", request.url);
+      signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+      return finish(NextResponse.redirect(signIn), requestId);
+    }
+  }
+  const headers = new Headers(request.headers);
+  headers.set("x-request-id", requestId);
+  return finish(NextResponse.next({ request: { headers } }), requestId);
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+};
