@@ -1,18 +1,54 @@
-type CartCountProps = { count?: number };
+"use client";
+
+import { usePathname } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { apiRequest } from "./api-client";
+import { CART_UPDATED, parseCart } from "./cart/cart-api";
 
 /**
- * The number of items in the cart, shown next to the "Cart" link.
- * Placeholder for now (always 0); it will later read /api/cart.
- * Fixed dimensions so the header does not shift when the count loads.
+ * The content of the header's cart link: "Cart" and a count badge, named
+ * "Cart, N items" for assistive technology. The count is read from
+ * /api/cart on mount, on navigation and on every `cart:updated` event (whose
+ * `detail`, when it is the cart, is used as is). Fixed dimensions so the
+ * header does not shift when the count loads.
  */
-export function CartCount({ count = 0 }: CartCountProps) {
+export function CartCount() {
+  const [count, setCount] = useState(0);
+  const sequence = useRef(0);
+  const pathname = usePathname();
+
+  useEffect(() => {
+    async function refetch() {
+      const mine = ++sequence.current;
+      const result = await apiRequest("/api/cart");
+      const cart = result.ok ? parseCart(result.data) : null;
+      if (cart && mine === sequence.current) setCount(cart.count);
+    }
+    function onUpdated(event: Event) {
+      const cart = event instanceof CustomEvent ? parseCart(event.detail) : null;
+      if (!cart) {
+        void refetch();
+        return;
+      }
+      sequence.current++; // a fetch still in flight is older than this
+      setCount(cart.count);
+    }
+    void refetch();
+    window.addEventListener(CART_UPDATED, onUpdated);
+    return () => window.removeEventListener(CART_UPDATED, onUpdated);
+  }, [pathname]);
+
   const shown = count > 99 ? "99+" : String(count);
   return (
-    <span className="inline-flex h-6 w-7 shrink-0 items-center justify-center rounded-full bg-accent text-xs font-bold text-white tabular-nums">
-      <span aria-hidden="true" data-testid="cart-count">
-        {shown}
+    <>
+      <span aria-hidden="true">Cart</span>
+      <span
+        aria-hidden="true"
+        className="inline-flex h-6 w-7 shrink-0 items-center justify-center rounded-full bg-accent text-xs font-bold text-white tabular-nums"
+      >
+        <span data-testid="cart-count">{shown}</span>
       </span>
-      <span className="sr-only">{count === 1 ? "1 item" : `${count} items`}</span>
-    </span>
+      <span className="sr-only">{count === 1 ? "Cart, 1 item" : `Cart, ${count} items`}</span>
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getCurrentUser } from "@/lib/auth/session";
 import { CartCount } from "./cart-count";
 
 const navLink =
@@ -13,10 +14,15 @@ function LogoMark() {
   );
 }
 
-export function SiteHeader() {
+function firstName(name: string, email: string): string {
+  return name.trim().split(/\s+/)[0] || email.split("@")[0] || "Account";
+}
+
+export async function SiteHeader() {
+  const user = await getCurrentUser();
   return (
     <header className="border-b border-line bg-card">
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-3 px-4 py-3 sm:flex-nowrap sm:gap-x-6 sm:px-6">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-3 px-4 py-3 md:flex-nowrap md:gap-x-6 sm:px-6">
         <Link
           href="/"
           className="inline-flex shrink-0 items-center gap-2 font-serif text-lg font-bold tracking-tight text-ink sm:text-xl"
@@ -25,19 +31,33 @@ export function SiteHeader() {
           Paperleaf Books
         </Link>
 
-        <nav aria-label="Account and cart" className="order-2 ml-auto sm:order-3 sm:ml-0">
-          <ul className="flex items-center gap-1">
+        <nav aria-label="Account and cart" className="order-2 ml-auto md:order-3 md:ml-0">
+          <ul className="flex items-center gap-0.5 sm:gap-1">
             <li>
               <Link href="/cart" className={navLink}>
-                Cart
                 <CartCount />
               </Link>
             </li>
-            <li>
-              <Link href="/signin" className={navLink}>
-                Sign in
-              </Link>
-            </li>
+            {user ? (
+              <>
+                <li>
+                  <Link href="/orders" className={navLink}>
+                    Orders
+                  </Link>
+                </li>
+                <li>
+                  <Link href="/account" className={navLink}>
+                    <span className="max-w-[7rem] truncate sm:max-w-[10rem]">{firstName(user.name, user.email)}</span>
+                  </Link>
+                </li>
+              </>
+            ) : (
+              <li>
+                <Link href="/signin" className={navLink}>
+                  Sign in
+                </Link>
+              </li>
+            )}
           </ul>
         </nav>
 
@@ -46,7 +66,7 @@ export function SiteHeader() {
           method="get"
           role="search"
           aria-label="Site search"
-          className="order-3 w-full sm:order-2 sm:ml-auto sm:max-w-md sm:flex-1"
+          className="order-3 w-full md:order-2 md:ml-auto md:max-w-md md:flex-1"
         >
           <label htmlFor="site-search" className="sr-only">
             Search books

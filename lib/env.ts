@@ -32,6 +32,8 @@ const schema = z.object({
   FAULT_POINTS: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CI: bool.default(false),
+  // Set by Next itself; "phase-production-build" while `next build` prerenders.
+  NEXT_PHASE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -65,3 +65,15 @@ describe("cart store", () => {
     expect(setQuantitySchema.safeParse({ quantity: 51 }).success).toBe(false);
   });
 });
+
+describe("concurrent merges", () => {
+  it("merging the same anonymous cart from two requests at once adds its lines once", async () => {
+    const userId = await createUser();
+    const userCart = await createCart(userId);
+    const anonymous = await createCart(null);
+    const book = await createBook(9);
+    await addCartItem(anonymous, book, 2);
+    await Promise.all([mergeCarts(anonymous, userCart), mergeCarts(anonymous, userCart), mergeCarts(anonymous, userCart)]);
+    expect((await loadCart(userCart)).items.map((i) => i.quantity)).toEqual([2]);
+  });
+});

@@ -91,6 +91,10 @@ export async function setCartItemQuantity(cartId: string, bookId: number, quanti
 export async function mergeCarts(anonymousCartId: string, userCartId: string): Promise<void> {
   const { db } = await getDb();
   await db.transaction(async (tx) => {
+    // Two requests right after sign-in may both try to merge: the row lock
+    // makes the second find the anonymous cart already gone, so nothing adds twice.
+    const [anonymous] = await tx.execute(sql`select id from carts where id = ${anonymousCartId} and user_id is null for update`);
+    if (!anonymous) return;
     await tx.execute(sql`
       insert into cart_items (cart_id, book_id, quantity, created_at)
       select ${userCartId}, book_id, quantity, created_at from cart_items where cart_id = ${anonymousCartId}

@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { panelClass, secondaryButtonClass } from "@/components/ui-classes";
+import { getCurrentUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Your account" };
+export const dynamic = "force-dynamic";
+
+export default async function AccountPage() {
+  const user = await getCurrentUser();
+  if (!user) redirect("/signin?callbackUrl=%2Faccount");
+
+  return (
+    <div className="mx-auto w-full max-w-2xl">
+      <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Your account</h1>
+      <section aria-labelledby="details-heading" className={`mt-6 ${panelClass}`}>
+        <h2 id="details-heading" className="text-xl font-semibold">
+          Your details
+        </h2>
+        <dl className="mt-4 grid gap-x-6 gap-y-3 sm:grid-cols-[8rem_minmax(0,1fr)]">
+          <dt className="text-sm font-semibold text-ink-soft">Name</dt>
+          <dd className="break-words">{user.name || "—"}</dd>
+          <dt className="text-sm font-semibold text-ink-soft">E-mail</dt>
+          <dd className="break-all">{user.email}</dd>
+        </dl>
+      </section>
+      <nav aria-label="Account" className="mt-6">
+        <ul className="flex flex-wrap gap-3">
+          <li>
+            <Link href="/orders" className={secondaryButtonClass}>
+              Your orders
+            </Link>
+          </li>
+          <li>
+            <Link href="/signout" className={secondaryButtonClass}>
+              Sign out
+            </Link>
+          </li>
+        </ul>
+      </nav>
+    </div>
+  );
+}

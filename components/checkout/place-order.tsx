@@ -1,0 +1,149 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { apiRequest, isRecord } from "@/components/api-client";
+import { setLineQuantity } from "@/components/cart/cart-api";
+import { Price } from "@/components/price";
+import { panelClass, primaryButtonClass, textLinkClass } from "@/components/ui-classes";
+import type { CartView } from "@/lib/cart/types";
+import { newIdempotencyKey } from "./idempotency-key";
+import { ReviewLine, type Shortage } from "./review-line";
+
+type PlaceOrderProps = { cart: CartView };
+
+type Status =
+  | { kind: "idle" }
+  | { kind: "pending" }
+  | { kind: "info"; message: string }
+  | { kind: "error"; message: string; link?: { href: string; label: string } };
+
+function parseShortages(details: unknown): Record<number, Shortage> {
+  const out: Record<number, Shortage> = {};
+  if (!Array.isArray(details)) return out;
+  for (const d of details) {
+    if (isRecord(d) && typeof d.bookId === "number" && typeof d.requested === "number" && typeof d.available === "number") {
+      out[d.bookId] = { bookId: d.bookId, requested: d.requested, available: d.available };
+    }
+  }
+  return out;
+}
+
+/** Review of the cart plus the "Place order" button; one Idempotency-Key per mount, so retries never double-order. */
+export function PlaceOrder({ cart }: PlaceOrderProps) {
+  const router = useRouter();
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const [shortages, setShortages] = useState<Record<number, Shortage>>({});
+  const [fixing, setFixing] = useState<number | null>(null);
+  const key = useRef<string | null>(null);
+  const busy = useRef(false);
+  const pending = status.kind === "pending";
+
+  async function placeOrder() {
+    if (busy.current) return;
+    busy.current = true;
+    key.current ??= newIdempotencyKey();
+    setStatus({ kind: "pending" });
+    const result = await apiRequest("/api/checkout", { method: "POST", headers: { "Idempotency-Key": key.current } });
+    if (result.ok && isRecord(result.data) && typeof result.data.id === "string") {
+      router.push(`/orders/${result.data.id}`);
+      return; // stays "Placing order…" until the order page shows
+    }
+    busy.current = false;
+    if (result.ok) {
+      setStatus({ kind: "error", message: "Your order was placed, but we couldn’t open it.", link: { href: "/orders", label: "See your orders" } });
+    } else if (result.code === "out_of_stock") {
+      setShortages(parseShortages(result.details));
+      setStatus({ kind: "error", message: "Some books no longer have enough copies. Change the quantities below, then place your order again." });
+    } else if (result.code === "duplicate_checkout") {
+      const orderId = isRecord(result.details) && typeof result.details.orderId === "string" ? result.details.orderId : "";
+      setStatus({ kind: "error", message: result.message, link: { href: orderId ? `/orders/${orderId}` : "/orders", label: "View your order" } });
+    } else if (result.code === "unauthenticated") {
+      setStatus({ kind: "error", message: result.message, link: { href: "/signin?callbackUrl=%2Fcheckout", label: "Sign in" } });
+    } else {
+      setStatus({ kind: "error", message: result.message });
+      if (result.code === "empty_cart") router.refresh();
+    }
+  }
+
+  async function fix(shortage: Shortage, title: string) {
+    if (fixing !== null) return;
+    setFixing(shortage.bookId);
+    const result = await setLineQuantity(shortage.bookId, shortage.available);
+    setFixing(null);
+    if (!result.ok) {
+      setStatus({ kind: "error", message: result.message });
+      return;
+    }
+    setShortages(({ [shortage.bookId]: _fixed, ...rest }) => rest);
+    setStatus({
+      kind: "info",
+      message: shortage.available === 0 ? `Removed “${title}” from your order.` : `Changed “${title}” to ${shortage.available}.`,
+    });
+    router.refresh();
+  }
+
+  const shortageFor = (bookId: number, quantity: number, available: number): Shortage | undefined =>
+    shortages[bookId] ?? (quantity > available ? { bookId, requested: quantity, available } : undefined);
+
+  return (
+    <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_20rem] lg:gap-8">
+      <section aria-labelledby="review-heading" className={panelClass}>
+        <h2 id="review-heading" className="text-xl font-semibold">
+          Review your order
+        </h2>
+        <ul className="mt-2 divide-y divide-line">
+          {cart.items.map((line) => (
+            <ReviewLine
+              key={line.bookId}
+              line={line}
+              currency={cart.currency}
+              shortage={shortageFor(line.bookId, line.quantity, line.available)}
+              fixing={fixing === line.bookId}
+              onFix={fix}
+            />
+          ))}
+        </ul>
+        <p className="mt-2 flex justify-between border-t border-line pt-4 text-lg">
+          <span className="font-semibold">Total</span>
+          <Price cents={cart.totalCents} currency={cart.currency} className="font-bold text-ink tabular-nums" />
+        </p>
+        <p className="mt-4 text-sm">
+          <Link href="/cart" className={textLinkClass}>
+            Edit your cart
+          </Link>
+        </p>
+      </section>
+
+      <section aria-labelledby="place-heading" className={`${panelClass} lg:sticky lg:top-6`}>
+        <h2 id="place-heading" className="text-xl font-semibold">
+          Place your order
+        </h2>
+        <p className="mt-2 text-sm text-ink-soft">
+          When you place your order we reserve these books for you for a limited time. Pay before the deadline shown on the
+          next page, or the order is cancelled and the books go back on the shelves.
+        </p>
+        <button type="button" onClick={placeOrder} disabled={pending} className={`${primaryButtonClass} mt-5 w-full`}>
+          {pending ? "Placing order…" : "Place order"}
+        </button>
+        <div
+          role="status"
+          aria-live="polite"
+          className={`mt-3 min-h-6 text-sm font-medium ${status.kind === "error" ? "text-red-800" : "text-emerald-800"}`}
+        >
+          {status.kind === "error" || status.kind === "info" ? (
+            <p>
+              {status.message}{" "}
+              {status.kind === "error" && status.link ? (
+                <Link href={status.link.href} className={textLinkClass}>
+                  {status.link.label}
+                </Link>
+              ) : null}
+            </p>
+          ) : null}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+// Plain-language labels for order data shown to shoppers.
+
+/** First 8 characters of the id, upper-case: "Order 1A2B3C4D". */
+export function shortOrderId(id: string): string {
+  return id.slice(0, 8).toUpperCase();
+}
+
+export function itemCount(items: { quantity: number }[]): number {
+  return items.reduce((sum, item) => sum + item.quantity, 0);
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+const eventLabels: Record<string, string> = {
+  OrderCreated: "Order placed",
+  PaymentStarted: "Payment started",
+  OrderPaid: "Payment received",
+  PaymentFailed: "Payment failed",
+  PaymentCancelled: "Payment cancelled",
+  PaymentTimedOut: "Payment time ran out",
+  OrderCancelled: "Order cancelled",
+  RefundRequested: "Refund started",
+  PaymentRefunded: "Refund completed",
+  RefundFailed: "Refund attempt failed",
+  OrderFulfilled: "Shipped",
+};
+
+/** "OrderCreated" -> "Order placed"; unknown types are split into words. */
+export function eventLabel(type: string): string {
+  const known = eventLabels[type];
+  if (known) return known;
+  const words = type.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const sourceLabels: Record<string, string> = {
+  user: "by you",
+  gateway: "by the payment provider",
+  timer: "automatically, at the deadline",
+  admin: "by our team",
+  reconciler: "by our payment check",
+  system: "by our system",
+};
+
+export function sourceLabel(source: string): string {
+  return sourceLabels[source] ?? `by ${source}`;
+}
+
+const paymentLabels: Record<string, string> = {
+  pending: "In progress",
+  paid: "Paid",
+  failed: "Failed",
+  cancelled: "Cancelled",
+  timeout: "Timed out",
+  refunded: "Refunded",
+};
+
+export function paymentStatusLabel(status: string): string {
+  return paymentLabels[status] ?? status;
+}
+
+const refundLabels: Record<string, string> = { pending: "In progress", succeeded: "Completed", failed: "Failed" };
+
+export function refundStatusLabel(status: string): string {
+  return refundLabels[status] ?? status;
+}
+
+/** A calendar date such as "2025-03-14" as "Mar 14, 2025" (no time zone shift). */
+export function formatDay(day: string): string {
+  const date = new Date(`${day.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(date);
+}

@@ -1,0 +1,110 @@
+import { LocalTime } from "@/components/local-time";
+import { formatPrice } from "@/components/price";
+import { panelClass } from "@/components/ui-classes";
+import type { OrderView } from "@/lib/orders/order-view";
+import { DeadlineCountdown } from "./deadline-countdown";
+import { formatDay } from "./order-format";
+import { OrderActions } from "./order-actions";
+
+type OrderStatusMessageProps = { order: OrderView };
+
+function AwaitingPayment({ order }: OrderStatusMessageProps) {
+  const last = order.payments.at(-1);
+  return (
+    <>
+      <p>
+        Pay before <LocalTime iso={order.paymentDeadline} className="font-semibold" /> to keep your books.
+        If the time runs out, the order is cancelled and the books go back on the shelves.
+      </p>
+      <div className="mt-3">
+        <DeadlineCountdown deadline={order.paymentDeadline} />
+      </div>
+      {last?.status === "failed" || last?.status === "cancelled" ? (
+        <p className="mt-3 text-sm text-ink-soft">
+          Your last payment attempt didn’t go through{last.failureReason ? ` (${last.failureReason})` : ""}. You can try again.
+        </p>
+      ) : null}
+      {last?.status === "pending" ? (
+        <p className="mt-3 text-sm text-ink-soft">
+          A payment is in progress. If you closed the payment page, choose “Pay now” to continue.
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function Explanation({ order }: OrderStatusMessageProps) {
+  const total = formatPrice(order.totalCents, order.currency);
+  switch (order.status) {
+    case "created":
+      return <AwaitingPayment order={order} />;
+    case "paid":
+      return <p>We’ve received your payment of {total}. Thank you! We’re getting your books ready to ship.</p>;
+    case "fulfilled":
+      return (
+        <>
+          <p>Your books are on their way.</p>
+          <dl className="mt-3 grid gap-x-6 gap-y-1 sm:grid-cols-[12rem_minmax(0,1fr)]">
+            <dt className="text-sm font-semibold text-ink-soft">Tracking number</dt>
+            <dd className="font-mono break-all">{order.trackingNumber ?? "Not available yet"}</dd>
+            <dt className="text-sm font-semibold text-ink-soft">Estimated delivery</dt>
+            <dd>{order.estimatedDelivery ? formatDay(order.estimatedDelivery) : "To be confirmed"}</dd>
+          </dl>
+        </>
+      );
+    case "cancelled":
+      return order.events.some((event) => event.type === "PaymentTimedOut") ? (
+        <p>
+          This order was cancelled because it wasn’t paid before the deadline. The books went back on the shelves and you
+          weren’t charged.
+        </p>
+      ) : (
+        <p>This order was cancelled before it was paid, so you weren’t charged. The books went back on the shelves.</p>
+      );
+    case "refund_pending":
+      return (
+        <p>
+          We’re refunding your payment of {total}. Once the payment provider confirms it, the money goes back to the card
+          you paid with; this page will say “Refunded”.
+        </p>
+      );
+    case "refunded": {
+      const refunded = order.refunds.filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0);
+      return (
+        <p>
+          We’ve refunded {formatPrice(refunded || order.totalCents, order.currency)} to the card you paid with. It can take a
+          few business days to show on your statement.
+        </p>
+      );
+    }
+    default:
+      return <p>We’re working on this order.</p>;
+  }
+}
+
+const headings: Record<string, string> = {
+  created: "Waiting for your payment",
+  paid: "Payment received",
+  fulfilled: "Shipped",
+  cancelled: "Order cancelled",
+  refund_pending: "Refund in progress",
+  refunded: "Refunded",
+};
+
+/** What the status means for the shopper, and what they can do now. */
+export function OrderStatusMessage({ order }: OrderStatusMessageProps) {
+  return (
+    <section aria-labelledby="status-heading" className={panelClass}>
+      <h2 id="status-heading" className="text-xl font-semibold">
+        {headings[order.status] ?? "Order status"}
+      </h2>
+      <div className="mt-2">
+        <Explanation order={order} />
+      </div>
+      {order.needsAttention ? (
+        <p className="mt-3 text-sm text-ink-soft">Our team is taking a look at this order. There’s nothing you need to do.</p>
+      ) : null}
+      <OrderActions orderId={order.id} allowedActions={order.allowedActions} />
+    </section>
+  );
+}
