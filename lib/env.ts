@@ -30,6 +30,8 @@ const schema = z.object({
   SMTP_URL: z.string().optional(),
   FULFILMENT_DELAY_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
   FAULT_POINTS: z.string().optional(),
+  // Developer pages such as /dev/mailbox; on by default outside production.
+  DEV_TOOLS: bool.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CI: bool.default(false),
   // Set by Next itself; "phase-production-build" while `next build` prerenders.
@@ -62,6 +64,10 @@ export function env(): Env {
 export function appUrl(): string {
   const e = env();
   return (e.APP_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+}
+
+export function devToolsEnabled(): boolean {
+  return env().DEV_TOOLS ?? env().NODE_ENV !== "production";
 }
 
 /** Lets tests and scripts change settings in-process (values are re-validated). */

@@ -45,7 +45,8 @@ export const orderMachine = setup({
     // External effects: durable jobs enqueued in the same transaction.
     createCheckoutSession: effect<{ paymentId: string }>(),
     expireCheckoutSessions: effect<{ paymentIds: string[] }>(),
-    refundPayment: effect<{ refundId: string }>(),
+    // attempt > 0: a retry after the gateway refused, run later with backoff.
+    refundPayment: effect<{ refundId: string; attempt?: number }>(),
     scheduleTimeout: effect<{ runAt: number }>(),
     cancelTimeout: effect<Record<string, never>>(),
     sendEmail: effect<{ template: EmailTemplate; data?: Record<string, unknown> }>(),
@@ -95,7 +96,7 @@ export const orderMachine = setup({
       if (context.refundFailures + 1 < event.maxAttempts) {
         const retry = { id: event.retryRefundId, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason, status: "pending" as const };
         enqueue({ type: "createRefund", params: { refundId: retry.id, paymentId: retry.paymentId, amountCents: retry.amountCents, currency: context.currency, reason: retry.reason } });
-        enqueue({ type: "refundPayment", params: { refundId: retry.id } });
+        enqueue({ type: "refundPayment", params: { refundId: retry.id, attempt: context.refundFailures + 1 } });
         enqueue.assign({ refunds: [...refunds, retry], refundFailures: context.refundFailures + 1 });
       } else {
         enqueue({ type: "flagForOperator", params: { reason: `refund failed ${context.refundFailures + 1} times: ${event.reason}` } });

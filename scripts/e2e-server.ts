@@ -7,6 +7,7 @@ import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { createTestDatabase } from "@/test/test-database";
 import { writeFileSync } from "node:fs";
+import { startEmulator } from "@/stripe-emulator/server";
 import { nextBin, startProcess, stopProcess } from "./lib/processes";
 
 const port = env().PORT;
@@ -18,14 +19,27 @@ await sql.end();
 // The specs read this to check rows in the database the app writes to.
 writeFileSync(".data/e2e-database-url", database.url);
 
+// The payment gateway: the local Stripe emulator, sending webhooks to this app.
+const emulator = await startEmulator({
+  port: port + 1,
+  webhookUrl: `http://localhost:${port}/api/webhooks/stripe`,
+  publicUrl: `http://localhost:${port + 1}`,
+  asyncDelayMs: 2000,
+  retryBaseMs: 500,
+});
+writeFileSync(".data/e2e-emulator-url", emulator.url);
+
 const app = startProcess("node", [nextBin, "start", "-p", String(port)], {
   DATABASE_URL: database.url,
   NEXT_TELEMETRY_DISABLED: "1",
+  DEV_TOOLS: "true",
+  STRIPE_API_BASE: emulator.url,
   NEXTAUTH_URL: `http://localhost:${port}`,
   NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
 });
 onShutdown(shutdownOrder.server, async () => {
   await stopProcess(app);
+  await emulator.stop();
   await database.drop().catch(() => {});
 });
 app.on("exit", (code) => void closeDb().finally(() => process.exit(code ?? 1)));

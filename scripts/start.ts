@@ -7,6 +7,7 @@ import * as schema from "@/db/schema";
 import { env } from "@/lib/env";
 import { isShuttingDown, onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { ensureLocalSecret } from "./lib/local-secret";
+import { startEmulator } from "@/stripe-emulator/server";
 import { buildIsStale, nextBin, runCommand, startProcess, stopProcess, waitForHttp } from "./lib/processes";
 
 const isDev = process.argv.includes("--dev");
@@ -33,10 +34,20 @@ if (!isDev && buildIsStale()) {
   }
 }
 
+// No Stripe key: the local emulator is the payment gateway, beside the app.
+const emulator = env().STRIPE_SECRET_KEY
+  ? undefined
+  : await startEmulator({
+      port: Number(new URL(env().STRIPE_API_BASE).port || 12111),
+      webhookUrl: `http://localhost:${port}/api/webhooks/stripe`,
+    });
+if (emulator) onShutdown(shutdownOrder.server + 1, () => emulator.stop());
+
 const appEnv: Record<string, string> = {
   DATABASE_URL: url,
   PORT: String(port),
   NEXT_TELEMETRY_DISABLED: "1",
+  DEV_TOOLS: "true",
   NEXTAUTH_URL: env().NEXTAUTH_URL ?? `http://localhost:${port}`,
   NEXTAUTH_SECRET: env().NEXTAUTH_SECRET ?? ensureLocalSecret(),
 };
@@ -52,4 +63,5 @@ await waitForHttp(`http://localhost:${port}/api/books?pageSize=1`, 120_000);
 console.log(`\nPaperleaf Books is running at http://localhost:${port}\n`);
 console.log("Demo accounts:");
 for (const account of demoAccounts) console.log(`  ${account.role.padEnd(8)} ${account.email} / ${account.password}`);
+console.log(emulator ? `\nPayments: local Stripe emulator, dashboard at ${emulator.publicUrl}/ (card 4242 4242 4242 4242 pays)` : "\nPayments: Stripe (STRIPE_SECRET_KEY)");
 console.log("\nPress Ctrl-C to stop everything.");

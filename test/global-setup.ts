@@ -1,4 +1,5 @@
 import { closeDb, resolveDatabaseUrl } from "@/db";
+import { startEmulator } from "@/stripe-emulator/server";
 import { createTestDatabase } from "./test-database";
 
 // Vitest global setup: one fresh database for the whole run on the server in
@@ -9,8 +10,12 @@ export default async function setup() {
   const database = await createTestDatabase(serverUrl, "bookstore_test");
   process.env.DATABASE_URL = database.url;
   process.env.WORKER_ENABLED = "false";
+  // Without a Stripe key, the gateway is the local emulator (webhooks off: tests deliver their own).
+  const emulator = process.env.STRIPE_SECRET_KEY ? undefined : await startEmulator({ port: 0, webhookUrl: "", asyncDelayMs: 300 });
+  if (emulator) process.env.STRIPE_API_BASE = emulator.url;
   console.log(`test database: ${database.name} on ${new URL(serverUrl).host}`);
   return async () => {
+    await emulator?.stop();
     if (process.env.KEEP_TEST_DB !== "1") await database.drop();
     await closeDb();
   };

@@ -108,9 +108,13 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
         await addJob(tx, "expire_checkout_session", { orderId, paymentId, requestId }, { jobKey: `expire-session:${paymentId}` });
       }
       return;
-    case "refundPayment":
-      await addJob(tx, "refund_payment", { orderId, refundId: p.refundId, requestId }, { jobKey: `refund:${p.refundId}` });
+    case "refundPayment": {
+      // A retry after a refused refund waits: 1, 2, 4 … minutes, at most an hour.
+      const attempt = Number(p.attempt ?? 0);
+      const runAt = attempt > 0 ? new Date(Date.now() + Math.min(60, 2 ** (attempt - 1)) * 60_000) : undefined;
+      await addJob(tx, "refund_payment", { orderId, refundId: p.refundId, requestId }, { jobKey: `refund:${p.refundId}`, runAt });
       return;
+    }
     case "scheduleTimeout":
       await addJob(tx, "payment_timeout", { orderId, requestId }, {
         jobKey: `payment-timeout:${orderId}`,

@@ -1,0 +1,21 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db";
+
+export type MailboxEntry = { id: string; orderId: string | null; to: string; subject: string; status: string; createdAt: string };
+export type MailboxMessage = MailboxEntry & { text: string; html: string };
+
+export async function listMailbox(limit = 100): Promise<MailboxEntry[]> {
+  const { db } = await getDb();
+  const rows = await db.execute<{ id: string; order_id: string | null; to_address: string; subject: string; status: string; created_at: Date }>(sql`
+    select id, order_id, to_address, subject, status, created_at from emails order by created_at desc limit ${limit}`);
+  return rows.map((r) => ({ id: r.id, orderId: r.order_id, to: r.to_address, subject: r.subject, status: r.status, createdAt: new Date(r.created_at).toISOString() }));
+}
+
+export async function getMailboxMessage(id: string): Promise<MailboxMessage | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const { db } = await getDb();
+  const [r] = await db.execute<{ id: string; order_id: string | null; to_address: string; subject: string; status: string; created_at: Date; text_body: string; html_body: string }>(sql`
+    select id, order_id, to_address, subject, status, created_at, text_body, html_body from emails where id = ${id}`);
+  if (!r) return undefined;
+  return { id: r.id, orderId: r.order_id, to: r.to_address, subject: r.subject, status: r.status, createdAt: new Date(r.created_at).toISOString(), text: r.text_body, html: r.html_body };
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
+import { addCartItem, createCart } from "@/lib/cart/cart-store";
+import { checkoutCart } from "@/lib/orders/checkout-cart";
+import { createBook, createUser, eventTypes, orderRow } from "@/test/fixtures";
+import { deliver, sessionObject, stripeEvent } from "@/test/webhooks";
+import { recordCancelledReturn, reconcileSuccessReturn } from "./return-from-gateway";
+import { startPayment } from "./start-payment";
+
+// Against the local Stripe emulator (started by the test setup), through the real SDK.
+
+async function emulator(path: string, body: unknown) {
+  const response = await fetch(`${env().STRIPE_API_BASE}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return response.json();
+}
+
+async function orderToPay() {
+  const userId = await createUser();
+  const cart = await createCart(userId);
+  await addCartItem(cart, await createBook(5, 1250), 2);
+  const { order } = await checkoutCart({ userId });
+  return { userId, orderId: order.id };
+}
+
+describe("starting a payment and coming back", () => {
+  it("creates one session per attempt; asking again returns the same checkout URL", async () => {
+    const { userId, orderId } = await orderToPay();
+    const first = await startPayment({ userId, email: "robin@example.com", orderId });
+    expect(first.created).toBe(true);
+    expect(first.checkoutUrl).toMatch(/\/pay\/cs_/);
+    const again = await startPayment({ userId, email: "robin@example.com", orderId });
+    expect(again).toEqual({ ...first, created: false });
+    expect((await orderRow(orderId)).status).toBe("created");
+  });
+
+  it("redirect only (no webhook): the success page pays the order", async () => {
+    const { userId, orderId } = await orderToPay();
+    const { checkoutUrl } = await startPayment({ userId, email: "robin@example.com", orderId });
+    const sessionId = checkoutUrl.split("/pay/")[1]!;
+    await emulator(`/_emulator/sessions/${sessionId}/pay`, { card: "4242424242424242" });
+    const result = await reconcileSuccessReturn({ userId, sessionId });
+    expect(result).toEqual({ orderId, outcome: "paid" });
+    expect((await orderRow(orderId)).status).toBe("paid");
+  });
+
+  it("both the redirect and the webhook: paid once", async () => {
+    const { userId, orderId } = await orderToPay();
+    const { checkoutUrl, paymentId } = await startPayment({ userId, email: "robin@example.com", orderId });
+    const sessionId = checkoutUrl.split("/pay/")[1]!;
+    await emulator(`/_emulator/sessions/${sessionId}/pay`, { card: "4242424242424242" });
+    await reconcileSuccessReturn({ userId, sessionId });
+    const webhook = await deliver(stripeEvent("checkout.session.completed", sessionObject(sessionId, orderId, paymentId, { amount_total: 2500 })));
+    expect(webhook.body.outcome).toBe("duplicate");
+    await reconcileSuccessReturn({ userId, sessionId });
+    expect((await eventTypes(orderId)).filter((t) => t === "OrderPaid")).toHaveLength(1);
+  });
+
+  it("another user's session is not found on the return pages", async () => {
+    const { userId, orderId } = await orderToPay();
+    const { checkoutUrl } = await startPayment({ userId, email: "robin@example.com", orderId });
+    const sessionId = checkoutUrl.split("/pay/")[1]!;
+    const stranger = await createUser();
+    await expect(reconcileSuccessReturn({ userId: stranger, sessionId })).rejects.toMatchObject({ code: "not_found" });
+    await expect(recordCancelledReturn({ userId: stranger, sessionId })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("cancel then retry makes a new payment row and session for the same order", async () => {
+    const { userId, orderId } = await orderToPay();
+    const first = await startPayment({ userId, email: "robin@example.com", orderId });
+    await recordCancelledReturn({ userId, sessionId: first.checkoutUrl.split("/pay/")[1]! });
+    const second = await startPayment({ userId, email: "robin@example.com", orderId });
+    expect(second.created).toBe(true);
+    expect(second.paymentId).not.toBe(first.paymentId);
+    expect(second.checkoutUrl).not.toBe(first.checkoutUrl);
+  });
+
+  it("a gateway that is down answers gateway_unavailable and changes nothing", async () => {
+    const { userId, orderId } = await orderToPay();
+    await emulator("/_emulator/config", { failNext: { count: 10, status: 503 } });
+    try {
+      await expect(startPayment({ userId, email: "robin@example.com", orderId })).rejects.toMatchObject({ code: "gateway_unavailable" });
+    } finally {
+      await emulator("/_emulator/config", { failNext: { count: 0, status: 503 } });
+    }
+    expect((await orderRow(orderId)).revision).toBe(1);
+  });
+});

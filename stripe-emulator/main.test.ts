@@ -1,0 +1,28 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+describe("main.ts", () => {
+  it("starts from the command line, prints its URL and exits 0 on SIGTERM", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "main.ts")], {
+      // From the project root, where `--import tsx` resolves.
+      cwd: path.join(import.meta.dirname, ".."),
+      env: { ...process.env, EMULATOR_PORT: "0", EMULATOR_WEBHOOK_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      child.once("exit", (code) => reject(new Error(`exited early (${code}): ${out}`)));
+    });
+    const health = await fetch(`${url}/v1/checkout/sessions/cs_test_x`, { headers: { authorization: "Bearer sk_test_emulator_paperleaf" } });
+    expect(health.status).toBe(404);
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+  });
+});

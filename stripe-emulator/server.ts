@@ -1,0 +1,130 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { handleApi, type HeldResponses } from "./api/handle-api";
+import { loadEmulatorConfig, type EmulatorConfig } from "./config";
+import type { EmulatorContext } from "./context";
+import { expireDueSessions } from "./domain/checkout";
+import { handleControl } from "./http/handle-control";
+import { handlePages } from "./http/handle-pages";
+import { sendJson } from "./http/io";
+import { createScheduler } from "./scheduler";
+import { initialSettings, type RuntimeSettings } from "./settings";
+import { clearState, createState, type EmulatorState } from "./store";
+import { createDispatcher } from "./webhooks/dispatcher";
+
+export type StartOptions = Partial<EmulatorConfig> & {
+  /** Emulated clock (ms since epoch); defaults to Date.now. */
+  now?: () => number;
+  /** Chaos dice; tests pass a fixed sequence. */
+  random?: () => number;
+  merchantName?: string;
+};
+
+export type RunningEmulator = {
+  /** Base URL of the API (what the SDK's host/port point at). */
+  url: string;
+  port: number;
+  /** Origin used in session.url for the hosted pages. */
+  publicUrl: string;
+  state: EmulatorState;
+  settings: RuntimeSettings;
+  reset(): void;
+  stop(): Promise<void>;
+};
+
+const EXPIRY_SWEEP_MS = 500;
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
+  const { now: baseNow = Date.now, random = Math.random, merchantName = "Paperleaf Books", ...overrides } = options;
+  const config: EmulatorConfig = { ...loadEmulatorConfig(), ...definedOnly(overrides) };
+  let clockOffset = 0;
+  const scheduler = createScheduler();
+  const settings = initialSettings(config);
+  const held: HeldResponses = new Set();
+  const server = createServer();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+  const apiHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const url = `http://${apiHost.includes(":") ? `[${apiHost}]` : apiHost}:${port}`;
+
+  const fullConfig = { ...config, port, publicUrl };
+  const ctx: EmulatorContext = {
+    config: fullConfig,
+    settings,
+    state: createState(),
+    now: () => baseNow() + clockOffset,
+    scheduler,
+    webhooks: createDispatcher({ settings, scheduler, config: fullConfig }, random),
+    merchantName,
+  };
+
+  const releaseHeld = () => {
+    for (const res of held) res.destroy();
+    held.clear();
+  };
+  const actions = {
+    reset() {
+      ctx.webhooks.reset();
+      scheduler.clear();
+      clearState(ctx.state);
+      Object.assign(settings, initialSettings(config));
+      clockOffset = 0;
+      releaseHeld();
+    },
+    setClockOffset: (ms: number) => void (clockOffset = ms),
+    clockOffset: () => clockOffset,
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestUrl = new URL(req.url ?? "/", "http://emulator.invalid");
+    if (requestUrl.pathname.startsWith("/v1/")) return handleApi(ctx, req, res, requestUrl, held);
+    if (requestUrl.pathname.startsWith("/_emulator/")) return handleControl(ctx, actions, req, res, requestUrl);
+    if (await handlePages(ctx, req, res, requestUrl)) return;
+    if (requestUrl.pathname === "/favicon.ico") return void res.writeHead(204).end();
+    sendJson(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${requestUrl.pathname}).` } });
+  }
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => {
+      console.error("stripe-emulator: request failed", error);
+      if (!res.headersSent) sendJson(res, 500, { error: { type: "api_error", message: "Internal emulator error." } });
+      else res.destroy();
+    });
+  });
+
+  const sweep = setInterval(() => expireDueSessions(ctx), EXPIRY_SWEEP_MS);
+  sweep.unref();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    publicUrl,
+    state: ctx.state,
+    settings,
+    reset: actions.reset,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        clearInterval(sweep);
+        ctx.webhooks.reset();
+        scheduler.clear();
+        releaseHeld();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+import { noChaos } from "./config";
+import { startEmulator, type RunningEmulator, type StartOptions } from "./server";
+
+// Shared by the emulator's tests: an in-process emulator, the real SDK
+// pointed at it, and a tiny webhook receiver.
+
+export const KEY = "sk_test_emulator_paperleaf";
+export const WEBHOOK_SECRET = "whsec_emulator_paperleaf";
+
+export type Delivery = { body: string; signature: string; headers: IncomingHttpHeaders; event: { id: string; type: string; data: { object: Record<string, unknown> } } };
+
+export type Receiver = {
+  url: string;
+  deliveries: Delivery[];
+  /** Status codes for the next deliveries, in order; 200 afterwards. */
+  respondWith(...statuses: number[]): void;
+  ofType(type: string): Delivery[];
+  close(): Promise<void>;
+};
+
+export async function startReceiver(): Promise<Receiver> {
+  const deliveries: Delivery[] = [];
+  const queued: number[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      deliveries.push({ body, signature: String(req.headers["stripe-signature"]), headers: req.headers, event: JSON.parse(body) as Delivery["event"] });
+      res.writeHead(queued.shift() ?? 200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
+    deliveries,
+    respondWith: (...statuses) => void queued.push(...statuses),
+    ofType: (type) => deliveries.filter((d) => d.event.type === type),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type Harness = { emulator: RunningEmulator; stripe: Stripe; receiver: Receiver; stop(): Promise<void> };
+
+export async function startHarness(options: StartOptions = {}): Promise<Harness> {
+  const receiver = await startReceiver();
+  const emulator = await startEmulator({ port: 0, webhookUrl: receiver.url, asyncDelayMs: 150, retryBaseMs: 40, maxAttempts: 4, chaos: noChaos, publicUrl: undefined, ...options });
+  const stripe = new Stripe(KEY, { host: "127.0.0.1", port: emulator.port, protocol: "http", maxNetworkRetries: 0, timeout: 5_000 });
+  return {
+    emulator,
+    stripe,
+    receiver,
+    async stop() {
+      await emulator.stop();
+      await receiver.close();
+    },
+  };
+}
+
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`waitFor: timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The exact call lib/payments/stripe-gateway.ts makes. */
+export function sessionParams(overrides: Partial<Stripe.Checkout.SessionCreateParams> = {}): Stripe.Checkout.SessionCreateParams {
+  return {
+    mode: "payment",
+    client_reference_id: "order-1",
+    customer_email: "reader@example.com",
+    metadata: { order_id: "order-1", payment_id: "payment-1" },
+    payment_intent_data: { metadata: { order_id: "order-1", payment_id: "payment-1" } },
+    line_items: [
+      { quantity: 2, price_data: { currency: "usd", unit_amount: 1299, product_data: { name: "Dune" } } },
+      { quantity: 1, price_data: { currency: "usd", unit_amount: 850, product_data: { name: "Emma" } } },
+    ],
+    success_url: "http://localhost:3000/checkout/return?session_id={CHECKOUT_SESSION_ID}",
+    cancel_url: "http://localhost:3000/cart?cancelled={CHECKOUT_SESSION_ID}",
+    expires_at: Math.floor(Date.now() / 1000) + 31 * 60,
+    ...overrides,
+  };
+}
+
+export type PayResponse = { status: string; redirectUrl?: string; error?: string; code?: string; declineCode?: string };
+
+/** Headless payment through the control API. */
+export async function pay(emulator: RunningEmulator, sessionId: string, body: { card?: string; bankAccount?: string }): Promise<{ http: number; body: PayResponse }> {
+  return control(emulator, `/sessions/${sessionId}/pay`, body) as Promise<{ http: number; body: PayResponse }>;
+}
+
+export async function control(emulator: RunningEmulator, path: string, body?: unknown): Promise<{ http: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${emulator.url}/_emulator${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { http: response.status, body: (await response.json()) as Record<string, unknown> };
+}
