@@ -1,0 +1,79 @@
+import { sql } from "drizzle-orm";
+import { Logger, runOnce } from "graphile-worker";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { env } from "@/lib/env";
+import { addCartItem, createCart } from "@/lib/cart/cart-store";
+import { checkoutCart } from "@/lib/orders/checkout-cart";
+import { addJob } from "@/lib/orders/jobs";
+import { startPayment } from "@/lib/payments/start-payment";
+import { createBook, createUser, orderRow, stockOf } from "@/test/fixtures";
+import { taskList } from "./tasks";
+
+// The reconciler against the emulator with webhooks switched off (the test
+// setup starts it that way): it alone must settle what the webhooks would have.
+
+const quiet = new Logger(() => () => {});
+let url = "";
+
+async function pay(sessionId: string, card = "4242424242424242") {
+  await fetch(`${env().STRIPE_API_BASE}/_emulator/sessions/${sessionId}/pay`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ card }),
+  });
+}
+
+async function orderWithSession() {
+  const userId = await createUser();
+  const bookId = await createBook(3, 999);
+  const cart = await createCart(userId);
+  await addCartItem(cart, bookId, 1);
+  const { order } = await checkoutCart({ userId });
+  const { checkoutUrl } = await startPayment({ userId, email: "r@example.com", orderId: order.id });
+  return { orderId: order.id, bookId, sessionId: checkoutUrl.split("/pay/")[1]! };
+}
+
+async function reconcileOnce() {
+  const { db } = await getDb();
+  // Payments count as quiet after 10 s; age them instead of waiting.
+  await db.execute(sql`update payments set created_at = created_at - interval '1 minute'`);
+  await addJob(db, "reconcile_orders", {}, { jobKey: "reconcile_orders" });
+  await runOnce({ connectionString: url, taskList, logger: quiet });
+}
+
+beforeAll(async () => {
+  const { db, url: databaseUrl } = await getDb();
+  url = databaseUrl;
+  await db.execute(sql`delete from graphile_worker._private_jobs`);
+});
+
+describe("the reconciler", () => {
+  it("with no webhooks at all, every paid order becomes paid within one cycle", async () => {
+    const orders = await Promise.all(Array.from({ length: 5 }, () => orderWithSession()));
+    for (const o of orders) await pay(o.sessionId);
+    const unpaid = await orderWithSession();
+    await reconcileOnce();
+    for (const o of orders) expect((await orderRow(o.orderId)).status).toBe("paid");
+    expect((await orderRow(unpaid.orderId)).status).toBe("created");
+  });
+
+  it("settles an overdue order a dead worker never timed out, and a paid one it missed", async () => {
+    const overdue = await orderWithSession();
+    const paidLate = await orderWithSession();
+    await pay(paidLate.sessionId);
+    const { db } = await getDb();
+    // The worker was down: the timeout jobs never ran and the deadline passed.
+    await db.execute(sql`delete from graphile_worker._private_jobs`);
+    await db.execute(sql`update orders set payment_deadline = now() - interval '1 minute',
+      machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', to_jsonb((extract(epoch from now()) * 1000 - 60000)::bigint))
+      where id in (${overdue.orderId}, ${paidLate.orderId})`);
+    await reconcileOnce();
+    expect((await orderRow(overdue.orderId)).status).toBe("cancelled");
+    expect(await stockOf(overdue.bookId)).toEqual({ available: 3, reserved: 0, sold: 0, received: 3 });
+    expect((await orderRow(paidLate.orderId)).status).toBe("paid");
+    // A second cycle changes nothing.
+    await reconcileOnce();
+    expect((await orderRow(overdue.orderId)).status).toBe("cancelled");
+  });
+});
