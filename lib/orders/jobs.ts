@@ -8,7 +8,8 @@ export type JobName =
   | "refund_payment"
   | "send_email"
   | "fulfil_order"
-  | "poll_refund";
+  | "poll_refund"
+  | "reconcile_orders";
 
 export type JobOptions = { jobKey?: string; runAt?: Date; maxAttempts?: number };
 
