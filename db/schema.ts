@@ -335,6 +335,9 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   pid: integer("pid").notNull(),
   startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  // graphile-worker's own worker ids in this process: their job locks are
+  // released by the reconciler once this heartbeat stops (a killed process).
+  jobWorkerIds: text("job_worker_ids").array().notNull().default(sql`'{}'::text[]`),
 });
 
 // rate-limiter-flexible's Postgres store (sign-in throttling across app instances).

@@ -12,8 +12,10 @@ function load(): void {
   if (loaded) return;
   loaded = true;
   for (const spec of (env().FAULT_POINTS ?? "").split(",").filter(Boolean)) {
-    const [name, action = "throw"] = spec.split(":");
-    if (name) armed.set(name, { action: action === "kill" ? "kill" : "throw", remaining: Number.POSITIVE_INFINITY });
+    // Names contain colons (refund_payment:after_gateway); the action is the last part, if given.
+    const action = spec.endsWith(":kill") ? "kill" : "throw";
+    const name = spec.replace(/:(kill|throw)$/, "");
+    if (name) armed.set(name, { action, remaining: Number.POSITIVE_INFINITY });
   }
 }
 

@@ -7,11 +7,29 @@ export const HEARTBEAT_INTERVAL_MS = 10_000;
 /** A worker is considered alive while its last beat is younger than this. */
 export const HEARTBEAT_STALE_SECONDS = 45;
 
-export async function beat(db: Db, workerId: string): Promise<void> {
+export async function beat(db: Db, workerId: string, jobWorkerIds: string[] = []): Promise<void> {
   await db
     .insert(workerHeartbeats)
-    .values({ workerId, hostname: hostname(), pid: process.pid })
-    .onConflictDoUpdate({ target: workerHeartbeats.workerId, set: { lastSeenAt: sql`now()` } });
+    .values({ workerId, hostname: hostname(), pid: process.pid, jobWorkerIds })
+    .onConflictDoUpdate({ target: workerHeartbeats.workerId, set: { lastSeenAt: sql`now()`, jobWorkerIds } });
+}
+
+/**
+ * Releases job locks held by graphile-worker workers whose process stopped
+ * beating (killed, crashed): graphile-worker itself would wait 4 hours.
+ */
+export async function unlockJobsOfDeadWorkers(db: Db): Promise<number> {
+  const rows = await db.execute<{ n: number }>(sql`
+    with dead as (
+      select distinct j.locked_by from graphile_worker._private_jobs j
+      where j.locked_by is not null and j.locked_at < now() - interval '30 seconds'
+        and not exists (
+          select 1 from worker_heartbeats h
+          where h.last_seen_at > now() - make_interval(secs => ${HEARTBEAT_STALE_SECONDS}) and j.locked_by = any(h.job_worker_ids))
+    )
+    select coalesce(array_length(array(select locked_by from dead), 1), 0) as n,
+           graphile_worker.force_unlock_workers(array(select locked_by from dead)) as unlocked`);
+  return rows[0]?.n ?? 0;
 }
 
 export async function forget(db: Db, workerId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Logger, run, type Runner, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { beat, forget, HEARTBEAT_INTERVAL_MS } from "./heartbeat";
@@ -24,7 +25,11 @@ function workerLogger(): Logger {
 export async function startWorker(options: { tasks?: TaskList; concurrency?: number } = {}): Promise<WorkerHandle> {
   const { db, url } = await getDb();
   const workerId = `worker-${randomUUID().slice(0, 8)}`;
+  const jobWorkerIds = new Set<string>();
+  const events = new EventEmitter() as WorkerEvents;
+  events.on("worker:create", ({ worker }) => jobWorkerIds.add(worker.workerId));
   const runner = await run({
+    events,
     connectionString: url,
     taskList: options.tasks ?? taskList,
     crontab: options.tasks ? "" : crontab,
@@ -34,9 +39,9 @@ export async function startWorker(options: { tasks?: TaskList; concurrency?: num
     maxPoolSize: Math.max(2, (options.concurrency ?? env().WORKER_CONCURRENCY) + 1),
     logger: workerLogger(),
   });
-  await beat(db, workerId);
+  await beat(db, workerId, [...jobWorkerIds]);
   const timer = setInterval(() => {
-    beat(db, workerId).catch((error) => console.error("worker heartbeat failed", error));
+    beat(db, workerId, [...jobWorkerIds]).catch((error) => console.error("worker heartbeat failed", error));
   }, HEARTBEAT_INTERVAL_MS);
   timer.unref();
   let stopped = false;

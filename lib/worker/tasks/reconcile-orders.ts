@@ -4,6 +4,7 @@ import { dispatch } from "@/lib/orders/dispatch";
 import { getPaymentGateway } from "@/lib/payments/gateway";
 import { settleFromGateway } from "@/lib/payments/settle-from-gateway";
 import { defineTask } from "../define-task";
+import { unlockJobsOfDeadWorkers } from "../heartbeat";
 import { settleRefund } from "./refund-payment";
 
 const BATCH = 200;
@@ -13,6 +14,8 @@ const BATCH = 200;
 // beside the timeout job, changes nothing twice.
 export const reconcileOrders = defineTask("reconcile_orders", async () => {
   const { db } = await getDb();
+  // 0. Jobs locked by a worker process that died: let a live worker retry them.
+  await unlockJobsOfDeadWorkers(db);
   // 1. Open sessions whose webhook never came: ask the gateway.
   const quiet = await db.execute<{ gateway_session_id: string }>(sql`
     select p.gateway_session_id from payments p join orders o on o.id = p.order_id

@@ -1,0 +1,73 @@
+import { spawn } from "node:child_process";
+import { sql } from "drizzle-orm";
+import { Logger, runOnce } from "graphile-worker";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { env } from "@/lib/env";
+import { addCartItem, createCart } from "@/lib/cart/cart-store";
+import { checkoutCart } from "@/lib/orders/checkout-cart";
+import { addJob } from "@/lib/orders/jobs";
+import { requestRefund } from "@/lib/orders/user-actions";
+import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
+import { startPayment } from "@/lib/payments/start-payment";
+import { createBook, createUser, eventTypes, orderRow } from "@/test/fixtures";
+import { taskList } from "./tasks";
+
+// A worker process killed (SIGKILL) in the middle of a refund job, right after
+// the gateway refunded: after restart the refund completes, and only once.
+
+let url = "";
+
+async function paidOrder() {
+  const userId = await createUser();
+  const cart = await createCart(userId);
+  await addCartItem(cart, await createBook(3, 1500), 1);
+  const { order } = await checkoutCart({ userId });
+  const { checkoutUrl } = await startPayment({ userId, email: "r@example.com", orderId: order.id });
+  const sessionId = checkoutUrl.split("/pay/")[1]!;
+  await fetch(`${env().STRIPE_API_BASE}/_emulator/sessions/${sessionId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card: "4242424242424242" }) });
+  await reconcileSuccessReturn({ userId, sessionId });
+  return { userId, orderId: order.id };
+}
+
+beforeAll(async () => {
+  const { db, url: databaseUrl } = await getDb();
+  url = databaseUrl;
+  await db.execute(sql`delete from graphile_worker._private_jobs`);
+});
+
+describe("a worker killed mid-job", () => {
+  it("leaves a locked job that the reconciler releases; the refund then happens once", async () => {
+    const o = await paidOrder();
+    await requestRefund({ userId: o.userId, orderId: o.orderId });
+    const { db } = await getDb();
+    // Only the refund job should run in the doomed process.
+    await db.execute(sql`delete from graphile_worker._private_jobs where key not like 'refund:%'`);
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+      env: { ...process.env, DATABASE_URL: url, FAULT_POINTS: "refund_payment:after_gateway:kill", LOG_LEVEL: "error" },
+      stdio: "ignore",
+    });
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, sig) => resolve(sig)));
+    expect(signal).toBe("SIGKILL");
+    const [locked] = await db.execute<{ locked_by: string | null }>(sql`select locked_by from graphile_worker._private_jobs where key like 'refund:%'`);
+    expect(locked?.locked_by).toBeTruthy();
+    expect((await orderRow(o.orderId)).status).toBe("refund_pending");
+
+    // Time passes: the dead process's heartbeat and lock are old.
+    await db.execute(sql`update worker_heartbeats set last_seen_at = now() - interval '5 minutes'`);
+    await db.execute(sql`update graphile_worker._private_jobs set locked_at = now() - interval '5 minutes', run_at = now() where key like 'refund:%'`);
+    await addJob(db, "reconcile_orders", {}, { jobKey: "reconcile_orders" });
+    const quiet = new Logger(() => () => {});
+    await runOnce({ connectionString: url, taskList, logger: quiet });
+    await runOnce({ connectionString: url, taskList, logger: quiet });
+
+    expect((await orderRow(o.orderId)).status).toBe("refunded");
+    expect((await eventTypes(o.orderId)).filter((t) => t === "PaymentRefunded")).toHaveLength(1);
+    // The gateway holds one refund for the payment: the retry reused the idempotency key.
+    type Listed = { event: { data: { object: { metadata?: { order_id?: string } } } } };
+    const events = (await (await fetch(`${env().STRIPE_API_BASE}/_emulator/events?type=refund.created`)).json()) as { data: Listed[] };
+    const ours = events.data.filter((r) => r.event.data.object.metadata?.order_id === o.orderId);
+    expect(ours).toHaveLength(1);
+    await db.execute(sql`delete from worker_heartbeats where last_seen_at < now() - interval '1 minute'`);
+  }, 60_000);
+});
