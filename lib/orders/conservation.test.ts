@@ -1,0 +1,141 @@
+import { sql } from "drizzle-orm";
+import { Logger, runOnce } from "graphile-worker";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { env } from "@/lib/env";
+import { addCartItem, createCart, setCartItemQuantity } from "@/lib/cart/cart-store";
+import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/return-from-gateway";
+import { startPayment } from "@/lib/payments/start-payment";
+import { taskList } from "@/lib/worker/tasks";
+import { createBook, createUser } from "@/test/fixtures";
+import { checkoutCart } from "./checkout-cart";
+import { dispatch } from "./dispatch";
+import { adminFulfil, adminRefund, cancelOrder, requestRefund } from "./user-actions";
+
+// A randomized run of many orders through checkout, pay, decline, cancel,
+// timeout, late payment, refund and fulfilment, with the worker and the
+// emulated gateway doing their part. Afterwards stock is conserved and every
+// captured payment is on a paid order or refunded.
+
+const quiet = new Logger(() => () => {});
+let url = "";
+
+function seeded(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function gatewayPay(sessionId: string, card: string) {
+  await fetch(`${env().STRIPE_API_BASE}/_emulator/sessions/${sessionId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card }) });
+}
+
+async function drainJobs() {
+  const { db } = await getDb();
+  for (let round = 0; round < 4; round++) {
+    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null and task_id not in (select id from graphile_worker._private_tasks where identifier in ('fulfil_order', 'payment_timeout'))`);
+    await runOnce({ connectionString: url, taskList, logger: quiet });
+  }
+}
+
+beforeAll(async () => {
+  const { db, url: databaseUrl } = await getDb();
+  url = databaseUrl;
+  await db.execute(sql`delete from graphile_worker._private_jobs`);
+});
+
+describe("conservation under a randomized run", () => {
+  it("keeps stock and money consistent across 40 orders", async () => {
+    const random = seeded(4242);
+    const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
+    const books = await Promise.all([createBook(12, 900), createBook(8, 1500), createBook(5, 2200), createBook(3, 3100)]);
+    const received = new Map<number, number>([[books[0]!, 12], [books[1]!, 8], [books[2]!, 5], [books[3]!, 3]]);
+    const admin = await createUser("admin");
+    const { db } = await getDb();
+    for (let n = 0; n < 40; n++) {
+      const userId = await createUser();
+      const cart = await createCart(userId);
+      await addCartItem(cart, pick(books), 1 + Math.floor(random() * 2));
+      if (random() < 0.4) await addCartItem(cart, pick(books), 1).catch(() => {});
+      const placed = await checkoutCart({ userId }).catch(() => undefined);
+      if (!placed) {
+        await setCartItemQuantity(cart, books[0]!, 0).catch(() => {});
+        continue;
+      }
+      const orderId = placed.order.id;
+      const path = random();
+      if (path < 0.15) {
+        await cancelOrder({ userId, orderId });
+        continue;
+      }
+      const { checkoutUrl } = await startPayment({ userId, email: "r@example.com", orderId });
+      const sessionId = checkoutUrl.split("/pay/")[1]!;
+      if (path < 0.25) {
+        // Never paid: the window closes.
+        await db.execute(sql`update orders set machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', '0'::jsonb) where id = ${orderId}`);
+        await dispatch(orderId, { type: "TIMEOUT" }, "timer");
+        if (random() < 0.5) await gatewayPay(sessionId, "4242424242424242").catch(() => {}); // too late: the session was expired or is refunded
+        continue;
+      }
+      if (path < 0.35) {
+        await recordCancelledReturn({ userId, sessionId });
+        continue;
+      }
+      if (path < 0.45) await gatewayPay(sessionId, "4000000000000002");
+      if (path < 0.5) {
+        // Paid at the gateway after the shopper cancelled in another tab.
+        await cancelOrder({ userId, orderId });
+        await gatewayPay(sessionId, "4242424242424242");
+        await reconcileSuccessReturn({ userId, sessionId });
+        continue;
+      }
+      await gatewayPay(sessionId, "4242424242424242");
+      await reconcileSuccessReturn({ userId, sessionId });
+      const after = random();
+      if (after < 0.3) await requestRefund({ userId, orderId });
+      else if (after < 0.45) await adminFulfil({ adminId: admin, orderId });
+      else if (after < 0.7) {
+        await adminFulfil({ adminId: admin, orderId });
+        await adminRefund({ adminId: admin, orderId });
+      }
+      if (n % 8 === 0) await drainJobs();
+    }
+    await drainJobs();
+
+    // Stock: every copy is available, reserved by an open order, or sold to a paid/shipped one.
+    for (const [bookId, stock] of received) {
+      const [row] = await db.execute<{ a: number; r: number; s: number; rec: number; open: number; kept: number }>(sql`
+        select b.stock_available as a, b.stock_reserved as r, b.stock_sold as s, b.stock_received as rec,
+          coalesce((select sum(oi.quantity) from order_items oi join orders o on o.id = oi.order_id where oi.book_id = b.id and o.status = 'created'), 0)::int as open,
+          coalesce((select sum(oi.quantity) from order_items oi join orders o on o.id = oi.order_id
+                    where oi.book_id = b.id and (o.status in ('paid', 'fulfilled') or (o.status in ('refund_pending', 'refunded') and o.fulfilled_at is not null))), 0)::int as kept
+        from books b where b.id = ${bookId}`);
+      expect(row!.rec).toBe(stock);
+      expect(row!.a + row!.r + row!.s).toBe(stock);
+      expect(row!.r).toBe(row!.open);
+      expect(row!.s).toBe(row!.kept);
+    }
+    // Money: a captured payment is on a paid or shipped order, or it was refunded.
+    const stray = await db.execute(sql`
+      select p.id, p.status, o.status as order_status from payments p join orders o on o.id = p.order_id
+      where p.status = 'paid' and o.status not in ('paid', 'fulfilled')`);
+    expect(stray).toEqual([]);
+    const unsettled = await db.execute(sql`select id from refunds where status = 'pending'`);
+    expect(unsettled).toEqual([]);
+    const [counts] = await db.execute<{ paid: number; refunded: number; cancelled: number }>(sql`
+      select count(*) filter (where status in ('paid', 'fulfilled'))::int as paid, count(*) filter (where status = 'refunded')::int as refunded,
+             count(*) filter (where status = 'cancelled')::int as cancelled from orders o
+      where exists (select 1 from order_items oi where oi.order_id = o.id and oi.book_id = any(${`{${books.join(",")}}`}::int[]))`);
+    // The run really exercised the paths.
+    expect(counts!.paid).toBeGreaterThan(3);
+    expect(counts!.refunded).toBeGreaterThan(1);
+    expect(counts!.cancelled).toBeGreaterThan(3);
+    const reasons = await db.execute<{ reason: string }>(sql`select distinct r.reason from refunds r join order_items oi on oi.order_id = r.order_id
+      where oi.book_id = any(${`{${books.join(",")}}`}::int[]) and r.status = 'succeeded'`);
+    expect(reasons.map((r) => r.reason)).toEqual(expect.arrayContaining(["late_payment", "requested_by_customer", "requested_by_admin"]));
+  }, 120_000);
+});
