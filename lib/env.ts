@@ -27,7 +27,8 @@ const schema = z.object({
   WORKER_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  SMTP_URL: z.string().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
+  MAIL_FROM: z.string().min(3).default("Paperleaf Books <orders@paperleaf.example>"),
   FULFILMENT_DELAY_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
   FAULT_POINTS: z.string().optional(),
   // Developer pages such as /dev/mailbox; on by default outside production.

@@ -33,7 +33,6 @@ export const orderMachine = setup({
     releaseStock: effect<{ items: LineItem[] }>(),
     commitStock: effect<{ items: LineItem[] }>(),
     returnStock: effect<{ items: LineItem[] }>(),
-    writeOffStock: effect<{ items: LineItem[] }>(),
     createPayment: effect<{ paymentId: string; amountCents: number; currency: string }>(),
     setPaymentStatus: effect<{ paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string }>(),
     createRefund: effect<{ refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason }>(),
@@ -361,8 +360,9 @@ export const orderMachine = setup({
             STOCK_UNAVAILABLE: {
               target: "refund_pending",
               actions: [
-                { type: "writeOffStock", params: ({ context }) => ({ items: context.items }) },
-                assign({ stock: "written_off" as const }),
+                // The order's books go back on the shelf; the operator's write-off then removes the missing copies.
+                { type: "returnStock", params: ({ context }) => ({ items: context.items }) },
+                assign({ stock: "returned" as const }),
                 { type: "startRefund" },
               ],
             },

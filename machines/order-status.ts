@@ -62,7 +62,7 @@ export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): bo
     case "REFUND_FAILED":
       return refundOf(context, event.refundId)?.status === "failed";
     case "STOCK_UNAVAILABLE":
-      return context.stock === "written_off";
+      return context.refunds.some((r) => r.reason === "stock_unavailable");
   }
 }
 

@@ -28,7 +28,7 @@ export type RefundState = {
 };
 
 /** Where the order's books are: decides what a refund or cancel does to stock. */
-export type StockState = "none" | "reserved" | "sold" | "released" | "returned" | "written_off" | "shipped";
+export type StockState = "none" | "reserved" | "sold" | "released" | "returned" | "shipped";
 
 export type OrderContext = {
   orderId: string;

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { faultPoint } from "@/lib/faults";
 import type { EmailTemplate } from "@/machines/order-types";
+import { deliverEmail, smtpConfigured } from "./mailer";
 import { renderEmail, type EmailOrder } from "./render-email";
 
 async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string }) | undefined> {
@@ -26,18 +27,24 @@ async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string
 }
 
 /**
- * Renders and records one order e-mail. The dedupe key (order, template,
- * transition) makes a retried job a no-op once the e-mail exists.
+ * Renders, records and (with SMTP_URL) sends one order e-mail. The dedupe key
+ * (order, template, transition) makes a retried job a no-op once the e-mail
+ * is sent; a failed send throws, so the job retries it without blocking the order.
  */
-export async function sendOrderEmail(input: { orderId: string; template: EmailTemplate; dedupeKey: string; data?: Record<string, unknown> }): Promise<"sent" | "duplicate" | "no_order"> {
+export async function sendOrderEmail(input: { orderId: string; template: EmailTemplate; dedupeKey: string; data?: Record<string, unknown> }): Promise<"sent" | "stored" | "duplicate" | "no_order"> {
   const order = await loadOrder(input.orderId);
   if (!order) return "no_order";
   const rendered = renderEmail(input.template, order, input.data);
   const { db } = await getDb();
-  const inserted = await db.execute(sql`
+  const smtp = smtpConfigured();
+  await db.execute(sql`
     insert into emails (order_id, dedupe_key, to_address, subject, text_body, html_body, status)
-    values (${order.id}, ${input.dedupeKey}, ${order.email}, ${rendered.subject}, ${rendered.text}, ${rendered.html}, 'stored')
-    on conflict (dedupe_key) do nothing returning id`);
+    values (${order.id}, ${input.dedupeKey}, ${order.email}, ${rendered.subject}, ${rendered.text}, ${rendered.html}, ${smtp ? "queued" : "stored"})
+    on conflict (dedupe_key) do nothing`);
   faultPoint("send_email:after_insert");
-  return inserted.length === 1 ? "sent" : "duplicate";
+  const [row] = await db.execute<{ id: string; status: string }>(sql`select id, status from emails where dedupe_key = ${input.dedupeKey}`);
+  if (!row || row.status === "sent" || row.status === "stored") return row?.status === "stored" && !smtp ? "stored" : "duplicate";
+  await deliverEmail({ to: order.email, ...rendered });
+  await db.execute(sql`update emails set status = 'sent', sent_at = now() where id = ${row.id}`);
+  return "sent";
 }

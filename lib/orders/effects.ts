@@ -33,7 +33,6 @@ const stockMoves = {
   releaseStock: "release",
   commitStock: "commit",
   returnStock: "return",
-  writeOffStock: "writeOff",
 } as const;
 
 const textArray = (values: string[]) => `{${values.join(",")}}`;
@@ -52,7 +51,6 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
     case "releaseStock":
     case "commitStock":
     case "returnStock":
-    case "writeOffStock":
       return moveStock(tx, stockMoves[action.type], p.items ?? []);
     case "createPayment": {
       const session = scope.options.session;
