@@ -120,11 +120,13 @@ describe("conservation under a randomized run", () => {
       expect(row!.s).toBe(row!.kept);
     }
     // Money: a captured payment is on a paid or shipped order, or it was refunded.
+    // (Other test files share this database: look only at this run's orders.)
+    const ours = sql`(select oi.order_id from order_items oi where oi.book_id = any(${`{${books.join(",")}}`}::int[]))`;
     const stray = await db.execute(sql`
       select p.id, p.status, o.status as order_status from payments p join orders o on o.id = p.order_id
-      where p.status = 'paid' and o.status not in ('paid', 'fulfilled')`);
+      where p.status = 'paid' and o.status not in ('paid', 'fulfilled') and o.id in ${ours}`);
     expect(stray).toEqual([]);
-    const unsettled = await db.execute(sql`select id from refunds where status = 'pending'`);
+    const unsettled = await db.execute(sql`select id from refunds where status = 'pending' and order_id in ${ours}`);
     expect(unsettled).toEqual([]);
     const [counts] = await db.execute<{ paid: number; refunded: number; cancelled: number }>(sql`
       select count(*) filter (where status in ('paid', 'fulfilled'))::int as paid, count(*) filter (where status = 'refunded')::int as refunded,
