@@ -1,0 +1,43 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { apiRequest } from "@/components/api-client";
+import { primaryButtonClass, secondaryButtonClass } from "@/components/ui-classes";
+
+type Props = { orderId: string; canRefund: boolean; canFulfil: boolean };
+
+/** Operator buttons: refund (any paid or shipped order, or retry a failed refund) and fulfil by hand. */
+export function AdminOrderActions({ orderId, canRefund, canFulfil }: Props) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [message, setMessage] = useState("");
+  async function run(action: "refund" | "fulfil") {
+    if (action === "refund" && !window.confirm("Refund this order in full?")) return;
+    setPending(true);
+    setMessage("");
+    const result = await apiRequest(`/api/admin/orders/${orderId}/${action}`, { method: "POST", body: action === "refund" ? {} : undefined });
+    setPending(false);
+    if (!result.ok) setMessage(result.message);
+    else router.refresh();
+  }
+  return (
+    <div>
+      <div className="flex flex-wrap gap-3">
+        {canFulfil ? (
+          <button type="button" className={primaryButtonClass} disabled={pending} onClick={() => void run("fulfil")}>
+            Fulfil now
+          </button>
+        ) : null}
+        {canRefund ? (
+          <button type="button" className={secondaryButtonClass} disabled={pending} onClick={() => void run("refund")}>
+            Refund order
+          </button>
+        ) : null}
+      </div>
+      <p role="status" aria-live="polite" className="mt-2 text-sm text-red-800">
+        {message}
+      </p>
+    </div>
+  );
+}
