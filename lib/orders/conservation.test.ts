@@ -2,12 +2,13 @@ import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { env } from "@/lib/env";
 import { addCartItem, createCart, setCartItemQuantity } from "@/lib/cart/cart-store";
 import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/return-from-gateway";
 import { startPayment } from "@/lib/payments/start-payment";
 import { taskList } from "@/lib/worker/tasks";
 import { createBook, createUser } from "@/test/fixtures";
+import { payAtGateway as gatewayPay } from "@/test/gateway";
+import { seededRandom } from "@/test/random";
 import { checkoutCart } from "./checkout-cart";
 import { dispatch } from "./dispatch";
 import { adminFulfil, adminRefund, cancelOrder, requestRefund } from "./user-actions";
@@ -19,20 +20,6 @@ import { adminFulfil, adminRefund, cancelOrder, requestRefund } from "./user-act
 
 const quiet = new Logger(() => () => {});
 let url = "";
-
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function gatewayPay(sessionId: string, card: string) {
-  await fetch(`${env().STRIPE_API_BASE}/_emulator/sessions/${sessionId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card }) });
-}
 
 async function drainJobs() {
   const { db } = await getDb();
@@ -50,7 +37,7 @@ beforeAll(async () => {
 
 describe("conservation under a randomized run", () => {
   it("keeps stock and money consistent across 40 orders", async () => {
-    const random = seeded(4242);
+    const random = seededRandom(4242);
     const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
     const books = await Promise.all([createBook(12, 900), createBook(8, 1500), createBook(5, 2200), createBook(3, 3100)]);
     const received = new Map<number, number>([[books[0]!, 12], [books[1]!, 8], [books[2]!, 5], [books[3]!, 3]]);

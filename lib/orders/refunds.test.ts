@@ -2,14 +2,11 @@ import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { env, resetEnvCache } from "@/lib/env";
-import { addCartItem, createCart } from "@/lib/cart/cart-store";
-import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
-import { startPayment } from "@/lib/payments/start-payment";
+import { resetEnvCache } from "@/lib/env";
 import { taskList } from "@/lib/worker/tasks";
-import { createBook, createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
+import { createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
+import { emulatorControl, paidOrderAtGateway } from "@/test/gateway";
 import { deliver, stripeEvent, stripeFixtures } from "@/test/webhooks";
-import { checkoutCart } from "./checkout-cart";
 import { adminFulfil, adminRefund, requestRefund } from "./user-actions";
 
 // Refund paths end to end: machine, dispatch, refund job, the emulated gateway.
@@ -17,28 +14,14 @@ import { adminFulfil, adminRefund, requestRefund } from "./user-actions";
 const quiet = new Logger(() => () => {});
 let url = "";
 
-async function emulator(path: string, body: unknown) {
-  await fetch(`${env().STRIPE_API_BASE}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-}
-
 async function work(orderId: string) {
   const { db } = await getDb();
   await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId} and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'poll_refund'))`);
   await runOnce({ connectionString: url, taskList, logger: quiet });
 }
 
-async function paidOrder() {
-  const userId = await createUser();
-  const bookId = await createBook(5, 1100);
-  const cart = await createCart(userId);
-  await addCartItem(cart, bookId, 2);
-  const { order } = await checkoutCart({ userId });
-  const { checkoutUrl } = await startPayment({ userId, email: "r@example.com", orderId: order.id });
-  const sessionId = checkoutUrl.split("/pay/")[1]!;
-  await emulator(`/_emulator/sessions/${sessionId}/pay`, { card: "4242424242424242" });
-  await reconcileSuccessReturn({ userId, sessionId });
-  return { userId, bookId, orderId: order.id };
-}
+const paidOrder = () => paidOrderAtGateway({ stock: 5, priceCents: 1100, quantity: 2 });
+const emulator = emulatorControl;
 
 beforeAll(async () => {
   const { db, url: databaseUrl } = await getDb();

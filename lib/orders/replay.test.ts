@@ -8,21 +8,12 @@ import { statusOf } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
 import { createBook, createUser } from "@/test/fixtures";
 import { modelEvents, runPure } from "@/test/order-model";
+import { seededRandom } from "@/test/random";
 import { dispatch } from "./dispatch";
 import { placeOrder } from "./place-order";
 
 // Replay: folding an order's order_events through the machine from the start
 // reproduces its stored status and snapshot, for many randomly driven orders.
-
-function seededRandom(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("replaying order_events", () => {
   it("reproduces the stored status and snapshot of 60 randomly driven orders", async () => {

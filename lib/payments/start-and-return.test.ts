@@ -1,18 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { env } from "@/lib/env";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { checkoutCart } from "@/lib/orders/checkout-cart";
 import { createBook, createUser, eventTypes, orderRow } from "@/test/fixtures";
+import { emulatorControl } from "@/test/gateway";
 import { deliver, sessionObject, stripeEvent } from "@/test/webhooks";
 import { recordCancelledReturn, reconcileSuccessReturn } from "./return-from-gateway";
 import { startPayment } from "./start-payment";
 
 // Against the local Stripe emulator (started by the test setup), through the real SDK.
 
-async function emulator(path: string, body: unknown) {
-  const response = await fetch(`${env().STRIPE_API_BASE}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return response.json();
-}
+const emulator = emulatorControl;
 
 async function orderToPay() {
   const userId = await createUser();

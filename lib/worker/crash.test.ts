@@ -4,13 +4,10 @@ import { Logger, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
-import { addCartItem, createCart } from "@/lib/cart/cart-store";
-import { checkoutCart } from "@/lib/orders/checkout-cart";
 import { addJob } from "@/lib/orders/jobs";
 import { requestRefund } from "@/lib/orders/user-actions";
-import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
-import { startPayment } from "@/lib/payments/start-payment";
-import { createBook, createUser, eventTypes, orderRow } from "@/test/fixtures";
+import { eventTypes, orderRow } from "@/test/fixtures";
+import { paidOrderAtGateway } from "@/test/gateway";
 import { taskList } from "./tasks";
 
 // A worker process killed (SIGKILL) in the middle of a refund job, right after
@@ -18,17 +15,7 @@ import { taskList } from "./tasks";
 
 let url = "";
 
-async function paidOrder() {
-  const userId = await createUser();
-  const cart = await createCart(userId);
-  await addCartItem(cart, await createBook(3, 1500), 1);
-  const { order } = await checkoutCart({ userId });
-  const { checkoutUrl } = await startPayment({ userId, email: "r@example.com", orderId: order.id });
-  const sessionId = checkoutUrl.split("/pay/")[1]!;
-  await fetch(`${env().STRIPE_API_BASE}/_emulator/sessions/${sessionId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card: "4242424242424242" }) });
-  await reconcileSuccessReturn({ userId, sessionId });
-  return { userId, orderId: order.id };
-}
+const paidOrder = () => paidOrderAtGateway();
 
 beforeAll(async () => {
   const { db, url: databaseUrl } = await getDb();

@@ -29,6 +29,8 @@ export async function unlockJobsOfDeadWorkers(db: Db): Promise<number> {
     )
     select coalesce(array_length(array(select locked_by from dead), 1), 0) as n,
            graphile_worker.force_unlock_workers(array(select locked_by from dead)) as unlocked`);
+  // Rows of processes gone for a day are history, not workers.
+  await db.execute(sql`delete from worker_heartbeats where last_seen_at < now() - interval '1 day'`);
   return rows[0]?.n ?? 0;
 }
 
@@ -36,9 +38,8 @@ export async function forget(db: Db, workerId: string): Promise<void> {
   await db.delete(workerHeartbeats).where(sql`${workerHeartbeats.workerId} = ${workerId}`);
 }
 
-/** Number of workers that beat recently; old rows are pruned on the way. */
+/** Number of workers that beat recently (read-only: the health check calls it). */
 export async function liveWorkerCount(db: Db): Promise<number> {
-  await db.execute(sql`delete from worker_heartbeats where last_seen_at < now() - interval '1 day'`);
   const rows = await db.execute<{ n: number }>(sql`
     select count(*)::int as n from worker_heartbeats
     where last_seen_at > now() - make_interval(secs => ${HEARTBEAT_STALE_SECONDS})`);

@@ -2,12 +2,9 @@ import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { env } from "@/lib/env";
-import { addCartItem, createCart } from "@/lib/cart/cart-store";
-import { checkoutCart } from "@/lib/orders/checkout-cart";
 import { addJob } from "@/lib/orders/jobs";
-import { startPayment } from "@/lib/payments/start-payment";
-import { createBook, createUser, orderRow, stockOf } from "@/test/fixtures";
+import { orderRow, stockOf } from "@/test/fixtures";
+import { orderAtGateway, payAtGateway } from "@/test/gateway";
 import { taskList } from "./tasks";
 
 // The reconciler against the emulator with webhooks switched off (the test
@@ -16,23 +13,8 @@ import { taskList } from "./tasks";
 const quiet = new Logger(() => () => {});
 let url = "";
 
-async function pay(sessionId: string, card = "4242424242424242") {
-  await fetch(`${env().STRIPE_API_BASE}/_emulator/sessions/${sessionId}/pay`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ card }),
-  });
-}
-
-async function orderWithSession() {
-  const userId = await createUser();
-  const bookId = await createBook(3, 999);
-  const cart = await createCart(userId);
-  await addCartItem(cart, bookId, 1);
-  const { order } = await checkoutCart({ userId });
-  const { checkoutUrl } = await startPayment({ userId, email: "r@example.com", orderId: order.id });
-  return { orderId: order.id, bookId, sessionId: checkoutUrl.split("/pay/")[1]! };
-}
+const pay = (sessionId: string) => payAtGateway(sessionId);
+const orderWithSession = () => orderAtGateway({ stock: 3, priceCents: 999 });
 
 async function reconcileOnce() {
   const { db } = await getDb();

@@ -1,15 +1,12 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
 import { DeadlineCountdown } from "@/components/orders/deadline-countdown";
 import { OrderActions } from "@/components/orders/order-actions";
 import { shortOrderId } from "@/components/orders/order-format";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
-import { requireUser } from "@/lib/auth/session";
-import { isAppError } from "@/lib/errors";
 import { getOrderForUser } from "@/lib/orders/order-view";
 import { recordCancelledReturn } from "@/lib/payments/return-from-gateway";
+import { handleGatewayReturn } from "../gateway-return";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Payment cancelled" };
@@ -18,13 +15,10 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 // GET /checkout/cancelled?session_id=… – the shopper left the payment page.
 export default async function CheckoutCancelledPage({ searchParams }: Props) {
-  const sessionId = [(await searchParams).session_id].flat()[0] ?? "";
-  const user = await requireUser().catch(() => redirect(`/signin?callbackUrl=${encodeURIComponent(`/checkout/cancelled?session_id=${sessionId}`)}`));
-  const requestId = (await headers()).get("x-request-id") ?? undefined;
-  const { orderId } = await recordCancelledReturn({ userId: user.id, sessionId, requestId }).catch((error) => {
-    if (isAppError(error) && error.code === "not_found") notFound();
-    throw error;
-  });
+  const {
+    user,
+    result: { orderId },
+  } = await handleGatewayReturn(searchParams, "/checkout/cancelled", recordCancelledReturn);
   const order = await getOrderForUser(user.id, orderId);
   const canRetry = order.allowedActions.includes("pay");
   return (

@@ -1,16 +1,13 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
 import { OrderItems } from "@/components/orders/order-items";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { shortOrderId } from "@/components/orders/order-format";
 import { PaymentStatusWatch } from "@/components/payments/payment-status-watch";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
-import { requireUser } from "@/lib/auth/session";
-import { isAppError } from "@/lib/errors";
 import { getOrderForUser } from "@/lib/orders/order-view";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
+import { handleGatewayReturn } from "../gateway-return";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Thank you" };
@@ -20,13 +17,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 // GET /checkout/success?session_id=… – back from the payment page: ask the
 // gateway, dispatch what it says, then show the order.
 export default async function CheckoutSuccessPage({ searchParams }: Props) {
-  const sessionId = [(await searchParams).session_id].flat()[0] ?? "";
-  const user = await requireUser().catch(() => redirect(`/signin?callbackUrl=${encodeURIComponent(`/checkout/success?session_id=${sessionId}`)}`));
-  const requestId = (await headers()).get("x-request-id") ?? undefined;
-  const settled = await reconcileSuccessReturn({ userId: user.id, sessionId, requestId }).catch((error) => {
-    if (isAppError(error) && error.code === "not_found") notFound();
-    throw error;
-  });
+  const { user, result: settled } = await handleGatewayReturn(searchParams, "/checkout/success", reconcileSuccessReturn);
   const order = await getOrderForUser(user.id, settled.orderId);
   const paid = order.status === "paid" || order.status === "fulfilled";
   return (

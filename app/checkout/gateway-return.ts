@@ -1,0 +1,23 @@
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { requireUser, type CurrentUser } from "@/lib/auth/session";
+import { isAppError } from "@/lib/errors";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+type ReturnInput = { userId: string; sessionId: string; requestId?: string };
+
+/**
+ * What both gateway return pages do first: read session_id, require the
+ * signed-in shopper (back to this page after sign-in), and run the
+ * reconciliation; a session that is not this shopper's is a 404.
+ */
+export async function handleGatewayReturn<T>(searchParams: SearchParams, path: string, run: (input: ReturnInput) => Promise<T>): Promise<{ user: CurrentUser; result: T }> {
+  const sessionId = [(await searchParams).session_id].flat()[0] ?? "";
+  const user = await requireUser().catch(() => redirect(`/signin?callbackUrl=${encodeURIComponent(`${path}?session_id=${sessionId}`)}`));
+  const requestId = (await headers()).get("x-request-id") ?? undefined;
+  const result = await run({ userId: user.id, sessionId, requestId }).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "not_found") notFound();
+    throw error;
+  });
+  return { user, result };
+}
