@@ -1,82 +1,81 @@
 "use client";
 
+import { useMachine } from "@xstate/react";
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useEffect, useMemo } from "react";
+import { fromPromise } from "xstate";
 import { apiRequest, isRecord } from "@/components/api-client";
 import { primaryButtonClass, secondaryButtonClass } from "@/components/ui-classes";
+import { orderActionsFlow, type ActionResult } from "@/machines/order-actions-flow";
+import type { UserAction } from "@/machines/order-status";
 
-type Action = "pay" | "cancel" | "refund";
-type OrderActionsProps = { orderId: string; allowedActions: readonly Action[] };
+type OrderActionsProps = { orderId: string; allowedActions: readonly UserAction[] };
 
-type Status = { kind: "idle" } | { kind: "info"; message: string } | { kind: "error"; message: string };
+const labels: Record<UserAction, { idle: string; busy: string }> = {
+  pay: { idle: "Pay now", busy: "Opening payment…" },
+  refund: { idle: "Request refund", busy: "Requesting refund…" },
+  cancel: { idle: "Cancel order", busy: "Cancelling…" },
+};
 
-const REFRESH_ON = new Set(["payment_window_closed", "invalid_transition", "not_found"]);
+const confirmations: Partial<Record<UserAction, string>> = {
+  cancel: "Cancel this order? The books will go back on the shelves.",
+};
 
-/** The buttons for what the shopper may do with this order now; nothing else is shown. */
+async function runOrderAction(orderId: string, action: UserAction): Promise<ActionResult> {
+  const path = action === "pay" ? "payments" : action;
+  const result = await apiRequest(`/api/orders/${encodeURIComponent(orderId)}/${path}`, { method: "POST", body: action === "refund" ? {} : undefined });
+  if (!result.ok) return { ok: false, code: result.code, message: result.message };
+  const url = isRecord(result.data) ? result.data.checkoutUrl : undefined;
+  return { ok: true, checkoutUrl: typeof url === "string" ? url : undefined };
+}
+
+/** The buttons for what the machine says the shopper may do with this order now; nothing else is shown. */
 export function OrderActions({ orderId, allowedActions }: OrderActionsProps) {
   const router = useRouter();
-  const [pending, setPending] = useState<Action | null>(null);
-  const [status, setStatus] = useState<Status>({ kind: "idle" });
-  const busy = useRef(false);
-  const base = `/api/orders/${encodeURIComponent(orderId)}`;
+  const flow = useMemo(
+    () =>
+      orderActionsFlow.provide({
+        actors: { runAction: fromPromise(({ input }) => runOrderAction(orderId, input.action)) },
+        actions: {
+          openCheckout: (_, params) => window.location.assign(params.url),
+          refreshOrder: () => router.refresh(),
+        },
+      }),
+    [orderId, router],
+  );
+  const [state, send] = useMachine(flow, { input: { allowed: [...allowedActions] } });
+  const allowedKey = allowedActions.join(",");
+  useEffect(() => {
+    send({ type: "ALLOWED", actions: allowedKey ? (allowedKey.split(",") as UserAction[]) : [] });
+  }, [allowedKey, send]);
 
-  async function run(action: Action) {
-    if (busy.current) return;
-    if (action === "cancel" && !window.confirm("Cancel this order? The books will go back on the shelves.")) return;
-    busy.current = true;
-    setPending(action);
-    setStatus({ kind: "idle" });
-    const path = action === "pay" ? "payments" : action;
-    const result = await apiRequest(`${base}/${path}`, { method: "POST", body: action === "refund" ? {} : undefined });
-
-    if (result.ok && action === "pay") {
-      const url = isRecord(result.data) ? result.data.checkoutUrl : undefined;
-      if (typeof url === "string" && url) {
-        setStatus({ kind: "info", message: "Taking you to the payment page…" });
-        window.location.assign(url);
-        return; // stays pending while the browser leaves
-      }
-      setStatus({ kind: "error", message: "We couldn’t open the payment page. Please try again." });
-    } else if (result.ok) {
-      setStatus({ kind: "info", message: action === "cancel" ? "Your order has been cancelled." : "Your refund has been requested." });
-      router.refresh();
-    } else {
-      setStatus({ kind: "error", message: result.message });
-      if (REFRESH_ON.has(result.code)) router.refresh();
-    }
-    busy.current = false;
-    setPending(null);
+  const busy = !state.matches("idle");
+  const { action: current, message, tone } = state.context;
+  function run(action: UserAction) {
+    const question = confirmations[action];
+    if (question && !window.confirm(question)) return;
+    send({ type: "RUN", action });
   }
 
-  const has = (action: Action) => allowedActions.includes(action);
-  const message = status.kind === "idle" ? "" : status.message;
-
+  const shown = (["pay", "refund", "cancel"] as const).filter((a) => state.context.allowed.includes(a));
   return (
     <div className="mt-5 flex flex-col gap-3">
-      {allowedActions.length > 0 ? (
+      {shown.length > 0 ? (
         <div className="flex flex-wrap gap-3">
-          {has("pay") ? (
-            <button type="button" onClick={() => run("pay")} disabled={pending !== null} className={primaryButtonClass}>
-              {pending === "pay" ? "Opening payment…" : "Pay now"}
+          {shown.map((action) => (
+            <button
+              key={action}
+              type="button"
+              onClick={() => run(action)}
+              disabled={busy}
+              className={action === "pay" ? primaryButtonClass : secondaryButtonClass}
+            >
+              {busy && current === action ? labels[action].busy : labels[action].idle}
             </button>
-          ) : null}
-          {has("refund") ? (
-            <button type="button" onClick={() => run("refund")} disabled={pending !== null} className={secondaryButtonClass}>
-              {pending === "refund" ? "Requesting refund…" : "Request refund"}
-            </button>
-          ) : null}
-          {has("cancel") ? (
-            <button type="button" onClick={() => run("cancel")} disabled={pending !== null} className={secondaryButtonClass}>
-              {pending === "cancel" ? "Cancelling…" : "Cancel order"}
-            </button>
-          ) : null}
+          ))}
         </div>
       ) : null}
-      <p
-        role="status"
-        aria-live="polite"
-        className={`min-h-6 text-sm font-medium ${status.kind === "error" ? "text-red-800" : "text-emerald-800"}`}
-      >
+      <p role="status" aria-live="polite" className={`min-h-6 text-sm font-medium ${tone === "error" ? "text-red-800" : "text-emerald-800"}`}>
         {message}
       </p>
     </div>

@@ -10,6 +10,7 @@ import { loadSnapshot, toStored, type StoredSnapshot } from "@/machines/order-sn
 import { isDuplicateEvent, statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
 import { runEffect, type EffectScope, type MachineAction } from "./effects";
+import { ORDER_CHANGED_CHANNEL } from "./order-changes";
 import type { DispatchOptions, DispatchResult, OrderEventInput, Tx } from "./types";
 
 type LockedOrder = {
@@ -79,6 +80,8 @@ export async function applyEvent(
       paid_at = case when ${status} = 'paid' and paid_at is null then now() else paid_at end,
       updated_at = now()
     where id = ${order.id}`);
+  // Delivered to LISTENers only if this transaction commits (order-changes.ts).
+  await tx.execute(sql`select pg_notify(${ORDER_CHANGED_CHANNEL}, ${JSON.stringify({ orderId: order.id, revision, status })})`);
   for (const alert of scope.alerts) {
     console.error(JSON.stringify({ level: "error", alert: "order_flagged", orderId: order.id, reason: alert, requestId: options.requestId }));
   }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { LocalTime } from "@/components/local-time";
+import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
 import { OrderItems } from "@/components/orders/order-items";
 import { shortOrderId } from "@/components/orders/order-format";
 import { OrderPayments } from "@/components/orders/order-payments";
@@ -53,8 +54,11 @@ export default async function OrderPage({ params }: OrderPageProps) {
       <header className="mb-6 flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Order {short}</h1>
         <OrderStatusBadge status={order.status} />
-        <p className="w-full text-sm text-ink-soft">
-          Placed <LocalTime iso={order.createdAt} />
+        <p className="flex w-full flex-wrap items-center gap-x-4 text-sm text-ink-soft">
+          <span>
+            Placed <LocalTime iso={order.createdAt} />
+          </span>
+          <LiveOrderUpdates orderId={order.id} revision={order.revision} />
         </p>
       </header>
 
