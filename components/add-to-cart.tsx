@@ -1,8 +1,9 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
+import { toast } from "@/components/toast/toast-store";
 
-type AddToCartProps = { bookId: number; available: number };
+type AddToCartProps = { bookId: number; available: number; title: string };
 
 type Status =
   | { kind: "idle" }
@@ -42,7 +43,7 @@ async function addToCart(bookId: number, quantity: number): Promise<Status> {
   return { kind: "error", message: "Could not add this book to your cart. Please try again." };
 }
 
-export function AddToCart({ bookId, available }: AddToCartProps) {
+export function AddToCart({ bookId, available, title }: AddToCartProps) {
   const id = useId();
   const [quantity, setQuantity] = useState("1");
   const [status, setStatus] = useState<Status>({ kind: "idle" });
@@ -58,7 +59,10 @@ export function AddToCart({ bookId, available }: AddToCartProps) {
       return;
     }
     setStatus({ kind: "pending" });
-    setStatus(await addToCart(bookId, value));
+    const result = await addToCart(bookId, value);
+    // Success is a toast (announced there); errors stay beside the button.
+    setStatus(result.kind === "success" ? { kind: "idle" } : result);
+    if (result.kind === "success") toast(`Added ${value === 1 ? "" : `${value} × `}“${title}” to your cart.`, { link: { href: "/cart", label: "View cart" } });
   }
 
   return (

@@ -40,6 +40,13 @@ export async function SiteHeader() {
             </li>
             {user ? (
               <>
+                {user.role === "admin" ? (
+                  <li>
+                    <Link href="/admin" className={navLink}>
+                      Admin
+                    </Link>
+                  </li>
+                ) : null}
                 <li>
                   <Link href="/orders" className={navLink}>
                     Orders

@@ -340,6 +340,30 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   jobWorkerIds: text("job_worker_ids").array().notNull().default(sql`'{}'::text[]`),
 });
 
+// One row per run of an order's job (graphile-worker deletes finished jobs):
+// the attempts an operator sees on the order page, and how long each took.
+export const jobRuns = pgTable(
+  "job_runs",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    jobId: text("job_id").notNull(),
+    task: text("task").notNull(),
+    orderId: uuid("order_id"),
+    attempt: integer("attempt").notNull(),
+    maxAttempts: integer("max_attempts").notNull(),
+    outcome: text("outcome").notNull(),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    requestId: text("request_id"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index("job_runs_order_idx").on(t.orderId, t.id),
+    index("job_runs_started_idx").on(t.startedAt),
+    check("job_runs_outcome_check", sql`outcome in ('succeeded', 'failed')`),
+  ],
+);
+
 // rate-limiter-flexible's Postgres store (sign-in throttling across app instances).
 export const rateLimits = pgTable("rate_limits", {
   key: varchar("key", { length: 255 }).primaryKey(),

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState } from "react";
+import { toast } from "@/components/toast/toast-store";
 import type { CartLine, CartView as Cart } from "@/lib/cart/types";
 import { setLineQuantity } from "./cart-api";
 import { CartLineRow } from "./cart-line-row";
@@ -9,7 +10,8 @@ import { EmptyCart } from "./empty-cart";
 
 type CartViewProps = { initialCart: Cart };
 
-type Status = { kind: "idle" } | { kind: "success"; message: string } | { kind: "error"; message: string };
+// Errors stay beside the list; successes are toasts (one announcement each).
+type Status = { kind: "idle" } | { kind: "error"; message: string };
 
 /** The cart page's list: changes are saved with fetch, without a page reload. */
 export function CartView({ initialCart }: CartViewProps) {
@@ -32,11 +34,13 @@ export function CartView({ initialCart }: CartViewProps) {
     }
     setCart(result.cart);
     if (quantity === 0) {
-      setStatus({ kind: "success", message: `Removed “${line.title}” from your cart.` });
+      setStatus({ kind: "idle" });
+      toast(`Removed “${line.title}” from your cart.`);
       // The row (and the focused button in it) is gone: move focus somewhere sensible.
       summaryHeading.current?.focus();
     } else {
-      setStatus({ kind: "success", message: `Updated: “${line.title}”, quantity ${quantity}.` });
+      setStatus({ kind: "idle" });
+      toast(`“${line.title}”: quantity ${quantity}.`);
     }
   }
 
@@ -44,11 +48,7 @@ export function CartView({ initialCart }: CartViewProps) {
 
   return (
     <>
-      <p
-        role="status"
-        aria-live="polite"
-        className={`mb-4 min-h-6 text-sm font-medium ${status.kind === "error" ? "text-red-800" : "text-emerald-800"}`}
-      >
+      <p role="status" aria-live="polite" className="mb-4 min-h-6 text-sm font-medium text-red-800">
         {status.kind === "idle" ? "" : status.message}
       </p>
       {cart.items.length === 0 ? (

@@ -44,6 +44,54 @@ const sourceLabels: Record<string, string> = {
   system: "by our system",
 };
 
+const reasons: Record<string, string> = {
+  // Payment failures (Stripe decline codes and ours)
+  generic_decline: "the card was declined",
+  card_declined: "the card was declined",
+  insufficient_funds: "the card has insufficient funds",
+  expired_card: "the card has expired",
+  amount_mismatch: "the amount paid did not match the order; our team will check it",
+  payment_failed: "the bank did not accept the payment",
+  // Cancellations and refunds
+  cancelled_by_customer: "you cancelled it",
+  payment_timeout: "it wasn’t paid before the deadline",
+  requested_by_customer: "you asked for it",
+  requested_by_admin: "our team issued it",
+  late_payment: "the payment arrived after the order was cancelled",
+  stock_unavailable: "a book turned out to be out of stock after payment",
+  duplicate_payment: "the order was paid twice",
+};
+
+export function reasonLabel(reason: string): string {
+  return reasons[reason] ?? reason.replace(/_/g, " ");
+}
+
+/** One line of plain-language detail for a timeline entry, from its payload; "" when there is nothing to add. */
+export function eventDetail(type: string, payload: Record<string, unknown>, format: (cents: number) => string): string {
+  const reason = typeof payload.reason === "string" ? reasonLabel(payload.reason) : "";
+  const amount = typeof payload.amountCents === "number" ? format(payload.amountCents) : "";
+  switch (type) {
+    case "OrderPaid":
+      return amount ? `${amount} received.` : "";
+    case "PaymentFailed":
+      return reason ? `Not paid: ${reason}.` : "";
+    case "OrderCancelled":
+      return reason ? `Cancelled because ${reason}.` : "";
+    case "RefundRequested":
+      return [amount ? `${amount} to be refunded` : "Refund started", reason ? ` because ${reason}.` : "."].join("");
+    case "PaymentRefunded":
+      return amount ? `${amount} returned to your card.` : "";
+    case "RefundFailed":
+      return "The payment provider refused the refund; we will try again.";
+    case "OrderFulfilled":
+      return typeof payload.trackingNumber === "string" ? `Tracking number ${payload.trackingNumber}.` : "";
+    case "PaymentTimedOut":
+      return "The books went back on the shelves.";
+    default:
+      return "";
+  }
+}
+
 export function sourceLabel(source: string): string {
   return sourceLabels[source] ?? `by ${source}`;
 }

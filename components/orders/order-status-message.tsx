@@ -3,7 +3,7 @@ import { formatPrice } from "@/components/price";
 import { panelClass } from "@/components/ui-classes";
 import type { OrderView } from "@/lib/orders/order-view";
 import { DeadlineCountdown } from "./deadline-countdown";
-import { formatDay } from "./order-format";
+import { formatDay, reasonLabel } from "./order-format";
 import { OrderActions } from "./order-actions";
 
 type OrderStatusMessageProps = { order: OrderView };
@@ -61,13 +61,16 @@ function Explanation({ order }: OrderStatusMessageProps) {
       ) : (
         <p>This order was cancelled before it was paid, so you weren’t charged. The books went back on the shelves.</p>
       );
-    case "refund_pending":
+    case "refund_pending": {
+      const why = order.events.findLast((event) => event.type === "RefundRequested")?.payload.reason;
       return (
         <p>
-          We’re refunding your payment of {total}. Once the payment provider confirms it, the money goes back to the card
-          you paid with; this page will say “Refunded”.
+          We’re refunding your payment of {total}
+          {typeof why === "string" && why !== "requested_by_customer" ? ` because ${reasonLabel(why)}` : ""}. Once the payment
+          provider confirms it, the money goes back to the card you paid with; this page will say “Refunded”.
         </p>
       );
+    }
     case "refunded": {
       const refunded = order.refunds.filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0);
       return (

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { client, signIn, signedInShopper } from "../support/api";
-import { createBook, e2eDb } from "../support/db";
+import { adminContext } from "../support/browser";
+import { createBook, e2eDb, stockOf } from "../support/db";
 
 const shots = "docs/screenshots";
 
@@ -34,6 +35,58 @@ test.describe("operator console", () => {
     const [row] = await e2eDb()`select status, tracking_number from orders where id = ${order.id}`;
     expect(row?.status).toBe("fulfilled");
     expect(row?.tracking_number).toMatch(/^PL/);
+    await context.close();
+  });
+
+  test("admin refunds a paid order by hand: money back through the gateway, books back on the shelf", async ({ browser }) => {
+    const shopper = await signedInShopper();
+    const book = await createBook(3, "A Refunded By Hand Book", 1250);
+    await shopper.api.post("/api/cart/items", { data: { bookId: book, quantity: 2 } });
+    const order = await (await shopper.api.post("/api/checkout")).json();
+    const { checkoutUrl } = await (await shopper.api.post(`/api/orders/${order.id}/payments`)).json();
+    const emulator = readFileSync(".data/e2e-emulator-url", "utf8").trim();
+    await fetch(`${emulator}/_emulator/sessions/${String(checkoutUrl).split("/pay/")[1]}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card: "4242424242424242" }) });
+    await expect.poll(async () => (await e2eDb()`select status from orders where id = ${order.id}`)[0]?.status, { timeout: 20_000 }).toBe("paid");
+
+    const context = await adminContext(browser);
+    const page = await context.newPage();
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.goto(`/admin/orders/${order.id}`);
+    await page.getByRole("button", { name: "Refund order" }).click();
+    // The page follows the order live: refund requested, then refunded once the gateway confirms.
+    await expect(page.getByText("Refunded", { exact: true }).first()).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole("heading", { name: /Event log/ })).toBeVisible();
+    await expect(page.getByText("PaymentRefunded")).toBeVisible();
+    await expect(page.getByText(/refund_payment · attempt 1\/\d+ · succeeded/)).toBeVisible();
+    const [row] = await e2eDb()`select status from orders where id = ${order.id}`;
+    expect(row?.status).toBe("refunded");
+    const payments = await e2eDb()`select status from payments where order_id = ${order.id}`;
+    expect(payments.map((p) => p.status)).toEqual(["refunded"]);
+    const [refund] = await e2eDb()`select status, amount_cents, reason from refunds where order_id = ${order.id}`;
+    expect(refund).toMatchObject({ status: "succeeded", amount_cents: 2500, reason: "requested_by_admin" });
+    expect(await stockOf(book)).toEqual({ available: 3, reserved: 0, sold: 0 });
+    await context.close();
+  });
+
+  test("orders filter by the day they were placed, with counts per status for those days", async ({ browser }) => {
+    const shopper = await signedInShopper();
+    const book = await createBook(2, "A Dated Order Book");
+    await shopper.api.post("/api/cart/items", { data: { bookId: book, quantity: 1 } });
+    const order = await (await shopper.api.post("/api/checkout")).json();
+    const today = new Date().toISOString().slice(0, 10);
+    const context = await adminContext(browser);
+    const page = await context.newPage();
+    await page.goto("/admin/orders");
+    await page.getByLabel("Placed from").fill(today);
+    await page.getByLabel("to", { exact: true }).fill(today);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(new RegExp(`from=${today}&to=${today}`));
+    await expect(page.getByRole("link", { name: order.id.slice(0, 8).toUpperCase() })).toBeVisible();
+    await page.goto("/admin/orders?from=2001-01-01&to=2001-01-31");
+    await expect(page.getByText("No orders match this filter.")).toBeVisible();
+    await expect(page.getByRole("link", { name: "All (0)" })).toBeVisible();
+    await page.goto("/admin/orders?from=yesterday");
+    await expect(page.getByRole("alert")).toContainText("Filter ignored");
     await context.close();
   });
 

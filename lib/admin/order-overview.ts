@@ -1,14 +1,20 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { orderStatuses, type OrderStatus } from "@/db/schema";
+import { filterRange, type AdminOrderFilter } from "./order-filter";
 
 export type StuckOrder = { id: string; status: string; email: string; reason: string; since: string };
 export type StatusCount = { status: OrderStatus; count: number };
 
-/** Orders per status, every status listed (zero included). */
-export async function countOrdersByStatus(): Promise<StatusCount[]> {
+/** Orders per status placed within the filter's days, every status listed (zero included). */
+export async function countOrdersByStatus(filter: Pick<AdminOrderFilter, "from" | "to"> = {}): Promise<StatusCount[]> {
   const { db } = await getDb();
-  const rows = await db.execute<{ status: OrderStatus; n: number }>(sql`select status, count(*)::int as n from orders group by status`);
+  const { start, end } = filterRange(filter);
+  const rows = await db.execute<{ status: OrderStatus; n: number }>(sql`
+    select status, count(*)::int as n from orders
+    where (${start}::timestamptz is null or created_at >= ${start}::timestamptz)
+      and (${end}::timestamptz is null or created_at < ${end}::timestamptz)
+    group by status`);
   const counts = new Map(rows.map((r) => [r.status, r.n]));
   return orderStatuses.map((status) => ({ status, count: counts.get(status) ?? 0 }));
 }
@@ -16,7 +22,8 @@ export async function countOrdersByStatus(): Promise<StatusCount[]> {
 /**
  * What an operator should look at first: orders automation gave up on, unpaid
  * orders past their deadline (the timer or reconciler should have cancelled
- * them), and refunds pending for more than ten minutes.
+ * them), refunds pending for more than ten minutes or refused by the gateway,
+ * and orders whose jobs are failing (still retrying).
  */
 export async function listStuckOrders(limit = 50): Promise<StuckOrder[]> {
   const { db } = await getDb();
@@ -30,6 +37,15 @@ export async function listStuckOrders(limit = 50): Promise<StuckOrder[]> {
     select o.id, o.status, u.email, 'refund pending for more than 10 minutes', min(r.created_at)
       from orders o join users u on u.id = o.user_id join refunds r on r.order_id = o.id
       where r.status = 'pending' and r.created_at < now() - interval '10 minutes' group by o.id, o.status, u.email
+    union all
+    select o.id, o.status, u.email, 'refund failed: ' || coalesce(max(r.failure_reason), 'refused by the gateway'), max(r.updated_at)
+      from orders o join users u on u.id = o.user_id join refunds r on r.order_id = o.id
+      where r.status = 'failed' and o.status = 'refund_pending' group by o.id, o.status, u.email
+    union all
+    select o.id, o.status, u.email, 'job failing: ' || string_agg(t.identifier || ' (attempt ' || j.attempts || ' of ' || j.max_attempts || ')', ', '), min(j.run_at)
+      from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      join orders o on o.id::text = j.payload->>'orderId' join users u on u.id = o.user_id
+      where j.last_error is not null and j.attempts > 0 group by o.id, o.status, u.email
     order by since limit ${limit}`);
   return rows.map((r) => ({ ...r, since: new Date(r.since).toISOString() }));
 }
@@ -62,5 +78,62 @@ export async function listOrderJobs(orderId: string): Promise<OrderJob[]> {
     runAt: new Date(r.run_at).toISOString(),
     lastError: r.last_error,
     locked: r.locked_at !== null,
+  }));
+}
+
+export type EventLogEntry = {
+  at: string;
+  type: string;
+  outcome: "applied" | "duplicate" | "ignored";
+  source: string;
+  fromState: string | null;
+  toState: string;
+  payload: Record<string, unknown>;
+  requestId: string | null;
+};
+
+/**
+ * The order's full log for operators: every applied event with its states,
+ * source, payload and request id, and every event the machine refused
+ * (duplicates and ignored ones), in the order they happened.
+ */
+export async function listOrderEventLog(orderId: string): Promise<EventLogEntry[]> {
+  const { db } = await getDb();
+  const rows = await db.execute<{ at: Date; type: string; outcome: EventLogEntry["outcome"]; source: string; from_state: string | null; to_state: string; payload: Record<string, unknown>; request_id: string | null }>(sql`
+    select created_at as at, type, 'applied' as outcome, source, from_state, to_state, payload, request_id
+      from order_events where order_id = ${orderId}
+    union all
+    select created_at, event_type, outcome, source, state, state, machine_event, request_id
+      from ignored_events where order_id = ${orderId}
+    order by at`);
+  return rows.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    type: r.type,
+    outcome: r.outcome,
+    source: r.source,
+    fromState: r.from_state,
+    toState: r.to_state,
+    payload: r.payload ?? {},
+    requestId: r.request_id,
+  }));
+}
+
+export type JobRun = { task: string; jobId: string; attempt: number; maxAttempts: number; outcome: string; error: string | null; durationMs: number; startedAt: string };
+
+/** Every finished attempt of the order's jobs, newest first (lib/worker/define-task.ts records them). */
+export async function listOrderJobRuns(orderId: string, limit = 100): Promise<JobRun[]> {
+  const { db } = await getDb();
+  const rows = await db.execute<{ task: string; job_id: string; attempt: number; max_attempts: number; outcome: string; error: string | null; duration_ms: number; started_at: Date }>(sql`
+    select task, job_id, attempt, max_attempts, outcome, error, duration_ms, started_at
+    from job_runs where order_id = ${orderId} order by id desc limit ${limit}`);
+  return rows.map((r) => ({
+    task: r.task,
+    jobId: r.job_id,
+    attempt: r.attempt,
+    maxAttempts: r.max_attempts,
+    outcome: r.outcome,
+    error: r.error,
+    durationMs: r.duration_ms,
+    startedAt: new Date(r.started_at).toISOString(),
   }));
 }

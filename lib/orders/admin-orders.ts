@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import type { OrderStatus } from "@/db/schema";
+import { filterRange, type AdminOrderFilter } from "@/lib/admin/order-filter";
 
 export type AdminOrderRow = {
   id: string;
@@ -14,13 +14,16 @@ export type AdminOrderRow = {
   attentionReason: string | null;
 };
 
-/** Orders for operators, newest first; stuck ones are flagged by needsAttention. */
-export async function listOrdersForAdmin(filter: { status?: OrderStatus; limit?: number }): Promise<AdminOrderRow[]> {
+/** Orders for operators, newest first, by status and the days they were placed; stuck ones are flagged by needsAttention. */
+export async function listOrdersForAdmin(filter: AdminOrderFilter & { limit?: number }): Promise<AdminOrderRow[]> {
   const { db } = await getDb();
+  const { start, end } = filterRange(filter);
   const rows = await db.execute<{ id: string; status: string; email: string; total_cents: number; currency: string; created_at: Date; payment_deadline: Date; needs_attention: boolean; attention_reason: string | null }>(sql`
     select o.id, o.status, u.email, o.total_cents, o.currency, o.created_at, o.payment_deadline, o.needs_attention, o.attention_reason
     from orders o join users u on u.id = o.user_id
     where (${filter.status ?? null}::text is null or o.status = ${filter.status ?? null})
+      and (${start}::timestamptz is null or o.created_at >= ${start}::timestamptz)
+      and (${end}::timestamptz is null or o.created_at < ${end}::timestamptz)
     order by o.created_at desc limit ${filter.limit ?? 200}`);
   return rows.map((r) => ({
     id: r.id,

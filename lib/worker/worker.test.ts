@@ -108,6 +108,12 @@ describe("worker tasks", () => {
     expect(after?.last_error ?? "done").toBe("done");
     const { db } = await getDb();
     expect(await db.execute(sql`select 1 from emails where order_id = ${orderId}`)).toHaveLength(1);
+    // Both attempts are kept for the operator, though graphile-worker deleted the finished job.
+    const runs = await db.execute<{ attempt: number; outcome: string; error: string | null; duration_ms: number }>(sql`
+      select attempt, outcome, error, duration_ms from job_runs where order_id = ${orderId} and task = 'send_email' order by id`);
+    expect(runs.map((r) => [r.attempt, r.outcome])).toEqual([[1, "failed"], [2, "succeeded"]]);
+    expect(runs[0]!.error).toMatch(/injected fault/);
+    expect(runs.every((r) => r.duration_ms >= 0)).toBe(true);
   });
 
   it("refunds through the gateway once even when the job dies after the gateway call", async () => {

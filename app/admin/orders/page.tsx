@@ -1,43 +1,51 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { OrderStatusBadge, orderStatusLabel } from "@/components/orders/order-status-badge";
 import { Price } from "@/components/price";
-import { panelClass, textLinkClass } from "@/components/ui-classes";
-import { orderStatuses, type OrderStatus } from "@/db/schema";
+import { inputClass, panelClass, secondaryButtonClass, textLinkClass } from "@/components/ui-classes";
+import { adminOrderFilterSchema, type AdminOrderFilter } from "@/lib/admin/order-filter";
 import { countOrdersByStatus, listStuckOrders } from "@/lib/admin/order-overview";
-import { getCurrentUser } from "@/lib/auth/session";
+import { searchParamsObject } from "@/lib/http/responses";
 import { listOrdersForAdmin } from "@/lib/orders/admin-orders";
+import { requireAdminPage } from "../require-admin";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Orders · Admin" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-// GET /admin/orders?status= – operators: counts, stuck orders first, then all orders.
+const utc = (iso: string) => iso.replace("T", " ").slice(0, 16);
+const chip = "rounded-full border border-line bg-card px-3 py-1 text-sm aria-[current=page]:border-accent aria-[current=page]:bg-accent aria-[current=page]:text-white";
+
+function hrefFor(filter: AdminOrderFilter): string {
+  const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const text = query.toString();
+  return text ? `/admin/orders?${text}` : "/admin/orders";
+}
+
+function readFilter(params: Record<string, string | string[] | undefined>): { filter: AdminOrderFilter; problem?: string } {
+  const url = new URL("http://x/");
+  for (const [key, value] of Object.entries(params)) if (typeof value === "string" && value) url.searchParams.set(key, value);
+  const parsed = adminOrderFilterSchema.safeParse(searchParamsObject(url));
+  if (parsed.success) return { filter: parsed.data };
+  return { filter: {}, problem: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+}
+
+// GET /admin/orders?status=&from=&to= – operators: stuck orders first, counts per status, then the orders.
 export default async function AdminOrdersPage({ searchParams }: Props) {
-  const user = await getCurrentUser();
-  if (user?.role !== "admin") notFound();
-  const wanted = [(await searchParams).status].flat()[0];
-  const status = orderStatuses.includes(wanted as OrderStatus) ? (wanted as OrderStatus) : undefined;
-  const [counts, stuck, orders] = await Promise.all([countOrdersByStatus(), listStuckOrders(), listOrdersForAdmin({ status, limit: 100 })]);
+  await requireAdminPage();
+  const { filter, problem } = readFilter(await searchParams);
+  const { status, from, to } = filter;
+  const [counts, stuck, orders] = await Promise.all([countOrdersByStatus({ from, to }), listStuckOrders(), listOrdersForAdmin({ ...filter, limit: 100 })]);
+  const total = counts.reduce((sum, c) => sum + c.count, 0);
   return (
-    <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6">
+    <div className="mx-auto max-w-6xl py-8">
       <h1 className="font-serif text-3xl font-bold text-ink">Orders</h1>
-      <nav aria-label="Filter by status" className="mt-4 flex flex-wrap gap-2">
-        <Link href="/admin/orders" aria-current={!status ? "page" : undefined} className="rounded-full border border-line bg-card px-3 py-1 text-sm aria-[current=page]:bg-accent aria-[current=page]:text-white">
-          All ({counts.reduce((sum, c) => sum + c.count, 0)})
-        </Link>
-        {counts.map((c) => (
-          <Link key={c.status} href={`/admin/orders?status=${c.status}`} aria-current={status === c.status ? "page" : undefined} className="rounded-full border border-line bg-card px-3 py-1 text-sm aria-[current=page]:bg-accent aria-[current=page]:text-white">
-            {orderStatusLabel(c.status)} ({c.count})
-          </Link>
-        ))}
-      </nav>
-      <section aria-labelledby="stuck-heading" className={`${panelClass} mt-6 border-amber-300 bg-amber-50`}>
+
+      <section aria-labelledby="stuck-heading" className={`${panelClass} mt-6 ${stuck.length ? "border-amber-400 bg-amber-50" : ""}`}>
         <h2 id="stuck-heading" className="font-serif text-xl font-bold text-ink">Needs attention ({stuck.length})</h2>
         {stuck.length === 0 ? (
-          <p className="mt-2 text-ink-soft">Nothing is stuck.</p>
+          <p className="mt-2 text-ink-soft">Nothing is stuck: no order is past its deadline, no refund or job is failing.</p>
         ) : (
           <ul className="mt-3 space-y-2">
             {stuck.map((s) => (
@@ -45,36 +53,70 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
                 <Link className={textLinkClass} href={`/admin/orders/${s.id}`}>{s.id.slice(0, 8).toUpperCase()}</Link>
                 <OrderStatusBadge status={s.status} />
                 <span>{s.reason}</span>
-                <span className="text-ink-soft">since {s.since.replace("T", " ").slice(0, 16)} UTC · {s.email}</span>
+                <span className="text-ink-soft">since {utc(s.since)} UTC · {s.email}</span>
               </li>
             ))}
           </ul>
         )}
       </section>
+
+      <form method="get" action="/admin/orders" className="mt-6 flex flex-wrap items-end gap-3" aria-label="Filter orders by date">
+        {status ? <input type="hidden" name="status" value={status} /> : null}
+        <label className="flex flex-col gap-1 text-sm font-semibold">
+          Placed from
+          <input type="date" name="from" defaultValue={from} className={`${inputClass} w-44 font-normal`} />
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-semibold">
+          to
+          <input type="date" name="to" defaultValue={to} className={`${inputClass} w-44 font-normal`} />
+        </label>
+        <button type="submit" className={secondaryButtonClass}>Apply</button>
+        {from || to ? <Link className={textLinkClass} href={hrefFor({ status })}>Any date</Link> : null}
+      </form>
+      {problem ? <p role="alert" className="mt-2 text-sm font-medium text-red-800">Filter ignored: {problem}</p> : null}
+
+      <nav aria-label="Filter by status" className="mt-4 flex flex-wrap gap-2">
+        <Link href={hrefFor({ from, to })} aria-current={!status ? "page" : undefined} className={chip}>
+          All ({total})
+        </Link>
+        {counts.map((c) => (
+          <Link key={c.status} href={hrefFor({ status: c.status, from, to })} aria-current={status === c.status ? "page" : undefined} className={chip}>
+            {orderStatusLabel(c.status)} ({c.count})
+          </Link>
+        ))}
+      </nav>
+
       <section aria-labelledby="all-heading" className={`${panelClass} mt-6 overflow-x-auto`}>
-        <h2 id="all-heading" className="font-serif text-xl font-bold text-ink">{status ? orderStatusLabel(status) : "All orders"} (newest 100)</h2>
-        <table className="mt-3 w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-line text-xs uppercase tracking-wide text-ink-soft">
-              <th className="py-2 pr-4">Order</th>
-              <th className="py-2 pr-4">Placed (UTC)</th>
-              <th className="py-2 pr-4">Customer</th>
-              <th className="py-2 pr-4">Status</th>
-              <th className="py-2 text-right">Total</th>
-            </tr>
-          </thead>
-          <tbody>
-            {orders.map((o) => (
-              <tr key={o.id} className={`border-b border-line last:border-0 ${o.needsAttention ? "bg-amber-50" : ""}`}>
-                <td className="py-2 pr-4"><Link className={textLinkClass} href={`/admin/orders/${o.id}`}>{o.id.slice(0, 8).toUpperCase()}</Link></td>
-                <td className="py-2 pr-4 whitespace-nowrap">{o.createdAt.replace("T", " ").slice(0, 16)}</td>
-                <td className="py-2 pr-4">{o.email}</td>
-                <td className="py-2 pr-4"><OrderStatusBadge status={o.status} /></td>
-                <td className="py-2 text-right"><Price cents={o.totalCents} currency={o.currency} /></td>
+        <h2 id="all-heading" className="font-serif text-xl font-bold text-ink">
+          {status ? orderStatusLabel(status) : "All orders"}
+          {from || to ? `, placed ${from ?? "…"} to ${to ?? "today"}` : ""} (newest {Math.min(100, orders.length)})
+        </h2>
+        {orders.length === 0 ? (
+          <p className="mt-3 text-ink-soft">No orders match this filter.</p>
+        ) : (
+          <table className="mt-3 w-full text-left text-sm">
+            <thead>
+              <tr className="border-b border-line text-xs uppercase tracking-wide text-ink-soft">
+                <th scope="col" className="py-2 pr-4">Order</th>
+                <th scope="col" className="py-2 pr-4">Placed (UTC)</th>
+                <th scope="col" className="py-2 pr-4">Customer</th>
+                <th scope="col" className="py-2 pr-4">Status</th>
+                <th scope="col" className="py-2 text-right">Total</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {orders.map((o) => (
+                <tr key={o.id} className={`border-b border-line last:border-0 ${o.needsAttention ? "bg-amber-50" : ""}`}>
+                  <td className="py-2 pr-4"><Link className={textLinkClass} href={`/admin/orders/${o.id}`}>{o.id.slice(0, 8).toUpperCase()}</Link></td>
+                  <td className="py-2 pr-4 whitespace-nowrap">{utc(o.createdAt)}</td>
+                  <td className="py-2 pr-4">{o.email}</td>
+                  <td className="py-2 pr-4"><OrderStatusBadge status={o.status} /></td>
+                  <td className="py-2 text-right"><Price cents={o.totalCents} currency={o.currency} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
     </div>
   );

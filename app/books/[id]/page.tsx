@@ -90,7 +90,7 @@ export default async function BookPage({ params }: BookPageProps) {
               <Price cents={book.priceCents} currency={book.currency} className="text-2xl font-bold text-ink tabular-nums" />
               <StockBadge available={book.available} />
             </div>
-            <AddToCart bookId={book.id} available={book.available} />
+            <AddToCart bookId={book.id} available={book.available} title={book.title} />
           </section>
 
           <section aria-labelledby="about-heading" className="mt-8">

@@ -68,7 +68,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
           <OrderItems items={order.items} totalCents={order.totalCents} currency={order.currency} />
           <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />
         </div>
-        <OrderTimeline events={order.events} />
+        <OrderTimeline events={order.events} currency={order.currency} />
       </div>
     </>
   );

@@ -1,0 +1,52 @@
+import { eventLabel } from "@/components/orders/order-format";
+import { panelClass } from "@/components/ui-classes";
+import type { EventLogEntry } from "@/lib/admin/order-overview";
+
+const when = (iso: string) => iso.replace("T", " ").slice(0, 19);
+const outcomeTone = { applied: "text-emerald-800", duplicate: "text-stone-700", ignored: "text-amber-900" } as const;
+
+function summary(payload: Record<string, unknown>): string {
+  const text = JSON.stringify(payload);
+  return text === "{}" ? "" : text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+/** Every event of the order as the machine saw it: applied, duplicate or ignored, with states, source and request id. */
+export function OrderEventLog({ entries }: { entries: EventLogEntry[] }) {
+  return (
+    <section aria-labelledby="log-heading" className={`${panelClass} overflow-x-auto`}>
+      <h2 id="log-heading" className="font-serif text-xl font-bold">Event log ({entries.length})</h2>
+      <table className="mt-3 w-full text-left text-sm">
+        <thead>
+          <tr className="border-b border-line text-xs uppercase tracking-wide text-ink-soft">
+            <th scope="col" className="py-2 pr-3">Time (UTC)</th>
+            <th scope="col" className="py-2 pr-3">Event</th>
+            <th scope="col" className="py-2 pr-3">Outcome</th>
+            <th scope="col" className="py-2 pr-3">Source</th>
+            <th scope="col" className="py-2 pr-3">State</th>
+            <th scope="col" className="py-2">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e, i) => (
+            <tr key={`${e.at}-${i}`} className="border-b border-line align-top last:border-0">
+              <td className="py-2 pr-3 whitespace-nowrap tabular-nums">{when(e.at)}</td>
+              <td className="py-2 pr-3">
+                <span className="font-semibold">{e.outcome === "applied" ? eventLabel(e.type) : e.type}</span>
+                {e.outcome === "applied" ? <code className="block text-xs text-ink-soft">{e.type}</code> : null}
+              </td>
+              <td className={`py-2 pr-3 font-semibold ${outcomeTone[e.outcome]}`}>{e.outcome}</td>
+              <td className="py-2 pr-3">{e.source}</td>
+              <td className="py-2 pr-3 whitespace-nowrap">
+                <code className="text-xs">{e.fromState === e.toState ? e.toState : `${e.fromState ?? "new"} → ${e.toState}`}</code>
+              </td>
+              <td className="py-2 text-xs break-all text-ink-soft">
+                {summary(e.payload)}
+                {e.requestId ? <span className="block">request {e.requestId}</span> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { adminContext, shopperContext } from "../support/browser";
+
+// axe-core on every kind of page: no serious or critical violation of WCAG 2.1 A/AA.
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
+}
+
+async function expectAccessible(page: Page, path: string, ready: (page: Page) => Promise<void>) {
+  await page.goto(path);
+  await ready(page);
+  expect(await seriousViolations(page), `axe on ${path}`).toEqual([]);
+}
+
+const heading = (name: string | RegExp) => async (page: Page) => {
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+};
+
+test.describe("accessibility (axe)", () => {
+  test("shopper pages: catalog, book, cart, checkout, order, sign-in", async ({ browser, page }) => {
+    await expectAccessible(page, "/", async (p) => void (await expect(p.getByRole("link", { name: /.+/ }).first()).toBeVisible()));
+    await expectAccessible(page, "/signin", heading(/sign in/i));
+
+    const shopper = await shopperContext(browser, { order: true, title: "An Accessible Book" });
+    const shopperPage = await shopper.context.newPage();
+    await expectAccessible(shopperPage, `/books/${shopper.bookId}`, heading("An Accessible Book"));
+    await shopper.api.post("/api/cart/items", { data: { bookId: shopper.bookId, quantity: 1 } });
+    await expectAccessible(shopperPage, "/cart", heading(/cart/i));
+    await expectAccessible(shopperPage, "/checkout", heading(/check ?out/i));
+    await expectAccessible(shopperPage, `/orders/${shopper.orderId}`, heading(/^Order /));
+    await expectAccessible(shopperPage, "/orders", heading(/orders/i));
+    await shopper.context.close();
+  });
+
+  test("operator console: orders, an order, stock, machine, sales", async ({ browser }) => {
+    const shopper = await shopperContext(browser, { order: true });
+    await shopper.context.close();
+    const context = await adminContext(browser);
+    const page = await context.newPage();
+    await expectAccessible(page, "/admin/orders", heading("Orders"));
+    await expectAccessible(page, `/admin/orders/${shopper.orderId}`, heading(/^Order /));
+    await expectAccessible(page, "/admin/stock", heading("Stock"));
+    await expectAccessible(page, "/admin/machine", heading("Order machine"));
+    await expectAccessible(page, "/admin/sales", heading("Sales"));
+    await context.close();
+  });
+});

@@ -1,0 +1,65 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { createBook } from "../support/db";
+
+// The catalog's budget (issue: at most 120 KB of compressed JavaScript on
+// first load, rendered on the server), sized images, and a header that does
+// not move when the cart count arrives or changes.
+
+const JS_BUDGET_BYTES = 120 * 1024;
+
+test.describe("page weight and stability", () => {
+  test("the catalog is server-rendered and ships at most 120 KB of compressed JavaScript", async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const scripts: { url: string; bytes: number; encoding: string }[] = [];
+    page.on("requestfinished", async (request) => {
+      if (request.resourceType() !== "script") return;
+      const response = await request.response();
+      const sizes = await request.sizes();
+      scripts.push({ url: request.url(), bytes: sizes.responseBodySize, encoding: (await response?.allHeaders())?.["content-encoding"] ?? "none" });
+    });
+    const html = await (await page.request.get("/")).text();
+    expect(html).toMatch(/<article|href="\/books\/\d+"/); // the books are in the HTML itself
+    await page.goto("/", { waitUntil: "networkidle" });
+    const total = scripts.reduce((sum, s) => sum + s.bytes, 0);
+    mkdirSync(".data", { recursive: true });
+    writeFileSync(".data/catalog-js-weight.json", JSON.stringify({ totalBytes: total, scripts }, null, 2));
+    console.log(`catalog first-load JavaScript: ${(total / 1024).toFixed(1)} KB compressed in ${scripts.length} files`);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.every((s) => s.encoding !== "none"), "every script is sent compressed").toBe(true);
+    expect(total).toBeLessThanOrEqual(JS_BUDGET_BYTES);
+    await context.close();
+  });
+
+  test("every cover on the catalog has its size in the markup", async ({ page }) => {
+    await page.goto("/");
+    const unsized = await page.locator("main img, main svg[role='img']").evaluateAll((nodes) =>
+      nodes.filter((n) => !n.getAttribute("width") || !n.getAttribute("height")).map((n) => n.outerHTML.slice(0, 80)),
+    );
+    expect(await page.locator("main svg[role='img'], main img").count()).toBeGreaterThan(0);
+    expect(unsized).toEqual([]);
+  });
+
+  test("no layout shift when the page loads or the cart count changes", async ({ page }) => {
+    await page.addInitScript(() => {
+      const w = window as unknown as { __shifts: number };
+      w.__shifts = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { value: number })[]) w.__shifts += entry.value;
+      }).observe({ type: "layout-shift", buffered: true });
+    });
+    const bookId = await createBook(20, "A Steady Header Book");
+    await page.goto(`/books/${bookId}`);
+    await expect(page.getByTestId("cart-count")).toHaveText("0");
+    const header = page.locator("header");
+    const before = await header.locator("a, input, button").evaluateAll((nodes) => nodes.map((n) => JSON.stringify(n.getBoundingClientRect())));
+    await page.getByLabel("Quantity").fill("12");
+    await page.getByRole("button", { name: /add to cart/i }).click();
+    await expect(page.getByTestId("cart-count")).toHaveText("12");
+    const after = await header.locator("a, input, button").evaluateAll((nodes) => nodes.map((n) => JSON.stringify(n.getBoundingClientRect())));
+    expect(after).toEqual(before);
+    const shifts = await page.evaluate(() => (window as unknown as { __shifts: number }).__shifts);
+    expect(shifts).toBeLessThan(0.01);
+  });
+});

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { orderStatuses } from "@/db/schema";
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD").refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "not a date");
+
+/** The operator's order filter: status, and placed between two UTC days (both included). Shared by /admin/orders and GET /api/admin/orders. */
+export const adminOrderFilterSchema = z
+  .object({ status: z.enum(orderStatuses).optional(), from: day.optional(), to: day.optional() })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: "from must not be after to", path: ["to"] });
+
+export type AdminOrderFilter = z.infer<typeof adminOrderFilterSchema>;
+
+/** [start, end) instants of the filter's days, for `created_at >= start and created_at < end`. */
+export function filterRange(filter: Pick<AdminOrderFilter, "from" | "to">): { start: string | null; end: string | null } {
+  const start = filter.from ? `${filter.from}T00:00:00Z` : null;
+  const end = filter.to ? new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000).toISOString() : null;
+  return { start, end };
+}
