@@ -1,4 +1,4 @@
-// Started by Playwright as its webServer: a fresh seeded database, then `next start`.
+// Started by Playwright as its webServer: a fresh seeded database, then the production server (scripts/serve.mjs).
 import { closeDb, createSql, resolveDatabaseUrl } from "@/db";
 import { seedDatabase } from "@/db/seed";
 import { drizzle } from "drizzle-orm/postgres-js";
@@ -8,7 +8,7 @@ import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { createTestDatabase } from "@/test/test-database";
 import { writeFileSync } from "node:fs";
 import { startEmulator } from "@/stripe-emulator/server";
-import { nextBin, startProcess, stopProcess } from "./lib/processes";
+import { serverBin, startProcess, stopProcess } from "./lib/processes";
 
 const port = env().PORT;
 const serverUrl = await resolveDatabaseUrl();
@@ -29,7 +29,7 @@ const emulator = await startEmulator({
 });
 writeFileSync(".data/e2e-emulator-url", emulator.url);
 
-const app = startProcess("node", [nextBin, "start", "-p", String(port)], {
+const app = startProcess("node", [serverBin, "-p", String(port)], {
   DATABASE_URL: database.url,
   NEXT_TELEMETRY_DISABLED: "1",
   DEV_TOOLS: "true",

@@ -8,7 +8,7 @@ import { env } from "@/lib/env";
 import { isShuttingDown, onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { ensureLocalSecret } from "./lib/local-secret";
 import { startEmulator } from "@/stripe-emulator/server";
-import { buildIsStale, nextBin, runCommand, startProcess, stopProcess, waitForHttp } from "./lib/processes";
+import { buildIsStale, nextBin, runCommand, serverBin, startProcess, stopProcess, waitForHttp } from "./lib/processes";
 
 const isDev = process.argv.includes("--dev");
 const port = env().PORT;
@@ -51,7 +51,7 @@ const appEnv: Record<string, string> = {
   NEXTAUTH_URL: env().NEXTAUTH_URL ?? `http://localhost:${port}`,
   NEXTAUTH_SECRET: env().NEXTAUTH_SECRET ?? ensureLocalSecret(),
 };
-const app = startProcess("node", [nextBin, isDev ? "dev" : "start", "-p", String(port)], appEnv);
+const app = startProcess("node", isDev ? [nextBin, "dev", "-p", String(port)] : [serverBin, "-p", String(port)], appEnv);
 onShutdown(shutdownOrder.server, () => stopProcess(app));
 app.on("exit", (code) => {
   if (isShuttingDown()) return;

@@ -67,10 +67,10 @@ export function MachineDiagram({ counts }: Props) {
               return (
                 <g key={b.id} data-state={b.id} data-count={n}>
                   <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={10} fill={n > 0 ? "#e2efec" : "#fffdf9"} stroke={n > 0 ? "#1d5c58" : "#857869"} strokeWidth={n > 0 ? 2 : 1} />
-                  <text x={b.x + 12} y={b.y + b.height / 2 + 5} fontSize="14" fill="#2b2520">
+                  <text x={b.x + 12} y={b.y + b.height / 2 + 5} fontSize="13.5" fill="#2b2520">
                     {b.label}
                   </text>
-                  <text x={b.x + b.width - 34} y={b.y + b.height / 2 + 6} fontSize="17" fontWeight="700" textAnchor="end" fill={n > 0 ? "#134340" : "#5a4f45"}>
+                  <text x={b.x + b.width - 12} y={b.y + b.height / 2 + 6} fontSize="17" fontWeight="700" textAnchor="end" fill={n > 0 ? "#134340" : "#5a4f45"}>
                     {n}
                   </text>
                 </g>

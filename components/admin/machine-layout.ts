@@ -71,7 +71,8 @@ export function layoutMachine(states: StateInfo[], machineEdges: MachineEdge[]):
       // Handled in place, or by the compound state for its own children: a badge on the box.
       const onThisBox = badgesOn.get(from.id) ?? 0;
       badgesOn.set(from.id, onThisBox + 1);
-      badges.push({ x: right(from) - 16, y: from.y + 14 + onThisBox * 22, numbers });
+      // A state's own badge sits on its top edge (its count is on the right); a group's, under its title bar's right end.
+      badges.push(from.leaf ? { x: right(from) - 18 - onThisBox * 30, y: from.y, numbers } : { x: right(from) - 16, y: from.y + 14 + onThisBox * 22, numbers });
       continue;
     }
     const sameColumn = Math.abs(from.x - to.x) < COLUMN / 2;

@@ -21,7 +21,8 @@ function AwaitingPayment({ order }: OrderStatusMessageProps) {
       </div>
       {last?.status === "failed" || last?.status === "cancelled" ? (
         <p className="mt-3 text-sm text-ink-soft">
-          Your last payment attempt didn’t go through{last.failureReason ? ` (${last.failureReason})` : ""}. You can try again.
+          Your last payment attempt didn’t go through{last.failureReason ? `: ${reasonLabel(last.failureReason)}` : ""}. Nothing was
+          charged; choose “Pay now” to try again, with another card if you like.
         </p>
       ) : null}
       {last?.status === "pending" ? (

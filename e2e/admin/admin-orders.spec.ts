@@ -86,7 +86,7 @@ test.describe("operator console", () => {
     await expect(page.getByText("No orders match this filter.")).toBeVisible();
     await expect(page.getByRole("link", { name: "All (0)" })).toBeVisible();
     await page.goto("/admin/orders?from=yesterday");
-    await expect(page.getByRole("alert")).toContainText("Filter ignored");
+    await expect(page.getByRole("alert").filter({ hasText: "Filter ignored" })).toContainText("from: use YYYY-MM-DD");
     await context.close();
   });
 
@@ -94,5 +94,13 @@ test.describe("operator console", () => {
     const shopper = await signedInShopper();
     expect((await shopper.api.get("/admin/orders")).status()).toBe(404);
     expect((await (await client()).get("/admin/orders")).status()).toBe(404);
+  });
+
+  test("an unknown order is a real 404 for the admin too", async () => {
+    const admin = await client();
+    await signIn(admin, "admin@example.com", "admin-pass-1");
+    expect((await admin.get("/admin/orders/00000000-0000-4000-8000-000000000000")).status()).toBe(404);
+    expect((await admin.get("/admin/orders/not-an-id")).status()).toBe(404);
+    expect((await admin.get("/admin/machine")).status()).toBe(200);
   });
 });

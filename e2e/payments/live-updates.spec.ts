@@ -80,4 +80,19 @@ test.describe("live order pages", () => {
     await admin.close();
     await context.close();
   });
+
+  test("without EventSource the order page falls back to polling and still follows the order", async ({ browser }) => {
+    const { context, orderId } = await shopperContext(browser, { order: true, title: "A Polled Order Book" });
+    await context.addInitScript(() => {
+      delete (window as { EventSource?: unknown }).EventSource;
+    });
+    const page = await context.newPage();
+    await page.goto(`/orders/${orderId}`);
+    await expect(page.locator("[data-update-mode]")).toHaveAttribute("data-update-mode", "polling");
+    // The shopper cancels in another tab (through the API): this page shows it within a poll or two.
+    const cancelled = await context.request.post(`/api/orders/${orderId}/cancel`, { headers: { Origin: new URL(page.url()).origin } });
+    expect(cancelled.status()).toBe(200);
+    await expect(page.getByRole("heading", { name: "Order cancelled" })).toBeVisible({ timeout: 10_000 });
+    await context.close();
+  });
 });

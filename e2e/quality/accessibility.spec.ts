@@ -46,6 +46,7 @@ test.describe("accessibility (axe)", () => {
     await expectAccessible(page, `/admin/orders/${shopper.orderId}`, heading(/^Order /));
     await expectAccessible(page, "/admin/stock", heading("Stock"));
     await expectAccessible(page, "/admin/machine", heading("Order machine"));
+    await page.screenshot({ path: "docs/screenshots/admin-machine.png", fullPage: true });
     await expectAccessible(page, "/admin/sales", heading("Sales"));
     await context.close();
   });

@@ -3,6 +3,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 export const nextBin = path.resolve("node_modules/next/dist/bin/next");
+/** The production server (Next's handler plus Brotli for built assets): `node <serverBin> -p PORT`. */
+export const serverBin = path.resolve("scripts/serve.mjs");
 
 /** Spawns a child in the foreground's terminal; resolves with its exit code. */
 export function runCommand(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<number> {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { OrderItems } from "@/components/orders/order-items";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
-import { shortOrderId } from "@/components/orders/order-format";
+import { reasonLabel, shortOrderId } from "@/components/orders/order-format";
 import { PaymentStatusWatch } from "@/components/payments/payment-status-watch";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
 import { getOrderForUser, type OrderView } from "@/lib/orders/order-view";
@@ -23,7 +23,7 @@ function outcomeOf(order: OrderView): { heading: string; text: string; watch: bo
       return { heading: "Thank you! Your order is paid.", text: "A confirmation e-mail is on its way. We will tell you when the books ship.", watch: false };
     case "created":
       if (last?.status === "failed" || last?.status === "cancelled") {
-        const reason = last.failureReason ? ` (${last.failureReason})` : "";
+        const reason = last.failureReason ? ` (${reasonLabel(last.failureReason)})` : "";
         return { heading: "Your payment didn’t go through.", text: `Nothing was charged${reason}. Your books are still reserved: open the order to try again before the deadline.`, watch: false };
       }
       return { heading: "Thank you! We are confirming your payment.", text: "", watch: true };

@@ -1,23 +1,18 @@
 // POST /api/admin/books/:id/stock – receive copies, or write off missing ones (operators only)
-import { z } from "zod";
 import { requireAdmin } from "@/lib/auth/session";
 import { receiveStock, writeOffStock } from "@/lib/catalog/stock-admin";
+import { stockChangeSchema } from "@/lib/catalog/stock-change";
 import { bookIdSchema } from "@/lib/catalog/types";
 import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http/read-json";
 import { json, route } from "@/lib/http/responses";
 import { requestId } from "@/lib/http/request-id";
 
-const bodySchema = z.object({
-  action: z.enum(["receive", "write_off"]),
-  copies: z.number().int().min(1).max(100_000),
-});
-
 export const POST = route(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   await requireAdmin();
   const parsed = bookIdSchema.safeParse((await context.params).id);
   if (!parsed.success) throw new AppError("not_found", "No such book");
-  const { action, copies } = await readJson(request, bodySchema);
+  const { action, copies } = await readJson(request, stockChangeSchema);
   const result =
     action === "receive"
       ? await receiveStock({ bookId: parsed.data, copies })

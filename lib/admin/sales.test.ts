@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { dispatch } from "@/lib/orders/dispatch";
+import { placeOrder } from "@/lib/orders/place-order";
+import { adminRefund, cancelOrder } from "@/lib/orders/user-actions";
+import { createBook, createUser } from "@/test/fixtures";
+import { salesByDay, sumSalesDays, type SalesDay } from "./sales";
+
+// Other files share this database, so figures are checked as deltas on today's
+// row, or on a window in 2001 that only this file writes to.
+
+const created: string[] = [];
+
+afterAll(async () => {
+  const { db } = await getDb();
+  const ids = `{${created.join(",")}}`;
+  await db.execute(sql`delete from graphile_worker._private_jobs where payload->>'orderId' = any(${ids}::text[])`);
+  // Only the hand-made 2001 rows go: today's real orders hold stock, and the
+  // conservation checks elsewhere expect their order rows to stay.
+  await db.execute(sql`delete from orders where id = any(${ids}::uuid[]) and created_at < '2002-01-01'`);
+});
+
+async function newOrder(userId: string, bookId: number): Promise<{ orderId: string; totalCents: number }> {
+  const { orderId } = await placeOrder({ userId, items: [{ bookId, quantity: 1 }] });
+  created.push(orderId);
+  const { db } = await getDb();
+  const [row] = await db.execute<{ total_cents: number }>(sql`select total_cents from orders where id = ${orderId}`);
+  return { orderId, totalCents: row!.total_cents };
+}
+
+async function pay(orderId: string, totalCents: number) {
+  const paymentId = randomUUID();
+  await dispatch(orderId, { type: "START_PAYMENT", paymentId }, "user", { session: { id: `cs_${paymentId}`, url: "https://pay.test" } });
+  const result = await dispatch(orderId, { type: "PAYMENT_SUCCEEDED", paymentId, amountCents: totalCents, currency: "usd" }, "gateway");
+  expect(result.status).toBe("paid");
+}
+
+function delta(before: SalesDay, after: SalesDay): Omit<SalesDay, "day"> {
+  return {
+    placed: after.placed - before.placed,
+    paid: after.paid - before.paid,
+    cancelled: after.cancelled - before.cancelled,
+    refunded: after.refunded - before.refunded,
+    revenueCents: after.revenueCents - before.revenueCents,
+    refundedCents: after.refundedCents - before.refundedCents,
+  };
+}
+
+describe("salesByDay", () => {
+  it("has exactly `days` rows, one per UTC day ending today, oldest first", async () => {
+    const now = new Date();
+    const { days } = await salesByDay({ days: 30, now });
+    expect(days).toHaveLength(30);
+    expect(days.at(-1)!.day).toBe(now.toISOString().slice(0, 10));
+    for (let i = 1; i < days.length; i++) {
+      expect(Date.parse(`${days[i]!.day}T00:00:00Z`) - Date.parse(`${days[i - 1]!.day}T00:00:00Z`)).toBe(86_400_000);
+    }
+    expect((await salesByDay({ days: 1 })).days).toHaveLength(1);
+    expect((await salesByDay({ days: 0 })).days).toHaveLength(1);
+  });
+
+  it("moves today's figures by exactly what was placed, paid, cancelled and refunded", async () => {
+    const userId = await createUser();
+    const adminId = await createUser("admin");
+    const bookId = await createBook(10, 1250);
+    const [before] = (await salesByDay({ days: 1 })).days;
+
+    const kept = await newOrder(userId, bookId);
+    await pay(kept.orderId, kept.totalCents);
+    const cancelled = await newOrder(userId, bookId);
+    await cancelOrder({ userId, orderId: cancelled.orderId });
+    const refunded = await newOrder(userId, bookId);
+    await pay(refunded.orderId, refunded.totalCents);
+    await adminRefund({ adminId, orderId: refunded.orderId });
+    const { db } = await getDb();
+    const [refund] = await db.execute<{ id: string }>(sql`select id from refunds where order_id = ${refunded.orderId}`);
+    await dispatch(refunded.orderId, { type: "REFUND_SUCCEEDED", refundId: refund!.id }, "gateway");
+    await newOrder(userId, bookId); // placed, never paid
+
+    const report = await salesByDay({ days: 1 });
+    expect(report.days[0]!.day).toBe(before!.day);
+    expect(report.currency).toBe("usd");
+    expect(delta(before!, report.days[0]!)).toEqual({
+      placed: 4,
+      paid: 2,
+      cancelled: 1,
+      refunded: 1,
+      revenueCents: kept.totalCents + refunded.totalCents,
+      refundedCents: refunded.totalCents,
+    });
+  });
+
+  it("buckets by UTC day at the edges, fills quiet days with zeros and skips unsettled refunds", async () => {
+    const { db } = await getDb();
+    const userId = await createUser();
+    const at = (iso: string) => `2001-${iso}Z`;
+    async function insertOrder(createdAt: string, paidAt: string | null, totalCents: number): Promise<string> {
+      const id = randomUUID();
+      created.push(id);
+      await db.execute(sql`
+        insert into orders (id, user_id, status, machine_snapshot, machine_version, payment_deadline, subtotal_cents, total_cents, currency, created_at, paid_at, updated_at)
+        values (${id}, ${userId}, ${paidAt ? "paid" : "created"}, '{}'::jsonb, 1, ${createdAt}::timestamptz, ${totalCents}, ${totalCents}, 'eur',
+                ${createdAt}::timestamptz, ${paidAt}::timestamptz, ${createdAt}::timestamptz)`);
+      return id;
+    }
+    async function insertEvent(orderId: string, type: string, createdAt: string) {
+      await db.execute(sql`insert into order_events (order_id, type, to_state, source, created_at) values (${orderId}, ${type}, 'x', 'system', ${createdAt}::timestamptz)`);
+    }
+    async function insertRefund(orderId: string, status: string, amountCents: number, updatedAt: string) {
+      const [payment] = await db.execute<{ id: string }>(sql`insert into payments (order_id, amount_cents, currency, status) values (${orderId}, ${amountCents}, 'eur', 'paid') returning id`);
+      await db.execute(sql`
+        insert into refunds (order_id, payment_id, status, amount_cents, currency, created_at, updated_at)
+        values (${orderId}, ${payment!.id}, ${status}, ${amountCents}, 'eur', ${updatedAt}::timestamptz, ${updatedAt}::timestamptz)`);
+    }
+
+    await insertOrder(at("02-25T23:59:59.999"), null, 100); // the day before the window
+    const lateFeb = await insertOrder(at("02-28T23:59:59.999"), at("03-01T00:00:00"), 2000);
+    await insertEvent(lateFeb, "OrderCreated", at("02-28T23:59:59.999"));
+    await insertEvent(lateFeb, "OrderPaid", at("03-01T00:00:00"));
+    await insertEvent(lateFeb, "PaymentRefunded", at("03-02T10:00:00"));
+    await insertRefund(lateFeb, "succeeded", 2000, at("03-02T10:00:00"));
+    await insertRefund(lateFeb, "failed", 2000, at("03-02T09:00:00"));
+    const march = await insertOrder(at("03-01T00:00:00"), null, 700);
+    await insertEvent(march, "OrderCancelled", at("03-01T12:00:00"));
+    await insertRefund(march, "pending", 700, at("03-01T12:00:00"));
+    await insertEvent(march, "OrderCancelled", at("03-03T00:00:00")); // the day after the window
+
+    const report = await salesByDay({ days: 5, now: new Date(at("03-02T18:30:00")) });
+    const zero = { placed: 0, paid: 0, cancelled: 0, refunded: 0, revenueCents: 0, refundedCents: 0 };
+    expect(sumSalesDays(report.days)).toEqual({ placed: 2, paid: 1, cancelled: 1, refunded: 1, revenueCents: 2000, refundedCents: 2000 });
+    expect(report).toEqual({
+      currency: "eur",
+      days: [
+        { day: "2001-02-26", ...zero },
+        { day: "2001-02-27", ...zero },
+        { day: "2001-02-28", ...zero, placed: 1 },
+        { day: "2001-03-01", ...zero, placed: 1, paid: 1, cancelled: 1, revenueCents: 2000 },
+        { day: "2001-03-02", ...zero, refunded: 1, refundedCents: 2000 },
+      ],
+    });
+  });
+});

@@ -1,0 +1,71 @@
+// The production server: `node scripts/serve.mjs -p 3000`. Next's own request
+// handler for everything (pages, API, proxy.ts, instrumentation), except the
+// build's immutable JavaScript and CSS, which it sends Brotli-compressed to
+// browsers that accept it (every current one does). `next start` only gzips:
+// on the catalog that is 138 KB of JavaScript against 118 KB with Brotli, and
+// the budget is 120 KB. Plain JavaScript so it runs without a TypeScript loader.
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { brotliCompressSync, constants } from "node:zlib";
+import next from "next";
+
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+};
+const port = Number(flag("-p") ?? flag("--port") ?? 3000);
+const hostname = flag("-H") ?? flag("--hostname");
+
+const staticDir = path.resolve(".next/static");
+const types = { ".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
+/** @type {Map<string, Promise<Buffer | null>>} Built files never change while this process runs. */
+const compressed = new Map();
+
+function brotliFile(file) {
+  let entry = compressed.get(file);
+  if (!entry) {
+    entry = readFile(file)
+      .then((body) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }))
+      .catch(() => null);
+    compressed.set(file, entry);
+  }
+  return entry;
+}
+
+/** Sends /_next/static/**.js|css as Brotli when the browser accepts it; false to let Next answer. */
+async function sendBrotliAsset(req, res) {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (!url.pathname.startsWith("/_next/static/")) return false;
+  const type = types[path.extname(url.pathname)];
+  if (!type || !/\bbr\b/.test(String(req.headers["accept-encoding"] ?? ""))) return false;
+  const file = path.join(staticDir, decodeURIComponent(url.pathname.slice("/_next/static/".length)));
+  if (!file.startsWith(`${staticDir}${path.sep}`)) return false;
+  const body = await brotliFile(file);
+  if (!body) return false;
+  res.writeHead(200, {
+    "Content-Type": type,
+    "Content-Encoding": "br",
+    "Content-Length": body.length,
+    Vary: "Accept-Encoding",
+    "Cache-Control": "public, max-age=31536000, immutable",
+  });
+  res.end(req.method === "HEAD" ? undefined : body);
+  return true;
+}
+
+const app = next({ dev: false, port, hostname: hostname ?? "localhost" });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = createServer((req, res) => {
+  sendBrotliAsset(req, res)
+    .then((sent) => (sent ? undefined : handle(req, res)))
+    .catch((error) => {
+      console.error("request failed", error);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+});
+server.listen(port, hostname, () => console.log(`Paperleaf Books listening on http://${hostname ?? "localhost"}:${port}`));
