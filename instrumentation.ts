@@ -5,6 +5,8 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { checkStartupConfiguration } = await import("./lib/startup-check");
   checkStartupConfiguration();
+  const { startTracing } = await import("./lib/observability/otel-sdk");
+  startTracing();
   const { startInProcessWorker } = await import("./lib/worker/in-process");
   await startInProcessWorker();
 }

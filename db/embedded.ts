@@ -78,7 +78,8 @@ async function ensureDatabase(port: number): Promise<void> {
   }
 }
 
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedServer> {
+/** `port`: listen there (a restart keeping its URL); default any free port. */
+export async function startEmbeddedPostgres(dataDir: string, options: { port?: number } = {}): Promise<EmbeddedServer> {
   const dir = path.resolve(dataDir);
   const existing = runningPort(dir);
   if (existing) {
@@ -87,7 +88,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
   }
   mkdirSync(path.dirname(dir), { recursive: true });
   const EmbeddedPostgres = await importEmbeddedPostgres();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dir,

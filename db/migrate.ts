@@ -28,8 +28,11 @@ export async function pendingMigrationCount(sql: postgres.Sql): Promise<number> 
     const { readMigrationFiles } = await import("drizzle-orm/migrator");
     migrationHashes = readMigrationFiles({ migrationsFolder }).map((file) => file.hash);
   }
-  const applied = await sql<{ hash: string }[]>`
-    select hash from drizzle.__drizzle_migrations`.catch(() => [] as { hash: string }[]);
+  // No migrations table yet means nothing applied; any other error (the database is down) is not "pending".
+  const applied = await sql<{ hash: string }[]>`select hash from drizzle.__drizzle_migrations`.catch((error: { code?: string }) => {
+    if (error.code === "42P01" || error.code === "3F000") return [] as { hash: string }[];
+    throw error;
+  });
   const hashes = new Set(applied.map((row) => row.hash));
   return migrationHashes.filter((hash) => !hashes.has(hash)).length;
 }

@@ -364,6 +364,33 @@ export const jobRuns = pgTable(
   ],
 );
 
+// The operation log operators read (/admin/operations): every traced
+// operation with its outcome and duration, linked to the order when there is one.
+export const operationKinds = ["user_login", "order_creation", "payment_processing", "order_fulfillment", "data_lookup"] as const;
+export type OperationKind = (typeof operationKinds)[number];
+
+export const operations = pgTable(
+  "operations",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text("kind").$type<OperationKind>().notNull(),
+    name: text("name").notNull(),
+    outcome: text("outcome").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    error: text("error"),
+    orderId: uuid("order_id"),
+    requestId: text("request_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("operations_kind_idx").on(t.kind, t.id),
+    index("operations_order_idx").on(t.orderId),
+    index("operations_created_idx").on(t.createdAt),
+    check("operations_outcome_check", sql`outcome in ('success', 'failed')`),
+    check("operations_kind_check", inList("kind", operationKinds)),
+  ],
+);
+
 // rate-limiter-flexible's Postgres store (sign-in throttling across app instances).
 export const rateLimits = pgTable("rate_limits", {
   key: varchar("key", { length: 255 }).primaryKey(),

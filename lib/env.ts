@@ -34,6 +34,15 @@ const schema = z.object({
   // Developer pages such as /dev/mailbox; on by default outside production.
   DEV_TOOLS: bool.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // JSON lines in production and tests, readable lines in development, unless set.
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  // GET /api/metrics needs `Authorization: Bearer <METRICS_TOKEN>` in production (unset there: 404).
+  METRICS_TOKEN: z.string().min(16).optional(),
+  // A standalone worker (npm run worker) serves its own /metrics on this port when set.
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // Traces go to this OTLP/HTTP endpoint when set (e.g. http://localhost:4318); unset, tracing is off.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("paperleaf-books"),
   CI: bool.default(false),
   // Set by Next itself; "phase-production-build" while `next build` prerenders.
   NEXT_PHASE: z.string().optional(),

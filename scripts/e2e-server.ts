@@ -36,6 +36,9 @@ const app = startProcess("node", [serverBin, "-p", String(port)], {
   STRIPE_API_BASE: emulator.url,
   NEXTAUTH_URL: `http://localhost:${port}`,
   NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
+  METRICS_TOKEN: "e2e-metrics-token-0123456789",
+  // Warnings and errors only in the test output (set LOG_LEVEL to see more).
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 });
 onShutdown(shutdownOrder.server, async () => {
   await stopProcess(app);

@@ -8,7 +8,11 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
-import next from "next";
+import { Histogram, Registry } from "prom-client";
+
+// `next start` sets this; a custom server must, before Next (and React) load.
+process.env.NODE_ENV = "production";
+const { default: next } = await import("next");
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -56,11 +60,42 @@ async function sendBrotliAsset(req, res) {
   return true;
 }
 
+// HTTP latency for GET /api/metrics: the app's registry lives on globalThis (lib/observability/metrics.ts).
+globalThis.__bookstoreRegistry ??= new Registry();
+const httpDuration = new Histogram({
+  name: "bookstore_http_request_duration_seconds",
+  help: "HTTP requests by method, route (ids folded) and status",
+  labelNames: ["method", "route", "status"],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [globalThis.__bookstoreRegistry],
+});
+
+/** "/orders/5b1c…/events" → "/orders/:id/events": one series per route, not per order. */
+function routeOf(pathname) {
+  if (pathname.startsWith("/_next/")) return "/_next/*";
+  return (
+    pathname
+      .split("/")
+      .map((part) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(part) || /^\d+$/.test(part) || /^(cs|pi|re|evt)_\w+$/.test(part) ? ":id" : part))
+      .join("/")
+      .slice(0, 100) || "/"
+  );
+}
+
+function timed(req, res) {
+  const stop = httpDuration.startTimer();
+  res.once("finish", () => {
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    stop({ method: req.method ?? "GET", route: routeOf(pathname), status: String(res.statusCode) });
+  });
+}
+
 const app = next({ dev: false, port, hostname: hostname ?? "localhost" });
 await app.prepare();
 const handle = app.getRequestHandler();
 
 const server = createServer((req, res) => {
+  timed(req, res);
   sendBrotliAsset(req, res)
     .then((sent) => (sent ? undefined : handle(req, res)))
     .catch((error) => {

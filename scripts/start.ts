@@ -50,6 +50,9 @@ const appEnv: Record<string, string> = {
   DEV_TOOLS: "true",
   NEXTAUTH_URL: env().NEXTAUTH_URL ?? `http://localhost:${port}`,
   NEXTAUTH_SECRET: env().NEXTAUTH_SECRET ?? ensureLocalSecret(),
+  METRICS_TOKEN: env().METRICS_TOKEN ?? ensureLocalSecret("metrics-token"),
+  // Readable logs on a developer's terminal; set LOG_FORMAT=json for JSON lines.
+  LOG_FORMAT: env().LOG_FORMAT ?? "pretty",
 };
 const app = startProcess("node", isDev ? [nextBin, "dev", "-p", String(port)] : [serverBin, "-p", String(port)], appEnv);
 onShutdown(shutdownOrder.server, () => stopProcess(app));
@@ -64,4 +67,5 @@ console.log(`\nPaperleaf Books is running at http://localhost:${port}\n`);
 console.log("Demo accounts:");
 for (const account of demoAccounts) console.log(`  ${account.role.padEnd(8)} ${account.email} / ${account.password}`);
 console.log(emulator ? `\nPayments: local Stripe emulator, dashboard at ${emulator.publicUrl}/ (card 4242 4242 4242 4242 pays)` : "\nPayments: Stripe (STRIPE_SECRET_KEY)");
+console.log(`Operations: http://localhost:${port}/admin (admin), health at /api/health, metrics at /api/metrics with "Authorization: Bearer ${appEnv.METRICS_TOKEN}"`);
 console.log("\nPress Ctrl-C to stop everything.");

@@ -10,6 +10,8 @@ export default async function setup() {
   const database = await createTestDatabase(serverUrl, "bookstore_test");
   process.env.DATABASE_URL = database.url;
   process.env.WORKER_ENABLED = "false";
+  // Quiet test output: failures and alerts only (tests that read log lines capture them at debug).
+  process.env.LOG_LEVEL ??= "warn";
   // Without a Stripe key, the gateway is the local emulator (webhooks off: tests deliver their own).
   const emulator = process.env.STRIPE_SECRET_KEY ? undefined : await startEmulator({ port: 0, webhookUrl: "", asyncDelayMs: 300 });
   if (emulator) process.env.STRIPE_API_BASE = emulator.url;

@@ -8,6 +8,7 @@ const sections = [
   { href: "/admin/stock", label: "Stock" },
   { href: "/admin/machine", label: "Order machine" },
   { href: "/admin/sales", label: "Sales" },
+  { href: "/admin/operations", label: "Operations" },
 ] as const;
 
 /** The operator console's sections; the current one is marked for sight and for screen readers. */

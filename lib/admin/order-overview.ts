@@ -137,3 +137,10 @@ export async function listOrderJobRuns(orderId: string, limit = 100): Promise<Jo
     startedAt: new Date(r.started_at).toISOString(),
   }));
 }
+
+/** Orders automation gave up on: the console's banner. */
+export async function countOrdersNeedingAttention(): Promise<number> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from orders where needs_attention`);
+  return row?.n ?? 0;
+}

@@ -2,6 +2,8 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { env } from "@/lib/env";
+import { AppError, isAppError } from "@/lib/errors";
+import { instrument } from "@/lib/observability/operations";
 import { findUserByEmail } from "./users";
 import { verifyPassword } from "./password";
 
@@ -38,11 +40,17 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials) {
         const parsed = credentialsSchema.safeParse(credentials ?? {});
         if (!parsed.success) return null;
-        const user = await findUserByEmail(parsed.data.email);
-        // Verify even for unknown e-mails, so timing does not reveal accounts.
-        const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, parsed.data.password);
-        if (!user || !ok) return null;
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        const signIn = instrument("user_login", { name: "credentials" }, async () => {
+          const user = await findUserByEmail(parsed.data.email);
+          // Verify even for unknown e-mails, so timing does not reveal accounts.
+          const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, parsed.data.password);
+          if (!user || !ok) throw new AppError("unauthenticated", "Wrong e-mail or password");
+          return { id: user.id, email: user.email, name: user.name, role: user.role };
+        });
+        return signIn.catch((error: unknown) => {
+          if (isAppError(error) && error.code === "unauthenticated") return null;
+          throw error;
+        });
       },
     }),
   ],

@@ -2,6 +2,7 @@ import { and, asc, count, eq, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
 import { books } from "@/db/schema";
 import type { BookPage, BookQuery, BookView } from "./types";
+import { instrument } from "@/lib/observability/operations";
 
 export const bookViewColumns = {
   id: books.id,
@@ -31,7 +32,11 @@ function filters(query: Pick<BookQuery, "q" | "genre">): SQL | undefined {
 }
 
 /** Catalog search: title/author substring, genre filter, stable order, pagination. */
-export async function listBooks(query: BookQuery): Promise<BookPage> {
+export function listBooks(query: BookQuery): Promise<BookPage> {
+  return instrument("data_lookup", { name: "list_books" }, () => searchBooks(query));
+}
+
+async function searchBooks(query: BookQuery): Promise<BookPage> {
   const { db } = await getDb();
   const where = filters(query);
   const [items, totals] = await Promise.all([

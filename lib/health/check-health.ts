@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb, type Database } from "@/db";
 import { pendingMigrationCount } from "@/db/migrate";
 import { liveWorkerCount } from "@/lib/worker/heartbeat";
 
@@ -15,10 +15,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
-/** Readiness: the database answers, its migrations are current, and a worker beat recently. */
-export async function checkHealth(): Promise<{ healthy: boolean; report: HealthReport }> {
+/**
+ * Readiness: the database answers, its migrations are current, and a worker
+ * beat recently. (Liveness, GET /api/health/live, only says the process runs.)
+ */
+export async function checkHealth(database?: Pick<Database, "db" | "sql">): Promise<{ healthy: boolean; report: HealthReport }> {
   try {
-    const { db, sql } = await withTimeout(getDb(), 5000);
+    const { db, sql } = database ?? (await withTimeout(getDb(), 5000));
     const pending = await withTimeout(pendingMigrationCount(sql), 3000);
     if (pending > 0) return { healthy: false, report: { db: "migrations_pending", worker: "unknown" } };
     const workers = await withTimeout(liveWorkerCount(db), 3000);
@@ -27,4 +30,8 @@ export async function checkHealth(): Promise<{ healthy: boolean; report: HealthR
   } catch {
     return { healthy: false, report: { db: "down", worker: "unknown" } };
   }
+}
+
+export function healthResponse({ healthy, report }: { healthy: boolean; report: HealthReport }): Response {
+  return Response.json(report, { status: healthy ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { currentContext } from "@/lib/observability/context";
 
-/** The request id proxy.ts stamps on every request (or a fresh one). */
+/** The request id proxy.ts stamps on every request; else the one already in context; else a fresh one. */
 export function requestId(request: Request): string {
   const given = request.headers.get("x-request-id");
-  return given && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+  if (given && /^[\w-]{8,64}$/.test(given)) return given;
+  return currentContext().requestId ?? randomUUID();
 }

@@ -1,5 +1,8 @@
 import { ZodError } from "zod";
 import { AppError, errorBody } from "@/lib/errors";
+import { withContext } from "@/lib/observability/context";
+import { logger } from "@/lib/observability/log";
+import { requestId } from "./request-id";
 
 export function json(data: unknown, init?: ResponseInit): Response {
   return Response.json(data, init);
@@ -14,7 +17,7 @@ export function errorResponse(error: unknown): Response {
       : undefined;
     return Response.json(errorBody(error), { status: error.status, headers });
   }
-  console.error("unhandled error in route", error);
+  logger().error({ err: error }, "unhandled error in route");
   return Response.json(
     { error: { code: "internal_error", message: "Something went wrong on our side. Please try again." } },
     { status: 500 },
@@ -30,15 +33,20 @@ export function invalidRequest(error: ZodError): AppError {
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** Wraps a route handler so every thrown error becomes the API's JSON error shape. */
+/**
+ * Wraps a route handler: everything it does runs with the request id in its
+ * context (log lines, spans, operations, dispatch), and every thrown error
+ * becomes the API's JSON error shape.
+ */
 export function route<C>(handler: Handler<C>): Handler<C> {
-  return async (request, context) => {
-    try {
-      return await handler(request, context);
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
+  return (request, context) =>
+    withContext({ requestId: requestId(request) }, async () => {
+      try {
+        return await handler(request, context);
+      } catch (error) {
+        return errorResponse(error);
+      }
+    });
 }
 
 /** First value of each query parameter, as a plain object for zod. */

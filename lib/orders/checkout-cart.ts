@@ -3,6 +3,7 @@ import { loadCart, findUserCart } from "@/lib/cart/cart-store";
 import { AppError } from "@/lib/errors";
 import { getOrderForUser, type OrderView } from "./order-view";
 import { placeOrder } from "./place-order";
+import { instrument } from "@/lib/observability/operations";
 
 export function cartFingerprint(items: { bookId: number; quantity: number }[]): string {
   const canonical = [...items].sort((a, b) => a.bookId - b.bookId).map((i) => `${i.bookId}x${i.quantity}`).join(",");
@@ -15,7 +16,11 @@ export function cartFingerprint(items: { bookId: number; quantity: number }[]): 
  * order; without one, the same cart checked out again within a few seconds
  * (a double click) is refused.
  */
-export async function checkoutCart(input: { userId: string; idempotencyKey?: string; requestId?: string }): Promise<{ order: OrderView; replayed: boolean }> {
+export function checkoutCart(input: { userId: string; idempotencyKey?: string; requestId?: string }): Promise<{ order: OrderView; replayed: boolean }> {
+  return instrument("order_creation", { name: "checkout", orderOf: (result) => result.order.id }, () => placeCartOrder(input));
+}
+
+async function placeCartOrder(input: { userId: string; idempotencyKey?: string; requestId?: string }): Promise<{ order: OrderView; replayed: boolean }> {
   const cart = await loadCart(await findUserCart(input.userId));
   if (cart.items.length === 0) {
     if (input.idempotencyKey) {

@@ -9,6 +9,9 @@ import { MACHINE_VERSION, orderMachine } from "@/machines/order-machine";
 import { loadSnapshot, toStored, type StoredSnapshot } from "@/machines/order-snapshot";
 import { isDuplicateEvent, statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
+import { currentContext } from "@/lib/observability/context";
+import { logger } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
 import { runEffect, type EffectScope, type MachineAction } from "./effects";
 import { ORDER_CHANGED_CHANNEL } from "./order-changes";
 import type { DispatchOptions, DispatchResult, OrderEventInput, Tx } from "./types";
@@ -19,6 +22,7 @@ type LockedOrder = {
   machine_snapshot: StoredSnapshot;
   machine_version: number;
   revision: number;
+  created_at?: Date;
 };
 
 /** Completes a caller's event with the time, fresh ids and policy numbers. */
@@ -50,8 +54,10 @@ export async function applyEvent(
 ): Promise<DispatchResult> {
   const snapshot: OrderSnapshot = loadSnapshot(order.machine_snapshot, order.machine_version);
   const fromState = statePath(snapshot);
+  options = { ...options, requestId: options.requestId ?? currentContext().requestId };
   if (!snapshot.can(event)) {
     const outcome = isDuplicateEvent(snapshot, event) ? "duplicate" : "ignored";
+    observeTransition(order, event, source, outcome, fromState, fromState);
     await tx.execute(sql`
       insert into ignored_events (order_id, event_type, state, outcome, source, machine_event, request_id)
       values (${order.id}, ${event.type}, ${fromState}, ${outcome}, ${source}, ${JSON.stringify(event)}::jsonb, ${options.requestId ?? null})`);
@@ -83,9 +89,26 @@ export async function applyEvent(
   // Delivered to LISTENers only if this transaction commits (order-changes.ts).
   await tx.execute(sql`select pg_notify(${ORDER_CHANGED_CHANNEL}, ${JSON.stringify({ orderId: order.id, revision, status })})`);
   for (const alert of scope.alerts) {
-    console.error(JSON.stringify({ level: "error", alert: "order_flagged", orderId: order.id, reason: alert, requestId: options.requestId }));
+    logger().error({ alert: "order_flagged", orderId: order.id, reason: alert }, "order flagged for an operator");
   }
+  observeTransition(order, event, source, "accepted", fromState, toState);
+  observeLifetime(order, statusOf(snapshot), status);
   return { outcome: "accepted", orderId: order.id, status, fromState, toState, revision };
+}
+
+// Counted when applied: a transaction rolled back afterwards (rare: a webhook's
+// outer transaction failing) is counted anyway; the audit rows are the truth.
+function observeTransition(order: LockedOrder, event: OrderEvent, source: EventSource, outcome: string, from: string, to: string): void {
+  metrics().transitions.inc({ event: event.type, outcome });
+  logger().info({ orderId: order.id, event: event.type, source, outcome, from, to }, outcome === "accepted" ? "order transition" : `order event ${outcome}`);
+}
+
+/** The OnComplete-style hooks: how long orders take to be paid and to ship. */
+function observeLifetime(order: LockedOrder, before: string, after: string): void {
+  if (!order.created_at || before === after) return;
+  const age = (Date.now() - new Date(order.created_at).getTime()) / 1000;
+  if (after === "paid" && before === "created") metrics().timeToPaid.observe(age);
+  if (after === "fulfilled") metrics().timeToFulfilled.observe(age);
 }
 
 async function insertEventRow(
@@ -107,7 +130,7 @@ async function insertEventRow(
 
 export async function lockOrder(tx: Tx, orderId: string): Promise<LockedOrder> {
   const rows = await tx.execute<LockedOrder>(sql`
-    select id, user_id, machine_snapshot, machine_version, revision from orders where id = ${orderId} for update`);
+    select id, user_id, machine_snapshot, machine_version, revision, created_at from orders where id = ${orderId} for update`);
   const order = rows[0];
   if (!order) throw new AppError("not_found", "Order not found");
   return order;

@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { logger } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
 
 /**
  * Marks an order for an operator (automation gave up) and raises an alert.
@@ -8,5 +10,7 @@ import { getDb } from "@/db";
 export async function flagOrder(orderId: string, reason: string, context: Record<string, unknown> = {}): Promise<void> {
   const { db } = await getDb();
   await db.execute(sql`update orders set needs_attention = true, attention_reason = ${reason}, updated_at = now() where id = ${orderId}`);
-  console.error(JSON.stringify({ level: "error", alert: "order_needs_attention", orderId, reason, ...context }));
+  // The alert: an error line, a metric, and the banner in the admin console (needs_attention).
+  metrics().ordersPaused.inc({ task: typeof context.task === "string" ? context.task : "unknown" });
+  logger().error({ alert: "order_needs_attention", orderId, reason, ...context }, "order needs an operator");
 }

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { loadSnapshot, type StoredSnapshot } from "@/machines/order-snapshot";
 import { allowedUserActions, statePath, type UserAction } from "@/machines/order-status";
 import type { Executor } from "./types";
+import { instrument } from "@/lib/observability/operations";
 
 /** The public Order shape (API.md), plus fields the pages show. */
 export type OrderView = {
@@ -80,12 +81,14 @@ const columns = sql`id, user_id, status, machine_snapshot, machine_version, tota
   tracking_number, estimated_delivery::text, created_at, revision, needs_attention`;
 
 /** One order of one user; another user's order is not_found, like a missing one. */
-export async function getOrderForUser(userId: string, orderId: string): Promise<OrderView> {
-  if (!/^[0-9a-f-]{36}$/i.test(orderId)) throw new AppError("not_found", "Order not found");
-  const { db } = await getDb();
-  const [row] = await db.execute<OrderRow>(sql`select ${columns} from orders where id = ${orderId} and user_id = ${userId}`);
-  if (!row) throw new AppError("not_found", "Order not found");
-  return buildOrderView(db, row);
+export function getOrderForUser(userId: string, orderId: string): Promise<OrderView> {
+  return instrument("data_lookup", { name: "get_order" }, async () => {
+    if (!/^[0-9a-f-]{36}$/i.test(orderId)) throw new AppError("not_found", "Order not found");
+    const { db } = await getDb();
+    const [row] = await db.execute<OrderRow>(sql`select ${columns} from orders where id = ${orderId} and user_id = ${userId}`);
+    if (!row) throw new AppError("not_found", "Order not found");
+    return buildOrderView(db, row);
+  });
 }
 
 /** Any order, for operators and internal callers. */
@@ -97,9 +100,11 @@ export async function getOrder(orderId: string): Promise<OrderView> {
   return buildOrderView(db, row);
 }
 
-export async function listOrdersForUser(userId: string, limit = 50): Promise<OrderView[]> {
-  const { db } = await getDb();
-  const rows = await db.execute<OrderRow>(sql`
-    select ${columns} from orders where user_id = ${userId} order by created_at desc, id limit ${limit}`);
-  return Promise.all(rows.map((row) => buildOrderView(db, row)));
+export function listOrdersForUser(userId: string, limit = 50): Promise<OrderView[]> {
+  return instrument("data_lookup", { name: "list_orders" }, async () => {
+    const { db } = await getDb();
+    const rows = await db.execute<OrderRow>(sql`
+      select ${columns} from orders where user_id = ${userId} order by created_at desc, id limit ${limit}`);
+    return Promise.all(rows.map((row) => buildOrderView(db, row)));
+  });
 }

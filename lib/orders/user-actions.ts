@@ -4,6 +4,7 @@ import { addBusinessDays, newTrackingNumber } from "./shipping";
 import { dispatch } from "./dispatch";
 import { getOrder, getOrderForUser, type OrderView } from "./order-view";
 import type { EventSource, OrderEventInput } from "./types";
+import { instrument } from "@/lib/observability/operations";
 
 type Actor = { userId: string; role: "customer" | "admin" };
 
@@ -18,28 +19,32 @@ async function act(actor: Actor, orderId: string, event: OrderEventInput, source
 
 /** A shopper cancels an unpaid order: stock released, open sessions expired. */
 export function cancelOrder(input: { userId: string; orderId: string; requestId?: string }): Promise<OrderView> {
-  return act({ userId: input.userId, role: "customer" }, input.orderId, { type: "CANCEL" }, "user", "Only an unpaid order can be cancelled", input.requestId);
+  return instrument("payment_processing", { name: "cancel_order", orderId: input.orderId }, () => act({ userId: input.userId, role: "customer" }, input.orderId, { type: "CANCEL" }, "user", "Only an unpaid order can be cancelled", input.requestId));
 }
 
 /** A shopper asks for a refund; allowed while paid, not shipped, within the refund window. */
 export function requestRefund(input: { userId: string; orderId: string; reason?: string; requestId?: string }): Promise<OrderView> {
-  return act(
+  return instrument("payment_processing", { name: "request_refund", orderId: input.orderId }, () => act(
     { userId: input.userId, role: "customer" },
     input.orderId,
     { type: "REQUEST_REFUND", by: "user", reason: input.reason },
     "user",
     "This order cannot be refunded: refunds are possible for paid orders that have not shipped yet, within the refund window",
     input.requestId,
-  );
+  ));
 }
 
 /** An operator refunds any paid or fulfilled order (or retries a failed refund). */
 export function adminRefund(input: { adminId: string; orderId: string; reason?: string; requestId?: string }): Promise<OrderView> {
-  return act({ userId: input.adminId, role: "admin" }, input.orderId, { type: "REQUEST_REFUND", by: "admin", reason: input.reason }, "admin", "This order cannot be refunded now", input.requestId);
+  return instrument("payment_processing", { name: "admin_refund", orderId: input.orderId }, () =>
+    act({ userId: input.adminId, role: "admin" }, input.orderId, { type: "REQUEST_REFUND", by: "admin", reason: input.reason }, "admin", "This order cannot be refunded now", input.requestId),
+  );
 }
 
 /** An operator ships a paid order now: tracking number and estimated delivery. */
 export function adminFulfil(input: { adminId: string; orderId: string; requestId?: string }): Promise<OrderView> {
   const event = { type: "FULFIL" as const, trackingNumber: newTrackingNumber(), estimatedDelivery: addBusinessDays(new Date(), env().DELIVERY_BUSINESS_DAYS) };
-  return act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", "Only a paid order can be fulfilled", input.requestId);
+  return instrument("order_fulfillment", { name: "admin_fulfil", orderId: input.orderId }, () =>
+    act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", "Only a paid order can be fulfilled", input.requestId),
+  );
 }

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { getDb } from "@/db";
+import { currentContext } from "@/lib/observability/context";
+import { instrument } from "@/lib/observability/operations";
 import { dispatch } from "@/lib/orders/dispatch";
 import type { DispatchResult, Tx } from "@/lib/orders/types";
 import type { RefundInfo } from "./gateway";
@@ -70,17 +72,20 @@ async function apply(tx: Tx, event: GatewayEvent, requestId?: string): Promise<{
  * same transaction as the dispatch, so a redelivery is recognised and a crash
  * before commit leaves nothing half-done (the gateway redelivers).
  */
-export async function handleWebhook(event: Stripe.Event, requestId?: string): Promise<WebhookOutcome> {
-  const gatewayEvent = toGatewayEvent(event);
-  const { db } = await getDb();
-  return db.transaction(async (tx) => {
-    const inserted = await tx.execute(sql`
-      insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${JSON.stringify(event)}::jsonb)
-      on conflict (id) do nothing returning id`);
-    if (inserted.length === 0) return "duplicate";
-    const { outcome, orderId, sessionId } = await apply(tx, gatewayEvent, requestId);
-    await tx.execute(sql`
-      update webhook_events set outcome = ${outcome}, order_id = ${orderId ?? null}, gateway_session_id = ${sessionId ?? null} where id = ${event.id}`);
-    return outcome;
+export async function handleWebhook(event: Stripe.Event, requestId = currentContext().requestId): Promise<WebhookOutcome> {
+  const handled = await instrument("payment_processing", { name: `webhook ${event.type}`, orderOf: (r: { orderId?: string }) => r.orderId }, async () => {
+    const gatewayEvent = toGatewayEvent(event);
+    const { db } = await getDb();
+    return db.transaction(async (tx): Promise<{ outcome: WebhookOutcome; orderId?: string }> => {
+      const inserted = await tx.execute(sql`
+        insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${JSON.stringify(event)}::jsonb)
+        on conflict (id) do nothing returning id`);
+      if (inserted.length === 0) return { outcome: "duplicate" };
+      const { outcome, orderId, sessionId } = await apply(tx, gatewayEvent, requestId);
+      await tx.execute(sql`
+        update webhook_events set outcome = ${outcome}, order_id = ${orderId ?? null}, gateway_session_id = ${sessionId ?? null} where id = ${event.id}`);
+      return { outcome, orderId };
+    });
   });
+  return handled.outcome;
 }

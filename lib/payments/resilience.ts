@@ -1,5 +1,8 @@
-import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap } from "cockatiel";
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap } from "cockatiel";
 import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
+import { traced } from "@/lib/observability/trace";
 
 // Calls to the payment gateway: retried with backoff when the failure is
 // transient, behind a circuit breaker so a dead gateway fails fast instead of
@@ -30,14 +33,32 @@ const gatewayRetry = retry(transient, {
 
 const policy = wrap(gatewayRetry, gatewayBreaker);
 
-/** Runs one gateway call under the retry and circuit-breaker policy. */
-export async function callGateway<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await policy.execute(call);
-  } catch (error) {
-    if (error instanceof BrokenCircuitError) {
-      throw new AppError("gateway_unavailable", "The payment service is unavailable right now. Nothing was charged; please try again in a minute.", { operation, circuit: "open" });
+/** The breaker for /api/metrics: 0 closed, 1 half-open, 2 open (isolated counts as open). */
+export function gatewayCircuitLevel(): number {
+  const state = gatewayBreaker.state;
+  return state === CircuitState.Closed ? 0 : state === CircuitState.HalfOpen ? 1 : 2;
+}
+
+/** Runs one gateway call under the retry and circuit-breaker policy: in a span, timed, logged. */
+export function callGateway<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  return traced(`gateway ${operation}`, { "gateway.operation": operation }, async () => {
+    const started = performance.now();
+    const done = (outcome: string) => {
+      const seconds = (performance.now() - started) / 1000;
+      metrics().gatewayCalls.observe({ operation, outcome }, seconds);
+      return Math.round(seconds * 1000);
+    };
+    try {
+      const result = await policy.execute(call);
+      logger().debug({ operation, durationMs: done("ok") }, "gateway call");
+      return result;
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        logger().warn({ operation, durationMs: done("circuit_open") }, "gateway call refused: circuit open");
+        throw new AppError("gateway_unavailable", "The payment service is unavailable right now. Nothing was charged; please try again in a minute.", { operation, circuit: "open" });
+      }
+      logger().warn({ operation, durationMs: done("error"), err: error }, "gateway call failed");
+      throw error;
     }
-    throw error;
-  }
+  });
 }

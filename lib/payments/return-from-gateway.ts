@@ -3,6 +3,7 @@ import { getDb } from "@/db";
 import { AppError } from "@/lib/errors";
 import { dispatch } from "@/lib/orders/dispatch";
 import { settleFromGateway, type SettleOutcome } from "./settle-from-gateway";
+import { instrument } from "@/lib/observability/operations";
 
 async function ownPayment(userId: string, sessionId: string) {
   if (!/^cs_[A-Za-z0-9_]{4,250}$/.test(sessionId)) throw new AppError("not_found", "Payment not found");
@@ -22,7 +23,10 @@ async function ownPayment(userId: string, sessionId: string) {
 export async function reconcileSuccessReturn(input: { userId: string; sessionId: string; requestId?: string }): Promise<{ orderId: string; outcome: SettleOutcome | "gateway_unavailable" }> {
   const payment = await ownPayment(input.userId, input.sessionId);
   try {
-    return { orderId: payment.order_id, outcome: await settleFromGateway(input.sessionId, "gateway", { requestId: input.requestId }) };
+    const outcome = await instrument("payment_processing", { name: "return_from_gateway", orderId: payment.order_id }, () =>
+      settleFromGateway(input.sessionId, "gateway", { requestId: input.requestId }),
+    );
+    return { orderId: payment.order_id, outcome };
   } catch {
     // The webhook or the reconciler will settle it; the page says we are confirming.
     return { orderId: payment.order_id, outcome: "gateway_unavailable" };

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { dispatch } from "@/lib/orders/dispatch";
 import { getOrderForUser } from "@/lib/orders/order-view";
 import { getPaymentGateway } from "./gateway";
+import { instrument } from "@/lib/observability/operations";
 
 export type StartedPayment = { paymentId: string; checkoutUrl: string; created: boolean };
 
@@ -15,7 +16,11 @@ export type StartedPayment = { paymentId: string; checkoutUrl: string; created: 
  * START_PAYMENT dispatched with it, so a gateway failure changes nothing.
  * While an attempt is pending, its checkout URL is returned again.
  */
-export async function startPayment(input: { userId: string; email: string; orderId: string; requestId?: string }): Promise<StartedPayment> {
+export function startPayment(input: { userId: string; email: string; orderId: string; requestId?: string }): Promise<StartedPayment> {
+  return instrument("payment_processing", { name: "start_payment", orderId: input.orderId }, () => openCheckoutSession(input));
+}
+
+async function openCheckoutSession(input: { userId: string; email: string; orderId: string; requestId?: string }): Promise<StartedPayment> {
   const order = await getOrderForUser(input.userId, input.orderId);
   const { db } = await getDb();
   const [pending] = await db.execute<{ id: string; checkout_url: string | null }>(sql`

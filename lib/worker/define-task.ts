@@ -1,6 +1,12 @@
 import { sql } from "drizzle-orm";
 import type { JobHelpers, Task } from "graphile-worker";
 import { getDb } from "@/db";
+import type { OperationKind } from "@/db/schema";
+import { withContext } from "@/lib/observability/context";
+import { logger } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
+import { instrument } from "@/lib/observability/operations";
+import { traced } from "@/lib/observability/trace";
 import { flagOrder } from "@/lib/orders/flag-order";
 
 export type TaskPayload = { orderId?: string; requestId?: string } & Record<string, unknown>;
@@ -25,7 +31,7 @@ async function recordRun({ name, payload, helpers, startedAt, error }: Run): Pro
               ${error === undefined ? "succeeded" : "failed"}, ${message}, ${Date.now() - startedAt.getTime()},
               ${typeof payload.requestId === "string" ? payload.requestId : null}, ${startedAt.toISOString()})`);
   } catch (failure) {
-    console.error(JSON.stringify({ level: "error", msg: "job run not recorded", task: name, jobId: helpers.job.id, error: String(failure) }));
+    logger().error({ err: failure, task: name }, "job run not recorded");
   }
 }
 
@@ -33,26 +39,41 @@ async function recordRun({ name, payload, helpers, startedAt, error }: Run): Pro
  * A task whose failures are retried by graphile-worker with exponential
  * backoff; when the last attempt fails, the order is flagged for an operator
  * and an alert is logged (like luno/workflow's pause after an error count).
+ * Each run happens in the context of the request that enqueued it (its
+ * payload keeps the request id), in a span, counted, logged and kept in
+ * job_runs; `kind` also puts it in the operation log.
  */
-export function defineTask(name: string, run: (payload: TaskPayload, helpers: JobHelpers) => Promise<void>): Task {
+export function defineTask(name: string, run: (payload: TaskPayload, helpers: JobHelpers) => Promise<void>, kind?: OperationKind): Task {
   return async (raw, helpers) => {
     const payload = (raw ?? {}) as TaskPayload;
-    const startedAt = new Date();
-    try {
-      await run(payload, helpers);
-    } catch (error) {
-      await recordRun({ name, payload, helpers, startedAt, error });
-      const { attempts, max_attempts: maxAttempts } = helpers.job;
-      const message = error instanceof Error ? error.message : String(error);
-      if (attempts >= maxAttempts && payload.orderId) {
-        await flagOrder(payload.orderId, `${name} failed after ${attempts} attempts: ${message}`, {
-          task: name,
-          jobId: helpers.job.id,
-          requestId: payload.requestId,
-        });
+    const context = {
+      requestId: typeof payload.requestId === "string" ? payload.requestId : undefined,
+      orderId: typeof payload.orderId === "string" ? payload.orderId : undefined,
+      task: name,
+      jobId: String(helpers.job.id),
+    };
+    await withContext(context, async () => {
+      const startedAt = new Date();
+      const attempt = { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts };
+      const body = () => run(payload, helpers);
+      try {
+        await (kind ? instrument(kind, { name, orderId: context.orderId }, body) : traced(`job ${name}`, { "job.task": name }, body));
+      } catch (error) {
+        metrics().jobRuns.inc({ task: name, outcome: "failed" });
+        logger().warn({ ...attempt, err: error }, "job failed");
+        await recordRun({ name, payload, helpers, startedAt, error });
+        const message = error instanceof Error ? error.message : String(error);
+        if (helpers.job.attempts >= helpers.job.max_attempts && payload.orderId) {
+          await flagOrder(payload.orderId, `${name} failed after ${helpers.job.attempts} attempts: ${message}`, {
+            task: name,
+            jobId: helpers.job.id,
+          });
+        }
+        throw error;
       }
-      throw error;
-    }
-    await recordRun({ name, payload, helpers, startedAt });
+      metrics().jobRuns.inc({ task: name, outcome: "succeeded" });
+      logger().info({ ...attempt, durationMs: Date.now() - startedAt.getTime() }, "job succeeded");
+      await recordRun({ name, payload, helpers, startedAt });
+    });
   };
 }

@@ -1,4 +1,5 @@
 import { env } from "@/lib/env";
+import { logger } from "@/lib/observability/log";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { startWorker, type WorkerHandle } from "./runner";
 
@@ -12,7 +13,7 @@ export function startInProcessWorker(): Promise<WorkerHandle | undefined> {
     onShutdown(shutdownOrder.worker, () => handle.stop());
     return handle;
   })().catch((error) => {
-    console.error("in-process worker failed to start", error);
+    logger().error({ err: error }, "in-process worker failed to start");
     return undefined;
   });
   return holder.__bookstoreWorker;

@@ -3,17 +3,19 @@ import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/observability/log";
 import { beat, forget, HEARTBEAT_INTERVAL_MS } from "./heartbeat";
 import { crontab, taskList } from "./tasks";
 
 export type WorkerHandle = { workerId: string; stop: () => Promise<void>; runner: Runner };
 
+/** graphile-worker's own messages, through our logger (its "info" chatter at debug). */
 function workerLogger(): Logger {
   return new Logger((scope) => (level, message, meta) => {
-    if (level === "debug") return;
-    const line = JSON.stringify({ level, msg: message, scope: scope.label, ...(meta ?? {}) });
-    if (level === "error") console.error(line);
-    else if (env().LOG_LEVEL === "debug" || level === "warning") console.log(line);
+    const fields = { scope: scope.label, ...(meta ?? {}) };
+    if (level === "error") logger().error(fields, message);
+    else if (level === "warning") logger().warn(fields, message);
+    else logger().debug(fields, message);
   });
 }
 
@@ -41,7 +43,7 @@ export async function startWorker(options: { tasks?: TaskList; concurrency?: num
   });
   await beat(db, workerId, [...jobWorkerIds]);
   const timer = setInterval(() => {
-    beat(db, workerId, [...jobWorkerIds]).catch((error) => console.error("worker heartbeat failed", error));
+    beat(db, workerId, [...jobWorkerIds]).catch((error) => logger().error({ err: error, workerId }, "worker heartbeat failed"));
   }, HEARTBEAT_INTERVAL_MS);
   timer.unref();
   let stopped = false;

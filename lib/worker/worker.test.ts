@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { armFault, disarmFaults } from "@/lib/faults";
+import { captureLogs } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
 import { dispatch } from "@/lib/orders/dispatch";
 import { placeOrder } from "@/lib/orders/place-order";
 import { setPaymentGateway, type CheckoutSessionInfo, type PaymentGateway, type RefundInfo } from "@/lib/payments/gateway";
@@ -142,15 +144,21 @@ describe("worker tasks", () => {
     const { db } = await getDb();
     await db.execute(sql`update graphile_worker._private_jobs set max_attempts = 2 where payload->>'orderId' = ${orderId} and key like 'refund:%'`);
     armFault("refund_payment:before_gateway");
-    const alerts = vi.spyOn(console, "error").mockImplementation(() => {});
+    const paused = () => metrics().ordersPaused.get().then((m) => m.values.find((v) => v.labels.task === "refund_payment")?.value ?? 0);
+    const pausedBefore = await paused();
+    const logs = captureLogs();
     for (let attempt = 0; attempt < 2; attempt++) {
       await dueNow(orderId);
       await work();
     }
+    logs.stop();
     const row = await orderRow(orderId);
     expect(row.needs_attention).toBe(true);
-    expect(alerts.mock.calls.some(([line]) => String(line).includes('"alert":"order_needs_attention"') && String(line).includes(orderId))).toBe(true);
-    alerts.mockRestore();
+    // The alert: an error line, the metric, and (needs_attention) the admin console's banner.
+    const alert = logs.lines().find((l) => l.alert === "order_needs_attention" && l.orderId === orderId);
+    expect(alert).toMatchObject({ level: "error", task: "refund_payment" });
+    expect(logs.lines().filter((l) => l.msg === "job failed" && l.orderId === orderId).map((l) => l.attempt)).toEqual([1, 2]);
+    expect((await paused()) - pausedBefore).toBe(1);
     const [flag] = await db.execute<{ attention_reason: string }>(sql`select attention_reason from orders where id = ${orderId}`);
     expect(flag?.attention_reason).toMatch(/refund_payment failed after 2 attempts/);
   });

@@ -1,9 +1,8 @@
-// GET /api/health – readiness: database, migrations and worker heartbeat
-import { checkHealth } from "@/lib/health/check-health";
+// GET /api/health – readiness: database, migrations and worker heartbeat (503 with the failing part)
+import { checkHealth, healthResponse } from "@/lib/health/check-health";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(): Promise<Response> {
-  const { healthy, report } = await checkHealth();
-  return Response.json(report, { status: healthy ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+  return healthResponse(await checkHealth());
 }

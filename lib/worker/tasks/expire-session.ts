@@ -11,4 +11,4 @@ export const expireCheckoutSession = defineTask("expire_checkout_session", async
     select gateway_session_id from payments where id = ${String(paymentId)}`);
   if (!payment?.gateway_session_id) return;
   await settleFromGateway(payment.gateway_session_id, "system", { expire: true, requestId });
-});
+}, "payment_processing");

@@ -13,4 +13,4 @@ export const fulfilOrder = defineTask("fulfil_order", async ({ orderId, requestI
     "system",
     { requestId },
   );
-});
+}, "order_fulfillment");

@@ -18,4 +18,4 @@ export const paymentTimeout = defineTask("payment_timeout", async ({ orderId, re
     if (outcome === "paid") return;
   }
   await dispatch(orderId, { type: "TIMEOUT" }, "timer", { requestId });
-});
+}, "payment_processing");

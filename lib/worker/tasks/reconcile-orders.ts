@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { logger } from "@/lib/observability/log";
 import { dispatch } from "@/lib/orders/dispatch";
 import { getPaymentGateway } from "@/lib/payments/gateway";
 import { settleFromGateway } from "@/lib/payments/settle-from-gateway";
@@ -52,9 +53,11 @@ export const reconcileOrders = defineTask("reconcile_orders", async () => {
       if (info) await settleRefund(refund, info);
     }
   }
+  // 4. The operation log keeps a week (job_runs and order events are kept: they are the audit).
+  await db.execute(sql`delete from operations where created_at < now() - interval '7 days'`);
 });
 
 function logFailure(kind: string, id: string, error: unknown): undefined {
-  console.error(JSON.stringify({ level: "warn", msg: "reconciler could not settle", kind, id, error: String(error) }));
+  logger().warn({ kind, id, err: error }, "reconciler could not settle");
   return undefined;
 }

@@ -62,7 +62,7 @@ export const refundPayment = defineTask("refund_payment", async ({ refundId, req
       maxAttempts: 20,
     });
   }
-});
+}, "payment_processing");
 
 // Asks the gateway about a refund still pending; throwing retries with backoff.
 export const pollRefund = defineTask("poll_refund", async ({ refundId, requestId }) => {
@@ -70,4 +70,4 @@ export const pollRefund = defineTask("poll_refund", async ({ refundId, requestId
   if (!refund || refund.status !== "pending" || !refund.gateway_refund_id) return;
   const info = await (await getPaymentGateway()).retrieveRefund(refund.gateway_refund_id);
   if (!(await settleRefund(refund, info, requestId))) throw new Error(`refund ${refund.id} still ${info.status}`);
-});
+}, "payment_processing");

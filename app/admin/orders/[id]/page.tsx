@@ -37,6 +37,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <OrderStatusBadge status={order.status} />
         <span className="text-sm text-ink-soft">machine state <code>{order.state}</code> · revision {order.revision}</span>
         <LiveOrderUpdates orderId={order.id} revision={order.revision} />
+        <Link className={`${textLinkClass} text-sm`} href={`/admin/operations?order=${order.id}`}>Operations log</Link>
       </div>
       {order.needsAttention ? <p role="alert" className="mt-3 rounded border border-amber-400 bg-amber-50 p-3 text-sm">Automation gave up on this order: it needs an operator.</p> : null}
       <div className="mt-4">

@@ -3,6 +3,8 @@ import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/options";
 import { clientIp, recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "@/lib/auth/throttle";
 import { appUrl } from "@/lib/env";
+import { requestId } from "@/lib/http/request-id";
+import { withContext } from "@/lib/observability/context";
 
 const handler = NextAuth(authOptions);
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -15,7 +17,12 @@ function failed(response: Response, body: string): boolean {
   return location.includes("error=") || body.includes("error=");
 }
 
-export async function POST(request: Request, context: Context): Promise<Response> {
+// Sign-in runs in the request's context, so its span and operation-log row carry the request id.
+export function POST(request: Request, context: Context): Promise<Response> {
+  return withContext({ requestId: requestId(request) }, () => post(request, context));
+}
+
+async function post(request: Request, context: Context): Promise<Response> {
   const { nextauth } = await context.params;
   if (nextauth.join("/") !== "callback/credentials") return handler(request, context);
   const form = await request.clone().formData().catch(() => undefined);

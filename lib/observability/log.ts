@@ -1,0 +1,79 @@
+import pino, { type DestinationStream, type Logger } from "pino";
+import pretty from "pino-pretty";
+import { env } from "@/lib/env";
+import { currentContext } from "./context";
+
+// One logger per process: JSON lines in production (and tests), readable
+// lines in development (LOG_FORMAT overrides). Every line carries the current
+// work context (request id, order, job) through pino's mixin. Secrets, card
+// data and password hashes are redacted wherever they appear.
+
+export const REDACTED_PATHS = [
+  "password",
+  "passwordHash",
+  "password_hash",
+  "*.password",
+  "*.passwordHash",
+  "*.password_hash",
+  "card",
+  "*.card",
+  "cardNumber",
+  "*.cardNumber",
+  "cvc",
+  "*.cvc",
+  "authorization",
+  "*.authorization",
+  "headers.cookie",
+  "*.headers.cookie",
+  "cookie",
+  "secret",
+  "*.secret",
+  "apiKey",
+  "*.apiKey",
+  "token",
+  "*.token",
+  "csrfToken",
+  "*.csrfToken",
+];
+
+type Sink = { write: (line: string) => void };
+const holder = globalThis as typeof globalThis & { __bookstoreLog?: { logger?: Logger; sink?: Sink } };
+const state = (holder.__bookstoreLog ??= {});
+
+function destination(): DestinationStream {
+  const format = env().LOG_FORMAT ?? (env().NODE_ENV === "development" ? "pretty" : "json");
+  const target: Sink = format === "pretty" ? pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }) : pino.destination({ fd: 1, sync: true });
+  // Tests swap the sink to read the lines back (captureLogs).
+  return { write: (line: string) => (state.sink ?? target).write(line) };
+}
+
+export function logger(): Logger {
+  state.logger ??= pino(
+    {
+      level: env().LOG_LEVEL,
+      base: { service: "paperleaf" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
+      mixin: () => ({ ...currentContext() }),
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    },
+    destination(),
+  );
+  return state.logger;
+}
+
+/** Test helper: collects every line logged until `stop()`, parsed. */
+export function captureLogs(level = "debug"): { lines: () => Record<string, unknown>[]; stop: () => void } {
+  const captured: string[] = [];
+  state.sink = { write: (line) => void captured.push(line) };
+  const previous = logger().level;
+  logger().level = level;
+  return {
+    lines: () => captured.map((line) => JSON.parse(line) as Record<string, unknown>),
+    stop: () => {
+      state.sink = undefined;
+      logger().level = previous;
+    },
+  };
+}
