@@ -57,7 +57,9 @@ export function callGateway<T>(operation: string, call: () => Promise<T>): Promi
         logger().warn({ operation, durationMs: done("circuit_open") }, "gateway call refused: circuit open");
         throw new AppError("gateway_unavailable", "The payment service is unavailable right now. Nothing was charged; please try again in a minute.", { operation, circuit: "open" });
       }
-      logger().warn({ operation, durationMs: done("error"), err: error }, "gateway call failed");
+      // The gateway's own error in brief (its type and status), not the SDK's whole object.
+      const e = error as StripeLikeError;
+      logger().warn({ operation, durationMs: done("error"), reason: e.message, type: e.type, statusCode: e.statusCode }, "gateway call failed");
       throw error;
     }
   });

@@ -16,7 +16,7 @@ export function POST(request: Request): Promise<Response> {
       event = verifyWebhook(body, request.headers.get("stripe-signature"));
     } catch (error) {
       metrics().webhooks.inc({ outcome: "rejected" });
-      logger().warn({ err: error }, "webhook rejected");
+      logger().warn({ reason: error instanceof Error ? error.message : String(error) }, "webhook rejected");
       return errorResponse(error);
     }
     try {
