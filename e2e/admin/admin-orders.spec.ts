@@ -1,21 +1,15 @@
-import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { client, signIn, signedInShopper } from "../support/api";
 import { adminContext } from "../support/browser";
 import { createBook, e2eDb, stockOf } from "../support/db";
+import { paidOrder } from "../support/orders";
 
 const shots = "docs/screenshots";
 
 test.describe("operator console", () => {
   test("admin sees counts and stuck orders, opens a paid order and fulfils it by hand", async ({ browser }) => {
-    const shopper = await signedInShopper();
-    const book = await createBook(4, "An Operator's Book", 1999);
-    await shopper.api.post("/api/cart/items", { data: { bookId: book, quantity: 1 } });
-    const order = await (await shopper.api.post("/api/checkout")).json();
-    const { checkoutUrl } = await (await shopper.api.post(`/api/orders/${order.id}/payments`)).json();
-    const emulator = readFileSync(".data/e2e-emulator-url", "utf8").trim();
-    await fetch(`${emulator}/_emulator/sessions/${String(checkoutUrl).split("/pay/")[1]}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card: "4242424242424242" }) });
-    await expect.poll(async () => (await e2eDb()`select status from orders where id = ${order.id}`)[0]?.status, { timeout: 20_000 }).toBe("paid");
+    const { orderId } = await paidOrder({ title: "An Operator's Book", stock: 4, priceCents: 1999 });
+    const order = { id: orderId };
 
     const admin = await client();
     expect((await signIn(admin, "admin@example.com", "admin-pass-1")).status()).toBeLessThan(400);
@@ -39,14 +33,8 @@ test.describe("operator console", () => {
   });
 
   test("admin refunds a paid order by hand: money back through the gateway, books back on the shelf", async ({ browser }) => {
-    const shopper = await signedInShopper();
-    const book = await createBook(3, "A Refunded By Hand Book", 1250);
-    await shopper.api.post("/api/cart/items", { data: { bookId: book, quantity: 2 } });
-    const order = await (await shopper.api.post("/api/checkout")).json();
-    const { checkoutUrl } = await (await shopper.api.post(`/api/orders/${order.id}/payments`)).json();
-    const emulator = readFileSync(".data/e2e-emulator-url", "utf8").trim();
-    await fetch(`${emulator}/_emulator/sessions/${String(checkoutUrl).split("/pay/")[1]}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card: "4242424242424242" }) });
-    await expect.poll(async () => (await e2eDb()`select status from orders where id = ${order.id}`)[0]?.status, { timeout: 20_000 }).toBe("paid");
+    const { orderId, bookId: book } = await paidOrder({ title: "A Refunded By Hand Book", stock: 3, quantity: 2, priceCents: 1250 });
+    const order = { id: orderId };
 
     const context = await adminContext(browser);
     const page = await context.newPage();

@@ -1,29 +1,17 @@
-import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { client, signedInShopper } from "../support/api";
+import { client } from "../support/api";
 import { adminContext } from "../support/browser";
-import { createBook, e2eDb } from "../support/db";
+import { e2eDb } from "../support/db";
+import { paidOrder } from "../support/orders";
 
 // What an operator has at hand: metrics after a real order, health, the
 // operation log, and the banner when automation gives up on an order.
 
 const METRICS_TOKEN = "e2e-metrics-token-0123456789";
 
-async function paidOrder(title: string) {
-  const shopper = await signedInShopper();
-  const book = await createBook(3, title, 1500);
-  await shopper.api.post("/api/cart/items", { data: { bookId: book, quantity: 1 } });
-  const order = await (await shopper.api.post("/api/checkout")).json();
-  const { checkoutUrl } = await (await shopper.api.post(`/api/orders/${order.id}/payments`)).json();
-  const emulator = readFileSync(".data/e2e-emulator-url", "utf8").trim();
-  await fetch(`${emulator}/_emulator/sessions/${String(checkoutUrl).split("/pay/")[1]}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card: "4242424242424242" }) });
-  await expect.poll(async () => (await e2eDb()`select status from orders where id = ${order.id}`)[0]?.status, { timeout: 20_000 }).toBe("paid");
-  return order.id as string;
-}
-
 test.describe("observability", () => {
   test("metrics after a scripted order: orders, transitions, webhooks, jobs, gateway, HTTP latency by route; token required", async () => {
-    const orderId = await paidOrder("A Measured Book");
+    const { orderId } = await paidOrder({ title: "A Measured Book" });
     const api = await client();
     expect((await api.get("/api/metrics")).status()).toBe(401);
     expect((await api.get("/api/metrics", { headers: { Authorization: "Bearer wrong-token-0123456789" } })).status()).toBe(401);
@@ -55,7 +43,7 @@ test.describe("observability", () => {
   });
 
   test("the operation log shows an order's operations; a paused order raises the console's banner", async ({ browser }) => {
-    const orderId = await paidOrder("A Logged Book");
+    const { orderId } = await paidOrder({ title: "A Logged Book" });
     const context = await adminContext(browser);
     const page = await context.newPage();
     await page.goto(`/admin/orders/${orderId}`);

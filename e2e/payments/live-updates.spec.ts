@@ -1,12 +1,10 @@
-import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { adminContext, shopperContext } from "../support/browser";
 import { e2eDb } from "../support/db";
+import { emulatorUrl as emulator, orderStatus, payOnEmulator } from "../support/orders";
 
 // The order pages follow the order live (server-sent events fed by Postgres
 // LISTEN/NOTIFY): no reload, no polling, whoever changed the order.
-
-const emulator = () => readFileSync(".data/e2e-emulator-url", "utf8").trim();
 
 async function emulatorConfig(config: Record<string, unknown>) {
   const response = await fetch(`${emulator()}/_emulator/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(config) });
@@ -58,9 +56,8 @@ test.describe("live order pages", () => {
 
   test("an operator fulfils an order while the shopper looks at it: the shopper's page shows it shipped", async ({ browser }) => {
     const { context, orderId, api } = await shopperContext(browser, { order: true, title: "A Watched Order Book" });
-    const sessionUrl = (await (await api.post(`/api/orders/${orderId}/payments`)).json()).checkoutUrl as string;
-    await fetch(`${emulator()}/_emulator/sessions/${sessionUrl.split("/pay/")[1]}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card: "4242424242424242" }) });
-    await expect.poll(async () => (await e2eDb()`select status from orders where id = ${orderId!}`)[0]?.status, { timeout: 20_000 }).toBe("paid");
+    await payOnEmulator((await (await api.post(`/api/orders/${orderId}/payments`)).json()).checkoutUrl as string);
+    await expect.poll(() => orderStatus(orderId!), { timeout: 20_000 }).toBe("paid");
 
     const page = await context.newPage();
     await page.goto(`/orders/${orderId}`);

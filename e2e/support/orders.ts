@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import { expect } from "@playwright/test";
+import { signedInShopper } from "./api";
+import { createBook, e2eDb } from "./db";
+
+export const emulatorUrl = () => readFileSync(".data/e2e-emulator-url", "utf8").trim();
+
+/** Pays a checkout session on the emulator as the hosted form would (card 4242: paid, webhook sent). */
+export async function payOnEmulator(checkoutUrl: string, card = "4242424242424242"): Promise<void> {
+  const sessionId = checkoutUrl.split("/pay/")[1];
+  await fetch(`${emulatorUrl()}/_emulator/sessions/${sessionId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card }) });
+}
+
+export async function orderStatus(orderId: string): Promise<string | undefined> {
+  return (await e2eDb()`select status from orders where id = ${orderId}`)[0]?.status as string | undefined;
+}
+
+/** A new shopper's order for `quantity` copies of a new book, paid through the API and the emulator, once the webhook made it paid. */
+export async function paidOrder(options: { title: string; stock?: number; quantity?: number; priceCents?: number }) {
+  const shopper = await signedInShopper();
+  const bookId = await createBook(options.stock ?? 3, options.title, options.priceCents ?? 1500);
+  await shopper.api.post("/api/cart/items", { data: { bookId, quantity: options.quantity ?? 1 } });
+  const order = await (await shopper.api.post("/api/checkout")).json();
+  const { checkoutUrl } = await (await shopper.api.post(`/api/orders/${order.id}/payments`)).json();
+  await payOnEmulator(String(checkoutUrl));
+  await expect.poll(() => orderStatus(order.id), { timeout: 20_000 }).toBe("paid");
+  return { orderId: order.id as string, bookId, shopper };
+}
