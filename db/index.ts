@@ -28,10 +28,29 @@ export async function resolveDatabaseUrl(): Promise<string> {
   return server.url;
 }
 
+// Statement counters for benchmarks (bench/sql-per-webhook.ts): every query
+// this process sends while one is open is counted. No counter, no cost.
+const counters = new Set<{ queries: string[] }>();
+
+/** Counts the statements this process sends (each one a round trip) until `stop()`. */
+export function countQueries(): { stop: () => string[] } {
+  const counter = { queries: [] as string[] };
+  counters.add(counter);
+  return {
+    stop: () => {
+      counters.delete(counter);
+      return counter.queries;
+    },
+  };
+}
+
 export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
   return postgres(url, {
     max,
     onnotice: () => {},
+    debug: (_connection, query) => {
+      for (const counter of counters) counter.queries.push(query);
+    },
     // No statement waits on a lock forever: a stuck lock surfaces as an error.
     connection: { application_name: "bookstore", lock_timeout: 15_000 },
   });

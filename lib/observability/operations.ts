@@ -1,6 +1,7 @@
 import { getDb, schema } from "@/db";
 import type { OperationKind } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
+import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { currentContext, withContext } from "./context";
 import { logger } from "./log";
 import { metrics } from "./metrics";
@@ -32,7 +33,8 @@ export async function flushOperations(): Promise<void> {
       const { db } = await getDb();
       await db.insert(schema.operations).values(rows);
     } catch (error) {
-      logger().warn({ err: error, dropped: rows.length }, "operation log rows not written");
+      // The message only: the driver's error carries the whole multi-row statement.
+      logger().warn({ reason: String((error as Error).cause ?? (error as Error).message).slice(0, 300), dropped: rows.length }, "operation log rows not written");
     }
   })();
   await state.flushing;
@@ -46,6 +48,8 @@ function record(row: OperationRecord): void {
   if (!state.timer) {
     state.timer = setInterval(() => void flushOperations(), FLUSH_EVERY_MS);
     state.timer.unref();
+    // What is still buffered is written before the pool closes on SIGTERM.
+    onShutdown(shutdownOrder.server + 5, flushOperations);
   }
 }
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { getDb } from "@/db";
+import { faultPoint } from "@/lib/faults";
 import { currentContext } from "@/lib/observability/context";
 import { instrument } from "@/lib/observability/operations";
 import { dispatch } from "@/lib/orders/dispatch";
@@ -81,6 +82,7 @@ export async function handleWebhook(event: Stripe.Event, requestId = currentCont
         insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${JSON.stringify(event)}::jsonb)
         on conflict (id) do nothing returning id`);
       if (inserted.length === 0) return { outcome: "duplicate" };
+      faultPoint("webhook:after_insert");
       const { outcome, orderId, sessionId } = await apply(tx, gatewayEvent, requestId);
       await tx.execute(sql`
         update webhook_events set outcome = ${outcome}, order_id = ${orderId ?? null}, gateway_session_id = ${sessionId ?? null} where id = ${event.id}`);

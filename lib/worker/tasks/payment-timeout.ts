@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { faultPoint } from "@/lib/faults";
 import { dispatch } from "@/lib/orders/dispatch";
 import { settleFromGateway } from "@/lib/payments/settle-from-gateway";
 import { defineTask } from "../define-task";
@@ -17,5 +18,6 @@ export const paymentTimeout = defineTask("payment_timeout", async ({ orderId, re
     const outcome = await settleFromGateway(payment.gateway_session_id, "timer", { expire: true, requestId });
     if (outcome === "paid") return;
   }
+  faultPoint("payment_timeout:after_expire"); // sessions closed at the gateway, order not yet cancelled
   await dispatch(orderId, { type: "TIMEOUT" }, "timer", { requestId });
 }, "payment_processing");

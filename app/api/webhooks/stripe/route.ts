@@ -1,4 +1,5 @@
 // POST /api/webhooks/stripe – signed gateway events (raw body; exempt from the Origin check)
+import { faultPoint } from "@/lib/faults";
 import { errorResponse, json } from "@/lib/http/responses";
 import { requestId } from "@/lib/http/request-id";
 import { withContext } from "@/lib/observability/context";
@@ -21,6 +22,7 @@ export function POST(request: Request): Promise<Response> {
     }
     try {
       const outcome = await handleWebhook(event);
+      faultPoint("webhook:after_commit"); // committed, but the gateway never hears 2xx
       metrics().webhooks.inc({ outcome });
       logger().info({ eventId: event.id, type: event.type, outcome }, "webhook received");
       return json({ received: true, outcome });

@@ -1,0 +1,70 @@
+import type { ChildProcess } from "node:child_process";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { closeDb, createSql } from "@/db";
+import * as schema from "@/db/schema";
+import { seedDatabase } from "@/db/seed";
+import { resetEnvCache } from "@/lib/env";
+import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib/processes";
+import { createTestDatabase } from "@/test/test-database";
+
+// A store for one benchmark: a fresh database on the system PostgreSQL (or
+// DATABASE_URL's server), seeded, and the production server on a loopback
+// port. This process's lib/ code (placeOrder, dispatch…) uses the same
+// database, so a bench can prepare rows directly and then load the server.
+
+export const BENCH_SECRET = "bench-secret-0123456789abcdef0123456789";
+export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789";
+
+export type Stack = {
+  url: string;
+  databaseUrl: string;
+  /** A small pool for checks (counts, EXPLAIN) outside lib/. */
+  sql: postgres.Sql;
+  stop: () => Promise<void>;
+};
+
+export type StackOptions = { port?: number; extraBooks?: number; env?: Record<string, string>; server?: boolean };
+
+const serverUrl = () => process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const database = await createTestDatabase(serverUrl(), "bookstore_bench");
+  const seedSql = createSql(database.url, 2);
+  await seedDatabase(drizzle(seedSql, { schema }), { extraBooks: options.extraBooks ?? 0 });
+  await seedSql.end();
+
+  // lib/ in this process talks to the bench database from now on.
+  await closeDb();
+  process.env.DATABASE_URL = database.url;
+  process.env.WORKER_ENABLED = "false";
+  process.env.LOG_LEVEL ??= "warn";
+  resetEnvCache();
+
+  const port = options.port ?? 3400;
+  const app: ChildProcess | undefined = options.server === false ? undefined : startProcess("node", [serverBin, "-p", String(port)], {
+    DATABASE_URL: database.url,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXTAUTH_URL: `http://localhost:${port}`,
+    NEXTAUTH_SECRET: BENCH_SECRET,
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
+    WORKER_ENABLED: "false",
+    LOG_LEVEL: "warn",
+    DATABASE_POOL_MAX: "20",
+    ...options.env,
+  });
+  const url = `http://localhost:${port}`;
+  if (app) await waitForHttp(`${url}/api/health/live`, 120_000, (r) => r.ok);
+  const sql = postgres(database.url, { max: 4, onnotice: () => {} });
+  return {
+    url,
+    databaseUrl: database.url,
+    sql,
+    stop: async () => {
+      if (app) await stopProcess(app);
+      await sql.end({ timeout: 5 });
+      await closeDb();
+      await database.drop().catch(() => {});
+    },
+  };
+}
