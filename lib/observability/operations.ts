@@ -72,9 +72,11 @@ export function instrument<T>(kind: OperationKind, options: Options<T>, fn: () =
         const message = error === undefined ? null : isAppError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
         record({ kind, name: options.name, outcome, durationMs, error: message?.slice(0, 1000) ?? null, orderId: orderId ?? null, requestId: currentContext().requestId ?? null });
         if (error === undefined) return;
-        if (isAppError(error) && error.status < 500) {
-          // A refused request (4xx) is the caller's problem, not ours: one short line, no stack.
-          logger()[kind === "data_lookup" ? "debug" : "info"]({ kind, operation: options.name, durationMs, orderId, code: error.code, reason: error.message }, `${kind} refused`);
+        if (isAppError(error)) {
+          // Our own typed errors need no stack. A refusal (4xx) is the caller's problem; a 5xx (gateway down) is ours.
+          const refused = error.status < 500;
+          const level = refused ? (kind === "data_lookup" ? "debug" : "info") : "error";
+          logger()[level]({ kind, operation: options.name, durationMs, orderId, code: error.code, reason: error.message }, refused ? `${kind} refused` : `${kind} failed`);
         } else {
           logger().error({ kind, operation: options.name, durationMs, orderId, err: error }, `${kind} failed`);
         }
