@@ -54,7 +54,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   });
   const url = `http://localhost:${port}`;
-  if (app) await waitForHttp(`${url}/api/health/live`, 120_000, (r) => r.ok);
+  try {
+    if (app) await waitForHttp(`${url}/api/health/live`, 120_000, (r) => r.ok);
+  } catch (error) {
+    // No server (no build, port taken): leave nothing behind.
+    if (app) await stopProcess(app);
+    await closeDb();
+    await database.drop().catch(() => {});
+    throw error;
+  }
   const sql = postgres(database.url, { max: 4, onnotice: () => {} });
   return {
     url,

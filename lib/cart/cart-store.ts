@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { AppError } from "@/lib/errors";
 import { MAX_PER_LINE, type CartView } from "./types";
+import { isUuid } from "@/lib/ids";
 
 // Cart rows. Prices always come from books at read time, never from a client.
 
@@ -48,7 +49,7 @@ export async function findUserCart(userId: string): Promise<string | null> {
 }
 
 export async function findAnonymousCart(cartId: string): Promise<string | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(cartId)) return null;
+  if (!isUuid(cartId)) return null;
   const { db } = await getDb();
   const [row] = await db.execute<{ id: string }>(sql`select id from carts where id = ${cartId} and user_id is null`);
   return row?.id ?? null;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_INT4 } from "@/lib/ids";
 
 export const MAX_PER_LINE = 50;
 
@@ -24,7 +25,7 @@ const quantity = (min: number) =>
 
 /** Body of POST /api/cart/items; the book page's form sends the same. */
 export const addItemSchema = z.object({
-  bookId: z.number({ error: "bookId must be a number" }).int().positive(),
+  bookId: z.number({ error: "bookId must be a number" }).int().positive().max(MAX_INT4, "bookId is not a book"),
   quantity: quantity(1),
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasControlCharacters } from "@/lib/ids";
 
 /** The public Book shape (API.md). */
 export type BookView = {
@@ -41,12 +42,12 @@ export const bookQuerySchema = z.object({
     .string()
     .optional()
     .transform((v) => v?.trim() ?? "")
-    .pipe(z.string().max(100, "q must be at most 100 characters")),
+    .pipe(z.string().max(100, "q must be at most 100 characters").refine((v) => !hasControlCharacters(v), "q must not contain control characters")),
   genre: z
     .string()
     .optional()
     .transform((v) => v?.trim() ?? "")
-    .pipe(z.string().max(50, "genre must be at most 50 characters")),
+    .pipe(z.string().max(50, "genre must be at most 50 characters").refine((v) => !hasControlCharacters(v), "genre must not contain control characters")),
   page: intParam("page", 1, 100_000, 1),
   pageSize: intParam("pageSize", 1, 100, 24),
 });

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { hasControlCharacters } from "@/lib/ids";
 import { invalidRequest } from "./responses";
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -19,9 +20,20 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
   } catch {
     throw new AppError("invalid_request", "The request body is not valid JSON", [{ path: "", message: "malformed JSON" }]);
   }
+  if (containsControlText(value)) {
+    throw new AppError("invalid_request", "Text in the request must not contain control characters", [{ path: "", message: "control characters are not allowed" }]);
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalidRequest(parsed.error);
   return parsed.data;
+}
+
+/** PostgreSQL cannot store NUL in text: refuse such input as a 400 rather than fail on insert. */
+function containsControlText(value: unknown): boolean {
+  if (typeof value === "string") return hasControlCharacters(value);
+  if (Array.isArray(value)) return value.some(containsControlText);
+  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => hasControlCharacters(k) || containsControlText(v));
+  return false;
 }
 
 /** Like readJson, but an absent body means an empty object (optional fields only). */

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { isUuid } from "@/lib/ids";
 
 export type MailboxEntry = { id: string; orderId: string | null; to: string; subject: string; status: string; createdAt: string };
 export type MailboxMessage = MailboxEntry & { text: string; html: string };
@@ -12,7 +13,7 @@ export async function listMailbox(limit = 100): Promise<MailboxEntry[]> {
 }
 
 export async function getMailboxMessage(id: string): Promise<MailboxMessage | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { db } = await getDb();
   const [r] = await db.execute<{ id: string; order_id: string | null; to_address: string; subject: string; status: string; created_at: Date; text_body: string; html_body: string }>(sql`
     select id, order_id, to_address, subject, status, created_at, text_body, html_body from emails where id = ${id}`);

@@ -1,6 +1,7 @@
 import { getDb, schema } from "@/db";
 import type { OperationKind } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { currentContext, withContext } from "./context";
 import { logger } from "./log";
@@ -70,7 +71,8 @@ export function instrument<T>(kind: OperationKind, options: Options<T>, fn: () =
         const durationMs = Math.round(performance.now() - started);
         metrics().operations.observe({ kind, outcome }, durationMs / 1000);
         const message = error === undefined ? null : isAppError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-        record({ kind, name: options.name, outcome, durationMs, error: message?.slice(0, 1000) ?? null, orderId: orderId ?? null, requestId: currentContext().requestId ?? null });
+        // An id from the URL may be anything; a bad one must not cost the batch its insert.
+        record({ kind, name: options.name, outcome, durationMs, error: message?.slice(0, 1000) ?? null, orderId: isUuid(orderId) ? orderId : null, requestId: currentContext().requestId?.slice(0, 100) ?? null });
         if (error === undefined) return;
         if (isAppError(error)) {
           // Our own typed errors need no stack. A refusal (4xx) is the caller's problem; a 5xx (gateway down) is ours.

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { AppError } from "@/lib/errors";
 import { watchOrder, type OrderChange } from "./order-changes";
+import { isUuid } from "@/lib/ids";
 
 type Viewer = { id: string; role: "customer" | "admin" };
 type StreamOptions = { orderId: string; viewer: Viewer; signal: AbortSignal; checkEveryMs?: number };
@@ -11,7 +12,7 @@ const frame = (change: OrderChange) => encoder.encode(`event: order\ndata: ${JSO
 
 /** The order's current revision, if the viewer may see it (theirs, or any for an admin). */
 async function readRevision(orderId: string, viewer: Viewer): Promise<OrderChange | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
+  if (!isUuid(orderId)) return null;
   const { db } = await getDb();
   const [row] = await db.execute<{ revision: number; status: string }>(sql`
     select revision, status from orders

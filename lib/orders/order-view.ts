@@ -6,6 +6,7 @@ import { loadSnapshot, type StoredSnapshot } from "@/machines/order-snapshot";
 import { allowedUserActions, statePath, type UserAction } from "@/machines/order-status";
 import type { Executor } from "./types";
 import { instrument } from "@/lib/observability/operations";
+import { isUuid } from "@/lib/ids";
 
 /** The public Order shape (API.md), plus fields the pages show. */
 export type OrderView = {
@@ -83,7 +84,7 @@ const columns = sql`id, user_id, status, machine_snapshot, machine_version, tota
 /** One order of one user; another user's order is not_found, like a missing one. */
 export function getOrderForUser(userId: string, orderId: string): Promise<OrderView> {
   return instrument("data_lookup", { name: "get_order" }, async () => {
-    if (!/^[0-9a-f-]{36}$/i.test(orderId)) throw new AppError("not_found", "Order not found");
+    if (!isUuid(orderId)) throw new AppError("not_found", "Order not found");
     const { db } = await getDb();
     const [row] = await db.execute<OrderRow>(sql`select ${columns} from orders where id = ${orderId} and user_id = ${userId}`);
     if (!row) throw new AppError("not_found", "Order not found");
@@ -93,7 +94,7 @@ export function getOrderForUser(userId: string, orderId: string): Promise<OrderV
 
 /** Any order, for operators and internal callers. */
 export async function getOrder(orderId: string): Promise<OrderView> {
-  if (!/^[0-9a-f-]{36}$/i.test(orderId)) throw new AppError("not_found", "Order not found");
+  if (!isUuid(orderId)) throw new AppError("not_found", "Order not found");
   const { db } = await getDb();
   const [row] = await db.execute<OrderRow>(sql`select ${columns} from orders where id = ${orderId}`);
   if (!row) throw new AppError("not_found", "Order not found");

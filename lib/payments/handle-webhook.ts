@@ -9,6 +9,7 @@ import type { DispatchResult, Tx } from "@/lib/orders/types";
 import type { RefundInfo } from "./gateway";
 import { dispatchSession } from "./settle-from-gateway";
 import { toGatewayEvent, type GatewayEvent } from "./stripe-events";
+import { isUuid } from "@/lib/ids";
 
 export type WebhookOutcome = "handled" | "duplicate" | "ignored" | "awaiting_async" | "unknown_payment";
 
@@ -52,7 +53,7 @@ async function apply(tx: Tx, event: GatewayEvent, requestId?: string): Promise<{
       return { outcome: outcomeOf([result]), orderId: payment.order_id, sessionId: event.session.id };
     }
     case "payment_failed": {
-      if (!event.paymentId || !/^[0-9a-f-]{36}$/i.test(event.paymentId)) return { outcome: "unknown_payment" };
+      if (!isUuid(event.paymentId)) return { outcome: "unknown_payment" };
       const [payment] = await tx.execute<{ id: string; order_id: string }>(sql`select id, order_id from payments where id = ${event.paymentId}`);
       if (!payment) return { outcome: "unknown_payment" };
       const result = await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: event.reason }, "gateway", { tx, requestId });

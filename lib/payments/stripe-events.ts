@@ -14,11 +14,19 @@ export type GatewayEvent =
 /** Verifies the signature on the raw body (default tolerance: 300 s). */
 export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event {
   if (!signature) throw new AppError("invalid_request", "Missing Stripe-Signature header");
+  let event: Stripe.Event;
   try {
-    return stripeClient().webhooks.constructEvent(rawBody, signature, webhookSecret());
+    event = stripeClient().webhooks.constructEvent(rawBody, signature, webhookSecret());
   } catch {
     throw new AppError("invalid_request", "Webhook signature verification failed");
   }
+  // Signed but not an event (a misconfigured sender): refuse it once rather than 500 and be resent forever.
+  const e = event as unknown as Record<string, unknown> | null;
+  const data = e && typeof e.data === "object" ? (e.data as Record<string, unknown> | null) : null;
+  if (!e || typeof e.id !== "string" || !e.id || typeof e.type !== "string" || !data || typeof data.object !== "object" || data.object === null) {
+    throw new AppError("invalid_request", "The webhook body is not an event");
+  }
+  return event;
 }
 
 export function toGatewayEvent(event: Stripe.Event): GatewayEvent {

@@ -8,6 +8,7 @@ import { metrics } from "@/lib/observability/metrics";
 import { instrument } from "@/lib/observability/operations";
 import { traced } from "@/lib/observability/trace";
 import { flagOrder } from "@/lib/orders/flag-order";
+import { isUuid } from "@/lib/ids";
 
 export type TaskPayload = { orderId?: string; requestId?: string } & Record<string, unknown>;
 
@@ -20,7 +21,7 @@ type Run = { name: string; payload: TaskPayload; helpers: JobHelpers; startedAt:
  * must not fail the job, so errors are logged, not thrown.
  */
 async function recordRun({ name, payload, helpers, startedAt, error }: Run): Promise<void> {
-  const orderId = typeof payload.orderId === "string" && /^[0-9a-f-]{36}$/i.test(payload.orderId) ? payload.orderId : null;
+  const orderId = isUuid(payload.orderId) ? payload.orderId : null;
   if (!orderId && !error) return;
   const message = error === undefined ? null : (error instanceof Error ? error.message : String(error)).slice(0, 2000);
   try {

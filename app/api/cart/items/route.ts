@@ -1,5 +1,6 @@
 // POST /api/cart/items – add copies of a book to the cart
 import { addCartItem, loadCart } from "@/lib/cart/cart-store";
+import { getBook } from "@/lib/catalog/get-book";
 import { currentCartId } from "@/lib/cart/current-cart";
 import { addItemSchema } from "@/lib/cart/types";
 import { readJson } from "@/lib/http/read-json";
@@ -7,6 +8,7 @@ import { json, route } from "@/lib/http/responses";
 
 export const POST = route(async (request: Request) => {
   const { bookId, quantity } = await readJson(request, addItemSchema);
+  await getBook(bookId); // an unknown book is a 404 before any cart is made
   const cartId = (await currentCartId({ create: true }))!;
   await addCartItem(cartId, bookId, quantity);
   return json(await loadCart(cartId));

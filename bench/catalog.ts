@@ -1,0 +1,185 @@
+// Catalog reads on a large catalog: 100 000 generated books on top of the
+// curated ones, then catalog pages, title/author search and genre pages over
+// HTTP at concurrency 8, interleaved with a no-op route in the same run. The
+// two SQL statements the catalog sends for a search, a deep page and a genre
+// page are EXPLAINed (ANALYZE, BUFFERS): a short summary goes into the row,
+// the full plans into .data/bench-catalog-explain.txt.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { and, asc, count, eq, or, sql, type SQL } from "drizzle-orm";
+import { countQueries, getDb } from "@/db";
+import { books } from "@/db/schema";
+import { bookViewColumns, likePattern, listBooks } from "@/lib/catalog/list-books";
+import type { BookQuery } from "@/lib/catalog/types";
+import { flushOperations } from "@/lib/observability/operations";
+import { percentile, runLoad } from "./lib/load";
+import { startStack, type Stack } from "./lib/stack";
+import type { BenchModule, BenchRow } from "./lib/types";
+
+const EXTRA_BOOKS = 100_000;
+const CONCURRENCY = 8;
+const REQUESTS = 400;
+const SLICES = 4;
+const P95_TARGET_MS = 50;
+const EXPLAIN_FILE = ".data/bench-catalog-explain.txt";
+// Words the generator puts in titles (adjectives, nouns, places) and author names (db/seed-data.ts).
+const SEARCH_TERMS = ["lantern", "harbor", "Blackwood", "crimson", "Marlowe", "orchard", "Nakamura", "winter"];
+const MISSING_TERM = "lanterm";
+const GENRES = ["Mystery", "Fantasy", "Poetry", "History"];
+
+/** Deterministic pages and terms, so every run asks for the same requests. */
+function seededRandom(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const between = (rand: () => number, min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
+
+function workloads(): Record<string, string[]> {
+  const rand = seededRandom(42);
+  const n = Array.from({ length: REQUESTS }, (_, i) => i);
+  return {
+    noop: n.map(() => "/api/health/live"),
+    pages: n.map(() => `/api/books?page=${between(rand, 1, 200)}&pageSize=24`),
+    search: n.map((i) => `/api/books?q=${encodeURIComponent(SEARCH_TERMS[i % SEARCH_TERMS.length]!)}`),
+    genre: n.map((i) => `/api/books?genre=${encodeURIComponent(GENRES[i % GENRES.length]!)}&page=${between(rand, 1, 50)}`),
+  };
+}
+
+type Measured = { perSecond: number; p50: number; p95: number; p99: number; non200: number };
+type Sample = { latencies: number[]; seconds: number; count: number; non200: number };
+
+/** runLoad for throughput and statuses; latencies (body included) kept here too, for p95. */
+async function addSlice(stack: Stack, paths: string[], sample: Sample): Promise<void> {
+  const requests = paths.map((path) => async () => {
+    const started = performance.now();
+    const response = await fetch(`${stack.url}${path}`, { signal: AbortSignal.timeout(30_000) });
+    const body = await response.arrayBuffer();
+    sample.latencies.push(performance.now() - started);
+    return new Response(body, { status: response.status });
+  });
+  const result = await runLoad(requests, CONCURRENCY);
+  sample.seconds += result.seconds;
+  sample.count += result.count;
+  sample.non200 += result.count - (result.statuses[200] ?? 0);
+}
+
+function toMeasured(sample: Sample): Measured {
+  const sorted = [...sample.latencies].sort((a, b) => a - b);
+  const ms = (p: number) => Number(percentile(sorted, p).toFixed(1));
+  return { perSecond: sample.count / sample.seconds, p50: ms(50), p95: ms(95), p99: ms(99), non200: sample.non200 };
+}
+
+/** Every workload in SLICES turns, round-robin: drift on a shared machine hits all of them alike. */
+async function measure(stack: Stack, workloads: Record<string, string[]>): Promise<Record<string, Measured>> {
+  const samples = Object.fromEntries(Object.keys(workloads).map((name) => [name, { latencies: [], seconds: 0, count: 0, non200: 0 } as Sample]));
+  for (let slice = 0; slice < SLICES; slice++) {
+    for (const [name, paths] of Object.entries(workloads)) {
+      const size = Math.ceil(paths.length / SLICES);
+      await addSlice(stack, paths.slice(slice * size, (slice + 1) * size), samples[name]!);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, sample]) => [name, toMeasured(sample)]));
+}
+
+// The statements of lib/catalog/list-books.ts, built the same way, so EXPLAIN sees what the server sends.
+function catalogStatements(query: BookQuery) {
+  const parts: (SQL | undefined)[] = [];
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    parts.push(or(sql`lower(${books.title}) like ${pattern}`, sql`lower(${books.author}) like ${pattern}`));
+  }
+  if (query.genre) parts.push(eq(books.genre, query.genre));
+  const where = and(...parts);
+  return getDb().then(({ db }) => [
+    db.select(bookViewColumns).from(books).where(where).orderBy(asc(books.title), asc(books.id)).limit(query.pageSize).offset((query.page - 1) * query.pageSize).toSQL(),
+    db.select({ total: count() }).from(books).where(where).toSQL(),
+  ]);
+}
+
+/** True when listBooks sends exactly the statements rebuilt above (else the plans would explain something else). */
+async function matchesApp(query: BookQuery, statements: { sql: string }[]): Promise<boolean> {
+  const counter = countQueries();
+  await listBooks(query);
+  const sent = counter.stop();
+  // listBooks logs an operation row in a batch: write it now, not after the database is dropped.
+  await flushOperations();
+  return statements.every((s) => sent.includes(s.sql));
+}
+
+/** "Limit | Bitmap Index Scan on books_title_trgm_idx, … | 3.2 ms": top node, scans used, execution time. */
+function summarise(plan: string[]): string {
+  const top = plan[0]?.replace(/\s+\(cost.*$/, "").trim() ?? "";
+  const scans = [...new Set(plan.flatMap((line) => line.match(/(Parallel )?(Seq Scan on|Index Only Scan using|Index Scan using|Bitmap Index Scan on) \w+/g) ?? []))];
+  const time = plan.find((line) => line.startsWith("Execution Time"))?.replace("Execution Time: ", "") ?? "?";
+  return `${top} | ${scans.join(", ")} | ${time}`;
+}
+
+type Explained = { figures: Record<string, string | number>; text: string };
+
+async function explain(stack: Stack, label: string, query: BookQuery, names: [string, string] = ["itemsPlan", "totalPlan"]): Promise<Explained> {
+  const statements = await catalogStatements(query);
+  const isSame = await matchesApp(query, statements);
+  const figures: Record<string, string | number> = { sqlMatchesApp: String(isSame) };
+  let text = "";
+  for (const [name, statement] of [[names[0], statements[0]!], [names[1], statements[1]!]] as const) {
+    const rows = await stack.sql.unsafe<{ "QUERY PLAN": string }[]>(`explain (analyze, buffers) ${statement.sql}`, statement.params as never[]);
+    const plan = rows.map((r) => r["QUERY PLAN"]);
+    figures[name] = summarise(plan);
+    text += `== ${label}: ${name} ${JSON.stringify(query)}\n${statement.sql}\nparams: ${JSON.stringify(statement.params)}\n${plan.join("\n")}\n\n`;
+  }
+  return { figures, text };
+}
+
+async function indexList(stack: Stack): Promise<string> {
+  const rows = await stack.sql<{ indexdef: string }[]>`select indexdef from pg_indexes where tablename = 'books' order by indexname`;
+  return `== indexes on books\n${rows.map((r) => r.indexdef).join("\n")}\n\n`;
+}
+
+function row(label: string, m: Measured, noopPerSecond: number, extra: Record<string, string | number>, isTargeted: boolean): BenchRow {
+  return {
+    bench: "catalog",
+    case: label,
+    figures: { "req/s": Math.round(m.perSecond), p50ms: m.p50, p95ms: m.p95, p99ms: m.p99, "vs noop": Number((m.perSecond / noopPerSecond).toFixed(2)), non200: m.non200, ...extra },
+    ...(isTargeted ? { target: `p95 < ${P95_TARGET_MS} ms`, met: m.p95 < P95_TARGET_MS && m.non200 === 0 } : {}),
+  };
+}
+
+async function run(): Promise<BenchRow[]> {
+  const stack = await startStack({ port: 3440, extraBooks: EXTRA_BOOKS });
+  try {
+    // A freshly loaded table: VACUUM sets the visibility map (count(*) can use index-only scans, as
+    // autovacuum would soon allow anyway) and ANALYZE gives the planner real statistics.
+    await stack.sql`vacuum (analyze) books`;
+    const load = workloads();
+    // Warm-up: JIT, the server's pool, the books pages in shared buffers.
+    await measure(stack, Object.fromEntries(Object.entries(load).map(([name, paths]) => [name, paths.slice(0, 50)])));
+    const m = await measure(stack, load);
+    const noopPerSecond = m.noop!.perSecond;
+
+    const plans = {
+      search: await explain(stack, "search", { q: SEARCH_TERMS[0]!, genre: "", page: 1, pageSize: 24 }),
+      // A typo finds nothing: walking the title index for 24 matches would read all of it, so this plan must use the trigram indexes.
+      searchMiss: await explain(stack, "search without matches", { q: MISSING_TERM, genre: "", page: 1, pageSize: 24 }, ["missItemsPlan", "missTotalPlan"]),
+      deepPage: await explain(stack, "deep page", { q: "", genre: "", page: 200, pageSize: 24 }),
+      genre: await explain(stack, "genre page", { q: "", genre: GENRES[0]!, page: 50, pageSize: 24 }),
+    };
+    mkdirSync(".data", { recursive: true });
+    writeFileSync(EXPLAIN_FILE, (await indexList(stack)) + Object.values(plans).map((p) => p.text).join(""));
+
+    return [
+      row("noop GET /api/health/live", m.noop!, noopPerSecond, {}, false),
+      row("pages 1–200 of 24", m.pages!, noopPerSecond, plans.deepPage.figures, true),
+      row(`search (${SEARCH_TERMS.length} terms)`, m.search!, noopPerSecond, { ...plans.search.figures, ...plans.searchMiss.figures }, true),
+      row("genre + page 1–50", m.genre!, noopPerSecond, plans.genre.figures, false),
+    ];
+  } finally {
+    await stack.stop();
+  }
+}
+
+export const bench: BenchModule = { name: "catalog", run };
