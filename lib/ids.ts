@@ -12,6 +12,5 @@ export const MAX_INT4 = 2_147_483_647;
 
 /** Text PostgreSQL cannot store (NUL); other control characters are fine to keep out of names and searches too. */
 export function hasControlCharacters(text: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
 }
