@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { baseURL, client, signedInShopper } from "../support/api";
+import { baseURL, client, register, signIn, signedInShopper } from "../support/api";
 import { createBook } from "../support/db";
 
 test.describe("security", () => {
@@ -68,5 +68,25 @@ test.describe("security", () => {
       expect(location.pathname).toBe("/signin");
       expect(location.searchParams.get("callbackUrl")).toBe(path);
     }
+  });
+
+  test("signing in issues a fresh session cookie, never one a visitor could plant", async () => {
+    const api = await client();
+    const account = await register(api);
+    const sessionCookie = async () => (await api.storageState()).cookies.find((c) => c.name.endsWith("next-auth.session-token"));
+    expect(await sessionCookie()).toBeUndefined();
+    // A session cookie someone planted is not a session (the token is signed).
+    const planted = await client();
+    expect((await planted.get("/api/orders", { headers: { Cookie: "next-auth.session-token=planted-value" } })).status()).toBe(401);
+    expect((await signIn(api, account.email, account.password)).status()).toBeLessThan(400);
+    const first = await sessionCookie();
+    expect(first?.value).toBeTruthy();
+    expect(first?.httpOnly).toBe(true);
+    expect(first?.sameSite).toBe("Lax");
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a new token carries a new issue time
+    expect((await signIn(api, account.email, account.password)).status()).toBeLessThan(400);
+    const second = await sessionCookie();
+    expect(second?.value).toBeTruthy();
+    expect(second?.value).not.toBe(first?.value);
   });
 });
