@@ -4,7 +4,10 @@
 // up after every restart. At the end nothing may be lost or doubled: stock
 // conserved, one paid payment per paid order, every captured payment on a
 // paid order or refunded (once), one OrderPaid per order, one refund per refund.
+// "chaos-two-instances" runs two app servers (each with its worker) on the
+// one database, webhooks spread over both by a round-robin proxy.
 import type { ChildProcess } from "node:child_process";
+import { createServer, request as forward, type Server } from "node:http";
 import { sql as raw } from "drizzle-orm";
 import { getDb } from "@/db";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
@@ -21,7 +24,8 @@ import type { BenchModule, BenchRow } from "./lib/types";
 
 const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 12);
 const ORDERS_PER_ROUND = 5;
-const PORT = 3450;
+const BASE_PORT = 3450;
+const PROXY_PORT = 3449;
 const FAULTS = ["webhook:after_insert", "webhook:after_commit", "refund_payment:after_gateway", "payment_timeout:after_expire"];
 const SETTLE_TIMEOUT_MS = 240_000;
 
@@ -29,47 +33,69 @@ type App = { process: ChildProcess; killed: Promise<boolean> };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function run(): Promise<BenchRow[]> {
-  const random = seededRandom(Number(process.env.CHAOS_SEED ?? 9090));
+/** Spreads requests over the instances that answer, in turn (a load balancer for the webhooks). */
+function roundRobin(ports: number[]): Server {
+  let next = 0;
+  return createServer((req, res) => {
+    const port = ports[next++ % ports.length]!;
+    const upstream = forward({ host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end(); // the gateway retries later, maybe on the other instance
+    });
+    req.pipe(upstream);
+  }).listen(PROXY_PORT, "127.0.0.1");
+}
+
+export async function runChaos(instances: number): Promise<BenchRow[]> {
+  const random = seededRandom(Number(process.env.CHAOS_SEED ?? 9090) + instances);
   const stack = await startStack({ server: false });
-  const emulator = await startEmulator({ port: 0, webhookUrl: `http://localhost:${PORT}/api/webhooks/stripe`, retryBaseMs: 250, maxAttempts: 9, asyncDelayMs: 500 });
+  const ports = Array.from({ length: instances }, (_, i) => BASE_PORT + i);
+  const proxy = instances > 1 ? roundRobin(ports) : undefined;
+  const webhookPort = proxy ? PROXY_PORT : ports[0]!;
+  const emulator = await startEmulator({ port: 0, webhookUrl: `http://localhost:${webhookPort}/api/webhooks/stripe`, retryBaseMs: 250, maxAttempts: 9, asyncDelayMs: 500 });
   process.env.STRIPE_API_BASE = emulator.url;
   resetEnvCache();
-  let app: App | undefined;
+  const apps = new Map<number, App>();
   let kills = 0;
   const armed: Record<string, number> = {};
 
-  async function startApp(fault?: string): Promise<App> {
-    const child = startProcess("node", [serverBin, "-p", String(PORT)], {
+  async function startApp(port: number, fault?: string): Promise<App> {
+    const child = startProcess("node", [serverBin, "-p", String(port)], {
       DATABASE_URL: stack.databaseUrl,
       STRIPE_API_BASE: emulator.url,
-      NEXTAUTH_URL: `http://localhost:${PORT}`,
+      NEXTAUTH_URL: `http://localhost:${port}`,
       NEXTAUTH_SECRET: BENCH_SECRET,
       WORKER_ENABLED: "true",
       LOG_LEVEL: "error",
       FAULT_POINTS: fault ? `${fault}:kill` : "",
     });
     const killed = new Promise<boolean>((resolve) => child.once("exit", (_code, signal) => resolve(signal === "SIGKILL")));
-    await waitForHttp(`http://localhost:${PORT}/api/health/live`, 120_000, (r) => r.ok);
+    await waitForHttp(`http://localhost:${port}/api/health/live`, 120_000, (r) => r.ok);
     return { process: child, killed };
   }
 
-  const alive = () => !!app && app.process.exitCode === null && app.process.signalCode === null;
+  const isUp = (app: App | undefined) => !!app && app.process.exitCode === null && app.process.signalCode === null;
 
-  /** Stops the app if it still runs (a clean stop), or counts its kill if a fault point took it down. */
-  async function retire(): Promise<void> {
+  /** Stops an instance if it still runs (a clean stop), or counts its kill if a fault point took it down. */
+  async function retire(port: number): Promise<void> {
+    const app = apps.get(port);
     if (!app) return;
-    if (alive()) await stopProcess(app.process, 2000);
+    if (isUp(app)) await stopProcess(app.process, 2000);
     else if (await app.killed) kills++;
-    app = undefined;
+    apps.delete(port);
   }
 
-  /** A fresh app armed with `fault` (or none). */
-  async function restart(fault?: string): Promise<void> {
-    await retire();
+  /** A fresh instance on `port` armed with `fault` (or none). */
+  async function restart(port: number, fault?: string): Promise<void> {
+    await retire(port);
     if (fault) armed[fault] = (armed[fault] ?? 0) + 1;
-    app = await startApp(fault);
+    apps.set(port, await startApp(port, fault));
   }
+  const randomFault = () => FAULTS[Math.floor(random() * FAULTS.length)]!;
 
   try {
     const books = await Promise.all([createBook(40, 1200), createBook(30, 1900), createBook(20, 2500)]);
@@ -77,7 +103,7 @@ async function run(): Promise<BenchRow[]> {
     const orders: string[] = [];
     const { db } = await getDb();
     for (let round = 0; round < ROUNDS; round++) {
-      await restart(FAULTS[Math.floor(random() * FAULTS.length)]);
+      for (const port of ports) await restart(port, randomFault());
       for (let n = 0; n < ORDERS_PER_ROUND; n++) {
         const userId = await createUser();
         const cart = await createCart(userId);
@@ -110,18 +136,19 @@ async function run(): Promise<BenchRow[]> {
       }
       await sleep(1500);
       // Down mid-round: back up with another fault armed, so redeliveries meet a crash too.
-      if (!alive()) await restart(FAULTS[Math.floor(random() * FAULTS.length)]);
+      for (const port of ports) if (!isUp(apps.get(port))) await restart(port, randomFault());
       await sleep(1000);
     }
 
     // No more faults: let the app, its worker, its reconciler and the emulator's redeliveries finish.
-    await restart();
+    for (const port of ports) await restart(port);
     const ids = `{${orders.join(",")}}`;
     const started = Date.now();
     let open = -1;
     while (Date.now() - started < SETTLE_TIMEOUT_MS) {
       // Locks held by killed workers are released by the reconciler after their heartbeat is stale; hurry that along.
-      await db.execute(raw`update worker_heartbeats set last_seen_at = now() - interval '10 minutes' where pid <> ${app!.process.pid ?? 0}`);
+      const live = `{${[...apps.values()].map((a) => a.process.pid ?? 0).join(",")}}`;
+      await db.execute(raw`update worker_heartbeats set last_seen_at = now() - interval '10 minutes' where pid <> all(${live}::int[])`);
       const [row] = await db.execute<{ n: number }>(raw`
         select count(*)::int as n from orders o where o.id = any(${ids}::uuid[])
           and (o.status in ('created', 'refund_pending')
@@ -135,14 +162,15 @@ async function run(): Promise<BenchRow[]> {
     return [
       {
         bench: "chaos",
-        case: `${ROUNDS} rounds, kill -9 at fault points`,
+        case: `${ROUNDS} rounds, ${instances === 1 ? "one instance" : `${instances} instances behind a round-robin proxy`}, kill -9 at fault points`,
         figures: { orders: orders.length, kills, armed: Object.entries(armed).map(([k, v]) => `${k}×${v}`).join(","), unsettled: open, settledSeconds, ...checks.figures },
         target: "nothing lost or doubled after every crash",
         met: kills > 0 && open === 0 && checks.ok,
       },
     ];
   } finally {
-    if (alive()) await stopProcess(app!.process, 5000);
+    for (const app of apps.values()) if (isUp(app)) await stopProcess(app.process, 5000);
+    proxy?.close();
     await emulator.stop();
     await stack.stop();
   }
@@ -188,4 +216,4 @@ async function checkInvariants(ids: string, received: Map<number, number>, gatew
   return { ok: problems.length === 0, figures: { captured, refundedAtGateway, paidOrders: paidOrders.size, problems: problems.length ? problems.slice(0, 3).join("; ") : "none" } };
 }
 
-export const bench: BenchModule = { name: "chaos", run };
+export const bench: BenchModule = { name: "chaos", run: () => runChaos(1) };
