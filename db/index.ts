@@ -53,6 +53,8 @@ export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
     },
     // No statement waits on a lock forever: a stuck lock surfaces as an error.
     connection: { application_name: "bookstore", lock_timeout: 15_000 },
+    // An unreachable database fails a request in seconds (503), not after postgres.js's default 30 s.
+    connect_timeout: 5,
   });
 }
 

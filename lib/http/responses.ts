@@ -17,11 +17,29 @@ export function errorResponse(error: unknown): Response {
       : undefined;
     return Response.json(errorBody(error), { status: error.status, headers });
   }
+  if (isDatabaseUnavailable(error)) {
+    logger().error({ reason: String((error as Error).message).slice(0, 200) }, "database unavailable");
+    return Response.json(
+      { error: { code: "unavailable", message: "The store is briefly unavailable. Please try again in a moment." } },
+      { status: 503, headers: { "Retry-After": "5" } },
+    );
+  }
   logger().error({ err: error }, "unhandled error in route");
   return Response.json(
     { error: { code: "internal_error", message: "Something went wrong on our side. Please try again." } },
     { status: 500 },
   );
+}
+
+// postgres.js connection failures and PostgreSQL's "shutting down / starting up" (57P01, 57P03, class 08).
+const UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03"]);
+
+/** The database cannot be reached right now (Drizzle wraps the driver's error in `cause`). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string" && (UNAVAILABLE.has(e.code) || e.code.startsWith("08"))) return true;
+  }
+  return false;
 }
 
 export function invalidRequest(error: ZodError): AppError {

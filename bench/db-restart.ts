@@ -1,0 +1,109 @@
+// The database goes away under load and comes back: requests fail cleanly
+// (a quick 5xx, never a hang), readiness says so, and the app recovers on its
+// own, without a restart. Uses an embedded PostgreSQL of its own (the shared
+// system server cannot be stopped), on a fixed port so its URL survives.
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { createSql } from "@/db";
+import { startEmbeddedPostgres, type EmbeddedServer } from "@/db/embedded";
+import { migrateDatabase } from "@/db/migrate";
+import * as schema from "@/db/schema";
+import { seedDatabase } from "@/db/seed";
+import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib/processes";
+import { BENCH_SECRET } from "./lib/stack";
+import type { BenchModule, BenchRow } from "./lib/types";
+
+const PORT = 3470;
+const PG_PORT = 54_329;
+const RUN_MS = 36_000;
+const DOWN_AT_MS = 10_000;
+const UP_AT_MS = 20_000;
+const CONCURRENCY = 4;
+
+type Sample = { at: number; ms: number; status: number; path: string };
+
+async function run(): Promise<BenchRow[]> {
+  const dir = path.resolve(".data", `bench-restart-pg-${process.pid}`);
+  let pg: EmbeddedServer | undefined = await startEmbeddedPostgres(dir, { port: PG_PORT });
+  await migrateDatabase(pg.url);
+  const seedSql = createSql(pg.url, 2);
+  await seedDatabase(drizzle(seedSql, { schema }));
+  await seedSql.end();
+  const app = startProcess("node", [serverBin, "-p", String(PORT)], {
+    DATABASE_URL: pg.url,
+    NEXTAUTH_URL: `http://localhost:${PORT}`,
+    NEXTAUTH_SECRET: BENCH_SECRET,
+    WORKER_ENABLED: "true",
+    LOG_LEVEL: "fatal",
+  });
+  let appExited = false;
+  app.once("exit", () => (appExited = true));
+  try {
+    await waitForHttp(`http://localhost:${PORT}/api/health`, 120_000, (r) => r.ok);
+    const samples: Sample[] = [];
+    const started = performance.now();
+    const paths = ["/api/books?page=2", "/api/books?q=the", "/", "/api/health"];
+    let stopping = false;
+    const load = Array.from({ length: CONCURRENCY }, async (_, worker) => {
+      for (let i = worker; !stopping; i += CONCURRENCY) {
+        const p = paths[i % paths.length]!;
+        const t = performance.now();
+        const status = await fetch(`http://localhost:${PORT}${p}`, { signal: AbortSignal.timeout(30_000) })
+          .then(async (r) => (await r.arrayBuffer(), r.status))
+          .catch(() => 0);
+        samples.push({ at: t - started, ms: performance.now() - t, status, path: p });
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, DOWN_AT_MS));
+    await pg.stop();
+    pg = undefined;
+    const downAt = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, UP_AT_MS - DOWN_AT_MS));
+    pg = await startEmbeddedPostgres(dir, { port: PG_PORT });
+    const upAt = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, RUN_MS - UP_AT_MS));
+    stopping = true;
+    await Promise.all(load);
+
+    // Requests that began and ended before the stop; those begun while the database was down.
+    const before = samples.filter((s) => s.at + s.ms < DOWN_AT_MS);
+    const outage = samples.filter((s) => s.at >= downAt && s.at < upAt);
+    const after = samples.filter((s) => s.at >= upAt);
+    const firstOk = after.find((s) => s.status === 200 && s.path.startsWith("/api/books"));
+    const recovered = after.filter((s) => firstOk && s.at >= firstOk.at);
+    const okShare = (list: Sample[]) => (list.length ? list.filter((s) => s.status === 200).length / list.length : 0);
+    const statuses = (list: Sample[]) => Object.entries(list.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s.status]: (acc[s.status] ?? 0) + 1 }), {})).map(([k, v]) => `${k}:${v}`).join(",");
+    const slowest = Math.max(...outage.map((s) => s.ms), 0);
+    // Readiness said so while the database was away (a request that got in before the stop took hold may still pass).
+    const healthDown = outage.some((s) => s.path === "/api/health" && s.status === 503);
+    // Clean: a 503 (or a page served from a connection still open), never a 500, a dropped connection or a hang past 20 s.
+    const clean = outage.every((s) => (s.status === 503 || s.status === 200) && s.ms < 20_000);
+    const met = !appExited && okShare(before) === 1 && clean && healthDown && !!firstOk && okShare(recovered) === 1;
+    return [
+      {
+        bench: "db-restart",
+        case: "database stopped 10 s under load, then started again",
+        figures: {
+          before: statuses(before),
+          outage: statuses(outage),
+          outageByPath: paths.map((p) => `${p}→${statuses(outage.filter((s) => s.path === p))}`).join(" "),
+          stopSeconds: Number(((downAt - DOWN_AT_MS) / 1000).toFixed(1)),
+          slowestOutageMs: Math.round(slowest),
+          readinessDuringOutage: healthDown ? "503" : "never 503",
+          recoverySeconds: firstOk ? Number(((firstOk.at - upAt) / 1000).toFixed(1)) : "never",
+          after: statuses(recovered),
+          appRestarted: appExited ? "yes" : "no",
+        },
+        target: "clean failures, readiness 503, recovery without an app restart",
+        met,
+      },
+    ];
+  } finally {
+    await stopProcess(app);
+    await pg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const bench: BenchModule = { name: "db-restart", run };

@@ -1,0 +1,28 @@
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { describe, expect, it } from "vitest";
+import { createSql } from "@/db";
+import { AppError } from "@/lib/errors";
+import { errorResponse, isDatabaseUnavailable } from "./responses";
+
+describe("errorResponse", () => {
+  it("answers 503 unavailable, with Retry-After, when the database cannot be reached", async () => {
+    // Nothing listens on port 1: a real driver error, wrapped by Drizzle as in every route.
+    const client = createSql("postgres://postgres@127.0.0.1:1/none", 1);
+    const error = await drizzle(client).execute(sql`select 1`).catch((e: unknown) => e);
+    await client.end({ timeout: 1 });
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    const response = errorResponse(error);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(await response.json()).toEqual({ error: { code: "unavailable", message: expect.stringMatching(/briefly unavailable/) } });
+  });
+
+  it("keeps typed errors as they are and hides anything else behind a plain 500", async () => {
+    expect(errorResponse(new AppError("out_of_stock", "Only 1 left")).status).toBe(409);
+    expect(isDatabaseUnavailable(new Error("boom"))).toBe(false);
+    const response = errorResponse(new Error("secret internals"));
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(await response.json())).not.toContain("secret internals");
+  });
+});
