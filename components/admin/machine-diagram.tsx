@@ -1,5 +1,6 @@
 import { machineEdges, machineStates } from "@/machines/order-diagram";
 import { layoutMachine, type Box } from "./machine-layout";
+import { TableHead } from "./table-head";
 
 type Props = { counts: Map<string, number> };
 
@@ -87,15 +88,7 @@ export function MachineDiagram({ counts }: Props) {
       <section aria-labelledby="transitions-heading" className="overflow-x-auto rounded-lg border border-line bg-card p-5">
         <h2 id="transitions-heading" className="font-serif text-xl font-bold">Transitions</h2>
         <table className="mt-3 w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-line text-xs uppercase tracking-wide text-ink-soft">
-              <th scope="col" className="py-2 pr-3">#</th>
-              <th scope="col" className="py-2 pr-3">From</th>
-              <th scope="col" className="py-2 pr-3">Event</th>
-              <th scope="col" className="py-2 pr-3">Guard</th>
-              <th scope="col" className="py-2">To</th>
-            </tr>
-          </thead>
+          <TableHead columns={["#", "From", "Event", "Guard", "To"]} />
           <tbody>
             {layout.edges.map((e) => (
               <tr key={e.number} className="border-b border-line last:border-0">

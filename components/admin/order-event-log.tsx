@@ -1,6 +1,7 @@
 import { eventLabel } from "@/components/orders/order-format";
 import { panelClass } from "@/components/ui-classes";
 import type { EventLogEntry } from "@/lib/admin/order-overview";
+import { TableHead } from "./table-head";
 
 const when = (iso: string) => iso.replace("T", " ").slice(0, 19);
 const outcomeTone = { applied: "text-emerald-800", duplicate: "text-stone-700", ignored: "text-amber-900" } as const;
@@ -16,16 +17,7 @@ export function OrderEventLog({ entries }: { entries: EventLogEntry[] }) {
     <section aria-labelledby="log-heading" className={`${panelClass} overflow-x-auto`}>
       <h2 id="log-heading" className="font-serif text-xl font-bold">Event log ({entries.length})</h2>
       <table className="mt-3 w-full text-left text-sm">
-        <thead>
-          <tr className="border-b border-line text-xs uppercase tracking-wide text-ink-soft">
-            <th scope="col" className="py-2 pr-3">Time (UTC)</th>
-            <th scope="col" className="py-2 pr-3">Event</th>
-            <th scope="col" className="py-2 pr-3">Outcome</th>
-            <th scope="col" className="py-2 pr-3">Source</th>
-            <th scope="col" className="py-2 pr-3">State</th>
-            <th scope="col" className="py-2">Details</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Time (UTC)", "Event", "Outcome", "Source", "State", "Details"]} />
         <tbody>
           {entries.map((e, i) => (
             <tr key={`${e.at}-${i}`} className="border-b border-line align-top last:border-0">

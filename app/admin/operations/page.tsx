@@ -4,6 +4,7 @@ import { panelClass, textLinkClass } from "@/components/ui-classes";
 import { operationKinds } from "@/db/schema";
 import { listOperations, operationFilterSchema, summariseOperations, type OperationFilter } from "@/lib/admin/operations-log";
 import { requireAdminPage } from "../require-admin";
+import { TableHead } from "@/components/admin/table-head";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Operations · Admin" };
@@ -37,14 +38,7 @@ export default async function AdminOperationsPage({ searchParams }: Props) {
       <section aria-labelledby="summary-heading" className={`${panelClass} mt-6 overflow-x-auto`}>
         <h2 id="summary-heading" className="font-serif text-xl font-bold">Last 24 hours</h2>
         <table className="mt-3 w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-line text-xs uppercase tracking-wide text-ink-soft">
-              <th scope="col" className="py-2 pr-4">Kind</th>
-              <th scope="col" className="py-2 pr-4 text-right">Operations</th>
-              <th scope="col" className="py-2 pr-4 text-right">Failed</th>
-              <th scope="col" className="py-2 text-right">95th percentile</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Kind", { label: "Operations", align: "right" }, { label: "Failed", align: "right" }, { label: "95th percentile", align: "right" }]} />
           <tbody>
             {summary.map((s) => (
               <tr key={s.kind} className="border-b border-line last:border-0">
@@ -79,17 +73,7 @@ export default async function AdminOperationsPage({ searchParams }: Props) {
           <p className="mt-3 text-ink-soft">No operations match this filter.</p>
         ) : (
           <table className="mt-3 w-full text-left text-sm">
-            <thead>
-              <tr className="border-b border-line text-xs uppercase tracking-wide text-ink-soft">
-                <th scope="col" className="py-2 pr-3">Time (UTC)</th>
-                <th scope="col" className="py-2 pr-3">Kind</th>
-                <th scope="col" className="py-2 pr-3">Operation</th>
-                <th scope="col" className="py-2 pr-3">Outcome</th>
-                <th scope="col" className="py-2 pr-3 text-right">Duration</th>
-                <th scope="col" className="py-2 pr-3">Order</th>
-                <th scope="col" className="py-2">Request · error</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Time (UTC)", "Kind", "Operation", "Outcome", { label: "Duration", align: "right" }, "Order", "Request · error"]} />
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} className={`border-b border-line align-top last:border-0 ${r.outcome === "failed" ? "bg-red-50" : ""}`}>

@@ -8,6 +8,7 @@ import { countOrdersByStatus, listStuckOrders } from "@/lib/admin/order-overview
 import { searchParamsObject } from "@/lib/http/responses";
 import { listOrdersForAdmin } from "@/lib/orders/admin-orders";
 import { requireAdminPage } from "../require-admin";
+import { TableHead } from "@/components/admin/table-head";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Orders · Admin" };
@@ -95,15 +96,7 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
           <p className="mt-3 text-ink-soft">No orders match this filter.</p>
         ) : (
           <table className="mt-3 w-full text-left text-sm">
-            <thead>
-              <tr className="border-b border-line text-xs uppercase tracking-wide text-ink-soft">
-                <th scope="col" className="py-2 pr-4">Order</th>
-                <th scope="col" className="py-2 pr-4">Placed (UTC)</th>
-                <th scope="col" className="py-2 pr-4">Customer</th>
-                <th scope="col" className="py-2 pr-4">Status</th>
-                <th scope="col" className="py-2 text-right">Total</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Order", "Placed (UTC)", "Customer", "Status", { label: "Total", align: "right" }]} />
             <tbody>
               {orders.map((o) => (
                 <tr key={o.id} className={`border-b border-line last:border-0 ${o.needsAttention ? "bg-amber-50" : ""}`}>
