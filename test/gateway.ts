@@ -16,15 +16,23 @@ export function payAtGateway(sessionId: string, card = "4242424242424242"): Prom
   return emulatorControl(`/_emulator/sessions/${sessionId}/pay`, { card });
 }
 
-/** A shopper's order with one started payment: a real session on the emulator. */
-export async function orderAtGateway(options: { stock?: number; priceCents?: number; quantity?: number } = {}) {
+type OrderOptions = { stock?: number; priceCents?: number; quantity?: number };
+
+/** A new shopper's order (checked out from the cart), not yet paid. */
+export async function placedOrder(options: OrderOptions = {}) {
   const userId = await createUser();
   const bookId = await createBook(options.stock ?? 3, options.priceCents ?? 1500);
   const cart = await createCart(userId);
   await addCartItem(cart, bookId, options.quantity ?? 1);
   const { order } = await checkoutCart({ userId });
-  const { checkoutUrl, paymentId } = await startPayment({ userId, email: "r@example.com", orderId: order.id });
-  return { userId, bookId, orderId: order.id, paymentId, sessionId: checkoutUrl.split("/pay/")[1]! };
+  return { userId, bookId, orderId: order.id };
+}
+
+/** A shopper's order with one started payment: a real session on the emulator. */
+export async function orderAtGateway(options: OrderOptions = {}) {
+  const placed = await placedOrder(options);
+  const { checkoutUrl, paymentId } = await startPayment({ userId: placed.userId, email: "r@example.com", orderId: placed.orderId });
+  return { ...placed, paymentId, sessionId: checkoutUrl.split("/pay/")[1]! };
 }
 
 /** The same, paid with 4242 and confirmed by the success page. */

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { orderStatuses } from "@/db/schema";
+import { countOrdersNeedingAttention } from "@/lib/admin/order-overview";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { gatewayCircuitLevel } from "@/lib/payments/resilience";
@@ -18,9 +19,7 @@ function registerStoreCollectors(): void {
     for (const status of orderStatuses) gauge.set({ status }, counts.get(status) ?? 0);
   });
   registerCollector("bookstore_orders_needing_attention", "Orders automation gave up on (flagged for an operator)", [], async (gauge) => {
-    const { db } = await getDb();
-    const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from orders where needs_attention`);
-    gauge.set(row?.n ?? 0);
+    gauge.set(await countOrdersNeedingAttention());
   });
   registerCollector("bookstore_job_queue_depth", "Jobs waiting or retrying, by task", ["task"], async (gauge) => {
     const { db } = await getDb();

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { metrics } from "@/lib/observability/metrics";
-import { addCartItem, createCart } from "@/lib/cart/cart-store";
-import { checkoutCart } from "@/lib/orders/checkout-cart";
-import { createBook, createUser, eventTypes, orderRow } from "@/test/fixtures";
-import { emulatorControl, payAtGateway } from "@/test/gateway";
+import { eventTypes, orderRow } from "@/test/fixtures";
+import { emulatorControl, payAtGateway, placedOrder } from "@/test/gateway";
 import { reconcileSuccessReturn } from "./return-from-gateway";
 import { gatewayCircuitLevel } from "./resilience";
 import { startPayment } from "./start-payment";
@@ -14,13 +12,7 @@ import { startPayment } from "./start-payment";
 const circuitRefusals = async () =>
   (await metrics().gatewayCalls.get()).values.filter((v) => v.labels.outcome === "circuit_open" && String(v.metricName).endsWith("_count")).reduce((sum, v) => sum + v.value, 0);
 
-async function orderToPay() {
-  const userId = await createUser();
-  const cart = await createCart(userId);
-  await addCartItem(cart, await createBook(5, 1100), 1);
-  const { order } = await checkoutCart({ userId });
-  return { userId, orderId: order.id };
-}
+const orderToPay = () => placedOrder({ stock: 5, priceCents: 1100 });
 
 describe("a gateway that is down", () => {
   it("opens the circuit after repeated failures, fails fast with a clear message, and pays once when it is back", async () => {

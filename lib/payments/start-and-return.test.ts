@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addCartItem, createCart } from "@/lib/cart/cart-store";
-import { checkoutCart } from "@/lib/orders/checkout-cart";
-import { createBook, createUser, eventTypes, orderRow } from "@/test/fixtures";
-import { emulatorControl } from "@/test/gateway";
+import { createUser, eventTypes, orderRow } from "@/test/fixtures";
+import { emulatorControl, placedOrder } from "@/test/gateway";
 import { deliver, sessionObject, stripeEvent } from "@/test/webhooks";
 import { recordCancelledReturn, reconcileSuccessReturn } from "./return-from-gateway";
 import { startPayment } from "./start-payment";
@@ -11,13 +9,7 @@ import { startPayment } from "./start-payment";
 
 const emulator = emulatorControl;
 
-async function orderToPay() {
-  const userId = await createUser();
-  const cart = await createCart(userId);
-  await addCartItem(cart, await createBook(5, 1250), 2);
-  const { order } = await checkoutCart({ userId });
-  return { userId, orderId: order.id };
-}
+const orderToPay = () => placedOrder({ stock: 5, priceCents: 1250, quantity: 2 });
 
 describe("starting a payment and coming back", () => {
   it("creates one session per attempt; asking again returns the same checkout URL", async () => {
