@@ -44,8 +44,37 @@ export function countQueries(): { stop: () => string[] } {
   };
 }
 
+/**
+ * drizzle sends every statement with postgres.js's `prepare: false`, and
+ * postgres.js runs an unprepared statement that has parameters in two round
+ * trips (Parse and Describe, wait, then Bind and Execute), holding back
+ * anything pipelined behind it. As named prepared statements (postgres.js's
+ * own default) each statement is parsed once per connection and then costs
+ * one round trip, and statements sent together travel together: a completed
+ * payment's webhook went from 30 round trips to 6 (bench/sql-per-webhook.ts).
+ * Transactions and savepoints hand their callbacks a wrapped client too.
+ */
+export function withPreparedStatements(sql: Sql): Sql {
+  return new Proxy(sql, {
+    get(target, key, receiver) {
+      if (key === "unsafe") {
+        return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, parameters as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
+      }
+      if (key === "begin" || key === "savepoint") {
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (tx: Sql) => unknown;
+          const open = Reflect.get(target, key, receiver) as (...a: unknown[]) => unknown;
+          return open(...args, (tx: Sql) => callback(withPreparedStatements(tx)));
+        };
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
 export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
-  return postgres(url, {
+  const sql = postgres(url, {
     max,
     onnotice: () => {},
     debug: (_connection, query) => {
@@ -56,6 +85,7 @@ export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
     // An unreachable database fails a request in seconds (503), not after postgres.js's default 30 s.
     connect_timeout: 5,
   });
+  return withPreparedStatements(sql);
 }
 
 export function getDb(): Promise<Database> {

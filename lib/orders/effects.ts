@@ -1,7 +1,8 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { env } from "@/lib/env";
 import type { DomainEventType } from "@/machines/order-types";
-import { addJob, removeJob } from "./jobs";
+import { addJobQuery, removeJobQuery } from "./jobs";
+import type { WritePipeline } from "./pipeline";
 import { moveStock } from "./stock";
 import type { DispatchOptions, Tx } from "./types";
 
@@ -14,6 +15,8 @@ export type EffectScope = {
   userId: string;
   revision: number;
   options: DispatchOptions;
+  /** Every effect is a write nobody reads back: all go out together (pipeline.ts). */
+  pipeline: WritePipeline;
   /** Filled by recordEvent; written after all effects. */
   events: { type: DomainEventType; payload: Record<string, unknown> }[];
   alerts: string[];
@@ -40,10 +43,13 @@ const textArray = (values: string[]) => `{${values.join(",")}}`;
 /**
  * Interprets the machine's named actions: local effects run on the dispatch
  * transaction; external ones become graphile-worker jobs on it, so they exist
- * only if it commits. Effects are idempotent per transition.
+ * only if it commits. Effects are idempotent per transition. They are queued
+ * on the scope's pipeline and sent together; only a stock move waits, for its
+ * row locks.
  */
 export async function runEffect(scope: EffectScope, action: MachineAction): Promise<void> {
-  const { tx, orderId } = scope;
+  const { tx, orderId, pipeline } = scope;
+  const write = (query: SQL) => pipeline.write(query);
   const p = (action.params ?? {}) as P;
   const requestId = scope.options.requestId;
   switch (action.type) {
@@ -51,10 +57,10 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
     case "releaseStock":
     case "commitStock":
     case "returnStock":
-      return moveStock(tx, stockMoves[action.type], p.items ?? []);
+      return moveStock(tx, stockMoves[action.type], p.items ?? [], pipeline);
     case "createPayment": {
       const session = scope.options.session;
-      await tx.execute(sql`
+      write(sql`
         insert into payments (id, order_id, status, amount_cents, currency, gateway_session_id, checkout_url)
         values (${p.paymentId}, ${orderId}, 'pending', ${p.amountCents as number}, ${p.currency as string},
                 ${session?.id ?? null}, ${session?.url ?? null})`);
@@ -62,36 +68,36 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
     }
     case "setPaymentStatus":
       if (!p.paymentIds?.length) return;
-      await tx.execute(sql`
+      write(sql`
         update payments set status = ${p.status}, failure_reason = coalesce(${p.reason ?? null}, failure_reason),
           gateway_payment_intent_id = coalesce(${(p.paymentIntentId as string | undefined) ?? null}, gateway_payment_intent_id), updated_at = now()
         where order_id = ${orderId} and id = any(${textArray(p.paymentIds)}::uuid[])`);
       return;
     case "createRefund":
-      await tx.execute(sql`
+      write(sql`
         insert into refunds (id, order_id, payment_id, status, amount_cents, currency, reason)
         values (${p.refundId}, ${orderId}, ${p.paymentId}, 'pending', ${p.amountCents as number}, ${p.currency as string}, ${p.reason})`);
       return;
     case "setRefundStatus":
-      await tx.execute(sql`
+      write(sql`
         update refunds set status = ${p.status}, failure_reason = coalesce(${p.reason ?? null}, failure_reason), updated_at = now()
         where order_id = ${orderId} and id = ${p.refundId}`);
       return;
     case "clearCart":
       // Only the ordered books leave the cart; anything added since stays.
-      await tx.execute(sql`
+      write(sql`
         delete from cart_items ci using carts c
         where ci.cart_id = c.id and c.user_id = ${scope.userId}
           and ci.book_id in (select book_id from order_items where order_id = ${orderId})`);
       return;
     case "recordShipment":
-      await tx.execute(sql`
+      write(sql`
         update orders set tracking_number = ${p.trackingNumber as string}, estimated_delivery = ${p.estimatedDelivery as string}::date,
           fulfilled_at = now() where id = ${orderId}`);
       return;
     case "flagForOperator":
       scope.alerts.push(String(p.reason));
-      await tx.execute(sql`
+      write(sql`
         update orders set needs_attention = true, attention_reason = ${String(p.reason)} where id = ${orderId}`);
       return;
     case "recordEvent":
@@ -103,37 +109,37 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
       return;
     case "expireCheckoutSessions":
       for (const paymentId of p.paymentIds ?? []) {
-        await addJob(tx, "expire_checkout_session", { orderId, paymentId, requestId }, { jobKey: `expire-session:${paymentId}` });
+        write(addJobQuery("expire_checkout_session", { orderId, paymentId, requestId }, { jobKey: `expire-session:${paymentId}` }));
       }
       return;
     case "refundPayment": {
       // A retry after a refused refund waits: 1, 2, 4 … minutes, at most an hour.
       const attempt = Number(p.attempt ?? 0);
       const runAt = attempt > 0 ? new Date(Date.now() + Math.min(60, 2 ** (attempt - 1)) * 60_000) : undefined;
-      await addJob(tx, "refund_payment", { orderId, refundId: p.refundId, requestId }, { jobKey: `refund:${p.refundId}`, runAt });
+      write(addJobQuery("refund_payment", { orderId, refundId: p.refundId, requestId }, { jobKey: `refund:${p.refundId}`, runAt }));
       return;
     }
     case "scheduleTimeout":
-      await addJob(tx, "payment_timeout", { orderId, requestId }, {
+      write(addJobQuery("payment_timeout", { orderId, requestId }, {
         jobKey: `payment-timeout:${orderId}`,
         runAt: new Date(p.runAt as number),
         maxAttempts: Math.max(env().JOB_MAX_ATTEMPTS, 10),
-      });
+      }));
       return;
     case "cancelTimeout":
-      await removeJob(tx, `payment-timeout:${orderId}`);
+      write(removeJobQuery(`payment-timeout:${orderId}`));
       return;
     case "sendEmail": {
       const dedupeKey = `${orderId}:${p.template}:${scope.revision}`;
-      await addJob(tx, "send_email", { orderId, template: p.template, data: p.data ?? {}, dedupeKey, requestId }, { jobKey: `email:${dedupeKey}` });
+      write(addJobQuery("send_email", { orderId, template: p.template, data: p.data ?? {}, dedupeKey, requestId }, { jobKey: `email:${dedupeKey}` }));
       return;
     }
     case "startFulfilment":
       // The warehouse picks after a while: until then a shopper may still cancel by refund.
-      await addJob(tx, "fulfil_order", { orderId, requestId }, {
+      write(addJobQuery("fulfil_order", { orderId, requestId }, {
         jobKey: `fulfil:${orderId}`,
         runAt: new Date(Date.now() + env().FULFILMENT_DELAY_SECONDS * 1000),
-      });
+      }));
       return;
     default:
       // xstate's own actions (assign, enqueueActions) were applied in transition().

@@ -8,6 +8,7 @@ import { MACHINE_VERSION } from "@/machines/order-machine";
 import { initialSnapshot, toStored } from "@/machines/order-snapshot";
 import type { LineItem } from "@/machines/order-types";
 import { applyEvent } from "./dispatch";
+import { WritePipeline } from "./pipeline";
 import type { DispatchResult, Tx } from "./types";
 
 export type PlaceOrderInput = {
@@ -79,19 +80,24 @@ export async function placeOrder(input: PlaceOrderInput): Promise<DispatchResult
     const currency = lines[0]!.currency;
     const total = lines.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0);
     const orderId = randomUUID();
-    await tx.execute(sql`
+    // The order, its lines and CHECKOUT's writes go out together; the stock
+    // reservation's row lock is the one wait (pipeline.ts).
+    const pipeline = new WritePipeline(tx);
+    pipeline.write(sql`
       insert into orders (id, user_id, status, machine_snapshot, machine_version, payment_deadline,
                           subtotal_cents, total_cents, currency, idempotency_key, cart_fingerprint)
       values (${orderId}, ${input.userId}, 'created', ${JSON.stringify(toStored(initialSnapshot()))}::jsonb, ${MACHINE_VERSION},
               ${new Date(deadline).toISOString()}::timestamptz, ${total}, ${total}, ${currency},
               ${input.idempotencyKey ?? null}, ${input.cartFingerprint ?? null})`);
     for (const line of lines) {
-      await tx.execute(sql`
+      pipeline.write(sql`
         insert into order_items (order_id, book_id, title, quantity, unit_price_cents)
         values (${orderId}, ${line.bookId}, ${line.title}, ${line.quantity}, ${line.unitPriceCents})`);
     }
     const order = { id: orderId, user_id: input.userId, machine_snapshot: toStored(initialSnapshot()), machine_version: MACHINE_VERSION, revision: 0 };
     const event = { type: "CHECKOUT" as const, orderId, items, totalCents: total, currency, paymentDeadline: deadline, at: now };
-    return applyEvent(tx, order, event, input.source ?? "user", { requestId: input.requestId });
+    const result = await applyEvent(tx, order, event, input.source ?? "user", { requestId: input.requestId, pipeline });
+    await pipeline.flush();
+    return result;
   });
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { LineItem } from "@/machines/order-types";
+import type { WritePipeline } from "./pipeline";
 import type { Executor } from "./types";
 
 export type StockMove = "reserve" | "release" | "commit" | "return" | "writeOff";
@@ -32,7 +33,7 @@ export type Shortage = { bookId: number; requested: number; available: number };
  * defence. Throws out_of_stock for a reservation that does not fit, listing
  * every short line, and changes nothing.
  */
-export async function moveStock(tx: Executor, move: StockMove, items: LineItem[]): Promise<void> {
+export async function moveStock(tx: Executor, move: StockMove, items: LineItem[], pipeline?: WritePipeline): Promise<void> {
   if (items.length === 0) return;
   const ids = `{${items.map((i) => i.bookId).join(",")}}`;
   const quantities = `{${items.map((i) => i.quantity).join(",")}}`;
@@ -40,15 +41,20 @@ export async function moveStock(tx: Executor, move: StockMove, items: LineItem[]
   // instead of deadlocking; then update all rows or none. NO KEY UPDATE (what
   // the UPDATE itself takes) leaves the KEY SHARE locks of order_items' and
   // cart_items' foreign keys alone: FOR UPDATE would deadlock with them.
-  const locked = await tx.execute<{ id: number; have: number }>(sql`
-    select id, ${sql.raw(source[move])} as have from books where id = any(${ids}::int[]) order by id for no key update`);
+  // With a pipeline, the lock rides behind the queued writes and the update
+  // joins the queue: the caller's flush reports a failure.
+  const lock = sql`
+    select id, ${sql.raw(source[move])} as have from books where id = any(${ids}::int[]) order by id for no key update`;
+  const locked = pipeline ? await pipeline.read<{ id: number; have: number }>(lock) : await tx.execute<{ id: number; have: number }>(lock);
   const have = new Map(locked.map((r) => [r.id, r.have]));
   const rows = items.map((i) => ({ id: i.bookId, qty: i.quantity, have: have.get(i.bookId) ?? 0 }));
   if (rows.every((r) => r.have >= r.qty)) {
-    await tx.execute(sql`
+    const update = sql`
       update books b set ${sql.raw(moves[move])}, updated_at = now()
       from unnest(${ids}::int[], ${quantities}::int[]) as v(id, qty)
-      where b.id = v.id`);
+      where b.id = v.id`;
+    if (pipeline) pipeline.write(update);
+    else await tx.execute(update);
     return;
   }
   const short = rows.filter((r) => r.have < r.qty);

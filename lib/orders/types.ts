@@ -1,6 +1,7 @@
 import type { Db } from "@/db";
 import type { EventSource } from "@/db/schema";
 import type { OrderEvent } from "@/machines/order-types";
+import type { WritePipeline } from "./pipeline";
 
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type Executor = Db | Tx;
@@ -33,6 +34,12 @@ export type DispatchOptions = {
   requestId?: string;
   /** Session details obtained from the gateway before START_PAYMENT. */
   session?: { id: string; url: string };
+  /**
+   * The caller's queue of writes on `tx`: dispatch adds its closing writes
+   * and leaves the flush to the caller, who may add more to the same round
+   * trip. Without one, dispatch flushes its own before returning.
+   */
+  pipeline?: WritePipeline;
 };
 
 export type { EventSource };

@@ -5,6 +5,7 @@ import { faultPoint } from "@/lib/faults";
 import { currentContext } from "@/lib/observability/context";
 import { instrument } from "@/lib/observability/operations";
 import { dispatch } from "@/lib/orders/dispatch";
+import { WritePipeline } from "@/lib/orders/pipeline";
 import type { DispatchResult, Tx } from "@/lib/orders/types";
 import type { RefundInfo } from "./gateway";
 import { dispatchSession } from "./settle-from-gateway";
@@ -20,25 +21,30 @@ function outcomeOf(results: (DispatchResult | undefined)[]): WebhookOutcome {
   return found.every((r) => r.outcome === "duplicate") ? "duplicate" : "ignored";
 }
 
-async function dispatchRefund(tx: Tx, refund: RefundInfo, requestId?: string): Promise<DispatchResult | undefined> {
-  const [row] = await tx.execute<{ id: string; order_id: string }>(sql`
+/** The webhook's transaction, its request id and its queue of writes (flushed before commit). */
+type WebhookTx = { tx: Tx; requestId?: string; pipeline: WritePipeline };
+
+async function dispatchRefund(options: WebhookTx, refund: RefundInfo): Promise<DispatchResult | undefined> {
+  const { tx } = options;
+  const [row] = await WritePipeline.read<{ id: string; order_id: string }>(tx, options.pipeline, sql`
     select id, order_id from refunds where id::text = ${refund.refundId ?? ""} or gateway_refund_id = ${refund.id} limit 1`);
   if (!row) return undefined;
-  await tx.execute(sql`update refunds set gateway_refund_id = ${refund.id} where id = ${row.id} and gateway_refund_id is null`);
-  if (refund.status === "succeeded") return dispatch(row.order_id, { type: "REFUND_SUCCEEDED", refundId: row.id }, "gateway", { tx, requestId });
+  options.pipeline.write(sql`update refunds set gateway_refund_id = ${refund.id} where id = ${row.id} and gateway_refund_id is null`);
+  if (refund.status === "succeeded") return dispatch(row.order_id, { type: "REFUND_SUCCEEDED", refundId: row.id }, "gateway", options);
   if (refund.status === "failed" || refund.status === "canceled") {
-    return dispatch(row.order_id, { type: "REFUND_FAILED", refundId: row.id, reason: refund.failureReason ?? refund.status }, "gateway", { tx, requestId });
+    return dispatch(row.order_id, { type: "REFUND_FAILED", refundId: row.id, reason: refund.failureReason ?? refund.status }, "gateway", options);
   }
   return { outcome: "ignored", orderId: row.order_id, status: "", fromState: "", toState: "", revision: 0 };
 }
 
-async function apply(tx: Tx, event: GatewayEvent, requestId?: string): Promise<{ outcome: WebhookOutcome; orderId?: string; sessionId?: string }> {
+async function apply(options: WebhookTx, event: GatewayEvent): Promise<{ outcome: WebhookOutcome; orderId?: string; sessionId?: string }> {
+  const { tx } = options;
   switch (event.type) {
     case "session_completed":
     case "session_async_succeeded": {
       // A completed session that is still unpaid is a delayed method: wait for the async event.
       if (event.session.paymentStatus !== "paid") return { outcome: "awaiting_async", sessionId: event.session.id };
-      const { result } = await dispatchSession(event.session, "gateway", { tx, requestId });
+      const { result } = await dispatchSession(event.session, "gateway", options);
       return { outcome: outcomeOf([result]), orderId: result?.orderId, sessionId: event.session.id };
     }
     case "session_async_failed":
@@ -48,20 +54,20 @@ async function apply(tx: Tx, event: GatewayEvent, requestId?: string): Promise<{
       if (!payment) return { outcome: "unknown_payment", sessionId: event.session.id };
       const result =
         event.type === "session_async_failed"
-          ? await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: "async_payment_failed" }, "gateway", { tx, requestId })
-          : await dispatch(payment.order_id, { type: "PAYMENT_CANCELLED", paymentId: payment.id }, "gateway", { tx, requestId });
+          ? await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: "async_payment_failed" }, "gateway", options)
+          : await dispatch(payment.order_id, { type: "PAYMENT_CANCELLED", paymentId: payment.id }, "gateway", options);
       return { outcome: outcomeOf([result]), orderId: payment.order_id, sessionId: event.session.id };
     }
     case "payment_failed": {
       if (!isUuid(event.paymentId)) return { outcome: "unknown_payment" };
       const [payment] = await tx.execute<{ id: string; order_id: string }>(sql`select id, order_id from payments where id = ${event.paymentId}`);
       if (!payment) return { outcome: "unknown_payment" };
-      const result = await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: event.reason }, "gateway", { tx, requestId });
+      const result = await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: event.reason }, "gateway", options);
       return { outcome: outcomeOf([result]), orderId: payment.order_id };
     }
     case "refund_updated": {
       const results: (DispatchResult | undefined)[] = [];
-      for (const refund of event.refunds) results.push(await dispatchRefund(tx, refund, requestId));
+      for (const refund of event.refunds) results.push(await dispatchRefund(options, refund));
       return { outcome: outcomeOf(results), orderId: results.find((r) => r)?.orderId };
     }
     case "ignored":
@@ -84,9 +90,12 @@ export async function handleWebhook(event: Stripe.Event, requestId = currentCont
         on conflict (id) do nothing returning id`);
       if (inserted.length === 0) return { outcome: "duplicate" };
       faultPoint("webhook:after_insert");
-      const { outcome, orderId, sessionId } = await apply(tx, gatewayEvent, requestId);
-      await tx.execute(sql`
+      // The dispatch's closing writes and the outcome below go out in one round trip.
+      const pipeline = new WritePipeline(tx);
+      const { outcome, orderId, sessionId } = await apply({ tx, requestId, pipeline }, gatewayEvent);
+      pipeline.write(sql`
         update webhook_events set outcome = ${outcome}, order_id = ${orderId ?? null}, gateway_session_id = ${sessionId ?? null} where id = ${event.id}`);
+      await pipeline.flush();
       return { outcome, orderId };
     });
   });

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import type { EventSource } from "@/db/schema";
-import { dispatch } from "@/lib/orders/dispatch";
+import { applyEvent, completeEvent, lockOrderOfSession } from "@/lib/orders/dispatch";
+import type { WritePipeline } from "@/lib/orders/pipeline";
 import type { DispatchResult, Tx } from "@/lib/orders/types";
 import { getPaymentGateway, type CheckoutSessionInfo } from "./gateway";
 
@@ -11,28 +12,29 @@ export type SettleOutcome = "paid" | "processing" | "open" | "expired" | "unknow
 export async function dispatchSession(
   session: CheckoutSessionInfo,
   source: EventSource,
-  options: { requestId?: string; tx?: Tx } = {},
+  options: { requestId?: string; tx?: Tx; pipeline?: WritePipeline } = {},
 ): Promise<{ outcome: SettleOutcome; result?: DispatchResult }> {
   const { db } = await getDb();
-  const executor = options.tx ?? db;
-  const [payment] = await executor.execute<{ id: string; order_id: string }>(sql`
-    select id, order_id from payments where gateway_session_id = ${session.id}`);
-  if (!payment) return { outcome: "unknown_session" };
   if (session.status === "complete" && session.paymentStatus === "paid") {
-    const result = await dispatch(
-      payment.order_id,
-      {
+    // The payment lookup is the order lock: one statement (lockOrderOfSession).
+    const settle = async (tx: Tx): Promise<DispatchResult | undefined> => {
+      const order = await lockOrderOfSession(tx, session.id, options.pipeline);
+      if (!order) return undefined;
+      const event = completeEvent({
         type: "PAYMENT_SUCCEEDED",
-        paymentId: payment.id,
+        paymentId: order.payment_id,
         amountCents: session.amountTotal ?? -1,
         currency: session.currency ?? "",
         paymentIntentId: session.paymentIntentId ?? undefined,
-      },
-      source,
-      { requestId: options.requestId, tx: options.tx },
-    );
-    return { outcome: "paid", result };
+      });
+      return applyEvent(tx, order, event, source, { requestId: options.requestId, pipeline: options.pipeline });
+    };
+    const result = options.tx ? await settle(options.tx) : await db.transaction(settle);
+    return result ? { outcome: "paid", result } : { outcome: "unknown_session" };
   }
+  const [payment] = await (options.tx ?? db).execute<{ id: string }>(sql`
+    select id from payments where gateway_session_id = ${session.id}`);
+  if (!payment) return { outcome: "unknown_session" };
   if (session.status === "complete") return { outcome: "processing" };
   return { outcome: session.status };
 }

@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { countRoundTrips, portOf } from "@/db/round-trips";
+import { handleWebhook } from "@/lib/payments/handle-webhook";
+import { eventTypes, orderRow, stockOf } from "@/test/fixtures";
+import { orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
+import type Stripe from "stripe";
+import { WritePipeline } from "./pipeline";
+
+async function scratchTable(): Promise<string> {
+  const { db } = await getDb();
+  const name = `pipeline_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  await db.execute(sql.raw(`create table ${name} (n int primary key)`));
+  return name;
+}
+
+describe("WritePipeline", () => {
+  it("applies queued writes in order and a read behind them sees them all", async () => {
+    const { db } = await getDb();
+    const table = await scratchTable();
+    const rows = await db.transaction(async (tx) => {
+      const pipeline = new WritePipeline(tx);
+      for (let n = 1; n <= 5; n++) pipeline.write(sql`insert into ${sql.raw(table)} (n) values (${n})`);
+      // Order matters: the update only finds the row the third insert made.
+      pipeline.write(sql`update ${sql.raw(table)} set n = 30 where n = 3`);
+      return pipeline.read<{ n: number }>(sql`select n from ${sql.raw(table)} order by n`);
+    });
+    expect(rows.map((r) => r.n)).toEqual([1, 2, 4, 5, 30]);
+  });
+
+  it("reports the write that failed, not the aborted ones after it, and the transaction keeps nothing", async () => {
+    const { db } = await getDb();
+    const table = await scratchTable();
+    const attempt = db.transaction(async (tx) => {
+      const pipeline = new WritePipeline(tx);
+      pipeline.write(sql`insert into ${sql.raw(table)} (n) values (1)`);
+      pipeline.write(sql`insert into ${sql.raw(table)} (n) values (1)`);
+      pipeline.write(sql`insert into ${sql.raw(table)} (n) values (2)`);
+      await pipeline.flush();
+    });
+    await expect(attempt).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23505" }) });
+    const left = await db.execute(sql`select n from ${sql.raw(table)}`);
+    expect(left).toHaveLength(0);
+  });
+
+  it("a read behind a failed write reports the write's error", async () => {
+    const { db } = await getDb();
+    const table = await scratchTable();
+    const attempt = db.transaction(async (tx) => {
+      const pipeline = new WritePipeline(tx);
+      pipeline.write(sql`insert into ${sql.raw(table)} (n) values (null)`);
+      return pipeline.read(sql`select n from ${sql.raw(table)}`);
+    });
+    await expect(attempt).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23502" }) });
+  });
+});
+
+describe("round trips per webhook (DESIGN: at most 8 for a completed payment)", () => {
+  it("a completed payment costs 6 round trips once its statements are prepared, a redelivery 3", async () => {
+    const { url } = await getDb();
+    const deliveries = [];
+    for (let i = 0; i < 8; i++) {
+      const o = await orderAwaitingPayment();
+      deliveries.push({ o, event: stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId)) as unknown as Stripe.Event });
+    }
+    const trips: number[] = [];
+    const again: number[] = [];
+    for (const { event } of deliveries) {
+      const counter = countRoundTrips(portOf(url));
+      expect(await handleWebhook(event)).toBe("handled");
+      trips.push(counter.stop());
+      const redelivery = countRoundTrips(portOf(url));
+      expect(await handleWebhook(event)).toBe("duplicate");
+      again.push(redelivery.stop());
+    }
+    // A statement's first use on a pool connection costs one more trip; the
+    // pool's connections are all warm well before the eighth delivery.
+    expect(Math.min(...trips)).toBe(6);
+    expect(Math.min(...again)).toBe(3);
+    for (const { o } of deliveries) {
+      expect((await orderRow(o.orderId)).status).toBe("paid");
+      expect((await eventTypes(o.orderId)).filter((t) => t === "OrderPaid")).toHaveLength(1);
+    }
+    expect(await stockOf(deliveries[0]!.o.bookId)).toMatchObject({ reserved: 0, sold: 2 });
+  });
+});
