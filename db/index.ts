@@ -30,16 +30,21 @@ export async function resolveDatabaseUrl(): Promise<string> {
 
 // Statement counters for benchmarks (bench/sql-per-webhook.ts): every query
 // this process sends while one is open is counted. No counter, no cost.
-const counters = new Set<{ queries: string[] }>();
+export type SentStatement = { text: string; parameters: unknown[] };
+const counters = new Set<{ statements: SentStatement[] }>();
 
-/** Counts the statements this process sends (each one a round trip) until `stop()`. */
-export function countQueries(): { stop: () => string[] } {
-  const counter = { queries: [] as string[] };
+/** Records the statements this process sends, with their parameters, until `stop()`. */
+export function countQueries(): { stop: () => string[]; statements: () => SentStatement[] } {
+  const counter = { statements: [] as SentStatement[] };
   counters.add(counter);
   return {
     stop: () => {
       counters.delete(counter);
-      return counter.queries;
+      return counter.statements.map((s) => s.text);
+    },
+    statements: () => {
+      counters.delete(counter);
+      return counter.statements;
     },
   };
 }
@@ -77,8 +82,8 @@ export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
-    debug: (_connection, query) => {
-      for (const counter of counters) counter.queries.push(query);
+    debug: (_connection, text, parameters) => {
+      for (const counter of counters) counter.statements.push({ text, parameters });
     },
     // No statement waits on a lock forever: a stuck lock surfaces as an error.
     connection: { application_name: "bookstore", lock_timeout: 15_000 },

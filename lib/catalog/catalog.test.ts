@@ -63,6 +63,75 @@ describe("listBooks", () => {
   });
 });
 
+describe("search paths agree with a plain scan", () => {
+  // Three or more characters go through the trigram indexes in one statement
+  // (searchByText); shorter ones walk the title index. Both must equal this.
+  async function expected(q: string, genre = "") {
+    const { db } = await ensureSeeded();
+    const pattern = likePattern(q);
+    return db.execute<{ id: number }>(sql`
+      select id from books where (lower(title) like ${pattern} or lower(author) like ${pattern})
+        and (${genre} = '' or genre = ${genre}) order by title, id`);
+  }
+
+  it.each([["the"], ["an"], ["e"], ["ERT"], ["austen"], ["zzzz"]])("q=%s: the same books, pages and total", async (q) => {
+    const all = (await expected(q)).map((r) => r.id);
+    const pageSize = 7;
+    const seen: number[] = [];
+    const pages = Math.max(1, Math.ceil(all.length / pageSize));
+    for (let page = 1; page <= pages + 1; page++) {
+      const result = await listBooks(query({ q, page: String(page), pageSize: String(pageSize) }));
+      expect(result.total).toBe(all.length);
+      seen.push(...result.items.map((b) => b.id));
+    }
+    expect(seen).toEqual(all);
+  });
+
+  it("a search with a genre, and the full Book shape", async () => {
+    const ids = (await expected("the", "Fantasy")).map((r) => r.id);
+    const result = await listBooks(query({ q: "the", genre: "Fantasy", pageSize: "100" }));
+    expect(result.items.map((b) => b.id)).toEqual(ids);
+    const plain = await listBooks(query({ q: "th", genre: "Fantasy", pageSize: "100" }));
+    const same = plain.items.find((b) => b.id === result.items[0]?.id);
+    expect(result.items[0]).toEqual(same);
+    expect(Object.keys(result.items[0] ?? {}).sort()).toEqual(["author", "available", "currency", "description", "genre", "id", "priceCents", "title"]);
+  });
+});
+
+describe("genre_counts (kept by triggers)", () => {
+  async function countsMatch() {
+    const { db } = await ensureSeeded();
+    const rows = await db.execute<{ genre: string; kept: number | null; real: number | null }>(sql`
+      select coalesce(g.genre, b.genre) as genre, g.books as kept, b.n as real
+      from (select genre, books from genre_counts where books > 0) g
+      full join (select genre, count(*)::int as n from books group by genre) b on b.genre = g.genre
+      where g.books is distinct from b.n`);
+    return rows;
+  }
+
+  it("follow bulk inserts, genre changes and deletes", async () => {
+    const { db } = await ensureSeeded();
+    const genre = `Test genre ${Date.now()}`;
+    expect(await countsMatch()).toEqual([]);
+    const inserted = await db.execute<{ id: number }>(sql`
+      insert into books (title, author, genre, description, price_cents)
+      select 'Counted ' || n, 'Someone', case when n % 2 = 0 then ${genre} else 'Poetry' end, 'x', 500
+      from generate_series(1, 10) n returning id`);
+    expect(await countsMatch()).toEqual([]);
+    expect((await listBooks(query({ genre }))).total).toBe(5);
+    expect((await listGenres()).find((g) => g.genre === genre)?.count).toBe(5);
+    const ids = `{${inserted.map((r) => r.id).join(",")}}`;
+    await db.execute(sql`update books set genre = ${genre} where id = any(${ids}::int[]) and genre = 'Poetry'`);
+    await db.execute(sql`update books set price_cents = 600 where id = any(${ids}::int[])`);
+    expect(await countsMatch()).toEqual([]);
+    expect((await listBooks(query({ genre }))).total).toBe(10);
+    await db.execute(sql`delete from books where id = any(${ids}::int[])`);
+    expect(await countsMatch()).toEqual([]);
+    expect((await listGenres()).find((g) => g.genre === genre)).toBeUndefined();
+    expect((await listBooks(query({ genre }))).total).toBe(0);
+  });
+});
+
 describe("listGenres and getBook", () => {
   it("lists every genre with its count", async () => {
     const genres = await listGenres();

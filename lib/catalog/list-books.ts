@@ -1,6 +1,6 @@
-import { and, asc, count, eq, or, sql, type SQL } from "drizzle-orm";
-import { getDb } from "@/db";
-import { books } from "@/db/schema";
+import { and, asc, count, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { getDb, type Db } from "@/db";
+import { books, genreCounts } from "@/db/schema";
 import type { BookPage, BookQuery, BookView } from "./types";
 import { instrument } from "@/lib/observability/operations";
 
@@ -38,8 +38,9 @@ export function listBooks(query: BookQuery): Promise<BookPage> {
 
 async function searchBooks(query: BookQuery): Promise<BookPage> {
   const { db } = await getDb();
+  if (query.q && query.q.length >= TRIGRAM) return searchByText(db, query);
   const where = filters(query);
-  const [items, totals] = await Promise.all([
+  const [items, total] = await Promise.all([
     db
       .select(bookViewColumns)
       .from(books)
@@ -47,18 +48,51 @@ async function searchBooks(query: BookQuery): Promise<BookPage> {
       .orderBy(asc(books.title), asc(books.id))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    db.select({ total: count() }).from(books).where(where),
+    // Without a search the total is a genre's count, kept by triggers (genre_counts).
+    query.q ? db.select({ total: count() }).from(books).where(where).then((r) => r[0]?.total ?? 0) : countBooks(db, query.genre),
   ]);
-  return { items: items satisfies BookView[], page: query.page, pageSize: query.pageSize, total: totals[0]?.total ?? 0 };
+  return { items: items satisfies BookView[], page: query.page, pageSize: query.pageSize, total };
 }
 
-/** Genres with their number of books, for the filter. */
+/** Shorter searches have no trigram to look up: they walk the title index instead. */
+const TRIGRAM = 3;
+
+/**
+ * A search of three or more characters: the trigram indexes find every match
+ * (a bitmap scan), which is then sorted for the page and counted, in one
+ * statement. Walking the title index in order instead reads every book
+ * before the 24th match, and a second statement counted them all again.
+ */
+async function searchByText(db: Db, query: BookQuery): Promise<BookPage> {
+  const pattern = likePattern(query.q);
+  const genre = query.genre ? sql`and genre = ${query.genre}` : sql``;
+  const [row] = await db.execute<{ total: number; items: BookView[] }>(sql`
+    with matches as materialized (
+      select id, title, author, genre, description, price_cents as "priceCents", currency, stock_available as available
+      from books
+      where (lower(title) like ${pattern} or lower(author) like ${pattern}) ${genre}
+    )
+    select (select count(*)::int from matches) as total,
+           coalesce((select json_agg(m order by m.title, m.id)
+                     from (select * from matches order by title, id limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}) m),
+                    '[]'::json) as items`);
+  return { items: row?.items ?? [], page: query.page, pageSize: query.pageSize, total: row?.total ?? 0 };
+}
+
+async function countBooks(db: Db, genre: string): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<number>`coalesce(sum(${genreCounts.books}), 0)::int` })
+    .from(genreCounts)
+    .where(genre ? eq(genreCounts.genre, genre) : undefined);
+  return row?.total ?? 0;
+}
+
+/** Genres with their number of books, for the filter (kept by triggers: genre_counts). */
 export async function listGenres(): Promise<{ genre: string; count: number }[]> {
   const { db } = await getDb();
   return db
-    .select({ genre: books.genre, count: count() })
-    .from(books)
-    .groupBy(books.genre)
-    .orderBy(asc(books.genre));
+    .select({ genre: genreCounts.genre, count: genreCounts.books })
+    .from(genreCounts)
+    .where(gt(genreCounts.books, 0))
+    .orderBy(asc(genreCounts.genre));
 }
-
