@@ -5,6 +5,7 @@
 // write and then waits for the answers. pg_stat_statements would need a
 // server restart with shared_preload_libraries, which the shared CI server
 // does not have.
+import { readdirSync, readFileSync } from "node:fs";
 import { countQueries } from "@/db";
 import { countRoundTrips, portOf } from "@/db/round-trips";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
@@ -13,6 +14,49 @@ import { startStack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 
 const TARGET = 8;
+const COST_SAMPLE = 300;
+
+/** CPU time (ms) of every local PostgreSQL process, from /proc; undefined where that cannot be read. */
+function postgresCpuMs(): number | undefined {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        ticks += Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (10 ms)
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return ticks * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What one completed payment costs, one delivery at a time in this process
+ * (no HTTP): wall time, this process's CPU and PostgreSQL's CPU (a local
+ * server, read from /proc; the bench is the only client of its database).
+ */
+async function costPerWebhook(): Promise<Record<string, string | number>> {
+  const orders = await ordersAwaitingPayment(COST_SAMPLE);
+  const events = orders.map((o) => completedDelivery(o).event);
+  const pg = postgresCpuMs();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (const event of events) await handleWebhook(event);
+  const wall = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const pgAfter = postgresCpuMs();
+  const per = (ms: number) => Number((ms / events.length).toFixed(2));
+  return {
+    "wall ms": per(wall),
+    "node cpu ms": per((used.user + used.system) / 1000),
+    "postgres cpu ms": pg === undefined || pgAfter === undefined ? "n/a" : per(pgAfter - pg),
+  };
+}
 
 async function run(): Promise<BenchRow[]> {
   // One connection, so the warm-up has prepared every statement on the
@@ -39,6 +83,7 @@ async function run(): Promise<BenchRow[]> {
     const summary = Object.entries(kinds.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {}))
       .map(([k, n]) => `${k}:${n}`)
       .join(",");
+    const cost = await costPerWebhook();
     console.log(queries.map((q, i) => `    ${String(i + 1).padStart(2)} ${q.replace(/\s+/g, " ").slice(0, 110)}`).join("\n"));
     return [
       {
@@ -49,6 +94,7 @@ async function run(): Promise<BenchRow[]> {
           roundTrips,
           kinds: summary,
           redelivery: `${redelivery.length} statements, ${redeliveryTrips} round trips`,
+          ...cost,
         },
         target: `≤ ${TARGET} round trips`,
         met: roundTrips <= TARGET,

@@ -28,6 +28,9 @@ export type StackOptions = { port?: number; extraBooks?: number; env?: Record<st
 
 const serverUrl = () => process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
+/** BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the app server (profiling a bench). */
+const serverNodeArgs = () => (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await createTestDatabase(serverUrl(), "bookstore_bench");
   const seedSql = createSql(database.url, 2);
@@ -42,7 +45,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   resetEnvCache();
 
   const port = options.port ?? 3400;
-  const app: ChildProcess | undefined = options.server === false ? undefined : startProcess("node", [serverBin, "-p", String(port)], {
+  const app: ChildProcess | undefined = options.server === false ? undefined : startProcess("node", [...serverNodeArgs(), serverBin, "-p", String(port)], {
     DATABASE_URL: database.url,
     NEXT_TELEMETRY_DISABLED: "1",
     NEXTAUTH_URL: `http://localhost:${port}`,
