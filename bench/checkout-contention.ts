@@ -4,11 +4,11 @@
 // may win; the other 150 must get 409 out_of_stock, and the stock counters
 // must add up. Three rounds, each with a fresh book and fresh buyers, each
 // after the same burst on a no-op route so the times can be read as a ratio.
-import { encode } from "next-auth/jwt";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { createBook, createUser, stockOf } from "@/test/fixtures";
 import { percentile } from "./lib/load";
-import { BENCH_SECRET, startStack, type Stack } from "./lib/stack";
+import { sessionCookie } from "./lib/session";
+import { startStack, type Stack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 
 const BUYERS = 200;
@@ -34,13 +34,6 @@ async function inParallel<T, R>(items: T[], size: number, fn: (item: T) => Promi
     }),
   );
   return out;
-}
-
-/** A session cookie as next-auth would set it, minted here: the real sign-in is argon2-slow on purpose. */
-async function sessionCookie(userId: string): Promise<string> {
-  const email = `${userId}@test.example`;
-  const token = await encode({ token: { uid: userId, role: "customer", email, name: "Test Shopper", sub: userId }, secret: BENCH_SECRET });
-  return `next-auth.session-token=${token}`;
 }
 
 async function createBuyer(bookId: number | null): Promise<Buyer> {

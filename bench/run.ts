@@ -10,7 +10,7 @@ const { values } = parseArgs({ options: { only: { type: "string" } } });
 const only = values.only?.split(",").map((s) => s.trim());
 
 // Run in this order; each module exports `bench: BenchModule`.
-const modules = ["webhooks", "sql-per-webhook", "checkout-contention", "timers", "catalog", "chaos", "chaos-two-instances", "db-restart"];
+const modules = ["webhooks", "sql-per-webhook", "checkout-contention", "timers", "catalog", "lighthouse", "chaos", "chaos-two-instances", "db-restart"];
 
 if (buildIsStale()) {
   console.log("building the app first…");

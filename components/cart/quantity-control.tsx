@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState, type KeyboardEvent } from "react";
-import { MAX_PER_LINE } from "@/lib/cart/types";
+import { MAX_PER_LINE } from "@/lib/cart/limits";
 
 type QuantityControlProps = {
   title: string;

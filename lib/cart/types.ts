@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { MAX_INT4 } from "@/lib/ids";
+import { MAX_PER_LINE } from "./limits";
 
-export const MAX_PER_LINE = 50;
+export { MAX_PER_LINE };
 
 export type CartLine = {
   bookId: number;

@@ -1,0 +1,99 @@
+// Lighthouse (the npm package, 12.x: 13 needs Node 22) in Debian's Chromium
+// against the production server: the catalog, a book page and a signed-in
+// cart with two books. Mobile is Lighthouse's default (a mid-range phone on a
+// slow 4G line, simulated); desktop is its desktop preset. Each page runs
+// RUNS times per preset and the median score is reported, as Lighthouse's
+// own guidance suggests for noisy machines. Full reports: .data/lighthouse/.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { launch } from "chrome-launcher";
+import lighthouse, { type Flags } from "lighthouse";
+import desktopConfig from "lighthouse/core/config/desktop-config.js";
+import { addCartItem, createCart } from "@/lib/cart/cart-store";
+import { createUser } from "@/test/fixtures";
+import { sessionCookie } from "./lib/session";
+import { startStack } from "./lib/stack";
+import type { BenchModule, BenchRow } from "./lib/types";
+
+const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
+const TARGET = 90;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROME_FLAGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"];
+
+type Scores = Record<string, number> & { fcpMs: number; lcpMs: number; tbtMs: number; cls: number };
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function audit(url: string, preset: "mobile" | "desktop", cookie: string | undefined, port: number, file: string): Promise<Scores> {
+  const flags: Flags = { port, output: "json", logLevel: "error", onlyCategories: CATEGORIES, ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}) };
+  const result = await lighthouse(url, flags, preset === "desktop" ? desktopConfig : undefined);
+  if (!result) throw new Error(`lighthouse returned nothing for ${url}`);
+  const { lhr } = result;
+  if (lhr.runtimeError) throw new Error(`${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+  writeFileSync(file, typeof result.report === "string" ? result.report : result.report.join("\n"));
+  const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
+  const metric = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);
+  return {
+    ...Object.fromEntries(CATEGORIES.map((c) => [c, score(c)])),
+    fcpMs: Math.round(metric("first-contentful-paint")),
+    lcpMs: Math.round(metric("largest-contentful-paint")),
+    tbtMs: Math.round(metric("total-blocking-time")),
+    cls: Number(metric("cumulative-layout-shift").toFixed(3)),
+  } as Scores;
+}
+
+async function run(): Promise<BenchRow[]> {
+  const stack = await startStack({ port: 3460 });
+  const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS, logLevel: "silent" });
+  try {
+    const userId = await createUser();
+    const cart = await createCart(userId);
+    const [first, second] = await stack.sql<{ id: number }[]>`select id from books where stock_available > 0 order by id limit 2`;
+    await addCartItem(cart, first!.id, 1);
+    await addCartItem(cart, second!.id, 2);
+    const cookie = await sessionCookie(userId);
+    const pages = [
+      { name: "catalog /", path: "/", cookie: undefined },
+      { name: `book /books/${first!.id}`, path: `/books/${first!.id}`, cookie: undefined },
+      { name: "cart /cart (signed in, 2 lines)", path: "/cart", cookie },
+    ];
+    mkdirSync(".data/lighthouse", { recursive: true });
+    // One unrecorded load per page: the server's first render of each route.
+    for (const page of pages) await fetch(`${stack.url}${page.path}`, { headers: page.cookie ? { cookie: page.cookie } : {} });
+
+    const rows: BenchRow[] = [];
+    for (const preset of ["mobile", "desktop"] as const) {
+      for (const page of pages) {
+        const runs: Scores[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const file = `.data/lighthouse/${preset}-${page.path.replace(/\W+/g, "_") || "root"}-${i + 1}.json`;
+          runs.push(await audit(`${stack.url}${page.path}`, preset, page.cookie, chrome.port, file));
+        }
+        const figures = Object.fromEntries(Object.keys(runs[0]!).map((key) => [key, median(runs.map((r) => r[key]!))]));
+        figures.performanceRuns = runs.map((r) => r.performance).join("/") as unknown as number;
+        rows.push({
+          bench: "lighthouse",
+          case: `${preset}: ${page.name}`,
+          figures,
+          target: `performance ≥ ${TARGET} (median of ${RUNS})`,
+          met: figures.performance! >= TARGET,
+        });
+      }
+    }
+    return rows;
+  } finally {
+    chrome.kill();
+    await stack.stop();
+  }
+}
+
+export const bench: BenchModule = { name: "lighthouse", run };
