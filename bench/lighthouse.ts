@@ -9,6 +9,7 @@ import { launch } from "chrome-launcher";
 import lighthouse, { type Flags } from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
+import { chromiumFlags, chromiumPath } from "@/scripts/lib/chromium";
 import { createUser } from "@/test/fixtures";
 import { sessionCookie } from "./lib/session";
 import { startStack } from "./lib/stack";
@@ -16,17 +17,6 @@ import type { BenchModule, BenchRow } from "./lib/types";
 
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
 const TARGET = 90;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROME_FLAGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"];
 
 type Scores = Record<string, number> & { fcpMs: number; lcpMs: number; tbtMs: number; cls: number };
@@ -53,7 +43,7 @@ async function audit(url: string, preset: "mobile" | "desktop", cookie: string |
 
 async function run(): Promise<BenchRow[]> {
   const stack = await startStack({ port: 3460 });
-  const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS, logLevel: "silent" });
+  const chrome = await launch({ chromePath: chromiumPath, chromeFlags: ["--headless=new", ...chromiumFlags], logLevel: "silent" });
   try {
     const userId = await createUser();
     const cart = await createCart(userId);
