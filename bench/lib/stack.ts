@@ -19,6 +19,8 @@ export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789";
 export type Stack = {
   url: string;
   databaseUrl: string;
+  /** Another app server on the same database (stopped with the stack); resolves to its URL once it answers. */
+  addServer: (port: number) => Promise<string>;
   /** A small pool for checks (counts, EXPLAIN) outside lib/. */
   sql: postgres.Sql;
   stop: () => Promise<void>;
@@ -45,7 +47,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   resetEnvCache();
 
   const port = options.port ?? 3400;
-  const app: ChildProcess | undefined = options.server === false ? undefined : startProcess("node", [...serverNodeArgs(), serverBin, "-p", String(port)], {
+  const serverEnv = (port: number) => ({
     DATABASE_URL: database.url,
     NEXT_TELEMETRY_DISABLED: "1",
     NEXTAUTH_URL: `http://localhost:${port}`,
@@ -56,6 +58,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DATABASE_POOL_MAX: "20",
     ...options.env,
   });
+  const startServer = (port: number) => startProcess("node", [...serverNodeArgs(), serverBin, "-p", String(port)], serverEnv(port));
+  const app: ChildProcess | undefined = options.server === false ? undefined : startServer(port);
+  const others: ChildProcess[] = [];
   const url = `http://localhost:${port}`;
   try {
     if (app) await waitForHttp(`${url}/api/health/live`, 120_000, (r) => r.ok);
@@ -71,7 +76,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     url,
     databaseUrl: database.url,
     sql,
+    addServer: async (port: number) => {
+      const other = startServer(port);
+      others.push(other);
+      await waitForHttp(`http://localhost:${port}/api/health/live`, 120_000, (r) => r.ok);
+      return `http://localhost:${port}`;
+    },
     stop: async () => {
+      for (const other of others) await stopProcess(other);
       if (app) await stopProcess(app);
       await sql.end({ timeout: 5 });
       await closeDb();

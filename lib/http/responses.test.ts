@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { describe, expect, it } from "vitest";
 import { createSql } from "@/db";
 import { AppError } from "@/lib/errors";
-import { errorResponse, isDatabaseUnavailable } from "./responses";
+import { DATABASE_BREAKER_MS, databaseBreakerOpen, errorResponse, isDatabaseUnavailable, route, tripDatabaseBreaker } from "./responses";
 
 describe("errorResponse", () => {
   it("answers 503 unavailable, with Retry-After, when the database cannot be reached", async () => {
@@ -24,5 +24,39 @@ describe("errorResponse", () => {
     const response = errorResponse(new Error("secret internals"));
     expect(response.status).toBe(500);
     expect(JSON.stringify(await response.json())).not.toContain("secret internals");
+  });
+});
+
+describe("the database breaker", () => {
+  it("after a failed connection, answers 503 at once for a while without calling the handler, then lets a request through", async () => {
+    const client = createSql("postgres://postgres@127.0.0.1:1/none", 1);
+    let calls = 0;
+    const handler = route(async () => {
+      calls++;
+      await drizzle(client).execute(sql`select 1`);
+      return Response.json({ ok: true });
+    });
+    const request = () => handler(new Request("http://localhost/api/books"), {});
+    tripDatabaseBreaker(Date.now() - DATABASE_BREAKER_MS - 1); // closed, whatever the tests above did
+    expect(databaseBreakerOpen()).toBe(false);
+    try {
+      expect((await request()).status).toBe(503);
+      expect(calls).toBe(1);
+      expect(databaseBreakerOpen()).toBe(true);
+      const started = performance.now();
+      const fast = await request();
+      expect(performance.now() - started).toBeLessThan(50);
+      expect(fast.status).toBe(503);
+      expect(fast.headers.get("retry-after")).toBe("5");
+      expect(await fast.json()).toMatchObject({ error: { code: "unavailable" } });
+      expect(calls).toBe(1);
+      // Past the window the next request is tried again.
+      expect(databaseBreakerOpen(Date.now() + DATABASE_BREAKER_MS + 1)).toBe(false);
+    } finally {
+      await client.end({ timeout: 1 });
+    }
+    tripDatabaseBreaker(Date.now() - DATABASE_BREAKER_MS - 1);
+    const ok = route(async () => Response.json({ ok: true }));
+    expect((await ok(new Request("http://localhost/api/books"), {})).status).toBe(200);
   });
 });

@@ -19,16 +19,41 @@ export function errorResponse(error: unknown): Response {
   }
   if (isDatabaseUnavailable(error)) {
     logger().error({ reason: String((error as Error).message).slice(0, 200) }, "database unavailable");
-    return Response.json(
-      { error: { code: "unavailable", message: "The store is briefly unavailable. Please try again in a moment." } },
-      { status: 503, headers: { "Retry-After": "5" } },
-    );
+    tripDatabaseBreaker();
+    return unavailable();
   }
   logger().error({ err: error }, "unhandled error in route");
   return Response.json(
     { error: { code: "internal_error", message: "Something went wrong on our side. Please try again." } },
     { status: 500 },
   );
+}
+
+function unavailable(): Response {
+  return Response.json(
+    { error: { code: "unavailable", message: "The store is briefly unavailable. Please try again in a moment." } },
+    { status: 503, headers: { "Retry-After": "5" } },
+  );
+}
+
+/**
+ * Once a request has found the database unreachable, the requests of the
+ * next few seconds are answered 503 at once, instead of each waiting up to
+ * connect_timeout (5 s) for a connection that will not come. The first
+ * request after the window goes through: it either closes the breaker by
+ * succeeding or opens it again. Requests already running are not cut short:
+ * answering for them early could report a failure for a transaction that
+ * then commits.
+ */
+export const DATABASE_BREAKER_MS = 2_000;
+const breaker = ((globalThis as typeof globalThis & { __bookstoreDbBreaker?: { openUntil: number } }).__bookstoreDbBreaker ??= { openUntil: 0 });
+
+export function tripDatabaseBreaker(now = Date.now()): void {
+  breaker.openUntil = now + DATABASE_BREAKER_MS;
+}
+
+export function databaseBreakerOpen(now = Date.now()): boolean {
+  return now < breaker.openUntil;
 }
 
 // postgres.js connection failures and PostgreSQL's "shutting down / starting up" (57P01, 57P03, class 08).
@@ -59,6 +84,7 @@ type Handler<C> = (request: Request, context: C) => Promise<Response>;
 export function route<C>(handler: Handler<C>): Handler<C> {
   return (request, context) =>
     withContext({ requestId: requestId(request) }, async () => {
+      if (databaseBreakerOpen()) return unavailable();
       try {
         return await handler(request, context);
       } catch (error) {
