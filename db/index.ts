@@ -89,6 +89,10 @@ export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
     connection: { application_name: "bookstore", lock_timeout: 15_000 },
     // An unreachable database fails a request in seconds (503), not after postgres.js's default 30 s.
     connect_timeout: 5,
+    // Reconnect attempts at most 2 s apart (postgres.js's default grows to
+    // 10–20 s after a few failures, so a database back after a 10 s outage
+    // was only used again 7–10 s later; bench/db-restart.ts).
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** retries, 2),
   });
   return withPreparedStatements(sql);
 }

@@ -33,6 +33,25 @@ test.describe("page weight and stability", () => {
     await context.close();
   });
 
+  test("the shopper's pages ship no zod: it weighs ~25 KB and its eval probe is a CSP violation", async ({ page }) => {
+    // The cart once imported a constant from a module that imports zod; Lighthouse
+    // caught it (blocking time and a CSP issue). Validation runs on the server.
+    const withZod = new Set<string>();
+    page.on("response", async (response) => {
+      if (response.request().resourceType() !== "script") return;
+      const body = await response.text().catch(() => "");
+      if (body.includes("ZodError")) withZod.add(new URL(response.url()).pathname);
+    });
+    const bookId = await createBook(5, "A Light Cart Book");
+    await page.goto("/", { waitUntil: "networkidle" });
+    await page.goto(`/books/${bookId}`, { waitUntil: "networkidle" });
+    await page.getByRole("button", { name: /add to cart/i }).click();
+    await expect(page.getByTestId("cart-count")).toHaveText("1");
+    await page.goto("/cart", { waitUntil: "networkidle" });
+    await expect(page.getByText("A Light Cart Book")).toBeVisible();
+    expect([...withZod]).toEqual([]);
+  });
+
   test("every cover on the catalog has its size in the markup", async ({ page }) => {
     await page.goto("/");
     const unsized = await page.locator("main img, main svg[role='img']").evaluateAll((nodes) =>

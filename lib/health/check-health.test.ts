@@ -38,12 +38,18 @@ describe("readiness", () => {
       const response = healthResponse(down);
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ db: "down", worker: "unknown" });
+      // More failed attempts, as a busy store makes while the database is away:
+      // postgres.js's own backoff would now wait 10–20 s before trying again.
+      for (let i = 0; i < 8; i++) expect((await checkHealth(database)).report.db).toBe("down");
 
       server = await startEmbeddedPostgres(path.join(dir, "pg"), { port: Number(new URL(server.url).port) });
+      const restarted = performance.now();
       await beat(database.db, "health-test-worker");
       const back = await checkHealth(database);
       expect(back.report.db).toBe("ok");
       expect(healthResponse(back).status).toBe(200);
+      // db/index.ts caps the reconnect backoff at 2 s.
+      expect(performance.now() - restarted).toBeLessThan(5_000);
     } finally {
       await sql.end({ timeout: 5 });
     }
