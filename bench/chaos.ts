@@ -112,7 +112,7 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
         if (!placed) continue;
         const orderId = placed.order.id;
         orders.push(orderId);
-        const { checkoutUrl } = await startPayment({ userId, email: "chaos@example.com", orderId });
+        const { checkoutUrl } = await payLikeAShopper(userId, orderId);
         const sessionId = checkoutUrl.split("/pay/")[1]!;
         const path = random();
         if (path < 0.25) {
@@ -177,6 +177,22 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
 }
 
 type EmulatorView = Awaited<ReturnType<typeof startEmulator>>["state"];
+
+/**
+ * Starts a payment as a shopper would: on "the payment service is not
+ * answering" (the emulator slow on a saturated machine), wait and try again,
+ * up to 5 times. The same order is retried, so nothing is charged twice.
+ */
+async function payLikeAShopper(userId: string, orderId: string): Promise<{ checkoutUrl: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPayment({ userId, email: "chaos@example.com", orderId });
+    } catch (error) {
+      if (attempt >= 5 || (error as { code?: string }).code !== "gateway_unavailable") throw error;
+      await sleep(1_000 * attempt);
+    }
+  }
+}
 
 async function checkInvariants(ids: string, received: Map<number, number>, gateway: EmulatorView) {
   const { db } = await getDb();

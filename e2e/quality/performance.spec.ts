@@ -48,7 +48,7 @@ test.describe("page weight and stability", () => {
     await page.getByRole("button", { name: /add to cart/i }).click();
     await expect(page.getByTestId("cart-count")).toHaveText("1");
     await page.goto("/cart", { waitUntil: "networkidle" });
-    await expect(page.getByText("A Light Cart Book")).toBeVisible();
+    await expect(page.getByRole("link", { name: "A Light Cart Book" })).toBeVisible();
     expect([...withZod]).toEqual([]);
   });
 
