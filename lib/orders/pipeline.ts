@@ -24,10 +24,16 @@ export class WritePipeline {
     this.pending.push(sent);
   }
 
-  /** A read sent right behind the queued writes: one round trip for all. */
+  /**
+   * A read sent right behind the queued writes: one round trip for all. If a
+   * write failed, its error is the one thrown (the read then fails too, with
+   * "transaction is aborted", and may even settle first).
+   */
   async read<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
-    const [, rows] = await Promise.all([this.flush(), this.tx.execute<T>(query)]);
-    return rows as unknown as T[];
+    const [written, read] = await Promise.allSettled([this.flush(), Promise.resolve(this.tx.execute<T>(query))]);
+    if (written.status === "rejected") throw written.reason;
+    if (read.status === "rejected") throw read.reason;
+    return read.value as unknown as T[];
   }
 
   /** Reads through `pipeline` when there is one (so a queued write's failure is the one reported). */
