@@ -12,6 +12,7 @@ import { closeDb, countQueries } from "@/db";
 import { startEmbeddedPostgres } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
 import { resetEnvCache } from "@/lib/env";
+import { flushOperations } from "@/lib/observability/operations";
 import { countRoundTrips, portOf } from "@/db/round-trips";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
@@ -87,6 +88,7 @@ async function serverSideCount(): Promise<Record<string, string | number>> {
       select query, calls::int from pg_stat_statements
       where dbid = (select oid from pg_database where datname = current_database())
         and query not like '%pg_stat_statements%'`;
+    console.log(rows.map((r) => `    server ${r.calls}× ${r.query.replace(/\s+/g, " ").slice(0, 100)}`).join("\n"));
     return { serverStatements: rows.reduce((sum, r) => sum + r.calls, 0) };
   } finally {
     await closeDb();
@@ -123,6 +125,7 @@ async function run(): Promise<BenchRow[]> {
       .map(([k, n]) => `${k}:${n}`)
       .join(",");
     const cost = await costPerWebhook();
+    await flushOperations(); // before the database goes
     await stack.stop();
     stopped = true;
     const server = await serverSideCount();
