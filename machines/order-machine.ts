@@ -50,6 +50,8 @@ export const orderMachine = setup({
     cancelTimeout: effect<Record<string, never>>(),
     sendEmail: effect<{ template: EmailTemplate; data?: Record<string, unknown> }>(),
     startFulfilment: effect<Record<string, never>>(),
+    // Shipped by hand, refunded or short before the warehouse job ran: it is not needed.
+    cancelFulfilment: effect<Record<string, never>>(),
 
     // Composite steps shared by several transitions.
     // Starts giving money back; what and why follow from the event that asked.
@@ -341,6 +343,7 @@ export const orderMachine = setup({
             FULFIL: {
               target: "fulfilled",
               actions: [
+                { type: "cancelFulfilment", params: {} },
                 { type: "recordShipment", params: ({ event }) => ({ trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery }) },
                 { type: "recordEvent", params: ({ event }) => ({ type: "OrderFulfilled", payload: { trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery } }) },
                 { type: "sendEmail", params: { template: "order_shipped" } },
@@ -352,6 +355,7 @@ export const orderMachine = setup({
               target: "refund_pending",
               actions: [
                 // Not shipped yet: the books go back on the shelf.
+                { type: "cancelFulfilment", params: {} },
                 { type: "returnStock", params: ({ context }) => ({ items: context.items }) },
                 assign({ stock: "returned" as const }),
                 { type: "startRefund" },
@@ -361,6 +365,7 @@ export const orderMachine = setup({
               target: "refund_pending",
               actions: [
                 // The order's books go back on the shelf; the operator's write-off then removes the missing copies.
+                { type: "cancelFulfilment", params: {} },
                 { type: "returnStock", params: ({ context }) => ({ items: context.items }) },
                 assign({ stock: "returned" as const }),
                 { type: "startRefund" },

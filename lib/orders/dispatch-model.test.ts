@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { transition } from "xstate";
 import { getDb } from "@/db";
 import { orderMachine } from "@/machines/order-machine";
-import { statusOf, type OrderSnapshot } from "@/machines/order-status";
+import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
 import { createBook, createUser, eventTypes, jobKeys, orderRow, stockOf } from "@/test/fixtures";
 import { distinctTransitions, modelEvents, pathsToEveryLeafState, runPure } from "@/test/order-model";
@@ -61,7 +61,8 @@ async function checkDatabase(run: Run): Promise<void> {
   const timer = keys.includes(`payment-timeout:${run.orderId}`);
   if (statusOf(run.pure) === "created") expect(timer).toBe(true);
   if (c.paidPaymentId || c.cancelReason === "user") expect(timer).toBe(false);
-  expect(keys.includes(`fulfil:${run.orderId}`)).toBe(c.paidPaymentId !== null);
+  // The warehouse job waits only while the order is paid and not yet shipped, refunded or short.
+  expect(keys.includes(`fulfil:${run.orderId}`)).toBe(statePath(run.pure) === "settled.paid");
   for (const refund of c.refunds) expect(keys).toContain(`refund:${realId(run, refund.id)}`);
 }
 

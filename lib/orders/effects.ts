@@ -129,6 +129,10 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
     case "cancelTimeout":
       write(removeJobQuery(`payment-timeout:${orderId}`));
       return;
+    case "cancelFulfilment":
+      // A locked job (the fulfil job's own FULFIL) is only unkeyed: it finishes and is not retried.
+      write(removeJobQuery(`fulfil:${orderId}`));
+      return;
     case "sendEmail": {
       const dedupeKey = `${orderId}:${p.template}:${scope.revision}`;
       write(addJobQuery("send_email", { orderId, template: p.template, data: p.data ?? {}, dedupeKey, requestId }, { jobKey: `email:${dedupeKey}` }));
