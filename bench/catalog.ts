@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { countQueries, type SentStatement } from "@/db";
 import { listBooks } from "@/lib/catalog/list-books";
+import { seededRandom } from "@/test/random";
 import type { BookQuery } from "@/lib/catalog/types";
 import { flushOperations } from "@/lib/observability/operations";
 import { percentile, runLoad } from "./lib/load";
@@ -28,19 +29,9 @@ const SEARCH_TERMS = ["lantern", "harbor", "Blackwood", "crimson", "Marlowe", "o
 const MISSING_TERM = "lanterm";
 const GENRES = ["Mystery", "Fantasy", "Poetry", "History"];
 
-/** Deterministic pages and terms, so every run asks for the same requests. */
-function seededRandom(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const between = (rand: () => number, min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
 
+/** Deterministic pages and terms, so every run asks for the same requests. */
 function workloads(requests = REQUESTS): Record<string, string[]> {
   const rand = seededRandom(42);
   const n = Array.from({ length: requests }, (_, i) => i);

@@ -7,6 +7,7 @@
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { createBook, createUser, stockOf } from "@/test/fixtures";
 import { percentile } from "./lib/load";
+import { inBatches } from "./lib/orders";
 import { sessionCookie } from "./lib/session";
 import { startStack, type Stack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
@@ -20,21 +21,6 @@ const TARGET = `exactly ${COPIES} orders of ${BUYERS} buyers`;
 type Buyer = { userId: string; cookie: string };
 type Outcome = { status: number; code: string; ms: number };
 type Round = { outcomes: Outcome[]; seconds: number; noopSeconds: number; orders: number; available: number; reserved: number };
-
-/** Maps over items with at most `size` in flight, so setup does not swamp the pool. */
-async function inParallel<T, R>(items: T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: size }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
-}
 
 async function createBuyer(bookId: number | null): Promise<Buyer> {
   const userId = await createUser();
@@ -75,7 +61,7 @@ async function burst(requests: (() => Promise<Outcome>)[]): Promise<{ outcomes: 
 
 async function runRound(stack: Stack): Promise<Round> {
   const bookId = await createBook(COPIES);
-  const buyers = await inParallel(Array.from({ length: BUYERS }), 8, () => createBuyer(bookId));
+  const buyers = await inBatches(Array.from({ length: BUYERS }), 8, () => createBuyer(bookId));
   // The same burst on a no-op route just before: what 200 requests at once cost this server (and machine) anyway.
   const baseline = await burst(buyers.map(() => () => noop(stack)));
   const { outcomes, seconds } = await burst(buyers.map((buyer) => () => checkout(stack, buyer)));

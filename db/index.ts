@@ -60,21 +60,20 @@ export function countQueries(): { stop: () => string[]; statements: () => SentSt
  * Transactions and savepoints hand their callbacks a wrapped client too.
  */
 export function withPreparedStatements(sql: Sql): Sql {
+  // Made once per client, not on every statement.
+  const open = (key: "begin" | "savepoint") => (...args: unknown[]) => {
+    const callback = args.pop() as (tx: Sql) => unknown;
+    const start = (sql as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!;
+    return start(...args, (tx: Sql) => callback(withPreparedStatements(tx)));
+  };
+  const overrides: Partial<Record<PropertyKey, unknown>> = {
+    unsafe: (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+      sql.unsafe(query, parameters as postgres.ParameterOrJSON<never>[], { ...options, prepare: true }),
+    begin: open("begin"),
+    ...("savepoint" in sql ? { savepoint: open("savepoint") } : {}),
+  };
   return new Proxy(sql, {
-    get(target, key, receiver) {
-      if (key === "unsafe") {
-        return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(query, parameters as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
-      }
-      if (key === "begin" || key === "savepoint") {
-        return (...args: unknown[]) => {
-          const callback = args.pop() as (tx: Sql) => unknown;
-          const open = Reflect.get(target, key, receiver) as (...a: unknown[]) => unknown;
-          return open(...args, (tx: Sql) => callback(withPreparedStatements(tx)));
-        };
-      }
-      return Reflect.get(target, key, receiver);
-    },
+    get: (target, key, receiver) => (key in overrides ? overrides[key] : Reflect.get(target, key, receiver)),
   });
 }
 
