@@ -174,7 +174,36 @@ export async function dispatch(
   options: DispatchOptions = {},
 ): Promise<DispatchResult> {
   const event = completeEvent(input);
-  const run = async (tx: Tx) => applyEvent(tx, await lockOrder(tx, orderId, options.pipeline), event, source, options);
+  const result = await dispatchLocked((tx, pipeline) => lockOrder(tx, orderId, pipeline), () => event, source, options);
+  return result!;
+}
+
+/**
+ * dispatch for the order a gateway checkout session pays for; the payment
+ * lookup is the lock (lockOrderOfSession). `input` gets the payment's id.
+ * Undefined when no payment has that session.
+ */
+export function dispatchBySession(
+  sessionId: string,
+  input: (paymentId: string) => OrderEventInput,
+  source: EventSource,
+  options: DispatchOptions = {},
+): Promise<DispatchResult | undefined> {
+  // The event's time is its arrival, not when the lock was granted.
+  const at = Date.now();
+  return dispatchLocked((tx, pipeline) => lockOrderOfSession(tx, sessionId, pipeline), (order) => completeEvent({ at, ...input(order.payment_id) }), source, options);
+}
+
+async function dispatchLocked<L extends LockedOrder>(
+  lock: (tx: Tx, pipeline?: WritePipeline) => Promise<L | undefined>,
+  eventFor: (order: L) => OrderEvent,
+  source: EventSource,
+  options: DispatchOptions,
+): Promise<DispatchResult | undefined> {
+  const run = async (tx: Tx) => {
+    const order = await lock(tx, options.pipeline);
+    return order ? applyEvent(tx, order, eventFor(order), source, options) : undefined;
+  };
   if (options.tx) return run(options.tx);
   const { db } = await getDb();
   return db.transaction(run);

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { LineItem } from "@/machines/order-types";
-import type { WritePipeline } from "./pipeline";
+import { WritePipeline } from "./pipeline";
 import type { Executor } from "./types";
 
 export type StockMove = "reserve" | "release" | "commit" | "return" | "writeOff";
@@ -45,7 +45,7 @@ export async function moveStock(tx: Executor, move: StockMove, items: LineItem[]
   // joins the queue: the caller's flush reports a failure.
   const lock = sql`
     select id, ${sql.raw(source[move])} as have from books where id = any(${ids}::int[]) order by id for no key update`;
-  const locked = pipeline ? await pipeline.read<{ id: number; have: number }>(lock) : await tx.execute<{ id: number; have: number }>(lock);
+  const locked = await WritePipeline.read<{ id: number; have: number }>(tx, pipeline, lock);
   const have = new Map(locked.map((r) => [r.id, r.have]));
   const rows = items.map((i) => ({ id: i.bookId, qty: i.quantity, have: have.get(i.bookId) ?? 0 }));
   if (rows.every((r) => r.have >= r.qty)) {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import type { EventSource } from "@/db/schema";
-import { applyEvent, completeEvent, lockOrderOfSession } from "@/lib/orders/dispatch";
+import { dispatchBySession } from "@/lib/orders/dispatch";
 import type { WritePipeline } from "@/lib/orders/pipeline";
 import type { DispatchResult, Tx } from "@/lib/orders/types";
 import { getPaymentGateway, type CheckoutSessionInfo } from "./gateway";
@@ -16,20 +16,18 @@ export async function dispatchSession(
 ): Promise<{ outcome: SettleOutcome; result?: DispatchResult }> {
   const { db } = await getDb();
   if (session.status === "complete" && session.paymentStatus === "paid") {
-    // The payment lookup is the order lock: one statement (lockOrderOfSession).
-    const settle = async (tx: Tx): Promise<DispatchResult | undefined> => {
-      const order = await lockOrderOfSession(tx, session.id, options.pipeline);
-      if (!order) return undefined;
-      const event = completeEvent({
+    const result = await dispatchBySession(
+      session.id,
+      (paymentId) => ({
         type: "PAYMENT_SUCCEEDED",
-        paymentId: order.payment_id,
+        paymentId,
         amountCents: session.amountTotal ?? -1,
         currency: session.currency ?? "",
         paymentIntentId: session.paymentIntentId ?? undefined,
-      });
-      return applyEvent(tx, order, event, source, { requestId: options.requestId, pipeline: options.pipeline });
-    };
-    const result = options.tx ? await settle(options.tx) : await db.transaction(settle);
+      }),
+      source,
+      options,
+    );
     return result ? { outcome: "paid", result } : { outcome: "unknown_session" };
   }
   const [payment] = await (options.tx ?? db).execute<{ id: string }>(sql`
