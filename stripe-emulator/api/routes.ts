@@ -1,8 +1,10 @@
+import { z } from "zod";
 import type { EmulatorContext } from "../context";
 import { createSession, expireSessionByApi, lineItemsList, sessionRecord, sessionView } from "../domain/checkout";
 import { createRefund, retrieveRefund } from "../domain/refunds";
-import { resourceMissing } from "../errors";
+import { invalidRequest, resourceMissing } from "../errors";
 import type { FormObject, FormValue } from "../form-params";
+import { listPage, parseListParams } from "./lists";
 import type { RequestInfo } from "../objects/event";
 import type { Route } from "../http/io";
 
@@ -20,11 +22,11 @@ function expandOf(params: FormObject): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-function listOf<T extends { created: number }>(items: T[], params: FormObject, url: string) {
-  const limit = Math.min(Math.max(Number(params.limit ?? 10) || 10, 1), 100);
-  // Newest first; among equal timestamps the later-recorded one first.
-  const sorted = [...items].reverse().sort((a, b) => b.created - a.created);
-  return { object: "list", data: sorted.slice(0, limit), has_more: sorted.length > limit, url };
+/** `type=checkout.session.*` matches a group of events, as on Stripe. */
+function typeMatches(pattern: string, type: string): boolean {
+  if (!pattern.includes("*")) return pattern === type;
+  const escaped = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${escaped.join(".*")}$`).test(type);
 }
 
 export const apiRoutes: Route<ApiHandler>[] = [
@@ -32,6 +34,15 @@ export const apiRoutes: Route<ApiHandler>[] = [
     method: "POST",
     pattern: /^\/v1\/checkout\/sessions$/,
     handler: (ctx, { params }) => ok(sessionView(ctx, sessionRecord(ctx, createSession(ctx, params).id), expandOf(params))),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/checkout\/sessions$/,
+    handler: (ctx, { params }) => {
+      const p = parseListParams({ status: z.enum(["open", "complete", "expired"]).optional(), payment_intent: z.string().optional() }, params);
+      const sessions = [...ctx.state.sessions.values()].map((record) => record.session);
+      return ok(listPage(sessions, p, "/v1/checkout/sessions", (s) => (!p.status || s.status === p.status) && (!p.payment_intent || s.payment_intent === p.payment_intent)));
+    },
   },
   {
     method: "GET",
@@ -51,7 +62,11 @@ export const apiRoutes: Route<ApiHandler>[] = [
   {
     method: "GET",
     pattern: new RegExp(`^/v1/payment_intents/${id}$`),
-    handler: (ctx, { path }) => ok(ctx.state.paymentIntents.get(path[0]!) ?? notFound("payment_intent", path[0]!, "intent")),
+    handler: (ctx, { params, path }) => {
+      const intent = ctx.state.paymentIntents.get(path[0]!) ?? notFound("payment_intent", path[0]!, "intent");
+      const charge = expandOf(params).includes("latest_charge") && intent.latest_charge ? ctx.state.charges.get(intent.latest_charge) : undefined;
+      return ok(charge ? { ...intent, latest_charge: charge } : intent);
+    },
   },
   {
     method: "GET",
@@ -63,7 +78,12 @@ export const apiRoutes: Route<ApiHandler>[] = [
   {
     method: "GET",
     pattern: /^\/v1\/events$/,
-    handler: (ctx, { params }) => ok(listOf([...ctx.state.events.values()].map((r) => r.event), params, "/v1/events")),
+    handler: (ctx, { params }) => {
+      const p = parseListParams({ type: z.string().optional(), types: z.array(z.string()).max(20).optional() }, params);
+      if (p.type !== undefined && p.types !== undefined) throw invalidRequest("You may only specify one of these parameters: type, types.");
+      const wanted = (type: string) => (p.type === undefined || typeMatches(p.type, type)) && (p.types === undefined || p.types.includes(type));
+      return ok(listPage([...ctx.state.events.values()].map((r) => r.event), p, "/v1/events", (event) => wanted(event.type)));
+    },
   },
   {
     method: "GET",
