@@ -40,6 +40,8 @@ export function refundToStart(context: OrderContext, event: OrderEvent): RefundS
     case "PAYMENT_SUCCEEDED":
       // No paid payment yet means the order was cancelled before this money came.
       return pending(event.paymentId, event.amountCents, context.paidPaymentId ? "duplicate_payment" : "late_payment", event.refundId);
+    case "UNRECORDED_PAYMENT":
+      return pending(event.paymentId, event.amountCents, "unrecorded_payment", event.refundId);
     case "STOCK_UNAVAILABLE":
       return context.paidPaymentId ? pending(context.paidPaymentId, context.totalCents, "stock_unavailable", event.refundId) : undefined;
     case "REQUEST_REFUND": {

@@ -33,7 +33,8 @@ export const orderMachine = setup({
     releaseStock: effect<{ items: LineItem[] }>(),
     commitStock: effect<{ items: LineItem[] }>(),
     returnStock: effect<{ items: LineItem[] }>(),
-    createPayment: effect<{ paymentId: string; amountCents: number; currency: string }>(),
+    // A new attempt is pending on the session START_PAYMENT brought; an unrecorded one arrives paid, with its own session.
+    createPayment: effect<{ paymentId: string; amountCents: number; currency: string; status?: PaymentStatus; sessionId?: string; paymentIntentId?: string }>(),
     setPaymentStatus: effect<{ paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string }>(),
     createRefund: effect<{ refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason }>(),
     setRefundStatus: effect<{ refundId: string; status: RefundStatus; reason?: string }>(),
@@ -118,6 +119,14 @@ export const orderMachine = setup({
       enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId } });
       enqueue.assign(withPayment(context, event.paymentId, { status: "paid" }));
     }),
+    // Money for a session the store never recorded (e.g. opened for a START_PAYMENT that was then refused).
+    recordUnrecordedPayment: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "UNRECORDED_PAYMENT");
+      const { paymentId, sessionId, amountCents, currency, paymentIntentId } = event;
+      enqueue({ type: "createPayment", params: { paymentId, amountCents, currency, status: "paid", sessionId, paymentIntentId } });
+      enqueue({ type: "recordEvent", params: { type: "UnrecordedPaymentReceived", payload: { paymentId, sessionId, amountCents, currency } } });
+      enqueue.assign({ payments: [...context.payments, { id: paymentId, status: "paid", amountCents }] });
+    }),
   },
   guards: {
     deadlineNotPassed: ({ context, event }) => event.at < context.paymentDeadline,
@@ -132,6 +141,10 @@ export const orderMachine = setup({
       assertEvent(event, "PAYMENT_SUCCEEDED");
       const payment = paymentOf(context, event.paymentId);
       return !!payment && !payment.flagged && payment.status !== "paid" && payment.status !== "refunded";
+    },
+    isUnrecordedPayment: ({ context, event }) => {
+      assertEvent(event, "UNRECORDED_PAYMENT");
+      return !paymentOf(context, event.paymentId);
     },
     isUnusedPayment: ({ context, event }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
@@ -202,6 +215,10 @@ export const orderMachine = setup({
     created: {
       initial: "awaitingPayment",
       on: {
+        // The order is still open: the money goes back in the background, the order stays where it is.
+        UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
+        REFUND_SUCCEEDED: { guard: { type: "isPendingRefund" }, actions: { type: "settleRefund" } },
+        REFUND_FAILED: { guard: { type: "isPendingRefund" }, actions: { type: "failRefund" } },
         START_PAYMENT: {
           guard: { type: "deadlineNotPassed" },
           target: ".paying",
@@ -334,6 +351,7 @@ export const orderMachine = setup({
                 { type: "startRefund" },
               ],
         },
+        UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
         REFUND_SUCCEEDED: { guard: { type: "isPendingRefund" }, actions: { type: "settleRefund" } },
         REFUND_FAILED: { guard: { type: "isPendingRefund" }, actions: { type: "failRefund" } },
       },
@@ -393,6 +411,7 @@ export const orderMachine = setup({
                 { type: "startRefund" },
               ],
             },
+            UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, target: "refund_pending", actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
           },
         },
         refund_pending: {
@@ -419,6 +438,7 @@ export const orderMachine = setup({
                 { type: "startRefund" },
               ],
             },
+            UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, target: "refund_pending", actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
           },
         },
       },

@@ -46,6 +46,8 @@ export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): bo
       const payment = paymentOf(context, event.paymentId);
       return payment?.status === "paid" || payment?.status === "refunded" || !!payment?.flagged;
     }
+    case "UNRECORDED_PAYMENT":
+      return !!paymentOf(context, event.paymentId);
     case "PAYMENT_FAILED":
       return paymentOf(context, event.paymentId)?.status === "failed";
     case "PAYMENT_CANCELLED":

@@ -9,7 +9,8 @@ export type RefundReason =
   | "requested_by_admin"
   | "late_payment"
   | "stock_unavailable"
-  | "duplicate_payment";
+  | "duplicate_payment"
+  | "unrecorded_payment";
 
 export type PaymentState = {
   id: string;
@@ -56,6 +57,8 @@ export type OrderEvent =
   | ({ type: "START_PAYMENT"; paymentId: string } & At)
   // refundId: an id the engine allocates in case this money has to go back.
   | ({ type: "PAYMENT_SUCCEEDED"; paymentId: string; amountCents: number; currency: string; refundId: string; paymentIntentId?: string } & At)
+  // Money for a gateway session the store never recorded (its metadata names this order): it goes back.
+  | ({ type: "UNRECORDED_PAYMENT"; paymentId: string; sessionId: string; amountCents: number; currency: string; refundId: string; paymentIntentId?: string } & At)
   | ({ type: "PAYMENT_FAILED"; paymentId: string; reason: string } & At)
   | ({ type: "PAYMENT_CANCELLED"; paymentId: string } & At)
   | ({ type: "CANCEL" } & At)
@@ -72,6 +75,7 @@ export const orderEventTypes: OrderEventType[] = [
   "CHECKOUT",
   "START_PAYMENT",
   "PAYMENT_SUCCEEDED",
+  "UNRECORDED_PAYMENT",
   "PAYMENT_FAILED",
   "PAYMENT_CANCELLED",
   "CANCEL",
@@ -88,6 +92,7 @@ export type DomainEventType =
   | "OrderCreated"
   | "PaymentStarted"
   | "OrderPaid"
+  | "UnrecordedPaymentReceived"
   | "PaymentFailed"
   | "PaymentCancelled"
   | "PaymentTimedOut"

@@ -69,6 +69,30 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
   return events;
 }
 
+/**
+ * Money for a gateway session the store never recorded, in any state: kept
+ * off the traversal (it can come at any step, which would multiply the graph);
+ * the model test tries it in every leaf state instead. The second event names
+ * a payment the order has: a repeat, refused.
+ */
+export function unrecordedPaymentEvents(snapshot: OrderSnapshot): OrderEvent[] {
+  const c = snapshot.context;
+  const refundId = `ref-${c.refunds.length + 1}`;
+  const event = (paymentId: string, sessionId: string): OrderEvent => ({
+    type: "UNRECORDED_PAYMENT",
+    paymentId,
+    sessionId,
+    amountCents: c.totalCents,
+    currency: c.currency,
+    refundId,
+    paymentIntentId: `pi-${sessionId}`,
+    at: BEFORE_DEADLINE + 1500,
+  });
+  const events = c.payments.some((p) => p.id === "pay-unrecorded") ? [] : [event("pay-unrecorded", "cs-unrecorded")];
+  if (c.payments[0]) events.push(event(c.payments[0].id, "cs-recorded"));
+  return events;
+}
+
 /** Abstract state: what matters for money and stock, not ids or times. */
 export function serializeModelState(snapshot: OrderSnapshot): string {
   const c = snapshot.context;

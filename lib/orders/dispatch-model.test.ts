@@ -7,7 +7,7 @@ import { orderMachine } from "@/machines/order-machine";
 import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
 import { createBook, createUser, eventTypes, jobKeys, orderRow, stockOf } from "@/test/fixtures";
-import { distinctTransitions, modelEvents, pathsToEveryLeafState, runPure } from "@/test/order-model";
+import { BEFORE_DEADLINE, distinctTransitions, MAX_REFUND_ATTEMPTS, modelEvents, pathsToEveryLeafState, runPure, unrecordedPaymentEvents } from "@/test/order-model";
 import { dispatch } from "./dispatch";
 import { placeOrder } from "./place-order";
 import type { OrderEventInput, Tx } from "./types";
@@ -28,7 +28,7 @@ const realId = (run: Run, id: string) => {
 
 function toInput(run: Run, event: OrderEvent): OrderEventInput {
   const mapped: Record<string, unknown> = { ...event };
-  for (const key of ["paymentId", "refundId", "retryRefundId"]) {
+  for (const key of ["paymentId", "refundId", "retryRefundId", "sessionId"]) {
     const value = mapped[key];
     if (typeof value === "string") mapped[key] = realId(run, value);
   }
@@ -147,7 +147,7 @@ describe("every event in every state: the documented transition, or nothing chan
     if (leaf.events.length === 0) return;
     const run = await replay(leaf.events);
     const { db } = await getDb();
-    for (const event of modelEvents(run.pure, { includeRefused: true })) {
+    for (const event of [...modelEvents(run.pure, { includeRefused: true }), ...unrecordedPaymentEvents(run.pure)]) {
       const accepted = run.pure.can(event);
       const rollback = new Error("rollback");
       await db
@@ -168,6 +168,47 @@ describe("every event in every state: the documented transition, or nothing chan
           if (error !== rollback) throw error;
         });
     }
+  });
+});
+
+describe("money for a session the store never recorded, in every state", () => {
+  const leaves = pathsToEveryLeafState().filter((leaf) => leaf.events.length > 0);
+  const arrows = new Set<string>();
+
+  // Recorded as paid and refunded wherever the order is; the refund then
+  // settles (even leaves) or is refused and retried (odd ones); the same
+  // money reported again is a duplicate.
+  it.each(leaves.map((l, i) => [l.events.map((e) => e.type).join(" > "), l, i] as const))("after %s", async (_name, leaf, index) => {
+    const run = await replay(leaf.events);
+    const [unrecorded] = unrecordedPaymentEvents(run.pure);
+    const from = statePath(run.pure);
+    await step(run, unrecorded!);
+    arrows.add(`${from} --UNRECORDED_PAYMENT--> ${statePath(run.pure)}`);
+    const refund = run.pure.context.refunds.at(-1)!;
+    expect(refund).toMatchObject({ reason: "unrecorded_payment", status: "pending", amountCents: run.pure.context.totalCents });
+    const at = BEFORE_DEADLINE + 5000;
+    const settle: OrderEvent =
+      index % 2 === 0
+        ? { type: "REFUND_SUCCEEDED", refundId: refund.id, at }
+        : { type: "REFUND_FAILED", refundId: refund.id, reason: "expired_or_canceled_card", retryRefundId: `ref-${run.pure.context.refunds.length + 1}`, maxAttempts: MAX_REFUND_ATTEMPTS, at };
+    expect(run.pure.can(settle)).toBe(true);
+    await step(run, settle);
+    await step(run, unrecorded!);
+  });
+
+  it("reached every kind of state", () => {
+    expect([...arrows]).toEqual(
+      expect.arrayContaining([
+        "created.awaitingPayment --UNRECORDED_PAYMENT--> created.awaitingPayment",
+        "created.paying --UNRECORDED_PAYMENT--> created.paying",
+        "created.paymentFailed --UNRECORDED_PAYMENT--> created.paymentFailed",
+        "settled.paid --UNRECORDED_PAYMENT--> settled.paid",
+        "settled.fulfilled --UNRECORDED_PAYMENT--> settled.fulfilled",
+        "settled.cancelled --UNRECORDED_PAYMENT--> settled.refund_pending",
+        "settled.refund_pending --UNRECORDED_PAYMENT--> settled.refund_pending",
+        "settled.refunded --UNRECORDED_PAYMENT--> settled.refund_pending",
+      ]),
+    );
   });
 });
 

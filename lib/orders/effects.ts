@@ -59,11 +59,12 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
     case "returnStock":
       return moveStock(tx, stockMoves[action.type], p.items ?? [], pipeline);
     case "createPayment": {
-      const session = scope.options.session;
+      // A new attempt carries the session START_PAYMENT was given; money for an unrecorded session names its own.
+      const session = p.sessionId ? { id: p.sessionId as string, url: null } : scope.options.session;
       write(sql`
-        insert into payments (id, order_id, status, amount_cents, currency, gateway_session_id, checkout_url)
-        values (${p.paymentId}, ${orderId}, 'pending', ${p.amountCents as number}, ${p.currency as string},
-                ${session?.id ?? null}, ${session?.url ?? null})`);
+        insert into payments (id, order_id, status, amount_cents, currency, gateway_session_id, gateway_payment_intent_id, checkout_url)
+        values (${p.paymentId}, ${orderId}, ${p.status ?? "pending"}, ${p.amountCents as number}, ${p.currency as string},
+                ${session?.id ?? null}, ${(p.paymentIntentId as string | undefined) ?? null}, ${session?.url ?? null})`);
       return;
     }
     case "setPaymentStatus":
