@@ -307,6 +307,26 @@ export const webhookEvents = pgTable(
   ],
 );
 
+// Webhooks refused for a bad signature, per minute, summed over every app
+// instance (each adds its own count every few seconds): the health metric and
+// the console's banner when the signing secret is wrong.
+export const webhookSignatureFailures = pgTable(
+  "webhook_signature_failures",
+  {
+    minute: timestamp("minute", { withTimezone: true }).primaryKey(),
+    failures: integer("failures").notNull(),
+  },
+  () => [check("webhook_signature_failures_check", sql`failures > 0`)],
+);
+
+// Where a reconciler sweep of the gateway got to (e.g. the newest paid-session
+// event it has read, in the gateway's epoch seconds).
+export const reconcilerCursors = pgTable("reconciler_cursors", {
+  name: text("name").primaryKey(),
+  position: bigint("position", { mode: "number" }).notNull(),
+  updatedAt: updatedAt(),
+});
+
 export const emails = pgTable(
   "emails",
   {

@@ -21,6 +21,9 @@ const schema = z.object({
   // Unset key: the local Stripe emulator at STRIPE_API_BASE is the gateway.
   STRIPE_API_BASE: z.url().default("http://127.0.0.1:12111"),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // This many webhooks refused for their signature within the window (all instances) raise the alert and the console banner.
+  WEBHOOK_SIGNATURE_ALERT_THRESHOLD: z.coerce.number().int().min(1).max(100_000).default(5),
+  WEBHOOK_SIGNATURE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   DELIVERY_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),

@@ -1,5 +1,15 @@
 // Plain-language labels for order data shown to shoppers.
 
+import type { OrderView } from "@/lib/orders/order-view";
+
+/**
+ * The shopper's latest payment attempt on an unpaid order; money that came
+ * through a page the order no longer used (paid, then refunded) is not one.
+ */
+export function lastAttempt(order: Pick<OrderView, "payments">): OrderView["payments"][number] | undefined {
+  return order.payments.filter((p) => p.status !== "paid" && p.status !== "refunded").at(-1);
+}
+
 /** First 8 characters of the id, upper-case: "Order 1A2B3C4D". */
 export function shortOrderId(id: string): string {
   return id.slice(0, 8).toUpperCase();
@@ -17,6 +27,7 @@ const eventLabels: Record<string, string> = {
   OrderCreated: "Order placed",
   PaymentStarted: "Payment started",
   OrderPaid: "Payment received",
+  UnrecordedPaymentReceived: "Extra payment received",
   PaymentFailed: "Payment failed",
   PaymentCancelled: "Payment cancelled",
   PaymentTimedOut: "Payment time ran out",
@@ -60,6 +71,7 @@ const reasons: Record<string, string> = {
   late_payment: "the payment arrived after the order was cancelled",
   stock_unavailable: "a book turned out to be out of stock after payment",
   duplicate_payment: "the order was paid twice",
+  unrecorded_payment: "it came through a payment page this order no longer used",
 };
 
 export function reasonLabel(reason: string): string {
@@ -75,6 +87,8 @@ export function eventDetail(type: string, payload: Record<string, unknown>, form
       return amount ? `${amount} received.` : "";
     case "PaymentFailed":
       return reason ? `Not paid: ${reason}.` : "";
+    case "UnrecordedPaymentReceived":
+      return `${amount || "A payment"} came through a payment page this order no longer used; it is being refunded.`;
     case "OrderCancelled":
       return reason ? `Cancelled because ${reason}.` : "";
     case "RefundRequested":

@@ -3,13 +3,13 @@ import { formatPrice } from "@/components/price";
 import { panelClass } from "@/components/ui-classes";
 import type { OrderView } from "@/lib/orders/order-view";
 import { DeadlineCountdown } from "./deadline-countdown";
-import { formatDay, reasonLabel } from "./order-format";
+import { formatDay, lastAttempt, reasonLabel } from "./order-format";
 import { OrderActions } from "./order-actions";
 
 type OrderStatusMessageProps = { order: OrderView };
 
 function AwaitingPayment({ order }: OrderStatusMessageProps) {
-  const last = order.payments.at(-1);
+  const last = lastAttempt(order);
   return (
     <>
       <p>

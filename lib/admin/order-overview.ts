@@ -23,6 +23,8 @@ export async function countOrdersByStatus(filter: Pick<AdminOrderFilter, "from" 
  * What an operator should look at first: orders automation gave up on, unpaid
  * orders past their deadline (the timer or reconciler should have cancelled
  * them), refunds pending for more than ten minutes or refused by the gateway,
+ * money for a gateway session the store never recorded (refunded
+ * automatically; listed for a week so someone asks how the session leaked),
  * and orders whose jobs are failing (still retrying).
  */
 export async function listStuckOrders(limit = 50): Promise<StuckOrder[]> {
@@ -41,6 +43,10 @@ export async function listStuckOrders(limit = 50): Promise<StuckOrder[]> {
     select o.id, o.status, u.email, 'refund failed: ' || coalesce(max(r.failure_reason), 'refused by the gateway'), max(r.updated_at)
       from orders o join users u on u.id = o.user_id join refunds r on r.order_id = o.id
       where r.status = 'failed' and o.status = 'refund_pending' group by o.id, o.status, u.email
+    union all
+    select o.id, o.status, u.email, 'money arrived for a checkout session the store never recorded (' || string_agg(distinct p.gateway_session_id, ', ') || '): refunded automatically', min(r.created_at)
+      from orders o join users u on u.id = o.user_id join refunds r on r.order_id = o.id join payments p on p.id = r.payment_id
+      where r.reason = 'unrecorded_payment' and r.created_at > now() - interval '7 days' group by o.id, o.status, u.email
     union all
     select o.id, o.status, u.email, 'job failing: ' || string_agg(t.identifier || ' (attempt ' || j.attempts || ' of ' || j.max_attempts || ')', ', '), min(j.run_at)
       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id

@@ -6,6 +6,7 @@ import { countOrdersNeedingAttention } from "@/lib/admin/order-overview";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { gatewayCircuitLevel } from "@/lib/payments/resilience";
+import { webhookSignatureHealth } from "@/lib/payments/webhook-health";
 import { metrics, registerCollector } from "./metrics";
 
 // What the store's database says at scrape time, so every instance reports
@@ -21,6 +22,14 @@ function registerStoreCollectors(): void {
   registerCollector("bookstore_orders_needing_attention", "Orders automation gave up on (flagged for an operator)", [], async (gauge) => {
     gauge.set(await countOrdersNeedingAttention());
   });
+  registerCollector(
+    "bookstore_webhook_signature_failures_recent",
+    "Webhooks refused for a bad signature in the last WEBHOOK_SIGNATURE_WINDOW_MINUTES minutes, all instances (a burst: check STRIPE_WEBHOOK_SECRET)",
+    [],
+    async (gauge) => {
+      gauge.set((await webhookSignatureHealth()).failures);
+    },
+  );
   registerCollector("bookstore_job_queue_depth", "Jobs waiting or retrying, by task", ["task"], async (gauge) => {
     const { db } = await getDb();
     const rows = await db.execute<{ task: string; n: number }>(sql`

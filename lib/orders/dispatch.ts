@@ -5,6 +5,7 @@ import { getDb } from "@/db";
 import type { EventSource } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 import { MACHINE_VERSION, orderMachine } from "@/machines/order-machine";
 import { loadSnapshot, toStored, type StoredSnapshot } from "@/machines/order-snapshot";
 import { isDuplicateEvent, statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
@@ -31,6 +32,7 @@ export function completeEvent(input: OrderEventInput): OrderEvent {
   const at = input.at ?? Date.now();
   switch (input.type) {
     case "PAYMENT_SUCCEEDED":
+    case "UNRECORDED_PAYMENT":
     case "STOCK_UNAVAILABLE":
       return { ...input, at, refundId: input.refundId ?? randomUUID() } as OrderEvent;
     case "REQUEST_REFUND":
@@ -138,10 +140,14 @@ function eventRowQuery(
             ${machineEvent ? JSON.stringify(machineEvent) : null}::jsonb, ${JSON.stringify(payload)}::jsonb, ${options.requestId ?? null})`;
 }
 
-export async function lockOrder(tx: Tx, orderId: string, pipeline?: WritePipeline): Promise<LockedOrder> {
+async function selectOrderForUpdate(tx: Tx, orderId: string, pipeline?: WritePipeline): Promise<LockedOrder | undefined> {
   const rows = await WritePipeline.read<LockedOrder>(tx, pipeline, sql`
     select id, user_id, machine_snapshot, machine_version, revision, created_at from orders where id = ${orderId} for update`);
-  const order = rows[0];
+  return rows[0];
+}
+
+export async function lockOrder(tx: Tx, orderId: string, pipeline?: WritePipeline): Promise<LockedOrder> {
+  const order = await selectOrderForUpdate(tx, orderId, pipeline);
   if (!order) throw new AppError("not_found", "Order not found");
   return order;
 }
@@ -176,6 +182,21 @@ export async function dispatch(
   const event = completeEvent(input);
   const result = await dispatchLocked((tx, pipeline) => lockOrder(tx, orderId, pipeline), () => event, source, options);
   return result!;
+}
+
+/**
+ * dispatch for an order the outside world names (a gateway session's
+ * metadata): undefined when there is no such order, instead of not_found.
+ */
+export function dispatchIfOrderExists(
+  orderId: string,
+  input: OrderEventInput,
+  source: EventSource,
+  options: DispatchOptions = {},
+): Promise<DispatchResult | undefined> {
+  if (!isUuid(orderId)) return Promise.resolve(undefined);
+  const event = completeEvent(input);
+  return dispatchLocked((tx, pipeline) => selectOrderForUpdate(tx, orderId, pipeline), () => event, source, options);
 }
 
 /**

@@ -23,7 +23,27 @@ export type CheckoutSessionInfo = {
   paymentIntentId: string | null;
   orderId: string | null;
   paymentId: string | null;
+  /** When the gateway will (or did) close the session by itself, epoch ms. */
+  expiresAt?: number;
 };
+
+/** The payment behind a session: what became of the shopper's last attempt. */
+export type PaymentIntentInfo = {
+  id: string;
+  status: "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "requires_capture" | "canceled" | "succeeded";
+  amount: number;
+  amountReceived: number;
+  currency: string;
+  /** Why the last attempt failed (a decline, a bank transfer that bounced); null when none did. */
+  lastPaymentError: { code: string | null; declineCode: string | null; message: string | null } | null;
+  /** Epoch ms, the gateway's clock. */
+  canceledAt: number | null;
+  /** When the latest attempt (its charge) was made, epoch ms, the gateway's clock. */
+  attemptedAt: number | null;
+};
+
+/** A `checkout.session.completed` / `async_payment_succeeded` event read back from the gateway. */
+export type SessionEventInfo = { id: string; created: number; session: CheckoutSessionInfo };
 
 export type RefundInput = { refundId: string; paymentIntentId: string; amountCents: number; orderId: string };
 
@@ -38,6 +58,13 @@ export type RefundInfo = {
 export type PaymentGateway = {
   createCheckoutSession(input: CheckoutSessionInput): Promise<{ id: string; url: string }>;
   retrieveCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo>;
+  retrievePaymentIntent(paymentIntentId: string): Promise<PaymentIntentInfo>;
+  /**
+   * Events of sessions that took money, created at or after `since` (epoch
+   * seconds, the gateway's clock), newest first, at most `max`: how the
+   * reconciler finds sessions the store never recorded.
+   */
+  listPaidSessionEvents(since: number, max: number): Promise<SessionEventInfo[]>;
   /** Expires an open session; a session that is already complete comes back as it is. */
   expireCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo>;
   /** Idempotent per refundId. */

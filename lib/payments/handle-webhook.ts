@@ -8,7 +8,7 @@ import { dispatch } from "@/lib/orders/dispatch";
 import { WritePipeline } from "@/lib/orders/pipeline";
 import type { DispatchResult, Tx } from "@/lib/orders/types";
 import type { RefundInfo } from "./gateway";
-import { dispatchSession } from "./settle-from-gateway";
+import { dispatchSessionFact } from "./settle-from-gateway";
 import { toGatewayEvent, type GatewayEvent } from "./stripe-events";
 import { isUuid } from "@/lib/ids";
 
@@ -44,7 +44,7 @@ async function apply(options: WebhookTx, event: GatewayEvent): Promise<{ outcome
     case "session_async_succeeded": {
       // A completed session that is still unpaid is a delayed method: wait for the async event.
       if (event.session.paymentStatus !== "paid") return { outcome: "awaiting_async", sessionId: event.session.id };
-      const { result } = await dispatchSession(event.session, "gateway", options);
+      const { result } = await dispatchSessionFact(event.session, { kind: "paid", at: event.at }, "gateway", options);
       return { outcome: outcomeOf([result]), orderId: result?.orderId, sessionId: event.session.id };
     }
     case "session_async_failed":
@@ -54,15 +54,15 @@ async function apply(options: WebhookTx, event: GatewayEvent): Promise<{ outcome
       if (!payment) return { outcome: "unknown_payment", sessionId: event.session.id };
       const result =
         event.type === "session_async_failed"
-          ? await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: "async_payment_failed" }, "gateway", options)
-          : await dispatch(payment.order_id, { type: "PAYMENT_CANCELLED", paymentId: payment.id }, "gateway", options);
+          ? await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: "async_payment_failed", at: event.at }, "gateway", options)
+          : await dispatch(payment.order_id, { type: "PAYMENT_CANCELLED", paymentId: payment.id, at: event.at }, "gateway", options);
       return { outcome: outcomeOf([result]), orderId: payment.order_id, sessionId: event.session.id };
     }
     case "payment_failed": {
       if (!isUuid(event.paymentId)) return { outcome: "unknown_payment" };
       const [payment] = await tx.execute<{ id: string; order_id: string }>(sql`select id, order_id from payments where id = ${event.paymentId}`);
       if (!payment) return { outcome: "unknown_payment" };
-      const result = await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: event.reason }, "gateway", options);
+      const result = await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: event.reason, at: event.at }, "gateway", options);
       return { outcome: outcomeOf([result]), orderId: payment.order_id };
     }
     case "refund_updated": {

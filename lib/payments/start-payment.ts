@@ -3,38 +3,74 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/observability/log";
 import { dispatch } from "@/lib/orders/dispatch";
-import { getOrderForUser } from "@/lib/orders/order-view";
-import { getPaymentGateway } from "./gateway";
+import { addJob } from "@/lib/orders/jobs";
+import { getOrderForUser, type OrderView } from "@/lib/orders/order-view";
+import { getPaymentGateway, type PaymentGateway } from "./gateway";
+import { settleSession, type SettleOutcome } from "./settle-from-gateway";
 import { instrument } from "@/lib/observability/operations";
 
 export type StartedPayment = { paymentId: string; checkoutUrl: string; created: boolean };
+
+type Input = { userId: string; email: string; orderId: string; requestId?: string };
+
+/** A session that closes within this long is not worth handing to a shopper. */
+const MIN_TIME_TO_PAY_MS = 2 * 60_000;
 
 /**
  * Starts paying for an order. The Checkout Session is created at the gateway
  * first (idempotency key = the new payment's id), and only then is
  * START_PAYMENT dispatched with it, so a gateway failure changes nothing.
- * While an attempt is pending, its checkout URL is returned again.
+ * While an attempt is pending and its session can still be paid, its
+ * checkout URL is returned again; a session the gateway has closed (paid,
+ * failed, expired) is settled first, then a new attempt starts.
  */
-export function startPayment(input: { userId: string; email: string; orderId: string; requestId?: string }): Promise<StartedPayment> {
+export function startPayment(input: Input): Promise<StartedPayment> {
   return instrument("payment_processing", { name: "start_payment", orderId: input.orderId }, () => openCheckoutSession(input));
 }
 
-async function openCheckoutSession(input: { userId: string; email: string; orderId: string; requestId?: string }): Promise<StartedPayment> {
-  const order = await getOrderForUser(input.userId, input.orderId);
+const gatewayDown = () =>
+  new AppError("gateway_unavailable", "The payment service is not answering right now. Nothing was charged; please try again in a minute.");
+
+/**
+ * Whether the pending attempt's session can still be paid. If not, what the
+ * gateway says about it is dispatched first (paid, failed, expired…).
+ */
+async function checkPending(gateway: PaymentGateway, sessionId: string | null, requestId?: string): Promise<"payable" | "closing" | SettleOutcome> {
+  if (!sessionId) return "payable";
+  try {
+    const session = await gateway.retrieveCheckoutSession(sessionId);
+    if (session.status !== "open") return await settleSession(session, "gateway", { requestId });
+    // Open but about to close: the new attempt's START_PAYMENT cancels and expires it.
+    return (session.expiresAt ?? Infinity) > Date.now() + MIN_TIME_TO_PAY_MS ? "payable" : "closing";
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw gatewayDown();
+  }
+}
+
+async function openCheckoutSession(input: Input): Promise<StartedPayment> {
+  let order: OrderView = await getOrderForUser(input.userId, input.orderId);
   const { db } = await getDb();
-  const [pending] = await db.execute<{ id: string; checkout_url: string | null }>(sql`
-    select id, checkout_url from payments where order_id = ${order.id} and status = 'pending' order by created_at desc limit 1`);
-  const open = Date.now() < new Date(order.paymentDeadline).getTime();
-  if (pending?.checkout_url && open && order.status === "created") {
-    return { paymentId: pending.id, checkoutUrl: pending.checkout_url, created: false };
+  const [pending] = await db.execute<{ id: string; checkout_url: string | null; gateway_session_id: string | null }>(sql`
+    select id, checkout_url, gateway_session_id from payments where order_id = ${order.id} and status = 'pending' order by created_at desc limit 1`);
+  const gateway = await getPaymentGateway();
+  const inWindow = () => Date.now() < new Date(order.paymentDeadline).getTime();
+  if (pending?.checkout_url && inWindow() && order.status === "created") {
+    const state = await checkPending(gateway, pending.gateway_session_id, input.requestId);
+    if (state === "payable") return { paymentId: pending.id, checkoutUrl: pending.checkout_url, created: false };
+    // A bank transfer on its way: a second payment could take the money twice.
+    if (state === "processing") {
+      throw new AppError("invalid_transition", "Your bank transfer is still being processed. The order page will show when it has gone through.", { status: order.status, payment: "processing" });
+    }
+    order = await getOrderForUser(input.userId, input.orderId);
   }
   if (order.status !== "created") throw new AppError("invalid_transition", "This order is not waiting for payment", { status: order.status });
-  if (!open) throw new AppError("payment_window_closed", "The time to pay for this order has run out");
+  if (!inWindow()) throw new AppError("payment_window_closed", "The time to pay for this order has run out");
 
   const paymentId = randomUUID();
   const base = appUrl();
-  const gateway = await getPaymentGateway();
   let session: { id: string; url: string };
   try {
     session = await gateway.createCheckoutSession({
@@ -49,11 +85,31 @@ async function openCheckoutSession(input: { userId: string; email: string; order
     });
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError("gateway_unavailable", "The payment service is not answering right now. Nothing was charged; please try again in a minute.");
+    throw gatewayDown();
   }
   const result = await dispatch(order.id, { type: "START_PAYMENT", paymentId }, "user", { session, requestId: input.requestId });
   if (result.outcome !== "accepted") {
+    await closeUnrecordedSession(gateway, order.id, session.id, input.requestId);
+    // Still unpaid: the window closed while the gateway was answering.
+    if (result.status === "created") throw new AppError("payment_window_closed", "The time to pay for this order has run out");
     throw new AppError("invalid_transition", "This order is not waiting for payment", { status: result.status });
   }
   return { paymentId, checkoutUrl: session.url, created: true };
+}
+
+/**
+ * START_PAYMENT was refused after the session was opened at the gateway (the
+ * order was paid or cancelled meanwhile): nothing in the store points at it,
+ * so it is expired now. If the gateway cannot be reached, a job keeps trying;
+ * money that still reaches it is refunded (UNRECORDED_PAYMENT).
+ */
+async function closeUnrecordedSession(gateway: PaymentGateway, orderId: string, sessionId: string, requestId?: string): Promise<void> {
+  try {
+    const session = await gateway.expireCheckoutSession(sessionId);
+    if (session.status !== "expired") await settleSession(session, "system", { requestId });
+  } catch (error) {
+    logger().warn({ orderId, sessionId, err: error }, "could not expire an unrecorded checkout session now; a job will");
+    const { db } = await getDb();
+    await addJob(db, "expire_checkout_session", { orderId, sessionId, requestId }, { jobKey: `expire-unrecorded:${sessionId}` });
+  }
 }

@@ -3,13 +3,17 @@ import { AppError } from "@/lib/errors";
 import type { CheckoutSessionInfo, RefundInfo } from "./gateway";
 import { stripeClient, webhookSecret } from "./stripe-client";
 import { toRefundInfo, toSessionInfo } from "./stripe-gateway";
+import { recordSignatureFailure } from "./webhook-health";
 
 /** A verified gateway event in our own terms (only lib/payments/stripe* knows Stripe's shapes). */
-export type GatewayEvent =
-  | { id: string; type: "session_completed" | "session_async_succeeded" | "session_async_failed" | "session_expired"; session: CheckoutSessionInfo }
-  | { id: string; type: "payment_failed"; paymentId: string | null; orderId: string | null; reason: string }
-  | { id: string; type: "refund_updated"; refunds: RefundInfo[] }
-  | { id: string; type: "ignored"; stripeType: string };
+type Kind =
+  | { type: "session_completed" | "session_async_succeeded" | "session_async_failed" | "session_expired"; session: CheckoutSessionInfo }
+  | { type: "payment_failed"; paymentId: string | null; orderId: string | null; reason: string }
+  | { type: "refund_updated"; refunds: RefundInfo[] }
+  | { type: "ignored"; stripeType: string };
+
+/** `at`: when the gateway says it happened (epoch ms, never after our now). */
+export type GatewayEvent = Kind & { id: string; at: number };
 
 /** Verifies the signature on the raw body (default tolerance: 300 s). */
 export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event {
@@ -18,6 +22,8 @@ export function verifyWebhook(rawBody: string, signature: string | null): Stripe
   try {
     event = stripeClient().webhooks.constructEvent(rawBody, signature, webhookSecret());
   } catch {
+    // Counted for the health check: a burst means the signing secret is wrong.
+    recordSignatureFailure();
     throw new AppError("invalid_request", "Webhook signature verification failed");
   }
   // Signed but not an event (a misconfigured sender): refuse it once rather than 500 and be resent forever.
@@ -30,20 +36,23 @@ export function verifyWebhook(rawBody: string, signature: string | null): Stripe
 }
 
 export function toGatewayEvent(event: Stripe.Event): GatewayEvent {
+  return { id: event.id, at: Math.min(event.created * 1000, Date.now()), ...kindOf(event) };
+}
+
+function kindOf(event: Stripe.Event): Kind {
   switch (event.type) {
     case "checkout.session.completed":
-      return { id: event.id, type: "session_completed", session: toSessionInfo(event.data.object) };
+      return { type: "session_completed", session: toSessionInfo(event.data.object) };
     case "checkout.session.async_payment_succeeded":
-      return { id: event.id, type: "session_async_succeeded", session: toSessionInfo(event.data.object) };
+      return { type: "session_async_succeeded", session: toSessionInfo(event.data.object) };
     case "checkout.session.async_payment_failed":
-      return { id: event.id, type: "session_async_failed", session: toSessionInfo(event.data.object) };
+      return { type: "session_async_failed", session: toSessionInfo(event.data.object) };
     case "checkout.session.expired":
-      return { id: event.id, type: "session_expired", session: toSessionInfo(event.data.object) };
+      return { type: "session_expired", session: toSessionInfo(event.data.object) };
     case "payment_intent.payment_failed": {
       const intent = event.data.object;
       const error = intent.last_payment_error;
       return {
-        id: event.id,
         type: "payment_failed",
         paymentId: intent.metadata?.payment_id ?? null,
         orderId: intent.metadata?.order_id ?? null,
@@ -51,12 +60,12 @@ export function toGatewayEvent(event: Stripe.Event): GatewayEvent {
       };
     }
     case "charge.refunded":
-      return { id: event.id, type: "refund_updated", refunds: (event.data.object.refunds?.data ?? []).map(toRefundInfo) };
+      return { type: "refund_updated", refunds: (event.data.object.refunds?.data ?? []).map(toRefundInfo) };
     case "refund.updated":
     case "refund.created":
     case "refund.failed":
-      return { id: event.id, type: "refund_updated", refunds: [toRefundInfo(event.data.object)] };
+      return { type: "refund_updated", refunds: [toRefundInfo(event.data.object)] };
     default:
-      return { id: event.id, type: "ignored", stripeType: event.type };
+      return { type: "ignored", stripeType: event.type };
   }
 }

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { CheckoutSessionInfo, PaymentGateway, RefundInfo } from "./gateway";
+import type { CheckoutSessionInfo, PaymentGateway, PaymentIntentInfo, RefundInfo } from "./gateway";
 import { callGateway } from "./resilience";
 import { stripeClient } from "./stripe-client";
 
@@ -21,8 +21,27 @@ export function toSessionInfo(session: Stripe.Checkout.Session): CheckoutSession
     paymentIntentId: idOf(session.payment_intent),
     orderId: session.metadata?.order_id ?? session.client_reference_id ?? null,
     paymentId: session.metadata?.payment_id ?? null,
+    expiresAt: session.expires_at * 1000,
   };
 }
+
+export function toPaymentIntentInfo(intent: Stripe.PaymentIntent): PaymentIntentInfo {
+  const error = intent.last_payment_error;
+  const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null;
+  return {
+    id: intent.id,
+    status: intent.status as PaymentIntentInfo["status"],
+    amount: intent.amount,
+    amountReceived: intent.amount_received,
+    currency: intent.currency,
+    lastPaymentError: error ? { code: error.code ?? null, declineCode: error.decline_code ?? null, message: error.message ?? null } : null,
+    canceledAt: intent.canceled_at ? intent.canceled_at * 1000 : null,
+    attemptedAt: charge ? charge.created * 1000 : null,
+  };
+}
+
+/** Event types of a session that took money. */
+const PAID_SESSION_EVENTS = ["checkout.session.completed", "checkout.session.async_payment_succeeded"];
 
 export function toRefundInfo(refund: Stripe.Refund): RefundInfo {
   return {
@@ -67,6 +86,17 @@ export function stripeGateway(): PaymentGateway {
     },
     async retrieveCheckoutSession(sessionId) {
       return toSessionInfo(await callGateway("checkout.sessions.retrieve", () => stripe.checkout.sessions.retrieve(sessionId)));
+    },
+    async retrievePaymentIntent(paymentIntentId) {
+      // The latest charge carries the attempt's time.
+      const intent = await callGateway("payment_intents.retrieve", () => stripe.paymentIntents.retrieve(paymentIntentId, { expand: ["latest_charge"] }));
+      return toPaymentIntentInfo(intent);
+    },
+    async listPaidSessionEvents(since, max) {
+      const events = await callGateway("events.list", () =>
+        stripe.events.list({ types: PAID_SESSION_EVENTS, created: { gte: since }, limit: 100 }).autoPagingToArray({ limit: max }),
+      );
+      return events.map((event) => ({ id: event.id, created: event.created, session: toSessionInfo(event.data.object as Stripe.Checkout.Session) }));
     },
     async expireCheckoutSession(sessionId) {
       const current = await callGateway("checkout.sessions.retrieve", () => stripe.checkout.sessions.retrieve(sessionId));

@@ -55,6 +55,10 @@ function fakeGateway(sessions: Map<string, CheckoutSessionInfo>) {
       return refund;
     },
     retrieveRefund: async (id) => [...refunds.values()].find((r) => r.id === id)!,
+    retrievePaymentIntent: async (id) => {
+      throw new Error(`the fake gateway keeps no payment intents (${id})`);
+    },
+    listPaidSessionEvents: async () => [],
   };
   return { gateway, refunds, calls };
 }

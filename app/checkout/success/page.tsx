@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { OrderItems } from "@/components/orders/order-items";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
-import { reasonLabel, shortOrderId } from "@/components/orders/order-format";
+import { lastAttempt, reasonLabel, shortOrderId } from "@/components/orders/order-format";
 import { PaymentStatusWatch } from "@/components/payments/payment-status-watch";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
 import { getOrderForUser, type OrderView } from "@/lib/orders/order-view";
@@ -16,17 +16,18 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 /** The headline and next step for every way a return from the payment page can end. */
 function outcomeOf(order: OrderView): { heading: string; text: string; watch: boolean } {
-  const last = order.payments.at(-1);
   switch (order.status) {
     case "paid":
     case "fulfilled":
       return { heading: "Thank you! Your order is paid.", text: "A confirmation e-mail is on its way. We will tell you when the books ship.", watch: false };
-    case "created":
+    case "created": {
+      const last = lastAttempt(order);
       if (last?.status === "failed" || last?.status === "cancelled") {
         const reason = last.failureReason ? ` (${reasonLabel(last.failureReason)})` : "";
         return { heading: "Your payment didn’t go through.", text: `Nothing was charged${reason}. Your books are still reserved: open the order to try again before the deadline.`, watch: false };
       }
       return { heading: "Thank you! We are confirming your payment.", text: "", watch: true };
+    }
     case "refund_pending":
     case "refunded":
       return { heading: "Your payment arrived after the order had closed.", text: "We are refunding it in full; the order page shows when the money is back.", watch: false };

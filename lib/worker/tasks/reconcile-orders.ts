@@ -3,6 +3,7 @@ import { getDb } from "@/db";
 import { logger } from "@/lib/observability/log";
 import { dispatch } from "@/lib/orders/dispatch";
 import { getPaymentGateway } from "@/lib/payments/gateway";
+import { sweepPaidSessions } from "@/lib/payments/paid-session-sweep";
 import { settleFromGateway } from "@/lib/payments/settle-from-gateway";
 import { defineTask } from "../define-task";
 import { unlockJobsOfDeadWorkers } from "../heartbeat";
@@ -25,9 +26,12 @@ export const reconcileOrders = defineTask("reconcile_orders", async () => {
       -- A Checkout Session lives at most 24 hours.
       and p.created_at > now() - interval '25 hours'
     order by p.created_at desc limit ${BATCH}`);
+  // The session and, when it alone cannot tell (complete but unpaid, open after a decline), its PaymentIntent.
   for (const payment of quiet) {
     await settleFromGateway(payment.gateway_session_id, "reconciler").catch((error) => logFailure("session", payment.gateway_session_id, error));
   }
+  // 1b. Sessions that took money the store never recorded (or whose webhook was lost): the gateway's events since the last sweep.
+  await sweepPaidSessions().catch((error) => logFailure("sweep", "paid_session_events", error));
   // 2. Orders past their deadline that no timeout job settled (e.g. the worker was down).
   const overdue = await db.execute<{ id: string }>(sql`
     select id from orders where status = 'created' and payment_deadline < now() order by payment_deadline limit ${BATCH}`);
@@ -55,6 +59,8 @@ export const reconcileOrders = defineTask("reconcile_orders", async () => {
   }
   // 4. The operation log keeps a week (job_runs and order events are kept: they are the audit).
   await db.execute(sql`delete from operations where created_at < now() - interval '7 days'`);
+  // Webhook signature failures per minute: the health check looks at the last minutes only.
+  await db.execute(sql`delete from webhook_signature_failures where minute < now() - interval '1 day'`);
 });
 
 function logFailure(kind: string, id: string, error: unknown): undefined {
