@@ -66,12 +66,16 @@ describe("webhooks refused for their signature", () => {
     expect(await webhookSignatureHealth()).toMatchObject({ alerting: true });
   });
 
-  it("only the last window counts", async () => {
+  it("another instance's refusals count here; only the last window counts", async () => {
     const { db } = await getDb();
     await db.execute(sql`delete from webhook_signature_failures`);
     await db.execute(sql`insert into webhook_signature_failures (minute, failures)
       values (date_trunc('minute', now()) - make_interval(mins => ${env().WEBHOOK_SIGNATURE_WINDOW_MINUTES + 1}), 500)`);
     expect(await webhookSignatureHealth()).toMatchObject({ failures: 0, alerting: false });
+    // What another app instance flushed a moment ago.
+    await db.execute(sql`insert into webhook_signature_failures (minute, failures) values (date_trunc('minute', now()), 7)`);
+    expect(await webhookSignatureHealth()).toMatchObject({ failures: 7, alerting: true });
+    expect(recentMetric((await renderMetrics(null)).body)).toBe(7);
     await db.execute(sql`delete from webhook_signature_failures`);
   });
 });
