@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { throttlePaymentStart } from "@/lib/http/abuse-limits";
 import { dispatch } from "@/lib/orders/dispatch";
 import { getOrderForUser } from "@/lib/orders/order-view";
 import { getPaymentGateway } from "./gateway";
@@ -32,6 +33,8 @@ async function openCheckoutSession(input: { userId: string; email: string; order
   if (order.status !== "created") throw new AppError("invalid_transition", "This order is not waiting for payment", { status: order.status });
   if (!open) throw new AppError("payment_window_closed", "The time to pay for this order has run out");
 
+  // Only an attempt that would open a gateway session counts against the shopper's rate.
+  await throttlePaymentStart(input.userId);
   const paymentId = randomUUID();
   const base = appUrl();
   const gateway = await getPaymentGateway();
