@@ -33,7 +33,7 @@ describe("control API: who may drive it", () => {
 
   it("a form posted from a foreign page (or with no Origin at all) does not reset the emulator", async () => {
     await h.stripe.checkout.sessions.create(sessionParams());
-    for (const headers of [{ origin: evil }, {}]) {
+    for (const headers of [{ origin: evil }, {}] as Record<string, string>[]) {
       const response = await post("/reset", { body: "", headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
       expect(response.status).toBe(403);
     }
