@@ -23,9 +23,11 @@ describe("clientAddress", () => {
     expect(clientAddress(new Headers({ "x-real-ip": "6.6.6.6" }), 0)).toBe("unknown");
   });
 
-  it("reads IPv4-mapped IPv6 as the IPv4 address, and keeps IPv6", () => {
+  it("reads IPv4-mapped IPv6 as the IPv4 address, keeps IPv6, and drops a port a proxy wrote", () => {
     expect(clientAddress(xff("::ffff:127.0.0.1"), 0)).toBe("127.0.0.1");
     expect(clientAddress(xff("2001:db8::1"), 0)).toBe("2001:db8::1");
+    expect(clientAddress(xff("203.0.113.7:51234, 10.0.0.2"), 1)).toBe("203.0.113.7");
+    expect(clientAddress(xff("[2001:db8::1]:51234"), 0)).toBe("2001:db8::1");
   });
 });
 

@@ -17,7 +17,14 @@ export function clientAddress(headers: Headers, hops: number = env().TRUSTED_PRO
     .filter(Boolean);
   if (chain.length === 0) return "unknown";
   // Fewer entries than trusted hops: the left-most is the furthest anyone vouches for.
-  const entry = chain[Math.max(0, chain.length - 1 - hops)]!;
-  const address = entry.startsWith("::ffff:") && isIP(entry.slice(7)) === 4 ? entry.slice(7) : entry;
+  const address = plainAddress(chain[Math.max(0, chain.length - 1 - hops)]!);
   return isIP(address) ? address : "unknown";
+}
+
+/** Some proxies write "1.2.3.4:5678" or "[2001:db8::1]:5678"; IPv4 may come mapped into IPv6. */
+function plainAddress(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  const address = bracketed?.[1] ?? withPort?.[1] ?? entry;
+  return address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
 }
