@@ -13,6 +13,24 @@ const config = [
       "@typescript-eslint/consistent-type-definitions": ["error", "type"],
     },
   },
+  {
+    // Every spec runs under the fixture that fails a test on a CSP violation in the browser.
+    files: ["e2e/**/*.spec.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@playwright/test",
+              importNames: ["test", "expect"],
+              message: "Import test and expect from e2e/support/test: its fixture fails a test on any Content-Security-Policy violation.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -22,6 +22,13 @@ const nextConfig = {
     "@opentelemetry/resources",
   ],
   typedRoutes: false,
+  experimental: {
+    // Next buffers a request's body (up to this much) to hand proxy.ts a copy; past it, the
+    // rest is dropped. Our largest accepted body is the webhook's 256 KiB (lib/http/body.ts),
+    // so 512 KiB loses nothing we would read, and a large upload without Content-Length costs
+    // at most this much memory before the route refuses it with a 413.
+    proxyClientMaxBodySize: 512 * 1024,
+  },
 };
 
 export default nextConfig;

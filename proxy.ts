@@ -2,10 +2,12 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { authSecret } from "@/lib/auth/options";
 import { appUrl } from "@/lib/env";
-import { originAllowed, securityHeaders } from "@/lib/http/security";
+import { bodyLimitFor, declaresMoreThan } from "@/lib/http/body";
+import { contentSecurityPolicy, newNonce, originAllowed, securityHeaders } from "@/lib/http/security";
 
-// Runs before every page and API route: request id, CSRF origin check,
-// sign-in gate for shopper pages, admin API gate, security headers.
+// Runs before every page and API route: request id, CSP nonce, body size,
+// CSRF origin check, sign-in gate for shopper pages, admin API gate, security
+// headers.
 
 const SIGNED_IN_PAGES = ["/checkout", "/orders", "/account"];
 const SIGNED_IN_API = ["/api/checkout", "/api/orders"];
@@ -16,8 +18,8 @@ function jsonError(status: number, code: string, message: string): NextResponse 
   return NextResponse.json({ error: { code, message } }, { status });
 }
 
-function finish(response: NextResponse, requestId: string): NextResponse {
-  for (const [name, value] of Object.entries(securityHeaders())) response.headers.set(name, value);
+function finish(response: NextResponse, requestId: string, nonce: string): NextResponse {
+  for (const [name, value] of Object.entries(securityHeaders(nonce))) response.headers.set(name, value);
   response.headers.set("x-request-id", requestId);
   return response;
 }
@@ -25,23 +27,32 @@ function finish(response: NextResponse, requestId: string): NextResponse {
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   const requestId = request.headers.get("x-request-id")?.match(/^[\w-]{8,64}$/)?.[0] ?? crypto.randomUUID();
+  const nonce = newNonce();
+  // A body declared larger than the route accepts is refused before anyone reads it, also on
+  // routes that never read one; routes that do read cap the stream too (lib/http/body.ts).
+  const limit = bodyLimitFor(pathname);
+  if (declaresMoreThan(request.headers, limit)) {
+    return finish(jsonError(413, "payload_too_large", `The request body must be at most ${limit} bytes`), requestId, nonce);
+  }
   if (!originAllowed(request.method, pathname, request.headers.get("origin"), [appUrl(), request.nextUrl.origin])) {
-    return finish(jsonError(403, "forbidden", "This request must come from the store's own pages (Origin check)"), requestId);
+    return finish(jsonError(403, "forbidden", "This request must come from the store's own pages (Origin check)"), requestId, nonce);
   }
   const needsUser = under(pathname, SIGNED_IN_PAGES) || under(pathname, SIGNED_IN_API) || under(pathname, ["/api/admin", "/admin"]);
   if (needsUser) {
     const token = await getToken({ req: request, secret: authSecret() });
-    if (under(pathname, ["/api/admin"]) && token?.role !== "admin") return finish(jsonError(404, "not_found", "Not found"), requestId);
-    if (!token && pathname.startsWith("/api/")) return finish(jsonError(401, "unauthenticated", "Please sign in first"), requestId);
+    if (under(pathname, ["/api/admin"]) && token?.role !== "admin") return finish(jsonError(404, "not_found", "Not found"), requestId, nonce);
+    if (!token && pathname.startsWith("/api/")) return finish(jsonError(401, "unauthenticated", "Please sign in first"), requestId, nonce);
     if (!token && !pathname.startsWith("/admin")) {
       const signIn = new URL("/signin", request.url);
       signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
-      return finish(NextResponse.redirect(signIn), requestId);
+      return finish(NextResponse.redirect(signIn), requestId, nonce);
     }
   }
   const headers = new Headers(request.headers);
   headers.set("x-request-id", requestId);
-  return finish(NextResponse.next({ request: { headers } }), requestId);
+  // Next reads the nonce from the request's CSP header and puts it on every script it renders.
+  headers.set("content-security-policy", contentSecurityPolicy(nonce));
+  return finish(NextResponse.next({ request: { headers } }), requestId, nonce);
 }
 
 export const config = {

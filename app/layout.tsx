@@ -5,6 +5,10 @@ import { SiteHeader } from "@/components/site-header";
 import { Toaster } from "@/components/toast/toaster";
 import "./globals.css";
 
+// Every page is rendered per request: its scripts carry that response's CSP nonce (proxy.ts),
+// which a page prerendered at build time could not know.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Paperleaf Books", template: "%s · Paperleaf Books" },
   description: "Paperleaf Books is a small independent bookshop: browse the shelves, find your next read and have it delivered.",

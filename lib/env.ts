@@ -16,6 +16,8 @@ const schema = z.object({
   EMBEDDED_PG_DIR: z.string().min(1).default(".data/pg"),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_URL: z.url().optional(),
+  // Proxies in front of the app that append to X-Forwarded-For; the client is the entry left of theirs.
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   // Unset key: the local Stripe emulator at STRIPE_API_BASE is the gateway.
@@ -25,6 +27,9 @@ const schema = z.object({
   WEBHOOK_SIGNATURE_ALERT_THRESHOLD: z.coerce.number().int().min(1).max(100_000).default(5),
   WEBHOOK_SIGNATURE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+  // What one shopper may hold unpaid at once (each unpaid order keeps its copies reserved).
+  MAX_UNPAID_ORDERS_PER_SHOPPER: z.coerce.number().int().min(1).max(1000).default(5),
+  MAX_RESERVED_COPIES_PER_SHOPPER: z.coerce.number().int().min(1).max(100_000).default(100),
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   DELIVERY_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   WORKER_ENABLED: bool.default(true),

@@ -12,6 +12,8 @@ export const errorStatus = {
   payment_window_closed: 409,
   duplicate_checkout: 409,
   idempotency_conflict: 409,
+  too_many_unpaid_orders: 409,
+  too_many_reserved_copies: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

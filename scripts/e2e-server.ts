@@ -37,6 +37,9 @@ const app = startProcess("node", [serverBin, "-p", String(port)], {
   NEXTAUTH_URL: `http://localhost:${port}`,
   NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
   METRICS_TOKEN: "e2e-metrics-token-0123456789",
+  // The specs' HTTP clients play a proxy: each sends X-Forwarded-For with an address of its
+  // own (e2e/support/api.ts), so per-IP limits see many clients, as behind a real proxy.
+  TRUSTED_PROXY_HOPS: "1",
   // Warnings and errors only in the test output (set LOG_LEVEL to see more).
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 });

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 import { Histogram, Registry } from "prom-client";
+import { parseTrustedProxyHops, setForwardedFor } from "./lib/forwarded-for.mjs";
 
 // `next start` sets this; a custom server must, before Next (and React) load.
 process.env.NODE_ENV = "production";
@@ -90,11 +91,21 @@ function timed(req, res) {
   });
 }
 
+let trustedProxyHops;
+try {
+  trustedProxyHops = parseTrustedProxyHops(process.env.TRUSTED_PROXY_HOPS);
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
+
 const app = next({ dev: false, port, hostname: hostname ?? "localhost" });
 await app.prepare();
 const handle = app.getRequestHandler();
 
 const server = createServer((req, res) => {
+  // The client's address as the app will see it: never what the client wrote (lib/http/client-address.ts).
+  setForwardedFor(req, trustedProxyHops);
   timed(req, res);
   sendBrotliAsset(req, res)
     .then((sent) => (sent ? undefined : handle(req, res)))

@@ -15,6 +15,7 @@ describe("loadEmulatorConfig", () => {
       chaos: { duplicateRate: 0, dropRate: 0, minDelayMs: 0, maxDelayMs: 0, shuffle: false },
       retryBaseMs: 1000,
       maxAttempts: 8,
+      control: true,
     });
   });
 

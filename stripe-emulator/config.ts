@@ -52,6 +52,8 @@ const envSchema = z.object({
   EMULATOR_CHAOS: chaosJson.optional(),
   EMULATOR_RETRY_BASE_MS: int(1, 3_600_000).default(1_000),
   EMULATOR_MAX_ATTEMPTS: int(1, 100).default(8),
+  // The control API (/_emulator/*) and the dashboard's buttons; "off" removes them.
+  EMULATOR_CONTROL: z.enum(["on", "off"], { message: 'EMULATOR_CONTROL must be "on" or "off"' }).default("on"),
 });
 
 export type EmulatorConfig = {
@@ -67,6 +69,8 @@ export type EmulatorConfig = {
   chaos: ChaosSettings;
   retryBaseMs: number;
   maxAttempts: number;
+  /** The control API (/_emulator/*) exists; false removes it (EMULATOR_CONTROL=off). */
+  control: boolean;
 };
 
 export function loadEmulatorConfig(source: Record<string, string | undefined> = process.env): EmulatorConfig {
@@ -91,5 +95,6 @@ export function loadEmulatorConfig(source: Record<string, string | undefined> = 
     chaos: e.EMULATOR_CHAOS ?? noChaos,
     retryBaseMs: e.EMULATOR_RETRY_BASE_MS,
     maxAttempts: e.EMULATOR_MAX_ATTEMPTS,
+    control: e.EMULATOR_CONTROL === "on",
   };
 }

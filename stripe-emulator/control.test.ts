@@ -61,7 +61,8 @@ describe("control API and pages", () => {
     expect(html).toContain(`action="/_emulator/events/${eventId}/redeliver"`);
     const posted = await fetch(`${h.emulator.url}/_emulator/events/${eventId}/redeliver`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
+      // As the browser posts it from the dashboard: with the emulator's own Origin.
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: h.emulator.publicUrl },
       body: "",
       redirect: "manual",
     });

@@ -59,6 +59,8 @@ export function PlaceOrder({ cart }: PlaceOrderProps) {
     } else if (result.code === "duplicate_checkout") {
       const orderId = isRecord(result.details) && typeof result.details.orderId === "string" ? result.details.orderId : "";
       setStatus({ kind: "error", message: result.message, link: { href: orderId ? `/orders/${orderId}` : "/orders", label: "View your order" } });
+    } else if (result.code === "too_many_unpaid_orders" || result.code === "too_many_reserved_copies") {
+      setStatus({ kind: "error", message: result.message, link: { href: "/orders", label: "See your orders" } });
     } else if (result.code === "unauthenticated") {
       setStatus({ kind: "error", message: result.message, link: { href: "/signin?callbackUrl=%2Fcheckout", label: "Sign in" } });
     } else {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { client, register, signIn } from "../support/api";
 import { createBook } from "../support/db";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { client, signedInShopper } from "../support/api";
 import { createBook, e2eDb, stockOf } from "../support/db";
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 
 test("in production the app refuses to start without NEXTAUTH_SECRET, naming the setting", async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: "3197", NEXT_TELEMETRY_DISABLED: "1", WORKER_ENABLED: "false" };

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { client } from "../support/api";
 import { adminContext } from "../support/browser";
 import { e2eDb } from "../support/db";

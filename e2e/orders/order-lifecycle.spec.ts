@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { expect, test, type Browser } from "@playwright/test";
+import type { Browser } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { signedInShopper } from "../support/api";
 import { createBook, e2eDb, stockOf } from "../support/db";
 

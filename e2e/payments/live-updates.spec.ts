@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { adminContext, shopperContext } from "../support/browser";
 import { e2eDb } from "../support/db";
 import { emulatorUrl as emulator, orderStatus, payOnEmulator } from "../support/orders";

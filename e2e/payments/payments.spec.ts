@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { signedInShopper } from "../support/api";
 import { createBook, e2eDb } from "../support/db";
 

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { adminContext, shopperContext } from "../support/browser";
 
 // axe-core on every kind of page: no serious or critical violation of WCAG 2.1 A/AA.

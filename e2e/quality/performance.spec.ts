@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/test";
 import { createBook } from "../support/db";
 
 // The catalog's budget (issue: at most 120 KB of compressed JavaScript on

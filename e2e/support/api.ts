@@ -3,7 +3,11 @@ import { request, type APIRequestContext } from "@playwright/test";
 
 export const baseURL = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
 
-/** An HTTP client with its own cookie jar, sending our Origin like a browser would. */
+/**
+ * An HTTP client with its own cookie jar, sending our Origin like a browser would, and an
+ * address of its own: the e2e server trusts one proxy hop (scripts/e2e-server.ts), which the
+ * client plays by sending X-Forwarded-For.
+ */
 export async function client(options: { origin?: string | null; ip?: string } = {}): Promise<APIRequestContext> {
   const headers: Record<string, string> = {};
   if (options.origin !== null) headers.Origin = options.origin ?? baseURL;

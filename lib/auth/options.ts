@@ -4,8 +4,13 @@ import { z } from "zod";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { instrument } from "@/lib/observability/operations";
+import { clientAddress } from "@/lib/http/client-address";
 import { findUserByEmail } from "./users";
 import { verifyPassword } from "./password";
+import { noteSignInThrottled, recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "./throttle";
+
+/** The error authorize() throws when the throttle refuses; next-auth passes it on as ?error=RateLimited. */
+export const SIGN_IN_RATE_LIMITED = "RateLimited";
 
 const DEV_SECRET = "paperleaf-development-secret-not-for-production";
 
@@ -37,9 +42,21 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "E-mail and password",
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      // Every password check goes through here, whatever path or body shape carried it, so the
+      // throttle sits here too: on the e-mail next-auth parsed and the client's real address.
+      async authorize(credentials, req) {
+        const email = String(credentials?.email ?? "").toLowerCase().trim();
+        const ip = clientAddress(new Headers(req?.headers as Record<string, string> | undefined));
+        const wait = await signInRetryAfter(email, ip);
+        if (wait > 0) {
+          noteSignInThrottled(wait);
+          throw new Error(SIGN_IN_RATE_LIMITED);
+        }
         const parsed = credentialsSchema.safeParse(credentials ?? {});
-        if (!parsed.success) return null;
+        if (!parsed.success) {
+          await recordSignInFailure(email, ip);
+          return null;
+        }
         const signIn = instrument("user_login", { name: "credentials" }, async () => {
           const user = await findUserByEmail(parsed.data.email);
           // Verify even for unknown e-mails, so timing does not reveal accounts.
@@ -47,10 +64,13 @@ export const authOptions: NextAuthOptions = {
           if (!user || !ok) throw new AppError("unauthenticated", "Wrong e-mail or password");
           return { id: user.id, email: user.email, name: user.name, role: user.role };
         });
-        return signIn.catch((error: unknown) => {
+        const user = await signIn.catch((error: unknown) => {
           if (isAppError(error) && error.code === "unauthenticated") return null;
           throw error;
         });
+        if (user) await recordSignInSuccess(email, ip);
+        else await recordSignInFailure(email, ip);
+        return user;
       },
     }),
   ],

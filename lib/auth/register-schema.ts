@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/browser-zod";
 import { hasControlCharacters } from "@/lib/ids";
 
 /** Shared by POST /api/register and the registration form. */

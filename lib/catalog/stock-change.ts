@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/browser-zod";
 
 /** What an operator may do to a book's stock; shared by POST /api/admin/books/:id/stock and the stock page's form. */
 export const stockChangeSchema = z.object({

@@ -14,12 +14,26 @@ export function originAllowed(method: string, pathname: string, origin: string |
   return ownOrigins.includes(origin.replace(/\/$/, ""));
 }
 
-/** Headers every response carries. No 'unsafe-eval' outside development. */
-export function securityHeaders(): Record<string, string> {
+/** A fresh nonce for one response's scripts: 128 random bits, base64. */
+export function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/**
+ * The Content-Security-Policy for one response. Scripts run only from our own
+ * origin or with this response's nonce (Next puts it on every script tag it
+ * renders, reading it from this header on the request), so an injected inline
+ * script does not run. Styles keep 'unsafe-inline': React's `style`
+ * attributes (and Next's route announcer) are inline styles a nonce cannot
+ * cover, and a nonce in style-src would switch 'unsafe-inline' off. Injected
+ * CSS cannot run code. No 'unsafe-eval' outside development.
+ */
+export function contentSecurityPolicy(nonce: string): string {
   const production = env().NODE_ENV === "production";
-  const csp = [
+  return [
     "default-src 'self'",
-    `script-src 'self' 'unsafe-inline'${production ? "" : " 'unsafe-eval'"}`,
+    `script-src 'self' 'nonce-${nonce}'${production ? "" : " 'unsafe-eval'"}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
@@ -29,8 +43,13 @@ export function securityHeaders(): Record<string, string> {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
+}
+
+/** Headers every response carries, the CSP with this response's nonce. */
+export function securityHeaders(nonce: string): Record<string, string> {
+  const production = env().NODE_ENV === "production";
   return {
-    "Content-Security-Policy": csp,
+    "Content-Security-Policy": contentSecurityPolicy(nonce),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",

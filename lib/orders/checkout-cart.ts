@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { loadCart, findUserCart } from "@/lib/cart/cart-store";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { throttleCheckout } from "@/lib/http/abuse-limits";
 import { getOrderForUser, type OrderView } from "./order-view";
 import { placeOrder } from "./place-order";
 import { instrument } from "@/lib/observability/operations";
@@ -30,6 +32,8 @@ async function placeCartOrder(input: { userId: string; idempotencyKey?: string; 
     }
     throw new AppError("empty_cart", "Your cart is empty");
   }
+  // Only a checkout that reaches the stock counts against the shopper's rate.
+  await throttleCheckout(input.userId);
   const items = cart.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity }));
   const result = await placeOrder({
     userId: input.userId,
@@ -38,6 +42,7 @@ async function placeCartOrder(input: { userId: string; idempotencyKey?: string; 
     cartFingerprint: cartFingerprint(items),
     duplicateWindowSeconds: input.idempotencyKey ? undefined : 10,
     requestId: input.requestId,
+    limits: { maxUnpaidOrders: env().MAX_UNPAID_ORDERS_PER_SHOPPER, maxReservedCopies: env().MAX_RESERVED_COPIES_PER_SHOPPER },
   });
   return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.outcome === "duplicate" };
 }

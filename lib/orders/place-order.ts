@@ -21,6 +21,8 @@ export type PlaceOrderInput = {
   source?: EventSource;
   requestId?: string;
   now?: number;
+  /** What the shopper may hold unpaid, counting this order (the shopper checkout passes the settings). */
+  limits?: { maxUnpaidOrders: number; maxReservedCopies: number };
 };
 
 type PricedLine = { bookId: number; title: string; quantity: number; unitPriceCents: number; currency: string };
@@ -55,6 +57,31 @@ async function findEarlierCheckout(tx: Tx, input: PlaceOrderInput): Promise<Disp
   return undefined;
 }
 
+/** Refuses an order that would take the shopper past what they may hold unpaid (under the checkout lock). */
+async function checkUnpaidLimits(tx: Tx, input: PlaceOrderInput, copies: number): Promise<void> {
+  const limits = input.limits;
+  if (!limits) return;
+  const [held] = await tx.execute<{ orders: number; copies: number }>(sql`
+    select count(distinct o.id)::int as orders, coalesce(sum(i.quantity), 0)::int as copies
+    from orders o join order_items i on i.order_id = o.id
+    where o.user_id = ${input.userId} and o.status = 'created'`);
+  const { orders, copies: reserved } = held ?? { orders: 0, copies: 0 };
+  if (orders >= limits.maxUnpaidOrders) {
+    throw new AppError(
+      "too_many_unpaid_orders",
+      `You already have ${orders} orders waiting for payment (the most we hold at once). Pay for or cancel one of them on your orders page, then place this one.`,
+      { unpaidOrders: orders, maxUnpaidOrders: limits.maxUnpaidOrders },
+    );
+  }
+  if (reserved + copies > limits.maxReservedCopies) {
+    throw new AppError(
+      "too_many_reserved_copies",
+      `Your unpaid orders already hold ${reserved} copies and this one would make ${reserved + copies}; we hold at most ${limits.maxReservedCopies} per shopper. Pay for or cancel an unpaid order, or order fewer copies.`,
+      { reservedCopies: reserved, requestedCopies: copies, maxReservedCopies: limits.maxReservedCopies },
+    );
+  }
+}
+
 /**
  * Creates an order and dispatches CHECKOUT in one transaction: prices are read
  * from the database and copied, stock is reserved (all lines or none), and the
@@ -74,6 +101,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<DispatchResult
     const earlier = await findEarlierCheckout(tx, input);
     if (earlier) return earlier;
     if (items.length === 0) throw new AppError("empty_cart", "Your cart is empty");
+    await checkUnpaidLimits(tx, input, items.reduce((sum, i) => sum + i.quantity, 0));
     const lines = await priceLines(tx, items);
     const currencies = new Set(lines.map((l) => l.currency));
     if (currencies.size !== 1) throw new AppError("invalid_request", "All books in one order must share a currency");

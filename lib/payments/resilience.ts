@@ -19,12 +19,23 @@ export function isTransientGatewayError(error: Error): boolean {
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|timed? ?out|network/i.test(e.message ?? "");
 }
 
+/** The gateway refused for load (429): it is up and answering, so worth a retry but no sign of an outage. */
+export function isGatewayRateLimit(error: Error): boolean {
+  const e = error as StripeLikeError;
+  return e.type === "StripeRateLimitError" || e.statusCode === 429;
+}
+
 const transient = handleWhen(isTransientGatewayError);
 
-export const gatewayBreaker = circuitBreaker(transient, {
-  halfOpenAfter: 10_000,
-  breaker: new ConsecutiveBreaker(5),
-});
+// A 429 is retried (transient) but is not a breaker failure: one shopper's
+// burst must not open the breaker and fail everyone's payments.
+export const gatewayBreaker = circuitBreaker(
+  handleWhen((error) => isTransientGatewayError(error) && !isGatewayRateLimit(error)),
+  {
+    halfOpenAfter: 10_000,
+    breaker: new ConsecutiveBreaker(5),
+  },
+);
 
 const gatewayRetry = retry(transient, {
   maxAttempts: 2,

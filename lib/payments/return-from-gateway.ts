@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { AppError } from "@/lib/errors";
+import { gatewayCheckDue } from "@/lib/http/abuse-limits";
 import { dispatch } from "@/lib/orders/dispatch";
 import { settleFromGateway, type SettleOutcome } from "./settle-from-gateway";
 import { instrument } from "@/lib/observability/operations";
@@ -20,8 +21,13 @@ async function ownPayment(userId: string, sessionId: string) {
  * The success page: ask the gateway what happened and dispatch the same event
  * a webhook would, so the order is paid even if the webhook never arrives.
  */
-export async function reconcileSuccessReturn(input: { userId: string; sessionId: string; requestId?: string }): Promise<{ orderId: string; outcome: SettleOutcome | "gateway_unavailable" }> {
+export async function reconcileSuccessReturn(input: { userId: string; sessionId: string; requestId?: string }): Promise<{
+  orderId: string;
+  outcome: SettleOutcome | "gateway_unavailable" | "checked_recently";
+}> {
   const payment = await ownPayment(input.userId, input.sessionId);
+  // A reload within seconds shows what the last check (or a webhook since) recorded.
+  if (!(await gatewayCheckDue(input.userId, input.sessionId))) return { orderId: payment.order_id, outcome: "checked_recently" };
   try {
     const outcome = await instrument("payment_processing", { name: "return_from_gateway", orderId: payment.order_id }, () =>
       settleFromGateway(input.sessionId, "gateway", { requestId: input.requestId }),

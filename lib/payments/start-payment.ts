@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/observability/log";
+import { throttlePaymentStart } from "@/lib/http/abuse-limits";
 import { dispatch } from "@/lib/orders/dispatch";
 import { addJob } from "@/lib/orders/jobs";
 import { getOrderForUser, type OrderView } from "@/lib/orders/order-view";
@@ -69,6 +70,8 @@ async function openCheckoutSession(input: Input): Promise<StartedPayment> {
   if (order.status !== "created") throw new AppError("invalid_transition", "This order is not waiting for payment", { status: order.status });
   if (!inWindow()) throw new AppError("payment_window_closed", "The time to pay for this order has run out");
 
+  // Only an attempt that would open a gateway session counts against the shopper's rate.
+  await throttlePaymentStart(input.userId);
   const paymentId = randomUUID();
   const base = appUrl();
   let session: { id: string; url: string };

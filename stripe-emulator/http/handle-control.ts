@@ -8,7 +8,13 @@ import { ApiError } from "../errors";
 import { settingsUpdateSchema, applySettings } from "../settings";
 import { isLoopback, matchRoute, readBody, redirect, sendJson, type Route } from "./io";
 
-// /_emulator: the test/control API. JSON in and out, no auth, loopback only.
+// /_emulator: the test/control API. JSON in and out, no auth, loopback only,
+// and not drivable from other web pages in the operator's browser (CSRF): a
+// POST must be application/json (a cross-origin page cannot send that without
+// a CORS preflight, which this API never grants) and carry no Origin (scripts,
+// tests) or one of the emulator's own. The dashboard's Redeliver forms are the
+// one exception to JSON, accepted only with the emulator's own Origin.
+// EMULATOR_CONTROL=off removes the whole API.
 
 export type ControlActions = { reset(): void; setClockOffset(ms: number): void; clockOffset(): number };
 
@@ -106,12 +112,35 @@ const routes: Route<ControlHandler>[] = [
   },
 ];
 
+/** The origins the emulator's own pages are served from. */
+export function ownOrigins(ctx: EmulatorContext): string[] {
+  const { port, publicUrl } = ctx.config;
+  return [publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`].filter((o): o is string => Boolean(o));
+}
+
+/** Why a POST may not drive the control API, or null when it may. */
+function postRefusal(ctx: EmulatorContext, req: IncomingMessage): { status: number; error: string } | null {
+  const origin = req.headers.origin;
+  if (origin !== undefined && !ownOrigins(ctx).includes(origin)) {
+    return { status: 403, error: "The control API answers only the emulator's own pages and clients that send no Origin." };
+  }
+  const type = (req.headers["content-type"] ?? "").toLowerCase();
+  if (type.startsWith("application/json")) return null;
+  if (type.startsWith("application/x-www-form-urlencoded")) {
+    return origin === undefined ? { status: 403, error: "Forms are accepted from the emulator's dashboard only." } : null;
+  }
+  return { status: 415, error: "Send the control API a JSON body (Content-Type: application/json)." };
+}
+
 export async function handleControl(ctx: EmulatorContext, actions: ControlActions, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (!ctx.config.control) return sendJson(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${url.pathname}).` } });
   if (!isLoopback(req)) return sendJson(res, 403, { error: "The control API only answers requests from this machine." });
   const route = matchRoute(routes, req.method ?? "GET", url.pathname);
   if (!route) return sendJson(res, 404, { error: `Unknown control route ${req.method} ${url.pathname}` });
+  const refusal = req.method === "POST" ? postRefusal(ctx, req) : null;
+  if (refusal) return sendJson(res, refusal.status, { error: refusal.error });
   // The dashboard's buttons post plain forms; send the browser back to the dashboard.
-  const fromForm = (req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+  const fromForm = (req.headers["content-type"] ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded");
   try {
     const raw = req.method === "POST" ? await readBody(req) : "";
     let body: unknown = {};

@@ -48,7 +48,8 @@ export function dashboardPage(ctx: EmulatorContext, refreshSeconds: number | nul
     esc(formatTime(event.created)),
     esc(delivery),
     String(attempts.length),
-    `<form method="post" action="/_emulator/events/${esc(event.id)}/redeliver"><button type="submit" class="secondary" aria-label="Redeliver ${esc(event.id)}">Redeliver</button></form>`,
+    // Without the control API (EMULATOR_CONTROL=off) there is nothing to post to.
+    ...(ctx.config.control ? [`<form method="post" action="/_emulator/events/${esc(event.id)}/redeliver"><button type="submit" class="secondary" aria-label="Redeliver ${esc(event.id)}">Redeliver</button></form>`] : []),
   ]);
   const attempts = [...state.events.values()]
     .flatMap((r) => r.attempts)
@@ -66,7 +67,7 @@ ${refreshSeconds ? `<a href="/">Stop auto-refresh</a>` : `<a href="/?refresh=3">
 ${table("Checkout sessions", ["Id", "Status", "Payment", "Amount", "PaymentIntent", "Created (UTC)"], sessions)}
 ${table("Payment intents", ["Id", "Status", "Amount", "Latest charge", "Last error", "Created (UTC)"], intents)}
 ${table("Refunds", ["Id", "Status", "Amount", "PaymentIntent", "Failure", "Created (UTC)"], refunds)}
-${table("Events", ["Id", "Type", "Created (UTC)", "Delivery", "Attempts", ""], events)}
+${table("Events", ["Id", "Type", "Created (UTC)", "Delivery", "Attempts", ...(ctx.config.control ? [""] : [])], events)}
 ${table("Delivery attempts", ["At (UTC)", "Event", "Type", "Attempt", "Result", "Took"], attempts)}`;
   return page("Stripe emulator", body, head);
 }

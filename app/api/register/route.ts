@@ -1,10 +1,14 @@
 // POST /api/register – create a customer account
 import { registerUser } from "@/lib/auth/users";
 import { registerSchema } from "@/lib/auth/register-schema";
+import { throttleRegistration } from "@/lib/http/abuse-limits";
+import { clientAddress } from "@/lib/http/client-address";
 import { readJson } from "@/lib/http/read-json";
 import { json, route } from "@/lib/http/responses";
 
 export const POST = route(async (request: Request) => {
   const input = await readJson(request, registerSchema);
+  // Only a valid request reaches argon2, and only those count against the address.
+  await throttleRegistration(clientAddress(request.headers));
   return json(await registerUser(input), { status: 201 });
 });

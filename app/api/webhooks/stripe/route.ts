@@ -1,5 +1,6 @@
 // POST /api/webhooks/stripe – signed gateway events (raw body; exempt from the Origin check)
 import { faultPoint } from "@/lib/faults";
+import { MAX_WEBHOOK_BODY_BYTES, readBodyText } from "@/lib/http/body";
 import { errorResponse, json } from "@/lib/http/responses";
 import { requestId } from "@/lib/http/request-id";
 import { withContext } from "@/lib/observability/context";
@@ -10,10 +11,10 @@ import { verifyWebhook } from "@/lib/payments/stripe-events";
 
 export function POST(request: Request): Promise<Response> {
   return withContext({ requestId: requestId(request) }, async () => {
-    // The signature covers the exact bytes: read the raw text, never re-serialise JSON.
-    const body = await request.text();
     let event;
     try {
+      // The signature covers the exact bytes: read the raw text (at most MAX_WEBHOOK_BODY_BYTES), never re-serialise JSON.
+      const body = await readBodyText(request, MAX_WEBHOOK_BODY_BYTES);
       event = verifyWebhook(body, request.headers.get("stripe-signature"));
     } catch (error) {
       metrics().webhooks.inc({ outcome: "rejected" });

@@ -1,0 +1,47 @@
+import { AppError } from "@/lib/errors";
+import { take, waitText, type LimitSpec } from "./rate-limiter";
+
+// How often one shopper (or one address) may do the expensive things. Kept in
+// PostgreSQL (lib/http/rate-limiter.ts), so they hold across app instances.
+// The caps on what a shopper may hold unpaid are settings (lib/env.ts:
+// MAX_UNPAID_ORDERS_PER_SHOPPER, MAX_RESERVED_COPIES_PER_SHOPPER), checked in
+// placeOrder's transaction. Sign-in has its own limits (lib/auth/throttle.ts).
+
+const MINUTE = 60;
+
+export const LIMITS = {
+  /** Creating an account runs argon2 (tens of ms of CPU): per client address. */
+  register: { keyPrefix: "register_ip", points: 10, duration: 60 * MINUTE },
+  /** Checkouts that reach the stock (an empty cart is refused before): per shopper. */
+  checkout: { keyPrefix: "checkout_user", points: 20, duration: 10 * MINUTE },
+  /** Payment attempts that would open a gateway session: per shopper. */
+  paymentStart: { keyPrefix: "payment_start_user", points: 20, duration: 10 * MINUTE },
+  /** The success page asks the gateway about one session at most this often (per shopper and session). */
+  returnCheck: { keyPrefix: "return_check", points: 1, duration: 10 },
+} satisfies Record<string, LimitSpec>;
+
+export { take };
+
+function refuse(wait: number, message: string): never {
+  throw new AppError("rate_limited", message, { retryAfterSeconds: wait });
+}
+
+export async function throttleRegistration(address: string): Promise<void> {
+  const wait = await take(LIMITS.register, address);
+  if (wait > 0) refuse(wait, `Too many accounts were created from your network just now. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleCheckout(userId: string): Promise<void> {
+  const wait = await take(LIMITS.checkout, userId);
+  if (wait > 0) refuse(wait, `You are placing orders faster than we can take them. Please try again in ${waitText(wait)}, or pay for an order you already placed.`);
+}
+
+export async function throttlePaymentStart(userId: string): Promise<void> {
+  const wait = await take(LIMITS.paymentStart, userId);
+  if (wait > 0) refuse(wait, `Too many payment attempts in a short time. Please try again in ${waitText(wait)}; your books stay reserved until the order's deadline.`);
+}
+
+/** True when the success page may ask the gateway about this session now (not within the last few seconds). */
+export async function gatewayCheckDue(userId: string, sessionId: string): Promise<boolean> {
+  return (await take(LIMITS.returnCheck, userId, sessionId)) === 0;
+}
