@@ -17,22 +17,27 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-/** Reads a line from the terminal without echoing it. */
-function promptHidden(question: string): Promise<string> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-    let muted = false;
-    const output = rl as unknown as { _writeToOutput: (text: string) => void; output: NodeJS.WriteStream };
-    output._writeToOutput = (text: string) => {
-      if (!muted) output.output.write(text);
-    };
-    rl.question(question, (answer) => {
-      rl.close();
-      process.stdout.write("\n");
-      resolve(answer);
-    });
-    muted = true;
-  });
+/** Asks the questions in the terminal without echoing the answers (one readline for all: it buffers input). */
+async function promptHidden(questions: string[]): Promise<string[]> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const internals = rl as unknown as { _writeToOutput: (text: string) => void; output: NodeJS.WriteStream };
+  let muted = false;
+  internals._writeToOutput = (text: string) => {
+    if (!muted) internals.output.write(text);
+  };
+  const answers: string[] = [];
+  for (const question of questions) {
+    muted = false;
+    answers.push(
+      await new Promise<string>((resolve) => {
+        rl.question(question, resolve);
+        muted = true;
+      }),
+    );
+    process.stdout.write("\n");
+  }
+  rl.close();
+  return answers;
 }
 
 let args;
@@ -49,16 +54,16 @@ if (!name || name.length > 100 || hasControlCharacters(name)) fail("--name must 
 let password = env().ADMIN_PASSWORD;
 if (password === undefined) {
   if (!process.stdin.isTTY) fail("set ADMIN_PASSWORD, or run this in a terminal to be asked for the password");
-  password = await promptHidden(`Password for ${email.data}: `);
-  const again = await promptHidden("The same password again: ");
-  if (again !== password) fail("the two passwords differ; nothing was changed");
+  const [first, again] = await promptHidden([`Password for ${email.data}: `, "The same password again: "]);
+  if (again !== first) fail("the two passwords differ; nothing was changed");
+  password = first!;
 }
 const problem = operatorPasswordProblem(password, email.data);
 if (problem) fail(`${problem}; nothing was changed`);
 
 try {
   const operator = await createOperator({ email: email.data, password, name });
-  console.log(`operator ${operator.email} created: sign in at ${env().APP_URL ?? "the store"}/signin, the console is at /admin`);
+  console.log(`operator ${operator.email} created: sign in at ${env().APP_URL ?? ""}/signin; the console is at /admin`);
 } catch (error) {
   if (isAppError(error) && error.code === "email_taken") fail(error.message, 1);
   throw error;

@@ -1,6 +1,12 @@
 // npm start – the one-command local store in demo mode: database, migrations, demo seed, build, emulator, app.
 import { env, loadEnv } from "@/lib/env";
 
+try {
+  env();
+} catch (error) {
+  console.error(`npm start: refusing to start: ${(error as Error).message}`);
+  process.exit(1);
+}
 const port = env().PORT;
 // Demo mode listens on loopback only unless HOST says otherwise.
 const host = env().HOST ?? "127.0.0.1";
