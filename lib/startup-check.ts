@@ -22,7 +22,10 @@ export function checkSettings(e: Env): SettingsVerdict {
   const refuse = (refusal: string): SettingsVerdict => ({ refusal, warnings });
   // Every mode: webhooks are checked with a configured secret, never a built-in one.
   const payments = paymentConfigurationProblem(e);
-  if (!isProduction(e)) return payments ? refuse(payments) : { warnings };
+  if (!isProduction(e)) {
+    if (e.DEMO_MODE && e.NODE_ENV === "production") warnings.push("DEMO_MODE is on: demo accounts and dev tools, production's refusals do not apply (npm start sets it; never set it for a real store)");
+    return payments ? refuse(payments) : { warnings };
+  }
 
   if (!e.DATABASE_URL) return refuse("DATABASE_URL is not set: production needs its own PostgreSQL (the embedded server is for npm start)");
   if (!e.NEXTAUTH_SECRET || e.NEXTAUTH_SECRET.length < MIN_AUTH_SECRET_LENGTH) {

@@ -18,5 +18,5 @@ export function SignOutEverywhereButton() {
     return undefined;
   }
 
-  return <ActionButton label="Sign out everywhere" pendingLabel="Signing out everywhere…" className={secondaryButtonClass} action={signOutEverywhere} />;
+  return <ActionButton label="Sign out everywhere" pendingLabel="Signing out everywhere…" className={secondaryButtonClass} inline action={signOutEverywhere} />;
 }
