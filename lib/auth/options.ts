@@ -1,7 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { instrument } from "@/lib/observability/operations";
 import { findUserByEmail } from "./users";
