@@ -19,7 +19,7 @@ import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib
 import { startEmulator } from "@/stripe-emulator/server";
 import { createBook, createUser } from "@/test/fixtures";
 import { seededRandom } from "@/test/random";
-import { BENCH_SECRET, startStack } from "./lib/stack";
+import { BENCH_GATEWAY, stagingEnv, startStack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 
 const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 12);
@@ -56,7 +56,7 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
   const ports = Array.from({ length: instances }, (_, i) => BASE_PORT + i);
   const proxy = instances > 1 ? roundRobin(ports) : undefined;
   const webhookPort = proxy ? PROXY_PORT : ports[0]!;
-  const emulator = await startEmulator({ port: 0, webhookUrl: `http://localhost:${webhookPort}/api/webhooks/stripe`, retryBaseMs: 250, maxAttempts: 9, asyncDelayMs: 500 });
+  const emulator = await startEmulator({ port: 0, webhookUrl: `http://localhost:${webhookPort}/api/webhooks/stripe`, retryBaseMs: 250, maxAttempts: 9, asyncDelayMs: 500, ...BENCH_GATEWAY });
   process.env.STRIPE_API_BASE = emulator.url;
   resetEnvCache();
   const apps = new Map<number, App>();
@@ -67,8 +67,7 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
     const child = startProcess("node", [serverBin, "-p", String(port)], {
       DATABASE_URL: stack.databaseUrl,
       STRIPE_API_BASE: emulator.url,
-      NEXTAUTH_URL: `http://localhost:${port}`,
-      NEXTAUTH_SECRET: BENCH_SECRET,
+      ...stagingEnv(port),
       WORKER_ENABLED: "true",
       LOG_LEVEL: "error",
       FAULT_POINTS: fault ? `${fault}:kill` : "",

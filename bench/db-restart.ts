@@ -11,7 +11,7 @@ import { migrateDatabase } from "@/db/migrate";
 import * as schema from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib/processes";
-import { BENCH_SECRET } from "./lib/stack";
+import { stagingEnv } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 
 const PORT = 3470;
@@ -32,8 +32,7 @@ async function run(): Promise<BenchRow[]> {
   await seedSql.end();
   const app = startProcess("node", [serverBin, "-p", String(PORT)], {
     DATABASE_URL: pg.url,
-    NEXTAUTH_URL: `http://localhost:${PORT}`,
-    NEXTAUTH_SECRET: BENCH_SECRET,
+    ...stagingEnv(PORT),
     WORKER_ENABLED: "true",
     LOG_LEVEL: "fatal",
   });

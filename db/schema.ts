@@ -55,6 +55,8 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     name: text("name").notNull(),
     role: text("role").$type<Role>().notNull().default("customer"),
+    // Sessions carry the version they were signed in under; "sign out everywhere" bumps it.
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,14 +1,11 @@
 import { count } from "drizzle-orm";
 import type { Db } from "@/db";
 import { hashPassword } from "@/lib/auth/password";
+import { demoAccounts } from "./demo-accounts";
 import { books, users } from "./schema";
 import { generateBooks, seedBooks, type SeedBook } from "./seed-data";
 
-/** Demo accounts; the README documents these passwords. */
-export const demoAccounts = [
-  { email: "customer@example.com", password: "customer-pass-1", name: "Casey Reader", role: "customer" },
-  { email: "admin@example.com", password: "admin-pass-1", name: "Avery Admin", role: "admin" },
-] as const;
+export { demoAccounts } from "./demo-accounts";
 
 const BATCH = 2000;
 

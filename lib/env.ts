@@ -9,7 +9,13 @@ const bool = z
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // `npm start`: the one-command local store (demo accounts, dev tools, the emulator),
+  // generous because it listens on 127.0.0.1. Without it, NODE_ENV=production is
+  // production: lib/startup-check.ts refuses unsafe settings.
+  DEMO_MODE: bool.default(false),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Bind address: 127.0.0.1 under npm start, all interfaces for `npm run serve`.
+  HOST: z.string().min(1).optional(),
   APP_URL: z.url().optional(),
   DATABASE_URL: z.url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
@@ -19,9 +25,14 @@ const schema = z.object({
   // Proxies in front of the app that append to X-Forwarded-For; the client is the entry left of theirs.
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  // The secret webhooks are checked with, in every mode: there is no built-in one.
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
-  // Unset key: the local Stripe emulator at STRIPE_API_BASE is the gateway.
+  // Unset key: the local Stripe emulator at STRIPE_API_BASE is the gateway, with
+  // this installation's key (npm start makes one in .data/ and hands it to both).
   STRIPE_API_BASE: z.url().default("http://127.0.0.1:12111"),
+  EMULATOR_SECRET_KEY: z.string().min(1).optional(),
+  // Production without STRIPE_SECRET_KEY must say so: a staging store on the emulator.
+  STRIPE_EMULATOR: bool.optional(),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // This many webhooks refused for their signature within the window (all instances) raise the alert and the console banner.
   WEBHOOK_SIGNATURE_ALERT_THRESHOLD: z.coerce.number().int().min(1).max(100_000).default(5),
@@ -39,8 +50,12 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default("Paperleaf Books <orders@paperleaf.example>"),
   FULFILMENT_DELAY_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
   FAULT_POINTS: z.string().optional(),
-  // Developer pages such as /dev/mailbox; on by default outside production.
+  // Developer pages such as /dev/mailbox (operators only); on by default outside production, refused in it.
   DEV_TOOLS: bool.optional(),
+  // `npm run admin:create`: the new operator's password, instead of the prompt (scripts, containers).
+  ADMIN_PASSWORD: z.string().optional(),
+  // Production refuses to start while the demo accounts (published passwords) exist, unless this is on.
+  ALLOW_DEMO_ACCOUNTS: bool.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // JSON lines in production and tests, readable lines in development, unless set.
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
@@ -67,8 +82,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   );
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+    // One line, naming each setting: it is what a refused start prints.
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid configuration: ${problems.join("; ")}`);
   }
   return parsed.data;
 }
@@ -84,8 +100,22 @@ export function appUrl(): string {
   return (e.APP_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
 }
 
+/** Production: NODE_ENV=production outside demo mode (npm start). Unsafe settings are refused there. */
+export function isProduction(e: Env = env()): boolean {
+  return e.NODE_ENV === "production" && !e.DEMO_MODE;
+}
+
 export function devToolsEnabled(): boolean {
-  return env().DEV_TOOLS ?? env().NODE_ENV !== "production";
+  return env().DEV_TOOLS ?? !isProduction();
+}
+
+/**
+ * next-auth reads NEXTAUTH_URL itself; in production it is APP_URL (required there),
+ * so the two cannot disagree. Called once at start.
+ */
+export function publishAuthUrl(): void {
+  const e = env();
+  if (!e.NEXTAUTH_URL && e.APP_URL) process.env.NEXTAUTH_URL = e.APP_URL;
 }
 
 /** Lets tests and scripts change settings in-process (values are re-validated). */

@@ -2,6 +2,13 @@
 import { parseArgs } from "node:util";
 import { closeDb, getDb } from "@/db";
 import { demoAccounts, seedDatabase } from "@/db/seed";
+import { env, isProduction } from "@/lib/env";
+
+// Production never seeds demo data: the accounts' passwords are published.
+if (isProduction() && !env().ALLOW_DEMO_ACCOUNTS) {
+  console.error("db:seed: refusing to seed demo accounts (published passwords) with NODE_ENV=production; set ALLOW_DEMO_ACCOUNTS=on for a staging store");
+  process.exit(1);
+}
 
 const { values } = parseArgs({ options: { books: { type: "string", default: "0" } } });
 const extraBooks = Number(values.books);

@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { createTestDatabase } from "@/test/test-database";
 import { writeFileSync } from "node:fs";
-import { startEmulator } from "@/stripe-emulator/server";
+import { randomSecret, startEmulator } from "@/stripe-emulator/server";
 import { serverBin, startProcess, stopProcess } from "./lib/processes";
 
 const port = env().PORT;
@@ -19,21 +19,27 @@ await sql.end();
 // The specs read this to check rows in the database the app writes to.
 writeFileSync(".data/e2e-database-url", database.url);
 
-// The payment gateway: the local Stripe emulator, sending webhooks to this app.
+// The payment gateway: the local Stripe emulator, sending webhooks to this app, with this run's own credentials.
 const emulator = await startEmulator({
   port: port + 1,
   webhookUrl: `http://localhost:${port}/api/webhooks/stripe`,
   publicUrl: `http://localhost:${port + 1}`,
   asyncDelayMs: 2000,
   retryBaseMs: 500,
+  secretKey: randomSecret("sk_test_"),
+  webhookSecret: randomSecret("whsec_"),
 });
 writeFileSync(".data/e2e-emulator-url", emulator.url);
 
 const app = startProcess("node", [serverBin, "-p", String(port)], {
   DATABASE_URL: database.url,
   NEXT_TELEMETRY_DISABLED: "1",
+  // Like npm start: demo accounts (seeded above) and dev tools.
+  DEMO_MODE: "true",
   DEV_TOOLS: "true",
   STRIPE_API_BASE: emulator.url,
+  STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
+  EMULATOR_SECRET_KEY: emulator.secretKey,
   NEXTAUTH_URL: `http://localhost:${port}`,
   NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
   METRICS_TOKEN: "e2e-metrics-token-0123456789",

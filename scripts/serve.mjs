@@ -1,4 +1,6 @@
-// The production server: `node scripts/serve.mjs -p 3000`. Next's own request
+// The production server: `npm run serve` (PORT, HOST), or `node scripts/serve.mjs
+// -p 3000 -H 127.0.0.1`; the container image runs this same file in Next's
+// standalone tree (scripts/build-standalone.ts). Next's own request
 // handler for everything (pages, API, proxy.ts, instrumentation), except the
 // build's immutable JavaScript and CSS, which it sends Brotli-compressed to
 // browsers that accept it (every current one does). `next start` only gzips:
@@ -11,17 +13,21 @@ import { brotliCompressSync, constants } from "node:zlib";
 import { Histogram, Registry } from "prom-client";
 import { parseTrustedProxyHops, setForwardedFor } from "./lib/forwarded-for.mjs";
 
+import { loadBuiltConfig } from "./lib/built-config.mjs";
+
 // `next start` sets this; a custom server must, before Next (and React) load.
 process.env.NODE_ENV = "production";
+const config = loadBuiltConfig();
 const { default: next } = await import("next");
 
+// Flags first, then PORT and HOST (read here: this file runs without lib/env.ts).
 const args = process.argv.slice(2);
 const flag = (name) => {
   const index = args.indexOf(name);
   return index === -1 ? undefined : args[index + 1];
 };
-const port = Number(flag("-p") ?? flag("--port") ?? 3000);
-const hostname = flag("-H") ?? flag("--hostname");
+const port = Number(flag("-p") ?? flag("--port") ?? process.env.PORT ?? 3000);
+const hostname = flag("-H") ?? flag("--hostname") ?? (process.env.HOST || undefined);
 
 const staticDir = path.resolve(".next/static");
 const types = { ".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
@@ -99,7 +105,7 @@ try {
   process.exit(1);
 }
 
-const app = next({ dev: false, port, hostname: hostname ?? "localhost" });
+const app = next({ dev: false, dir: process.cwd(), conf: config, port, hostname: hostname ?? "localhost" });
 await app.prepare();
 const handle = app.getRequestHandler();
 

@@ -5,8 +5,11 @@ import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { startTracing } from "@/lib/observability/otel-sdk";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
+import { checkStartupConfiguration } from "@/lib/startup-check";
 import { startWorker } from "@/lib/worker/runner";
 
+// The same refusals as the app's: a worker pays, refunds and e-mails with these settings.
+await checkStartupConfiguration();
 startTracing();
 const handle = await startWorker();
 onShutdown(shutdownOrder.worker, () => handle.stop());

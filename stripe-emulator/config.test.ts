@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadEmulatorConfig } from "./config";
 import { parseFormParams } from "./form-params";
+import { startEmulator } from "./server";
 
 describe("loadEmulatorConfig", () => {
   it("has the documented defaults", () => {
@@ -8,15 +9,40 @@ describe("loadEmulatorConfig", () => {
       host: "127.0.0.1",
       port: 12111,
       publicUrl: undefined,
-      secretKey: "sk_test_emulator_paperleaf",
+      secretKey: undefined,
       webhookUrl: "http://localhost:3000/api/webhooks/stripe",
-      webhookSecret: "whsec_emulator_paperleaf",
+      webhookSecret: undefined,
       asyncDelayMs: 3000,
       chaos: { duplicateRate: 0, dropRate: 0, minDelayMs: 0, maxDelayMs: 0, shuffle: false },
       retryBaseMs: 1000,
       maxAttempts: 8,
       control: true,
     });
+  });
+
+  it("has no built-in credentials: each start without them makes its own, never the once-published constants", async () => {
+    // Unset in the environment (the project's test setup sets them for the app's tests).
+    const saved = [process.env.EMULATOR_SECRET_KEY, process.env.EMULATOR_WEBHOOK_SECRET] as const;
+    delete process.env.EMULATOR_SECRET_KEY;
+    delete process.env.EMULATOR_WEBHOOK_SECRET;
+    const [a, b] = [await startEmulator({ port: 0, webhookUrl: "" }), await startEmulator({ port: 0, webhookUrl: "" })];
+    if (saved[0] !== undefined) process.env.EMULATOR_SECRET_KEY = saved[0];
+    if (saved[1] !== undefined) process.env.EMULATOR_WEBHOOK_SECRET = saved[1];
+    try {
+      for (const emulator of [a, b]) {
+        expect(emulator.secretKey).toMatch(/^sk_test_[0-9a-f]{48}$/);
+        expect(emulator.webhookSecret).toMatch(/^whsec_[0-9a-f]{48}$/);
+        expect([emulator.secretKey, emulator.webhookSecret]).not.toContain("sk_test_emulator_paperleaf");
+        expect([emulator.secretKey, emulator.webhookSecret]).not.toContain("whsec_emulator_paperleaf");
+      }
+      expect(a.secretKey).not.toBe(b.secretKey);
+      expect(a.webhookSecret).not.toBe(b.webhookSecret);
+      // The old key opens nothing.
+      const refused = await fetch(`${a.url}/v1/checkout/sessions/cs_test_x`, { headers: { authorization: "Bearer sk_test_emulator_paperleaf" } });
+      expect(refused.status).toBe(401);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
   });
 
   it("reads overrides, an empty webhook URL (webhooks off) and chaos JSON", () => {

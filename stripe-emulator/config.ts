@@ -44,10 +44,12 @@ const envSchema = z.object({
   EMULATOR_HOST: z.string().min(1).default("127.0.0.1"),
   EMULATOR_PORT: int(0, 65_535).default(12_111),
   EMULATOR_PUBLIC_URL: z.url().optional(),
-  EMULATOR_SECRET_KEY: z.string().min(1).default("sk_test_emulator_paperleaf"),
+  // No defaults: a constant in the repository would be a secret everybody knows.
+  // Unset, startEmulator makes random ones (npm start keeps them per install in .data/).
+  EMULATOR_SECRET_KEY: z.string().min(1).optional(),
   // An empty string is meaningful here (webhooks off), so it is not "unset".
   EMULATOR_WEBHOOK_URL: z.union([z.literal(""), z.url()]).default("http://localhost:3000/api/webhooks/stripe"),
-  EMULATOR_WEBHOOK_SECRET: z.string().min(1).default("whsec_emulator_paperleaf"),
+  EMULATOR_WEBHOOK_SECRET: z.string().min(1).optional(),
   EMULATOR_ASYNC_DELAY_MS: int(0, 3_600_000).default(3_000),
   EMULATOR_CHAOS: chaosJson.optional(),
   EMULATOR_RETRY_BASE_MS: int(1, 3_600_000).default(1_000),
@@ -61,10 +63,12 @@ export type EmulatorConfig = {
   port: number;
   /** Origin used in session.url; undefined = http://localhost:<bound port>. */
   publicUrl: string | undefined;
-  secretKey: string;
+  /** The only API key accepted; undefined = a random one per start. */
+  secretKey: string | undefined;
   /** "" = webhooks off. */
   webhookUrl: string;
-  webhookSecret: string;
+  /** Signs webhooks; undefined = a random one per start. */
+  webhookSecret: string | undefined;
   asyncDelayMs: number;
   chaos: ChaosSettings;
   retryBaseMs: number;

@@ -16,7 +16,7 @@ export type WebhookDispatcher = {
 };
 
 export type EmulatorContext = {
-  config: EmulatorConfig & { publicUrl: string };
+  config: EmulatorConfig & { publicUrl: string; secretKey: string; webhookSecret: string };
   settings: RuntimeSettings;
   state: EmulatorState;
   /** Emulated time in ms; tests move it to expire sessions. */

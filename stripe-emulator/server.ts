@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleApi, type HeldResponses } from "./api/handle-api";
@@ -26,6 +27,9 @@ export type RunningEmulator = {
   port: number;
   /** Origin used in session.url for the hosted pages. */
   publicUrl: string;
+  /** The API key it accepts and the secret it signs webhooks with (given, or random for this start). */
+  secretKey: string;
+  webhookSecret: string;
   state: EmulatorState;
   settings: RuntimeSettings;
   reset(): void;
@@ -38,9 +42,15 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** A random credential, e.g. `whsec_…`: never a constant, which anybody could read here. */
+export function randomSecret(prefix: string): string {
+  return `${prefix}${randomBytes(24).toString("hex")}`;
+}
+
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
   const { now: baseNow = Date.now, random = Math.random, merchantName = "Paperleaf Books", ...overrides } = options;
-  const config: EmulatorConfig = { ...loadEmulatorConfig(), ...definedOnly(overrides) };
+  const loaded: EmulatorConfig = { ...loadEmulatorConfig(), ...definedOnly(overrides) };
+  const config = { ...loaded, secretKey: loaded.secretKey ?? randomSecret("sk_test_"), webhookSecret: loaded.webhookSecret ?? randomSecret("whsec_") };
   let clockOffset = 0;
   const scheduler = createScheduler();
   const settings = initialSettings(config);
@@ -112,6 +122,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     url,
     port,
     publicUrl,
+    secretKey: config.secretKey,
+    webhookSecret: config.webhookSecret,
     state: ctx.state,
     settings,
     reset: actions.reset,

@@ -2,13 +2,14 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { noChaos } from "./config";
-import { startEmulator, type RunningEmulator, type StartOptions } from "./server";
+import { randomSecret, startEmulator, type RunningEmulator, type StartOptions } from "./server";
 
 // Shared by the emulator's tests: an in-process emulator, the real SDK
 // pointed at it, and a tiny webhook receiver.
 
-export const KEY = "sk_test_emulator_paperleaf";
-export const WEBHOOK_SECRET = "whsec_emulator_paperleaf";
+// This run's own credentials, as every installation has its own.
+export const KEY = randomSecret("sk_test_");
+export const WEBHOOK_SECRET = randomSecret("whsec_");
 
 export type Delivery = { body: string; signature: string; headers: IncomingHttpHeaders; event: { id: string; type: string; data: { object: Record<string, unknown> } } };
 
@@ -47,7 +48,7 @@ export type Harness = { emulator: RunningEmulator; stripe: Stripe; receiver: Rec
 
 export async function startHarness(options: StartOptions = {}): Promise<Harness> {
   const receiver = await startReceiver();
-  const emulator = await startEmulator({ port: 0, webhookUrl: receiver.url, asyncDelayMs: 150, retryBaseMs: 40, maxAttempts: 4, chaos: noChaos, publicUrl: undefined, ...options });
+  const emulator = await startEmulator({ port: 0, webhookUrl: receiver.url, asyncDelayMs: 150, retryBaseMs: 40, maxAttempts: 4, chaos: noChaos, publicUrl: undefined, secretKey: KEY, webhookSecret: WEBHOOK_SECRET, ...options });
   const stripe = new Stripe(KEY, { host: "127.0.0.1", port: emulator.port, protocol: "http", maxNetworkRetries: 0, timeout: 5_000 });
   return {
     emulator,

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import Stripe from "stripe";
 import { dispatch } from "@/lib/orders/dispatch";
 import { placeOrder } from "@/lib/orders/place-order";
-import { EMULATOR_WEBHOOK_SECRET } from "@/lib/payments/stripe-client";
+import { webhookSecret } from "@/lib/payments/stripe-client";
 import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
 import { createBook, createUser } from "./fixtures";
 
@@ -17,7 +17,7 @@ export function signedRequest(payload: string, options: { secret?: string; times
   const header =
     options.signature !== undefined
       ? options.signature
-      : sdk.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? EMULATOR_WEBHOOK_SECRET, timestamp: options.timestamp });
+      : sdk.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? webhookSecret(), timestamp: options.timestamp });
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (header !== null) headers["stripe-signature"] = header;
   return new Request("http://localhost/api/webhooks/stripe", { method: "POST", body: payload, headers });

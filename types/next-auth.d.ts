@@ -4,7 +4,7 @@ import type { DefaultSession } from "next-auth";
 /* eslint-disable @typescript-eslint/consistent-type-definitions */
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: "customer" | "admin" } & DefaultSession["user"];
+    user: { id: string; role: "customer" | "admin"; sessionVersion: number } & DefaultSession["user"];
   }
 }
 
@@ -12,5 +12,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
     role?: "customer" | "admin";
+    /** users.session_version when this session signed in (absent in tokens from before it existed: 0). */
+    sv?: number;
   }
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { SignOutEverywhereButton } from "@/components/auth/sign-out-everywhere-button";
 import { panelClass, secondaryButtonClass } from "@/components/ui-classes";
 import { getCurrentUser } from "@/lib/auth/session";
 
@@ -39,6 +40,18 @@ export default async function AccountPage() {
           </li>
         </ul>
       </nav>
+      <section aria-labelledby="sessions-heading" className={`mt-6 ${panelClass}`}>
+        <h2 id="sessions-heading" className="text-xl font-semibold">
+          Sessions
+        </h2>
+        <p className="mt-2 text-ink-soft">
+          Signed in on a computer you no longer use, or think someone else has your password? Sign out everywhere ends every session of
+          this account, this one included.
+        </p>
+        <div className="mt-4">
+          <SignOutEverywhereButton />
+        </div>
+      </section>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { dispatch } from "@/lib/orders/dispatch";
 import { placeOrder } from "@/lib/orders/place-order";
-import { EMULATOR_WEBHOOK_SECRET } from "@/lib/payments/stripe-client";
+import { webhookSecret } from "@/lib/payments/stripe-client";
 import { createBook, createUser } from "@/test/fixtures";
 import { sessionObject, stripeEvent } from "@/test/webhooks";
 
@@ -43,5 +43,5 @@ const sdk = new Stripe("sk_test_unused");
 export function completedDelivery(order: AwaitingOrder): { body: string; signature: string; event: Stripe.Event } {
   const event = stripeEvent("checkout.session.completed", sessionObject(order.sessionId, order.orderId, order.paymentId)) as unknown as Stripe.Event;
   const body = JSON.stringify(event);
-  return { body, event, signature: sdk.webhooks.generateTestHeaderString({ payload: body, secret: EMULATOR_WEBHOOK_SECRET }) };
+  return { body, event, signature: sdk.webhooks.generateTestHeaderString({ payload: body, secret: webhookSecret() }) };
 }

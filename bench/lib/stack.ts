@@ -6,6 +6,7 @@ import * as schema from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { resetEnvCache } from "@/lib/env";
 import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib/processes";
+import { randomSecret } from "@/stripe-emulator/server";
 import { createTestDatabase } from "@/test/test-database";
 
 // A store for one benchmark: a fresh database on the system PostgreSQL (or
@@ -15,6 +16,28 @@ import { createTestDatabase } from "@/test/test-database";
 
 export const BENCH_SECRET = "bench-secret-0123456789abcdef0123456789";
 export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789";
+/** This run's Stripe emulator credentials: benches that start an emulator hand it these. */
+export const BENCH_GATEWAY = { secretKey: randomSecret("sk_test_"), webhookSecret: randomSecret("whsec_") };
+
+/**
+ * A bench server is production, configured as a staging store: the emulator
+ * instead of Stripe and the seeded demo accounts allowed, both said explicitly
+ * (lib/startup-check.ts refuses anything less).
+ */
+export function stagingEnv(port: number): Record<string, string> {
+  process.env.STRIPE_WEBHOOK_SECRET ??= BENCH_GATEWAY.webhookSecret;
+  process.env.EMULATOR_SECRET_KEY ??= BENCH_GATEWAY.secretKey;
+  resetEnvCache();
+  return {
+    APP_URL: `http://localhost:${port}`,
+    NEXTAUTH_URL: `http://localhost:${port}`,
+    NEXTAUTH_SECRET: BENCH_SECRET,
+    STRIPE_EMULATOR: "on",
+    ALLOW_DEMO_ACCOUNTS: "on",
+    STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET,
+    EMULATOR_SECRET_KEY: process.env.EMULATOR_SECRET_KEY,
+  };
+}
 
 export type Stack = {
   url: string;
@@ -50,8 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const serverEnv = (port: number) => ({
     DATABASE_URL: database.url,
     NEXT_TELEMETRY_DISABLED: "1",
-    NEXTAUTH_URL: `http://localhost:${port}`,
-    NEXTAUTH_SECRET: BENCH_SECRET,
+    ...stagingEnv(port),
     METRICS_TOKEN: BENCH_METRICS_TOKEN,
     WORKER_ENABLED: "false",
     LOG_LEVEL: "warn",

@@ -1,7 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { instrument } from "@/lib/observability/operations";
 import { clientAddress } from "@/lib/http/client-address";
@@ -12,19 +11,9 @@ import { noteSignInThrottled, recordSignInFailure, recordSignInSuccess, signInRe
 /** The error authorize() throws when the throttle refuses; next-auth passes it on as ?error=RateLimited. */
 export const SIGN_IN_RATE_LIMITED = "RateLimited";
 
-const DEV_SECRET = "paperleaf-development-secret-not-for-production";
-
-/** NEXTAUTH_SECRET; required in production (checked at start by instrumentation.ts). */
-export function authSecret(): string {
-  const secret = env().NEXTAUTH_SECRET;
-  if (secret) return secret;
-  // `next build` renders pages without runtime settings; no session is read then.
-  if (env().NEXT_PHASE === "phase-production-build") return DEV_SECRET;
-  if (env().NODE_ENV === "production") {
-    throw new Error("NEXTAUTH_SECRET must be set in production (a long random string, e.g. `openssl rand -base64 32`).");
-  }
-  return DEV_SECRET;
-}
+// In its own module so that processes without next-auth (the worker's start check) can read it.
+import { authSecret } from "./secret";
+export { authSecret };
 
 export const credentialsSchema = z.object({
   email: z.email("Enter a valid e-mail address").max(254).transform((v) => v.toLowerCase().trim()),
@@ -62,7 +51,7 @@ export const authOptions: NextAuthOptions = {
           // Verify even for unknown e-mails, so timing does not reveal accounts.
           const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, parsed.data.password);
           if (!user || !ok) throw new AppError("unauthenticated", "Wrong e-mail or password");
-          return { id: user.id, email: user.email, name: user.name, role: user.role };
+          return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
         });
         const user = await signIn.catch((error: unknown) => {
           if (isAppError(error) && error.code === "unauthenticated") return null;
@@ -75,10 +64,15 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // The token names the account and the session version it signed in under. Its role
+    // is a hint for proxy.ts only: lib/auth/session.ts re-reads role and version from the
+    // database on every request, so a demotion or "sign out everywhere" counts at once.
     async jwt({ token, user }) {
       if (user) {
+        const signedIn = user as { role?: "customer" | "admin"; sessionVersion?: number };
         token.uid = user.id;
-        token.role = (user as { role?: "customer" | "admin" }).role ?? "customer";
+        token.role = signedIn.role ?? "customer";
+        token.sv = signedIn.sessionVersion ?? 0;
       }
       return token;
     },
@@ -86,6 +80,7 @@ export const authOptions: NextAuthOptions = {
       if (session.user && token.uid) {
         session.user.id = token.uid;
         session.user.role = token.role ?? "customer";
+        session.user.sessionVersion = token.sv ?? 0;
       }
       return session;
     },

@@ -2,15 +2,35 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import type { Role } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 import { hashPassword } from "./password";
 
-export type UserRecord = { id: string; email: string; name: string; role: Role; passwordHash: string };
+export type UserRecord = { id: string; email: string; name: string; role: Role; passwordHash: string; sessionVersion: number };
+export type SessionUser = Omit<UserRecord, "passwordHash">;
 
 export async function findUserByEmail(email: string): Promise<UserRecord | undefined> {
   const { db } = await getDb();
-  const [row] = await db.execute<{ id: string; email: string; name: string; role: Role; password_hash: string }>(sql`
-    select id, email, name, role, password_hash from users where lower(email) = ${email.toLowerCase()}`);
-  return row && { id: row.id, email: row.email, name: row.name, role: row.role, passwordHash: row.password_hash };
+  const [row] = await db.execute<{ id: string; email: string; name: string; role: Role; password_hash: string; session_version: number }>(sql`
+    select id, email, name, role, password_hash, session_version from users where lower(email) = ${email.toLowerCase()}`);
+  return row && { id: row.id, email: row.email, name: row.name, role: row.role, passwordHash: row.password_hash, sessionVersion: row.session_version };
+}
+
+/** The account behind a session, as it is now (role, session version), or undefined when it is gone. */
+export async function findSessionUser(id: string): Promise<SessionUser | undefined> {
+  if (!isUuid(id)) return undefined;
+  const { db } = await getDb();
+  const [row] = await db.execute<{ id: string; email: string; name: string; role: Role; session_version: number }>(sql`
+    select id, email, name, role, session_version from users where id = ${id}`);
+  return row && { id: row.id, email: row.email, name: row.name, role: row.role, sessionVersion: row.session_version };
+}
+
+/** "Sign out everywhere": every session signed in before this is refused from now on. */
+export async function endAllSessions(id: string): Promise<number> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ session_version: number }>(sql`
+    update users set session_version = session_version + 1 where id = ${id} returning session_version`);
+  if (!row) throw new AppError("not_found", "Account not found");
+  return row.session_version;
 }
 
 /** Creates a customer account; email_taken when the address is in use (any case). */
@@ -22,5 +42,17 @@ export async function registerUser(input: { email: string; password: string; nam
     on conflict do nothing returning id, email, name`);
   const user = rows[0];
   if (!user) throw new AppError("email_taken", "An account with this e-mail address already exists");
+  return user;
+}
+
+/** Creates an operator account (`npm run admin:create`); email_taken when the address is in use, whatever its role. */
+export async function createOperator(input: { email: string; password: string; name: string }): Promise<{ id: string; email: string }> {
+  const { db } = await getDb();
+  const passwordHash = await hashPassword(input.password);
+  const rows = await db.execute<{ id: string; email: string }>(sql`
+    insert into users (email, password_hash, name, role) values (${input.email}, ${passwordHash}, ${input.name}, 'admin')
+    on conflict do nothing returning id, email`);
+  const user = rows[0];
+  if (!user) throw new AppError("email_taken", `An account with the e-mail ${input.email} already exists; nothing was changed`);
   return user;
 }

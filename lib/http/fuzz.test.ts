@@ -18,7 +18,7 @@ import { searchParamsObject } from "@/lib/http/responses";
 import { captureLogs } from "@/lib/observability/log";
 import { flushOperations } from "@/lib/observability/operations";
 import { placeOrder } from "@/lib/orders/place-order";
-import { EMULATOR_WEBHOOK_SECRET } from "@/lib/payments/stripe-client";
+import { webhookSecret } from "@/lib/payments/stripe-client";
 import { createBook, createUser } from "@/test/fixtures";
 import { signedRequest } from "@/test/webhooks";
 import { POST as stockRoute } from "@/app/api/admin/books/[id]/stock/route";
@@ -527,7 +527,7 @@ describe("fuzz: gateway", () => {
         const build = () => {
           if (how === "wrong secret") return signedRequest(payload, { secret: "whsec_fuzz_wrong" });
           if (how === "other body") return signedRequest(payload, { signature: signedRequest(`${payload} `).headers.get("stripe-signature") });
-          if (how === "stale") return signedRequest(payload, { secret: EMULATOR_WEBHOOK_SECRET, timestamp: now() - 301 });
+          if (how === "stale") return signedRequest(payload, { secret: webhookSecret(), timestamp: now() - 301 });
           return signedRequest(payload, { signature: header });
         };
         const response = await unchanged(() => webhookRoute(build()));

@@ -2,6 +2,7 @@ import { ZodError } from "zod";
 import { AppError, errorBody } from "@/lib/errors";
 import { withContext } from "@/lib/observability/context";
 import { logger } from "@/lib/observability/log";
+import { safeErrorMessage } from "@/lib/observability/redact-error";
 import { requestId } from "./request-id";
 
 export function json(data: unknown, init?: ResponseInit): Response {
@@ -18,7 +19,7 @@ export function errorResponse(error: unknown): Response {
     return Response.json(errorBody(error), { status: error.status, headers });
   }
   if (isDatabaseUnavailable(error)) {
-    logger().error({ reason: String((error as Error).message).slice(0, 200) }, "database unavailable");
+    logger().error({ reason: safeErrorMessage(error).slice(0, 200) }, "database unavailable");
     tripDatabaseBreaker();
     return unavailable();
   }

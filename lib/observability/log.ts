@@ -2,11 +2,13 @@ import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import { env } from "@/lib/env";
 import { currentContext } from "./context";
+import { redactError } from "./redact-error";
 
 // One logger per process: JSON lines in production (and tests), readable
 // lines in development (LOG_FORMAT overrides). Every line carries the current
 // work context (request id, order, job) through pino's mixin. Secrets, card
-// data and password hashes are redacted wherever they appear.
+// data and password hashes are redacted wherever they appear, and so are the
+// values a failed query carried (redact-error.ts).
 
 export const REDACTED_PATHS = [
   "password",
@@ -36,6 +38,8 @@ export const REDACTED_PATHS = [
   "*.csrfToken",
 ];
 
+const serializeError = (error: unknown) => pino.stdSerializers.err(redactError(error) as Error);
+
 type Sink = { write: (line: string) => void };
 const holder = globalThis as typeof globalThis & { __bookstoreLog?: { logger?: Logger; sink?: Sink } };
 const state = (holder.__bookstoreLog ??= {});
@@ -56,7 +60,7 @@ export function logger(): Logger {
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
       mixin: () => ({ ...currentContext() }),
-      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      serializers: { err: serializeError, error: serializeError },
     },
     destination(),
   );

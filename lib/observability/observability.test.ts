@@ -11,7 +11,7 @@ import { getDb } from "@/db";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { listBooks } from "@/lib/catalog/list-books";
 import { checkoutCart } from "@/lib/orders/checkout-cart";
-import { EMULATOR_WEBHOOK_SECRET } from "@/lib/payments/stripe-client";
+import { webhookSecret } from "@/lib/payments/stripe-client";
 import { taskList } from "@/lib/worker/tasks";
 import { createBook, createUser } from "@/test/fixtures";
 import { orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
@@ -37,7 +37,7 @@ function webhookRequest(event: object, requestId: string, signature?: string): R
     headers: {
       "content-type": "application/json",
       "x-request-id": requestId,
-      "stripe-signature": signature ?? sdk.webhooks.generateTestHeaderString({ payload, secret: EMULATOR_WEBHOOK_SECRET }),
+      "stripe-signature": signature ?? sdk.webhooks.generateTestHeaderString({ payload, secret: webhookSecret() }),
     },
   });
 }

@@ -6,6 +6,7 @@ import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { currentContext, withContext } from "./context";
 import { logger } from "./log";
 import { metrics } from "./metrics";
+import { safeErrorMessage } from "./redact-error";
 import { traced } from "./trace";
 
 // Every operation worth following (sign-in, order creation, payment
@@ -35,7 +36,7 @@ export async function flushOperations(): Promise<void> {
       await db.insert(schema.operations).values(rows);
     } catch (error) {
       // The message only: the driver's error carries the whole multi-row statement.
-      logger().warn({ reason: String((error as Error).cause ?? (error as Error).message).slice(0, 300), dropped: rows.length }, "operation log rows not written");
+      logger().warn({ reason: safeErrorMessage((error as Error).cause ?? error).slice(0, 300), dropped: rows.length }, "operation log rows not written");
     }
   })();
   await state.flushing;
@@ -70,7 +71,7 @@ export function instrument<T>(kind: OperationKind, options: Options<T>, fn: () =
       const finish = (outcome: "success" | "failed", orderId: string | undefined, error?: unknown) => {
         const durationMs = Math.round(performance.now() - started);
         metrics().operations.observe({ kind, outcome }, durationMs / 1000);
-        const message = error === undefined ? null : isAppError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+        const message = error === undefined ? null : isAppError(error) ? `${error.code}: ${error.message}` : safeErrorMessage(error);
         // An id from the URL may be anything; a bad one must not cost the batch its insert.
         record({ kind, name: options.name, outcome, durationMs, error: message?.slice(0, 1000) ?? null, orderId: isUuid(orderId) ? orderId : null, requestId: currentContext().requestId?.slice(0, 100) ?? null });
         if (error === undefined) return;

@@ -1,5 +1,6 @@
 import { SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
 import { currentContext } from "./context";
+import { redactError, safeErrorMessage } from "./redact-error";
 
 // Spans through the OpenTelemetry API. Without a registered SDK (no
 // OTEL_EXPORTER_OTLP_ENDPOINT) the API is a no-op: spans cost next to nothing.
@@ -18,8 +19,8 @@ export async function traced<T>(name: string, attributes: Attributes, fn: () => 
       span.setStatus({ code: SpanStatusCode.OK });
       return result;
     } catch (error) {
-      span.recordException(error instanceof Error ? error : new Error(String(error)));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.recordException(error instanceof Error ? redactError(error) : new Error(String(error)));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: safeErrorMessage(error) });
       throw error;
     } finally {
       span.end();

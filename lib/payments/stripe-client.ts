@@ -1,9 +1,5 @@
 import Stripe from "stripe";
-import { env } from "@/lib/env";
-
-/** The emulator accepts this key; real Stripe needs STRIPE_SECRET_KEY. */
-export const EMULATOR_SECRET_KEY = "sk_test_emulator_paperleaf";
-export const EMULATOR_WEBHOOK_SECRET = "whsec_emulator_paperleaf";
+import { env, type Env } from "@/lib/env";
 
 let client: Stripe | undefined;
 
@@ -16,7 +12,7 @@ export function stripeClient(): Stripe {
   if (client) return client;
   const e = env();
   const base = isEmulator() ? new URL(e.STRIPE_API_BASE) : undefined;
-  client = new Stripe(e.STRIPE_SECRET_KEY ?? EMULATOR_SECRET_KEY, {
+  client = new Stripe(apiKey(), {
     // Our own retry policy (lib/payments/resilience.ts) wraps every call.
     maxNetworkRetries: 0,
     timeout: e.STRIPE_TIMEOUT_MS,
@@ -26,6 +22,38 @@ export function stripeClient(): Stripe {
   return client;
 }
 
+/** Tests that change the Stripe settings in-process start a new client. */
+export function resetStripeClient(): void {
+  client = undefined;
+}
+
+const MISSING_EMULATOR_KEY = "EMULATOR_SECRET_KEY is not set: with no STRIPE_SECRET_KEY the app needs the Stripe emulator's API key (npm start hands it over)";
+const MISSING_WEBHOOK_SECRET = {
+  emulator: "STRIPE_WEBHOOK_SECRET is not set: the app needs the secret the Stripe emulator signs webhooks with (npm start hands it over)",
+  stripe: "STRIPE_WEBHOOK_SECRET is not set: with STRIPE_SECRET_KEY, set it to the endpoint's signing secret (whsec_…, e.g. printed by `stripe listen`)",
+};
+
+function apiKey(): string {
+  const e = env();
+  const key = e.STRIPE_SECRET_KEY ?? e.EMULATOR_SECRET_KEY;
+  if (!key) throw new Error(MISSING_EMULATOR_KEY);
+  return key;
+}
+
+/**
+ * The secret every webhook must be signed with. There is no fallback: the
+ * emulator's secret is this installation's own (npm start passes the same one
+ * to both), and with real Stripe it is the endpoint's `whsec_…`.
+ */
 export function webhookSecret(): string {
-  return env().STRIPE_WEBHOOK_SECRET ?? EMULATOR_WEBHOOK_SECRET;
+  const secret = env().STRIPE_WEBHOOK_SECRET;
+  if (!secret) throw new Error(MISSING_WEBHOOK_SECRET[isEmulator() ? "emulator" : "stripe"]);
+  return secret;
+}
+
+/** The payment settings' first problem, or undefined: checked at start, in every mode. */
+export function paymentConfigurationProblem(e: Env = env()): string | undefined {
+  if (!e.STRIPE_WEBHOOK_SECRET) return MISSING_WEBHOOK_SECRET[e.STRIPE_SECRET_KEY ? "stripe" : "emulator"];
+  if (!e.STRIPE_SECRET_KEY && !e.EMULATOR_SECRET_KEY) return MISSING_EMULATOR_KEY;
+  return undefined;
 }

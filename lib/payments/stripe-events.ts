@@ -17,10 +17,12 @@ export type GatewayEvent = Kind & { id: string; at: number };
 
 /** Verifies the signature on the raw body (default tolerance: 300 s). */
 export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event {
+  // A missing secret is our misconfiguration (a 500 the gateway retries), never "accept".
+  const secret = webhookSecret();
   if (!signature) throw new AppError("invalid_request", "Missing Stripe-Signature header");
   let event: Stripe.Event;
   try {
-    event = stripeClient().webhooks.constructEvent(rawBody, signature, webhookSecret());
+    event = stripeClient().webhooks.constructEvent(rawBody, signature, secret);
   } catch {
     // Counted for the health check: a burst means the signing secret is wrong.
     recordSignatureFailure();

@@ -5,6 +5,7 @@ import type { OperationKind } from "@/db/schema";
 import { withContext } from "@/lib/observability/context";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
+import { redactError, safeErrorMessage } from "@/lib/observability/redact-error";
 import { instrument } from "@/lib/observability/operations";
 import { traced } from "@/lib/observability/trace";
 import { flagOrder } from "@/lib/orders/flag-order";
@@ -23,7 +24,7 @@ type Run = { name: string; payload: TaskPayload; helpers: JobHelpers; startedAt:
 async function recordRun({ name, payload, helpers, startedAt, error }: Run): Promise<void> {
   const orderId = isUuid(payload.orderId) ? payload.orderId : null;
   if (!orderId && !error) return;
-  const message = error === undefined ? null : (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+  const message = error === undefined ? null : safeErrorMessage(error).slice(0, 2000);
   try {
     const { db } = await getDb();
     await db.execute(sql`
@@ -60,10 +61,12 @@ export function defineTask(name: string, run: (payload: TaskPayload, helpers: Jo
       try {
         await (kind ? instrument(kind, { name, orderId: context.orderId }, body) : traced(`job ${name}`, { "job.task": name }, body));
       } catch (error) {
+        // Before anything keeps it: job_runs, the log, the flag and graphile-worker's last_error.
+        redactError(error);
         metrics().jobRuns.inc({ task: name, outcome: "failed" });
         logger().warn({ ...attempt, err: error }, "job failed");
         await recordRun({ name, payload, helpers, startedAt, error });
-        const message = error instanceof Error ? error.message : String(error);
+        const message = safeErrorMessage(error);
         if (helpers.job.attempts >= helpers.job.max_attempts && payload.orderId) {
           await flagOrder(payload.orderId, `${name} failed after ${helpers.job.attempts} attempts: ${message}`, {
             task: name,

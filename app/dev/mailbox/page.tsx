@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
+import { requireAdminPage } from "@/app/admin/require-admin";
 import { devToolsEnabled } from "@/lib/env";
 import { listMailbox } from "@/lib/notifications/mailbox";
 
@@ -10,7 +11,10 @@ export const metadata: Metadata = { title: "Development mailbox" };
 
 // GET /dev/mailbox – e-mails the store "sent" while no SMTP server is configured.
 export default async function MailboxPage() {
+  // Demo mode only (production refuses DEV_TOOLS), and only for operators: customers'
+  // e-mails are not for everyone who can reach the port. 404 for everybody else.
   if (!devToolsEnabled()) notFound();
+  await requireAdminPage();
   const messages = await listMailbox();
   return (
     <div className="mx-auto max-w-5xl px-4 py-10 sm:px-6">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
+import { requireAdminPage } from "@/app/admin/require-admin";
 import { devToolsEnabled } from "@/lib/env";
 import { getMailboxMessage } from "@/lib/notifications/mailbox";
 
@@ -10,7 +11,10 @@ export const metadata: Metadata = { title: "E-mail" };
 
 // GET /dev/mailbox/:id – one stored e-mail, text and HTML.
 export default async function MailboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
+  // Demo mode only (production refuses DEV_TOOLS), and only for operators: customers'
+  // e-mails are not for everyone who can reach the port. 404 for everybody else.
   if (!devToolsEnabled()) notFound();
+  await requireAdminPage();
   const message = await getMailboxMessage((await params).id);
   if (!message) notFound();
   return (
