@@ -3,7 +3,10 @@ import { newId } from "../ids";
 import { cardDetails, outcomeFor } from "../objects/charge";
 import type { SessionRecord } from "../store";
 import { startTransfer, TEST_ACCOUNTS } from "./bank-transfer";
+import type { FieldErrors } from "./addresses";
+import { dropStaleDiscount, updateDetails, type CustomerInput } from "./checkout-details";
 import { expireIfDue } from "./checkout";
+import { formatMoney } from "../pages/layout";
 import { emitEvent } from "./events";
 import { completeSession, createAttemptCharge, ensureIntent, fingerprintOf, markCaptured } from "./payment-records";
 
@@ -21,6 +24,8 @@ export type PayOutcome = {
   error?: string;
   code?: string;
   declineCode?: string;
+  /** The customer's details that need fixing, by field (see checkout-details.ts). */
+  fields?: FieldErrors;
 };
 
 type DeclineCode = "generic_decline" | "insufficient_funds";
@@ -75,7 +80,7 @@ function payByCard(ctx: EmulatorContext, record: SessionRecord, input: Extract<P
   if (declineCode === null) {
     charge.outcome = outcomeFor("succeeded");
     markCaptured(ctx, intent, charge);
-    completeSession(record, "paid", name);
+    completeSession(ctx, record, "paid", name);
     emitEvent(ctx, "checkout.session.completed", record.session);
     return { httpStatus: 303, status: "succeeded", redirectUrl: successRedirect(record) };
   }
@@ -102,7 +107,25 @@ function payByCard(ctx: EmulatorContext, record: SessionRecord, input: Extract<P
   return { httpStatus: 402, status: "declined", error: message, code: "card_declined", declineCode };
 }
 
-export function paySession(ctx: EmulatorContext, record: SessionRecord, input: PayInput): PayOutcome {
+/** Checks the customer's details before any money moves: every problem is a 4xx that charges nothing. */
+function detailsProblem(ctx: EmulatorContext, record: SessionRecord, details: CustomerInput): PayOutcome | null {
+  const { errors, rateLimited } = updateDetails(ctx, record, details, "pay");
+  const messages = Object.values(errors);
+  if (messages.length > 0) {
+    const error = messages.length === 1 ? messages[0]! : `Check the ${messages.length} highlighted fields.`;
+    return { httpStatus: rateLimited ? 429 : 400, status: "invalid", error, code: rateLimited ? "too_many_attempts" : "invalid_details", fields: errors };
+  }
+  const stale = dropStaleDiscount(ctx, record);
+  if (stale) return { httpStatus: 409, status: "invalid", error: stale, code: "discount_removed", fields: { promotion_code: stale } };
+  const { amount_total: total, currency } = record.session;
+  if (details.expectedTotal !== undefined && details.expectedTotal !== total) {
+    const error = `The total is now ${formatMoney(total, currency)}: the shipping, tax or discount changed. Check it and pay again.`;
+    return { httpStatus: 409, status: "invalid", error, code: "amount_changed" };
+  }
+  return null;
+}
+
+export function paySession(ctx: EmulatorContext, record: SessionRecord, input: PayInput, details: CustomerInput = {}): PayOutcome {
   // The sweep may not have run yet; a customer must not pay a session past its deadline.
   expireIfDue(ctx, record);
   const { status, payment_status } = record.session;
@@ -111,6 +134,8 @@ export function paySession(ctx: EmulatorContext, record: SessionRecord, input: P
     const error = payment_status === "paid" ? "This checkout session has already been paid." : "This checkout session is already complete; its bank transfer is processing.";
     return { httpStatus: 409, status: "completed", error, code: "session_complete" };
   }
+  const problem = detailsProblem(ctx, record, details);
+  if (problem) return problem;
   if (input.method === "card") return payByCard(ctx, record, input);
 
   const account = input.account.replace(/[\s-]/g, "");
