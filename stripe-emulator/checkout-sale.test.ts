@@ -305,6 +305,41 @@ describe("promotion codes on the page", () => {
     expect((await h.stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(1);
   });
 
+  it("a 100 % code makes the order free: Complete order, no PaymentIntent, no_payment_required; a code leaving less than the minimum charge is refused", async () => {
+    const free = await codeFor(100, "FREE");
+    const almost = await h.stripe.coupons.create({ amount_off: 3420, currency: "usd" });
+    await h.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: almost.id }, code: "ALMOST" });
+    const session = await h.stripe.checkout.sessions.create(bookSaleParams({ shipping_address_collection: undefined, shipping_options: undefined }));
+    const where = { email: "ny@example.com", country: "US", state: "NY", postal_code: "10001" };
+
+    const tooLow = await postPage(h.emulator, session.id, { action: "apply_code", ...where, promotion_code: "ALMOST" });
+    expect(tooLow).toMatchObject({ status: 400, html: expect.stringContaining("With this code the total would fall below the minimum charge of $0.50.") });
+    expect((await h.stripe.checkout.sessions.retrieve(session.id)).discounts).toEqual([]);
+
+    const applied = await postPage(h.emulator, session.id, { action: "apply_code", ...where, promotion_code: "FREE" });
+    expect(applied.html).toContain("Nothing to pay");
+    expect(applied.html).toMatch(/<button type="submit" name="method" value="none"[^>]*>Complete order<\/button>/);
+    expect(applied.html).not.toContain('id="card-number"');
+    const done = await postPage(h.emulator, session.id, { ...where, method: "none", expected_total: "0" });
+    expect(done.status).toBe(303);
+    expect(await h.stripe.checkout.sessions.retrieve(session.id)).toMatchObject({
+      status: "complete",
+      payment_status: "no_payment_required",
+      payment_intent: null,
+      amount_total: 0,
+      total_details: { amount_discount: 3448, amount_tax: 0 },
+      customer_details: { email: "ny@example.com" },
+    });
+    expect(h.emulator.state.paymentIntents.size).toBe(0);
+    expect((await h.stripe.promotionCodes.retrieve(free.id)).times_redeemed).toBe(1);
+    const delivery = await waitFor(() => h.receiver.ofType("checkout.session.completed")[0]);
+    expect(delivery.event.data.object).toMatchObject({ payment_status: "no_payment_required", amount_total: 0 });
+
+    // "Complete order" on a session that costs something is refused.
+    const other = await h.stripe.checkout.sessions.create(bookSaleParams({ shipping_address_collection: undefined, shipping_options: undefined }));
+    expect((await postPage(h.emulator, other.id, { ...where, method: "none" })).status).toBe(400);
+  });
+
   it("a session that expires with a code applied redeems nothing", async () => {
     const promo = await codeFor(10, "LATER");
     const session = await h.stripe.checkout.sessions.create(bookSaleParams());

@@ -42,9 +42,11 @@ export function discountContext(record: SessionRecord): DiscountContext {
   return { currency: session.currency, amountSubtotal: session.amount_subtotal, email: draft.email ?? session.customer_email };
 }
 
+/** A total Stripe cannot charge: above zero (free is fine) but below the minimum charge. */
 function belowMinimum(record: SessionRecord): boolean {
   const minimum = MIN_AMOUNT[record.session.currency];
-  return minimum !== undefined && record.session.amount_total < minimum;
+  const total = record.session.amount_total;
+  return minimum !== undefined && total > 0 && total < minimum;
 }
 
 function applyPromotionCode(ctx: EmulatorContext, record: SessionRecord, typed: string): string | null {

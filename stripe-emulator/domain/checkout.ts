@@ -71,7 +71,7 @@ function checkDiscount(ctx: EmulatorContext, p: SessionParams): { coupon: Coupon
   return { coupon: ctx.state.coupons.get(code.promotion.coupon)!, promotionCode: code };
 }
 
-/** Stripe's minimum charge, checked on what is due before tax (the first shipping option, after the discount). */
+/** Stripe's minimum charge, checked on what is due before tax (the first shipping option, after the discount); 0 is fine when a discount makes it so. */
 function checkMinimum(p: SessionParams, discount: { coupon: Coupon } | null, firstShipping: number): void {
   const minimum = MIN_AMOUNT[p.currency];
   if (minimum === undefined) return;
@@ -79,7 +79,8 @@ function checkMinimum(p: SessionParams, discount: { coupon: Coupon } | null, fir
   const { coupon } = discount ?? {};
   const off = coupon ? lineDiscounts(amounts, coupon.percent_off !== null ? { percentOff: Math.round(coupon.percent_off * 100) } : { amountOff: coupon.amount_off ?? 0 }) : [];
   const due = p.amountTotal - off.reduce((a, b) => a + b, 0) + firstShipping;
-  if (due < minimum) {
+  // A discount may make the whole order free (Stripe's no_payment_required); anything between is refused.
+  if (due < minimum && !(due === 0 && discount)) {
     throw invalidRequest(`The Checkout Session's total amount due must add up to at least ${minimum} ${p.currency} (in the smallest currency unit).`, { param: "line_items", code: "amount_too_small" });
   }
 }
@@ -144,8 +145,9 @@ export function createSession(ctx: EmulatorContext, params: FormObject): Checkou
     },
     taxMode: p.automaticTax ? "automatic" : p.lineItems.some((item) => item.taxRates.length > 0) ? "manual" : "none",
     discount: null,
-    // The first allowed country is preselected on the page; tax waits until the customer confirms where they are.
-    draft: { email: null, phone: null, addressInput: { country: allowed?.[0] ?? "" }, details: null, location: null, shippingRateId: rates[0]?.id ?? null },
+    // The first allowed country (or, for a billing location, the US) is preselected on the page;
+    // tax waits until the customer confirms where they are.
+    draft: { email: null, phone: null, addressInput: { country: allowed?.[0] ?? "US" }, details: null, location: null, shippingRateId: rates[0]?.id ?? null },
     shippingTaxes: [],
     failedCodeAttempts: 0,
   };

@@ -15,7 +15,9 @@ import { completeSession, createAttemptCharge, ensureIntent, fingerprintOf, mark
 
 export type PayInput =
   | { method: "card"; number: string; expiry: string; cvc: string; name: string }
-  | { method: "bank"; account: string };
+  | { method: "bank"; account: string }
+  /** "Complete order" on a session a discount made free. */
+  | { method: "none" };
 
 export type PayOutcome = {
   httpStatus: number;
@@ -136,6 +138,13 @@ export function paySession(ctx: EmulatorContext, record: SessionRecord, input: P
   }
   const problem = detailsProblem(ctx, record, details);
   if (problem) return problem;
+  if (record.session.amount_total === 0) {
+    // Nothing to charge (a 100 % discount): Checkout completes without a PaymentIntent.
+    completeSession(ctx, record, "no_payment_required", input.method === "card" ? input.name.trim() || null : null);
+    emitEvent(ctx, "checkout.session.completed", record.session);
+    return { httpStatus: 303, status: "succeeded", redirectUrl: successRedirect(record) };
+  }
+  if (input.method === "none") return invalid("Choose how to pay.", "payment_method_required");
   if (input.method === "card") return payByCard(ctx, record, input);
 
   const account = input.account.replace(/[\s-]/g, "");

@@ -97,7 +97,7 @@ export function markCaptured(ctx: EmulatorContext, intent: PaymentIntent, charge
  * and collected_information, its discount counts as redeemed, and with
  * customer_creation "always" a Customer is created.
  */
-export function completeSession(ctx: EmulatorContext, record: SessionRecord, paymentStatus: "paid" | "unpaid", billingName: string | null): void {
+export function completeSession(ctx: EmulatorContext, record: SessionRecord, paymentStatus: "paid" | "unpaid" | "no_payment_required", billingName: string | null): void {
   const { session, draft, collect } = record;
   session.status = "complete";
   session.payment_status = paymentStatus;

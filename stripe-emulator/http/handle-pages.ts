@@ -29,6 +29,7 @@ function field(form: URLSearchParams, name: string): string {
 const optional = (form: URLSearchParams, name: string) => (form.has(name) ? field(form, name) : undefined);
 
 function formInput(form: URLSearchParams): PayInput {
+  if (field(form, "method") === "none") return { method: "none" };
   if (field(form, "method") === "bank") return { method: "bank", account: field(form, "bank_account") };
   return { method: "card", number: field(form, "card_number"), expiry: field(form, "card_expiry"), cvc: field(form, "card_cvc"), name: field(form, "card_name") };
 }
@@ -104,7 +105,7 @@ async function checkout(ctx: EmulatorContext, req: IncomingMessage, res: ServerR
     return sendHtml(res, outcome.httpStatus, closedPage(ctx, record, outcome.error ?? ""));
   }
   // Problems with the details are shown at their fields; payment problems by the payment form.
-  const state: CheckoutFormState = outcome.fields ? { fields: outcome.fields, values } : { method: input.method, error: outcome.error, values };
+  const state: CheckoutFormState = outcome.fields ? { fields: outcome.fields, values } : { method: input.method === "bank" ? "bank" : "card", error: outcome.error, values };
   sendHtml(res, outcome.httpStatus, checkoutPage(ctx, record, state));
 }
 

@@ -137,7 +137,7 @@ function promotionBlock(ctx: EmulatorContext, record: SessionRecord, state: Chec
     const remove = record.discount.fixed
       ? ""
       : ` <button type="submit" name="action" value="remove_code" class="secondary small" data-focus aria-label="Remove the promotion code">Remove</button>`;
-    return `<div id="promotion" class="group"><p class="applied">Discount applied: ${discountLabel(ctx, record)}${remove}</p>${error ? `<div class="error" role="alert">${esc(error)}</div>` : ""}</div>`;
+    return `<div id="promotion" class="group"><p class="applied"><span>Discount applied: ${discountLabel(ctx, record)}</span>${remove}</p>${error ? `<div class="error" role="alert">${esc(error)}</div>` : ""}</div>`;
   }
   if (!session.allow_promotion_codes) return `<div id="promotion">${error ? `<div class="error" role="alert">${esc(error)}</div>` : ""}</div>`;
   const invalid = error ? ` aria-invalid="true" aria-describedby="promotion-code-error"` : "";
@@ -187,6 +187,22 @@ ${paymentError(state, "bank")}
 </section>`;
 }
 
+/** Card and bank transfer, or one button when a discount made the order free. */
+function paymentSections(record: SessionRecord, state: CheckoutFormState): string {
+  if (record.session.amount_total === 0) {
+    return `<div id="payment" data-free="true"><section class="pay" aria-labelledby="free-heading">
+<h2 id="free-heading">Nothing to pay</h2>
+<p>The discount covers the whole order.</p>
+${paymentError(state, "card")}
+<button type="submit" name="method" value="none" id="pay-card" class="pay-button">Complete order</button>
+</section></div>`;
+  }
+  return `<div id="payment" data-free="false">
+${cardFields(record, state)}
+${bankFields(state)}
+</div>`;
+}
+
 const FIELD_ORDER: [string, string][] = [
   ["email", "email"],
   ["phone", "phone"],
@@ -220,8 +236,7 @@ ${contactFieldset(record, state)}
 ${record.collect.address ? addressFieldset(record, address, errors) : ""}
 ${shippingFieldset(ctx, record, errors)}
 ${promotionBlock(ctx, record, state)}
-${cardFields(record, state)}
-${bankFields(state)}
+${paymentSections(record, state)}
 </form>`;
   const body = `${backLink(record)}
 <div class="checkout">

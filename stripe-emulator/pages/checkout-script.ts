@@ -31,6 +31,9 @@ export const checkoutScript = `
       const country = document.getElementById("address-lines");
       if (lines && country && lines.dataset.country !== country.dataset.country) swap(doc, "address-lines");
       if (action !== "update") swap(doc, "promotion");
+      // The payment forms only when the order became free or stopped being (typed card details stay otherwise).
+      const payment = doc.getElementById("payment");
+      if (payment && payment.dataset.free !== document.getElementById("payment")?.dataset.free) swap(doc, "payment");
       for (const id of ["summary", "pay-card", "expected-total"]) swap(doc, id);
       const again = focused && document.getElementById(focused);
       if (again && again !== document.activeElement) again.focus();
