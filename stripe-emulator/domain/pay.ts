@@ -109,6 +109,13 @@ function payByCard(ctx: EmulatorContext, record: SessionRecord, input: Extract<P
   return { httpStatus: 402, status: "declined", error: message, code: "card_declined", declineCode };
 }
 
+/** Why a complete session cannot be paid again. */
+export function completeMessage(paymentStatus: string): string {
+  if (paymentStatus === "paid") return "This checkout session has already been paid.";
+  if (paymentStatus === "unpaid") return "This checkout session is already complete; its bank transfer is processing.";
+  return "This checkout session is already complete.";
+}
+
 /** Checks the customer's details before any money moves: every problem is a 4xx that charges nothing. */
 function detailsProblem(ctx: EmulatorContext, record: SessionRecord, details: CustomerInput): PayOutcome | null {
   const { errors, rateLimited } = updateDetails(ctx, record, details, "pay");
@@ -133,7 +140,7 @@ export function paySession(ctx: EmulatorContext, record: SessionRecord, input: P
   const { status, payment_status } = record.session;
   if (status === "expired") return { httpStatus: 410, status: "expired", error: "This checkout session has expired.", code: "session_expired" };
   if (status === "complete") {
-    const error = payment_status === "paid" ? "This checkout session has already been paid." : "This checkout session is already complete; its bank transfer is processing.";
+    const error = completeMessage(payment_status);
     return { httpStatus: 409, status: "completed", error, code: "session_complete" };
   }
   const problem = detailsProblem(ctx, record, details);

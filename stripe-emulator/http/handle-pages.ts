@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorContext } from "../context";
 import { updateDetails, type CustomerInput } from "../domain/checkout-details";
 import { expireIfDue } from "../domain/checkout";
-import { paySession, type PayInput } from "../domain/pay";
+import { completeMessage, paySession, type PayInput } from "../domain/pay";
 import { checkoutPage, closedPage, notFoundPage, type CheckoutFormState } from "../pages/checkout-page";
 import { dashboardPage } from "../pages/dashboard-page";
 import type { SessionRecord } from "../store";
@@ -61,8 +61,7 @@ function closed(ctx: EmulatorContext, record: SessionRecord): { status: number; 
   const { status, payment_status } = record.session;
   if (status === "expired") return { status: 410, html: closedPage(ctx, record, "This checkout session has expired. Return to the store to start again.") };
   if (status === "complete") {
-    const message = payment_status === "paid" ? "This checkout session has already been paid." : "This checkout session is complete; its bank transfer is processing.";
-    return { status: 409, html: closedPage(ctx, record, message) };
+    return { status: 409, html: closedPage(ctx, record, completeMessage(payment_status)) };
   }
   return null;
 }
