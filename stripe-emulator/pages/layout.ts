@@ -55,8 +55,9 @@ div.group{border-top:1px solid #e3e8ee;padding:12px 0 4px;margin-bottom:8px}
 .inline{display:flex;gap:8px}
 .inline input{flex:1}
 .applied{margin:4px 0;display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px}
-section.pay{border-top:1px solid #e3e8ee;padding-top:8px}
+.group ~ #payment,section.pay + section.pay{border-top:1px solid #e3e8ee;padding-top:8px}
 section.pay h2{margin-top:12px}
+#payment > section.pay:first-child h2{margin-top:4px}
 tr.grand th,tr.grand td{border-top:2px solid #cfd7df}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .row{display:grid;grid-template-columns:1fr 1fr;gap:12px}
