@@ -1,20 +1,75 @@
+import type { AddressInput, ShippingDetails } from "./domain/addresses";
+import type { DiscountInput, TaxabilityReason } from "./domain/pricing";
+import type { TaxLocation } from "./domain/tax-table";
 import type { CheckoutSession } from "./objects/checkout-session";
 import type { Charge } from "./objects/charge";
 import type { Metadata } from "./objects/common";
+import type { Coupon, Discount, PromotionCode } from "./objects/coupon";
+import type { Customer } from "./objects/customer";
 import type { StripeEvent } from "./objects/event";
 import type { PaymentIntent } from "./objects/payment-intent";
 import type { Refund } from "./objects/refund";
+import type { ShippingRate, TaxBehavior } from "./objects/shipping-rate";
+import type { TaxRate } from "./objects/tax-rate";
 
 // Everything the emulator knows, in memory. The stored objects ARE the JSON
 // Stripe would return; bookkeeping Stripe would not show lives beside them.
 
-export type LineItem = { id: string; priceId: string; name: string; currency: string; unitAmount: number; quantity: number; amount: number };
+/** A tax amount as Stripe lists it (line item, shipping cost, breakdown), with the TaxRate's id. */
+export type StoredTax = { amount: number; rate: string; taxability_reason: TaxabilityReason | null; taxable_amount: number };
+
+export type LineItem = {
+  id: string;
+  priceId: string;
+  name: string;
+  currency: string;
+  unitAmount: number;
+  quantity: number;
+  /** unitAmount × quantity (Stripe's amount_subtotal). */
+  amount: number;
+  taxBehavior: TaxBehavior | null;
+  taxCode: string | null;
+  /** Manual TaxRate ids (line_items[][tax_rates]). */
+  taxRates: string[];
+  /** Set by pricing. */
+  amountDiscount: number;
+  amountTax: number;
+  amountTotal: number;
+  taxes: StoredTax[];
+};
+
+/** What the customer has entered on the hosted page so far (kept between form posts). */
+export type CheckoutDraft = {
+  email: string | null;
+  phone: string | null;
+  /** The address fields as typed, shown again on the page. */
+  addressInput: AddressInput;
+  /** The checked, complete address; null until it is. */
+  details: ShippingDetails | null;
+  /** Enough of the address to compute tax (country, and state or province where needed). */
+  location: TaxLocation | null;
+  shippingRateId: string | null;
+};
 
 export type SessionRecord = {
   session: CheckoutSession;
   lineItems: LineItem[];
   intentMetadata: Metadata;
   intentDescription: string | null;
+  /** What the hosted page must ask for. `location`: country, region and postal code for automatic tax. */
+  collect: { email: boolean; phone: boolean; address: "shipping" | "location" | null; allowedCountries: string[] | null };
+  /** Manual line tax rates or automatic tax (or none). */
+  taxMode: "none" | "manual" | "automatic";
+  /**
+   * The discount: the Discount object Stripe shows in breakdowns, what it takes
+   * off (kept, so a coupon deleted later does not change an applied discount),
+   * and `fixed` when set by the API (the customer cannot remove it).
+   */
+  discount: { object: Discount; off: DiscountInput; fixed: boolean } | null;
+  draft: CheckoutDraft;
+  shippingTaxes: StoredTax[];
+  /** Unknown, expired or used-up codes tried on the page (capped: see checkout-details.ts). */
+  failedCodeAttempts: number;
 };
 
 export type DeliveryAttempt = {
@@ -54,6 +109,14 @@ export type EmulatorState = {
   /** Pending refunds: refund id → cancel its settlement timer. */
   pendingRefunds: Map<string, () => void>;
   idempotency: Map<string, StoredResponse>;
+  coupons: Map<string, Coupon>;
+  promotionCodes: Map<string, PromotionCode>;
+  shippingRates: Map<string, ShippingRate>;
+  /** Created through the API (listed). */
+  taxRates: Map<string, TaxRate>;
+  /** Created by automatic tax, one per tax and rate (retrievable, not listed), keyed by what they describe. */
+  automaticTaxRates: Map<string, TaxRate>;
+  customers: Map<string, Customer>;
 };
 
 export function createState(): EmulatorState {
@@ -66,6 +129,12 @@ export function createState(): EmulatorState {
     pendingTransfers: new Map(),
     pendingRefunds: new Map(),
     idempotency: new Map(),
+    coupons: new Map(),
+    promotionCodes: new Map(),
+    shippingRates: new Map(),
+    taxRates: new Map(),
+    automaticTaxRates: new Map(),
+    customers: new Map(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { noChaos } from "./config";
 import { randomSecret, startEmulator, type RunningEmulator, type StartOptions } from "./server";
 
@@ -61,6 +62,26 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
   };
 }
 
+/**
+ * One emulator for a test file (handed to `set`), reset before each test, on a
+ * clock the returned object moves (`clock.offsetMs = 31 * 60_000`).
+ */
+export function sharedHarness(set: (h: Harness) => void, options: StartOptions = {}): { offsetMs: number } {
+  const clock = { offsetMs: 0 };
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness({ now: () => Date.now() + clock.offsetMs, ...options });
+    set(harness);
+  });
+  afterAll(() => harness?.stop());
+  beforeEach(() => {
+    harness!.emulator.reset();
+    harness!.receiver.deliveries.length = 0;
+    clock.offsetMs = 0;
+  });
+  return clock;
+}
+
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -106,4 +127,36 @@ export async function control(emulator: RunningEmulator, path: string, body?: un
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { http: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A book shop's sale as issue #18 describes it: printed books, an address, standard and express shipping, automatic tax, promotion codes, a guest. */
+export function bookSaleParams(overrides: Partial<Stripe.Checkout.SessionCreateParams> = {}): Stripe.Checkout.SessionCreateParams {
+  const book = (name: string, unitAmount: number, quantity: number) => ({
+    quantity,
+    price_data: { currency: "usd", unit_amount: unitAmount, tax_behavior: "exclusive" as const, product_data: { name, tax_code: "txcd_35010000" } },
+  });
+  const days = (min: number, max: number) => ({ minimum: { unit: "business_day" as const, value: min }, maximum: { unit: "business_day" as const, value: max } });
+  return sessionParams({
+    customer_email: undefined,
+    line_items: [book("Dune", 1299, 2), book("Emma", 850, 1)],
+    shipping_address_collection: { allowed_countries: ["US", "CA", "GB", "DE", "FR", "IE"] },
+    shipping_options: [
+      { shipping_rate_data: { display_name: "Standard", type: "fixed_amount", fixed_amount: { amount: 499, currency: "usd" }, delivery_estimate: days(3, 5), tax_behavior: "exclusive" } },
+      { shipping_rate_data: { display_name: "Express", type: "fixed_amount", fixed_amount: { amount: 1299, currency: "usd" }, delivery_estimate: days(1, 2), tax_behavior: "exclusive" } },
+    ],
+    automatic_tax: { enabled: true },
+    allow_promotion_codes: true,
+    ...overrides,
+  });
+}
+
+export const ADA_IN_BERLIN = { email: "ada@example.com", name: "Ada Reader", line1: "Unter den Linden 1", city: "Berlin", postal_code: "10117", country: "DE" };
+export const TEST_CARD = { card_number: "4242 4242 4242 4242", card_expiry: "12/34", card_cvc: "123", card_name: "Ada Reader" };
+
+export type PagePost = { status: number; html: string; location: string | null };
+
+/** Posts the hosted page's form, as a browser without JavaScript does. */
+export async function postPage(emulator: RunningEmulator, sessionId: string, fields: Record<string, string>): Promise<PagePost> {
+  const response = await fetch(`${emulator.url}/pay/${sessionId}`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+  return { status: response.status, html: await response.text(), location: response.headers.get("location") };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { invalidRequest } from "../errors";
-import type { FormObject } from "../form-params";
+import type { FormObject, FormValue } from "../form-params";
 import { integer, parseParams } from "../domain/params";
 
 // Stripe's list endpoints: newest first, `limit` (1-100, default 10),
@@ -77,4 +77,10 @@ export function listPage<T extends Listed>(items: T[], p: Common, url: string, k
     }
   }
   return { object: "list" as const, data: page, has_more: more, url };
+}
+
+/** The `expand[]` params of a request. */
+export function expandOf(params: FormObject): string[] {
+  const value: FormValue | undefined = params.expand;
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }

@@ -3,10 +3,11 @@ import type { EmulatorContext } from "../context";
 import { createSession, expireSessionByApi, lineItemsList, sessionRecord, sessionView } from "../domain/checkout";
 import { createRefund, retrieveRefund } from "../domain/refunds";
 import { invalidRequest, resourceMissing } from "../errors";
-import type { FormObject, FormValue } from "../form-params";
-import { listPage, parseListParams } from "./lists";
+import type { FormObject } from "../form-params";
+import { expandOf, listPage, parseListParams } from "./lists";
 import type { RequestInfo } from "../objects/event";
 import type { Route } from "../http/io";
+import { catalogRoutes } from "./catalog-routes";
 
 // The Stripe API subset. Handlers are synchronous on purpose: the
 // idempotency check, the work and storing the result happen in one turn of
@@ -17,10 +18,6 @@ export type ApiHandler = (ctx: EmulatorContext, input: { params: FormObject; pat
 const ok = (body: unknown) => ({ status: 200, body });
 const id = "([A-Za-z0-9_]+)";
 
-function expandOf(params: FormObject): string[] {
-  const value: FormValue | undefined = params.expand;
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
 
 /** `type=checkout.session.*` matches a group of events, as on Stripe. */
 function typeMatches(pattern: string, type: string): boolean {
@@ -52,7 +49,15 @@ export const apiRoutes: Route<ApiHandler>[] = [
   {
     method: "GET",
     pattern: new RegExp(`^/v1/checkout/sessions/${id}/line_items$`),
-    handler: (ctx, { path }) => ok(lineItemsList(sessionRecord(ctx, path[0]!))),
+    handler: (ctx, { params, path }) => {
+      const record = sessionRecord(ctx, path[0]!);
+      const p = parseListParams({}, params);
+      const all = lineItemsList(ctx, record, p.expand ?? []);
+      // Line items have no created time of their own: page by position, as Stripe does.
+      const items = all.data.map((item, i) => ({ ...item, created: -i }));
+      const page = listPage(items, { ...p, created: undefined }, all.url);
+      return ok({ ...page, data: page.data.map(({ created: _created, ...item }) => item) });
+    },
   },
   {
     method: "POST",
@@ -90,6 +95,7 @@ export const apiRoutes: Route<ApiHandler>[] = [
     pattern: new RegExp(`^/v1/events/${id}$`),
     handler: (ctx, { path }) => ok(ctx.state.events.get(path[0]!)?.event ?? notFound("event", path[0]!, "id")),
   },
+  ...catalogRoutes,
 ];
 
 function notFound(objectName: string, objectId: string, param: string): never {

@@ -28,7 +28,7 @@ export function startTransfer(ctx: EmulatorContext, record: SessionRecord, accou
   intent.status = "processing";
   intent.payment_method = paymentMethod;
   intent.last_payment_error = null;
-  completeSession(record, "unpaid", null);
+  completeSession(ctx, record, "unpaid", null);
   emitEvent(ctx, "payment_intent.processing", intent);
   emitEvent(ctx, "charge.pending", charge);
   emitEvent(ctx, "checkout.session.completed", record.session);

@@ -21,6 +21,35 @@ export function integer(min = 0) {
   });
 }
 
+/** `true`/`false` as the SDK encodes booleans. */
+export const booleanParam = z.string().transform((value, ctx) => {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  ctx.addIssue({ code: "custom", message: `Invalid boolean: ${value}` });
+  return z.NEVER;
+});
+
+/** A decimal number sent as a string (`percent_off=25.5`). */
+export function decimal(min: number, max: number) {
+  return z.string().transform((value, ctx) => {
+    const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isFinite(n)) {
+      ctx.addIssue({ code: "custom", message: `Invalid decimal: ${value}` });
+      return z.NEVER;
+    }
+    if (n < min || n > max) {
+      ctx.addIssue({ code: "custom", message: `This value must be between ${min} and ${max}.` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+export const currencySchema = z
+  .string()
+  .regex(/^[a-zA-Z]{3}$/, "Invalid currency")
+  .transform((c) => c.toLowerCase());
+
 export const metadataSchema = z
   .record(z.string().max(40, "Metadata keys can have up to 40 characters."), z.string().max(500, "Metadata values can have up to 500 characters."))
   .refine((m) => Object.keys(m).length <= 50, "Metadata can have up to 50 keys.");

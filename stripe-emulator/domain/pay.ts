@@ -3,7 +3,10 @@ import { newId } from "../ids";
 import { cardDetails, outcomeFor } from "../objects/charge";
 import type { SessionRecord } from "../store";
 import { startTransfer, TEST_ACCOUNTS } from "./bank-transfer";
+import type { FieldErrors } from "./addresses";
+import { dropStaleDiscount, updateDetails, type CustomerInput } from "./checkout-details";
 import { expireIfDue } from "./checkout";
+import { formatMoney } from "../pages/layout";
 import { emitEvent } from "./events";
 import { completeSession, createAttemptCharge, ensureIntent, fingerprintOf, markCaptured } from "./payment-records";
 
@@ -12,7 +15,9 @@ import { completeSession, createAttemptCharge, ensureIntent, fingerprintOf, mark
 
 export type PayInput =
   | { method: "card"; number: string; expiry: string; cvc: string; name: string }
-  | { method: "bank"; account: string };
+  | { method: "bank"; account: string }
+  /** "Complete order" on a session a discount made free. */
+  | { method: "none" };
 
 export type PayOutcome = {
   httpStatus: number;
@@ -21,6 +26,8 @@ export type PayOutcome = {
   error?: string;
   code?: string;
   declineCode?: string;
+  /** The customer's details that need fixing, by field (see checkout-details.ts). */
+  fields?: FieldErrors;
 };
 
 type DeclineCode = "generic_decline" | "insufficient_funds";
@@ -75,7 +82,7 @@ function payByCard(ctx: EmulatorContext, record: SessionRecord, input: Extract<P
   if (declineCode === null) {
     charge.outcome = outcomeFor("succeeded");
     markCaptured(ctx, intent, charge);
-    completeSession(record, "paid", name);
+    completeSession(ctx, record, "paid", name);
     emitEvent(ctx, "checkout.session.completed", record.session);
     return { httpStatus: 303, status: "succeeded", redirectUrl: successRedirect(record) };
   }
@@ -102,15 +109,49 @@ function payByCard(ctx: EmulatorContext, record: SessionRecord, input: Extract<P
   return { httpStatus: 402, status: "declined", error: message, code: "card_declined", declineCode };
 }
 
-export function paySession(ctx: EmulatorContext, record: SessionRecord, input: PayInput): PayOutcome {
+/** Why a complete session cannot be paid again. */
+export function completeMessage(paymentStatus: string): string {
+  if (paymentStatus === "paid") return "This checkout session has already been paid.";
+  if (paymentStatus === "unpaid") return "This checkout session is already complete; its bank transfer is processing.";
+  return "This checkout session is already complete.";
+}
+
+/** Checks the customer's details before any money moves: every problem is a 4xx that charges nothing. */
+function detailsProblem(ctx: EmulatorContext, record: SessionRecord, details: CustomerInput): PayOutcome | null {
+  const { errors, rateLimited } = updateDetails(ctx, record, details, "pay");
+  const messages = Object.values(errors);
+  if (messages.length > 0) {
+    const error = messages.length === 1 ? messages[0]! : `Check the ${messages.length} highlighted fields.`;
+    return { httpStatus: rateLimited ? 429 : 400, status: "invalid", error, code: rateLimited ? "too_many_attempts" : "invalid_details", fields: errors };
+  }
+  const stale = dropStaleDiscount(ctx, record);
+  if (stale) return { httpStatus: 409, status: "invalid", error: stale, code: "discount_removed", fields: { promotion_code: stale } };
+  const { amount_total: total, currency } = record.session;
+  if (details.expectedTotal !== undefined && details.expectedTotal !== total) {
+    const error = `The total is now ${formatMoney(total, currency)}: the shipping, tax or discount changed. Check it and pay again.`;
+    return { httpStatus: 409, status: "invalid", error, code: "amount_changed" };
+  }
+  return null;
+}
+
+export function paySession(ctx: EmulatorContext, record: SessionRecord, input: PayInput, details: CustomerInput = {}): PayOutcome {
   // The sweep may not have run yet; a customer must not pay a session past its deadline.
   expireIfDue(ctx, record);
   const { status, payment_status } = record.session;
   if (status === "expired") return { httpStatus: 410, status: "expired", error: "This checkout session has expired.", code: "session_expired" };
   if (status === "complete") {
-    const error = payment_status === "paid" ? "This checkout session has already been paid." : "This checkout session is already complete; its bank transfer is processing.";
+    const error = completeMessage(payment_status);
     return { httpStatus: 409, status: "completed", error, code: "session_complete" };
   }
+  const problem = detailsProblem(ctx, record, details);
+  if (problem) return problem;
+  if (record.session.amount_total === 0) {
+    // Nothing to charge (a 100 % discount): Checkout completes without a PaymentIntent.
+    completeSession(ctx, record, "no_payment_required", input.method === "card" ? input.name.trim() || null : null);
+    emitEvent(ctx, "checkout.session.completed", record.session);
+    return { httpStatus: 303, status: "succeeded", redirectUrl: successRedirect(record) };
+  }
+  if (input.method === "none") return invalid("Choose how to pay.", "payment_method_required");
   if (input.method === "card") return payByCard(ctx, record, input);
 
   const account = input.account.replace(/[\s-]/g, "");

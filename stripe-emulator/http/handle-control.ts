@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { EmulatorContext } from "../context";
 import { settleTransfer } from "../domain/bank-transfer";
+import { headlessDetailsSchema, headlessInput } from "../domain/checkout-details";
 import { paySession } from "../domain/pay";
 import { settleRefund } from "../domain/refunds";
 import { ApiError } from "../errors";
@@ -29,6 +30,8 @@ const paySchema = z.strictObject({
   cvc: z.string().default("123"),
   name: z.string().default("Test Customer"),
   bankAccount: z.string().optional(),
+  // The customer's details (address, shipping option, code…); checkout-details.ts fills in the rest.
+  ...headlessDetailsSchema.shape,
 });
 const clockSchema = z.strictObject({ advanceMs: z.number().int().optional(), offsetMs: z.number().int().optional() });
 
@@ -85,6 +88,7 @@ const routes: Route<ControlHandler>[] = [
         ctx,
         record,
         p.card !== undefined ? { method: "card", number: p.card, expiry: p.expiry, cvc: p.cvc, name: p.name } : { method: "bank", account: p.bankAccount ?? "" },
+        headlessInput(record, p, p.name),
       );
       const { httpStatus, ...rest } = outcome;
       return ok({ ...rest, session: record.session }, httpStatus === 303 ? 200 : httpStatus);

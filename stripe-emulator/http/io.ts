@@ -6,13 +6,13 @@ const MAX_BODY_BYTES = 1_000_000;
 
 export class BodyTooLargeError extends Error {}
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError("request body too large");
+    if (size > maxBytes) throw new BodyTooLargeError("request body too large");
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString("utf8");

@@ -1,4 +1,5 @@
-import { emptyAddress, type Metadata } from "./common";
+import { emptyAddress, type Metadata, type PaymentShipping } from "./common";
+import type { Address } from "../domain/addresses";
 import type { Refund } from "./refund";
 
 // A Charge with every field of Stripe's example. Checkout creates one per
@@ -86,6 +87,8 @@ export type NewCharge = {
   details: PaymentMethodDetails;
   billingName: string | null;
   billingEmail: string | null;
+  billingAddress: Address | null;
+  shipping: PaymentShipping | null;
   metadata: Metadata;
   description: string | null;
 };
@@ -101,7 +104,7 @@ export function newCharge(c: NewCharge) {
     application_fee: null,
     application_fee_amount: null,
     balance_transaction: null as string | null,
-    billing_details: { address: emptyAddress(), email: c.billingEmail, name: c.billingName, phone: null, tax_id: null },
+    billing_details: { address: c.billingAddress ?? emptyAddress(), email: c.billingEmail, name: c.billingName, phone: null, tax_id: null },
     calculated_statement_descriptor: "PAPERLEAF BOOKS",
     captured: false,
     created: c.created,
@@ -127,7 +130,7 @@ export function newCharge(c: NewCharge) {
     refunded: false,
     refunds: { object: "list" as const, data: [] as Refund[], has_more: false, url: `/v1/charges/${c.id}/refunds` },
     review: null,
-    shipping: null,
+    shipping: c.shipping,
     source: null,
     source_transfer: null,
     statement_descriptor: null,

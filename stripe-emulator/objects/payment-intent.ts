@@ -1,5 +1,5 @@
 import { randomToken } from "../ids";
-import type { Metadata } from "./common";
+import type { Metadata, PaymentShipping } from "./common";
 
 // A PaymentIntent with every field of Stripe's example, as Checkout creates it.
 
@@ -62,7 +62,7 @@ export function newPaymentIntent(p: NewPaymentIntent) {
     receipt_email: null,
     review: null,
     setup_future_usage: null,
-    shipping: null,
+    shipping: null as PaymentShipping | null,
     source: null,
     statement_descriptor: null,
     statement_descriptor_suffix: null,

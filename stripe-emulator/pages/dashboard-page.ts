@@ -1,4 +1,5 @@
 import type { EmulatorContext } from "../context";
+import type { CheckoutSession } from "../objects/checkout-session";
 import { esc, formatMoney, formatTime, page } from "./layout";
 
 // GET / – what the emulator holds, newest first, with a Redeliver button per event.
@@ -16,13 +17,24 @@ function table(caption: string, headers: string[], rows: string[][]): string {
 const newestFirst = <T>(items: Iterable<T>) => [...items].reverse().slice(0, LIMIT);
 const code = (value: unknown) => (value ? `<code>${esc(value)}</code>` : `<span class="small">—</span>`);
 
+/** "shipping $4.99 · tax $2.53 · discount −$3.45" under a session's total, for the parts it has. */
+function amountParts(s: CheckoutSession): string {
+  const { amount_shipping: shipping, amount_tax: tax, amount_discount: discount } = s.total_details;
+  const parts = [
+    s.shipping_cost ? `shipping ${formatMoney(shipping, s.currency)}` : "",
+    s.automatic_tax.enabled || tax ? `tax ${formatMoney(tax, s.currency)}` : "",
+    discount ? `discount −${formatMoney(discount, s.currency)}` : "",
+  ].filter(Boolean);
+  return parts.length ? `<br><span class="small">${esc(parts.join(" · "))}</span>` : "";
+}
+
 export function dashboardPage(ctx: EmulatorContext, refreshSeconds: number | null): string {
   const { state, settings } = ctx;
   const sessions = newestFirst(state.sessions.values()).map(({ session: s }) => [
     s.status === "open" ? `<a href="/pay/${esc(s.id)}"><code>${esc(s.id)}</code></a>` : code(s.id),
     esc(s.status),
     esc(s.payment_status),
-    esc(formatMoney(s.amount_total, s.currency)),
+    esc(formatMoney(s.amount_total, s.currency)) + amountParts(s),
     code(s.payment_intent),
     esc(formatTime(s.created)),
   ]);
@@ -42,6 +54,17 @@ export function dashboardPage(ctx: EmulatorContext, refreshSeconds: number | nul
     esc(r.failure_reason ?? ""),
     esc(formatTime(r.created)),
   ]);
+  const codes = newestFirst(state.promotionCodes.values()).map((p) => {
+    const coupon = state.coupons.get(p.promotion.coupon);
+    const off = coupon ? (coupon.percent_off !== null ? `${coupon.percent_off}% off` : formatMoney(coupon.amount_off ?? 0, coupon.currency ?? "usd") + " off") : "coupon deleted";
+    return [
+      code(p.code),
+      esc(off),
+      p.active ? "active" : "inactive",
+      `${p.times_redeemed}${p.max_redemptions === null ? "" : ` / ${p.max_redemptions}`}`,
+      p.expires_at === null ? "" : esc(formatTime(p.expires_at)),
+    ];
+  });
   const events = newestFirst(state.events.values()).map(({ event, delivery, attempts }) => [
     code(event.id),
     esc(event.type),
@@ -66,6 +89,7 @@ export function dashboardPage(ctx: EmulatorContext, refreshSeconds: number | nul
 ${refreshSeconds ? `<a href="/">Stop auto-refresh</a>` : `<a href="/?refresh=3">Auto-refresh every 3 s</a>`}</p>
 ${table("Checkout sessions", ["Id", "Status", "Payment", "Amount", "PaymentIntent", "Created (UTC)"], sessions)}
 ${table("Payment intents", ["Id", "Status", "Amount", "Latest charge", "Last error", "Created (UTC)"], intents)}
+${table("Promotion codes", ["Code", "Discount", "State", "Redeemed", "Expires (UTC)"], codes)}
 ${table("Refunds", ["Id", "Status", "Amount", "PaymentIntent", "Failure", "Created (UTC)"], refunds)}
 ${table("Events", ["Id", "Type", "Created (UTC)", "Delivery", "Attempts", ...(ctx.config.control ? [""] : [])], events)}
 ${table("Delivery attempts", ["At (UTC)", "Event", "Type", "Attempt", "Result", "Took"], attempts)}`;
