@@ -1,4 +1,4 @@
-import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap } from "cockatiel";
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap, type IBackoff } from "cockatiel";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
@@ -21,8 +21,23 @@ export function isTransientGatewayError(error: Error): boolean {
 
 const transient = handleWhen(isTransientGatewayError);
 
+/**
+ * How long the open breaker refuses calls before it lets one through to try
+ * (half-open). Read when the breaker is asked, so a test can shorten the
+ * wait of a breaker that is already open instead of sleeping through it.
+ */
+export const GATEWAY_HALF_OPEN_AFTER_MS = 10_000;
+export const gatewayBreakerTiming = { halfOpenAfterMs: GATEWAY_HALF_OPEN_AFTER_MS };
+
+const halfOpenDelay: IBackoff<unknown> = {
+  get duration() {
+    return gatewayBreakerTiming.halfOpenAfterMs;
+  },
+  next: () => halfOpenDelay,
+};
+
 export const gatewayBreaker = circuitBreaker(transient, {
-  halfOpenAfter: 10_000,
+  halfOpenAfter: { next: () => halfOpenDelay },
   breaker: new ConsecutiveBreaker(5),
 });
 
