@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { buildIsStale, nextBin, runCommand } from "./lib/processes";
-import { countTests, parseTestArgs, USAGE, verdict, type StepName } from "./lib/test-run";
+import { countTests, parseTestArgs, PLAYWRIGHT_REPORT, TEST_COMMANDS, USAGE, verdict, VITEST_REPORT, type StepName } from "./lib/test-run";
 
 type Step = { name: StepName; run: () => Promise<number> };
 
@@ -21,8 +21,6 @@ const { selected, embedded } = args;
 if (embedded) delete process.env.DATABASE_URL;
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 mkdirSync(".data", { recursive: true });
-const VITEST_REPORT = ".data/vitest.json";
-const PLAYWRIGHT_REPORT = ".data/playwright.json";
 
 function ensureChromium(): boolean {
   if (existsSync(chromiumPath)) return true;
@@ -49,7 +47,7 @@ const steps: Step[] = [
   { name: "lint", run: () => runCommand("npx", ["eslint", "--max-warnings", "0", "."]) },
   {
     name: "vitest",
-    run: () => runCommand("npx", ["vitest", "run", "--allowOnly=false", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`]),
+    run: () => runCommand("npx", [...TEST_COMMANDS.vitest]),
   },
   {
     name: "e2e",
@@ -59,9 +57,7 @@ const steps: Step[] = [
         const code = await runCommand("node", [nextBin, "build"], { NEXT_TELEMETRY_DISABLED: "1" });
         if (code !== 0) return code;
       }
-      return runCommand("npx", ["playwright", "test", "--forbid-only", "--fail-on-flaky-tests", "--reporter=list,json"], {
-        PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT,
-      });
+      return runCommand("npx", [...TEST_COMMANDS.e2e], { PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT });
     },
   },
 ];

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
-import { countTests, parseTestArgs, verdict } from "./test-run";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { countTests, parseTestArgs, TEST_COMMANDS, verdict } from "./test-run";
 
 // `npm test` must not pass by accident: unknown flags, runs that ran nothing,
 // flaky tests and failed steps each fail it, and are reported apart.
@@ -71,5 +71,30 @@ describe("the closing lines and exit code", () => {
       exitCode: 1,
       lines: ["steps: 1 ran, 1 failed (typecheck)", "tests: 0 passed, 0 failed, 0 flaky, 0 skipped"],
     });
+  });
+});
+
+describe("no .only, no retried-away flakes", () => {
+  const ci = process.env.CI;
+  afterEach(() => {
+    if (ci === undefined) delete process.env.CI;
+    else process.env.CI = ci;
+    vi.resetModules();
+  });
+
+  it("npm test runs Vitest without .only, and Playwright without .only and failing on a flaky test", () => {
+    expect(TEST_COMMANDS.vitest).toContain("--allowOnly=false");
+    expect(TEST_COMMANDS.e2e).toEqual(expect.arrayContaining(["--forbid-only", "--fail-on-flaky-tests"]));
+    expect(TEST_COMMANDS.vitest.some((a) => a.startsWith("--retry"))).toBe(false);
+  });
+
+  it("in CI the configs forbid .only, and a Playwright test retried into passing fails the run", async () => {
+    process.env.CI = "true";
+    vi.resetModules();
+    const playwright = (await import("@/playwright.config")).default;
+    expect(playwright).toMatchObject({ forbidOnly: true, failOnFlakyTests: true, retries: 1 });
+    const configPath = "@/vitest.config.mts"; // (a variable: tsc does not resolve .mts specifiers)
+    const vitest = ((await import(/* @vite-ignore */ configPath)) as { default: { test: { allowOnly: boolean; retry: number } } }).default;
+    expect(vitest.test).toMatchObject({ allowOnly: false, retry: 0 });
   });
 });

@@ -23,6 +23,15 @@ export function parseTestArgs(argv: string[]): { selected: StepName[]; embedded:
   return { selected: chosen.length > 0 ? chosen : [...STEP_NAMES], embedded: flags.embedded === true };
 }
 
+export const VITEST_REPORT = ".data/vitest.json";
+export const PLAYWRIGHT_REPORT = ".data/playwright.json";
+
+/** The test runners' command lines: no `.only` anywhere, and a flaky e2e test fails the run. */
+export const TEST_COMMANDS = {
+  vitest: ["vitest", "run", "--allowOnly=false", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`],
+  e2e: ["playwright", "test", "--forbid-only", "--fail-on-flaky-tests", "--reporter=list,json"],
+} as const;
+
 export type TestCounts = { passed: number; failed: number; flaky: number; skipped: number; flakyTitles: string[]; failedTitles: string[] };
 
 export type VitestReport = {
