@@ -9,7 +9,11 @@ export default defineConfig({
   outputDir: "./test-results",
   fullyParallel: false,
   workers: 1,
+  // In CI a failing test runs once more, so a flaky one is told apart from a broken one,
+  // and then fails the run all the same (failOnFlakyTests): flakiness is fixed, not retried away.
   retries: process.env.CI ? 1 : 0,
+  failOnFlakyTests: !!process.env.CI,
+  forbidOnly: !!process.env.CI,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],

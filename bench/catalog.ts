@@ -14,6 +14,7 @@ import { flushOperations } from "@/lib/observability/operations";
 import { percentile, runLoad } from "./lib/load";
 import { startStack, type Stack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
+import { benchPort } from "./lib/ports";
 
 const EXTRA_BOOKS = 100_000;
 // Latency is judged one request at a time (the target); concurrency 8
@@ -128,7 +129,7 @@ function row(label: string, m: Measured, noopPerSecond: number, extra: Record<st
 }
 
 async function run(): Promise<BenchRow[]> {
-  const stack = await startStack({ port: 3440, extraBooks: EXTRA_BOOKS });
+  const stack = await startStack({ port: benchPort(40), extraBooks: EXTRA_BOOKS });
   try {
     // A freshly loaded table: VACUUM sets the visibility map (count(*) can use index-only scans, as
     // autovacuum would soon allow anyway) and ANALYZE gives the planner real statistics.

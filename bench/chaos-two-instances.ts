@@ -4,4 +4,4 @@
 import { runChaos } from "./chaos";
 import type { BenchModule } from "./lib/types";
 
-export const bench: BenchModule = { name: "chaos-two-instances", run: () => runChaos(2) };
+export const bench: BenchModule = { name: "chaos-two-instances", run: (size) => runChaos(2, size) };

@@ -6,6 +6,9 @@
 // paid order or refunded (once), one OrderPaid per order, one refund per refund.
 // "chaos-two-instances" runs two app servers (each with its worker) on the
 // one database, webhooks spread over both by a round-robin proxy.
+// The CI smoke run is one round per fault point, each fault armed in turn and
+// each round's orders taking every path (pay, refund, time out), and it waits
+// for the armed fault to kill the instance: every fault point must fire.
 import type { ChildProcess } from "node:child_process";
 import { createServer, request as forward, type Server } from "node:http";
 import { sql as raw } from "drizzle-orm";
@@ -19,22 +22,25 @@ import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib
 import { startEmulator } from "@/stripe-emulator/server";
 import { createBook, createUser } from "@/test/fixtures";
 import { seededRandom } from "@/test/random";
+import { addJob } from "@/lib/orders/jobs";
+import { benchPort } from "./lib/ports";
 import { BENCH_GATEWAY, stagingEnv, startStack } from "./lib/stack";
-import type { BenchModule, BenchRow } from "./lib/types";
+import type { BenchModule, BenchRow, BenchSize } from "./lib/types";
 
-const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 12);
 const ORDERS_PER_ROUND = 5;
-const BASE_PORT = 3450;
-const PROXY_PORT = 3449;
 const FAULTS = ["webhook:after_insert", "webhook:after_commit", "refund_payment:after_gateway", "payment_timeout:after_expire"];
 const SETTLE_TIMEOUT_MS = 240_000;
+/** Smoke: how long a round waits for its armed fault to kill an instance. */
+const FIRE_TIMEOUT_MS = 45_000;
+/** Smoke: each round's orders, by path (see `path` below): paid, refunded, timed out, refunded, timed out. */
+const SMOKE_PATHS = [0.8, 0.4, 0.1, 0.4, 0.1];
 
-type App = { process: ChildProcess; killed: Promise<boolean> };
+type App = { process: ChildProcess; killed: Promise<boolean>; fault?: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Spreads requests over the instances that answer, in turn (a load balancer for the webhooks). */
-function roundRobin(ports: number[]): Server {
+function roundRobin(ports: number[], listenPort: number): Server {
   let next = 0;
   return createServer((req, res) => {
     const port = ports[next++ % ports.length]!;
@@ -47,21 +53,26 @@ function roundRobin(ports: number[]): Server {
       res.end(); // the gateway retries later, maybe on the other instance
     });
     req.pipe(upstream);
-  }).listen(PROXY_PORT, "127.0.0.1");
+  }).listen(listenPort, "127.0.0.1");
 }
 
-export async function runChaos(instances: number): Promise<BenchRow[]> {
+export async function runChaos(instances: number, size: BenchSize): Promise<BenchRow[]> {
+  const smoke = size === "smoke";
+  const ROUNDS = smoke ? FAULTS.length : Number(process.env.CHAOS_ROUNDS ?? 12);
   const random = seededRandom(Number(process.env.CHAOS_SEED ?? 9090) + instances);
   const stack = await startStack({ server: false });
-  const ports = Array.from({ length: instances }, (_, i) => BASE_PORT + i);
-  const proxy = instances > 1 ? roundRobin(ports) : undefined;
-  const webhookPort = proxy ? PROXY_PORT : ports[0]!;
+  const ports = Array.from({ length: instances }, (_, i) => benchPort(50 + i));
+  const proxyPort = benchPort(49);
+  const proxy = instances > 1 ? roundRobin(ports, proxyPort) : undefined;
+  const webhookPort = proxy ? proxyPort : ports[0]!;
   const emulator = await startEmulator({ port: 0, webhookUrl: `http://localhost:${webhookPort}/api/webhooks/stripe`, retryBaseMs: 250, maxAttempts: 9, asyncDelayMs: 500, ...BENCH_GATEWAY });
   process.env.STRIPE_API_BASE = emulator.url;
   resetEnvCache();
   const apps = new Map<number, App>();
   let kills = 0;
   const armed: Record<string, number> = {};
+  /** Kills by fault point: an instance armed with it that died by SIGKILL. */
+  const fired: Record<string, number> = {};
 
   async function startApp(port: number, fault?: string): Promise<App> {
     const child = startProcess("node", [serverBin, "-p", String(port)], {
@@ -74,7 +85,7 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
     });
     const killed = new Promise<boolean>((resolve) => child.once("exit", (_code, signal) => resolve(signal === "SIGKILL")));
     await waitForHttp(`http://localhost:${port}/api/health/live`, 120_000, (r) => r.ok);
-    return { process: child, killed };
+    return { process: child, killed, fault };
   }
 
   const isUp = (app: App | undefined) => !!app && app.process.exitCode === null && app.process.signalCode === null;
@@ -84,7 +95,10 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
     const app = apps.get(port);
     if (!app) return;
     if (isUp(app)) await stopProcess(app.process, 2000);
-    else if (await app.killed) kills++;
+    else if (await app.killed) {
+      kills++;
+      if (app.fault) fired[app.fault] = (fired[app.fault] ?? 0) + 1;
+    }
     apps.delete(port);
   }
 
@@ -102,7 +116,8 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
     const orders: string[] = [];
     const { db } = await getDb();
     for (let round = 0; round < ROUNDS; round++) {
-      for (const port of ports) await restart(port, randomFault());
+      const roundFault = smoke ? FAULTS[round]! : undefined;
+      for (const port of ports) await restart(port, roundFault ?? randomFault());
       for (let n = 0; n < ORDERS_PER_ROUND; n++) {
         const userId = await createUser();
         const cart = await createCart(userId);
@@ -113,7 +128,7 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
         orders.push(orderId);
         const { checkoutUrl } = await payLikeAShopper(userId, orderId);
         const sessionId = checkoutUrl.split("/pay/")[1]!;
-        const path = random();
+        const path = smoke ? SMOKE_PATHS[n % SMOKE_PATHS.length]! : random();
         if (path < 0.25) {
           // Never paid: the deadline is moved into the past; the app's timeout job runs now.
           await db.execute(raw`update orders set machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', '0'::jsonb) where id = ${orderId}`);
@@ -133,7 +148,13 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
           }
         }
       }
-      await sleep(1500);
+      if (smoke) {
+        // The round's orders took the armed fault's path: wait until it has killed an instance.
+        const deadline = Date.now() + FIRE_TIMEOUT_MS;
+        while (ports.every((port) => isUp(apps.get(port))) && Date.now() < deadline) await sleep(200);
+      } else {
+        await sleep(1500);
+      }
       // Down mid-round: back up with another fault armed, so redeliveries meet a crash too.
       for (const port of ports) if (!isUp(apps.get(port))) await restart(port, randomFault());
       await sleep(1000);
@@ -148,6 +169,8 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
       // Locks held by killed workers are released by the reconciler after their heartbeat is stale; hurry that along.
       const live = `{${[...apps.values()].map((a) => a.process.pid ?? 0).join(",")}}`;
       await db.execute(raw`update worker_heartbeats set last_seen_at = now() - interval '10 minutes' where pid <> all(${live}::int[])`);
+      // Smoke: a reconciler cycle now rather than at the next minute (the crontab's job, queued sooner).
+      if (smoke) await addJob(db, "reconcile_orders", {}, { jobKey: "reconcile_orders" });
       const [row] = await db.execute<{ n: number }>(raw`
         select count(*)::int as n from orders o where o.id = any(${ids}::uuid[])
           and (o.status in ('created', 'refund_pending')
@@ -160,11 +183,19 @@ export async function runChaos(instances: number): Promise<BenchRow[]> {
     const checks = await checkInvariants(ids, received, emulator.state);
     return [
       {
-        bench: "chaos",
+        bench: instances === 1 ? "chaos" : "chaos-two-instances",
         case: `${ROUNDS} rounds, ${instances === 1 ? "one instance" : `${instances} instances behind a round-robin proxy`}, kill -9 at fault points`,
-        figures: { orders: orders.length, kills, armed: Object.entries(armed).map(([k, v]) => `${k}×${v}`).join(","), unsettled: open, settledSeconds, ...checks.figures },
-        target: "nothing lost or doubled after every crash",
-        met: kills > 0 && open === 0 && checks.ok,
+        figures: {
+          orders: orders.length,
+          kills,
+          armed: Object.entries(armed).map(([k, v]) => `${k}×${v}`).join(","),
+          fired: Object.entries(fired).map(([k, v]) => `${k}×${v}`).join(",") || "none",
+          unsettled: open,
+          settledSeconds,
+          ...checks.figures,
+        },
+        target: smoke ? "every fault point killed an instance; nothing lost or doubled after every crash" : "nothing lost or doubled after every crash",
+        met: kills > 0 && open === 0 && checks.ok && (!smoke || FAULTS.every((f) => (fired[f] ?? 0) > 0)),
       },
     ];
   } finally {
@@ -231,4 +262,4 @@ async function checkInvariants(ids: string, received: Map<number, number>, gatew
   return { ok: problems.length === 0, figures: { captured, refundedAtGateway, paidOrders: paidOrders.size, problems: problems.length ? problems.slice(0, 3).join("; ") : "none" } };
 }
 
-export const bench: BenchModule = { name: "chaos", run: () => runChaos(1) };
+export const bench: BenchModule = { name: "chaos", run: (size) => runChaos(1, size) };

@@ -14,6 +14,7 @@ import { createUser } from "@/test/fixtures";
 import { sessionCookie } from "./lib/session";
 import { startStack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
+import { benchPort } from "./lib/ports";
 
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
 const TARGET = 90;
@@ -42,7 +43,7 @@ async function audit(url: string, preset: "mobile" | "desktop", cookie: string |
 }
 
 async function run(): Promise<BenchRow[]> {
-  const stack = await startStack({ port: 3460 });
+  const stack = await startStack({ port: benchPort(60) });
   const chrome = await launch({ chromePath: chromiumPath, chromeFlags: ["--headless=new", ...chromiumFlags], logLevel: "silent" });
   try {
     const userId = await createUser();

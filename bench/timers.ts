@@ -7,9 +7,11 @@ import { placeOrder } from "@/lib/orders/place-order";
 import { startProcess, stopProcess } from "@/scripts/lib/processes";
 import { createBook, createUser } from "@/test/fixtures";
 import { startStack, type Stack } from "./lib/stack";
-import type { BenchModule, BenchRow } from "./lib/types";
+import type { BenchModule, BenchRow, BenchSize } from "./lib/types";
+import { benchPort } from "./lib/ports";
 
-const N = positiveInt(process.env.BENCH_TIMERS, 10_000);
+/** 10 000 orders (BENCH_TIMERS overrides it); 1 000 in the CI smoke run. */
+const ordersFor = (size: BenchSize) => (size === "smoke" ? 1_000 : positiveInt(process.env.BENCH_TIMERS, 10_000));
 const BOOKS = 50;
 // Orders are spread over several users: placeOrder serialises one user's checkouts.
 const USERS = 64;
@@ -30,7 +32,7 @@ function positiveInt(value: string | undefined, fallback: number): number {
 type Fixture = { userIds: string[]; bookIds: number[]; placedPerSecond: number };
 
 /** N orders, one copy each, placed 2 hours ago: their deadlines (30 min later) have long passed. */
-async function placeOverdueOrders(): Promise<Fixture> {
+async function placeOverdueOrders(N: number): Promise<Fixture> {
   const userIds = await Promise.all(Array.from({ length: USERS }, () => createUser()));
   const perBook = Math.ceil(N / BOOKS);
   const bookIds = await Promise.all(Array.from({ length: BOOKS }, () => createBook(perBook)));
@@ -67,7 +69,7 @@ async function cancelledCount(stack: Stack, userIds: string[]): Promise<number> 
 const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 /** Polls until every order is cancelled, time runs out or no worker is left; resolves with the last count seen. */
-async function waitForSettled(stack: Stack, userIds: string[], workers: ChildProcess[]): Promise<number> {
+async function waitForSettled(stack: Stack, userIds: string[], workers: ChildProcess[], N: number): Promise<number> {
   const deadline = Date.now() + GIVE_UP_MS;
   let cancelled = 0;
   while (Date.now() < deadline && !workers.every(hasExited)) {
@@ -119,14 +121,15 @@ async function jobFigures(stack: Stack): Promise<JobFigures> {
   return row!;
 }
 
-async function run(): Promise<BenchRow[]> {
-  const stack = await startStack({ port: 3430 });
+async function run(size: BenchSize): Promise<BenchRow[]> {
+  const N = ordersFor(size);
+  const stack = await startStack({ port: benchPort(30) });
   let workers: ChildProcess[] = [];
   try {
-    const fixture = await placeOverdueOrders();
+    const fixture = await placeOverdueOrders(N);
     const spawnedAt = Date.now();
     workers = startWorkers(stack);
-    const cancelled = await waitForSettled(stack, fixture.userIds, workers);
+    const cancelled = await waitForSettled(stack, fixture.userIds, workers, N);
     const seconds = (Date.now() - spawnedAt) / 1000;
     const check = await checkSettlement(stack, fixture);
     const jobs = await jobFigures(stack);

@@ -8,6 +8,7 @@ import { runLoad, type LoadResult } from "./lib/load";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { startStack, type Stack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
+import { benchPort } from "./lib/ports";
 
 const N = Number(process.env.BENCH_WEBHOOKS ?? 400);
 const LEVELS = [8, 32, 64];
@@ -73,7 +74,7 @@ async function measureCase(stack: Stack, urls: string[], concurrency: number, la
 }
 
 async function run(): Promise<BenchRow[]> {
-  const stack = await startStack({ port: 3410 });
+  const stack = await startStack({ port: benchPort(10) });
   const rows: BenchRow[] = [];
   try {
     // Warm the route and the pools before measuring.
@@ -82,7 +83,7 @@ async function run(): Promise<BenchRow[]> {
     // Two servers on the one database, the load spread over both: the same
     // exactness (a delivery and its redelivery race in two processes), and
     // what a second process buys on two shared cores.
-    const second = await stack.addServer(3411);
+    const second = await stack.addServer(benchPort(11));
     await runLoad(Array.from({ length: 200 }, () => () => fetch(`${second}/api/health/live`)), 8);
     rows.push(await measureCase(stack, [stack.url, second], 32, "two instances, concurrency 32"));
   } finally {

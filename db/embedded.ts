@@ -31,7 +31,8 @@ function runningPort(dataDir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) && port > 0 ? port : undefined;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

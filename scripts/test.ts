@@ -1,12 +1,24 @@
 // npm test – types, lint, unit + integration (real Postgres), then browser e2e
-// against a production build. The exit code is the truth.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+// against a production build. The exit code is the truth: a failed step, a
+// failed or flaky test, a `.only` left in a test, an unknown argument, or a
+// run in which no step or no test ran, all exit non-zero.
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { buildIsStale, nextBin, runCommand } from "./lib/processes";
+import { countTests, parseTestArgs, PLAYWRIGHT_REPORT, TEST_COMMANDS, USAGE, verdict, VITEST_REPORT, type StepName } from "./lib/test-run";
 
-type Step = { name: string; run: () => Promise<number> };
-const args = new Set(process.argv.slice(2));
-const only = (name: string) => args.size === 0 || args.has(`--${name}`);
+type Step = { name: StepName; run: () => Promise<number> };
+
+let args: ReturnType<typeof parseTestArgs>;
+try {
+  args = parseTestArgs(process.argv.slice(2));
+} catch (error) {
+  console.error(`npm test: ${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const { selected, embedded } = args;
+// The children start (or find) the embedded server.
+if (embedded) delete process.env.DATABASE_URL;
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 mkdirSync(".data", { recursive: true });
 
@@ -28,30 +40,14 @@ function ensureChromium(): boolean {
   return false;
 }
 
-function countTests(): { passed: number; failed: number; skipped: number } {
-  const total = { passed: 0, failed: 0, skipped: 0 };
-  if (existsSync(".data/vitest.json")) {
-    const report = JSON.parse(readFileSync(".data/vitest.json", "utf8"));
-    total.passed += report.numPassedTests ?? 0;
-    total.failed += report.numFailedTests ?? 0;
-    total.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  }
-  if (existsSync(".data/playwright.json")) {
-    const stats = JSON.parse(readFileSync(".data/playwright.json", "utf8")).stats ?? {};
-    total.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
-    total.failed += stats.unexpected ?? 0;
-    total.skipped += stats.skipped ?? 0;
-  }
-  return total;
-}
+const readReport = <T,>(file: string): T | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : undefined);
 
 const steps: Step[] = [
   { name: "typecheck", run: () => runCommand("npx", ["tsc", "--noEmit"]) },
   { name: "lint", run: () => runCommand("npx", ["eslint", "--max-warnings", "0", "."]) },
   {
     name: "vitest",
-    run: () =>
-      runCommand("npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=.data/vitest.json"]),
+    run: () => runCommand("npx", [...TEST_COMMANDS.vitest]),
   },
   {
     name: "e2e",
@@ -61,25 +57,23 @@ const steps: Step[] = [
         const code = await runCommand("node", [nextBin, "build"], { NEXT_TELEMETRY_DISABLED: "1" });
         if (code !== 0) return code;
       }
-      return runCommand("npx", ["playwright", "test", "--reporter=list,json"], {
-        PLAYWRIGHT_JSON_OUTPUT_NAME: ".data/playwright.json",
-      });
+      return runCommand("npx", [...TEST_COMMANDS.e2e], { PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT });
     },
   },
 ];
 
-for (const file of [".data/vitest.json", ".data/playwright.json"]) if (existsSync(file)) execFileSync("rm", ["-f", file]);
+for (const file of [VITEST_REPORT, PLAYWRIGHT_REPORT]) rmSync(file, { force: true });
+const ran: string[] = [];
 const failedSteps: string[] = [];
-for (const step of steps.filter((s) => only(s.name))) {
+for (const step of steps.filter((s) => selected.includes(s.name))) {
   const started = Date.now();
-  console.log(`\n=== ${step.name} ===`);
+  const where = embedded && (step.name === "vitest" || step.name === "e2e") ? " (embedded PostgreSQL)" : "";
+  console.log(`\n=== ${step.name}${where} ===`);
   const code = await step.run();
   console.log(`=== ${step.name}: ${code === 0 ? "ok" : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  ran.push(step.name);
   if (code !== 0) failedSteps.push(step.name);
 }
-const counts = countTests();
-console.log(`\nfailed steps: ${failedSteps.length ? failedSteps.join(", ") : "none"}`);
-// A failed step without failed tests (types, lint, build) still counts as a failure.
-const failed = Math.max(counts.failed, failedSteps.length);
-console.log(`tests: ${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped`);
-process.exit(failedSteps.length ? 1 : 0);
+const { exitCode, lines } = verdict(ran, failedSteps, countTests(readReport(VITEST_REPORT), readReport(PLAYWRIGHT_REPORT)));
+console.log(`\n${lines.join("\n")}`);
+process.exit(exitCode);

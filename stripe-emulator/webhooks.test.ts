@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryAttempt, DeliveryState } from "./store";
-import { control, pay, sessionParams, sleep, startHarness, waitFor, WEBHOOK_SECRET, type Harness } from "./test-support";
+import { control, pay, sessionParams, startHarness, waitFor, WEBHOOK_SECRET, type Harness } from "./test-support";
 
 let h: Harness;
 beforeAll(async () => {
@@ -22,6 +22,21 @@ async function completeOne(): Promise<string> {
   const session = await h.stripe.checkout.sessions.create(sessionParams());
   await pay(h.emulator, session.id, { card: "4242424242424242" });
   return session.id;
+}
+
+/**
+ * Proves that events already recorded are never sent, without waiting a while
+ * and hoping: with delivery back on, one more payment's events arrive, and
+ * first attempts go out one at a time in event order, so anything queued for
+ * the earlier events would have arrived before them.
+ */
+async function expectNeverDelivered(eventIds: string[]): Promise<void> {
+  const recorded = h.emulator.state.events.size;
+  await completeOne();
+  const fresh = h.emulator.state.events.size - recorded;
+  await waitFor(() => h.receiver.deliveries.length >= fresh);
+  expect(h.receiver.deliveries).toHaveLength(fresh);
+  expect(h.receiver.deliveries.filter((d) => eventIds.includes(d.event.id))).toEqual([]);
 }
 
 describe("webhook delivery", () => {
@@ -74,11 +89,14 @@ describe("webhook delivery", () => {
   it("chaos dropRate 1 records events without delivering them; redeliver sends one by hand", async () => {
     await control(h.emulator, "/config", { chaos: { dropRate: 1 } });
     await completeOne();
-    await sleep(150);
-    expect(h.receiver.deliveries).toHaveLength(0);
+    const dropped = [...h.emulator.state.events.values()];
+    expect(dropped.map((r) => [r.delivery, r.attempts.length])).toEqual(dropped.map(() => ["dropped", 0]));
+    await control(h.emulator, "/config", { chaos: null });
+    await expectNeverDelivered(dropped.map((r) => r.event.id));
+    h.receiver.deliveries.length = 0;
+
     const [record] = await eventsOfType("checkout.session.completed");
     expect(record?.delivery).toBe("dropped");
-
     const redelivered = await control(h.emulator, `/events/${record!.event.id}/redeliver`, {});
     expect(redelivered.body).toMatchObject({ attempt: { eventId: record!.event.id, status: 200, manual: true } });
     expect(h.receiver.ofType("checkout.session.completed")).toHaveLength(1);
@@ -108,9 +126,11 @@ describe("webhook delivery", () => {
   it("webhooksEnabled false records events with pending_webhooks 0 and sends nothing", async () => {
     await control(h.emulator, "/config", { webhooksEnabled: false });
     await completeOne();
-    await sleep(100);
-    expect(h.receiver.deliveries).toHaveLength(0);
     const [record] = await eventsOfType("checkout.session.completed");
-    expect(record).toMatchObject({ delivery: "disabled", event: { pending_webhooks: 0 } });
+    expect(record).toMatchObject({ delivery: "disabled", event: { pending_webhooks: 0 }, attempts: [] });
+    const unsent = [...h.emulator.state.events.values()];
+    expect(unsent.every((r) => r.delivery === "disabled")).toBe(true);
+    await control(h.emulator, "/config", { webhooksEnabled: true });
+    await expectNeverDelivered(unsent.map((r) => r.event.id));
   });
 });

@@ -8,6 +8,7 @@ import { resetEnvCache } from "@/lib/env";
 import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib/processes";
 import { randomSecret } from "@/stripe-emulator/server";
 import { createTestDatabase } from "@/test/test-database";
+import { benchPort } from "./ports";
 
 // A store for one benchmark: a fresh database on the system PostgreSQL (or
 // DATABASE_URL's server), seeded, and the production server on a loopback
@@ -69,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   process.env.LOG_LEVEL ??= "warn";
   resetEnvCache();
 
-  const port = options.port ?? 3400;
+  const port = options.port ?? benchPort(0);
   const serverEnv = (port: number) => ({
     DATABASE_URL: database.url,
     NEXT_TELEMETRY_DISABLED: "1",

@@ -7,4 +7,11 @@ export type BenchRow = {
   met?: boolean;
 };
 
-export type BenchModule = { name: string; run: () => Promise<BenchRow[]> };
+/**
+ * "full": the sizes `npm run bench` measures (figures in docs/BENCHMARKS.md).
+ * "smoke": the small configuration CI runs in a few minutes (`npm run bench -- --smoke`):
+ * the same claims, checked the same way, on fewer orders and rounds.
+ */
+export type BenchSize = "full" | "smoke";
+
+export type BenchModule = { name: string; run: (size: BenchSize) => Promise<BenchRow[]> };

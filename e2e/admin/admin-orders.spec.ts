@@ -91,4 +91,33 @@ test.describe("operator console", () => {
     expect((await admin.get("/admin/orders/not-an-id")).status()).toBe(404);
     expect((await admin.get("/admin/machine")).status()).toBe(200);
   });
+  test("admin fulfil or refund of an order in the wrong state is 409 and changes nothing", async () => {
+    const admin = await client();
+    expect((await signIn(admin, "admin@example.com", "admin-pass-1")).status()).toBeLessThan(400);
+    // Unpaid (created), and cancelled by its shopper: neither can be shipped or refunded.
+    const shopper = await signedInShopper();
+    const bookId = await createBook(4, "A Wrong State Book");
+    await shopper.api.post("/api/cart/items", { data: { bookId, quantity: 1 } });
+    const orders: string[] = [];
+    // The cart stays until payment: two keys, two orders of one copy each.
+    for (const key of ["first", "second"]) {
+      orders.push((await (await shopper.api.post("/api/checkout", { headers: { "Idempotency-Key": `wrong-state-${key}-${bookId}` } })).json()).id);
+    }
+    const [unpaid, cancelled] = orders as [string, string];
+    expect((await shopper.api.post(`/api/orders/${cancelled}/cancel`)).status()).toBe(200);
+    for (const [orderId, status] of [[unpaid, "created"], [cancelled, "cancelled"]] as const) {
+      const before = await e2eDb()`select status, revision, machine_snapshot from orders where id = ${orderId}`;
+      const events = await e2eDb()`select count(*)::int as n from order_events where order_id = ${orderId}`;
+      for (const action of ["fulfil", "refund"]) {
+        const response = await admin.post(`/api/admin/orders/${orderId}/${action}`, { data: {} });
+        expect(response.status(), `${action} of a ${status} order`).toBe(409);
+        expect((await response.json()).error.code).toBe("invalid_transition");
+      }
+      expect(await e2eDb()`select status, revision, machine_snapshot from orders where id = ${orderId}`).toEqual(before);
+      expect(before[0]?.status).toBe(status);
+      expect(await e2eDb()`select count(*)::int as n from order_events where order_id = ${orderId}`).toEqual(events);
+      expect(await e2eDb()`select count(*)::int as n from refunds where order_id = ${orderId}`).toEqual([{ n: 0 }]);
+    }
+    expect(await stockOf(bookId)).toEqual({ available: 3, reserved: 1, sold: 0 });
+  });
 });

@@ -1,4 +1,5 @@
 import { expect, test } from "../support/test";
+import { createBook } from "../support/db";
 
 const shots = "docs/screenshots";
 
@@ -55,9 +56,16 @@ test.describe("catalog", () => {
   });
 
   test("a sold-out book cannot be added", async ({ page }) => {
-    await page.goto("/?q=Don%20Quixote");
-    await page.locator("main article").first().getByRole("link").first().click();
+    const bookId = await createBook(0, "A Sold Out Catalog Book");
+    await page.goto(`/books/${bookId}`);
     await expect(page.getByText("Out of stock").first()).toBeVisible();
+    // Not only the label: the button and the quantity cannot be used.
+    const button = page.getByRole("button", { name: "Out of stock" });
+    await expect(button).toBeDisabled();
+    await expect(page.getByLabel("Quantity")).toBeDisabled();
+    await expect(page.getByRole("button", { name: /add to cart/i })).toHaveCount(0);
+    await button.click({ force: true });
+    await expect(page.getByTestId("cart-count")).toHaveText("0");
   });
 
   test.describe("on a 375 px phone", () => {

@@ -4,16 +4,18 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { GET as metricsRoute } from "@/app/api/metrics/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
 import { getDb } from "@/db";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
+import { resetEnvCache } from "@/lib/env";
 import { listBooks } from "@/lib/catalog/list-books";
 import { checkoutCart } from "@/lib/orders/checkout-cart";
 import { webhookSecret } from "@/lib/payments/stripe-client";
 import { taskList } from "@/lib/worker/tasks";
-import { createBook, createUser } from "@/test/fixtures";
+import { createBook, createUser, orderRow } from "@/test/fixtures";
+import { orderAtGateway } from "@/test/gateway";
 import { orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
 import { withContext } from "./context";
 import { captureLogs, logger } from "./log";
@@ -53,12 +55,6 @@ function sample(text: string, series: string): number {
   const line = text.split("\n").find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
-
-beforeAll(async () => {
-  const { db } = await getDb();
-  // Jobs left by other test files (which share this database) are not ours to run.
-  await db.execute(sql`delete from graphile_worker._private_jobs`);
-});
 
 describe("one order's story across the webhook, dispatch and its jobs", () => {
   it("carries the request id from the webhook request into the dispatch and the job it enqueued", async () => {
@@ -112,12 +108,60 @@ describe("GET /api/metrics", () => {
     expect(delta('bookstore_webhook_events_total{outcome="handled"}')).toBe(1);
     expect(delta('bookstore_webhook_events_total{outcome="duplicate"}')).toBe(1);
     expect(delta('bookstore_webhook_events_total{outcome="rejected"}')).toBe(1);
-    expect(delta('bookstore_orders{status="paid"}')).toBe(1);
+    // Orders by status are the database's own figures at scrape time (other files' orders count
+    // too, and may change meanwhile): the gauge equals a count taken around a scrape nothing moved.
+    expect((await orderRow(o.orderId)).status).toBe("paid");
+    const { db } = await getDb();
+    const paidNow = async () => (await db.execute<{ n: number }>(sql`select count(*)::int as n from orders where status = 'paid'`))[0]!.n;
+    await expect
+      .poll(async () => {
+        const [countBefore, text, countAfter] = [await paidNow(), await metricsText(), await paidNow()];
+        return countBefore === countAfter ? sample(text, 'bookstore_orders{status="paid"}') - countAfter : "the count moved during the scrape";
+      })
+      .toBe(0);
     expect(delta("bookstore_order_time_to_paid_seconds_count")).toBe(1);
     expect(sample(after, 'bookstore_job_queue_depth{task="fulfil_order"}')).toBeGreaterThanOrEqual(1);
     expect(after).toContain("bookstore_gateway_circuit_state 0");
     expect(after).toMatch(/^bookstore_orders_needing_attention \d+$/m);
     expect(after).toContain("# TYPE bookstore_operation_duration_seconds histogram");
+  });
+});
+
+describe("GET /api/metrics in production", () => {
+  const saved = { NODE_ENV: process.env.NODE_ENV, METRICS_TOKEN: process.env.METRICS_TOKEN, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET };
+  afterEach(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    resetEnvCache();
+  });
+
+  const production = (token: string | undefined) => {
+    Object.assign(process.env, { NODE_ENV: "production", NEXTAUTH_SECRET: "metrics-test-secret-0123456789abcdef" });
+    if (token) process.env.METRICS_TOKEN = token;
+    else delete process.env.METRICS_TOKEN;
+    resetEnvCache();
+  };
+  const scrape = (authorization?: string) =>
+    metricsRoute(new Request("http://localhost/api/metrics", { headers: authorization ? { authorization } : {} }), undefined as never);
+
+  it("does not exist without METRICS_TOKEN: 404, whatever the request sends", async () => {
+    production(undefined);
+    for (const authorization of [undefined, "Bearer anything-at-all-0123456789"]) {
+      const response = await scrape(authorization);
+      expect(response.status).toBe(404);
+      expect((await response.json()).error.code).toBe("not_found");
+    }
+  });
+
+  it("with METRICS_TOKEN answers only its bearer", async () => {
+    production("metrics-test-token-0123456789");
+    expect((await scrape()).status).toBe(401);
+    expect((await scrape("Bearer metrics-test-token-012345678X")).status).toBe(401);
+    const response = await scrape("Bearer metrics-test-token-0123456789");
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("bookstore_orders{");
   });
 });
 
@@ -137,14 +181,19 @@ describe("traces and the operation log", () => {
     const finished = spans.getFinishedSpans();
     const checkouts = finished.filter((s) => s.name === "order_creation checkout");
     expect(checkouts.map((s) => s.status.code).sort()).toEqual([SpanStatusCode.OK, SpanStatusCode.ERROR].sort());
-    expect(checkouts.every((s) => s.attributes["request.id"] === requestId)).toBe(true);
+    expect(checkouts.every((s) => s.attributes["request.id"] === requestId && s.attributes["operation.kind"] === "order_creation")).toBe(true);
     const lookup = finished.find((s) => s.name === "data_lookup list_books")!;
     expect(lookup.status.code).toBe(SpanStatusCode.OK);
-    // The order's own transition happened inside the checkout span.
-    expect(finished.some((s) => s.name === "order_creation checkout" && s.attributes["operation.kind"] === "order_creation")).toBe(true);
+    expect(lookup.parentSpanContext).toBeUndefined(); // a lookup of its own, not inside the checkouts
+    // The order the checkout placed is read back inside the checkout's span: its child, same trace.
+    const placed = checkouts.find((s) => s.status.code === SpanStatusCode.OK)!;
+    const readBack = finished.filter((s) => s.name === "data_lookup get_order");
+    expect(readBack).toHaveLength(1);
+    expect(readBack[0]!.parentSpanContext?.spanId).toBe(placed.spanContext().spanId);
+    expect(readBack[0]!.spanContext().traceId).toBe(placed.spanContext().traceId);
 
     await flushOperations();
-    const { db } = await getDb();
+    const { db, url } = await getDb();
     const rows = await db.execute<{ kind: string; name: string; outcome: string; order_id: string | null; error: string | null; duration_ms: number }>(sql`
       select kind, name, outcome, order_id, error, duration_ms from operations where request_id = ${requestId} order by id`);
     expect(rows.map((r) => [r.kind, r.name, r.outcome])).toEqual([
@@ -156,5 +205,28 @@ describe("traces and the operation log", () => {
     expect(rows[1]!.order_id).toBe(order.id);
     expect(rows[2]!.error).toMatch(/^empty_cart: /);
     expect(rows.every((r) => r.duration_ms >= 0)).toBe(true);
+
+    // A job: the payment timer of an order whose session is open at the gateway. The job's span
+    // holds the gateway calls it made; its row in the operation log names the order.
+    const o = await orderAtGateway();
+    spans.reset();
+    await db.execute(sql`update orders set payment_deadline = now() - interval '1 minute',
+      machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', to_jsonb((extract(epoch from now()) * 1000 - 60000)::bigint))
+      where id = ${o.orderId}`);
+    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where key = ${`payment-timeout:${o.orderId}`}`);
+    await runOnce({ connectionString: url, taskList, logger: new Logger(() => () => {}) });
+    expect((await orderRow(o.orderId)).status).toBe("cancelled");
+    const jobSpans = spans.getFinishedSpans().filter((s) => s.name === "payment_processing payment_timeout" && s.attributes["order.id"] === o.orderId);
+    expect(jobSpans).toHaveLength(1);
+    const job = jobSpans[0]!;
+    expect(job.status.code).toBe(SpanStatusCode.OK);
+    expect(job.attributes["operation.kind"]).toBe("payment_processing");
+    const gatewayCalls = spans.getFinishedSpans().filter((s) => s.parentSpanContext?.spanId === job.spanContext().spanId);
+    expect(gatewayCalls.map((s) => s.name)).toEqual(expect.arrayContaining(["gateway checkout.sessions.retrieve", "gateway checkout.sessions.expire"]));
+    expect(gatewayCalls.every((s) => s.status.code === SpanStatusCode.OK && s.spanContext().traceId === job.spanContext().traceId)).toBe(true);
+    await flushOperations();
+    const jobRows = await db.execute<{ kind: string; outcome: string }>(sql`
+      select kind, outcome from operations where order_id = ${o.orderId} and name = 'payment_timeout'`);
+    expect(jobRows).toEqual([{ kind: "payment_processing", outcome: "success" }]);
   });
 });

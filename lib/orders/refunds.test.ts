@@ -24,9 +24,7 @@ const paidOrder = () => paidOrderAtGateway({ stock: 5, priceCents: 1100, quantit
 const emulator = emulatorControl;
 
 beforeAll(async () => {
-  const { db, url: databaseUrl } = await getDb();
-  url = databaseUrl;
-  await db.execute(sql`delete from graphile_worker._private_jobs`);
+  url = (await getDb()).url;
 });
 
 afterEach(async () => {

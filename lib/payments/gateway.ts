@@ -72,15 +72,8 @@ export type PaymentGateway = {
   retrieveRefund(gatewayRefundId: string): Promise<RefundInfo>;
 };
 
-let override: PaymentGateway | undefined;
-
-/** Tests and tools may swap the gateway; the app uses the Stripe adapter. */
-export function setPaymentGateway(gateway: PaymentGateway | undefined): void {
-  override = gateway;
-}
-
+/** The Stripe adapter: real Stripe, or the local emulator (tests too: there is no fake gateway). */
 export async function getPaymentGateway(): Promise<PaymentGateway> {
-  if (override) return override;
   const { stripeGateway } = await import("./stripe-gateway");
   return stripeGateway();
 }

@@ -1,4 +1,4 @@
-import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap } from "cockatiel";
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap, type IBackoff } from "cockatiel";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
@@ -27,15 +27,27 @@ export function isGatewayRateLimit(error: Error): boolean {
 
 const transient = handleWhen(isTransientGatewayError);
 
+/**
+ * How long the open breaker refuses calls before it lets one through to try
+ * (half-open). Read when the breaker is asked, so a test can shorten the
+ * wait of a breaker that is already open instead of sleeping through it.
+ */
+export const GATEWAY_HALF_OPEN_AFTER_MS = 10_000;
+export const gatewayBreakerTiming = { halfOpenAfterMs: GATEWAY_HALF_OPEN_AFTER_MS };
+
+const halfOpenDelay: IBackoff<unknown> = {
+  get duration() {
+    return gatewayBreakerTiming.halfOpenAfterMs;
+  },
+  next: () => halfOpenDelay,
+};
+
 // A 429 is retried (transient) but is not a breaker failure: one shopper's
 // burst must not open the breaker and fail everyone's payments.
-export const gatewayBreaker = circuitBreaker(
-  handleWhen((error) => isTransientGatewayError(error) && !isGatewayRateLimit(error)),
-  {
-    halfOpenAfter: 10_000,
-    breaker: new ConsecutiveBreaker(5),
-  },
-);
+export const gatewayBreaker = circuitBreaker(handleWhen((error) => isTransientGatewayError(error) && !isGatewayRateLimit(error)), {
+  halfOpenAfter: { next: () => halfOpenDelay },
+  breaker: new ConsecutiveBreaker(5),
+});
 
 const gatewayRetry = retry(transient, {
   maxAttempts: 2,

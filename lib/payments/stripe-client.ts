@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { env, type Env } from "@/lib/env";
 
-let client: Stripe | undefined;
+let cached: { settings: string; client: Stripe } | undefined;
 
 export function isEmulator(): boolean {
   return !env().STRIPE_SECRET_KEY;
@@ -9,22 +9,25 @@ export function isEmulator(): boolean {
 
 /** The one Stripe SDK client: real Stripe when a key is set, else the local emulator. */
 export function stripeClient(): Stripe {
-  if (client) return client;
   const e = env();
+  // Made again when the settings change (a harness that starts a new emulator on another port).
+  const settings = `${e.STRIPE_SECRET_KEY ?? ""}|${e.EMULATOR_SECRET_KEY ?? ""}|${e.STRIPE_API_BASE}|${e.STRIPE_TIMEOUT_MS}`;
+  if (cached?.settings === settings) return cached.client;
   const base = isEmulator() ? new URL(e.STRIPE_API_BASE) : undefined;
-  client = new Stripe(apiKey(), {
+  const client = new Stripe(apiKey(), {
     // Our own retry policy (lib/payments/resilience.ts) wraps every call.
     maxNetworkRetries: 0,
     timeout: e.STRIPE_TIMEOUT_MS,
     ...(base ? { host: base.hostname, port: Number(base.port || 80), protocol: base.protocol.replace(":", "") as "http" | "https" } : {}),
     appInfo: { name: "paperleaf-books" },
   });
+  cached = { settings, client };
   return client;
 }
 
 /** Tests that change the Stripe settings in-process start a new client. */
 export function resetStripeClient(): void {
-  client = undefined;
+  cached = undefined;
 }
 
 const MISSING_EMULATOR_KEY = "EMULATOR_SECRET_KEY is not set: with no STRIPE_SECRET_KEY the app needs the Stripe emulator's API key (npm start hands it over)";

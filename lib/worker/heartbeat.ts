@@ -39,7 +39,7 @@ export async function forget(db: Db, workerId: string): Promise<void> {
 }
 
 /** Number of workers that beat recently (read-only: the health check calls it). */
-export async function liveWorkerCount(db: Db): Promise<number> {
+export async function liveWorkerCount(db: Pick<Db, "execute">): Promise<number> {
   const rows = await db.execute<{ n: number }>(sql`
     select count(*)::int as n from worker_heartbeats
     where last_seen_at > now() - make_interval(secs => ${HEARTBEAT_STALE_SECONDS})`);

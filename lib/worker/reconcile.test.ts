@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,18 +17,16 @@ let url = "";
 const pay = (sessionId: string) => payAtGateway(sessionId);
 const orderWithSession = () => orderAtGateway({ stock: 3, priceCents: 999 });
 
-async function reconcileOnce() {
+/** One reconciler cycle; the orders' payments are aged first (they count as quiet after 10 s). */
+async function reconcileOnce(orderIds: string[]) {
   const { db } = await getDb();
-  // Payments count as quiet after 10 s; age them instead of waiting.
-  await db.execute(sql`update payments set created_at = created_at - interval '1 minute'`);
+  await db.execute(sql`update payments set created_at = created_at - interval '1 minute' where order_id = any(${`{${orderIds.join(",")}}`}::uuid[])`);
   await addJob(db, "reconcile_orders", {}, { jobKey: "reconcile_orders" });
   await runOnce({ connectionString: url, taskList, logger: quiet });
 }
 
 beforeAll(async () => {
-  const { db, url: databaseUrl } = await getDb();
-  url = databaseUrl;
-  await db.execute(sql`delete from graphile_worker._private_jobs`);
+  url = (await getDb()).url;
 });
 
 describe("the reconciler", () => {
@@ -35,7 +34,7 @@ describe("the reconciler", () => {
     const orders = await Promise.all(Array.from({ length: 5 }, () => orderWithSession()));
     for (const o of orders) await pay(o.sessionId);
     const unpaid = await orderWithSession();
-    await reconcileOnce();
+    await reconcileOnce([...orders.map((o) => o.orderId), unpaid.orderId]);
     for (const o of orders) expect((await orderRow(o.orderId)).status).toBe("paid");
     expect((await orderRow(unpaid.orderId)).status).toBe("created");
   });
@@ -46,16 +45,31 @@ describe("the reconciler", () => {
     await pay(paidLate.sessionId);
     const { db } = await getDb();
     // The worker was down: the timeout jobs never ran and the deadline passed.
-    await db.execute(sql`delete from graphile_worker._private_jobs`);
+    await db.execute(sql`delete from graphile_worker._private_jobs where payload->>'orderId' in (${overdue.orderId}, ${paidLate.orderId})`);
     await db.execute(sql`update orders set payment_deadline = now() - interval '1 minute',
       machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', to_jsonb((extract(epoch from now()) * 1000 - 60000)::bigint))
       where id in (${overdue.orderId}, ${paidLate.orderId})`);
-    await reconcileOnce();
+    await reconcileOnce([overdue.orderId, paidLate.orderId]);
     expect((await orderRow(overdue.orderId)).status).toBe("cancelled");
     expect(await stockOf(overdue.bookId)).toEqual({ available: 3, reserved: 0, sold: 0, received: 3 });
     expect((await orderRow(paidLate.orderId)).status).toBe("paid");
     // A second cycle changes nothing.
-    await reconcileOnce();
+    await reconcileOnce([overdue.orderId, paidLate.orderId]);
     expect((await orderRow(overdue.orderId)).status).toBe("cancelled");
+  });
+
+  it("removes operation-log rows older than 7 days and keeps the rest", async () => {
+    const { db } = await getDb();
+    const requestId = `reconcile-retention-${randomUUID()}`;
+    // Ages around the limit; this test's rows only (by request id).
+    const ages = { "7 days 1 minute": "expired", "6 days 23 hours": "kept", "1 hour": "kept" } as const;
+    for (const age of Object.keys(ages)) {
+      await db.execute(sql`insert into operations (kind, name, outcome, duration_ms, request_id, created_at)
+        values ('data_lookup', ${age}, 'success', 1, ${requestId}, now() - ${age}::interval)`);
+    }
+    await reconcileOnce([]);
+    const left = await db.execute<{ name: string }>(sql`select name from operations where request_id = ${requestId} order by created_at`);
+    const kept = Object.entries(ages).filter(([, fate]) => fate === "kept").map(([age]) => age);
+    expect(left.map((r) => r.name)).toEqual(kept);
   });
 });

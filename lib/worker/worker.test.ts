@@ -3,16 +3,21 @@ import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { env } from "@/lib/env";
 import { armFault, disarmFaults } from "@/lib/faults";
 import { captureLogs } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { dispatch } from "@/lib/orders/dispatch";
 import { placeOrder } from "@/lib/orders/place-order";
-import { setPaymentGateway, type CheckoutSessionInfo, type PaymentGateway, type RefundInfo } from "@/lib/payments/gateway";
+import { getPaymentGateway } from "@/lib/payments/gateway";
 import { createBook, createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
+import { payAtGateway, paidOrderAtGateway } from "@/test/gateway";
 import { taskList } from "./tasks";
 
-// The worker's tasks run by graphile-worker itself (runOnce) on the test database.
+// The worker's tasks run by graphile-worker itself (runOnce) on the test
+// database, against the Stripe emulator the test setup started. Other files
+// share the queue: a run may also take their due jobs, so every fault is armed
+// for this test's order only and every check reads this test's rows.
 
 const quiet = new Logger(() => () => {});
 let url = "";
@@ -34,62 +39,49 @@ async function jobState(orderId: string, key: string) {
   return rows[0];
 }
 
-/** A gateway double that behaves like Stripe on idempotency keys. */
-function fakeGateway(sessions: Map<string, CheckoutSessionInfo>) {
-  const refunds = new Map<string, RefundInfo>();
-  const calls = { createRefund: 0 };
-  const gateway: PaymentGateway = {
-    createCheckoutSession: async () => ({ id: `cs_${randomUUID()}`, url: "https://pay.example/session" }),
-    retrieveCheckoutSession: async (id) => sessions.get(id)!,
-    expireCheckoutSession: async (id) => {
-      const session = sessions.get(id)!;
-      if (session.status === "open") sessions.set(id, { ...session, status: "expired" });
-      return sessions.get(id)!;
-    },
-    createRefund: async (input) => {
-      calls.createRefund += 1;
-      const existing = refunds.get(input.refundId);
-      if (existing) return existing;
-      const refund: RefundInfo = { id: `re_${randomUUID()}`, status: "succeeded", amount: input.amountCents, refundId: input.refundId, failureReason: null };
-      refunds.set(input.refundId, refund);
-      return refund;
-    },
-    retrieveRefund: async (id) => [...refunds.values()].find((r) => r.id === id)!,
-    retrievePaymentIntent: async (id) => {
-      throw new Error(`the fake gateway keeps no payment intents (${id})`);
-    },
-    listPaidSessionEvents: async () => [],
-  };
-  return { gateway, refunds, calls };
+type EmulatorRefund = { id: string; amount: number; payment_intent: string; metadata: { refund_id?: string; order_id?: string } };
+
+/** The refunds the gateway created for the order: its `refund.created` events. */
+async function refundsCreatedAtGateway(orderId: string): Promise<EmulatorRefund[]> {
+  const response = await fetch(`${env().STRIPE_API_BASE}/_emulator/events?type=refund.created`);
+  const { data } = (await response.json()) as { data: { event: { data: { object: EmulatorRefund } } }[] };
+  return data.map((d) => d.event.data.object).filter((r) => r.metadata.order_id === orderId);
 }
 
-async function paidOrder(sessions: Map<string, CheckoutSessionInfo>) {
+/**
+ * An order placed an hour ago, so its payment window has closed, with an
+ * attempt started before the deadline: a real Checkout Session at the emulator.
+ */
+async function overdueOrderAtGateway(quantity: number, stock: number) {
   const userId = await createUser();
-  const bookId = await createBook(5);
-  const { orderId } = await placeOrder({ userId, items: [{ bookId, quantity: 1 }] });
+  const bookId = await createBook(stock, 1299);
+  const { orderId } = await placeOrder({ userId, items: [{ bookId, quantity }], now: Date.now() - 3_600_000 });
   const paymentId = randomUUID();
-  const sessionId = `cs_${paymentId}`;
-  await dispatch(orderId, { type: "START_PAYMENT", paymentId }, "user", { session: { id: sessionId, url: "https://pay.example" } });
-  sessions.set(sessionId, { id: sessionId, url: null, status: "complete", paymentStatus: "paid", amountTotal: 1299, currency: "usd", paymentIntentId: `pi_${paymentId}`, orderId, paymentId });
-  await dispatch(orderId, { type: "PAYMENT_SUCCEEDED", paymentId, amountCents: 1299, currency: "usd", paymentIntentId: `pi_${paymentId}` }, "gateway");
-  return { orderId, bookId, paymentId, sessionId };
+  const session = await (await getPaymentGateway()).createCheckoutSession({
+    orderId,
+    paymentId,
+    customerEmail: "late@example.com",
+    currency: "usd",
+    lines: [{ title: "Test Book", quantity, unitPriceCents: 1299 }],
+    successUrl: "http://localhost/checkout/success?session_id={CHECKOUT_SESSION_ID}",
+    cancelUrl: "http://localhost/checkout/cancelled?session_id={CHECKOUT_SESSION_ID}",
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  await dispatch(orderId, { type: "START_PAYMENT", paymentId, at: Date.now() - 3_500_000 }, "user", { session });
+  return { orderId, bookId, paymentId, sessionId: session.id };
 }
 
 beforeAll(async () => {
-  const { db, url: databaseUrl } = await getDb();
-  url = databaseUrl;
-  // Jobs left by other test files (which share this database) are not ours to run.
-  await db.execute(sql`delete from graphile_worker._private_jobs`);
+  url = (await getDb()).url;
 });
 
 afterEach(() => {
   disarmFaults();
-  setPaymentGateway(undefined);
 });
 
 describe("worker tasks", () => {
   it("sends the order's e-mails once and fulfils it with a tracking number", async () => {
-    const { orderId } = await paidOrder(new Map());
+    const { orderId } = await paidOrderAtGateway();
     await dueNow(orderId);
     await work();
     const row = await orderRow(orderId);
@@ -103,7 +95,7 @@ describe("worker tasks", () => {
   it("retries a job that crashed after its effect, and the effect happens once", async () => {
     const userId = await createUser();
     const { orderId } = await placeOrder({ userId, items: [{ bookId: await createBook(3), quantity: 1 }] });
-    armFault("send_email:after_insert", { times: 1 });
+    armFault("send_email:after_insert", { times: 1, orderId });
     await work();
     const job = await jobState(orderId, `email:${orderId}:order_created:1`);
     expect(job?.attempts).toBe(1);
@@ -124,32 +116,36 @@ describe("worker tasks", () => {
     expect(runs.every((r) => r.duration_ms >= 0)).toBe(true);
   });
 
-  it("refunds through the gateway once even when the job dies after the gateway call", async () => {
-    const sessions = new Map<string, CheckoutSessionInfo>();
-    const { gateway, calls } = fakeGateway(sessions);
-    setPaymentGateway(gateway);
-    const { orderId, bookId } = await paidOrder(sessions);
+  it("refunds at the gateway once even when the job dies after the gateway call", async () => {
+    const { orderId, bookId } = await paidOrderAtGateway({ stock: 5, priceCents: 1299 });
     await dispatch(orderId, { type: "REQUEST_REFUND", by: "user" }, "user");
-    armFault("refund_payment:after_gateway", { times: 1 });
+    const { db } = await getDb();
+    const [refund] = await db.execute<{ id: string }>(sql`select id from refunds where order_id = ${orderId}`);
+    armFault("refund_payment:after_gateway", { times: 1, orderId });
     await dueNow(orderId);
     await work();
+    // The gateway refunded; the job died before recording it.
     expect((await orderRow(orderId)).status).toBe("refund_pending");
+    expect(await refundsCreatedAtGateway(orderId)).toHaveLength(1);
     await dueNow(orderId);
     await work();
     expect((await orderRow(orderId)).status).toBe("refunded");
-    expect(calls.createRefund).toBe(2);
+    // The retry sent the same idempotency key: the gateway still holds one refund, of the whole payment.
+    const atGateway = await refundsCreatedAtGateway(orderId);
+    expect(atGateway).toHaveLength(1);
+    expect(atGateway[0]).toMatchObject({ amount: 1299, metadata: { refund_id: refund!.id, order_id: orderId } });
+    const [stored] = await db.execute<{ gateway_refund_id: string }>(sql`select gateway_refund_id from refunds where id = ${refund!.id}`);
+    expect(stored!.gateway_refund_id).toBe(atGateway[0]!.id);
     expect((await eventTypes(orderId)).filter((t) => t === "PaymentRefunded")).toHaveLength(1);
     expect(await stockOf(bookId)).toEqual({ available: 5, reserved: 0, sold: 0, received: 5 });
   });
 
   it("flags the order for an operator and alerts after the last attempt", async () => {
-    const sessions = new Map<string, CheckoutSessionInfo>();
-    setPaymentGateway(fakeGateway(sessions).gateway);
-    const { orderId } = await paidOrder(sessions);
+    const { orderId } = await paidOrderAtGateway();
     await dispatch(orderId, { type: "REQUEST_REFUND", by: "admin" }, "admin");
     const { db } = await getDb();
     await db.execute(sql`update graphile_worker._private_jobs set max_attempts = 2 where payload->>'orderId' = ${orderId} and key like 'refund:%'`);
-    armFault("refund_payment:before_gateway");
+    armFault("refund_payment:before_gateway", { orderId });
     const paused = () => metrics().ordersPaused.get().then((m) => m.values.find((v) => v.labels.task === "refund_payment")?.value ?? 0);
     const pausedBefore = await paused();
     const logs = captureLogs();
@@ -167,38 +163,27 @@ describe("worker tasks", () => {
     expect((await paused()) - pausedBefore).toBe(1);
     const [flag] = await db.execute<{ attention_reason: string }>(sql`select attention_reason from orders where id = ${orderId}`);
     expect(flag?.attention_reason).toMatch(/refund_payment failed after 2 attempts/);
+    // The fault stopped it before the gateway: nothing was refunded there.
+    expect(await refundsCreatedAtGateway(orderId)).toEqual([]);
   });
 
   it("times out an unpaid order: session expired at the gateway, stock released", async () => {
-    const sessions = new Map<string, CheckoutSessionInfo>();
-    setPaymentGateway(fakeGateway(sessions).gateway);
-    const userId = await createUser();
-    const bookId = await createBook(4);
-    const { orderId } = await placeOrder({ userId, items: [{ bookId, quantity: 3 }], now: Date.now() - 3_600_000 });
-    const paymentId = randomUUID();
-    const sessionId = `cs_${paymentId}`;
-    sessions.set(sessionId, { id: sessionId, url: null, status: "open", paymentStatus: "unpaid", amountTotal: 3897, currency: "usd", paymentIntentId: null, orderId, paymentId });
-    await dispatch(orderId, { type: "START_PAYMENT", paymentId, at: Date.now() - 3_500_000 }, "user", { session: { id: sessionId, url: "https://pay.example" } });
+    const { orderId, bookId, sessionId } = await overdueOrderAtGateway(3, 4);
     await work();
     expect((await orderRow(orderId)).status).toBe("cancelled");
-    expect(sessions.get(sessionId)?.status).toBe("expired");
+    expect((await (await getPaymentGateway()).retrieveCheckoutSession(sessionId)).status).toBe("expired");
     expect(await stockOf(bookId)).toEqual({ available: 4, reserved: 0, sold: 0, received: 4 });
     expect(await eventTypes(orderId)).toEqual(["OrderCreated", "PaymentStarted", "PaymentTimedOut", "OrderCancelled"]);
   });
 
   it("lets a last-second payment win over the timeout", async () => {
-    const sessions = new Map<string, CheckoutSessionInfo>();
-    setPaymentGateway(fakeGateway(sessions).gateway);
-    const userId = await createUser();
-    const bookId = await createBook(4);
-    const { orderId } = await placeOrder({ userId, items: [{ bookId, quantity: 1 }], now: Date.now() - 3_600_000 });
-    const paymentId = randomUUID();
-    const sessionId = `cs_${paymentId}`;
-    sessions.set(sessionId, { id: sessionId, url: null, status: "complete", paymentStatus: "paid", amountTotal: 1299, currency: "usd", paymentIntentId: `pi_${paymentId}`, orderId, paymentId });
-    await dispatch(orderId, { type: "START_PAYMENT", paymentId, at: Date.now() - 3_500_000 }, "user", { session: { id: sessionId, url: "https://pay.example" } });
+    const { orderId, bookId, sessionId } = await overdueOrderAtGateway(1, 4);
+    // Paid on the hosted page just before the timer fires; its webhook has not arrived.
+    await payAtGateway(sessionId);
     await work();
     expect((await orderRow(orderId)).status).toBe("paid");
     expect(await stockOf(bookId)).toEqual({ available: 3, reserved: 0, sold: 1, received: 4 });
+    expect((await (await getPaymentGateway()).retrieveCheckoutSession(sessionId)).status).toBe("complete");
   });
 
   it("runs each job once with several workers at the same time", async () => {

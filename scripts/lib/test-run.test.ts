@@ -1,0 +1,100 @@
+import { spawnSync } from "node:child_process";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { countTests, parseTestArgs, TEST_COMMANDS, verdict } from "./test-run";
+
+// `npm test` must not pass by accident: unknown flags, runs that ran nothing,
+// flaky tests and failed steps each fail it, and are reported apart.
+
+const playwright = (stats: Record<string, number>, suites: unknown[] = []) => ({ stats, suites }) as Parameters<typeof countTests>[1];
+
+describe("npm test's arguments", () => {
+  it("runs every step without a flag, the named ones with flags, on the embedded server with --embedded", () => {
+    expect(parseTestArgs([])).toEqual({ selected: ["typecheck", "lint", "vitest", "e2e"], embedded: false });
+    expect(parseTestArgs(["--vitest", "--e2e"])).toEqual({ selected: ["vitest", "e2e"], embedded: false });
+    expect(parseTestArgs(["--vitest", "--embedded"])).toEqual({ selected: ["vitest"], embedded: true });
+  });
+
+  it.each([["--unit"], ["vitest"], ["--vitest=1"], ["--e2e", "extra"]])("rejects %s", (...argv) => {
+    expect(() => parseTestArgs(argv)).toThrow();
+  });
+
+  it("exits 2 with the usage on an unknown flag, before running anything", () => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/test.ts", "--unit"], { encoding: "utf8", timeout: 30_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Unknown option '--unit'/);
+    expect(result.stderr).toMatch(/usage: npm test/);
+    expect(result.stdout).not.toMatch(/===/);
+  });
+});
+
+describe("the closing lines and exit code", () => {
+  const clean = countTests({ numPassedTests: 10, numFailedTests: 0 }, playwright({ expected: 5, unexpected: 0, flaky: 0, skipped: 1 }));
+
+  it("passes a run where every step and test passed", () => {
+    expect(verdict(["typecheck", "lint", "vitest", "e2e"], [], clean)).toEqual({
+      exitCode: 0,
+      lines: ["steps: 4 ran, 0 failed", "tests: 15 passed, 0 failed, 0 flaky, 1 skipped"],
+    });
+  });
+
+  it("fails a run in which no step ran, or the test steps ran no test", () => {
+    const none = countTests(undefined, undefined);
+    expect(verdict([], [], none)).toMatchObject({ exitCode: 1, lines: expect.arrayContaining(["run failed: no step ran"]) });
+    expect(verdict(["vitest"], [], countTests({ numPassedTests: 0 }, undefined))).toMatchObject({
+      exitCode: 1,
+      lines: expect.arrayContaining(["run failed: the test steps ran no test"]),
+    });
+    // Types and lint alone run no tests, and that is fine.
+    expect(verdict(["typecheck", "lint"], [], none).exitCode).toBe(0);
+  });
+
+  it("counts a flaky test on its own, names it, and fails the run", () => {
+    const suites = [{ title: "payments.spec.ts", specs: [], suites: [{ title: "payments", specs: [{ title: "pays once", tests: [{ status: "flaky" }] }, { title: "steady", tests: [{ status: "expected" }] }] }] }];
+    const counts = countTests(undefined, playwright({ expected: 1, unexpected: 0, flaky: 1, skipped: 0 }, suites));
+    const { exitCode, lines } = verdict(["e2e"], [], counts);
+    expect(exitCode).toBe(1);
+    expect(lines).toEqual([
+      "flaky: payments.spec.ts › payments › pays once",
+      "run failed: 1 flaky test(s): failed, then passed on a retry",
+      "steps: 1 ran, 0 failed",
+      "tests: 1 passed, 0 failed, 1 flaky, 0 skipped",
+    ]);
+  });
+
+  it("reports failed steps and failed tests on separate lines", () => {
+    const counts = countTests({ numPassedTests: 3, numFailedTests: 1, testResults: [{ assertionResults: [{ fullName: "refunds pays back", status: "failed" }] }] }, undefined);
+    const { exitCode, lines } = verdict(["lint", "vitest"], ["lint", "vitest"], counts);
+    expect(exitCode).toBe(1);
+    expect(lines).toEqual(["failed: refunds pays back", "steps: 2 ran, 2 failed (lint, vitest)", "tests: 3 passed, 1 failed, 0 flaky, 0 skipped"]);
+    // A failed step without failed tests (types, a build) fails the run, and is not counted as a test.
+    expect(verdict(["typecheck"], ["typecheck"], countTests(undefined, undefined))).toEqual({
+      exitCode: 1,
+      lines: ["steps: 1 ran, 1 failed (typecheck)", "tests: 0 passed, 0 failed, 0 flaky, 0 skipped"],
+    });
+  });
+});
+
+describe("no .only, no retried-away flakes", () => {
+  const ci = process.env.CI;
+  afterEach(() => {
+    if (ci === undefined) delete process.env.CI;
+    else process.env.CI = ci;
+    vi.resetModules();
+  });
+
+  it("npm test runs Vitest without .only, and Playwright without .only and failing on a flaky test", () => {
+    expect(TEST_COMMANDS.vitest).toContain("--allowOnly=false");
+    expect(TEST_COMMANDS.e2e).toEqual(expect.arrayContaining(["--forbid-only", "--fail-on-flaky-tests"]));
+    expect(TEST_COMMANDS.vitest.some((a) => a.startsWith("--retry"))).toBe(false);
+  });
+
+  it("in CI the configs forbid .only, and a Playwright test retried into passing fails the run", async () => {
+    process.env.CI = "true";
+    vi.resetModules();
+    const playwright = (await import("@/playwright.config")).default;
+    expect(playwright).toMatchObject({ forbidOnly: true, failOnFlakyTests: true, retries: 1 });
+    const configPath = "@/vitest.config.mts"; // (a variable: tsc does not resolve .mts specifiers)
+    const vitest = ((await import(/* @vite-ignore */ configPath)) as { default: { test: { allowOnly: boolean; retry: number } } }).default;
+    expect(vitest.test).toMatchObject({ allowOnly: false, retry: 0 });
+  });
+});

@@ -1,0 +1,95 @@
+import { parseArgs } from "node:util";
+
+// The parts of `npm test` (scripts/test.ts) that decide what runs and whether
+// the run passed, kept apart so they are tested without running a suite.
+
+export const STEP_NAMES = ["typecheck", "lint", "vitest", "e2e"] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export const USAGE = `usage: npm test [-- ${STEP_NAMES.map((s) => `--${s}`).join(" ")}] [--embedded]
+  no step flag: every step
+  --embedded: the steps use the embedded PostgreSQL, even when DATABASE_URL is set`;
+
+/** The steps to run; throws on anything it does not know (`--unit` must not run nothing and pass). */
+export function parseTestArgs(argv: string[]): { selected: StepName[]; embedded: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: { ...Object.fromEntries(STEP_NAMES.map((s) => [s, { type: "boolean" as const }])), embedded: { type: "boolean" } },
+  });
+  const flags = values as Record<string, boolean | undefined>;
+  const chosen = STEP_NAMES.filter((s) => flags[s]);
+  return { selected: chosen.length > 0 ? chosen : [...STEP_NAMES], embedded: flags.embedded === true };
+}
+
+export const VITEST_REPORT = ".data/vitest.json";
+export const PLAYWRIGHT_REPORT = ".data/playwright.json";
+
+/** The test runners' command lines: no `.only` anywhere, and a flaky e2e test fails the run. */
+export const TEST_COMMANDS = {
+  vitest: ["vitest", "run", "--allowOnly=false", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`],
+  e2e: ["playwright", "test", "--forbid-only", "--fail-on-flaky-tests", "--reporter=list,json"],
+} as const;
+
+export type TestCounts = { passed: number; failed: number; flaky: number; skipped: number; flakyTitles: string[]; failedTitles: string[] };
+
+export type VitestReport = {
+  numPassedTests?: number;
+  numFailedTests?: number;
+  numPendingTests?: number;
+  numTodoTests?: number;
+  testResults?: { assertionResults?: { fullName: string; status: string }[] }[];
+};
+type PlaywrightSpec = { title: string; tests: { status: string }[] };
+type PlaywrightSuite = { title: string; specs?: PlaywrightSpec[]; suites?: PlaywrightSuite[] };
+export type PlaywrightReport = { stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number }; suites?: PlaywrightSuite[] };
+
+function playwrightTitles(suites: PlaywrightSuite[] = [], status: string, path: string[] = []): string[] {
+  return suites.flatMap((suite) => {
+    const here = suite.title ? [...path, suite.title] : path;
+    const own = (suite.specs ?? []).filter((spec) => spec.tests.some((t) => t.status === status)).map((spec) => [...here, spec.title].join(" › "));
+    return [...own, ...playwrightTitles(suite.suites, status, here)];
+  });
+}
+
+/** Tests counted from the reports the steps wrote in this run. */
+export function countTests(vitest: VitestReport | undefined, playwright: PlaywrightReport | undefined): TestCounts {
+  const total: TestCounts = { passed: 0, failed: 0, flaky: 0, skipped: 0, flakyTitles: [], failedTitles: [] };
+  if (vitest) {
+    total.passed += vitest.numPassedTests ?? 0;
+    total.failed += vitest.numFailedTests ?? 0;
+    total.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
+    for (const file of vitest.testResults ?? []) {
+      for (const test of file.assertionResults ?? []) if (test.status === "failed") total.failedTitles.push(test.fullName);
+    }
+  }
+  if (playwright) {
+    const stats = playwright.stats ?? {};
+    // A test that failed and then passed on a retry is flaky: counted on its own, never as passed.
+    total.passed += stats.expected ?? 0;
+    total.failed += stats.unexpected ?? 0;
+    total.flaky += stats.flaky ?? 0;
+    total.skipped += stats.skipped ?? 0;
+    total.flakyTitles.push(...playwrightTitles(playwright.suites, "flaky"));
+    total.failedTitles.push(...playwrightTitles(playwright.suites, "unexpected"));
+  }
+  return total;
+}
+
+/** The closing lines and the exit code: failed steps and failed tests apart, flaky tests on their own. */
+export function verdict(ran: string[], failedSteps: string[], counts: TestCounts): { exitCode: 0 | 1; lines: string[] } {
+  const problems: string[] = [];
+  if (ran.length === 0) problems.push("no step ran");
+  const testStepsRan = ran.some((s) => s === "vitest" || s === "e2e");
+  if (testStepsRan && counts.passed + counts.failed + counts.flaky === 0) problems.push("the test steps ran no test");
+  if (counts.flaky > 0) problems.push(`${counts.flaky} flaky test(s): failed, then passed on a retry`);
+  const lines = [
+    ...counts.failedTitles.map((t) => `failed: ${t}`),
+    ...counts.flakyTitles.map((t) => `flaky: ${t}`),
+    ...problems.map((p) => `run failed: ${p}`),
+    `steps: ${ran.length} ran, ${failedSteps.length} failed${failedSteps.length ? ` (${failedSteps.join(", ")})` : ""}`,
+    `tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky, ${counts.skipped} skipped`,
+  ];
+  return { exitCode: failedSteps.length > 0 || counts.failed > 0 || problems.length > 0 ? 1 : 0, lines };
+}
