@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getDb } from "@/db";
+import { logger } from "@/lib/observability/log";
 
 // Rate limits kept in PostgreSQL (the rate_limits table), so they hold across
 // app instances: rate-limiter-flexible's Postgres store, on one small pool.
 
-let pool: Promise<pg.Pool> | undefined;
-const limiters = new Map<string, Promise<RateLimiterPostgres>>();
+/** The pool and limiters belong to one database: a process that moves to another (closeDb, a new DATABASE_URL) gets new ones. */
+let store: { url: string; pool: pg.Pool; limiters: Map<string, RateLimiterPostgres> } | undefined;
 
 export type LimitSpec = {
   /** Names the limit in the table: "signin_ip", "register_ip", … */
@@ -20,26 +21,31 @@ export type LimitSpec = {
   blockDuration?: number;
 };
 
-/** One limiter per key prefix, made on first use. */
-export function limiter(spec: LimitSpec): Promise<RateLimiterPostgres> {
+/** One limiter per key prefix and database, made on first use. */
+export async function limiter(spec: LimitSpec): Promise<RateLimiterPostgres> {
+  const { url } = await getDb();
+  if (store?.url !== url) {
+    const old = store;
+    const pool = new pg.Pool({ connectionString: url, max: 3 });
+    // An idle connection the server closed (a restart, a dropped database) is an event, not a crash: the pool reconnects.
+    pool.on("error", (error) => logger().warn({ err: error.message }, "rate-limit pool: idle connection lost"));
+    store = { url, pool, limiters: new Map() };
+    old?.pool.end().catch(() => undefined);
+  }
   const key = `${spec.keyPrefix}/${spec.points}/${spec.duration}/${spec.blockDuration ?? 0}`;
-  let made = limiters.get(key);
+  let made = store.limiters.get(key);
   if (!made) {
-    pool ??= getDb().then(({ url }) => new pg.Pool({ connectionString: url, max: 3 }));
-    made = pool.then(
-      (storeClient) =>
-        new RateLimiterPostgres({
-          storeClient,
-          tableName: "rate_limits",
-          tableCreated: true,
-          clearExpiredByTimeout: false,
-          keyPrefix: spec.keyPrefix,
-          points: spec.points,
-          duration: spec.duration,
-          blockDuration: spec.blockDuration ?? 0,
-        }),
-    );
-    limiters.set(key, made);
+    made = new RateLimiterPostgres({
+      storeClient: store.pool,
+      tableName: "rate_limits",
+      tableCreated: true,
+      clearExpiredByTimeout: false,
+      keyPrefix: spec.keyPrefix,
+      points: spec.points,
+      duration: spec.duration,
+      blockDuration: spec.blockDuration ?? 0,
+    });
+    store.limiters.set(key, made);
   }
   return made;
 }
