@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { EmulatorContext } from "../context";
 import { settleTransfer } from "../domain/bank-transfer";
 import { headlessDetailsSchema, headlessInput } from "../domain/checkout-details";
+import { decideDispute, openDispute } from "../domain/disputes";
 import { paySession } from "../domain/pay";
 import { settleRefund } from "../domain/refunds";
 import { ApiError } from "../errors";
@@ -32,6 +33,11 @@ const paySchema = z.strictObject({
   bankAccount: z.string().optional(),
   // The customer's details (address, shipping option, code…); checkout-details.ts fills in the rest.
   ...headlessDetailsSchema.shape,
+});
+const decideSchema = z.strictObject({ outcome: z.enum(["won", "lost"]) });
+const disputeSchema = z.strictObject({
+  reason: z.enum(["fraudulent", "product_not_received", "product_unacceptable", "duplicate", "subscription_canceled", "credit_not_processed", "general", "unrecognized"]).default("fraudulent"),
+  amount: z.number().int().min(1).optional(),
 });
 const clockSchema = z.strictObject({ advanceMs: z.number().int().optional(), offsetMs: z.number().int().optional() });
 
@@ -103,6 +109,21 @@ const routes: Route<ControlHandler>[] = [
     method: "POST",
     pattern: /^\/_emulator\/refunds\/([A-Za-z0-9_]+)\/settle$/,
     handler: (ctx, _a, { body, path }) => ok({ refund: settleRefund(ctx, path[0]!, parse(outcomeSchema, body).outcome) }),
+  },
+  {
+    method: "POST",
+    pattern: /^\/_emulator\/charges\/([A-Za-z0-9_]+)\/dispute$/,
+    handler: (ctx, _a, { body, path }) => {
+      const charge = ctx.state.charges.get(path[0]!);
+      if (!charge) return ok({ error: `No such charge: ${path[0]}` }, 404);
+      const p = parse(disputeSchema, body);
+      return ok({ dispute: openDispute(ctx, charge, p.reason, p.amount) });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/_emulator\/disputes\/([A-Za-z0-9_]+)\/close$/,
+    handler: (ctx, _a, { body, path }) => ok({ dispute: decideDispute(ctx, path[0]!, parse(decideSchema, body).outcome) }),
   },
   { method: "GET", pattern: /^\/_emulator\/clock$/, handler: (ctx, actions) => ok({ now: ctx.now(), offsetMs: actions.clockOffset() }) },
   {
