@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startReceiver, waitFor, type Receiver } from "../stripe-emulator/test-support";
 import type { CarrierCallback } from "./contract";
-import { CARRIER_SIGNATURE_HEADER, startCarrier, verifyCarrierSignature, type RunningCarrier } from "./server";
+import { CARRIER_SIGNATURE_HEADER, MAX_SHIPMENTS, startCarrier, verifyCarrierSignature, type RunningCarrier } from "./server";
 
 // The carrier simulator over HTTP, as the app will use it: register a
 // shipment, receive signed status callbacks (driven or scheduled), retried
@@ -160,6 +160,17 @@ describe("carrier simulator", () => {
       expect((await api("/shipments", { body: { order_reference: "order-1", extra: 1 } })).status).toBe(400);
       expect((await api("/shipments", { body: { order_reference: "order-1", pad: "x".repeat(20_000) } })).status).toBe(413);
       expect(carrier.shipments.size).toBe(0);
+    });
+
+    it(`holds at most ${MAX_SHIPMENTS} shipments: then a 429 until reset`, async () => {
+      const filler = carrier.shipments.get(await register("filler"))!;
+      for (let i = 1; i < MAX_SHIPMENTS; i++) carrier.shipments.set(`PLFILL${i}`, filler);
+      const refused = await api("/shipments", { body: { order_reference: "one-too-many" } });
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ error: { code: "too_many_shipments" } });
+      expect((await control("/reset", {})).http).toBe(200);
+      expect(carrier.shipments.size).toBe(0);
+      expect((await api("/shipments", { body: { order_reference: "one-too-many" } })).status).toBe(201);
     });
 
     it("the control API: JSON only, no foreign Origin; its routes are not on the keyed API", async () => {

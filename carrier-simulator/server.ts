@@ -79,6 +79,8 @@ export class CarrierError extends Error {
 
 const SEND_TIMEOUT_MS = 10_000;
 const MAX_BODY_BYTES = 16_384;
+/** Shipments kept in memory at most (a runaway test loop gets a 429, not an out-of-memory process). */
+export const MAX_SHIPMENTS = 10_000;
 const BUSINESS_DAYS: Record<Shipment["service"], number> = { standard: 4, express: 1 };
 
 export function randomCarrierSecret(prefix: string): string {
@@ -248,6 +250,7 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
     const existing = byReference.get(p.order_reference);
     // Registering the same order again (a retried request) returns its shipment.
     if (existing) return { status: 200, shipment: shipments.get(existing)! };
+    if (shipments.size >= MAX_SHIPMENTS) throw new CarrierError(429, `The simulator holds ${MAX_SHIPMENTS} shipments at most; reset it (POST /_carrier/reset).`, "too_many_shipments");
     const created = new Date(now()).toISOString();
     const shipment: Shipment = {
       id: randomCarrierSecret("shp_").slice(0, 28),
