@@ -201,7 +201,19 @@ describe("disputes", () => {
     expect(opened).toMatchObject({ http: 200, body: { dispute: { amount: 1000, reason: "product_not_received", status: "needs_response", charge: chargeId } } });
     expect((await control(h.emulator, `/charges/${chargeId}/dispute`, {})).http).toBe(409);
     expect((await control(h.emulator, `/charges/ch_missing/dispute`, {})).http).toBe(404);
+    expect((await control(h.emulator, `/charges/${chargeId}/dispute`, { reason: "because" })).http).toBe(400);
     expect((await h.stripe.charges.retrieve(chargeId)).disputed).toBe(true);
+  });
+
+  it("only captured card charges can be disputed", async () => {
+    const session = await h.stripe.checkout.sessions.create(sessionParams());
+    await pay(h.emulator, session.id, { bankAccount: "000123456789" });
+    const intent = (await h.stripe.checkout.sessions.retrieve(session.id)).payment_intent as string;
+    const pending = (await h.stripe.paymentIntents.retrieve(intent)).latest_charge as string;
+    expect((await control(h.emulator, `/charges/${pending}/dispute`, {})).http).toBe(409);
+    await control(h.emulator, `/sessions/${session.id}/settle`, { outcome: "succeeded" });
+    expect((await control(h.emulator, `/charges/${pending}/dispute`, {})).body).toMatchObject({ error: expect.stringContaining("only card payments") as unknown });
+    expect(h.emulator.state.disputes.size).toBe(0);
   });
 
   it("the dispute control routes keep the control API's CSRF rules", async () => {
@@ -212,5 +224,21 @@ describe("disputes", () => {
     expect((await post({ "content-type": "application/json", origin: "https://evil.example" }, JSON.stringify({ outcome: "won" }))).status).toBe(403);
     expect((await post({ "content-type": "application/x-www-form-urlencoded" }, "outcome=won")).status).toBe(403);
     expect((await h.stripe.disputes.retrieve(dispute.id)).status).toBe("needs_response");
+  });
+
+  it("the dashboard lists disputes; its Won button posts a form with the emulator's own Origin and closes the dispute", async () => {
+    const dispute = await disputeOf(await paidWith("4000000000000259"));
+    const html = await (await fetch(`${h.emulator.url}/`)).text();
+    expect(html).toContain(dispute.id);
+    expect(html).toContain(`action="/_emulator/disputes/${dispute.id}/close"`);
+    const posted = await fetch(`${h.emulator.url}/_emulator/disputes/${dispute.id}/close`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: h.emulator.publicUrl },
+      body: "outcome=won",
+      redirect: "manual",
+    });
+    expect(posted.status).toBe(303);
+    expect((await h.stripe.disputes.retrieve(dispute.id)).status).toBe("won");
+    expect(await (await fetch(`${h.emulator.url}/`)).text()).not.toContain(`action="/_emulator/disputes/${dispute.id}/close"`);
   });
 });

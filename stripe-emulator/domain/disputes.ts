@@ -54,6 +54,8 @@ export function disputeOf(ctx: EmulatorContext, chargeId: string): Dispute | und
 /** The card network opens a dispute on a captured charge: funds are withdrawn at once. */
 export function openDispute(ctx: EmulatorContext, charge: Charge, reason: DisputeReason, amount?: number): Dispute {
   if (charge.status !== "succeeded") throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be disputed.`, { status: 409 });
+  // Card disputes only: a bank debit's return is another process, which the emulator does not model.
+  if (charge.payment_method_details.type !== "card") throw invalidRequest(`Charge ${charge.id} was not paid by card; only card payments are disputed here.`, { status: 409 });
   if (charge.disputed || disputeOf(ctx, charge.id)) throw invalidRequest(`Charge ${charge.id} is already disputed.`, { status: 409 });
   const disputable = charge.amount - charge.amount_refunded;
   const disputed = amount ?? disputable;

@@ -14,8 +14,9 @@ import { isLoopback, matchRoute, readBody, redirect, sendJson, type Route } from
 // and not drivable from other web pages in the operator's browser (CSRF): a
 // POST must be application/json (a cross-origin page cannot send that without
 // a CORS preflight, which this API never grants) and carry no Origin (scripts,
-// tests) or one of the emulator's own. The dashboard's Redeliver forms are the
-// one exception to JSON, accepted only with the emulator's own Origin.
+// tests) or one of the emulator's own. The dashboard's forms (Redeliver, a
+// dispute's Won / Lost) are the one exception to JSON, accepted only with the
+// emulator's own Origin.
 // EMULATOR_CONTROL=off removes the whole API.
 
 export type ControlActions = { reset(): void; setClockOffset(ms: number): void; clockOffset(): number };
@@ -168,7 +169,8 @@ export async function handleControl(ctx: EmulatorContext, actions: ControlAction
   const fromForm = (req.headers["content-type"] ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded");
   try {
     const raw = req.method === "POST" ? await readBody(req) : "";
-    let body: unknown = {};
+    // The dashboard's forms carry their few fields (a dispute's outcome) as form fields.
+    let body: unknown = fromForm ? Object.fromEntries(new URLSearchParams(raw)) : {};
     if (raw && !fromForm) {
       try {
         body = JSON.parse(raw) as unknown;
