@@ -428,4 +428,5 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
 }
 
 export { CARRIER_SIGNATURE_HEADER, signCarrierPayload, verifyCarrierSignature } from "./signature";
-export type { CarrierCallback, CallbackStatus, ShipmentStatus, ShipmentException } from "./contract";
+export { canMove, EXCEPTION_CODES, nextStatus, SHIPMENT_STATUSES, TRANSITIONS } from "./contract";
+export type { CarrierCallback, CallbackStatus, ExceptionCode, ShipmentStatus, ShipmentException } from "./contract";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DISPUTE_FEE } from "./domain/disputes";
+import { DISPUTE_CARDS, DISPUTE_FEE } from "./server";
 import { control, pay, sessionParams, startHarness, waitFor, WEBHOOK_SECRET, type Harness } from "./test-support";
 
 // Disputes through the real SDK: Stripe's dispute test cards, the evidence
@@ -203,6 +203,17 @@ describe("disputes", () => {
     expect((await control(h.emulator, `/charges/ch_missing/dispute`, {})).http).toBe(404);
     expect((await control(h.emulator, `/charges/${chargeId}/dispute`, { reason: "because" })).http).toBe(400);
     expect((await h.stripe.charges.retrieve(chargeId)).disputed).toBe(true);
+  });
+
+  it("in process: emulator.disputes.open and .decide do what the control API does", async () => {
+    const intent = await paidWith("4242424242424242");
+    const chargeId = (await h.stripe.paymentIntents.retrieve(intent)).latest_charge as string;
+    const opened = h.emulator.disputes.open(chargeId, { reason: "product_unacceptable" });
+    expect(opened).toMatchObject({ status: "needs_response", reason: "product_unacceptable", amount: 3448 });
+    expect(h.emulator.disputes.decide(opened.id, "lost").status).toBe("lost");
+    expect(() => h.emulator.disputes.open("ch_missing")).toThrow("No such charge");
+    expect((await verified("charge.dispute.closed", opened.id)).data.object).toMatchObject({ status: "lost" });
+    expect(DISPUTE_CARDS["4000000000000259"]).toBe("fraudulent");
   });
 
   it("only captured card charges can be disputed", async () => {

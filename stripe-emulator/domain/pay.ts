@@ -42,7 +42,7 @@ const TEST_CARDS: Record<string, DeclineCode | null> = {
 };
 
 /** Stripe's dispute test cards: the payment succeeds, then the card network opens a dispute. */
-const DISPUTE_CARDS: Record<string, DisputeReason> = {
+export const DISPUTE_CARDS: Readonly<Record<string, DisputeReason>> = {
   "4000000000000259": "fraudulent",
   "4000000000002685": "product_not_received",
 };
