@@ -129,6 +129,20 @@ describe("carrier simulator", () => {
     expect(listed.body).toMatchObject({ data: [{ delivery: "failed" }] });
   });
 
+  it("control API redelivers a callback: the same body (same id), freshly signed", async () => {
+    carrier.advance(await register());
+    await waitFor(() => carrier.callbacks[0]?.delivery === "delivered");
+    const id = carrier.callbacks[0]!.callback.id;
+    receiver.respondWith(500);
+    const failed = await control(`/callbacks/${id}/redeliver`, {});
+    expect(failed).toMatchObject({ http: 200, body: { attempt: { attempt: 2, status: 500 } } });
+    expect(carrier.callbacks[0]!.delivery).toBe("delivered");
+    expect((await control(`/callbacks/${id}/redeliver`, {})).body).toMatchObject({ attempt: { attempt: 3, status: 200 } });
+    expect(receiver.deliveries).toHaveLength(3);
+    expect(new Set(received().map((c) => c.id))).toEqual(new Set([id]));
+    expect((await control("/callbacks/cevt_missing/redeliver", {})).http).toBe(404);
+  });
+
   it("on a schedule, a shipment moves by itself to delivered", async () => {
     expect((await control("/config", { schedule: { in_transit: 20, out_for_delivery: 20, delivered: 20 } })).http).toBe(200);
     const tracking = await register();

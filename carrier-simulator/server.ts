@@ -298,7 +298,19 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
     Object.assign(settings, initial());
   }
 
-  type Handler = (input: { body: unknown; path: string[] }) => { status: number; body: unknown };
+  /** One more attempt of a recorded callback, the same body freshly signed (control API). */
+  async function redeliver(id: string): Promise<CallbackAttempt> {
+    const record = callbacks.find((r) => r.callback.id === id);
+    if (!record) throw new CarrierError(404, `No such callback: ${id}`, "not_found");
+    if (!settings.callbackUrl) throw new CarrierError(409, "No callback URL is configured.", "no_callback_url");
+    const before = record.delivery;
+    const ok = await attempt(record, record.attempts.length + 1);
+    // A failed manual resend leaves the automatic state as it was (a callback never sent is now failed).
+    if (!ok) record.delivery = before === "disabled" ? "failed" : before;
+    return record.attempts.at(-1)!;
+  }
+
+  type Handler = (input: { body: unknown; path: string[] }) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
   const apiRoutes: Route<Handler>[] = [
     {
       method: "POST",
@@ -322,6 +334,11 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
     },
     { method: "GET", pattern: /^\/_carrier\/shipments$/, handler: () => ({ status: 200, body: { data: [...shipments.values()] } }) },
     { method: "GET", pattern: /^\/_carrier\/callbacks$/, handler: () => ({ status: 200, body: { data: callbacks.map(({ callback, delivery, attempts }) => ({ callback, delivery, attempts })) } }) },
+    {
+      method: "POST",
+      pattern: /^\/_carrier\/callbacks\/([A-Za-z0-9_]+)\/redeliver$/,
+      handler: async ({ path }) => ({ status: 200, body: { attempt: await redeliver(path[0]!) } }),
+    },
     { method: "GET", pattern: /^\/_carrier\/config$/, handler: () => ({ status: 200, body: settings }) },
     {
       method: "POST",
@@ -388,7 +405,7 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
           return sendJson(res, 400, { error: { code: "invalid_json", message: "Body is not valid JSON." } });
         }
       }
-      const result = found.handler({ body, path: found.params });
+      const result = await found.handler({ body, path: found.params });
       sendJson(res, result.status, result.body);
     } catch (error) {
       if (error instanceof CarrierError) return sendJson(res, error.status, { error: { code: error.code, message: error.message } });
