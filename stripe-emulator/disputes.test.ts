@@ -129,6 +129,38 @@ describe("disputes", () => {
     expect(unknown).toMatchObject({ statusCode: 400, code: "parameter_unknown", param: "evidence[favourite_colour]" });
   });
 
+  it("Stripe's test evidence decides it: uncategorized_text winning_evidence wins, losing_evidence loses, shortly after submission", async () => {
+    const winning = await disputeOf(await paidWith("4000000000000259"));
+    const submitted = await h.stripe.disputes.update(winning.id, { evidence: { uncategorized_text: "winning_evidence" } });
+    expect(submitted.status).toBe("under_review");
+    expect((await verified("charge.dispute.closed", winning.id)).data.object).toMatchObject({ status: "won" });
+    await verified("charge.dispute.funds_reinstated", winning.id);
+
+    const losing = await disputeOf(await paidWith("4000000000002685"));
+    await h.stripe.disputes.update(losing.id, { evidence: { uncategorized_text: "losing_evidence" } });
+    expect((await verified("charge.dispute.closed", losing.id)).data.object).toMatchObject({ status: "lost" });
+
+    // Staged (not submitted) test evidence decides nothing; other text waits for the control API.
+    const staged = await disputeOf(await paidWith("4000000000000259"));
+    await h.stripe.disputes.update(staged.id, { evidence: { uncategorized_text: "winning_evidence" }, submit: false });
+    const plain = await disputeOf(await paidWith("4000000000000259"));
+    await h.stripe.disputes.update(plain.id, { evidence: { uncategorized_text: "Signed for at the door." } });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await h.stripe.disputes.retrieve(staged.id)).status).toBe("needs_response");
+    expect((await h.stripe.disputes.retrieve(plain.id)).status).toBe("under_review");
+  });
+
+  it("evidence is limited to 20,000 characters a field and 150,000 in all", async () => {
+    const dispute = await disputeOf(await paidWith("4000000000000259"));
+    const long = (await h.stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: "x".repeat(20_001) } }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    expect(long).toMatchObject({ statusCode: 400, param: "evidence[uncategorized_text]" });
+    const fields = ["access_activity_log", "cancellation_rebuttal", "duplicate_charge_explanation", "product_description", "refund_policy_disclosure", "refund_refusal_explanation", "uncategorized_text", "cancellation_policy_disclosure"] as const;
+    const evidence = Object.fromEntries(fields.map((f) => [f, "y".repeat(19_000)]));
+    const tooMuch = (await h.stripe.disputes.update(dispute.id, { evidence, submit: false }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    expect(tooMuch).toMatchObject({ statusCode: 400, param: "evidence" });
+    expect((await h.stripe.disputes.retrieve(dispute.id)).evidence_details.has_evidence).toBe(false);
+  });
+
   it("past the due date, past_due is true and evidence is refused", async () => {
     const dispute = await disputeOf(await paidWith("4000000000000259"));
     await control(h.emulator, "/clock", { advanceMs: 9 * 86_400_000 });

@@ -23,6 +23,11 @@ export const DISPUTE_FEE = 1500;
 /** Evidence is due at the end of the UTC day this many days after the dispute opens. */
 export const EVIDENCE_DAYS = 7;
 
+/** Stripe's limits: 20,000 characters per evidence field, 150,000 for all of them. */
+const MAX_EVIDENCE_CHARACTERS = 150_000;
+/** Stripe's test-mode evidence: submitted as uncategorized_text, it decides the dispute shortly after. */
+export const TEST_EVIDENCE = { winning_evidence: "won", losing_evidence: "lost" } as const;
+
 const OPEN: DisputeStatus[] = ["needs_response", "warning_needs_response"];
 const CLOSED: DisputeStatus[] = ["won", "lost", "warning_closed"];
 
@@ -114,6 +119,8 @@ export function updateDispute(ctx: EmulatorContext, id: string, params: FormObje
     const evidence = { ...dispute.evidence };
     for (const [field, value] of Object.entries(p.evidence ?? {})) if (value !== undefined) evidence[field as EvidenceField] = value === "" ? null : value;
     const hasEvidence = EVIDENCE_FIELDS.some((field) => evidence[field] !== null);
+    const characters = EVIDENCE_FIELDS.reduce((sum, field) => sum + (evidence[field]?.length ?? 0), 0);
+    if (characters > MAX_EVIDENCE_CHARACTERS) throw invalidRequest(`The combined character count of all evidence fields is limited to ${MAX_EVIDENCE_CHARACTERS}.`, { param: "evidence" });
     const submit = p.submit ?? true;
     if (submit && !hasEvidence) throw invalidRequest("You must provide evidence before submitting it.", { param: "submit" });
     changes.evidence = evidence;
@@ -124,7 +131,16 @@ export function updateDispute(ctx: EmulatorContext, id: string, params: FormObje
     };
     if (submit) changes.status = dispute.status === "warning_needs_response" ? "warning_under_review" : "under_review";
   }
-  return applyUpdate(ctx, dispute, changes, "charge.dispute.updated", request);
+  applyUpdate(ctx, dispute, changes, "charge.dispute.updated", request);
+  const text = dispute.evidence.uncategorized_text;
+  const decided = changes.status && text && Object.hasOwn(TEST_EVIDENCE, text) ? TEST_EVIDENCE[text as keyof typeof TEST_EVIDENCE] : null;
+  if (decided) {
+    // As in Stripe's test mode, the network decides a moment after the submission.
+    ctx.scheduler.after(ctx.settings.asyncDelayMs, () => {
+      if (dispute.status === "under_review" && ctx.state.disputes.get(dispute.id) === dispute) close(ctx, dispute, decided, noRequest);
+    });
+  }
+  return dispute;
 }
 
 function close(ctx: EmulatorContext, dispute: Dispute, status: "won" | "lost", request: RequestInfo): Dispute {
