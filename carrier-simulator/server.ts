@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
@@ -373,6 +373,10 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
   const url = `http://${apiHost.includes(":") ? `[${apiHost}]` : apiHost}:${port}`;
   const ownOrigins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`];
 
+  const keyDigest = createHash("sha256").update(`Bearer ${apiKey}`).digest();
+  /** Constant-time comparison of the Authorization header with the key (hashed first, so lengths never differ). */
+  const keyMatches = (header: string | undefined) => timingSafeEqual(createHash("sha256").update(header ?? "").digest(), keyDigest);
+
   /** Who may call what: the API needs the key; the control API is this machine's, JSON only, no foreign Origin. */
   function refusal(req: IncomingMessage, control: boolean): { status: number; error: string; code: string } | null {
     if (control) {
@@ -380,8 +384,7 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
       const origin = req.headers.origin;
       if (req.method === "POST" && origin !== undefined && !ownOrigins.includes(origin)) return { status: 403, error: "The control API answers only clients that send no Origin.", code: "forbidden" };
     } else {
-      const auth = req.headers.authorization ?? "";
-      if (auth !== `Bearer ${apiKey}`) return { status: 401, error: "Send the carrier API key as Authorization: Bearer <key>.", code: "unauthorized" };
+      if (!keyMatches(req.headers.authorization)) return { status: 401, error: "Send the carrier API key as Authorization: Bearer <key>.", code: "unauthorized" };
     }
     const type = (req.headers["content-type"] ?? "").toLowerCase();
     if (req.method === "POST" && !type.startsWith("application/json")) return { status: 415, error: "Send a JSON body (Content-Type: application/json).", code: "unsupported_media_type" };
