@@ -59,7 +59,7 @@ describe("disputes", () => {
     await verified("charge.dispute.funds_withdrawn", dispute.id);
 
     // It arrives after the sale's own events, so the store knows the payment first.
-    const types = h.receiver.deliveries.map((d) => d.event.type);
+    const types = h.receiver.deliveries.filter((d) => d.event.data.object.payment_intent === intent).map((d) => d.event.type);
     expect(types.indexOf("checkout.session.completed")).toBeLessThan(types.indexOf("charge.dispute.created"));
     expect(await h.stripe.charges.retrieve(dispute.charge as string)).toMatchObject({ disputed: true, status: "succeeded", amount_refunded: 0 });
     expect(await h.stripe.disputes.retrieve(dispute.id)).toMatchObject({ id: dispute.id, status: "needs_response" });
@@ -113,7 +113,8 @@ describe("disputes", () => {
       evidence: { customer_name: "Ada Reader", shipping_tracking_number: "PL123" },
       evidence_details: { has_evidence: true, submission_count: 1 },
     });
-    const updates = await waitFor(() => h.receiver.ofType("charge.dispute.updated").length === 2 && h.receiver.ofType("charge.dispute.updated"));
+    const ofDispute = () => h.receiver.ofType("charge.dispute.updated").filter((d) => d.event.data.object.id === dispute.id);
+    const updates = await waitFor(() => ofDispute().length === 2 && ofDispute());
     const last = h.stripe.webhooks.constructEvent(updates[1]!.body, updates[1]!.signature, WEBHOOK_SECRET);
     expect(last.data.object).toMatchObject({ id: dispute.id, status: "under_review" });
     expect(last.data.previous_attributes).toMatchObject({ status: "needs_response" });
