@@ -246,7 +246,44 @@ describe("disputes", () => {
     expect(h.emulator.disputes.decide(opened.id, "lost").status).toBe("lost");
     expect(() => h.emulator.disputes.open("ch_missing")).toThrow("No such charge");
     expect((await verified("charge.dispute.closed", opened.id)).data.object).toMatchObject({ status: "lost" });
-    expect(DISPUTE_CARDS["4000000000000259"]).toBe("fraudulent");
+    expect(DISPUTE_CARDS["4000000000000259"]).toEqual({ reason: "fraudulent", kind: "chargeback" });
+  });
+
+  it("card 4000 0000 0000 1976 opens an inquiry: nothing withdrawn, still refundable; won closes it, lost escalates it to a chargeback", async () => {
+    const intent = await paidWith("4000000000001976");
+    const inquiry = await disputeOf(intent);
+    expect(inquiry).toMatchObject({ status: "warning_needs_response", is_charge_refundable: true, balance_transactions: [], payment_method_details: { card: { case_type: "inquiry" } } });
+    await verified("charge.dispute.created", inquiry.id);
+    // While it is an inquiry the merchant may refund (part of) it.
+    expect((await h.stripe.refunds.create({ payment_intent: intent, amount: 448 })).status).toBe("succeeded");
+    await h.stripe.disputes.update(inquiry.id, { evidence: { customer_name: "Ada Reader" } });
+    expect((await h.stripe.disputes.retrieve(inquiry.id)).status).toBe("warning_under_review");
+
+    const escalated = await control(h.emulator, `/disputes/${inquiry.id}/close`, { outcome: "lost" });
+    expect(escalated.body).toMatchObject({ dispute: { status: "needs_response", is_charge_refundable: false, amount: 3000, payment_method_details: { card: { case_type: "chargeback" } } } });
+    const updates = await waitFor(() => {
+      const mine = h.receiver.ofType("charge.dispute.updated").filter((d) => d.event.data.object.id === inquiry.id);
+      return mine.length === 2 && mine;
+    });
+    const updated = h.stripe.webhooks.constructEvent(updates[1]!.body, updates[1]!.signature, WEBHOOK_SECRET);
+    expect(updated.data.previous_attributes).toMatchObject({ status: "warning_under_review", is_charge_refundable: true, amount: 3448 });
+    const withdrawn = (await verified("charge.dispute.funds_withdrawn", inquiry.id)).data.object as Stripe.Dispute;
+    expect(withdrawn.balance_transactions.map((t) => [t.amount, t.fee])).toEqual([[-3000, DISPUTE_FEE]]);
+    expect(((await h.stripe.refunds.create({ payment_intent: intent, amount: 1 }).catch((e: unknown) => e)) as Stripe.errors.StripeError).code).toBe("charge_disputed");
+
+    // Another inquiry, closed: warning_closed, nothing moved; accepting one (close) does the same.
+    const closedOne = await disputeOf(await paidWith("4000000000001976"));
+    expect((await control(h.emulator, `/disputes/${closedOne.id}/close`, { outcome: "won" })).body).toMatchObject({ dispute: { status: "warning_closed", balance_transactions: [] } });
+    expect(h.receiver.ofType("charge.dispute.funds_reinstated").filter((d) => d.event.data.object.id === closedOne.id)).toHaveLength(0);
+    const accepted = await disputeOf(await paidWith("4000000000001976"));
+    expect((await h.stripe.disputes.close(accepted.id)).status).toBe("warning_closed");
+    // The control API opens inquiries too; one refunded in full cannot escalate.
+    const plain = await paidWith("4242424242424242");
+    const chargeId = (await h.stripe.paymentIntents.retrieve(plain)).latest_charge as string;
+    const opened = await control(h.emulator, `/charges/${chargeId}/dispute`, { kind: "inquiry" });
+    expect(opened.body).toMatchObject({ dispute: { status: "warning_needs_response" } });
+    await h.stripe.refunds.create({ payment_intent: plain });
+    expect((await control(h.emulator, `/disputes/${(opened.body.dispute as { id: string }).id}/close`, { outcome: "lost" })).http).toBe(409);
   });
 
   it("only captured card charges can be disputed", async () => {

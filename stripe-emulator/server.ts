@@ -5,7 +5,7 @@ import { handleApi, type HeldResponses } from "./api/handle-api";
 import { loadEmulatorConfig, type EmulatorConfig } from "./config";
 import type { EmulatorContext } from "./context";
 import { expireDueSessions } from "./domain/checkout";
-import { decideDispute, openDispute } from "./domain/disputes";
+import { decideDispute, openDispute, type DisputeKind } from "./domain/disputes";
 import { resourceMissing } from "./errors";
 import type { Dispute, DisputeReason } from "./objects/dispute";
 import { handleControl } from "./http/handle-control";
@@ -37,14 +37,14 @@ export type RunningEmulator = {
   settings: RuntimeSettings;
   /** In-process twins of POST /_emulator/charges/:id/dispute and /_emulator/disputes/:id/close. */
   disputes: {
-    open(chargeId: string, options?: { reason?: DisputeReason; amount?: number }): Dispute;
+    open(chargeId: string, options?: { reason?: DisputeReason; amount?: number; kind?: DisputeKind }): Dispute;
     decide(disputeId: string, outcome: "won" | "lost"): Dispute;
   };
   reset(): void;
   stop(): Promise<void>;
 };
 
-export { DISPUTE_FEE, EVIDENCE_DAYS } from "./domain/disputes";
+export { DISPUTE_FEE, EVIDENCE_DAYS, TEST_EVIDENCE, type DisputeKind } from "./domain/disputes";
 export { DISPUTE_CARDS } from "./domain/pay";
 export type { Dispute, DisputeReason, DisputeStatus } from "./objects/dispute";
 export type { BalanceTransaction } from "./objects/balance-transaction";
@@ -145,7 +145,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       open(chargeId, options = {}) {
         const charge = ctx.state.charges.get(chargeId);
         if (!charge) throw resourceMissing("charge", chargeId, "charge");
-        return openDispute(ctx, charge, options.reason ?? "fraudulent", options.amount);
+        return openDispute(ctx, charge, options.reason ?? "fraudulent", options.amount, options.kind);
       },
       decide: (disputeId, outcome) => decideDispute(ctx, disputeId, outcome),
     },

@@ -56,8 +56,14 @@ export function disputeOf(ctx: EmulatorContext, chargeId: string): Dispute | und
   return undefined;
 }
 
-/** The card network opens a dispute on a captured charge: funds are withdrawn at once. */
-export function openDispute(ctx: EmulatorContext, charge: Charge, reason: DisputeReason, amount?: number): Dispute {
+export type DisputeKind = "chargeback" | "inquiry";
+
+/**
+ * The card network opens a dispute on a captured charge. A chargeback
+ * withdraws the funds at once; an inquiry only asks (nothing withdrawn, the
+ * charge still refundable) until it is closed or escalated.
+ */
+export function openDispute(ctx: EmulatorContext, charge: Charge, reason: DisputeReason, amount?: number, kind: DisputeKind = "chargeback"): Dispute {
   if (charge.status !== "succeeded") throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be disputed.`, { status: 409 });
   // Card disputes only: a bank debit's return is another process, which the emulator does not model.
   if (charge.payment_method_details.type !== "card") throw invalidRequest(`Charge ${charge.id} was not paid by card; only card payments are disputed here.`, { status: 409 });
@@ -68,12 +74,13 @@ export function openDispute(ctx: EmulatorContext, charge: Charge, reason: Disput
   const id = newId("dp");
   const created = unix(ctx.now());
   const dueBy = (Math.floor(created / 86_400) + EVIDENCE_DAYS + 1) * 86_400 - 1;
-  const withdrawal = balanceTransaction(ctx, { id, currency: charge.currency, charge: charge.id }, "withdrawal", disputed);
-  const dispute = newDispute({ id, created, amount: disputed, currency: charge.currency, charge: charge.id, paymentIntent: charge.payment_intent, reason, dueBy, withdrawal });
+  const inquiry = kind === "inquiry";
+  const withdrawal = inquiry ? null : balanceTransaction(ctx, { id, currency: charge.currency, charge: charge.id }, "withdrawal", disputed);
+  const dispute = newDispute({ id, created, amount: disputed, currency: charge.currency, charge: charge.id, paymentIntent: charge.payment_intent, reason, dueBy, inquiry, withdrawal });
   ctx.state.disputes.set(id, dispute);
   charge.disputed = true;
   emitEvent(ctx, "charge.dispute.created", dispute);
-  emitEvent(ctx, "charge.dispute.funds_withdrawn", dispute);
+  if (!inquiry) emitEvent(ctx, "charge.dispute.funds_withdrawn", dispute);
   return dispute;
 }
 
@@ -137,35 +144,54 @@ export function updateDispute(ctx: EmulatorContext, id: string, params: FormObje
   if (decided) {
     // As in Stripe's test mode, the network decides a moment after the submission.
     ctx.scheduler.after(ctx.settings.asyncDelayMs, () => {
-      if (dispute.status === "under_review" && ctx.state.disputes.get(dispute.id) === dispute) close(ctx, dispute, decided, noRequest);
+      if (dispute.status.endsWith("under_review") && ctx.state.disputes.get(dispute.id) === dispute) close(ctx, dispute, decided, noRequest);
     });
   }
   return dispute;
 }
 
-function close(ctx: EmulatorContext, dispute: Dispute, status: "won" | "lost", request: RequestInfo): Dispute {
+const isInquiry = (dispute: Dispute) => dispute.status.startsWith("warning_");
+
+function close(ctx: EmulatorContext, dispute: Dispute, outcome: "won" | "lost", request: RequestInfo): Dispute {
   const previous = { status: dispute.status };
-  dispute.status = status;
+  if (isInquiry(dispute) && outcome === "lost") return escalate(ctx, dispute, request);
+  dispute.status = isInquiry(dispute) ? "warning_closed" : outcome;
   dispute.evidence_details.past_due = false;
-  if (status === "won") {
+  emitEvent(ctx, "charge.dispute.closed", dispute, request, previous);
+  // A won chargeback gives the disputed amount back (an inquiry took nothing).
+  if (dispute.status === "won") {
     dispute.balance_transactions.push(balanceTransaction(ctx, dispute, "reversal", dispute.amount));
-    emitEvent(ctx, "charge.dispute.closed", dispute, request, previous);
     emitEvent(ctx, "charge.dispute.funds_reinstated", dispute, request);
-  } else {
-    emitEvent(ctx, "charge.dispute.closed", dispute, request, previous);
   }
   return dispute;
 }
 
-/** POST /v1/disputes/:id/close: the merchant accepts the dispute, which is lost. */
+/** An inquiry the issuer turns into a chargeback: what is left unrefunded of the disputed amount is withdrawn now. */
+function escalate(ctx: EmulatorContext, dispute: Dispute, request: RequestInfo): Dispute {
+  const charge = ctx.state.charges.get(dispute.charge)!;
+  const amount = Math.min(dispute.amount, charge.amount - charge.amount_refunded);
+  if (amount <= 0) throw new ApiError(409, { type: "invalid_request_error", message: `Charge ${charge.id} was refunded in full during the inquiry: there is nothing left to charge back. Close the inquiry won.` });
+  const previous = { amount: dispute.amount, status: dispute.status, is_charge_refundable: dispute.is_charge_refundable };
+  dispute.amount = amount;
+  dispute.status = "needs_response";
+  dispute.is_charge_refundable = false;
+  dispute.payment_method_details.card.case_type = "chargeback";
+  dispute.evidence_details.submission_count = 0;
+  dispute.balance_transactions.push(balanceTransaction(ctx, dispute, "withdrawal", amount));
+  emitEvent(ctx, "charge.dispute.updated", dispute, request, previous);
+  emitEvent(ctx, "charge.dispute.funds_withdrawn", dispute, request);
+  return dispute;
+}
+
+/** POST /v1/disputes/:id/close: the merchant accepts the dispute: a chargeback is lost, an inquiry closed. */
 export function acceptDispute(ctx: EmulatorContext, id: string, request: RequestInfo): Dispute {
   const dispute = retrieveDispute(ctx, id);
   if (CLOSED.includes(dispute.status)) throw invalidRequest(`This dispute is already closed (${dispute.status}).`);
   if (!OPEN.includes(dispute.status)) throw invalidRequest("This dispute's evidence has been submitted; it can no longer be accepted.");
-  return close(ctx, dispute, "lost", request);
+  return isInquiry(dispute) ? close(ctx, dispute, "won", request) : close(ctx, dispute, "lost", request);
 }
 
-/** The card network decides (control API): won reinstates the disputed amount. */
+/** The card network decides (control API): won reinstates the disputed amount; for an inquiry, won closes it and lost escalates it to a chargeback. */
 export function decideDispute(ctx: EmulatorContext, id: string, outcome: "won" | "lost"): Dispute {
   const dispute = retrieveDispute(ctx, id);
   if (CLOSED.includes(dispute.status)) throw new ApiError(409, { type: "invalid_request_error", message: `Dispute ${id} is already closed (${dispute.status}).` });

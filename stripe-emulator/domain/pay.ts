@@ -8,7 +8,7 @@ import type { FieldErrors } from "./addresses";
 import { dropStaleDiscount, updateDetails, type CustomerInput } from "./checkout-details";
 import { expireIfDue } from "./checkout";
 import { formatMoney } from "../pages/layout";
-import { openDispute } from "./disputes";
+import { openDispute, type DisputeKind } from "./disputes";
 import { emitEvent } from "./events";
 import { completeSession, createAttemptCharge, ensureIntent, fingerprintOf, markCaptured } from "./payment-records";
 
@@ -41,10 +41,11 @@ const TEST_CARDS: Record<string, DeclineCode | null> = {
   "4000000000009995": "insufficient_funds",
 };
 
-/** Stripe's dispute test cards: the payment succeeds, then the card network opens a dispute. */
-export const DISPUTE_CARDS: Readonly<Record<string, DisputeReason>> = {
-  "4000000000000259": "fraudulent",
-  "4000000000002685": "product_not_received",
+/** Stripe's dispute test cards: the payment succeeds, then the card network opens a dispute (or an inquiry). */
+export const DISPUTE_CARDS: Readonly<Record<string, { reason: DisputeReason; kind: DisputeKind }>> = {
+  "4000000000000259": { reason: "fraudulent", kind: "chargeback" },
+  "4000000000002685": { reason: "product_not_received", kind: "chargeback" },
+  "4000000000001976": { reason: "fraudulent", kind: "inquiry" },
 };
 
 const DECLINE_MESSAGES: Record<DeclineCode, string> = {
@@ -75,8 +76,8 @@ function parseExpiry(expiry: string, nowMs: number): Expiry | PayOutcome {
 
 function payByCard(ctx: EmulatorContext, record: SessionRecord, input: Extract<PayInput, { method: "card" }>): PayOutcome {
   const number = input.number.replace(/[\s-]/g, "");
-  const disputeReason = DISPUTE_CARDS[number];
-  const declineCode = disputeReason ? null : TEST_CARDS[number];
+  const dispute = DISPUTE_CARDS[number];
+  const declineCode = dispute ? null : TEST_CARDS[number];
   if (declineCode === undefined) return invalid("Your card number is incorrect.", "incorrect_number");
   const expiry = parseExpiry(input.expiry, ctx.now());
   if ("status" in expiry) return expiry;
@@ -93,7 +94,7 @@ function payByCard(ctx: EmulatorContext, record: SessionRecord, input: Extract<P
     markCaptured(ctx, intent, charge);
     completeSession(ctx, record, "paid", name);
     emitEvent(ctx, "checkout.session.completed", record.session);
-    if (disputeReason) openDispute(ctx, charge, disputeReason);
+    if (dispute) openDispute(ctx, charge, dispute.reason, undefined, dispute.kind);
     return { httpStatus: 303, status: "succeeded", redirectUrl: successRedirect(record) };
   }
 

@@ -39,6 +39,7 @@ const decideSchema = z.strictObject({ outcome: z.enum(["won", "lost"]) });
 const disputeSchema = z.strictObject({
   reason: z.enum(["fraudulent", "product_not_received", "product_unacceptable", "duplicate", "subscription_canceled", "credit_not_processed", "general", "unrecognized"]).default("fraudulent"),
   amount: z.number().int().min(1).optional(),
+  kind: z.enum(["chargeback", "inquiry"]).default("chargeback"),
 });
 const clockSchema = z.strictObject({ advanceMs: z.number().int().optional(), offsetMs: z.number().int().optional() });
 
@@ -118,7 +119,7 @@ const routes: Route<ControlHandler>[] = [
       const charge = ctx.state.charges.get(path[0]!);
       if (!charge) return ok({ error: `No such charge: ${path[0]}` }, 404);
       const p = parse(disputeSchema, body);
-      return ok({ dispute: openDispute(ctx, charge, p.reason, p.amount) });
+      return ok({ dispute: openDispute(ctx, charge, p.reason, p.amount, p.kind) });
     },
   },
   {

@@ -60,7 +60,10 @@ export type NewDispute = {
   paymentIntent: string;
   reason: DisputeReason;
   dueBy: number;
-  withdrawal: BalanceTransaction;
+  /** An inquiry (Stripe's "warning_" statuses): the issuer asks, no money moves yet, the charge can still be refunded. */
+  inquiry: boolean;
+  /** The chargeback's withdrawal; null for an inquiry. */
+  withdrawal: BalanceTransaction | null;
 };
 
 export function newDispute(d: NewDispute) {
@@ -69,20 +72,23 @@ export function newDispute(d: NewDispute) {
     id: d.id,
     object: "dispute" as const,
     amount: d.amount,
-    balance_transactions: [d.withdrawal] as BalanceTransaction[],
+    balance_transactions: (d.withdrawal ? [d.withdrawal] : []) as BalanceTransaction[],
     charge: d.charge,
     created: d.created,
     currency: d.currency,
     enhanced_eligibility_types: [] as string[],
     evidence: { ...evidence, enhanced_evidence: {} },
     evidence_details: { due_by: d.dueBy as number | null, enhanced_eligibility: {}, has_evidence: false, past_due: false, submission_count: 0 },
-    is_charge_refundable: false,
+    is_charge_refundable: d.inquiry,
     livemode: false,
     metadata: {} as Metadata,
     payment_intent: d.paymentIntent as string | null,
-    payment_method_details: { card: { brand: "visa", case_type: "chargeback", network: "visa", network_reason_code: NETWORK_REASON[d.reason] }, type: "card" as const },
+    payment_method_details: {
+      card: { brand: "visa", case_type: (d.inquiry ? "inquiry" : "chargeback") as "inquiry" | "chargeback", network: "visa", network_reason_code: NETWORK_REASON[d.reason] },
+      type: "card" as const,
+    },
     reason: d.reason as string,
-    status: "needs_response" as DisputeStatus,
+    status: (d.inquiry ? "warning_needs_response" : "needs_response") as DisputeStatus,
   };
 }
 

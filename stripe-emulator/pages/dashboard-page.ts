@@ -64,7 +64,7 @@ export function dashboardPage(ctx: EmulatorContext, refreshSeconds: number | nul
     esc(formatMoney(d.amount, d.currency)),
     code(d.payment_intent),
     esc(d.evidence_details.due_by === null ? "" : formatTime(d.evidence_details.due_by)),
-    ...(ctx.config.control ? [["won", "lost"].includes(d.status) ? "" : `${decide(d.id, "won")} ${decide(d.id, "lost")}`] : []),
+    ...(ctx.config.control ? [["won", "lost", "warning_closed"].includes(d.status) ? "" : `${decide(d.id, "won")} ${decide(d.id, "lost")}`] : []),
   ]);
   const codes = newestFirst(state.promotionCodes.values()).map((p) => {
     const coupon = state.coupons.get(p.promotion.coupon);
