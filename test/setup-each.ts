@@ -3,10 +3,10 @@ import { closeDb } from "@/db";
 import { flushOperations } from "@/lib/observability/operations";
 import { setLogSink } from "@/lib/observability/log";
 import { holdLogLines } from "./quiet-logs";
-import { useWorkerSlot } from "./worker-slot";
+import { takeWorkerSlot } from "./worker-slot";
 
 // This worker's own database and emulator, before anything reads the environment.
-useWorkerSlot();
+takeWorkerSlot();
 
 // Each test file writes its pending operation-log rows (a timer flush racing
 // the pool's close loses them with ECONNRESET), then closes its pool so the

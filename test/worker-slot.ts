@@ -8,7 +8,7 @@ export type WorkerSlot = { databaseUrl: string; stripeApiBase?: string };
  * maxWorkers, and no two running workers share one). Runs before the test file's imports read
  * the environment (lib/env.ts parses it on first use).
  */
-export function useWorkerSlot(env: NodeJS.ProcessEnv = process.env): WorkerSlot | undefined {
+export function takeWorkerSlot(env: NodeJS.ProcessEnv = process.env): WorkerSlot | undefined {
   const slots = env[WORKER_SLOTS_ENV];
   if (!slots) return undefined;
   const id = Number(env.VITEST_POOL_ID ?? "1");
