@@ -16,7 +16,7 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 
-// The one source of table shapes (STYLE.md #2). Statuses are text with CHECK
+// The one source of table shapes (docs/STYLE.md #2). Statuses are text with CHECK
 // constraints rather than enums so a later migration can widen them cheaply.
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();

@@ -12,7 +12,7 @@ import {
   type RefundStatus,
 } from "./order-types";
 
-// The order machine (DESIGN.md, "The order machine"). Pure: effects are named
+// The order machine (docs/DESIGN.md, "The order machine"). Pure: effects are named
 // actions with params that lib/orders/ interprets, inside the dispatch
 // transaction (stock, payments, events) or as durable jobs (gateway, e-mail,
 // timers). Bump MACHINE_VERSION when a stored snapshot would no longer load,

@@ -7,7 +7,7 @@ export type OrderSnapshot = SnapshotFrom<OrderMachine>;
 export type PublicOrderStatus = "created" | "paid" | "fulfilled" | "cancelled" | "refund_pending" | "refunded";
 export type UserAction = "pay" | "cancel" | "refund";
 
-/** The public order status (DESIGN.md) from a snapshot's state value. */
+/** The public order status (docs/DESIGN.md, "Statuses") from a snapshot's state value. */
 export function statusOf(snapshot: Pick<OrderSnapshot, "value">): PublicOrderStatus | "new" {
   const value = snapshot.value;
   if (typeof value === "string") return "new";

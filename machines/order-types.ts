@@ -87,7 +87,7 @@ export const orderEventTypes: OrderEventType[] = [
   "REFUND_FAILED",
 ];
 
-/** The audit trail's event names (DESIGN.md). */
+/** The audit trail's event names (docs/DESIGN.md, "Statuses"). */
 export type DomainEventType =
   | "OrderCreated"
   | "PaymentStarted"

@@ -170,7 +170,7 @@ export async function lockOrderOfSession(
 }
 
 /**
- * dispatch(orderId, event, source): the only way an order changes (DESIGN.md).
+ * dispatch(orderId, event, source): the only way an order changes (docs/DESIGN.md).
  * One transaction: lock the row, transition, effects, audit, snapshot, jobs.
  */
 export async function dispatch(

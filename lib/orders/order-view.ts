@@ -8,7 +8,7 @@ import type { Executor } from "./types";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
 
-/** The public Order shape (API.md), plus fields the pages show. */
+/** The public Order shape (docs/API.md), plus fields the pages show. */
 export type OrderView = {
   id: string;
   status: string;

@@ -57,7 +57,7 @@ describe("WritePipeline", () => {
   });
 });
 
-describe("round trips per webhook (DESIGN: at most 8 for a completed payment)", () => {
+describe("round trips per webhook (docs/BENCHMARKS.md, sql-per-webhook: at most 8 for a completed payment)", () => {
   it("a completed payment costs 6 round trips once its statements are prepared, a redelivery 3", async () => {
     const { url } = await getDb();
     const deliveries = [];
