@@ -21,38 +21,71 @@ export const MACHINE_VERSION = 1;
 
 const DAY_MS = 86_400_000;
 
-// Declares an effect and the shape of its params; the engine implements it.
-const effect = <P>() => (_: unknown, _params: P) => {};
+/**
+ * The machine's effects and the params each takes: the contract with the
+ * engine (lib/orders/effects.ts implements every one; the compiler checks
+ * that none is missing). Local effects run in the dispatch transaction;
+ * external ones become durable jobs enqueued in it.
+ */
+export type OrderEffectParams = {
+  // Local effects: run in the dispatch transaction.
+  reserveStock: { items: LineItem[] };
+  releaseStock: { items: LineItem[] };
+  commitStock: { items: LineItem[] };
+  returnStock: { items: LineItem[] };
+  // A new attempt is pending on the session START_PAYMENT brought; an unrecorded one arrives paid, with its own session.
+  createPayment: { paymentId: string; amountCents: number; currency: string; status?: PaymentStatus; sessionId?: string; paymentIntentId?: string };
+  setPaymentStatus: { paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string };
+  createRefund: { refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason };
+  setRefundStatus: { refundId: string; status: RefundStatus; reason?: string };
+  clearCart: Record<string, never>;
+  recordShipment: { trackingNumber: string; estimatedDelivery: string };
+  flagForOperator: { reason: string };
+  recordEvent: { type: DomainEventType; payload?: Record<string, unknown> };
+  // External effects: durable jobs enqueued in the same transaction.
+  createCheckoutSession: { paymentId: string };
+  expireCheckoutSessions: { paymentIds: string[] };
+  // attempt > 0: a retry after the gateway refused, run later with backoff.
+  refundPayment: { refundId: string; attempt?: number };
+  scheduleTimeout: { runAt: number };
+  cancelTimeout: Record<string, never>;
+  sendEmail: { template: EmailTemplate; data?: Record<string, unknown> };
+  startFulfilment: Record<string, never>;
+  // Shipped by hand, refunded or short before the warehouse job ran: it is not needed.
+  cancelFulfilment: Record<string, never>;
+};
+export type OrderEffect = keyof OrderEffectParams;
 
+// Declares an effect with its params; the engine implements it.
+const effect = <K extends OrderEffect>() => (_: unknown, _params: OrderEffectParams[K]) => {};
+
+const effects = {
+  reserveStock: effect<"reserveStock">(),
+  releaseStock: effect<"releaseStock">(),
+  commitStock: effect<"commitStock">(),
+  returnStock: effect<"returnStock">(),
+  createPayment: effect<"createPayment">(),
+  setPaymentStatus: effect<"setPaymentStatus">(),
+  createRefund: effect<"createRefund">(),
+  setRefundStatus: effect<"setRefundStatus">(),
+  clearCart: effect<"clearCart">(),
+  recordShipment: effect<"recordShipment">(),
+  flagForOperator: effect<"flagForOperator">(),
+  recordEvent: effect<"recordEvent">(),
+  createCheckoutSession: effect<"createCheckoutSession">(),
+  expireCheckoutSessions: effect<"expireCheckoutSessions">(),
+  refundPayment: effect<"refundPayment">(),
+  scheduleTimeout: effect<"scheduleTimeout">(),
+  cancelTimeout: effect<"cancelTimeout">(),
+  sendEmail: effect<"sendEmail">(),
+  startFulfilment: effect<"startFulfilment">(),
+  cancelFulfilment: effect<"cancelFulfilment">(),
+} satisfies { [K in OrderEffect]: (_: unknown, params: OrderEffectParams[K]) => void };
 
 export const orderMachine = setup({
   types: { context: {} as OrderContext, events: {} as OrderEvent },
   actions: {
-    // Local effects: run in the dispatch transaction.
-    reserveStock: effect<{ items: LineItem[] }>(),
-    releaseStock: effect<{ items: LineItem[] }>(),
-    commitStock: effect<{ items: LineItem[] }>(),
-    returnStock: effect<{ items: LineItem[] }>(),
-    // A new attempt is pending on the session START_PAYMENT brought; an unrecorded one arrives paid, with its own session.
-    createPayment: effect<{ paymentId: string; amountCents: number; currency: string; status?: PaymentStatus; sessionId?: string; paymentIntentId?: string }>(),
-    setPaymentStatus: effect<{ paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string }>(),
-    createRefund: effect<{ refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason }>(),
-    setRefundStatus: effect<{ refundId: string; status: RefundStatus; reason?: string }>(),
-    clearCart: effect<Record<string, never>>(),
-    recordShipment: effect<{ trackingNumber: string; estimatedDelivery: string }>(),
-    flagForOperator: effect<{ reason: string }>(),
-    recordEvent: effect<{ type: DomainEventType; payload?: Record<string, unknown> }>(),
-    // External effects: durable jobs enqueued in the same transaction.
-    createCheckoutSession: effect<{ paymentId: string }>(),
-    expireCheckoutSessions: effect<{ paymentIds: string[] }>(),
-    // attempt > 0: a retry after the gateway refused, run later with backoff.
-    refundPayment: effect<{ refundId: string; attempt?: number }>(),
-    scheduleTimeout: effect<{ runAt: number }>(),
-    cancelTimeout: effect<Record<string, never>>(),
-    sendEmail: effect<{ template: EmailTemplate; data?: Record<string, unknown> }>(),
-    startFulfilment: effect<Record<string, never>>(),
-    // Shipped by hand, refunded or short before the warehouse job ran: it is not needed.
-    cancelFulfilment: effect<Record<string, never>>(),
+    ...effects,
 
     // Composite steps shared by several transitions.
     // Starts giving money back; what and why follow from the event that asked.

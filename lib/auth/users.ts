@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { getDb } from "@/db";
-import type { Role } from "@/db/schema";
+import { getDb, type Db } from "@/db";
+import { users, type Role } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
 import { hashPassword } from "./password";
@@ -55,4 +55,14 @@ export async function createOperator(input: { email: string; password: string; n
   const user = rows[0];
   if (!user) throw new AppError("email_taken", `An account with the e-mail ${input.email} already exists; nothing was changed`);
   return user;
+}
+
+/** The seed's demo account (db/seed.ts), on the seed's connection; false when it exists already. */
+export async function insertDemoAccount(db: Db, account: { email: string; name: string; role: Role; password: string }): Promise<boolean> {
+  const rows = await db
+    .insert(users)
+    .values({ email: account.email, name: account.name, role: account.role, passwordHash: await hashPassword(account.password) })
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  return rows.length > 0;
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import type { WritePipeline } from "@/db/batching";
 import { AppError } from "@/lib/errors";
 import { MAX_PER_LINE, type CartView } from "./types";
 import { isUuid } from "@/lib/ids";
@@ -102,4 +103,16 @@ export async function mergeCarts(anonymousCartId: string, userCartId: string): P
       on conflict (cart_id, book_id) do update set quantity = least(${MAX_PER_LINE}, cart_items.quantity + excluded.quantity)`);
     await tx.execute(sql`delete from carts where id = ${anonymousCartId} and user_id is null`);
   });
+}
+
+/**
+ * The order machine's clearCart effect, queued on the dispatch transaction's
+ * pipeline: only the ordered books leave the shopper's cart; anything added
+ * since stays.
+ */
+export function clearOrderedBooks(pipeline: WritePipeline, userId: string, orderId: string): void {
+  pipeline.write(sql`
+    delete from cart_items ci using carts c
+    where ci.cart_id = c.id and c.user_id = ${userId}
+      and ci.book_id in (select book_id from order_items where order_id = ${orderId})`);
 }

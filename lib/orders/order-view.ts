@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { loadSnapshot, type StoredSnapshot } from "@/machines/order-snapshot";
 import { allowedUserActions, statePath, type UserAction } from "@/machines/order-status";
-import type { Executor } from "./types";
+import type { Executor } from "@/db";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
 

@@ -2,12 +2,11 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { countRoundTrips, portOf } from "@/db/round-trips";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
 import type Stripe from "stripe";
-import { WritePipeline } from "./pipeline";
+import { countRoundTrips, portOf, WritePipeline } from "./batching";
 
 async function scratchTable(): Promise<string> {
   const { db } = await getDb();
