@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -7,7 +7,7 @@ import path from "node:path";
  * part of an insert) and Drizzle's builder (`.insert(t)`, `.update(t)`,
  * `.delete(t)`, with `t` the schema's export or `schema.t`). Tests, e2e,
  * benches and test helpers are left out: they set up and inspect data.
- * Used by table-owners.test.ts to hold docs/ARCHITECTURE.md's table of
+ * Used by table-writers.test.ts to hold docs/ARCHITECTURE.md's table of
  * owners to the code.
  */
 
@@ -25,8 +25,8 @@ function listSources(root: string): string[] {
       } else if (/\.(ts|tsx|mjs|js)$/.test(entry.name) && !skipped.test(rel)) out.push(rel);
     }
   };
-  for (const dir of sourceRoots) walk(dir);
-  return [...out, ...rootFiles];
+  for (const dir of sourceRoots) if (existsSync(path.join(root, dir))) walk(dir);
+  return [...out, ...rootFiles.filter((file) => existsSync(path.join(root, file)))].sort();
 }
 
 const camel = (table: string) => table.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -43,4 +43,9 @@ export function tableWriters(root: string, tables: readonly string[]): Map<strin
     }
   }
   return writers;
+}
+
+/** The files that name graphile-worker's private tables (its schema is not public API). */
+export function privateWorkerTableReaders(root: string): string[] {
+  return listSources(root).filter((file) => /graphile_worker\._private_/.test(readFileSync(path.join(root, file), "utf8")));
 }
