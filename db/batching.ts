@@ -71,7 +71,8 @@ export function withPreparedStatements(sql: Sql): Sql {
  * one round trip instead of eight. Order is kept: one connection answers in
  * the order it was asked.
  *
- * Whoever creates a pipeline flushes it before the transaction commits;
+ * withOrderTransaction (db/transaction.ts) creates one per order transaction
+ * and flushes it before the transaction commits;
  * flush() rethrows the first failure (the statements after it then fail with
  * "current transaction is aborted", which is not the news).
  */
@@ -97,11 +98,6 @@ export class WritePipeline {
     if (written.status === "rejected") throw written.reason;
     if (read.status === "rejected") throw read.reason;
     return read.value as unknown as T[];
-  }
-
-  /** Reads through `pipeline` when there is one (so a queued write's failure is the one reported). */
-  static read<T extends Record<string, unknown>>(tx: Executor, pipeline: WritePipeline | undefined, query: SQL): Promise<T[]> {
-    return pipeline ? pipeline.read<T>(query) : (tx.execute<T>(query) as Promise<unknown> as Promise<T[]>);
   }
 
   async flush(): Promise<void> {

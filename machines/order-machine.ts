@@ -82,24 +82,18 @@ const effects = {
   cancelFulfilment: effect<"cancelFulfilment">(),
 } satisfies { [K in OrderEffect]: (_: unknown, params: OrderEffectParams[K]) => void };
 
-export const orderMachine = setup({
+const machineSetup = setup({
   types: { context: {} as OrderContext, events: {} as OrderEvent },
   actions: {
     ...effects,
 
     // Composite steps shared by several transitions.
-    // Starts giving money back; what and why follow from the event that asked.
-    startRefund: enqueueActions(({ context, event, enqueue }) => {
-      const refund = refundToStart(context, event);
-      if (!refund) return;
-      enqueue({ type: "createRefund", params: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, currency: context.currency, reason: refund.reason } });
-      enqueue({ type: "refundPayment", params: { refundId: refund.id } });
-      enqueue({ type: "recordEvent", params: { type: "RefundRequested", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason } } });
-      enqueue({ type: "sendEmail", params: { template: "refund_started", data: { reason: refund.reason } } });
-      enqueue.assign({ refunds: [...context.refunds, refund], refundFailures: event.type === "REQUEST_REFUND" ? 0 : context.refundFailures });
-    }),
-    retryFailedRefund: enqueueActions(({ context, event, enqueue }) => {
-      const refund = refundToRetry(context, event);
+    // Starts giving money back; what and why follow from the event that asked
+    // (refundToStart), or, for an operator's retry after automation gave up,
+    // the last failed refund again under a new id (refundToRetry).
+    startRefund: enqueueActions(({ context, event, enqueue }, params: unknown) => {
+      const retry = (params as { retry?: boolean } | undefined)?.retry === true;
+      const refund = retry ? refundToRetry(context, event) : refundToStart(context, event);
       if (!refund) return;
       enqueue({ type: "createRefund", params: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, currency: context.currency, reason: refund.reason } });
       enqueue({ type: "refundPayment", params: { refundId: refund.id } });
@@ -213,7 +207,22 @@ export const orderMachine = setup({
       return context.payments.every((p) => p.status !== "paid" || p.id === refund.paymentId);
     },
   },
-}).createMachine({
+});
+
+// Money the order cannot use is recorded as taken and refunded, in every
+// state that can receive it (one transition each, shared): a payment that
+// arrives late or for a second session, and money on a session the store
+// never recorded.
+const refundUnusablePayment = {
+  guard: { type: "isUnusedPayment" },
+  actions: [{ type: "recordUnusablePayment" }, { type: "startRefund" }],
+} as const;
+const refundUnrecordedPayment = {
+  guard: { type: "isUnrecordedPayment" },
+  actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }],
+} as const;
+
+export const orderMachine = machineSetup.createMachine({
   id: "order",
   context: initialContext,
   initial: "new",
@@ -249,7 +258,7 @@ export const orderMachine = setup({
       initial: "awaitingPayment",
       on: {
         // The order is still open: the money goes back in the background, the order stays where it is.
-        UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
+        UNRECORDED_PAYMENT: refundUnrecordedPayment,
         REFUND_SUCCEEDED: { guard: { type: "isPendingRefund" }, actions: { type: "settleRefund" } },
         REFUND_FAILED: { guard: { type: "isPendingRefund" }, actions: { type: "failRefund" } },
         START_PAYMENT: {
@@ -377,14 +386,8 @@ export const orderMachine = setup({
       // Only ever entered through an explicit child target.
       initial: "cancelled",
       on: {
-        PAYMENT_SUCCEEDED: {
-          guard: { type: "isUnusedPayment" },
-          actions: [
-                { type: "recordUnusablePayment" },
-                { type: "startRefund" },
-              ],
-        },
-        UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
+        PAYMENT_SUCCEEDED: refundUnusablePayment,
+        UNRECORDED_PAYMENT: refundUnrecordedPayment,
         REFUND_SUCCEEDED: { guard: { type: "isPendingRefund" }, actions: { type: "settleRefund" } },
         REFUND_FAILED: { guard: { type: "isPendingRefund" }, actions: { type: "failRefund" } },
       },
@@ -436,15 +439,8 @@ export const orderMachine = setup({
         cancelled: {
           on: {
             // Paid after cancel or timeout: the order no longer exists, the money goes back.
-            PAYMENT_SUCCEEDED: {
-              guard: { type: "isUnusedPayment" },
-              target: "refund_pending",
-              actions: [
-                { type: "recordUnusablePayment" },
-                { type: "startRefund" },
-              ],
-            },
-            UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, target: "refund_pending", actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
+            PAYMENT_SUCCEEDED: { ...refundUnusablePayment, target: "refund_pending" },
+            UNRECORDED_PAYMENT: { ...refundUnrecordedPayment, target: "refund_pending" },
           },
         },
         refund_pending: {
@@ -457,21 +453,14 @@ export const orderMachine = setup({
             REQUEST_REFUND: {
               // An operator retries after automation gave up.
               guard: { type: "isAdminRetryAfterFailure" },
-              actions: { type: "retryFailedRefund" },
+              actions: { type: "startRefund", params: { retry: true } },
             },
           },
         },
         refunded: {
           on: {
-            PAYMENT_SUCCEEDED: {
-              guard: { type: "isUnusedPayment" },
-              target: "refund_pending",
-              actions: [
-                { type: "recordUnusablePayment" },
-                { type: "startRefund" },
-              ],
-            },
-            UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, target: "refund_pending", actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
+            PAYMENT_SUCCEEDED: { ...refundUnusablePayment, target: "refund_pending" },
+            UNRECORDED_PAYMENT: { ...refundUnrecordedPayment, target: "refund_pending" },
           },
         },
       },

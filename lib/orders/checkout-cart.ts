@@ -43,5 +43,5 @@ async function placeCartOrder(input: { userId: string; idempotencyKey?: string }
     duplicateWindowSeconds: input.idempotencyKey ? undefined : 10,
     limits: { maxUnpaidOrders: env().MAX_UNPAID_ORDERS_PER_SHOPPER, maxReservedCopies: env().MAX_RESERVED_COPIES_PER_SHOPPER },
   });
-  return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.outcome === "duplicate" };
+  return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.replayed };
 }

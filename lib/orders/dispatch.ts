@@ -137,7 +137,7 @@ export function dispatchIfOrderExists(
 
 /**
  * dispatch for the order a gateway checkout session pays for; the payment
- * lookup is the lock (lockOrderOfSession). `input` gets the payment's id.
+ * lookup is the lock (selectOrderOfSessionForUpdate in store.ts). `input` gets the payment's id.
  * Undefined when no payment has that session.
  */
 export function dispatchBySession(

@@ -11,7 +11,6 @@ import { initialSnapshot, toStored } from "@/machines/order-snapshot";
 import type { LineItem } from "@/machines/order-types";
 import { applyEvent } from "./dispatch";
 import { findOrderByIdempotencyKey, findRecentOrderOfCart, insertOrder, unpaidHoldings } from "./store";
-import type { DispatchResult } from "./types";
 
 export type PlaceOrderInput = {
   userId: string;
@@ -38,10 +37,13 @@ async function priceLines(tx: Tx, items: LineItem[]): Promise<PricedLine[]> {
   });
 }
 
-async function findEarlierCheckout(tx: Tx, input: PlaceOrderInput): Promise<DispatchResult | undefined> {
+/** What placeOrder did: a new order, or the one an earlier checkout with the same idempotency key placed. */
+export type PlacedOrder = { orderId: string; replayed: boolean };
+
+async function findEarlierCheckout(tx: Tx, input: PlaceOrderInput): Promise<PlacedOrder | undefined> {
   if (input.idempotencyKey) {
     const row = await findOrderByIdempotencyKey(tx, input.userId, input.idempotencyKey);
-    if (row) return { outcome: "duplicate", orderId: row.id, status: row.status, fromState: "", toState: "", revision: row.revision };
+    if (row) return { orderId: row.id, replayed: true };
     return undefined;
   }
   if (input.cartFingerprint && input.duplicateWindowSeconds) {
@@ -79,7 +81,7 @@ async function checkUnpaidLimits(tx: Tx, input: PlaceOrderInput, copies: number)
  * from the database and copied, stock is reserved (all lines or none), and the
  * payment timeout is scheduled. Throws out_of_stock with every short line.
  */
-export async function placeOrder(input: PlaceOrderInput): Promise<DispatchResult> {
+export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
   if (input.items.length === 0 && !input.idempotencyKey) throw new AppError("empty_cart", "Your cart is empty");
   const merged = new Map<number, number>();
   for (const item of input.items) merged.set(item.bookId, (merged.get(item.bookId) ?? 0) + item.quantity);
@@ -116,6 +118,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<DispatchResult
     });
     const order = { id: orderId, user_id: input.userId, machine_snapshot: toStored(initialSnapshot()), machine_version: MACHINE_VERSION, revision: 0 };
     const event = { type: "CHECKOUT" as const, orderId, items, totalCents: total, currency, paymentDeadline: deadline, at: now };
-    return applyEvent(otx, order, event, input.source ?? "user");
+    await applyEvent(otx, order, event, input.source ?? "user");
+    return { orderId, replayed: false };
   });
 }

@@ -133,7 +133,7 @@ export function insertOrder(pipeline: WritePipeline, order: NewOrder): void {
 /** The order a checkout with this idempotency key already placed. */
 export async function findOrderByIdempotencyKey(tx: Executor, userId: string, key: string) {
   const [row] = await tx
-    .select({ id: orders.id, status: orders.status, revision: orders.revision })
+    .select({ id: orders.id })
     .from(orders)
     .where(and(eq(orders.userId, userId), eq(orders.idempotencyKey, key)));
   return row;

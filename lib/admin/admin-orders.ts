@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { filterRange, type AdminOrderFilter } from "@/lib/admin/order-filter";
+import { filterRange, type AdminOrderFilter } from "./order-filter";
 
 export type AdminOrderRow = {
   id: string;
