@@ -2,7 +2,7 @@ import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import type { WritePipeline } from "@/db/batching";
 import type { SqlRow } from "@/db/rows";
-import { orderItems, orders, type EventSource, type OrderStatus } from "@/db/schema";
+import { orderEvents, orderItems, orders, type EventSource, type OrderStatus } from "@/db/schema";
 import type { OrderTx } from "@/db/transaction";
 import type { StoredSnapshot } from "@/machines/order-snapshot";
 import { ORDER_CHANGED_CHANNEL } from "./order-changes";
@@ -182,3 +182,42 @@ export async function paidOrdersHoldingBook(tx: Executor, bookId: number): Promi
     .orderBy(sql`${orders.paidAt} desc nulls last`, desc(orders.createdAt));
 }
 
+
+// --- The order's read model (order-view.ts) ---
+
+/** An order row as the order pages show it. */
+export type OrderRow = SqlRow<
+  typeof orders,
+  "id" | "userId" | "status" | "machineVersion" | "totalCents" | "currency" | "paymentDeadline" | "trackingNumber" | "estimatedDelivery" | "createdAt" | "revision" | "needsAttention"
+> & { machine_snapshot: StoredSnapshot };
+
+const orderColumns = sql`id, user_id, status, machine_snapshot, machine_version, total_cents, currency, payment_deadline,
+  tracking_number, estimated_delivery::text, created_at, revision, needs_attention`;
+
+/** One order (of this user, when `userId` is given). */
+export async function orderRow(db: Executor, orderId: string, userId?: string): Promise<OrderRow | undefined> {
+  const [row] = await db.execute<OrderRow>(
+    userId === undefined
+      ? sql`select ${orderColumns} from orders where id = ${orderId}`
+      : sql`select ${orderColumns} from orders where id = ${orderId} and user_id = ${userId}`,
+  );
+  return row;
+}
+
+export async function orderRowsOfUser(db: Executor, userId: string, limit: number): Promise<OrderRow[]> {
+  return db.execute<OrderRow>(sql`
+    select ${orderColumns} from orders where user_id = ${userId} order by created_at desc, id limit ${limit}`);
+}
+
+export async function itemsOfOrder(db: Executor, orderId: string) {
+  return db
+    .select({ bookId: orderItems.bookId, title: orderItems.title, quantity: orderItems.quantity, unitPriceCents: orderItems.unitPriceCents })
+    .from(orderItems)
+    .where(eq(orderItems.orderId, orderId))
+    .orderBy(orderItems.title);
+}
+
+export async function eventsOfOrder(db: Executor, orderId: string) {
+  return db.execute<SqlRow<typeof orderEvents, "type" | "source" | "createdAt"> & { payload: Record<string, unknown> }>(sql`
+    select type, source, created_at, payload from order_events where order_id = ${orderId} order by id`);
+}

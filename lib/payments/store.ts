@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type Executor } from "@/db";
 import type { WritePipeline } from "@/db/batching";
 import type { SqlRow } from "@/db/rows";
 import { orders, payments, refunds, type PaymentStatus, type RefundStatus } from "@/db/schema";
@@ -57,6 +57,18 @@ export function setRefundStatus(pipeline: WritePipeline, orderId: string, change
 }
 
 // --- Payments ---
+
+/** An order's payment attempts, oldest first (the order pages). */
+export async function paymentsOfOrder(db: Executor, orderId: string) {
+  return db.execute<PaymentRow<"id" | "status" | "amountCents" | "createdAt" | "failureReason">>(sql`
+    select id, status, amount_cents, created_at, failure_reason from payments where order_id = ${orderId} order by created_at, id`);
+}
+
+/** An order's refunds, oldest first (the order pages). */
+export async function refundsOfOrder(db: Executor, orderId: string) {
+  return db.execute<RefundRow<"id" | "status" | "amountCents" | "reason" | "createdAt">>(sql`
+    select id, status, amount_cents, reason, created_at from refunds where order_id = ${orderId} order by created_at, id`);
+}
 
 export type KnownPayment = PaymentRow<"id" | "orderId" | "status">;
 
