@@ -221,3 +221,24 @@ export async function eventsOfOrder(db: Executor, orderId: string) {
   return db.execute<SqlRow<typeof orderEvents, "type" | "source" | "createdAt"> & { payload: Record<string, unknown> }>(sql`
     select type, source, created_at, payload from order_events where order_id = ${orderId} order by id`);
 }
+
+/** An order's revision and status, if this viewer may see it (theirs, or any for an admin): the live stream's re-read. */
+export async function revisionOfOrder(orderId: string, viewer: { id: string; role: "customer" | "admin" }) {
+  const { db } = await getDb();
+  const [row] = await db.execute<SqlRow<typeof orders, "revision" | "status">>(sql`
+    select revision, status from orders
+    where id = ${orderId} and (user_id = ${viewer.id} or ${viewer.role === "admin"})`);
+  return row;
+}
+
+/** What an order e-mail shows: the order, its shopper's name and address, its lines. */
+export async function orderForEmail(orderId: string) {
+  const { db } = await getDb();
+  const [order] = await db.execute<
+    SqlRow<typeof orders, "id" | "totalCents" | "currency" | "paymentDeadline" | "trackingNumber" | "estimatedDelivery"> & { name: string; email: string }
+  >(sql`
+    select o.id, u.name, u.email, o.total_cents, o.currency, o.payment_deadline, o.tracking_number, o.estimated_delivery::text
+    from orders o join users u on u.id = o.user_id where o.id = ${orderId}`);
+  if (!order) return undefined;
+  return { order, items: await itemsOfOrder(db, orderId) };
+}
