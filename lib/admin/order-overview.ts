@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import type { SqlRow } from "@/db/rows";
+import type { jobRuns, webhookEvents } from "@/db/schema";
 import { orderStatuses, type OrderStatus } from "@/db/schema";
 import { failingOrderJobs } from "@/lib/worker/worker-tables";
 import { filterRange, type AdminOrderFilter } from "./order-filter";
@@ -63,7 +65,7 @@ export { listOrderJobs, type OrderJob } from "@/lib/worker/worker-tables";
 /** Gateway events received for this order (by order or by one of its sessions). */
 export async function listOrderWebhooks(orderId: string): Promise<WebhookDelivery[]> {
   const { db } = await getDb();
-  const rows = await db.execute<{ id: string; type: string; outcome: string; received_at: Date }>(sql`
+  const rows = await db.execute<SqlRow<typeof webhookEvents, "id" | "type" | "outcome" | "receivedAt">>(sql`
     select id, type, outcome, received_at from webhook_events
     where order_id = ${orderId} or gateway_session_id in (select gateway_session_id from payments where order_id = ${orderId})
     order by received_at`);
@@ -112,7 +114,7 @@ export type JobRun = { task: string; jobId: string; attempt: number; maxAttempts
 /** Every finished attempt of the order's jobs, newest first (lib/worker/define-task.ts records them). */
 export async function listOrderJobRuns(orderId: string, limit = 100): Promise<JobRun[]> {
   const { db } = await getDb();
-  const rows = await db.execute<{ task: string; job_id: string; attempt: number; max_attempts: number; outcome: string; error: string | null; duration_ms: number; started_at: Date }>(sql`
+  const rows = await db.execute<SqlRow<typeof jobRuns, "task" | "jobId" | "attempt" | "maxAttempts" | "outcome" | "error" | "durationMs" | "startedAt">>(sql`
     select task, job_id, attempt, max_attempts, outcome, error, duration_ms, started_at
     from job_runs where order_id = ${orderId} order by id desc limit ${limit}`);
   return rows.map((r) => ({

@@ -1,4 +1,5 @@
 import type { EventSource } from "@/db/schema";
+import type { OrderStatus } from "@/machines/statuses";
 import type { OrderEvent } from "@/machines/order-types";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -17,7 +18,8 @@ export type DispatchOutcome = "accepted" | "ignored" | "duplicate";
 export type DispatchResult = {
   outcome: DispatchOutcome;
   orderId: string;
-  status: string;
+  /** The order's public status after the event ("new" only for an event on an order that was never placed). */
+  status: OrderStatus | "new";
   fromState: string;
   toState: string;
   revision: number;
