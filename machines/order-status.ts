@@ -2,9 +2,11 @@ import type { SnapshotFrom } from "xstate";
 import { paymentOf, refundOf } from "./order-context";
 import type { OrderMachine } from "./order-machine";
 import type { OrderContext, OrderEvent } from "./order-types";
+import type { OrderStatus } from "./statuses";
 
 export type OrderSnapshot = SnapshotFrom<OrderMachine>;
-export type PublicOrderStatus = "created" | "paid" | "fulfilled" | "cancelled" | "refund_pending" | "refunded";
+/** The public order status: one of machines/statuses.ts's orderStatuses. */
+export type PublicOrderStatus = OrderStatus;
 export type UserAction = "pay" | "cancel" | "refund";
 
 /** The public order status (docs/DESIGN.md, "Statuses") from a snapshot's state value. */

@@ -2,8 +2,9 @@
 
 export type LineItem = { bookId: number; quantity: number };
 
-export type PaymentStatus = "pending" | "paid" | "failed" | "cancelled" | "timeout" | "refunded";
-export type RefundStatus = "pending" | "succeeded" | "failed";
+import type { PaymentStatus, RefundStatus } from "./statuses";
+
+export type { EmailTemplate, PaymentStatus, RefundStatus } from "./statuses";
 export type RefundReason =
   | "requested_by_customer"
   | "requested_by_admin"
@@ -101,16 +102,6 @@ export type DomainEventType =
   | "PaymentRefunded"
   | "RefundFailed"
   | "OrderFulfilled";
-
-export type EmailTemplate =
-  | "order_created"
-  | "order_paid"
-  | "payment_failed"
-  | "order_cancelled"
-  | "order_timed_out"
-  | "refund_started"
-  | "order_refunded"
-  | "order_shipped";
 
 export const initialContext: OrderContext = {
   orderId: "",

@@ -1,18 +1,15 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { faultPoint } from "@/lib/faults";
+import { orderForEmail } from "@/lib/orders/store";
 import type { EmailTemplate } from "@/machines/order-types";
 import { deliverEmail, smtpConfigured } from "./mailer";
 import { renderEmail, type EmailOrder } from "./render-email";
 
 async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string }) | undefined> {
-  const { db } = await getDb();
-  const [order] = await db.execute<{ id: string; name: string; email: string; total_cents: number; currency: string; payment_deadline: string; tracking_number: string | null; estimated_delivery: string | null }>(sql`
-    select o.id, u.name, u.email, o.total_cents, o.currency, o.payment_deadline, o.tracking_number, o.estimated_delivery::text
-    from orders o join users u on u.id = o.user_id where o.id = ${orderId}`);
-  if (!order) return undefined;
-  const items = await db.execute<{ title: string; quantity: number; unit_price_cents: number }>(sql`
-    select title, quantity, unit_price_cents from order_items where order_id = ${orderId} order by title`);
+  const found = await orderForEmail(orderId);
+  if (!found) return undefined;
+  const { order, items } = found;
   return {
     id: order.id,
     email: order.email,
@@ -22,7 +19,7 @@ async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string
     paymentDeadline: new Date(order.payment_deadline),
     trackingNumber: order.tracking_number,
     estimatedDelivery: order.estimated_delivery,
-    items: items.map((i) => ({ title: i.title, quantity: i.quantity, unitPriceCents: i.unit_price_cents })),
+    items: items.map((i) => ({ title: i.title, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
   };
 }
 

@@ -5,12 +5,10 @@ import { defineTask } from "../define-task";
 
 // After payment (and the warehouse's picking delay): create the shipment.
 // A repeat after success is a duplicate FULFIL and changes nothing.
-export const fulfilOrder = defineTask("fulfil_order", async ({ orderId, requestId }) => {
-  if (!orderId) return;
+export const fulfilOrder = defineTask("fulfil_order", async ({ orderId }) => {
   await dispatch(
     orderId,
     { type: "FULFIL", trackingNumber: newTrackingNumber(), estimatedDelivery: addBusinessDays(new Date(), env().DELIVERY_BUSINESS_DAYS) },
     "system",
-    { requestId },
   );
 }, "order_fulfillment");
