@@ -16,7 +16,7 @@ import { flushOperations } from "@/lib/observability/operations";
 import { countRoundTrips, portOf } from "@/db/batching";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
-import { startStack } from "./lib/stack";
+import { BENCH_GATEWAY, startStack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 
 const TARGET = 8;
@@ -103,6 +103,10 @@ async function run(): Promise<BenchRow[]> {
   // connection the measured delivery uses (the first use of a statement on a
   // connection costs one more round trip).
   process.env.DATABASE_POOL_MAX = "1";
+  // No server, so nothing else sets the secret the deliveries are signed with
+  // (`--only sql-per-webhook` failed on it; the full run had it from an earlier bench).
+  process.env.STRIPE_WEBHOOK_SECRET ??= BENCH_GATEWAY.webhookSecret;
+  resetEnvCache();
   const stack = await startStack({ server: false });
   let stopped = false;
   try {
