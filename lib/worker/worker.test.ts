@@ -32,6 +32,19 @@ async function dueNow(orderId: string): Promise<void> {
   await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId}`);
 }
 
+/** Waits until the order's refund job has failed `attempts` times and is unlocked (its failure written). */
+async function failureRecorded(orderId: string, attempts: number): Promise<void> {
+  const { db } = await getDb();
+  for (let i = 0; i < 100; i++) {
+    const [row] = await db.execute<{ attempts: number; locked: boolean }>(sql`
+      select attempts, locked_at is not null as locked from graphile_worker._private_jobs
+      where payload->>'orderId' = ${orderId} and key like 'refund:%'`);
+    if (row && row.attempts >= attempts && !row.locked) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the refund job of ${orderId} never recorded failure ${attempts}`);
+}
+
 async function jobState(orderId: string, key: string) {
   const { db } = await getDb();
   const rows = await db.execute<{ attempts: number; last_error: string | null }>(sql`
@@ -149,9 +162,11 @@ describe("worker tasks", () => {
     const paused = () => metrics().ordersPaused.get().then((m) => m.values.find((v) => v.labels.task === "refund_payment")?.value ?? 0);
     const pausedBefore = await paused();
     const logs = captureLogs();
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 1; attempt <= 2; attempt++) {
       await dueNow(orderId);
       await work();
+      // The worker may record a failure just after runOnce returns: the next dueNow must see it.
+      if (attempt < 2) await failureRecorded(orderId, attempt);
     }
     logs.stop();
     const row = await orderRow(orderId);
