@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { env } from "@/lib/env";
-import type { DomainEventType } from "@/machines/order-types";
+import type { DomainEventType, Sale } from "@/machines/order-types";
 import { addJobQuery, removeJobQuery } from "./jobs";
 import type { WritePipeline } from "./pipeline";
 import { moveStock } from "./stock";
@@ -71,6 +71,7 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
       if (!p.paymentIds?.length) return;
       write(sql`
         update payments set status = ${p.status}, failure_reason = coalesce(${p.reason ?? null}, failure_reason),
+          amount_cents = coalesce(${(p.amountCents as number | undefined) ?? null}::int, amount_cents),
           gateway_payment_intent_id = coalesce(${(p.paymentIntentId as string | undefined) ?? null}, gateway_payment_intent_id), updated_at = now()
         where order_id = ${orderId} and id = any(${textArray(p.paymentIds)}::uuid[])`);
       return;
@@ -91,6 +92,26 @@ export async function runEffect(scope: EffectScope, action: MachineAction): Prom
         where ci.cart_id = c.id and c.user_id = ${scope.userId}
           and ci.book_id in (select book_id from order_items where order_id = ${orderId})`);
       return;
+    case "recordSale": {
+      const sale = p.sale as Sale;
+      const a = sale.address;
+      write(sql`
+        update orders set total_cents = ${sale.totalCents}, discount_cents = ${sale.discountCents}, shipping_cents = ${sale.shippingCents},
+          tax_cents = ${sale.taxCents}, promotion_code = ${sale.promotionCode}, shipping_method = ${sale.shippingMethod},
+          shipping_name = ${a?.name ?? null}, shipping_line1 = ${a?.line1 ?? null}, shipping_line2 = ${a?.line2 ?? null},
+          shipping_city = ${a?.city ?? null}, shipping_postal_code = ${a?.postalCode ?? null}, shipping_region = ${a?.region ?? null},
+          shipping_country = ${a?.country ?? null}, customer_email = coalesce(${sale.email}, customer_email)
+        where id = ${orderId}`);
+      if (sale.lines.some((line) => line.discountCents !== 0 || line.taxCents !== 0)) {
+        const bookIds = p.bookIds as number[];
+        const lines = JSON.stringify(sale.lines.map((line, i) => ({ book_id: bookIds[i], discount_cents: line.discountCents, tax_cents: line.taxCents })));
+        write(sql`
+          update order_items i set discount_cents = l.discount_cents, tax_cents = l.tax_cents
+          from jsonb_to_recordset(${lines}::jsonb) as l(book_id int, discount_cents int, tax_cents int)
+          where i.order_id = ${orderId} and i.book_id = l.book_id`);
+      }
+      return;
+    }
     case "recordShipment":
       write(sql`
         update orders set tracking_number = ${p.trackingNumber as string}, estimated_delivery = ${p.estimatedDelivery as string}::date,

@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { loadSnapshot, type StoredSnapshot } from "@/machines/order-snapshot";
 import { allowedUserActions, statePath, type UserAction } from "@/machines/order-status";
+import type { ShippingAddress, ShippingMethod, ShippingOption } from "@/machines/order-types";
 import type { Executor } from "./types";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
@@ -13,9 +14,20 @@ export type OrderView = {
   id: string;
   status: string;
   state: string;
+  /** subtotal − discount + shipping + tax = total (a CHECK constraint holds the row to it). */
+  subtotalCents: number;
+  discountCents: number;
+  shippingCents: number;
+  taxCents: number;
   totalCents: number;
   currency: string;
-  items: { bookId: number; title: string; quantity: number; unitPriceCents: number }[];
+  promotionCode: string | null;
+  shippingMethod: ShippingMethod | null;
+  shippingAddress: ShippingAddress | null;
+  /** The rates offered at checkout (the chosen one gives the delivery estimate). */
+  shippingOptions: ShippingOption[];
+  customerEmail: string | null;
+  items: { bookId: number; title: string; quantity: number; unitPriceCents: number; discountCents: number; taxCents: number }[];
   paymentDeadline: string;
   payments: { id: string; status: string; amountCents: number; createdAt: string; failureReason: string | null }[];
   refunds: { id: string; status: string; amountCents: number; reason: string | null; createdAt: string }[];
@@ -34,8 +46,22 @@ type OrderRow = {
   status: string;
   machine_snapshot: StoredSnapshot;
   machine_version: number;
+  subtotal_cents: number;
+  discount_cents: number;
+  shipping_cents: number;
+  tax_cents: number;
   total_cents: number;
   currency: string;
+  promotion_code: string | null;
+  shipping_method: ShippingMethod | null;
+  shipping_name: string | null;
+  shipping_line1: string | null;
+  shipping_line2: string | null;
+  shipping_city: string | null;
+  shipping_postal_code: string | null;
+  shipping_region: string | null;
+  shipping_country: string | null;
+  customer_email: string | null;
   payment_deadline: Date;
   tracking_number: string | null;
   estimated_delivery: string | null;
@@ -46,10 +72,23 @@ type OrderRow = {
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
+function addressOf(row: OrderRow): ShippingAddress | null {
+  if (!row.shipping_line1 || !row.shipping_country) return null;
+  return {
+    name: row.shipping_name ?? "",
+    line1: row.shipping_line1,
+    line2: row.shipping_line2,
+    city: row.shipping_city ?? "",
+    postalCode: row.shipping_postal_code,
+    region: row.shipping_region,
+    country: row.shipping_country,
+  };
+}
+
 export async function buildOrderView(db: Executor, row: OrderRow): Promise<OrderView> {
   const [items, payments, refunds, events] = await Promise.all([
-    db.execute<{ book_id: number; title: string; quantity: number; unit_price_cents: number }>(sql`
-      select book_id, title, quantity, unit_price_cents from order_items where order_id = ${row.id} order by title`),
+    db.execute<{ book_id: number; title: string; quantity: number; unit_price_cents: number; discount_cents: number; tax_cents: number }>(sql`
+      select book_id, title, quantity, unit_price_cents, discount_cents, tax_cents from order_items where order_id = ${row.id} order by title`),
     db.execute<{ id: string; status: string; amount_cents: number; created_at: Date; failure_reason: string | null }>(sql`
       select id, status, amount_cents, created_at, failure_reason from payments where order_id = ${row.id} order by created_at, id`),
     db.execute<{ id: string; status: string; amount_cents: number; reason: string | null; created_at: Date }>(sql`
@@ -62,9 +101,25 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
     id: row.id,
     status: row.status,
     state: statePath(snapshot),
+    subtotalCents: row.subtotal_cents,
+    discountCents: row.discount_cents,
+    shippingCents: row.shipping_cents,
+    taxCents: row.tax_cents,
     totalCents: row.total_cents,
     currency: row.currency,
-    items: items.map((i) => ({ bookId: i.book_id, title: i.title, quantity: i.quantity, unitPriceCents: i.unit_price_cents })),
+    promotionCode: row.promotion_code,
+    shippingMethod: row.shipping_method,
+    shippingAddress: addressOf(row),
+    shippingOptions: snapshot.context.shippingOptions,
+    customerEmail: row.customer_email,
+    items: items.map((i) => ({
+      bookId: i.book_id,
+      title: i.title,
+      quantity: i.quantity,
+      unitPriceCents: i.unit_price_cents,
+      discountCents: i.discount_cents,
+      taxCents: i.tax_cents,
+    })),
     paymentDeadline: iso(row.payment_deadline),
     payments: payments.map((p) => ({ id: p.id, status: p.status, amountCents: p.amount_cents, createdAt: iso(p.created_at), failureReason: p.failure_reason })),
     refunds: refunds.map((r) => ({ id: r.id, status: r.status, amountCents: r.amount_cents, reason: r.reason, createdAt: iso(r.created_at) })),
@@ -78,7 +133,9 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
   };
 }
 
-const columns = sql`id, user_id, status, machine_snapshot, machine_version, total_cents, currency, payment_deadline,
+const columns = sql`id, user_id, status, machine_snapshot, machine_version, subtotal_cents, discount_cents, shipping_cents, tax_cents,
+  total_cents, currency, promotion_code, shipping_method, shipping_name, shipping_line1, shipping_line2, shipping_city,
+  shipping_postal_code, shipping_region, shipping_country, customer_email, payment_deadline,
   tracking_number, estimated_delivery::text, created_at, revision, needs_attention`;
 
 /** One order of one user; another user's order is not_found, like a missing one. */

@@ -8,6 +8,7 @@ import { MACHINE_VERSION } from "@/machines/order-machine";
 import { initialSnapshot, toStored } from "@/machines/order-snapshot";
 import type { LineItem } from "@/machines/order-types";
 import { applyEvent } from "./dispatch";
+import { shippingOffer } from "./shipping";
 import { WritePipeline } from "./pipeline";
 import type { DispatchResult, Tx } from "./types";
 
@@ -21,6 +22,13 @@ export type PlaceOrderInput = {
   source?: EventSource;
   requestId?: string;
   now?: number;
+  /**
+   * Offer the shipping rates of the settings (lib/orders/shipping.ts): the
+   * payment page then collects an address, a rate, tax and promotion codes.
+   * The shop's checkout always does; without it (internal callers, tests)
+   * the order sells the books alone, as orders did before shipping existed.
+   */
+  offerShipping?: boolean;
   /** What the shopper may hold unpaid, counting this order (the shopper checkout passes the settings). */
   limits?: { maxUnpaidOrders: number; maxReservedCopies: number };
 };
@@ -123,7 +131,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<DispatchResult
         values (${orderId}, ${line.bookId}, ${line.title}, ${line.quantity}, ${line.unitPriceCents})`);
     }
     const order = { id: orderId, user_id: input.userId, machine_snapshot: toStored(initialSnapshot()), machine_version: MACHINE_VERSION, revision: 0 };
-    const event = { type: "CHECKOUT" as const, orderId, items, totalCents: total, currency, paymentDeadline: deadline, at: now };
+    const event = { type: "CHECKOUT" as const, orderId, items, totalCents: total, currency, paymentDeadline: deadline, shippingOptions: input.offerShipping ? shippingOffer(total) : [], at: now };
     const result = await applyEvent(tx, order, event, input.source ?? "user", { requestId: input.requestId, pipeline });
     await pipeline.flush();
     return result;

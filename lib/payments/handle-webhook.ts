@@ -8,7 +8,7 @@ import { dispatch } from "@/lib/orders/dispatch";
 import { WritePipeline } from "@/lib/orders/pipeline";
 import type { DispatchResult, Tx } from "@/lib/orders/types";
 import type { RefundInfo } from "./gateway";
-import { dispatchSessionFact } from "./settle-from-gateway";
+import { dispatchSessionFact, withSale } from "./settle-from-gateway";
 import { toGatewayEvent, type GatewayEvent } from "./stripe-events";
 import { isUuid } from "@/lib/ids";
 
@@ -82,7 +82,11 @@ async function apply(options: WebhookTx, event: GatewayEvent): Promise<{ outcome
  */
 export async function handleWebhook(event: Stripe.Event, requestId = currentContext().requestId): Promise<WebhookOutcome> {
   const handled = await instrument("payment_processing", { name: `webhook ${event.type}`, orderOf: (r: { orderId?: string }) => r.orderId }, async () => {
-    const gatewayEvent = toGatewayEvent(event);
+    let gatewayEvent = toGatewayEvent(event);
+    // A paid session's sale (address, shipping, tax, discount, total) is read back from the gateway before the transaction opens.
+    if ((gatewayEvent.type === "session_completed" || gatewayEvent.type === "session_async_succeeded") && gatewayEvent.session.paymentStatus === "paid") {
+      gatewayEvent = { ...gatewayEvent, session: await withSale(gatewayEvent.session) };
+    }
     const { db } = await getDb();
     return db.transaction(async (tx): Promise<{ outcome: WebhookOutcome; orderId?: string }> => {
       const inserted = await tx.execute(sql`

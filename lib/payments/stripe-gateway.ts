@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
-import type { CheckoutSessionInfo, PaymentGateway, PaymentIntentInfo, RefundInfo } from "./gateway";
+import type { ShippingAddress, ShippingMethod } from "@/machines/order-types";
+import type { CheckoutSessionInfo, CheckoutSessionInput, PaymentGateway, PaymentIntentInfo, RefundInfo, Sale } from "./gateway";
 import { callGateway } from "./resilience";
 import { stripeClient } from "./stripe-client";
 
@@ -21,6 +22,7 @@ export function toSessionInfo(session: Stripe.Checkout.Session): CheckoutSession
     paymentIntentId: idOf(session.payment_intent),
     orderId: session.metadata?.order_id ?? session.client_reference_id ?? null,
     paymentId: session.metadata?.payment_id ?? null,
+    shipped: session.metadata?.sale === "shipped",
     expiresAt: session.expires_at * 1000,
   };
 }
@@ -53,6 +55,66 @@ export function toRefundInfo(refund: Stripe.Refund): RefundInfo {
   };
 }
 
+/** Printed books: reduced or zero rates where a country has them (Stripe Tax product tax code). */
+export const BOOK_TAX_CODE = "txcd_35010000";
+const SHIPPING_TAX_CODE = "txcd_92010001";
+
+const methodOf = (value: string | undefined): ShippingMethod | null => (value === "standard" || value === "express" ? value : null);
+
+function shippingParams(input: CheckoutSessionInput): Partial<Stripe.Checkout.SessionCreateParams> {
+  if (!input.shipping) return {};
+  return {
+    shipping_address_collection: { allowed_countries: input.shipping.countries as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[] },
+    shipping_options: input.shipping.options.map((option) => ({
+      shipping_rate_data: {
+        type: "fixed_amount",
+        display_name: option.method === "express" ? "Express" : option.amountCents === 0 ? "Standard (free)" : "Standard",
+        fixed_amount: { amount: option.amountCents, currency: input.currency },
+        delivery_estimate: { minimum: { unit: "business_day", value: option.minDays }, maximum: { unit: "business_day", value: option.maxDays } },
+        tax_behavior: "exclusive",
+        tax_code: SHIPPING_TAX_CODE,
+        // How the store knows which of its rates was chosen.
+        metadata: { method: option.method },
+      },
+    })),
+  };
+}
+
+function toAddress(details: { name?: string | null; address?: Stripe.Address | null } | null | undefined): ShippingAddress | null {
+  const a = details?.address;
+  if (!a?.line1 || !a.country) return null;
+  return {
+    name: details?.name ?? "",
+    line1: a.line1,
+    line2: a.line2 || null,
+    city: a.city ?? "",
+    postalCode: a.postal_code || null,
+    region: a.state || null,
+    country: a.country,
+  };
+}
+
+/** The sale in our terms: a session retrieved with shipping_cost.shipping_rate and discounts.promotion_code expanded, and its line items. */
+export function toSale(session: Stripe.Checkout.Session, items: Stripe.LineItem[]): Sale {
+  const rate = session.shipping_cost?.shipping_rate;
+  const promotion = session.discounts?.find((d) => d.promotion_code)?.promotion_code;
+  // Current API: collected_information.shipping_details; older versions: shipping_details.
+  const legacy = (session as unknown as { shipping_details?: { name?: string | null; address?: Stripe.Address | null } }).shipping_details;
+  return {
+    currency: session.currency ?? "",
+    subtotalCents: session.amount_subtotal ?? 0,
+    discountCents: session.total_details?.amount_discount ?? 0,
+    shippingCents: session.total_details?.amount_shipping ?? 0,
+    taxCents: session.total_details?.amount_tax ?? 0,
+    totalCents: session.amount_total ?? 0,
+    shippingMethod: rate && typeof rate === "object" ? methodOf(rate.metadata?.method) : null,
+    address: toAddress(session.collected_information?.shipping_details ?? legacy),
+    email: session.customer_details?.email ?? null,
+    promotionCode: promotion && typeof promotion === "object" ? promotion.code : null,
+    lines: items.map((item) => ({ discountCents: item.amount_discount, taxCents: item.amount_tax })),
+  };
+}
+
 function clampExpiry(deadline: Date): number {
   const now = Date.now();
   const at = Math.min(Math.max(deadline.getTime(), now + MIN_EXPIRY_MS), now + MAX_EXPIRY_MS);
@@ -67,12 +129,21 @@ export function stripeGateway(): PaymentGateway {
         {
           mode: "payment",
           client_reference_id: input.orderId,
-          customer_email: input.customerEmail,
-          metadata: { order_id: input.orderId, payment_id: input.paymentId },
+          ...(input.customerEmail ? { customer_email: input.customerEmail } : {}),
+          ...shippingParams(input),
+          ...(input.automaticTax ? { automatic_tax: { enabled: true } } : {}),
+          ...(input.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
+          metadata: { order_id: input.orderId, payment_id: input.paymentId, ...(input.shipping ? { sale: "shipped" } : {}) },
           payment_intent_data: { metadata: { order_id: input.orderId, payment_id: input.paymentId } },
           line_items: input.lines.map((line) => ({
             quantity: line.quantity,
-            price_data: { currency: input.currency, unit_amount: line.unitPriceCents, product_data: { name: line.title } },
+            price_data: {
+              currency: input.currency,
+              unit_amount: line.unitPriceCents,
+              // Tax on top of the price; books get the reduced rates where a country has them.
+              ...(input.automaticTax ? { tax_behavior: "exclusive" as const } : {}),
+              product_data: { name: line.title, ...(input.automaticTax ? { tax_code: BOOK_TAX_CODE } : {}) },
+            },
           })),
           success_url: input.successUrl,
           cancel_url: input.cancelUrl,
@@ -86,6 +157,14 @@ export function stripeGateway(): PaymentGateway {
     },
     async retrieveCheckoutSession(sessionId) {
       return toSessionInfo(await callGateway("checkout.sessions.retrieve", () => stripe.checkout.sessions.retrieve(sessionId)));
+    },
+    async retrieveSale(sessionId) {
+      const [session, items] = await Promise.all([
+        // Named apart from the status reads: a paid session's sale is read once, when it is settled.
+        callGateway("checkout.sessions.retrieve_sale", () => stripe.checkout.sessions.retrieve(sessionId, { expand: ["shipping_cost.shipping_rate", "discounts.promotion_code"] })),
+        callGateway("checkout.sessions.listLineItems", () => stripe.checkout.sessions.listLineItems(sessionId, { limit: 100 }).autoPagingToArray({ limit: 1000 })),
+      ]);
+      return toSale(session, items);
     },
     async retrievePaymentIntent(paymentIntentId) {
       // The latest charge carries the attempt's time.
