@@ -15,7 +15,7 @@ const sections = [
 export function AdminNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Operator console" className="border-b border-line">
+    <nav aria-label="Operator console" className="border-b border-line print:hidden">
       <ul className="flex flex-wrap gap-1">
         {sections.map((section) => {
           const current = pathname === section.href || pathname.startsWith(`${section.href}/`);

@@ -1,28 +1,24 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { faultPoint } from "@/lib/faults";
+import { getOrder } from "@/lib/orders/order-view";
 import type { EmailTemplate } from "@/machines/order-types";
 import { deliverEmail, smtpConfigured } from "./mailer";
 import { renderEmail, type EmailOrder } from "./render-email";
 
 async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string }) | undefined> {
   const { db } = await getDb();
-  const [order] = await db.execute<{ id: string; name: string; email: string; total_cents: number; currency: string; payment_deadline: string; tracking_number: string | null; estimated_delivery: string | null }>(sql`
-    select o.id, u.name, u.email, o.total_cents, o.currency, o.payment_deadline, o.tracking_number, o.estimated_delivery::text
-    from orders o join users u on u.id = o.user_id where o.id = ${orderId}`);
-  if (!order) return undefined;
-  const items = await db.execute<{ title: string; quantity: number; unit_price_cents: number }>(sql`
-    select title, quantity, unit_price_cents from order_items where order_id = ${orderId} order by title`);
+  const [user] = await db.execute<{ name: string; email: string }>(sql`
+    select u.name, coalesce(o.customer_email, u.email) as email from orders o join users u on u.id = o.user_id where o.id = ${orderId}`);
+  if (!user) return undefined;
+  const order = await getOrder(orderId);
   return {
-    id: order.id,
-    email: order.email,
-    customerName: order.name,
-    totalCents: order.total_cents,
-    currency: order.currency,
-    paymentDeadline: new Date(order.payment_deadline),
-    trackingNumber: order.tracking_number,
-    estimatedDelivery: order.estimated_delivery,
-    items: items.map((i) => ({ title: i.title, quantity: i.quantity, unitPriceCents: i.unit_price_cents })),
+    ...order,
+    email: user.email,
+    customerName: user.name,
+    paymentDeadline: new Date(order.paymentDeadline),
+    trackingNumber: order.trackingNumber ?? null,
+    estimatedDelivery: order.estimatedDelivery ?? null,
   };
 }
 

@@ -166,3 +166,8 @@ export function listOrdersForUser(userId: string, limit = 50): Promise<OrderView
     return Promise.all(rows.map((row) => buildOrderView(db, row)));
   });
 }
+
+/** The order took money at some point (paid, shipped, or refunded after): it has a receipt. */
+export function wasPaid(order: Pick<OrderView, "status">): boolean {
+  return ["paid", "fulfilled", "refund_pending", "refunded"].includes(order.status);
+}

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { checkoutCart } from "@/lib/orders/checkout-cart";
+import { sendOrderEmail } from "@/lib/notifications/send-order-email";
 import { addBusinessDays } from "@/lib/orders/shipping";
 import { adminFulfil } from "@/lib/orders/user-actions";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
@@ -82,6 +83,17 @@ describe("a shipped sale", () => {
     expect(perLine.map((l) => l.tax_cents)).toEqual([Math.round(1169 * 0.04), Math.round(2250 * 0.04)]);
     const [payment] = await db.execute<{ amount_cents: number; status: string }>(sql`select amount_cents, status from payments where order_id = ${orderId}`);
     expect(payment).toEqual({ amount_cents: row.total_cents, status: "paid" });
+
+    // The e-mail prints the same amounts and the address (one function makes the lines for every place).
+    expect(await sendOrderEmail({ orderId, template: "order_paid", dedupeKey: `${orderId}:sale-test` })).toMatch(/stored|sent/);
+    const [mail] = await db.execute<{ body_text: string; recipient: string }>(sql`select text_body as body_text, to_address as recipient from emails where dedupe_key = ${`${orderId}:sale-test`}`);
+    const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+    expect(mail!.body_text).toContain(`Subtotal: ${usd(3799)}`);
+    expect(mail!.body_text).toContain(`Discount (${code}): -${usd(380)}`);
+    expect(mail!.body_text).toContain(`Shipping (Express): ${usd(1499)}`);
+    expect(mail!.body_text).toContain(`Tax: ${usd(row.tax_cents)}`);
+    expect(mail!.body_text).toContain(`Total: ${usd(row.total_cents)}`);
+    expect(mail!.body_text).toContain("Ship to:\nAda Reader\n350 5th Ave\nFloor 2\nNew York, NY 10118\nUnited States");
 
     // The delivery estimate follows the chosen rate (express: 2 business days at most).
     const admin = await createUser("admin");
