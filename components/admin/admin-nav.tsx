@@ -8,6 +8,7 @@ const sections = [
   { href: "/admin/stock", label: "Stock" },
   { href: "/admin/machine", label: "Order machine" },
   { href: "/admin/sales", label: "Sales" },
+  { href: "/admin/promotions", label: "Promotion codes" },
   { href: "/admin/operations", label: "Operations" },
 ] as const;
 

@@ -75,6 +75,31 @@ export type RefundInfo = {
   failureReason: string | null;
 };
 
+/** A promotion code shoppers type on the payment page, with its coupon's terms. */
+export type PromotionCodeInfo = {
+  id: string;
+  code: string;
+  active: boolean;
+  percentOff: number | null;
+  amountOffCents: number | null;
+  currency: string | null;
+  /** Epoch ms, or null when it never expires. */
+  expiresAt: number | null;
+  maxRedemptions: number | null;
+  timesRedeemed: number;
+  createdAt: number;
+};
+
+export type PromotionCodeCreate = {
+  code: string;
+  percentOff?: number;
+  amountOffCents?: number;
+  currency: string;
+  /** Epoch ms. */
+  expiresAt?: number;
+  maxRedemptions?: number;
+};
+
 export type PaymentGateway = {
   createCheckoutSession(input: CheckoutSessionInput): Promise<{ id: string; url: string }>;
   retrieveCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo>;
@@ -96,6 +121,12 @@ export type PaymentGateway = {
   /** Idempotent per refundId. */
   createRefund(input: RefundInput): Promise<RefundInfo>;
   retrieveRefund(gatewayRefundId: string): Promise<RefundInfo>;
+  /** A coupon with these terms and its promotion code; a code already active is refused (invalid_request). */
+  createPromotionCode(input: PromotionCodeCreate): Promise<PromotionCodeInfo>;
+  /** The newest promotion codes, at most `max`. */
+  listPromotionCodes(max: number): Promise<PromotionCodeInfo[]>;
+  /** Deactivates a code for good (shoppers can no longer apply it). */
+  deactivatePromotionCode(id: string): Promise<PromotionCodeInfo>;
 };
 
 /** The Stripe adapter: real Stripe, or the local emulator (tests too: there is no fake gateway). */

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { ShippingAddress, ShippingMethod } from "@/machines/order-types";
-import type { CheckoutSessionInfo, CheckoutSessionInput, PaymentGateway, PaymentIntentInfo, RefundInfo, Sale } from "./gateway";
+import { AppError } from "@/lib/errors";
+import type { CheckoutSessionInfo, CheckoutSessionInput, PaymentGateway, PaymentIntentInfo, PromotionCodeInfo, RefundInfo, Sale } from "./gateway";
 import { callGateway } from "./resilience";
 import { stripeClient } from "./stripe-client";
 
@@ -115,6 +116,39 @@ export function toSale(session: Stripe.Checkout.Session, items: Stripe.LineItem[
   };
 }
 
+const couponIdOf = (code: Stripe.PromotionCode) => {
+  // Current API: promotion.coupon; older versions: coupon.
+  const legacy = (code as unknown as { coupon?: string | Stripe.Coupon }).coupon;
+  const coupon = code.promotion?.coupon ?? legacy;
+  return typeof coupon === "string" ? coupon : (coupon?.id ?? null);
+};
+
+export function toPromotionCodeInfo(code: Stripe.PromotionCode, coupon: Stripe.Coupon | undefined): PromotionCodeInfo {
+  return {
+    id: code.id,
+    code: code.code,
+    active: code.active,
+    percentOff: coupon?.percent_off ?? null,
+    amountOffCents: coupon?.amount_off ?? null,
+    currency: coupon?.currency ?? null,
+    expiresAt: code.expires_at ? code.expires_at * 1000 : null,
+    maxRedemptions: code.max_redemptions ?? null,
+    timesRedeemed: code.times_redeemed,
+    createdAt: code.created * 1000,
+  };
+}
+
+/** The gateway refused the operator's input (a code already active…): a 400 with its message, never a retry. */
+async function refusedAsInvalid<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    const e = error as { type?: string; message?: string; code?: string };
+    if (e.type === "StripeInvalidRequestError") throw new AppError("invalid_request", e.message ?? "The payment service refused this code", { gatewayCode: e.code ?? null });
+    throw error;
+  }
+}
+
 function clampExpiry(deadline: Date): number {
   const now = Date.now();
   const at = Math.min(Math.max(deadline.getTime(), now + MIN_EXPIRY_MS), now + MAX_EXPIRY_MS);
@@ -200,6 +234,45 @@ export function stripeGateway(): PaymentGateway {
     },
     async retrieveRefund(gatewayRefundId) {
       return toRefundInfo(await callGateway("refunds.retrieve", () => stripe.refunds.retrieve(gatewayRefundId)));
+    },
+    async createPromotionCode(input) {
+      // The code must be free before a coupon is made for it.
+      const taken = await callGateway("promotion_codes.list", () => stripe.promotionCodes.list({ code: input.code, active: true, limit: 1 }));
+      if (taken.data.length > 0) throw new AppError("invalid_request", `The code ${input.code} is already active.`, { gatewayCode: "resource_already_exists" });
+      const coupon = await refusedAsInvalid(
+        callGateway("coupons.create", () =>
+          stripe.coupons.create(
+            input.percentOff !== undefined
+              ? { percent_off: input.percentOff, duration: "once", name: input.code }
+              : { amount_off: input.amountOffCents, currency: input.currency, duration: "once", name: input.code },
+          ),
+        ),
+      );
+      const code = await refusedAsInvalid(
+        callGateway("promotion_codes.create", () =>
+          stripe.promotionCodes.create({
+            promotion: { type: "coupon", coupon: coupon.id },
+            code: input.code,
+            ...(input.expiresAt ? { expires_at: Math.floor(input.expiresAt / 1000) } : {}),
+            ...(input.maxRedemptions ? { max_redemptions: input.maxRedemptions } : {}),
+          }),
+        ),
+      );
+      return toPromotionCodeInfo(code, coupon);
+    },
+    async listPromotionCodes(max) {
+      const [codes, coupons] = await Promise.all([
+        callGateway("promotion_codes.list", () => stripe.promotionCodes.list({ limit: 100 }).autoPagingToArray({ limit: max })),
+        callGateway("coupons.list", () => stripe.coupons.list({ limit: 100 }).autoPagingToArray({ limit: 10 * max })),
+      ]);
+      const byId = new Map(coupons.map((c) => [c.id, c]));
+      return codes.map((code) => toPromotionCodeInfo(code, byId.get(couponIdOf(code) ?? "")));
+    },
+    async deactivatePromotionCode(id) {
+      const code = await refusedAsInvalid(callGateway("promotion_codes.update", () => stripe.promotionCodes.update(id, { active: false })));
+      const couponId = couponIdOf(code);
+      const coupon = couponId ? await callGateway("coupons.retrieve", () => stripe.coupons.retrieve(couponId)) : undefined;
+      return toPromotionCodeInfo(code, coupon);
     },
   };
 }
