@@ -1,5 +1,5 @@
 import { formatPrice } from "@/components/price";
-import { addressLines, totalsRows, type OrderAmounts } from "@/lib/orders/order-totals";
+import { addressLines, awaitingSale, totalsRows, type OrderAmounts } from "@/lib/orders/order-totals";
 import type { EmailTemplate, ShippingAddress } from "@/machines/order-types";
 
 export type EmailOrder = OrderAmounts & {
@@ -30,7 +30,14 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
   const total = money(order.totalCents, order.currency);
   switch (template) {
     case "order_created":
-      return { subject: `Order ${ref} is reserved for you`, lines: [`We have put your books aside. Please pay ${total} before ${order.paymentDeadline.toUTCString()} to keep them.`] };
+      return {
+        subject: `Order ${ref} is reserved for you`,
+        lines: [
+          awaitingSale(order)
+            ? `We have put your books aside (${total}; shipping and tax are added on the payment page). Please pay before ${order.paymentDeadline.toUTCString()} to keep them.`
+            : `We have put your books aside. Please pay ${total} before ${order.paymentDeadline.toUTCString()} to keep them.`,
+        ],
+      };
     case "order_paid":
       return { subject: `Order ${ref} is paid`, lines: [`Thank you! We received ${total}. We will let you know when your books are on their way.`] };
     case "payment_failed":
