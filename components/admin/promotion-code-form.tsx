@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { apiRequest } from "@/components/api-client";
 import { inputClass, primaryButtonClass } from "@/components/ui-classes";
 import { promotionCodeInputSchema } from "@/lib/payments/promotion-code-input";
@@ -19,7 +19,8 @@ export function PromotionCodeForm() {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
     const value = (name: string) => String(form.get(name) ?? "");
     const amount = optionalNumber(value("amountOff"));
     const candidate = {
@@ -43,11 +44,11 @@ export function PromotionCodeForm() {
       return;
     }
     setStatus({ kind: "done", message: `Created ${parsed.data.code}` });
-    event.currentTarget?.reset();
+    formElement.reset();
     router.refresh();
   }
 
-  const field = (name: string, label: string, input: React.ReactNode) => (
+  const field = (name: string, label: string, input: ReactNode) => (
     <label className="flex flex-col gap-1 text-sm font-medium">
       {label}
       {input}
