@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { client, signIn, signedInShopper } from "./api";
 import { createBook } from "./db";
 
@@ -25,6 +25,8 @@ export const NEW_YORK: E2eAddress = { name: "Robin Reader", line1: "350 5th Ave"
 
 /** Fills the hosted payment page's US shipping address (kept by the page after a decline, so only when empty). */
 export async function fillShippingAddress(page: Page, address: E2eAddress = NEW_YORK): Promise<void> {
+  // On the payment page (a click on "Pay now" may still be on its way there).
+  await expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();
   const line1 = page.getByLabel("Address line 1", { exact: true });
   if ((await line1.count()) === 0 || (await line1.inputValue()) !== "") return;
   await page.getByLabel("Full name", { exact: true }).fill(address.name);

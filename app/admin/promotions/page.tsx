@@ -31,7 +31,7 @@ export default async function AdminPromotionsPage() {
       </section>
       <section aria-labelledby="codes" className={`${panelClass} mt-6`}>
         <h2 id="codes" className="text-xl font-semibold">Codes ({codes.length})</h2>
-        <table className="mt-3 w-full text-sm">
+        <table className="mt-3 w-full text-left text-sm">
           <TableHead columns={["Code", "Discount", "Last day", { label: "Used", align: "right" }, "Status", ""]} />
           <tbody className="divide-y divide-line">
             {codes.map((code) => (
