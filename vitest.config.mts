@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -15,8 +16,10 @@ export default defineConfig({
     retry: 0,
     allowOnly: !process.env.CI,
     hookTimeout: 120_000,
-    // Integration tests share one database; files run one at a time so row
-    // counts stay meaningful, while tests inside a file may run concurrently.
-    fileParallelism: false,
+    // Files run in parallel, one at a time per worker; each worker has a database and a Stripe
+    // emulator of its own (test/global-setup.ts), so row counts and emulator settings stay one
+    // worker's. TEST_WORKERS overrides how many (default: the cores, at least 2).
+    fileParallelism: true,
+    maxWorkers: Number(process.env.TEST_WORKERS) || Math.max(2, availableParallelism()),
   },
 });

@@ -22,7 +22,7 @@ import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib
 import { startEmulator } from "@/stripe-emulator/server";
 import { createBook, createUser } from "@/test/fixtures";
 import { seededRandom } from "@/test/random";
-import { addJob } from "@/lib/orders/jobs";
+import { addJob } from "@/lib/worker/jobs";
 import { benchPort } from "./lib/ports";
 import { BENCH_GATEWAY, stagingEnv, startStack } from "./lib/stack";
 import type { BenchModule, BenchRow, BenchSize } from "./lib/types";

@@ -17,6 +17,8 @@ import { benchPort } from "./lib/ports";
 import type { BenchModule, BenchRow, BenchSize } from "./lib/types";
 
 const CONCURRENCY = 4;
+/** How long after the database is back failures may go on (the smoke run's load lasts 8 s after it). */
+const RECOVERY_LIMIT_SECONDS = 5;
 
 type Sample = { at: number; ms: number; status: number; path: string };
 /** When the database stops and starts again, and when the load ends (ms from the start of the load). */
@@ -73,9 +75,15 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
     // Requests that began and ended before the stop; those begun while the database was down.
     const before = samples.filter((s) => s.at + s.ms < DOWN_AT_MS);
     const outage = samples.filter((s) => s.at >= downAt && s.at < upAt);
+    // After the database is back, failures may go on for a moment (connections the stop broke, a
+    // server still starting up, the 2 s database breaker): recovery is the end of the last failed
+    // request, after which every request succeeds, and it must come well before the load ends.
     const after = samples.filter((s) => s.at >= upAt);
-    const firstOk = after.find((s) => s.status === 200 && s.path.startsWith("/api/books"));
-    const recovered = after.filter((s) => firstOk && s.at >= firstOk.at);
+    const failedAfter = after.filter((s) => s.status !== 200);
+    const lastFailureEnd = failedAfter.length ? Math.max(...failedAfter.map((s) => s.at + s.ms)) : upAt;
+    const recovered = after.filter((s) => s.at >= lastFailureEnd);
+    const recoverySeconds = (lastFailureEnd - upAt) / 1000;
+    const firstOk = recovered.some((s) => s.path.startsWith("/api/books"));
     const okShare = (list: Sample[]) => (list.length ? list.filter((s) => s.status === 200).length / list.length : 0);
     const statuses = (list: Sample[]) => Object.entries(list.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s.status]: (acc[s.status] ?? 0) + 1 }), {})).map(([k, v]) => `${k}:${v}`).join(",");
     const slowest = Math.max(...outage.map((s) => s.ms), 0);
@@ -83,7 +91,7 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
     const healthDown = outage.some((s) => s.path === "/api/health" && s.status === 503);
     // Clean: a 503 (or a page served from a connection still open), never a 500, a dropped connection or a hang past 20 s.
     const clean = outage.every((s) => (s.status === 503 || s.status === 200) && s.ms < 20_000);
-    const met = !appExited && okShare(before) === 1 && clean && healthDown && !!firstOk && okShare(recovered) === 1;
+    const met = !appExited && okShare(before) === 1 && clean && healthDown && firstOk && recoverySeconds <= RECOVERY_LIMIT_SECONDS;
     return [
       {
         bench: "db-restart",
@@ -95,11 +103,12 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
           stopSeconds: Number(((downAt - DOWN_AT_MS) / 1000).toFixed(1)),
           slowestOutageMs: Math.round(slowest),
           readinessDuringOutage: healthDown ? "503" : "never 503",
-          recoverySeconds: firstOk ? Number(((firstOk.at - upAt) / 1000).toFixed(1)) : "never",
-          after: statuses(recovered),
+          recoverySeconds: firstOk ? Number(recoverySeconds.toFixed(1)) : "never",
+          afterBack: statuses(after),
+          afterRecovery: statuses(recovered),
           appRestarted: appExited ? "yes" : "no",
         },
-        target: "clean failures, readiness 503, recovery without an app restart",
+        target: `clean failures, readiness 503, every request served again within ${RECOVERY_LIMIT_SECONDS} s of the database coming back, without an app restart`,
         met,
       },
     ];

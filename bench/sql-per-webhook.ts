@@ -3,7 +3,7 @@
 // (db/index.ts countQueries) and by the server (pg_stat_statements, on an
 // embedded PostgreSQL of the bench's own, since loading it needs a server
 // restart the shared system server cannot have); round trips are the
-// client's writes to the database socket (db/round-trips.ts), since
+// client's writes to the database socket (db/batching.ts), since
 // postgres.js coalesces pipelined statements into one write and then waits.
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -13,7 +13,7 @@ import { startEmbeddedPostgres } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
 import { resetEnvCache } from "@/lib/env";
 import { flushOperations } from "@/lib/observability/operations";
-import { countRoundTrips, portOf } from "@/db/round-trips";
+import { countRoundTrips, portOf } from "@/db/batching";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { startStack } from "./lib/stack";

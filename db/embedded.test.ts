@@ -30,6 +30,7 @@ describe("a failing test run on the embedded PostgreSQL", () => {
     delete env.VITEST;
     delete env.VITEST_POOL_ID;
     delete env.VITEST_WORKER_ID;
+    delete env.TEST_WORKER_SLOTS; // the run's own global setup makes its own
     const vitest = path.resolve("node_modules/vitest/vitest.mjs");
     const result = await run(process.execPath, [vitest, "run", "--config", "test/embedded-exit/vitest.config.mts"], env);
     // It really ran on the embedded server, and really failed the one test.

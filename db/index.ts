@@ -2,6 +2,7 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
+import { recordSentStatement, withPreparedStatements } from "./batching";
 import { startEmbeddedPostgres } from "./embedded";
 import * as schema from "./schema";
 
@@ -28,62 +29,11 @@ export async function resolveDatabaseUrl(): Promise<string> {
   return server.url;
 }
 
-// Statement counters for benchmarks (bench/sql-per-webhook.ts): every query
-// this process sends while one is open is counted. No counter, no cost.
-export type SentStatement = { text: string; parameters: unknown[] };
-const counters = new Set<{ statements: SentStatement[] }>();
-
-/** Records the statements this process sends, with their parameters, until `stop()`. */
-export function countQueries(): { stop: () => string[]; statements: () => SentStatement[] } {
-  const counter = { statements: [] as SentStatement[] };
-  counters.add(counter);
-  return {
-    stop: () => {
-      counters.delete(counter);
-      return counter.statements.map((s) => s.text);
-    },
-    statements: () => {
-      counters.delete(counter);
-      return counter.statements;
-    },
-  };
-}
-
-/**
- * drizzle sends every statement with postgres.js's `prepare: false`, and
- * postgres.js runs an unprepared statement that has parameters in two round
- * trips (Parse and Describe, wait, then Bind and Execute), holding back
- * anything pipelined behind it. As named prepared statements (postgres.js's
- * own default) each statement is parsed once per connection and then costs
- * one round trip, and statements sent together travel together: a completed
- * payment's webhook went from 30 round trips to 6 (bench/sql-per-webhook.ts).
- * Transactions and savepoints hand their callbacks a wrapped client too.
- */
-export function withPreparedStatements(sql: Sql): Sql {
-  // Made once per client, not on every statement.
-  const open = (key: "begin" | "savepoint") => (...args: unknown[]) => {
-    const callback = args.pop() as (tx: Sql) => unknown;
-    const start = (sql as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!;
-    return start(...args, (tx: Sql) => callback(withPreparedStatements(tx)));
-  };
-  const overrides: Partial<Record<PropertyKey, unknown>> = {
-    unsafe: (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
-      sql.unsafe(query, parameters as postgres.ParameterOrJSON<never>[], { ...options, prepare: true }),
-    begin: open("begin"),
-    ...("savepoint" in sql ? { savepoint: open("savepoint") } : {}),
-  };
-  return new Proxy(sql, {
-    get: (target, key, receiver) => (key in overrides ? overrides[key] : Reflect.get(target, key, receiver)),
-  });
-}
-
 export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
-    debug: (_connection, text, parameters) => {
-      for (const counter of counters) counter.statements.push({ text, parameters });
-    },
+    debug: (_connection, text, parameters) => recordSentStatement(text, parameters),
     // No statement waits on a lock forever: a stuck lock surfaces as an error.
     connection: { application_name: "bookstore", lock_timeout: 15_000 },
     // An unreachable database fails a request in seconds (503), not after postgres.js's default 30 s.
@@ -118,4 +68,10 @@ export async function closeDb(): Promise<void> {
   if (stop) await stop();
 }
 
+/** A transaction's client, as drizzle hands it to `db.transaction`'s callback. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** The pool or a transaction: whatever runs a statement. */
+export type Executor = Db | Tx;
+
+export { countQueries, type SentStatement } from "./batching";
 export { schema };

@@ -15,28 +15,16 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
+import { orderStatuses, paymentStatuses, refundStatuses, type OrderStatus, type PaymentStatus, type RefundStatus } from "../machines/statuses";
 
-// The one source of table shapes (STYLE.md #2). Statuses are text with CHECK
+// The one source of table shapes (docs/STYLE.md #2). Statuses are text with CHECK
 // constraints rather than enums so a later migration can widen them cheaply.
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
-export const orderStatuses = [
-  "created",
-  "paid",
-  "fulfilled",
-  "cancelled",
-  "refund_pending",
-  "refunded",
-] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
-
-export const paymentStatuses = ["pending", "paid", "failed", "cancelled", "timeout", "refunded"] as const;
-export type PaymentStatus = (typeof paymentStatuses)[number];
-
-export const refundStatuses = ["pending", "succeeded", "failed"] as const;
-export type RefundStatus = (typeof refundStatuses)[number];
+// One list of statuses for the schema, the machine and the UI (machines/statuses.ts).
+export { orderStatuses, paymentStatuses, refundStatuses, type OrderStatus, type PaymentStatus, type RefundStatus };
 
 export const eventSources = ["user", "gateway", "timer", "admin", "reconciler", "system"] as const;
 export type EventSource = (typeof eventSources)[number];

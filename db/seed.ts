@@ -1,8 +1,9 @@
 import { count } from "drizzle-orm";
 import type { Db } from "@/db";
-import { hashPassword } from "@/lib/auth/password";
+import { insertDemoAccount } from "@/lib/auth/users";
+import { insertBooks as insertBookRows } from "@/lib/catalog/store";
 import { demoAccounts } from "./demo-accounts";
-import { books, users } from "./schema";
+import { books } from "./schema";
 import { generateBooks, seedBooks, type SeedBook } from "./seed-data";
 
 export { demoAccounts } from "./demo-accounts";
@@ -29,9 +30,7 @@ async function insertBooks(db: Db, list: SeedBook[]): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < list.length; i += BATCH) {
     const rows = list.slice(i, i + BATCH).map(toRow);
-    // The ISBN is the natural key: re-running the seed adds nothing twice.
-    const result = await db.insert(books).values(rows).onConflictDoNothing().returning({ id: books.id });
-    inserted += result.length;
+    inserted += await insertBookRows(db, rows);
   }
   return inserted;
 }
@@ -40,12 +39,7 @@ async function insertBooks(db: Db, list: SeedBook[]): Promise<number> {
 export async function seedDatabase(db: Db, options: { extraBooks?: number } = {}) {
   let accounts = 0;
   for (const account of demoAccounts) {
-    const rows = await db
-      .insert(users)
-      .values({ email: account.email, name: account.name, role: account.role, passwordHash: await hashPassword(account.password) })
-      .onConflictDoNothing()
-      .returning({ id: users.id });
-    accounts += rows.length;
+    if (await insertDemoAccount(db, account)) accounts += 1;
   }
   let inserted = await insertBooks(db, seedBooks);
   const extra = options.extraBooks ?? 0;

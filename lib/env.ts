@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// The one reader of process.env (STYLE.md #1). Parsed once, lazily, so that
+// The one reader of process.env (docs/STYLE.md #1). Parsed once, lazily, so that
 // `next build` can import modules without a runtime configuration.
 
 const bool = z

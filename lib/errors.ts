@@ -1,4 +1,4 @@
-// Typed errors and the one table from error code to HTTP status (STYLE.md #7).
+// Typed errors and the one table from error code to HTTP status (docs/STYLE.md #7; the table is in docs/API.md, "Conventions").
 
 export const errorStatus = {
   invalid_request: 400,

@@ -14,7 +14,7 @@ import {
   type Sale,
 } from "./order-types";
 
-// The order machine (DESIGN.md, "The order machine"). Pure: effects are named
+// The order machine (docs/DESIGN.md, "The order machine"). Pure: effects are named
 // actions with params that lib/orders/ interprets, inside the dispatch
 // transaction (stock, payments, events) or as durable jobs (gateway, e-mail,
 // timers). Bump MACHINE_VERSION when a stored snapshot would no longer load,
@@ -23,55 +23,83 @@ export const MACHINE_VERSION = 2;
 
 const DAY_MS = 86_400_000;
 
-// Declares an effect and the shape of its params; the engine implements it.
-const effect = <P>() => (_: unknown, _params: P) => {};
+/**
+ * The machine's effects and the params each takes: the contract with the
+ * engine (lib/orders/effects.ts implements every one; the compiler checks
+ * that none is missing). Local effects run in the dispatch transaction;
+ * external ones become durable jobs enqueued in it.
+ */
+export type OrderEffectParams = {
+  // Local effects: run in the dispatch transaction.
+  reserveStock: { items: LineItem[] };
+  releaseStock: { items: LineItem[] };
+  commitStock: { items: LineItem[] };
+  returnStock: { items: LineItem[] };
+  // A new attempt is pending on the session START_PAYMENT brought; an unrecorded one arrives paid, with its own session.
+  createPayment: { paymentId: string; amountCents: number; currency: string; status?: PaymentStatus; sessionId?: string; paymentIntentId?: string };
+  // amountCents: what a payment that completed took (a session's total moves with shipping, tax and discounts).
+  setPaymentStatus: { paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string; amountCents?: number };
+  // The paid sale onto the order: address, shipping, tax and discount per order and per line, the total.
+  recordSale: { sale: Sale; bookIds: number[] };
+  createRefund: { refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason };
+  setRefundStatus: { refundId: string; status: RefundStatus; reason?: string };
+  clearCart: Record<string, never>;
+  recordShipment: { trackingNumber: string; estimatedDelivery: string };
+  flagForOperator: { reason: string };
+  recordEvent: { type: DomainEventType; payload?: Record<string, unknown> };
+  // External effects: durable jobs enqueued in the same transaction.
+  createCheckoutSession: { paymentId: string };
+  expireCheckoutSessions: { paymentIds: string[] };
+  // attempt > 0: a retry after the gateway refused, run later with backoff.
+  refundPayment: { refundId: string; attempt?: number };
+  scheduleTimeout: { runAt: number };
+  cancelTimeout: Record<string, never>;
+  sendEmail: { template: EmailTemplate; data?: Record<string, unknown> };
+  startFulfilment: Record<string, never>;
+  // Shipped by hand, refunded or short before the warehouse job ran: it is not needed.
+  cancelFulfilment: Record<string, never>;
+};
+export type OrderEffect = keyof OrderEffectParams;
 
+// Declares an effect with its params; the engine implements it.
+const effect = <K extends OrderEffect>() => (_: unknown, _params: OrderEffectParams[K]) => {};
 
-export const orderMachine = setup({
+const effects = {
+  reserveStock: effect<"reserveStock">(),
+  releaseStock: effect<"releaseStock">(),
+  commitStock: effect<"commitStock">(),
+  returnStock: effect<"returnStock">(),
+  createPayment: effect<"createPayment">(),
+  setPaymentStatus: effect<"setPaymentStatus">(),
+  recordSale: effect<"recordSale">(),
+  createRefund: effect<"createRefund">(),
+  setRefundStatus: effect<"setRefundStatus">(),
+  clearCart: effect<"clearCart">(),
+  recordShipment: effect<"recordShipment">(),
+  flagForOperator: effect<"flagForOperator">(),
+  recordEvent: effect<"recordEvent">(),
+  createCheckoutSession: effect<"createCheckoutSession">(),
+  expireCheckoutSessions: effect<"expireCheckoutSessions">(),
+  refundPayment: effect<"refundPayment">(),
+  scheduleTimeout: effect<"scheduleTimeout">(),
+  cancelTimeout: effect<"cancelTimeout">(),
+  sendEmail: effect<"sendEmail">(),
+  startFulfilment: effect<"startFulfilment">(),
+  cancelFulfilment: effect<"cancelFulfilment">(),
+} satisfies { [K in OrderEffect]: (_: unknown, params: OrderEffectParams[K]) => void };
+
+const machineSetup = setup({
   types: { context: {} as OrderContext, events: {} as OrderEvent },
   actions: {
-    // Local effects: run in the dispatch transaction.
-    reserveStock: effect<{ items: LineItem[] }>(),
-    releaseStock: effect<{ items: LineItem[] }>(),
-    commitStock: effect<{ items: LineItem[] }>(),
-    returnStock: effect<{ items: LineItem[] }>(),
-    // A new attempt is pending on the session START_PAYMENT brought; an unrecorded one arrives paid, with its own session.
-    createPayment: effect<{ paymentId: string; amountCents: number; currency: string; status?: PaymentStatus; sessionId?: string; paymentIntentId?: string }>(),
-    // amountCents: what a payment that completed took (a session's total moves with shipping, tax and discounts).
-    setPaymentStatus: effect<{ paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string; amountCents?: number }>(),
-    // The paid sale onto the order: address, shipping, tax and discount per order and per line, the total.
-    recordSale: effect<{ sale: Sale; bookIds: number[] }>(),
-    createRefund: effect<{ refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason }>(),
-    setRefundStatus: effect<{ refundId: string; status: RefundStatus; reason?: string }>(),
-    clearCart: effect<Record<string, never>>(),
-    recordShipment: effect<{ trackingNumber: string; estimatedDelivery: string }>(),
-    flagForOperator: effect<{ reason: string }>(),
-    recordEvent: effect<{ type: DomainEventType; payload?: Record<string, unknown> }>(),
-    // External effects: durable jobs enqueued in the same transaction.
-    createCheckoutSession: effect<{ paymentId: string }>(),
-    expireCheckoutSessions: effect<{ paymentIds: string[] }>(),
-    // attempt > 0: a retry after the gateway refused, run later with backoff.
-    refundPayment: effect<{ refundId: string; attempt?: number }>(),
-    scheduleTimeout: effect<{ runAt: number }>(),
-    cancelTimeout: effect<Record<string, never>>(),
-    sendEmail: effect<{ template: EmailTemplate; data?: Record<string, unknown> }>(),
-    startFulfilment: effect<Record<string, never>>(),
-    // Shipped by hand, refunded or short before the warehouse job ran: it is not needed.
-    cancelFulfilment: effect<Record<string, never>>(),
+    ...effects,
 
     // Composite steps shared by several transitions.
-    // Starts giving money back; what and why follow from the event that asked.
-    startRefund: enqueueActions(({ context, event, enqueue }) => {
-      const refund = refundToStart(context, event);
-      if (!refund) return;
-      enqueue({ type: "createRefund", params: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, currency: context.currency, reason: refund.reason } });
-      enqueue({ type: "refundPayment", params: { refundId: refund.id } });
-      enqueue({ type: "recordEvent", params: { type: "RefundRequested", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason } } });
-      enqueue({ type: "sendEmail", params: { template: "refund_started", data: { reason: refund.reason } } });
-      enqueue.assign({ refunds: [...context.refunds, refund], refundFailures: event.type === "REQUEST_REFUND" ? 0 : context.refundFailures });
-    }),
-    retryFailedRefund: enqueueActions(({ context, event, enqueue }) => {
-      const refund = refundToRetry(context, event);
+    // Starts giving money back; what and why follow from the event that asked
+    // (refundToStart), or, for an operator's retry after automation gave up,
+    // the last failed refund again under a new id (refundToRetry).
+    startRefund: enqueueActions(({ context, event, enqueue }, params: unknown) => {
+      const retry = (params as { retry?: boolean } | undefined)?.retry === true;
+      const refund = retry ? refundToRetry(context, event) : refundToStart(context, event);
       if (!refund) return;
       enqueue({ type: "createRefund", params: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, currency: context.currency, reason: refund.reason } });
       enqueue({ type: "refundPayment", params: { refundId: refund.id } });
@@ -187,7 +215,22 @@ export const orderMachine = setup({
       return context.payments.every((p) => p.status !== "paid" || p.id === refund.paymentId);
     },
   },
-}).createMachine({
+});
+
+// Money the order cannot use is recorded as taken and refunded, in every
+// state that can receive it (one transition each, shared): a payment that
+// arrives late or for a second session, and money on a session the store
+// never recorded.
+const refundUnusablePayment = {
+  guard: { type: "isUnusedPayment" },
+  actions: [{ type: "recordUnusablePayment" }, { type: "startRefund" }],
+} as const;
+const refundUnrecordedPayment = {
+  guard: { type: "isUnrecordedPayment" },
+  actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }],
+} as const;
+
+export const orderMachine = machineSetup.createMachine({
   id: "order",
   context: initialContext,
   initial: "new",
@@ -225,7 +268,7 @@ export const orderMachine = setup({
       initial: "awaitingPayment",
       on: {
         // The order is still open: the money goes back in the background, the order stays where it is.
-        UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
+        UNRECORDED_PAYMENT: refundUnrecordedPayment,
         REFUND_SUCCEEDED: { guard: { type: "isPendingRefund" }, actions: { type: "settleRefund" } },
         REFUND_FAILED: { guard: { type: "isPendingRefund" }, actions: { type: "failRefund" } },
         START_PAYMENT: {
@@ -362,14 +405,8 @@ export const orderMachine = setup({
       // Only ever entered through an explicit child target.
       initial: "cancelled",
       on: {
-        PAYMENT_SUCCEEDED: {
-          guard: { type: "isUnusedPayment" },
-          actions: [
-                { type: "recordUnusablePayment" },
-                { type: "startRefund" },
-              ],
-        },
-        UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
+        PAYMENT_SUCCEEDED: refundUnusablePayment,
+        UNRECORDED_PAYMENT: refundUnrecordedPayment,
         REFUND_SUCCEEDED: { guard: { type: "isPendingRefund" }, actions: { type: "settleRefund" } },
         REFUND_FAILED: { guard: { type: "isPendingRefund" }, actions: { type: "failRefund" } },
       },
@@ -422,15 +459,8 @@ export const orderMachine = setup({
         cancelled: {
           on: {
             // Paid after cancel or timeout: the order no longer exists, the money goes back.
-            PAYMENT_SUCCEEDED: {
-              guard: { type: "isUnusedPayment" },
-              target: "refund_pending",
-              actions: [
-                { type: "recordUnusablePayment" },
-                { type: "startRefund" },
-              ],
-            },
-            UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, target: "refund_pending", actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
+            PAYMENT_SUCCEEDED: { ...refundUnusablePayment, target: "refund_pending" },
+            UNRECORDED_PAYMENT: { ...refundUnrecordedPayment, target: "refund_pending" },
           },
         },
         refund_pending: {
@@ -443,21 +473,14 @@ export const orderMachine = setup({
             REQUEST_REFUND: {
               // An operator retries after automation gave up.
               guard: { type: "isAdminRetryAfterFailure" },
-              actions: { type: "retryFailedRefund" },
+              actions: { type: "startRefund", params: { retry: true } },
             },
           },
         },
         refunded: {
           on: {
-            PAYMENT_SUCCEEDED: {
-              guard: { type: "isUnusedPayment" },
-              target: "refund_pending",
-              actions: [
-                { type: "recordUnusablePayment" },
-                { type: "startRefund" },
-              ],
-            },
-            UNRECORDED_PAYMENT: { guard: { type: "isUnrecordedPayment" }, target: "refund_pending", actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }] },
+            PAYMENT_SUCCEEDED: { ...refundUnusablePayment, target: "refund_pending" },
+            UNRECORDED_PAYMENT: { ...refundUnrecordedPayment, target: "refund_pending" },
           },
         },
       },

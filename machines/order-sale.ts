@@ -42,7 +42,8 @@ function offered(options: ShippingOption[], sale: Sale): string | null {
   }
   const option = options.find((o) => o.method === sale.shippingMethod);
   if (!option) return `shipping method ${sale.shippingMethod ?? "none"} was not offered`;
-  if (option.amountCents !== sale.shippingCents) return `${option.method} shipping is ${option.amountCents}, the session charged ${sale.shippingCents}`;
+  if (option.amountCents !== sale.shippingCents)
+    return `${option.method} shipping is ${option.amountCents}, the session charged ${sale.shippingCents}`;
   if (!sale.address) return "no shipping address was collected";
   return null;
 }
@@ -53,13 +54,17 @@ function offered(options: ShippingOption[], sale: Sale): string | null {
  */
 export function saleProblem(context: OrderContext, amountCents: number, currency: string, sale: Sale | undefined): string | null {
   const s = sale ?? plainSale(amountCents, currency, context);
-  if (currency !== context.currency || s.currency !== context.currency) return `currency ${currency}/${s.currency}, the order is in ${context.currency}`;
-  if (s.subtotalCents !== context.subtotalCents) return `the session's subtotal is ${s.subtotalCents}, the order's books cost ${context.subtotalCents}`;
-  if (!saleAddsUp(s)) return `the session's amounts do not add up (${s.subtotalCents} − ${s.discountCents} + ${s.shippingCents} + ${s.taxCents} ≠ ${s.totalCents})`;
+  if (currency !== context.currency || s.currency !== context.currency)
+    return `currency ${currency}/${s.currency}, the order is in ${context.currency}`;
+  if (s.subtotalCents !== context.subtotalCents)
+    return `the session's subtotal is ${s.subtotalCents}, the order's books cost ${context.subtotalCents}`;
+  if (!saleAddsUp(s))
+    return `the session's amounts do not add up (${s.subtotalCents} − ${s.discountCents} + ${s.shippingCents} + ${s.taxCents} ≠ ${s.totalCents})`;
   const shipping = offered(context.shippingOptions, s);
   if (shipping) return shipping;
   if (s.lines.length !== context.items.length) return `the session has ${s.lines.length} lines, the order ${context.items.length}`;
-  if (s.lines.reduce((sum, line) => sum + line.discountCents, 0) !== s.discountCents) return "the lines' discounts do not add up to the discount";
+  if (s.lines.reduce((sum, line) => sum + line.discountCents, 0) !== s.discountCents)
+    return "the lines' discounts do not add up to the discount";
   if (s.lines.reduce((sum, line) => sum + line.taxCents, 0) > s.taxCents) return "the lines' tax exceeds the tax";
   if (amountCents !== s.totalCents) return `the payment took ${amountCents}, the session's total is ${s.totalCents}`;
   return null;

@@ -2,12 +2,14 @@ import type { SnapshotFrom } from "xstate";
 import { paymentOf, refundOf } from "./order-context";
 import type { OrderMachine } from "./order-machine";
 import type { OrderContext, OrderEvent } from "./order-types";
+import type { OrderStatus } from "./statuses";
 
 export type OrderSnapshot = SnapshotFrom<OrderMachine>;
-export type PublicOrderStatus = "created" | "paid" | "fulfilled" | "cancelled" | "refund_pending" | "refunded";
+/** The public order status: one of machines/statuses.ts's orderStatuses. */
+export type PublicOrderStatus = OrderStatus;
 export type UserAction = "pay" | "cancel" | "refund";
 
-/** The public order status (DESIGN.md) from a snapshot's state value. */
+/** The public order status (docs/DESIGN.md, "Statuses") from a snapshot's state value. */
 export function statusOf(snapshot: Pick<OrderSnapshot, "value">): PublicOrderStatus | "new" {
   const value = snapshot.value;
   if (typeof value === "string") return "new";

@@ -2,8 +2,9 @@
 
 export type LineItem = { bookId: number; quantity: number };
 
-export type PaymentStatus = "pending" | "paid" | "failed" | "cancelled" | "timeout" | "refunded";
-export type RefundStatus = "pending" | "succeeded" | "failed";
+import type { PaymentStatus, RefundStatus } from "./statuses";
+
+export type { EmailTemplate, PaymentStatus, RefundStatus } from "./statuses";
 export type RefundReason =
   | "requested_by_customer"
   | "requested_by_admin"
@@ -132,7 +133,7 @@ export const orderEventTypes: OrderEventType[] = [
   "REFUND_FAILED",
 ];
 
-/** The audit trail's event names (DESIGN.md). */
+/** The audit trail's event names (docs/DESIGN.md, "Statuses"). */
 export type DomainEventType =
   | "OrderCreated"
   | "PaymentStarted"
@@ -146,16 +147,6 @@ export type DomainEventType =
   | "PaymentRefunded"
   | "RefundFailed"
   | "OrderFulfilled";
-
-export type EmailTemplate =
-  | "order_created"
-  | "order_paid"
-  | "payment_failed"
-  | "order_cancelled"
-  | "order_timed_out"
-  | "refund_started"
-  | "order_refunded"
-  | "order_shipped";
 
 export const initialContext: OrderContext = {
   orderId: "",

@@ -3,6 +3,7 @@
 // Next puts its server and the node_modules the app needs there; this adds
 // what Next leaves out:
 //   .next/static                 the built JavaScript and CSS (Next's docs: copy it yourself)
+//   public                       static files served as they are (robots.txt)
 //   db/migrations                read at run time by the migrator and by readiness
 //   scripts/serve.mjs            our production server (Brotli assets, HTTP metrics)
 //   scripts/{db-migrate,worker,admin-create}.mjs   the TypeScript scripts, bundled
@@ -24,7 +25,8 @@ if (!existsSync(path.join(out, "server.js"))) {
 // Next's own files, as its docs say to add them.
 rmSync(path.join(out, ".next/static"), { recursive: true, force: true });
 cpSync(path.join(root, ".next/static"), path.join(out, ".next/static"), { recursive: true });
-if (existsSync(path.join(root, "public"))) cpSync(path.join(root, "public"), path.join(out, "public"), { recursive: true });
+rmSync(path.join(out, "public"), { recursive: true, force: true });
+cpSync(path.join(root, "public"), path.join(out, "public"), { recursive: true });
 rmSync(path.join(out, "db/migrations"), { recursive: true, force: true });
 cpSync(path.join(root, "db/migrations"), path.join(out, "db/migrations"), { recursive: true });
 

@@ -6,7 +6,8 @@ import * as schema from "@/db/schema";
 import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { createTestDatabase } from "@/test/test-database";
-import { writeFileSync } from "node:fs";
+import { openSync, writeFileSync } from "node:fs";
+import { E2E_SERVER_LOG, lastLines } from "@/e2e/support/server-log";
 import { randomSecret, startEmulator } from "@/stripe-emulator/server";
 import { serverBin, startProcess, stopProcess } from "./lib/processes";
 
@@ -31,6 +32,10 @@ const emulator = await startEmulator({
 });
 writeFileSync(".data/e2e-emulator-url", emulator.url);
 
+// Quiet output: the app's log lines (the specs provoke errors on purpose) go to a file, and the
+// spec fixture (e2e/support/test.ts) attaches the lines written during a test only when it fails.
+writeFileSync(E2E_SERVER_LOG, "");
+const log = openSync(E2E_SERVER_LOG, "a");
 const app = startProcess("node", [serverBin, "-p", String(port)], {
   DATABASE_URL: database.url,
   NEXT_TELEMETRY_DISABLED: "1",
@@ -48,10 +53,14 @@ const app = startProcess("node", [serverBin, "-p", String(port)], {
   TRUSTED_PROXY_HOPS: "1",
   // Warnings and errors only in the test output (set LOG_LEVEL to see more).
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-});
+}, { output: log });
 onShutdown(shutdownOrder.server, async () => {
   await stopProcess(app);
   await emulator.stop();
   await database.drop().catch(() => {});
 });
-app.on("exit", (code) => void closeDb().finally(() => process.exit(code ?? 1)));
+app.on("exit", (code) => {
+  // A server that dies (at start, or under a spec) says why where Playwright shows it.
+  if (code !== 0) process.stderr.write(`e2e server exited with ${code}; its last log lines (${E2E_SERVER_LOG}):\n${lastLines(E2E_SERVER_LOG, 40)}\n`);
+  void closeDb().finally(() => process.exit(code ?? 1));
+});

@@ -62,7 +62,13 @@ const early = checkSettings(loadEnv({ ...process.env, ...appEnv, NODE_ENV: "prod
 if (early.refusal) refuse(early.refusal);
 if (!loopback) console.warn(`warning: HOST=${host}: anyone who can reach this port can sign in with the demo accounts' published passwords.`);
 
-const url = await resolveDatabaseUrl();
+let url: string;
+try {
+  url = await resolveDatabaseUrl();
+} catch (error) {
+  // E.g. as root in a directory the embedded server's postgres user cannot reach (db/embedded-access.ts).
+  refuse((error as Error).message);
+}
 console.log(env().DATABASE_URL ? "database: DATABASE_URL" : `database: embedded PostgreSQL in ${env().EMBEDDED_PG_DIR}`);
 await migrateDatabase(url);
 const sql = createSql(url, 2);

@@ -1,4 +1,4 @@
-// npm test – types, lint, unit + integration (real Postgres), then browser e2e
+// npm test – types, lint, formatting, unit + integration (real Postgres), then browser e2e
 // against a production build. The exit code is the truth: a failed step, a
 // failed or flaky test, a `.only` left in a test, an unknown argument, or a
 // run in which no step or no test ran, all exit non-zero.
@@ -45,6 +45,8 @@ const readReport = <T,>(file: string): T | undefined => (existsSync(file) ? (JSO
 const steps: Step[] = [
   { name: "typecheck", run: () => runCommand("npx", ["tsc", "--noEmit"]) },
   { name: "lint", run: () => runCommand("npx", ["eslint", "--max-warnings", "0", "."]) },
+  // The formatter's verdict, not a matter of taste: `npm run format` fixes what it lists.
+  { name: "format", run: () => runCommand("npx", [...TEST_COMMANDS.format]) },
   {
     name: "vitest",
     run: () => runCommand("npx", [...TEST_COMMANDS.vitest]),

@@ -110,4 +110,74 @@ describe("refunds", () => {
     await control(h.emulator, "/config", { refundOutcome: "succeeded" });
     expect((await h.stripe.refunds.create(refundParams(intent))).status).toBe("succeeded");
   });
+
+  it("partial refunds: many per payment, each with its amount in refund.created and charge.refunded; listed by payment_intent", async () => {
+    const intent = await paidIntent();
+    const amounts = [1299, 850, 500];
+    const refunds: Stripe.Refund[] = [];
+    for (const [i, amount] of amounts.entries()) refunds.push(await h.stripe.refunds.create(refundParams(intent, amount), { idempotencyKey: `partial-${i}` }));
+    const charge = await h.stripe.charges.retrieve(refunds[0]!.charge as string);
+    expect(charge).toMatchObject({ amount: 3448, amount_refunded: 2649, refunded: false });
+
+    // (Filtered by payment: a previous test's last delivery may still be arriving.)
+    const ofIntent = (type: string) => h.receiver.ofType(type).filter((d) => d.event.data.object.payment_intent === intent);
+    const created = await waitFor(() => ofIntent("refund.created").length === 3 && ofIntent("refund.created"));
+    expect(created.map((d) => d.event.data.object.amount)).toEqual(amounts);
+    const refunded = await waitFor(() => ofIntent("charge.refunded").length === 3 && ofIntent("charge.refunded"));
+    // Each charge.refunded carries the running total and the refunds so far (newest first).
+    expect(refunded.map((d) => d.event.data.object.amount_refunded)).toEqual([1299, 2149, 2649]);
+    expect((refunded[2]!.event.data.object.refunds as { data: { amount: number }[] }).data.map((r) => r.amount)).toEqual([500, 850, 1299]);
+
+    const listed = await h.stripe.refunds.list({ payment_intent: intent });
+    expect(listed.data.map((r) => r.id)).toEqual(refunds.map((r) => r.id).reverse());
+    expect((await h.stripe.refunds.list({ payment_intent: intent, limit: 2 })).has_more).toBe(true);
+    expect((await h.stripe.refunds.list({ charge: charge.id })).data).toHaveLength(3);
+    expect((await h.stripe.refunds.list({ payment_intent: "pi_other" })).data).toHaveLength(0);
+
+    // The last cent over is refused with Stripe's message, and nothing is created.
+    const over = (await h.stripe.refunds.create(refundParams(intent, 800)).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    expect(over).toMatchObject({ type: "StripeInvalidRequestError", code: "amount_too_large", param: "amount", message: "Refund amount ($8.00) is greater than unrefunded amount on charge ($7.99)" });
+    expect(h.emulator.state.refunds.size).toBe(3);
+    expect((await h.stripe.refunds.create(refundParams(intent, 799))).amount).toBe(799);
+    expect(await h.stripe.charges.retrieve(charge.id)).toMatchObject({ amount_refunded: 3448, refunded: true });
+  });
+
+  it("Idempotency-Key: the same key and params replay the refund; the same key with another amount is Stripe's idempotency_error", async () => {
+    const intent = await paidIntent();
+    const first = await h.stripe.refunds.create(refundParams(intent, 500), { idempotencyKey: "order-1-refund-7" });
+    const replay = await h.stripe.refunds.create(refundParams(intent, 500), { idempotencyKey: "order-1-refund-7" });
+    expect(replay.id).toBe(first.id);
+    expect(replay.lastResponse.headers["idempotent-replayed"]).toBe("true");
+    const conflict = (await h.stripe.refunds.create(refundParams(intent, 600), { idempotencyKey: "order-1-refund-7" }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    expect(conflict).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    expect(conflict.message).toContain("Keys for idempotent requests can only be used with the same parameters they were first used with.");
+    expect(h.emulator.state.refunds.size).toBe(1);
+    expect(h.emulator.state.charges.get(first.charge as string)!.amount_refunded).toBe(500);
+  });
+
+  it("20 concurrent partial refunds never exceed the captured amount; retries of accepted ones are not refunded twice", async () => {
+    const intent = await paidIntent(); // 3448
+    const attempts = Array.from({ length: 20 }, (_, i) => ({ key: `concurrent-${i}`, amount: 300 + i }));
+    const results = await Promise.allSettled(attempts.map((a) => h.stripe.refunds.create(refundParams(intent, a.amount), { idempotencyKey: a.key })));
+    const accepted = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as Stripe.errors.StripeError] : []));
+    const total = accepted.reduce((sum, r) => sum + r.amount, 0);
+    expect(total).toBeLessThanOrEqual(3448);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const error of refused) expect(error.code).toBe("amount_too_large");
+    // Whatever is left is smaller than every refused amount: nothing was refused that fitted.
+    const left = 3448 - total;
+    for (const [i, r] of results.entries()) if (r.status === "rejected") expect(attempts[i]!.amount).toBeGreaterThan(left);
+    const charge = h.emulator.state.charges.get(accepted[0]!.charge as string)!;
+    expect(charge.amount_refunded).toBe(total);
+    expect(h.emulator.state.refunds.size).toBe(accepted.length);
+
+    // Every client retries every request with its key: the accepted ones replay, none is refunded twice.
+    const retried = await Promise.allSettled(attempts.map((a) => h.stripe.refunds.create(refundParams(intent, a.amount), { idempotencyKey: a.key })));
+    const replayed = retried.flatMap((r) => (r.status === "fulfilled" ? [r.value.id] : []));
+    expect(new Set(replayed)).toEqual(new Set(accepted.map((r) => r.id)));
+    expect(h.emulator.state.refunds.size).toBe(accepted.length);
+    expect(charge.amount_refunded).toBe(total);
+  });
 });

@@ -5,6 +5,9 @@ import { handleApi, type HeldResponses } from "./api/handle-api";
 import { loadEmulatorConfig, type EmulatorConfig } from "./config";
 import type { EmulatorContext } from "./context";
 import { expireDueSessions } from "./domain/checkout";
+import { decideDispute, openDispute, type DisputeKind } from "./domain/disputes";
+import { resourceMissing } from "./errors";
+import type { Dispute, DisputeReason } from "./objects/dispute";
 import { handleControl } from "./http/handle-control";
 import { handlePages } from "./http/handle-pages";
 import { sendJson } from "./http/io";
@@ -32,9 +35,21 @@ export type RunningEmulator = {
   webhookSecret: string;
   state: EmulatorState;
   settings: RuntimeSettings;
+  /** In-process twins of POST /_emulator/charges/:id/dispute and /_emulator/disputes/:id/close. */
+  disputes: {
+    open(chargeId: string, options?: { reason?: DisputeReason; amount?: number; kind?: DisputeKind }): Dispute;
+    decide(disputeId: string, outcome: "won" | "lost"): Dispute;
+  };
   reset(): void;
   stop(): Promise<void>;
 };
+
+export { DISPUTE_FEE, EVIDENCE_DAYS, TEST_EVIDENCE, type DisputeKind } from "./domain/disputes";
+export { DISPUTE_CARDS } from "./domain/pay";
+export type { Dispute, DisputeReason, DisputeStatus } from "./objects/dispute";
+export type { BalanceTransaction } from "./objects/balance-transaction";
+export type { Refund } from "./objects/refund";
+export type { Charge } from "./objects/charge";
 
 const EXPIRY_SWEEP_MS = 500;
 
@@ -126,6 +141,14 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     webhookSecret: config.webhookSecret,
     state: ctx.state,
     settings,
+    disputes: {
+      open(chargeId, options = {}) {
+        const charge = ctx.state.charges.get(chargeId);
+        if (!charge) throw resourceMissing("charge", chargeId, "charge");
+        return openDispute(ctx, charge, options.reason ?? "fraudulent", options.amount, options.kind);
+      },
+      decide: (disputeId, outcome) => decideDispute(ctx, disputeId, outcome),
+    },
     reset: actions.reset,
     stop() {
       stopped ??= new Promise<void>((resolve) => {

@@ -2,10 +2,12 @@ import type { AddressInput, ShippingDetails } from "./domain/addresses";
 import type { DiscountInput, TaxabilityReason } from "./domain/pricing";
 import type { TaxLocation } from "./domain/tax-table";
 import type { CheckoutSession } from "./objects/checkout-session";
+import type { BalanceTransaction } from "./objects/balance-transaction";
 import type { Charge } from "./objects/charge";
 import type { Metadata } from "./objects/common";
 import type { Coupon, Discount, PromotionCode } from "./objects/coupon";
 import type { Customer } from "./objects/customer";
+import type { Dispute } from "./objects/dispute";
 import type { StripeEvent } from "./objects/event";
 import type { PaymentIntent } from "./objects/payment-intent";
 import type { Refund } from "./objects/refund";
@@ -103,6 +105,9 @@ export type EmulatorState = {
   paymentIntents: Map<string, PaymentIntent>;
   charges: Map<string, Charge>;
   refunds: Map<string, Refund>;
+  disputes: Map<string, Dispute>;
+  /** The balance transactions disputes cause (withdrawal, reinstatement). */
+  balanceTransactions: Map<string, BalanceTransaction>;
   events: Map<string, EventRecord>;
   /** Bank transfers waiting to settle: session id → predetermined outcome and its timer. */
   pendingTransfers: Map<string, { outcome: "succeeded" | "failed"; cancel: () => void }>;
@@ -125,6 +130,8 @@ export function createState(): EmulatorState {
     paymentIntents: new Map(),
     charges: new Map(),
     refunds: new Map(),
+    disputes: new Map(),
+    balanceTransactions: new Map(),
     events: new Map(),
     pendingTransfers: new Map(),
     pendingRefunds: new Map(),

@@ -5,9 +5,9 @@ import { Logger, runOnce } from "graphile-worker";
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
-import { addJob } from "@/lib/orders/jobs";
+import { addJob } from "@/lib/worker/jobs";
 import { getPaymentGateway } from "@/lib/payments/gateway";
-import { taskList } from "@/lib/worker/tasks";
+import { taskList } from "@/lib/worker/task-list";
 import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
 import { emulatorControl } from "./gateway";
 

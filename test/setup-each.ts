@@ -1,6 +1,12 @@
-import { afterAll } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { closeDb } from "@/db";
 import { flushOperations } from "@/lib/observability/operations";
+import { setLogSink } from "@/lib/observability/log";
+import { holdLogLines } from "./quiet-logs";
+import { takeWorkerSlot } from "./worker-slot";
+
+// This worker's own database and emulator, before anything reads the environment.
+takeWorkerSlot();
 
 // Each test file writes its pending operation-log rows (a timer flush racing
 // the pool's close loses them with ECONNRESET), then closes its pool so the
@@ -9,3 +15,9 @@ afterAll(async () => {
   await flushOperations();
   await closeDb();
 });
+
+// Quiet output: the app's log lines (injected faults log errors by design) are held per test
+// and printed only for a test that failed; a passing run prints none of them.
+const held = holdLogLines((text) => console.error(text));
+setLogSink(held.sink);
+afterEach(({ task }) => held.settle(task.name, task.result?.state === "fail"));

@@ -2,9 +2,10 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { requireUser, type CurrentUser } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
+import { withContext } from "@/lib/observability/context";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-type ReturnInput = { userId: string; sessionId: string; requestId?: string };
+type ReturnInput = { userId: string; sessionId: string };
 
 /**
  * What both gateway return pages do first: read session_id, require the
@@ -15,7 +16,8 @@ export async function handleGatewayReturn<T>(searchParams: SearchParams, path: s
   const sessionId = [(await searchParams).session_id].flat()[0] ?? "";
   const user = await requireUser().catch(() => redirect(`/signin?callbackUrl=${encodeURIComponent(`${path}?session_id=${sessionId}`)}`));
   const requestId = (await headers()).get("x-request-id") ?? undefined;
-  const result = await run({ userId: user.id, sessionId, requestId }).catch((error: unknown) => {
+  // The request id travels in the work context into dispatch and the jobs it enqueues.
+  const result = await withContext({ requestId }, () => run({ userId: user.id, sessionId })).catch((error: unknown) => {
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });

@@ -26,7 +26,9 @@ export function PromotionCodeForm() {
     const candidate = {
       code: value("code"),
       kind,
-      ...(kind === "percent" ? { percentOff: optionalNumber(value("percentOff")) } : { amountOffCents: amount === undefined ? undefined : Math.round(amount * 100) }),
+      ...(kind === "percent"
+        ? { percentOff: optionalNumber(value("percentOff")) }
+        : { amountOffCents: amount === undefined ? undefined : Math.round(amount * 100) }),
       ...(value("expiresOn") ? { expiresOn: value("expiresOn") } : {}),
       ...(value("maxRedemptions") ? { maxRedemptions: optionalNumber(value("maxRedemptions")) } : {}),
     };
@@ -58,7 +60,18 @@ export function PromotionCodeForm() {
 
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-4 sm:grid-cols-2" aria-label="New promotion code">
-      {field("code", "Code", <input name="code" maxLength={32} required className={inputClass} autoComplete="off" aria-invalid={errors.code ? true : undefined} />)}
+      {field(
+        "code",
+        "Code",
+        <input
+          name="code"
+          maxLength={32}
+          required
+          className={inputClass}
+          autoComplete="off"
+          aria-invalid={errors.code ? true : undefined}
+        />,
+      )}
       <fieldset className="flex flex-col gap-1 text-sm">
         <legend className="font-medium">Discount</legend>
         <span className="flex gap-4">
@@ -71,10 +84,50 @@ export function PromotionCodeForm() {
         </span>
       </fieldset>
       {kind === "percent"
-        ? field("percentOff", "Percent off (1–100)", <input name="percentOff" type="number" min={1} max={100} step={1} required className={inputClass} aria-invalid={errors.percentOff ? true : undefined} />)
-        : field("amountOffCents", "Amount off (USD)", <input name="amountOff" type="number" min={0.01} step={0.01} required className={inputClass} aria-invalid={errors.amountOffCents ? true : undefined} />)}
-      {field("expiresOn", "Last day (optional)", <input name="expiresOn" type="date" className={inputClass} aria-invalid={errors.expiresOn ? true : undefined} />)}
-      {field("maxRedemptions", "Redemption limit (optional)", <input name="maxRedemptions" type="number" min={1} step={1} className={inputClass} aria-invalid={errors.maxRedemptions ? true : undefined} />)}
+        ? field(
+            "percentOff",
+            "Percent off (1–100)",
+            <input
+              name="percentOff"
+              type="number"
+              min={1}
+              max={100}
+              step={1}
+              required
+              className={inputClass}
+              aria-invalid={errors.percentOff ? true : undefined}
+            />,
+          )
+        : field(
+            "amountOffCents",
+            "Amount off (USD)",
+            <input
+              name="amountOff"
+              type="number"
+              min={0.01}
+              step={0.01}
+              required
+              className={inputClass}
+              aria-invalid={errors.amountOffCents ? true : undefined}
+            />,
+          )}
+      {field(
+        "expiresOn",
+        "Last day (optional)",
+        <input name="expiresOn" type="date" className={inputClass} aria-invalid={errors.expiresOn ? true : undefined} />,
+      )}
+      {field(
+        "maxRedemptions",
+        "Redemption limit (optional)",
+        <input
+          name="maxRedemptions"
+          type="number"
+          min={1}
+          step={1}
+          className={inputClass}
+          aria-invalid={errors.maxRedemptions ? true : undefined}
+        />,
+      )}
       <div className="flex items-center gap-3 sm:col-span-2">
         <button type="submit" className={primaryButtonClass} disabled={status.kind === "pending"}>
           Create code
@@ -104,10 +157,18 @@ export function DeactivatePromotionCode({ id, code }: { id: string; code: string
   }
   return (
     <span className="flex items-center gap-2">
-      <button type="button" onClick={deactivate} disabled={pending} className="text-sm font-semibold text-red-800 underline-offset-4 hover:underline" aria-label={`Deactivate ${code}`}>
+      <button
+        type="button"
+        onClick={deactivate}
+        disabled={pending}
+        className="text-sm font-semibold text-red-800 underline-offset-4 hover:underline"
+        aria-label={`Deactivate ${code}`}
+      >
         Deactivate
       </button>
-      <span role="status" className="text-xs text-red-800">{message}</span>
+      <span role="status" className="text-xs text-red-800">
+        {message}
+      </span>
     </span>
   );
 }

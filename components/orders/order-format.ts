@@ -1,6 +1,7 @@
 // Plain-language labels for order data shown to shoppers.
 
 import type { OrderView } from "@/lib/orders/order-view";
+import type { PaymentStatus, RefundStatus } from "@/machines/statuses";
 
 /**
  * The shopper's latest payment attempt on an unpaid order; money that came
@@ -110,7 +111,8 @@ export function sourceLabel(source: string): string {
   return sourceLabels[source] ?? `by ${source}`;
 }
 
-const paymentLabels: Record<string, string> = {
+// One label per status of machines/statuses.ts (the compiler checks).
+const paymentLabels: Record<PaymentStatus, string> = {
   pending: "In progress",
   paid: "Paid",
   failed: "Failed",
@@ -120,13 +122,13 @@ const paymentLabels: Record<string, string> = {
 };
 
 export function paymentStatusLabel(status: string): string {
-  return paymentLabels[status] ?? status;
+  return paymentLabels[status as PaymentStatus] ?? status;
 }
 
-const refundLabels: Record<string, string> = { pending: "In progress", succeeded: "Completed", failed: "Failed" };
+const refundLabels: Record<RefundStatus, string> = { pending: "In progress", succeeded: "Completed", failed: "Failed" };
 
 export function refundStatusLabel(status: string): string {
-  return refundLabels[status] ?? status;
+  return refundLabels[status as RefundStatus] ?? status;
 }
 
 /** A calendar date such as "2025-03-14" as "Mar 14, 2025" (no time zone shift). */

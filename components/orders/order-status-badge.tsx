@@ -1,8 +1,11 @@
+import type { OrderStatus } from "@/machines/statuses";
+
 type OrderStatusBadgeProps = { status: string };
 
 type BadgeStyle = { label: string; tone: string; dot: string };
 
-const styles: Record<string, BadgeStyle> = {
+// One entry per status of machines/statuses.ts (the compiler checks).
+const styles: Record<OrderStatus, BadgeStyle> = {
   created: { label: "Awaiting payment", tone: "bg-amber-50 text-amber-900 ring-amber-700/30", dot: "bg-amber-500" },
   paid: { label: "Paid", tone: "bg-emerald-50 text-emerald-800 ring-emerald-700/25", dot: "bg-emerald-600" },
   fulfilled: { label: "Shipped", tone: "bg-accent-soft text-accent-strong ring-accent/30", dot: "bg-accent" },
@@ -12,12 +15,12 @@ const styles: Record<string, BadgeStyle> = {
 };
 
 export function orderStatusLabel(status: string): string {
-  return styles[status]?.label ?? status;
+  return styles[status as OrderStatus]?.label ?? status;
 }
 
 /** An order's status as text and colour (the text carries the meaning). */
 export function OrderStatusBadge({ status }: OrderStatusBadgeProps) {
-  const style = styles[status] ?? { label: status, tone: "bg-stone-100 text-stone-700 ring-stone-500/30", dot: "bg-stone-500" };
+  const style = styles[status as OrderStatus] ?? { label: status, tone: "bg-stone-100 text-stone-700 ring-stone-500/30", dot: "bg-stone-500" };
   return (
     <span
       className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold whitespace-nowrap ring-1 ring-inset ${style.tone}`}

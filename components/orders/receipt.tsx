@@ -12,7 +12,10 @@ export function OrderDocument({ order, kind, paidAt }: { order: OrderView; kind:
   const ref = order.id.slice(0, 8).toUpperCase();
   const receipt = kind === "receipt";
   return (
-    <article className="mx-auto max-w-2xl rounded-lg border border-line bg-card p-8 text-sm print:max-w-none print:border-0 print:p-0 print:shadow-none" data-testid={kind}>
+    <article
+      className="mx-auto max-w-2xl rounded-lg border border-line bg-card p-8 text-sm print:max-w-none print:border-0 print:p-0 print:shadow-none"
+      data-testid={kind}
+    >
       <header className="flex flex-wrap items-start justify-between gap-4 border-b border-line pb-4">
         <div>
           <p className="font-serif text-2xl font-bold">Paperleaf Books</p>
@@ -37,29 +40,47 @@ export function OrderDocument({ order, kind, paidAt }: { order: OrderView; kind:
               </span>
             ))}
           </address>
-          {order.shippingMethod ? <p className="mt-1">{shippingLabel(order.shippingMethod)} shipping{order.trackingNumber ? ` · tracking ${order.trackingNumber}` : ""}</p> : null}
+          {order.shippingMethod ? (
+            <p className="mt-1">
+              {shippingLabel(order.shippingMethod)} shipping{order.trackingNumber ? ` · tracking ${order.trackingNumber}` : ""}
+            </p>
+          ) : null}
         </section>
       ) : null}
       <table className="mt-6 w-full">
         <thead>
           <tr className="border-b border-line text-left text-xs uppercase">
-            <th scope="col" className="py-2">Book</th>
-            <th scope="col" className="py-2 text-right">Qty</th>
+            <th scope="col" className="py-2">
+              Book
+            </th>
+            <th scope="col" className="py-2 text-right">
+              Qty
+            </th>
             {receipt ? (
               <>
-                <th scope="col" className="py-2 text-right">Price</th>
-                <th scope="col" className="py-2 text-right">Tax</th>
-                <th scope="col" className="py-2 text-right">Amount</th>
+                <th scope="col" className="py-2 text-right">
+                  Price
+                </th>
+                <th scope="col" className="py-2 text-right">
+                  Tax
+                </th>
+                <th scope="col" className="py-2 text-right">
+                  Amount
+                </th>
               </>
             ) : (
-              <th scope="col" className="py-2 text-right">Packed</th>
+              <th scope="col" className="py-2 text-right">
+                Packed
+              </th>
             )}
           </tr>
         </thead>
         <tbody className="divide-y divide-line">
           {order.items.map((item) => (
             <tr key={item.bookId}>
-              <th scope="row" className={`${cell} text-left font-normal`}>{item.title}</th>
+              <th scope="row" className={`${cell} text-left font-normal`}>
+                {item.title}
+              </th>
               <td className={`${cell} text-right tabular-nums`}>{item.quantity}</td>
               {receipt ? (
                 <>
@@ -68,7 +89,9 @@ export function OrderDocument({ order, kind, paidAt }: { order: OrderView; kind:
                   <td className={`${cell} text-right tabular-nums`}>{formatPrice(item.unitPriceCents * item.quantity, order.currency)}</td>
                 </>
               ) : (
-                <td className={`${cell} text-right`} aria-label="packed">☐</td>
+                <td className={`${cell} text-right`} aria-label="packed">
+                  ☐
+                </td>
               )}
             </tr>
           ))}
@@ -76,9 +99,17 @@ export function OrderDocument({ order, kind, paidAt }: { order: OrderView; kind:
         {receipt ? (
           <tfoot>
             {totalsRows(order).map((row) => (
-              <tr key={row.key} data-testid={`receipt-${row.key}`} className={row.key === "subtotal" ? "border-t-2 border-line" : undefined}>
-                <th scope="row" colSpan={4} className={`pt-2 text-left ${row.key === "total" ? "font-bold" : "font-normal"}`}>{row.label}</th>
-                <td className={`pt-2 text-right tabular-nums ${row.key === "total" ? "font-bold" : ""}`}>{formatPrice(row.cents, order.currency)}</td>
+              <tr
+                key={row.key}
+                data-testid={`receipt-${row.key}`}
+                className={row.key === "subtotal" ? "border-t-2 border-line" : undefined}
+              >
+                <th scope="row" colSpan={4} className={`pt-2 text-left ${row.key === "total" ? "font-bold" : "font-normal"}`}>
+                  {row.label}
+                </th>
+                <td className={`pt-2 text-right tabular-nums ${row.key === "total" ? "font-bold" : ""}`}>
+                  {formatPrice(row.cents, order.currency)}
+                </td>
               </tr>
             ))}
           </tfoot>
@@ -86,7 +117,11 @@ export function OrderDocument({ order, kind, paidAt }: { order: OrderView; kind:
       </table>
       {receipt && order.refunds.some((r) => r.status === "succeeded") ? (
         <p className="mt-4">
-          Refunded: {formatPrice(order.refunds.filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0), order.currency)}
+          Refunded:{" "}
+          {formatPrice(
+            order.refunds.filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0),
+            order.currency,
+          )}
         </p>
       ) : null}
     </article>

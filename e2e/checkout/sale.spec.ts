@@ -81,14 +81,14 @@ async function buy(page: Page, options: { method: "Express" | "Standard"; code?:
 async function agreeEverywhere(browserPage: Page, operatorPage: Page, userEmail: string, row: Row) {
   // The database adds up.
   expect(row.total_cents).toBe(row.subtotal_cents - row.discount_cents + row.shipping_cents + row.tax_cents);
-  expect([row.shipping_name, row.shipping_line1, row.shipping_city, row.shipping_region, row.shipping_postal_code, row.shipping_country]).toEqual([
-    NEW_YORK.name,
-    NEW_YORK.line1,
-    NEW_YORK.city,
-    NEW_YORK.state,
-    NEW_YORK.postal,
-    "US",
-  ]);
+  expect([
+    row.shipping_name,
+    row.shipping_line1,
+    row.shipping_city,
+    row.shipping_region,
+    row.shipping_postal_code,
+    row.shipping_country,
+  ]).toEqual([NEW_YORK.name, NEW_YORK.line1, NEW_YORK.city, NEW_YORK.state, NEW_YORK.postal, "US"]);
   const [payment] = await e2eDb()`select amount_cents from payments where order_id = ${row.id} and status = 'paid'`;
   expect(payment!.amount_cents).toBe(row.total_cents);
 
@@ -120,7 +120,12 @@ async function agreeEverywhere(browserPage: Page, operatorPage: Page, userEmail:
   await operatorPage.screenshot({ path: `${shots}/packing-slip.png`, fullPage: true });
 
   // The e-mail.
-  await expect.poll(async () => (await e2eDb()`select count(*)::int as n from emails where order_id = ${row.id} and subject like '%is paid%'`)[0]!.n, { timeout: 20_000 }).toBe(1);
+  await expect
+    .poll(
+      async () => (await e2eDb()`select count(*)::int as n from emails where order_id = ${row.id} and subject like '%is paid%'`)[0]!.n,
+      { timeout: 20_000 },
+    )
+    .toBe(1);
   const [mail] = await e2eDb()`select to_address, text_body from emails where order_id = ${row.id} and subject like '%is paid%'`;
   expect(mail!.to_address).toBe(userEmail);
   const text = mail!.text_body as string;
@@ -129,16 +134,21 @@ async function agreeEverywhere(browserPage: Page, operatorPage: Page, userEmail:
   expect(text).toContain(`Shipping (${row.shipping_method === "express" ? "Express" : "Standard"}): ${usd(row.shipping_cents)}`);
   expect(text).toContain(`Tax: ${usd(row.tax_cents)}`);
   expect(text).toContain(`Total: ${usd(row.total_cents)}`);
-  expect(text).toContain(`Ship to:\n${NEW_YORK.name}\n${NEW_YORK.line1}\n${NEW_YORK.city}, ${NEW_YORK.state} ${NEW_YORK.postal}\nUnited States`);
+  expect(text).toContain(
+    `Ship to:\n${NEW_YORK.name}\n${NEW_YORK.line1}\n${NEW_YORK.city}, ${NEW_YORK.state} ${NEW_YORK.postal}\nUnited States`,
+  );
 }
 
 async function orderRowOf(bookId: number): Promise<Row> {
-  const [row] = await e2eDb()`select o.* from orders o join order_items i on i.order_id = o.id where i.book_id = ${bookId} order by o.created_at desc limit 1`;
+  const [row] =
+    await e2eDb()`select o.* from orders o join order_items i on i.order_id = o.id where i.book_id = ${bookId} order by o.created_at desc limit 1`;
   return row as unknown as Row;
 }
 
 test.describe("a sale with shipping, tax and a promotion code", () => {
-  test("signed in: two books to New York by express with an operator's code; every page, the e-mail and the database agree", async ({ browser }) => {
+  test("signed in: two books to New York by express with an operator's code; every page, the e-mail and the database agree", async ({
+    browser,
+  }) => {
     const code = await operatorCode(10);
     const shopper = await signedInShopper();
     const first = await createBook(5, "The Express Sale Book", 1299);
@@ -150,7 +160,13 @@ test.describe("a sale with shipping, tax and a promotion code", () => {
     await buy(page, { method: "Express", code });
 
     const row = await orderRowOf(first);
-    expect(row).toMatchObject({ status: "paid", subtotal_cents: 3149, shipping_method: "express", shipping_cents: 1499, promotion_code: code });
+    expect(row).toMatchObject({
+      status: "paid",
+      subtotal_cents: 3149,
+      shipping_method: "express",
+      shipping_cents: 1499,
+      promotion_code: code,
+    });
     // 10 % off each line (rounded half up), New York sales tax of 4 % on the discounted books and on shipping.
     expect(row.discount_cents).toBe(130 + 185);
     expect(row.tax_cents).toBe(Math.round(1169 * 0.04) + Math.round(1665 * 0.04) + Math.round(1499 * 0.04));
@@ -171,7 +187,14 @@ test.describe("a sale with shipping, tax and a promotion code", () => {
     await buy(page, { method: "Standard" });
 
     const row = await orderRowOf(first);
-    expect(row).toMatchObject({ status: "paid", subtotal_cents: 5100, shipping_method: "standard", shipping_cents: 0, discount_cents: 0, promotion_code: null });
+    expect(row).toMatchObject({
+      status: "paid",
+      subtotal_cents: 5100,
+      shipping_method: "standard",
+      shipping_cents: 0,
+      discount_cents: 0,
+      promotion_code: null,
+    });
     expect(row.tax_cents).toBe(Math.round(2600 * 0.04) + Math.round(2500 * 0.04));
     const operator = await adminContext(browser);
     await agreeEverywhere(page, await operator.newPage(), shopper.email, row);

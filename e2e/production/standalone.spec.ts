@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/test";
@@ -119,7 +120,7 @@ test("the first operator (npm run admin:create) runs the console; dev tools do n
   expect(row?.n).toBe(0); // production never seeds the demo accounts
 });
 
-test("Brotli assets and the HTTP metrics of scripts/serve.mjs work in the tree", async ({ page }) => {
+test("Brotli assets, public/ and the HTTP metrics of scripts/serve.mjs work in the tree", async ({ page }) => {
   const scripts: string[] = [];
   page.on("response", (response) => {
     if (response.url().includes("/_next/static/") && response.url().endsWith(".js")) scripts.push(response.url());
@@ -128,6 +129,10 @@ test("Brotli assets and the HTTP metrics of scripts/serve.mjs work in the tree",
   expect(scripts.length).toBeGreaterThan(0);
   const asset = await fetch(scripts[0]!, { headers: { "accept-encoding": "br" } });
   expect(asset.headers.get("content-encoding")).toBe("br");
+  // public/ is copied into the tree (scripts/build-standalone.ts) and served as it is.
+  const robots = await fetch(`${origin}/robots.txt`);
+  expect(robots.status).toBe(200);
+  expect(await robots.text()).toBe(readFileSync("public/robots.txt", "utf8"));
   const metrics = await fetch(`${origin}/api/metrics`, { headers: { authorization: `Bearer ${settings.METRICS_TOKEN}` } });
   expect(metrics.status).toBe(200);
   expect(await metrics.text()).toMatch(/bookstore_http_request_duration_seconds_count\{method="GET",route="\/",status="200"\} [1-9]/);

@@ -21,7 +21,7 @@ export async function register(api: APIRequestContext, overrides: Partial<{ emai
   return { response, ...body };
 }
 
-/** Scripted sign-in exactly as API.md describes: csrf, then the credentials callback. */
+/** Scripted sign-in exactly as docs/API.md describes: csrf, then the credentials callback. */
 export async function signIn(api: APIRequestContext, email: string, password: string) {
   const { csrfToken } = await (await api.get("/api/auth/csrf")).json();
   return api.post("/api/auth/callback/credentials", { form: { email, password, csrfToken, json: "true" }, maxRedirects: 0 });

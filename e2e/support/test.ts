@@ -1,4 +1,6 @@
 import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { writeFileSync } from "node:fs";
+import { logOffset, logSince } from "./server-log";
 
 // The `test` every spec imports (eslint forbids @playwright/test's own in specs): a test fails
 // when any page it opened reported a Content-Security-Policy violation, in every browser
@@ -50,7 +52,22 @@ function watchBrowser(browser: Browser, violations: CspViolation[]): () => void 
 }
 
 // (Fixture functions name their callback `provide`: the React hooks lint rule reads `use` as a hook.)
-export const test = base.extend<{ cspViolations: CspViolation[] }>({
+export const test = base.extend<{ cspViolations: CspViolation[]; serverLog: void }>({
+  // Quiet output: the e2e server's log lines go to a file; a failed test gets those written during it.
+  serverLog: [
+    async ({}, provide, testInfo) => {
+      const offset = logOffset();
+      await provide();
+      if (testInfo.status === testInfo.expectedStatus) return;
+      const lines = logSince(offset);
+      if (!lines) return;
+      // A file, not a body: the reporter prints its path, where a body would be cut at 300 characters.
+      const file = testInfo.outputPath("e2e-server.log");
+      writeFileSync(file, lines);
+      await testInfo.attach("e2e server log", { path: file, contentType: "text/plain" });
+    },
+    { auto: true },
+  ],
   cspViolations: [
     async ({ browser }, provide) => {
       const violations: CspViolation[] = [];

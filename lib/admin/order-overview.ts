@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import type { SqlRow } from "@/db/rows";
+import type { jobRuns, webhookEvents } from "@/db/schema";
 import { orderStatuses, type OrderStatus } from "@/db/schema";
+import { failingOrderJobs } from "@/lib/worker/worker-tables";
 import { filterRange, type AdminOrderFilter } from "./order-filter";
 
 export type StuckOrder = { id: string; status: string; email: string; reason: string; since: string };
@@ -48,43 +51,25 @@ export async function listStuckOrders(limit = 50): Promise<StuckOrder[]> {
       from orders o join users u on u.id = o.user_id join refunds r on r.order_id = o.id join payments p on p.id = r.payment_id
       where r.reason = 'unrecorded_payment' and r.created_at > now() - interval '7 days' group by o.id, o.status, u.email
     union all
-    select o.id, o.status, u.email, 'job failing: ' || string_agg(t.identifier || ' (attempt ' || j.attempts || ' of ' || j.max_attempts || ')', ', '), min(j.run_at)
-      from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-      join orders o on o.id::text = j.payload->>'orderId' join users u on u.id = o.user_id
-      where j.last_error is not null and j.attempts > 0 group by o.id, o.status, u.email
+    select o.id, o.status, u.email, 'job failing: ' || string_agg(j.task || ' (attempt ' || j.attempts || ' of ' || j.max_attempts || ')', ', '), min(j.run_at)
+      from ${failingOrderJobs} j
+      join orders o on o.id::text = j.order_id join users u on u.id = o.user_id
+      group by o.id, o.status, u.email
     order by since limit ${limit}`);
   return rows.map((r) => ({ ...r, since: new Date(r.since).toISOString() }));
 }
 
 export type WebhookDelivery = { id: string; type: string; outcome: string; receivedAt: string };
-export type OrderJob = { key: string | null; task: string; attempts: number; maxAttempts: number; runAt: string; lastError: string | null; locked: boolean };
+export { listOrderJobs, type OrderJob } from "@/lib/worker/worker-tables";
 
 /** Gateway events received for this order (by order or by one of its sessions). */
 export async function listOrderWebhooks(orderId: string): Promise<WebhookDelivery[]> {
   const { db } = await getDb();
-  const rows = await db.execute<{ id: string; type: string; outcome: string; received_at: Date }>(sql`
+  const rows = await db.execute<SqlRow<typeof webhookEvents, "id" | "type" | "outcome" | "receivedAt">>(sql`
     select id, type, outcome, received_at from webhook_events
     where order_id = ${orderId} or gateway_session_id in (select gateway_session_id from payments where order_id = ${orderId})
     order by received_at`);
   return rows.map((r) => ({ id: r.id, type: r.type, outcome: r.outcome, receivedAt: new Date(r.received_at).toISOString() }));
-}
-
-/** Jobs still queued or failing for this order (finished jobs are deleted by graphile-worker). */
-export async function listOrderJobs(orderId: string): Promise<OrderJob[]> {
-  const { db } = await getDb();
-  const rows = await db.execute<{ key: string | null; task: string; attempts: number; max_attempts: number; run_at: Date; last_error: string | null; locked_at: Date | null }>(sql`
-    select j.key, t.identifier as task, j.attempts, j.max_attempts, j.run_at, j.last_error, j.locked_at
-    from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-    where j.payload->>'orderId' = ${orderId} order by j.run_at`);
-  return rows.map((r) => ({
-    key: r.key,
-    task: r.task,
-    attempts: r.attempts,
-    maxAttempts: r.max_attempts,
-    runAt: new Date(r.run_at).toISOString(),
-    lastError: r.last_error,
-    locked: r.locked_at !== null,
-  }));
 }
 
 export type EventLogEntry = {
@@ -129,7 +114,7 @@ export type JobRun = { task: string; jobId: string; attempt: number; maxAttempts
 /** Every finished attempt of the order's jobs, newest first (lib/worker/define-task.ts records them). */
 export async function listOrderJobRuns(orderId: string, limit = 100): Promise<JobRun[]> {
   const { db } = await getDb();
-  const rows = await db.execute<{ task: string; job_id: string; attempt: number; max_attempts: number; outcome: string; error: string | null; duration_ms: number; started_at: Date }>(sql`
+  const rows = await db.execute<SqlRow<typeof jobRuns, "task" | "jobId" | "attempt" | "maxAttempts" | "outcome" | "error" | "durationMs" | "startedAt">>(sql`
     select task, job_id, attempt, max_attempts, outcome, error, duration_ms, started_at
     from job_runs where order_id = ${orderId} order by id desc limit ${limit}`);
   return rows.map((r) => ({

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { getDb } from "@/db";
-import type { Role } from "@/db/schema";
+import { getDb, type Db } from "@/db";
+import type { SqlRow } from "@/db/rows";
+import { users, type Role } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
 import { hashPassword } from "./password";
@@ -10,7 +11,7 @@ export type SessionUser = Omit<UserRecord, "passwordHash">;
 
 export async function findUserByEmail(email: string): Promise<UserRecord | undefined> {
   const { db } = await getDb();
-  const [row] = await db.execute<{ id: string; email: string; name: string; role: Role; password_hash: string; session_version: number }>(sql`
+  const [row] = await db.execute<SqlRow<typeof users, "id" | "email" | "name" | "role" | "passwordHash" | "sessionVersion">>(sql`
     select id, email, name, role, password_hash, session_version from users where lower(email) = ${email.toLowerCase()}`);
   return row && { id: row.id, email: row.email, name: row.name, role: row.role, passwordHash: row.password_hash, sessionVersion: row.session_version };
 }
@@ -19,7 +20,7 @@ export async function findUserByEmail(email: string): Promise<UserRecord | undef
 export async function findSessionUser(id: string): Promise<SessionUser | undefined> {
   if (!isUuid(id)) return undefined;
   const { db } = await getDb();
-  const [row] = await db.execute<{ id: string; email: string; name: string; role: Role; session_version: number }>(sql`
+  const [row] = await db.execute<SqlRow<typeof users, "id" | "email" | "name" | "role" | "sessionVersion">>(sql`
     select id, email, name, role, session_version from users where id = ${id}`);
   return row && { id: row.id, email: row.email, name: row.name, role: row.role, sessionVersion: row.session_version };
 }
@@ -27,7 +28,7 @@ export async function findSessionUser(id: string): Promise<SessionUser | undefin
 /** "Sign out everywhere": every session signed in before this is refused from now on. */
 export async function endAllSessions(id: string): Promise<number> {
   const { db } = await getDb();
-  const [row] = await db.execute<{ session_version: number }>(sql`
+  const [row] = await db.execute<SqlRow<typeof users, "sessionVersion">>(sql`
     update users set session_version = session_version + 1 where id = ${id} returning session_version`);
   if (!row) throw new AppError("not_found", "Account not found");
   return row.session_version;
@@ -37,7 +38,7 @@ export async function endAllSessions(id: string): Promise<number> {
 export async function registerUser(input: { email: string; password: string; name: string }): Promise<{ id: string; email: string; name: string }> {
   const { db } = await getDb();
   const passwordHash = await hashPassword(input.password);
-  const rows = await db.execute<{ id: string; email: string; name: string }>(sql`
+  const rows = await db.execute<SqlRow<typeof users, "id" | "email" | "name">>(sql`
     insert into users (email, password_hash, name, role) values (${input.email}, ${passwordHash}, ${input.name}, 'customer')
     on conflict do nothing returning id, email, name`);
   const user = rows[0];
@@ -49,10 +50,20 @@ export async function registerUser(input: { email: string; password: string; nam
 export async function createOperator(input: { email: string; password: string; name: string }): Promise<{ id: string; email: string }> {
   const { db } = await getDb();
   const passwordHash = await hashPassword(input.password);
-  const rows = await db.execute<{ id: string; email: string }>(sql`
+  const rows = await db.execute<SqlRow<typeof users, "id" | "email">>(sql`
     insert into users (email, password_hash, name, role) values (${input.email}, ${passwordHash}, ${input.name}, 'admin')
     on conflict do nothing returning id, email`);
   const user = rows[0];
   if (!user) throw new AppError("email_taken", `An account with the e-mail ${input.email} already exists; nothing was changed`);
   return user;
+}
+
+/** The seed's demo account (db/seed.ts), on the seed's connection; false when it exists already. */
+export async function insertDemoAccount(db: Db, account: { email: string; name: string; role: Role; password: string }): Promise<boolean> {
+  const rows = await db
+    .insert(users)
+    .values({ email: account.email, name: account.name, role: account.role, passwordHash: await hashPassword(account.password) })
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  return rows.length > 0;
 }

@@ -1,15 +1,24 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import type { WritePipeline } from "@/db/batching";
+import type { SqlRow } from "@/db/rows";
+import type { books, cartItems, carts } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { MAX_PER_LINE, type CartView } from "./types";
 import { isUuid } from "@/lib/ids";
 
-// Cart rows. Prices always come from books at read time, never from a client.
+// Cart rows: the one module that writes carts and cart_items. Prices always
+// come from books at read time, never from a client. Rows are typed from
+// db/schema.ts.
+
+type CartRow = SqlRow<typeof carts, "id">;
+type CartLineRow = SqlRow<typeof cartItems, "bookId" | "quantity"> &
+  SqlRow<typeof books, "title" | "author" | "priceCents" | "currency"> & { available: number };
 
 export async function loadCart(cartId: string | null): Promise<CartView> {
   if (!cartId) return { items: [], totalCents: 0, currency: "usd", count: 0 };
   const { db } = await getDb();
-  const rows = await db.execute<{ book_id: number; title: string; author: string; quantity: number; price_cents: number; currency: string; available: number }>(sql`
+  const rows = await db.execute<CartLineRow>(sql`
     select ci.book_id, b.title, b.author, ci.quantity, b.price_cents, b.currency, b.stock_available as available
     from cart_items ci join books b on b.id = ci.book_id
     where ci.cart_id = ${cartId} order by ci.created_at, ci.book_id`);
@@ -33,25 +42,25 @@ export async function loadCart(cartId: string | null): Promise<CartView> {
 export async function createCart(userId: string | null): Promise<string> {
   const { db } = await getDb();
   if (userId) {
-    const rows = await db.execute<{ id: string }>(sql`
+    const rows = await db.execute<CartRow>(sql`
       insert into carts (user_id) values (${userId})
       on conflict (user_id) do update set updated_at = now() returning id`);
     return rows[0]!.id;
   }
-  const rows = await db.execute<{ id: string }>(sql`insert into carts (user_id) values (null) returning id`);
+  const rows = await db.execute<CartRow>(sql`insert into carts (user_id) values (null) returning id`);
   return rows[0]!.id;
 }
 
 export async function findUserCart(userId: string): Promise<string | null> {
   const { db } = await getDb();
-  const [row] = await db.execute<{ id: string }>(sql`select id from carts where user_id = ${userId}`);
+  const [row] = await db.execute<CartRow>(sql`select id from carts where user_id = ${userId}`);
   return row?.id ?? null;
 }
 
 export async function findAnonymousCart(cartId: string): Promise<string | null> {
   if (!isUuid(cartId)) return null;
   const { db } = await getDb();
-  const [row] = await db.execute<{ id: string }>(sql`select id from carts where id = ${cartId} and user_id is null`);
+  const [row] = await db.execute<CartRow>(sql`select id from carts where id = ${cartId} and user_id is null`);
   return row?.id ?? null;
 }
 
@@ -65,7 +74,7 @@ async function assertBook(bookId: number): Promise<void> {
 export async function addCartItem(cartId: string, bookId: number, quantity: number): Promise<void> {
   await assertBook(bookId);
   const { db } = await getDb();
-  const rows = await db.execute<{ quantity: number }>(sql`
+  const rows = await db.execute<SqlRow<typeof cartItems, "quantity">>(sql`
     insert into cart_items (cart_id, book_id, quantity) values (${cartId}, ${bookId}, ${quantity})
     on conflict (cart_id, book_id) do update set quantity = cart_items.quantity + excluded.quantity
     where cart_items.quantity + excluded.quantity <= ${MAX_PER_LINE}
@@ -102,4 +111,16 @@ export async function mergeCarts(anonymousCartId: string, userCartId: string): P
       on conflict (cart_id, book_id) do update set quantity = least(${MAX_PER_LINE}, cart_items.quantity + excluded.quantity)`);
     await tx.execute(sql`delete from carts where id = ${anonymousCartId} and user_id is null`);
   });
+}
+
+/**
+ * The order machine's clearCart effect, queued on the dispatch transaction's
+ * pipeline: only the ordered books leave the shopper's cart; anything added
+ * since stays.
+ */
+export function clearOrderedBooks(pipeline: WritePipeline, userId: string, orderId: string): void {
+  pipeline.write(sql`
+    delete from cart_items ci using carts c
+    where ci.cart_id = c.id and c.user_id = ${userId}
+      and ci.book_id in (select book_id from order_items where order_id = ${orderId})`);
 }

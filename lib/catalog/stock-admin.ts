@@ -1,14 +1,12 @@
-import { sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { withOrderTransaction } from "@/db/transaction";
 import { AppError } from "@/lib/errors";
 import { dispatch } from "@/lib/orders/dispatch";
+import { paidOrdersHoldingBook } from "@/lib/orders/store";
+import { lockBookForWriteOff, receiveCopies, writeOffCopies } from "./store";
 
 /** An operator receives new copies of a book. */
 export async function receiveStock(input: { bookId: number; copies: number }): Promise<{ available: number; received: number }> {
-  const { db } = await getDb();
-  const [row] = await db.execute<{ available: number; received: number }>(sql`
-    update books set stock_available = stock_available + ${input.copies}, stock_received = stock_received + ${input.copies}, updated_at = now()
-    where id = ${input.bookId} returning stock_available as available, stock_received as received`);
+  const row = await receiveCopies(input.bookId, input.copies);
   if (!row) throw new AppError("not_found", `No book with id ${input.bookId}`);
   return row;
 }
@@ -20,34 +18,29 @@ export async function receiveStock(input: { bookId: number; copies: number }): P
  * to the shelf and they are refunded automatically. Reserved, unpaid orders
  * keep their copies. One transaction.
  */
-export async function writeOffStock(input: { bookId: number; copies: number; requestId?: string }): Promise<{ writtenOff: number; ordersRefunded: string[] }> {
-  const { db } = await getDb();
-  return db.transaction(async (tx) => {
-    const [book] = await tx.execute<{ available: number }>(sql`
-      select stock_available as available from books where id = ${input.bookId} for no key update`);
-    if (!book) throw new AppError("not_found", `No book with id ${input.bookId}`);
-    let shortfall = input.copies - book.available;
+export async function writeOffStock(input: { bookId: number; copies: number }): Promise<{ writtenOff: number; ordersRefunded: string[] }> {
+  return withOrderTransaction(async (otx) => {
+    const available = await lockBookForWriteOff(otx, input.bookId);
+    if (available === undefined) throw new AppError("not_found", `No book with id ${input.bookId}`);
+    let shortfall = input.copies - available;
     const ordersRefunded: string[] = [];
     if (shortfall > 0) {
-      const paid = await tx.execute<{ id: string; quantity: number }>(sql`
-        select o.id, oi.quantity from orders o join order_items oi on oi.order_id = o.id
-        where oi.book_id = ${input.bookId} and o.status = 'paid' order by o.paid_at desc nulls last, o.created_at desc`);
+      const paid = await paidOrdersHoldingBook(otx.tx, input.bookId);
       const unshipped = paid.reduce((sum, o) => sum + o.quantity, 0);
       if (unshipped < shortfall) {
-        throw new AppError("invalid_request", `Only ${book.available + unshipped} copies can be written off: ${book.available} on the shelf and ${unshipped} sold but not shipped`, [
-          { path: "copies", message: `at most ${book.available + unshipped}` },
+        throw new AppError("invalid_request", `Only ${available + unshipped} copies can be written off: ${available} on the shelf and ${unshipped} sold but not shipped`, [
+          { path: "copies", message: `at most ${available + unshipped}` },
         ]);
       }
       for (const order of paid) {
         if (shortfall <= 0) break;
-        await dispatch(order.id, { type: "STOCK_UNAVAILABLE" }, "admin", { tx, requestId: input.requestId });
+        // Joins this transaction (db/transaction.ts).
+        await dispatch(order.id, { type: "STOCK_UNAVAILABLE" }, "admin");
         ordersRefunded.push(order.id);
         shortfall -= order.quantity;
       }
     }
-    await tx.execute(sql`
-      update books set stock_available = stock_available - ${input.copies}, stock_received = stock_received - ${input.copies}, updated_at = now()
-      where id = ${input.bookId}`);
+    writeOffCopies(otx, input.bookId, input.copies);
     return { writtenOff: input.copies, ordersRefunded };
   });
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { hasControlCharacters } from "@/lib/ids";
 
-/** The public Book shape (API.md). */
+/** The public Book shape (docs/API.md). */
 export type BookView = {
   id: number;
   title: string;

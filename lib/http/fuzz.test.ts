@@ -1,4 +1,4 @@
-// Property-based fuzzing of the JSON API (API.md): malformed, oversized, wrong-typed and boundary input
+// Property-based fuzzing of the JSON API (docs/API.md): malformed, oversized, wrong-typed and boundary input
 // gets a 4xx with `{ error: { code, message } }` (never a 5xx, never a stack trace), and the database
 // stays exactly as it was. Handlers are called directly; only the session lookup (next-auth's
 // getServerSession) and the cookie jar (next/headers) are faked, because both need a live Next request.

@@ -2,20 +2,20 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { faultPoint } from "@/lib/faults";
 import { getOrder } from "@/lib/orders/order-view";
+import { orderForEmail } from "@/lib/orders/store";
 import type { EmailTemplate } from "@/machines/order-types";
 import { deliverEmail, smtpConfigured } from "./mailer";
 import { renderEmail, type EmailOrder } from "./render-email";
 
 async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string }) | undefined> {
-  const { db } = await getDb();
-  const [user] = await db.execute<{ name: string; email: string }>(sql`
-    select u.name, coalesce(o.customer_email, u.email) as email from orders o join users u on u.id = o.user_id where o.id = ${orderId}`);
-  if (!user) return undefined;
+  const found = await orderForEmail(orderId);
+  if (!found) return undefined;
+  // The amounts, address and lines as every page shows them (subtotal, discount, shipping, tax, total).
   const order = await getOrder(orderId);
   return {
     ...order,
-    email: user.email,
-    customerName: user.name,
+    email: found.order.email,
+    customerName: found.order.name,
     paymentDeadline: new Date(order.paymentDeadline),
     trackingNumber: order.trackingNumber ?? null,
     estimatedDelivery: order.estimatedDelivery ?? null,

@@ -67,16 +67,27 @@ export function logger(): Logger {
   return state.logger;
 }
 
+/**
+ * Test helper: every line goes to `sink` instead of stdout from now on (undefined: stdout again).
+ * The test setup holds each test's lines and prints them only when the test fails. Returns the sink it replaced.
+ */
+export function setLogSink(sink: Sink | undefined): Sink | undefined {
+  const previous = state.sink;
+  state.sink = sink;
+  return previous;
+}
+
 /** Test helper: collects every line logged until `stop()`, parsed. */
 export function captureLogs(level = "debug"): { lines: () => Record<string, unknown>[]; stop: () => void } {
   const captured: string[] = [];
+  const previousSink = state.sink;
   state.sink = { write: (line) => void captured.push(line) };
   const previous = logger().level;
   logger().level = level;
   return {
     lines: () => captured.map((line) => JSON.parse(line) as Record<string, unknown>),
     stop: () => {
-      state.sink = undefined;
+      state.sink = previousSink;
       logger().level = previous;
     },
   };

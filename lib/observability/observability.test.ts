@@ -13,7 +13,7 @@ import { resetEnvCache } from "@/lib/env";
 import { listBooks } from "@/lib/catalog/list-books";
 import { checkoutCart } from "@/lib/orders/checkout-cart";
 import { webhookSecret } from "@/lib/payments/stripe-client";
-import { taskList } from "@/lib/worker/tasks";
+import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser, orderRow } from "@/test/fixtures";
 import { orderAtGateway } from "@/test/gateway";
 import { orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { getDb, schema } from "@/db";
 import type { OperationKind } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
@@ -94,4 +95,10 @@ export function instrument<T>(kind: OperationKind, options: Options<T>, fn: () =
       }
     }),
   );
+}
+
+/** The operation log keeps a week (job_runs and order events are kept: they are the audit). The reconciler prunes it. */
+export async function pruneOperations(): Promise<void> {
+  const { db } = await getDb();
+  await db.execute(sql`delete from operations where created_at < now() - interval '7 days'`);
 }

@@ -7,6 +7,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { gatewayCircuitLevel } from "@/lib/payments/resilience";
 import { webhookSignatureHealth } from "@/lib/payments/webhook-health";
+import { failingJobsByTask, queueDepthByTask } from "@/lib/worker/worker-tables";
 import { metrics, registerCollector } from "./metrics";
 
 // What the store's database says at scrape time, so every instance reports
@@ -31,19 +32,12 @@ function registerStoreCollectors(): void {
     },
   );
   registerCollector("bookstore_job_queue_depth", "Jobs waiting or retrying, by task", ["task"], async (gauge) => {
-    const { db } = await getDb();
-    const rows = await db.execute<{ task: string; n: number }>(sql`
-      select t.identifier as task, count(j.id)::int as n from graphile_worker._private_tasks t
-      left join graphile_worker._private_jobs j on j.task_id = t.id and j.attempts < j.max_attempts
-      group by t.identifier`);
+    const rows = await queueDepthByTask();
     gauge.reset();
     for (const row of rows) gauge.set({ task: row.task }, row.n);
   });
   registerCollector("bookstore_jobs_failing", "Jobs whose last attempt failed (retrying or given up), by task", ["task"], async (gauge) => {
-    const { db } = await getDb();
-    const rows = await db.execute<{ task: string; n: number }>(sql`
-      select t.identifier as task, count(*)::int as n from graphile_worker._private_jobs j
-      join graphile_worker._private_tasks t on t.id = j.task_id where j.last_error is not null group by t.identifier`);
+    const rows = await failingJobsByTask();
     gauge.reset();
     for (const row of rows) gauge.set({ task: row.task }, row.n);
   });

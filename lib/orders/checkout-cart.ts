@@ -18,11 +18,11 @@ export function cartFingerprint(items: { bookId: number; quantity: number }[]): 
  * order; without one, the same cart checked out again within a few seconds
  * (a double click) is refused.
  */
-export function checkoutCart(input: { userId: string; idempotencyKey?: string; requestId?: string }): Promise<{ order: OrderView; replayed: boolean }> {
+export function checkoutCart(input: { userId: string; idempotencyKey?: string }): Promise<{ order: OrderView; replayed: boolean }> {
   return instrument("order_creation", { name: "checkout", orderOf: (result) => result.order.id }, () => placeCartOrder(input));
 }
 
-async function placeCartOrder(input: { userId: string; idempotencyKey?: string; requestId?: string }): Promise<{ order: OrderView; replayed: boolean }> {
+async function placeCartOrder(input: { userId: string; idempotencyKey?: string }): Promise<{ order: OrderView; replayed: boolean }> {
   const cart = await loadCart(await findUserCart(input.userId));
   if (cart.items.length === 0) {
     if (input.idempotencyKey) {
@@ -43,8 +43,7 @@ async function placeCartOrder(input: { userId: string; idempotencyKey?: string; 
     idempotencyKey: input.idempotencyKey,
     cartFingerprint: cartFingerprint(items),
     duplicateWindowSeconds: input.idempotencyKey ? undefined : 10,
-    requestId: input.requestId,
     limits: { maxUnpaidOrders: env().MAX_UNPAID_ORDERS_PER_SHOPPER, maxReservedCopies: env().MAX_RESERVED_COPIES_PER_SHOPPER },
   });
-  return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.outcome === "duplicate" };
+  return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.replayed };
 }

@@ -6,7 +6,7 @@ import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { isAppError } from "@/lib/errors";
 import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/return-from-gateway";
 import { startPayment } from "@/lib/payments/start-payment";
-import { taskList } from "@/lib/worker/tasks";
+import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser } from "@/test/fixtures";
 import { createPromotionCode, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
 import { openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { transition } from "xstate";
-import { getDb } from "@/db";
+import { getDb, type Tx } from "@/db";
+import { withOrderTransaction } from "@/db/transaction";
 import { orderMachine } from "@/machines/order-machine";
 import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
@@ -10,7 +11,7 @@ import { createBook, createUser, eventTypes, jobKeys, orderRow, stockOf } from "
 import { BEFORE_DEADLINE, distinctTransitions, MAX_REFUND_ATTEMPTS, modelEvents, pathsToEveryLeafState, runPure, unrecordedPaymentEvents } from "@/test/order-model";
 import { dispatch } from "./dispatch";
 import { placeOrder } from "./place-order";
-import type { OrderEventInput, Tx } from "./types";
+import type { OrderEventInput } from "./types";
 
 // Model-based tests: every distinct transition of the machine (from
 // @xstate/graph) is driven through the real dispatch on a real database, and
@@ -211,14 +212,12 @@ describe("every event in every state: the documented transition, or nothing chan
 
   it.each(leaves.filter((l) => l.events.length > 0).map((l) => [l.events.map((e) => e.type).join(" > "), l] as const))("after %s", async (_name, leaf) => {
     const run = await replay(leaf.events);
-    const { db } = await getDb();
     for (const event of [...modelEvents(run.pure, { includeRefused: true }), ...unrecordedPaymentEvents(run.pure)]) {
       const accepted = run.pure.can(event);
       const rollback = new Error("rollback");
-      await db
-        .transaction(async (tx) => {
+      await withOrderTransaction(async ({ tx }) => {
           const before = await fingerprint(tx, run);
-          const result = await dispatch(run.orderId, toInput(run, event), "system", { tx });
+          const result = await dispatch(run.orderId, toInput(run, event), "system");
           const after = await fingerprint(tx, run);
           if (accepted) {
             expect(result.outcome).toBe("accepted");
@@ -228,8 +227,7 @@ describe("every event in every state: the documented transition, or nothing chan
             expect(after).toEqual(before);
           }
           throw rollback;
-        })
-        .catch((error) => {
+        }).catch((error) => {
           if (error !== rollback) throw error;
         });
     }

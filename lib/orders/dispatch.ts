@@ -1,31 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { sql, type SQL } from "drizzle-orm";
 import { transition } from "xstate";
-import { getDb } from "@/db";
 import type { EventSource } from "@/db/schema";
+import { withOrderTransaction, type OrderTx } from "@/db/transaction";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
 import { MACHINE_VERSION, orderMachine } from "@/machines/order-machine";
-import { loadSnapshot, toStored, type StoredSnapshot } from "@/machines/order-snapshot";
+import { loadSnapshot, toStored } from "@/machines/order-snapshot";
 import { isDuplicateEvent, statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
 import { currentContext } from "@/lib/observability/context";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { runEffect, type EffectScope, type MachineAction } from "./effects";
-import { ORDER_CHANGED_CHANNEL } from "./order-changes";
-import { WritePipeline } from "./pipeline";
-import type { DispatchOptions, DispatchResult, OrderEventInput, Tx } from "./types";
-
-export type LockedOrder = {
-  id: string;
-  user_id: string;
-  machine_snapshot: StoredSnapshot;
-  machine_version: number;
-  revision: number;
-  created_at?: Date;
-};
+import { recordIgnoredEvent, recordOrderEvent, saveSnapshot, selectOrderForUpdate, selectOrderOfSessionForUpdate, type LockedOrder } from "./store";
+import type { DispatchOptions, DispatchResult, OrderEventInput } from "./types";
 
 /** Completes a caller's event with the time, fresh ids and policy numbers. */
 export function completeEvent(input: OrderEventInput): OrderEvent {
@@ -46,15 +35,16 @@ export function completeEvent(input: OrderEventInput): OrderEvent {
 
 /**
  * Applies one event to a locked order row: pure transition, local effects,
- * audit rows, jobs, new snapshot. The caller owns the transaction.
+ * audit rows, jobs, new snapshot, in the caller's order transaction.
  *
  * Round trips: the effects, audit rows, snapshot and notice are writes that
- * nothing here reads back, so they go out together on a pipeline (a stock
- * move waits once for its row locks). A completed payment costs three round
- * trips here, not fourteen.
+ * nothing here reads back, so they go out together on the transaction's
+ * pipeline, flushed before commit (db/transaction.ts); a stock move waits
+ * once for its row locks. A completed payment costs three round trips here,
+ * not fourteen.
  */
 export async function applyEvent(
-  tx: Tx,
+  otx: OrderTx,
   order: LockedOrder,
   event: OrderEvent,
   source: EventSource,
@@ -62,23 +52,18 @@ export async function applyEvent(
 ): Promise<DispatchResult> {
   const snapshot: OrderSnapshot = loadSnapshot(order.machine_snapshot, order.machine_version);
   const fromState = statePath(snapshot);
-  options = { ...options, requestId: options.requestId ?? currentContext().requestId };
-  const pipeline = options.pipeline ?? new WritePipeline(tx);
-  // Flushed here unless the caller brought the pipeline (and flushes it).
-  const flush = () => (options.pipeline ? Promise.resolve() : pipeline.flush());
+  const { requestId } = currentContext();
+  const { pipeline } = otx;
   if (!snapshot.can(event)) {
     const outcome = isDuplicateEvent(snapshot, event) ? "duplicate" : "ignored";
-    pipeline.write(sql`
-      insert into ignored_events (order_id, event_type, state, outcome, source, machine_event, request_id)
-      values (${order.id}, ${event.type}, ${fromState}, ${outcome}, ${source}, ${JSON.stringify(event)}::jsonb, ${options.requestId ?? null})`);
-    await flush();
+    recordIgnoredEvent(pipeline, { orderId: order.id, eventType: event.type, state: fromState, outcome, source, machineEvent: event, requestId });
     observeTransition(order, event, source, outcome, fromState, fromState);
     return { outcome, orderId: order.id, status: statusOf(snapshot), fromState, toState: fromState, revision: order.revision };
   }
 
   const [next, actions] = transition(orderMachine, snapshot, event);
   const revision = order.revision + 1;
-  const scope: EffectScope = { tx, pipeline, orderId: order.id, userId: order.user_id, revision, options, events: [], alerts: [] };
+  const scope: EffectScope = { ...otx, orderId: order.id, userId: order.user_id, revision, options, events: [], alerts: [] };
   for (const action of actions as MachineAction[]) await runEffect(scope, action);
 
   const toState = statePath(next);
@@ -87,20 +72,9 @@ export async function applyEvent(
   // One audit row per domain event; the first carries the machine event for replay.
   if (scope.events.length === 0) throw new Error(`transition on ${event.type} recorded no event`);
   for (const [index, row] of scope.events.entries()) {
-    pipeline.write(eventRowQuery(order.id, row.type, fromState, toState, source, index === 0 ? event : null, row.payload, options));
+    recordOrderEvent(pipeline, { orderId: order.id, type: row.type, fromState, toState, source, machineEvent: index === 0 ? event : null, payload: row.payload, requestId });
   }
-  pipeline.write(sql`
-    update orders set
-      status = ${status},
-      machine_snapshot = ${JSON.stringify(toStored(next))}::jsonb,
-      machine_version = ${MACHINE_VERSION},
-      revision = ${revision},
-      paid_at = case when ${status} = 'paid' and paid_at is null then now() else paid_at end,
-      updated_at = now()
-    where id = ${order.id}`);
-  // Delivered to LISTENers only if this transaction commits (order-changes.ts).
-  pipeline.write(sql`select pg_notify(${ORDER_CHANGED_CHANNEL}, ${JSON.stringify({ orderId: order.id, revision, status })})`);
-  await flush();
+  saveSnapshot(pipeline, { orderId: order.id, status, snapshot: toStored(next), machineVersion: MACHINE_VERSION, revision });
   for (const alert of scope.alerts) {
     logger().error({ alert: "order_flagged", orderId: order.id, reason: alert }, "order flagged for an operator");
   }
@@ -124,54 +98,16 @@ function observeLifetime(order: LockedOrder, before: string, after: string): voi
   if (after === "fulfilled") metrics().timeToFulfilled.observe(age);
 }
 
-function eventRowQuery(
-  orderId: string,
-  type: string,
-  fromState: string,
-  toState: string,
-  source: EventSource,
-  machineEvent: OrderEvent | null,
-  payload: Record<string, unknown>,
-  options: DispatchOptions,
-): SQL {
-  return sql`
-    insert into order_events (order_id, type, from_state, to_state, source, machine_event, payload, request_id)
-    values (${orderId}, ${type}, ${fromState}, ${toState}, ${source},
-            ${machineEvent ? JSON.stringify(machineEvent) : null}::jsonb, ${JSON.stringify(payload)}::jsonb, ${options.requestId ?? null})`;
-}
-
-async function selectOrderForUpdate(tx: Tx, orderId: string, pipeline?: WritePipeline): Promise<LockedOrder | undefined> {
-  const rows = await WritePipeline.read<LockedOrder>(tx, pipeline, sql`
-    select id, user_id, machine_snapshot, machine_version, revision, created_at from orders where id = ${orderId} for update`);
-  return rows[0];
-}
-
-export async function lockOrder(tx: Tx, orderId: string, pipeline?: WritePipeline): Promise<LockedOrder> {
-  const order = await selectOrderForUpdate(tx, orderId, pipeline);
+export async function lockOrder(otx: OrderTx, orderId: string): Promise<LockedOrder> {
+  const order = await selectOrderForUpdate(otx, orderId);
   if (!order) throw new AppError("not_found", "Order not found");
   return order;
 }
 
 /**
- * Locks the order a gateway checkout session pays for: the payment lookup
- * and the order lock in one statement (a webhook's hot path).
- */
-export async function lockOrderOfSession(
-  tx: Tx,
-  sessionId: string,
-  pipeline?: WritePipeline,
-): Promise<(LockedOrder & { payment_id: string }) | undefined> {
-  const rows = await WritePipeline.read<LockedOrder & { payment_id: string }>(tx, pipeline, sql`
-    select o.id, o.user_id, o.machine_snapshot, o.machine_version, o.revision, o.created_at, p.id as payment_id
-    from payments p join orders o on o.id = p.order_id
-    where p.gateway_session_id = ${sessionId}
-    for update of o`);
-  return rows[0];
-}
-
-/**
- * dispatch(orderId, event, source): the only way an order changes (DESIGN.md).
+ * dispatch(orderId, event, source): the only way an order changes (docs/DESIGN.md).
  * One transaction: lock the row, transition, effects, audit, snapshot, jobs.
+ * Inside withOrderTransaction (db/transaction.ts) it joins that transaction.
  */
 export async function dispatch(
   orderId: string,
@@ -180,7 +116,7 @@ export async function dispatch(
   options: DispatchOptions = {},
 ): Promise<DispatchResult> {
   const event = completeEvent(input);
-  const result = await dispatchLocked((tx, pipeline) => lockOrder(tx, orderId, pipeline), () => event, source, options);
+  const result = await dispatchLocked((otx) => lockOrder(otx, orderId), () => event, source, options);
   return result!;
 }
 
@@ -196,12 +132,12 @@ export function dispatchIfOrderExists(
 ): Promise<DispatchResult | undefined> {
   if (!isUuid(orderId)) return Promise.resolve(undefined);
   const event = completeEvent(input);
-  return dispatchLocked((tx, pipeline) => selectOrderForUpdate(tx, orderId, pipeline), () => event, source, options);
+  return dispatchLocked((otx) => selectOrderForUpdate(otx, orderId), () => event, source, options);
 }
 
 /**
  * dispatch for the order a gateway checkout session pays for; the payment
- * lookup is the lock (lockOrderOfSession). `input` gets the payment's id.
+ * lookup is the lock (selectOrderOfSessionForUpdate in store.ts). `input` gets the payment's id.
  * Undefined when no payment has that session.
  */
 export function dispatchBySession(
@@ -212,20 +148,18 @@ export function dispatchBySession(
 ): Promise<DispatchResult | undefined> {
   // The event's time is its arrival, not when the lock was granted.
   const at = Date.now();
-  return dispatchLocked((tx, pipeline) => lockOrderOfSession(tx, sessionId, pipeline), (order) => completeEvent({ at, ...input(order.payment_id) }), source, options);
+  return dispatchLocked((otx) => selectOrderOfSessionForUpdate(otx, sessionId), (order) => completeEvent({ at, ...input(order.payment_id) }), source, options);
 }
 
-async function dispatchLocked<L extends LockedOrder>(
-  lock: (tx: Tx, pipeline?: WritePipeline) => Promise<L | undefined>,
+/** Locks, transitions and writes in an order transaction (the caller's, when dispatch runs inside one). */
+function dispatchLocked<L extends LockedOrder>(
+  lock: (otx: OrderTx) => Promise<L | undefined>,
   eventFor: (order: L) => OrderEvent,
   source: EventSource,
   options: DispatchOptions,
 ): Promise<DispatchResult | undefined> {
-  const run = async (tx: Tx) => {
-    const order = await lock(tx, options.pipeline);
-    return order ? applyEvent(tx, order, eventFor(order), source, options) : undefined;
-  };
-  if (options.tx) return run(options.tx);
-  const { db } = await getDb();
-  return db.transaction(run);
+  return withOrderTransaction(async (otx) => {
+    const order = await lock(otx);
+    return order ? applyEvent(otx, order, eventFor(order), source, options) : undefined;
+  });
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { withOrderTransaction } from "@/db/transaction";
 import { isAppError } from "@/lib/errors";
 import { createBook, createUser } from "@/test/fixtures";
 import { dispatch } from "./dispatch";
@@ -54,12 +55,10 @@ describe("live order changes (LISTEN/NOTIFY)", () => {
     const seen: OrderChange[] = [];
     const stop = await watchOrder(orderId, (change) => seen.push(change));
     const { db } = await getDb();
-    await db
-      .transaction(async (tx) => {
-        await dispatch(orderId, { type: "CANCEL" }, "user", { tx });
-        throw new Error("roll back");
-      })
-      .catch(() => undefined);
+    await withOrderTransaction(async () => {
+      await dispatch(orderId, { type: "CANCEL" }, "user");
+      throw new Error("roll back");
+    }).catch(() => undefined);
     await dispatch(orderId, { type: "START_PAYMENT", paymentId: crypto.randomUUID() }, "user", { session: { id: "cs_live_1", url: "https://pay.test" } });
     // (The CHECKOUT notice of placeOrder may still be on its way: only later revisions count.)
     await expect.poll(() => seen.filter((c) => c.revision > 1), { timeout: 5000 }).toEqual([{ orderId, revision: 2, status: "created" }]);

@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
-import { getDb } from "@/db";
 import { AppError } from "@/lib/errors";
 import { watchOrder, type OrderChange } from "./order-changes";
+import { revisionOfOrder } from "./store";
 import { isUuid } from "@/lib/ids";
 
 type Viewer = { id: string; role: "customer" | "admin" };
@@ -13,10 +12,7 @@ const frame = (change: OrderChange) => encoder.encode(`event: order\ndata: ${JSO
 /** The order's current revision, if the viewer may see it (theirs, or any for an admin). */
 async function readRevision(orderId: string, viewer: Viewer): Promise<OrderChange | null> {
   if (!isUuid(orderId)) return null;
-  const { db } = await getDb();
-  const [row] = await db.execute<{ revision: number; status: string }>(sql`
-    select revision, status from orders
-    where id = ${orderId} and (user_id = ${viewer.id} or ${viewer.role === "admin"})`);
+  const row = await revisionOfOrder(orderId, viewer);
   return row ? { orderId, revision: row.revision, status: row.status } : null;
 }
 

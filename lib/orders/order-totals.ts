@@ -23,9 +23,14 @@ export const shippingLabel = (method: ShippingMethod | string | null) => (method
 export function totalsRows(order: OrderAmounts): TotalsRow[] {
   const rows: TotalsRow[] = [{ key: "subtotal", label: "Subtotal", cents: order.subtotalCents }];
   if (order.discountCents > 0) {
-    rows.push({ key: "discount", label: order.promotionCode ? `Discount (${order.promotionCode})` : "Discount", cents: -order.discountCents });
+    rows.push({
+      key: "discount",
+      label: order.promotionCode ? `Discount (${order.promotionCode})` : "Discount",
+      cents: -order.discountCents,
+    });
   }
-  if (order.shippingMethod) rows.push({ key: "shipping", label: `Shipping (${shippingLabel(order.shippingMethod)})`, cents: order.shippingCents });
+  if (order.shippingMethod)
+    rows.push({ key: "shipping", label: `Shipping (${shippingLabel(order.shippingMethod)})`, cents: order.shippingCents });
   if (order.shippingMethod || order.taxCents > 0) rows.push({ key: "tax", label: "Tax", cents: order.taxCents });
   rows.push({ key: "total", label: "Total", cents: order.totalCents });
   return rows;
@@ -51,5 +56,7 @@ const COUNTRY_NAMES: Record<string, string> = {
 /** The address as it goes on a parcel, one line each. */
 export function addressLines(address: ShippingAddress): string[] {
   const place = [address.city, [address.region, address.postalCode].filter(Boolean).join(" ")].filter(Boolean).join(", ");
-  return [address.name, address.line1, address.line2, place, COUNTRY_NAMES[address.country] ?? address.country].filter((line): line is string => !!line);
+  return [address.name, address.line1, address.line2, place, COUNTRY_NAMES[address.country] ?? address.country].filter(
+    (line): line is string => !!line,
+  );
 }

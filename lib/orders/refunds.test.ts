@@ -3,7 +3,7 @@ import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { resetEnvCache } from "@/lib/env";
-import { taskList } from "@/lib/worker/tasks";
+import { taskList } from "@/lib/worker/task-list";
 import { createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { emulatorControl, paidOrderAtGateway } from "@/test/gateway";
 import { deliver, stripeEvent, stripeFixtures } from "@/test/webhooks";

@@ -18,7 +18,13 @@ describe("shipping settings", () => {
   });
 
   it("follow the settings; a threshold of 0 never ships free", () => {
-    const e = settings({ SHIPPING_STANDARD_CENTS: "350", SHIPPING_EXPRESS_CENTS: "2000", SHIPPING_STANDARD_DAYS: "5-8", SHIPPING_EXPRESS_DAYS: "2-1", FREE_SHIPPING_THRESHOLD_CENTS: "0" });
+    const e = settings({
+      SHIPPING_STANDARD_CENTS: "350",
+      SHIPPING_EXPRESS_CENTS: "2000",
+      SHIPPING_STANDARD_DAYS: "5-8",
+      SHIPPING_EXPRESS_DAYS: "2-1",
+      FREE_SHIPPING_THRESHOLD_CENTS: "0",
+    });
     expect(shippingOffer(1_000_000, e)).toEqual([
       { method: "standard", amountCents: 350, minDays: 5, maxDays: 8 },
       { method: "express", amountCents: 2000, minDays: 1, maxDays: 2 },

@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
-import { getDb } from "@/db";
 import { env, type Env } from "@/lib/env";
-import { isUuid } from "@/lib/ids";
 import type { ShippingMethod, ShippingOption } from "@/machines/order-types";
+import { shippingOfOrder } from "./store";
 
 /** Adds business days (Monday to Friday) to a date; returns YYYY-MM-DD. */
 export function addBusinessDays(from: Date, days: number): string {
@@ -58,10 +56,7 @@ export function estimatedDelivery(chosen: ShippingOption | undefined, from: Date
  * machine refuses to ship it).
  */
 export async function fulfilEventFor(orderId: string): Promise<{ event: { type: "FULFIL"; trackingNumber: string; estimatedDelivery: string }; address: boolean }> {
-  const { db } = await getDb();
-  const [row] = await db.execute<{ options: ShippingOption[] | null; method: string | null; line1: string | null }>(sql`
-    select machine_snapshot->'context'->'shippingOptions' as options, shipping_method as method, shipping_line1 as line1
-    from orders where id = ${isUuid(orderId) ? orderId : null}`);
+  const row = await shippingOfOrder(orderId);
   const options = row?.options ?? [];
   const chosen = options.find((o) => o.method === row?.method);
   return {

@@ -1,10 +1,6 @@
-import type { Db } from "@/db";
 import type { EventSource } from "@/db/schema";
+import type { OrderStatus } from "@/machines/statuses";
 import type { OrderEvent } from "@/machines/order-types";
-import type { WritePipeline } from "./pipeline";
-
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-export type Executor = Db | Tx;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -22,24 +18,21 @@ export type DispatchOutcome = "accepted" | "ignored" | "duplicate";
 export type DispatchResult = {
   outcome: DispatchOutcome;
   orderId: string;
-  status: string;
+  /** The order's public status after the event ("new" only for an event on an order that was never placed). */
+  status: OrderStatus | "new";
   fromState: string;
   toState: string;
   revision: number;
 };
 
+/**
+ * To join a caller's transaction (the webhook's, which records the event id),
+ * dispatch inside withOrderTransaction (db/transaction.ts); the request id
+ * comes from the work context (lib/observability/context.ts).
+ */
 export type DispatchOptions = {
-  /** Join an outer transaction (e.g. the webhook's, which records the event id). */
-  tx?: Tx;
-  requestId?: string;
   /** Session details obtained from the gateway before START_PAYMENT. */
   session?: { id: string; url: string };
-  /**
-   * The caller's queue of writes on `tx`: dispatch adds its closing writes
-   * and leaves the flush to the caller, who may add more to the same round
-   * trip. Without one, dispatch flushes its own before returning.
-   */
-  pipeline?: WritePipeline;
 };
 
 export type { EventSource };

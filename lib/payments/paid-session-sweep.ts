@@ -3,6 +3,7 @@ import { getDb } from "@/db";
 import { logger } from "@/lib/observability/log";
 import { getPaymentGateway } from "./gateway";
 import { settleFromGateway } from "./settle-from-gateway";
+import { settledSessions } from "./store";
 
 // The reconciler's look at money the store may not know about: the gateway's
 // own record of sessions that took money (its events, kept 30 days), read
@@ -20,7 +21,7 @@ const MAX_EVENTS = 1000;
 
 export type SweepResult = { events: number; settled: number };
 
-export async function sweepPaidSessions(requestId?: string): Promise<SweepResult> {
+export async function sweepPaidSessions(): Promise<SweepResult> {
   const { db } = await getDb();
   const [cursor] = await db.execute<{ position: number }>(sql`select position from reconciler_cursors where name = ${CURSOR}`);
   const since = cursor ? Number(cursor.position) - OVERLAP_SECONDS : Math.floor(Date.now() / 1000) - FIRST_LOOK_BACK_SECONDS;
@@ -32,14 +33,11 @@ export async function sweepPaidSessions(requestId?: string): Promise<SweepResult
   // Gateway ids are [A-Za-z0-9_]; anything else cannot be one of ours.
   const sessionIds = [...new Set(events.map((e) => e.session.id))].filter((id) => /^[A-Za-z0-9_]+$/.test(id));
   // Sessions the store has and needs nothing more about; a session naming no order of ours is not ours.
-  const done = await db.execute<{ gateway_session_id: string }>(sql`
-    select gateway_session_id from payments
-    where gateway_session_id = any(${`{${sessionIds.join(",")}}`}::text[]) and status in ('paid', 'refunded')`);
-  const settled = new Set(done.map((row) => row.gateway_session_id));
+  const settled = await settledSessions(sessionIds);
   const todo = sessionIds.filter((id) => !settled.has(id) && events.some((e) => e.session.id === id && e.session.orderId));
   let count = 0;
   for (const sessionId of todo) {
-    const outcome = await settleFromGateway(sessionId, "reconciler", { requestId }).catch((error) => {
+    const outcome = await settleFromGateway(sessionId, "reconciler").catch((error) => {
       logger().warn({ sessionId, err: error }, "reconciler could not settle a paid session");
       return undefined;
     });

@@ -25,15 +25,20 @@ export const promotionCodeInputSchema = z
   })
   .strict()
   .superRefine((input, ctx) => {
-    if (input.kind === "percent" && input.percentOff === undefined) ctx.addIssue({ code: "custom", path: ["percentOff"], message: "Enter the percentage off (1 to 100)." });
-    if (input.kind === "amount" && input.amountOffCents === undefined) ctx.addIssue({ code: "custom", path: ["amountOffCents"], message: "Enter the amount off." });
-    if (input.kind === "percent" && input.amountOffCents !== undefined) ctx.addIssue({ code: "custom", path: ["amountOffCents"], message: "A percentage code has no amount off." });
-    if (input.kind === "amount" && input.percentOff !== undefined) ctx.addIssue({ code: "custom", path: ["percentOff"], message: "An amount code has no percentage off." });
+    if (input.kind === "percent" && input.percentOff === undefined)
+      ctx.addIssue({ code: "custom", path: ["percentOff"], message: "Enter the percentage off (1 to 100)." });
+    if (input.kind === "amount" && input.amountOffCents === undefined)
+      ctx.addIssue({ code: "custom", path: ["amountOffCents"], message: "Enter the amount off." });
+    if (input.kind === "percent" && input.amountOffCents !== undefined)
+      ctx.addIssue({ code: "custom", path: ["amountOffCents"], message: "A percentage code has no amount off." });
+    if (input.kind === "amount" && input.percentOff !== undefined)
+      ctx.addIssue({ code: "custom", path: ["percentOff"], message: "An amount code has no percentage off." });
     if (input.expiresOn !== undefined) {
       const end = Date.parse(`${input.expiresOn}T23:59:59Z`);
       if (Number.isNaN(end)) ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "That is not a date." });
       else if (end <= Date.now()) ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "The last day must be today or later." });
-      else if (end > Date.now() + 5 * 365 * 86_400_000) ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "At most five years ahead." });
+      else if (end > Date.now() + 5 * 365 * 86_400_000)
+        ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "At most five years ahead." });
     }
   });
 

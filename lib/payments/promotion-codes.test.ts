@@ -97,23 +97,34 @@ describe("operators' promotion codes", () => {
   it("create a code at the gateway with its terms; a second active code with the same text is refused", async () => {
     as(admin);
     const code = unique().toLowerCase();
-    const response = await create(post("/api/admin/promotion-codes", { code, kind: "amount", amountOffCents: 300, expiresOn: nextYear, maxRedemptions: 5 }));
+    const response = await create(
+      post("/api/admin/promotion-codes", { code, kind: "amount", amountOffCents: 300, expiresOn: nextYear, maxRedemptions: 5 }),
+    );
     expect(response.status).toBe(201);
     const created = (await response.json()) as { id: string; code: string };
     expect(created.code).toBe(code.toUpperCase());
     const atGateway = await stripeClient().promotionCodes.retrieve(created.id, { expand: ["promotion.coupon"] });
-    expect(atGateway).toMatchObject({ code: code.toUpperCase(), active: true, max_redemptions: 5, expires_at: Math.floor(Date.parse(`${nextYear}T23:59:59Z`) / 1000) });
+    expect(atGateway).toMatchObject({
+      code: code.toUpperCase(),
+      active: true,
+      max_redemptions: 5,
+      expires_at: Math.floor(Date.parse(`${nextYear}T23:59:59Z`) / 1000),
+    });
     expect(atGateway.promotion.coupon).toMatchObject({ amount_off: 300, currency: "usd" });
     const again = await create(post("/api/admin/promotion-codes", { code, kind: "percent", percentOff: 50 }));
     expect(again.status).toBe(400);
-    const listed = (await (await list()).json()) as { promotionCodes: { code: string; amountOffCents: number | null; maxRedemptions: number | null }[] };
+    const listed = (await (await list()).json()) as {
+      promotionCodes: { code: string; amountOffCents: number | null; maxRedemptions: number | null }[];
+    };
     expect(listed.promotionCodes.find((c) => c.code === code.toUpperCase())).toMatchObject({ amountOffCents: 300, maxRedemptions: 5 });
   });
 
   it("a created code discounts a shopper's sale; once deactivated, the payment page refuses it", async () => {
     as(admin);
     const code = unique();
-    const created = (await (await create(post("/api/admin/promotion-codes", { code, kind: "percent", percentOff: 20 }))).json()) as { id: string };
+    const created = (await (await create(post("/api/admin/promotion-codes", { code, kind: "percent", percentOff: 20 }))).json()) as {
+      id: string;
+    };
     const order = await orderAtGateway({ priceCents: 2000 });
     await emulatorControl(`/_emulator/sessions/${order.sessionId}/pay`, { card: "4242424242424242", promotionCode: code });
     await reconcileSuccessReturn({ userId: order.userId, sessionId: order.sessionId });
@@ -122,7 +133,10 @@ describe("operators' promotion codes", () => {
     expect((await deactivateRoute(post(`/api/admin/promotion-codes/${created.id}/deactivate`), params(created.id))).status).toBe(200);
     expect((await stripeClient().promotionCodes.retrieve(created.id)).active).toBe(false);
     const next = await orderAtGateway({ priceCents: 2000 });
-    const refused = (await emulatorControl(`/_emulator/sessions/${next.sessionId}/pay`, { card: "4242424242424242", promotionCode: code })) as { status: string };
+    const refused = (await emulatorControl(`/_emulator/sessions/${next.sessionId}/pay`, {
+      card: "4242424242424242",
+      promotionCode: code,
+    })) as { status: string };
     expect(refused.status).toBe("invalid");
     expect((await orderRow(next.orderId)).status).toBe("created");
   });

@@ -1,17 +1,13 @@
-import { sql } from "drizzle-orm";
-import { getDb } from "@/db";
 import { AppError } from "@/lib/errors";
 import { gatewayCheckDue } from "@/lib/http/abuse-limits";
 import { dispatch } from "@/lib/orders/dispatch";
 import { settleFromGateway, type SettleOutcome } from "./settle-from-gateway";
+import { paymentOfSessionForUser } from "./store";
 import { instrument } from "@/lib/observability/operations";
 
 async function ownPayment(userId: string, sessionId: string) {
   if (!/^cs_[A-Za-z0-9_]{4,250}$/.test(sessionId)) throw new AppError("not_found", "Payment not found");
-  const { db } = await getDb();
-  const [payment] = await db.execute<{ id: string; order_id: string }>(sql`
-    select p.id, p.order_id from payments p join orders o on o.id = p.order_id
-    where p.gateway_session_id = ${sessionId} and o.user_id = ${userId}`);
+  const payment = await paymentOfSessionForUser(userId, sessionId);
   // Another user's session is as unknown as a made-up one.
   if (!payment) throw new AppError("not_found", "Payment not found");
   return payment;
@@ -21,7 +17,7 @@ async function ownPayment(userId: string, sessionId: string) {
  * The success page: ask the gateway what happened and dispatch the same event
  * a webhook would, so the order is paid even if the webhook never arrives.
  */
-export async function reconcileSuccessReturn(input: { userId: string; sessionId: string; requestId?: string }): Promise<{
+export async function reconcileSuccessReturn(input: { userId: string; sessionId: string }): Promise<{
   orderId: string;
   outcome: SettleOutcome | "gateway_unavailable" | "checked_recently";
 }> {
@@ -30,7 +26,7 @@ export async function reconcileSuccessReturn(input: { userId: string; sessionId:
   if (!(await gatewayCheckDue(input.userId, input.sessionId))) return { orderId: payment.order_id, outcome: "checked_recently" };
   try {
     const outcome = await instrument("payment_processing", { name: "return_from_gateway", orderId: payment.order_id }, () =>
-      settleFromGateway(input.sessionId, "gateway", { requestId: input.requestId }),
+      settleFromGateway(input.sessionId, "gateway"),
     );
     return { orderId: payment.order_id, outcome };
   } catch {
@@ -40,8 +36,8 @@ export async function reconcileSuccessReturn(input: { userId: string; sessionId:
 }
 
 /** The cancel page: the shopper came back without paying; this attempt is over. */
-export async function recordCancelledReturn(input: { userId: string; sessionId: string; requestId?: string }): Promise<{ orderId: string }> {
+export async function recordCancelledReturn(input: { userId: string; sessionId: string }): Promise<{ orderId: string }> {
   const payment = await ownPayment(input.userId, input.sessionId);
-  await dispatch(payment.order_id, { type: "PAYMENT_CANCELLED", paymentId: payment.id }, "user", { requestId: input.requestId });
+  await dispatch(payment.order_id, { type: "PAYMENT_CANCELLED", paymentId: payment.id }, "user");
   return { orderId: payment.order_id };
 }

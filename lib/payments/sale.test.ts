@@ -20,7 +20,10 @@ import { stripeEvent } from "@/test/webhooks";
 // takes a code; the order stores what the gateway settled, read back from it,
 // and refuses a payment whose amount is not that session's total.
 
-const NEW_YORK = { name: "Ada Reader", address: { line1: "350 5th Ave", line2: "Floor 2", city: "New York", state: "NY", postal_code: "10118", country: "US" } };
+const NEW_YORK = {
+  name: "Ada Reader",
+  address: { line1: "350 5th Ave", line2: "Floor 2", city: "New York", state: "NY", postal_code: "10118", country: "US" },
+};
 
 async function shopperOrder(prices: number[]) {
   const userId = await createUser();
@@ -37,7 +40,9 @@ async function shopperOrder(prices: number[]) {
 }
 
 const pay = (sessionId: string, details: Record<string, unknown>) =>
-  emulatorControl(`/_emulator/sessions/${sessionId}/pay`, { card: "4242424242424242", shipping: NEW_YORK, ...details }) as Promise<{ status: string }>;
+  emulatorControl(`/_emulator/sessions/${sessionId}/pay`, { card: "4242424242424242", shipping: NEW_YORK, ...details }) as Promise<{
+    status: string;
+  }>;
 
 async function lines(orderId: string) {
   const { db } = await getDb();
@@ -57,7 +62,14 @@ describe("a shipped sale", () => {
 
     const row = await orderRow(orderId);
     const gateway = await stripeClient().checkout.sessions.retrieve(sessionId);
-    expect(row).toMatchObject({ status: "paid", subtotal_cents: 3799, shipping_method: "express", shipping_cents: 1499, promotion_code: code, shipping_country: "US" });
+    expect(row).toMatchObject({
+      status: "paid",
+      subtotal_cents: 3799,
+      shipping_method: "express",
+      shipping_cents: 1499,
+      promotion_code: code,
+      shipping_country: "US",
+    });
     // 10 % off each line, rounded half up: 130 + 250.
     expect(row.discount_cents).toBe(380);
     // New York: 4 % on the discounted books and on shipping.
@@ -81,12 +93,16 @@ describe("a shipped sale", () => {
     const perLine = await lines(orderId);
     expect(perLine.map((l) => l.discount_cents)).toEqual([130, 250]);
     expect(perLine.map((l) => l.tax_cents)).toEqual([Math.round(1169 * 0.04), Math.round(2250 * 0.04)]);
-    const [payment] = await db.execute<{ amount_cents: number; status: string }>(sql`select amount_cents, status from payments where order_id = ${orderId}`);
+    const [payment] = await db.execute<{ amount_cents: number; status: string }>(
+      sql`select amount_cents, status from payments where order_id = ${orderId}`,
+    );
     expect(payment).toEqual({ amount_cents: row.total_cents, status: "paid" });
 
     // The e-mail prints the same amounts and the address (one function makes the lines for every place).
     expect(await sendOrderEmail({ orderId, template: "order_paid", dedupeKey: `${orderId}:sale-test` })).toMatch(/stored|sent/);
-    const [mail] = await db.execute<{ body_text: string; recipient: string }>(sql`select text_body as body_text, to_address as recipient from emails where dedupe_key = ${`${orderId}:sale-test`}`);
+    const [mail] = await db.execute<{ body_text: string; recipient: string }>(
+      sql`select text_body as body_text, to_address as recipient from emails where dedupe_key = ${`${orderId}:sale-test`}`,
+    );
     const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
     expect(mail!.body_text).toContain(`Subtotal: ${usd(3799)}`);
     expect(mail!.body_text).toContain(`Discount (${code}): -${usd(380)}`);
@@ -117,15 +133,22 @@ describe("a shipped sale", () => {
     await pay(sessionId, {});
     const session = await stripeClient().checkout.sessions.retrieve(sessionId);
     // A signed event whose body says less was charged than the session the store created.
-    const tampered = stripeEvent("checkout.session.completed", { ...session, amount_total: session.amount_total! - 500 }) as unknown as Stripe.Event;
+    const tampered = stripeEvent("checkout.session.completed", {
+      ...session,
+      amount_total: session.amount_total! - 500,
+    }) as unknown as Stripe.Event;
     expect(await handleWebhook(tampered)).toBe("handled");
     const row = await orderRow(orderId);
     expect(row.status).toBe("created");
     expect(row.needs_attention).toBe(true);
     const { db } = await getDb();
     const [flag] = await db.execute<{ attention_reason: string }>(sql`select attention_reason from orders where id = ${orderId}`);
-    expect(flag!.attention_reason).toContain(`the payment took ${session.amount_total! - 500}, the session's total is ${session.amount_total}`);
-    const [payment] = await db.execute<{ status: string; failure_reason: string }>(sql`select status, failure_reason from payments where order_id = ${orderId}`);
+    expect(flag!.attention_reason).toContain(
+      `the payment took ${session.amount_total! - 500}, the session's total is ${session.amount_total}`,
+    );
+    const [payment] = await db.execute<{ status: string; failure_reason: string }>(
+      sql`select status, failure_reason from payments where order_id = ${orderId}`,
+    );
     expect(payment).toEqual({ status: "failed", failure_reason: "amount_mismatch" });
     // Nothing was sold: the copy is still only reserved.
     expect(await stockOf(books[0]!)).toMatchObject({ reserved: 1, sold: 0 });
@@ -140,7 +163,9 @@ describe("a shipped sale", () => {
     await db.execute(sql`update orders set shipping_line1 = null,
       machine_snapshot = jsonb_set(machine_snapshot, '{context,sale,address}', 'null'::jsonb) where id = ${orderId}`);
     const admin = await createUser("admin");
-    await expect(adminFulfil({ adminId: admin, orderId })).rejects.toMatchObject({ message: expect.stringContaining("no shipping address") });
+    await expect(adminFulfil({ adminId: admin, orderId })).rejects.toMatchObject({
+      message: expect.stringContaining("no shipping address"),
+    });
     expect((await orderRow(orderId)).status).toBe("paid");
   });
 });

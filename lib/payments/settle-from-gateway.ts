@@ -1,13 +1,11 @@
 import { createHash } from "node:crypto";
-import { sql } from "drizzle-orm";
-import { getDb } from "@/db";
 import type { EventSource } from "@/db/schema";
 import { isUuid } from "@/lib/ids";
 import { logger } from "@/lib/observability/log";
 import { dispatchBySession, dispatchIfOrderExists } from "@/lib/orders/dispatch";
-import type { WritePipeline } from "@/lib/orders/pipeline";
-import type { DispatchResult, Tx } from "@/lib/orders/types";
+import type { DispatchResult } from "@/lib/orders/types";
 import { getPaymentGateway, type CheckoutSessionInfo, type PaymentGateway, type PaymentIntentInfo } from "./gateway";
+import { paymentOfSession, type KnownPayment } from "./store";
 
 export type SettleOutcome = "paid" | "processing" | "failed" | "cancelled" | "open" | "expired" | "unknown_session";
 
@@ -21,8 +19,6 @@ export type SessionFact =
   | { kind: "cancelled"; at: number }
   | { kind: "processing" }
   | { kind: "open" };
-
-type DispatchVia = { requestId?: string; tx?: Tx; pipeline?: WritePipeline };
 
 /** A gateway clock ahead of ours never dates an event in our future. */
 const gatewayTime = (at: number | null | undefined): number => Math.min(at ?? Date.now(), Date.now());
@@ -50,8 +46,6 @@ export function intentFact(intent: PaymentIntentInfo, sessionStatus: CheckoutSes
       return sessionStatus === "complete" ? { kind: "processing" } : { kind: "open" };
   }
 }
-
-type KnownPayment = { id: string; order_id: string; status: string };
 
 /**
  * Reads what the gateway knows about a session the store recorded (`known`),
@@ -87,7 +81,7 @@ function unrecordedPaymentId(session: CheckoutSessionInfo): string {
  * refused, or the process died between the gateway and the database). If its
  * metadata names one of our orders, that order records and refunds it.
  */
-async function dispatchUnrecorded(session: CheckoutSessionInfo, at: number, source: EventSource, options: DispatchVia): Promise<DispatchResult | undefined> {
+async function dispatchUnrecorded(session: CheckoutSessionInfo, at: number, source: EventSource): Promise<DispatchResult | undefined> {
   if (!session.orderId || !session.amountTotal || !session.currency) return undefined;
   const result = await dispatchIfOrderExists(
     session.orderId,
@@ -101,7 +95,6 @@ async function dispatchUnrecorded(session: CheckoutSessionInfo, at: number, sour
       at,
     },
     source,
-    options,
   );
   if (result?.outcome === "accepted") {
     logger().warn(
@@ -131,12 +124,11 @@ export async function dispatchSessionFact(
   session: CheckoutSessionInfo,
   fact: SessionFact,
   source: EventSource,
-  options: DispatchVia = {},
 ): Promise<{ outcome: SettleOutcome; result?: DispatchResult }> {
   switch (fact.kind) {
     case "paid": {
-      // Inside a caller's transaction the caller has read the sale already (handleWebhook).
-      const sale = session.sale ?? (options.tx ? undefined : (await withSale(session)).sale);
+      // handleWebhook reads the sale before its transaction opens; other callers are outside one.
+      const sale = (await withSale(session)).sale;
       const paid = await dispatchBySession(
         session.id,
         (paymentId) => ({
@@ -149,28 +141,21 @@ export async function dispatchSessionFact(
           at: fact.at,
         }),
         source,
-        options,
       );
-      const result = paid ?? (await dispatchUnrecorded(session, fact.at, source, options));
+      const result = paid ?? (await dispatchUnrecorded(session, fact.at, source));
       return result ? { outcome: "paid", result } : { outcome: "unknown_session" };
     }
     case "failed": {
-      const result = await dispatchBySession(session.id, (paymentId) => ({ type: "PAYMENT_FAILED", paymentId, reason: fact.reason, at: fact.at }), source, options);
+      const result = await dispatchBySession(session.id, (paymentId) => ({ type: "PAYMENT_FAILED", paymentId, reason: fact.reason, at: fact.at }), source);
       return result ? { outcome: "failed", result } : { outcome: "unknown_session" };
     }
     case "cancelled": {
-      const result = await dispatchBySession(session.id, (paymentId) => ({ type: "PAYMENT_CANCELLED", paymentId, at: fact.at }), source, options);
+      const result = await dispatchBySession(session.id, (paymentId) => ({ type: "PAYMENT_CANCELLED", paymentId, at: fact.at }), source);
       return result ? { outcome: "cancelled", result } : { outcome: "unknown_session" };
     }
     default:
       return { outcome: fact.kind };
   }
-}
-
-async function paymentOfSession(sessionId: string): Promise<KnownPayment | undefined> {
-  const { db } = await getDb();
-  const [payment] = await db.execute<KnownPayment>(sql`select id, order_id, status from payments where gateway_session_id = ${sessionId}`);
-  return payment;
 }
 
 /**
@@ -182,7 +167,7 @@ async function paymentOfSession(sessionId: string): Promise<KnownPayment | undef
 export async function settleSession(
   session: CheckoutSessionInfo,
   source: EventSource,
-  options: { requestId?: string; expiredByUs?: boolean } = {},
+  options: { expiredByUs?: boolean } = {},
 ): Promise<SettleOutcome> {
   const known = await paymentOfSession(session.id);
   const paid = session.status === "complete" && session.paymentStatus === "paid";
@@ -190,7 +175,7 @@ export async function settleSession(
   if (!known && !paid) return "unknown_session";
   if (session.status === "expired" && (options.expiredByUs || (known && known.status !== "pending" && known.status !== "failed"))) return "expired";
   const fact = await readSessionFact(session, await getPaymentGateway(), known);
-  return (await dispatchSessionFact(session, fact, source, { requestId: options.requestId })).outcome;
+  return (await dispatchSessionFact(session, fact, source)).outcome;
 }
 
 /**
@@ -201,9 +186,9 @@ export async function settleSession(
 export async function settleFromGateway(
   sessionId: string,
   source: EventSource,
-  options: { expire?: boolean; requestId?: string } = {},
+  options: { expire?: boolean } = {},
 ): Promise<SettleOutcome> {
   const gateway = await getPaymentGateway();
   const session = options.expire ? await gateway.expireCheckoutSession(sessionId) : await gateway.retrieveCheckoutSession(sessionId);
-  return settleSession(session, source, { requestId: options.requestId, expiredByUs: options.expire });
+  return settleSession(session, source, { expiredByUs: options.expire });
 }

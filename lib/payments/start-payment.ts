@@ -1,21 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/observability/log";
 import { throttlePaymentStart } from "@/lib/http/abuse-limits";
 import { dispatch } from "@/lib/orders/dispatch";
-import { addJob } from "@/lib/orders/jobs";
+import { addJob } from "@/lib/worker/jobs";
 import { getOrderForUser, type OrderView } from "@/lib/orders/order-view";
 import { shippingCountries } from "@/lib/orders/shipping";
 import { getPaymentGateway, type PaymentGateway } from "./gateway";
 import { settleSession, type SettleOutcome } from "./settle-from-gateway";
+import { pendingPaymentOfOrder } from "./store";
 import { instrument } from "@/lib/observability/operations";
 
 export type StartedPayment = { paymentId: string; checkoutUrl: string; created: boolean };
 
-type Input = { userId: string; email: string; orderId: string; requestId?: string };
+type Input = { userId: string; email: string; orderId: string };
 
 /** A session that closes within this long is not worth handing to a shopper. */
 const MIN_TIME_TO_PAY_MS = 2 * 60_000;
@@ -39,11 +39,11 @@ const gatewayDown = () =>
  * Whether the pending attempt's session can still be paid. If not, what the
  * gateway says about it is dispatched first (paid, failed, expired…).
  */
-async function checkPending(gateway: PaymentGateway, sessionId: string | null, requestId?: string): Promise<"payable" | "closing" | SettleOutcome> {
+async function checkPending(gateway: PaymentGateway, sessionId: string | null): Promise<"payable" | "closing" | SettleOutcome> {
   if (!sessionId) return "payable";
   try {
     const session = await gateway.retrieveCheckoutSession(sessionId);
-    if (session.status !== "open") return await settleSession(session, "gateway", { requestId });
+    if (session.status !== "open") return await settleSession(session, "gateway");
     // Open but about to close: the new attempt's START_PAYMENT cancels and expires it.
     return (session.expiresAt ?? Infinity) > Date.now() + MIN_TIME_TO_PAY_MS ? "payable" : "closing";
   } catch (error) {
@@ -54,14 +54,12 @@ async function checkPending(gateway: PaymentGateway, sessionId: string | null, r
 
 async function openCheckoutSession(input: Input): Promise<StartedPayment> {
   let order: OrderView = await getOrderForUser(input.userId, input.orderId);
-  const { db } = await getDb();
-  const [pending] = await db.execute<{ id: string; checkout_url: string | null; gateway_session_id: string | null }>(sql`
-    select id, checkout_url, gateway_session_id from payments where order_id = ${order.id} and status = 'pending' order by created_at desc limit 1`);
+  const pending = await pendingPaymentOfOrder(order.id);
   const gateway = await getPaymentGateway();
   const inWindow = () => Date.now() < new Date(order.paymentDeadline).getTime();
-  if (pending?.checkout_url && inWindow() && order.status === "created") {
-    const state = await checkPending(gateway, pending.gateway_session_id, input.requestId);
-    if (state === "payable") return { paymentId: pending.id, checkoutUrl: pending.checkout_url, created: false };
+  if (pending?.checkoutUrl && inWindow() && order.status === "created") {
+    const state = await checkPending(gateway, pending.sessionId);
+    if (state === "payable") return { paymentId: pending.id, checkoutUrl: pending.checkoutUrl, created: false };
     // A bank transfer on its way: a second payment could take the money twice.
     if (state === "processing") {
       throw new AppError("invalid_transition", "Your bank transfer is still being processed. The order page will show when it has gone through.", { status: order.status, payment: "processing" });
@@ -96,9 +94,9 @@ async function openCheckoutSession(input: Input): Promise<StartedPayment> {
     if (error instanceof AppError) throw error;
     throw gatewayDown();
   }
-  const result = await dispatch(order.id, { type: "START_PAYMENT", paymentId }, "user", { session, requestId: input.requestId });
+  const result = await dispatch(order.id, { type: "START_PAYMENT", paymentId }, "user", { session });
   if (result.outcome !== "accepted") {
-    await closeUnrecordedSession(gateway, order.id, session.id, input.requestId);
+    await closeUnrecordedSession(gateway, order.id, session.id);
     // Still unpaid: the window closed while the gateway was answering.
     if (result.status === "created") throw new AppError("payment_window_closed", "The time to pay for this order has run out");
     throw new AppError("invalid_transition", "This order is not waiting for payment", { status: result.status });
@@ -112,13 +110,13 @@ async function openCheckoutSession(input: Input): Promise<StartedPayment> {
  * so it is expired now. If the gateway cannot be reached, a job keeps trying;
  * money that still reaches it is refunded (UNRECORDED_PAYMENT).
  */
-async function closeUnrecordedSession(gateway: PaymentGateway, orderId: string, sessionId: string, requestId?: string): Promise<void> {
+async function closeUnrecordedSession(gateway: PaymentGateway, orderId: string, sessionId: string): Promise<void> {
   try {
     const session = await gateway.expireCheckoutSession(sessionId);
-    if (session.status !== "expired") await settleSession(session, "system", { requestId });
+    if (session.status !== "expired") await settleSession(session, "system");
   } catch (error) {
     logger().warn({ orderId, sessionId, err: error }, "could not expire an unrecorded checkout session now; a job will");
     const { db } = await getDb();
-    await addJob(db, "expire_checkout_session", { orderId, sessionId, requestId }, { jobKey: `expire-unrecorded:${sessionId}` });
+    await addJob(db, "expire_checkout_session", { orderId, sessionId }, { jobKey: `expire-unrecorded:${sessionId}` });
   }
 }

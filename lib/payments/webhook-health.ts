@@ -76,3 +76,9 @@ export async function webhookSignatureHealth(): Promise<SignatureHealth> {
   const threshold = env().WEBHOOK_SIGNATURE_ALERT_THRESHOLD;
   return { failures, windowMinutes: windowMinutes(), threshold, alerting: failures >= threshold };
 }
+
+/** Failures per minute are read for the last minutes only: the reconciler drops those older than a day. */
+export async function pruneSignatureFailures(): Promise<void> {
+  const { db } = await getDb();
+  await db.execute(sql`delete from webhook_signature_failures where minute < now() - interval '1 day'`);
+}

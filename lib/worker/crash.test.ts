@@ -4,11 +4,11 @@ import { Logger, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
-import { addJob } from "@/lib/orders/jobs";
+import { addJob } from "@/lib/worker/jobs";
 import { requestRefund } from "@/lib/orders/user-actions";
 import { eventTypes, orderRow } from "@/test/fixtures";
 import { paidOrderAtGateway } from "@/test/gateway";
-import { taskList } from "./tasks";
+import { taskList } from "./task-list";
 
 // A worker process killed (SIGKILL) in the middle of a refund job, right after
 // the gateway refunded: after restart the refund completes, and only once.

@@ -10,8 +10,9 @@ import { instrument } from "@/lib/observability/operations";
 import { traced } from "@/lib/observability/trace";
 import { flagOrder } from "@/lib/orders/flag-order";
 import { isUuid } from "@/lib/ids";
+import { parseJobPayload, type JobName, type JobPayload, type StoredPayload } from "./jobs";
 
-export type TaskPayload = { orderId?: string; requestId?: string } & Record<string, unknown>;
+type TaskPayload = StoredPayload & { orderId?: unknown };
 
 type Run = { name: string; payload: TaskPayload; helpers: JobHelpers; startedAt: Date; error?: unknown };
 
@@ -43,9 +44,11 @@ async function recordRun({ name, payload, helpers, startedAt, error }: Run): Pro
  * and an alert is logged (like luno/workflow's pause after an error count).
  * Each run happens in the context of the request that enqueued it (its
  * payload keeps the request id), in a span, counted, logged and kept in
- * job_runs; `kind` also puts it in the operation log.
+ * job_runs; `kind` also puts it in the operation log. The payload is checked
+ * against its job's schema (jobs.ts) before `run` sees it: a malformed one
+ * fails the attempt like any error.
  */
-export function defineTask(name: string, run: (payload: TaskPayload, helpers: JobHelpers) => Promise<void>, kind?: OperationKind): Task {
+export function defineTask<N extends JobName>(name: N, run: (payload: JobPayload<N>, helpers: JobHelpers) => Promise<void>, kind?: OperationKind): Task {
   return async (raw, helpers) => {
     const payload = (raw ?? {}) as TaskPayload;
     const context = {
@@ -57,7 +60,7 @@ export function defineTask(name: string, run: (payload: TaskPayload, helpers: Jo
     await withContext(context, async () => {
       const startedAt = new Date();
       const attempt = { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts };
-      const body = () => run(payload, helpers);
+      const body = () => run(parseJobPayload(name, payload), helpers);
       try {
         await (kind ? instrument(kind, { name, orderId: context.orderId }, body) : traced(`job ${name}`, { "job.task": name }, body));
       } catch (error) {
@@ -67,7 +70,7 @@ export function defineTask(name: string, run: (payload: TaskPayload, helpers: Jo
         logger().warn({ ...attempt, err: error }, "job failed");
         await recordRun({ name, payload, helpers, startedAt, error });
         const message = safeErrorMessage(error);
-        if (helpers.job.attempts >= helpers.job.max_attempts && payload.orderId) {
+        if (helpers.job.attempts >= helpers.job.max_attempts && typeof payload.orderId === "string" && payload.orderId) {
           await flagOrder(payload.orderId, `${name} failed after ${helpers.job.attempts} attempts: ${message}`, {
             task: name,
             jobId: helpers.job.id,

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { longHeldJobLocks } from "./worker-tables";
 import { workerHeartbeats } from "@/db/schema";
 
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -21,9 +22,8 @@ export async function beat(db: Db, workerId: string, jobWorkerIds: string[] = []
 export async function unlockJobsOfDeadWorkers(db: Db): Promise<number> {
   const rows = await db.execute<{ n: number }>(sql`
     with dead as (
-      select distinct j.locked_by from graphile_worker._private_jobs j
-      where j.locked_by is not null and j.locked_at < now() - interval '30 seconds'
-        and not exists (
+      select j.locked_by from ${longHeldJobLocks} j
+      where not exists (
           select 1 from worker_heartbeats h
           where h.last_seen_at > now() - make_interval(secs => ${HEARTBEAT_STALE_SECONDS}) and j.locked_by = any(h.job_worker_ids))
     )

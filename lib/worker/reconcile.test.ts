@@ -3,10 +3,10 @@ import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { addJob } from "@/lib/orders/jobs";
+import { addJob } from "@/lib/worker/jobs";
 import { orderRow, stockOf } from "@/test/fixtures";
 import { orderAtGateway, payAtGateway } from "@/test/gateway";
-import { taskList } from "./tasks";
+import { taskList } from "./task-list";
 
 // The reconciler against the emulator with webhooks switched off (the test
 // setup starts it that way): it alone must settle what the webhooks would have.

@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/observability/log";
 import { beat, forget, HEARTBEAT_INTERVAL_MS } from "./heartbeat";
-import { crontab, taskList } from "./tasks";
+import { crontab, taskList } from "./task-list";
 
 export type WorkerHandle = { workerId: string; stop: () => Promise<void>; runner: Runner };
 

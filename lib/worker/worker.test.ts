@@ -12,7 +12,7 @@ import { placeOrder } from "@/lib/orders/place-order";
 import { getPaymentGateway } from "@/lib/payments/gateway";
 import { createBook, createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { payAtGateway, paidOrderAtGateway } from "@/test/gateway";
-import { taskList } from "./tasks";
+import { taskList } from "./task-list";
 
 // The worker's tasks run by graphile-worker itself (runOnce) on the test
 // database, against the Stripe emulator the test setup started. Other files

@@ -14,8 +14,10 @@ export function runCommand(command: string, args: string[], extraEnv: Record<str
   });
 }
 
-export function startProcess(command: string, args: string[], extraEnv: Record<string, string>): ChildProcess {
-  return spawn(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } });
+/** Starts a child with this environment plus `extraEnv`; its output is ours, or goes to the file descriptor `output`. */
+export function startProcess(command: string, args: string[], extraEnv: Record<string, string>, options: { output?: number } = {}): ChildProcess {
+  const stdio = options.output === undefined ? "inherit" : (["ignore", options.output, options.output] as const);
+  return spawn(command, args, { stdio: stdio as "inherit", env: { ...process.env, ...extraEnv } });
 }
 
 export function stopProcess(child: ChildProcess, timeoutMs = 10_000): Promise<void> {

@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { countTests, parseTestArgs, TEST_COMMANDS, verdict } from "./test-run";
 
@@ -9,7 +12,8 @@ const playwright = (stats: Record<string, number>, suites: unknown[] = []) => ({
 
 describe("npm test's arguments", () => {
   it("runs every step without a flag, the named ones with flags, on the embedded server with --embedded", () => {
-    expect(parseTestArgs([])).toEqual({ selected: ["typecheck", "lint", "vitest", "e2e"], embedded: false });
+    expect(parseTestArgs([])).toEqual({ selected: ["typecheck", "lint", "format", "vitest", "e2e"], embedded: false });
+    expect(parseTestArgs(["--format"])).toEqual({ selected: ["format"], embedded: false });
     expect(parseTestArgs(["--vitest", "--e2e"])).toEqual({ selected: ["vitest", "e2e"], embedded: false });
     expect(parseTestArgs(["--vitest", "--embedded"])).toEqual({ selected: ["vitest"], embedded: true });
   });
@@ -96,5 +100,39 @@ describe("no .only, no retried-away flakes", () => {
     const configPath = "@/vitest.config.mts"; // (a variable: tsc does not resolve .mts specifiers)
     const vitest = ((await import(/* @vite-ignore */ configPath)) as { default: { test: { allowOnly: boolean; retry: number } } }).default;
     expect(vitest.test).toMatchObject({ allowOnly: false, retry: 0 });
+  });
+});
+
+describe("the format step", () => {
+  // The step runs the formatter's check with the project's own config (printWidth 140): a file the
+  // formatter would change fails it, naming the file; a formatted one passes.
+  function check(source: string) {
+    const dir = mkdtempSync(path.join(tmpdir(), "format-step-"));
+    try {
+      writeFileSync(path.join(dir, "sample.ts"), source);
+      writeFileSync(path.join(dir, ".prettierrc.json"), readProjectConfig());
+      const [bin, ...args] = TEST_COMMANDS.format;
+      return spawnSync(path.resolve("node_modules/.bin", bin), args, { cwd: dir, encoding: "utf8", timeout: 30_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const readProjectConfig = () => readFileSync(".prettierrc.json", "utf8");
+
+  it("fails on a file the formatter would change and passes once it is formatted", () => {
+    const long = `export const words = [${Array.from({ length: 20 }, (_, i) => `"word${i}"`).join(", ")}];\n`;
+    const bad = check(`const  a = {b:1}\n${long}`);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toMatch(/sample\.ts/);
+    const good = check(`const a = { b: 1 };\n`);
+    expect(good.status).toBe(0);
+  });
+
+  it("wraps at 140 characters, the project's width", () => {
+    expect(JSON.parse(readProjectConfig())).toMatchObject({ printWidth: 140 });
+    const line = `export const x = [${Array.from({ length: 12 }, (_, i) => `"w${i}"`).join(", ")}];`;
+    expect(line.length).toBeLessThan(140);
+    expect(line.length).toBeGreaterThan(80);
+    expect(check(`${line}\n`).status).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 // The parts of `npm test` (scripts/test.ts) that decide what runs and whether
 // the run passed, kept apart so they are tested without running a suite.
 
-export const STEP_NAMES = ["typecheck", "lint", "vitest", "e2e"] as const;
+export const STEP_NAMES = ["typecheck", "lint", "format", "vitest", "e2e"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 export const USAGE = `usage: npm test [-- ${STEP_NAMES.map((s) => `--${s}`).join(" ")}] [--embedded]
@@ -28,6 +28,7 @@ export const PLAYWRIGHT_REPORT = ".data/playwright.json";
 
 /** The test runners' command lines: no `.only` anywhere, and a flaky e2e test fails the run. */
 export const TEST_COMMANDS = {
+  format: ["prettier", "--check", "--log-level=warn", "."],
   vitest: ["vitest", "run", "--allowOnly=false", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`],
   e2e: ["playwright", "test", "--forbid-only", "--fail-on-flaky-tests", "--reporter=list,json"],
 } as const;

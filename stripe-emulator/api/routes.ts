@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { EmulatorContext } from "../context";
 import { createSession, expireSessionByApi, lineItemsList, sessionRecord, sessionView } from "../domain/checkout";
+import { acceptDispute, allDisputes, retrieveDispute, updateDispute } from "../domain/disputes";
 import { createRefund, retrieveRefund } from "../domain/refunds";
 import { invalidRequest, resourceMissing } from "../errors";
 import type { FormObject } from "../form-params";
@@ -79,7 +80,33 @@ export const apiRoutes: Route<ApiHandler>[] = [
     handler: (ctx, { path }) => ok(ctx.state.charges.get(path[0]!) ?? notFound("charge", path[0]!, "charge")),
   },
   { method: "POST", pattern: /^\/v1\/refunds$/, handler: (ctx, { params, request }) => ok(createRefund(ctx, params, request)) },
+  {
+    method: "GET",
+    pattern: /^\/v1\/refunds$/,
+    handler: (ctx, { params }) => {
+      const p = parseListParams({ charge: z.string().optional(), payment_intent: z.string().optional() }, params);
+      const wanted = (r: { charge: string; payment_intent: string }) => (!p.charge || r.charge === p.charge) && (!p.payment_intent || r.payment_intent === p.payment_intent);
+      return ok(listPage([...ctx.state.refunds.values()], p, "/v1/refunds", wanted));
+    },
+  },
   { method: "GET", pattern: new RegExp(`^/v1/refunds/${id}$`), handler: (ctx, { path }) => ok(retrieveRefund(ctx, path[0]!)) },
+  {
+    method: "GET",
+    pattern: /^\/v1\/disputes$/,
+    handler: (ctx, { params }) => {
+      const p = parseListParams({ charge: z.string().optional(), payment_intent: z.string().optional() }, params);
+      const wanted = (d: { charge: string; payment_intent: string | null }) => (!p.charge || d.charge === p.charge) && (!p.payment_intent || d.payment_intent === p.payment_intent);
+      return ok(listPage(allDisputes(ctx), p, "/v1/disputes", wanted));
+    },
+  },
+  { method: "GET", pattern: new RegExp(`^/v1/disputes/${id}$`), handler: (ctx, { path }) => ok(retrieveDispute(ctx, path[0]!)) },
+  { method: "POST", pattern: new RegExp(`^/v1/disputes/${id}$`), handler: (ctx, { params, path, request }) => ok(updateDispute(ctx, path[0]!, params, request)) },
+  { method: "POST", pattern: new RegExp(`^/v1/disputes/${id}/close$`), handler: (ctx, { path, request }) => ok(acceptDispute(ctx, path[0]!, request)) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/balance_transactions/${id}$`),
+    handler: (ctx, { path }) => ok(ctx.state.balanceTransactions.get(path[0]!) ?? notFound("balance_transaction", path[0]!, "id")),
+  },
   {
     method: "GET",
     pattern: /^\/v1\/events$/,

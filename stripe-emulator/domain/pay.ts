@@ -1,12 +1,14 @@
 import type { EmulatorContext } from "../context";
 import { newId } from "../ids";
 import { cardDetails, outcomeFor } from "../objects/charge";
+import type { DisputeReason } from "../objects/dispute";
 import type { SessionRecord } from "../store";
 import { startTransfer, TEST_ACCOUNTS } from "./bank-transfer";
 import type { FieldErrors } from "./addresses";
 import { dropStaleDiscount, updateDetails, type CustomerInput } from "./checkout-details";
 import { expireIfDue } from "./checkout";
 import { formatMoney } from "../pages/layout";
+import { openDispute, type DisputeKind } from "./disputes";
 import { emitEvent } from "./events";
 import { completeSession, createAttemptCharge, ensureIntent, fingerprintOf, markCaptured } from "./payment-records";
 
@@ -39,6 +41,13 @@ const TEST_CARDS: Record<string, DeclineCode | null> = {
   "4000000000009995": "insufficient_funds",
 };
 
+/** Stripe's dispute test cards: the payment succeeds, then the card network opens a dispute (or an inquiry). */
+export const DISPUTE_CARDS: Readonly<Record<string, { reason: DisputeReason; kind: DisputeKind }>> = {
+  "4000000000000259": { reason: "fraudulent", kind: "chargeback" },
+  "4000000000002685": { reason: "product_not_received", kind: "chargeback" },
+  "4000000000001976": { reason: "fraudulent", kind: "inquiry" },
+};
+
 const DECLINE_MESSAGES: Record<DeclineCode, string> = {
   generic_decline: "Your card was declined.",
   insufficient_funds: "Your card has insufficient funds.",
@@ -67,7 +76,8 @@ function parseExpiry(expiry: string, nowMs: number): Expiry | PayOutcome {
 
 function payByCard(ctx: EmulatorContext, record: SessionRecord, input: Extract<PayInput, { method: "card" }>): PayOutcome {
   const number = input.number.replace(/[\s-]/g, "");
-  const declineCode = TEST_CARDS[number];
+  const dispute = DISPUTE_CARDS[number];
+  const declineCode = dispute ? null : TEST_CARDS[number];
   if (declineCode === undefined) return invalid("Your card number is incorrect.", "incorrect_number");
   const expiry = parseExpiry(input.expiry, ctx.now());
   if ("status" in expiry) return expiry;
@@ -84,6 +94,7 @@ function payByCard(ctx: EmulatorContext, record: SessionRecord, input: Extract<P
     markCaptured(ctx, intent, charge);
     completeSession(ctx, record, "paid", name);
     emitEvent(ctx, "checkout.session.completed", record.session);
+    if (dispute) openDispute(ctx, charge, dispute.reason, undefined, dispute.kind);
     return { httpStatus: 303, status: "succeeded", redirectUrl: successRedirect(record) };
   }
 

@@ -7,6 +7,8 @@ import type { Charge } from "../objects/charge";
 import { unix } from "../objects/common";
 import { noRequest, type RequestInfo } from "../objects/event";
 import { newRefund, type Refund } from "../objects/refund";
+import { formatMoney as money } from "../pages/layout";
+import { refundBlockedByDispute } from "./disputes";
 import { emitEvent } from "./events";
 import { integer, metadataSchema, parseParams } from "./params";
 
@@ -23,7 +25,6 @@ const schema = z.strictObject({
   expand: z.array(z.string()).optional(),
 });
 
-const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency.toUpperCase()}`;
 
 function chargeToRefund(ctx: EmulatorContext, p: z.output<typeof schema>): Charge {
   if (p.charge !== undefined) {
@@ -61,6 +62,8 @@ function unrefunded(ctx: EmulatorContext, charge: Charge): number {
 export function createRefund(ctx: EmulatorContext, params: FormObject, request: RequestInfo): Refund {
   const p = parseParams(schema, params);
   const charge = chargeToRefund(ctx, p);
+  const disputed = refundBlockedByDispute(ctx, charge);
+  if (disputed) throw disputed;
   const remaining = unrefunded(ctx, charge);
   if (remaining <= 0) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" });
   const amount = p.amount ?? remaining;

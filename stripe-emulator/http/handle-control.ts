@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { EmulatorContext } from "../context";
 import { settleTransfer } from "../domain/bank-transfer";
 import { headlessDetailsSchema, headlessInput } from "../domain/checkout-details";
+import { decideDispute, openDispute } from "../domain/disputes";
 import { paySession } from "../domain/pay";
 import { settleRefund } from "../domain/refunds";
 import { ApiError } from "../errors";
@@ -13,8 +14,9 @@ import { isLoopback, matchRoute, readBody, redirect, sendJson, type Route } from
 // and not drivable from other web pages in the operator's browser (CSRF): a
 // POST must be application/json (a cross-origin page cannot send that without
 // a CORS preflight, which this API never grants) and carry no Origin (scripts,
-// tests) or one of the emulator's own. The dashboard's Redeliver forms are the
-// one exception to JSON, accepted only with the emulator's own Origin.
+// tests) or one of the emulator's own. The dashboard's forms (Redeliver, a
+// dispute's Won / Lost) are the one exception to JSON, accepted only with the
+// emulator's own Origin.
 // EMULATOR_CONTROL=off removes the whole API.
 
 export type ControlActions = { reset(): void; setClockOffset(ms: number): void; clockOffset(): number };
@@ -32,6 +34,12 @@ const paySchema = z.strictObject({
   bankAccount: z.string().optional(),
   // The customer's details (address, shipping option, code…); checkout-details.ts fills in the rest.
   ...headlessDetailsSchema.shape,
+});
+const decideSchema = z.strictObject({ outcome: z.enum(["won", "lost"]) });
+const disputeSchema = z.strictObject({
+  reason: z.enum(["fraudulent", "product_not_received", "product_unacceptable", "duplicate", "subscription_canceled", "credit_not_processed", "general", "unrecognized"]).default("fraudulent"),
+  amount: z.number().int().min(1).optional(),
+  kind: z.enum(["chargeback", "inquiry"]).default("chargeback"),
 });
 const clockSchema = z.strictObject({ advanceMs: z.number().int().optional(), offsetMs: z.number().int().optional() });
 
@@ -104,6 +112,21 @@ const routes: Route<ControlHandler>[] = [
     pattern: /^\/_emulator\/refunds\/([A-Za-z0-9_]+)\/settle$/,
     handler: (ctx, _a, { body, path }) => ok({ refund: settleRefund(ctx, path[0]!, parse(outcomeSchema, body).outcome) }),
   },
+  {
+    method: "POST",
+    pattern: /^\/_emulator\/charges\/([A-Za-z0-9_]+)\/dispute$/,
+    handler: (ctx, _a, { body, path }) => {
+      const charge = ctx.state.charges.get(path[0]!);
+      if (!charge) return ok({ error: `No such charge: ${path[0]}` }, 404);
+      const p = parse(disputeSchema, body);
+      return ok({ dispute: openDispute(ctx, charge, p.reason, p.amount, p.kind) });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/_emulator\/disputes\/([A-Za-z0-9_]+)\/close$/,
+    handler: (ctx, _a, { body, path }) => ok({ dispute: decideDispute(ctx, path[0]!, parse(decideSchema, body).outcome) }),
+  },
   { method: "GET", pattern: /^\/_emulator\/clock$/, handler: (ctx, actions) => ok({ now: ctx.now(), offsetMs: actions.clockOffset() }) },
   {
     method: "POST",
@@ -147,7 +170,8 @@ export async function handleControl(ctx: EmulatorContext, actions: ControlAction
   const fromForm = (req.headers["content-type"] ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded");
   try {
     const raw = req.method === "POST" ? await readBody(req) : "";
-    let body: unknown = {};
+    // The dashboard's forms carry their few fields (a dispute's outcome) as form fields.
+    let body: unknown = fromForm ? Object.fromEntries(new URLSearchParams(raw)) : {};
     if (raw && !fromForm) {
       try {
         body = JSON.parse(raw) as unknown;

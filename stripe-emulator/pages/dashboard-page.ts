@@ -2,7 +2,8 @@ import type { EmulatorContext } from "../context";
 import type { CheckoutSession } from "../objects/checkout-session";
 import { esc, formatMoney, formatTime, page } from "./layout";
 
-// GET / – what the emulator holds, newest first, with a Redeliver button per event.
+// GET / – what the emulator holds, newest first, with a Redeliver button per event
+// and Won / Lost buttons per open dispute.
 
 const LIMIT = 200;
 
@@ -54,6 +55,17 @@ export function dashboardPage(ctx: EmulatorContext, refreshSeconds: number | nul
     esc(r.failure_reason ?? ""),
     esc(formatTime(r.created)),
   ]);
+  const decide = (id: string, outcome: "won" | "lost") =>
+    `<form method="post" action="/_emulator/disputes/${esc(id)}/close" style="display:inline"><input type="hidden" name="outcome" value="${outcome}"><button type="submit" class="secondary" aria-label="Close ${esc(id)} ${outcome}">${outcome === "won" ? "Won" : "Lost"}</button></form>`;
+  const disputes = newestFirst(state.disputes.values()).map((d) => [
+    code(d.id),
+    esc(d.status),
+    esc(d.reason),
+    esc(formatMoney(d.amount, d.currency)),
+    code(d.payment_intent),
+    esc(d.evidence_details.due_by === null ? "" : formatTime(d.evidence_details.due_by)),
+    ...(ctx.config.control ? [["won", "lost", "warning_closed"].includes(d.status) ? "" : `${decide(d.id, "won")} ${decide(d.id, "lost")}`] : []),
+  ]);
   const codes = newestFirst(state.promotionCodes.values()).map((p) => {
     const coupon = state.coupons.get(p.promotion.coupon);
     const off = coupon ? (coupon.percent_off !== null ? `${coupon.percent_off}% off` : formatMoney(coupon.amount_off ?? 0, coupon.currency ?? "usd") + " off") : "coupon deleted";
@@ -91,6 +103,7 @@ ${table("Checkout sessions", ["Id", "Status", "Payment", "Amount", "PaymentInten
 ${table("Payment intents", ["Id", "Status", "Amount", "Latest charge", "Last error", "Created (UTC)"], intents)}
 ${table("Promotion codes", ["Code", "Discount", "State", "Redeemed", "Expires (UTC)"], codes)}
 ${table("Refunds", ["Id", "Status", "Amount", "PaymentIntent", "Failure", "Created (UTC)"], refunds)}
+${table("Disputes", ["Id", "Status", "Reason", "Amount", "PaymentIntent", "Evidence due (UTC)", ...(ctx.config.control ? ["Decide"] : [])], disputes)}
 ${table("Events", ["Id", "Type", "Created (UTC)", "Delivery", "Attempts", ...(ctx.config.control ? [""] : [])], events)}
 ${table("Delivery attempts", ["At (UTC)", "Event", "Type", "Attempt", "Result", "Took"], attempts)}`;
   return page("Stripe emulator", body, head);

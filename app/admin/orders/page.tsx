@@ -6,7 +6,7 @@ import { inputClass, panelClass, secondaryButtonClass, textLinkClass } from "@/c
 import { adminOrderFilterSchema, type AdminOrderFilter } from "@/lib/admin/order-filter";
 import { countOrdersByStatus, listStuckOrders } from "@/lib/admin/order-overview";
 import { searchParamsObject } from "@/lib/http/responses";
-import { listOrdersForAdmin } from "@/lib/orders/admin-orders";
+import { listOrdersForAdmin } from "@/lib/admin/admin-orders";
 import { requireAdminPage } from "../require-admin";
 import { TableHead } from "@/components/admin/table-head";
 

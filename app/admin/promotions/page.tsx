@@ -11,7 +11,11 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Promotion codes · Admin" };
 
 const off = (code: PromotionCodeInfo) =>
-  code.percentOff !== null ? `${code.percentOff}% off` : code.amountOffCents !== null ? `${formatPrice(code.amountOffCents, code.currency ?? "usd")} off` : "—";
+  code.percentOff !== null
+    ? `${code.percentOff}% off`
+    : code.amountOffCents !== null
+      ? `${formatPrice(code.amountOffCents, code.currency ?? "usd")} off`
+      : "—";
 
 // GET /admin/promotions – operators: the gateway's promotion codes, a form to create one, deactivation.
 export default async function AdminPromotionsPage() {
@@ -21,22 +25,29 @@ export default async function AdminPromotionsPage() {
     <div className="mx-auto max-w-6xl py-8">
       <h1 className="font-serif text-3xl font-bold text-ink">Promotion codes</h1>
       <p className="mt-2 text-sm text-ink-soft">
-        Shoppers type these on the payment page. The discount applies to the books, never to shipping; an order stores the code and the discount it was paid with.
+        Shoppers type these on the payment page. The discount applies to the books, never to shipping; an order stores the code and the
+        discount it was paid with.
       </p>
       <section aria-labelledby="new-code" className={`${panelClass} mt-6`}>
-        <h2 id="new-code" className="text-xl font-semibold">New code</h2>
+        <h2 id="new-code" className="text-xl font-semibold">
+          New code
+        </h2>
         <div className="mt-4">
           <PromotionCodeForm />
         </div>
       </section>
       <section aria-labelledby="codes" className={`${panelClass} mt-6`}>
-        <h2 id="codes" className="text-xl font-semibold">Codes ({codes.length})</h2>
+        <h2 id="codes" className="text-xl font-semibold">
+          Codes ({codes.length})
+        </h2>
         <table className="mt-3 w-full text-left text-sm">
           <TableHead columns={["Code", "Discount", "Last day", { label: "Used", align: "right" }, "Status", ""]} />
           <tbody className="divide-y divide-line">
             {codes.map((code) => (
               <tr key={code.id} data-testid={`promotion-${code.code}`}>
-                <th scope="row" className="py-2 pr-4 text-left font-mono font-semibold">{code.code}</th>
+                <th scope="row" className="py-2 pr-4 text-left font-mono font-semibold">
+                  {code.code}
+                </th>
                 <td className="py-2 pr-4">{off(code)}</td>
                 <td className="py-2 pr-4">{code.expiresAt ? new Date(code.expiresAt).toISOString().slice(0, 10) : "—"}</td>
                 <td className="py-2 pr-4 text-right tabular-nums">

@@ -2,7 +2,6 @@
 import { requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { json, route } from "@/lib/http/responses";
-import { requestId } from "@/lib/http/request-id";
 import { checkoutCart } from "@/lib/orders/checkout-cart";
 
 export const POST = route(async (request: Request) => {
@@ -11,6 +10,6 @@ export const POST = route(async (request: Request) => {
   if (key !== undefined && !/^[\w.:-]{1,100}$/.test(key)) {
     throw new AppError("invalid_request", "Idempotency-Key must be 1–100 letters, digits, '-', '_', '.' or ':'");
   }
-  const { order } = await checkoutCart({ userId: user.id, idempotencyKey: key, requestId: requestId(request) });
+  const { order } = await checkoutCart({ userId: user.id, idempotencyKey: key });
   return json(order, { status: 201 });
 });

@@ -1,9 +1,7 @@
-import type { EmailTemplate } from "@/machines/order-types";
 import { sendOrderEmail } from "@/lib/notifications/send-order-email";
 import { defineTask } from "../define-task";
 
 // A failed send is retried on its own and never blocks the order.
 export const sendEmail = defineTask("send_email", async ({ orderId, template, dedupeKey, data }) => {
-  if (!orderId) return;
-  await sendOrderEmail({ orderId, template: template as EmailTemplate, dedupeKey: String(dedupeKey), data: (data ?? {}) as Record<string, unknown> });
+  await sendOrderEmail({ orderId, template, dedupeKey, data });
 });

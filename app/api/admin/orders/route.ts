@@ -2,7 +2,7 @@
 import { requireAdmin } from "@/lib/auth/session";
 import { adminOrderFilterSchema } from "@/lib/admin/order-filter";
 import { invalidRequest, json, route, searchParamsObject } from "@/lib/http/responses";
-import { listOrdersForAdmin } from "@/lib/orders/admin-orders";
+import { listOrdersForAdmin } from "@/lib/admin/admin-orders";
 
 export const GET = route(async (request: Request) => {
   await requireAdmin();

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { readOptionalJson } from "@/lib/http/read-json";
 import { json, route } from "@/lib/http/responses";
-import { requestId } from "@/lib/http/request-id";
 import { requestRefund } from "@/lib/orders/user-actions";
 
 const refundRequestSchema = z.object({ reason: z.string().trim().max(500).optional() });
@@ -12,5 +11,5 @@ export const POST = route(async (request: Request, context: { params: Promise<{ 
   const user = await requireUser();
   const { id } = await context.params;
   const { reason } = await readOptionalJson(request, refundRequestSchema);
-  return json(await requestRefund({ userId: user.id, orderId: id, reason, requestId: requestId(request) }), { status: 202 });
+  return json(await requestRefund({ userId: user.id, orderId: id, reason }), { status: 202 });
 });

@@ -6,7 +6,6 @@ import { bookIdSchema } from "@/lib/catalog/types";
 import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http/read-json";
 import { json, route } from "@/lib/http/responses";
-import { requestId } from "@/lib/http/request-id";
 
 export const POST = route(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   await requireAdmin();
@@ -16,6 +15,6 @@ export const POST = route(async (request: Request, context: { params: Promise<{ 
   const result =
     action === "receive"
       ? await receiveStock({ bookId: parsed.data, copies })
-      : await writeOffStock({ bookId: parsed.data, copies, requestId: requestId(request) });
+      : await writeOffStock({ bookId: parsed.data, copies });
   return json(result);
 });

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { filterRange, type AdminOrderFilter } from "@/lib/admin/order-filter";
+import type { SqlRow } from "@/db/rows";
+import type { orders, users } from "@/db/schema";
+import { filterRange, type AdminOrderFilter } from "./order-filter";
 
 export type AdminOrderRow = {
   id: string;
@@ -18,7 +20,7 @@ export type AdminOrderRow = {
 export async function listOrdersForAdmin(filter: AdminOrderFilter & { limit?: number }): Promise<AdminOrderRow[]> {
   const { db } = await getDb();
   const { start, end } = filterRange(filter);
-  const rows = await db.execute<{ id: string; status: string; email: string; total_cents: number; currency: string; created_at: Date; payment_deadline: Date; needs_attention: boolean; attention_reason: string | null }>(sql`
+  const rows = await db.execute<SqlRow<typeof orders, "id" | "status" | "totalCents" | "currency" | "createdAt" | "paymentDeadline" | "needsAttention" | "attentionReason"> & SqlRow<typeof users, "email">>(sql`
     select o.id, o.status, u.email, o.total_cents, o.currency, o.created_at, o.payment_deadline, o.needs_attention, o.attention_reason
     from orders o join users u on u.id = o.user_id
     where (${filter.status ?? null}::text is null or o.status = ${filter.status ?? null})

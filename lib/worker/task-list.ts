@@ -1,4 +1,5 @@
-import type { TaskList } from "graphile-worker";
+import type { Task } from "graphile-worker";
+import type { JobName } from "./jobs";
 import { expireCheckoutSession } from "./tasks/expire-session";
 import { fulfilOrder } from "./tasks/fulfil-order";
 import { paymentTimeout } from "./tasks/payment-timeout";
@@ -6,9 +7,11 @@ import { reconcileOrders } from "./tasks/reconcile-orders";
 import { pollRefund, refundPayment } from "./tasks/refund-payment";
 import { sendEmail } from "./tasks/send-email";
 
-// Every external effect of the order machine is a task here; lib/orders/
-// enqueues them inside its transactions (lib/orders/effects.ts).
-export const taskList: TaskList = {
+// The job registry, second half: the task that runs each job of jobs.ts (the
+// compiler checks every job has one). Every external effect of the order
+// machine is one of these; lib/orders/effects.ts enqueues them inside the
+// dispatch transaction.
+export const taskList = {
   payment_timeout: paymentTimeout,
   expire_checkout_session: expireCheckoutSession,
   refund_payment: refundPayment,
@@ -16,8 +19,8 @@ export const taskList: TaskList = {
   send_email: sendEmail,
   fulfil_order: fulfilOrder,
   reconcile_orders: reconcileOrders,
-};
+} satisfies Record<JobName, Task>;
 
 // graphile-worker crontab: the reconciler every minute; the job key keeps
 // several workers from running two at once, and missed minutes are not backfilled.
-export const crontab = "* * * * * reconcile_orders ?jobKey=reconcile_orders&max=1";
+export const crontab = "* * * * * reconcile_orders ?jobKey=reconcile_orders&max=1" satisfies `${string} ${JobName} ?${string}`;

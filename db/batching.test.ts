@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb } from "@/db";
-import { countRoundTrips, portOf } from "@/db/round-trips";
+import postgres from "postgres";
+import { createSql, getDb, type Sql } from "@/db";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
 import type Stripe from "stripe";
-import { WritePipeline } from "./pipeline";
+import { countRoundTrips, portOf, WritePipeline } from "./batching";
 
 async function scratchTable(): Promise<string> {
   const { db } = await getDb();
@@ -57,7 +57,7 @@ describe("WritePipeline", () => {
   });
 });
 
-describe("round trips per webhook (DESIGN: at most 8 for a completed payment)", () => {
+describe("round trips per webhook (docs/BENCHMARKS.md, sql-per-webhook: at most 8 for a completed payment)", () => {
   it("a completed payment costs 6 round trips once its statements are prepared, a redelivery 3", async () => {
     const { url } = await getDb();
     const deliveries = [];
@@ -84,5 +84,28 @@ describe("round trips per webhook (DESIGN: at most 8 for a completed payment)", 
       expect((await eventTypes(o.orderId)).filter((t) => t === "OrderPaid")).toHaveLength(1);
     }
     expect(await stockOf(deliveries[0]!.o.bookId)).toMatchObject({ reserved: 0, sold: 2 });
+  });
+});
+
+describe("withPreparedStatements", () => {
+  it("a statement with parameters costs one round trip once prepared, where unprepared it costs two", async () => {
+    const { url } = await getDb();
+    const prepared = createSql(url, 1);
+    const unprepared = postgres(url, { max: 1, prepare: false, onnotice: () => {} });
+    const tripsFor = async (client: Sql) => {
+      await client.unsafe("select $1::int as n", [1]); // connects (and prepares, when it does)
+      const counter = countRoundTrips(portOf(url));
+      const rows = await client.unsafe<{ n: number }[]>("select $1::int as n", [2]);
+      const trips = counter.stop();
+      expect(rows[0]!.n).toBe(2);
+      return trips;
+    };
+    try {
+      expect(await tripsFor(prepared)).toBe(1);
+      expect(await tripsFor(unprepared)).toBe(2);
+    } finally {
+      await prepared.end();
+      await unprepared.end();
+    }
   });
 });

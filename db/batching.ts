@@ -1,0 +1,140 @@
+import net from "node:net";
+import type { SQL } from "drizzle-orm";
+import type postgres from "postgres";
+import type { Executor, Sql } from "./index";
+
+// How this project saves round trips to the database, and how it counts them:
+// named prepared statements (withPreparedStatements), writes sent back to back
+// on one transaction (WritePipeline; db/transaction.ts opens one per order
+// transaction), and the counters the tests and benches measure them with
+// (countQueries, countRoundTrips). Tests: db/batching.test.ts.
+
+// Statement counters for benchmarks (bench/sql-per-webhook.ts): every query
+// this process sends while one is open is counted. No counter, no cost.
+export type SentStatement = { text: string; parameters: unknown[] };
+const counters = new Set<{ statements: SentStatement[] }>();
+
+/** postgres.js's debug hook (db/index.ts createSql): hands every statement sent to the open counters. */
+export function recordSentStatement(text: string, parameters: unknown[]): void {
+  for (const counter of counters) counter.statements.push({ text, parameters });
+}
+
+/** Records the statements this process sends, with their parameters, until `stop()`. */
+export function countQueries(): { stop: () => string[]; statements: () => SentStatement[] } {
+  const counter = { statements: [] as SentStatement[] };
+  counters.add(counter);
+  return {
+    stop: () => {
+      counters.delete(counter);
+      return counter.statements.map((s) => s.text);
+    },
+    statements: () => {
+      counters.delete(counter);
+      return counter.statements;
+    },
+  };
+}
+
+/**
+ * drizzle sends every statement with postgres.js's `prepare: false`, and
+ * postgres.js runs an unprepared statement that has parameters in two round
+ * trips (Parse and Describe, wait, then Bind and Execute), holding back
+ * anything pipelined behind it. As named prepared statements (postgres.js's
+ * own default) each statement is parsed once per connection and then costs
+ * one round trip, and statements sent together travel together: a completed
+ * payment's webhook went from 30 round trips to 6 (bench/sql-per-webhook.ts).
+ * Transactions and savepoints hand their callbacks a wrapped client too.
+ */
+export function withPreparedStatements(sql: Sql): Sql {
+  // Made once per client, not on every statement.
+  const open = (key: "begin" | "savepoint") => (...args: unknown[]) => {
+    const callback = args.pop() as (tx: Sql) => unknown;
+    const start = (sql as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!;
+    return start(...args, (tx: Sql) => callback(withPreparedStatements(tx)));
+  };
+  const overrides: Partial<Record<PropertyKey, unknown>> = {
+    unsafe: (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+      sql.unsafe(query, parameters as postgres.ParameterOrJSON<never>[], { ...options, prepare: true }),
+    begin: open("begin"),
+    ...("savepoint" in sql ? { savepoint: open("savepoint") } : {}),
+  };
+  return new Proxy(sql, {
+    get: (target, key, receiver) => (key in overrides ? overrides[key] : Reflect.get(target, key, receiver)),
+  });
+}
+
+
+/**
+ * Writes whose results nobody reads, sent without waiting for each other.
+ * postgres.js writes them back to back on the transaction's one connection
+ * (it pipelines by default), so a dispatch's eight or so closing writes cost
+ * one round trip instead of eight. Order is kept: one connection answers in
+ * the order it was asked.
+ *
+ * withOrderTransaction (db/transaction.ts) creates one per order transaction
+ * and flushes it before the transaction commits;
+ * flush() rethrows the first failure (the statements after it then fail with
+ * "current transaction is aborted", which is not the news).
+ */
+export class WritePipeline {
+  private pending: Promise<unknown>[] = [];
+
+  constructor(private readonly tx: Executor) {}
+
+  write(query: SQL): void {
+    const sent = Promise.resolve(this.tx.execute(query));
+    // Handled at flush(); until then a failure must not count as unhandled.
+    sent.catch(() => {});
+    this.pending.push(sent);
+  }
+
+  /**
+   * A read sent right behind the queued writes: one round trip for all. If a
+   * write failed, its error is the one thrown (the read then fails too, with
+   * "transaction is aborted", and may even settle first).
+   */
+  async read<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
+    const [written, read] = await Promise.allSettled([this.flush(), Promise.resolve(this.tx.execute<T>(query))]);
+    if (written.status === "rejected") throw written.reason;
+    if (read.status === "rejected") throw read.reason;
+    return read.value as unknown as T[];
+  }
+
+  async flush(): Promise<void> {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    const settled = await Promise.allSettled(pending);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+}
+
+/**
+ * Counts round trips to the database listening on `port` until stop(): the
+ * client's writes after which it waited for an answer. A write with nothing
+ * read since the one before (postgres.js sends a long pipelined batch in
+ * 1 KB writes) belongs to the same trip. For benchmarks and tests only: it
+ * patches net.Socket's write for the duration.
+ */
+export function countRoundTrips(port: number): { stop: () => number } {
+  const original = net.Socket.prototype.write;
+  const readAtLastWrite = new WeakMap<net.Socket, number>();
+  let trips = 0;
+  net.Socket.prototype.write = function (this: net.Socket, ...args: Parameters<net.Socket["write"]>) {
+    if (this.remotePort === port) {
+      if (readAtLastWrite.get(this) !== this.bytesRead) trips++;
+      readAtLastWrite.set(this, this.bytesRead);
+    }
+    return original.apply(this, args);
+  } as net.Socket["write"];
+  return {
+    stop: () => {
+      net.Socket.prototype.write = original;
+      return trips;
+    },
+  };
+}
+
+/** The port of a postgres:// URL (5432 when it names none). */
+export const portOf = (url: string) => Number(new URL(url).port || 5432);

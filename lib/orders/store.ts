@@ -1,0 +1,311 @@
+import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { getDb, type Executor } from "@/db";
+import type { WritePipeline } from "@/db/batching";
+import type { SqlRow } from "@/db/rows";
+import { orderEvents, orderItems, orders, type EventSource, type OrderStatus } from "@/db/schema";
+import type { OrderTx } from "@/db/transaction";
+import type { StoredSnapshot } from "@/machines/order-snapshot";
+import { isUuid } from "@/lib/ids";
+import type { Sale, ShippingMethod, ShippingOption } from "@/machines/order-types";
+import { ORDER_CHANGED_CHANNEL } from "./order-changes";
+
+// The one module that writes orders, order_items, order_events and
+// ignored_events (docs/ARCHITECTURE.md, "Who writes which table"). Every change
+// to an order still goes through dispatch (dispatch.ts): these are the
+// statements it and placeOrder send. Hand-tuned statements (the row locks, the
+// pipelined writes) keep their SQL; their rows are typed from db/schema.ts.
+
+/** The order row dispatch works on, locked for the transaction. */
+export type LockedOrder = SqlRow<typeof orders, "id" | "userId" | "machineVersion" | "revision"> & {
+  machine_snapshot: StoredSnapshot;
+  /** Absent for an order placed in this transaction. */
+  created_at?: SqlRow<typeof orders, "createdAt">["created_at"];
+};
+
+const lockedColumns = sql`id, user_id, machine_snapshot, machine_version, revision, created_at`;
+
+/** Reads through the transaction's pipeline, so a queued write's failure is the one reported. */
+const read = <T extends Record<string, unknown>>(otx: OrderTx, query: ReturnType<typeof sql>) => otx.pipeline.read<T>(query);
+
+/** `select … for update`: every event for one order is serialised. */
+export async function selectOrderForUpdate(otx: OrderTx, orderId: string): Promise<LockedOrder | undefined> {
+  const rows = await read<LockedOrder>(otx, sql`select ${lockedColumns} from orders where id = ${orderId} for update`);
+  return rows[0];
+}
+
+/**
+ * Locks the order a gateway checkout session pays for: the payment lookup
+ * and the order lock in one statement (a webhook's hot path).
+ */
+export async function selectOrderOfSessionForUpdate(otx: OrderTx, sessionId: string): Promise<(LockedOrder & { payment_id: string }) | undefined> {
+  const rows = await read<LockedOrder & { payment_id: string }>(otx, sql`
+    select o.id, o.user_id, o.machine_snapshot, o.machine_version, o.revision, o.created_at, p.id as payment_id
+    from payments p join orders o on o.id = p.order_id
+    where p.gateway_session_id = ${sessionId}
+    for update of o`);
+  return rows[0];
+}
+
+/** A refused event (not allowed now, or a repeat), kept apart so replaying order_events stays exact. */
+export function recordIgnoredEvent(
+  pipeline: WritePipeline,
+  row: { orderId: string; eventType: string; state: string; outcome: "ignored" | "duplicate"; source: EventSource; machineEvent: unknown; requestId?: string },
+): void {
+  pipeline.write(sql`
+    insert into ignored_events (order_id, event_type, state, outcome, source, machine_event, request_id)
+    values (${row.orderId}, ${row.eventType}, ${row.state}, ${row.outcome}, ${row.source}, ${JSON.stringify(row.machineEvent)}::jsonb, ${row.requestId ?? null})`);
+}
+
+/** One audit row per domain event; `machineEvent` only on a transition's first row (replay folds it once). */
+export function recordOrderEvent(
+  pipeline: WritePipeline,
+  row: { orderId: string; type: string; fromState: string; toState: string; source: EventSource; machineEvent: unknown; payload: Record<string, unknown>; requestId?: string },
+): void {
+  pipeline.write(sql`
+    insert into order_events (order_id, type, from_state, to_state, source, machine_event, payload, request_id)
+    values (${row.orderId}, ${row.type}, ${row.fromState}, ${row.toState}, ${row.source},
+            ${row.machineEvent ? JSON.stringify(row.machineEvent) : null}::jsonb, ${JSON.stringify(row.payload)}::jsonb, ${row.requestId ?? null})`);
+}
+
+/**
+ * The new snapshot, its derived status, version and revision; then the
+ * notice LISTENers get only if the transaction commits (order-changes.ts).
+ */
+export function saveSnapshot(
+  pipeline: WritePipeline,
+  row: { orderId: string; status: OrderStatus; snapshot: StoredSnapshot; machineVersion: number; revision: number },
+): void {
+  pipeline.write(sql`
+    update orders set
+      status = ${row.status},
+      machine_snapshot = ${JSON.stringify(row.snapshot)}::jsonb,
+      machine_version = ${row.machineVersion},
+      revision = ${row.revision},
+      paid_at = case when ${row.status} = 'paid' and paid_at is null then now() else paid_at end,
+      updated_at = now()
+    where id = ${row.orderId}`);
+  pipeline.write(sql`select pg_notify(${ORDER_CHANGED_CHANNEL}, ${JSON.stringify({ orderId: row.orderId, revision: row.revision, status: row.status })})`);
+}
+
+export function recordShipment(pipeline: WritePipeline, orderId: string, shipment: { trackingNumber: string; estimatedDelivery: string }): void {
+  pipeline.write(sql`
+    update orders set tracking_number = ${shipment.trackingNumber}, estimated_delivery = ${shipment.estimatedDelivery}::date,
+      fulfilled_at = now() where id = ${orderId}`);
+}
+
+/**
+ * The machine's recordSale effect: the paid sale onto the order (address, rate,
+ * code, discount and tax, the total) and each line's discount and tax
+ * (`bookIds`: the order's lines in the order the sale lists them).
+ */
+export function recordSale(pipeline: WritePipeline, orderId: string, sale: Sale, bookIds: number[]): void {
+  const a = sale.address;
+  pipeline.write(sql`
+    update orders set total_cents = ${sale.totalCents}, discount_cents = ${sale.discountCents}, shipping_cents = ${sale.shippingCents},
+      tax_cents = ${sale.taxCents}, promotion_code = ${sale.promotionCode}, shipping_method = ${sale.shippingMethod},
+      shipping_name = ${a?.name ?? null}, shipping_line1 = ${a?.line1 ?? null}, shipping_line2 = ${a?.line2 ?? null},
+      shipping_city = ${a?.city ?? null}, shipping_postal_code = ${a?.postalCode ?? null}, shipping_region = ${a?.region ?? null},
+      shipping_country = ${a?.country ?? null}, customer_email = coalesce(${sale.email}, customer_email)
+    where id = ${orderId}`);
+  if (sale.lines.every((line) => line.discountCents === 0 && line.taxCents === 0)) return;
+  const lines = JSON.stringify(sale.lines.map((line, i) => ({ book_id: bookIds[i], discount_cents: line.discountCents, tax_cents: line.taxCents })));
+  pipeline.write(sql`
+    update order_items i set discount_cents = l.discount_cents, tax_cents = l.tax_cents
+    from jsonb_to_recordset(${lines}::jsonb) as l(book_id int, discount_cents int, tax_cents int)
+    where i.order_id = ${orderId} and i.book_id = l.book_id`);
+}
+
+/** The machine's flagForOperator effect, inside the dispatch transaction. */
+export function flagInTransaction(pipeline: WritePipeline, orderId: string, reason: string): void {
+  pipeline.write(sql`update orders set needs_attention = true, attention_reason = ${reason} where id = ${orderId}`);
+}
+
+/** Automation gave up (a job's last attempt failed): not a state change. */
+export async function flagOrderRow(orderId: string, reason: string): Promise<void> {
+  const { db } = await getDb();
+  await db.update(orders).set({ needsAttention: true, attentionReason: reason, updatedAt: sql`now()` }).where(eq(orders.id, orderId));
+}
+
+export type NewOrder = {
+  id: string;
+  userId: string;
+  snapshot: StoredSnapshot;
+  machineVersion: number;
+  paymentDeadline: Date;
+  totalCents: number;
+  currency: string;
+  idempotencyKey?: string;
+  cartFingerprint?: string;
+  lines: { bookId: number; title: string; quantity: number; unitPriceCents: number }[];
+};
+
+/** The order and its lines (prices copied at checkout), queued on the checkout's pipeline. */
+export function insertOrder(pipeline: WritePipeline, order: NewOrder): void {
+  pipeline.write(sql`
+    insert into orders (id, user_id, status, machine_snapshot, machine_version, payment_deadline,
+                        subtotal_cents, total_cents, currency, idempotency_key, cart_fingerprint)
+    values (${order.id}, ${order.userId}, 'created', ${JSON.stringify(order.snapshot)}::jsonb, ${order.machineVersion},
+            ${order.paymentDeadline.toISOString()}::timestamptz, ${order.totalCents}, ${order.totalCents}, ${order.currency},
+            ${order.idempotencyKey ?? null}, ${order.cartFingerprint ?? null})`);
+  for (const line of order.lines) {
+    pipeline.write(sql`
+      insert into order_items (order_id, book_id, title, quantity, unit_price_cents)
+      values (${order.id}, ${line.bookId}, ${line.title}, ${line.quantity}, ${line.unitPriceCents})`);
+  }
+}
+
+/** The order a checkout with this idempotency key already placed. */
+export async function findOrderByIdempotencyKey(tx: Executor, userId: string, key: string) {
+  const [row] = await tx
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.userId, userId), eq(orders.idempotencyKey, key)));
+  return row;
+}
+
+/** The newest order of this cart placed within the last `seconds` (a double click). */
+export async function findRecentOrderOfCart(tx: Executor, userId: string, fingerprint: string, seconds: number) {
+  const [row] = await tx
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.userId, userId), eq(orders.cartFingerprint, fingerprint), gt(orders.createdAt, sql`now() - make_interval(secs => ${seconds})`)))
+    .orderBy(desc(orders.createdAt))
+    .limit(1);
+  return row;
+}
+
+/** What a shopper holds unpaid: orders waiting for payment and the copies they reserve. */
+export async function unpaidHoldings(tx: Executor, userId: string): Promise<{ orders: number; copies: number }> {
+  const [held] = await tx
+    .select({ orders: sql<number>`count(distinct ${orders.id})::int`, copies: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int` })
+    .from(orders)
+    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+    .where(and(eq(orders.userId, userId), eq(orders.status, "created")));
+  return held ?? { orders: 0, copies: 0 };
+}
+
+/** Orders still waiting for payment after their deadline (no timeout job settled them). */
+export async function overdueOrderIds(limit: number): Promise<string[]> {
+  const { db } = await getDb();
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.status, "created"), lt(orders.paymentDeadline, sql`now()`)))
+    .orderBy(orders.paymentDeadline)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Paid orders holding copies of a book, newest first: the ones a write-off refunds. */
+export async function paidOrdersHoldingBook(tx: Executor, bookId: number): Promise<{ id: string; quantity: number }[]> {
+  return tx
+    .select({ id: orders.id, quantity: orderItems.quantity })
+    .from(orders)
+    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+    .where(and(eq(orderItems.bookId, bookId), eq(orders.status, "paid")))
+    .orderBy(sql`${orders.paidAt} desc nulls last`, desc(orders.createdAt));
+}
+
+
+// --- The order's read model (order-view.ts) ---
+
+/** An order row as the order pages show it. */
+export type OrderRow = SqlRow<
+  typeof orders,
+  | "id"
+  | "userId"
+  | "status"
+  | "machineVersion"
+  | "subtotalCents"
+  | "discountCents"
+  | "shippingCents"
+  | "taxCents"
+  | "totalCents"
+  | "currency"
+  | "promotionCode"
+  | "shippingName"
+  | "shippingLine1"
+  | "shippingLine2"
+  | "shippingCity"
+  | "shippingPostalCode"
+  | "shippingRegion"
+  | "shippingCountry"
+  | "customerEmail"
+  | "paymentDeadline"
+  | "trackingNumber"
+  | "estimatedDelivery"
+  | "createdAt"
+  | "revision"
+  | "needsAttention"
+> & { machine_snapshot: StoredSnapshot; shipping_method: ShippingMethod | null };
+
+const orderColumns = sql`id, user_id, status, machine_snapshot, machine_version, subtotal_cents, discount_cents, shipping_cents, tax_cents,
+  total_cents, currency, promotion_code, shipping_method, shipping_name, shipping_line1, shipping_line2, shipping_city,
+  shipping_postal_code, shipping_region, shipping_country, customer_email, payment_deadline,
+  tracking_number, estimated_delivery::text, created_at, revision, needs_attention`;
+
+/** One order (of this user, when `userId` is given). */
+export async function orderRow(db: Executor, orderId: string, userId?: string): Promise<OrderRow | undefined> {
+  const [row] = await db.execute<OrderRow>(
+    userId === undefined
+      ? sql`select ${orderColumns} from orders where id = ${orderId}`
+      : sql`select ${orderColumns} from orders where id = ${orderId} and user_id = ${userId}`,
+  );
+  return row;
+}
+
+export async function orderRowsOfUser(db: Executor, userId: string, limit: number): Promise<OrderRow[]> {
+  return db.execute<OrderRow>(sql`
+    select ${orderColumns} from orders where user_id = ${userId} order by created_at desc, id limit ${limit}`);
+}
+
+export async function itemsOfOrder(db: Executor, orderId: string) {
+  return db
+    .select({
+      bookId: orderItems.bookId,
+      title: orderItems.title,
+      quantity: orderItems.quantity,
+      unitPriceCents: orderItems.unitPriceCents,
+      discountCents: orderItems.discountCents,
+      taxCents: orderItems.taxCents,
+    })
+    .from(orderItems)
+    .where(eq(orderItems.orderId, orderId))
+    .orderBy(orderItems.title);
+}
+
+export async function eventsOfOrder(db: Executor, orderId: string) {
+  return db.execute<SqlRow<typeof orderEvents, "type" | "source" | "createdAt"> & { payload: Record<string, unknown> }>(sql`
+    select type, source, created_at, payload from order_events where order_id = ${orderId} order by id`);
+}
+
+/** An order's revision and status, if this viewer may see it (theirs, or any for an admin): the live stream's re-read. */
+export async function revisionOfOrder(orderId: string, viewer: { id: string; role: "customer" | "admin" }) {
+  const { db } = await getDb();
+  const [row] = await db.execute<SqlRow<typeof orders, "revision" | "status">>(sql`
+    select revision, status from orders
+    where id = ${orderId} and (user_id = ${viewer.id} or ${viewer.role === "admin"})`);
+  return row;
+}
+
+/** What an order e-mail shows: the order, its shopper's name and address, its lines. */
+export async function orderForEmail(orderId: string) {
+  const { db } = await getDb();
+  const [order] = await db.execute<
+    SqlRow<typeof orders, "id" | "totalCents" | "currency" | "paymentDeadline" | "trackingNumber" | "estimatedDelivery"> & { name: string; email: string }
+  >(sql`
+    select o.id, u.name, coalesce(o.customer_email, u.email) as email, o.total_cents, o.currency, o.payment_deadline, o.tracking_number, o.estimated_delivery::text
+    from orders o join users u on u.id = o.user_id where o.id = ${orderId}`);
+  if (!order) return undefined;
+  return { order, items: await itemsOfOrder(db, orderId) };
+}
+
+/** The rates an order offered, the one chosen and whether it has an address: what a shipment needs. */
+export async function shippingOfOrder(orderId: string): Promise<{ options: ShippingOption[] | null; method: string | null; line1: string | null } | undefined> {
+  if (!isUuid(orderId)) return undefined;
+  const { db } = await getDb();
+  const [row] = await db.execute<{ options: ShippingOption[] | null; method: string | null; line1: string | null }>(sql`
+    select machine_snapshot->'context'->'shippingOptions' as options, shipping_method as method, shipping_line1 as line1
+    from orders where id = ${orderId}`);
+  return row;
+}

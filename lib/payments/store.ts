@@ -1,0 +1,205 @@
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { getDb, type Executor } from "@/db";
+import type { WritePipeline } from "@/db/batching";
+import type { SqlRow } from "@/db/rows";
+import { orders, payments, refunds, type PaymentStatus, type RefundStatus } from "@/db/schema";
+import type { OrderTx } from "@/db/transaction";
+
+// The one module that writes payments, refunds and webhook_events
+// (docs/ARCHITECTURE.md, "Who writes which table"), and the one place that
+// reads them for the payment flows. Status changes come from the order
+// machine's effects (lib/orders/effects.ts calls the writes below inside the
+// dispatch transaction); the gateway's own ids are recorded here as they
+// arrive. Hand-tuned statements keep their SQL, typed from db/schema.ts.
+
+type PaymentRow<K extends keyof typeof payments.$inferSelect> = SqlRow<typeof payments, K>;
+type RefundRow<K extends keyof typeof refunds.$inferSelect> = SqlRow<typeof refunds, K>;
+
+const uuidArray = (values: string[]) => `{${values.join(",")}}`;
+
+// --- The machine's effects (queued on the dispatch transaction's pipeline) ---
+
+export function insertPayment(
+  pipeline: WritePipeline,
+  row: { id: string; orderId: string; status: PaymentStatus; amountCents: number; currency: string; sessionId: string | null; paymentIntentId: string | null; checkoutUrl: string | null },
+): void {
+  pipeline.write(sql`
+    insert into payments (id, order_id, status, amount_cents, currency, gateway_session_id, gateway_payment_intent_id, checkout_url)
+    values (${row.id}, ${row.orderId}, ${row.status}, ${row.amountCents}, ${row.currency},
+            ${row.sessionId}, ${row.paymentIntentId}, ${row.checkoutUrl})`);
+}
+
+export function setPaymentStatus(
+  pipeline: WritePipeline,
+  orderId: string,
+  change: { paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string; amountCents?: number },
+): void {
+  if (change.paymentIds.length === 0) return;
+  // amountCents: what a completed payment took (the session's total, with shipping, tax and discounts).
+  pipeline.write(sql`
+    update payments set status = ${change.status}, failure_reason = coalesce(${change.reason ?? null}, failure_reason),
+      amount_cents = coalesce(${change.amountCents ?? null}::int, amount_cents),
+      gateway_payment_intent_id = coalesce(${change.paymentIntentId ?? null}, gateway_payment_intent_id), updated_at = now()
+    where order_id = ${orderId} and id = any(${uuidArray(change.paymentIds)}::uuid[])`);
+}
+
+export function insertRefund(
+  pipeline: WritePipeline,
+  row: { id: string; orderId: string; paymentId: string; amountCents: number; currency: string; reason: string },
+): void {
+  pipeline.write(sql`
+    insert into refunds (id, order_id, payment_id, status, amount_cents, currency, reason)
+    values (${row.id}, ${row.orderId}, ${row.paymentId}, 'pending', ${row.amountCents}, ${row.currency}, ${row.reason})`);
+}
+
+export function setRefundStatus(pipeline: WritePipeline, orderId: string, change: { refundId: string; status: RefundStatus; reason?: string }): void {
+  pipeline.write(sql`
+    update refunds set status = ${change.status}, failure_reason = coalesce(${change.reason ?? null}, failure_reason), updated_at = now()
+    where order_id = ${orderId} and id = ${change.refundId}`);
+}
+
+// --- Payments ---
+
+/** An order's payment attempts, oldest first (the order pages). */
+export async function paymentsOfOrder(db: Executor, orderId: string) {
+  return db.execute<PaymentRow<"id" | "status" | "amountCents" | "createdAt" | "failureReason">>(sql`
+    select id, status, amount_cents, created_at, failure_reason from payments where order_id = ${orderId} order by created_at, id`);
+}
+
+/** An order's refunds, oldest first (the order pages). */
+export async function refundsOfOrder(db: Executor, orderId: string) {
+  return db.execute<RefundRow<"id" | "status" | "amountCents" | "reason" | "createdAt">>(sql`
+    select id, status, amount_cents, reason, created_at from refunds where order_id = ${orderId} order by created_at, id`);
+}
+
+export type KnownPayment = PaymentRow<"id" | "orderId" | "status">;
+
+/** The payment recorded for a gateway session, if any. */
+export async function paymentOfSession(sessionId: string, otx?: OrderTx): Promise<KnownPayment | undefined> {
+  const query = sql`select id, order_id, status from payments where gateway_session_id = ${sessionId}`;
+  const [payment] = otx ? await otx.pipeline.read<KnownPayment>(query) : await (await getDb()).db.execute<KnownPayment>(query);
+  return payment;
+}
+
+export async function paymentById(paymentId: string, otx: OrderTx): Promise<PaymentRow<"id" | "orderId"> | undefined> {
+  const [payment] = await otx.pipeline.read<PaymentRow<"id" | "orderId">>(sql`select id, order_id from payments where id = ${paymentId}`);
+  return payment;
+}
+
+/** A shopper's payment by its session: another shopper's session is as unknown as a made-up one. */
+export async function paymentOfSessionForUser(userId: string, sessionId: string): Promise<PaymentRow<"id" | "orderId"> | undefined> {
+  const { db } = await getDb();
+  const [payment] = await db
+    .select({ id: payments.id, order_id: payments.orderId })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(and(eq(payments.gatewaySessionId, sessionId), eq(orders.userId, userId)));
+  return payment;
+}
+
+export async function sessionOfPayment(paymentId: string): Promise<string | null> {
+  const { db } = await getDb();
+  const [payment] = await db.select({ sessionId: payments.gatewaySessionId }).from(payments).where(eq(payments.id, paymentId));
+  return payment?.sessionId ?? null;
+}
+
+/** The order's newest pending attempt ("Pay now" hands its page back while it can be paid). */
+export async function pendingPaymentOfOrder(orderId: string) {
+  const { db } = await getDb();
+  const [pending] = await db
+    .select({ id: payments.id, checkoutUrl: payments.checkoutUrl, sessionId: payments.gatewaySessionId })
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), eq(payments.status, "pending")))
+    .orderBy(desc(payments.createdAt))
+    .limit(1);
+  return pending;
+}
+
+/** Sessions of an unpaid order that may still take money: pending or declined attempts. */
+export async function openSessionsOfUnpaidOrder(orderId: string): Promise<string[]> {
+  const { db } = await getDb();
+  const rows = await db
+    .select({ sessionId: payments.gatewaySessionId })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(and(eq(payments.orderId, orderId), eq(orders.status, "created"), inArray(payments.status, ["pending", "failed"]), isNotNull(payments.gatewaySessionId)))
+    .orderBy(payments.createdAt);
+  return rows.map((r) => r.sessionId!);
+}
+
+/** The reconciler's batch: recent sessions of open or cancelled orders whose outcome no webhook brought. */
+export async function quietSessions(limit: number): Promise<string[]> {
+  const { db } = await getDb();
+  const rows = await db.execute<PaymentRow<"gatewaySessionId">>(sql`
+    select p.gateway_session_id from payments p join orders o on o.id = p.order_id
+    where o.status in ('created', 'cancelled') and p.status in ('pending', 'failed', 'cancelled', 'timeout')
+      and p.gateway_session_id is not null and p.created_at < now() - interval '10 seconds'
+      -- A Checkout Session lives at most 24 hours.
+      and p.created_at > now() - interval '25 hours'
+    order by p.created_at desc limit ${limit}`);
+  return rows.map((r) => r.gateway_session_id!);
+}
+
+/** Of these sessions, the ones the store holds as paid or refunded (nothing more to learn). */
+export async function settledSessions(sessionIds: string[]): Promise<Set<string>> {
+  const { db } = await getDb();
+  const done = await db.execute<PaymentRow<"gatewaySessionId">>(sql`
+    select gateway_session_id from payments
+    where gateway_session_id = any(${`{${sessionIds.join(",")}}`}::text[]) and status in ('paid', 'refunded')`);
+  return new Set(done.map((row) => row.gateway_session_id!));
+}
+
+// --- Refunds ---
+
+export type RefundToSend = RefundRow<"id" | "orderId" | "status" | "amountCents" | "gatewayRefundId"> & {
+  payment_intent_id: string | null;
+  session_id: string | null;
+};
+
+/** A refund with what the gateway needs to send it (the payment's intent or session). */
+export async function refundToSend(refundId: string): Promise<RefundToSend | undefined> {
+  const { db } = await getDb();
+  const [row] = await db.execute<RefundToSend>(sql`
+    select r.id, r.order_id, r.status, r.amount_cents, r.gateway_refund_id,
+           p.gateway_payment_intent_id as payment_intent_id, p.gateway_session_id as session_id
+    from refunds r join payments p on p.id = r.payment_id where r.id = ${refundId}`);
+  return row;
+}
+
+/** A refund a gateway event names: by our id (its metadata) or the gateway's. */
+export async function refundOfGatewayRefund(otx: OrderTx, refundId: string | null | undefined, gatewayRefundId: string): Promise<RefundRow<"id" | "orderId"> | undefined> {
+  const [row] = await otx.pipeline.read<RefundRow<"id" | "orderId">>(sql`
+    select id, order_id from refunds where id::text = ${refundId ?? ""} or gateway_refund_id = ${gatewayRefundId} limit 1`);
+  return row;
+}
+
+/** The gateway's id for our refund, the first time we hear it (the reconciler's five minutes run from then). */
+export function recordGatewayRefundId(pipeline: WritePipeline, refundId: string, gatewayRefundId: string): void {
+  pipeline.write(sql`update refunds set gateway_refund_id = ${gatewayRefundId}, updated_at = now() where id = ${refundId} and gateway_refund_id is null`);
+}
+
+/** Refunds the gateway still calls pending after a while: the reconciler polls them. */
+export async function stalePendingRefunds(limit: number): Promise<RefundRow<"id" | "orderId" | "gatewayRefundId">[]> {
+  const { db } = await getDb();
+  return db.execute<RefundRow<"id" | "orderId" | "gatewayRefundId">>(sql`
+    select id, order_id, gateway_refund_id from refunds
+    where status = 'pending' and gateway_refund_id is not null and updated_at < now() - interval '5 minutes'
+    order by updated_at limit ${limit}`);
+}
+
+// --- Webhook events ---
+
+/** Records a gateway event's id; false when it was already recorded (a redelivery). */
+export async function recordWebhookEvent(otx: OrderTx, event: { id: string; type: string; payload: unknown }): Promise<boolean> {
+  const inserted = await otx.tx.execute(sql`
+    insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${JSON.stringify(event.payload)}::jsonb)
+    on conflict (id) do nothing returning id`);
+  return inserted.length > 0;
+}
+
+export function setWebhookOutcome(pipeline: WritePipeline, eventId: string, row: { outcome: string; orderId?: string; sessionId?: string }): void {
+  pipeline.write(sql`
+    update webhook_events set outcome = ${row.outcome}, order_id = ${row.orderId ?? null}, gateway_session_id = ${row.sessionId ?? null} where id = ${eventId}`);
+}
+
+
