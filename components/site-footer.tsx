@@ -8,7 +8,7 @@ const links = [
 
 export function SiteFooter() {
   return (
-    <footer className="mt-12 border-t border-line bg-paper-deep">
+    <footer className="mt-12 border-t border-line bg-paper-deep print:hidden">
       <div className="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-8 text-sm text-ink-soft sm:flex-row sm:items-center sm:justify-between sm:px-6">
         <p>
           <span className="font-serif font-semibold text-ink">Paperleaf Books</span> · a small independent bookshop for

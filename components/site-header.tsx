@@ -21,7 +21,7 @@ function firstName(name: string, email: string): string {
 export async function SiteHeader() {
   const user = await getCurrentUser();
   return (
-    <header className="border-b border-line bg-card">
+    <header className="border-b border-line bg-card print:hidden">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-3 px-4 py-3 md:flex-nowrap md:gap-x-6 sm:px-6">
         <Link
           href="/"

@@ -139,6 +139,21 @@ export const orders = pgTable(
     currency: text("currency").notNull(),
     idempotencyKey: text("idempotency_key"),
     cartFingerprint: text("cart_fingerprint"),
+    // The sale as the gateway settled it (written when paid): total = subtotal − discount + shipping + tax.
+    discountCents: integer("discount_cents").notNull().default(0),
+    shippingCents: integer("shipping_cents").notNull().default(0),
+    taxCents: integer("tax_cents").notNull().default(0),
+    promotionCode: text("promotion_code"),
+    shippingMethod: text("shipping_method"),
+    // Where the books go, as collected by the gateway's payment page.
+    shippingName: text("shipping_name"),
+    shippingLine1: text("shipping_line1"),
+    shippingLine2: text("shipping_line2"),
+    shippingCity: text("shipping_city"),
+    shippingPostalCode: text("shipping_postal_code"),
+    shippingRegion: text("shipping_region"),
+    shippingCountry: text("shipping_country"),
+    customerEmail: text("customer_email"),
     trackingNumber: text("tracking_number"),
     estimatedDelivery: date("estimated_delivery"),
     paidAt: timestamp("paid_at", { withTimezone: true }),
@@ -156,6 +171,12 @@ export const orders = pgTable(
     uniqueIndex("orders_user_idempotency_key").on(t.userId, t.idempotencyKey),
     check("orders_status_check", inList("status", orderStatuses)),
     check("orders_total_check", sql`total_cents >= 0 and subtotal_cents >= 0`),
+    check(
+      "orders_total_adds_up_check",
+      sql`discount_cents >= 0 and shipping_cents >= 0 and tax_cents >= 0 and discount_cents <= subtotal_cents
+        and total_cents = subtotal_cents - discount_cents + shipping_cents + tax_cents`,
+    ),
+    check("orders_shipping_method_check", sql`shipping_method is null or shipping_method in ('standard', 'express')`),
   ],
 );
 
@@ -172,6 +193,9 @@ export const orderItems = pgTable(
     title: text("title").notNull(),
     quantity: integer("quantity").notNull(),
     unitPriceCents: integer("unit_price_cents").notNull(),
+    // The line's share of the discount and its tax, as the gateway computed them (written when paid).
+    discountCents: integer("discount_cents").notNull().default(0),
+    taxCents: integer("tax_cents").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.bookId] }),

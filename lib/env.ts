@@ -42,7 +42,20 @@ const schema = z.object({
   MAX_UNPAID_ORDERS_PER_SHOPPER: z.coerce.number().int().min(1).max(1000).default(5),
   MAX_RESERVED_COPIES_PER_SHOPPER: z.coerce.number().int().min(1).max(100_000).default(100),
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  // Orders from before shipping rates existed: business days to the delivery estimate.
   DELIVERY_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  // Where the store ships (the payment page's country list): ISO codes, comma-separated.
+  SHIPPING_COUNTRIES: z
+    .string()
+    .regex(/^[A-Z]{2}(,[A-Z]{2})*$/, "SHIPPING_COUNTRIES must be country codes like US,CA,GB")
+    .default("US,CA,GB,IE,DE,FR,NL,ES,IT"),
+  // The two rates offered, in the order's currency (cents), with their delivery estimates in business days ("min-max").
+  SHIPPING_STANDARD_CENTS: z.coerce.number().int().min(0).max(100_000).default(499),
+  SHIPPING_STANDARD_DAYS: z.string().regex(/^\d{1,2}-\d{1,2}$/, "SHIPPING_STANDARD_DAYS must look like 3-5").default("3-5"),
+  SHIPPING_EXPRESS_CENTS: z.coerce.number().int().min(0).max(100_000).default(1499),
+  SHIPPING_EXPRESS_DAYS: z.string().regex(/^\d{1,2}-\d{1,2}$/, "SHIPPING_EXPRESS_DAYS must look like 1-2").default("1-2"),
+  // Standard shipping is free when the books cost at least this much (cents, before discounts); 0 = never free.
+  FREE_SHIPPING_THRESHOLD_CENTS: z.coerce.number().int().min(0).max(10_000_000).default(5000),
   WORKER_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),

@@ -1,15 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { transition } from "xstate";
-import { checkoutEvent, MODEL_DEADLINE, runPure } from "@/test/order-model";
+import { checkoutEvent, MODEL_DEADLINE, MODEL_SALE, MODEL_TOTAL, runPure } from "@/test/order-model";
 import { MACHINE_VERSION, orderMachine } from "./order-machine";
 import { initialSnapshot, loadSnapshot, toStored } from "./order-snapshot";
 import { allowedUserActions, isDuplicateEvent, statePath, statusOf } from "./order-status";
-import type { OrderEvent } from "./order-types";
+import { saleAddsUp } from "./order-sale";
+import type { OrderEvent, Sale } from "./order-types";
 
 const DAY = 86_400_000;
 const paidAt = 1000;
 const pay = (id: string, at = 500): OrderEvent => ({ type: "START_PAYMENT", paymentId: id, at });
-const succeed = (id: string, amountCents = 2598, at = paidAt): OrderEvent => ({ type: "PAYMENT_SUCCEEDED", paymentId: id, amountCents, currency: "usd", refundId: `r-${id}`, at });
+/** sale null: a payment reported without gateway details. */
+const succeed = (id: string, amountCents = MODEL_SALE.totalCents, at = paidAt, sale: Sale | null = MODEL_SALE): OrderEvent => ({
+  type: "PAYMENT_SUCCEEDED",
+  paymentId: id,
+  amountCents,
+  currency: "usd",
+  refundId: `r-${id}`,
+  ...(sale ? { sale } : {}),
+  at,
+});
 const paidOrder = () => runPure([checkoutEvent(1), pay("p1"), succeed("p1")]);
 
 describe("the order machine", () => {
@@ -36,6 +46,61 @@ describe("the order machine", () => {
     expect(actions.map((a) => a.type)).toContain("flagForOperator");
     expect(flagged.can(succeed("p1", 1))).toBe(false);
     expect(isDuplicateEvent(flagged, succeed("p1", 1))).toBe(true);
+  });
+
+  it("agrees to the session's total read back from the gateway: address, shipping, tax, discount", () => {
+    const paid = paidOrder();
+    expect(statusOf(paid)).toBe("paid");
+    expect(paid.context.sale).toEqual(MODEL_SALE);
+    expect(paid.context.totalCents).toBe(MODEL_TOTAL - 260 + 1499 + 154);
+    expect(paid.context.payments[0]).toMatchObject({ status: "paid", amountCents: MODEL_SALE.totalCents });
+    const [refunding] = transition(orderMachine, paid, { type: "REQUEST_REFUND", refundId: "r", by: "user", windowDays: 14, at: 2000 });
+    expect(refunding.context.refunds[0]).toMatchObject({ amountCents: MODEL_SALE.totalCents });
+  });
+
+  const tampered: [string, Partial<Sale>, number?][] = [
+    ["a payment that took more than the session's total", {}, MODEL_SALE.totalCents + 1],
+    ["a payment that took less", {}, MODEL_SALE.totalCents - 1],
+    ["a subtotal that is not the books at the store's prices", { subtotalCents: MODEL_TOTAL - 100, totalCents: MODEL_SALE.totalCents - 100 }],
+    ["a total that does not add up", { totalCents: MODEL_SALE.totalCents + 5 }, MODEL_SALE.totalCents + 5],
+    ["a discount larger than the books", { discountCents: MODEL_TOTAL + 1, lines: [{ discountCents: MODEL_TOTAL + 1, taxCents: 0 }], taxCents: 0, totalCents: 1499 - 1 }, 1498],
+    ["express at the standard price", { shippingCents: 499, totalCents: MODEL_SALE.totalCents - 1000 }, MODEL_SALE.totalCents - 1000],
+    ["a rate that was never offered", { shippingMethod: null, shippingCents: 0, totalCents: MODEL_SALE.totalCents - 1499 }, MODEL_SALE.totalCents - 1499],
+    ["no shipping address", { address: null }],
+    ["another currency", { currency: "eur" }],
+    ["lines that are not the order's", { lines: [] }],
+    ["line discounts that do not add up", { lines: [{ discountCents: 1, taxCents: 94 }] }],
+  ];
+  for (const [what, change, amount] of tampered) {
+    it(`refuses and flags ${what}`, () => {
+      const paying = runPure([checkoutEvent(1), pay("p1")]);
+      const event = succeed("p1", amount ?? MODEL_SALE.totalCents, paidAt, { ...MODEL_SALE, ...change });
+      const [next, actions] = transition(orderMachine, paying, event);
+      expect(statePath(next)).toBe("created.paymentFailed");
+      expect(actions.map((a) => a.type)).toEqual(expect.arrayContaining(["flagForOperator", "setPaymentStatus"]));
+      expect(actions.map((a) => a.type)).not.toContain("recordSale");
+      expect(next.context.sale).toBeNull();
+    });
+  }
+
+  it("takes a sale without shipping, tax or discount only for orders that offered no shipping", () => {
+    const withShipping = runPure([checkoutEvent(1), pay("p1")]);
+    expect(statusOf(transition(orderMachine, withShipping, succeed("p1", MODEL_TOTAL, paidAt, null))[0])).toBe("created");
+    const { shippingOptions: _none, ...legacyCheckout } = checkoutEvent(1) as Extract<OrderEvent, { type: "CHECKOUT" }>;
+    const legacy = runPure([legacyCheckout, pay("p1")]);
+    const paid = transition(orderMachine, legacy, succeed("p1", MODEL_TOTAL, paidAt, null))[0];
+    expect(statusOf(paid)).toBe("paid");
+    expect(saleAddsUp(paid.context.sale!)).toBe(true);
+    expect(paid.can({ type: "FULFIL", trackingNumber: "T", estimatedDelivery: "2030-01-01", at: 2000 })).toBe(true);
+  });
+
+  it("will not ship an order without an address", () => {
+    const paid = paidOrder();
+    const fulfil: OrderEvent = { type: "FULFIL", trackingNumber: "T", estimatedDelivery: "2030-01-01", at: 2000 };
+    expect(paid.can(fulfil)).toBe(true);
+    const stored = toStored(paid);
+    const nowhere = loadSnapshot({ ...stored, context: { ...stored.context, sale: { ...MODEL_SALE, address: null } } }, MACHINE_VERSION);
+    expect(nowhere.can(fulfil)).toBe(false);
   });
 
   it("refuses payment start and early timeouts around the deadline", () => {
@@ -107,5 +172,15 @@ describe("stored snapshots", () => {
     expect(statusOf(loaded)).toBe("paid");
     expect(() => loadSnapshot(v1, 1, { currentVersion: 2, upgrades: {} })).toThrow(/no upgrade/);
     expect(() => loadSnapshot(stored, MACHINE_VERSION + 1)).toThrow(/newer than this code/);
+  });
+
+  it("upgrades a v1 order (before shipping, tax and discounts): its total is its subtotal, no rates, no sale", () => {
+    const { shippingOptions: _none, ...legacyCheckout } = checkoutEvent(1) as Extract<OrderEvent, { type: "CHECKOUT" }>;
+    const stored = toStored(runPure([legacyCheckout, pay("p1")]));
+    const { subtotalCents: _s, shippingOptions: _o, sale: _sale, ...v1Context } = stored.context;
+    const loaded = loadSnapshot({ value: stored.value, context: v1Context } as unknown as typeof stored, 1);
+    expect(loaded.context).toMatchObject({ subtotalCents: MODEL_TOTAL, totalCents: MODEL_TOTAL, shippingOptions: [], sale: null });
+    const [paid] = transition(orderMachine, loaded, succeed("p1", MODEL_TOTAL, paidAt, null));
+    expect(statusOf(paid)).toBe("paid");
   });
 });

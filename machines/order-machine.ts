@@ -1,4 +1,5 @@
 import { assertEvent, assign, enqueueActions, setup } from "xstate";
+import { plainSale, saleProblem } from "./order-sale";
 import { openPaymentIds, paymentOf, pendingRefunds, refundOf, refundToRetry, refundToStart, withPayment, withRefund } from "./order-context";
 import {
   initialContext,
@@ -10,6 +11,7 @@ import {
   type PaymentStatus,
   type RefundReason,
   type RefundStatus,
+  type Sale,
 } from "./order-types";
 
 // The order machine (docs/DESIGN.md, "The order machine"). Pure: effects are named
@@ -17,7 +19,7 @@ import {
 // transaction (stock, payments, events) or as durable jobs (gateway, e-mail,
 // timers). Bump MACHINE_VERSION when a stored snapshot would no longer load,
 // and add a step to snapshotUpgrades in order-snapshot.ts.
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;
 
 const DAY_MS = 86_400_000;
 
@@ -35,7 +37,10 @@ export type OrderEffectParams = {
   returnStock: { items: LineItem[] };
   // A new attempt is pending on the session START_PAYMENT brought; an unrecorded one arrives paid, with its own session.
   createPayment: { paymentId: string; amountCents: number; currency: string; status?: PaymentStatus; sessionId?: string; paymentIntentId?: string };
-  setPaymentStatus: { paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string };
+  // amountCents: what a payment that completed took (a session's total moves with shipping, tax and discounts).
+  setPaymentStatus: { paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string; amountCents?: number };
+  // The paid sale onto the order: address, shipping, tax and discount per order and per line, the total.
+  recordSale: { sale: Sale; bookIds: number[] };
   createRefund: { refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason };
   setRefundStatus: { refundId: string; status: RefundStatus; reason?: string };
   clearCart: Record<string, never>;
@@ -66,6 +71,7 @@ const effects = {
   returnStock: effect<"returnStock">(),
   createPayment: effect<"createPayment">(),
   setPaymentStatus: effect<"setPaymentStatus">(),
+  recordSale: effect<"recordSale">(),
   createRefund: effect<"createRefund">(),
   setRefundStatus: effect<"setRefundStatus">(),
   clearCart: effect<"clearCart">(),
@@ -143,8 +149,8 @@ const machineSetup = setup({
     // Money arrived that the order cannot use (late, or a second session): record it as taken.
     recordUnusablePayment: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
-      enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId } });
-      enqueue.assign(withPayment(context, event.paymentId, { status: "paid" }));
+      enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId, amountCents: event.amountCents } });
+      enqueue.assign(withPayment(context, event.paymentId, { status: "paid", amountCents: event.amountCents }));
     }),
     // Money for a session the store never recorded (e.g. opened for a START_PAYMENT that was then refused).
     recordUnrecordedPayment: enqueueActions(({ context, event, enqueue }) => {
@@ -162,8 +168,10 @@ const machineSetup = setup({
       assertEvent(event, "PAYMENT_SUCCEEDED");
       const status = paymentOf(context, event.paymentId)?.status;
       const usable = status !== undefined && status !== "paid" && status !== "refunded";
-      return usable && event.amountCents === context.totalCents && event.currency === context.currency;
+      return usable && saleProblem(context, event.amountCents, event.currency, event.sale) === null;
     },
+    // A shipment needs somewhere to go (orders from before shipping existed offered none and collected none).
+    hasShippingAddress: ({ context }) => context.shippingOptions.length === 0 || !!context.sale?.address,
     isUnflaggedMismatch: ({ context, event }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
       const payment = paymentOf(context, event.paymentId);
@@ -235,6 +243,8 @@ export const orderMachine = machineSetup.createMachine({
             assign(({ event }) => ({
               orderId: event.orderId,
               items: event.items,
+              subtotalCents: event.totalCents,
+              shippingOptions: event.shippingOptions ?? [],
               totalCents: event.totalCents,
               currency: event.currency,
               paymentDeadline: event.paymentDeadline,
@@ -284,25 +294,28 @@ export const orderMachine = machineSetup.createMachine({
             guard: { type: "paymentMatchesOrder" },
             target: "#order.settled.paid",
             actions: [
-              { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId }) },
+              { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId, amountCents: event.amountCents }) },
+              { type: "recordSale", params: ({ context, event }) => ({ sale: event.sale ?? plainSale(event.amountCents, event.currency, context), bookIds: context.items.map((i) => i.bookId) }) },
               { type: "setPaymentStatus", params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId), status: "cancelled" }) },
               { type: "expireCheckoutSessions", params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId) }) },
               { type: "commitStock", params: ({ context }) => ({ items: context.items }) },
               { type: "clearCart", params: {} },
               { type: "cancelTimeout", params: {} },
-              { type: "recordEvent", params: ({ event }) => ({ type: "OrderPaid", payload: { paymentId: event.paymentId, amountCents: event.amountCents } }) },
+              { type: "recordEvent", params: ({ event }) => ({ type: "OrderPaid", payload: { paymentId: event.paymentId, amountCents: event.amountCents, promotionCode: event.sale?.promotionCode ?? null, shippingMethod: event.sale?.shippingMethod ?? null } }) },
               { type: "sendEmail", params: { template: "order_paid" } },
               { type: "startFulfilment", params: {} },
               assign(({ context, event }) => ({
                 payments: context.payments.map((p) =>
                   p.id === event.paymentId
-                    ? { ...p, status: "paid" as const }
+                    ? { ...p, status: "paid" as const, amountCents: event.amountCents }
                     : p.status === "pending" || p.status === "failed"
                       ? { ...p, status: "cancelled" as const }
                       : p,
                 ),
                 paidPaymentId: event.paymentId,
                 paidAt: event.at,
+                sale: event.sale ?? plainSale(event.amountCents, event.currency, context),
+                totalCents: event.amountCents,
                 stock: "sold" as const,
               })),
             ],
@@ -316,10 +329,16 @@ export const orderMachine = machineSetup.createMachine({
               {
                 type: "flagForOperator",
                 params: ({ context, event }) => ({
-                  reason: `payment ${event.paymentId} reported ${event.amountCents} ${event.currency}, order total is ${context.totalCents} ${context.currency}`,
+                  reason: `payment ${event.paymentId} reported ${event.amountCents} ${event.currency}, not the sale the store agreed to: ${saleProblem(context, event.amountCents, event.currency, event.sale)}`,
                 }),
               },
-              { type: "recordEvent", params: ({ event }) => ({ type: "PaymentFailed", payload: { paymentId: event.paymentId, reason: "amount_mismatch", amountCents: event.amountCents, currency: event.currency } }) },
+              {
+                type: "recordEvent",
+                params: ({ context, event }) => ({
+                  type: "PaymentFailed",
+                  payload: { paymentId: event.paymentId, reason: "amount_mismatch", amountCents: event.amountCents, currency: event.currency, problem: saleProblem(context, event.amountCents, event.currency, event.sale) },
+                }),
+              },
               assign(({ context, event }) => withPayment(context, event.paymentId, { flagged: true, status: "failed" })),
             ],
           },
@@ -395,6 +414,7 @@ export const orderMachine = machineSetup.createMachine({
         paid: {
           on: {
             FULFIL: {
+              guard: { type: "hasShippingAddress" },
               target: "fulfilled",
               actions: [
                 { type: "cancelFulfilment", params: {} },

@@ -11,7 +11,16 @@ export type StoredSnapshot = { value: OrderSnapshot["value"]; context: OrderCont
  * older machine. Add one whenever MACHINE_VERSION is bumped.
  */
 export type SnapshotUpgrade = (stored: StoredSnapshot) => StoredSnapshot;
-export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {};
+export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
+  // v2: shipping, tax and discounts. Older orders offered no shipping; what they were paid is their total.
+  1: (stored) => {
+    const old = stored.context as Partial<OrderContext> & OrderContext;
+    return {
+      ...stored,
+      context: { ...old, subtotalCents: old.subtotalCents ?? old.totalCents, shippingOptions: old.shippingOptions ?? [], sale: old.sale ?? null },
+    };
+  },
+};
 
 export function toStored(snapshot: OrderSnapshot): StoredSnapshot {
   return { value: snapshot.value, context: snapshot.context };

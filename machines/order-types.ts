@@ -32,9 +32,52 @@ export type RefundState = {
 /** Where the order's books are: decides what a refund or cancel does to stock. */
 export type StockState = "none" | "reserved" | "sold" | "released" | "returned" | "shipped";
 
+export type ShippingMethod = "standard" | "express";
+
+/** One shipping rate the store offers on an order (settings, fixed at checkout). */
+export type ShippingOption = { method: ShippingMethod; amountCents: number; minDays: number; maxDays: number };
+
+/** Where the books go, as the gateway collected it. */
+export type ShippingAddress = {
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postalCode: string | null;
+  region: string | null;
+  country: string;
+};
+
+/**
+ * The sale as the gateway settled it, read back from the session the store
+ * created: the shopper's address, the rate they chose, tax and discount. The
+ * store agreed to it when it matches the order (see saleProblem).
+ */
+export type Sale = {
+  currency: string;
+  subtotalCents: number;
+  discountCents: number;
+  shippingCents: number;
+  taxCents: number;
+  totalCents: number;
+  shippingMethod: ShippingMethod | null;
+  address: ShippingAddress | null;
+  email: string | null;
+  promotionCode: string | null;
+  /** Per order line, in the order of the context's `items` (the order the store sent them to the gateway). */
+  lines: { discountCents: number; taxCents: number }[];
+};
+
 export type OrderContext = {
   orderId: string;
   items: LineItem[];
+  /** What the books cost at the store's prices. */
+  subtotalCents: number;
+  /** The shipping rates offered at checkout; empty for orders from before shipping existed. */
+  shippingOptions: ShippingOption[];
+  /** Set when the order is paid: what the gateway collected and computed. */
+  sale: Sale | null;
+  /** The subtotal until paid, then the sale's total: what was captured. */
   totalCents: number;
   currency: string;
   /** Epoch milliseconds. */
@@ -54,10 +97,12 @@ type At = { at: number };
 
 /** Every event carries `at` (epoch ms) so guards on time stay pure. */
 export type OrderEvent =
-  | ({ type: "CHECKOUT"; orderId: string; items: LineItem[]; totalCents: number; currency: string; paymentDeadline: number } & At)
+  // totalCents: the books at the store's prices (the subtotal); shippingOptions: the rates offered.
+  | ({ type: "CHECKOUT"; orderId: string; items: LineItem[]; totalCents: number; currency: string; paymentDeadline: number; shippingOptions?: ShippingOption[] } & At)
   | ({ type: "START_PAYMENT"; paymentId: string } & At)
   // refundId: an id the engine allocates in case this money has to go back.
-  | ({ type: "PAYMENT_SUCCEEDED"; paymentId: string; amountCents: number; currency: string; refundId: string; paymentIntentId?: string } & At)
+  // amountCents: what the payment took; sale: the session read back from the gateway (absent: a sale without shipping, tax or discount).
+  | ({ type: "PAYMENT_SUCCEEDED"; paymentId: string; amountCents: number; currency: string; refundId: string; paymentIntentId?: string; sale?: Sale } & At)
   // Money for a gateway session the store never recorded (its metadata names this order): it goes back.
   | ({ type: "UNRECORDED_PAYMENT"; paymentId: string; sessionId: string; amountCents: number; currency: string; refundId: string; paymentIntentId?: string } & At)
   | ({ type: "PAYMENT_FAILED"; paymentId: string; reason: string } & At)
@@ -106,6 +151,9 @@ export type DomainEventType =
 export const initialContext: OrderContext = {
   orderId: "",
   items: [],
+  subtotalCents: 0,
+  shippingOptions: [],
+  sale: null,
   totalCents: 0,
   currency: "usd",
   paymentDeadline: 0,

@@ -33,8 +33,23 @@ export async function stockOf(bookId: number): Promise<StockCounters> {
 
 export async function orderRow(orderId: string) {
   const { db } = await getDb();
-  const rows = await db.execute<{ status: string; revision: number; needs_attention: boolean; tracking_number: string | null }>(sql`
-    select status, revision, needs_attention, tracking_number from orders where id = ${orderId}`);
+  const rows = await db.execute<{
+    status: string;
+    revision: number;
+    needs_attention: boolean;
+    tracking_number: string | null;
+    subtotal_cents: number;
+    discount_cents: number;
+    shipping_cents: number;
+    tax_cents: number;
+    total_cents: number;
+    shipping_method: string | null;
+    shipping_country: string | null;
+    promotion_code: string | null;
+  }>(sql`
+    select status, revision, needs_attention, tracking_number, subtotal_cents, discount_cents, shipping_cents, tax_cents, total_cents,
+      shipping_method, shipping_country, promotion_code
+    from orders where id = ${orderId}`);
   return rows[0]!;
 }
 

@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
+import type Stripe from "stripe";
 import { env } from "@/lib/env";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { checkoutCart } from "@/lib/orders/checkout-cart";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
 import { startPayment } from "@/lib/payments/start-payment";
+import { stripeClient } from "@/lib/payments/stripe-client";
 import { createBook, createUser } from "./fixtures";
 
 /** Calls the local Stripe emulator's control API (started by the test setup). */
@@ -41,4 +44,32 @@ export async function paidOrderAtGateway(options: Parameters<typeof orderAtGatew
   await payAtGateway(order.sessionId);
   await reconcileSuccessReturn({ userId: order.userId, sessionId: order.sessionId });
   return order;
+}
+
+/** A promotion code at the gateway (a coupon of `percentOff` % or `amountOff` cents, and its code). */
+export async function createPromotionCode(off: { percentOff?: number; amountOff?: number }): Promise<string> {
+  const stripe = stripeClient();
+  const coupon = await stripe.coupons.create(
+    off.amountOff ? { amount_off: off.amountOff, currency: "usd", duration: "once" } : { percent_off: off.percentOff ?? 10, duration: "once" },
+  );
+  const code = `T${randomUUID().replace(/-/g, "").slice(0, 10).toUpperCase()}`;
+  await stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code });
+  return code;
+}
+
+/** The id of the session's shipping option the store offered as `method` (standard or express). */
+export async function shippingRateOf(sessionId: string, method: string): Promise<Stripe.ShippingRate> {
+  const session = await stripeClient().checkout.sessions.retrieve(sessionId, { expand: ["shipping_options.shipping_rate"] });
+  return session.shipping_options.map((o) => o.shipping_rate as Stripe.ShippingRate).find((r) => r.metadata.method === method)!;
+}
+
+/** Pays as a shopper who picked a rate and entered a code on the hosted page (the emulator fills in a sample address). */
+export async function payAtGatewayWith(sessionId: string, options: { method?: string; promotionCode?: string; shipping?: unknown; card?: string }): Promise<{ status: string }> {
+  const shippingRate = options.method ? (await shippingRateOf(sessionId, options.method)).id : undefined;
+  return (await emulatorControl(`/_emulator/sessions/${sessionId}/pay`, {
+    card: options.card ?? "4242424242424242",
+    ...(shippingRate ? { shippingRate } : {}),
+    ...(options.promotionCode ? { promotionCode: options.promotionCode } : {}),
+    ...(options.shipping ? { shipping: options.shipping } : {}),
+  })) as { status: string };
 }

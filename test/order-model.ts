@@ -2,7 +2,7 @@ import { getAdjacencyMap, getShortestPaths } from "@xstate/graph";
 import { initialTransition, transition } from "xstate";
 import { orderMachine } from "@/machines/order-machine";
 import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
-import type { OrderEvent } from "@/machines/order-types";
+import type { OrderEvent, Sale, ShippingOption } from "@/machines/order-types";
 
 // A finite model of the order machine for graph traversal: abstract ids
 // (pay-1, ref-2) that tests map to real uuids, logical times around a deadline.
@@ -14,6 +14,26 @@ export const MODEL_TOTAL = 2 * 1299;
 export const MAX_REFUND_ATTEMPTS = 3;
 const DAY = 86_400_000;
 
+export const MODEL_SHIPPING: ShippingOption[] = [
+  { method: "standard", amountCents: 499, minDays: 3, maxDays: 5 },
+  { method: "express", amountCents: 1499, minDays: 1, maxDays: 2 },
+];
+
+/** What the gateway settles for the model's order: express, a code, tax on the discounted books and on shipping. */
+export const MODEL_SALE: Sale = {
+  currency: "usd",
+  subtotalCents: MODEL_TOTAL,
+  discountCents: 260,
+  shippingCents: 1499,
+  taxCents: 154,
+  totalCents: MODEL_TOTAL - 260 + 1499 + 154,
+  shippingMethod: "express",
+  address: { name: "Ada Reader", line1: "1 Main St", line2: null, city: "Albany", postalCode: "12207", region: "NY", country: "US" },
+  email: "ada@example.com",
+  promotionCode: "TENOFF",
+  lines: [{ discountCents: 260, taxCents: 94 }],
+};
+
 export const checkoutEvent = (bookId: number): OrderEvent => ({
   type: "CHECKOUT",
   orderId: "order",
@@ -21,6 +41,7 @@ export const checkoutEvent = (bookId: number): OrderEvent => ({
   totalCents: MODEL_TOTAL,
   currency: "usd",
   paymentDeadline: MODEL_DEADLINE,
+  shippingOptions: MODEL_SHIPPING,
   at: 0,
 });
 
@@ -36,14 +57,15 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
   if (c.payments.length < 2) events.push({ type: "START_PAYMENT", paymentId: `pay-${c.payments.length + 1}`, at: BEFORE_DEADLINE });
   for (const p of c.payments) {
     if (usable(p.status)) {
-      events.push({ type: "PAYMENT_SUCCEEDED", paymentId: p.id, amountCents: c.totalCents, currency: c.currency, refundId: nextRefund, at: BEFORE_DEADLINE + 1000 });
+      events.push({ type: "PAYMENT_SUCCEEDED", paymentId: p.id, amountCents: MODEL_SALE.totalCents, currency: c.currency, refundId: nextRefund, sale: MODEL_SALE, at: BEFORE_DEADLINE + 1000 });
     }
     if (p.status === "pending") events.push({ type: "PAYMENT_FAILED", paymentId: p.id, reason: "card_declined", at: BEFORE_DEADLINE + 1000 });
     if (p.status === "pending" || p.status === "failed") events.push({ type: "PAYMENT_CANCELLED", paymentId: p.id, at: BEFORE_DEADLINE + 1000 });
   }
   const last = c.payments.at(-1);
   if (last && usable(last.status) && !last.flagged) {
-    events.push({ type: "PAYMENT_SUCCEEDED", paymentId: last.id, amountCents: c.totalCents + 1, currency: c.currency, refundId: nextRefund, at: BEFORE_DEADLINE + 1000 });
+    // Tampered: the payment took more than the session's total the store agreed to.
+    events.push({ type: "PAYMENT_SUCCEEDED", paymentId: last.id, amountCents: MODEL_SALE.totalCents + 1, currency: c.currency, refundId: nextRefund, sale: MODEL_SALE, at: BEFORE_DEADLINE + 1000 });
   }
   events.push({ type: "CANCEL", at: BEFORE_DEADLINE + 2000 });
   events.push({ type: "TIMEOUT", at: AFTER_DEADLINE });
@@ -62,7 +84,7 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     events.push({ type: "TIMEOUT", at: BEFORE_DEADLINE }); // too early
     events.push({ type: "START_PAYMENT", paymentId: "pay-late", at: AFTER_DEADLINE }); // window closed
     events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "user", windowDays: 14, at: paidAt + 30 * DAY }); // outside policy
-    events.push({ type: "PAYMENT_SUCCEEDED", paymentId: "pay-unknown", amountCents: c.totalCents, currency: "usd", refundId: nextRefund, at: BEFORE_DEADLINE });
+    events.push({ type: "PAYMENT_SUCCEEDED", paymentId: "pay-unknown", amountCents: MODEL_SALE.totalCents, currency: "usd", refundId: nextRefund, sale: MODEL_SALE, at: BEFORE_DEADLINE });
     events.push({ type: "REFUND_SUCCEEDED", refundId: "ref-unknown", at: BEFORE_DEADLINE });
     events.push(checkoutEvent(1));
   }

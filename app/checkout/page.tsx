@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { EmptyCart } from "@/components/cart/empty-cart";
 import { PlaceOrder } from "@/components/checkout/place-order";
 import { currentCart } from "@/lib/cart/current-cart";
+import { shippingOffer } from "@/lib/orders/shipping";
+import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Checkout" };
 export const dynamic = "force-dynamic";
@@ -14,7 +16,7 @@ export default async function CheckoutPage() {
       {cart.items.length === 0 ? (
         <EmptyCart message="Add some books to your cart before checking out." />
       ) : (
-        <PlaceOrder cart={cart} />
+        <PlaceOrder cart={cart} shipping={shippingOffer(cart.totalCents)} freeShippingFromCents={env().FREE_SHIPPING_THRESHOLD_CENTS} />
       )}
     </>
   );

@@ -8,6 +8,7 @@ const sections = [
   { href: "/admin/stock", label: "Stock" },
   { href: "/admin/machine", label: "Order machine" },
   { href: "/admin/sales", label: "Sales" },
+  { href: "/admin/promotions", label: "Promotion codes" },
   { href: "/admin/operations", label: "Operations" },
 ] as const;
 
@@ -15,7 +16,7 @@ const sections = [
 export function AdminNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Operator console" className="border-b border-line">
+    <nav aria-label="Operator console" className="border-b border-line print:hidden">
       <ul className="flex flex-wrap gap-1">
         {sections.map((section) => {
           const current = pathname === section.href || pathname.startsWith(`${section.href}/`);

@@ -8,14 +8,16 @@ import { setLineQuantity } from "@/components/cart/cart-api";
 import { Price } from "@/components/price";
 import { panelClass, primaryButtonClass, textLinkClass } from "@/components/ui-classes";
 import type { CartView } from "@/lib/cart/types";
+import type { ShippingOption } from "@/machines/order-types";
 import { newIdempotencyKey } from "./idempotency-key";
 import { ReviewLine, type Shortage } from "./review-line";
 
-type PlaceOrderProps = { cart: CartView };
+type PlaceOrderProps = { cart: CartView; shipping: ShippingOption[]; freeShippingFromCents: number };
 
 type Status =
   | { kind: "idle" }
   | { kind: "pending" }
+  | { kind: "paying" }
   | { kind: "info"; message: string }
   | { kind: "error"; message: string; link?: { href: string; label: string } };
 
@@ -30,15 +32,19 @@ function parseShortages(details: unknown): Record<number, Shortage> {
   return out;
 }
 
-/** Review of the cart plus the "Place order" button; one Idempotency-Key per mount, so retries never double-order. */
-export function PlaceOrder({ cart }: PlaceOrderProps) {
+/**
+ * Review of the cart plus "Place order and pay": places the order, then opens
+ * the payment page in the same action. One Idempotency-Key per mount, so
+ * retries never double-order.
+ */
+export function PlaceOrder({ cart, shipping, freeShippingFromCents }: PlaceOrderProps) {
   const router = useRouter();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const [shortages, setShortages] = useState<Record<number, Shortage>>({});
   const [fixing, setFixing] = useState<number | null>(null);
   const key = useRef<string | null>(null);
   const busy = useRef(false);
-  const pending = status.kind === "pending";
+  const pending = status.kind === "pending" || status.kind === "paying";
 
   async function placeOrder() {
     if (busy.current) return;
@@ -47,8 +53,17 @@ export function PlaceOrder({ cart }: PlaceOrderProps) {
     setStatus({ kind: "pending" });
     const result = await apiRequest("/api/checkout", { method: "POST", headers: { "Idempotency-Key": key.current } });
     if (result.ok && isRecord(result.data) && typeof result.data.id === "string") {
-      router.push(`/orders/${result.data.id}`);
-      return; // stays "Placing order…" until the order page shows
+      // One step: the order is placed, now straight to the payment page. If the
+      // payment cannot start, the order page is where the shopper pays, cancels or follows it.
+      const orderId = result.data.id;
+      setStatus({ kind: "paying" });
+      const payment = await apiRequest(`/api/orders/${orderId}/payments`, { method: "POST" });
+      if (payment.ok && isRecord(payment.data) && typeof payment.data.checkoutUrl === "string") {
+        window.location.assign(payment.data.checkoutUrl);
+      } else {
+        router.push(`/orders/${orderId}`);
+      }
+      return; // stays busy until the next page shows
     }
     busy.current = false;
     if (result.ok) {
@@ -108,9 +123,25 @@ export function PlaceOrder({ cart }: PlaceOrderProps) {
           ))}
         </ul>
         <p className="mt-2 flex justify-between border-t border-line pt-4 text-lg">
-          <span className="font-semibold">Total</span>
+          <span className="font-semibold">Books</span>
           <Price cents={cart.totalCents} currency={cart.currency} className="font-bold text-ink tabular-nums" />
         </p>
+        <h3 className="mt-4 text-sm font-semibold">Shipping, chosen on the payment page</h3>
+        <ul className="mt-1 space-y-1 text-sm text-ink-soft" data-testid="shipping-offer">
+          {shipping.map((option) => (
+            <li key={option.method} className="flex justify-between gap-3">
+              <span>
+                {option.method === "express" ? "Express" : "Standard"} ({option.minDays}–{option.maxDays} business days)
+              </span>
+              {option.amountCents === 0 ? <span className="font-medium text-emerald-800">Free</span> : <Price cents={option.amountCents} currency={cart.currency} className="tabular-nums" />}
+            </li>
+          ))}
+        </ul>
+        {freeShippingFromCents > 0 && cart.totalCents < freeShippingFromCents ? (
+          <p className="mt-1 text-xs text-ink-soft">
+            Standard shipping is free on books from <Price cents={freeShippingFromCents} currency={cart.currency} />.
+          </p>
+        ) : null}
         <p className="mt-4 text-sm">
           <Link href="/cart" className={textLinkClass}>
             Edit your cart
@@ -123,11 +154,13 @@ export function PlaceOrder({ cart }: PlaceOrderProps) {
           Place your order
         </h2>
         <p className="mt-2 text-sm text-ink-soft">
-          When you place your order we reserve these books for you for a limited time. Pay before the deadline shown on the
-          next page, or the order is cancelled and the books go back on the shelves.
+          We reserve these books for you and take you to the secure payment page, where you enter the delivery address,
+          choose standard or express shipping and may add a promotion code; tax is worked out there. If you don’t pay in
+          time the order is cancelled and the books go back on the shelves. Your order page lets you pay again, cancel or
+          follow it.
         </p>
         <button type="button" onClick={placeOrder} disabled={pending} className={`${primaryButtonClass} mt-5 w-full`}>
-          {pending ? "Placing order…" : "Place order"}
+          {status.kind === "paying" ? "Opening the payment page…" : pending ? "Placing order…" : "Place order and pay"}
         </button>
         <div
           role="status"

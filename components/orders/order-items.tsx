@@ -2,12 +2,14 @@ import Link from "next/link";
 import { Price } from "@/components/price";
 import { panelClass } from "@/components/ui-classes";
 import type { OrderView } from "@/lib/orders/order-view";
+import { awaitingSale, totalsRows } from "@/lib/orders/order-totals";
 
-type OrderItemsProps = { items: OrderView["items"]; totalCents: number; currency: string };
+type OrderItemsProps = { order: Pick<OrderView, "items" | "currency" | "subtotalCents" | "discountCents" | "shippingCents" | "taxCents" | "totalCents" | "promotionCode" | "shippingMethod" | "shippingOptions"> };
 
 const cell = "py-2.5 align-top";
 
-export function OrderItems({ items, totalCents, currency }: OrderItemsProps) {
+export function OrderItems({ order }: OrderItemsProps) {
+  const { items, currency } = order;
   return (
     <section aria-labelledby="items-heading" className={panelClass}>
       <h2 id="items-heading" className="text-xl font-semibold">
@@ -49,14 +51,23 @@ export function OrderItems({ items, totalCents, currency }: OrderItemsProps) {
           ))}
         </tbody>
         <tfoot>
-          <tr className="border-t-2 border-line">
-            <th scope="row" colSpan={3} className="pt-3 text-left font-semibold">
-              Order total
-            </th>
-            <td className="pt-3 text-right">
-              <Price cents={totalCents} currency={currency} className="font-bold text-ink tabular-nums" />
-            </td>
-          </tr>
+          {totalsRows(order).map((row) => (
+            <tr key={row.key} data-testid={`order-${row.key}`} className={row.key === "subtotal" ? "border-t-2 border-line" : undefined}>
+              <th scope="row" colSpan={3} className={`pt-2 text-left ${row.key === "total" ? "font-semibold" : "font-normal text-ink-soft"}`}>
+                {row.key === "total" ? "Order total" : row.label}
+              </th>
+              <td className="pt-2 text-right">
+                <Price cents={row.cents} currency={currency} className={row.key === "total" ? "font-bold text-ink tabular-nums" : "tabular-nums"} />
+              </td>
+            </tr>
+          ))}
+          {awaitingSale(order) ? (
+            <tr>
+              <td colSpan={4} className="pt-2 text-sm text-ink-soft">
+                Shipping and tax are added on the payment page, where you choose the delivery.
+              </td>
+            </tr>
+          ) : null}
         </tfoot>
       </table>
     </section>

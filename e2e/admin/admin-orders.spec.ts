@@ -51,7 +51,10 @@ test.describe("operator console", () => {
     const payments = await e2eDb()`select status from payments where order_id = ${order.id}`;
     expect(payments.map((p) => p.status)).toEqual(["refunded"]);
     const [refund] = await e2eDb()`select status, amount_cents, reason from refunds where order_id = ${order.id}`;
-    expect(refund).toMatchObject({ status: "succeeded", amount_cents: 2500, reason: "requested_by_admin" });
+    // The whole payment goes back: the books, shipping and tax the gateway charged.
+    const [amounts] = await e2eDb()`select subtotal_cents, total_cents from orders where id = ${orderId}`;
+    expect(amounts!.subtotal_cents).toBe(2500);
+    expect(refund).toMatchObject({ status: "succeeded", amount_cents: amounts!.total_cents, reason: "requested_by_admin" });
     expect(await stockOf(book)).toEqual({ available: 3, reserved: 0, sold: 0 });
     await context.close();
   });

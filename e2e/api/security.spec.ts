@@ -1,6 +1,8 @@
+import { request } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { baseURL, client, register, signIn, signedInShopper } from "../support/api";
 import { createBook } from "../support/db";
+import { paidOrder } from "../support/orders";
 
 test.describe("security", () => {
   test("IDOR matrix: user B on user A's order gets 404 for view, cancel, refund, pay", async () => {
@@ -38,7 +40,34 @@ test.describe("security", () => {
     for (const api of [shopper.api, anonymous]) {
       expect((await api.get("/api/admin/orders")).status()).toBe(404);
       expect((await api.post("/api/admin/orders/00000000-0000-4000-8000-000000000000/refund", { data: {} })).status()).toBe(404);
+      expect((await api.get("/api/admin/promotion-codes")).status()).toBe(404);
+      expect((await api.post("/api/admin/promotion-codes", { data: { code: "NOPE10", kind: "percent", percentOff: 10 } })).status()).toBe(404);
     }
+  });
+
+  test("a receipt is its shopper's, for a paid order; a packing slip is the operators'", async () => {
+    const { orderId, shopper } = await paidOrder({ title: "A Private Receipt Book" });
+    expect((await shopper.api.get(`/orders/${orderId}/receipt`)).status()).toBe(200);
+    const other = await signedInShopper();
+    expect((await other.api.get(`/orders/${orderId}/receipt`)).status()).toBe(404);
+    expect((await shopper.api.get(`/admin/orders/${orderId}/packing-slip`)).status()).toBe(404);
+    const unpaid = await signedInShopper();
+    const book = await createBook(3);
+    await unpaid.api.post("/api/cart/items", { data: { bookId: book, quantity: 1 } });
+    const order = await (await unpaid.api.post("/api/checkout")).json();
+    expect((await unpaid.api.get(`/orders/${order.id}/receipt`)).status()).toBe(404);
+  });
+
+  test("an operator's promotion code form needs our Origin too (CSRF): a foreign page's post gets 403 and creates nothing", async () => {
+    const operator = await client();
+    await signIn(operator, "admin@example.com", "admin-pass-1");
+    // The operator's own session cookie, sent by a page on another site.
+    const foreign = await request.newContext({ baseURL, storageState: await operator.storageState(), extraHTTPHeaders: { Origin: "https://evil.example" } });
+    const code = `CSRF${Date.now().toString(36).toUpperCase()}`;
+    const response = await foreign.post("/api/admin/promotion-codes", { data: { code, kind: "percent", percentOff: 90 } });
+    expect(response.status()).toBe(403);
+    const listed = await (await operator.get("/api/admin/promotion-codes")).json();
+    expect(listed.promotionCodes.map((c: { code: string }) => c.code)).not.toContain(code);
   });
 
   test("state-changing requests need our Origin: foreign or missing gets 403 and changes nothing", async () => {

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/test";
-import { adminContext, shopperContext } from "../support/browser";
+import { adminContext, fillShippingAddress, shopperContext } from "../support/browser";
 import { e2eDb } from "../support/db";
 import { emulatorUrl as emulator, orderStatus, payOnEmulator } from "../support/orders";
 
@@ -33,6 +33,7 @@ test.describe("live order pages", () => {
       const page = await context.newPage();
       await page.goto(`/orders/${orderId}`);
       await page.getByRole("button", { name: /pay now/i }).click();
+      await fillShippingAddress(page);
       await page.getByLabel("Account number").fill("000123456789");
       await page.getByRole("button", { name: /pay by bank transfer/i }).click();
       await expect(page).toHaveURL(/\/checkout\/success\?session_id=cs_/);

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { signedInShopper } from "../support/api";
-import { adminContext } from "../support/browser";
+import { adminContext, fillShippingAddress } from "../support/browser";
 import { createBook, e2eDb } from "../support/db";
 
 const shots = "docs/screenshots";
@@ -19,6 +19,7 @@ async function shopperWithOrder(browser: Browser, title: string) {
 }
 
 async function payByCard(page: Page, card: string) {
+  await fillShippingAddress(page);
   await page.getByLabel("Card number").fill(card);
   await page.getByLabel("Expiry (MM/YY)").fill("12/34");
   await page.getByLabel("CVC").fill("123");
@@ -91,6 +92,7 @@ test.describe("paying on the hosted page", () => {
   test("delayed bank transfer that succeeds: the success page flips to paid by itself", async ({ browser }) => {
     const { page, orderId, close } = await shopperWithOrder(browser, "A Bank Transfer Book");
     await page.getByRole("button", { name: /pay now/i }).click();
+    await fillShippingAddress(page);
     await page.getByLabel("Account number").fill("000123456789");
     await page.getByRole("button", { name: /pay by bank transfer/i }).click();
     await expect(page).toHaveURL(/\/checkout\/success/);
@@ -104,6 +106,7 @@ test.describe("paying on the hosted page", () => {
   test("delayed bank transfer that fails: the order says so and offers to pay again", async ({ browser }) => {
     const { page, orderId, close } = await shopperWithOrder(browser, "A Bounced Transfer Book");
     await page.getByRole("button", { name: /pay now/i }).click();
+    await fillShippingAddress(page);
     await page.getByLabel("Account number").fill("000111111113");
     await page.getByRole("button", { name: /pay by bank transfer/i }).click();
     await expect(page).toHaveURL(/\/checkout\/success/);

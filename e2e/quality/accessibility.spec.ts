@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { adminContext, shopperContext } from "../support/browser";
+import { paidOrder } from "../support/orders";
 
 // axe-core on every kind of page: no serious or critical violation of WCAG 2.1 A/AA.
 
@@ -49,6 +50,21 @@ test.describe("accessibility (axe)", () => {
     await expectAccessible(page, "/admin/machine", heading("Order machine"));
     await page.screenshot({ path: "docs/screenshots/admin-machine.png", fullPage: true });
     await expectAccessible(page, "/admin/sales", heading("Sales"));
+    await context.close();
+  });
+
+  test("the sale's pages: a paid order, its receipt and packing slip, promotion codes", async ({ browser }) => {
+    const { orderId, shopper } = await paidOrder({ title: "An Accessible Receipt Book" });
+    const own = await browser.newContext({ storageState: await shopper.api.storageState() });
+    const page = await own.newPage();
+    await expectAccessible(page, `/orders/${orderId}`, heading(/^Order /));
+    await expectAccessible(page, `/orders/${orderId}/receipt`, heading("Receipt"));
+    await own.close();
+    const context = await adminContext(browser);
+    const operator = await context.newPage();
+    await expectAccessible(operator, `/admin/orders/${orderId}/packing-slip`, heading("Packing slip"));
+    await expectAccessible(operator, "/admin/promotions", heading("Promotion codes"));
+    await operator.screenshot({ path: "docs/screenshots/admin-promotions.png", fullPage: true });
     await context.close();
   });
 });

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { client, signIn, signedInShopper } from "./api";
 import { createBook } from "./db";
 
@@ -18,4 +18,20 @@ export async function shopperContext(browser: Browser, options: { title?: string
   const orderId = options.order ? ((await (await shopper.api.post("/api/checkout")).json()).id as string) : undefined;
   const context = await browser.newContext({ storageState: await shopper.api.storageState() });
   return { context, bookId, orderId, api: shopper.api };
+}
+
+export type E2eAddress = { name: string; line1: string; city: string; state: string; postal: string };
+export const NEW_YORK: E2eAddress = { name: "Robin Reader", line1: "350 5th Ave", city: "New York", state: "NY", postal: "10118" };
+
+/** Fills the hosted payment page's US shipping address (kept by the page after a decline, so only when empty). */
+export async function fillShippingAddress(page: Page, address: E2eAddress = NEW_YORK): Promise<void> {
+  // On the payment page (a click on "Pay now" may still be on its way there).
+  await expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();
+  const line1 = page.getByLabel("Address line 1", { exact: true });
+  if ((await line1.count()) === 0 || (await line1.inputValue()) !== "") return;
+  await page.getByLabel("Full name", { exact: true }).fill(address.name);
+  await line1.fill(address.line1);
+  await page.getByLabel("City", { exact: true }).fill(address.city);
+  await page.getByLabel("State", { exact: true }).selectOption(address.state);
+  await page.getByLabel("ZIP code", { exact: true }).fill(address.postal);
 }

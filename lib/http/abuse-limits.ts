@@ -18,6 +18,8 @@ export const LIMITS = {
   paymentStart: { keyPrefix: "payment_start_user", points: 20, duration: 10 * MINUTE },
   /** The success page asks the gateway about one session at most this often (per shopper and session). */
   returnCheck: { keyPrefix: "return_check", points: 1, duration: 10 },
+  /** Promotion codes created or deactivated by one operator (each is two or three gateway calls). */
+  promotionCodes: { keyPrefix: "promotion_codes_admin", points: 30, duration: 10 * MINUTE },
 } satisfies Record<string, LimitSpec>;
 
 export { take };
@@ -44,4 +46,9 @@ export async function throttlePaymentStart(userId: string): Promise<void> {
 /** True when the success page may ask the gateway about this session now (not within the last few seconds). */
 export async function gatewayCheckDue(userId: string, sessionId: string): Promise<boolean> {
   return (await take(LIMITS.returnCheck, userId, sessionId)) === 0;
+}
+
+export async function throttlePromotionCodes(adminId: string): Promise<void> {
+  const wait = await take(LIMITS.promotionCodes, adminId);
+  if (wait > 0) refuse(wait, `Too many promotion code changes in a short time. Please try again in ${waitText(wait)}.`);
 }

@@ -1,10 +1,12 @@
-import type { EmailTemplate } from "@/machines/order-types";
+import { formatPrice } from "@/components/price";
+import { addressLines, awaitingSale, totalsRows, type OrderAmounts } from "@/lib/orders/order-totals";
+import type { EmailTemplate, ShippingAddress } from "@/machines/order-types";
 
-export type EmailOrder = {
+export type EmailOrder = OrderAmounts & {
   id: string;
   customerName: string;
-  totalCents: number;
   currency: string;
+  shippingAddress: ShippingAddress | null;
   paymentDeadline: Date;
   trackingNumber: string | null;
   estimatedDelivery: string | null;
@@ -13,8 +15,7 @@ export type EmailOrder = {
 
 export type RenderedEmail = { subject: string; text: string; html: string };
 
-const money = (cents: number, currency: string) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+const money = formatPrice;
 
 const refundReasons: Record<string, string> = {
   late_payment: "your payment arrived after the order had already been cancelled",
@@ -29,7 +30,14 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
   const total = money(order.totalCents, order.currency);
   switch (template) {
     case "order_created":
-      return { subject: `Order ${ref} is reserved for you`, lines: [`We have put your books aside. Please pay ${total} before ${order.paymentDeadline.toUTCString()} to keep them.`] };
+      return {
+        subject: `Order ${ref} is reserved for you`,
+        lines: [
+          awaitingSale(order)
+            ? `We have put your books aside (${total}; shipping and tax are added on the payment page). Please pay before ${order.paymentDeadline.toUTCString()} to keep them.`
+            : `We have put your books aside. Please pay ${total} before ${order.paymentDeadline.toUTCString()} to keep them.`,
+        ],
+      };
     case "order_paid":
       return { subject: `Order ${ref} is paid`, lines: [`Thank you! We received ${total}. We will let you know when your books are on their way.`] };
     case "payment_failed":
@@ -53,12 +61,33 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 export function renderEmail(template: EmailTemplate, order: EmailOrder, data: Record<string, unknown> = {}): RenderedEmail {
   const { subject, lines } = body(template, order, data);
   const items = order.items.map((i) => `${i.quantity} × ${i.title} — ${money(i.unitPriceCents * i.quantity, order.currency)}`);
-  const text = [`Hello ${order.customerName},`, "", ...lines, "", "Your order:", ...items, `Total: ${money(order.totalCents, order.currency)}`, "", "Paperleaf Books"].join("\n");
+  // The same lines as the order page and the receipt: subtotal, discount, shipping, tax, total.
+  const totals = totalsRows(order);
+  const address = order.shippingAddress ? addressLines(order.shippingAddress) : [];
+  const text = [
+    `Hello ${order.customerName},`,
+    "",
+    ...lines,
+    "",
+    "Your order:",
+    ...items,
+    ...totals.map((row) => `${row.label}: ${money(row.cents, order.currency)}`),
+    ...(address.length ? ["", "Ship to:", ...address] : []),
+    "",
+    "Paperleaf Books",
+  ].join("\n");
   const html = `<!doctype html><html><body style="font-family:Georgia,serif;color:#2b2520;background:#faf6ef;padding:24px">
 <h1 style="font-size:20px">${escapeHtml(subject)}</h1><p>Hello ${escapeHtml(order.customerName)},</p>
 ${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}
 <table style="border-collapse:collapse">${order.items.map((i) => `<tr><td style="padding:4px 8px">${i.quantity} ×</td><td style="padding:4px 8px">${escapeHtml(i.title)}</td><td style="padding:4px 8px;text-align:right">${money(i.unitPriceCents * i.quantity, order.currency)}</td></tr>`).join("")}
-<tr><td></td><td style="padding:4px 8px"><strong>Total</strong></td><td style="padding:4px 8px;text-align:right"><strong>${money(order.totalCents, order.currency)}</strong></td></tr></table>
+${totals
+  .map((row) => {
+    const label = row.key === "total" ? `<strong>${escapeHtml(row.label)}</strong>` : escapeHtml(row.label);
+    const amount = row.key === "total" ? `<strong>${money(row.cents, order.currency)}</strong>` : money(row.cents, order.currency);
+    return `<tr><td></td><td style="padding:4px 8px">${label}</td><td style="padding:4px 8px;text-align:right">${amount}</td></tr>`;
+  })
+  .join("")}</table>
+${address.length ? `<p><strong>Ship to</strong><br>${address.map(escapeHtml).join("<br>")}</p>` : ""}
 <p style="color:#6b5f55">Paperleaf Books</p></body></html>`;
   return { subject, text, html };
 }

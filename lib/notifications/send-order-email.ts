@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { faultPoint } from "@/lib/faults";
+import { getOrder } from "@/lib/orders/order-view";
 import { orderForEmail } from "@/lib/orders/store";
 import type { EmailTemplate } from "@/machines/order-types";
 import { deliverEmail, smtpConfigured } from "./mailer";
@@ -9,17 +10,15 @@ import { renderEmail, type EmailOrder } from "./render-email";
 async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string }) | undefined> {
   const found = await orderForEmail(orderId);
   if (!found) return undefined;
-  const { order, items } = found;
+  // The amounts, address and lines as every page shows them (subtotal, discount, shipping, tax, total).
+  const order = await getOrder(orderId);
   return {
-    id: order.id,
-    email: order.email,
-    customerName: order.name,
-    totalCents: order.total_cents,
-    currency: order.currency,
-    paymentDeadline: new Date(order.payment_deadline),
-    trackingNumber: order.tracking_number,
-    estimatedDelivery: order.estimated_delivery,
-    items: items.map((i) => ({ title: i.title, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
+    ...order,
+    email: found.order.email,
+    customerName: found.order.name,
+    paymentDeadline: new Date(order.paymentDeadline),
+    trackingNumber: order.trackingNumber ?? null,
+    estimatedDelivery: order.estimatedDelivery ?? null,
   };
 }
 

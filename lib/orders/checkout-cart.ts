@@ -36,6 +36,8 @@ async function placeCartOrder(input: { userId: string; idempotencyKey?: string }
   await throttleCheckout(input.userId);
   const items = cart.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity }));
   const result = await placeOrder({
+    // A shopper's order is shipped: the rates offered are fixed on it now.
+    offerShipping: true,
     userId: input.userId,
     items,
     idempotencyKey: input.idempotencyKey,

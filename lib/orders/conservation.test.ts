@@ -8,7 +8,7 @@ import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/re
 import { startPayment } from "@/lib/payments/start-payment";
 import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser } from "@/test/fixtures";
-import { payAtGateway as gatewayPay } from "@/test/gateway";
+import { createPromotionCode, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
 import { openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
 import { stripeClient } from "@/lib/payments/stripe-client";
 import { seededRandom } from "@/test/random";
@@ -53,6 +53,7 @@ describe("conservation under a randomized run", () => {
     const books = await Promise.all([createBook(12, 900), createBook(8, 1500), createBook(5, 2200), createBook(3, 3100)]);
     const received = new Map<number, number>([[books[0]!, 12], [books[1]!, 8], [books[2]!, 5], [books[3]!, 3]]);
     const admin = await createUser("admin");
+    const codes = [await createPromotionCode({ percentOff: 15 }), await createPromotionCode({ amountOff: 300 })];
     const { db } = await getDb();
     const since = Math.floor(Date.now() / 1000) - 1;
     const orderIds = new Set<string>();
@@ -104,7 +105,8 @@ describe("conservation under a randomized run", () => {
         await reconcileSuccessReturn({ userId, sessionId });
         continue;
       }
-      await gatewayPay(sessionId, "4242424242424242");
+      // Shoppers pick express or standard and some enter a code: the amounts the gateway settles vary.
+      await payAtGatewayWith(sessionId, { method: random() < 0.5 ? "express" : "standard", promotionCode: random() < 0.4 ? pick(codes) : undefined });
       await reconcileSuccessReturn({ userId, sessionId });
       const after = random();
       if (after < 0.3) await requestRefund({ userId, orderId });
@@ -170,5 +172,30 @@ describe("conservation under a randomized run", () => {
       select p.gateway_session_id, o.total_cents from payments p join orders o on o.id = p.order_id
       where p.status = 'paid' and o.status in ('paid', 'fulfilled') and o.id in ${ours}`);
     expect(Object.fromEntries(kept)).toEqual(Object.fromEntries(paidHere.map((p) => [p.gateway_session_id, p.total_cents])));
+
+    // Captured = paid orders' totals + refunds, at the gateway and in the store; and every order's amounts add up.
+    let captured = 0;
+    let refundedAtGateway = 0;
+    for (const session of sessions) {
+      const intent = await stripe.paymentIntents.retrieve(String(session.payment_intent), { expand: ["latest_charge"] });
+      const charge = intent.latest_charge as { amount_captured: number; amount_refunded: number } | null;
+      captured += charge?.amount_captured ?? 0;
+      refundedAtGateway += charge?.amount_refunded ?? 0;
+    }
+    const [money] = await db.execute<{ paid: number; refunds: number; captured: number; broken: number; sold_with_shipping: number; discounted: number }>(sql`
+      select
+        (select coalesce(sum(o.total_cents), 0)::int from orders o where o.status in ('paid', 'fulfilled') and o.id in ${ours}) as paid,
+        (select coalesce(sum(r.amount_cents), 0)::int from refunds r where r.status = 'succeeded' and r.order_id in ${ours}) as refunds,
+        (select coalesce(sum(p.amount_cents), 0)::int from payments p where p.status in ('paid', 'refunded') and p.order_id in ${ours}) as captured,
+        (select count(*)::int from orders o where o.id in ${ours}
+           and o.total_cents <> o.subtotal_cents - o.discount_cents + o.shipping_cents + o.tax_cents) as broken,
+        (select count(*)::int from orders o where o.id in ${ours} and o.shipping_cents > 0 and o.shipping_country is not null) as sold_with_shipping,
+        (select count(*)::int from orders o where o.id in ${ours} and o.discount_cents > 0 and o.promotion_code is not null) as discounted`);
+    expect(money!.broken).toBe(0);
+    expect(money!.sold_with_shipping).toBeGreaterThan(3);
+    expect(money!.discounted).toBeGreaterThan(0);
+    expect(captured).toBe(money!.captured);
+    expect(captured).toBe(money!.paid + money!.refunds);
+    expect(refundedAtGateway).toBe(money!.refunds);
   }, 120_000);
 });

@@ -47,10 +47,19 @@ const expectedStock: Record<string, (q: number) => { available: number; reserved
 async function checkDatabase(run: Run): Promise<void> {
   const { db } = await getDb();
   const c = run.pure.context;
-  expect((await orderRow(run.orderId)).status).toBe(statusOf(run.pure));
-  const payments = await db.execute<{ id: string; status: string }>(sql`select id, status from payments where order_id = ${run.orderId}`);
-  expect(Object.fromEntries(payments.map((p) => [p.id, p.status]))).toEqual(
-    Object.fromEntries(c.payments.map((p) => [realId(run, p.id), p.status])),
+  const row = await orderRow(run.orderId);
+  expect(row.status).toBe(statusOf(run.pure));
+  // The money on the row is the machine's: the sale once paid, the books before; and it adds up.
+  expect(row.total_cents).toBe(c.totalCents);
+  expect(row.total_cents).toBe(row.subtotal_cents - row.discount_cents + row.shipping_cents + row.tax_cents);
+  expect([row.shipping_cents, row.tax_cents, row.discount_cents, row.shipping_method, row.shipping_country, row.promotion_code]).toEqual(
+    c.sale
+      ? [c.sale.shippingCents, c.sale.taxCents, c.sale.discountCents, c.sale.shippingMethod, c.sale.address?.country ?? null, c.sale.promotionCode]
+      : [0, 0, 0, null, null, null],
+  );
+  const payments = await db.execute<{ id: string; status: string; amount_cents: number }>(sql`select id, status, amount_cents from payments where order_id = ${run.orderId}`);
+  expect(Object.fromEntries(payments.map((p) => [p.id, `${p.status} ${p.amount_cents}`]))).toEqual(
+    Object.fromEntries(c.payments.map((p) => [realId(run, p.id), `${p.status} ${p.amountCents}`])),
   );
   const refunds = await db.execute<{ id: string; status: string }>(sql`select id, status from refunds where order_id = ${run.orderId}`);
   expect(Object.fromEntries(refunds.map((r) => [r.id, r.status]))).toEqual(
@@ -84,7 +93,7 @@ async function step(run: Run, event: OrderEvent): Promise<void> {
 async function startRun(): Promise<Run> {
   const userId = await createUser();
   const bookId = await createBook(STOCK);
-  const result = await placeOrder({ userId, items: [{ bookId, quantity: QTY }], now: 0 });
+  const result = await placeOrder({ userId, items: [{ bookId, quantity: QTY }], now: 0, offerShipping: true });
   const run: Run = { orderId: result.orderId, bookId, ids: new Map(), pure: runPure([]), events: [] };
   const [next] = transition(orderMachine, run.pure, { ...modelEvents(run.pure)[0]!, items: [{ bookId, quantity: QTY }] } as OrderEvent);
   run.pure = next;
@@ -110,18 +119,18 @@ const KNOWN_TRANSITIONS = [
   "created.paying --PAYMENT_CANCELLED--> created.paymentCancelled [expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paying --PAYMENT_FAILED--> created.paymentFailed [recordEvent,sendEmail,setPaymentStatus]",
   "created.paying --PAYMENT_SUCCEEDED--> created.paymentFailed [flagForOperator,recordEvent,setPaymentStatus]",
-  "created.paying --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,sendEmail,setPaymentStatus,startFulfilment]",
+  "created.paying --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
   "created.paying --START_PAYMENT--> created.paying [createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paying --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentCancelled --CANCEL--> settled.cancelled [cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentCancelled --PAYMENT_SUCCEEDED--> created.paymentFailed [flagForOperator,recordEvent,setPaymentStatus]",
-  "created.paymentCancelled --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,sendEmail,setPaymentStatus,startFulfilment]",
+  "created.paymentCancelled --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
   "created.paymentCancelled --START_PAYMENT--> created.paying [createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paymentCancelled --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentFailed --CANCEL--> settled.cancelled [cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentFailed --PAYMENT_CANCELLED--> created.paymentCancelled [expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paymentFailed --PAYMENT_SUCCEEDED--> created.paymentFailed [flagForOperator,recordEvent,setPaymentStatus]",
-  "created.paymentFailed --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,sendEmail,setPaymentStatus,startFulfilment]",
+  "created.paymentFailed --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
   "created.paymentFailed --START_PAYMENT--> created.paying [createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paymentFailed --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "new --CHECKOUT--> created.awaitingPayment [recordEvent,reserveStock,scheduleTimeout,sendEmail]",

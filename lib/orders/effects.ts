@@ -6,7 +6,7 @@ import { insertPayment, insertRefund, setPaymentStatus, setRefundStatus } from "
 import { addJobQuery, removeJobQuery } from "@/lib/worker/jobs";
 import type { OrderEffect, OrderEffectParams } from "@/machines/order-machine";
 import type { DomainEventType } from "@/machines/order-types";
-import { flagInTransaction, recordShipment } from "./store";
+import { flagInTransaction, recordSale, recordShipment } from "./store";
 import type { DispatchOptions } from "./types";
 
 /** An action as xstate's pure transition returns it. */
@@ -58,6 +58,7 @@ const handlers: Handlers = {
   // Only the ordered books leave the cart; anything added since stays.
   clearCart: ({ pipeline, orderId, userId }) => clearOrderedBooks(pipeline, userId, orderId),
   recordShipment: ({ pipeline, orderId }, shipment) => recordShipment(pipeline, orderId, shipment),
+  recordSale: ({ pipeline, orderId }, { sale, bookIds }) => recordSale(pipeline, orderId, sale, bookIds),
   flagForOperator: ({ pipeline, orderId, alerts }, { reason }) => {
     alerts.push(reason);
     flagInTransaction(pipeline, orderId, reason);

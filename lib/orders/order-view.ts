@@ -8,6 +8,7 @@ import { allowedUserActions, statePath, type UserAction } from "@/machines/order
 import type { Executor } from "@/db";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
+import type { ShippingAddress, ShippingMethod, ShippingOption } from "@/machines/order-types";
 import { eventsOfOrder, itemsOfOrder, orderRow, orderRowsOfUser, type OrderRow } from "./store";
 
 /** The public Order shape (docs/API.md), plus fields the pages show. */
@@ -15,9 +16,20 @@ export type OrderView = {
   id: string;
   status: OrderStatus;
   state: string;
+  /** subtotal − discount + shipping + tax = total (a CHECK constraint holds the row to it). */
+  subtotalCents: number;
+  discountCents: number;
+  shippingCents: number;
+  taxCents: number;
   totalCents: number;
   currency: string;
-  items: { bookId: number; title: string; quantity: number; unitPriceCents: number }[];
+  promotionCode: string | null;
+  shippingMethod: ShippingMethod | null;
+  shippingAddress: ShippingAddress | null;
+  /** The rates offered at checkout (the chosen one gives the delivery estimate). */
+  shippingOptions: ShippingOption[];
+  customerEmail: string | null;
+  items: { bookId: number; title: string; quantity: number; unitPriceCents: number; discountCents: number; taxCents: number }[];
   paymentDeadline: string;
   payments: { id: string; status: PaymentStatus; amountCents: number; createdAt: string; failureReason: string | null }[];
   refunds: { id: string; status: RefundStatus; amountCents: number; reason: string | null; createdAt: string }[];
@@ -32,6 +44,19 @@ export type OrderView = {
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
+function addressOf(row: OrderRow): ShippingAddress | null {
+  if (!row.shipping_line1 || !row.shipping_country) return null;
+  return {
+    name: row.shipping_name ?? "",
+    line1: row.shipping_line1,
+    line2: row.shipping_line2,
+    city: row.shipping_city ?? "",
+    postalCode: row.shipping_postal_code,
+    region: row.shipping_region,
+    country: row.shipping_country,
+  };
+}
+
 export async function buildOrderView(db: Executor, row: OrderRow): Promise<OrderView> {
   const [items, payments, refunds, events] = await Promise.all([
     itemsOfOrder(db, row.id),
@@ -44,8 +69,17 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
     id: row.id,
     status: row.status,
     state: statePath(snapshot),
+    subtotalCents: row.subtotal_cents,
+    discountCents: row.discount_cents,
+    shippingCents: row.shipping_cents,
+    taxCents: row.tax_cents,
     totalCents: row.total_cents,
     currency: row.currency,
+    promotionCode: row.promotion_code,
+    shippingMethod: row.shipping_method,
+    shippingAddress: addressOf(row),
+    shippingOptions: snapshot.context.shippingOptions,
+    customerEmail: row.customer_email,
     items,
     paymentDeadline: iso(row.payment_deadline),
     payments: payments.map((p) => ({ id: p.id, status: p.status, amountCents: p.amount_cents, createdAt: iso(p.created_at), failureReason: p.failure_reason })),
@@ -86,4 +120,9 @@ export function listOrdersForUser(userId: string, limit = 50): Promise<OrderView
     const rows = await orderRowsOfUser(db, userId, limit);
     return Promise.all(rows.map((row) => buildOrderView(db, row)));
   });
+}
+
+/** The order took money at some point (paid, shipped, or refunded after): it has a receipt. */
+export function wasPaid(order: Pick<OrderView, "status">): boolean {
+  return ["paid", "fulfilled", "refund_pending", "refunded"].includes(order.status);
 }

@@ -10,6 +10,7 @@ import { MACHINE_VERSION } from "@/machines/order-machine";
 import { initialSnapshot, toStored } from "@/machines/order-snapshot";
 import type { LineItem } from "@/machines/order-types";
 import { applyEvent } from "./dispatch";
+import { shippingOffer } from "./shipping";
 import { findOrderByIdempotencyKey, findRecentOrderOfCart, insertOrder, unpaidHoldings } from "./store";
 
 export type PlaceOrderInput = {
@@ -21,6 +22,13 @@ export type PlaceOrderInput = {
   duplicateWindowSeconds?: number;
   source?: EventSource;
   now?: number;
+  /**
+   * Offer the shipping rates of the settings (lib/orders/shipping.ts): the
+   * payment page then collects an address, a rate, tax and promotion codes.
+   * The shop's checkout always does; without it (internal callers, tests)
+   * the order sells the books alone, as orders did before shipping existed.
+   */
+  offerShipping?: boolean;
   /** What the shopper may hold unpaid, counting this order (the shopper checkout passes the settings). */
   limits?: { maxUnpaidOrders: number; maxReservedCopies: number };
 };
@@ -117,7 +125,8 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
       lines,
     });
     const order = { id: orderId, user_id: input.userId, machine_snapshot: toStored(initialSnapshot()), machine_version: MACHINE_VERSION, revision: 0 };
-    const event = { type: "CHECKOUT" as const, orderId, items, totalCents: total, currency, paymentDeadline: deadline, at: now };
+    const shippingOptions = input.offerShipping ? shippingOffer(total) : [];
+    const event = { type: "CHECKOUT" as const, orderId, items, totalCents: total, currency, paymentDeadline: deadline, shippingOptions, at: now };
     await applyEvent(otx, order, event, input.source ?? "user");
     return { orderId, replayed: false };
   });

@@ -22,7 +22,7 @@ describe("replaying order_events", () => {
     const random = seededRandom(20261123);
     for (let n = 0; n < 60; n++) {
       const bookId = await createBook(10);
-      const { orderId } = await placeOrder({ userId, items: [{ bookId, quantity: 2 }], now: 0 });
+      const { orderId } = await placeOrder({ userId, items: [{ bookId, quantity: 2 }], now: 0, offerShipping: true });
       const ids = new Map<string, string>();
       const real = (id: string) => ids.get(id) ?? ids.set(id, randomUUID()).get(id)!;
       let pure = runPure([]);

@@ -5,6 +5,8 @@ import type { SqlRow } from "@/db/rows";
 import { orderEvents, orderItems, orders, type EventSource, type OrderStatus } from "@/db/schema";
 import type { OrderTx } from "@/db/transaction";
 import type { StoredSnapshot } from "@/machines/order-snapshot";
+import { isUuid } from "@/lib/ids";
+import type { Sale, ShippingMethod, ShippingOption } from "@/machines/order-types";
 import { ORDER_CHANGED_CHANNEL } from "./order-changes";
 
 // The one module that writes orders, order_items, order_events and
@@ -89,6 +91,28 @@ export function recordShipment(pipeline: WritePipeline, orderId: string, shipmen
   pipeline.write(sql`
     update orders set tracking_number = ${shipment.trackingNumber}, estimated_delivery = ${shipment.estimatedDelivery}::date,
       fulfilled_at = now() where id = ${orderId}`);
+}
+
+/**
+ * The machine's recordSale effect: the paid sale onto the order (address, rate,
+ * code, discount and tax, the total) and each line's discount and tax
+ * (`bookIds`: the order's lines in the order the sale lists them).
+ */
+export function recordSale(pipeline: WritePipeline, orderId: string, sale: Sale, bookIds: number[]): void {
+  const a = sale.address;
+  pipeline.write(sql`
+    update orders set total_cents = ${sale.totalCents}, discount_cents = ${sale.discountCents}, shipping_cents = ${sale.shippingCents},
+      tax_cents = ${sale.taxCents}, promotion_code = ${sale.promotionCode}, shipping_method = ${sale.shippingMethod},
+      shipping_name = ${a?.name ?? null}, shipping_line1 = ${a?.line1 ?? null}, shipping_line2 = ${a?.line2 ?? null},
+      shipping_city = ${a?.city ?? null}, shipping_postal_code = ${a?.postalCode ?? null}, shipping_region = ${a?.region ?? null},
+      shipping_country = ${a?.country ?? null}, customer_email = coalesce(${sale.email}, customer_email)
+    where id = ${orderId}`);
+  if (sale.lines.every((line) => line.discountCents === 0 && line.taxCents === 0)) return;
+  const lines = JSON.stringify(sale.lines.map((line, i) => ({ book_id: bookIds[i], discount_cents: line.discountCents, tax_cents: line.taxCents })));
+  pipeline.write(sql`
+    update order_items i set discount_cents = l.discount_cents, tax_cents = l.tax_cents
+    from jsonb_to_recordset(${lines}::jsonb) as l(book_id int, discount_cents int, tax_cents int)
+    where i.order_id = ${orderId} and i.book_id = l.book_id`);
 }
 
 /** The machine's flagForOperator effect, inside the dispatch transaction. */
@@ -188,10 +212,36 @@ export async function paidOrdersHoldingBook(tx: Executor, bookId: number): Promi
 /** An order row as the order pages show it. */
 export type OrderRow = SqlRow<
   typeof orders,
-  "id" | "userId" | "status" | "machineVersion" | "totalCents" | "currency" | "paymentDeadline" | "trackingNumber" | "estimatedDelivery" | "createdAt" | "revision" | "needsAttention"
-> & { machine_snapshot: StoredSnapshot };
+  | "id"
+  | "userId"
+  | "status"
+  | "machineVersion"
+  | "subtotalCents"
+  | "discountCents"
+  | "shippingCents"
+  | "taxCents"
+  | "totalCents"
+  | "currency"
+  | "promotionCode"
+  | "shippingName"
+  | "shippingLine1"
+  | "shippingLine2"
+  | "shippingCity"
+  | "shippingPostalCode"
+  | "shippingRegion"
+  | "shippingCountry"
+  | "customerEmail"
+  | "paymentDeadline"
+  | "trackingNumber"
+  | "estimatedDelivery"
+  | "createdAt"
+  | "revision"
+  | "needsAttention"
+> & { machine_snapshot: StoredSnapshot; shipping_method: ShippingMethod | null };
 
-const orderColumns = sql`id, user_id, status, machine_snapshot, machine_version, total_cents, currency, payment_deadline,
+const orderColumns = sql`id, user_id, status, machine_snapshot, machine_version, subtotal_cents, discount_cents, shipping_cents, tax_cents,
+  total_cents, currency, promotion_code, shipping_method, shipping_name, shipping_line1, shipping_line2, shipping_city,
+  shipping_postal_code, shipping_region, shipping_country, customer_email, payment_deadline,
   tracking_number, estimated_delivery::text, created_at, revision, needs_attention`;
 
 /** One order (of this user, when `userId` is given). */
@@ -211,7 +261,14 @@ export async function orderRowsOfUser(db: Executor, userId: string, limit: numbe
 
 export async function itemsOfOrder(db: Executor, orderId: string) {
   return db
-    .select({ bookId: orderItems.bookId, title: orderItems.title, quantity: orderItems.quantity, unitPriceCents: orderItems.unitPriceCents })
+    .select({
+      bookId: orderItems.bookId,
+      title: orderItems.title,
+      quantity: orderItems.quantity,
+      unitPriceCents: orderItems.unitPriceCents,
+      discountCents: orderItems.discountCents,
+      taxCents: orderItems.taxCents,
+    })
     .from(orderItems)
     .where(eq(orderItems.orderId, orderId))
     .orderBy(orderItems.title);
@@ -237,8 +294,18 @@ export async function orderForEmail(orderId: string) {
   const [order] = await db.execute<
     SqlRow<typeof orders, "id" | "totalCents" | "currency" | "paymentDeadline" | "trackingNumber" | "estimatedDelivery"> & { name: string; email: string }
   >(sql`
-    select o.id, u.name, u.email, o.total_cents, o.currency, o.payment_deadline, o.tracking_number, o.estimated_delivery::text
+    select o.id, u.name, coalesce(o.customer_email, u.email) as email, o.total_cents, o.currency, o.payment_deadline, o.tracking_number, o.estimated_delivery::text
     from orders o join users u on u.id = o.user_id where o.id = ${orderId}`);
   if (!order) return undefined;
   return { order, items: await itemsOfOrder(db, orderId) };
+}
+
+/** The rates an order offered, the one chosen and whether it has an address: what a shipment needs. */
+export async function shippingOfOrder(orderId: string): Promise<{ options: ShippingOption[] | null; method: string | null; line1: string | null } | undefined> {
+  if (!isUuid(orderId)) return undefined;
+  const { db } = await getDb();
+  const [row] = await db.execute<{ options: ShippingOption[] | null; method: string | null; line1: string | null }>(sql`
+    select machine_snapshot->'context'->'shippingOptions' as options, shipping_method as method, shipping_line1 as line1
+    from orders where id = ${orderId}`);
+  return row;
 }

@@ -1,6 +1,5 @@
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { addBusinessDays, newTrackingNumber } from "./shipping";
+import { fulfilEventFor } from "./shipping";
 import { dispatch } from "./dispatch";
 import { getOrder, getOrderForUser, type OrderView } from "./order-view";
 import type { EventSource, OrderEventInput } from "./types";
@@ -41,9 +40,10 @@ export function adminRefund(input: { adminId: string; orderId: string; reason?: 
 }
 
 /** An operator ships a paid order now: tracking number and estimated delivery. */
-export function adminFulfil(input: { adminId: string; orderId: string}): Promise<OrderView> {
-  const event = { type: "FULFIL" as const, trackingNumber: newTrackingNumber(), estimatedDelivery: addBusinessDays(new Date(), env().DELIVERY_BUSINESS_DAYS) };
-  return instrument("order_fulfillment", { name: "admin_fulfil", orderId: input.orderId }, () =>
-    act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", "Only a paid order can be fulfilled"),
-  );
+export function adminFulfil(input: { adminId: string; orderId: string }): Promise<OrderView> {
+  return instrument("order_fulfillment", { name: "admin_fulfil", orderId: input.orderId }, async () => {
+    const { event, address } = await fulfilEventFor(input.orderId);
+    const refusal = address ? "Only a paid order can be fulfilled" : "This order has no shipping address: it cannot be shipped";
+    return act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", refusal);
+  });
 }

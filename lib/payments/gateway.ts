@@ -2,12 +2,24 @@
 // with the `stripe` SDK (against Stripe or the local emulator) and hands back
 // these types, so nothing else in the app knows Stripe's shapes.
 
+import type { Sale, ShippingOption } from "@/machines/order-types";
+
+export type { Sale };
+
 export type CheckoutSessionInput = {
   orderId: string;
   paymentId: string;
-  customerEmail: string;
+  /** null: the payment page asks for it (guest checkout). */
+  customerEmail: string | null;
   currency: string;
+  /** In the order of the order's items: the sale read back lists its lines the same way. */
   lines: { title: string; quantity: number; unitPriceCents: number }[];
+  /** Ask for an address in one of these countries and offer these rates (the first is preselected). */
+  shipping?: { countries: string[]; options: ShippingOption[] };
+  /** Tax computed by the gateway from the address (Stripe Tax). */
+  automaticTax?: boolean;
+  /** The payment page takes a promotion code. */
+  allowPromotionCodes?: boolean;
   successUrl: string;
   cancelUrl: string;
   expiresAt: Date;
@@ -25,6 +37,14 @@ export type CheckoutSessionInfo = {
   paymentId: string | null;
   /** When the gateway will (or did) close the session by itself, epoch ms. */
   expiresAt?: number;
+  /**
+   * The store opened it for a shipped sale (address, rates, tax, codes): its
+   * sale must be read back. Orders without rates (before shipping existed, or
+   * placed by internal callers) sell the books alone, checked against their subtotal.
+   */
+  shipped?: boolean;
+  /** The sale read back from the gateway, when the caller read it (see PaymentGateway.retrieveSale). */
+  sale?: Sale;
 };
 
 /** The payment behind a session: what became of the shopper's last attempt. */
@@ -55,9 +75,40 @@ export type RefundInfo = {
   failureReason: string | null;
 };
 
+/** A promotion code shoppers type on the payment page, with its coupon's terms. */
+export type PromotionCodeInfo = {
+  id: string;
+  code: string;
+  active: boolean;
+  percentOff: number | null;
+  amountOffCents: number | null;
+  currency: string | null;
+  /** Epoch ms, or null when it never expires. */
+  expiresAt: number | null;
+  maxRedemptions: number | null;
+  timesRedeemed: number;
+  createdAt: number;
+};
+
+export type PromotionCodeCreate = {
+  code: string;
+  percentOff?: number;
+  amountOffCents?: number;
+  currency: string;
+  /** Epoch ms. */
+  expiresAt?: number;
+  maxRedemptions?: number;
+};
+
 export type PaymentGateway = {
   createCheckoutSession(input: CheckoutSessionInput): Promise<{ id: string; url: string }>;
   retrieveCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo>;
+  /**
+   * The sale a completed session settled, read from the gateway's API (never
+   * from a webhook's body): amounts, the chosen rate, the address, the
+   * promotion code, and per line its discount and tax.
+   */
+  retrieveSale(sessionId: string): Promise<Sale>;
   retrievePaymentIntent(paymentIntentId: string): Promise<PaymentIntentInfo>;
   /**
    * Events of sessions that took money, created at or after `since` (epoch
@@ -70,6 +121,12 @@ export type PaymentGateway = {
   /** Idempotent per refundId. */
   createRefund(input: RefundInput): Promise<RefundInfo>;
   retrieveRefund(gatewayRefundId: string): Promise<RefundInfo>;
+  /** A coupon with these terms and its promotion code; a code already active is refused (invalid_request). */
+  createPromotionCode(input: PromotionCodeCreate): Promise<PromotionCodeInfo>;
+  /** The newest promotion codes, at most `max`. */
+  listPromotionCodes(max: number): Promise<PromotionCodeInfo[]>;
+  /** Deactivates a code for good (shoppers can no longer apply it). */
+  deactivatePromotionCode(id: string): Promise<PromotionCodeInfo>;
 };
 
 /** The Stripe adapter: real Stripe, or the local emulator (tests too: there is no fake gateway). */

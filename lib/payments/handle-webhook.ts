@@ -7,7 +7,7 @@ import { dispatch } from "@/lib/orders/dispatch";
 import type { DispatchOutcome } from "@/lib/orders/types";
 import type { RefundInfo } from "./gateway";
 import { settleRefundOutcome } from "./refund-outcome";
-import { dispatchSessionFact } from "./settle-from-gateway";
+import { dispatchSessionFact, withSale } from "./settle-from-gateway";
 import { paymentById, paymentOfSession, recordWebhookEvent, refundOfGatewayRefund, setWebhookOutcome } from "./store";
 import { toGatewayEvent, type GatewayEvent } from "./stripe-events";
 
@@ -71,7 +71,11 @@ async function apply(otx: OrderTx, event: GatewayEvent): Promise<{ outcome: Webh
  */
 export async function handleWebhook(event: Stripe.Event): Promise<WebhookOutcome> {
   const handled = await instrument("payment_processing", { name: `webhook ${event.type}`, orderOf: (r: { orderId?: string }) => r.orderId }, async () => {
-    const gatewayEvent = toGatewayEvent(event);
+    let gatewayEvent = toGatewayEvent(event);
+    // A paid session's sale (address, shipping, tax, discount, total) is read back from the gateway before the transaction opens.
+    if ((gatewayEvent.type === "session_completed" || gatewayEvent.type === "session_async_succeeded") && gatewayEvent.session.paymentStatus === "paid") {
+      gatewayEvent = { ...gatewayEvent, session: await withSale(gatewayEvent.session) };
+    }
     // The dispatch's closing writes and the outcome below go out in one round trip, flushed before commit.
     return withOrderTransaction(async (otx): Promise<{ outcome: WebhookOutcome; orderId?: string }> => {
       if (!(await recordWebhookEvent(otx, { id: event.id, type: event.type, payload: event }))) return { outcome: "duplicate" };

@@ -106,6 +106,17 @@ async function dispatchUnrecorded(session: CheckoutSessionInfo, at: number, sour
 }
 
 /**
+ * The session with its sale read back from the gateway's API: what the store
+ * agrees to is the session it created as the gateway holds it, never what a
+ * message about it claims. Read before any transaction opens.
+ */
+export async function withSale(session: CheckoutSessionInfo, gateway?: PaymentGateway): Promise<CheckoutSessionInfo> {
+  // Only a shipped sale has one to read; a session without the mark that belongs to a shipping order is refused by the machine (no address).
+  if (session.sale || !session.shipped) return session;
+  return { ...session, sale: await (gateway ?? (await getPaymentGateway())).retrieveSale(session.id) };
+}
+
+/**
  * Dispatches a session's fact: the machine gets the event a webhook would
  * have sent, with the gateway's time; the one that comes later is a duplicate.
  */
@@ -116,6 +127,8 @@ export async function dispatchSessionFact(
 ): Promise<{ outcome: SettleOutcome; result?: DispatchResult }> {
   switch (fact.kind) {
     case "paid": {
+      // handleWebhook reads the sale before its transaction opens; other callers are outside one.
+      const sale = (await withSale(session)).sale;
       const paid = await dispatchBySession(
         session.id,
         (paymentId) => ({
@@ -124,6 +137,7 @@ export async function dispatchSessionFact(
           amountCents: session.amountTotal ?? -1,
           currency: session.currency ?? "",
           paymentIntentId: session.paymentIntentId ?? undefined,
+          ...(sale ? { sale } : {}),
           at: fact.at,
         }),
         source,

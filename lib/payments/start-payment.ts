@@ -7,6 +7,7 @@ import { throttlePaymentStart } from "@/lib/http/abuse-limits";
 import { dispatch } from "@/lib/orders/dispatch";
 import { addJob } from "@/lib/worker/jobs";
 import { getOrderForUser, type OrderView } from "@/lib/orders/order-view";
+import { shippingCountries } from "@/lib/orders/shipping";
 import { getPaymentGateway, type PaymentGateway } from "./gateway";
 import { settleSession, type SettleOutcome } from "./settle-from-gateway";
 import { pendingPaymentOfOrder } from "./store";
@@ -79,7 +80,12 @@ async function openCheckoutSession(input: Input): Promise<StartedPayment> {
       paymentId,
       customerEmail: input.email,
       currency: order.currency,
-      lines: order.items.map((i) => ({ title: i.title, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
+      // In the machine's order (by book id): the sale read back lists its lines the same way.
+      lines: [...order.items].sort((a, b) => a.bookId - b.bookId).map((i) => ({ title: i.title, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
+      // A shipped sale: address, rates, tax and codes. Orders without rates sell the books alone (see placeOrder).
+      ...(order.shippingOptions.length > 0
+        ? { shipping: { countries: shippingCountries(), options: order.shippingOptions }, automaticTax: true, allowPromotionCodes: true }
+        : {}),
       successUrl: `${base}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${base}/checkout/cancelled?session_id={CHECKOUT_SESSION_ID}`,
       expiresAt: new Date(order.paymentDeadline),

@@ -32,11 +32,13 @@ export function insertPayment(
 export function setPaymentStatus(
   pipeline: WritePipeline,
   orderId: string,
-  change: { paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string },
+  change: { paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string; amountCents?: number },
 ): void {
   if (change.paymentIds.length === 0) return;
+  // amountCents: what a completed payment took (the session's total, with shipping, tax and discounts).
   pipeline.write(sql`
     update payments set status = ${change.status}, failure_reason = coalesce(${change.reason ?? null}, failure_reason),
+      amount_cents = coalesce(${change.amountCents ?? null}::int, amount_cents),
       gateway_payment_intent_id = coalesce(${change.paymentIntentId ?? null}, gateway_payment_intent_id), updated_at = now()
     where order_id = ${orderId} and id = any(${uuidArray(change.paymentIds)}::uuid[])`);
 }

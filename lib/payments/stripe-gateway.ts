@@ -1,5 +1,7 @@
 import type Stripe from "stripe";
-import type { CheckoutSessionInfo, PaymentGateway, PaymentIntentInfo, RefundInfo } from "./gateway";
+import type { ShippingAddress, ShippingMethod } from "@/machines/order-types";
+import { AppError } from "@/lib/errors";
+import type { CheckoutSessionInfo, CheckoutSessionInput, PaymentGateway, PaymentIntentInfo, PromotionCodeInfo, RefundInfo, Sale } from "./gateway";
 import { callGateway } from "./resilience";
 import { stripeClient } from "./stripe-client";
 
@@ -21,6 +23,7 @@ export function toSessionInfo(session: Stripe.Checkout.Session): CheckoutSession
     paymentIntentId: idOf(session.payment_intent),
     orderId: session.metadata?.order_id ?? session.client_reference_id ?? null,
     paymentId: session.metadata?.payment_id ?? null,
+    shipped: session.metadata?.sale === "shipped",
     expiresAt: session.expires_at * 1000,
   };
 }
@@ -53,6 +56,99 @@ export function toRefundInfo(refund: Stripe.Refund): RefundInfo {
   };
 }
 
+/** Printed books: reduced or zero rates where a country has them (Stripe Tax product tax code). */
+export const BOOK_TAX_CODE = "txcd_35010000";
+const SHIPPING_TAX_CODE = "txcd_92010001";
+
+const methodOf = (value: string | undefined): ShippingMethod | null => (value === "standard" || value === "express" ? value : null);
+
+function shippingParams(input: CheckoutSessionInput): Partial<Stripe.Checkout.SessionCreateParams> {
+  if (!input.shipping) return {};
+  return {
+    shipping_address_collection: { allowed_countries: input.shipping.countries as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[] },
+    shipping_options: input.shipping.options.map((option) => ({
+      shipping_rate_data: {
+        type: "fixed_amount",
+        display_name: option.method === "express" ? "Express" : option.amountCents === 0 ? "Standard (free)" : "Standard",
+        fixed_amount: { amount: option.amountCents, currency: input.currency },
+        delivery_estimate: { minimum: { unit: "business_day", value: option.minDays }, maximum: { unit: "business_day", value: option.maxDays } },
+        tax_behavior: "exclusive",
+        tax_code: SHIPPING_TAX_CODE,
+        // How the store knows which of its rates was chosen.
+        metadata: { method: option.method },
+      },
+    })),
+  };
+}
+
+function toAddress(details: { name?: string | null; address?: Stripe.Address | null } | null | undefined): ShippingAddress | null {
+  const a = details?.address;
+  if (!a?.line1 || !a.country) return null;
+  return {
+    name: details?.name ?? "",
+    line1: a.line1,
+    line2: a.line2 || null,
+    city: a.city ?? "",
+    postalCode: a.postal_code || null,
+    region: a.state || null,
+    country: a.country,
+  };
+}
+
+/** The sale in our terms: a session retrieved with shipping_cost.shipping_rate and discounts.promotion_code expanded, and its line items. */
+export function toSale(session: Stripe.Checkout.Session, items: Stripe.LineItem[]): Sale {
+  const rate = session.shipping_cost?.shipping_rate;
+  const promotion = session.discounts?.find((d) => d.promotion_code)?.promotion_code;
+  // Current API: collected_information.shipping_details; older versions: shipping_details.
+  const legacy = (session as unknown as { shipping_details?: { name?: string | null; address?: Stripe.Address | null } }).shipping_details;
+  return {
+    currency: session.currency ?? "",
+    subtotalCents: session.amount_subtotal ?? 0,
+    discountCents: session.total_details?.amount_discount ?? 0,
+    shippingCents: session.total_details?.amount_shipping ?? 0,
+    taxCents: session.total_details?.amount_tax ?? 0,
+    totalCents: session.amount_total ?? 0,
+    shippingMethod: rate && typeof rate === "object" ? methodOf(rate.metadata?.method) : null,
+    address: toAddress(session.collected_information?.shipping_details ?? legacy),
+    email: session.customer_details?.email ?? null,
+    promotionCode: promotion && typeof promotion === "object" ? promotion.code : null,
+    lines: items.map((item) => ({ discountCents: item.amount_discount, taxCents: item.amount_tax })),
+  };
+}
+
+const couponIdOf = (code: Stripe.PromotionCode) => {
+  // Current API: promotion.coupon; older versions: coupon.
+  const legacy = (code as unknown as { coupon?: string | Stripe.Coupon }).coupon;
+  const coupon = code.promotion?.coupon ?? legacy;
+  return typeof coupon === "string" ? coupon : (coupon?.id ?? null);
+};
+
+export function toPromotionCodeInfo(code: Stripe.PromotionCode, coupon: Stripe.Coupon | undefined): PromotionCodeInfo {
+  return {
+    id: code.id,
+    code: code.code,
+    active: code.active,
+    percentOff: coupon?.percent_off ?? null,
+    amountOffCents: coupon?.amount_off ?? null,
+    currency: coupon?.currency ?? null,
+    expiresAt: code.expires_at ? code.expires_at * 1000 : null,
+    maxRedemptions: code.max_redemptions ?? null,
+    timesRedeemed: code.times_redeemed,
+    createdAt: code.created * 1000,
+  };
+}
+
+/** The gateway refused the operator's input (a code already active…): a 400 with its message, never a retry. */
+async function refusedAsInvalid<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    const e = error as { type?: string; message?: string; code?: string };
+    if (e.type === "StripeInvalidRequestError") throw new AppError("invalid_request", e.message ?? "The payment service refused this code", { gatewayCode: e.code ?? null });
+    throw error;
+  }
+}
+
 function clampExpiry(deadline: Date): number {
   const now = Date.now();
   const at = Math.min(Math.max(deadline.getTime(), now + MIN_EXPIRY_MS), now + MAX_EXPIRY_MS);
@@ -67,12 +163,21 @@ export function stripeGateway(): PaymentGateway {
         {
           mode: "payment",
           client_reference_id: input.orderId,
-          customer_email: input.customerEmail,
-          metadata: { order_id: input.orderId, payment_id: input.paymentId },
+          ...(input.customerEmail ? { customer_email: input.customerEmail } : {}),
+          ...shippingParams(input),
+          ...(input.automaticTax ? { automatic_tax: { enabled: true } } : {}),
+          ...(input.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
+          metadata: { order_id: input.orderId, payment_id: input.paymentId, ...(input.shipping ? { sale: "shipped" } : {}) },
           payment_intent_data: { metadata: { order_id: input.orderId, payment_id: input.paymentId } },
           line_items: input.lines.map((line) => ({
             quantity: line.quantity,
-            price_data: { currency: input.currency, unit_amount: line.unitPriceCents, product_data: { name: line.title } },
+            price_data: {
+              currency: input.currency,
+              unit_amount: line.unitPriceCents,
+              // Tax on top of the price; books get the reduced rates where a country has them.
+              ...(input.automaticTax ? { tax_behavior: "exclusive" as const } : {}),
+              product_data: { name: line.title, ...(input.automaticTax ? { tax_code: BOOK_TAX_CODE } : {}) },
+            },
           })),
           success_url: input.successUrl,
           cancel_url: input.cancelUrl,
@@ -86,6 +191,14 @@ export function stripeGateway(): PaymentGateway {
     },
     async retrieveCheckoutSession(sessionId) {
       return toSessionInfo(await callGateway("checkout.sessions.retrieve", () => stripe.checkout.sessions.retrieve(sessionId)));
+    },
+    async retrieveSale(sessionId) {
+      const [session, items] = await Promise.all([
+        // Named apart from the status reads: a paid session's sale is read once, when it is settled.
+        callGateway("checkout.sessions.retrieve_sale", () => stripe.checkout.sessions.retrieve(sessionId, { expand: ["shipping_cost.shipping_rate", "discounts.promotion_code"] })),
+        callGateway("checkout.sessions.listLineItems", () => stripe.checkout.sessions.listLineItems(sessionId, { limit: 100 }).autoPagingToArray({ limit: 1000 })),
+      ]);
+      return toSale(session, items);
     },
     async retrievePaymentIntent(paymentIntentId) {
       // The latest charge carries the attempt's time.
@@ -121,6 +234,45 @@ export function stripeGateway(): PaymentGateway {
     },
     async retrieveRefund(gatewayRefundId) {
       return toRefundInfo(await callGateway("refunds.retrieve", () => stripe.refunds.retrieve(gatewayRefundId)));
+    },
+    async createPromotionCode(input) {
+      // The code must be free before a coupon is made for it.
+      const taken = await callGateway("promotion_codes.list", () => stripe.promotionCodes.list({ code: input.code, active: true, limit: 1 }));
+      if (taken.data.length > 0) throw new AppError("invalid_request", `The code ${input.code} is already active.`, { gatewayCode: "resource_already_exists" });
+      const coupon = await refusedAsInvalid(
+        callGateway("coupons.create", () =>
+          stripe.coupons.create(
+            input.percentOff !== undefined
+              ? { percent_off: input.percentOff, duration: "once", name: input.code }
+              : { amount_off: input.amountOffCents, currency: input.currency, duration: "once", name: input.code },
+          ),
+        ),
+      );
+      const code = await refusedAsInvalid(
+        callGateway("promotion_codes.create", () =>
+          stripe.promotionCodes.create({
+            promotion: { type: "coupon", coupon: coupon.id },
+            code: input.code,
+            ...(input.expiresAt ? { expires_at: Math.floor(input.expiresAt / 1000) } : {}),
+            ...(input.maxRedemptions ? { max_redemptions: input.maxRedemptions } : {}),
+          }),
+        ),
+      );
+      return toPromotionCodeInfo(code, coupon);
+    },
+    async listPromotionCodes(max) {
+      const [codes, coupons] = await Promise.all([
+        callGateway("promotion_codes.list", () => stripe.promotionCodes.list({ limit: 100 }).autoPagingToArray({ limit: max })),
+        callGateway("coupons.list", () => stripe.coupons.list({ limit: 100 }).autoPagingToArray({ limit: 10 * max })),
+      ]);
+      const byId = new Map(coupons.map((c) => [c.id, c]));
+      return codes.map((code) => toPromotionCodeInfo(code, byId.get(couponIdOf(code) ?? "")));
+    },
+    async deactivatePromotionCode(id) {
+      const code = await refusedAsInvalid(callGateway("promotion_codes.update", () => stripe.promotionCodes.update(id, { active: false })));
+      const couponId = couponIdOf(code);
+      const coupon = couponId ? await callGateway("coupons.retrieve", () => stripe.coupons.retrieve(couponId)) : undefined;
+      return toPromotionCodeInfo(code, coupon);
     },
   };
 }

@@ -146,7 +146,11 @@ describe("worker tasks", () => {
     // The retry sent the same idempotency key: the gateway still holds one refund, of the whole payment.
     const atGateway = await refundsCreatedAtGateway(orderId);
     expect(atGateway).toHaveLength(1);
-    expect(atGateway[0]).toMatchObject({ amount: 1299, metadata: { refund_id: refund!.id, order_id: orderId } });
+    // The whole payment: the books, shipping and tax the gateway charged.
+    const { total_cents: total, subtotal_cents: subtotal, shipping_cents: shipping } = await orderRow(orderId);
+    expect(subtotal).toBe(1299);
+    expect(shipping).toBe(499);
+    expect(atGateway[0]).toMatchObject({ amount: total, metadata: { refund_id: refund!.id, order_id: orderId } });
     const [stored] = await db.execute<{ gateway_refund_id: string }>(sql`select gateway_refund_id from refunds where id = ${refund!.id}`);
     expect(stored!.gateway_refund_id).toBe(atGateway[0]!.id);
     expect((await eventTypes(orderId)).filter((t) => t === "PaymentRefunded")).toHaveLength(1);

@@ -56,7 +56,7 @@ export default async function CheckoutSuccessPage({ searchParams }: Props) {
         {outcome.watch ? <PaymentStatusWatch orderId={order.id} initialRevision={order.revision} /> : null}
       </div>
       <div className="mt-6">
-        <OrderItems items={order.items} totalCents={order.totalCents} currency={order.currency} />
+        <OrderItems order={order} />
       </div>
       <p className="mt-6">
         <Link className={textLinkClass} href={`/orders/${order.id}`}>

@@ -4,6 +4,7 @@ import { notFound, redirect } from "next/navigation";
 import { LocalTime } from "@/components/local-time";
 import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
 import { OrderItems } from "@/components/orders/order-items";
+import { ShippingAddress } from "@/components/orders/shipping-address";
 import { shortOrderId } from "@/components/orders/order-format";
 import { OrderPayments } from "@/components/orders/order-payments";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
@@ -11,7 +12,7 @@ import { OrderStatusMessage } from "@/components/orders/order-status-message";
 import { OrderTimeline } from "@/components/orders/order-timeline";
 import { getCurrentUser } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
-import { getOrderForUser, type OrderView } from "@/lib/orders/order-view";
+import { getOrderForUser, wasPaid, type OrderView } from "@/lib/orders/order-view";
 
 export const dynamic = "force-dynamic";
 
@@ -59,13 +60,19 @@ export default async function OrderPage({ params }: OrderPageProps) {
             Placed <LocalTime iso={order.createdAt} />
           </span>
           <LiveOrderUpdates orderId={order.id} revision={order.revision} />
+          {wasPaid(order) ? (
+            <Link href={`/orders/${order.id}/receipt`} className="font-medium text-accent underline-offset-4 hover:underline">
+              Receipt
+            </Link>
+          ) : null}
         </p>
       </header>
 
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_22rem] lg:gap-8">
         <div className="flex min-w-0 flex-col gap-6">
           <OrderStatusMessage order={order} />
-          <OrderItems items={order.items} totalCents={order.totalCents} currency={order.currency} />
+          <OrderItems order={order} />
+          <ShippingAddress order={order} />
           <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />
         </div>
         <OrderTimeline events={order.events} currency={order.currency} />

@@ -1,14 +1,16 @@
-import { env } from "@/lib/env";
 import { dispatch } from "@/lib/orders/dispatch";
-import { addBusinessDays, newTrackingNumber } from "@/lib/orders/shipping";
+import { flagOrder } from "@/lib/orders/flag-order";
+import { fulfilEventFor } from "@/lib/orders/shipping";
 import { defineTask } from "../define-task";
 
-// After payment (and the warehouse's picking delay): create the shipment.
-// A repeat after success is a duplicate FULFIL and changes nothing.
+// After payment (and the warehouse's picking delay): create the shipment, due
+// by the chosen rate's delivery estimate. A repeat after success is a
+// duplicate FULFIL and changes nothing. Without an address nothing ships (the
+// machine refuses FULFIL): the order is handed to an operator.
 export const fulfilOrder = defineTask("fulfil_order", async ({ orderId }) => {
-  await dispatch(
-    orderId,
-    { type: "FULFIL", trackingNumber: newTrackingNumber(), estimatedDelivery: addBusinessDays(new Date(), env().DELIVERY_BUSINESS_DAYS) },
-    "system",
-  );
+  const { event, address } = await fulfilEventFor(orderId);
+  const result = await dispatch(orderId, event, "system");
+  if (!address && result.outcome === "ignored" && result.status === "paid") {
+    await flagOrder(orderId, "paid but no shipping address: not shipped", { task: "fulfil_order" });
+  }
 }, "order_fulfillment");

@@ -6,6 +6,7 @@ import { OrderEventLog } from "@/components/admin/order-event-log";
 import { OrderJobs } from "@/components/admin/order-jobs";
 import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
 import { OrderItems } from "@/components/orders/order-items";
+import { ShippingAddress } from "@/components/orders/shipping-address";
 import { OrderPayments } from "@/components/orders/order-payments";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
@@ -38,13 +39,15 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <span className="text-sm text-ink-soft">machine state <code>{order.state}</code> · revision {order.revision}</span>
         <LiveOrderUpdates orderId={order.id} revision={order.revision} />
         <Link className={`${textLinkClass} text-sm`} href={`/admin/operations?order=${order.id}`}>Operations log</Link>
+        {order.shippingAddress ? <Link className={`${textLinkClass} text-sm`} href={`/admin/orders/${order.id}/packing-slip`}>Packing slip</Link> : null}
       </div>
       {order.needsAttention ? <p role="alert" className="mt-3 rounded border border-amber-400 bg-amber-50 p-3 text-sm">Automation gave up on this order: it needs an operator.</p> : null}
       <div className="mt-4">
         <AdminOrderActions orderId={order.id} canRefund={canRefund} canFulfil={order.status === "paid"} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
-        <OrderItems items={order.items} totalCents={order.totalCents} currency={order.currency} />
+        <OrderItems order={order} />
+          <ShippingAddress order={order} />
         <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />
       </div>
       <div className="mt-6">
