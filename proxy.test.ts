@@ -8,7 +8,9 @@ import { config } from "./proxy";
 
 const matcher = new RegExp(`^${config.matcher[0]}$`);
 const publicFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? publicFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? publicFiles(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 
 describe("proxy.ts's matcher", () => {
   it("leaves out every file in public/ and Next's built assets", () => {
@@ -19,7 +21,17 @@ describe("proxy.ts's matcher", () => {
   });
 
   it("runs for every page and API route", () => {
-    for (const route of ["/", "/books/1", "/cart", "/checkout", "/admin/orders", "/api/orders", "/api/webhooks/stripe", "/api/auth/csrf", "/icon.svg"]) {
+    for (const route of [
+      "/",
+      "/books/1",
+      "/cart",
+      "/checkout",
+      "/admin/orders",
+      "/api/orders",
+      "/api/webhooks/stripe",
+      "/api/auth/csrf",
+      "/icon.svg",
+    ]) {
       expect(matcher.test(route), route).toBe(true);
     }
   });

@@ -27,9 +27,7 @@ export default function ErrorPage({ error, retry, reset }: ErrorPageProps) {
   return (
     <section className="mx-auto max-w-xl py-12 text-center" role="alert">
       <h1 className="text-3xl font-bold tracking-tight">Something went wrong</h1>
-      <p className="mt-3 text-ink-soft">
-        We couldn’t load this page just now. Please try again in a moment.
-      </p>
+      <p className="mt-3 text-ink-soft">We couldn’t load this page just now. Please try again in a moment.</p>
       <div className="mt-8 flex flex-wrap justify-center gap-3">
         <button
           type="button"

@@ -8,7 +8,20 @@ export default function GlobalError({ reset }: { error: unknown; reset: () => vo
         <main style={{ maxWidth: "36rem", margin: "0 auto", padding: "4rem 1rem", textAlign: "center" }}>
           <h1 style={{ fontSize: "1.875rem" }}>Paperleaf Books is having a moment</h1>
           <p style={{ color: "#5a4f45" }}>Something went wrong on our side. Please try again shortly.</p>
-          <button type="button" onClick={() => reset()} style={{ marginTop: "1.5rem", padding: "0.625rem 1.25rem", background: "#1d5c58", color: "#fff", border: 0, borderRadius: "0.375rem", fontWeight: 600, cursor: "pointer" }}>
+          <button
+            type="button"
+            onClick={() => reset()}
+            style={{
+              marginTop: "1.5rem",
+              padding: "0.625rem 1.25rem",
+              background: "#1d5c58",
+              color: "#fff",
+              border: 0,
+              borderRadius: "0.375rem",
+              fontWeight: 600,
+              cursor: "pointer",
+            }}
+          >
             Try again
           </button>
         </main>

@@ -70,7 +70,9 @@ function toMeasured(sample: Sample): Measured {
 
 /** Every workload in SLICES turns, round-robin: drift on a shared machine hits all of them alike. */
 async function measure(stack: Stack, workloads: Record<string, string[]>, concurrency = CONCURRENCY): Promise<Record<string, Measured>> {
-  const samples = Object.fromEntries(Object.keys(workloads).map((name) => [name, { latencies: [], seconds: 0, count: 0, non200: 0 } as Sample]));
+  const samples = Object.fromEntries(
+    Object.keys(workloads).map((name) => [name, { latencies: [], seconds: 0, count: 0, non200: 0 } as Sample]),
+  );
   for (let slice = 0; slice < SLICES; slice++) {
     for (const [name, paths] of Object.entries(workloads)) {
       const size = Math.ceil(paths.length / SLICES);
@@ -94,7 +96,13 @@ async function sentBy(query: BookQuery): Promise<SentStatement[]> {
 /** "Limit | Bitmap Index Scan on books_title_trgm_idx, … | 3.2 ms": top node, scans used, execution time. */
 function summarise(plan: string[]): string {
   const top = plan[0]?.replace(/\s+\(cost.*$/, "").trim() ?? "";
-  const scans = [...new Set(plan.flatMap((line) => line.match(/(Parallel )?(Seq Scan on|Index Only Scan using|Index Scan using|Bitmap Index Scan on) \w+/g) ?? []))];
+  const scans = [
+    ...new Set(
+      plan.flatMap(
+        (line) => line.match(/(Parallel )?(Seq Scan on|Index Only Scan using|Index Scan using|Bitmap Index Scan on) \w+/g) ?? [],
+      ),
+    ),
+  ];
   const time = plan.find((line) => line.startsWith("Execution Time"))?.replace("Execution Time: ", "") ?? "?";
   return `${top} | ${scans.join(", ")} | ${time}`;
 }
@@ -105,7 +113,10 @@ async function explain(stack: Stack, label: string, query: BookQuery, prefix = "
   const figures: Record<string, string | number> = {};
   let text = "";
   for (const [index, statement] of (await sentBy(query)).entries()) {
-    const rows = await stack.sql.unsafe<{ "QUERY PLAN": string }[]>(`explain (analyze, buffers) ${statement.text}`, statement.parameters as never[]);
+    const rows = await stack.sql.unsafe<{ "QUERY PLAN": string }[]>(
+      `explain (analyze, buffers) ${statement.text}`,
+      statement.parameters as never[],
+    );
     const plan = rows.map((r) => r["QUERY PLAN"]);
     figures[`${prefix}plan${index + 1}`] = summarise(plan);
     text += `== ${label}: statement ${index + 1} of ${JSON.stringify(query)}\n${statement.text}\nparams: ${JSON.stringify(statement.parameters)}\n${plan.join("\n")}\n\n`;
@@ -123,7 +134,15 @@ function row(label: string, m: Measured, noopPerSecond: number, extra: Record<st
   return {
     bench: "catalog",
     case: label,
-    figures: { "req/s": Math.round(m.perSecond), p50ms: m.p50, p95ms: m.p95, p99ms: m.p99, ...(noopPerSecond ? vs : {}), non200: m.non200, ...extra },
+    figures: {
+      "req/s": Math.round(m.perSecond),
+      p50ms: m.p50,
+      p95ms: m.p95,
+      p99ms: m.p99,
+      ...(noopPerSecond ? vs : {}),
+      non200: m.non200,
+      ...extra,
+    },
     ...(isTargeted ? { target: `p95 < ${P95_TARGET_MS} ms`, met: m.p95 < P95_TARGET_MS && m.non200 === 0 } : {}),
   };
 }
@@ -149,12 +168,24 @@ async function run(): Promise<BenchRow[]> {
       genre: await explain(stack, "genre page", { q: "", genre: GENRES[0]!, page: 50, pageSize: 24 }),
     };
     mkdirSync(".data", { recursive: true });
-    writeFileSync(EXPLAIN_FILE, (await indexList(stack)) + Object.values(plans).map((p) => p.text).join(""));
+    writeFileSync(
+      EXPLAIN_FILE,
+      (await indexList(stack)) +
+        Object.values(plans)
+          .map((p) => p.text)
+          .join(""),
+    );
 
     return [
       row("one at a time: noop", one.noop!, 0, {}, false),
       row("one at a time: pages 1–200 of 24", one.pages!, 0, plans.deepPage.figures, true),
-      row(`one at a time: search (${SEARCH_TERMS.length} terms)`, one.search!, 0, { ...plans.search.figures, ...plans.searchMiss.figures }, true),
+      row(
+        `one at a time: search (${SEARCH_TERMS.length} terms)`,
+        one.search!,
+        0,
+        { ...plans.search.figures, ...plans.searchMiss.figures },
+        true,
+      ),
       row("one at a time: genre + page 1–50", one.genre!, 0, plans.genre.figures, true),
       row(`concurrency ${CONCURRENCY}: noop GET /api/health/live`, m.noop!, noopPerSecond, {}, false),
       row(`concurrency ${CONCURRENCY}: pages`, m.pages!, noopPerSecond, {}, false),

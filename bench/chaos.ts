@@ -65,7 +65,14 @@ export async function runChaos(instances: number, size: BenchSize): Promise<Benc
   const proxyPort = benchPort(49);
   const proxy = instances > 1 ? roundRobin(ports, proxyPort) : undefined;
   const webhookPort = proxy ? proxyPort : ports[0]!;
-  const emulator = await startEmulator({ port: 0, webhookUrl: `http://localhost:${webhookPort}/api/webhooks/stripe`, retryBaseMs: 250, maxAttempts: 9, asyncDelayMs: 500, ...BENCH_GATEWAY });
+  const emulator = await startEmulator({
+    port: 0,
+    webhookUrl: `http://localhost:${webhookPort}/api/webhooks/stripe`,
+    retryBaseMs: 250,
+    maxAttempts: 9,
+    asyncDelayMs: 500,
+    ...BENCH_GATEWAY,
+  });
   process.env.STRIPE_API_BASE = emulator.url;
   resetEnvCache();
   const apps = new Map<number, App>();
@@ -113,7 +120,11 @@ export async function runChaos(instances: number, size: BenchSize): Promise<Benc
 
   try {
     const books = await Promise.all([createBook(40, 1200), createBook(30, 1900), createBook(20, 2500)]);
-    const received = new Map([[books[0]!, 40], [books[1]!, 30], [books[2]!, 20]]);
+    const received = new Map([
+      [books[0]!, 40],
+      [books[1]!, 30],
+      [books[2]!, 20],
+    ]);
     const orders: string[] = [];
     const { db } = await getDb();
     for (let round = 0; round < ROUNDS; round++) {
@@ -136,11 +147,17 @@ export async function runChaos(instances: number, size: BenchSize): Promise<Benc
         const path = smoke ? SMOKE_PATHS[n % SMOKE_PATHS.length]! : random();
         if (path < 0.25) {
           // Never paid: the deadline is moved into the past; the app's timeout job runs now.
-          await db.execute(raw`update orders set machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', '0'::jsonb) where id = ${orderId}`);
+          await db.execute(
+            raw`update orders set machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', '0'::jsonb) where id = ${orderId}`,
+          );
           await db.execute(raw`update graphile_worker._private_jobs set run_at = now() where key = ${`payment-timeout:${orderId}`}`);
           continue;
         }
-        await fetch(`${emulator.url}/_emulator/sessions/${sessionId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card: "4242424242424242" }) });
+        await fetch(`${emulator.url}/_emulator/sessions/${sessionId}/pay`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ card: "4242424242424242" }),
+        });
         if (path < 0.6) {
           // A refund request once the webhook has made it paid (if the app is up to take it).
           for (let i = 0; i < 20; i++) {
@@ -186,7 +203,8 @@ export async function runChaos(instances: number, size: BenchSize): Promise<Benc
     }
     const settledSeconds = Math.round((Date.now() - started) / 1000);
     const checks = await checkInvariants(ids, received, emulator.state);
-    if (checkoutFailures.length) checks.figures.problems = `${checkoutFailures.length} checkouts failed (first: ${checkoutFailures[0]}); ${checks.figures.problems}`;
+    if (checkoutFailures.length)
+      checks.figures.problems = `${checkoutFailures.length} checkouts failed (first: ${checkoutFailures[0]}); ${checks.figures.problems}`;
     return [
       {
         bench: instances === 1 ? "chaos" : "chaos-two-instances",
@@ -194,13 +212,20 @@ export async function runChaos(instances: number, size: BenchSize): Promise<Benc
         figures: {
           orders: orders.length,
           kills,
-          armed: Object.entries(armed).map(([k, v]) => `${k}×${v}`).join(","),
-          fired: Object.entries(fired).map(([k, v]) => `${k}×${v}`).join(",") || "none",
+          armed: Object.entries(armed)
+            .map(([k, v]) => `${k}×${v}`)
+            .join(","),
+          fired:
+            Object.entries(fired)
+              .map(([k, v]) => `${k}×${v}`)
+              .join(",") || "none",
           unsettled: open,
           settledSeconds,
           ...checks.figures,
         },
-        target: smoke ? "every fault point killed an instance; nothing lost or doubled after every crash" : "nothing lost or doubled after every crash",
+        target: smoke
+          ? "every fault point killed an instance; nothing lost or doubled after every crash"
+          : "nothing lost or doubled after every crash",
         met: kills > 0 && open === 0 && checks.ok && checkoutFailures.length === 0 && (!smoke || FAULTS.every((f) => (fired[f] ?? 0) > 0)),
       },
     ];
@@ -252,20 +277,35 @@ async function checkInvariants(ids: string, received: Map<number, number>, gatew
     select r.id from refunds r where r.order_id = any(${ids}::uuid[]) and (select count(*) from order_events e where e.order_id = r.order_id and e.type = 'PaymentRefunded' and e.payload->>'refundId' = r.id::text) > 1`);
   if (twiceRefunded.length) problems.push(`${twiceRefunded.length} refunds completed twice`);
   // The gateway's side: every captured payment is on a paid order or refunded, and never refunded beyond its amount.
-  const paidOrders = new Set((await db.execute<{ id: string }>(raw`select id from orders where id = any(${ids}::uuid[]) and status in ('paid', 'fulfilled')`)).map((r) => r.id));
+  const paidOrders = new Set(
+    (await db.execute<{ id: string }>(raw`select id from orders where id = any(${ids}::uuid[]) and status in ('paid', 'fulfilled')`)).map(
+      (r) => r.id,
+    ),
+  );
   let captured = 0;
   let refundedAtGateway = 0;
   for (const intent of gateway.paymentIntents.values()) {
     if (intent.status !== "succeeded") continue;
     captured++;
     const orderId = intent.metadata?.order_id;
-    const refunded = [...gateway.refunds.values()].filter((r) => r.payment_intent === intent.id && r.status === "succeeded").reduce((sum, r) => sum + r.amount, 0);
+    const refunded = [...gateway.refunds.values()]
+      .filter((r) => r.payment_intent === intent.id && r.status === "succeeded")
+      .reduce((sum, r) => sum + r.amount, 0);
     if (refunded > 0) refundedAtGateway++;
     if (refunded > intent.amount) problems.push(`payment ${intent.id} refunded beyond its amount`);
-    if (refunded === 0 && !(orderId && paidOrders.has(orderId))) problems.push(`payment ${intent.id} captured for an order that is not paid, and not refunded`);
+    if (refunded === 0 && !(orderId && paidOrders.has(orderId)))
+      problems.push(`payment ${intent.id} captured for an order that is not paid, and not refunded`);
     if (refunded > 0 && orderId && paidOrders.has(orderId)) problems.push(`payment ${intent.id} refunded while its order counts as paid`);
   }
-  return { ok: problems.length === 0, figures: { captured, refundedAtGateway, paidOrders: paidOrders.size, problems: problems.length ? problems.slice(0, 3).join("; ") : "none" } };
+  return {
+    ok: problems.length === 0,
+    figures: {
+      captured,
+      refundedAtGateway,
+      paidOrders: paidOrders.size,
+      problems: problems.length ? problems.slice(0, 3).join("; ") : "none",
+    },
+  };
 }
 
 export const bench: BenchModule = { name: "chaos", run: (size) => runChaos(1, size) };

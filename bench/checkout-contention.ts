@@ -92,7 +92,10 @@ function statusSummary(outcomes: Outcome[]): string {
     const key = o.code ? `${o.status}/${o.code}` : String(o.status);
     tally.set(key, (tally.get(key) ?? 0) + 1);
   }
-  return [...tally].sort().map(([key, n]) => `${key}:${n}`).join(",");
+  return [...tally]
+    .sort()
+    .map(([key, n]) => `${key}:${n}`)
+    .join(",");
 }
 
 function figures(rounds: Round[]) {
@@ -135,13 +138,14 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
       target: TARGET,
       met: isExact(round),
     }));
-    if (ROUNDS > 1) rows.push({
-      bench: "checkout-contention",
-      case: `all ${ROUNDS} rounds`,
-      figures: figures(rounds),
-      target: `${TARGET}, every round`,
-      met: rounds.every(isExact),
-    });
+    if (ROUNDS > 1)
+      rows.push({
+        bench: "checkout-contention",
+        case: `all ${ROUNDS} rounds`,
+        figures: figures(rounds),
+        target: `${TARGET}, every round`,
+        met: rounds.every(isExact),
+      });
     return rows;
   } finally {
     await stack.stop();

@@ -85,7 +85,10 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
     const recoverySeconds = (lastFailureEnd - upAt) / 1000;
     const firstOk = recovered.some((s) => s.path.startsWith("/api/books"));
     const okShare = (list: Sample[]) => (list.length ? list.filter((s) => s.status === 200).length / list.length : 0);
-    const statuses = (list: Sample[]) => Object.entries(list.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s.status]: (acc[s.status] ?? 0) + 1 }), {})).map(([k, v]) => `${k}:${v}`).join(",");
+    const statuses = (list: Sample[]) =>
+      Object.entries(list.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s.status]: (acc[s.status] ?? 0) + 1 }), {}))
+        .map(([k, v]) => `${k}:${v}`)
+        .join(",");
     const slowest = Math.max(...outage.map((s) => s.ms), 0);
     // Readiness said so while the database was away (a request that got in before the stop took hold may still pass).
     const healthDown = outage.some((s) => s.path === "/api/health" && s.status === 503);

@@ -25,7 +25,13 @@ type Scores = Record<string, number> & { fcpMs: number; lcpMs: number; tbtMs: nu
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function audit(url: string, preset: "mobile" | "desktop", cookie: string | undefined, port: number, file: string): Promise<Scores> {
-  const flags: Flags = { port, output: "json", logLevel: "error", onlyCategories: CATEGORIES, ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}) };
+  const flags: Flags = {
+    port,
+    output: "json",
+    logLevel: "error",
+    onlyCategories: CATEGORIES,
+    ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
+  };
   const result = await lighthouse(url, flags, preset === "desktop" ? desktopConfig : undefined);
   if (!result) throw new Error(`lighthouse returned nothing for ${url}`);
   const { lhr } = result;

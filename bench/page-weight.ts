@@ -36,7 +36,14 @@ for (const path of pages) {
     brotli += await encodedSize(src, "br, gzip");
     gzip += await encodedSize(src, "gzip");
   }
-  rows.push([path, String(scripts.length), (brotli / 1024).toFixed(1), (gzip / 1024).toFixed(1), (brotli / gzip).toFixed(3), path !== "/" ? "—" : brotli <= 120 * 1024 ? "within" : "OVER"]);
+  rows.push([
+    path,
+    String(scripts.length),
+    (brotli / 1024).toFixed(1),
+    (gzip / 1024).toFixed(1),
+    (brotli / gzip).toFixed(3),
+    path !== "/" ? "—" : brotli <= 120 * 1024 ? "within" : "OVER",
+  ]);
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));

@@ -14,18 +14,36 @@ import type { BenchModule, BenchRow, BenchSize } from "./lib/types";
 import { benchVerdict } from "./lib/verdict";
 
 // Run in this order; each module exports `bench: BenchModule`.
-const ALL = ["webhooks", "sql-per-webhook", "checkout-contention", "timers", "catalog", "lighthouse", "chaos", "chaos-two-instances", "db-restart"];
+const ALL = [
+  "webhooks",
+  "sql-per-webhook",
+  "checkout-contention",
+  "timers",
+  "catalog",
+  "lighthouse",
+  "chaos",
+  "chaos-two-instances",
+  "db-restart",
+];
 const SMOKE = ["checkout-contention", "timers", "chaos", "chaos-two-instances", "db-restart"];
 
 function parseCommandLine(): { modules: string[]; size: BenchSize } {
   try {
-    const { values } = parseArgs({ strict: true, allowPositionals: false, options: { only: { type: "string" }, smoke: { type: "boolean" } } });
+    const { values } = parseArgs({
+      strict: true,
+      allowPositionals: false,
+      options: { only: { type: "string" }, smoke: { type: "boolean" } },
+    });
     const size: BenchSize = values.smoke ? "smoke" : "full";
     const available = size === "smoke" ? SMOKE : ALL;
     if (values.only === undefined) return { modules: available, size };
-    const only = values.only.split(",").map((s) => s.trim()).filter(Boolean);
+    const only = values.only
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = only.filter((name) => !available.includes(name));
-    if (unknown.length > 0 || only.length === 0) throw new Error(`--only takes ${available.join(", ")}${unknown.length ? `; unknown: ${unknown.join(", ")}` : ""}`);
+    if (unknown.length > 0 || only.length === 0)
+      throw new Error(`--only takes ${available.join(", ")}${unknown.length ? `; unknown: ${unknown.join(", ")}` : ""}`);
     return { modules: available.filter((name) => only.includes(name)), size };
   } catch (error) {
     console.error(`npm run bench: ${(error as Error).message}\nusage: npm run bench [-- --only name,name] [--smoke]`);
@@ -51,7 +69,12 @@ for (const name of modules) {
     const result = await bench.run(size);
     if (result.length === 0) throw new Error("the bench returned no rows");
     rows.push(...result);
-    for (const row of result) console.log(`  ${row.case}: ${Object.entries(row.figures).map(([k, v]) => `${k}=${v}`).join(" ")}${row.target ? `  [${row.target}: ${row.met ? "met" : "NOT met"}]` : ""}`);
+    for (const row of result)
+      console.log(
+        `  ${row.case}: ${Object.entries(row.figures)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ")}${row.target ? `  [${row.target}: ${row.met ? "met" : "NOT met"}]` : ""}`,
+      );
   } catch (error) {
     console.error(`  ${bench.name} failed:`, error);
     rows.push({ bench: bench.name, case: "error", figures: { error: String(error).slice(0, 200) }, met: false });
@@ -59,7 +82,18 @@ for (const name of modules) {
   console.log(`  (${((Date.now() - benchStarted) / 1000).toFixed(1)} s)`);
 }
 
-const table = [["bench", "case", "figures", "target", "met"], ...rows.map((r) => [r.bench, r.case, Object.entries(r.figures).map(([k, v]) => `${k}=${v}`).join(" "), r.target ?? "", r.met === undefined ? "" : r.met ? "yes" : "NO"])];
+const table = [
+  ["bench", "case", "figures", "target", "met"],
+  ...rows.map((r) => [
+    r.bench,
+    r.case,
+    Object.entries(r.figures)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" "),
+    r.target ?? "",
+    r.met === undefined ? "" : r.met ? "yes" : "NO",
+  ]),
+];
 const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
 console.log("");
 for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));

@@ -72,7 +72,9 @@ async function costPerWebhook(): Promise<Record<string, string | number>> {
  */
 async function serverSideCount(): Promise<Record<string, string | number>> {
   const dir = path.resolve(".data", `bench-pgss-${process.pid}`);
-  const pg = await startEmbeddedPostgres(dir, { settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track_utility": "on" } });
+  const pg = await startEmbeddedPostgres(dir, {
+    settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track_utility": "on" },
+  });
   const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
   try {
     await admin`create extension if not exists pg_stat_statements`;

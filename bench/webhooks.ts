@@ -38,8 +38,13 @@ async function measureCase(stack: Stack, urls: string[], concurrency: number, la
   const orders = await ordersAwaitingPayment(N);
   const deliveries = orders.map(completedDelivery);
   const redeliveries = shuffled(deliveries, concurrency).slice(0, Math.round(N * 0.3));
-  const requests = shuffled([...deliveries, ...redeliveries], concurrency * 7).map((d, i) => () =>
-    fetch(`${at(i)}/api/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": d.signature }, body: d.body }),
+  const requests = shuffled([...deliveries, ...redeliveries], concurrency * 7).map(
+    (d, i) => () =>
+      fetch(`${at(i)}/api/webhooks/stripe`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": d.signature },
+        body: d.body,
+      }),
   );
   // The no-op route before and after, averaged, so drift on a shared machine hits both sides.
   const before = await runLoad(noops(requests.length), concurrency);
@@ -68,7 +73,11 @@ async function measureCase(stack: Stack, urls: string[], concurrency: number, la
       transitions: check!.transitions,
       non200: requests.length - (hooks.statuses[200] ?? 0),
     },
-    target: !isTargeted ? "exactly N transitions" : concurrency === 32 ? "ratio ≥ 0.5, p99 < 100 ms, exactly N transitions" : "ratio ≥ 0.5, exactly N transitions",
+    target: !isTargeted
+      ? "exactly N transitions"
+      : concurrency === 32
+        ? "ratio ≥ 0.5, p99 < 100 ms, exactly N transitions"
+        : "ratio ≥ 0.5, exactly N transitions",
     met: isTargeted ? exact && ratio >= 0.5 && (concurrency !== 32 || hooks.p99Ms < 100) : exact,
   };
 }
@@ -78,13 +87,19 @@ async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   try {
     // Warm the route and the pools before measuring.
-    await runLoad(Array.from({ length: 200 }, () => () => fetch(`${stack.url}/api/health/live`)), 8);
+    await runLoad(
+      Array.from({ length: 200 }, () => () => fetch(`${stack.url}/api/health/live`)),
+      8,
+    );
     for (const concurrency of LEVELS) rows.push(await measureCase(stack, [stack.url], concurrency, `concurrency ${concurrency}`));
     // Two servers on the one database, the load spread over both: the same
     // exactness (a delivery and its redelivery race in two processes), and
     // what a second process buys on two shared cores.
     const second = await stack.addServer(benchPort(11));
-    await runLoad(Array.from({ length: 200 }, () => () => fetch(`${second}/api/health/live`)), 8);
+    await runLoad(
+      Array.from({ length: 200 }, () => () => fetch(`${second}/api/health/live`)),
+      8,
+    );
     rows.push(await measureCase(stack, [stack.url, second], 32, "two instances, concurrency 32"));
   } finally {
     await stack.stop();

@@ -29,7 +29,11 @@ const api = (path: string, init: { method?: string; body?: unknown; headers?: Re
     body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
   });
 const control = async (path: string, body?: unknown) => {
-  const response = await fetch(`${carrier.url}/_carrier${path}`, { method: body === undefined ? "GET" : "POST", headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${carrier.url}/_carrier${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { http: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 async function register(orderReference = "order-1"): Promise<string> {
@@ -52,7 +56,13 @@ describe("carrier simulator", () => {
     const response = await api("/shipments", { body: { order_reference: "order-42", service: "express" } });
     expect(response.status).toBe(201);
     const shipment = (await response.json()) as Record<string, unknown>;
-    expect(shipment).toMatchObject({ object: "shipment", order_reference: "order-42", service: "express", status: "label_created", carrier: "Simulated Post" });
+    expect(shipment).toMatchObject({
+      object: "shipment",
+      order_reference: "order-42",
+      service: "express",
+      status: "label_created",
+      carrier: "Simulated Post",
+    });
     expect(shipment.tracking_number).toMatch(/^PL\d{12}$/);
     expect(shipment.estimated_delivery).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const again = await api("/shipments", { body: { order_reference: "order-42" } });
@@ -60,7 +70,10 @@ describe("carrier simulator", () => {
     expect(((await again.json()) as { tracking_number: string }).tracking_number).toBe(shipment.tracking_number);
     expect(carrier.shipments.size).toBe(1);
     const read = await api(`/shipments/${String(shipment.tracking_number)}`);
-    expect(await read.json()).toMatchObject({ tracking_number: shipment.tracking_number, history: [{ status: "label_created", sequence: 0 }] });
+    expect(await read.json()).toMatchObject({
+      tracking_number: shipment.tracking_number,
+      history: [{ status: "label_created", sequence: 0 }],
+    });
     expect((await api("/shipments/PL000")).status).toBe(404);
     expect(receiver.deliveries).toHaveLength(0);
   });
@@ -76,9 +89,28 @@ describe("carrier simulator", () => {
       [3, "out_for_delivery", "delivered"],
     ]);
     expect(Object.keys(callbacks[0]!).sort()).toEqual(
-      ["id", "object", "type", "sequence", "tracking_number", "order_reference", "carrier", "status", "previous_status", "occurred_at", "estimated_delivery", "exception"].sort(),
+      [
+        "id",
+        "object",
+        "type",
+        "sequence",
+        "tracking_number",
+        "order_reference",
+        "carrier",
+        "status",
+        "previous_status",
+        "occurred_at",
+        "estimated_delivery",
+        "exception",
+      ].sort(),
     );
-    expect(callbacks[0]).toMatchObject({ object: "carrier_event", type: "shipment.status_changed", tracking_number: tracking, order_reference: "order-1", exception: null });
+    expect(callbacks[0]).toMatchObject({
+      object: "carrier_event",
+      type: "shipment.status_changed",
+      tracking_number: tracking,
+      order_reference: "order-1",
+      exception: null,
+    });
     expect(callbacks[2]!.estimated_delivery).toBeNull();
     expect(new Set(callbacks.map((c) => c.id)).size).toBe(3);
     // Delivered is final.
@@ -91,8 +123,14 @@ describe("carrier simulator", () => {
   it("exception carries its code and message; the parcel can go back out and be delivered", async () => {
     const tracking = await register();
     carrier.advance(tracking);
-    const exception = await control(`/shipments/${tracking}/advance`, { status: "exception", exception: { code: "address_issue", message: "No such street." } });
-    expect(exception).toMatchObject({ http: 200, body: { shipment: { status: "exception" }, callback: { status: "exception", exception: { code: "address_issue" } } } });
+    const exception = await control(`/shipments/${tracking}/advance`, {
+      status: "exception",
+      exception: { code: "address_issue", message: "No such street." },
+    });
+    expect(exception).toMatchObject({
+      http: 200,
+      body: { shipment: { status: "exception" }, callback: { status: "exception", exception: { code: "address_issue" } } },
+    });
     expect((await control(`/shipments/${tracking}/advance`, { status: "delivered" })).http).toBe(409);
     carrier.advance(tracking, "out_for_delivery");
     carrier.advance(tracking, "delivered");
@@ -101,7 +139,9 @@ describe("carrier simulator", () => {
     // Bad control input is a 400 and changes nothing.
     const other = await register("order-2");
     expect((await control(`/shipments/${other}/advance`, { status: "teleported" })).http).toBe(400);
-    expect((await control(`/shipments/${other}/advance`, { status: "in_transit", exception: { code: "damaged", message: "x" } })).http).toBe(400);
+    expect(
+      (await control(`/shipments/${other}/advance`, { status: "in_transit", exception: { code: "damaged", message: "x" } })).http,
+    ).toBe(400);
     expect((await control(`/shipments/PL404/advance`, {})).http).toBe(404);
     expect(carrier.shipments.get(other)!.status).toBe("label_created");
   });
@@ -189,7 +229,8 @@ describe("carrier simulator", () => {
 
     it("the control API: JSON only, no foreign Origin; its routes are not on the keyed API", async () => {
       const tracking = await register();
-      const post = (headers: Record<string, string>) => fetch(`${carrier.url}/_carrier/shipments/${tracking}/advance`, { method: "POST", headers, body: "{}" });
+      const post = (headers: Record<string, string>) =>
+        fetch(`${carrier.url}/_carrier/shipments/${tracking}/advance`, { method: "POST", headers, body: "{}" });
       expect((await post({ "content-type": "text/plain" })).status).toBe(415);
       expect((await post({ "content-type": "application/x-www-form-urlencoded" })).status).toBe(415);
       expect((await post({ "content-type": "application/json", origin: "https://evil.example" })).status).toBe(403);
@@ -212,7 +253,11 @@ describe("carrier simulator without a callback URL", () => {
     expect(quiet.secret).toMatch(/^csec_[0-9a-f]{48}$/);
     expect(quiet.apiKey).not.toBe(other.apiKey);
     await other.stop();
-    const response = await fetch(`${quiet.url}/shipments`, { method: "POST", headers: { authorization: `Bearer ${quiet.apiKey}`, "content-type": "application/json" }, body: JSON.stringify({ order_reference: "o-1" }) });
+    const response = await fetch(`${quiet.url}/shipments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${quiet.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ order_reference: "o-1" }),
+    });
     const { tracking_number } = (await response.json()) as { tracking_number: string };
     quiet.advance(tracking_number);
     await waitFor(() => quiet.callbacks[0]?.delivery === "disabled");

@@ -8,7 +8,14 @@ describe("carrier-simulator/main.ts", () => {
     const key = randomCarrierSecret("ck_test_");
     const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "main.ts")], {
       cwd: path.join(import.meta.dirname, ".."),
-      env: { ...process.env, CARRIER_PORT: "0", CARRIER_CALLBACK_URL: "", CARRIER_API_KEY: key, CARRIER_SECRET: randomCarrierSecret("csec_"), CARRIER_SCHEDULE: "10,20,30" },
+      env: {
+        ...process.env,
+        CARRIER_PORT: "0",
+        CARRIER_CALLBACK_URL: "",
+        CARRIER_API_KEY: key,
+        CARRIER_SECRET: randomCarrierSecret("csec_"),
+        CARRIER_SCHEDULE: "10,20,30",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -22,7 +29,11 @@ describe("carrier-simulator/main.ts", () => {
     });
     const config = (await (await fetch(`${url}/_carrier/config`)).json()) as Record<string, unknown>;
     expect(config).toMatchObject({ callbackUrl: "", schedule: { in_transit: 10, out_for_delivery: 20, delivered: 30 } });
-    const registered = await fetch(`${url}/shipments`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ order_reference: "cli-1" }) });
+    const registered = await fetch(`${url}/shipments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ order_reference: "cli-1" }),
+    });
     expect(registered.status).toBe(201);
     const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
@@ -32,7 +43,13 @@ describe("carrier-simulator/main.ts", () => {
   it("refuses a bad schedule with a clear message and exit code 1", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "main.ts")], {
       cwd: path.join(import.meta.dirname, ".."),
-      env: { ...process.env, CARRIER_PORT: "0", CARRIER_SCHEDULE: "10,20", CARRIER_API_KEY: randomCarrierSecret("ck_test_"), CARRIER_SECRET: randomCarrierSecret("csec_") },
+      env: {
+        ...process.env,
+        CARRIER_PORT: "0",
+        CARRIER_SCHEDULE: "10,20",
+        CARRIER_API_KEY: randomCarrierSecret("ck_test_"),
+        CARRIER_SECRET: randomCarrierSecret("csec_"),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let err = "";

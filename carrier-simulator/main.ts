@@ -44,7 +44,11 @@ try {
   });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
-  console.error(code === "EADDRINUSE" ? `carrier-simulator: the port is already in use (${String(error)})` : String(error instanceof Error ? error.message : error));
+  console.error(
+    code === "EADDRINUSE"
+      ? `carrier-simulator: the port is already in use (${String(error)})`
+      : String(error instanceof Error ? error.message : error),
+  );
   process.exit(1);
 }
 

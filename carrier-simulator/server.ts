@@ -4,7 +4,16 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { BodyTooLargeError, isLoopback, matchRoute, readBody, sendJson, type Route } from "../stripe-emulator/http/io";
 import { createScheduler } from "../stripe-emulator/scheduler";
-import { canMove, EXCEPTION_CODES, nextStatus, SHIPMENT_STATUSES, type CallbackStatus, type CarrierCallback, type ShipmentException, type ShipmentStatus } from "./contract";
+import {
+  canMove,
+  EXCEPTION_CODES,
+  nextStatus,
+  SHIPMENT_STATUSES,
+  type CallbackStatus,
+  type CarrierCallback,
+  type ShipmentException,
+  type ShipmentStatus,
+} from "./contract";
 import { CARRIER_SIGNATURE_HEADER, signCarrierPayload } from "./signature";
 
 // A parcel carrier for tests and local runs, next to the Stripe emulator: the
@@ -49,7 +58,12 @@ export type Shipment = {
 };
 
 export type CallbackAttempt = { attempt: number; status: number | null; error: string | null; at: string; durationMs: number };
-export type CallbackRecord = { callback: CarrierCallback; body: string; delivery: "pending" | "delivered" | "failed" | "disabled"; attempts: CallbackAttempt[] };
+export type CallbackRecord = {
+  callback: CarrierCallback;
+  body: string;
+  delivery: "pending" | "delivered" | "failed" | "disabled";
+  attempts: CallbackAttempt[];
+};
 
 export type CarrierSettings = { callbackUrl: string; schedule: Schedule | null; retryBaseMs: number; maxAttempts: number };
 
@@ -216,10 +230,14 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
 
   function move(shipment: Shipment, to: CallbackStatus, exception?: ShipmentException): CarrierCallback {
     const from = shipment.status;
-    if (!canMove(from, to)) throw new CarrierError(409, `Shipment ${shipment.tracking_number} is ${from}; it cannot become ${to}.`, "invalid_transition");
+    if (!canMove(from, to))
+      throw new CarrierError(409, `Shipment ${shipment.tracking_number} is ${from}; it cannot become ${to}.`, "invalid_transition");
     const occurredAt = new Date(now()).toISOString();
     const sequence = shipment.history.length;
-    const problem = to === "exception" ? (exception ?? { code: "delivery_attempt_failed" as const, message: "Nobody was home; the parcel will be tried again." }) : null;
+    const problem =
+      to === "exception"
+        ? (exception ?? { code: "delivery_attempt_failed" as const, message: "Nobody was home; the parcel will be tried again." })
+        : null;
     shipment.status = to;
     shipment.updated_at = occurredAt;
     if (to === "delivered") shipment.estimated_delivery = null;
@@ -250,7 +268,12 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
     const existing = byReference.get(p.order_reference);
     // Registering the same order again (a retried request) returns its shipment.
     if (existing) return { status: 200, shipment: shipments.get(existing)! };
-    if (shipments.size >= MAX_SHIPMENTS) throw new CarrierError(429, `The simulator holds ${MAX_SHIPMENTS} shipments at most; reset it (POST /_carrier/reset).`, "too_many_shipments");
+    if (shipments.size >= MAX_SHIPMENTS)
+      throw new CarrierError(
+        429,
+        `The simulator holds ${MAX_SHIPMENTS} shipments at most; reset it (POST /_carrier/reset).`,
+        "too_many_shipments",
+      );
     const created = new Date(now()).toISOString();
     const shipment: Shipment = {
       id: randomCarrierSecret("shp_").slice(0, 28),
@@ -310,7 +333,10 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
     return record.attempts.at(-1)!;
   }
 
-  type Handler = (input: { body: unknown; path: string[] }) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
+  type Handler = (input: {
+    body: unknown;
+    path: string[];
+  }) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
   const apiRoutes: Route<Handler>[] = [
     {
       method: "POST",
@@ -333,7 +359,14 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
       },
     },
     { method: "GET", pattern: /^\/_carrier\/shipments$/, handler: () => ({ status: 200, body: { data: [...shipments.values()] } }) },
-    { method: "GET", pattern: /^\/_carrier\/callbacks$/, handler: () => ({ status: 200, body: { data: callbacks.map(({ callback, delivery, attempts }) => ({ callback, delivery, attempts })) } }) },
+    {
+      method: "GET",
+      pattern: /^\/_carrier\/callbacks$/,
+      handler: () => ({
+        status: 200,
+        body: { data: callbacks.map(({ callback, delivery, attempts }) => ({ callback, delivery, attempts })) },
+      }),
+    },
     {
       method: "POST",
       pattern: /^\/_carrier\/callbacks\/([A-Za-z0-9_]+)\/redeliver$/,
@@ -375,19 +408,28 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
 
   const keyDigest = createHash("sha256").update(`Bearer ${apiKey}`).digest();
   /** Constant-time comparison of the Authorization header with the key (hashed first, so lengths never differ). */
-  const keyMatches = (header: string | undefined) => timingSafeEqual(createHash("sha256").update(header ?? "").digest(), keyDigest);
+  const keyMatches = (header: string | undefined) =>
+    timingSafeEqual(
+      createHash("sha256")
+        .update(header ?? "")
+        .digest(),
+      keyDigest,
+    );
 
   /** Who may call what: the API needs the key; the control API is this machine's, JSON only, no foreign Origin. */
   function refusal(req: IncomingMessage, control: boolean): { status: number; error: string; code: string } | null {
     if (control) {
       if (!isLoopback(req)) return { status: 403, error: "The control API only answers requests from this machine.", code: "forbidden" };
       const origin = req.headers.origin;
-      if (req.method === "POST" && origin !== undefined && !ownOrigins.includes(origin)) return { status: 403, error: "The control API answers only clients that send no Origin.", code: "forbidden" };
+      if (req.method === "POST" && origin !== undefined && !ownOrigins.includes(origin))
+        return { status: 403, error: "The control API answers only clients that send no Origin.", code: "forbidden" };
     } else {
-      if (!keyMatches(req.headers.authorization)) return { status: 401, error: "Send the carrier API key as Authorization: Bearer <key>.", code: "unauthorized" };
+      if (!keyMatches(req.headers.authorization))
+        return { status: 401, error: "Send the carrier API key as Authorization: Bearer <key>.", code: "unauthorized" };
     }
     const type = (req.headers["content-type"] ?? "").toLowerCase();
-    if (req.method === "POST" && !type.startsWith("application/json")) return { status: 415, error: "Send a JSON body (Content-Type: application/json).", code: "unsupported_media_type" };
+    if (req.method === "POST" && !type.startsWith("application/json"))
+      return { status: 415, error: "Send a JSON body (Content-Type: application/json).", code: "unsupported_media_type" };
     return null;
   }
 
@@ -412,7 +454,8 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
       sendJson(res, result.status, result.body);
     } catch (error) {
       if (error instanceof CarrierError) return sendJson(res, error.status, { error: { code: error.code, message: error.message } });
-      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: { code: "body_too_large", message: `Request body over ${MAX_BODY_BYTES} bytes.` } });
+      if (error instanceof BodyTooLargeError)
+        return sendJson(res, 413, { error: { code: "body_too_large", message: `Request body over ${MAX_BODY_BYTES} bytes.` } });
       throw error;
     }
   }

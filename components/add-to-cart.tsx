@@ -5,11 +5,7 @@ import { toast } from "@/components/toast/toast-store";
 
 type AddToCartProps = { bookId: number; available: number; title: string };
 
-type Status =
-  | { kind: "idle" }
-  | { kind: "pending" }
-  | { kind: "success"; message: string }
-  | { kind: "error"; message: string };
+type Status = { kind: "idle" } | { kind: "pending" } | { kind: "success"; message: string } | { kind: "error"; message: string };
 
 const MAX_QUANTITY = 50;
 const UNAVAILABLE = "Cart is not available yet";
@@ -62,7 +58,8 @@ export function AddToCart({ bookId, available, title }: AddToCartProps) {
     const result = await addToCart(bookId, value);
     // Success is a toast (announced there); errors stay beside the button.
     setStatus(result.kind === "success" ? { kind: "idle" } : result);
-    if (result.kind === "success") toast(`Added ${value === 1 ? "" : `${value} × `}“${title}” to your cart.`, { link: { href: "/cart", label: "View cart" } });
+    if (result.kind === "success")
+      toast(`Added ${value === 1 ? "" : `${value} × `}“${title}” to your cart.`, { link: { href: "/cart", label: "View cart" } });
   }
 
   return (

@@ -47,7 +47,10 @@ function splitLongWord(word: string, max: number): string[] {
 export function wrapText(text: string, maxChars: number): string[] {
   const lines: string[] = [];
   let line = "";
-  const words = text.split(/\s+/).filter(Boolean).flatMap((word) => splitLongWord(word, maxChars));
+  const words = text
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((word) => splitLongWord(word, maxChars));
   for (const word of words) {
     if (!line) line = word;
     else if (line.length + 1 + word.length <= maxChars) line = `${line} ${word}`;
@@ -104,15 +107,7 @@ export function BookCover({ title, author, genre, size }: BookCoverProps) {
       <rect width={10} height={H} fill="#000" fillOpacity={0.14} />
       <rect x={10} width={2} height={H} fill="#fff" fillOpacity={0.12} />
       <rect x={24} y={18} width={W - 36} height={H - 36} fill="none" stroke={palette.fg} strokeOpacity={0.45} />
-      <text
-        x={126}
-        y={firstBaseline}
-        textAnchor="middle"
-        fill={palette.fg}
-        fontFamily={serif}
-        fontSize={fontSize}
-        fontWeight={700}
-      >
+      <text x={126} y={firstBaseline} textAnchor="middle" fill={palette.fg} fontFamily={serif} fontSize={fontSize} fontWeight={700}>
         {lines.map((line, i) => (
           <tspan key={i} x={126} dy={i === 0 ? 0 : lineHeight}>
             {line}
@@ -121,15 +116,7 @@ export function BookCover({ title, author, genre, size }: BookCoverProps) {
       </text>
       <CoverOrnament genre={genre} color={palette.accent} cx={126} cy={250} />
       <line x1={86} x2={166} y1={296} y2={296} stroke={palette.fg} strokeOpacity={0.4} />
-      <text
-        x={126}
-        y={322}
-        textAnchor="middle"
-        fill={palette.fg}
-        fontFamily={serif}
-        fontSize={15}
-        fontStyle="italic"
-      >
+      <text x={126} y={322} textAnchor="middle" fill={palette.fg} fontFamily={serif} fontSize={15} fontStyle="italic">
         {truncate(author, 24)}
       </text>
     </svg>

@@ -7,8 +7,7 @@ type CatalogFiltersProps = {
   genres: { genre: string; count: number }[];
 };
 
-const field =
-  "w-full rounded-md border border-field bg-white px-3 py-2 text-sm text-ink placeholder:text-ink-soft";
+const field = "w-full rounded-md border border-field bg-white px-3 py-2 text-sm text-ink placeholder:text-ink-soft";
 
 /** Search + genre filter; a plain GET form, so it works without JavaScript and keeps q with the genre. */
 export function CatalogFilters({ q, genre, pageSize, genres }: CatalogFiltersProps) {
@@ -52,10 +51,7 @@ export function CatalogFilters({ q, genre, pageSize, genres }: CatalogFiltersPro
         </select>
       </div>
       {pageSize !== DEFAULT_PAGE_SIZE ? <input type="hidden" name="pageSize" value={pageSize} /> : null}
-      <button
-        type="submit"
-        className="rounded-md bg-accent px-5 py-2 text-sm font-semibold text-white hover:bg-accent-strong"
-      >
+      <button type="submit" className="rounded-md bg-accent px-5 py-2 text-sm font-semibold text-white hover:bg-accent-strong">
         Show books
       </button>
     </form>

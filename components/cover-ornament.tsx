@@ -1,16 +1,5 @@
 type OrnamentKind =
-  | "magnifier"
-  | "moon"
-  | "planet"
-  | "heart"
-  | "columns"
-  | "waves"
-  | "leaf"
-  | "portrait"
-  | "sun"
-  | "eye"
-  | "circles"
-  | "diamond";
+  "magnifier" | "moon" | "planet" | "heart" | "columns" | "waves" | "leaf" | "portrait" | "sun" | "eye" | "circles" | "diamond";
 
 const rules: { kind: OrnamentKind; words: string[] }[] = [
   { kind: "planet", words: ["science fiction", "sci-fi", "scifi", "space", "dystop"] },
@@ -59,9 +48,7 @@ export function CoverOrnament({ genre, color, cx, cy }: OrnamentProps) {
           <circle cx={-28} cy={18} r={1.5} fill={color} />
         </>
       )}
-      {kind === "heart" && (
-        <path d="M0 18 C-24 2 -22 -18 -8 -18 C-3 -18 0 -14 0 -10 C0 -14 3 -18 8 -18 C22 -18 24 2 0 18 Z" />
-      )}
+      {kind === "heart" && <path d="M0 18 C-24 2 -22 -18 -8 -18 C-3 -18 0 -14 0 -10 C0 -14 3 -18 8 -18 C22 -18 24 2 0 18 Z" />}
       {kind === "columns" && (
         <>
           <path d="M-28 -20 H28 M-30 22 H30 M-24 -24 H24" />

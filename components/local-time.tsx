@@ -25,7 +25,11 @@ function format(iso: string, timeZone?: string): string {
  * UTC, labelled as such; the browser then switches to local time.
  */
 export function LocalTime({ iso, className }: LocalTimeProps) {
-  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
+  const inBrowser = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   return (
     <time dateTime={iso} className={className} suppressHydrationWarning>
       {format(iso, inBrowser ? undefined : "UTC")}

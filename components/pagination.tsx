@@ -40,8 +40,7 @@ export function Pagination({ totalPages, ...params }: PaginationProps) {
           )}
         </li>
         <li className="text-sm text-ink-soft">
-          Page <span className="font-semibold text-ink">{page}</span> of{" "}
-          <span className="font-semibold text-ink">{totalPages}</span>
+          Page <span className="font-semibold text-ink">{page}</span> of <span className="font-semibold text-ink">{totalPages}</span>
         </li>
         <li>
           {hasNext ? (

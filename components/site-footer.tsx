@@ -11,8 +11,7 @@ export function SiteFooter() {
     <footer className="mt-12 border-t border-line bg-paper-deep print:hidden">
       <div className="mx-auto flex max-w-6xl flex-col gap-4 px-4 py-8 text-sm text-ink-soft sm:flex-row sm:items-center sm:justify-between sm:px-6">
         <p>
-          <span className="font-serif font-semibold text-ink">Paperleaf Books</span> · a small independent bookshop for
-          curious readers.
+          <span className="font-serif font-semibold text-ink">Paperleaf Books</span> · a small independent bookshop for curious readers.
         </p>
         <nav aria-label="Footer">
           <ul className="flex flex-wrap gap-x-5 gap-y-2">

@@ -23,10 +23,7 @@ export async function SiteHeader() {
   return (
     <header className="border-b border-line bg-card print:hidden">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-3 px-4 py-3 md:flex-nowrap md:gap-x-6 sm:px-6">
-        <Link
-          href="/"
-          className="inline-flex shrink-0 items-center gap-2 font-serif text-lg font-bold tracking-tight text-ink sm:text-xl"
-        >
+        <Link href="/" className="inline-flex shrink-0 items-center gap-2 font-serif text-lg font-bold tracking-tight text-ink sm:text-xl">
           <LogoMark />
           Paperleaf Books
         </Link>
@@ -88,10 +85,7 @@ export async function SiteHeader() {
               placeholder="Search by title or author"
               className="min-w-0 flex-1 rounded-l-md border border-field bg-white px-3 py-2 text-sm text-ink placeholder:text-ink-soft"
             />
-            <button
-              type="submit"
-              className="rounded-r-md bg-accent px-4 py-2 text-sm font-semibold text-white hover:bg-accent-strong"
-            >
+            <button type="submit" className="rounded-r-md bg-accent px-4 py-2 text-sm font-semibold text-white hover:bg-accent-strong">
               Search
             </button>
           </div>

@@ -63,7 +63,10 @@ describe("round trips per webhook (docs/BENCHMARKS.md, sql-per-webhook: at most 
     const deliveries = [];
     for (let i = 0; i < 8; i++) {
       const o = await orderAwaitingPayment();
-      deliveries.push({ o, event: stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId)) as unknown as Stripe.Event });
+      deliveries.push({
+        o,
+        event: stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId)) as unknown as Stripe.Event,
+      });
     }
     const trips: number[] = [];
     const again: number[] = [];

@@ -47,11 +47,13 @@ export function countQueries(): { stop: () => string[]; statements: () => SentSt
  */
 export function withPreparedStatements(sql: Sql): Sql {
   // Made once per client, not on every statement.
-  const open = (key: "begin" | "savepoint") => (...args: unknown[]) => {
-    const callback = args.pop() as (tx: Sql) => unknown;
-    const start = (sql as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!;
-    return start(...args, (tx: Sql) => callback(withPreparedStatements(tx)));
-  };
+  const open =
+    (key: "begin" | "savepoint") =>
+    (...args: unknown[]) => {
+      const callback = args.pop() as (tx: Sql) => unknown;
+      const start = (sql as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!;
+      return start(...args, (tx: Sql) => callback(withPreparedStatements(tx)));
+    };
   const overrides: Partial<Record<PropertyKey, unknown>> = {
     unsafe: (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
       sql.unsafe(query, parameters as postgres.ParameterOrJSON<never>[], { ...options, prepare: true }),
@@ -62,7 +64,6 @@ export function withPreparedStatements(sql: Sql): Sql {
     get: (target, key, receiver) => (key in overrides ? overrides[key] : Reflect.get(target, key, receiver)),
   });
 }
-
 
 /**
  * Writes whose results nobody reads, sent without waiting for each other.

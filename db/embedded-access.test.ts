@@ -105,7 +105,9 @@ describe.runIf(isRoot)("npm start as root in a directory the postgres user canno
 
   it("stops with one line when the directory for the copy cannot be reached either", () => {
     expect(() => embeddedLocation({ dataDir, packageDir, sharedRoot: path.join(privateDir, "shared") })).toThrow(
-      new RegExp(`^embedded PostgreSQL runs as the user postgres, which cannot enter ${privateDir} \\(mode 0700\\): move the project where that user can reach it, or set DATABASE_URL$`),
+      new RegExp(
+        `^embedded PostgreSQL runs as the user postgres, which cannot enter ${privateDir} \\(mode 0700\\): move the project where that user can reach it, or set DATABASE_URL$`,
+      ),
     );
   });
 });

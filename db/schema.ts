@@ -15,7 +15,14 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { orderStatuses, paymentStatuses, refundStatuses, type OrderStatus, type PaymentStatus, type RefundStatus } from "../machines/statuses";
+import {
+  orderStatuses,
+  paymentStatuses,
+  refundStatuses,
+  type OrderStatus,
+  type PaymentStatus,
+  type RefundStatus,
+} from "../machines/statuses";
 
 // The one source of table shapes (docs/STYLE.md #2). Statuses are text with CHECK
 // constraints rather than enums so a later migration can widen them cheaply.
@@ -32,8 +39,7 @@ export type EventSource = (typeof eventSources)[number];
 export const roles = ["customer", "admin"] as const;
 export type Role = (typeof roles)[number];
 
-const inList = (column: string, values: readonly string[]) =>
-  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
+const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
 
 export const users = pgTable(
   "users",
@@ -47,10 +53,7 @@ export const users = pgTable(
     sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
-    check("users_role_check", inList("role", roles)),
-  ],
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), check("users_role_check", inList("role", roles))],
 );
 
 export const books = pgTable(
@@ -85,10 +88,7 @@ export const books = pgTable(
     check("books_available_check", sql`stock_available >= 0`),
     check("books_reserved_check", sql`stock_reserved >= 0`),
     check("books_sold_check", sql`stock_sold >= 0`),
-    check(
-      "books_stock_conservation_check",
-      sql`stock_available + stock_reserved + stock_sold = stock_received`,
-    ),
+    check("books_stock_conservation_check", sql`stock_available + stock_reserved + stock_sold = stock_received`),
   ],
 );
 
@@ -115,10 +115,7 @@ export const cartItems = pgTable(
     quantity: integer("quantity").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.cartId, t.bookId] }),
-    check("cart_items_quantity_check", sql`quantity between 1 and 50`),
-  ],
+  (t) => [primaryKey({ columns: [t.cartId, t.bookId] }), check("cart_items_quantity_check", sql`quantity between 1 and 50`)],
 );
 
 export const orders = pgTable(
@@ -315,10 +312,7 @@ export const webhookEvents = pgTable(
     payload: jsonb("payload").notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index("webhook_events_order_idx").on(t.orderId),
-    index("webhook_events_session_idx").on(t.gatewaySessionId),
-  ],
+  (t) => [index("webhook_events_order_idx").on(t.orderId), index("webhook_events_session_idx").on(t.gatewaySessionId)],
 );
 
 // Webhooks refused for a bad signature, per minute, summed over every app
@@ -371,7 +365,10 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
   // graphile-worker's own worker ids in this process: their job locks are
   // released by the reconciler once this heartbeat stops (a killed process).
-  jobWorkerIds: text("job_worker_ids").array().notNull().default(sql`'{}'::text[]`),
+  jobWorkerIds: text("job_worker_ids")
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
 });
 
 // One row per run of an order's job (graphile-worker deletes finished jobs):
@@ -454,4 +451,3 @@ export type OrderItem = typeof orderItems.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;
 export type OrderEvent = typeof orderEvents.$inferSelect;
-

@@ -11,7 +11,8 @@ async function scratchTable(): Promise<string> {
   return name;
 }
 
-const rowsOf = async (table: string) => (await (await getDb()).db.execute<{ n: number }>(sql`select n from ${sql.raw(table)} order by n`)).map((r) => r.n);
+const rowsOf = async (table: string) =>
+  (await (await getDb()).db.execute<{ n: number }>(sql`select n from ${sql.raw(table)} order by n`)).map((r) => r.n);
 
 describe("withOrderTransaction", () => {
   it("a call inside joins the outer transaction, and the queued writes are flushed before commit", async () => {

@@ -3,9 +3,7 @@ import { z } from "zod";
 // The one reader of process.env (docs/STYLE.md #1). Parsed once, lazily, so that
 // `next build` can import modules without a runtime configuration.
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no", "on", "off", ""])
-  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+const bool = z.enum(["true", "false", "1", "0", "yes", "no", "on", "off", ""]).transform((v) => ["true", "1", "yes", "on"].includes(v));
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -51,17 +49,31 @@ const schema = z.object({
     .default("US,CA,GB,IE,DE,FR,NL,ES,IT"),
   // The two rates offered, in the order's currency (cents), with their delivery estimates in business days ("min-max").
   SHIPPING_STANDARD_CENTS: z.coerce.number().int().min(0).max(100_000).default(499),
-  SHIPPING_STANDARD_DAYS: z.string().regex(/^\d{1,2}-\d{1,2}$/, "SHIPPING_STANDARD_DAYS must look like 3-5").default("3-5"),
+  SHIPPING_STANDARD_DAYS: z
+    .string()
+    .regex(/^\d{1,2}-\d{1,2}$/, "SHIPPING_STANDARD_DAYS must look like 3-5")
+    .default("3-5"),
   SHIPPING_EXPRESS_CENTS: z.coerce.number().int().min(0).max(100_000).default(1499),
-  SHIPPING_EXPRESS_DAYS: z.string().regex(/^\d{1,2}-\d{1,2}$/, "SHIPPING_EXPRESS_DAYS must look like 1-2").default("1-2"),
+  SHIPPING_EXPRESS_DAYS: z
+    .string()
+    .regex(/^\d{1,2}-\d{1,2}$/, "SHIPPING_EXPRESS_DAYS must look like 1-2")
+    .default("1-2"),
   // Standard shipping is free when the books cost at least this much (cents, before discounts); 0 = never free.
   FREE_SHIPPING_THRESHOLD_CENTS: z.coerce.number().int().min(0).max(10_000_000).default(5000),
   WORKER_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+    .optional(),
   MAIL_FROM: z.string().min(3).default("Paperleaf Books <orders@paperleaf.example>"),
-  FULFILMENT_DELAY_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
+  FULFILMENT_DELAY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(3600),
   FAULT_POINTS: z.string().optional(),
   // Developer pages such as /dev/mailbox (operators only); on by default outside production, refused in it.
   DEV_TOOLS: bool.optional(),
@@ -90,9 +102,7 @@ let cached: Env | undefined;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   // Empty strings mean "unset" for optional settings.
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     // One line, naming each setting: it is what a refused start prints.

@@ -23,7 +23,11 @@ describe("production settings", () => {
   });
 
   it.each([
-    ["STRIPE_SECRET_KEY without STRIPE_WEBHOOK_SECRET", { STRIPE_WEBHOOK_SECRET: undefined }, /^STRIPE_WEBHOOK_SECRET is not set: with STRIPE_SECRET_KEY/],
+    [
+      "STRIPE_SECRET_KEY without STRIPE_WEBHOOK_SECRET",
+      { STRIPE_WEBHOOK_SECRET: undefined },
+      /^STRIPE_WEBHOOK_SECRET is not set: with STRIPE_SECRET_KEY/,
+    ],
     ["no STRIPE_SECRET_KEY, no STRIPE_EMULATOR", { STRIPE_SECRET_KEY: undefined }, /^STRIPE_SECRET_KEY is not set/],
     ["STRIPE_EMULATOR=on beside a key", { STRIPE_EMULATOR: "on" }, /^STRIPE_EMULATOR=on and STRIPE_SECRET_KEY are both set/],
     ["emulator without its key", { STRIPE_SECRET_KEY: undefined, STRIPE_EMULATOR: "on" }, /^EMULATOR_SECRET_KEY is not set/],
@@ -39,25 +43,47 @@ describe("production settings", () => {
   });
 
   it("plain http:// is fine on loopback; the emulator is a staging choice that is logged", () => {
-    for (const url of ["http://localhost:3000", "http://127.0.0.1:8080", "http://[::1]:3000"]) expect(verdict({ APP_URL: url }).refusal).toBeUndefined();
-    const staging = verdict({ STRIPE_SECRET_KEY: undefined, STRIPE_EMULATOR: "on", EMULATOR_SECRET_KEY: "sk_test_x", SMTP_URL: "smtp://m:25" });
+    for (const url of ["http://localhost:3000", "http://127.0.0.1:8080", "http://[::1]:3000"])
+      expect(verdict({ APP_URL: url }).refusal).toBeUndefined();
+    const staging = verdict({
+      STRIPE_SECRET_KEY: undefined,
+      STRIPE_EMULATOR: "on",
+      EMULATOR_SECRET_KEY: "sk_test_x",
+      SMTP_URL: "smtp://m:25",
+    });
     expect(staging).toEqual({ warnings: [expect.stringMatching(/^STRIPE_EMULATOR=on: payments go to the Stripe emulator/)] });
   });
 
   it("demo mode (npm start) is generous, except that webhooks always need their secret", () => {
-    expect(verdict({ DEMO_MODE: "true", APP_URL: undefined, DEV_TOOLS: "on", STRIPE_SECRET_KEY: undefined, EMULATOR_SECRET_KEY: "sk_test_x" }).refusal).toBeUndefined();
+    expect(
+      verdict({ DEMO_MODE: "true", APP_URL: undefined, DEV_TOOLS: "on", STRIPE_SECRET_KEY: undefined, EMULATOR_SECRET_KEY: "sk_test_x" })
+        .refusal,
+    ).toBeUndefined();
     expect(verdict({ DEMO_MODE: "true", STRIPE_WEBHOOK_SECRET: undefined }).refusal).toMatch(/^STRIPE_WEBHOOK_SECRET is not set/);
   });
 });
 
 describe("npm start's emulator secrets", () => {
   it("hands the emulator the app's STRIPE_WEBHOOK_SECRET, so the two agree", () => {
-    expect(demoGatewaySecrets({ STRIPE_WEBHOOK_SECRET: "whsec_app", EMULATOR_SECRET_KEY: "sk_test_k" }, {})).toEqual({ webhookSecret: "whsec_app", secretKey: "sk_test_k" });
-    expect(demoGatewaySecrets({ EMULATOR_SECRET_KEY: "sk_test_k" }, { EMULATOR_WEBHOOK_SECRET: "whsec_em" })).toEqual({ webhookSecret: "whsec_em", secretKey: "sk_test_k" });
-    expect(demoGatewaySecrets({ STRIPE_WEBHOOK_SECRET: "whsec_same" }, { EMULATOR_WEBHOOK_SECRET: "whsec_same", EMULATOR_SECRET_KEY: "sk_test_e" })).toEqual({ webhookSecret: "whsec_same", secretKey: "sk_test_e" });
+    expect(demoGatewaySecrets({ STRIPE_WEBHOOK_SECRET: "whsec_app", EMULATOR_SECRET_KEY: "sk_test_k" }, {})).toEqual({
+      webhookSecret: "whsec_app",
+      secretKey: "sk_test_k",
+    });
+    expect(demoGatewaySecrets({ EMULATOR_SECRET_KEY: "sk_test_k" }, { EMULATOR_WEBHOOK_SECRET: "whsec_em" })).toEqual({
+      webhookSecret: "whsec_em",
+      secretKey: "sk_test_k",
+    });
+    expect(
+      demoGatewaySecrets(
+        { STRIPE_WEBHOOK_SECRET: "whsec_same" },
+        { EMULATOR_WEBHOOK_SECRET: "whsec_same", EMULATOR_SECRET_KEY: "sk_test_e" },
+      ),
+    ).toEqual({ webhookSecret: "whsec_same", secretKey: "sk_test_e" });
   });
 
   it("refuses two different secrets, in one line", () => {
-    expect(() => demoGatewaySecrets({ STRIPE_WEBHOOK_SECRET: "whsec_a" }, { EMULATOR_WEBHOOK_SECRET: "whsec_b" })).toThrow(/^STRIPE_WEBHOOK_SECRET and EMULATOR_WEBHOOK_SECRET differ: [^\n]+$/);
+    expect(() => demoGatewaySecrets({ STRIPE_WEBHOOK_SECRET: "whsec_a" }, { EMULATOR_WEBHOOK_SECRET: "whsec_b" })).toThrow(
+      /^STRIPE_WEBHOOK_SECRET and EMULATOR_WEBHOOK_SECRET differ: [^\n]+$/,
+    );
   });
 });

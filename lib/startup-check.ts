@@ -23,7 +23,10 @@ export function checkSettings(e: Env): SettingsVerdict {
   // Every mode: webhooks are checked with a configured secret, never a built-in one.
   const payments = paymentConfigurationProblem(e);
   if (!isProduction(e)) {
-    if (e.DEMO_MODE && e.NODE_ENV === "production") warnings.push("DEMO_MODE is on: demo accounts and dev tools, production's refusals do not apply (npm start sets it; never set it for a real store)");
+    if (e.DEMO_MODE && e.NODE_ENV === "production")
+      warnings.push(
+        "DEMO_MODE is on: demo accounts and dev tools, production's refusals do not apply (npm start sets it; never set it for a real store)",
+      );
     return payments ? refuse(payments) : { warnings };
   }
 
@@ -34,23 +37,32 @@ export function checkSettings(e: Env): SettingsVerdict {
   if (!e.APP_URL) return refuse("APP_URL is not set: production needs the store's public origin, e.g. https://books.example.com");
   const appUrl = new URL(e.APP_URL);
   if (appUrl.protocol !== "https:" && !LOOPBACK.test(appUrl.hostname)) {
-    return refuse(`APP_URL must be https:// for ${appUrl.hostname} (plain http:// only on localhost): session cookies would travel in clear`);
+    return refuse(
+      `APP_URL must be https:// for ${appUrl.hostname} (plain http:// only on localhost): session cookies would travel in clear`,
+    );
   }
   if (e.NEXTAUTH_URL && new URL(e.NEXTAUTH_URL).origin !== appUrl.origin) {
     return refuse("NEXTAUTH_URL differs from APP_URL: leave NEXTAUTH_URL unset in production (APP_URL is used for both)");
   }
-  if (e.STRIPE_SECRET_KEY && e.STRIPE_EMULATOR) return refuse("STRIPE_EMULATOR=on and STRIPE_SECRET_KEY are both set: choose real Stripe or the emulator");
+  if (e.STRIPE_SECRET_KEY && e.STRIPE_EMULATOR)
+    return refuse("STRIPE_EMULATOR=on and STRIPE_SECRET_KEY are both set: choose real Stripe or the emulator");
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     return refuse("STRIPE_WEBHOOK_SECRET is not set: with STRIPE_SECRET_KEY, set it to the endpoint's signing secret (whsec_…)");
   }
   if (!e.STRIPE_SECRET_KEY && !e.STRIPE_EMULATOR) {
-    return refuse("STRIPE_SECRET_KEY is not set: production takes real payments (set STRIPE_EMULATOR=on only for a staging store on the emulator)");
+    return refuse(
+      "STRIPE_SECRET_KEY is not set: production takes real payments (set STRIPE_EMULATOR=on only for a staging store on the emulator)",
+    );
   }
   if (payments) return refuse(payments);
   if (e.DEV_TOOLS) return refuse("DEV_TOOLS must be off in production: developer pages (the mailbox) are for npm start");
   if (!e.SMTP_URL) warnings.push("SMTP_URL is not set: order e-mails are only kept in the database (table emails), nobody receives them");
-  if (e.STRIPE_EMULATOR) warnings.push(`STRIPE_EMULATOR=on: payments go to the Stripe emulator at ${e.STRIPE_API_BASE}, not to Stripe (a staging store; no money moves)`);
-  if (e.ALLOW_DEMO_ACCOUNTS) warnings.push("ALLOW_DEMO_ACCOUNTS=on: the demo accounts and their published passwords are allowed (a staging store)");
+  if (e.STRIPE_EMULATOR)
+    warnings.push(
+      `STRIPE_EMULATOR=on: payments go to the Stripe emulator at ${e.STRIPE_API_BASE}, not to Stripe (a staging store; no money moves)`,
+    );
+  if (e.ALLOW_DEMO_ACCOUNTS)
+    warnings.push("ALLOW_DEMO_ACCOUNTS=on: the demo accounts and their published passwords are allowed (a staging store)");
   return { warnings };
 }
 
@@ -59,7 +71,10 @@ export async function demoAccountsPresent(): Promise<string[]> {
   const { db } = await getDb();
   const emails = demoAccounts.map((account) => account.email);
   const rows = await db.execute<{ email: string }>(sql`
-    select email from users where lower(email) in (${sql.join(emails.map((email) => sql`${email}`), sql`, `)}) order by email`);
+    select email from users where lower(email) in (${sql.join(
+      emails.map((email) => sql`${email}`),
+      sql`, `,
+    )}) order by email`);
   return rows.map((row) => row.email);
 }
 
@@ -69,7 +84,11 @@ async function databaseRefusal(e: Env): Promise<string | undefined> {
   try {
     found = await demoAccountsPresent();
   } catch (error) {
-    const reason = String((error as { code?: string }).code === "42P01" ? "no users table: run `npm run db:migrate` first" : ((error as Error).cause ?? (error as Error).message));
+    const reason = String(
+      (error as { code?: string }).code === "42P01"
+        ? "no users table: run `npm run db:migrate` first"
+        : ((error as Error).cause ?? (error as Error).message),
+    );
     return `DATABASE_URL: cannot check the database for demo accounts (${reason.split("\n")[0]!.slice(0, 200)})`;
   }
   if (found.length === 0) return undefined;

@@ -6,9 +6,7 @@ import type { UserAction } from "./order-status";
 // the page provides the `runAction` actor (the HTTP call) and the
 // `openCheckout` / `refreshOrder` actions.
 
-export type ActionResult =
-  | { ok: true; checkoutUrl?: string }
-  | { ok: false; code: string; message: string };
+export type ActionResult = { ok: true; checkoutUrl?: string } | { ok: false; code: string; message: string };
 
 type Context = {
   allowed: UserAction[];
@@ -82,7 +80,10 @@ export const orderActionsFlow = setup({
           {
             guard: ({ event }) => !event.output.ok && STALE.has(event.output.code),
             target: "idle",
-            actions: [assign({ message: ({ event }) => (event.output.ok ? "" : event.output.message), tone: "error", action: null }), "refreshOrder"],
+            actions: [
+              assign({ message: ({ event }) => (event.output.ok ? "" : event.output.message), tone: "error", action: null }),
+              "refreshOrder",
+            ],
           },
           {
             target: "idle",

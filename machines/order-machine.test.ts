@@ -61,11 +61,22 @@ describe("the order machine", () => {
   const tampered: [string, Partial<Sale>, number?][] = [
     ["a payment that took more than the session's total", {}, MODEL_SALE.totalCents + 1],
     ["a payment that took less", {}, MODEL_SALE.totalCents - 1],
-    ["a subtotal that is not the books at the store's prices", { subtotalCents: MODEL_TOTAL - 100, totalCents: MODEL_SALE.totalCents - 100 }],
+    [
+      "a subtotal that is not the books at the store's prices",
+      { subtotalCents: MODEL_TOTAL - 100, totalCents: MODEL_SALE.totalCents - 100 },
+    ],
     ["a total that does not add up", { totalCents: MODEL_SALE.totalCents + 5 }, MODEL_SALE.totalCents + 5],
-    ["a discount larger than the books", { discountCents: MODEL_TOTAL + 1, lines: [{ discountCents: MODEL_TOTAL + 1, taxCents: 0 }], taxCents: 0, totalCents: 1499 - 1 }, 1498],
+    [
+      "a discount larger than the books",
+      { discountCents: MODEL_TOTAL + 1, lines: [{ discountCents: MODEL_TOTAL + 1, taxCents: 0 }], taxCents: 0, totalCents: 1499 - 1 },
+      1498,
+    ],
     ["express at the standard price", { shippingCents: 499, totalCents: MODEL_SALE.totalCents - 1000 }, MODEL_SALE.totalCents - 1000],
-    ["a rate that was never offered", { shippingMethod: null, shippingCents: 0, totalCents: MODEL_SALE.totalCents - 1499 }, MODEL_SALE.totalCents - 1499],
+    [
+      "a rate that was never offered",
+      { shippingMethod: null, shippingCents: 0, totalCents: MODEL_SALE.totalCents - 1499 },
+      MODEL_SALE.totalCents - 1499,
+    ],
     ["no shipping address", { address: null }],
     ["another currency", { currency: "eur" }],
     ["lines that are not the order's", { lines: [] }],
@@ -138,7 +149,14 @@ describe("the order machine", () => {
 
   it("retries a failed refund with a new id, then hands it to an operator", () => {
     let state = transition(orderMachine, paidOrder(), { type: "REQUEST_REFUND", refundId: "r1", by: "user", windowDays: 14, at: 2000 })[0];
-    const fail = (refundId: string, retry: string): OrderEvent => ({ type: "REFUND_FAILED", refundId, reason: "x", retryRefundId: retry, maxAttempts: 3, at: 3000 });
+    const fail = (refundId: string, retry: string): OrderEvent => ({
+      type: "REFUND_FAILED",
+      refundId,
+      reason: "x",
+      retryRefundId: retry,
+      maxAttempts: 3,
+      at: 3000,
+    });
     state = transition(orderMachine, state, fail("r1", "r2"))[0];
     state = transition(orderMachine, state, fail("r2", "r3"))[0];
     const [last, actions] = transition(orderMachine, state, fail("r3", "r4"));

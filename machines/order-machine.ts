@@ -1,6 +1,15 @@
 import { assertEvent, assign, enqueueActions, setup } from "xstate";
 import { plainSale, saleProblem } from "./order-sale";
-import { openPaymentIds, paymentOf, pendingRefunds, refundOf, refundToRetry, refundToStart, withPayment, withRefund } from "./order-context";
+import {
+  openPaymentIds,
+  paymentOf,
+  pendingRefunds,
+  refundOf,
+  refundToRetry,
+  refundToStart,
+  withPayment,
+  withRefund,
+} from "./order-context";
 import {
   initialContext,
   type DomainEventType,
@@ -36,7 +45,14 @@ export type OrderEffectParams = {
   commitStock: { items: LineItem[] };
   returnStock: { items: LineItem[] };
   // A new attempt is pending on the session START_PAYMENT brought; an unrecorded one arrives paid, with its own session.
-  createPayment: { paymentId: string; amountCents: number; currency: string; status?: PaymentStatus; sessionId?: string; paymentIntentId?: string };
+  createPayment: {
+    paymentId: string;
+    amountCents: number;
+    currency: string;
+    status?: PaymentStatus;
+    sessionId?: string;
+    paymentIntentId?: string;
+  };
   // amountCents: what a payment that completed took (a session's total moves with shipping, tax and discounts).
   setPaymentStatus: { paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string; amountCents?: number };
   // The paid sale onto the order: address, shipping, tax and discount per order and per line, the total.
@@ -62,7 +78,9 @@ export type OrderEffectParams = {
 export type OrderEffect = keyof OrderEffectParams;
 
 // Declares an effect with its params; the engine implements it.
-const effect = <K extends OrderEffect>() => (_: unknown, _params: OrderEffectParams[K]) => {};
+const effect =
+  <K extends OrderEffect>() =>
+  (_: unknown, _params: OrderEffectParams[K]) => {};
 
 const effects = {
   reserveStock: effect<"reserveStock">(),
@@ -101,11 +119,29 @@ const machineSetup = setup({
       const retry = (params as { retry?: boolean } | undefined)?.retry === true;
       const refund = retry ? refundToRetry(context, event) : refundToStart(context, event);
       if (!refund) return;
-      enqueue({ type: "createRefund", params: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, currency: context.currency, reason: refund.reason } });
+      enqueue({
+        type: "createRefund",
+        params: {
+          refundId: refund.id,
+          paymentId: refund.paymentId,
+          amountCents: refund.amountCents,
+          currency: context.currency,
+          reason: refund.reason,
+        },
+      });
       enqueue({ type: "refundPayment", params: { refundId: refund.id } });
-      enqueue({ type: "recordEvent", params: { type: "RefundRequested", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason } } });
+      enqueue({
+        type: "recordEvent",
+        params: {
+          type: "RefundRequested",
+          payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason },
+        },
+      });
       enqueue({ type: "sendEmail", params: { template: "refund_started", data: { reason: refund.reason } } });
-      enqueue.assign({ refunds: [...context.refunds, refund], refundFailures: event.type === "REQUEST_REFUND" ? 0 : context.refundFailures });
+      enqueue.assign({
+        refunds: [...context.refunds, refund],
+        refundFailures: event.type === "REQUEST_REFUND" ? 0 : context.refundFailures,
+      });
     }),
     settleRefund: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "REFUND_SUCCEEDED");
@@ -113,7 +149,10 @@ const machineSetup = setup({
       if (!refund) return;
       enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "succeeded" } });
       enqueue({ type: "setPaymentStatus", params: { paymentIds: [refund.paymentId], status: "refunded" } });
-      enqueue({ type: "recordEvent", params: { type: "PaymentRefunded", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents } } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "PaymentRefunded", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents } },
+      });
       enqueue.assign({
         ...withRefund(context, refund.id, { status: "succeeded" }),
         ...withPayment(context, refund.paymentId, { status: "refunded" }),
@@ -126,11 +165,29 @@ const machineSetup = setup({
       const refund = refundOf(context, event.refundId);
       if (!refund) return;
       enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "failed", reason: event.reason } });
-      enqueue({ type: "recordEvent", params: { type: "RefundFailed", payload: { refundId: refund.id, reason: event.reason, attempt: context.refundFailures + 1 } } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "RefundFailed", payload: { refundId: refund.id, reason: event.reason, attempt: context.refundFailures + 1 } },
+      });
       const refunds = withRefund(context, refund.id, { status: "failed" }).refunds;
       if (context.refundFailures + 1 < event.maxAttempts) {
-        const retry = { id: event.retryRefundId, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason, status: "pending" as const };
-        enqueue({ type: "createRefund", params: { refundId: retry.id, paymentId: retry.paymentId, amountCents: retry.amountCents, currency: context.currency, reason: retry.reason } });
+        const retry = {
+          id: event.retryRefundId,
+          paymentId: refund.paymentId,
+          amountCents: refund.amountCents,
+          reason: refund.reason,
+          status: "pending" as const,
+        };
+        enqueue({
+          type: "createRefund",
+          params: {
+            refundId: retry.id,
+            paymentId: retry.paymentId,
+            amountCents: retry.amountCents,
+            currency: context.currency,
+            reason: retry.reason,
+          },
+        });
         enqueue({ type: "refundPayment", params: { refundId: retry.id, attempt: context.refundFailures + 1 } });
         enqueue.assign({ refunds: [...refunds, retry], refundFailures: context.refundFailures + 1 });
       } else {
@@ -149,7 +206,10 @@ const machineSetup = setup({
     // Money arrived that the order cannot use (late, or a second session): record it as taken.
     recordUnusablePayment: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
-      enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId, amountCents: event.amountCents } });
+      enqueue({
+        type: "setPaymentStatus",
+        params: { paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId, amountCents: event.amountCents },
+      });
       enqueue.assign(withPayment(context, event.paymentId, { status: "paid", amountCents: event.amountCents }));
     }),
     // Money for a session the store never recorded (e.g. opened for a START_PAYMENT that was then refused).
@@ -157,7 +217,10 @@ const machineSetup = setup({
       assertEvent(event, "UNRECORDED_PAYMENT");
       const { paymentId, sessionId, amountCents, currency, paymentIntentId } = event;
       enqueue({ type: "createPayment", params: { paymentId, amountCents, currency, status: "paid", sessionId, paymentIntentId } });
-      enqueue({ type: "recordEvent", params: { type: "UnrecordedPaymentReceived", payload: { paymentId, sessionId, amountCents, currency } } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "UnrecordedPaymentReceived", payload: { paymentId, sessionId, amountCents, currency } },
+      });
       enqueue.assign({ payments: [...context.payments, { id: paymentId, status: "paid", amountCents }] });
     }),
   },
@@ -256,7 +319,11 @@ export const orderMachine = machineSetup.createMachine({
               type: "recordEvent",
               params: ({ event }) => ({
                 type: "OrderCreated",
-                payload: { totalCents: event.totalCents, currency: event.currency, paymentDeadline: new Date(event.paymentDeadline).toISOString() },
+                payload: {
+                  totalCents: event.totalCents,
+                  currency: event.currency,
+                  paymentDeadline: new Date(event.paymentDeadline).toISOString(),
+                },
               }),
             },
             { type: "sendEmail", params: { template: "order_created" } },
@@ -275,7 +342,10 @@ export const orderMachine = machineSetup.createMachine({
           guard: { type: "deadlineNotPassed" },
           target: ".paying",
           actions: [
-            { type: "createPayment", params: ({ context, event }) => ({ paymentId: event.paymentId, amountCents: context.totalCents, currency: context.currency }) },
+            {
+              type: "createPayment",
+              params: ({ context, event }) => ({ paymentId: event.paymentId, amountCents: context.totalCents, currency: context.currency }),
+            },
             // A declined card leaves the earlier session open at the gateway: close it.
             { type: "setPaymentStatus", params: ({ context }) => ({ paymentIds: openPaymentIds(context), status: "cancelled" }) },
             { type: "expireCheckoutSessions", params: ({ context }) => ({ paymentIds: openPaymentIds(context) }) },
@@ -283,7 +353,9 @@ export const orderMachine = machineSetup.createMachine({
             { type: "recordEvent", params: ({ event }) => ({ type: "PaymentStarted", payload: { paymentId: event.paymentId } }) },
             assign(({ context, event }) => ({
               payments: [
-                ...context.payments.map((p) => (p.status === "pending" || p.status === "failed" ? { ...p, status: "cancelled" as const } : p)),
+                ...context.payments.map((p) =>
+                  p.status === "pending" || p.status === "failed" ? { ...p, status: "cancelled" as const } : p,
+                ),
                 { id: event.paymentId, status: "pending" as const, amountCents: context.totalCents },
               ],
             })),
@@ -294,14 +366,48 @@ export const orderMachine = machineSetup.createMachine({
             guard: { type: "paymentMatchesOrder" },
             target: "#order.settled.paid",
             actions: [
-              { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "paid", paymentIntentId: event.paymentIntentId, amountCents: event.amountCents }) },
-              { type: "recordSale", params: ({ context, event }) => ({ sale: event.sale ?? plainSale(event.amountCents, event.currency, context), bookIds: context.items.map((i) => i.bookId) }) },
-              { type: "setPaymentStatus", params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId), status: "cancelled" }) },
-              { type: "expireCheckoutSessions", params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId) }) },
+              {
+                type: "setPaymentStatus",
+                params: ({ event }) => ({
+                  paymentIds: [event.paymentId],
+                  status: "paid",
+                  paymentIntentId: event.paymentIntentId,
+                  amountCents: event.amountCents,
+                }),
+              },
+              {
+                type: "recordSale",
+                params: ({ context, event }) => ({
+                  sale: event.sale ?? plainSale(event.amountCents, event.currency, context),
+                  bookIds: context.items.map((i) => i.bookId),
+                }),
+              },
+              {
+                type: "setPaymentStatus",
+                params: ({ context, event }) => ({
+                  paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId),
+                  status: "cancelled",
+                }),
+              },
+              {
+                type: "expireCheckoutSessions",
+                params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId) }),
+              },
               { type: "commitStock", params: ({ context }) => ({ items: context.items }) },
               { type: "clearCart", params: {} },
               { type: "cancelTimeout", params: {} },
-              { type: "recordEvent", params: ({ event }) => ({ type: "OrderPaid", payload: { paymentId: event.paymentId, amountCents: event.amountCents, promotionCode: event.sale?.promotionCode ?? null, shippingMethod: event.sale?.shippingMethod ?? null } }) },
+              {
+                type: "recordEvent",
+                params: ({ event }) => ({
+                  type: "OrderPaid",
+                  payload: {
+                    paymentId: event.paymentId,
+                    amountCents: event.amountCents,
+                    promotionCode: event.sale?.promotionCode ?? null,
+                    shippingMethod: event.sale?.shippingMethod ?? null,
+                  },
+                }),
+              },
               { type: "sendEmail", params: { template: "order_paid" } },
               { type: "startFulfilment", params: {} },
               assign(({ context, event }) => ({
@@ -325,7 +431,10 @@ export const orderMachine = machineSetup.createMachine({
             guard: { type: "isUnflaggedMismatch" },
             target: ".paymentFailed",
             actions: [
-              { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "failed", reason: "amount_mismatch" }) },
+              {
+                type: "setPaymentStatus",
+                params: ({ event }) => ({ paymentIds: [event.paymentId], status: "failed", reason: "amount_mismatch" }),
+              },
               {
                 type: "flagForOperator",
                 params: ({ context, event }) => ({
@@ -336,7 +445,13 @@ export const orderMachine = machineSetup.createMachine({
                 type: "recordEvent",
                 params: ({ context, event }) => ({
                   type: "PaymentFailed",
-                  payload: { paymentId: event.paymentId, reason: "amount_mismatch", amountCents: event.amountCents, currency: event.currency, problem: saleProblem(context, event.amountCents, event.currency, event.sale) },
+                  payload: {
+                    paymentId: event.paymentId,
+                    reason: "amount_mismatch",
+                    amountCents: event.amountCents,
+                    currency: event.currency,
+                    problem: saleProblem(context, event.amountCents, event.currency, event.sale),
+                  },
                 }),
               },
               assign(({ context, event }) => withPayment(context, event.paymentId, { flagged: true, status: "failed" })),
@@ -353,7 +468,9 @@ export const orderMachine = machineSetup.createMachine({
             { type: "recordEvent", params: { type: "OrderCancelled", payload: { reason: "cancelled_by_customer" } } },
             { type: "sendEmail", params: { template: "order_cancelled" } },
             assign(({ context }) => ({
-              payments: context.payments.map((p) => (p.status === "pending" || p.status === "failed" ? { ...p, status: "cancelled" as const } : p)),
+              payments: context.payments.map((p) =>
+                p.status === "pending" || p.status === "failed" ? { ...p, status: "cancelled" as const } : p,
+              ),
               stock: "released" as const,
               cancelReason: "user" as const,
             })),
@@ -366,11 +483,16 @@ export const orderMachine = machineSetup.createMachine({
             { type: "setPaymentStatus", params: ({ context }) => ({ paymentIds: openPaymentIds(context), status: "timeout" }) },
             { type: "expireCheckoutSessions", params: ({ context }) => ({ paymentIds: openPaymentIds(context) }) },
             { type: "releaseStock", params: ({ context }) => ({ items: context.items }) },
-            { type: "recordEvent", params: ({ context }) => ({ type: "PaymentTimedOut", payload: { paymentIds: openPaymentIds(context) } }) },
+            {
+              type: "recordEvent",
+              params: ({ context }) => ({ type: "PaymentTimedOut", payload: { paymentIds: openPaymentIds(context) } }),
+            },
             { type: "recordEvent", params: { type: "OrderCancelled", payload: { reason: "payment_timeout" } } },
             { type: "sendEmail", params: { template: "order_timed_out" } },
             assign(({ context }) => ({
-              payments: context.payments.map((p) => (p.status === "pending" || p.status === "failed" ? { ...p, status: "timeout" as const } : p)),
+              payments: context.payments.map((p) =>
+                p.status === "pending" || p.status === "failed" ? { ...p, status: "timeout" as const } : p,
+              ),
               stock: "released" as const,
               cancelReason: "timeout" as const,
             })),
@@ -385,8 +507,14 @@ export const orderMachine = machineSetup.createMachine({
               guard: { type: "isPendingPayment" },
               target: "paymentFailed",
               actions: [
-                { type: "setPaymentStatus", params: ({ event }) => ({ paymentIds: [event.paymentId], status: "failed", reason: event.reason }) },
-                { type: "recordEvent", params: ({ event }) => ({ type: "PaymentFailed", payload: { paymentId: event.paymentId, reason: event.reason } }) },
+                {
+                  type: "setPaymentStatus",
+                  params: ({ event }) => ({ paymentIds: [event.paymentId], status: "failed", reason: event.reason }),
+                },
+                {
+                  type: "recordEvent",
+                  params: ({ event }) => ({ type: "PaymentFailed", payload: { paymentId: event.paymentId, reason: event.reason } }),
+                },
                 { type: "sendEmail", params: ({ event }) => ({ template: "payment_failed", data: { reason: event.reason } }) },
                 assign(({ context, event }) => withPayment(context, event.paymentId, { status: "failed" })),
               ],
@@ -418,10 +546,22 @@ export const orderMachine = machineSetup.createMachine({
               target: "fulfilled",
               actions: [
                 { type: "cancelFulfilment", params: {} },
-                { type: "recordShipment", params: ({ event }) => ({ trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery }) },
-                { type: "recordEvent", params: ({ event }) => ({ type: "OrderFulfilled", payload: { trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery } }) },
+                {
+                  type: "recordShipment",
+                  params: ({ event }) => ({ trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery }),
+                },
+                {
+                  type: "recordEvent",
+                  params: ({ event }) => ({
+                    type: "OrderFulfilled",
+                    payload: { trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery },
+                  }),
+                },
                 { type: "sendEmail", params: { template: "order_shipped" } },
-                assign(({ event }) => ({ shipment: { trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery }, stock: "shipped" as const })),
+                assign(({ event }) => ({
+                  shipment: { trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery },
+                  stock: "shipped" as const,
+                })),
               ],
             },
             REQUEST_REFUND: {

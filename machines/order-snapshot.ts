@@ -17,7 +17,12 @@ export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
     const old = stored.context as Partial<OrderContext> & OrderContext;
     return {
       ...stored,
-      context: { ...old, subtotalCents: old.subtotalCents ?? old.totalCents, shippingOptions: old.shippingOptions ?? [], sale: old.sale ?? null },
+      context: {
+        ...old,
+        subtotalCents: old.subtotalCents ?? old.totalCents,
+        shippingOptions: old.shippingOptions ?? [],
+        sale: old.sale ?? null,
+      },
     };
   },
 };

@@ -75,7 +75,10 @@ export function allowedUserActions(snapshot: OrderSnapshot, now: number, refundW
   const actions: UserAction[] = [];
   const hasPending = snapshot.context.payments.some((p) => p.status === "pending");
   // A pending payment can be resumed (same checkout URL) while the window is open.
-  if (snapshot.can({ type: "START_PAYMENT", paymentId: "probe", at: now }) || (hasPending && statusOf(snapshot) === "created" && now < snapshot.context.paymentDeadline)) {
+  if (
+    snapshot.can({ type: "START_PAYMENT", paymentId: "probe", at: now }) ||
+    (hasPending && statusOf(snapshot) === "created" && now < snapshot.context.paymentDeadline)
+  ) {
     actions.push("pay");
   }
   if (snapshot.can({ type: "CANCEL", at: now })) actions.push("cancel");

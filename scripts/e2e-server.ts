@@ -36,24 +36,29 @@ writeFileSync(".data/e2e-emulator-url", emulator.url);
 // spec fixture (e2e/support/test.ts) attaches the lines written during a test only when it fails.
 writeFileSync(E2E_SERVER_LOG, "");
 const log = openSync(E2E_SERVER_LOG, "a");
-const app = startProcess("node", [serverBin, "-p", String(port)], {
-  DATABASE_URL: database.url,
-  NEXT_TELEMETRY_DISABLED: "1",
-  // Like npm start: demo accounts (seeded above) and dev tools.
-  DEMO_MODE: "true",
-  DEV_TOOLS: "true",
-  STRIPE_API_BASE: emulator.url,
-  STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
-  EMULATOR_SECRET_KEY: emulator.secretKey,
-  NEXTAUTH_URL: `http://localhost:${port}`,
-  NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
-  METRICS_TOKEN: "e2e-metrics-token-0123456789",
-  // The specs' HTTP clients play a proxy: each sends X-Forwarded-For with an address of its
-  // own (e2e/support/api.ts), so per-IP limits see many clients, as behind a real proxy.
-  TRUSTED_PROXY_HOPS: "1",
-  // Warnings and errors only in the test output (set LOG_LEVEL to see more).
-  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-}, { output: log });
+const app = startProcess(
+  "node",
+  [serverBin, "-p", String(port)],
+  {
+    DATABASE_URL: database.url,
+    NEXT_TELEMETRY_DISABLED: "1",
+    // Like npm start: demo accounts (seeded above) and dev tools.
+    DEMO_MODE: "true",
+    DEV_TOOLS: "true",
+    STRIPE_API_BASE: emulator.url,
+    STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
+    EMULATOR_SECRET_KEY: emulator.secretKey,
+    NEXTAUTH_URL: `http://localhost:${port}`,
+    NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
+    METRICS_TOKEN: "e2e-metrics-token-0123456789",
+    // The specs' HTTP clients play a proxy: each sends X-Forwarded-For with an address of its
+    // own (e2e/support/api.ts), so per-IP limits see many clients, as behind a real proxy.
+    TRUSTED_PROXY_HOPS: "1",
+    // Warnings and errors only in the test output (set LOG_LEVEL to see more).
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  },
+  { output: log },
+);
 onShutdown(shutdownOrder.server, async () => {
   await stopProcess(app);
   await emulator.stop();
@@ -61,6 +66,7 @@ onShutdown(shutdownOrder.server, async () => {
 });
 app.on("exit", (code) => {
   // A server that dies (at start, or under a spec) says why where Playwright shows it.
-  if (code !== 0) process.stderr.write(`e2e server exited with ${code}; its last log lines (${E2E_SERVER_LOG}):\n${lastLines(E2E_SERVER_LOG, 40)}\n`);
+  if (code !== 0)
+    process.stderr.write(`e2e server exited with ${code}; its last log lines (${E2E_SERVER_LOG}):\n${lastLines(E2E_SERVER_LOG, 40)}\n`);
   void closeDb().finally(() => process.exit(code ?? 1));
 });

@@ -38,7 +38,9 @@ function brotliFile(file) {
   let entry = compressed.get(file);
   if (!entry) {
     entry = readFile(file)
-      .then((body) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }))
+      .then((body) =>
+        brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+      )
       .catch(() => null);
     compressed.set(file, entry);
   }

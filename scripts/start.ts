@@ -60,7 +60,8 @@ const appEnv: Record<string, string> = {
 // The app's own start check, before migrations and a build: e.g. STRIPE_SECRET_KEY without STRIPE_WEBHOOK_SECRET.
 const early = checkSettings(loadEnv({ ...process.env, ...appEnv, NODE_ENV: "production" }));
 if (early.refusal) refuse(early.refusal);
-if (!loopback) console.warn(`warning: HOST=${host}: anyone who can reach this port can sign in with the demo accounts' published passwords.`);
+if (!loopback)
+  console.warn(`warning: HOST=${host}: anyone who can reach this port can sign in with the demo accounts' published passwords.`);
 
 let url: string;
 try {
@@ -99,7 +100,10 @@ const emulator = gateway
   : undefined;
 if (emulator) onShutdown(shutdownOrder.server + 1, () => emulator.stop());
 
-const app = startProcess("node", isDev ? [nextBin, "dev", "-p", String(port), "-H", host] : [serverBin, "-p", String(port), "-H", host], { ...appEnv, DATABASE_URL: url });
+const app = startProcess("node", isDev ? [nextBin, "dev", "-p", String(port), "-H", host] : [serverBin, "-p", String(port), "-H", host], {
+  ...appEnv,
+  DATABASE_URL: url,
+});
 onShutdown(shutdownOrder.server, () => stopProcess(app));
 app.on("exit", (code) => {
   if (isShuttingDown()) return;
@@ -112,6 +116,12 @@ await waitForHttp(`http://${reachable}:${port}/api/books?pageSize=1`, 120_000);
 console.log(`\nPaperleaf Books is running at http://localhost:${port} (demo mode)\n`);
 console.log("Demo accounts:");
 for (const account of demoAccounts) console.log(`  ${account.role.padEnd(8)} ${account.email} / ${account.password}`);
-console.log(emulator ? `\nPayments: local Stripe emulator, dashboard at ${emulator.publicUrl}/ (card 4242 4242 4242 4242 pays)` : "\nPayments: Stripe (STRIPE_SECRET_KEY)");
-console.log(`Operations: http://localhost:${port}/admin (admin; also the e-mail outbox at /dev/mailbox), health at /api/health, metrics at /api/metrics with "Authorization: Bearer ${appEnv.METRICS_TOKEN}"`);
+console.log(
+  emulator
+    ? `\nPayments: local Stripe emulator, dashboard at ${emulator.publicUrl}/ (card 4242 4242 4242 4242 pays)`
+    : "\nPayments: Stripe (STRIPE_SECRET_KEY)",
+);
+console.log(
+  `Operations: http://localhost:${port}/admin (admin; also the e-mail outbox at /dev/mailbox), health at /api/health, metrics at /api/metrics with "Authorization: Bearer ${appEnv.METRICS_TOKEN}"`,
+);
 console.log("\nPress Ctrl-C to stop everything.");

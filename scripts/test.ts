@@ -27,7 +27,9 @@ function ensureChromium(): boolean {
   if (process.getuid?.() === 0) {
     console.log("Chromium not found: installing Debian's chromium package…");
     try {
-      execFileSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"], { stdio: "inherit" });
+      execFileSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"], {
+        stdio: "inherit",
+      });
     } catch {
       /* reported below */
     }
@@ -40,7 +42,7 @@ function ensureChromium(): boolean {
   return false;
 }
 
-const readReport = <T,>(file: string): T | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : undefined);
+const readReport = <T>(file: string): T | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : undefined);
 
 const steps: Step[] = [
   { name: "typecheck", run: () => runCommand("npx", ["tsc", "--noEmit"]) },

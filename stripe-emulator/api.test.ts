@@ -53,7 +53,11 @@ describe("checkout sessions through the real SDK", () => {
   });
 
   it("answers unknown ids with 404 resource_missing", async () => {
-    for (const call of [() => h.stripe.checkout.sessions.retrieve("cs_test_nope"), () => h.stripe.refunds.retrieve("re_nope"), () => h.stripe.paymentIntents.retrieve("pi_nope")]) {
+    for (const call of [
+      () => h.stripe.checkout.sessions.retrieve("cs_test_nope"),
+      () => h.stripe.refunds.retrieve("re_nope"),
+      () => h.stripe.paymentIntents.retrieve("pi_nope"),
+    ]) {
       const error = (await call().catch((e: unknown) => e)) as Stripe.errors.StripeError;
       expect(error.statusCode).toBe(404);
       expect(error.code).toBe("resource_missing");
@@ -67,25 +71,44 @@ describe("checkout sessions through the real SDK", () => {
       [{ expires_at: Math.floor(Date.now() / 1000) + 10 * 60 }, "expires_at", /at least 30 minutes/],
       [{ expires_at: Math.floor(Date.now() / 1000) + 25 * 3600 }, "expires_at", /less than 24 hours/],
       [{ success_url: "not a url" }, "success_url", /Not a valid URL/],
-      [{ line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 100, product_data: { name: "" } } }] }, "line_items[0][price_data][product_data][name]", /./],
+      [
+        { line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 100, product_data: { name: "" } } }] },
+        "line_items[0][price_data][product_data][name]",
+        /./,
+      ],
     ];
     for (const [override, param, message] of cases) {
-      const error = (await h.stripe.checkout.sessions.create(sessionParams(override)).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+      const error = (await h.stripe.checkout.sessions
+        .create(sessionParams(override))
+        .catch((e: unknown) => e)) as Stripe.errors.StripeError;
       expect(error.statusCode, param).toBe(400);
       expect(error.param).toBe(param);
       expect(error.message).toMatch(message);
     }
-    const noMode = await fetch(`${h.emulator.url}/v1/checkout/sessions`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: new URLSearchParams({ success_url: "http://x.test" }) });
-    expect(await noMode.json()).toMatchObject({ error: { type: "invalid_request_error", param: "mode", message: "Missing required param: mode." } });
+    const noMode = await fetch(`${h.emulator.url}/v1/checkout/sessions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}` },
+      body: new URLSearchParams({ success_url: "http://x.test" }),
+    });
+    expect(await noMode.json()).toMatchObject({
+      error: { type: "invalid_request_error", param: "mode", message: "Missing required param: mode." },
+    });
   });
 
   it("rejects a missing or wrong key with 401 in Stripe's error shape", async () => {
-    const wrong = new Stripe("sk_test_wrong_key_123456", { host: "127.0.0.1", port: h.emulator.port, protocol: "http", maxNetworkRetries: 0 });
+    const wrong = new Stripe("sk_test_wrong_key_123456", {
+      host: "127.0.0.1",
+      port: h.emulator.port,
+      protocol: "http",
+      maxNetworkRetries: 0,
+    });
     const error = await wrong.checkout.sessions.create(sessionParams()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     const raw = await fetch(`${h.emulator.url}/v1/checkout/sessions/cs_test_x`);
     expect(raw.status).toBe(401);
-    expect(await raw.json()).toMatchObject({ error: { type: "invalid_request_error", message: expect.stringMatching(/did not provide an API key/) } });
+    expect(await raw.json()).toMatchObject({
+      error: { type: "invalid_request_error", message: expect.stringMatching(/did not provide an API key/) },
+    });
     expect(h.emulator.state.sessions.size).toBe(0);
   });
 });
@@ -103,7 +126,9 @@ describe("idempotency", () => {
 
   it("rejects the same key with different params (idempotency_error)", async () => {
     await h.stripe.checkout.sessions.create(sessionParams(), { idempotencyKey: "k-diff" });
-    const error = (await h.stripe.checkout.sessions.create(sessionParams({ client_reference_id: "other" }), { idempotencyKey: "k-diff" }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const error = (await h.stripe.checkout.sessions
+      .create(sessionParams({ client_reference_id: "other" }), { idempotencyKey: "k-diff" })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
     expect(error.statusCode).toBe(400);
     expect(error.message).toMatch(/^Keys for idempotent requests can only be used with the same parameters they were first used with\./);
@@ -112,7 +137,9 @@ describe("idempotency", () => {
   it("creates one object for concurrent requests with one key", async () => {
     await control(h.emulator, "/config", { latencyMs: 50 });
     const params = sessionParams();
-    const sessions = await Promise.all(Array.from({ length: 8 }, () => h.stripe.checkout.sessions.create(params, { idempotencyKey: "k-concurrent" })));
+    const sessions = await Promise.all(
+      Array.from({ length: 8 }, () => h.stripe.checkout.sessions.create(params, { idempotencyKey: "k-concurrent" })),
+    );
     expect(new Set(sessions.map((s) => s.id)).size).toBe(1);
     expect(h.emulator.state.sessions.size).toBe(1);
   });

@@ -12,15 +12,32 @@ const failure = async (call: Promise<unknown>) => (await call.catch((e: unknown)
 
 describe("coupons", () => {
   it("creates percent and amount coupons, retrieves, lists newest first, updates and deletes them", async () => {
-    const percent: Stripe.Coupon = await h.stripe.coupons.create({ percent_off: 25.5, duration: "once", name: "Quarter-ish", max_redemptions: 3 });
-    expect(percent).toMatchObject({ object: "coupon", percent_off: 25.5, amount_off: null, currency: null, duration: "once", max_redemptions: 3, times_redeemed: 0, valid: true });
+    const percent: Stripe.Coupon = await h.stripe.coupons.create({
+      percent_off: 25.5,
+      duration: "once",
+      name: "Quarter-ish",
+      max_redemptions: 3,
+    });
+    expect(percent).toMatchObject({
+      object: "coupon",
+      percent_off: 25.5,
+      amount_off: null,
+      currency: null,
+      duration: "once",
+      max_redemptions: 3,
+      times_redeemed: 0,
+      valid: true,
+    });
     expect(percent.id).toMatch(/^[A-Z0-9]{8}$/);
     const amount = await h.stripe.coupons.create({ id: "FIVE-OFF", amount_off: 500, currency: "USD", redeem_by: nowS() + 3600 });
     expect(amount).toMatchObject({ id: "FIVE-OFF", amount_off: 500, currency: "usd", percent_off: null, redeem_by: nowS() + 3600 });
 
     expect((await h.stripe.coupons.retrieve("FIVE-OFF")).amount_off).toBe(500);
     expect((await h.stripe.coupons.list({ limit: 1 })).data.map((c) => c.id)).toEqual(["FIVE-OFF"]);
-    expect(await h.stripe.coupons.update("FIVE-OFF", { name: "Five off", metadata: { campaign: "spring" } })).toMatchObject({ name: "Five off", metadata: { campaign: "spring" } });
+    expect(await h.stripe.coupons.update("FIVE-OFF", { name: "Five off", metadata: { campaign: "spring" } })).toMatchObject({
+      name: "Five off",
+      metadata: { campaign: "spring" },
+    });
 
     // Past redeem_by, the coupon is no longer valid.
     clock.offsetMs = 2 * 3600_000;
@@ -46,7 +63,10 @@ describe("coupons", () => {
       expect(error.param).toBe(param);
     }
     await h.stripe.coupons.create({ id: "TAKEN", percent_off: 5 });
-    expect(await failure(h.stripe.coupons.create({ id: "TAKEN", percent_off: 5 }))).toMatchObject({ statusCode: 400, code: "resource_already_exists" });
+    expect(await failure(h.stripe.coupons.create({ id: "TAKEN", percent_off: 5 }))).toMatchObject({
+      statusCode: 400,
+      code: "resource_already_exists",
+    });
     expect(h.emulator.state.coupons.size).toBe(1);
   });
 });
@@ -87,7 +107,9 @@ describe("promotion codes", () => {
   it("keeps active codes unique regardless of case, and checks expiry against the coupon", async () => {
     const coupon = await h.stripe.coupons.create({ percent_off: 10, redeem_by: nowS() + 3600 });
     const first = await h.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code: "SPRING" });
-    expect(await failure(h.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code: "spring" }))).toMatchObject({ statusCode: 400, param: "code" });
+    expect(
+      await failure(h.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code: "spring" })),
+    ).toMatchObject({ statusCode: 400, param: "code" });
     await h.stripe.promotionCodes.update(first.id, { active: false });
     const second = await h.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code: "spring" });
     // Reactivating the first would make two active SPRINGs.
@@ -98,7 +120,10 @@ describe("promotion codes", () => {
       [{ promotion: { type: "coupon", coupon: "nope" } }, "promotion[coupon]"],
       [{ promotion: { type: "coupon", coupon: coupon.id }, expires_at: nowS() + 7200 }, "expires_at"],
       [{ promotion: { type: "coupon", coupon: coupon.id }, code: "no spaces" }, "code"],
-      [{ promotion: { type: "coupon", coupon: coupon.id }, restrictions: { minimum_amount: 100 } }, "restrictions[minimum_amount_currency]"],
+      [
+        { promotion: { type: "coupon", coupon: coupon.id }, restrictions: { minimum_amount: 100 } },
+        "restrictions[minimum_amount_currency]",
+      ],
     ];
     for (const [params, param] of cases) expect((await failure(h.stripe.promotionCodes.create(params))).param, param).toBe(param);
   });
@@ -131,7 +156,10 @@ describe("shipping rates", () => {
     expect((await h.stripe.shippingRates.list({ currency: "usd" })).data.map((r) => r.id)).toEqual([standard.id]);
     await h.stripe.shippingRates.update(euro.id, { active: false });
     expect((await h.stripe.shippingRates.list({ active: true })).data.map((r) => r.id)).toEqual([standard.id]);
-    expect(await failure(h.stripe.shippingRates.update(standard.id, { tax_behavior: "inclusive" }))).toMatchObject({ statusCode: 400, param: "tax_behavior" });
+    expect(await failure(h.stripe.shippingRates.update(standard.id, { tax_behavior: "inclusive" }))).toMatchObject({
+      statusCode: 400,
+      param: "tax_behavior",
+    });
   });
 
   it("refuses bad rates", async () => {
@@ -139,7 +167,14 @@ describe("shipping rates", () => {
       [{ display_name: "x" }, "fixed_amount"],
       [{ display_name: "x", fixed_amount: { amount: -1, currency: "usd" } }, "fixed_amount[amount]"],
       [{ display_name: "x", fixed_amount: { amount: 1, currency: "usd" }, tax_code: "txcd_nope" }, "tax_code"],
-      [{ display_name: "x", fixed_amount: { amount: 1, currency: "usd" }, delivery_estimate: { minimum: { unit: "fortnight" as "day", value: 1 } } }, "delivery_estimate[minimum][unit]"],
+      [
+        {
+          display_name: "x",
+          fixed_amount: { amount: 1, currency: "usd" },
+          delivery_estimate: { minimum: { unit: "fortnight" as "day", value: 1 } },
+        },
+        "delivery_estimate[minimum][unit]",
+      ],
     ];
     for (const [params, param] of cases) expect((await failure(h.stripe.shippingRates.create(params))).param, param).toBe(param);
     expect(h.emulator.state.shippingRates.size).toBe(0);
@@ -148,14 +183,34 @@ describe("shipping rates", () => {
 
 describe("tax rates", () => {
   it("creates, retrieves, lists and updates manual rates", async () => {
-    const rate: Stripe.TaxRate = await h.stripe.taxRates.create({ display_name: "Sales Tax", percentage: 8.875, inclusive: false, country: "US", state: "NY", jurisdiction: "NYC", tax_type: "sales_tax" });
-    expect(rate).toMatchObject({ object: "tax_rate", percentage: 8.875, inclusive: false, active: true, country: "US", state: "NY", tax_type: "sales_tax", rate_type: "percentage", flat_amount: null });
+    const rate: Stripe.TaxRate = await h.stripe.taxRates.create({
+      display_name: "Sales Tax",
+      percentage: 8.875,
+      inclusive: false,
+      country: "US",
+      state: "NY",
+      jurisdiction: "NYC",
+      tax_type: "sales_tax",
+    });
+    expect(rate).toMatchObject({
+      object: "tax_rate",
+      percentage: 8.875,
+      inclusive: false,
+      active: true,
+      country: "US",
+      state: "NY",
+      tax_type: "sales_tax",
+      rate_type: "percentage",
+      flat_amount: null,
+    });
     const vat = await h.stripe.taxRates.create({ display_name: "VAT", percentage: 19, inclusive: true });
     expect((await h.stripe.taxRates.retrieve(vat.id)).inclusive).toBe(true);
     expect((await h.stripe.taxRates.list({ inclusive: true })).data.map((r) => r.id)).toEqual([vat.id]);
     await h.stripe.taxRates.update(rate.id, { active: false });
     expect((await h.stripe.taxRates.list({ active: true })).data.map((r) => r.id)).toEqual([vat.id]);
     expect((await failure(h.stripe.taxRates.create({ display_name: "x", percentage: 101, inclusive: false }))).param).toBe("percentage");
-    expect((await failure(h.stripe.taxRates.create({ display_name: "x", percentage: 5 } as Stripe.TaxRateCreateParams))).param).toBe("inclusive");
+    expect((await failure(h.stripe.taxRates.create({ display_name: "x", percentage: 5 } as Stripe.TaxRateCreateParams))).param).toBe(
+      "inclusive",
+    );
   });
 });

@@ -29,7 +29,12 @@ describe("paying with a card", () => {
     expect(after).toMatchObject({ status: "complete", payment_status: "paid", url: null });
     expect(after.payment_intent).toMatch(/^pi_/);
     const intent = await h.stripe.paymentIntents.retrieve(after.payment_intent as string);
-    expect(intent).toMatchObject({ status: "succeeded", amount: 3448, amount_received: 3448, metadata: { order_id: "order-1", payment_id: "payment-1" } });
+    expect(intent).toMatchObject({
+      status: "succeeded",
+      amount: 3448,
+      amount_received: 3448,
+      metadata: { order_id: "order-1", payment_id: "payment-1" },
+    });
     expect(intent.latest_charge).toMatch(/^ch_/);
 
     const delivery = await delivered("checkout.session.completed");
@@ -39,8 +44,15 @@ describe("paying with a card", () => {
     expect(event.id).toMatch(/^evt_/);
     expect(delivery.headers["content-type"]).toMatch(/^application\/json/);
     if (event.type !== "checkout.session.completed") throw new Error("narrowing");
-    expect(event.data.object).toMatchObject({ id: session.id, status: "complete", payment_status: "paid", metadata: { order_id: "order-1" } });
-    expect(() => h.stripe.webhooks.constructEvent(delivery.body, delivery.signature, "whsec_wrong")).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    expect(event.data.object).toMatchObject({
+      id: session.id,
+      status: "complete",
+      payment_status: "paid",
+      metadata: { order_id: "order-1" },
+    });
+    expect(() => h.stripe.webhooks.constructEvent(delivery.body, delivery.signature, "whsec_wrong")).toThrow(
+      Stripe.errors.StripeSignatureVerificationError,
+    );
   });
 
   it("the hosted page shows the order and a form post redirects (303) to success_url", async () => {
@@ -56,7 +68,13 @@ describe("paying with a card", () => {
     expect(html).toContain("Pay $34.48");
     expect(html).toContain("Bank transfer (delayed)");
 
-    const form = new URLSearchParams({ method: "card", card_number: "4242 4242 4242 4242", card_expiry: "12/34", card_cvc: "123", card_name: "Ada Reader" });
+    const form = new URLSearchParams({
+      method: "card",
+      card_number: "4242 4242 4242 4242",
+      card_expiry: "12/34",
+      card_cvc: "123",
+      card_name: "Ada Reader",
+    });
     const posted = await fetch(`${h.emulator.url}/pay/${session.id}`, { method: "POST", body: form, redirect: "manual" });
     expect(posted.status).toBe(303);
     expect(posted.headers.get("location")).toBe(`http://localhost:3000/checkout/return?session_id=${session.id}`);
@@ -104,7 +122,10 @@ describe("paying by bank transfer (delayed)", () => {
   it("000123456789: complete + unpaid now, then paid with checkout.session.async_payment_succeeded", async () => {
     const session = await h.stripe.checkout.sessions.create(sessionParams());
     const result = await pay(h.emulator, session.id, { bankAccount: "000123456789" });
-    expect(result.body).toMatchObject({ status: "processing", redirectUrl: `http://localhost:3000/checkout/return?session_id=${session.id}` });
+    expect(result.body).toMatchObject({
+      status: "processing",
+      redirectUrl: `http://localhost:3000/checkout/return?session_id=${session.id}`,
+    });
     const completed = await delivered("checkout.session.completed");
     expect(completed.event.data.object).toMatchObject({ status: "complete", payment_status: "unpaid" });
 

@@ -23,14 +23,18 @@ afterAll(async () => {
 async function openSale(): Promise<{ page: Page; sessionId: string }> {
   const coupon = await h.stripe.coupons.create({ percent_off: 10 });
   await h.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code: `BOOKS${coupon.id}` });
-  const session = await h.stripe.checkout.sessions.create(bookSaleParams({ success_url: `${h.emulator.url}/?paid={CHECKOUT_SESSION_ID}`, metadata: { code: `BOOKS${coupon.id}` } }));
+  const session = await h.stripe.checkout.sessions.create(
+    bookSaleParams({ success_url: `${h.emulator.url}/?paid={CHECKOUT_SESSION_ID}`, metadata: { code: `BOOKS${coupon.id}` } }),
+  );
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${h.emulator.url}/pay/${session.id}`);
   return { page, sessionId: session.id };
 }
 
 const axe = async (page: Page) =>
-  (await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(" | ")}`);
+  (await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze()).violations.map(
+    (v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(" | ")}`,
+  );
 
 describe("the hosted page in a browser", () => {
   it("has no accessibility violations, also with errors shown", async () => {

@@ -23,7 +23,11 @@ const clock = sharedHarness((harness) => (h = harness));
 const nowS = () => Math.floor((Date.now() + clock.offsetMs) / 1000);
 const failure = async (call: Promise<unknown>) => (await call.catch((e: unknown) => e)) as Stripe.errors.StripeError;
 
-async function codeFor(percentOff: number, code: string, extra: Partial<Stripe.PromotionCodeCreateParams> = {}): Promise<Stripe.PromotionCode> {
+async function codeFor(
+  percentOff: number,
+  code: string,
+  extra: Partial<Stripe.PromotionCodeCreateParams> = {},
+): Promise<Stripe.PromotionCode> {
   const coupon = await h.stripe.coupons.create({ percent_off: percentOff, duration: "once" });
   return h.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code, ...extra });
 }
@@ -55,7 +59,9 @@ describe("creating a session with shipping, tax and promotion codes", () => {
     const express = await h.stripe.shippingRates.retrieve(expressOf(session));
     expect(express).toMatchObject({ display_name: "Express", fixed_amount: { amount: 1299, currency: "usd" }, tax_behavior: "exclusive" });
     const items = await h.stripe.checkout.sessions.listLineItems(session.id);
-    expect(items.data.map((i) => [i.description, i.amount_subtotal, i.amount_discount, i.amount_tax, i.amount_total, i.price?.tax_behavior])).toEqual([
+    expect(
+      items.data.map((i) => [i.description, i.amount_subtotal, i.amount_discount, i.amount_tax, i.amount_total, i.price?.tax_behavior]),
+    ).toEqual([
       ["Dune", 2598, 0, 0, 2598, "exclusive"],
       ["Emma", 850, 0, 0, 850, "exclusive"],
     ]);
@@ -72,11 +78,28 @@ describe("creating a session with shipping, tax and promotion codes", () => {
       [{ shipping_options: [{ shipping_rate: "shr_missing" }] }, "shipping_options[0][shipping_rate]"],
       [{ shipping_options: [{ shipping_rate: inactive.id }] }, "shipping_options[0][shipping_rate]"],
       [{ shipping_options: [{ shipping_rate: euro.id }] }, "shipping_options[0][shipping_rate]"],
-      [{ shipping_options: [{ shipping_rate_data: { ...rateData, fixed_amount: { amount: 100, currency: "eur" } } }] }, "shipping_options[0][shipping_rate_data][fixed_amount][currency]"],
+      [
+        { shipping_options: [{ shipping_rate_data: { ...rateData, fixed_amount: { amount: 100, currency: "eur" } } }] },
+        "shipping_options[0][shipping_rate_data][fixed_amount][currency]",
+      ],
       [{ shipping_options: Array.from({ length: 6 }, () => ({ shipping_rate_data: rateData })) }, "shipping_options"],
       [{ shipping_address_collection: { allowed_countries: ["US", "XX" as "US"] } }, "shipping_address_collection[allowed_countries][1]"],
-      [{ line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 900, product_data: { name: "x", tax_code: "txcd_nope" } } }] }, "line_items[0][price_data][product_data][tax_code]"],
-      [{ line_items: [{ quantity: 1, tax_rates: [rate.id], price_data: { currency: "usd", unit_amount: 900, product_data: { name: "x" } } }] }, "line_items[0][tax_rates]"],
+      [
+        {
+          line_items: [
+            { quantity: 1, price_data: { currency: "usd", unit_amount: 900, product_data: { name: "x", tax_code: "txcd_nope" } } },
+          ],
+        },
+        "line_items[0][price_data][product_data][tax_code]",
+      ],
+      [
+        {
+          line_items: [
+            { quantity: 1, tax_rates: [rate.id], price_data: { currency: "usd", unit_amount: 900, product_data: { name: "x" } } },
+          ],
+        },
+        "line_items[0][tax_rates]",
+      ],
       [{ allow_promotion_codes: true, discounts: [{ coupon: "whatever" }] }, "discounts"],
       [{ allow_promotion_codes: undefined, discounts: [{ promotion_code: "promo_missing" }] }, "discounts[0][promotion_code]"],
       [{ automatic_tax: { enabled: "yes" as unknown as boolean } }, "automatic_tax[enabled]"],
@@ -93,12 +116,24 @@ describe("creating a session with shipping, tax and promotion codes", () => {
 
   it("takes a discount from the API that the customer cannot remove, and checks it first", async () => {
     const code = await codeFor(10, "STAFF", { restrictions: { minimum_amount: 10_000, minimum_amount_currency: "usd" } });
-    const tooSmall = await failure(h.stripe.checkout.sessions.create(bookSaleParams({ allow_promotion_codes: undefined, discounts: [{ promotion_code: code.id }] })));
-    expect(tooSmall).toMatchObject({ statusCode: 400, param: "discounts[0][promotion_code]", message: expect.stringMatching(/at least \$100\.00/) });
+    const tooSmall = await failure(
+      h.stripe.checkout.sessions.create(bookSaleParams({ allow_promotion_codes: undefined, discounts: [{ promotion_code: code.id }] })),
+    );
+    expect(tooSmall).toMatchObject({
+      statusCode: 400,
+      param: "discounts[0][promotion_code]",
+      message: expect.stringMatching(/at least \$100\.00/),
+    });
 
     const coupon = await h.stripe.coupons.create({ amount_off: 500, currency: "usd" });
-    const session = await h.stripe.checkout.sessions.create(bookSaleParams({ allow_promotion_codes: undefined, discounts: [{ coupon: coupon.id }] }));
-    expect(session).toMatchObject({ discounts: [{ coupon: coupon.id, promotion_code: null }], total_details: { amount_discount: 500 }, amount_total: 3448 - 500 + 499 });
+    const session = await h.stripe.checkout.sessions.create(
+      bookSaleParams({ allow_promotion_codes: undefined, discounts: [{ coupon: coupon.id }] }),
+    );
+    expect(session).toMatchObject({
+      discounts: [{ coupon: coupon.id, promotion_code: null }],
+      total_details: { amount_discount: 500 },
+      amount_total: 3448 - 500 + 499,
+    });
     const removed = await postPage(h.emulator, session.id, { action: "remove_code", country: "US" });
     expect(removed.html).not.toContain("Remove the promotion code");
     expect((await h.stripe.checkout.sessions.retrieve(session.id)).total_details!.amount_discount).toBe(500);
@@ -127,7 +162,12 @@ describe("a guest pays on the hosted page (form posts, no JavaScript)", () => {
     expect(germany.html).not.toContain('id="state"');
     expect(germany.html).toMatch(/<label for="postal-code">Postal code<\/label>/);
 
-    const applied = await postPage(h.emulator, session.id, { action: "apply_code", ...ADA_IN_BERLIN, shipping_rate: express, promotion_code: "books10" });
+    const applied = await postPage(h.emulator, session.id, {
+      action: "apply_code",
+      ...ADA_IN_BERLIN,
+      shipping_rate: express,
+      promotion_code: "books10",
+    });
     expect(applied.status).toBe(200);
     expect(applied.html).toContain("Discount applied: <code>BOOKS10</code>, 10% off");
     expect(applied.html).toContain("VAT 7% (books)");
@@ -148,37 +188,88 @@ describe("a guest pays on the hosted page (form posts, no JavaScript)", () => {
     // Applying counts nothing: only a completed session redeems.
     expect((await h.stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(0);
 
-    const paid = await postPage(h.emulator, session.id, { ...ADA_IN_BERLIN, ...TEST_CARD, shipping_rate: express, method: "card", expected_total: "4711" });
+    const paid = await postPage(h.emulator, session.id, {
+      ...ADA_IN_BERLIN,
+      ...TEST_CARD,
+      shipping_rate: express,
+      method: "card",
+      expected_total: "4711",
+    });
     expect(paid).toMatchObject({ status: 303, location: `http://localhost:3000/checkout/return?session_id=${session.id}` });
 
-    const done = await h.stripe.checkout.sessions.retrieve(session.id, { expand: ["total_details.breakdown", "shipping_cost.taxes", "payment_intent.latest_charge"] });
+    const done = await h.stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["total_details.breakdown", "shipping_cost.taxes", "payment_intent.latest_charge"],
+    });
     expect(done).toMatchObject({
       status: "complete",
       payment_status: "paid",
       amount_total: 4711,
-      customer_details: { email: "ada@example.com", name: "Ada Reader", address: { line1: "Unter den Linden 1", line2: null, city: "Berlin", postal_code: "10117", state: null, country: "DE" } },
-      collected_information: { shipping_details: { name: "Ada Reader", address: { line1: "Unter den Linden 1", city: "Berlin", postal_code: "10117", country: "DE" } } },
+      customer_details: {
+        email: "ada@example.com",
+        name: "Ada Reader",
+        address: { line1: "Unter den Linden 1", line2: null, city: "Berlin", postal_code: "10117", state: null, country: "DE" },
+      },
+      collected_information: {
+        shipping_details: {
+          name: "Ada Reader",
+          address: { line1: "Unter den Linden 1", city: "Berlin", postal_code: "10117", country: "DE" },
+        },
+      },
     });
     addsUp(done);
     const { breakdown } = done.total_details!;
-    expect(breakdown!.taxes.map((t) => [t.rate.display_name, t.rate.percentage, t.rate.country, t.taxability_reason, t.amount, t.taxable_amount])).toEqual([
+    expect(
+      breakdown!.taxes.map((t) => [
+        t.rate.display_name,
+        t.rate.percentage,
+        t.rate.country,
+        t.taxability_reason,
+        t.amount,
+        t.taxable_amount,
+      ]),
+    ).toEqual([
       ["VAT", 7, "DE", "reduced_rated", 218, 3103],
       ["VAT", 7, "DE", "proportionally_rated", 91, 1299],
     ]);
-    expect(breakdown!.discounts).toEqual([{ amount: 345, discount: expect.objectContaining({ object: "discount", promotion_code: promo.id, checkout_session: session.id, source: { coupon: promo.promotion.coupon, type: "coupon" } }) }]);
+    expect(breakdown!.discounts).toEqual([
+      {
+        amount: 345,
+        discount: expect.objectContaining({
+          object: "discount",
+          promotion_code: promo.id,
+          checkout_session: session.id,
+          source: { coupon: promo.promotion.coupon, type: "coupon" },
+        }),
+      },
+    ]);
     expect(done.shipping_cost!.taxes).toEqual([expect.objectContaining({ amount: 91, taxability_reason: "proportionally_rated" })]);
 
     // The money taken is the session's total.
     const intent = done.payment_intent as Stripe.PaymentIntent;
-    expect(intent).toMatchObject({ amount: 4711, amount_received: 4711, status: "succeeded", shipping: { name: "Ada Reader", address: { city: "Berlin", country: "DE" } } });
-    expect(intent.latest_charge).toMatchObject({ amount: 4711, billing_details: { email: "ada@example.com", address: { postal_code: "10117" } } });
+    expect(intent).toMatchObject({
+      amount: 4711,
+      amount_received: 4711,
+      status: "succeeded",
+      shipping: { name: "Ada Reader", address: { city: "Berlin", country: "DE" } },
+    });
+    expect(intent.latest_charge).toMatchObject({
+      amount: 4711,
+      billing_details: { email: "ada@example.com", address: { postal_code: "10117" } },
+    });
 
     const lines = await h.stripe.checkout.sessions.listLineItems(session.id, { expand: ["data.taxes", "data.discounts"] });
     expect(lines.data.map((l) => [l.amount_subtotal, l.amount_discount, l.amount_tax, l.amount_total])).toEqual([
       [2598, 260, 164, 2502],
       [850, 85, 54, 819],
     ]);
-    expect(lines.data[0]!.taxes).toEqual([expect.objectContaining({ amount: 164, taxability_reason: "reduced_rated", taxable_amount: 2338, rate: expect.objectContaining({ percentage: 7, tax_type: "vat" }) })]);
+    expect(lines.data[0]!.taxes).toEqual([
+      expect.objectContaining({
+        amount: 164,
+        taxability_reason: "reduced_rated",
+        taxable_amount: 2338,
+        rate: expect.objectContaining({ percentage: 7, tax_type: "vat" }),
+      }),
+    ]);
     expect(lines.data[0]!.discounts).toEqual([{ amount: 260, discount: expect.objectContaining({ promotion_code: promo.id }) }]);
 
     expect((await h.stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(1);
@@ -226,8 +317,21 @@ describe("a guest pays on the hosted page (form posts, no JavaScript)", () => {
     const badEmail = await postPage(h.emulator, session.id, { ...ADA_IN_BERLIN, email: "ada@", ...TEST_CARD, method: "card" });
     expect(badEmail.html).toContain("Enter an e-mail address like name@example.com.");
 
-    const canada = { name: "Lucy Maud", line1: "290 Bremner Blvd", city: "Toronto", state: "ON", postal_code: "m5v3l9", country: "CA", email: "lucy@example.ca" };
-    const paid = await postPage(h.emulator, session.id, { ...canada, ...TEST_CARD, method: "card", expected_total: String(3448 + 499 + 198) });
+    const canada = {
+      name: "Lucy Maud",
+      line1: "290 Bremner Blvd",
+      city: "Toronto",
+      state: "ON",
+      postal_code: "m5v3l9",
+      country: "CA",
+      email: "lucy@example.ca",
+    };
+    const paid = await postPage(h.emulator, session.id, {
+      ...canada,
+      ...TEST_CARD,
+      method: "card",
+      expected_total: String(3448 + 499 + 198),
+    });
     expect(paid.status).toBe(303);
     const done = await h.stripe.checkout.sessions.retrieve(session.id);
     expect(done.collected_information!.shipping_details!.address).toMatchObject({ postal_code: "M5V 3L9", state: "ON", country: "CA" });
@@ -240,19 +344,32 @@ describe("a guest pays on the hosted page (form posts, no JavaScript)", () => {
     await postPage(h.emulator, session.id, { action: "update", ...ADA_IN_BERLIN });
     const shown = (await h.stripe.checkout.sessions.retrieve(session.id)).amount_total!;
     // Without JavaScript the customer picked express and pressed Pay: the page had not shown that total.
-    const posted = await postPage(h.emulator, session.id, { ...ADA_IN_BERLIN, shipping_rate: expressOf(session), ...TEST_CARD, method: "card", expected_total: String(shown) });
+    const posted = await postPage(h.emulator, session.id, {
+      ...ADA_IN_BERLIN,
+      shipping_rate: expressOf(session),
+      ...TEST_CARD,
+      method: "card",
+      expected_total: String(shown),
+    });
     expect(posted.status).toBe(409);
     const now = (await h.stripe.checkout.sessions.retrieve(session.id)).amount_total!;
     expect(now).toBe(shown + 800 + 56);
     expect(posted.html).toContain(`The total is now $${(now / 100).toFixed(2)}`);
     expect(posted.html).toContain(`Pay $${(now / 100).toFixed(2)}`);
     expect(h.emulator.state.charges.size).toBe(0);
-    expect((await postPage(h.emulator, session.id, { ...ADA_IN_BERLIN, ...TEST_CARD, method: "card", expected_total: String(now) })).status).toBe(303);
+    expect(
+      (await postPage(h.emulator, session.id, { ...ADA_IN_BERLIN, ...TEST_CARD, method: "card", expected_total: String(now) })).status,
+    ).toBe(303);
   });
 
   it("after a decline, the next attempt charges the new total", async () => {
     const session = await h.stripe.checkout.sessions.create(bookSaleParams());
-    const declined = await postPage(h.emulator, session.id, { ...ADA_IN_BERLIN, ...TEST_CARD, card_number: "4000000000000002", method: "card" });
+    const declined = await postPage(h.emulator, session.id, {
+      ...ADA_IN_BERLIN,
+      ...TEST_CARD,
+      card_number: "4000000000000002",
+      method: "card",
+    });
     expect(declined.status).toBe(402);
     const first = await h.stripe.checkout.sessions.retrieve(session.id);
     expect((await h.stripe.paymentIntents.retrieve(String(first.payment_intent))).amount).toBe(first.amount_total);
@@ -289,7 +406,8 @@ describe("promotion codes on the page", () => {
     const promo = await codeFor(50, "ONCE", { max_redemptions: 1 });
     const a = await h.stripe.checkout.sessions.create(bookSaleParams());
     const b = await h.stripe.checkout.sessions.create(bookSaleParams());
-    for (const s of [a, b]) expect((await postPage(h.emulator, s.id, { action: "apply_code", ...ADA_IN_BERLIN, promotion_code: "ONCE" })).status).toBe(200);
+    for (const s of [a, b])
+      expect((await postPage(h.emulator, s.id, { action: "apply_code", ...ADA_IN_BERLIN, promotion_code: "ONCE" })).status).toBe(200);
 
     expect((await postPage(h.emulator, a.id, { ...ADA_IN_BERLIN, ...TEST_CARD, method: "card" })).status).toBe(303);
     expect((await h.stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(1);
@@ -299,9 +417,14 @@ describe("promotion codes on the page", () => {
     expect(refused.html).toContain("This promotion code has reached its redemption limit. It was removed from this checkout");
     const after = await h.stripe.checkout.sessions.retrieve(b.id);
     expect(after).toMatchObject({ status: "open", payment_intent: null, discounts: [], total_details: { amount_discount: 0 } });
-    expect((await postPage(h.emulator, b.id, { action: "apply_code", ...ADA_IN_BERLIN, promotion_code: "ONCE" })).html).toContain("reached its redemption limit");
+    expect((await postPage(h.emulator, b.id, { action: "apply_code", ...ADA_IN_BERLIN, promotion_code: "ONCE" })).html).toContain(
+      "reached its redemption limit",
+    );
 
-    expect((await postPage(h.emulator, b.id, { ...ADA_IN_BERLIN, ...TEST_CARD, method: "card", expected_total: String(after.amount_total) })).status).toBe(303);
+    expect(
+      (await postPage(h.emulator, b.id, { ...ADA_IN_BERLIN, ...TEST_CARD, method: "card", expected_total: String(after.amount_total) }))
+        .status,
+    ).toBe(303);
     expect((await h.stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(1);
   });
 
@@ -309,11 +432,16 @@ describe("promotion codes on the page", () => {
     const free = await codeFor(100, "FREE");
     const almost = await h.stripe.coupons.create({ amount_off: 3420, currency: "usd" });
     await h.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: almost.id }, code: "ALMOST" });
-    const session = await h.stripe.checkout.sessions.create(bookSaleParams({ shipping_address_collection: undefined, shipping_options: undefined }));
+    const session = await h.stripe.checkout.sessions.create(
+      bookSaleParams({ shipping_address_collection: undefined, shipping_options: undefined }),
+    );
     const where = { email: "ny@example.com", country: "US", state: "NY", postal_code: "10001" };
 
     const tooLow = await postPage(h.emulator, session.id, { action: "apply_code", ...where, promotion_code: "ALMOST" });
-    expect(tooLow).toMatchObject({ status: 400, html: expect.stringContaining("With this code the total would fall below the minimum charge of $0.50.") });
+    expect(tooLow).toMatchObject({
+      status: 400,
+      html: expect.stringContaining("With this code the total would fall below the minimum charge of $0.50."),
+    });
     expect((await h.stripe.checkout.sessions.retrieve(session.id)).discounts).toEqual([]);
 
     const applied = await postPage(h.emulator, session.id, { action: "apply_code", ...where, promotion_code: "FREE" });
@@ -336,7 +464,9 @@ describe("promotion codes on the page", () => {
     expect(delivery.event.data.object).toMatchObject({ payment_status: "no_payment_required", amount_total: 0 });
 
     // "Complete order" on a session that costs something is refused.
-    const other = await h.stripe.checkout.sessions.create(bookSaleParams({ shipping_address_collection: undefined, shipping_options: undefined }));
+    const other = await h.stripe.checkout.sessions.create(
+      bookSaleParams({ shipping_address_collection: undefined, shipping_options: undefined }),
+    );
     expect((await postPage(h.emulator, other.id, { ...where, method: "none" })).status).toBe(400);
   });
 
@@ -351,7 +481,10 @@ describe("promotion codes on the page", () => {
   it("caps failed codes per session (429), so codes cannot be guessed", async () => {
     await codeFor(10, "REAL");
     const session = await h.stripe.checkout.sessions.create(bookSaleParams());
-    for (let i = 0; i < 10; i++) expect((await postPage(h.emulator, session.id, { action: "apply_code", country: "US", promotion_code: `GUESS${i}` })).status).toBe(400);
+    for (let i = 0; i < 10; i++)
+      expect((await postPage(h.emulator, session.id, { action: "apply_code", country: "US", promotion_code: `GUESS${i}` })).status).toBe(
+        400,
+      );
     const blocked = await postPage(h.emulator, session.id, { action: "apply_code", country: "US", promotion_code: "REAL" });
     expect(blocked.status).toBe(429);
     expect(blocked.html).toContain("Too many promotion codes were tried");
@@ -363,7 +496,9 @@ describe("promotion codes on the page", () => {
   it("refuses a code on a session that does not allow them, and oversized forms (413)", async () => {
     await codeFor(10, "REAL");
     const session = await h.stripe.checkout.sessions.create(bookSaleParams({ allow_promotion_codes: undefined }));
-    expect((await postPage(h.emulator, session.id, { action: "apply_code", country: "US", promotion_code: "REAL" })).html).toContain("This checkout does not take promotion codes.");
+    expect((await postPage(h.emulator, session.id, { action: "apply_code", country: "US", promotion_code: "REAL" })).html).toContain(
+      "This checkout does not take promotion codes.",
+    );
     const huge = await postPage(h.emulator, session.id, { action: "update", line1: "x".repeat(40_000) });
     expect(huge.status).toBe(413);
     const long = await postPage(h.emulator, session.id, { ...ADA_IN_BERLIN, line1: "x".repeat(201), ...TEST_CARD, method: "card" });
@@ -389,7 +524,13 @@ describe("headless payments and other shapes of sale", () => {
     await codeFor(10, "BOOKS10");
     const uk = await h.stripe.checkout.sessions.create(bookSaleParams());
     const london = { name: "Jane Austen", address: { line1: "10 Downing Street", city: "London", postal_code: "sw1a2aa", country: "GB" } };
-    const body = { card: "4242424242424242", email: "jane@example.co.uk", shipping: london, shippingRate: expressOf(uk), promotionCode: "BOOKS10" };
+    const body = {
+      card: "4242424242424242",
+      email: "jane@example.co.uk",
+      shipping: london,
+      shippingRate: expressOf(uk),
+      promotionCode: "BOOKS10",
+    };
     expect((await control(h.emulator, `/sessions/${uk.id}/pay`, body)).body).toMatchObject({ status: "succeeded" });
     // Books are zero-rated in the UK, and so is the delivery that follows them.
     expect(await h.stripe.checkout.sessions.retrieve(uk.id)).toMatchObject({
@@ -399,28 +540,53 @@ describe("headless payments and other shapes of sale", () => {
     });
 
     const bad = await h.stripe.checkout.sessions.create(bookSaleParams());
-    const refused = await control(h.emulator, `/sessions/${bad.id}/pay`, { card: "4242424242424242", shipping: { name: "x", address: { ...london.address, country: "JP" } } });
-    expect(refused).toMatchObject({ http: 400, body: { status: "invalid", code: "invalid_details", fields: { country: "We do not ship to this country." } } });
+    const refused = await control(h.emulator, `/sessions/${bad.id}/pay`, {
+      card: "4242424242424242",
+      shipping: { name: "x", address: { ...london.address, country: "JP" } },
+    });
+    expect(refused).toMatchObject({
+      http: 400,
+      body: { status: "invalid", code: "invalid_details", fields: { country: "We do not ship to this country." } },
+    });
   });
 
   it("customer_creation always, with a phone number, creates a Customer from what was entered", async () => {
-    const session = await h.stripe.checkout.sessions.create(bookSaleParams({ customer_creation: "always", phone_number_collection: { enabled: true } }));
+    const session = await h.stripe.checkout.sessions.create(
+      bookSaleParams({ customer_creation: "always", phone_number_collection: { enabled: true } }),
+    );
     expect(session).toMatchObject({ customer_creation: "always", phone_number_collection: { enabled: true }, customer: null });
     const noPhone = await postPage(h.emulator, session.id, { ...ADA_IN_BERLIN, phone: "", ...TEST_CARD, method: "card" });
     expect(noPhone.html).toContain("Enter your phone number.");
     await postPage(h.emulator, session.id, { ...ADA_IN_BERLIN, phone: "+49 30 1234567", ...TEST_CARD, method: "card" });
     const done = await h.stripe.checkout.sessions.retrieve(session.id, { expand: ["customer"] });
     expect(done.customer_details).toMatchObject({ phone: "+49 30 1234567" });
-    expect(done.customer).toMatchObject({ object: "customer", email: "ada@example.com", name: "Ada Reader", phone: "+49 30 1234567", shipping: { name: "Ada Reader", address: { city: "Berlin" } } });
-    expect((await h.stripe.customers.list({ email: "ada@example.com" })).data.map((c) => c.id)).toEqual([(done.customer as Stripe.Customer).id]);
+    expect(done.customer).toMatchObject({
+      object: "customer",
+      email: "ada@example.com",
+      name: "Ada Reader",
+      phone: "+49 30 1234567",
+      shipping: { name: "Ada Reader", address: { city: "Berlin" } },
+    });
+    expect((await h.stripe.customers.list({ email: "ada@example.com" })).data.map((c) => c.id)).toEqual([
+      (done.customer as Stripe.Customer).id,
+    ]);
   });
 
   it("automatic tax without shipping asks only for the billing location", async () => {
-    const session = await h.stripe.checkout.sessions.create(bookSaleParams({ shipping_address_collection: undefined, shipping_options: undefined }));
+    const session = await h.stripe.checkout.sessions.create(
+      bookSaleParams({ shipping_address_collection: undefined, shipping_options: undefined }),
+    );
     const page = await (await fetch(`${h.emulator.url}/pay/${session.id}`)).text();
     expect(page).toContain("<legend>Billing address</legend>");
     expect(page).not.toContain('id="line1"');
-    const paid = await postPage(h.emulator, session.id, { email: "ny@example.com", country: "US", state: "NY", postal_code: "10001", ...TEST_CARD, method: "card" });
+    const paid = await postPage(h.emulator, session.id, {
+      email: "ny@example.com",
+      country: "US",
+      state: "NY",
+      postal_code: "10001",
+      ...TEST_CARD,
+      method: "card",
+    });
     expect(paid.status).toBe(303);
     expect(await h.stripe.checkout.sessions.retrieve(session.id)).toMatchObject({
       amount_total: 3448 + 138,
@@ -435,12 +601,20 @@ describe("headless payments and other shapes of sale", () => {
     const session = await h.stripe.checkout.sessions.create(
       bookSaleParams({
         automatic_tax: undefined,
-        line_items: [{ quantity: 2, tax_rates: [rate.id], price_data: { currency: "usd", unit_amount: 1299, product_data: { name: "Dune" } } }],
+        line_items: [
+          { quantity: 2, tax_rates: [rate.id], price_data: { currency: "usd", unit_amount: 1299, product_data: { name: "Dune" } } },
+        ],
       }),
     );
     // 8.875 % of 25.98 = 2.305… → 2.31; shipping is not taxed by manual rates.
-    expect(session).toMatchObject({ amount_total: 2598 + 231 + 499, total_details: { amount_tax: 231 }, automatic_tax: { enabled: false } });
+    expect(session).toMatchObject({
+      amount_total: 2598 + 231 + 499,
+      total_details: { amount_tax: 231 },
+      automatic_tax: { enabled: false },
+    });
     const lines = await h.stripe.checkout.sessions.listLineItems(session.id, { expand: ["data.taxes"] });
-    expect(lines.data[0]!.taxes).toEqual([expect.objectContaining({ amount: 231, taxability_reason: null, rate: expect.objectContaining({ id: rate.id }) })]);
+    expect(lines.data[0]!.taxes).toEqual([
+      expect.objectContaining({ amount: 231, taxability_reason: null, rate: expect.objectContaining({ id: rate.id }) }),
+    ]);
   });
 });

@@ -38,7 +38,9 @@ describe("loadEmulatorConfig", () => {
       expect(a.secretKey).not.toBe(b.secretKey);
       expect(a.webhookSecret).not.toBe(b.webhookSecret);
       // The old key opens nothing.
-      const refused = await fetch(`${a.url}/v1/checkout/sessions/cs_test_x`, { headers: { authorization: "Bearer sk_test_emulator_paperleaf" } });
+      const refused = await fetch(`${a.url}/v1/checkout/sessions/cs_test_x`, {
+        headers: { authorization: "Bearer sk_test_emulator_paperleaf" },
+      });
       expect(refused.status).toBe(401);
     } finally {
       await Promise.all([a.stop(), b.stop()]);

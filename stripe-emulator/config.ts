@@ -80,7 +80,9 @@ export type EmulatorConfig = {
 export function loadEmulatorConfig(source: Record<string, string | undefined> = process.env): EmulatorConfig {
   // Unset and empty mean the same, except for the webhook URL where "" turns webhooks off.
   const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([key, value]) => key.startsWith("EMULATOR_") && value !== undefined && (value !== "" || key === "EMULATOR_WEBHOOK_URL")),
+    Object.entries(source).filter(
+      ([key, value]) => key.startsWith("EMULATOR_") && value !== undefined && (value !== "" || key === "EMULATOR_WEBHOOK_URL"),
+    ),
   );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {

@@ -20,13 +20,19 @@ const ownOrigin = () => `http://localhost:${h.emulator.port}`;
 
 describe("control API: who may drive it", () => {
   it("a text/plain body (a CORS 'simple' request any page can send) is a 415 and changes nothing", async () => {
-    const response = await post("/config", { body: JSON.stringify({ refundOutcome: "failed" }), headers: { "content-type": "text/plain" } });
+    const response = await post("/config", {
+      body: JSON.stringify({ refundOutcome: "failed" }),
+      headers: { "content-type": "text/plain" },
+    });
     expect(response.status).toBe(415);
     expect(h.emulator.settings.refundOutcome).toBe("succeeded");
   });
 
   it("a JSON request from a foreign Origin is a 403 and changes nothing", async () => {
-    const response = await post("/config", { body: JSON.stringify({ failNext: { count: 100, status: 503 } }), headers: { "content-type": "application/json", origin: evil } });
+    const response = await post("/config", {
+      body: JSON.stringify({ failNext: { count: 100, status: 503 } }),
+      headers: { "content-type": "application/json", origin: evil },
+    });
     expect(response.status).toBe(403);
     expect(h.emulator.settings.failNext).toBeNull();
   });
@@ -43,7 +49,10 @@ describe("control API: who may drive it", () => {
   it("still answers its own clients: JSON without an Origin (scripts, tests), JSON and forms from its own pages", async () => {
     const fromScript = await post("/config", { body: JSON.stringify({ latencyMs: 1 }), headers: { "content-type": "application/json" } });
     expect(fromScript.status).toBe(200);
-    const fromDashboard = await post("/config", { body: JSON.stringify({ latencyMs: 2 }), headers: { "content-type": "application/json; charset=utf-8", origin: ownOrigin() } });
+    const fromDashboard = await post("/config", {
+      body: JSON.stringify({ latencyMs: 2 }),
+      headers: { "content-type": "application/json; charset=utf-8", origin: ownOrigin() },
+    });
     expect(fromDashboard.status).toBe(200);
     expect(h.emulator.settings.latencyMs).toBe(2);
     await h.stripe.checkout.sessions.create(sessionParams());
@@ -64,8 +73,16 @@ describe("EMULATOR_CONTROL=off", () => {
     const off = await startHarness({ control: false });
     try {
       const session = await off.stripe.checkout.sessions.create(sessionParams());
-      for (const [method, path] of [["GET", "/config"], ["POST", "/reset"], ["POST", `/sessions/${session.id}/pay`]] as const) {
-        const response = await fetch(`${off.emulator.url}/_emulator${path}`, { method, headers: { "content-type": "application/json" }, body: method === "POST" ? "{}" : undefined });
+      for (const [method, path] of [
+        ["GET", "/config"],
+        ["POST", "/reset"],
+        ["POST", `/sessions/${session.id}/pay`],
+      ] as const) {
+        const response = await fetch(`${off.emulator.url}/_emulator${path}`, {
+          method,
+          headers: { "content-type": "application/json" },
+          body: method === "POST" ? "{}" : undefined,
+        });
         expect(response.status, `${method} ${path}`).toBe(404);
       }
       expect(off.emulator.state.sessions.size).toBe(1);

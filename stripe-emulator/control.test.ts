@@ -30,7 +30,11 @@ describe("control API and pages", () => {
     expect(h.emulator.state.sessions.size).toBe(1);
     await control(h.emulator, "/reset", {});
     expect(h.emulator.state.sessions.size).toBe(0);
-    expect((await control(h.emulator, "/config")).body).toMatchObject({ refundOutcome: "succeeded", latencyMs: 0, webhookUrl: h.receiver.url });
+    expect((await control(h.emulator, "/config")).body).toMatchObject({
+      refundOutcome: "succeeded",
+      latencyMs: 0,
+      webhookUrl: h.receiver.url,
+    });
   });
 
   it("moves the emulated clock for out-of-process tests", async () => {
@@ -42,10 +46,17 @@ describe("control API and pages", () => {
 
   it("the bank transfer form completes the session; a wrong account re-renders with an error", async () => {
     const session = await h.stripe.checkout.sessions.create(sessionParams());
-    const wrong = await fetch(`${h.emulator.url}/pay/${session.id}`, { method: "POST", body: new URLSearchParams({ method: "bank", bank_account: "42" }) });
+    const wrong = await fetch(`${h.emulator.url}/pay/${session.id}`, {
+      method: "POST",
+      body: new URLSearchParams({ method: "bank", bank_account: "42" }),
+    });
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toContain("Your bank account number is invalid.");
-    const right = await fetch(`${h.emulator.url}/pay/${session.id}`, { method: "POST", body: new URLSearchParams({ method: "bank", bank_account: "000123456789" }), redirect: "manual" });
+    const right = await fetch(`${h.emulator.url}/pay/${session.id}`, {
+      method: "POST",
+      body: new URLSearchParams({ method: "bank", bank_account: "000123456789" }),
+      redirect: "manual",
+    });
     expect(right.status).toBe(303);
     expect(await h.stripe.checkout.sessions.retrieve(session.id)).toMatchObject({ status: "complete", payment_status: "unpaid" });
   });

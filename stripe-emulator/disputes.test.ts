@@ -45,7 +45,15 @@ describe("disputes", () => {
     const intent = await paidWith("4000000000000259");
     const created = await verified("charge.dispute.created");
     const dispute = created.data.object as Stripe.Dispute;
-    expect(dispute).toMatchObject({ object: "dispute", amount: 3448, currency: "usd", reason: "fraudulent", status: "needs_response", payment_intent: intent, is_charge_refundable: false });
+    expect(dispute).toMatchObject({
+      object: "dispute",
+      amount: 3448,
+      currency: "usd",
+      reason: "fraudulent",
+      status: "needs_response",
+      payment_intent: intent,
+      is_charge_refundable: false,
+    });
     expect(dispute.id).toMatch(/^dp_/);
     const now = Math.floor(Date.now() / 1000);
     expect(dispute.evidence_details).toMatchObject({ has_evidence: false, past_due: false, submission_count: 0 });
@@ -53,15 +61,29 @@ describe("disputes", () => {
     expect(dispute.evidence_details.due_by! % 86_400).toBe(86_399);
     const [withdrawal] = dispute.balance_transactions;
     expect(dispute.balance_transactions).toHaveLength(1);
-    expect(withdrawal).toMatchObject({ object: "balance_transaction", type: "adjustment", reporting_category: "dispute", amount: -3448, fee: DISPUTE_FEE, net: -3448 - DISPUTE_FEE, source: dispute.id });
-    expect(withdrawal!.fee_details).toEqual([{ amount: DISPUTE_FEE, application: null, currency: "usd", description: "Dispute fee", type: "stripe_fee" }]);
+    expect(withdrawal).toMatchObject({
+      object: "balance_transaction",
+      type: "adjustment",
+      reporting_category: "dispute",
+      amount: -3448,
+      fee: DISPUTE_FEE,
+      net: -3448 - DISPUTE_FEE,
+      source: dispute.id,
+    });
+    expect(withdrawal!.fee_details).toEqual([
+      { amount: DISPUTE_FEE, application: null, currency: "usd", description: "Dispute fee", type: "stripe_fee" },
+    ]);
     expect(await h.stripe.balanceTransactions.retrieve(withdrawal!.id)).toMatchObject({ id: withdrawal!.id, amount: -3448 });
     await verified("charge.dispute.funds_withdrawn", dispute.id);
 
     // It arrives after the sale's own events, so the store knows the payment first.
     const types = h.receiver.deliveries.filter((d) => d.event.data.object.payment_intent === intent).map((d) => d.event.type);
     expect(types.indexOf("checkout.session.completed")).toBeLessThan(types.indexOf("charge.dispute.created"));
-    expect(await h.stripe.charges.retrieve(dispute.charge as string)).toMatchObject({ disputed: true, status: "succeeded", amount_refunded: 0 });
+    expect(await h.stripe.charges.retrieve(dispute.charge as string)).toMatchObject({
+      disputed: true,
+      status: "succeeded",
+      amount_refunded: 0,
+    });
     expect(await h.stripe.disputes.retrieve(dispute.id)).toMatchObject({ id: dispute.id, status: "needs_response" });
   });
 
@@ -105,8 +127,15 @@ describe("disputes", () => {
   it("evidence: staged with submit=false, then submitted: charge.dispute.updated, under_review; no second submission", async () => {
     const dispute = await disputeOf(await paidWith("4000000000000259"));
     const staged = await h.stripe.disputes.update(dispute.id, { evidence: { customer_name: "Ada Reader" }, submit: false });
-    expect(staged).toMatchObject({ status: "needs_response", evidence: { customer_name: "Ada Reader" }, evidence_details: { has_evidence: true, submission_count: 0 } });
-    const submitted = await h.stripe.disputes.update(dispute.id, { evidence: { shipping_tracking_number: "PL123", uncategorized_text: "Delivered and signed for." }, metadata: { order_id: "order-1" } });
+    expect(staged).toMatchObject({
+      status: "needs_response",
+      evidence: { customer_name: "Ada Reader" },
+      evidence_details: { has_evidence: true, submission_count: 0 },
+    });
+    const submitted = await h.stripe.disputes.update(dispute.id, {
+      evidence: { shipping_tracking_number: "PL123", uncategorized_text: "Delivered and signed for." },
+      metadata: { order_id: "order-1" },
+    });
     expect(submitted).toMatchObject({
       status: "under_review",
       metadata: { order_id: "order-1" },
@@ -119,14 +148,18 @@ describe("disputes", () => {
     expect(last.data.object).toMatchObject({ id: dispute.id, status: "under_review" });
     expect(last.data.previous_attributes).toMatchObject({ status: "needs_response" });
 
-    const again = (await h.stripe.disputes.update(dispute.id, { evidence: { customer_name: "Someone" } }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const again = (await h.stripe.disputes
+      .update(dispute.id, { evidence: { customer_name: "Someone" } })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(again).toMatchObject({ statusCode: 400, type: "StripeInvalidRequestError" });
     expect((await h.stripe.disputes.retrieve(dispute.id)).evidence.customer_name).toBe("Ada Reader");
     // Metadata may still change; accepting a dispute under review may not.
     expect((await h.stripe.disputes.update(dispute.id, { metadata: { note: "x" } })).metadata).toEqual({ order_id: "order-1", note: "x" });
     expect(((await h.stripe.disputes.close(dispute.id).catch((e: unknown) => e)) as Stripe.errors.StripeError).statusCode).toBe(400);
     // Unknown evidence fields are refused as Stripe refuses unknown params.
-    const unknown = (await h.stripe.disputes.update(dispute.id, { evidence: { favourite_colour: "red" } as Stripe.DisputeUpdateParams.Evidence }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const unknown = (await h.stripe.disputes
+      .update(dispute.id, { evidence: { favourite_colour: "red" } as Stripe.DisputeUpdateParams.Evidence })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(unknown).toMatchObject({ statusCode: 400, code: "parameter_unknown", param: "evidence[favourite_colour]" });
   });
 
@@ -153,11 +186,24 @@ describe("disputes", () => {
 
   it("evidence is limited to 20,000 characters a field and 150,000 in all", async () => {
     const dispute = await disputeOf(await paidWith("4000000000000259"));
-    const long = (await h.stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: "x".repeat(20_001) } }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const long = (await h.stripe.disputes
+      .update(dispute.id, { evidence: { uncategorized_text: "x".repeat(20_001) } })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(long).toMatchObject({ statusCode: 400, param: "evidence[uncategorized_text]" });
-    const fields = ["access_activity_log", "cancellation_rebuttal", "duplicate_charge_explanation", "product_description", "refund_policy_disclosure", "refund_refusal_explanation", "uncategorized_text", "cancellation_policy_disclosure"] as const;
+    const fields = [
+      "access_activity_log",
+      "cancellation_rebuttal",
+      "duplicate_charge_explanation",
+      "product_description",
+      "refund_policy_disclosure",
+      "refund_refusal_explanation",
+      "uncategorized_text",
+      "cancellation_policy_disclosure",
+    ] as const;
     const evidence = Object.fromEntries(fields.map((f) => [f, "y".repeat(19_000)]));
-    const tooMuch = (await h.stripe.disputes.update(dispute.id, { evidence, submit: false }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const tooMuch = (await h.stripe.disputes
+      .update(dispute.id, { evidence, submit: false })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(tooMuch).toMatchObject({ statusCode: 400, param: "evidence" });
     expect((await h.stripe.disputes.retrieve(dispute.id)).evidence_details.has_evidence).toBe(false);
   });
@@ -166,7 +212,9 @@ describe("disputes", () => {
     const dispute = await disputeOf(await paidWith("4000000000000259"));
     await control(h.emulator, "/clock", { advanceMs: 9 * 86_400_000 });
     expect((await h.stripe.disputes.retrieve(dispute.id)).evidence_details.past_due).toBe(true);
-    const late = (await h.stripe.disputes.update(dispute.id, { evidence: { customer_name: "Ada" } }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const late = (await h.stripe.disputes
+      .update(dispute.id, { evidence: { customer_name: "Ada" } })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(late).toMatchObject({ statusCode: 400, param: "evidence" });
   });
 
@@ -204,7 +252,9 @@ describe("disputes", () => {
 
   it("control API decides it lost: closed, no reinstatement", async () => {
     const dispute = await disputeOf(await paidWith("4000000000000259"));
-    expect((await control(h.emulator, `/disputes/${dispute.id}/close`, { outcome: "lost" })).body).toMatchObject({ dispute: { status: "lost" } });
+    expect((await control(h.emulator, `/disputes/${dispute.id}/close`, { outcome: "lost" })).body).toMatchObject({
+      dispute: { status: "lost" },
+    });
     expect((await verified("charge.dispute.closed", dispute.id)).data.object).toMatchObject({ status: "lost" });
     expect((await h.stripe.disputes.retrieve(dispute.id)).balance_transactions).toHaveLength(1);
   });
@@ -212,11 +262,20 @@ describe("disputes", () => {
   it("a disputed payment cannot be refunded (charge_disputed), open or lost; after a win it can", async () => {
     const intent = await paidWith("4000000000000259");
     const dispute = await disputeOf(intent);
-    const refused = (await h.stripe.refunds.create({ payment_intent: intent, amount: 100 }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
-    expect(refused).toMatchObject({ statusCode: 400, type: "StripeInvalidRequestError", code: "charge_disputed", message: `Charge ${String(dispute.charge)} has been charged back; cannot issue a refund.` });
+    const refused = (await h.stripe.refunds
+      .create({ payment_intent: intent, amount: 100 })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    expect(refused).toMatchObject({
+      statusCode: 400,
+      type: "StripeInvalidRequestError",
+      code: "charge_disputed",
+      message: `Charge ${String(dispute.charge)} has been charged back; cannot issue a refund.`,
+    });
     expect(h.emulator.state.refunds.size).toBe(0);
     await control(h.emulator, `/disputes/${dispute.id}/close`, { outcome: "lost" });
-    expect(((await h.stripe.refunds.create({ charge: dispute.charge as string }).catch((e: unknown) => e)) as Stripe.errors.StripeError).code).toBe("charge_disputed");
+    expect(
+      ((await h.stripe.refunds.create({ charge: dispute.charge as string }).catch((e: unknown) => e)) as Stripe.errors.StripeError).code,
+    ).toBe("charge_disputed");
 
     const wonIntent = await paidWith("4000000000000259");
     const won = await disputeOf(wonIntent);
@@ -231,7 +290,10 @@ describe("disputes", () => {
     const tooMuch = await control(h.emulator, `/charges/${chargeId}/dispute`, { reason: "product_not_received", amount: 3001 });
     expect(tooMuch.http).toBe(400);
     const opened = await control(h.emulator, `/charges/${chargeId}/dispute`, { reason: "product_not_received", amount: 1000 });
-    expect(opened).toMatchObject({ http: 200, body: { dispute: { amount: 1000, reason: "product_not_received", status: "needs_response", charge: chargeId } } });
+    expect(opened).toMatchObject({
+      http: 200,
+      body: { dispute: { amount: 1000, reason: "product_not_received", status: "needs_response", charge: chargeId } },
+    });
     expect((await control(h.emulator, `/charges/${chargeId}/dispute`, {})).http).toBe(409);
     expect((await control(h.emulator, `/charges/ch_missing/dispute`, {})).http).toBe(404);
     expect((await control(h.emulator, `/charges/${chargeId}/dispute`, { reason: "because" })).http).toBe(400);
@@ -252,7 +314,12 @@ describe("disputes", () => {
   it("card 4000 0000 0000 1976 opens an inquiry: nothing withdrawn, still refundable; won closes it, lost escalates it to a chargeback", async () => {
     const intent = await paidWith("4000000000001976");
     const inquiry = await disputeOf(intent);
-    expect(inquiry).toMatchObject({ status: "warning_needs_response", is_charge_refundable: true, balance_transactions: [], payment_method_details: { card: { case_type: "inquiry" } } });
+    expect(inquiry).toMatchObject({
+      status: "warning_needs_response",
+      is_charge_refundable: true,
+      balance_transactions: [],
+      payment_method_details: { card: { case_type: "inquiry" } },
+    });
     await verified("charge.dispute.created", inquiry.id);
     // While it is an inquiry the merchant may refund (part of) it.
     expect((await h.stripe.refunds.create({ payment_intent: intent, amount: 448 })).status).toBe("succeeded");
@@ -260,7 +327,14 @@ describe("disputes", () => {
     expect((await h.stripe.disputes.retrieve(inquiry.id)).status).toBe("warning_under_review");
 
     const escalated = await control(h.emulator, `/disputes/${inquiry.id}/close`, { outcome: "lost" });
-    expect(escalated.body).toMatchObject({ dispute: { status: "needs_response", is_charge_refundable: false, amount: 3000, payment_method_details: { card: { case_type: "chargeback" } } } });
+    expect(escalated.body).toMatchObject({
+      dispute: {
+        status: "needs_response",
+        is_charge_refundable: false,
+        amount: 3000,
+        payment_method_details: { card: { case_type: "chargeback" } },
+      },
+    });
     const updates = await waitFor(() => {
       const mine = h.receiver.ofType("charge.dispute.updated").filter((d) => d.event.data.object.id === inquiry.id);
       return mine.length === 2 && mine;
@@ -269,11 +343,15 @@ describe("disputes", () => {
     expect(updated.data.previous_attributes).toMatchObject({ status: "warning_under_review", is_charge_refundable: true, amount: 3448 });
     const withdrawn = (await verified("charge.dispute.funds_withdrawn", inquiry.id)).data.object as Stripe.Dispute;
     expect(withdrawn.balance_transactions.map((t) => [t.amount, t.fee])).toEqual([[-3000, DISPUTE_FEE]]);
-    expect(((await h.stripe.refunds.create({ payment_intent: intent, amount: 1 }).catch((e: unknown) => e)) as Stripe.errors.StripeError).code).toBe("charge_disputed");
+    expect(
+      ((await h.stripe.refunds.create({ payment_intent: intent, amount: 1 }).catch((e: unknown) => e)) as Stripe.errors.StripeError).code,
+    ).toBe("charge_disputed");
 
     // Another inquiry, closed: warning_closed, nothing moved; accepting one (close) does the same.
     const closedOne = await disputeOf(await paidWith("4000000000001976"));
-    expect((await control(h.emulator, `/disputes/${closedOne.id}/close`, { outcome: "won" })).body).toMatchObject({ dispute: { status: "warning_closed", balance_transactions: [] } });
+    expect((await control(h.emulator, `/disputes/${closedOne.id}/close`, { outcome: "won" })).body).toMatchObject({
+      dispute: { status: "warning_closed", balance_transactions: [] },
+    });
     expect(h.receiver.ofType("charge.dispute.funds_reinstated").filter((d) => d.event.data.object.id === closedOne.id)).toHaveLength(0);
     const accepted = await disputeOf(await paidWith("4000000000001976"));
     expect((await h.stripe.disputes.close(accepted.id)).status).toBe("warning_closed");
@@ -283,7 +361,9 @@ describe("disputes", () => {
     const opened = await control(h.emulator, `/charges/${chargeId}/dispute`, { kind: "inquiry" });
     expect(opened.body).toMatchObject({ dispute: { status: "warning_needs_response" } });
     await h.stripe.refunds.create({ payment_intent: plain });
-    expect((await control(h.emulator, `/disputes/${(opened.body.dispute as { id: string }).id}/close`, { outcome: "lost" })).http).toBe(409);
+    expect((await control(h.emulator, `/disputes/${(opened.body.dispute as { id: string }).id}/close`, { outcome: "lost" })).http).toBe(
+      409,
+    );
   });
 
   it("only captured card charges can be disputed", async () => {
@@ -293,16 +373,21 @@ describe("disputes", () => {
     const pending = (await h.stripe.paymentIntents.retrieve(intent)).latest_charge as string;
     expect((await control(h.emulator, `/charges/${pending}/dispute`, {})).http).toBe(409);
     await control(h.emulator, `/sessions/${session.id}/settle`, { outcome: "succeeded" });
-    expect((await control(h.emulator, `/charges/${pending}/dispute`, {})).body).toMatchObject({ error: expect.stringContaining("only card payments") as unknown });
+    expect((await control(h.emulator, `/charges/${pending}/dispute`, {})).body).toMatchObject({
+      error: expect.stringContaining("only card payments") as unknown,
+    });
     expect(h.emulator.state.disputes.size).toBe(0);
   });
 
   it("the dispute control routes keep the control API's CSRF rules", async () => {
     const intent = await paidWith("4000000000000259");
     const dispute = await disputeOf(intent);
-    const post = (headers: Record<string, string>, body: string) => fetch(`${h.emulator.url}/_emulator/disputes/${dispute.id}/close`, { method: "POST", headers, body, redirect: "manual" });
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${h.emulator.url}/_emulator/disputes/${dispute.id}/close`, { method: "POST", headers, body, redirect: "manual" });
     expect((await post({ "content-type": "text/plain" }, JSON.stringify({ outcome: "won" }))).status).toBe(415);
-    expect((await post({ "content-type": "application/json", origin: "https://evil.example" }, JSON.stringify({ outcome: "won" }))).status).toBe(403);
+    expect(
+      (await post({ "content-type": "application/json", origin: "https://evil.example" }, JSON.stringify({ outcome: "won" }))).status,
+    ).toBe(403);
     expect((await post({ "content-type": "application/x-www-form-urlencoded" }, "outcome=won")).status).toBe(403);
     expect((await h.stripe.disputes.retrieve(dispute.id)).status).toBe("needs_response");
   });

@@ -1,7 +1,18 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADA_IN_BERLIN, bookSaleParams, control, pay, postPage, sessionParams, startHarness, TEST_CARD, waitFor, type Harness } from "./test-support";
+import {
+  ADA_IN_BERLIN,
+  bookSaleParams,
+  control,
+  pay,
+  postPage,
+  sessionParams,
+  startHarness,
+  TEST_CARD,
+  waitFor,
+  type Harness,
+} from "./test-support";
 
 // Stripe's published example objects (test/stripe/fixtures.json, a copy of
 // /work/shared/stripe/fixtures.json): every emulator object must carry the
@@ -48,7 +59,9 @@ describe("objects have exactly the fields of Stripe's fixtures", () => {
     for (const { event } of events) expect(sorted(event), event.type).toEqual(keysOf("event"));
     const delivered = await waitFor(() => h.receiver.ofType("checkout.session.completed")[0]);
     expect(sorted(JSON.parse(delivered.body) as object)).toEqual(keysOf("event"));
-    expect(sorted((JSON.parse(delivered.body) as { request: object }).request)).toEqual(sorted(fixtures.resources.event!.request as object));
+    expect(sorted((JSON.parse(delivered.body) as { request: object }).request)).toEqual(
+      sorted(fixtures.resources.event!.request as object),
+    );
   });
 
   it("a failed refund adds only Stripe's failure fields", async () => {
@@ -57,7 +70,9 @@ describe("objects have exactly the fields of Stripe's fixtures", () => {
     await control(h.emulator, "/config", { refundOutcome: "failed" });
     const intent = h.emulator.state.sessions.get(session.id)!.session.payment_intent!;
     const refund = await h.stripe.refunds.create({ payment_intent: intent });
-    expect(sorted(h.emulator.state.refunds.get(refund.id)!)).toEqual([...keysOf("refund"), "failure_balance_transaction", "failure_reason"].sort());
+    expect(sorted(h.emulator.state.refunds.get(refund.id)!)).toEqual(
+      [...keysOf("refund"), "failure_balance_transaction", "failure_reason"].sort(),
+    );
   });
 
   it("a declined card's payment intent and charge keep the same field sets", async () => {
@@ -75,7 +90,8 @@ describe("shipping, tax and discount objects have the fields of Stripe's fixture
     expect(sorted(coupon)).toEqual(keysOf("coupon"));
     const code = await h.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code: "FIXTURE10" });
     expect(sorted(code)).toEqual(keysOf("promotion_code"));
-    for (const part of ["restrictions", "promotion"]) expect(sorted((code as unknown as Record<string, object>)[part]!), part).toEqual(nestedKeys("promotion_code", part));
+    for (const part of ["restrictions", "promotion"])
+      expect(sorted((code as unknown as Record<string, object>)[part]!), part).toEqual(nestedKeys("promotion_code", part));
     const manual = await h.stripe.taxRates.create({ display_name: "VAT", percentage: 19, inclusive: false });
     expect(sorted(manual)).toEqual(keysOf("tax_rate"));
 
@@ -90,7 +106,17 @@ describe("shipping, tax and discount objects have the fields of Stripe's fixture
     expect(paid.status).toBe(303);
     const done = await h.stripe.checkout.sessions.retrieve(session.id);
     expect(sorted(done)).toEqual(keysOf("checkout.session"));
-    for (const part of ["collected_information", "collected_information.shipping_details", "collected_information.shipping_details.address", "customer_details", "customer_details.address", "shipping_cost", "total_details", "automatic_tax", "shipping_address_collection"]) {
+    for (const part of [
+      "collected_information",
+      "collected_information.shipping_details",
+      "collected_information.shipping_details.address",
+      "customer_details",
+      "customer_details.address",
+      "shipping_cost",
+      "total_details",
+      "automatic_tax",
+      "shipping_address_collection",
+    ]) {
       let node: unknown = done;
       for (const key of part.split(".")) node = (node as Record<string, unknown>)[key];
       expect(sorted(node as object), part).toEqual(nestedKeys("checkout.session", part));

@@ -10,10 +10,17 @@ let emulator: RunningEmulator;
 try {
   const configured = loadEmulatorConfig();
   const local = configured.secretKey && configured.webhookSecret ? undefined : localEmulatorSecrets();
-  emulator = await startEmulator({ secretKey: configured.secretKey ?? local?.secretKey, webhookSecret: configured.webhookSecret ?? local?.webhookSecret });
+  emulator = await startEmulator({
+    secretKey: configured.secretKey ?? local?.secretKey,
+    webhookSecret: configured.webhookSecret ?? local?.webhookSecret,
+  });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
-  console.error(code === "EADDRINUSE" ? `stripe-emulator: the port is already in use (${String(error)})` : String(error instanceof Error ? error.message : error));
+  console.error(
+    code === "EADDRINUSE"
+      ? `stripe-emulator: the port is already in use (${String(error)})`
+      : String(error instanceof Error ? error.message : error),
+  );
   process.exit(1);
 }
 
@@ -22,7 +29,9 @@ console.log(`Stripe emulator listening on ${url}`);
 console.log(`  API           ${url}/v1  (key: EMULATOR_SECRET_KEY, else .data/emulator-secret-key)`);
 console.log(`  Dashboard     ${publicUrl}/`);
 console.log(`  Hosted pages  ${publicUrl}/pay/<session id>`);
-console.log(`  Webhooks      ${settings.webhooksEnabled ? `${settings.webhookUrl} (signed with EMULATOR_WEBHOOK_SECRET, else .data/emulator-webhook-secret)` : "off"}`);
+console.log(
+  `  Webhooks      ${settings.webhooksEnabled ? `${settings.webhookUrl} (signed with EMULATOR_WEBHOOK_SECRET, else .data/emulator-webhook-secret)` : "off"}`,
+);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

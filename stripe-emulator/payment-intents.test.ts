@@ -34,7 +34,12 @@ describe("GET /v1/payment_intents/:id", () => {
     await pay(h.emulator, session.id, { card: "4000000000009995" });
     const intent = await intentOf(session.id);
     expect(intent.status).toBe("requires_payment_method");
-    expect(intent.last_payment_error).toMatchObject({ type: "card_error", code: "card_declined", decline_code: "insufficient_funds", payment_method_type: "card" });
+    expect(intent.last_payment_error).toMatchObject({
+      type: "card_error",
+      code: "card_declined",
+      decline_code: "insufficient_funds",
+      payment_method_type: "card",
+    });
     const charge = intent.latest_charge as Stripe.Charge;
     expect(charge).toMatchObject({ status: "failed", id: intent.last_payment_error?.charge });
     expect(charge.created).toBeGreaterThan(0);
@@ -90,7 +95,11 @@ describe("lists: GET /v1/events and GET /v1/checkout/sessions", () => {
     await pay(h.emulator, declined.id, { card: "4000000000000002" });
 
     const seen: string[] = [];
-    for await (const event of h.stripe.events.list({ types: ["checkout.session.completed", "checkout.session.async_payment_succeeded"], created: { gte: since }, limit: 2 })) {
+    for await (const event of h.stripe.events.list({
+      types: ["checkout.session.completed", "checkout.session.async_payment_succeeded"],
+      created: { gte: since },
+      limit: 2,
+    })) {
       seen.push((event.data.object as Stripe.Checkout.Session).id);
     }
     expect(seen).toEqual([...ids].reverse());

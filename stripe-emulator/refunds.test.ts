@@ -36,7 +36,13 @@ describe("refunds", () => {
   it("succeed immediately by default: charge.refunded and refund.updated", async () => {
     const intent = await paidIntent();
     const refund: Stripe.Refund = await h.stripe.refunds.create(refundParams(intent, 1000), { idempotencyKey: "refund-refund-1" });
-    expect(refund).toMatchObject({ object: "refund", status: "succeeded", amount: 1000, payment_intent: intent, metadata: { refund_id: "refund-1", order_id: "order-1" } });
+    expect(refund).toMatchObject({
+      object: "refund",
+      status: "succeeded",
+      amount: 1000,
+      payment_intent: intent,
+      metadata: { refund_id: "refund-1", order_id: "order-1" },
+    });
     expect(refund.id).toMatch(/^re_/);
     expect(await h.stripe.refunds.retrieve(refund.id)).toMatchObject({ id: refund.id, status: "succeeded" });
 
@@ -105,7 +111,12 @@ describe("refunds", () => {
     const refund = await h.stripe.refunds.create(refundParams(intent));
     expect(refund).toMatchObject({ status: "failed", failure_reason: "declined" });
     const failed = await verified("refund.failed");
-    expect(failed.data.object).toMatchObject({ id: refund.id, status: "failed", failure_reason: "declined", metadata: { refund_id: "refund-1" } });
+    expect(failed.data.object).toMatchObject({
+      id: refund.id,
+      status: "failed",
+      failure_reason: "declined",
+      metadata: { refund_id: "refund-1" },
+    });
     // The money was not returned: it can be refunded again.
     await control(h.emulator, "/config", { refundOutcome: "succeeded" });
     expect((await h.stripe.refunds.create(refundParams(intent))).status).toBe("succeeded");
@@ -115,7 +126,8 @@ describe("refunds", () => {
     const intent = await paidIntent();
     const amounts = [1299, 850, 500];
     const refunds: Stripe.Refund[] = [];
-    for (const [i, amount] of amounts.entries()) refunds.push(await h.stripe.refunds.create(refundParams(intent, amount), { idempotencyKey: `partial-${i}` }));
+    for (const [i, amount] of amounts.entries())
+      refunds.push(await h.stripe.refunds.create(refundParams(intent, amount), { idempotencyKey: `partial-${i}` }));
     const charge = await h.stripe.charges.retrieve(refunds[0]!.charge as string);
     expect(charge).toMatchObject({ amount: 3448, amount_refunded: 2649, refunded: false });
 
@@ -136,7 +148,12 @@ describe("refunds", () => {
 
     // The last cent over is refused with Stripe's message, and nothing is created.
     const over = (await h.stripe.refunds.create(refundParams(intent, 800)).catch((e: unknown) => e)) as Stripe.errors.StripeError;
-    expect(over).toMatchObject({ type: "StripeInvalidRequestError", code: "amount_too_large", param: "amount", message: "Refund amount ($8.00) is greater than unrefunded amount on charge ($7.99)" });
+    expect(over).toMatchObject({
+      type: "StripeInvalidRequestError",
+      code: "amount_too_large",
+      param: "amount",
+      message: "Refund amount ($8.00) is greater than unrefunded amount on charge ($7.99)",
+    });
     expect(h.emulator.state.refunds.size).toBe(3);
     expect((await h.stripe.refunds.create(refundParams(intent, 799))).amount).toBe(799);
     expect(await h.stripe.charges.retrieve(charge.id)).toMatchObject({ amount_refunded: 3448, refunded: true });
@@ -148,7 +165,9 @@ describe("refunds", () => {
     const replay = await h.stripe.refunds.create(refundParams(intent, 500), { idempotencyKey: "order-1-refund-7" });
     expect(replay.id).toBe(first.id);
     expect(replay.lastResponse.headers["idempotent-replayed"]).toBe("true");
-    const conflict = (await h.stripe.refunds.create(refundParams(intent, 600), { idempotencyKey: "order-1-refund-7" }).catch((e: unknown) => e)) as Stripe.errors.StripeError;
+    const conflict = (await h.stripe.refunds
+      .create(refundParams(intent, 600), { idempotencyKey: "order-1-refund-7" })
+      .catch((e: unknown) => e)) as Stripe.errors.StripeError;
     expect(conflict).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
     expect(conflict.message).toContain("Keys for idempotent requests can only be used with the same parameters they were first used with.");
     expect(h.emulator.state.refunds.size).toBe(1);
@@ -158,7 +177,9 @@ describe("refunds", () => {
   it("20 concurrent partial refunds never exceed the captured amount; retries of accepted ones are not refunded twice", async () => {
     const intent = await paidIntent(); // 3448
     const attempts = Array.from({ length: 20 }, (_, i) => ({ key: `concurrent-${i}`, amount: 300 + i }));
-    const results = await Promise.allSettled(attempts.map((a) => h.stripe.refunds.create(refundParams(intent, a.amount), { idempotencyKey: a.key })));
+    const results = await Promise.allSettled(
+      attempts.map((a) => h.stripe.refunds.create(refundParams(intent, a.amount), { idempotencyKey: a.key })),
+    );
     const accepted = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as Stripe.errors.StripeError] : []));
     const total = accepted.reduce((sum, r) => sum + r.amount, 0);
@@ -174,7 +195,9 @@ describe("refunds", () => {
     expect(h.emulator.state.refunds.size).toBe(accepted.length);
 
     // Every client retries every request with its key: the accepted ones replay, none is refunded twice.
-    const retried = await Promise.allSettled(attempts.map((a) => h.stripe.refunds.create(refundParams(intent, a.amount), { idempotencyKey: a.key })));
+    const retried = await Promise.allSettled(
+      attempts.map((a) => h.stripe.refunds.create(refundParams(intent, a.amount), { idempotencyKey: a.key })),
+    );
     const replayed = retried.flatMap((r) => (r.status === "fulfilled" ? [r.value.id] : []));
     expect(new Set(replayed)).toEqual(new Set(accepted.map((r) => r.id)));
     expect(h.emulator.state.refunds.size).toBe(accepted.length);

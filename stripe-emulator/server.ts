@@ -65,7 +65,11 @@ export function randomSecret(prefix: string): string {
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
   const { now: baseNow = Date.now, random = Math.random, merchantName = "Paperleaf Books", ...overrides } = options;
   const loaded: EmulatorConfig = { ...loadEmulatorConfig(), ...definedOnly(overrides) };
-  const config = { ...loaded, secretKey: loaded.secretKey ?? randomSecret("sk_test_"), webhookSecret: loaded.webhookSecret ?? randomSecret("whsec_") };
+  const config = {
+    ...loaded,
+    secretKey: loaded.secretKey ?? randomSecret("sk_test_"),
+    webhookSecret: loaded.webhookSecret ?? randomSecret("whsec_"),
+  };
   let clockOffset = 0;
   const scheduler = createScheduler();
   const settings = initialSettings(config);
@@ -118,7 +122,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     if (requestUrl.pathname.startsWith("/_emulator/")) return handleControl(ctx, actions, req, res, requestUrl);
     if (await handlePages(ctx, req, res, requestUrl)) return;
     if (requestUrl.pathname === "/favicon.ico") return void res.writeHead(204).end();
-    sendJson(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${requestUrl.pathname}).` } });
+    sendJson(res, 404, {
+      error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${requestUrl.pathname}).` },
+    });
   }
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {

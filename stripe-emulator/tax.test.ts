@@ -8,10 +8,19 @@ import { jurisdictionFor, locationComplete, taxTableMarkdown, taxTableRows, type
 // The emulator's tax table and money arithmetic, without a server: every
 // rule the README states about rounding, discounts, tax and shipping.
 
-const automatic = (country: string, state: string | null = null): TaxInput => ({ mode: "automatic", jurisdiction: jurisdictionFor({ country, state }) });
+const automatic = (country: string, state: string | null = null): TaxInput => ({
+  mode: "automatic",
+  jurisdiction: jurisdictionFor({ country, state }),
+});
 const line = (amount: number, kind: TaxKind = "books", inclusive = false): LineInput => ({ amount, inclusive, kind, manualRates: [] });
 /** [display name, percentage, reason, amount] of each tax line. */
-const summary = (taxes: TaxLine[]) => taxes.map((t) => [t.rate.source === "automatic" ? t.rate.component.displayName : t.rate.id, t.rate.percentage / 1000, t.taxabilityReason, t.amount]);
+const summary = (taxes: TaxLine[]) =>
+  taxes.map((t) => [
+    t.rate.source === "automatic" ? t.rate.component.displayName : t.rate.id,
+    t.rate.percentage / 1000,
+    t.taxabilityReason,
+    t.amount,
+  ]);
 
 describe("rounding and sharing money", () => {
   it("rounds half up", () => {
@@ -47,7 +56,10 @@ describe("rounding and sharing money", () => {
 
 describe("the tax table", () => {
   it("taxes printed books at the reduced rate where there is one, other goods at the standard rate", () => {
-    const priced = (country: string, state: string | null, kind: TaxKind) => summary(priceSession({ lines: [line(10_000, kind)], shipping: null, discount: null, tax: automatic(country, state) }).lines[0]!.taxes);
+    const priced = (country: string, state: string | null, kind: TaxKind) =>
+      summary(
+        priceSession({ lines: [line(10_000, kind)], shipping: null, discount: null, tax: automatic(country, state) }).lines[0]!.taxes,
+      );
     expect(priced("DE", null, "books")).toEqual([["VAT", 7, "reduced_rated", 700]]);
     expect(priced("DE", null, "standard")).toEqual([["VAT", 19, "standard_rated", 1900]]);
     expect(priced("FR", null, "books")).toEqual([["VAT", 5.5, "reduced_rated", 550]]);
@@ -59,9 +71,18 @@ describe("the tax table", () => {
     expect(priced("CA", "ON", "standard")).toEqual([["HST", 13, "standard_rated", 1300]]);
     // Books are exempt from British Columbia's PST: only GST remains.
     expect(priced("CA", "BC", "books")).toEqual([["GST", 5, "standard_rated", 500]]);
-    expect(priced("CA", "BC", "standard")).toEqual([["GST", 5, "standard_rated", 500], ["PST", 7, "standard_rated", 700]]);
-    expect(priced("CA", "QC", "books")).toEqual([["GST", 5, "standard_rated", 500], ["QST", 0, "zero_rated", 0]]);
-    expect(priced("CA", "QC", "standard")).toEqual([["GST", 5, "standard_rated", 500], ["QST", 9.975, "standard_rated", 998]]);
+    expect(priced("CA", "BC", "standard")).toEqual([
+      ["GST", 5, "standard_rated", 500],
+      ["PST", 7, "standard_rated", 700],
+    ]);
+    expect(priced("CA", "QC", "books")).toEqual([
+      ["GST", 5, "standard_rated", 500],
+      ["QST", 0, "zero_rated", 0],
+    ]);
+    expect(priced("CA", "QC", "standard")).toEqual([
+      ["GST", 5, "standard_rated", 500],
+      ["QST", 9.975, "standard_rated", 998],
+    ]);
     expect(priced("DE", null, "nontaxable")).toEqual([]);
   });
 
@@ -92,12 +113,24 @@ describe("the tax table", () => {
       ["PST", 7, "proportionally_rated", 35],
     ]);
     // Nothing left to follow (everything discounted): the standard rate.
-    expect(summary(priceSession({ lines: [line(2000)], shipping, discount: { percentOff: 10_000 }, tax: automatic("DE") }).shipping!.taxes)).toEqual([["VAT", 19, "standard_rated", 190]]);
-    expect(summary(priceSession({ lines: [line(2000)], shipping: { ...shipping, kind: "nontaxable" }, discount: null, tax: automatic("NY") }).shipping!.taxes)).toEqual([]);
+    expect(
+      summary(priceSession({ lines: [line(2000)], shipping, discount: { percentOff: 10_000 }, tax: automatic("DE") }).shipping!.taxes),
+    ).toEqual([["VAT", 19, "standard_rated", 190]]);
+    expect(
+      summary(
+        priceSession({ lines: [line(2000)], shipping: { ...shipping, kind: "nontaxable" }, discount: null, tax: automatic("NY") }).shipping!
+          .taxes,
+      ),
+    ).toEqual([]);
   });
 
   it("taxes the amount after the discount, and shipping is never discounted", () => {
-    const priced = priceSession({ lines: [line(2598), line(850)], shipping: { amount: 1299, inclusive: false, kind: "shipping" }, discount: { percentOff: 1000 }, tax: automatic("DE") });
+    const priced = priceSession({
+      lines: [line(2598), line(850)],
+      shipping: { amount: 1299, inclusive: false, kind: "shipping" },
+      discount: { percentOff: 1000 },
+      tax: automatic("DE"),
+    });
     expect(priced.lines.map((l) => [l.amountSubtotal, l.amountDiscount, l.amountTax, l.amountTotal])).toEqual([
       [2598, 260, 164, 2502],
       [850, 85, 54, 819],
@@ -113,8 +146,18 @@ describe("the tax table", () => {
   });
 
   it("applies manual tax rates per line, inclusive or not, and leaves shipping untaxed", () => {
-    const manual: LineInput = { amount: 1000, inclusive: false, kind: "standard", manualRates: [{ id: "txr_a", percentage: 8875, inclusive: false }] };
-    const priced = priceSession({ lines: [manual], shipping: { amount: 500, inclusive: false, kind: "shipping" }, discount: null, tax: { mode: "manual" } });
+    const manual: LineInput = {
+      amount: 1000,
+      inclusive: false,
+      kind: "standard",
+      manualRates: [{ id: "txr_a", percentage: 8875, inclusive: false }],
+    };
+    const priced = priceSession({
+      lines: [manual],
+      shipping: { amount: 500, inclusive: false, kind: "shipping" },
+      discount: null,
+      tax: { mode: "manual" },
+    });
     expect(summary(priced.lines[0]!.taxes)).toEqual([["txr_a", 8.875, null, 89]]);
     expect(priced).toMatchObject({ amountTax: 89, amountTotal: 1589 });
   });
@@ -123,9 +166,17 @@ describe("the tax table", () => {
     const places = taxTableRows().map((r) => ({ country: r.country, state: r.state }));
     fc.assert(
       fc.property(
-        fc.array(fc.record({ amount: fc.integer({ min: 0, max: 500_000 }), kind: fc.constantFrom<TaxKind>("books", "standard", "nontaxable") }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.record({ amount: fc.integer({ min: 0, max: 500_000 }), kind: fc.constantFrom<TaxKind>("books", "standard", "nontaxable") }),
+          { minLength: 1, maxLength: 6 },
+        ),
         fc.option(fc.integer({ min: 0, max: 5_000 })),
-        fc.option(fc.oneof(fc.record({ percentOff: fc.integer({ min: 1, max: 10_000 }) }), fc.record({ amountOff: fc.integer({ min: 1, max: 100_000 }) }))),
+        fc.option(
+          fc.oneof(
+            fc.record({ percentOff: fc.integer({ min: 1, max: 10_000 }) }),
+            fc.record({ amountOff: fc.integer({ min: 1, max: 100_000 }) }),
+          ),
+        ),
         fc.constantFrom(...places),
         (items, shippingAmount, discount, place) => {
           const priced = priceSession({

@@ -12,7 +12,12 @@ import { randomSecret, startEmulator, type RunningEmulator, type StartOptions } 
 export const KEY = randomSecret("sk_test_");
 export const WEBHOOK_SECRET = randomSecret("whsec_");
 
-export type Delivery = { body: string; signature: string; headers: IncomingHttpHeaders; event: { id: string; type: string; data: { object: Record<string, unknown> } } };
+export type Delivery = {
+  body: string;
+  signature: string;
+  headers: IncomingHttpHeaders;
+  event: { id: string; type: string; data: { object: Record<string, unknown> } };
+};
 
 export type Receiver = {
   url: string;
@@ -31,7 +36,12 @@ export async function startReceiver(): Promise<Receiver> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      deliveries.push({ body, signature: String(req.headers["stripe-signature"]), headers: req.headers, event: JSON.parse(body) as Delivery["event"] });
+      deliveries.push({
+        body,
+        signature: String(req.headers["stripe-signature"]),
+        headers: req.headers,
+        event: JSON.parse(body) as Delivery["event"],
+      });
       res.writeHead(queued.shift() ?? 200, { "content-type": "application/json" }).end("{}");
     });
   });
@@ -49,7 +59,18 @@ export type Harness = { emulator: RunningEmulator; stripe: Stripe; receiver: Rec
 
 export async function startHarness(options: StartOptions = {}): Promise<Harness> {
   const receiver = await startReceiver();
-  const emulator = await startEmulator({ port: 0, webhookUrl: receiver.url, asyncDelayMs: 150, retryBaseMs: 40, maxAttempts: 4, chaos: noChaos, publicUrl: undefined, secretKey: KEY, webhookSecret: WEBHOOK_SECRET, ...options });
+  const emulator = await startEmulator({
+    port: 0,
+    webhookUrl: receiver.url,
+    asyncDelayMs: 150,
+    retryBaseMs: 40,
+    maxAttempts: 4,
+    chaos: noChaos,
+    publicUrl: undefined,
+    secretKey: KEY,
+    webhookSecret: WEBHOOK_SECRET,
+    ...options,
+  });
   const stripe = new Stripe(KEY, { host: "127.0.0.1", port: emulator.port, protocol: "http", maxNetworkRetries: 0, timeout: 5_000 });
   return {
     emulator,
@@ -116,11 +137,19 @@ export function sessionParams(overrides: Partial<Stripe.Checkout.SessionCreatePa
 export type PayResponse = { status: string; redirectUrl?: string; error?: string; code?: string; declineCode?: string };
 
 /** Headless payment through the control API. */
-export async function pay(emulator: RunningEmulator, sessionId: string, body: { card?: string; bankAccount?: string }): Promise<{ http: number; body: PayResponse }> {
+export async function pay(
+  emulator: RunningEmulator,
+  sessionId: string,
+  body: { card?: string; bankAccount?: string },
+): Promise<{ http: number; body: PayResponse }> {
   return control(emulator, `/sessions/${sessionId}/pay`, body) as Promise<{ http: number; body: PayResponse }>;
 }
 
-export async function control(emulator: RunningEmulator, path: string, body?: unknown): Promise<{ http: number; body: Record<string, unknown> }> {
+export async function control(
+  emulator: RunningEmulator,
+  path: string,
+  body?: unknown,
+): Promise<{ http: number; body: Record<string, unknown> }> {
   const response = await fetch(`${emulator.url}/_emulator${path}`, {
     method: body === undefined ? "GET" : "POST",
     headers: { "content-type": "application/json" },
@@ -133,16 +162,40 @@ export async function control(emulator: RunningEmulator, path: string, body?: un
 export function bookSaleParams(overrides: Partial<Stripe.Checkout.SessionCreateParams> = {}): Stripe.Checkout.SessionCreateParams {
   const book = (name: string, unitAmount: number, quantity: number) => ({
     quantity,
-    price_data: { currency: "usd", unit_amount: unitAmount, tax_behavior: "exclusive" as const, product_data: { name, tax_code: "txcd_35010000" } },
+    price_data: {
+      currency: "usd",
+      unit_amount: unitAmount,
+      tax_behavior: "exclusive" as const,
+      product_data: { name, tax_code: "txcd_35010000" },
+    },
   });
-  const days = (min: number, max: number) => ({ minimum: { unit: "business_day" as const, value: min }, maximum: { unit: "business_day" as const, value: max } });
+  const days = (min: number, max: number) => ({
+    minimum: { unit: "business_day" as const, value: min },
+    maximum: { unit: "business_day" as const, value: max },
+  });
   return sessionParams({
     customer_email: undefined,
     line_items: [book("Dune", 1299, 2), book("Emma", 850, 1)],
     shipping_address_collection: { allowed_countries: ["US", "CA", "GB", "DE", "FR", "IE"] },
     shipping_options: [
-      { shipping_rate_data: { display_name: "Standard", type: "fixed_amount", fixed_amount: { amount: 499, currency: "usd" }, delivery_estimate: days(3, 5), tax_behavior: "exclusive" } },
-      { shipping_rate_data: { display_name: "Express", type: "fixed_amount", fixed_amount: { amount: 1299, currency: "usd" }, delivery_estimate: days(1, 2), tax_behavior: "exclusive" } },
+      {
+        shipping_rate_data: {
+          display_name: "Standard",
+          type: "fixed_amount",
+          fixed_amount: { amount: 499, currency: "usd" },
+          delivery_estimate: days(3, 5),
+          tax_behavior: "exclusive",
+        },
+      },
+      {
+        shipping_rate_data: {
+          display_name: "Express",
+          type: "fixed_amount",
+          fixed_amount: { amount: 1299, currency: "usd" },
+          delivery_estimate: days(1, 2),
+          tax_behavior: "exclusive",
+        },
+      },
     ],
     automatic_tax: { enabled: true },
     allow_promotion_codes: true,
@@ -150,13 +203,24 @@ export function bookSaleParams(overrides: Partial<Stripe.Checkout.SessionCreateP
   });
 }
 
-export const ADA_IN_BERLIN = { email: "ada@example.com", name: "Ada Reader", line1: "Unter den Linden 1", city: "Berlin", postal_code: "10117", country: "DE" };
+export const ADA_IN_BERLIN = {
+  email: "ada@example.com",
+  name: "Ada Reader",
+  line1: "Unter den Linden 1",
+  city: "Berlin",
+  postal_code: "10117",
+  country: "DE",
+};
 export const TEST_CARD = { card_number: "4242 4242 4242 4242", card_expiry: "12/34", card_cvc: "123", card_name: "Ada Reader" };
 
 export type PagePost = { status: number; html: string; location: string | null };
 
 /** Posts the hosted page's form, as a browser without JavaScript does. */
 export async function postPage(emulator: RunningEmulator, sessionId: string, fields: Record<string, string>): Promise<PagePost> {
-  const response = await fetch(`${emulator.url}/pay/${sessionId}`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+  const response = await fetch(`${emulator.url}/pay/${sessionId}`, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    redirect: "manual",
+  });
   return { status: response.status, html: await response.text(), location: response.headers.get("location") };
 }

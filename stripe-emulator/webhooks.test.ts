@@ -59,13 +59,18 @@ describe("webhook delivery", () => {
     // The same event (same id, same bytes) each time, each signature valid.
     const copies = h.receiver.ofType("checkout.session.completed");
     expect(new Set(copies.map((d) => d.event.id)).size).toBe(1);
-    for (const copy of copies) expect(h.stripe.webhooks.constructEvent(copy.body, copy.signature, WEBHOOK_SECRET).id).toBe(record!.event.id);
+    for (const copy of copies)
+      expect(h.stripe.webhooks.constructEvent(copy.body, copy.signature, WEBHOOK_SECRET).id).toBe(record!.event.id);
     // Other event types were recorded but not sent (Stripe's enabled_events).
     expect((await eventsOfType("payment_intent.succeeded"))[0]?.delivery).toBe("filtered");
   });
 
   it("gives up after maxAttempts and records a network error when the receiver is unreachable", async () => {
-    await control(h.emulator, "/config", { webhookUrl: "http://127.0.0.1:9/unreachable", maxAttempts: 2, enabledEvents: ["checkout.session.completed"] });
+    await control(h.emulator, "/config", {
+      webhookUrl: "http://127.0.0.1:9/unreachable",
+      maxAttempts: 2,
+      enabledEvents: ["checkout.session.completed"],
+    });
     await completeOne();
     const [record] = await waitFor(async () => {
       const events = await eventsOfType("checkout.session.completed");

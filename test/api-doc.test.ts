@@ -21,7 +21,9 @@ function exportedMethods(source: string): string[] {
 /** Every `METHOD /api/…` (or `GET|POST /api/…`) the document names in code spans, as "METHOD path". */
 function documentedRoutes(markdown: string): Set<string> {
   const found = new Set<string>();
-  for (const [, methods, route] of markdown.matchAll(/`((?:GET|POST|PUT|PATCH|DELETE)(?:\|(?:GET|POST|PUT|PATCH|DELETE))*) (\/api\/[^`?\s]*)/g)) {
+  for (const [, methods, route] of markdown.matchAll(
+    /`((?:GET|POST|PUT|PATCH|DELETE)(?:\|(?:GET|POST|PUT|PATCH|DELETE))*) (\/api\/[^`?\s]*)/g,
+  )) {
     for (const method of methods!.split("|")) found.add(`${method} ${route}`);
   }
   return found;
@@ -35,7 +37,9 @@ function routeFiles(dir: string): string[] {
   });
 }
 
-const implemented = new Set(routeFiles("app/api").flatMap((file) => exportedMethods(readFileSync(file, "utf8")).map((m) => `${m} ${routePath(file)}`)));
+const implemented = new Set(
+  routeFiles("app/api").flatMap((file) => exportedMethods(readFileSync(file, "utf8")).map((m) => `${m} ${routePath(file)}`)),
+);
 const documented = documentedRoutes(readFileSync("docs/API.md", "utf8"));
 
 describe("docs/API.md", () => {
@@ -60,16 +64,11 @@ describe("docs/API.md", () => {
   it("reads paths, methods and documented names the way the checks need", () => {
     expect(routePath(path.join("app", "api", "orders", "[id]", "cancel", "route.ts"))).toBe("/api/orders/:id/cancel");
     expect(routePath(path.join("app", "api", "auth", "[...nextauth]", "route.ts"))).toBe("/api/auth/*");
-    expect(exportedMethods("export const GET = route(…);\nexport async function POST() {}\nexport function DELETE() {}\nconst PATCH = 1;")).toEqual([
-      "GET",
-      "POST",
-      "DELETE",
-    ]);
-    expect([...documentedRoutes("### `GET|POST /api/auth/*` x\n| `DELETE /api/cart/items/:bookId` |\n`GET /api/books?q=` and `/api/webhooks/*`")]).toEqual([
-      "GET /api/auth/*",
-      "POST /api/auth/*",
-      "DELETE /api/cart/items/:bookId",
-      "GET /api/books",
-    ]);
+    expect(
+      exportedMethods("export const GET = route(…);\nexport async function POST() {}\nexport function DELETE() {}\nconst PATCH = 1;"),
+    ).toEqual(["GET", "POST", "DELETE"]);
+    expect([
+      ...documentedRoutes("### `GET|POST /api/auth/*` x\n| `DELETE /api/cart/items/:bookId` |\n`GET /api/books?q=` and `/api/webhooks/*`"),
+    ]).toEqual(["GET /api/auth/*", "POST /api/auth/*", "DELETE /api/cart/items/:bookId", "GET /api/books"]);
   });
 });

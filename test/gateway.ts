@@ -10,7 +10,11 @@ import { createBook, createUser } from "./fixtures";
 
 /** Calls the local Stripe emulator's control API (started by the test setup). */
 export async function emulatorControl(path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${env().STRIPE_API_BASE}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${env().STRIPE_API_BASE}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return response.json();
 }
 
@@ -50,7 +54,9 @@ export async function paidOrderAtGateway(options: Parameters<typeof orderAtGatew
 export async function createPromotionCode(off: { percentOff?: number; amountOff?: number }): Promise<string> {
   const stripe = stripeClient();
   const coupon = await stripe.coupons.create(
-    off.amountOff ? { amount_off: off.amountOff, currency: "usd", duration: "once" } : { percent_off: off.percentOff ?? 10, duration: "once" },
+    off.amountOff
+      ? { amount_off: off.amountOff, currency: "usd", duration: "once" }
+      : { percent_off: off.percentOff ?? 10, duration: "once" },
   );
   const code = `T${randomUUID().replace(/-/g, "").slice(0, 10).toUpperCase()}`;
   await stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code });
@@ -64,7 +70,10 @@ export async function shippingRateOf(sessionId: string, method: string): Promise
 }
 
 /** Pays as a shopper who picked a rate and entered a code on the hosted page (the emulator fills in a sample address). */
-export async function payAtGatewayWith(sessionId: string, options: { method?: string; promotionCode?: string; shipping?: unknown; card?: string }): Promise<{ status: string }> {
+export async function payAtGatewayWith(
+  sessionId: string,
+  options: { method?: string; promotionCode?: string; shipping?: unknown; card?: string },
+): Promise<{ status: string }> {
   const shippingRate = options.method ? (await shippingRateOf(sessionId, options.method)).id : undefined;
   return (await emulatorControl(`/_emulator/sessions/${sessionId}/pay`, {
     card: options.card ?? "4242424242424242",

@@ -28,10 +28,18 @@ export default async function setup(project: TestProject) {
     ? []
     : await Promise.all(
         databases.map(() =>
-          startEmulator({ port: 0, webhookUrl: "", asyncDelayMs: 300, secretKey: process.env.EMULATOR_SECRET_KEY, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET }),
+          startEmulator({
+            port: 0,
+            webhookUrl: "",
+            asyncDelayMs: 300,
+            secretKey: process.env.EMULATOR_SECRET_KEY,
+            webhookSecret: process.env.STRIPE_WEBHOOK_SECRET,
+          }),
         ),
       );
-  process.env[WORKER_SLOTS_ENV] = JSON.stringify(databases.map((database, i) => ({ databaseUrl: database.url, stripeApiBase: emulators[i]?.url })));
+  process.env[WORKER_SLOTS_ENV] = JSON.stringify(
+    databases.map((database, i) => ({ databaseUrl: database.url, stripeApiBase: emulators[i]?.url })),
+  );
   // Anything that reads DATABASE_URL before a slot is chosen gets the first worker's.
   process.env.DATABASE_URL = databases[0]!.url;
   console.log(`test database: ${template.name} on ${new URL(serverUrl).host}, one copy per worker (${workers})`);

@@ -63,7 +63,13 @@ export async function heldWebhookEndpoint(): Promise<HeldEndpoint> {
       );
       const answer = (await response.json()) as { outcome?: string };
       const event = JSON.parse(body) as { id: string; type: string; data: { object: { id: string } } };
-      deliveries.push({ eventId: event.id, type: event.type, objectId: event.data.object.id, status: response.status, outcome: answer.outcome });
+      deliveries.push({
+        eventId: event.id,
+        type: event.type,
+        objectId: event.data.object.id,
+        status: response.status,
+        outcome: answer.outcome,
+      });
       res.writeHead(response.status, { "content-type": "application/json" }).end(JSON.stringify(answer));
     });
   });
@@ -91,7 +97,10 @@ export async function heldWebhookEndpoint(): Promise<HeldEndpoint> {
 
 /** Webhooks on, every delivery delayed (the emulator's chaos settings) and sent to `url`. */
 export function delayWebhooksTo(url: string, delayMs: { min: number; max: number }): Promise<unknown> {
-  return emulatorControl("/_emulator/config", { webhookUrl: url, chaos: { minDelayMs: delayMs.min, maxDelayMs: delayMs.max, shuffle: true } });
+  return emulatorControl("/_emulator/config", {
+    webhookUrl: url,
+    chaos: { minDelayMs: delayMs.min, maxDelayMs: delayMs.max, shuffle: true },
+  });
 }
 
 /**
@@ -101,7 +110,9 @@ export function delayWebhooksTo(url: string, delayMs: { min: number; max: number
  */
 export async function openUnrecordedSession(orderId: string, amountCents: number): Promise<{ sessionId: string; paymentId: string }> {
   const paymentId = randomUUID();
-  const session = await (await getPaymentGateway()).createCheckoutSession({
+  const session = await (
+    await getPaymentGateway()
+  ).createCheckoutSession({
     orderId,
     paymentId,
     customerEmail: "r@example.com",

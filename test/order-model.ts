@@ -57,15 +57,33 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
   if (c.payments.length < 2) events.push({ type: "START_PAYMENT", paymentId: `pay-${c.payments.length + 1}`, at: BEFORE_DEADLINE });
   for (const p of c.payments) {
     if (usable(p.status)) {
-      events.push({ type: "PAYMENT_SUCCEEDED", paymentId: p.id, amountCents: MODEL_SALE.totalCents, currency: c.currency, refundId: nextRefund, sale: MODEL_SALE, at: BEFORE_DEADLINE + 1000 });
+      events.push({
+        type: "PAYMENT_SUCCEEDED",
+        paymentId: p.id,
+        amountCents: MODEL_SALE.totalCents,
+        currency: c.currency,
+        refundId: nextRefund,
+        sale: MODEL_SALE,
+        at: BEFORE_DEADLINE + 1000,
+      });
     }
-    if (p.status === "pending") events.push({ type: "PAYMENT_FAILED", paymentId: p.id, reason: "card_declined", at: BEFORE_DEADLINE + 1000 });
-    if (p.status === "pending" || p.status === "failed") events.push({ type: "PAYMENT_CANCELLED", paymentId: p.id, at: BEFORE_DEADLINE + 1000 });
+    if (p.status === "pending")
+      events.push({ type: "PAYMENT_FAILED", paymentId: p.id, reason: "card_declined", at: BEFORE_DEADLINE + 1000 });
+    if (p.status === "pending" || p.status === "failed")
+      events.push({ type: "PAYMENT_CANCELLED", paymentId: p.id, at: BEFORE_DEADLINE + 1000 });
   }
   const last = c.payments.at(-1);
   if (last && usable(last.status) && !last.flagged) {
     // Tampered: the payment took more than the session's total the store agreed to.
-    events.push({ type: "PAYMENT_SUCCEEDED", paymentId: last.id, amountCents: MODEL_SALE.totalCents + 1, currency: c.currency, refundId: nextRefund, sale: MODEL_SALE, at: BEFORE_DEADLINE + 1000 });
+    events.push({
+      type: "PAYMENT_SUCCEEDED",
+      paymentId: last.id,
+      amountCents: MODEL_SALE.totalCents + 1,
+      currency: c.currency,
+      refundId: nextRefund,
+      sale: MODEL_SALE,
+      at: BEFORE_DEADLINE + 1000,
+    });
   }
   events.push({ type: "CANCEL", at: BEFORE_DEADLINE + 2000 });
   events.push({ type: "TIMEOUT", at: AFTER_DEADLINE });
@@ -78,13 +96,28 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
   events.push({ type: "FULFIL", trackingNumber: "PL-TEST-1", estimatedDelivery: "2030-01-04", at: paidAt + 2000 });
   for (const r of c.refunds.filter((r) => r.status === "pending")) {
     events.push({ type: "REFUND_SUCCEEDED", refundId: r.id, at: paidAt + 3 * DAY });
-    events.push({ type: "REFUND_FAILED", refundId: r.id, reason: "insufficient_funds", retryRefundId: `ref-${c.refunds.length + 1}`, maxAttempts: MAX_REFUND_ATTEMPTS, at: paidAt + 3 * DAY });
+    events.push({
+      type: "REFUND_FAILED",
+      refundId: r.id,
+      reason: "insufficient_funds",
+      retryRefundId: `ref-${c.refunds.length + 1}`,
+      maxAttempts: MAX_REFUND_ATTEMPTS,
+      at: paidAt + 3 * DAY,
+    });
   }
   if (options.includeRefused) {
     events.push({ type: "TIMEOUT", at: BEFORE_DEADLINE }); // too early
     events.push({ type: "START_PAYMENT", paymentId: "pay-late", at: AFTER_DEADLINE }); // window closed
     events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "user", windowDays: 14, at: paidAt + 30 * DAY }); // outside policy
-    events.push({ type: "PAYMENT_SUCCEEDED", paymentId: "pay-unknown", amountCents: MODEL_SALE.totalCents, currency: "usd", refundId: nextRefund, sale: MODEL_SALE, at: BEFORE_DEADLINE });
+    events.push({
+      type: "PAYMENT_SUCCEEDED",
+      paymentId: "pay-unknown",
+      amountCents: MODEL_SALE.totalCents,
+      currency: "usd",
+      refundId: nextRefund,
+      sale: MODEL_SALE,
+      at: BEFORE_DEADLINE,
+    });
     events.push({ type: "REFUND_SUCCEEDED", refundId: "ref-unknown", at: BEFORE_DEADLINE });
     events.push(checkoutEvent(1));
   }
@@ -149,7 +182,10 @@ function actionSignature(from: OrderSnapshot, event: OrderEvent): string {
 export function distinctTransitions(): ModelStep[] {
   const shortest = new Map<string, OrderEvent[]>();
   for (const path of getShortestPaths(orderMachine, traversal)) {
-    shortest.set(serializeModelState(path.state), path.steps.map((s) => s.event).filter((e) => (e.type as string) !== "xstate.init"));
+    shortest.set(
+      serializeModelState(path.state),
+      path.steps.map((s) => s.event).filter((e) => (e.type as string) !== "xstate.init"),
+    );
   }
   const best = new Map<string, ModelStep>();
   for (const vertex of Object.values(getAdjacencyMap(orderMachine, traversal))) {

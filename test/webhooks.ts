@@ -57,6 +57,8 @@ export async function orderAwaitingPayment(stock = 5) {
   const { orderId } = await placeOrder({ userId, items: [{ bookId, quantity: 2 }] });
   const paymentId = randomUUID();
   const sessionId = `cs_test_${paymentId.replace(/-/g, "")}`;
-  await dispatch(orderId, { type: "START_PAYMENT", paymentId }, "user", { session: { id: sessionId, url: `https://pay.example/${sessionId}` } });
+  await dispatch(orderId, { type: "START_PAYMENT", paymentId }, "user", {
+    session: { id: sessionId, url: `https://pay.example/${sessionId}` },
+  });
   return { userId, bookId, orderId, paymentId, sessionId };
 }

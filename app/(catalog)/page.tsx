@@ -19,16 +19,13 @@ function Intro() {
   return (
     <div className="mb-6">
       <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Catalog</h1>
-      <p className="mt-2 max-w-2xl text-ink-soft">
-        Browse our shelves: search by title or author, or narrow things down by genre.
-      </p>
+      <p className="mt-2 max-w-2xl text-ink-soft">Browse our shelves: search by title or author, or narrow things down by genre.</p>
     </div>
   );
 }
 
 const panel = "mt-8 rounded-lg border border-line bg-card px-6 py-10 text-center shadow-card";
-const buttonLink =
-  "mt-5 inline-flex rounded-md bg-accent px-4 py-2 text-sm font-semibold text-white hover:bg-accent-strong";
+const buttonLink = "mt-5 inline-flex rounded-md bg-accent px-4 py-2 text-sm font-semibold text-white hover:bg-accent-strong";
 
 function describeFilters(q: string, genre: string): string {
   if (q && genre) return `“${q}” in ${genre}`;

@@ -45,8 +45,8 @@ export default async function AccountPage() {
           Sessions
         </h2>
         <p className="mt-2 text-ink-soft">
-          Signed in on a computer you no longer use, or think someone else has your password? Sign out everywhere ends every session of
-          this account, this one included.
+          Signed in on a computer you no longer use, or think someone else has your password? Sign out everywhere ends every session of this
+          account, this one included.
         </p>
         <div className="mt-4">
           <SignOutEverywhereButton />

@@ -18,15 +18,17 @@ export default async function AdminLayout({ children }: { children: ReactNode })
       {paused > 0 ? (
         <p role="alert" className="mb-3 rounded-md border border-red-300 bg-red-50 px-4 py-2 text-sm font-semibold text-red-900">
           {paused === 1 ? "1 order needs an operator" : `${paused} orders need an operator`}: automation gave up after repeated failures.{" "}
-          <Link href="/admin/orders" className="underline underline-offset-2">See them</Link>
+          <Link href="/admin/orders" className="underline underline-offset-2">
+            See them
+          </Link>
         </p>
       ) : null}
       {signatures.alerting ? (
         <p role="alert" className="mb-3 rounded-md border border-red-300 bg-red-50 px-4 py-2 text-sm font-semibold text-red-900">
           Webhooks are failing signature checks: check STRIPE_WEBHOOK_SECRET.{" "}
           <span className="font-normal">
-            {signatures.failures} refused in the last {signatures.windowMinutes} minutes. Until it is fixed, the store learns about
-            payments only from the return page and the reconciler (every minute).
+            {signatures.failures} refused in the last {signatures.windowMinutes} minutes. Until it is fixed, the store learns about payments
+            only from the return page and the reconciler (every minute).
           </span>
         </p>
       ) : null}

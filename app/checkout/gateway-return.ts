@@ -12,7 +12,11 @@ type ReturnInput = { userId: string; sessionId: string };
  * signed-in shopper (back to this page after sign-in), and run the
  * reconciliation; a session that is not this shopper's is a 404.
  */
-export async function handleGatewayReturn<T>(searchParams: SearchParams, path: string, run: (input: ReturnInput) => Promise<T>): Promise<{ user: CurrentUser; result: T }> {
+export async function handleGatewayReturn<T>(
+  searchParams: SearchParams,
+  path: string,
+  run: (input: ReturnInput) => Promise<T>,
+): Promise<{ user: CurrentUser; result: T }> {
   const sessionId = [(await searchParams).session_id].flat()[0] ?? "";
   const user = await requireUser().catch(() => redirect(`/signin?callbackUrl=${encodeURIComponent(`${path}?session_id=${sessionId}`)}`));
   const requestId = (await headers()).get("x-request-id") ?? undefined;

@@ -22,12 +22,16 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
   return (
     <AuthPanel
       title="Sign in"
-      intro={registered ? <p role="status">Your account is ready. Please sign in.</p> : <p>Welcome back. Sign in to check out and follow your orders.</p>}
+      intro={
+        registered ? (
+          <p role="status">Your account is ready. Please sign in.</p>
+        ) : (
+          <p>Welcome back. Sign in to check out and follow your orders.</p>
+        )
+      }
     >
       <SignInForm callbackUrl={callbackUrl} initialError={signInErrorMessage(first(params.error))} />
-      <p className="mt-6 rounded-md bg-accent-soft px-3 py-2 text-sm text-accent-strong">
-        Demo: customer@example.com / customer-pass-1
-      </p>
+      <p className="mt-6 rounded-md bg-accent-soft px-3 py-2 text-sm text-accent-strong">Demo: customer@example.com / customer-pass-1</p>
     </AuthPanel>
   );
 }

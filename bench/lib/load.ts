@@ -1,7 +1,14 @@
 // A closed-loop load generator: `concurrency` workers take the next request
 // until none are left; latency per request, throughput over the whole run.
 
-export type LoadResult = { count: number; seconds: number; perSecond: number; p50Ms: number; p99Ms: number; statuses: Record<number, number> };
+export type LoadResult = {
+  count: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  statuses: Record<number, number>;
+};
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -27,5 +34,12 @@ export async function runLoad(requests: (() => Promise<Response>)[], concurrency
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { count: requests.length, seconds, perSecond: requests.length / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), statuses };
+  return {
+    count: requests.length,
+    seconds,
+    perSecond: requests.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    statuses,
+  };
 }

@@ -14,7 +14,11 @@ describe("npm run bench's exit code", () => {
     const threw = { bench: "chaos", case: "error", figures: { error: "Error: port taken" }, met: false };
     expect(benchVerdict([ok, missed, threw])).toEqual({
       exitCode: 1,
-      lines: ["bench FAILED: 2 of 3 rows", "  checkout-contention — round 1: target not met: exactly 50 orders", "  chaos — error: Error: port taken"],
+      lines: [
+        "bench FAILED: 2 of 3 rows",
+        "  checkout-contention — round 1: target not met: exactly 50 orders",
+        "  chaos — error: Error: port taken",
+      ],
     });
   });
 

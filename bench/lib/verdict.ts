@@ -13,7 +13,10 @@ export function benchVerdict(rows: BenchRow[]): { exitCode: 0 | 1; lines: string
     exitCode: 1,
     lines: [
       `bench FAILED: ${failures.length} of ${rows.length} rows`,
-      ...failures.map((r) => `  ${r.bench} — ${r.case}: ${r.case === "error" ? String(r.figures.error) : `target not met: ${r.target ?? "(none stated)"}`}`),
+      ...failures.map(
+        (r) =>
+          `  ${r.bench} — ${r.case}: ${r.case === "error" ? String(r.figures.error) : `target not met: ${r.target ?? "(none stated)"}`}`,
+      ),
     ],
   };
 }

@@ -16,7 +16,10 @@ export function AdminOrderActions({ orderId, canRefund, canFulfil }: Props) {
     if (action === "refund" && !window.confirm("Refund this order in full?")) return;
     setPending(true);
     setMessage("");
-    const result = await apiRequest(`/api/admin/orders/${orderId}/${action}`, { method: "POST", body: action === "refund" ? {} : undefined });
+    const result = await apiRequest(`/api/admin/orders/${orderId}/${action}`, {
+      method: "POST",
+      body: action === "refund" ? {} : undefined,
+    });
     setPending(false);
     if (!result.ok) setMessage(result.message);
     else router.refresh();

@@ -67,11 +67,27 @@ export function MachineDiagram({ counts }: Props) {
               const n = countOf(b, counts);
               return (
                 <g key={b.id} data-state={b.id} data-count={n}>
-                  <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={10} fill={n > 0 ? "#e2efec" : "#fffdf9"} stroke={n > 0 ? "#1d5c58" : "#857869"} strokeWidth={n > 0 ? 2 : 1} />
+                  <rect
+                    x={b.x}
+                    y={b.y}
+                    width={b.width}
+                    height={b.height}
+                    rx={10}
+                    fill={n > 0 ? "#e2efec" : "#fffdf9"}
+                    stroke={n > 0 ? "#1d5c58" : "#857869"}
+                    strokeWidth={n > 0 ? 2 : 1}
+                  />
                   <text x={b.x + 12} y={b.y + b.height / 2 + 5} fontSize="13.5" fill="#2b2520">
                     {b.label}
                   </text>
-                  <text x={b.x + b.width - 12} y={b.y + b.height / 2 + 6} fontSize="17" fontWeight="700" textAnchor="end" fill={n > 0 ? "#134340" : "#5a4f45"}>
+                  <text
+                    x={b.x + b.width - 12}
+                    y={b.y + b.height / 2 + 6}
+                    fontSize="17"
+                    fontWeight="700"
+                    textAnchor="end"
+                    fill={n > 0 ? "#134340" : "#5a4f45"}
+                  >
                     {n}
                   </text>
                 </g>
@@ -86,17 +102,27 @@ export function MachineDiagram({ counts }: Props) {
         </svg>
       </div>
       <section aria-labelledby="transitions-heading" className="overflow-x-auto rounded-lg border border-line bg-card p-5">
-        <h2 id="transitions-heading" className="font-serif text-xl font-bold">Transitions</h2>
+        <h2 id="transitions-heading" className="font-serif text-xl font-bold">
+          Transitions
+        </h2>
         <table className="mt-3 w-full text-left text-sm">
           <TableHead columns={["#", "From", "Event", "Guard", "To"]} />
           <tbody>
             {layout.edges.map((e) => (
               <tr key={e.number} className="border-b border-line last:border-0">
                 <td className="py-1.5 pr-3 font-bold tabular-nums">{e.number}</td>
-                <td className="py-1.5 pr-3"><code>{e.from}</code>{e.from.includes(".") || e.from === "new" ? "" : " (any)"}</td>
-                <td className="py-1.5 pr-3"><code>{e.event}</code></td>
+                <td className="py-1.5 pr-3">
+                  <code>{e.from}</code>
+                  {e.from.includes(".") || e.from === "new" ? "" : " (any)"}
+                </td>
+                <td className="py-1.5 pr-3">
+                  <code>{e.event}</code>
+                </td>
                 <td className="py-1.5 pr-3 text-ink-soft">{e.guard ?? "—"}</td>
-                <td className="py-1.5"><code>{e.to}</code>{e.from === e.to ? " (stays)" : ""}</td>
+                <td className="py-1.5">
+                  <code>{e.to}</code>
+                  {e.from === e.to ? " (stays)" : ""}
+                </td>
               </tr>
             ))}
           </tbody>

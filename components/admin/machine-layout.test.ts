@@ -8,7 +8,11 @@ describe("the order machine drawing", () => {
   const layout = layoutMachine(machineStates(), machineEdges());
 
   it("draws every state of the definition once", () => {
-    expect(layout.boxes.map((b) => b.id).sort()).toEqual(machineStates().map((s) => s.id).sort());
+    expect(layout.boxes.map((b) => b.id).sort()).toEqual(
+      machineStates()
+        .map((s) => s.id)
+        .sort(),
+    );
   });
 
   it("numbers every transition and shows each number exactly once, as an arrow or a badge", () => {
@@ -23,7 +27,12 @@ describe("the order machine drawing", () => {
     for (const state of machineStates().filter((s) => s.parent)) {
       const child = layout.boxes.find((b) => b.id === state.id)!;
       const parent = layout.boxes.find((b) => b.id === state.parent)!;
-      expect(child.x >= parent.x && child.x + child.width <= parent.x + parent.width && child.y >= parent.y && child.y + child.height <= parent.y + parent.height).toBe(true);
+      expect(
+        child.x >= parent.x &&
+          child.x + child.width <= parent.x + parent.width &&
+          child.y >= parent.y &&
+          child.y + child.height <= parent.y + parent.height,
+      ).toBe(true);
     }
     for (const b of layout.boxes) expect(b.x + b.width <= layout.width && b.y + b.height <= layout.height).toBe(true);
   });

@@ -32,10 +32,28 @@ export function layoutMachine(states: StateInfo[], machineEdges: MachineEdge[]):
     const x = MARGIN + column * (COLUMN + GAP);
     const children = states.filter((s) => s.parent === state.id);
     if (state.leaf) {
-      boxes.set(state.id, { id: state.id, label: state.id, x, y: MARGIN + HEADER + PAD, width: COLUMN - 2 * PAD, height: NODE, leaf: true, depth: 0 });
+      boxes.set(state.id, {
+        id: state.id,
+        label: state.id,
+        x,
+        y: MARGIN + HEADER + PAD,
+        width: COLUMN - 2 * PAD,
+        height: NODE,
+        leaf: true,
+        depth: 0,
+      });
       return;
     }
-    boxes.set(state.id, { id: state.id, label: state.id, x, y: MARGIN, width: COLUMN, height: HEADER + children.length * ROW + PAD, leaf: false, depth: 0 });
+    boxes.set(state.id, {
+      id: state.id,
+      label: state.id,
+      x,
+      y: MARGIN,
+      width: COLUMN,
+      height: HEADER + children.length * ROW + PAD,
+      leaf: false,
+      depth: 0,
+    });
     children.forEach((child, row) => {
       boxes.set(child.id, {
         id: child.id,
@@ -72,7 +90,11 @@ export function layoutMachine(states: StateInfo[], machineEdges: MachineEdge[]):
       const onThisBox = badgesOn.get(from.id) ?? 0;
       badgesOn.set(from.id, onThisBox + 1);
       // A state's own badge sits on its top edge (its count is on the right); a group's, under its title bar's right end.
-      badges.push(from.leaf ? { x: right(from) - 18 - onThisBox * 30, y: from.y, numbers } : { x: right(from) - 16, y: from.y + 14 + onThisBox * 22, numbers });
+      badges.push(
+        from.leaf
+          ? { x: right(from) - 18 - onThisBox * 30, y: from.y, numbers }
+          : { x: right(from) - 16, y: from.y + 14 + onThisBox * 22, numbers },
+      );
       continue;
     }
     const sameColumn = Math.abs(from.x - to.x) < COLUMN / 2;
@@ -84,7 +106,11 @@ export function layoutMachine(states: StateInfo[], machineEdges: MachineEdge[]):
       const y1 = middle(from) + (down ? 6 : -6);
       const y2 = middle(to) + (down ? -6 : 6);
       const cx = side + bulge * 1.6;
-      arrows.push({ d: `M ${side} ${y1} C ${cx} ${y1}, ${cx} ${y2}, ${side} ${y2}`, badge: { x: side + bulge * 1.2, y: (y1 + y2) / 2 }, numbers });
+      arrows.push({
+        d: `M ${side} ${y1} C ${cx} ${y1}, ${cx} ${y2}, ${side} ${y2}`,
+        badge: { x: side + bulge * 1.2, y: (y1 + y2) / 2 },
+        numbers,
+      });
       continue;
     }
     const forward = to.x > from.x;

@@ -15,7 +15,9 @@ function summary(payload: Record<string, unknown>): string {
 export function OrderEventLog({ entries }: { entries: EventLogEntry[] }) {
   return (
     <section aria-labelledby="log-heading" className={`${panelClass} overflow-x-auto`}>
-      <h2 id="log-heading" className="font-serif text-xl font-bold">Event log ({entries.length})</h2>
+      <h2 id="log-heading" className="font-serif text-xl font-bold">
+        Event log ({entries.length})
+      </h2>
       <table className="mt-3 w-full text-left text-sm">
         <TableHead columns={["Time (UTC)", "Event", "Outcome", "Source", "State", "Details"]} />
         <tbody>

@@ -7,7 +7,9 @@ const when = (iso: string) => `${iso.replace("T", " ").slice(0, 19)} UTC`;
 export function OrderJobs({ queued, runs }: { queued: OrderJob[]; runs: JobRun[] }) {
   return (
     <section aria-labelledby="jobs-heading" className={panelClass}>
-      <h2 id="jobs-heading" className="font-serif text-xl font-bold">Jobs</h2>
+      <h2 id="jobs-heading" className="font-serif text-xl font-bold">
+        Jobs
+      </h2>
       <h3 className="mt-3 text-sm font-semibold text-ink-soft">Queued or retrying ({queued.length})</h3>
       {queued.length === 0 ? (
         <p className="mt-1 text-sm text-ink-soft">None.</p>
@@ -29,8 +31,8 @@ export function OrderJobs({ queued, runs }: { queued: OrderJob[]; runs: JobRun[]
           {runs.map((r) => (
             <li key={`${r.jobId}-${r.attempt}`}>
               <code>{r.task}</code> · attempt {r.attempt}/{r.maxAttempts} ·{" "}
-              <span className={r.outcome === "failed" ? "font-semibold text-red-800" : "text-emerald-800"}>{r.outcome}</span> · {r.durationMs} ms ·{" "}
-              <span className="text-ink-soft">{when(r.startedAt)}</span>
+              <span className={r.outcome === "failed" ? "font-semibold text-red-800" : "text-emerald-800"}>{r.outcome}</span> ·{" "}
+              {r.durationMs} ms · <span className="text-ink-soft">{when(r.startedAt)}</span>
               {r.error ? <span className="block text-red-800">{r.error.slice(0, 200)}</span> : null}
             </li>
           ))}

@@ -5,7 +5,14 @@ import { sumSalesDays, type SalesDay, type SalesReport, type SalesTotals } from 
 // Fills keep at least 3:1 against the card (emerald-600, stone-500, amber-600).
 
 type Series = { key: keyof SalesTotals; label: string; fill: string; swatch: string };
-type ChartProps = { title: string; summary: string; days: SalesDay[]; series: Series[]; isStacked: boolean; formatTick: (value: number) => string };
+type ChartProps = {
+  title: string;
+  summary: string;
+  days: SalesDay[];
+  series: Series[];
+  isStacked: boolean;
+  formatTick: (value: number) => string;
+};
 
 const W = 720;
 const H = 240;
@@ -31,7 +38,10 @@ function niceTicks(max: number): number[] {
   if (max <= 0) return [0];
   const rough = max / 4;
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough)!);
+  const step = Math.max(
+    1,
+    [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough)!,
+  );
   return Array.from({ length: Math.ceil(max / step) + 1 }, (_, i) => i * step);
 }
 
@@ -41,7 +51,13 @@ function shortDay(day: string): string {
 
 function compactMoney(currency: string): (cents: number) => string {
   try {
-    const format = new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase(), notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 });
+    const format = new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency: currency.toUpperCase(),
+      notation: "compact",
+      minimumFractionDigits: 0,
+      maximumFractionDigits: 1,
+    });
     return (cents) => format.format(cents / 100);
   } catch {
     return (cents) => formatPrice(cents, currency);
@@ -91,21 +107,35 @@ function BarChart({ title, summary, days, series, isStacked, formatTick }: Chart
         {ticks.map((t) => (
           <g key={t}>
             {t > 0 ? <line x1={LEFT} x2={W - RIGHT} y1={y(t)} y2={y(t)} className="stroke-line" /> : null}
-            <text x={LEFT - 8} y={y(t)} textAnchor="end" dominantBaseline="middle" className="fill-ink-soft">{formatTick(t)}</text>
+            <text x={LEFT - 8} y={y(t)} textAnchor="end" dominantBaseline="middle" className="fill-ink-soft">
+              {formatTick(t)}
+            </text>
           </g>
         ))}
         {isEmpty ? (
-          <text x={LEFT + PLOT_W / 2} y={TOP + PLOT_H / 2} textAnchor="middle" className="fill-ink-soft text-[15px]">Nothing in these days yet</text>
+          <text x={LEFT + PLOT_W / 2} y={TOP + PLOT_H / 2} textAnchor="middle" className="fill-ink-soft text-[15px]">
+            Nothing in these days yet
+          </text>
         ) : null}
         {days.map((d, i) => (
           <g key={d.day}>
             {placeBars(d, series, isStacked, LEFT + i * band, band).map((bar) => (
-              <rect key={bar.series.key} x={bar.x} width={bar.width} y={y(bar.to)} height={y(bar.from) - y(bar.to)} className={`${bar.series.fill} stroke-card`} strokeWidth={isStacked ? 1 : 0}>
+              <rect
+                key={bar.series.key}
+                x={bar.x}
+                width={bar.width}
+                y={y(bar.to)}
+                height={y(bar.from) - y(bar.to)}
+                className={`${bar.series.fill} stroke-card`}
+                strokeWidth={isStacked ? 1 : 0}
+              >
                 <title>{`${shortDay(d.day)}: ${bar.series.label} ${formatTick(bar.to - bar.from)}`}</title>
               </rect>
             ))}
             {(days.length - 1 - i) % labelEvery === 0 ? (
-              <text x={LEFT + (i + 0.5) * band} y={H - 8} textAnchor="middle" className="fill-ink-soft">{shortDay(d.day)}</text>
+              <text x={LEFT + (i + 0.5) * band} y={H - 8} textAnchor="middle" className="fill-ink-soft">
+                {shortDay(d.day)}
+              </text>
             ) : null}
           </g>
         ))}
@@ -150,17 +180,27 @@ export function SalesChart({ report }: { report: SalesReport }) {
             <caption className="sr-only">Orders and money per UTC day over {span}</caption>
             <thead>
               <tr className="border-b border-line text-xs tracking-wide text-ink-soft uppercase">
-                <th scope="col" className="py-2 pr-4">Day (UTC)</th>
+                <th scope="col" className="py-2 pr-4">
+                  Day (UTC)
+                </th>
                 {["Placed", "Paid", "Cancelled", "Refunded", "Revenue", "Refunds"].map((label) => (
-                  <th key={label} scope="col" className="py-2 pr-4 text-right">{label}</th>
+                  <th key={label} scope="col" className="py-2 pr-4 text-right">
+                    {label}
+                  </th>
                 ))}
               </tr>
             </thead>
             <tbody>
               {days.map((d) => (
                 <tr key={d.day} className="border-b border-line">
-                  <th scope="row" className="py-1.5 pr-4 font-normal whitespace-nowrap">{d.day}</th>
-                  {([d.placed, d.paid, d.cancelled, d.refunded] as const).map((n, i) => <td key={i} className={cell}>{n}</td>)}
+                  <th scope="row" className="py-1.5 pr-4 font-normal whitespace-nowrap">
+                    {d.day}
+                  </th>
+                  {([d.placed, d.paid, d.cancelled, d.refunded] as const).map((n, i) => (
+                    <td key={i} className={cell}>
+                      {n}
+                    </td>
+                  ))}
                   <td className={cell}>{money(d.revenueCents)}</td>
                   <td className={cell}>{money(d.refundedCents)}</td>
                 </tr>
@@ -168,8 +208,14 @@ export function SalesChart({ report }: { report: SalesReport }) {
             </tbody>
             <tfoot>
               <tr className="font-semibold">
-                <th scope="row" className="py-2 pr-4">Total</th>
-                {([totals.placed, totals.paid, totals.cancelled, totals.refunded] as const).map((n, i) => <td key={i} className={cell}>{n}</td>)}
+                <th scope="row" className="py-2 pr-4">
+                  Total
+                </th>
+                {([totals.placed, totals.paid, totals.cancelled, totals.refunded] as const).map((n, i) => (
+                  <td key={i} className={cell}>
+                    {n}
+                  </td>
+                ))}
                 <td className={cell}>{money(totals.revenueCents)}</td>
                 <td className={cell}>{money(totals.refundedCents)}</td>
               </tr>

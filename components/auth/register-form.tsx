@@ -87,8 +87,26 @@ export function RegisterForm({ callbackUrl }: RegisterFormProps) {
 
   return (
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-      <FormField id={`${id}-name`} name="name" label="Name" type="text" autoComplete="name" value={values.name} onChange={set("name")} error={errors.name} />
-      <FormField id={`${id}-email`} name="email" label="E-mail" type="email" autoComplete="email" value={values.email} onChange={set("email")} error={errors.email} />
+      <FormField
+        id={`${id}-name`}
+        name="name"
+        label="Name"
+        type="text"
+        autoComplete="name"
+        value={values.name}
+        onChange={set("name")}
+        error={errors.name}
+      />
+      <FormField
+        id={`${id}-email`}
+        name="email"
+        label="E-mail"
+        type="email"
+        autoComplete="email"
+        value={values.email}
+        onChange={set("email")}
+        error={errors.email}
+      />
       <FormField
         id={`${id}-password`}
         name="password"

@@ -10,10 +10,12 @@ export function SignOutButton() {
       label="Sign out"
       pendingLabel="Signing out…"
       className={primaryButtonClass}
-      action={() => signOut({ callbackUrl: "/" }).then(
-        () => undefined,
-        () => "We couldn’t sign you out. Please try again.",
-      )}
+      action={() =>
+        signOut({ callbackUrl: "/" }).then(
+          () => undefined,
+          () => "We couldn’t sign you out. Please try again.",
+        )
+      }
     />
   );
 }

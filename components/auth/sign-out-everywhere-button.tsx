@@ -18,5 +18,13 @@ export function SignOutEverywhereButton() {
     return undefined;
   }
 
-  return <ActionButton label="Sign out everywhere" pendingLabel="Signing out everywhere…" className={secondaryButtonClass} inline action={signOutEverywhere} />;
+  return (
+    <ActionButton
+      label="Sign out everywhere"
+      pendingLabel="Signing out everywhere…"
+      className={secondaryButtonClass}
+      inline
+      action={signOutEverywhere}
+    />
+  );
 }

@@ -67,13 +67,24 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents }: PlaceOrder
     }
     busy.current = false;
     if (result.ok) {
-      setStatus({ kind: "error", message: "Your order was placed, but we couldn’t open it.", link: { href: "/orders", label: "See your orders" } });
+      setStatus({
+        kind: "error",
+        message: "Your order was placed, but we couldn’t open it.",
+        link: { href: "/orders", label: "See your orders" },
+      });
     } else if (result.code === "out_of_stock") {
       setShortages(parseShortages(result.details));
-      setStatus({ kind: "error", message: "Some books no longer have enough copies. Change the quantities below, then place your order again." });
+      setStatus({
+        kind: "error",
+        message: "Some books no longer have enough copies. Change the quantities below, then place your order again.",
+      });
     } else if (result.code === "duplicate_checkout") {
       const orderId = isRecord(result.details) && typeof result.details.orderId === "string" ? result.details.orderId : "";
-      setStatus({ kind: "error", message: result.message, link: { href: orderId ? `/orders/${orderId}` : "/orders", label: "View your order" } });
+      setStatus({
+        kind: "error",
+        message: result.message,
+        link: { href: orderId ? `/orders/${orderId}` : "/orders", label: "View your order" },
+      });
     } else if (result.code === "too_many_unpaid_orders" || result.code === "too_many_reserved_copies") {
       setStatus({ kind: "error", message: result.message, link: { href: "/orders", label: "See your orders" } });
     } else if (result.code === "unauthenticated") {
@@ -133,7 +144,11 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents }: PlaceOrder
               <span>
                 {option.method === "express" ? "Express" : "Standard"} ({option.minDays}–{option.maxDays} business days)
               </span>
-              {option.amountCents === 0 ? <span className="font-medium text-emerald-800">Free</span> : <Price cents={option.amountCents} currency={cart.currency} className="tabular-nums" />}
+              {option.amountCents === 0 ? (
+                <span className="font-medium text-emerald-800">Free</span>
+              ) : (
+                <Price cents={option.amountCents} currency={cart.currency} className="tabular-nums" />
+              )}
             </li>
           ))}
         </ul>
@@ -154,10 +169,9 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents }: PlaceOrder
           Place your order
         </h2>
         <p className="mt-2 text-sm text-ink-soft">
-          We reserve these books for you and take you to the secure payment page, where you enter the delivery address,
-          choose standard or express shipping and may add a promotion code; tax is worked out there. If you don’t pay in
-          time the order is cancelled and the books go back on the shelves. Your order page lets you pay again, cancel or
-          follow it.
+          We reserve these books for you and take you to the secure payment page, where you enter the delivery address, choose standard or
+          express shipping and may add a promotion code; tax is worked out there. If you don’t pay in time the order is cancelled and the
+          books go back on the shelves. Your order page lets you pay again, cancel or follow it.
         </p>
         <button type="button" onClick={placeOrder} disabled={pending} className={`${primaryButtonClass} mt-5 w-full`}>
           {status.kind === "paying" ? "Opening the payment page…" : pending ? "Placing order…" : "Place order and pay"}

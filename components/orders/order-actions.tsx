@@ -23,7 +23,10 @@ const confirmations: Partial<Record<UserAction, string>> = {
 
 async function runOrderAction(orderId: string, action: UserAction): Promise<ActionResult> {
   const path = action === "pay" ? "payments" : action;
-  const result = await apiRequest(`/api/orders/${encodeURIComponent(orderId)}/${path}`, { method: "POST", body: action === "refund" ? {} : undefined });
+  const result = await apiRequest(`/api/orders/${encodeURIComponent(orderId)}/${path}`, {
+    method: "POST",
+    body: action === "refund" ? {} : undefined,
+  });
   if (!result.ok) return { ok: false, code: result.code, message: result.message };
   const url = isRecord(result.data) ? result.data.checkoutUrl : undefined;
   return { ok: true, checkoutUrl: typeof url === "string" ? url : undefined };
@@ -75,7 +78,11 @@ export function OrderActions({ orderId, allowedActions }: OrderActionsProps) {
           ))}
         </div>
       ) : null}
-      <p role="status" aria-live="polite" className={`min-h-6 text-sm font-medium ${tone === "error" ? "text-red-800" : "text-emerald-800"}`}>
+      <p
+        role="status"
+        aria-live="polite"
+        className={`min-h-6 text-sm font-medium ${tone === "error" ? "text-red-800" : "text-emerald-800"}`}
+      >
         {message}
       </p>
     </div>

@@ -4,7 +4,21 @@ import { panelClass } from "@/components/ui-classes";
 import type { OrderView } from "@/lib/orders/order-view";
 import { awaitingSale, totalsRows } from "@/lib/orders/order-totals";
 
-type OrderItemsProps = { order: Pick<OrderView, "items" | "currency" | "subtotalCents" | "discountCents" | "shippingCents" | "taxCents" | "totalCents" | "promotionCode" | "shippingMethod" | "shippingOptions"> };
+type OrderItemsProps = {
+  order: Pick<
+    OrderView,
+    | "items"
+    | "currency"
+    | "subtotalCents"
+    | "discountCents"
+    | "shippingCents"
+    | "taxCents"
+    | "totalCents"
+    | "promotionCode"
+    | "shippingMethod"
+    | "shippingOptions"
+  >;
+};
 
 const cell = "py-2.5 align-top";
 
@@ -53,11 +67,19 @@ export function OrderItems({ order }: OrderItemsProps) {
         <tfoot>
           {totalsRows(order).map((row) => (
             <tr key={row.key} data-testid={`order-${row.key}`} className={row.key === "subtotal" ? "border-t-2 border-line" : undefined}>
-              <th scope="row" colSpan={3} className={`pt-2 text-left ${row.key === "total" ? "font-semibold" : "font-normal text-ink-soft"}`}>
+              <th
+                scope="row"
+                colSpan={3}
+                className={`pt-2 text-left ${row.key === "total" ? "font-semibold" : "font-normal text-ink-soft"}`}
+              >
                 {row.key === "total" ? "Order total" : row.label}
               </th>
               <td className="pt-2 text-right">
-                <Price cents={row.cents} currency={currency} className={row.key === "total" ? "font-bold text-ink tabular-nums" : "tabular-nums"} />
+                <Price
+                  cents={row.cents}
+                  currency={currency}
+                  className={row.key === "total" ? "font-bold text-ink tabular-nums" : "tabular-nums"}
+                />
               </td>
             </tr>
           ))}

@@ -20,7 +20,11 @@ export function orderStatusLabel(status: string): string {
 
 /** An order's status as text and colour (the text carries the meaning). */
 export function OrderStatusBadge({ status }: OrderStatusBadgeProps) {
-  const style = styles[status as OrderStatus] ?? { label: status, tone: "bg-stone-100 text-stone-700 ring-stone-500/30", dot: "bg-stone-500" };
+  const style = styles[status as OrderStatus] ?? {
+    label: status,
+    tone: "bg-stone-100 text-stone-700 ring-stone-500/30",
+    dot: "bg-stone-500",
+  };
   return (
     <span
       className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold whitespace-nowrap ring-1 ring-inset ${style.tone}`}

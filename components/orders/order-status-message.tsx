@@ -13,8 +13,8 @@ function AwaitingPayment({ order }: OrderStatusMessageProps) {
   return (
     <>
       <p>
-        Pay before <LocalTime iso={order.paymentDeadline} className="font-semibold" /> to keep your books.
-        If the time runs out, the order is cancelled and the books go back on the shelves.
+        Pay before <LocalTime iso={order.paymentDeadline} className="font-semibold" /> to keep your books. If the time runs out, the order
+        is cancelled and the books go back on the shelves.
       </p>
       <div className="mt-3">
         <DeadlineCountdown deadline={order.paymentDeadline} />
@@ -56,8 +56,7 @@ function Explanation({ order }: OrderStatusMessageProps) {
     case "cancelled":
       return order.events.some((event) => event.type === "PaymentTimedOut") ? (
         <p>
-          This order was cancelled because it wasn’t paid before the deadline. The books went back on the shelves and you
-          weren’t charged.
+          This order was cancelled because it wasn’t paid before the deadline. The books went back on the shelves and you weren’t charged.
         </p>
       ) : (
         <p>This order was cancelled before it was paid, so you weren’t charged. The books went back on the shelves.</p>
@@ -67,8 +66,8 @@ function Explanation({ order }: OrderStatusMessageProps) {
       return (
         <p>
           We’re refunding your payment of {total}
-          {typeof why === "string" && why !== "requested_by_customer" ? ` because ${reasonLabel(why)}` : ""}. Once the payment
-          provider confirms it, the money goes back to the card you paid with; this page will say “Refunded”.
+          {typeof why === "string" && why !== "requested_by_customer" ? ` because ${reasonLabel(why)}` : ""}. Once the payment provider
+          confirms it, the money goes back to the card you paid with; this page will say “Refunded”.
         </p>
       );
     }
@@ -76,8 +75,8 @@ function Explanation({ order }: OrderStatusMessageProps) {
       const refunded = order.refunds.filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0);
       return (
         <p>
-          We’ve refunded {formatPrice(refunded || order.totalCents, order.currency)} to the card you paid with. It can take a
-          few business days to show on your statement.
+          We’ve refunded {formatPrice(refunded || order.totalCents, order.currency)} to the card you paid with. It can take a few business
+          days to show on your statement.
         </p>
       );
     }

@@ -21,7 +21,10 @@ export function OrderTimeline({ events, currency }: OrderTimelineProps) {
             const detail = eventDetail(event.type, event.payload, (cents) => formatPrice(cents, currency));
             return (
               <li key={`${event.at}-${event.type}-${i}`} className="relative pb-4 last:pb-0">
-                <span aria-hidden="true" className="absolute top-1.5 -left-[1.6875rem] size-3 rounded-full border-2 border-card bg-accent" />
+                <span
+                  aria-hidden="true"
+                  className="absolute top-1.5 -left-[1.6875rem] size-3 rounded-full border-2 border-card bg-accent"
+                />
                 <p className="font-semibold">{eventLabel(event.type)}</p>
                 {detail ? <p className="text-sm">{detail}</p> : null}
                 <p className="text-sm text-ink-soft">

@@ -12,7 +12,9 @@ function readRevision(data: unknown): number | undefined {
   if (typeof data !== "string") return undefined;
   try {
     const value: unknown = JSON.parse(data);
-    return typeof value === "object" && value !== null && "revision" in value && typeof value.revision === "number" ? value.revision : undefined;
+    return typeof value === "object" && value !== null && "revision" in value && typeof value.revision === "number"
+      ? value.revision
+      : undefined;
   } catch {
     return undefined;
   }

@@ -17,9 +17,16 @@ const tones = {
 export function Toaster() {
   const shown = useSyncExternalStore(subscribeToasts, currentToasts, noToasts);
   return (
-    <div role="status" aria-live="polite" className="pointer-events-none fixed inset-x-3 bottom-3 z-50 flex flex-col items-end gap-2 sm:inset-x-auto sm:right-5 sm:bottom-5">
+    <div
+      role="status"
+      aria-live="polite"
+      className="pointer-events-none fixed inset-x-3 bottom-3 z-50 flex flex-col items-end gap-2 sm:inset-x-auto sm:right-5 sm:bottom-5"
+    >
       {shown.map((t) => (
-        <div key={t.id} className={`pointer-events-auto flex max-w-sm items-start gap-3 rounded-lg border px-4 py-3 text-sm font-medium shadow-card-hover ${tones[t.tone]}`}>
+        <div
+          key={t.id}
+          className={`pointer-events-auto flex max-w-sm items-start gap-3 rounded-lg border px-4 py-3 text-sm font-medium shadow-card-hover ${tones[t.tone]}`}
+        >
           <p className="flex-1">
             {t.message}
             {t.link ? (
@@ -31,7 +38,12 @@ export function Toaster() {
               </>
             ) : null}
           </p>
-          <button type="button" onClick={() => dismissToast(t.id)} className="-my-1 rounded px-1.5 py-1 leading-none hover:bg-black/5" aria-label="Dismiss notification">
+          <button
+            type="button"
+            onClick={() => dismissToast(t.id)}
+            className="-my-1 rounded px-1.5 py-1 leading-none hover:bg-black/5"
+            aria-label="Dismiss notification"
+          >
             ×
           </button>
         </div>

@@ -21,7 +21,10 @@ test.describe("operator console", () => {
     await expect(page.getByRole("heading", { name: /Needs attention/ })).toBeVisible();
     await page.screenshot({ path: `${shots}/admin-orders.png`, fullPage: true });
     await page.getByRole("link", { name: /^Paid \(\d+\)$/ }).click();
-    await page.getByRole("link", { name: order.id.slice(0, 8).toUpperCase() }).first().click();
+    await page
+      .getByRole("link", { name: order.id.slice(0, 8).toUpperCase() })
+      .first()
+      .click();
     await expect(page.getByText("Webhook deliveries")).toBeVisible();
     await page.getByRole("button", { name: "Fulfil now" }).click();
     await expect(page.getByText("Shipped").first()).toBeVisible();
@@ -104,11 +107,16 @@ test.describe("operator console", () => {
     const orders: string[] = [];
     // The cart stays until payment: two keys, two orders of one copy each.
     for (const key of ["first", "second"]) {
-      orders.push((await (await shopper.api.post("/api/checkout", { headers: { "Idempotency-Key": `wrong-state-${key}-${bookId}` } })).json()).id);
+      orders.push(
+        (await (await shopper.api.post("/api/checkout", { headers: { "Idempotency-Key": `wrong-state-${key}-${bookId}` } })).json()).id,
+      );
     }
     const [unpaid, cancelled] = orders as [string, string];
     expect((await shopper.api.post(`/api/orders/${cancelled}/cancel`)).status()).toBe(200);
-    for (const [orderId, status] of [[unpaid, "created"], [cancelled, "cancelled"]] as const) {
+    for (const [orderId, status] of [
+      [unpaid, "created"],
+      [cancelled, "cancelled"],
+    ] as const) {
       const before = await e2eDb()`select status, revision, machine_snapshot from orders where id = ${orderId}`;
       const events = await e2eDb()`select count(*)::int as n from order_events where order_id = ${orderId}`;
       for (const action of ["fulfil", "refund"]) {

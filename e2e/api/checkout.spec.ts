@@ -5,7 +5,11 @@ import { createBook, e2eDb, stockOf } from "../support/db";
 test.describe("checkout and orders API", () => {
   test("anonymous checkout and order requests get 401 JSON", async () => {
     const api = await client();
-    for (const response of [await api.post("/api/checkout"), await api.get("/api/orders"), await api.get("/api/orders/00000000-0000-4000-8000-000000000000")]) {
+    for (const response of [
+      await api.post("/api/checkout"),
+      await api.get("/api/orders"),
+      await api.get("/api/orders/00000000-0000-4000-8000-000000000000"),
+    ]) {
       expect(response.status()).toBe(401);
       expect((await response.json()).error.code).toBe("unauthenticated");
     }

@@ -41,7 +41,9 @@ test.describe("security", () => {
       expect((await api.get("/api/admin/orders")).status()).toBe(404);
       expect((await api.post("/api/admin/orders/00000000-0000-4000-8000-000000000000/refund", { data: {} })).status()).toBe(404);
       expect((await api.get("/api/admin/promotion-codes")).status()).toBe(404);
-      expect((await api.post("/api/admin/promotion-codes", { data: { code: "NOPE10", kind: "percent", percentOff: 10 } })).status()).toBe(404);
+      expect((await api.post("/api/admin/promotion-codes", { data: { code: "NOPE10", kind: "percent", percentOff: 10 } })).status()).toBe(
+        404,
+      );
     }
   });
 
@@ -62,7 +64,11 @@ test.describe("security", () => {
     const operator = await client();
     await signIn(operator, "admin@example.com", "admin-pass-1");
     // The operator's own session cookie, sent by a page on another site.
-    const foreign = await request.newContext({ baseURL, storageState: await operator.storageState(), extraHTTPHeaders: { Origin: "https://evil.example" } });
+    const foreign = await request.newContext({
+      baseURL,
+      storageState: await operator.storageState(),
+      extraHTTPHeaders: { Origin: "https://evil.example" },
+    });
     const code = `CSRF${Date.now().toString(36).toUpperCase()}`;
     const response = await foreign.post("/api/admin/promotion-codes", { data: { code, kind: "percent", percentOff: 90 } });
     expect(response.status()).toBe(403);
@@ -77,7 +83,9 @@ test.describe("security", () => {
       const response = await api.post("/api/cart/items", { data: { bookId: book, quantity: 1 } });
       expect(response.status()).toBe(403);
       expect((await response.json()).error.code).toBe("forbidden");
-      const register = await api.post("/api/register", { data: { email: `x${Date.now()}@example.com`, password: "long enough pw", name: "X" } });
+      const register = await api.post("/api/register", {
+        data: { email: `x${Date.now()}@example.com`, password: "long enough pw", name: "X" },
+      });
       expect(register.status()).toBe(403);
     }
     const ok = await client({ origin: baseURL });

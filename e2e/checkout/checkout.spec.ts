@@ -19,7 +19,10 @@ test.describe("checkout in the browser", () => {
     await page.goto("/cart");
     await expect(page.getByRole("link", { name: "The Browser Checkout Book" })).toBeVisible();
     await page.screenshot({ path: `${shots}/cart-desktop.png` });
-    await page.getByRole("link", { name: /check out/i }).first().click();
+    await page
+      .getByRole("link", { name: /check out/i })
+      .first()
+      .click();
 
     await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fcheckout/);
     await page.screenshot({ path: `${shots}/signin-desktop.png` });
@@ -66,7 +69,10 @@ test.describe("checkout in the browser", () => {
     await expect(page.getByText(/only 1 left/i).first()).toBeVisible();
     await page.screenshot({ path: `${shots}/checkout-out-of-stock.png`, fullPage: true });
     expect(await stockOf(book)).toEqual({ available: 1, reserved: 2, sold: 0 });
-    await page.getByRole("button", { name: /change to 1/i }).first().click();
+    await page
+      .getByRole("button", { name: /change to 1/i })
+      .first()
+      .click();
     await expect(page.getByRole("button", { name: "Place order" })).toBeEnabled();
     await page.getByRole("button", { name: "Place order" }).click();
     await expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();

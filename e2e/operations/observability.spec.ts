@@ -26,7 +26,9 @@ test.describe("observability", () => {
     expect(text).toMatch(/^bookstore_gateway_call_duration_seconds_count\{operation="checkout.sessions.create",outcome="ok"\} [1-9]\d*$/m);
     expect(text).toMatch(/^bookstore_gateway_circuit_state 0$/m);
     expect(text).toMatch(/^bookstore_http_request_duration_seconds_count\{method="POST",route="\/api\/checkout",status="201"\} [1-9]\d*$/m);
-    expect(text).toMatch(/^bookstore_http_request_duration_seconds_count\{method="POST",route="\/api\/orders\/:id\/payments",status="201"\} [1-9]\d*$/m);
+    expect(text).toMatch(
+      /^bookstore_http_request_duration_seconds_count\{method="POST",route="\/api\/orders\/:id\/payments",status="201"\} [1-9]\d*$/m,
+    );
     expect(text).toMatch(/^bookstore_order_time_to_paid_seconds_count [1-9]\d*$/m);
     expect(orderId).toBeTruthy();
   });

@@ -32,7 +32,9 @@ test.describe("an order's life after checkout", () => {
     await e2eDb()`update orders set payment_deadline = now() - interval '1 second',
       machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', to_jsonb((extract(epoch from now()) * 1000)::bigint - 1000)) where id = ${orderId}`;
     await e2eDb()`update graphile_worker._private_jobs set run_at = now() where key = ${`payment-timeout:${orderId}`}`;
-    await expect.poll(async () => (await e2eDb()`select status from orders where id = ${orderId}`)[0]?.status, { timeout: 20_000 }).toBe("cancelled");
+    await expect
+      .poll(async () => (await e2eDb()`select status from orders where id = ${orderId}`)[0]?.status, { timeout: 20_000 })
+      .toBe("cancelled");
     await page.goto(`/orders/${orderId}`);
     await expect(page.getByText("Cancelled").first()).toBeVisible();
     await expect(page.getByText("Payment time ran out").first()).toBeVisible();
@@ -56,12 +58,20 @@ test.describe("an order's life after checkout", () => {
     const { page, book, orderId, api, close } = await orderInBrowser(browser, "A Returned Book");
     const { checkoutUrl } = await (await api.post(`/api/orders/${orderId}/payments`)).json();
     const sessionId = String(checkoutUrl).split("/pay/")[1]!;
-    await fetch(`${emulatorUrl()}/_emulator/sessions/${sessionId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card: "4242424242424242" }) });
-    await expect.poll(async () => (await e2eDb()`select status from orders where id = ${orderId}`)[0]?.status, { timeout: 20_000 }).toBe("paid");
+    await fetch(`${emulatorUrl()}/_emulator/sessions/${sessionId}/pay`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ card: "4242424242424242" }),
+    });
+    await expect
+      .poll(async () => (await e2eDb()`select status from orders where id = ${orderId}`)[0]?.status, { timeout: 20_000 })
+      .toBe("paid");
     await page.goto(`/orders/${orderId}`);
     await page.getByRole("button", { name: /request refund/i }).click();
     await expect(page.getByText(/refund in progress|refunded/i).first()).toBeVisible();
-    await expect.poll(async () => (await e2eDb()`select status from orders where id = ${orderId}`)[0]?.status, { timeout: 30_000 }).toBe("refunded");
+    await expect
+      .poll(async () => (await e2eDb()`select status from orders where id = ${orderId}`)[0]?.status, { timeout: 30_000 })
+      .toBe("refunded");
     await page.reload();
     await expect(page.getByText("Refunded").first()).toBeVisible();
     await page.screenshot({ path: `${shots}/order-refunded.png`, fullPage: true });
@@ -71,7 +81,10 @@ test.describe("an order's life after checkout", () => {
     const operator = await adminContext(browser);
     const mailbox = await operator.newPage();
     await mailbox.goto("/dev/mailbox");
-    await mailbox.getByRole("link", { name: /is refunded/ }).first().click();
+    await mailbox
+      .getByRole("link", { name: /is refunded/ })
+      .first()
+      .click();
     await expect(mailbox.getByRole("heading", { name: /is refunded/ })).toBeVisible();
     await mailbox.screenshot({ path: `${shots}/dev-mailbox.png` });
     await operator.close();

@@ -8,7 +8,11 @@ import { emulatorUrl as emulator, orderStatus, payOnEmulator } from "../support/
 // LISTEN/NOTIFY): no reload, no polling, whoever changed the order.
 
 async function emulatorConfig(config: Record<string, unknown>) {
-  const response = await fetch(`${emulator()}/_emulator/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(config) });
+  const response = await fetch(`${emulator()}/_emulator/config`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
   expect(response.ok).toBe(true);
 }
 
@@ -43,7 +47,11 @@ test.describe("live order pages", () => {
       expect((await e2eDb()`select status from orders where id = ${orderId!}`)[0]?.status).toBe("created");
 
       const sessionId = new URL(page.url()).searchParams.get("session_id")!;
-      const settled = await fetch(`${emulator()}/_emulator/sessions/${sessionId}/settle`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ outcome: "succeeded" }) });
+      const settled = await fetch(`${emulator()}/_emulator/sessions/${sessionId}/settle`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ outcome: "succeeded" }),
+      });
       expect(settled.ok).toBe(true);
 
       await expect(page.getByRole("heading", { name: /your order is paid/i })).toBeVisible({ timeout: 15_000 });

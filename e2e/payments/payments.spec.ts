@@ -50,7 +50,11 @@ test.describe("paying on the hosted page", () => {
     expect(await orderStatus(orderId)).toBe("paid");
     expect(await paymentStatuses(orderId)).toEqual(["paid"]);
     expect((await (await api.get("/api/cart")).json()).items).toEqual([]);
-    await expect.poll(async () => (await e2eDb()`select subject from emails where order_id = ${orderId}`).map((r) => r.subject as string).join("|"), { timeout: 20_000 }).toMatch(/is paid/);
+    await expect
+      .poll(async () => (await e2eDb()`select subject from emails where order_id = ${orderId}`).map((r) => r.subject as string).join("|"), {
+        timeout: 20_000,
+      })
+      .toMatch(/is paid/);
     const operator = await adminContext(browser);
     const mailbox = await operator.newPage();
     await mailbox.goto("/dev/mailbox");

@@ -1,13 +1,26 @@
 import { expect, test } from "../support/test";
 import { migrateDatabase } from "@/db/migrate";
-import { emptyDatabase, productionEnv, productionPort, randomSecret, runNode, startNode, stderrLines, waitUntilServing } from "../support/production";
+import {
+  emptyDatabase,
+  productionEnv,
+  productionPort,
+  randomSecret,
+  runNode,
+  startNode,
+  stderrLines,
+  waitUntilServing,
+} from "../support/production";
 
 // Production (`npm run serve`, the container) refuses unsafe settings at start:
 // exit code 1 and one line on stderr naming the setting. Each case starts the
 // real production server (scripts/serve.mjs on the build) with one bad setting.
 
 const port = productionPort(0);
-const gateway = { apiBase: `http://127.0.0.1:${productionPort(1)}`, secretKey: randomSecret("sk_test_"), webhookSecret: randomSecret("whsec_") };
+const gateway = {
+  apiBase: `http://127.0.0.1:${productionPort(1)}`,
+  secretKey: randomSecret("sk_test_"),
+  webhookSecret: randomSecret("whsec_"),
+};
 let database: Awaited<ReturnType<typeof emptyDatabase>>;
 
 test.beforeAll(async () => {
@@ -25,11 +38,19 @@ async function refusal(changes: Record<string, string | undefined>, args = ["scr
 }
 
 const cases: [string, Record<string, string | undefined>, RegExp][] = [
-  ["STRIPE_SECRET_KEY without STRIPE_WEBHOOK_SECRET", { STRIPE_EMULATOR: undefined, STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: undefined }, /STRIPE_WEBHOOK_SECRET is not set/],
+  [
+    "STRIPE_SECRET_KEY without STRIPE_WEBHOOK_SECRET",
+    { STRIPE_EMULATOR: undefined, STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: undefined },
+    /STRIPE_WEBHOOK_SECRET is not set/,
+  ],
   ["no STRIPE_SECRET_KEY and no STRIPE_EMULATOR=on", { STRIPE_EMULATOR: undefined }, /STRIPE_SECRET_KEY is not set: .*STRIPE_EMULATOR=on/],
   ["STRIPE_EMULATOR=on without the emulator's webhook secret", { STRIPE_WEBHOOK_SECRET: undefined }, /STRIPE_WEBHOOK_SECRET is not set/],
   ["NEXTAUTH_SECRET unset", { NEXTAUTH_SECRET: undefined }, /NEXTAUTH_SECRET/],
-  ["NEXTAUTH_SECRET of 31 characters", { NEXTAUTH_SECRET: "x".repeat(10) + "0123456789abcdefghijk" }, /NEXTAUTH_SECRET must be at least 32 characters/],
+  [
+    "NEXTAUTH_SECRET of 31 characters",
+    { NEXTAUTH_SECRET: "x".repeat(10) + "0123456789abcdefghijk" },
+    /NEXTAUTH_SECRET must be at least 32 characters/,
+  ],
   ["APP_URL unset", { APP_URL: undefined }, /APP_URL is not set/],
   ["APP_URL http:// for a public host", { APP_URL: "http://books.example.com" }, /APP_URL must be https:\/\/ for books\.example\.com/],
   ["DEV_TOOLS on", { DEV_TOOLS: "on" }, /DEV_TOOLS must be off in production/],
@@ -53,7 +74,11 @@ test.describe("the production server refuses to start", () => {
     try {
       const { code, lines } = await refusal({});
       expect(code).toBe(1);
-      expect(lines).toEqual([expect.stringMatching(/^paperleaf: refusing to start: the database holds demo accounts .*admin@example\.com.*ALLOW_DEMO_ACCOUNTS=on/)]);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^paperleaf: refusing to start: the database holds demo accounts .*admin@example\.com.*ALLOW_DEMO_ACCOUNTS=on/,
+        ),
+      ]);
 
       // The staging choice: it starts, and says so in its log.
       const started = startNode(["scripts/serve.mjs"], { env: { ...good(), ALLOW_DEMO_ACCOUNTS: "on" } });

@@ -6,7 +6,17 @@ import { expect, test } from "../support/test";
 import postgres from "postgres";
 import { startEmulator, type RunningEmulator } from "@/stripe-emulator/server";
 import { fillShippingAddress } from "../support/browser";
-import { emptyDatabase, productionEnv, productionPort, randomSecret, runNode, startNode, stderrLines, waitUntilServing, type Started } from "../support/production";
+import {
+  emptyDatabase,
+  productionEnv,
+  productionPort,
+  randomSecret,
+  runNode,
+  startNode,
+  stderrLines,
+  waitUntilServing,
+  type Started,
+} from "../support/production";
 
 // The container image, without Docker: the standalone tree (`npm run build`,
 // .next/standalone) started exactly as the Dockerfile and compose.yaml run it,
@@ -42,11 +52,17 @@ test.beforeAll(async () => {
     secretKey: randomSecret("sk_test_"),
     webhookSecret: randomSecret("whsec_"),
   });
-  settings = { ...productionEnv(port, database.url, { apiBase: emulator.url, secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret }), WORKER_ENABLED: "false" };
+  settings = {
+    ...productionEnv(port, database.url, { apiBase: emulator.url, secretKey: emulator.secretKey, webhookSecret: emulator.webhookSecret }),
+    WORKER_ENABLED: "false",
+  };
 
   const migrated = await runNode(["scripts/db-migrate.mjs"], { cwd: tree, env: settings });
   expect(migrated.code, migrated.stderr).toBe(0);
-  const created = await runNode(["scripts/admin-create.mjs", "--email", operator.email, "--name", "Sam Operator"], { cwd: tree, env: { ...settings, ADMIN_PASSWORD: operator.password } });
+  const created = await runNode(["scripts/admin-create.mjs", "--email", operator.email, "--name", "Sam Operator"], {
+    cwd: tree,
+    env: { ...settings, ADMIN_PASSWORD: operator.password },
+  });
   expect(created.code, created.stderr).toBe(0);
 
   server = startNode(["scripts/serve.mjs"], { cwd: tree, env: settings });
@@ -88,7 +104,10 @@ test("a purchase through the standalone server: sign in, cart, checkout, pay on 
   await page.getByRole("button", { name: /add to cart/i }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("1");
   await page.goto(`${origin}/cart`);
-  await page.getByRole("link", { name: /check out/i }).first().click();
+  await page
+    .getByRole("link", { name: /check out/i })
+    .first()
+    .click();
   // One step: placing the order opens the payment page.
   await page.getByRole("button", { name: "Place order" }).click();
   await expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();
@@ -106,9 +125,19 @@ test("a purchase through the standalone server: sign in, cart, checkout, pay on 
   const [order] = await sql`select status from orders where id = ${orderId}`;
   expect(order?.status).toBe("paid");
   // The emulator's webhook, signed with the configured secret, was accepted too.
-  await expect.poll(async () => (await sql`select outcome from webhook_events where order_id = ${orderId} and type = 'checkout.session.completed'`)[0]?.outcome, { timeout: 15_000 }).toMatch(/handled|duplicate/);
+  await expect
+    .poll(
+      async () =>
+        (await sql`select outcome from webhook_events where order_id = ${orderId} and type = 'checkout.session.completed'`)[0]?.outcome,
+      { timeout: 15_000 },
+    )
+    .toMatch(/handled|duplicate/);
   // The standalone worker sends the order's e-mails.
-  await expect.poll(async () => (await sql`select count(*)::int as n from emails where order_id = ${orderId} and subject like '%is paid%'`)[0]?.n, { timeout: 20_000 }).toBe(1);
+  await expect
+    .poll(async () => (await sql`select count(*)::int as n from emails where order_id = ${orderId} and subject like '%is paid%'`)[0]?.n, {
+      timeout: 20_000,
+    })
+    .toBe(1);
 });
 
 test("the first operator (npm run admin:create) runs the console; dev tools do not exist", async ({ page }) => {
@@ -139,13 +168,16 @@ test("Brotli assets, public/ and the HTTP metrics of scripts/serve.mjs work in t
 });
 
 test("admin:create checks its input: bad e-mail, weak password, an existing account", async () => {
-  const create = (args: string[], password: string) => runNode(["scripts/admin-create.mjs", ...args], { cwd: tree, env: { ...settings, ADMIN_PASSWORD: password } });
+  const create = (args: string[], password: string) =>
+    runNode(["scripts/admin-create.mjs", ...args], { cwd: tree, env: { ...settings, ADMIN_PASSWORD: password } });
   const badEmail = await create(["--email", "not-an-email"], operator.password);
   expect(badEmail.code).toBe(2);
   expect(stderrLines(badEmail)).toEqual(['admin:create: "not-an-email" is not a valid e-mail address']);
   const weak = await create(["--email", "second@books.example.com"], "short");
   expect(weak.code).toBe(2);
-  expect(stderrLines(weak)).toEqual([expect.stringMatching(/^admin:create: the password must have at least 12 characters; nothing was changed$/)]);
+  expect(stderrLines(weak)).toEqual([
+    expect.stringMatching(/^admin:create: the password must have at least 12 characters; nothing was changed$/),
+  ]);
   const demo = await create(["--email", "third@books.example.com"], "admin-pass-1");
   expect(demo.code).toBe(2);
   const taken = await create(["--email", operator.email], "another long passphrase");

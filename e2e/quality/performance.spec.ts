@@ -20,7 +20,11 @@ test.describe("page weight and stability", () => {
       measured.push(
         (async () => {
           const [response, sizes] = await Promise.all([request.response(), request.sizes()]);
-          return { url: request.url(), bytes: sizes.responseBodySize, encoding: (await response?.allHeaders())?.["content-encoding"] ?? "none" };
+          return {
+            url: request.url(),
+            bytes: sizes.responseBodySize,
+            encoding: (await response?.allHeaders())?.["content-encoding"] ?? "none",
+          };
         })(),
       );
     });
@@ -29,16 +33,27 @@ test.describe("page weight and stability", () => {
     await page.goto("/", { waitUntil: "networkidle" });
     const scripts = await Promise.all(measured);
     // Every script the page loaded was measured: none missed, none counted before its size was known.
-    const loaded = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).filter((name) => new URL(name).pathname.endsWith(".js")));
+    const loaded = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((e) => e.name)
+        .filter((name) => new URL(name).pathname.endsWith(".js")),
+    );
     expect(loaded.length).toBeGreaterThan(0);
-    expect(loaded.filter((url) => !scripts.some((s) => s.url === url)), "scripts loaded but not measured").toEqual([]);
+    expect(
+      loaded.filter((url) => !scripts.some((s) => s.url === url)),
+      "scripts loaded but not measured",
+    ).toEqual([]);
     const total = scripts.reduce((sum, s) => sum + s.bytes, 0);
     mkdirSync(".data", { recursive: true });
     writeFileSync(".data/catalog-js-weight.json", JSON.stringify({ totalBytes: total, scripts }, null, 2));
     console.log(`catalog first-load JavaScript: ${(total / 1024).toFixed(1)} KB compressed in ${scripts.length} files`);
     expect(scripts.length).toBeGreaterThan(0);
     // Brotli (scripts/serve.mjs) for everything big enough to be worth compressing.
-    expect(scripts.filter((s) => s.bytes > 1024 && s.encoding !== "br"), "scripts sent without Brotli").toEqual([]);
+    expect(
+      scripts.filter((s) => s.bytes > 1024 && s.encoding !== "br"),
+      "scripts sent without Brotli",
+    ).toEqual([]);
     expect(total).toBeLessThanOrEqual(JS_BUDGET_BYTES);
     await context.close();
   });
@@ -64,9 +79,11 @@ test.describe("page weight and stability", () => {
 
   test("every cover on the catalog has its size in the markup", async ({ page }) => {
     await page.goto("/");
-    const unsized = await page.locator("main img, main svg[role='img']").evaluateAll((nodes) =>
-      nodes.filter((n) => !n.getAttribute("width") || !n.getAttribute("height")).map((n) => n.outerHTML.slice(0, 80)),
-    );
+    const unsized = await page
+      .locator("main img, main svg[role='img']")
+      .evaluateAll((nodes) =>
+        nodes.filter((n) => !n.getAttribute("width") || !n.getAttribute("height")).map((n) => n.outerHTML.slice(0, 80)),
+      );
     expect(await page.locator("main svg[role='img'], main img").count()).toBeGreaterThan(0);
     expect(unsized).toEqual([]);
   });
@@ -83,11 +100,15 @@ test.describe("page weight and stability", () => {
     await page.goto(`/books/${bookId}`);
     await expect(page.getByTestId("cart-count")).toHaveText("0");
     const header = page.locator("header");
-    const before = await header.locator("a, input, button").evaluateAll((nodes) => nodes.map((n) => JSON.stringify(n.getBoundingClientRect())));
+    const before = await header
+      .locator("a, input, button")
+      .evaluateAll((nodes) => nodes.map((n) => JSON.stringify(n.getBoundingClientRect())));
     await page.getByLabel("Quantity").fill("12");
     await page.getByRole("button", { name: /add to cart/i }).click();
     await expect(page.getByTestId("cart-count")).toHaveText("12");
-    const after = await header.locator("a, input, button").evaluateAll((nodes) => nodes.map((n) => JSON.stringify(n.getBoundingClientRect())));
+    const after = await header
+      .locator("a, input, button")
+      .evaluateAll((nodes) => nodes.map((n) => JSON.stringify(n.getBoundingClientRect())));
     expect(after).toEqual(before);
     const shifts = await page.evaluate(() => (window as unknown as { __shifts: number }).__shifts);
     expect(shifts).toBeLessThan(0.01);

@@ -23,10 +23,14 @@ test.describe("abuse limits", () => {
     const shopper = await signedInShopper();
     const bookId = await createBook(20);
     await shopper.api.post("/api/cart/items", { data: { bookId, quantity: 1 } });
-    for (let i = 0; i < 5; i++) expect((await shopper.api.post("/api/checkout", { headers: { "Idempotency-Key": randomUUID() } })).status()).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await shopper.api.post("/api/checkout", { headers: { "Idempotency-Key": randomUUID() } })).status()).toBe(201);
     const refused = await shopper.api.post("/api/checkout", { headers: { "Idempotency-Key": randomUUID() } });
     expect(refused.status()).toBe(409);
-    expect((await refused.json()).error).toMatchObject({ code: "too_many_unpaid_orders", message: expect.stringMatching(/pay for or cancel/i) });
+    expect((await refused.json()).error).toMatchObject({
+      code: "too_many_unpaid_orders",
+      message: expect.stringMatching(/pay for or cancel/i),
+    });
     expect((await (await shopper.api.get("/api/cart")).json()).items).toHaveLength(1);
   });
 });

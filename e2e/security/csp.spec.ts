@@ -7,7 +7,11 @@ import { adminContext, shopperContext } from "../support/browser";
 // page still renders and hydrates under that policy, and the suite's fixture (e2e/support/test.ts)
 // fails a test on any CSP violation the browser reports.
 
-const scriptSrc = (csp: string) => csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src")) ?? "";
+const scriptSrc = (csp: string) =>
+  csp
+    .split(";")
+    .map((d) => d.trim())
+    .find((d) => d.startsWith("script-src")) ?? "";
 
 test.describe("Content-Security-Policy", () => {
   test("script-src allows this response's nonce and no inline code; each response has a fresh nonce on every script", async () => {
@@ -25,7 +29,10 @@ test.describe("Content-Security-Policy", () => {
       const html = await response.text();
       const scripts = html.match(/<script\b[^>]*>/g) ?? [];
       expect(scripts.length, path).toBeGreaterThan(0);
-      expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`)), path).toEqual([]);
+      expect(
+        scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`)),
+        path,
+      ).toEqual([]);
     }
     expect(nonces.size).toBe(5);
   });
@@ -55,13 +62,22 @@ test.describe("Content-Security-Policy", () => {
     for (const path of ["/", "/signin", "/register", "/no-such-page"]) await hydrated(page, path);
     const shopper = await shopperContext(browser, { order: true });
     const shopperPage = await shopper.context.newPage();
-    for (const path of [`/books/${shopper.bookId}`, "/cart", "/checkout", "/orders", `/orders/${shopper.orderId}`, "/account"]) await hydrated(shopperPage, path);
+    for (const path of [`/books/${shopper.bookId}`, "/cart", "/checkout", "/orders", `/orders/${shopper.orderId}`, "/account"])
+      await hydrated(shopperPage, path);
     // A client component works: the cart count in the header is filled in by script.
     await expect(shopperPage.getByTestId("cart-count")).toHaveText(/\d+/);
     await shopper.context.close();
     const admin = await adminContext(browser);
     const adminPage = await admin.newPage();
-    for (const path of ["/admin/orders", `/admin/orders/${shopper.orderId}`, "/admin/stock", "/admin/machine", "/admin/sales", "/admin/operations", "/dev/mailbox"]) {
+    for (const path of [
+      "/admin/orders",
+      `/admin/orders/${shopper.orderId}`,
+      "/admin/stock",
+      "/admin/machine",
+      "/admin/sales",
+      "/admin/operations",
+      "/dev/mailbox",
+    ]) {
       await hydrated(adminPage, path);
     }
     await admin.close();

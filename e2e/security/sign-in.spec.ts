@@ -49,7 +49,11 @@ test.describe("sign-in throttle bypasses", () => {
         ["csrfToken", await csrf(attacker)],
         ["json", "true"],
       ]);
-      const response = await attacker.post("/api/auth/callback/credentials", { headers: { "Content-Type": "application/x-www-form-urlencoded" }, data: body, maxRedirects: 0 });
+      const response = await attacker.post("/api/auth/callback/credentials", {
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        data: body,
+        maxRedirects: 0,
+      });
       expect(response.status()).not.toBe(429);
     }
     const blocked = await signIn(attacker, account.email, account.password);
@@ -92,7 +96,11 @@ test.describe("request bodies", () => {
     const api = await client();
     const response = await api.post("/api/auth/callback/credentials", {
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      data: formBody([["email", "a@example.com"], ["password", "x".repeat(20_000)], ["csrfToken", await csrf(api)]]),
+      data: formBody([
+        ["email", "a@example.com"],
+        ["password", "x".repeat(20_000)],
+        ["csrfToken", await csrf(api)],
+      ]),
       maxRedirects: 0,
     });
     expect(response.status()).toBe(413);
@@ -101,7 +109,12 @@ test.describe("request bodies", () => {
 
   test("every route: a declared body over its limit is a 413, also where the route never reads one", async () => {
     const api = await client();
-    for (const [path, size] of [["/api/checkout", 17_000], ["/api/cart/items", 17_000], ["/api/orders/00000000-0000-4000-8000-000000000000/cancel", 17_000], ["/api/webhooks/stripe", 300_000]] as const) {
+    for (const [path, size] of [
+      ["/api/checkout", 17_000],
+      ["/api/cart/items", 17_000],
+      ["/api/orders/00000000-0000-4000-8000-000000000000/cancel", 17_000],
+      ["/api/webhooks/stripe", 300_000],
+    ] as const) {
       const response = await api.post(path, { headers: { "Content-Type": "application/json" }, data: `"${"x".repeat(size)}"` });
       expect(response.status(), path).toBe(413);
       expect((await response.json()).error.code, path).toBe("payload_too_large");

@@ -16,7 +16,12 @@ export async function client(options: { origin?: string | null; ip?: string } = 
 }
 
 export async function register(api: APIRequestContext, overrides: Partial<{ email: string; password: string; name: string }> = {}) {
-  const body = { email: `shopper-${randomUUID().slice(0, 8)}@example.com`, password: "correct horse battery", name: "Robin Reader", ...overrides };
+  const body = {
+    email: `shopper-${randomUUID().slice(0, 8)}@example.com`,
+    password: "correct horse battery",
+    name: "Robin Reader",
+    ...overrides,
+  };
   const response = await api.post("/api/register", { data: body });
   return { response, ...body };
 }

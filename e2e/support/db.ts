@@ -15,7 +15,11 @@ export async function closeE2eDb(): Promise<void> {
 }
 
 /** A fresh book with `stock` copies, so a spec owns its counters. */
-export async function createBook(stock: number, title = `E2E Book ${Math.random().toString(36).slice(2, 8)}`, priceCents = 1599): Promise<number> {
+export async function createBook(
+  stock: number,
+  title = `E2E Book ${Math.random().toString(36).slice(2, 8)}`,
+  priceCents = 1599,
+): Promise<number> {
   const [row] = await e2eDb()<{ id: number }[]>`
     insert into books (title, author, genre, description, price_cents, currency, stock_available, stock_received)
     values (${title}, 'E2E Author', 'Fiction', 'A book made by a test.', ${priceCents}, 'usd', ${stock}, ${stock}) returning id`;

@@ -8,7 +8,11 @@ export const emulatorUrl = () => readFileSync(".data/e2e-emulator-url", "utf8").
 /** Pays a checkout session on the emulator as the hosted form would (card 4242: paid, webhook sent). */
 export async function payOnEmulator(checkoutUrl: string, card = "4242424242424242"): Promise<void> {
   const sessionId = checkoutUrl.split("/pay/")[1];
-  await fetch(`${emulatorUrl()}/_emulator/sessions/${sessionId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card }) });
+  await fetch(`${emulatorUrl()}/_emulator/sessions/${sessionId}/pay`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ card }),
+  });
 }
 
 export async function orderStatus(orderId: string): Promise<string | undefined> {

@@ -86,7 +86,10 @@ export function startNode(args: string[], options: { cwd?: string; env: Record<s
 }
 
 /** Runs `node <args>` to its end (or kills it after `timeoutMs`). */
-export async function runNode(args: string[], options: { cwd?: string; env: Record<string, string | undefined>; timeoutMs?: number }): Promise<Output> {
+export async function runNode(
+  args: string[],
+  options: { cwd?: string; env: Record<string, string | undefined>; timeoutMs?: number },
+): Promise<Output> {
   const started = startNode(args, options);
   const timer = setTimeout(() => started.child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
   const result = await started.exited;
@@ -98,7 +101,8 @@ export async function runNode(args: string[], options: { cwd?: string; env: Reco
 export async function waitUntilServing(started: Started, url: string, timeoutMs = 60_000, ok = (r: Response) => r.ok): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (started.child.exitCode !== null) throw new Error(`exited ${started.child.exitCode}: ${started.output().stderr}${started.output().stdout}`);
+    if (started.child.exitCode !== null)
+      throw new Error(`exited ${started.child.exitCode}: ${started.output().stderr}${started.output().stdout}`);
     const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
     if (response && ok(response)) return;
     await new Promise((resolve) => setTimeout(resolve, 250));

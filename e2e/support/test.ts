@@ -24,7 +24,9 @@ async function watchContext(context: BrowserContext, violations: CspViolation[])
   // Chromium prints most violations itself; the event also catches those it only dispatches.
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
-      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"} (${event.sourceFile}:${event.lineNumber})`);
+      console.error(
+        `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"} (${event.sourceFile}:${event.lineNumber})`,
+      );
     });
   });
   for (const page of context.pages()) watchPage(page, violations);

@@ -20,7 +20,13 @@ export type AdminOrderRow = {
 export async function listOrdersForAdmin(filter: AdminOrderFilter & { limit?: number }): Promise<AdminOrderRow[]> {
   const { db } = await getDb();
   const { start, end } = filterRange(filter);
-  const rows = await db.execute<SqlRow<typeof orders, "id" | "status" | "totalCents" | "currency" | "createdAt" | "paymentDeadline" | "needsAttention" | "attentionReason"> & SqlRow<typeof users, "email">>(sql`
+  const rows = await db.execute<
+    SqlRow<
+      typeof orders,
+      "id" | "status" | "totalCents" | "currency" | "createdAt" | "paymentDeadline" | "needsAttention" | "attentionReason"
+    > &
+      SqlRow<typeof users, "email">
+  >(sql`
     select o.id, o.status, u.email, o.total_cents, o.currency, o.created_at, o.payment_deadline, o.needs_attention, o.attention_reason
     from orders o join users u on u.id = o.user_id
     where (${filter.status ?? null}::text is null or o.status = ${filter.status ?? null})

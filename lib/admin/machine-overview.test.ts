@@ -12,7 +12,9 @@ describe("orders per machine state", () => {
     const bookId = await createBook(5);
     const waiting = await placeOrder({ userId, items: [{ bookId, quantity: 1 }] });
     const paying = await placeOrder({ userId, items: [{ bookId, quantity: 1 }] });
-    await dispatch(paying.orderId, { type: "START_PAYMENT", paymentId: randomUUID() }, "user", { session: { id: `cs_${randomUUID()}`, url: "https://pay.test" } });
+    await dispatch(paying.orderId, { type: "START_PAYMENT", paymentId: randomUUID() }, "user", {
+      session: { id: `cs_${randomUUID()}`, url: "https://pay.test" },
+    });
     const cancelled = await placeOrder({ userId, items: [{ bookId, quantity: 1 }] });
     await dispatch(cancelled.orderId, { type: "CANCEL" }, "user");
     const after = await countOrdersByState();

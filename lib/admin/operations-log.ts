@@ -10,13 +10,33 @@ export const operationFilterSchema = z.object({
 });
 export type OperationFilter = z.infer<typeof operationFilterSchema>;
 
-export type OperationRow = { id: number; kind: OperationKind; name: string; outcome: string; durationMs: number; error: string | null; orderId: string | null; requestId: string | null; at: string };
+export type OperationRow = {
+  id: number;
+  kind: OperationKind;
+  name: string;
+  outcome: string;
+  durationMs: number;
+  error: string | null;
+  orderId: string | null;
+  requestId: string | null;
+  at: string;
+};
 export type OperationSummary = { kind: OperationKind; total: number; failed: number; p95Ms: number | null };
 
 /** The newest operations, by kind, outcome and order. */
 export async function listOperations(filter: OperationFilter, limit = 200): Promise<OperationRow[]> {
   const { db } = await getDb();
-  const rows = await db.execute<{ id: number; kind: OperationKind; name: string; outcome: string; duration_ms: number; error: string | null; order_id: string | null; request_id: string | null; created_at: Date }>(sql`
+  const rows = await db.execute<{
+    id: number;
+    kind: OperationKind;
+    name: string;
+    outcome: string;
+    duration_ms: number;
+    error: string | null;
+    order_id: string | null;
+    request_id: string | null;
+    created_at: Date;
+  }>(sql`
     select id, kind, name, outcome, duration_ms, error, order_id, request_id, created_at from operations
     where (${filter.kind ?? null}::text is null or kind = ${filter.kind ?? null})
       and (${filter.outcome ?? null}::text is null or outcome = ${filter.outcome ?? null})

@@ -9,7 +9,10 @@ function isCalendarDay(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD").refine(isCalendarDay, "not a calendar day between 1970 and 2999");
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD")
+  .refine(isCalendarDay, "not a calendar day between 1970 and 2999");
 
 /** The operator's order filter: status, and placed between two UTC days (both included). Shared by /admin/orders and GET /api/admin/orders. */
 export const adminOrderFilterSchema = z

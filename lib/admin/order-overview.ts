@@ -90,7 +90,16 @@ export type EventLogEntry = {
  */
 export async function listOrderEventLog(orderId: string): Promise<EventLogEntry[]> {
   const { db } = await getDb();
-  const rows = await db.execute<{ at: Date; type: string; outcome: EventLogEntry["outcome"]; source: string; from_state: string | null; to_state: string; payload: Record<string, unknown>; request_id: string | null }>(sql`
+  const rows = await db.execute<{
+    at: Date;
+    type: string;
+    outcome: EventLogEntry["outcome"];
+    source: string;
+    from_state: string | null;
+    to_state: string;
+    payload: Record<string, unknown>;
+    request_id: string | null;
+  }>(sql`
     select created_at as at, type, 'applied' as outcome, source, from_state, to_state, payload, request_id
       from order_events where order_id = ${orderId}
     union all
@@ -109,12 +118,23 @@ export async function listOrderEventLog(orderId: string): Promise<EventLogEntry[
   }));
 }
 
-export type JobRun = { task: string; jobId: string; attempt: number; maxAttempts: number; outcome: string; error: string | null; durationMs: number; startedAt: string };
+export type JobRun = {
+  task: string;
+  jobId: string;
+  attempt: number;
+  maxAttempts: number;
+  outcome: string;
+  error: string | null;
+  durationMs: number;
+  startedAt: string;
+};
 
 /** Every finished attempt of the order's jobs, newest first (lib/worker/define-task.ts records them). */
 export async function listOrderJobRuns(orderId: string, limit = 100): Promise<JobRun[]> {
   const { db } = await getDb();
-  const rows = await db.execute<SqlRow<typeof jobRuns, "task" | "jobId" | "attempt" | "maxAttempts" | "outcome" | "error" | "durationMs" | "startedAt">>(sql`
+  const rows = await db.execute<
+    SqlRow<typeof jobRuns, "task" | "jobId" | "attempt" | "maxAttempts" | "outcome" | "error" | "durationMs" | "startedAt">
+  >(sql`
     select task, job_id, attempt, max_attempts, outcome, error, duration_ms, started_at
     from job_runs where order_id = ${orderId} order by id desc limit ${limit}`);
   return rows.map((r) => ({

@@ -106,10 +106,14 @@ describe("salesByDay", () => {
       return id;
     }
     async function insertEvent(orderId: string, type: string, createdAt: string) {
-      await db.execute(sql`insert into order_events (order_id, type, to_state, source, created_at) values (${orderId}, ${type}, 'x', 'system', ${createdAt}::timestamptz)`);
+      await db.execute(
+        sql`insert into order_events (order_id, type, to_state, source, created_at) values (${orderId}, ${type}, 'x', 'system', ${createdAt}::timestamptz)`,
+      );
     }
     async function insertRefund(orderId: string, status: string, amountCents: number, updatedAt: string) {
-      const [payment] = await db.execute<{ id: string }>(sql`insert into payments (order_id, amount_cents, currency, status) values (${orderId}, ${amountCents}, 'eur', 'paid') returning id`);
+      const [payment] = await db.execute<{ id: string }>(
+        sql`insert into payments (order_id, amount_cents, currency, status) values (${orderId}, ${amountCents}, 'eur', 'paid') returning id`,
+      );
       await db.execute(sql`
         insert into refunds (order_id, payment_id, status, amount_cents, currency, created_at, updated_at)
         values (${orderId}, ${payment!.id}, ${status}, ${amountCents}, 'eur', ${updatedAt}::timestamptz, ${updatedAt}::timestamptz)`);

@@ -38,7 +38,15 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
   const utcDay = (column: string) => sql.raw(`(${column} at time zone 'UTC')::date`);
   const { db } = await getDb();
   const [rows, currencies] = await Promise.all([
-    db.execute<{ day: string; placed: number; paid: number; cancelled: number; refunded: number; revenue_cents: string; refunded_cents: string }>(sql`
+    db.execute<{
+      day: string;
+      placed: number;
+      paid: number;
+      cancelled: number;
+      refunded: number;
+      revenue_cents: string;
+      refunded_cents: string;
+    }>(sql`
       with series as (
         select d::date as day from generate_series(${firstDay}::date, ${lastDay}::date, interval '1 day') as d
       ), placed as (

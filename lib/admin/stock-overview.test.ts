@@ -34,7 +34,15 @@ describe("listStock", () => {
     expect(result.items.map((r) => r.id)).toEqual([ids.percent, ids.alpha, ids.bravo, ids.charlie]);
     expect(result.total).toBe(4);
     expect(result.totals).toEqual({ available: 15, reserved: 3, sold: 4, received: 22 });
-    expect(result.items[3]).toEqual({ id: ids.charlie, title: `Charlie ${token}`, author: "Ann Writer", available: 0, reserved: 2, sold: 3, received: 5 });
+    expect(result.items[3]).toEqual({
+      id: ids.charlie,
+      title: `Charlie ${token}`,
+      author: "Ann Writer",
+      available: 0,
+      reserved: 2,
+      sold: 3,
+      received: 5,
+    });
   });
 
   it("pages through the matches while the totals stay those of all of them", async () => {

@@ -16,7 +16,10 @@ import { authSecret } from "./secret";
 export { authSecret };
 
 export const credentialsSchema = z.object({
-  email: z.email("Enter a valid e-mail address").max(254).transform((v) => v.toLowerCase().trim()),
+  email: z
+    .email("Enter a valid e-mail address")
+    .max(254)
+    .transform((v) => v.toLowerCase().trim()),
   password: z.string().min(1, "Enter your password").max(200),
 });
 
@@ -34,7 +37,9 @@ export const authOptions: NextAuthOptions = {
       // Every password check goes through here, whatever path or body shape carried it, so the
       // throttle sits here too: on the e-mail next-auth parsed and the client's real address.
       async authorize(credentials, req) {
-        const email = String(credentials?.email ?? "").toLowerCase().trim();
+        const email = String(credentials?.email ?? "")
+          .toLowerCase()
+          .trim();
         const ip = clientAddress(new Headers(req?.headers as Record<string, string> | undefined));
         const wait = await signInRetryAfter(email, ip);
         if (wait > 0) {

@@ -3,7 +3,10 @@ import { hasControlCharacters } from "@/lib/ids";
 
 /** Shared by POST /api/register and the registration form. */
 export const registerSchema = z.object({
-  email: z.email("Enter a valid e-mail address").max(254).transform((v) => v.trim().toLowerCase()),
+  email: z
+    .email("Enter a valid e-mail address")
+    .max(254)
+    .transform((v) => v.trim().toLowerCase()),
   password: z.string().min(8, "Use at least 8 characters").max(200, "Use at most 200 characters"),
   name: z
     .string()

@@ -13,7 +13,16 @@ export async function findUserByEmail(email: string): Promise<UserRecord | undef
   const { db } = await getDb();
   const [row] = await db.execute<SqlRow<typeof users, "id" | "email" | "name" | "role" | "passwordHash" | "sessionVersion">>(sql`
     select id, email, name, role, password_hash, session_version from users where lower(email) = ${email.toLowerCase()}`);
-  return row && { id: row.id, email: row.email, name: row.name, role: row.role, passwordHash: row.password_hash, sessionVersion: row.session_version };
+  return (
+    row && {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      passwordHash: row.password_hash,
+      sessionVersion: row.session_version,
+    }
+  );
 }
 
 /** The account behind a session, as it is now (role, session version), or undefined when it is gone. */
@@ -35,7 +44,11 @@ export async function endAllSessions(id: string): Promise<number> {
 }
 
 /** Creates a customer account; email_taken when the address is in use (any case). */
-export async function registerUser(input: { email: string; password: string; name: string }): Promise<{ id: string; email: string; name: string }> {
+export async function registerUser(input: {
+  email: string;
+  password: string;
+  name: string;
+}): Promise<{ id: string; email: string; name: string }> {
   const { db } = await getDb();
   const passwordHash = await hashPassword(input.password);
   const rows = await db.execute<SqlRow<typeof users, "id" | "email" | "name">>(sql`

@@ -12,7 +12,9 @@ describe("cart store", () => {
     await addCartItem(cart, book, 20);
     await addCartItem(cart, book, 30);
     const view = await loadCart(cart);
-    expect(view.items).toEqual([expect.objectContaining({ bookId: book, quantity: 50, unitPriceCents: 1499, lineTotalCents: 50 * 1499, available: 100 })]);
+    expect(view.items).toEqual([
+      expect.objectContaining({ bookId: book, quantity: 50, unitPriceCents: 1499, lineTotalCents: 50 * 1499, available: 100 }),
+    ]);
     expect(view.totalCents).toBe(50 * 1499);
     await expect(addCartItem(cart, book, 1)).rejects.toMatchObject({ code: "invalid_request" });
     expect((await loadCart(cart)).items[0]?.quantity).toBe(50);

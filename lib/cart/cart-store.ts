@@ -93,7 +93,9 @@ export async function setCartItemQuantity(cartId: string, bookId: number, quanti
   const rows =
     quantity === 0
       ? await db.execute(sql`delete from cart_items where cart_id = ${cartId} and book_id = ${bookId} returning book_id`)
-      : await db.execute(sql`update cart_items set quantity = ${quantity} where cart_id = ${cartId} and book_id = ${bookId} returning book_id`);
+      : await db.execute(
+          sql`update cart_items set quantity = ${quantity} where cart_id = ${cartId} and book_id = ${bookId} returning book_id`,
+        );
   if (rows.length === 0) throw new AppError("not_found", `Book ${bookId} is not in your cart`);
 }
 

@@ -94,7 +94,16 @@ describe("search paths agree with a plain scan", () => {
     const plain = await listBooks(query({ q: "th", genre: "Fantasy", pageSize: "100" }));
     const same = plain.items.find((b) => b.id === result.items[0]?.id);
     expect(result.items[0]).toEqual(same);
-    expect(Object.keys(result.items[0] ?? {}).sort()).toEqual(["author", "available", "currency", "description", "genre", "id", "priceCents", "title"]);
+    expect(Object.keys(result.items[0] ?? {}).sort()).toEqual([
+      "author",
+      "available",
+      "currency",
+      "description",
+      "genre",
+      "id",
+      "priceCents",
+      "title",
+    ]);
   });
 });
 

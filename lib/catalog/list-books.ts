@@ -49,7 +49,13 @@ async function searchBooks(query: BookQuery): Promise<BookPage> {
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
     // Without a search the total is a genre's count, kept by triggers (genre_counts).
-    query.q ? db.select({ total: count() }).from(books).where(where).then((r) => r[0]?.total ?? 0) : countBooks(db, query.genre),
+    query.q
+      ? db
+          .select({ total: count() })
+          .from(books)
+          .where(where)
+          .then((r) => r[0]?.total ?? 0)
+      : countBooks(db, query.genre),
   ]);
   return { items: items satisfies BookView[], page: query.page, pageSize: query.pageSize, total };
 }

@@ -28,9 +28,11 @@ export async function writeOffStock(input: { bookId: number; copies: number }): 
       const paid = await paidOrdersHoldingBook(otx.tx, input.bookId);
       const unshipped = paid.reduce((sum, o) => sum + o.quantity, 0);
       if (unshipped < shortfall) {
-        throw new AppError("invalid_request", `Only ${available + unshipped} copies can be written off: ${available} on the shelf and ${unshipped} sold but not shipped`, [
-          { path: "copies", message: `at most ${available + unshipped}` },
-        ]);
+        throw new AppError(
+          "invalid_request",
+          `Only ${available + unshipped} copies can be written off: ${available} on the shelf and ${unshipped} sold but not shipped`,
+          [{ path: "copies", message: `at most ${available + unshipped}` }],
+        );
       }
       for (const order of paid) {
         if (shortfall <= 0) break;

@@ -88,7 +88,11 @@ export async function receiveCopies(bookId: number, copies: number): Promise<{ a
   const { db } = await getDb();
   const [row] = await db
     .update(books)
-    .set({ stockAvailable: sql`${books.stockAvailable} + ${copies}`, stockReceived: sql`${books.stockReceived} + ${copies}`, updatedAt: sql`now()` })
+    .set({
+      stockAvailable: sql`${books.stockAvailable} + ${copies}`,
+      stockReceived: sql`${books.stockReceived} + ${copies}`,
+      updatedAt: sql`now()`,
+    })
     .where(eq(books.id, bookId))
     .returning({ available: books.stockAvailable, received: books.stockReceived });
   return row;

@@ -42,12 +42,22 @@ export const bookQuerySchema = z.object({
     .string()
     .optional()
     .transform((v) => v?.trim() ?? "")
-    .pipe(z.string().max(100, "q must be at most 100 characters").refine((v) => !hasControlCharacters(v), "q must not contain control characters")),
+    .pipe(
+      z
+        .string()
+        .max(100, "q must be at most 100 characters")
+        .refine((v) => !hasControlCharacters(v), "q must not contain control characters"),
+    ),
   genre: z
     .string()
     .optional()
     .transform((v) => v?.trim() ?? "")
-    .pipe(z.string().max(50, "genre must be at most 50 characters").refine((v) => !hasControlCharacters(v), "genre must not contain control characters")),
+    .pipe(
+      z
+        .string()
+        .max(50, "genre must be at most 50 characters")
+        .refine((v) => !hasControlCharacters(v), "genre must not contain control characters"),
+    ),
   page: intParam("page", 1, 100_000, 1),
   pageSize: intParam("pageSize", 1, 100, 24),
 });

@@ -41,7 +41,8 @@ describe("readiness", () => {
     expect(healthResponse(up).status).toBe(200);
 
     // The threshold exactly: inside one transaction now() does not move, so the ages are exact.
-    const age = (seconds: number) => raw`update worker_heartbeats set last_seen_at = now() - make_interval(secs => ${seconds}) where worker_id = ${WORKER}`;
+    const age = (seconds: number) =>
+      raw`update worker_heartbeats set last_seen_at = now() - make_interval(secs => ${seconds}) where worker_id = ${WORKER}`;
     await database.db.transaction(async (tx) => {
       await tx.execute(age(HEARTBEAT_STALE_SECONDS - 0.001));
       expect(await liveWorkerCount(tx)).toBe(1);

@@ -35,12 +35,20 @@ export async function throttleRegistration(address: string): Promise<void> {
 
 export async function throttleCheckout(userId: string): Promise<void> {
   const wait = await take(LIMITS.checkout, userId);
-  if (wait > 0) refuse(wait, `You are placing orders faster than we can take them. Please try again in ${waitText(wait)}, or pay for an order you already placed.`);
+  if (wait > 0)
+    refuse(
+      wait,
+      `You are placing orders faster than we can take them. Please try again in ${waitText(wait)}, or pay for an order you already placed.`,
+    );
 }
 
 export async function throttlePaymentStart(userId: string): Promise<void> {
   const wait = await take(LIMITS.paymentStart, userId);
-  if (wait > 0) refuse(wait, `Too many payment attempts in a short time. Please try again in ${waitText(wait)}; your books stay reserved until the order's deadline.`);
+  if (wait > 0)
+    refuse(
+      wait,
+      `Too many payment attempts in a short time. Please try again in ${waitText(wait)}; your books stay reserved until the order's deadline.`,
+    );
 }
 
 /** True when the success page may ask the gateway about this session now (not within the last few seconds). */

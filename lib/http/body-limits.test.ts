@@ -83,13 +83,22 @@ describe("JSON bodies (lib/http/read-json.ts)", () => {
 
 describe("webhook bodies (app/api/webhooks/stripe)", () => {
   it("a correctly signed body over the webhook limit is a 413", async () => {
-    const payload = JSON.stringify({ id: "evt_big", object: "event", type: "checkout.session.completed", data: { object: { padding: "x".repeat(MAX_WEBHOOK_BODY_BYTES) } } });
+    const payload = JSON.stringify({
+      id: "evt_big",
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: { padding: "x".repeat(MAX_WEBHOOK_BODY_BYTES) } },
+    });
     const response = await webhookRoute(signedRequest(payload));
     expect(response.status).toBe(413);
   });
 
   it("a Content-Length over the limit is a 413 before the body is read", async () => {
-    const request = post("/api/webhooks/stripe", silentBody(), { "content-type": "application/json", "content-length": String(50 * 1024 * 1024), "stripe-signature": "t=1,v1=00" });
+    const request = post("/api/webhooks/stripe", silentBody(), {
+      "content-type": "application/json",
+      "content-length": String(50 * 1024 * 1024),
+      "stripe-signature": "t=1,v1=00",
+    });
     expect((await webhookRoute(request)).status).toBe(413);
   }, 5_000);
 

@@ -33,7 +33,8 @@ function checkContentType(request: Request): void {
 }
 
 function parseJson<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
-  if (text.trim() === "") throw new AppError("invalid_request", "The request body is missing", [{ path: "", message: "expected a JSON object" }]);
+  if (text.trim() === "")
+    throw new AppError("invalid_request", "The request body is missing", [{ path: "", message: "expected a JSON object" }]);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -42,10 +43,14 @@ function parseJson<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
   }
   const problem = structureProblem(value);
   if (problem === "too_deep") {
-    throw new AppError("invalid_request", `The request body is nested too deeply (at most ${MAX_JSON_DEPTH} levels)`, [{ path: "", message: "nested too deeply" }]);
+    throw new AppError("invalid_request", `The request body is nested too deeply (at most ${MAX_JSON_DEPTH} levels)`, [
+      { path: "", message: "nested too deeply" },
+    ]);
   }
   if (problem === "control") {
-    throw new AppError("invalid_request", "Text in the request must not contain control characters", [{ path: "", message: "control characters are not allowed" }]);
+    throw new AppError("invalid_request", "Text in the request must not contain control characters", [
+      { path: "", message: "control characters are not allowed" },
+    ]);
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalidRequest(parsed.error);

@@ -9,7 +9,9 @@ describe("errorResponse", () => {
   it("answers 503 unavailable, with Retry-After, when the database cannot be reached", async () => {
     // Nothing listens on port 1: a real driver error, wrapped by Drizzle as in every route.
     const client = createSql("postgres://postgres@127.0.0.1:1/none", 1);
-    const error = await drizzle(client).execute(sql`select 1`).catch((e: unknown) => e);
+    const error = await drizzle(client)
+      .execute(sql`select 1`)
+      .catch((e: unknown) => e);
     await client.end({ timeout: 1 });
     expect(isDatabaseUnavailable(error)).toBe(true);
     const response = errorResponse(error);

@@ -13,9 +13,10 @@ export function json(data: unknown, init?: ResponseInit): Response {
 export function errorResponse(error: unknown): Response {
   if (error instanceof ZodError) return errorResponse(invalidRequest(error));
   if (error instanceof AppError) {
-    const headers = error.code === "rate_limited" && typeof error.details === "object" && error.details && "retryAfterSeconds" in error.details
-      ? { "Retry-After": String((error.details as { retryAfterSeconds: number }).retryAfterSeconds) }
-      : undefined;
+    const headers =
+      error.code === "rate_limited" && typeof error.details === "object" && error.details && "retryAfterSeconds" in error.details
+        ? { "Retry-After": String((error.details as { retryAfterSeconds: number }).retryAfterSeconds) }
+        : undefined;
     return Response.json(errorBody(error), { status: error.status, headers });
   }
   if (isDatabaseUnavailable(error)) {
@@ -47,7 +48,9 @@ function unavailable(): Response {
  * then commits.
  */
 export const DATABASE_BREAKER_MS = 2_000;
-const breaker = ((globalThis as typeof globalThis & { __bookstoreDbBreaker?: { openUntil: number } }).__bookstoreDbBreaker ??= { openUntil: 0 });
+const breaker = ((globalThis as typeof globalThis & { __bookstoreDbBreaker?: { openUntil: number } }).__bookstoreDbBreaker ??= {
+  openUntil: 0,
+});
 
 export function tripDatabaseBreaker(now = Date.now()): void {
   breaker.openUntil = now + DATABASE_BREAKER_MS;
@@ -58,7 +61,18 @@ export function databaseBreakerOpen(now = Date.now()): boolean {
 }
 
 // postgres.js connection failures and PostgreSQL's "shutting down / starting up" (57P01, 57P03, class 08).
-const UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03"]);
+const UNAVAILABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
 
 /** The database cannot be reached right now (Drizzle wraps the driver's error in `cause`). */
 export function isDatabaseUnavailable(error: unknown): boolean {

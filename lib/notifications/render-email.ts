@@ -39,19 +39,44 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
         ],
       };
     case "order_paid":
-      return { subject: `Order ${ref} is paid`, lines: [`Thank you! We received ${total}. We will let you know when your books are on their way.`] };
+      return {
+        subject: `Order ${ref} is paid`,
+        lines: [`Thank you! We received ${total}. We will let you know when your books are on their way.`],
+      };
     case "payment_failed":
-      return { subject: `Payment for order ${ref} did not go through`, lines: [`Your payment was not accepted (${String(data.reason ?? "declined")}). Your books stay reserved until ${order.paymentDeadline.toUTCString()}: you can try again from your order page.`] };
+      return {
+        subject: `Payment for order ${ref} did not go through`,
+        lines: [
+          `Your payment was not accepted (${String(data.reason ?? "declined")}). Your books stay reserved until ${order.paymentDeadline.toUTCString()}: you can try again from your order page.`,
+        ],
+      };
     case "order_cancelled":
-      return { subject: `Order ${ref} is cancelled`, lines: ["Your order was cancelled as you asked and nothing was charged. The books are back on our shelves."] };
+      return {
+        subject: `Order ${ref} is cancelled`,
+        lines: ["Your order was cancelled as you asked and nothing was charged. The books are back on our shelves."],
+      };
     case "order_timed_out":
-      return { subject: `Order ${ref} was cancelled: payment time ran out`, lines: ["We did not receive payment in time, so we released the books you had reserved. Nothing was charged."] };
+      return {
+        subject: `Order ${ref} was cancelled: payment time ran out`,
+        lines: ["We did not receive payment in time, so we released the books you had reserved. Nothing was charged."],
+      };
     case "refund_started":
-      return { subject: `Refund started for order ${ref}`, lines: [`We are refunding your payment because ${refundReasons[String(data.reason)] ?? "of a problem with the order"}. You will get another e-mail when it is done.`] };
+      return {
+        subject: `Refund started for order ${ref}`,
+        lines: [
+          `We are refunding your payment because ${refundReasons[String(data.reason)] ?? "of a problem with the order"}. You will get another e-mail when it is done.`,
+        ],
+      };
     case "order_refunded":
-      return { subject: `Order ${ref} is refunded`, lines: [`Your refund of ${total} is complete. It can take a few days to appear on your statement.`] };
+      return {
+        subject: `Order ${ref} is refunded`,
+        lines: [`Your refund of ${total} is complete. It can take a few days to appear on your statement.`],
+      };
     case "order_shipped":
-      return { subject: `Order ${ref} is on its way`, lines: [`Tracking number: ${order.trackingNumber ?? "—"}.`, `Estimated delivery: ${order.estimatedDelivery ?? "soon"}.`] };
+      return {
+        subject: `Order ${ref} is on its way`,
+        lines: [`Tracking number: ${order.trackingNumber ?? "—"}.`, `Estimated delivery: ${order.estimatedDelivery ?? "soon"}.`],
+      };
   }
 }
 

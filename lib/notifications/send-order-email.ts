@@ -27,7 +27,12 @@ async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string
  * (order, template, transition) makes a retried job a no-op once the e-mail
  * is sent; a failed send throws, so the job retries it without blocking the order.
  */
-export async function sendOrderEmail(input: { orderId: string; template: EmailTemplate; dedupeKey: string; data?: Record<string, unknown> }): Promise<"sent" | "stored" | "duplicate" | "no_order"> {
+export async function sendOrderEmail(input: {
+  orderId: string;
+  template: EmailTemplate;
+  dedupeKey: string;
+  data?: Record<string, unknown>;
+}): Promise<"sent" | "stored" | "duplicate" | "no_order"> {
   const order = await loadOrder(input.orderId);
   if (!order) return "no_order";
   const rendered = renderEmail(input.template, order, input.data);

@@ -46,7 +46,10 @@ const state = (holder.__bookstoreLog ??= {});
 
 function destination(): DestinationStream {
   const format = env().LOG_FORMAT ?? (env().NODE_ENV === "development" ? "pretty" : "json");
-  const target: Sink = format === "pretty" ? pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }) : pino.destination({ fd: 1, sync: true });
+  const target: Sink =
+    format === "pretty"
+      ? pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
+      : pino.destination({ fd: 1, sync: true });
   // Tests swap the sink to read the lines back (captureLogs).
   return { write: (line: string) => (state.sink ?? target).write(line) };
 }

@@ -65,27 +65,43 @@ describe("one order's story across the webhook, dispatch and its jobs", () => {
     expect(response.status).toBe(200);
 
     const { db, url } = await getDb();
-    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${o.orderId} and task_id = (select id from graphile_worker._private_tasks where identifier = 'send_email')`);
+    await db.execute(
+      sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${o.orderId} and task_id = (select id from graphile_worker._private_tasks where identifier = 'send_email')`,
+    );
     await runOnce({ connectionString: url, taskList, logger: new Logger(() => () => {}) });
 
     const lines = logs.lines().filter((l) => l.requestId === requestId);
     expect(lines.find((l) => l.msg === "webhook received")).toMatchObject({ outcome: "handled", type: "checkout.session.completed" });
-    expect(lines.find((l) => l.msg === "order transition")).toMatchObject({ orderId: o.orderId, event: "PAYMENT_SUCCEEDED", from: "created.paying", to: "settled.paid" });
+    expect(lines.find((l) => l.msg === "order transition")).toMatchObject({
+      orderId: o.orderId,
+      event: "PAYMENT_SUCCEEDED",
+      from: "created.paying",
+      to: "settled.paid",
+    });
     expect(lines.find((l) => l.msg === "job succeeded")).toMatchObject({ orderId: o.orderId, task: "send_email", attempt: 1 });
     // and the job kept the id for the operator too
     // (the order_created e-mail was enqueued by placeOrder, outside any request, so only the paid one has it)
-    const runs = await db.execute<{ request_id: string | null }>(sql`select request_id from job_runs where order_id = ${o.orderId} and task = 'send_email'`);
+    const runs = await db.execute<{ request_id: string | null }>(
+      sql`select request_id from job_runs where order_id = ${o.orderId} and task = 'send_email'`,
+    );
     expect(runs.map((r) => r.request_id)).toContain(requestId);
   });
 
   it("never writes passwords, card numbers, tokens or cookies to the log", () => {
     logger().info(
-      { password: "hunter22", user: { passwordHash: "$argon2id$secret" }, card: "4242424242424242", headers: { authorization: "Bearer sk_live_x", cookie: "next-auth.session-token=abc" }, csrfToken: "tok" },
+      {
+        password: "hunter22",
+        user: { passwordHash: "$argon2id$secret" },
+        card: "4242424242424242",
+        headers: { authorization: "Bearer sk_live_x", cookie: "next-auth.session-token=abc" },
+        csrfToken: "tok",
+      },
       "redaction probe",
     );
     const line = logs.lines().find((l) => l.msg === "redaction probe")!;
     const raw = JSON.stringify(line);
-    for (const secret of ["hunter22", "$argon2id$secret", "4242424242424242", "sk_live_x", "session-token=abc", '"tok"']) expect(raw).not.toContain(secret);
+    for (const secret of ["hunter22", "$argon2id$secret", "4242424242424242", "sk_live_x", "session-token=abc", '"tok"'])
+      expect(raw).not.toContain(secret);
     expect(line.password).toBe("[Redacted]");
     expect((line.user as Record<string, unknown>).passwordHash).toBe("[Redacted]");
   });
@@ -116,7 +132,9 @@ describe("GET /api/metrics", () => {
     await expect
       .poll(async () => {
         const [countBefore, text, countAfter] = [await paidNow(), await metricsText(), await paidNow()];
-        return countBefore === countAfter ? sample(text, 'bookstore_orders{status="paid"}') - countAfter : "the count moved during the scrape";
+        return countBefore === countAfter
+          ? sample(text, 'bookstore_orders{status="paid"}') - countAfter
+          : "the count moved during the scrape";
       })
       .toBe(0);
     expect(delta("bookstore_order_time_to_paid_seconds_count")).toBe(1);
@@ -181,7 +199,9 @@ describe("traces and the operation log", () => {
     const finished = spans.getFinishedSpans();
     const checkouts = finished.filter((s) => s.name === "order_creation checkout");
     expect(checkouts.map((s) => s.status.code).sort()).toEqual([SpanStatusCode.OK, SpanStatusCode.ERROR].sort());
-    expect(checkouts.every((s) => s.attributes["request.id"] === requestId && s.attributes["operation.kind"] === "order_creation")).toBe(true);
+    expect(checkouts.every((s) => s.attributes["request.id"] === requestId && s.attributes["operation.kind"] === "order_creation")).toBe(
+      true,
+    );
     const lookup = finished.find((s) => s.name === "data_lookup list_books")!;
     expect(lookup.status.code).toBe(SpanStatusCode.OK);
     expect(lookup.parentSpanContext).toBeUndefined(); // a lookup of its own, not inside the checkouts
@@ -194,7 +214,14 @@ describe("traces and the operation log", () => {
 
     await flushOperations();
     const { db, url } = await getDb();
-    const rows = await db.execute<{ kind: string; name: string; outcome: string; order_id: string | null; error: string | null; duration_ms: number }>(sql`
+    const rows = await db.execute<{
+      kind: string;
+      name: string;
+      outcome: string;
+      order_id: string | null;
+      error: string | null;
+      duration_ms: number;
+    }>(sql`
       select kind, name, outcome, order_id, error, duration_ms from operations where request_id = ${requestId} order by id`);
     expect(rows.map((r) => [r.kind, r.name, r.outcome])).toEqual([
       ["data_lookup", "get_order", "success"],
@@ -216,14 +243,20 @@ describe("traces and the operation log", () => {
     await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where key = ${`payment-timeout:${o.orderId}`}`);
     await runOnce({ connectionString: url, taskList, logger: new Logger(() => () => {}) });
     expect((await orderRow(o.orderId)).status).toBe("cancelled");
-    const jobSpans = spans.getFinishedSpans().filter((s) => s.name === "payment_processing payment_timeout" && s.attributes["order.id"] === o.orderId);
+    const jobSpans = spans
+      .getFinishedSpans()
+      .filter((s) => s.name === "payment_processing payment_timeout" && s.attributes["order.id"] === o.orderId);
     expect(jobSpans).toHaveLength(1);
     const job = jobSpans[0]!;
     expect(job.status.code).toBe(SpanStatusCode.OK);
     expect(job.attributes["operation.kind"]).toBe("payment_processing");
     const gatewayCalls = spans.getFinishedSpans().filter((s) => s.parentSpanContext?.spanId === job.spanContext().spanId);
-    expect(gatewayCalls.map((s) => s.name)).toEqual(expect.arrayContaining(["gateway checkout.sessions.retrieve", "gateway checkout.sessions.expire"]));
-    expect(gatewayCalls.every((s) => s.status.code === SpanStatusCode.OK && s.spanContext().traceId === job.spanContext().traceId)).toBe(true);
+    expect(gatewayCalls.map((s) => s.name)).toEqual(
+      expect.arrayContaining(["gateway checkout.sessions.retrieve", "gateway checkout.sessions.expire"]),
+    );
+    expect(gatewayCalls.every((s) => s.status.code === SpanStatusCode.OK && s.spanContext().traceId === job.spanContext().traceId)).toBe(
+      true,
+    );
     await flushOperations();
     const jobRows = await db.execute<{ kind: string; outcome: string }>(sql`
       select kind, outcome from operations where order_id = ${o.orderId} and name = 'payment_timeout'`);

@@ -23,7 +23,9 @@ const FLUSH_EVERY_MS = 1000;
 const FLUSH_AT = 200;
 const MAX_BUFFERED = 5000;
 
-const holder = globalThis as typeof globalThis & { __bookstoreOperations?: { buffer: OperationRecord[]; timer?: ReturnType<typeof setInterval>; flushing?: Promise<void> } };
+const holder = globalThis as typeof globalThis & {
+  __bookstoreOperations?: { buffer: OperationRecord[]; timer?: ReturnType<typeof setInterval>; flushing?: Promise<void> };
+};
 const state = (holder.__bookstoreOperations ??= { buffer: [] });
 
 /** Writes what is buffered; called on a timer, and by tests before they read the log. */
@@ -37,7 +39,10 @@ export async function flushOperations(): Promise<void> {
       await db.insert(schema.operations).values(rows);
     } catch (error) {
       // The message only: the driver's error carries the whole multi-row statement.
-      logger().warn({ reason: safeErrorMessage((error as Error).cause ?? error).slice(0, 300), dropped: rows.length }, "operation log rows not written");
+      logger().warn(
+        { reason: safeErrorMessage((error as Error).cause ?? error).slice(0, 300), dropped: rows.length },
+        "operation log rows not written",
+      );
     }
   })();
   await state.flushing;
@@ -67,33 +72,48 @@ type Options<T> = {
 /** Runs one operation with its span, metric, log line and operation-log row. */
 export function instrument<T>(kind: OperationKind, options: Options<T>, fn: () => Promise<T>): Promise<T> {
   return withContext({ orderId: options.orderId }, () =>
-    traced(`${kind} ${options.name}`, { "operation.kind": kind, "operation.name": options.name, ...(options.orderId ? { "order.id": options.orderId } : {}) }, async () => {
-      const started = performance.now();
-      const finish = (outcome: "success" | "failed", orderId: string | undefined, error?: unknown) => {
-        const durationMs = Math.round(performance.now() - started);
-        metrics().operations.observe({ kind, outcome }, durationMs / 1000);
-        const message = error === undefined ? null : isAppError(error) ? `${error.code}: ${error.message}` : safeErrorMessage(error);
-        // An id from the URL may be anything; a bad one must not cost the batch its insert.
-        record({ kind, name: options.name, outcome, durationMs, error: message?.slice(0, 1000) ?? null, orderId: isUuid(orderId) ? orderId : null, requestId: currentContext().requestId?.slice(0, 100) ?? null });
-        if (error === undefined) return;
-        if (isAppError(error)) {
-          // Our own typed errors need no stack. A refusal (4xx) is the caller's problem; a 5xx (gateway down) is ours.
-          const refused = error.status < 500;
-          const level = refused ? (kind === "data_lookup" ? "debug" : "info") : "error";
-          logger()[level]({ kind, operation: options.name, durationMs, orderId, code: error.code, reason: error.message }, refused ? `${kind} refused` : `${kind} failed`);
-        } else {
-          logger().error({ kind, operation: options.name, durationMs, orderId, err: error }, `${kind} failed`);
+    traced(
+      `${kind} ${options.name}`,
+      { "operation.kind": kind, "operation.name": options.name, ...(options.orderId ? { "order.id": options.orderId } : {}) },
+      async () => {
+        const started = performance.now();
+        const finish = (outcome: "success" | "failed", orderId: string | undefined, error?: unknown) => {
+          const durationMs = Math.round(performance.now() - started);
+          metrics().operations.observe({ kind, outcome }, durationMs / 1000);
+          const message = error === undefined ? null : isAppError(error) ? `${error.code}: ${error.message}` : safeErrorMessage(error);
+          // An id from the URL may be anything; a bad one must not cost the batch its insert.
+          record({
+            kind,
+            name: options.name,
+            outcome,
+            durationMs,
+            error: message?.slice(0, 1000) ?? null,
+            orderId: isUuid(orderId) ? orderId : null,
+            requestId: currentContext().requestId?.slice(0, 100) ?? null,
+          });
+          if (error === undefined) return;
+          if (isAppError(error)) {
+            // Our own typed errors need no stack. A refusal (4xx) is the caller's problem; a 5xx (gateway down) is ours.
+            const refused = error.status < 500;
+            const level = refused ? (kind === "data_lookup" ? "debug" : "info") : "error";
+            logger()[level](
+              { kind, operation: options.name, durationMs, orderId, code: error.code, reason: error.message },
+              refused ? `${kind} refused` : `${kind} failed`,
+            );
+          } else {
+            logger().error({ kind, operation: options.name, durationMs, orderId, err: error }, `${kind} failed`);
+          }
+        };
+        try {
+          const result = await fn();
+          finish("success", options.orderId ?? options.orderOf?.(result));
+          return result;
+        } catch (error) {
+          finish("failed", options.orderId, error);
+          throw error;
         }
-      };
-      try {
-        const result = await fn();
-        finish("success", options.orderId ?? options.orderOf?.(result));
-        return result;
-      } catch (error) {
-        finish("failed", options.orderId, error);
-        throw error;
-      }
-    }),
+      },
+    ),
   );
 }
 

@@ -32,7 +32,11 @@ async function failingInsert() {
   const passwordHash = `$argon2id$v=19$m=19456,t=2,p=1$SECRETSALT${tag}$SECRETHASH${tag}`;
   const { db } = await getDb();
   await db.insert(schema.users).values({ email, passwordHash: "first", name: "First" });
-  const run = () => db.insert(schema.users).values({ email, passwordHash, name: "Second" }).then(() => undefined);
+  const run = () =>
+    db
+      .insert(schema.users)
+      .values({ email, passwordHash, name: "Second" })
+      .then(() => undefined);
   return { email, passwordHash, tag, run };
 }
 

@@ -28,7 +28,9 @@ const checkout = (userId: string) => checkoutCart({ userId, idempotencyKey: rand
 
 async function unpaidOrdersOf(userId: string): Promise<number> {
   const { db } = await getDb();
-  const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from orders where user_id = ${userId} and status = 'created'`);
+  const [row] = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from orders where user_id = ${userId} and status = 'created'`,
+  );
   return row!.n;
 }
 
@@ -57,11 +59,18 @@ describe("caps on what one shopper holds unpaid", () => {
     const books = await Promise.all([createBook(max), createBook(max), createBook(max)]);
     const half = Math.floor(max / 2) + 1;
     // Lines of at most 50 (the cart's own limit) adding up to just over half, twice.
-    const lines = (n: number): [number, number][] => [[books[0]!, Math.min(50, n)], ...(n > 50 ? ([[books[1]!, n - 50]] as [number, number][]) : [])];
+    const lines = (n: number): [number, number][] => [
+      [books[0]!, Math.min(50, n)],
+      ...(n > 50 ? ([[books[1]!, n - 50]] as [number, number][]) : []),
+    ];
     const { userId, cart } = await shopperWithCart(lines(half));
     await checkout(userId);
     const before = await Promise.all(books.map(stockOf));
-    await expect(checkout(userId)).rejects.toMatchObject({ code: "too_many_reserved_copies", status: 409, message: expect.stringMatching(/pay for or cancel/i) });
+    await expect(checkout(userId)).rejects.toMatchObject({
+      code: "too_many_reserved_copies",
+      status: 409,
+      message: expect.stringMatching(/pay for or cancel/i),
+    });
     expect(await Promise.all(books.map(stockOf))).toEqual(before);
     // A smaller order that fits under the cap still goes through.
     for (const [bookId] of lines(half)) await setCartItemQuantity(cart, bookId, 0);
@@ -77,7 +86,11 @@ describe("throttles per shopper", () => {
     const spec = LIMITS.checkout;
     for (let i = 0; i < spec.points; i++) await checkout(userId).catch(() => undefined);
     const before = await stockOf(bookId);
-    await expect(checkout(userId)).rejects.toMatchObject({ code: "rate_limited", status: 429, details: { retryAfterSeconds: expect.any(Number) } });
+    await expect(checkout(userId)).rejects.toMatchObject({
+      code: "rate_limited",
+      status: 429,
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
     expect(await stockOf(bookId)).toEqual(before);
   });
 
@@ -89,13 +102,17 @@ describe("throttles per shopper", () => {
     expect(await gatewayCalls("checkout.sessions.create")).toBe(creates);
     // Another shopper is not affected.
     const other = await placedOrder();
-    await expect(startPayment({ userId: other.userId, email: "o@example.com", orderId: other.orderId })).resolves.toMatchObject({ created: true });
+    await expect(startPayment({ userId: other.userId, email: "o@example.com", orderId: other.orderId })).resolves.toMatchObject({
+      created: true,
+    });
   });
 });
 
 async function gatewayCalls(operation: string): Promise<number> {
   const { values } = await metrics().gatewayCalls.get();
-  return values.filter((v) => v.labels.operation === operation && String(v.metricName).endsWith("_count")).reduce((sum, v) => sum + v.value, 0);
+  return values
+    .filter((v) => v.labels.operation === operation && String(v.metricName).endsWith("_count"))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 describe("return pages", () => {

@@ -49,8 +49,14 @@ describe("checkoutCart", () => {
   it("answers out_of_stock with each short line and reserves nothing", async () => {
     const plenty = await createBook(10);
     const short = await createBook(1);
-    const { userId } = await userWithCart([[plenty, 2], [short, 3]]);
-    await expect(checkoutCart({ userId })).rejects.toMatchObject({ code: "out_of_stock", details: [{ bookId: short, requested: 3, available: 1 }] });
+    const { userId } = await userWithCart([
+      [plenty, 2],
+      [short, 3],
+    ]);
+    await expect(checkoutCart({ userId })).rejects.toMatchObject({
+      code: "out_of_stock",
+      details: [{ bookId: short, requested: 3, available: 1 }],
+    });
     expect(await stockOf(plenty)).toEqual({ available: 10, reserved: 0, sold: 0, received: 10 });
   });
 

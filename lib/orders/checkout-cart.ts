@@ -8,7 +8,10 @@ import { placeOrder } from "./place-order";
 import { instrument } from "@/lib/observability/operations";
 
 export function cartFingerprint(items: { bookId: number; quantity: number }[]): string {
-  const canonical = [...items].sort((a, b) => a.bookId - b.bookId).map((i) => `${i.bookId}x${i.quantity}`).join(",");
+  const canonical = [...items]
+    .sort((a, b) => a.bookId - b.bookId)
+    .map((i) => `${i.bookId}x${i.quantity}`)
+    .join(",");
   return createHash("sha256").update(canonical).digest("hex").slice(0, 32);
 }
 

@@ -19,9 +19,13 @@ describe("50 concurrent deliveries of one PAYMENT_SUCCEEDED", () => {
     const bookId = await createBook(5);
     const order = await placeOrder({ userId: users[0]!, items: [{ bookId, quantity: 2 }] });
     const paymentId = randomUUID();
-    await dispatch(order.orderId, { type: "START_PAYMENT", paymentId }, "user", { session: { id: `cs_${paymentId}`, url: "https://pay.test" } });
+    await dispatch(order.orderId, { type: "START_PAYMENT", paymentId }, "user", {
+      session: { id: `cs_${paymentId}`, url: "https://pay.test" },
+    });
     const { db } = await getDb();
-    const [{ total_cents: total } = { total_cents: 0 }] = await db.execute<{ total_cents: number }>(sql`select total_cents from orders where id = ${order.orderId}`);
+    const [{ total_cents: total } = { total_cents: 0 }] = await db.execute<{ total_cents: number }>(
+      sql`select total_cents from orders where id = ${order.orderId}`,
+    );
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
         dispatch(order.orderId, { type: "PAYMENT_SUCCEEDED", paymentId, amountCents: total, currency: "usd" }, "gateway"),
@@ -31,7 +35,9 @@ describe("50 concurrent deliveries of one PAYMENT_SUCCEEDED", () => {
     expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(49);
     expect((await eventTypes(order.orderId)).filter((t) => t === "OrderPaid")).toHaveLength(1);
     expect(await stockOf(bookId)).toEqual({ available: 3, reserved: 0, sold: 2, received: 5 });
-    const emails = await db.execute(sql`select 1 from graphile_worker._private_jobs where payload->>'orderId' = ${order.orderId} and payload->>'template' = 'order_paid'`);
+    const emails = await db.execute(
+      sql`select 1 from graphile_worker._private_jobs where payload->>'orderId' = ${order.orderId} and payload->>'template' = 'order_paid'`,
+    );
     expect(emails).toHaveLength(1);
   });
 });
@@ -80,7 +86,19 @@ describe("50 concurrent checkouts for a book with 10 in stock", () => {
     const b = await createBook(100);
     const results = await Promise.all(
       users.slice(0, 40).map((userId, i) =>
-        placeOrder({ userId, items: i % 2 ? [{ bookId: a, quantity: 1 }, { bookId: b, quantity: 1 }] : [{ bookId: b, quantity: 1 }, { bookId: a, quantity: 1 }] }),
+        placeOrder({
+          userId,
+          items:
+            i % 2
+              ? [
+                  { bookId: a, quantity: 1 },
+                  { bookId: b, quantity: 1 },
+                ]
+              : [
+                  { bookId: b, quantity: 1 },
+                  { bookId: a, quantity: 1 },
+                ],
+        }),
       ),
     );
     expect(results).toHaveLength(40);

@@ -49,9 +49,14 @@ beforeAll(async () => {
 describe("conservation under a randomized run", () => {
   it("keeps stock and money consistent across 40 orders", async () => {
     const random = seededRandom(4242);
-    const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
+    const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
     const books = await Promise.all([createBook(12, 900), createBook(8, 1500), createBook(5, 2200), createBook(3, 3100)]);
-    const received = new Map<number, number>([[books[0]!, 12], [books[1]!, 8], [books[2]!, 5], [books[3]!, 3]]);
+    const received = new Map<number, number>([
+      [books[0]!, 12],
+      [books[1]!, 8],
+      [books[2]!, 5],
+      [books[3]!, 3],
+    ]);
     const admin = await createUser("admin");
     const codes = [await createPromotionCode({ percentOff: 15 }), await createPromotionCode({ amountOff: 300 })];
     const { db } = await getDb();
@@ -84,7 +89,9 @@ describe("conservation under a randomized run", () => {
       const sessionId = checkoutUrl.split("/pay/")[1]!;
       if (path < 0.25) {
         // Never paid: the window closes.
-        await db.execute(sql`update orders set machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', '0'::jsonb) where id = ${orderId}`);
+        await db.execute(
+          sql`update orders set machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', '0'::jsonb) where id = ${orderId}`,
+        );
         await dispatch(orderId, { type: "TIMEOUT" }, "timer");
         if (random() < 0.5) {
           // Too late: paid before the expiry job closed the session (then refunded), or refused as expired.
@@ -106,7 +113,10 @@ describe("conservation under a randomized run", () => {
         continue;
       }
       // Shoppers pick express or standard and some enter a code: the amounts the gateway settles vary.
-      await payAtGatewayWith(sessionId, { method: random() < 0.5 ? "express" : "standard", promotionCode: random() < 0.4 ? pick(codes) : undefined });
+      await payAtGatewayWith(sessionId, {
+        method: random() < 0.5 ? "express" : "standard",
+        promotionCode: random() < 0.4 ? pick(codes) : undefined,
+      });
       await reconcileSuccessReturn({ userId, sessionId });
       const after = random();
       if (after < 0.3) await requestRefund({ userId, orderId });
@@ -153,14 +163,19 @@ describe("conservation under a randomized run", () => {
     expect(counts!.refunded).toBeGreaterThan(1);
     expect(counts!.cancelled).toBeGreaterThan(3);
     expect(refusedForStock).toBeGreaterThan(0);
-    const reasons = await db.execute<{ reason: string }>(sql`select distinct r.reason from refunds r join order_items oi on oi.order_id = r.order_id
+    const reasons = await db.execute<{
+      reason: string;
+    }>(sql`select distinct r.reason from refunds r join order_items oi on oi.order_id = r.order_id
       where oi.book_id = any(${`{${books.join(",")}}`}::int[]) and r.status = 'succeeded'`);
-    expect(reasons.map((r) => r.reason)).toEqual(expect.arrayContaining(["late_payment", "requested_by_customer", "requested_by_admin", "unrecorded_payment"]));
+    expect(reasons.map((r) => r.reason)).toEqual(
+      expect.arrayContaining(["late_payment", "requested_by_customer", "requested_by_admin", "unrecorded_payment"]),
+    );
 
     // At the gateway: money kept on a session of this run's orders is exactly the paid orders' payments.
     const stripe = stripeClient();
-    const sessions = (await stripe.checkout.sessions.list({ created: { gte: since }, status: "complete", limit: 100 }).autoPagingToArray({ limit: 10_000 }))
-      .filter((s) => orderIds.has(s.metadata?.order_id ?? ""));
+    const sessions = (
+      await stripe.checkout.sessions.list({ created: { gte: since }, status: "complete", limit: 100 }).autoPagingToArray({ limit: 10_000 })
+    ).filter((s) => orderIds.has(s.metadata?.order_id ?? ""));
     const kept = new Map<string, number>();
     for (const session of sessions) {
       const intent = await stripe.paymentIntents.retrieve(String(session.payment_intent), { expand: ["latest_charge"] });
@@ -182,7 +197,14 @@ describe("conservation under a randomized run", () => {
       captured += charge?.amount_captured ?? 0;
       refundedAtGateway += charge?.amount_refunded ?? 0;
     }
-    const [money] = await db.execute<{ paid: number; refunds: number; captured: number; broken: number; sold_with_shipping: number; discounted: number }>(sql`
+    const [money] = await db.execute<{
+      paid: number;
+      refunds: number;
+      captured: number;
+      broken: number;
+      sold_with_shipping: number;
+      discounted: number;
+    }>(sql`
       select
         (select coalesce(sum(o.total_cents), 0)::int from orders o where o.status in ('paid', 'fulfilled') and o.id in ${ours}) as paid,
         (select coalesce(sum(r.amount_cents), 0)::int from refunds r where r.status = 'succeeded' and r.order_id in ${ours}) as refunds,

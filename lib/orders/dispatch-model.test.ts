@@ -8,7 +8,15 @@ import { orderMachine } from "@/machines/order-machine";
 import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
 import { createBook, createUser, eventTypes, jobKeys, orderRow, stockOf } from "@/test/fixtures";
-import { BEFORE_DEADLINE, distinctTransitions, MAX_REFUND_ATTEMPTS, modelEvents, pathsToEveryLeafState, runPure, unrecordedPaymentEvents } from "@/test/order-model";
+import {
+  BEFORE_DEADLINE,
+  distinctTransitions,
+  MAX_REFUND_ATTEMPTS,
+  modelEvents,
+  pathsToEveryLeafState,
+  runPure,
+  unrecordedPaymentEvents,
+} from "@/test/order-model";
 import { dispatch } from "./dispatch";
 import { placeOrder } from "./place-order";
 import type { OrderEventInput } from "./types";
@@ -54,10 +62,19 @@ async function checkDatabase(run: Run): Promise<void> {
   expect(row.total_cents).toBe(row.subtotal_cents - row.discount_cents + row.shipping_cents + row.tax_cents);
   expect([row.shipping_cents, row.tax_cents, row.discount_cents, row.shipping_method, row.shipping_country, row.promotion_code]).toEqual(
     c.sale
-      ? [c.sale.shippingCents, c.sale.taxCents, c.sale.discountCents, c.sale.shippingMethod, c.sale.address?.country ?? null, c.sale.promotionCode]
+      ? [
+          c.sale.shippingCents,
+          c.sale.taxCents,
+          c.sale.discountCents,
+          c.sale.shippingMethod,
+          c.sale.address?.country ?? null,
+          c.sale.promotionCode,
+        ]
       : [0, 0, 0, null, null, null],
   );
-  const payments = await db.execute<{ id: string; status: string; amount_cents: number }>(sql`select id, status, amount_cents from payments where order_id = ${run.orderId}`);
+  const payments = await db.execute<{ id: string; status: string; amount_cents: number }>(
+    sql`select id, status, amount_cents from payments where order_id = ${run.orderId}`,
+  );
   expect(Object.fromEntries(payments.map((p) => [p.id, `${p.status} ${p.amount_cents}`]))).toEqual(
     Object.fromEntries(c.payments.map((p) => [realId(run, p.id), `${p.status} ${p.amountCents}`])),
   );
@@ -191,9 +208,20 @@ describe("every event in every state: the documented transition, or nothing chan
   it("before checkout (new): only CHECKOUT is accepted, and an event for an order that does not exist is not_found and writes nothing", async () => {
     const start = leaves.find((l) => l.events.length === 0)!;
     expect(statusOf(start.state)).toBe("new");
-    expect(everyKind.map((e) => e.type).sort()).toEqual(
-      ["CANCEL", "CHECKOUT", "FULFIL", "PAYMENT_CANCELLED", "PAYMENT_FAILED", "PAYMENT_SUCCEEDED", "REFUND_FAILED", "REFUND_SUCCEEDED", "REQUEST_REFUND", "START_PAYMENT", "STOCK_UNAVAILABLE", "TIMEOUT"],
-    );
+    expect(everyKind.map((e) => e.type).sort()).toEqual([
+      "CANCEL",
+      "CHECKOUT",
+      "FULFIL",
+      "PAYMENT_CANCELLED",
+      "PAYMENT_FAILED",
+      "PAYMENT_SUCCEEDED",
+      "REFUND_FAILED",
+      "REFUND_SUCCEEDED",
+      "REQUEST_REFUND",
+      "START_PAYMENT",
+      "STOCK_UNAVAILABLE",
+      "TIMEOUT",
+    ]);
     for (const event of everyKind) expect(start.state.can(event), event.type).toBe(event.type === "CHECKOUT");
     // CHECKOUT itself only comes with the order row (placeOrder): through dispatch, no row means no order.
     const nobody: Run = { orderId: randomUUID(), bookId: 0, ids: new Map(), pure: start.state, events: [] };
@@ -210,12 +238,14 @@ describe("every event in every state: the documented transition, or nothing chan
     expect(Number(written!.n)).toBe(0);
   });
 
-  it.each(leaves.filter((l) => l.events.length > 0).map((l) => [l.events.map((e) => e.type).join(" > "), l] as const))("after %s", async (_name, leaf) => {
-    const run = await replay(leaf.events);
-    for (const event of [...modelEvents(run.pure, { includeRefused: true }), ...unrecordedPaymentEvents(run.pure)]) {
-      const accepted = run.pure.can(event);
-      const rollback = new Error("rollback");
-      await withOrderTransaction(async ({ tx }) => {
+  it.each(leaves.filter((l) => l.events.length > 0).map((l) => [l.events.map((e) => e.type).join(" > "), l] as const))(
+    "after %s",
+    async (_name, leaf) => {
+      const run = await replay(leaf.events);
+      for (const event of [...modelEvents(run.pure, { includeRefused: true }), ...unrecordedPaymentEvents(run.pure)]) {
+        const accepted = run.pure.can(event);
+        const rollback = new Error("rollback");
+        await withOrderTransaction(async ({ tx }) => {
           const before = await fingerprint(tx, run);
           const result = await dispatch(run.orderId, toInput(run, event), "system");
           const after = await fingerprint(tx, run);
@@ -230,8 +260,9 @@ describe("every event in every state: the documented transition, or nothing chan
         }).catch((error) => {
           if (error !== rollback) throw error;
         });
-    }
-  });
+      }
+    },
+  );
 });
 
 describe("money for a session the store never recorded, in every state", () => {
@@ -253,7 +284,14 @@ describe("money for a session the store never recorded, in every state", () => {
     const settle: OrderEvent =
       index % 2 === 0
         ? { type: "REFUND_SUCCEEDED", refundId: refund.id, at }
-        : { type: "REFUND_FAILED", refundId: refund.id, reason: "expired_or_canceled_card", retryRefundId: `ref-${run.pure.context.refunds.length + 1}`, maxAttempts: MAX_REFUND_ATTEMPTS, at };
+        : {
+            type: "REFUND_FAILED",
+            refundId: refund.id,
+            reason: "expired_or_canceled_card",
+            retryRefundId: `ref-${run.pure.context.refunds.length + 1}`,
+            maxAttempts: MAX_REFUND_ATTEMPTS,
+            at,
+          };
     expect(run.pure.can(settle)).toBe(true);
     await step(run, settle);
     await step(run, unrecorded!);

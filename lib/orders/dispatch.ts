@@ -13,7 +13,14 @@ import { currentContext } from "@/lib/observability/context";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { runEffect, type EffectScope, type MachineAction } from "./effects";
-import { recordIgnoredEvent, recordOrderEvent, saveSnapshot, selectOrderForUpdate, selectOrderOfSessionForUpdate, type LockedOrder } from "./store";
+import {
+  recordIgnoredEvent,
+  recordOrderEvent,
+  saveSnapshot,
+  selectOrderForUpdate,
+  selectOrderOfSessionForUpdate,
+  type LockedOrder,
+} from "./store";
 import type { DispatchOptions, DispatchResult, OrderEventInput } from "./types";
 
 /** Completes a caller's event with the time, fresh ids and policy numbers. */
@@ -25,9 +32,19 @@ export function completeEvent(input: OrderEventInput): OrderEvent {
     case "STOCK_UNAVAILABLE":
       return { ...input, at, refundId: input.refundId ?? randomUUID() } as OrderEvent;
     case "REQUEST_REFUND":
-      return { ...input, at, refundId: input.refundId ?? randomUUID(), windowDays: input.windowDays ?? env().REFUND_WINDOW_DAYS } as OrderEvent;
+      return {
+        ...input,
+        at,
+        refundId: input.refundId ?? randomUUID(),
+        windowDays: input.windowDays ?? env().REFUND_WINDOW_DAYS,
+      } as OrderEvent;
     case "REFUND_FAILED":
-      return { ...input, at, retryRefundId: input.retryRefundId ?? randomUUID(), maxAttempts: input.maxAttempts ?? env().JOB_MAX_ATTEMPTS } as OrderEvent;
+      return {
+        ...input,
+        at,
+        retryRefundId: input.retryRefundId ?? randomUUID(),
+        maxAttempts: input.maxAttempts ?? env().JOB_MAX_ATTEMPTS,
+      } as OrderEvent;
     default:
       return { ...input, at } as OrderEvent;
   }
@@ -56,7 +73,15 @@ export async function applyEvent(
   const { pipeline } = otx;
   if (!snapshot.can(event)) {
     const outcome = isDuplicateEvent(snapshot, event) ? "duplicate" : "ignored";
-    recordIgnoredEvent(pipeline, { orderId: order.id, eventType: event.type, state: fromState, outcome, source, machineEvent: event, requestId });
+    recordIgnoredEvent(pipeline, {
+      orderId: order.id,
+      eventType: event.type,
+      state: fromState,
+      outcome,
+      source,
+      machineEvent: event,
+      requestId,
+    });
     observeTransition(order, event, source, outcome, fromState, fromState);
     return { outcome, orderId: order.id, status: statusOf(snapshot), fromState, toState: fromState, revision: order.revision };
   }
@@ -72,7 +97,16 @@ export async function applyEvent(
   // One audit row per domain event; the first carries the machine event for replay.
   if (scope.events.length === 0) throw new Error(`transition on ${event.type} recorded no event`);
   for (const [index, row] of scope.events.entries()) {
-    recordOrderEvent(pipeline, { orderId: order.id, type: row.type, fromState, toState, source, machineEvent: index === 0 ? event : null, payload: row.payload, requestId });
+    recordOrderEvent(pipeline, {
+      orderId: order.id,
+      type: row.type,
+      fromState,
+      toState,
+      source,
+      machineEvent: index === 0 ? event : null,
+      payload: row.payload,
+      requestId,
+    });
   }
   saveSnapshot(pipeline, { orderId: order.id, status, snapshot: toStored(next), machineVersion: MACHINE_VERSION, revision });
   for (const alert of scope.alerts) {
@@ -87,7 +121,10 @@ export async function applyEvent(
 // outer transaction failing) is counted anyway; the audit rows are the truth.
 function observeTransition(order: LockedOrder, event: OrderEvent, source: EventSource, outcome: string, from: string, to: string): void {
   metrics().transitions.inc({ event: event.type, outcome });
-  logger().info({ orderId: order.id, event: event.type, source, outcome, from, to }, outcome === "accepted" ? "order transition" : `order event ${outcome}`);
+  logger().info(
+    { orderId: order.id, event: event.type, source, outcome, from, to },
+    outcome === "accepted" ? "order transition" : `order event ${outcome}`,
+  );
 }
 
 /** The OnComplete-style hooks: how long orders take to be paid and to ship. */
@@ -116,7 +153,12 @@ export async function dispatch(
   options: DispatchOptions = {},
 ): Promise<DispatchResult> {
   const event = completeEvent(input);
-  const result = await dispatchLocked((otx) => lockOrder(otx, orderId), () => event, source, options);
+  const result = await dispatchLocked(
+    (otx) => lockOrder(otx, orderId),
+    () => event,
+    source,
+    options,
+  );
   return result!;
 }
 
@@ -132,7 +174,12 @@ export function dispatchIfOrderExists(
 ): Promise<DispatchResult | undefined> {
   if (!isUuid(orderId)) return Promise.resolve(undefined);
   const event = completeEvent(input);
-  return dispatchLocked((otx) => selectOrderForUpdate(otx, orderId), () => event, source, options);
+  return dispatchLocked(
+    (otx) => selectOrderForUpdate(otx, orderId),
+    () => event,
+    source,
+    options,
+  );
 }
 
 /**
@@ -148,7 +195,12 @@ export function dispatchBySession(
 ): Promise<DispatchResult | undefined> {
   // The event's time is its arrival, not when the lock was granted.
   const at = Date.now();
-  return dispatchLocked((otx) => selectOrderOfSessionForUpdate(otx, sessionId), (order) => completeEvent({ at, ...input(order.payment_id) }), source, options);
+  return dispatchLocked(
+    (otx) => selectOrderOfSessionForUpdate(otx, sessionId),
+    (order) => completeEvent({ at, ...input(order.payment_id) }),
+    source,
+    options,
+  );
 }
 
 /** Locks, transitions and writes in an order transaction (the caller's, when dispatch runs inside one). */

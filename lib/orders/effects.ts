@@ -53,7 +53,14 @@ const handlers: Handlers = {
   },
   setPaymentStatus: ({ pipeline, orderId }, p) => setPaymentStatus(pipeline, orderId, p),
   createRefund: ({ pipeline, orderId }, p) =>
-    insertRefund(pipeline, { id: p.refundId, orderId, paymentId: p.paymentId, amountCents: p.amountCents, currency: p.currency, reason: p.reason }),
+    insertRefund(pipeline, {
+      id: p.refundId,
+      orderId,
+      paymentId: p.paymentId,
+      amountCents: p.amountCents,
+      currency: p.currency,
+      reason: p.reason,
+    }),
   setRefundStatus: ({ pipeline, orderId }, p) => setRefundStatus(pipeline, orderId, p),
   // Only the ordered books leave the cart; anything added since stays.
   clearCart: ({ pipeline, orderId, userId }) => clearOrderedBooks(pipeline, userId, orderId),
@@ -80,11 +87,17 @@ const handlers: Handlers = {
     pipeline.write(addJobQuery("refund_payment", { orderId, refundId }, { jobKey: `refund:${refundId}`, runAt }));
   },
   scheduleTimeout: ({ pipeline, orderId }, { runAt }) => {
-    pipeline.write(addJobQuery("payment_timeout", { orderId }, {
-      jobKey: `payment-timeout:${orderId}`,
-      runAt: new Date(runAt),
-      maxAttempts: Math.max(env().JOB_MAX_ATTEMPTS, 10),
-    }));
+    pipeline.write(
+      addJobQuery(
+        "payment_timeout",
+        { orderId },
+        {
+          jobKey: `payment-timeout:${orderId}`,
+          runAt: new Date(runAt),
+          maxAttempts: Math.max(env().JOB_MAX_ATTEMPTS, 10),
+        },
+      ),
+    );
   },
   cancelTimeout: ({ pipeline, orderId }) => pipeline.write(removeJobQuery(`payment-timeout:${orderId}`)),
   // A locked job (the fulfil job's own FULFIL) is only unkeyed: it finishes and is not retried.
@@ -95,10 +108,16 @@ const handlers: Handlers = {
   },
   // The warehouse picks after a while: until then a shopper may still cancel by refund.
   startFulfilment: ({ pipeline, orderId }) => {
-    pipeline.write(addJobQuery("fulfil_order", { orderId }, {
-      jobKey: `fulfil:${orderId}`,
-      runAt: new Date(Date.now() + env().FULFILMENT_DELAY_SECONDS * 1000),
-    }));
+    pipeline.write(
+      addJobQuery(
+        "fulfil_order",
+        { orderId },
+        {
+          jobKey: `fulfil:${orderId}`,
+          runAt: new Date(Date.now() + env().FULFILMENT_DELAY_SECONDS * 1000),
+        },
+      ),
+    );
   },
 };
 

@@ -59,7 +59,9 @@ describe("live order changes (LISTEN/NOTIFY)", () => {
       await dispatch(orderId, { type: "CANCEL" }, "user");
       throw new Error("roll back");
     }).catch(() => undefined);
-    await dispatch(orderId, { type: "START_PAYMENT", paymentId: crypto.randomUUID() }, "user", { session: { id: "cs_live_1", url: "https://pay.test" } });
+    await dispatch(orderId, { type: "START_PAYMENT", paymentId: crypto.randomUUID() }, "user", {
+      session: { id: "cs_live_1", url: "https://pay.test" },
+    });
     // (The CHECKOUT notice of placeOrder may still be on its way: only later revisions count.)
     await expect.poll(() => seen.filter((c) => c.revision > 1), { timeout: 5000 }).toEqual([{ orderId, revision: 2, status: "created" }]);
     const [row] = await db.execute<{ status: string }>(sql`select status from orders where id = ${orderId}`);
@@ -83,7 +85,9 @@ describe("live order changes (LISTEN/NOTIFY)", () => {
   it("re-reads the row on its timer, so a missed notification still arrives", async () => {
     const { userId, orderId } = await newOrder();
     const abort = new AbortController();
-    const stream = frames(await openOrderStream({ orderId, viewer: { id: userId, role: "customer" }, signal: abort.signal, checkEveryMs: 200 }));
+    const stream = frames(
+      await openOrderStream({ orderId, viewer: { id: userId, role: "customer" }, signal: abort.signal, checkEveryMs: 200 }),
+    );
     expect((await within(stream.next())).revision).toBe(1);
     // A change written without NOTIFY (as if the LISTEN connection had dropped).
     const { db } = await getDb();
@@ -101,7 +105,9 @@ describe("live order changes (LISTEN/NOTIFY)", () => {
       expect(isAppError(error) && error.code).toBe("not_found");
     }
     const admin = new AbortController();
-    const stream = frames(await openOrderStream({ orderId, viewer: { id: await createUser("admin"), role: "admin" }, signal: admin.signal }));
+    const stream = frames(
+      await openOrderStream({ orderId, viewer: { id: await createUser("admin"), role: "admin" }, signal: admin.signal }),
+    );
     expect((await within(stream.next())).orderId).toBe(orderId);
     admin.abort();
   });

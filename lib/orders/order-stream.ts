@@ -23,7 +23,12 @@ async function readRevision(orderId: string, viewer: Viewer): Promise<OrderChang
  * through proxies and covers a notification lost while the LISTEN connection
  * was reconnecting. Another user's order is not_found, as everywhere.
  */
-export async function openOrderStream({ orderId, viewer, signal, checkEveryMs = 15_000 }: StreamOptions): Promise<ReadableStream<Uint8Array>> {
+export async function openOrderStream({
+  orderId,
+  viewer,
+  signal,
+  checkEveryMs = 15_000,
+}: StreamOptions): Promise<ReadableStream<Uint8Array>> {
   if (!(await readRevision(orderId, viewer))) throw new AppError("not_found", "Order not found");
   let last = -1;
   let cleanup = () => {};

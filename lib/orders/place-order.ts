@@ -36,7 +36,10 @@ export type PlaceOrderInput = {
 type PricedLine = { bookId: number; title: string; quantity: number; unitPriceCents: number; currency: string };
 
 async function priceLines(tx: Tx, items: LineItem[]): Promise<PricedLine[]> {
-  const books = await booksForOrder(tx, items.map((i) => i.bookId));
+  const books = await booksForOrder(
+    tx,
+    items.map((i) => i.bookId),
+  );
   const byId = new Map(books.map((b) => [b.id, b]));
   return items.map((item) => {
     const book = byId.get(item.bookId);
@@ -103,7 +106,11 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
     const earlier = await findEarlierCheckout(tx, input);
     if (earlier) return earlier;
     if (items.length === 0) throw new AppError("empty_cart", "Your cart is empty");
-    await checkUnpaidLimits(tx, input, items.reduce((sum, i) => sum + i.quantity, 0));
+    await checkUnpaidLimits(
+      tx,
+      input,
+      items.reduce((sum, i) => sum + i.quantity, 0),
+    );
     const lines = await priceLines(tx, items);
     const currencies = new Set(lines.map((l) => l.currency));
     if (currencies.size !== 1) throw new AppError("invalid_request", "All books in one order must share a currency");
@@ -124,9 +131,24 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
       cartFingerprint: input.cartFingerprint,
       lines,
     });
-    const order = { id: orderId, user_id: input.userId, machine_snapshot: toStored(initialSnapshot()), machine_version: MACHINE_VERSION, revision: 0 };
+    const order = {
+      id: orderId,
+      user_id: input.userId,
+      machine_snapshot: toStored(initialSnapshot()),
+      machine_version: MACHINE_VERSION,
+      revision: 0,
+    };
     const shippingOptions = input.offerShipping ? shippingOffer(total) : [];
-    const event = { type: "CHECKOUT" as const, orderId, items, totalCents: total, currency, paymentDeadline: deadline, shippingOptions, at: now };
+    const event = {
+      type: "CHECKOUT" as const,
+      orderId,
+      items,
+      totalCents: total,
+      currency,
+      paymentDeadline: deadline,
+      shippingOptions,
+      at: now,
+    };
     await applyEvent(otx, order, event, input.source ?? "user");
     return { orderId, replayed: false };
   });

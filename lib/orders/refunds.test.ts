@@ -16,7 +16,9 @@ let url = "";
 
 async function work(orderId: string) {
   const { db } = await getDb();
-  await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId} and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'poll_refund'))`);
+  await db.execute(
+    sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId} and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'poll_refund'))`,
+  );
   await runOnce({ connectionString: url, taskList, logger: quiet });
 }
 
@@ -69,7 +71,9 @@ describe("refunds", () => {
     await requestRefund({ userId: o.userId, orderId: o.orderId });
     await work(o.orderId);
     const { db } = await getDb();
-    const afterFailure = await db.execute<{ status: string }>(sql`select status from refunds where order_id = ${o.orderId} order by created_at`);
+    const afterFailure = await db.execute<{ status: string }>(
+      sql`select status from refunds where order_id = ${o.orderId} order by created_at`,
+    );
     expect(afterFailure.map((r) => r.status)).toEqual(["failed", "pending"]);
     await emulator("/_emulator/config", { refundOutcome: "succeeded" });
     await work(o.orderId);
@@ -82,7 +86,12 @@ describe("refunds", () => {
     await requestRefund({ userId: o.userId, orderId: o.orderId });
     const { db } = await getDb();
     const [refund] = await db.execute<{ id: string }>(sql`select id from refunds where order_id = ${o.orderId}`);
-    const object = { ...stripeFixtures.resources.refund, id: "re_test_duplicate", status: "succeeded", metadata: { refund_id: refund!.id, order_id: o.orderId } };
+    const object = {
+      ...stripeFixtures.resources.refund,
+      id: "re_test_duplicate",
+      status: "succeeded",
+      metadata: { refund_id: refund!.id, order_id: o.orderId },
+    };
     const event = stripeEvent("refund.updated", object);
     expect((await deliver(event)).body.outcome).toBe("handled");
     expect((await deliver(event)).body.outcome).toBe("duplicate");

@@ -32,7 +32,8 @@ describe("replaying order_events", () => {
         const options = modelEvents(pure, { includeRefused: true });
         const event = options[Math.floor(random() * options.length)]!;
         const input = { ...event } as Record<string, unknown>;
-        for (const key of ["paymentId", "refundId", "retryRefundId"]) if (typeof input[key] === "string") input[key] = real(input[key] as string);
+        for (const key of ["paymentId", "refundId", "retryRefundId"])
+          if (typeof input[key] === "string") input[key] = real(input[key] as string);
         await dispatch(orderId, input as never, "system");
         if (pure.can(event)) [pure] = transition(orderMachine, pure, event);
       }

@@ -55,7 +55,9 @@ export function estimatedDelivery(chosen: ShippingOption | undefined, from: Date
  * shopper chose. `address: false` when a paid order has nowhere to go (the
  * machine refuses to ship it).
  */
-export async function fulfilEventFor(orderId: string): Promise<{ event: { type: "FULFIL"; trackingNumber: string; estimatedDelivery: string }; address: boolean }> {
+export async function fulfilEventFor(
+  orderId: string,
+): Promise<{ event: { type: "FULFIL"; trackingNumber: string; estimatedDelivery: string }; address: boolean }> {
   const row = await shippingOfOrder(orderId);
   const options = row?.options ?? [];
   const chosen = options.find((o) => o.method === row?.method);

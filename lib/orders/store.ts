@@ -37,19 +37,33 @@ export async function selectOrderForUpdate(otx: OrderTx, orderId: string): Promi
  * Locks the order a gateway checkout session pays for: the payment lookup
  * and the order lock in one statement (a webhook's hot path).
  */
-export async function selectOrderOfSessionForUpdate(otx: OrderTx, sessionId: string): Promise<(LockedOrder & { payment_id: string }) | undefined> {
-  const rows = await read<LockedOrder & { payment_id: string }>(otx, sql`
+export async function selectOrderOfSessionForUpdate(
+  otx: OrderTx,
+  sessionId: string,
+): Promise<(LockedOrder & { payment_id: string }) | undefined> {
+  const rows = await read<LockedOrder & { payment_id: string }>(
+    otx,
+    sql`
     select o.id, o.user_id, o.machine_snapshot, o.machine_version, o.revision, o.created_at, p.id as payment_id
     from payments p join orders o on o.id = p.order_id
     where p.gateway_session_id = ${sessionId}
-    for update of o`);
+    for update of o`,
+  );
   return rows[0];
 }
 
 /** A refused event (not allowed now, or a repeat), kept apart so replaying order_events stays exact. */
 export function recordIgnoredEvent(
   pipeline: WritePipeline,
-  row: { orderId: string; eventType: string; state: string; outcome: "ignored" | "duplicate"; source: EventSource; machineEvent: unknown; requestId?: string },
+  row: {
+    orderId: string;
+    eventType: string;
+    state: string;
+    outcome: "ignored" | "duplicate";
+    source: EventSource;
+    machineEvent: unknown;
+    requestId?: string;
+  },
 ): void {
   pipeline.write(sql`
     insert into ignored_events (order_id, event_type, state, outcome, source, machine_event, request_id)
@@ -59,7 +73,16 @@ export function recordIgnoredEvent(
 /** One audit row per domain event; `machineEvent` only on a transition's first row (replay folds it once). */
 export function recordOrderEvent(
   pipeline: WritePipeline,
-  row: { orderId: string; type: string; fromState: string; toState: string; source: EventSource; machineEvent: unknown; payload: Record<string, unknown>; requestId?: string },
+  row: {
+    orderId: string;
+    type: string;
+    fromState: string;
+    toState: string;
+    source: EventSource;
+    machineEvent: unknown;
+    payload: Record<string, unknown>;
+    requestId?: string;
+  },
 ): void {
   pipeline.write(sql`
     insert into order_events (order_id, type, from_state, to_state, source, machine_event, payload, request_id)
@@ -84,10 +107,16 @@ export function saveSnapshot(
       paid_at = case when ${row.status} = 'paid' and paid_at is null then now() else paid_at end,
       updated_at = now()
     where id = ${row.orderId}`);
-  pipeline.write(sql`select pg_notify(${ORDER_CHANGED_CHANNEL}, ${JSON.stringify({ orderId: row.orderId, revision: row.revision, status: row.status })})`);
+  pipeline.write(
+    sql`select pg_notify(${ORDER_CHANGED_CHANNEL}, ${JSON.stringify({ orderId: row.orderId, revision: row.revision, status: row.status })})`,
+  );
 }
 
-export function recordShipment(pipeline: WritePipeline, orderId: string, shipment: { trackingNumber: string; estimatedDelivery: string }): void {
+export function recordShipment(
+  pipeline: WritePipeline,
+  orderId: string,
+  shipment: { trackingNumber: string; estimatedDelivery: string },
+): void {
   pipeline.write(sql`
     update orders set tracking_number = ${shipment.trackingNumber}, estimated_delivery = ${shipment.estimatedDelivery}::date,
       fulfilled_at = now() where id = ${orderId}`);
@@ -108,7 +137,9 @@ export function recordSale(pipeline: WritePipeline, orderId: string, sale: Sale,
       shipping_country = ${a?.country ?? null}, customer_email = coalesce(${sale.email}, customer_email)
     where id = ${orderId}`);
   if (sale.lines.every((line) => line.discountCents === 0 && line.taxCents === 0)) return;
-  const lines = JSON.stringify(sale.lines.map((line, i) => ({ book_id: bookIds[i], discount_cents: line.discountCents, tax_cents: line.taxCents })));
+  const lines = JSON.stringify(
+    sale.lines.map((line, i) => ({ book_id: bookIds[i], discount_cents: line.discountCents, tax_cents: line.taxCents })),
+  );
   pipeline.write(sql`
     update order_items i set discount_cents = l.discount_cents, tax_cents = l.tax_cents
     from jsonb_to_recordset(${lines}::jsonb) as l(book_id int, discount_cents int, tax_cents int)
@@ -123,7 +154,10 @@ export function flagInTransaction(pipeline: WritePipeline, orderId: string, reas
 /** Automation gave up (a job's last attempt failed): not a state change. */
 export async function flagOrderRow(orderId: string, reason: string): Promise<void> {
   const { db } = await getDb();
-  await db.update(orders).set({ needsAttention: true, attentionReason: reason, updatedAt: sql`now()` }).where(eq(orders.id, orderId));
+  await db
+    .update(orders)
+    .set({ needsAttention: true, attentionReason: reason, updatedAt: sql`now()` })
+    .where(eq(orders.id, orderId));
 }
 
 export type NewOrder = {
@@ -168,7 +202,13 @@ export async function findRecentOrderOfCart(tx: Executor, userId: string, finger
   const [row] = await tx
     .select({ id: orders.id })
     .from(orders)
-    .where(and(eq(orders.userId, userId), eq(orders.cartFingerprint, fingerprint), gt(orders.createdAt, sql`now() - make_interval(secs => ${seconds})`)))
+    .where(
+      and(
+        eq(orders.userId, userId),
+        eq(orders.cartFingerprint, fingerprint),
+        gt(orders.createdAt, sql`now() - make_interval(secs => ${seconds})`),
+      ),
+    )
     .orderBy(desc(orders.createdAt))
     .limit(1);
   return row;
@@ -205,7 +245,6 @@ export async function paidOrdersHoldingBook(tx: Executor, bookId: number): Promi
     .where(and(eq(orderItems.bookId, bookId), eq(orders.status, "paid")))
     .orderBy(sql`${orders.paidAt} desc nulls last`, desc(orders.createdAt));
 }
-
 
 // --- The order's read model (order-view.ts) ---
 
@@ -292,7 +331,10 @@ export async function revisionOfOrder(orderId: string, viewer: { id: string; rol
 export async function orderForEmail(orderId: string) {
   const { db } = await getDb();
   const [order] = await db.execute<
-    SqlRow<typeof orders, "id" | "totalCents" | "currency" | "paymentDeadline" | "trackingNumber" | "estimatedDelivery"> & { name: string; email: string }
+    SqlRow<typeof orders, "id" | "totalCents" | "currency" | "paymentDeadline" | "trackingNumber" | "estimatedDelivery"> & {
+      name: string;
+      email: string;
+    }
   >(sql`
     select o.id, u.name, coalesce(o.customer_email, u.email) as email, o.total_cents, o.currency, o.payment_deadline, o.tracking_number, o.estimated_delivery::text
     from orders o join users u on u.id = o.user_id where o.id = ${orderId}`);
@@ -301,7 +343,9 @@ export async function orderForEmail(orderId: string) {
 }
 
 /** The rates an order offered, the one chosen and whether it has an address: what a shipment needs. */
-export async function shippingOfOrder(orderId: string): Promise<{ options: ShippingOption[] | null; method: string | null; line1: string | null } | undefined> {
+export async function shippingOfOrder(
+  orderId: string,
+): Promise<{ options: ShippingOption[] | null; method: string | null; line1: string | null } | undefined> {
   if (!isUuid(orderId)) return undefined;
   const { db } = await getDb();
   const [row] = await db.execute<{ options: ShippingOption[] | null; method: string | null; line1: string | null }>(sql`

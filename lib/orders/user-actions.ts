@@ -17,25 +17,35 @@ async function act(actor: Actor, orderId: string, event: OrderEventInput, source
 }
 
 /** A shopper cancels an unpaid order: stock released, open sessions expired. */
-export function cancelOrder(input: { userId: string; orderId: string}): Promise<OrderView> {
-  return instrument("payment_processing", { name: "cancel_order", orderId: input.orderId }, () => act({ userId: input.userId, role: "customer" }, input.orderId, { type: "CANCEL" }, "user", "Only an unpaid order can be cancelled"));
+export function cancelOrder(input: { userId: string; orderId: string }): Promise<OrderView> {
+  return instrument("payment_processing", { name: "cancel_order", orderId: input.orderId }, () =>
+    act({ userId: input.userId, role: "customer" }, input.orderId, { type: "CANCEL" }, "user", "Only an unpaid order can be cancelled"),
+  );
 }
 
 /** A shopper asks for a refund; allowed while paid, not shipped, within the refund window. */
-export function requestRefund(input: { userId: string; orderId: string; reason?: string}): Promise<OrderView> {
-  return instrument("payment_processing", { name: "request_refund", orderId: input.orderId }, () => act(
-    { userId: input.userId, role: "customer" },
-    input.orderId,
-    { type: "REQUEST_REFUND", by: "user", reason: input.reason },
-    "user",
-    "This order cannot be refunded: refunds are possible for paid orders that have not shipped yet, within the refund window",
-  ));
+export function requestRefund(input: { userId: string; orderId: string; reason?: string }): Promise<OrderView> {
+  return instrument("payment_processing", { name: "request_refund", orderId: input.orderId }, () =>
+    act(
+      { userId: input.userId, role: "customer" },
+      input.orderId,
+      { type: "REQUEST_REFUND", by: "user", reason: input.reason },
+      "user",
+      "This order cannot be refunded: refunds are possible for paid orders that have not shipped yet, within the refund window",
+    ),
+  );
 }
 
 /** An operator refunds any paid or fulfilled order (or retries a failed refund). */
-export function adminRefund(input: { adminId: string; orderId: string; reason?: string}): Promise<OrderView> {
+export function adminRefund(input: { adminId: string; orderId: string; reason?: string }): Promise<OrderView> {
   return instrument("payment_processing", { name: "admin_refund", orderId: input.orderId }, () =>
-    act({ userId: input.adminId, role: "admin" }, input.orderId, { type: "REQUEST_REFUND", by: "admin", reason: input.reason }, "admin", "This order cannot be refunded now"),
+    act(
+      { userId: input.adminId, role: "admin" },
+      input.orderId,
+      { type: "REQUEST_REFUND", by: "admin", reason: input.reason },
+      "admin",
+      "This order cannot be refunded now",
+    ),
   );
 }
 

@@ -13,7 +13,9 @@ import { startPayment } from "./start-payment";
 // half-open delay is shortened instead of slept through.
 
 const circuitRefusals = async () =>
-  (await metrics().gatewayCalls.get()).values.filter((v) => v.labels.outcome === "circuit_open" && String(v.metricName).endsWith("_count")).reduce((sum, v) => sum + v.value, 0);
+  (await metrics().gatewayCalls.get()).values
+    .filter((v) => v.labels.outcome === "circuit_open" && String(v.metricName).endsWith("_count"))
+    .reduce((sum, v) => sum + v.value, 0);
 
 /** Failures the emulator still has queued: each API request it receives takes one. */
 async function failuresLeft(): Promise<number> {

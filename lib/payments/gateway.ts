@@ -50,7 +50,8 @@ export type CheckoutSessionInfo = {
 /** The payment behind a session: what became of the shopper's last attempt. */
 export type PaymentIntentInfo = {
   id: string;
-  status: "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "requires_capture" | "canceled" | "succeeded";
+  status:
+    "requires_payment_method" | "requires_confirmation" | "requires_action" | "processing" | "requires_capture" | "canceled" | "succeeded";
   amount: number;
   amountReceived: number;
   currency: string;

@@ -43,7 +43,11 @@ async function apply(otx: OrderTx, event: GatewayEvent): Promise<{ outcome: Webh
       if (!payment) return { outcome: "unknown_payment", sessionId: event.session.id };
       const result =
         event.type === "session_async_failed"
-          ? await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: "async_payment_failed", at: event.at }, "gateway")
+          ? await dispatch(
+              payment.order_id,
+              { type: "PAYMENT_FAILED", paymentId: payment.id, reason: "async_payment_failed", at: event.at },
+              "gateway",
+            )
           : await dispatch(payment.order_id, { type: "PAYMENT_CANCELLED", paymentId: payment.id, at: event.at }, "gateway");
       return { outcome: outcomeOf([result.outcome]), orderId: payment.order_id, sessionId: event.session.id };
     }
@@ -51,7 +55,11 @@ async function apply(otx: OrderTx, event: GatewayEvent): Promise<{ outcome: Webh
       if (!isUuid(event.paymentId)) return { outcome: "unknown_payment" };
       const payment = await paymentById(event.paymentId, otx);
       if (!payment) return { outcome: "unknown_payment" };
-      const result = await dispatch(payment.order_id, { type: "PAYMENT_FAILED", paymentId: payment.id, reason: event.reason, at: event.at }, "gateway");
+      const result = await dispatch(
+        payment.order_id,
+        { type: "PAYMENT_FAILED", paymentId: payment.id, reason: event.reason, at: event.at },
+        "gateway",
+      );
       return { outcome: outcomeOf([result.outcome]), orderId: payment.order_id };
     }
     case "refund_updated": {
@@ -70,20 +78,27 @@ async function apply(otx: OrderTx, event: GatewayEvent): Promise<{ outcome: Webh
  * before commit leaves nothing half-done (the gateway redelivers).
  */
 export async function handleWebhook(event: Stripe.Event): Promise<WebhookOutcome> {
-  const handled = await instrument("payment_processing", { name: `webhook ${event.type}`, orderOf: (r: { orderId?: string }) => r.orderId }, async () => {
-    let gatewayEvent = toGatewayEvent(event);
-    // A paid session's sale (address, shipping, tax, discount, total) is read back from the gateway before the transaction opens.
-    if ((gatewayEvent.type === "session_completed" || gatewayEvent.type === "session_async_succeeded") && gatewayEvent.session.paymentStatus === "paid") {
-      gatewayEvent = { ...gatewayEvent, session: await withSale(gatewayEvent.session) };
-    }
-    // The dispatch's closing writes and the outcome below go out in one round trip, flushed before commit.
-    return withOrderTransaction(async (otx): Promise<{ outcome: WebhookOutcome; orderId?: string }> => {
-      if (!(await recordWebhookEvent(otx, { id: event.id, type: event.type, payload: event }))) return { outcome: "duplicate" };
-      faultPoint("webhook:after_insert");
-      const { outcome, orderId, sessionId } = await apply(otx, gatewayEvent);
-      setWebhookOutcome(otx.pipeline, event.id, { outcome, orderId, sessionId });
-      return { outcome, orderId };
-    });
-  });
+  const handled = await instrument(
+    "payment_processing",
+    { name: `webhook ${event.type}`, orderOf: (r: { orderId?: string }) => r.orderId },
+    async () => {
+      let gatewayEvent = toGatewayEvent(event);
+      // A paid session's sale (address, shipping, tax, discount, total) is read back from the gateway before the transaction opens.
+      if (
+        (gatewayEvent.type === "session_completed" || gatewayEvent.type === "session_async_succeeded") &&
+        gatewayEvent.session.paymentStatus === "paid"
+      ) {
+        gatewayEvent = { ...gatewayEvent, session: await withSale(gatewayEvent.session) };
+      }
+      // The dispatch's closing writes and the outcome below go out in one round trip, flushed before commit.
+      return withOrderTransaction(async (otx): Promise<{ outcome: WebhookOutcome; orderId?: string }> => {
+        if (!(await recordWebhookEvent(otx, { id: event.id, type: event.type, payload: event }))) return { outcome: "duplicate" };
+        faultPoint("webhook:after_insert");
+        const { outcome, orderId, sessionId } = await apply(otx, gatewayEvent);
+        setWebhookOutcome(otx.pipeline, event.id, { outcome, orderId, sessionId });
+        return { outcome, orderId };
+      });
+    },
+  );
   return handled.outcome;
 }

@@ -28,7 +28,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await emulatorControl("/_emulator/config", { webhookUrl: saved.webhookUrl, chaos: saved.chaos, asyncDelayMs: saved.asyncDelayMs, enabledEvents: saved.enabledEvents });
+  await emulatorControl("/_emulator/config", {
+    webhookUrl: saved.webhookUrl,
+    chaos: saved.chaos,
+    asyncDelayMs: saved.asyncDelayMs,
+    enabledEvents: saved.enabledEvents,
+  });
   await emulatorControl("/_emulator/clock", { offsetMs: 0 });
   await endpoint.close();
 });
@@ -112,7 +117,10 @@ describe.each<Mode>(["webhooks off", "webhooks late"])("with %s", (mode) => {
     await late(mode, () => emulatorControl(`/_emulator/sessions/${o.sessionId}/pay`, { bankAccount: "000111111113" }), reconcileOnce);
     // Processing: the reconciler waits, and a second payment is refused while the money may still come.
     expect(await paymentRow(o.paymentId)).toMatchObject({ status: "pending" });
-    await expect(startPayment({ userId: o.userId, email, orderId: o.orderId })).rejects.toMatchObject({ code: "invalid_transition", details: { payment: "processing" } });
+    await expect(startPayment({ userId: o.userId, email, orderId: o.orderId })).rejects.toMatchObject({
+      code: "invalid_transition",
+      details: { payment: "processing" },
+    });
 
     await late(mode, () => emulatorControl(`/_emulator/sessions/${o.sessionId}/settle`, { outcome: "failed" }), reconcileOnce);
     expect(await paymentRow(o.paymentId)).toMatchObject({ status: "failed", failure_reason: "insufficient_funds" });

@@ -28,7 +28,8 @@ export async function sweepPaidSessions(): Promise<SweepResult> {
   const gateway = await getPaymentGateway();
   const events = await gateway.listPaidSessionEvents(since, MAX_EVENTS);
   if (events.length === 0) return { events: 0, settled: 0 };
-  if (events.length >= MAX_EVENTS) logger().warn({ since, read: events.length }, "paid-session sweep read its limit; older events in the window were skipped");
+  if (events.length >= MAX_EVENTS)
+    logger().warn({ since, read: events.length }, "paid-session sweep read its limit; older events in the window were skipped");
 
   // Gateway ids are [A-Za-z0-9_]; anything else cannot be one of ours.
   const sessionIds = [...new Set(events.map((e) => e.session.id))].filter((id) => /^[A-Za-z0-9_]+$/.test(id));

@@ -16,7 +16,11 @@ export function settleRefundOutcome(refund: { id: string; order_id: string }, in
     recordGatewayRefundId(pipeline, refund.id, info.id);
     if (info.status === "succeeded") return dispatch(refund.order_id, { type: "REFUND_SUCCEEDED", refundId: refund.id }, "gateway");
     if (info.status === "failed" || info.status === "canceled") {
-      return dispatch(refund.order_id, { type: "REFUND_FAILED", refundId: refund.id, reason: info.failureReason ?? info.status }, "gateway");
+      return dispatch(
+        refund.order_id,
+        { type: "REFUND_FAILED", refundId: refund.id, reason: info.failureReason ?? info.status },
+        "gateway",
+      );
     }
     return "pending";
   });

@@ -1,4 +1,14 @@
-import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry, wrap, type IBackoff } from "cockatiel";
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  wrap,
+  type IBackoff,
+} from "cockatiel";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
@@ -44,10 +54,13 @@ const halfOpenDelay: IBackoff<unknown> = {
 
 // A 429 is retried (transient) but is not a breaker failure: one shopper's
 // burst must not open the breaker and fail everyone's payments.
-export const gatewayBreaker = circuitBreaker(handleWhen((error) => isTransientGatewayError(error) && !isGatewayRateLimit(error)), {
-  halfOpenAfter: { next: () => halfOpenDelay },
-  breaker: new ConsecutiveBreaker(5),
-});
+export const gatewayBreaker = circuitBreaker(
+  handleWhen((error) => isTransientGatewayError(error) && !isGatewayRateLimit(error)),
+  {
+    halfOpenAfter: { next: () => halfOpenDelay },
+    breaker: new ConsecutiveBreaker(5),
+  },
+);
 
 const gatewayRetry = retry(transient, {
   maxAttempts: 2,
@@ -78,11 +91,18 @@ export function callGateway<T>(operation: string, call: () => Promise<T>): Promi
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         logger().warn({ operation, durationMs: done("circuit_open") }, "gateway call refused: circuit open");
-        throw new AppError("gateway_unavailable", "The payment service is unavailable right now. Nothing was charged; please try again in a minute.", { operation, circuit: "open" });
+        throw new AppError(
+          "gateway_unavailable",
+          "The payment service is unavailable right now. Nothing was charged; please try again in a minute.",
+          { operation, circuit: "open" },
+        );
       }
       // The gateway's own error in brief (its type and status), not the SDK's whole object.
       const e = error as StripeLikeError;
-      logger().warn({ operation, durationMs: done("error"), reason: e.message, type: e.type, statusCode: e.statusCode }, "gateway call failed");
+      logger().warn(
+        { operation, durationMs: done("error"), reason: e.message, type: e.type, statusCode: e.statusCode },
+        "gateway call failed",
+      );
       throw error;
     }
   });

@@ -39,7 +39,10 @@ describe("asking to pay again", () => {
   it("paid at the gateway but never heard of: the order is paid, no new session", async () => {
     const o = await orderAtGateway({ priceCents: 1020 });
     await payAtGateway(o.sessionId);
-    await expect(startPayment({ userId: o.userId, email, orderId: o.orderId })).rejects.toMatchObject({ code: "invalid_transition", details: { status: "paid" } });
+    await expect(startPayment({ userId: o.userId, email, orderId: o.orderId })).rejects.toMatchObject({
+      code: "invalid_transition",
+      details: { status: "paid" },
+    });
     expect((await orderRow(o.orderId)).status).toBe("paid");
     expect((await eventTypes(o.orderId)).filter((t) => t === "PaymentStarted")).toHaveLength(1);
   });
@@ -69,7 +72,10 @@ describe("the return page reads the PaymentIntent", () => {
     const o = await orderAtGateway({ priceCents: 1050 });
     await emulatorControl("/_emulator/config", { asyncDelayMs: 3_600_000 });
     await emulatorControl(`/_emulator/sessions/${o.sessionId}/pay`, { bankAccount: "000111111113" });
-    expect(await reconcileSuccessReturn({ userId: o.userId, sessionId: o.sessionId })).toEqual({ orderId: o.orderId, outcome: "processing" });
+    expect(await reconcileSuccessReturn({ userId: o.userId, sessionId: o.sessionId })).toEqual({
+      orderId: o.orderId,
+      outcome: "processing",
+    });
     await emulatorControl(`/_emulator/sessions/${o.sessionId}/settle`, { outcome: "failed" });
     // A reload within seconds is answered from the store (the return-page throttle); this one comes later.
     await forgetReturnCheck(o.userId, o.sessionId);

@@ -53,7 +53,11 @@ export function intentFact(intent: PaymentIntentInfo, sessionStatus: CheckoutSes
  * completed session that is unpaid (a bank transfer processing, or failed), or
  * an open one after a decline.
  */
-export async function readSessionFact(session: CheckoutSessionInfo, gateway: PaymentGateway, known: KnownPayment | undefined): Promise<SessionFact> {
+export async function readSessionFact(
+  session: CheckoutSessionInfo,
+  gateway: PaymentGateway,
+  known: KnownPayment | undefined,
+): Promise<SessionFact> {
   // A session carries no time of completion: a paid one is dated when we read it.
   if (session.status === "complete" && session.paymentStatus === "paid") return { kind: "paid", at: Date.now() };
   const intent = session.paymentIntentId;
@@ -146,7 +150,11 @@ export async function dispatchSessionFact(
       return result ? { outcome: "paid", result } : { outcome: "unknown_session" };
     }
     case "failed": {
-      const result = await dispatchBySession(session.id, (paymentId) => ({ type: "PAYMENT_FAILED", paymentId, reason: fact.reason, at: fact.at }), source);
+      const result = await dispatchBySession(
+        session.id,
+        (paymentId) => ({ type: "PAYMENT_FAILED", paymentId, reason: fact.reason, at: fact.at }),
+        source,
+      );
       return result ? { outcome: "failed", result } : { outcome: "unknown_session" };
     }
     case "cancelled": {
@@ -173,7 +181,8 @@ export async function settleSession(
   const paid = session.status === "complete" && session.paymentStatus === "paid";
   // Unrecorded sessions matter only when they took money.
   if (!known && !paid) return "unknown_session";
-  if (session.status === "expired" && (options.expiredByUs || (known && known.status !== "pending" && known.status !== "failed"))) return "expired";
+  if (session.status === "expired" && (options.expiredByUs || (known && known.status !== "pending" && known.status !== "failed")))
+    return "expired";
   const fact = await readSessionFact(session, await getPaymentGateway(), known);
   return (await dispatchSessionFact(session, fact, source)).outcome;
 }

@@ -38,7 +38,9 @@ describe("starting a payment and coming back", () => {
     const sessionId = checkoutUrl.split("/pay/")[1]!;
     await emulator(`/_emulator/sessions/${sessionId}/pay`, { card: "4242424242424242" });
     await reconcileSuccessReturn({ userId, sessionId });
-    const webhook = await deliver(stripeEvent("checkout.session.completed", sessionObject(sessionId, orderId, paymentId, { amount_total: 2500 })));
+    const webhook = await deliver(
+      stripeEvent("checkout.session.completed", sessionObject(sessionId, orderId, paymentId, { amount_total: 2500 })),
+    );
     expect(webhook.body.outcome).toBe("duplicate");
     await reconcileSuccessReturn({ userId, sessionId });
     expect((await eventTypes(orderId)).filter((t) => t === "OrderPaid")).toHaveLength(1);

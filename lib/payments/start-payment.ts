@@ -62,11 +62,16 @@ async function openCheckoutSession(input: Input): Promise<StartedPayment> {
     if (state === "payable") return { paymentId: pending.id, checkoutUrl: pending.checkoutUrl, created: false };
     // A bank transfer on its way: a second payment could take the money twice.
     if (state === "processing") {
-      throw new AppError("invalid_transition", "Your bank transfer is still being processed. The order page will show when it has gone through.", { status: order.status, payment: "processing" });
+      throw new AppError(
+        "invalid_transition",
+        "Your bank transfer is still being processed. The order page will show when it has gone through.",
+        { status: order.status, payment: "processing" },
+      );
     }
     order = await getOrderForUser(input.userId, input.orderId);
   }
-  if (order.status !== "created") throw new AppError("invalid_transition", "This order is not waiting for payment", { status: order.status });
+  if (order.status !== "created")
+    throw new AppError("invalid_transition", "This order is not waiting for payment", { status: order.status });
   if (!inWindow()) throw new AppError("payment_window_closed", "The time to pay for this order has run out");
 
   // Only an attempt that would open a gateway session counts against the shopper's rate.
@@ -81,7 +86,9 @@ async function openCheckoutSession(input: Input): Promise<StartedPayment> {
       customerEmail: input.email,
       currency: order.currency,
       // In the machine's order (by book id): the sale read back lists its lines the same way.
-      lines: [...order.items].sort((a, b) => a.bookId - b.bookId).map((i) => ({ title: i.title, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
+      lines: [...order.items]
+        .sort((a, b) => a.bookId - b.bookId)
+        .map((i) => ({ title: i.title, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
       // A shipped sale: address, rates, tax and codes. Orders without rates sell the books alone (see placeOrder).
       ...(order.shippingOptions.length > 0
         ? { shipping: { countries: shippingCountries(), options: order.shippingOptions }, automaticTax: true, allowPromotionCodes: true }

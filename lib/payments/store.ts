@@ -21,7 +21,16 @@ const uuidArray = (values: string[]) => `{${values.join(",")}}`;
 
 export function insertPayment(
   pipeline: WritePipeline,
-  row: { id: string; orderId: string; status: PaymentStatus; amountCents: number; currency: string; sessionId: string | null; paymentIntentId: string | null; checkoutUrl: string | null },
+  row: {
+    id: string;
+    orderId: string;
+    status: PaymentStatus;
+    amountCents: number;
+    currency: string;
+    sessionId: string | null;
+    paymentIntentId: string | null;
+    checkoutUrl: string | null;
+  },
 ): void {
   pipeline.write(sql`
     insert into payments (id, order_id, status, amount_cents, currency, gateway_session_id, gateway_payment_intent_id, checkout_url)
@@ -52,7 +61,11 @@ export function insertRefund(
     values (${row.id}, ${row.orderId}, ${row.paymentId}, 'pending', ${row.amountCents}, ${row.currency}, ${row.reason})`);
 }
 
-export function setRefundStatus(pipeline: WritePipeline, orderId: string, change: { refundId: string; status: RefundStatus; reason?: string }): void {
+export function setRefundStatus(
+  pipeline: WritePipeline,
+  orderId: string,
+  change: { refundId: string; status: RefundStatus; reason?: string },
+): void {
   pipeline.write(sql`
     update refunds set status = ${change.status}, failure_reason = coalesce(${change.reason ?? null}, failure_reason), updated_at = now()
     where order_id = ${orderId} and id = ${change.refundId}`);
@@ -122,7 +135,14 @@ export async function openSessionsOfUnpaidOrder(orderId: string): Promise<string
     .select({ sessionId: payments.gatewaySessionId })
     .from(payments)
     .innerJoin(orders, eq(orders.id, payments.orderId))
-    .where(and(eq(payments.orderId, orderId), eq(orders.status, "created"), inArray(payments.status, ["pending", "failed"]), isNotNull(payments.gatewaySessionId)))
+    .where(
+      and(
+        eq(payments.orderId, orderId),
+        eq(orders.status, "created"),
+        inArray(payments.status, ["pending", "failed"]),
+        isNotNull(payments.gatewaySessionId),
+      ),
+    )
     .orderBy(payments.createdAt);
   return rows.map((r) => r.sessionId!);
 }
@@ -167,7 +187,11 @@ export async function refundToSend(refundId: string): Promise<RefundToSend | und
 }
 
 /** A refund a gateway event names: by our id (its metadata) or the gateway's. */
-export async function refundOfGatewayRefund(otx: OrderTx, refundId: string | null | undefined, gatewayRefundId: string): Promise<RefundRow<"id" | "orderId"> | undefined> {
+export async function refundOfGatewayRefund(
+  otx: OrderTx,
+  refundId: string | null | undefined,
+  gatewayRefundId: string,
+): Promise<RefundRow<"id" | "orderId"> | undefined> {
   const [row] = await otx.pipeline.read<RefundRow<"id" | "orderId">>(sql`
     select id, order_id from refunds where id::text = ${refundId ?? ""} or gateway_refund_id = ${gatewayRefundId} limit 1`);
   return row;
@@ -175,7 +199,9 @@ export async function refundOfGatewayRefund(otx: OrderTx, refundId: string | nul
 
 /** The gateway's id for our refund, the first time we hear it (the reconciler's five minutes run from then). */
 export function recordGatewayRefundId(pipeline: WritePipeline, refundId: string, gatewayRefundId: string): void {
-  pipeline.write(sql`update refunds set gateway_refund_id = ${gatewayRefundId}, updated_at = now() where id = ${refundId} and gateway_refund_id is null`);
+  pipeline.write(
+    sql`update refunds set gateway_refund_id = ${gatewayRefundId}, updated_at = now() where id = ${refundId} and gateway_refund_id is null`,
+  );
 }
 
 /** Refunds the gateway still calls pending after a while: the reconciler polls them. */
@@ -197,9 +223,11 @@ export async function recordWebhookEvent(otx: OrderTx, event: { id: string; type
   return inserted.length > 0;
 }
 
-export function setWebhookOutcome(pipeline: WritePipeline, eventId: string, row: { outcome: string; orderId?: string; sessionId?: string }): void {
+export function setWebhookOutcome(
+  pipeline: WritePipeline,
+  eventId: string,
+  row: { outcome: string; orderId?: string; sessionId?: string },
+): void {
   pipeline.write(sql`
     update webhook_events set outcome = ${row.outcome}, order_id = ${row.orderId ?? null}, gateway_session_id = ${row.sessionId ?? null} where id = ${eventId}`);
 }
-
-

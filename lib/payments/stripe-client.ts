@@ -30,10 +30,12 @@ export function resetStripeClient(): void {
   cached = undefined;
 }
 
-const MISSING_EMULATOR_KEY = "EMULATOR_SECRET_KEY is not set: with no STRIPE_SECRET_KEY the app needs the Stripe emulator's API key (npm start hands it over)";
+const MISSING_EMULATOR_KEY =
+  "EMULATOR_SECRET_KEY is not set: with no STRIPE_SECRET_KEY the app needs the Stripe emulator's API key (npm start hands it over)";
 const MISSING_WEBHOOK_SECRET = {
   emulator: "STRIPE_WEBHOOK_SECRET is not set: the app needs the secret the Stripe emulator signs webhooks with (npm start hands it over)",
-  stripe: "STRIPE_WEBHOOK_SECRET is not set: with STRIPE_SECRET_KEY, set it to the endpoint's signing secret (whsec_…, e.g. printed by `stripe listen`)",
+  stripe:
+    "STRIPE_WEBHOOK_SECRET is not set: with STRIPE_SECRET_KEY, set it to the endpoint's signing secret (whsec_…, e.g. printed by `stripe listen`)",
 };
 
 function apiKey(): string {

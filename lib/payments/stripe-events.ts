@@ -31,7 +31,15 @@ export function verifyWebhook(rawBody: string, signature: string | null): Stripe
   // Signed but not an event (a misconfigured sender): refuse it once rather than 500 and be resent forever.
   const e = event as unknown as Record<string, unknown> | null;
   const data = e && typeof e.data === "object" ? (e.data as Record<string, unknown> | null) : null;
-  if (!e || typeof e.id !== "string" || !e.id || typeof e.type !== "string" || !data || typeof data.object !== "object" || data.object === null) {
+  if (
+    !e ||
+    typeof e.id !== "string" ||
+    !e.id ||
+    typeof e.type !== "string" ||
+    !data ||
+    typeof data.object !== "object" ||
+    data.object === null
+  ) {
     throw new AppError("invalid_request", "The webhook body is not an event");
   }
   return event;

@@ -1,7 +1,15 @@
 import type Stripe from "stripe";
 import type { ShippingAddress, ShippingMethod } from "@/machines/order-types";
 import { AppError } from "@/lib/errors";
-import type { CheckoutSessionInfo, CheckoutSessionInput, PaymentGateway, PaymentIntentInfo, PromotionCodeInfo, RefundInfo, Sale } from "./gateway";
+import type {
+  CheckoutSessionInfo,
+  CheckoutSessionInput,
+  PaymentGateway,
+  PaymentIntentInfo,
+  PromotionCodeInfo,
+  RefundInfo,
+  Sale,
+} from "./gateway";
 import { callGateway } from "./resilience";
 import { stripeClient } from "./stripe-client";
 
@@ -17,7 +25,8 @@ export function toSessionInfo(session: Stripe.Checkout.Session): CheckoutSession
     id: session.id,
     url: session.url,
     status: session.status === "complete" ? "complete" : session.status === "expired" ? "expired" : "open",
-    paymentStatus: session.payment_status === "paid" ? "paid" : session.payment_status === "no_payment_required" ? "no_payment_required" : "unpaid",
+    paymentStatus:
+      session.payment_status === "paid" ? "paid" : session.payment_status === "no_payment_required" ? "no_payment_required" : "unpaid",
     amountTotal: session.amount_total,
     currency: session.currency,
     paymentIntentId: idOf(session.payment_intent),
@@ -65,13 +74,18 @@ const methodOf = (value: string | undefined): ShippingMethod | null => (value ==
 function shippingParams(input: CheckoutSessionInput): Partial<Stripe.Checkout.SessionCreateParams> {
   if (!input.shipping) return {};
   return {
-    shipping_address_collection: { allowed_countries: input.shipping.countries as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[] },
+    shipping_address_collection: {
+      allowed_countries: input.shipping.countries as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[],
+    },
     shipping_options: input.shipping.options.map((option) => ({
       shipping_rate_data: {
         type: "fixed_amount",
         display_name: option.method === "express" ? "Express" : option.amountCents === 0 ? "Standard (free)" : "Standard",
         fixed_amount: { amount: option.amountCents, currency: input.currency },
-        delivery_estimate: { minimum: { unit: "business_day", value: option.minDays }, maximum: { unit: "business_day", value: option.maxDays } },
+        delivery_estimate: {
+          minimum: { unit: "business_day", value: option.minDays },
+          maximum: { unit: "business_day", value: option.maxDays },
+        },
         tax_behavior: "exclusive",
         tax_code: SHIPPING_TAX_CODE,
         // How the store knows which of its rates was chosen.
@@ -144,7 +158,8 @@ async function refusedAsInvalid<T>(call: Promise<T>): Promise<T> {
     return await call;
   } catch (error) {
     const e = error as { type?: string; message?: string; code?: string };
-    if (e.type === "StripeInvalidRequestError") throw new AppError("invalid_request", e.message ?? "The payment service refused this code", { gatewayCode: e.code ?? null });
+    if (e.type === "StripeInvalidRequestError")
+      throw new AppError("invalid_request", e.message ?? "The payment service refused this code", { gatewayCode: e.code ?? null });
     throw error;
   }
 }
@@ -159,33 +174,35 @@ export function stripeGateway(): PaymentGateway {
   const stripe = stripeClient();
   return {
     async createCheckoutSession(input) {
-      const session = await callGateway("checkout.sessions.create", () => stripe.checkout.sessions.create(
-        {
-          mode: "payment",
-          client_reference_id: input.orderId,
-          ...(input.customerEmail ? { customer_email: input.customerEmail } : {}),
-          ...shippingParams(input),
-          ...(input.automaticTax ? { automatic_tax: { enabled: true } } : {}),
-          ...(input.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
-          metadata: { order_id: input.orderId, payment_id: input.paymentId, ...(input.shipping ? { sale: "shipped" } : {}) },
-          payment_intent_data: { metadata: { order_id: input.orderId, payment_id: input.paymentId } },
-          line_items: input.lines.map((line) => ({
-            quantity: line.quantity,
-            price_data: {
-              currency: input.currency,
-              unit_amount: line.unitPriceCents,
-              // Tax on top of the price; books get the reduced rates where a country has them.
-              ...(input.automaticTax ? { tax_behavior: "exclusive" as const } : {}),
-              product_data: { name: line.title, ...(input.automaticTax ? { tax_code: BOOK_TAX_CODE } : {}) },
-            },
-          })),
-          success_url: input.successUrl,
-          cancel_url: input.cancelUrl,
-          // When our window is shorter than Stripe allows, our timer expires it.
-          expires_at: clampExpiry(input.expiresAt),
-        },
-        { idempotencyKey: `checkout-session-${input.paymentId}` },
-      ));
+      const session = await callGateway("checkout.sessions.create", () =>
+        stripe.checkout.sessions.create(
+          {
+            mode: "payment",
+            client_reference_id: input.orderId,
+            ...(input.customerEmail ? { customer_email: input.customerEmail } : {}),
+            ...shippingParams(input),
+            ...(input.automaticTax ? { automatic_tax: { enabled: true } } : {}),
+            ...(input.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
+            metadata: { order_id: input.orderId, payment_id: input.paymentId, ...(input.shipping ? { sale: "shipped" } : {}) },
+            payment_intent_data: { metadata: { order_id: input.orderId, payment_id: input.paymentId } },
+            line_items: input.lines.map((line) => ({
+              quantity: line.quantity,
+              price_data: {
+                currency: input.currency,
+                unit_amount: line.unitPriceCents,
+                // Tax on top of the price; books get the reduced rates where a country has them.
+                ...(input.automaticTax ? { tax_behavior: "exclusive" as const } : {}),
+                product_data: { name: line.title, ...(input.automaticTax ? { tax_code: BOOK_TAX_CODE } : {}) },
+              },
+            })),
+            success_url: input.successUrl,
+            cancel_url: input.cancelUrl,
+            // When our window is shorter than Stripe allows, our timer expires it.
+            expires_at: clampExpiry(input.expiresAt),
+          },
+          { idempotencyKey: `checkout-session-${input.paymentId}` },
+        ),
+      );
       if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
       return { id: session.id, url: session.url };
     },
@@ -195,21 +212,31 @@ export function stripeGateway(): PaymentGateway {
     async retrieveSale(sessionId) {
       const [session, items] = await Promise.all([
         // Named apart from the status reads: a paid session's sale is read once, when it is settled.
-        callGateway("checkout.sessions.retrieve_sale", () => stripe.checkout.sessions.retrieve(sessionId, { expand: ["shipping_cost.shipping_rate", "discounts.promotion_code"] })),
-        callGateway("checkout.sessions.listLineItems", () => stripe.checkout.sessions.listLineItems(sessionId, { limit: 100 }).autoPagingToArray({ limit: 1000 })),
+        callGateway("checkout.sessions.retrieve_sale", () =>
+          stripe.checkout.sessions.retrieve(sessionId, { expand: ["shipping_cost.shipping_rate", "discounts.promotion_code"] }),
+        ),
+        callGateway("checkout.sessions.listLineItems", () =>
+          stripe.checkout.sessions.listLineItems(sessionId, { limit: 100 }).autoPagingToArray({ limit: 1000 }),
+        ),
       ]);
       return toSale(session, items);
     },
     async retrievePaymentIntent(paymentIntentId) {
       // The latest charge carries the attempt's time.
-      const intent = await callGateway("payment_intents.retrieve", () => stripe.paymentIntents.retrieve(paymentIntentId, { expand: ["latest_charge"] }));
+      const intent = await callGateway("payment_intents.retrieve", () =>
+        stripe.paymentIntents.retrieve(paymentIntentId, { expand: ["latest_charge"] }),
+      );
       return toPaymentIntentInfo(intent);
     },
     async listPaidSessionEvents(since, max) {
       const events = await callGateway("events.list", () =>
         stripe.events.list({ types: PAID_SESSION_EVENTS, created: { gte: since }, limit: 100 }).autoPagingToArray({ limit: max }),
       );
-      return events.map((event) => ({ id: event.id, created: event.created, session: toSessionInfo(event.data.object as Stripe.Checkout.Session) }));
+      return events.map((event) => ({
+        id: event.id,
+        created: event.created,
+        session: toSessionInfo(event.data.object as Stripe.Checkout.Session),
+      }));
     },
     async expireCheckoutSession(sessionId) {
       const current = await callGateway("checkout.sessions.retrieve", () => stripe.checkout.sessions.retrieve(sessionId));
@@ -226,7 +253,11 @@ export function stripeGateway(): PaymentGateway {
     async createRefund(input) {
       const refund = await callGateway("refunds.create", () =>
         stripe.refunds.create(
-          { payment_intent: input.paymentIntentId, amount: input.amountCents, metadata: { refund_id: input.refundId, order_id: input.orderId } },
+          {
+            payment_intent: input.paymentIntentId,
+            amount: input.amountCents,
+            metadata: { refund_id: input.refundId, order_id: input.orderId },
+          },
           { idempotencyKey: `refund-${input.refundId}` },
         ),
       );
@@ -237,8 +268,11 @@ export function stripeGateway(): PaymentGateway {
     },
     async createPromotionCode(input) {
       // The code must be free before a coupon is made for it.
-      const taken = await callGateway("promotion_codes.list", () => stripe.promotionCodes.list({ code: input.code, active: true, limit: 1 }));
-      if (taken.data.length > 0) throw new AppError("invalid_request", `The code ${input.code} is already active.`, { gatewayCode: "resource_already_exists" });
+      const taken = await callGateway("promotion_codes.list", () =>
+        stripe.promotionCodes.list({ code: input.code, active: true, limit: 1 }),
+      );
+      if (taken.data.length > 0)
+        throw new AppError("invalid_request", `The code ${input.code} is already active.`, { gatewayCode: "resource_already_exists" });
       const coupon = await refusedAsInvalid(
         callGateway("coupons.create", () =>
           stripe.coupons.create(

@@ -54,7 +54,9 @@ async function refundsOf(orderId: string) {
 
 /** Every session the gateway holds for the order (its metadata names it), newest first. */
 async function gatewaySessionsOf(orderId: string, since: number): Promise<Stripe.Checkout.Session[]> {
-  const sessions = await stripeClient().checkout.sessions.list({ created: { gte: since }, limit: 100 }).autoPagingToArray({ limit: 1000 });
+  const sessions = await stripeClient()
+    .checkout.sessions.list({ created: { gte: since }, limit: 100 })
+    .autoPagingToArray({ limit: 1000 });
   return sessions.filter((s) => s.metadata?.order_id === orderId);
 }
 
@@ -80,10 +82,14 @@ describe("money for a session the store never recorded", () => {
       expect.objectContaining({ id: o.paymentId, status: "paid" }),
       { id: leaked.paymentId, status: "paid", gateway_session_id: leaked.sessionId },
     ]);
-    expect(await refundsOf(o.orderId)).toEqual([{ payment_id: leaked.paymentId, status: "pending", reason: "unrecorded_payment", amount_cents: 1400 }]);
+    expect(await refundsOf(o.orderId)).toEqual([
+      { payment_id: leaked.paymentId, status: "pending", reason: "unrecorded_payment", amount_cents: 1400 },
+    ]);
     expect(await eventTypes(o.orderId)).toEqual(expect.arrayContaining(["UnrecordedPaymentReceived", "RefundRequested"]));
     const stuck = (await listStuckOrders(1000)).find((s) => s.id === o.orderId);
-    expect(stuck?.reason).toBe(`money arrived for a checkout session the store never recorded (${leaked.sessionId}): refunded automatically`);
+    expect(stuck?.reason).toBe(
+      `money arrived for a checkout session the store never recorded (${leaked.sessionId}): refunded automatically`,
+    );
 
     await runJobs();
     expect(await refundsOf(o.orderId)).toEqual([expect.objectContaining({ status: "succeeded" })]);
@@ -104,10 +110,14 @@ describe("money for a session the store never recorded", () => {
     await reconcileOnce();
     // Cancelled, then money came: it goes back (the refund job ran in the same worker pass).
     expect((await orderRow(o.orderId)).status).toBe("refunded");
-    expect(await refundsOf(o.orderId)).toEqual([{ payment_id: leaked.paymentId, status: "succeeded", reason: "unrecorded_payment", amount_cents: 1500 }]);
+    expect(await refundsOf(o.orderId)).toEqual([
+      { payment_id: leaked.paymentId, status: "succeeded", reason: "unrecorded_payment", amount_cents: 1500 },
+    ]);
     expect(await moneyAtGateway(leaked.sessionId)).toEqual({ captured: 1500, refunded: 1500 });
     const { db } = await getDb();
-    const [received] = await db.execute<{ source: string }>(sql`select source from order_events where order_id = ${o.orderId} and type = 'UnrecordedPaymentReceived'`);
+    const [received] = await db.execute<{ source: string }>(
+      sql`select source from order_events where order_id = ${o.orderId} and type = 'UnrecordedPaymentReceived'`,
+    );
     expect(received?.source).toBe("reconciler");
 
     const revision = (await orderRow(o.orderId)).revision;
@@ -120,7 +130,9 @@ describe("money for a session the store never recorded", () => {
     const leaked = await openUnrecordedSession(stranger, 900);
     await payAtGateway(leaked.sessionId);
     const session = await stripeClient().checkout.sessions.retrieve(leaked.sessionId);
-    expect((await deliver(stripeEvent("checkout.session.completed", session as unknown as Record<string, unknown>))).body.outcome).toBe("unknown_payment");
+    expect((await deliver(stripeEvent("checkout.session.completed", session as unknown as Record<string, unknown>))).body.outcome).toBe(
+      "unknown_payment",
+    );
     await reconcileOnce();
     expect(await moneyAtGateway(leaked.sessionId)).toEqual({ captured: 900, refunded: 0 });
   });
@@ -131,12 +143,20 @@ describe("money for a session the store never recorded", () => {
     const paid = await openUnrecordedSession(o.orderId, 1600);
     await payAtGateway(paid.sessionId);
     const { db } = await getDb();
-    for (const s of [open, paid]) await addJob(db, "expire_checkout_session", { orderId: o.orderId, sessionId: s.sessionId }, { jobKey: `expire-unrecorded:${s.sessionId}` });
+    for (const s of [open, paid])
+      await addJob(
+        db,
+        "expire_checkout_session",
+        { orderId: o.orderId, sessionId: s.sessionId },
+        { jobKey: `expire-unrecorded:${s.sessionId}` },
+      );
     await runJobs();
     expect((await stripeClient().checkout.sessions.retrieve(open.sessionId)).status).toBe("expired");
     expect((await paymentsOf(o.orderId)).map((p) => p.gateway_session_id)).not.toContain(open.sessionId);
     expect(await moneyAtGateway(paid.sessionId)).toEqual({ captured: 1600, refunded: 1600 });
-    expect(await refundsOf(o.orderId)).toEqual([expect.objectContaining({ payment_id: paid.paymentId, reason: "unrecorded_payment", status: "succeeded" })]);
+    expect(await refundsOf(o.orderId)).toEqual([
+      expect.objectContaining({ payment_id: paid.paymentId, reason: "unrecorded_payment", status: "succeeded" }),
+    ]);
   });
 });
 
@@ -152,11 +172,15 @@ describe("START_PAYMENT refused after the session was opened", () => {
       machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', to_jsonb(${deadline}::bigint)) where id = ${o.orderId}`);
     await emulatorControl("/_emulator/config", { latencyMs: 1_200 });
 
-    await expect(startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId })).rejects.toMatchObject({ code: "payment_window_closed" });
+    await expect(startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId })).rejects.toMatchObject({
+      code: "payment_window_closed",
+    });
     const sessions = await gatewaySessionsOf(o.orderId, since);
     expect(sessions.map((s) => s.status)).toEqual(["expired"]);
     expect(await paymentsOf(o.orderId)).toEqual([]);
-    const [refused] = await db.execute<{ outcome: string }>(sql`select outcome from ignored_events where order_id = ${o.orderId} and event_type = 'START_PAYMENT'`);
+    const [refused] = await db.execute<{ outcome: string }>(
+      sql`select outcome from ignored_events where order_id = ${o.orderId} and event_type = 'START_PAYMENT'`,
+    );
     expect(refused?.outcome).toBe("ignored");
   });
 
@@ -165,7 +189,12 @@ describe("START_PAYMENT refused after the session was opened", () => {
     const since = Math.floor(Date.now() / 1000) - 1;
     // A slow gateway: the cancel lands while the sessions are being opened.
     await emulatorControl("/_emulator/config", { latencyMs: 100 });
-    const starts = Array.from({ length: 10 }, () => startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId }).then(() => "started", (e: { code?: string }) => e.code));
+    const starts = Array.from({ length: 10 }, () =>
+      startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId }).then(
+        () => "started",
+        (e: { code?: string }) => e.code,
+      ),
+    );
     const results = await Promise.all([...starts, cancelOrder({ userId: o.userId, orderId: o.orderId }).then(() => "cancelled")]);
     expect(results.every((r) => ["started", "invalid_transition", "cancelled"].includes(String(r)))).toBe(true);
     await emulatorControl("/_emulator/config", { latencyMs: 0 });
@@ -173,7 +202,8 @@ describe("START_PAYMENT refused after the session was opened", () => {
 
     const recorded = new Set((await paymentsOf(o.orderId)).map((p) => p.gateway_session_id));
     const sessions = await gatewaySessionsOf(o.orderId, since);
-    for (const session of sessions) expect({ id: session.id, status: session.status, recorded: recorded.has(session.id) }).toMatchObject({ status: "expired" });
+    for (const session of sessions)
+      expect({ id: session.id, status: session.status, recorded: recorded.has(session.id) }).toMatchObject({ status: "expired" });
     // A leaked URL cannot take money any more.
     for (const session of sessions) expect(await payAtGateway(session.id)).toMatchObject({ status: "expired" });
     expect((await orderRow(o.orderId)).status).toBe("cancelled");

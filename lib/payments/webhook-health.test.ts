@@ -37,7 +37,10 @@ describe("webhooks refused for their signature", () => {
 
     for (let n = 0; n < 3; n++) {
       const response = await deliver(someEvent(), { secret: "whsec_not_the_one_the_store_checks" });
-      expect(response).toEqual({ status: 400, body: { error: { code: "invalid_request", message: "Webhook signature verification failed" } } });
+      expect(response).toEqual({
+        status: 400,
+        body: { error: { code: "invalid_request", message: "Webhook signature verification failed" } },
+      });
     }
     // Too old a timestamp fails the signature check too.
     expect((await deliver(someEvent(), { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(400);
@@ -49,7 +52,10 @@ describe("webhooks refused for their signature", () => {
     expect(await storedFailures()).toBe(before);
     const health = await webhookSignatureHealth();
     expect(await storedFailures()).toBe(before + 4);
-    expect(health).toMatchObject({ windowMinutes: env().WEBHOOK_SIGNATURE_WINDOW_MINUTES, threshold: env().WEBHOOK_SIGNATURE_ALERT_THRESHOLD });
+    expect(health).toMatchObject({
+      windowMinutes: env().WEBHOOK_SIGNATURE_WINDOW_MINUTES,
+      threshold: env().WEBHOOK_SIGNATURE_ALERT_THRESHOLD,
+    });
     expect(recentMetric((await renderMetrics(null)).body)).toBe(beforeMetric + 4);
   });
 

@@ -28,7 +28,9 @@ describe("the webhook signing secret", () => {
     const o = await orderAwaitingPayment();
     setEnv({ STRIPE_SECRET_KEY: "sk_test_a_real_looking_key", STRIPE_WEBHOOK_SECRET: undefined });
     expect(() => webhookSecret()).toThrow(/STRIPE_WEBHOOK_SECRET/);
-    const { status } = await deliver(stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId)), { secret: PUBLISHED_SECRET });
+    const { status } = await deliver(stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId)), {
+      secret: PUBLISHED_SECRET,
+    });
     expect(status).toBeGreaterThanOrEqual(400);
     expect((await orderRow(o.orderId)).status).toBe("created");
   });
@@ -36,7 +38,9 @@ describe("the webhook signing secret", () => {
   it("in emulator mode the secret is this install's own, not the published constant", async () => {
     const o = await orderAwaitingPayment();
     expect(webhookSecret()).not.toBe(PUBLISHED_SECRET);
-    const forged = await deliver(stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId)), { secret: PUBLISHED_SECRET });
+    const forged = await deliver(stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId)), {
+      secret: PUBLISHED_SECRET,
+    });
     expect(forged.status).toBe(400);
     expect((await orderRow(o.orderId)).status).toBe("created");
     // The same event signed with the configured secret is accepted.

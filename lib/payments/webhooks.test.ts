@@ -89,10 +89,16 @@ describe("POST /api/webhooks/stripe", () => {
 
   it("payment_intent.payment_failed (the fixture) marks the attempt failed", async () => {
     const o = await orderAwaitingPayment();
-    const intent = { ...stripeFixtures.resources.payment_intent, metadata: { order_id: o.orderId, payment_id: o.paymentId }, last_payment_error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds" } };
+    const intent = {
+      ...stripeFixtures.resources.payment_intent,
+      metadata: { order_id: o.orderId, payment_id: o.paymentId },
+      last_payment_error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds" },
+    };
     expect((await deliver(stripeEvent("payment_intent.payment_failed", intent))).body.outcome).toBe("handled");
     const { db } = await getDb();
-    const [payment] = await db.execute<{ status: string; failure_reason: string }>(sql`select status, failure_reason from payments where id = ${o.paymentId}`);
+    const [payment] = await db.execute<{ status: string; failure_reason: string }>(
+      sql`select status, failure_reason from payments where id = ${o.paymentId}`,
+    );
     expect(payment).toEqual({ status: "failed", failure_reason: "insufficient_funds" });
   });
 
@@ -103,7 +109,10 @@ describe("POST /api/webhooks/stripe", () => {
   });
 
   it.each([
-    ["a forged body", (p: string) => signedRequest(p.replace('"paid"', '"unpaid"'), { signature: signedRequest(p).headers.get("stripe-signature") })],
+    [
+      "a forged body",
+      (p: string) => signedRequest(p.replace('"paid"', '"unpaid"'), { signature: signedRequest(p).headers.get("stripe-signature") }),
+    ],
     ["the wrong secret", (p: string) => signedRequest(p, { secret: "whsec_wrong" })],
     ["no signature header", (p: string) => signedRequest(p, { signature: null })],
     ["a timestamp older than 300 s", (p: string) => signedRequest(p, { timestamp: Math.floor(Date.now() / 1000) - 301 })],

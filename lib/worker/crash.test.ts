@@ -36,13 +36,17 @@ describe("a worker killed mid-job", () => {
     });
     const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, sig) => resolve(sig)));
     expect(signal).toBe("SIGKILL");
-    const [locked] = await db.execute<{ locked_by: string | null }>(sql`select locked_by from graphile_worker._private_jobs where ${refundJob}`);
+    const [locked] = await db.execute<{ locked_by: string | null }>(
+      sql`select locked_by from graphile_worker._private_jobs where ${refundJob}`,
+    );
     expect(locked?.locked_by).toBeTruthy();
     expect((await orderRow(o.orderId)).status).toBe("refund_pending");
 
     // Time passes: the dead process's heartbeat and its lock are old.
     await db.execute(sql`update worker_heartbeats set last_seen_at = now() - interval '5 minutes' where pid = ${child.pid!}`);
-    await db.execute(sql`update graphile_worker._private_jobs set locked_at = now() - interval '5 minutes', run_at = now() where ${refundJob}`);
+    await db.execute(
+      sql`update graphile_worker._private_jobs set locked_at = now() - interval '5 minutes', run_at = now() where ${refundJob}`,
+    );
     await addJob(db, "reconcile_orders", {}, { jobKey: "reconcile_orders" });
     const quiet = new Logger(() => () => {});
     await runOnce({ connectionString: url, taskList, logger: quiet });

@@ -48,7 +48,11 @@ async function recordRun({ name, payload, helpers, startedAt, error }: Run): Pro
  * against its job's schema (jobs.ts) before `run` sees it: a malformed one
  * fails the attempt like any error.
  */
-export function defineTask<N extends JobName>(name: N, run: (payload: JobPayload<N>, helpers: JobHelpers) => Promise<void>, kind?: OperationKind): Task {
+export function defineTask<N extends JobName>(
+  name: N,
+  run: (payload: JobPayload<N>, helpers: JobHelpers) => Promise<void>,
+  kind?: OperationKind,
+): Task {
   return async (raw, helpers) => {
     const payload = (raw ?? {}) as TaskPayload;
     const context = {

@@ -26,7 +26,11 @@ export const jobPayloads = {
   expire_checkout_session: orderJob.extend({ paymentId: z.string().optional(), sessionId: z.string().optional() }),
   refund_payment: refundJob,
   poll_refund: refundJob,
-  send_email: orderJob.extend({ template: z.enum(emailTemplates), dedupeKey: z.string(), data: z.record(z.string(), z.unknown()).default({}) }),
+  send_email: orderJob.extend({
+    template: z.enum(emailTemplates),
+    dedupeKey: z.string(),
+    data: z.record(z.string(), z.unknown()).default({}),
+  }),
   fulfil_order: orderJob,
   reconcile_orders: z.object({}),
 } satisfies Record<string, z.ZodObject>;

@@ -20,7 +20,9 @@ const orderWithSession = () => orderAtGateway({ stock: 3, priceCents: 999 });
 /** One reconciler cycle; the orders' payments are aged first (they count as quiet after 10 s). */
 async function reconcileOnce(orderIds: string[]) {
   const { db } = await getDb();
-  await db.execute(sql`update payments set created_at = created_at - interval '1 minute' where order_id = any(${`{${orderIds.join(",")}}`}::uuid[])`);
+  await db.execute(
+    sql`update payments set created_at = created_at - interval '1 minute' where order_id = any(${`{${orderIds.join(",")}}`}::uuid[])`,
+  );
   await addJob(db, "reconcile_orders", {}, { jobKey: "reconcile_orders" });
   await runOnce({ connectionString: url, taskList, logger: quiet });
 }
@@ -69,7 +71,9 @@ describe("the reconciler", () => {
     }
     await reconcileOnce([]);
     const left = await db.execute<{ name: string }>(sql`select name from operations where request_id = ${requestId} order by created_at`);
-    const kept = Object.entries(ages).filter(([, fate]) => fate === "kept").map(([age]) => age);
+    const kept = Object.entries(ages)
+      .filter(([, fate]) => fate === "kept")
+      .map(([age]) => age);
     expect(left.map((r) => r.name)).toEqual(kept);
   });
 });

@@ -39,12 +39,18 @@ describe("npm run worker", () => {
     const pids = `{${workers.map((w) => w.pid).join(",")}}`;
     // Both beat (other files' workers may beat in this database too: only these two count).
     await waitFor(async () => {
-      const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from worker_heartbeats where pid = any(${pids}::int[]) and last_seen_at > now() - interval '30 seconds'`);
+      const [row] = await db.execute<{ n: number }>(
+        sql`select count(*)::int as n from worker_heartbeats where pid = any(${pids}::int[]) and last_seen_at > now() - interval '30 seconds'`,
+      );
       return (row?.n ?? 0) === 2 ? true : undefined;
     }, 60_000);
     const userId = await createUser();
     const orders = await Promise.all(
-      Array.from({ length: 6 }, async () => (await placeOrder({ userId, items: [{ bookId: await createBook(1), quantity: 1 }], now: Date.now() - 3_600_000 })).orderId),
+      Array.from(
+        { length: 6 },
+        async () =>
+          (await placeOrder({ userId, items: [{ bookId: await createBook(1), quantity: 1 }], now: Date.now() - 3_600_000 })).orderId,
+      ),
     );
     await waitFor(async () => {
       const statuses = await Promise.all(orders.map(async (id) => (await orderRow(id)).status));

@@ -25,12 +25,28 @@ export const longHeldJobLocks: SQL = sql`(
   select distinct j.locked_by from ${jobs} j
   where j.locked_by is not null and j.locked_at < now() - interval '30 seconds')`;
 
-export type OrderJob = { key: string | null; task: string; attempts: number; maxAttempts: number; runAt: string; lastError: string | null; locked: boolean };
+export type OrderJob = {
+  key: string | null;
+  task: string;
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  lastError: string | null;
+  locked: boolean;
+};
 
 /** Jobs still queued or failing for this order (finished jobs are deleted by graphile-worker). */
 export async function listOrderJobs(orderId: string): Promise<OrderJob[]> {
   const { db } = await getDb();
-  const rows = await db.execute<{ key: string | null; task: string; attempts: number; max_attempts: number; run_at: Date; last_error: string | null; locked_at: Date | null }>(sql`
+  const rows = await db.execute<{
+    key: string | null;
+    task: string;
+    attempts: number;
+    max_attempts: number;
+    run_at: Date;
+    last_error: string | null;
+    locked_at: Date | null;
+  }>(sql`
     select j.key, t.identifier as task, j.attempts, j.max_attempts, j.run_at, j.last_error, j.locked_at
     from ${jobs} j join ${tasks} t on t.id = j.task_id
     where j.payload->>'orderId' = ${orderId} order by j.run_at`);

@@ -70,7 +70,9 @@ async function overdueOrderAtGateway(quantity: number, stock: number) {
   const bookId = await createBook(stock, 1299);
   const { orderId } = await placeOrder({ userId, items: [{ bookId, quantity }], now: Date.now() - 3_600_000 });
   const paymentId = randomUUID();
-  const session = await (await getPaymentGateway()).createCheckoutSession({
+  const session = await (
+    await getPaymentGateway()
+  ).createCheckoutSession({
     orderId,
     paymentId,
     customerEmail: "late@example.com",
@@ -102,7 +104,11 @@ describe("worker tasks", () => {
     expect(row.tracking_number).toMatch(/^PL[0-9A-F]{10}$/);
     const { db } = await getDb();
     const emails = await db.execute<{ subject: string }>(sql`select subject from emails where order_id = ${orderId} order by created_at`);
-    expect(emails.map((e) => e.subject)).toEqual([expect.stringMatching(/reserved/), expect.stringMatching(/is paid/), expect.stringMatching(/on its way/)]);
+    expect(emails.map((e) => e.subject)).toEqual([
+      expect.stringMatching(/reserved/),
+      expect.stringMatching(/is paid/),
+      expect.stringMatching(/on its way/),
+    ]);
   });
 
   it("retries a job that crashed after its effect, and the effect happens once", async () => {
@@ -118,13 +124,18 @@ describe("worker tasks", () => {
     // The retry succeeds and graphile-worker deletes the job. Polled briefly:
     // once in CI (embedded PostgreSQL, after other files' runs) the job was
     // still there when runOnce returned and gone a moment later.
-    await expect.poll(async () => (await jobState(orderId, `email:${orderId}:order_created:1`))?.last_error ?? "done", { timeout: 5_000 }).toBe("done");
+    await expect
+      .poll(async () => (await jobState(orderId, `email:${orderId}:order_created:1`))?.last_error ?? "done", { timeout: 5_000 })
+      .toBe("done");
     const { db } = await getDb();
     expect(await db.execute(sql`select 1 from emails where order_id = ${orderId}`)).toHaveLength(1);
     // Both attempts are kept for the operator, though graphile-worker deleted the finished job.
     const runs = await db.execute<{ attempt: number; outcome: string; error: string | null; duration_ms: number }>(sql`
       select attempt, outcome, error, duration_ms from job_runs where order_id = ${orderId} and task = 'send_email' order by id`);
-    expect(runs.map((r) => [r.attempt, r.outcome])).toEqual([[1, "failed"], [2, "succeeded"]]);
+    expect(runs.map((r) => [r.attempt, r.outcome])).toEqual([
+      [1, "failed"],
+      [2, "succeeded"],
+    ]);
     expect(runs[0]!.error).toMatch(/injected fault/);
     expect(runs.every((r) => r.duration_ms >= 0)).toBe(true);
   });
@@ -161,9 +172,14 @@ describe("worker tasks", () => {
     const { orderId } = await paidOrderAtGateway();
     await dispatch(orderId, { type: "REQUEST_REFUND", by: "admin" }, "admin");
     const { db } = await getDb();
-    await db.execute(sql`update graphile_worker._private_jobs set max_attempts = 2 where payload->>'orderId' = ${orderId} and key like 'refund:%'`);
+    await db.execute(
+      sql`update graphile_worker._private_jobs set max_attempts = 2 where payload->>'orderId' = ${orderId} and key like 'refund:%'`,
+    );
     armFault("refund_payment:before_gateway", { orderId });
-    const paused = () => metrics().ordersPaused.get().then((m) => m.values.find((v) => v.labels.task === "refund_payment")?.value ?? 0);
+    const paused = () =>
+      metrics()
+        .ordersPaused.get()
+        .then((m) => m.values.find((v) => v.labels.task === "refund_payment")?.value ?? 0);
     const pausedBefore = await paused();
     const logs = captureLogs();
     for (let attempt = 1; attempt <= 2; attempt++) {
@@ -178,7 +194,12 @@ describe("worker tasks", () => {
     // The alert: an error line, the metric, and (needs_attention) the admin console's banner.
     const alert = logs.lines().find((l) => l.alert === "order_needs_attention" && l.orderId === orderId);
     expect(alert).toMatchObject({ level: "error", task: "refund_payment" });
-    expect(logs.lines().filter((l) => l.msg === "job failed" && l.orderId === orderId).map((l) => l.attempt)).toEqual([1, 2]);
+    expect(
+      logs
+        .lines()
+        .filter((l) => l.msg === "job failed" && l.orderId === orderId)
+        .map((l) => l.attempt),
+    ).toEqual([1, 2]);
     expect((await paused()) - pausedBefore).toBe(1);
     const [flag] = await db.execute<{ attention_reason: string }>(sql`select attention_reason from orders where id = ${orderId}`);
     expect(flag?.attention_reason).toMatch(/refund_payment failed after 2 attempts/);
@@ -208,7 +229,11 @@ describe("worker tasks", () => {
   it("runs each job once with several workers at the same time", async () => {
     const userId = await createUser();
     const orders = await Promise.all(
-      Array.from({ length: 12 }, async () => (await placeOrder({ userId, items: [{ bookId: await createBook(2), quantity: 1 }], now: Date.now() - 3_600_000 })).orderId),
+      Array.from(
+        { length: 12 },
+        async () =>
+          (await placeOrder({ userId, items: [{ bookId: await createBook(2), quantity: 1 }], now: Date.now() - 3_600_000 })).orderId,
+      ),
     );
     await Promise.all([work(), work(), work()]);
     for (const orderId of orders) {
@@ -216,7 +241,9 @@ describe("worker tasks", () => {
       expect((await eventTypes(orderId)).filter((t) => t === "OrderCancelled")).toHaveLength(1);
     }
     const { db } = await getDb();
-    const emails = await db.execute<{ n: number }>(sql`select count(*)::int as n from emails where order_id = any(${`{${orders.join(",")}}`}::uuid[]) and subject like '%time ran out%'`);
+    const emails = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from emails where order_id = any(${`{${orders.join(",")}}`}::uuid[]) and subject like '%time ran out%'`,
+    );
     expect(emails[0]?.n).toBe(12);
   });
 });

@@ -9,7 +9,10 @@ import { localEmulatorSecrets } from "./local-secret";
  * installation's own in .data/. Throws a one-line reason when two settings
  * say different things.
  */
-export function demoGatewaySecrets(settings: { STRIPE_WEBHOOK_SECRET?: string; EMULATOR_SECRET_KEY?: string }, source: Record<string, string | undefined> = process.env) {
+export function demoGatewaySecrets(
+  settings: { STRIPE_WEBHOOK_SECRET?: string; EMULATOR_SECRET_KEY?: string },
+  source: Record<string, string | undefined> = process.env,
+) {
   const emulator = loadEmulatorConfig(source);
   const app = settings.STRIPE_WEBHOOK_SECRET;
   if (app && emulator.webhookSecret && app !== emulator.webhookSecret) {

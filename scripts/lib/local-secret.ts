@@ -17,5 +17,8 @@ export function ensureLocalSecret(name = "nextauth-secret", prefix = ""): string
 
 /** This installation's Stripe emulator credentials: its API key and its webhook signing secret. */
 export function localEmulatorSecrets(): { secretKey: string; webhookSecret: string } {
-  return { secretKey: ensureLocalSecret("emulator-secret-key", "sk_test_"), webhookSecret: ensureLocalSecret("emulator-webhook-secret", "whsec_") };
+  return {
+    secretKey: ensureLocalSecret("emulator-secret-key", "sk_test_"),
+    webhookSecret: ensureLocalSecret("emulator-webhook-secret", "whsec_"),
+  };
 }

@@ -15,7 +15,12 @@ export function runCommand(command: string, args: string[], extraEnv: Record<str
 }
 
 /** Starts a child with this environment plus `extraEnv`; its output is ours, or goes to the file descriptor `output`. */
-export function startProcess(command: string, args: string[], extraEnv: Record<string, string>, options: { output?: number } = {}): ChildProcess {
+export function startProcess(
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string>,
+  options: { output?: number } = {},
+): ChildProcess {
   const stdio = options.output === undefined ? "inherit" : (["ignore", options.output, options.output] as const);
   return spawn(command, args, { stdio: stdio as "inherit", env: { ...process.env, ...extraEnv } });
 }
@@ -48,7 +53,19 @@ export async function waitForHttp(url: string, timeoutMs: number, isReady = (r: 
   throw new Error(`${url} not ready after ${timeoutMs} ms (${lastError})`);
 }
 
-const sourceEntries = ["app", "components", "lib", "machines", "db", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "package-lock.json", "postcss.config.mjs"];
+const sourceEntries = [
+  "app",
+  "components",
+  "lib",
+  "machines",
+  "db",
+  "public",
+  "instrumentation.ts",
+  "proxy.ts",
+  "next.config.js",
+  "package-lock.json",
+  "postcss.config.mjs",
+];
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;

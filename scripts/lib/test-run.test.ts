@@ -53,7 +53,21 @@ describe("the closing lines and exit code", () => {
   });
 
   it("counts a flaky test on its own, names it, and fails the run", () => {
-    const suites = [{ title: "payments.spec.ts", specs: [], suites: [{ title: "payments", specs: [{ title: "pays once", tests: [{ status: "flaky" }] }, { title: "steady", tests: [{ status: "expected" }] }] }] }];
+    const suites = [
+      {
+        title: "payments.spec.ts",
+        specs: [],
+        suites: [
+          {
+            title: "payments",
+            specs: [
+              { title: "pays once", tests: [{ status: "flaky" }] },
+              { title: "steady", tests: [{ status: "expected" }] },
+            ],
+          },
+        ],
+      },
+    ];
     const counts = countTests(undefined, playwright({ expected: 1, unexpected: 0, flaky: 1, skipped: 0 }, suites));
     const { exitCode, lines } = verdict(["e2e"], [], counts);
     expect(exitCode).toBe(1);
@@ -66,10 +80,17 @@ describe("the closing lines and exit code", () => {
   });
 
   it("reports failed steps and failed tests on separate lines", () => {
-    const counts = countTests({ numPassedTests: 3, numFailedTests: 1, testResults: [{ assertionResults: [{ fullName: "refunds pays back", status: "failed" }] }] }, undefined);
+    const counts = countTests(
+      { numPassedTests: 3, numFailedTests: 1, testResults: [{ assertionResults: [{ fullName: "refunds pays back", status: "failed" }] }] },
+      undefined,
+    );
     const { exitCode, lines } = verdict(["lint", "vitest"], ["lint", "vitest"], counts);
     expect(exitCode).toBe(1);
-    expect(lines).toEqual(["failed: refunds pays back", "steps: 2 ran, 2 failed (lint, vitest)", "tests: 3 passed, 1 failed, 0 flaky, 0 skipped"]);
+    expect(lines).toEqual([
+      "failed: refunds pays back",
+      "steps: 2 ran, 2 failed (lint, vitest)",
+      "tests: 3 passed, 1 failed, 0 flaky, 0 skipped",
+    ]);
     // A failed step without failed tests (types, a build) fails the run, and is not counted as a test.
     expect(verdict(["typecheck"], ["typecheck"], countTests(undefined, undefined))).toEqual({
       exitCode: 1,

@@ -44,12 +44,17 @@ export type VitestReport = {
 };
 type PlaywrightSpec = { title: string; tests: { status: string }[] };
 type PlaywrightSuite = { title: string; specs?: PlaywrightSpec[]; suites?: PlaywrightSuite[] };
-export type PlaywrightReport = { stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number }; suites?: PlaywrightSuite[] };
+export type PlaywrightReport = {
+  stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
+  suites?: PlaywrightSuite[];
+};
 
 function playwrightTitles(suites: PlaywrightSuite[] = [], status: string, path: string[] = []): string[] {
   return suites.flatMap((suite) => {
     const here = suite.title ? [...path, suite.title] : path;
-    const own = (suite.specs ?? []).filter((spec) => spec.tests.some((t) => t.status === status)).map((spec) => [...here, spec.title].join(" › "));
+    const own = (suite.specs ?? [])
+      .filter((spec) => spec.tests.some((t) => t.status === status))
+      .map((spec) => [...here, spec.title].join(" › "));
     return [...own, ...playwrightTitles(suite.suites, status, here)];
   });
 }

@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { createCoupon, deleteCoupon, listCoupons, promotionCodeMatches, retrieveCoupon, retrievePromotionCode, updateCoupon, updatePromotionCode, createPromotionCode } from "../domain/coupons";
+import {
+  createCoupon,
+  deleteCoupon,
+  listCoupons,
+  promotionCodeMatches,
+  retrieveCoupon,
+  retrievePromotionCode,
+  updateCoupon,
+  updatePromotionCode,
+  createPromotionCode,
+} from "../domain/coupons";
 import { booleanParam, currencySchema } from "../domain/params";
 import { createShippingRate, shippingRate, updateShippingRate } from "../domain/shipping-rates";
 import { createTaxRate, retrieveTaxRate, updateTaxRate } from "../domain/tax-rates";
@@ -31,8 +41,16 @@ export const catalogRoutes: Route<ApiHandler>[] = [
     handler: (ctx, { params }) => ok(listPage(listCoupons(ctx), parseListParams({}, params), "/v1/coupons")),
   },
   { method: "GET", pattern: new RegExp(`^/v1/coupons/${couponId}$`), handler: (ctx, { path }) => ok(retrieveCoupon(ctx, path[0]!)) },
-  { method: "POST", pattern: new RegExp(`^/v1/coupons/${couponId}$`), handler: (ctx, { params, path, request }) => ok(updateCoupon(ctx, path[0]!, params, request)) },
-  { method: "DELETE", pattern: new RegExp(`^/v1/coupons/${couponId}$`), handler: (ctx, { path, request }) => ok(deleteCoupon(ctx, path[0]!, request)) },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/coupons/${couponId}$`),
+    handler: (ctx, { params, path, request }) => ok(updateCoupon(ctx, path[0]!, params, request)),
+  },
+  {
+    method: "DELETE",
+    pattern: new RegExp(`^/v1/coupons/${couponId}$`),
+    handler: (ctx, { path, request }) => ok(deleteCoupon(ctx, path[0]!, request)),
+  },
 
   {
     method: "POST",
@@ -45,7 +63,16 @@ export const catalogRoutes: Route<ApiHandler>[] = [
     handler: (ctx, { params }) => {
       const p = parseListParams({ active: booleanParam.optional(), code: z.string().optional(), coupon: z.string().optional() }, params);
       const page = listPage([...ctx.state.promotionCodes.values()], p, "/v1/promotion_codes", (code) => promotionCodeMatches(code, p));
-      return ok({ ...page, data: page.data.map((code) => promotionView(ctx, code, (p.expand ?? []).map((e) => e.replace(/^data\./, "")))) });
+      return ok({
+        ...page,
+        data: page.data.map((code) =>
+          promotionView(
+            ctx,
+            code,
+            (p.expand ?? []).map((e) => e.replace(/^data\./, "")),
+          ),
+        ),
+      });
     },
   },
   {
@@ -56,7 +83,8 @@ export const catalogRoutes: Route<ApiHandler>[] = [
   {
     method: "POST",
     pattern: new RegExp(`^/v1/promotion_codes/${id}$`),
-    handler: (ctx, { params, path, request }) => ok(promotionView(ctx, updatePromotionCode(ctx, path[0]!, params, request), expandOf(params))),
+    handler: (ctx, { params, path, request }) =>
+      ok(promotionView(ctx, updatePromotionCode(ctx, path[0]!, params, request), expandOf(params))),
   },
 
   { method: "POST", pattern: /^\/v1\/shipping_rates$/, handler: (ctx, { params }) => ok(createShippingRate(ctx, params)) },
@@ -65,12 +93,17 @@ export const catalogRoutes: Route<ApiHandler>[] = [
     pattern: /^\/v1\/shipping_rates$/,
     handler: (ctx, { params }) => {
       const p = parseListParams({ active: booleanParam.optional(), currency: currencySchema.optional() }, params);
-      const keep = (r: { active: boolean; fixed_amount: { currency: string } }) => (p.active === undefined || r.active === p.active) && (!p.currency || r.fixed_amount.currency === p.currency);
+      const keep = (r: { active: boolean; fixed_amount: { currency: string } }) =>
+        (p.active === undefined || r.active === p.active) && (!p.currency || r.fixed_amount.currency === p.currency);
       return ok(listPage([...ctx.state.shippingRates.values()], p, "/v1/shipping_rates", keep));
     },
   },
   { method: "GET", pattern: new RegExp(`^/v1/shipping_rates/${id}$`), handler: (ctx, { path }) => ok(shippingRate(ctx, path[0]!)) },
-  { method: "POST", pattern: new RegExp(`^/v1/shipping_rates/${id}$`), handler: (ctx, { params, path }) => ok(updateShippingRate(ctx, path[0]!, params)) },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/shipping_rates/${id}$`),
+    handler: (ctx, { params, path }) => ok(updateShippingRate(ctx, path[0]!, params)),
+  },
 
   { method: "POST", pattern: /^\/v1\/tax_rates$/, handler: (ctx, { params, request }) => ok(createTaxRate(ctx, params, request)) },
   {
@@ -78,12 +111,17 @@ export const catalogRoutes: Route<ApiHandler>[] = [
     pattern: /^\/v1\/tax_rates$/,
     handler: (ctx, { params }) => {
       const p = parseListParams({ active: booleanParam.optional(), inclusive: booleanParam.optional() }, params);
-      const keep = (r: { active: boolean; inclusive: boolean }) => (p.active === undefined || r.active === p.active) && (p.inclusive === undefined || r.inclusive === p.inclusive);
+      const keep = (r: { active: boolean; inclusive: boolean }) =>
+        (p.active === undefined || r.active === p.active) && (p.inclusive === undefined || r.inclusive === p.inclusive);
       return ok(listPage([...ctx.state.taxRates.values()], p, "/v1/tax_rates", keep));
     },
   },
   { method: "GET", pattern: new RegExp(`^/v1/tax_rates/${id}$`), handler: (ctx, { path }) => ok(retrieveTaxRate(ctx, path[0]!)) },
-  { method: "POST", pattern: new RegExp(`^/v1/tax_rates/${id}$`), handler: (ctx, { params, path, request }) => ok(updateTaxRate(ctx, path[0]!, params, request)) },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/tax_rates/${id}$`),
+    handler: (ctx, { params, path, request }) => ok(updateTaxRate(ctx, path[0]!, params, request)),
+  },
 
   {
     method: "GET",

@@ -36,7 +36,13 @@ function authError(key: string | null): ApiError {
   return new ApiError(401, { type: "invalid_request_error", message: `Invalid API Key provided: ${masked}`, code: "api_key_invalid" });
 }
 
-export async function handleApi(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, url: URL, held: HeldResponses): Promise<void> {
+export async function handleApi(
+  ctx: EmulatorContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  held: HeldResponses,
+): Promise<void> {
   const method = req.method ?? "GET";
   const requestId = newId("req", 14);
   const idempotencyKey = method === "POST" ? ((req.headers["idempotency-key"] as string | undefined) ?? null) : null;
@@ -58,7 +64,10 @@ export async function handleApi(ctx: EmulatorContext, req: IncomingMessage, res:
         res.on("close", () => held.delete(res));
         return;
       }
-      return fail(failNext.status, { type: "api_error", message: `(emulated outage) The Stripe API returned ${failNext.status}. Try again later.` });
+      return fail(failNext.status, {
+        type: "api_error",
+        message: `(emulated outage) The Stripe API returned ${failNext.status}. Try again later.`,
+      });
     }
 
     const key = apiKeyOf(req);
@@ -66,9 +75,12 @@ export async function handleApi(ctx: EmulatorContext, req: IncomingMessage, res:
 
     const route = matchRoute(apiRoutes, method, url.pathname);
     if (!route) {
-      throw invalidRequest(`Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, {
-        status: 404,
-      });
+      throw invalidRequest(
+        `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+        {
+          status: 404,
+        },
+      );
     }
     const params = parseFormParams(method === "POST" ? body : url.search.slice(1));
 
@@ -80,7 +92,8 @@ export async function handleApi(ctx: EmulatorContext, req: IncomingMessage, res:
     }
     const result = route.handler(ctx, { params, path: route.params, request: { id: requestId, idempotency_key: idempotencyKey } });
     const json = JSON.stringify(result.body, null, 2);
-    if (idempotencyKey && result.status < 300) remember(ctx, idempotencyKey, { fingerprint: print, status: result.status, body: json, requestId });
+    if (idempotencyKey && result.status < 300)
+      remember(ctx, idempotencyKey, { fingerprint: print, status: result.status, body: json, requestId });
     sendRaw(res, result.status, json, headers);
   } catch (error) {
     if (error instanceof ApiError) return fail(error.status, error.body);

@@ -9,7 +9,12 @@ import { integer, parseParams } from "../domain/params";
 
 const limitSchema = integer(1).refine((n) => n <= 100, "This value must be less than or equal to 100.");
 
-const createdRange = z.strictObject({ gt: integer().optional(), gte: integer().optional(), lt: integer().optional(), lte: integer().optional() });
+const createdRange = z.strictObject({
+  gt: integer().optional(),
+  gte: integer().optional(),
+  lt: integer().optional(),
+  lte: integer().optional(),
+});
 type CreatedFilter = number | z.output<typeof createdRange>;
 
 // A number or a range; the error names the bad part (`created[gte]`), as Stripe's does.
@@ -58,7 +63,10 @@ export function listPage<T extends Listed>(items: T[], p: Common, url: string, k
     throw invalidRequest("You may only specify one of these parameters: ending_before, starting_after.");
   }
   const limit = p.limit ?? 10;
-  const sorted = items.filter((item) => keep(item) && inCreated(p.created, item.created)).reverse().sort((a, b) => b.created - a.created);
+  const sorted = items
+    .filter((item) => keep(item) && inCreated(p.created, item.created))
+    .reverse()
+    .sort((a, b) => b.created - a.created);
   const cursor = p.starting_after ?? p.ending_before;
   let page: T[];
   let more: boolean;
@@ -67,7 +75,12 @@ export function listPage<T extends Listed>(items: T[], p: Common, url: string, k
     more = sorted.length > limit;
   } else {
     const at = sorted.findIndex((item) => item.id === cursor);
-    if (at === -1) throw invalidRequest(`No such object: '${cursor}'`, { param: p.starting_after !== undefined ? "starting_after" : "ending_before", status: 404, code: "resource_missing" });
+    if (at === -1)
+      throw invalidRequest(`No such object: '${cursor}'`, {
+        param: p.starting_after !== undefined ? "starting_after" : "ending_before",
+        status: 404,
+        code: "resource_missing",
+      });
     if (p.starting_after !== undefined) {
       page = sorted.slice(at + 1, at + 1 + limit);
       more = sorted.length > at + 1 + limit;

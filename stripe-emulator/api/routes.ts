@@ -14,11 +14,13 @@ import { catalogRoutes } from "./catalog-routes";
 // idempotency check, the work and storing the result happen in one turn of
 // the event loop, so two concurrent requests with one key cannot both run.
 
-export type ApiHandler = (ctx: EmulatorContext, input: { params: FormObject; path: string[]; request: RequestInfo }) => { status: number; body: unknown };
+export type ApiHandler = (
+  ctx: EmulatorContext,
+  input: { params: FormObject; path: string[]; request: RequestInfo },
+) => { status: number; body: unknown };
 
 const ok = (body: unknown) => ({ status: 200, body });
 const id = "([A-Za-z0-9_]+)";
-
 
 /** `type=checkout.session.*` matches a group of events, as on Stripe. */
 function typeMatches(pattern: string, type: string): boolean {
@@ -37,9 +39,19 @@ export const apiRoutes: Route<ApiHandler>[] = [
     method: "GET",
     pattern: /^\/v1\/checkout\/sessions$/,
     handler: (ctx, { params }) => {
-      const p = parseListParams({ status: z.enum(["open", "complete", "expired"]).optional(), payment_intent: z.string().optional() }, params);
+      const p = parseListParams(
+        { status: z.enum(["open", "complete", "expired"]).optional(), payment_intent: z.string().optional() },
+        params,
+      );
       const sessions = [...ctx.state.sessions.values()].map((record) => record.session);
-      return ok(listPage(sessions, p, "/v1/checkout/sessions", (s) => (!p.status || s.status === p.status) && (!p.payment_intent || s.payment_intent === p.payment_intent)));
+      return ok(
+        listPage(
+          sessions,
+          p,
+          "/v1/checkout/sessions",
+          (s) => (!p.status || s.status === p.status) && (!p.payment_intent || s.payment_intent === p.payment_intent),
+        ),
+      );
     },
   },
   {
@@ -70,7 +82,8 @@ export const apiRoutes: Route<ApiHandler>[] = [
     pattern: new RegExp(`^/v1/payment_intents/${id}$`),
     handler: (ctx, { params, path }) => {
       const intent = ctx.state.paymentIntents.get(path[0]!) ?? notFound("payment_intent", path[0]!, "intent");
-      const charge = expandOf(params).includes("latest_charge") && intent.latest_charge ? ctx.state.charges.get(intent.latest_charge) : undefined;
+      const charge =
+        expandOf(params).includes("latest_charge") && intent.latest_charge ? ctx.state.charges.get(intent.latest_charge) : undefined;
       return ok(charge ? { ...intent, latest_charge: charge } : intent);
     },
   },
@@ -85,7 +98,8 @@ export const apiRoutes: Route<ApiHandler>[] = [
     pattern: /^\/v1\/refunds$/,
     handler: (ctx, { params }) => {
       const p = parseListParams({ charge: z.string().optional(), payment_intent: z.string().optional() }, params);
-      const wanted = (r: { charge: string; payment_intent: string }) => (!p.charge || r.charge === p.charge) && (!p.payment_intent || r.payment_intent === p.payment_intent);
+      const wanted = (r: { charge: string; payment_intent: string }) =>
+        (!p.charge || r.charge === p.charge) && (!p.payment_intent || r.payment_intent === p.payment_intent);
       return ok(listPage([...ctx.state.refunds.values()], p, "/v1/refunds", wanted));
     },
   },
@@ -95,13 +109,22 @@ export const apiRoutes: Route<ApiHandler>[] = [
     pattern: /^\/v1\/disputes$/,
     handler: (ctx, { params }) => {
       const p = parseListParams({ charge: z.string().optional(), payment_intent: z.string().optional() }, params);
-      const wanted = (d: { charge: string; payment_intent: string | null }) => (!p.charge || d.charge === p.charge) && (!p.payment_intent || d.payment_intent === p.payment_intent);
+      const wanted = (d: { charge: string; payment_intent: string | null }) =>
+        (!p.charge || d.charge === p.charge) && (!p.payment_intent || d.payment_intent === p.payment_intent);
       return ok(listPage(allDisputes(ctx), p, "/v1/disputes", wanted));
     },
   },
   { method: "GET", pattern: new RegExp(`^/v1/disputes/${id}$`), handler: (ctx, { path }) => ok(retrieveDispute(ctx, path[0]!)) },
-  { method: "POST", pattern: new RegExp(`^/v1/disputes/${id}$`), handler: (ctx, { params, path, request }) => ok(updateDispute(ctx, path[0]!, params, request)) },
-  { method: "POST", pattern: new RegExp(`^/v1/disputes/${id}/close$`), handler: (ctx, { path, request }) => ok(acceptDispute(ctx, path[0]!, request)) },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/disputes/${id}$`),
+    handler: (ctx, { params, path, request }) => ok(updateDispute(ctx, path[0]!, params, request)),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/v1/disputes/${id}/close$`),
+    handler: (ctx, { path, request }) => ok(acceptDispute(ctx, path[0]!, request)),
+  },
   {
     method: "GET",
     pattern: new RegExp(`^/v1/balance_transactions/${id}$`),
@@ -113,8 +136,16 @@ export const apiRoutes: Route<ApiHandler>[] = [
     handler: (ctx, { params }) => {
       const p = parseListParams({ type: z.string().optional(), types: z.array(z.string()).max(20).optional() }, params);
       if (p.type !== undefined && p.types !== undefined) throw invalidRequest("You may only specify one of these parameters: type, types.");
-      const wanted = (type: string) => (p.type === undefined || typeMatches(p.type, type)) && (p.types === undefined || p.types.includes(type));
-      return ok(listPage([...ctx.state.events.values()].map((r) => r.event), p, "/v1/events", (event) => wanted(event.type)));
+      const wanted = (type: string) =>
+        (p.type === undefined || typeMatches(p.type, type)) && (p.types === undefined || p.types.includes(type));
+      return ok(
+        listPage(
+          [...ctx.state.events.values()].map((r) => r.event),
+          p,
+          "/v1/events",
+          (event) => wanted(event.type),
+        ),
+      );
     },
   },
   {

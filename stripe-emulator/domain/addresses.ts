@@ -25,18 +25,73 @@ export function countryName(code: string): string {
 export type Region = { code: string; name: string };
 
 const US_STATES: Region[] = Object.entries({
-  AL: "Alabama", AK: "Alaska", AZ: "Arizona", AR: "Arkansas", CA: "California", CO: "Colorado", CT: "Connecticut", DE: "Delaware",
-  DC: "District of Columbia", FL: "Florida", GA: "Georgia", HI: "Hawaii", ID: "Idaho", IL: "Illinois", IN: "Indiana", IA: "Iowa",
-  KS: "Kansas", KY: "Kentucky", LA: "Louisiana", ME: "Maine", MD: "Maryland", MA: "Massachusetts", MI: "Michigan", MN: "Minnesota",
-  MS: "Mississippi", MO: "Missouri", MT: "Montana", NE: "Nebraska", NV: "Nevada", NH: "New Hampshire", NJ: "New Jersey", NM: "New Mexico",
-  NY: "New York", NC: "North Carolina", ND: "North Dakota", OH: "Ohio", OK: "Oklahoma", OR: "Oregon", PA: "Pennsylvania", RI: "Rhode Island",
-  SC: "South Carolina", SD: "South Dakota", TN: "Tennessee", TX: "Texas", UT: "Utah", VT: "Vermont", VA: "Virginia", WA: "Washington",
-  WV: "West Virginia", WI: "Wisconsin", WY: "Wyoming",
+  AL: "Alabama",
+  AK: "Alaska",
+  AZ: "Arizona",
+  AR: "Arkansas",
+  CA: "California",
+  CO: "Colorado",
+  CT: "Connecticut",
+  DE: "Delaware",
+  DC: "District of Columbia",
+  FL: "Florida",
+  GA: "Georgia",
+  HI: "Hawaii",
+  ID: "Idaho",
+  IL: "Illinois",
+  IN: "Indiana",
+  IA: "Iowa",
+  KS: "Kansas",
+  KY: "Kentucky",
+  LA: "Louisiana",
+  ME: "Maine",
+  MD: "Maryland",
+  MA: "Massachusetts",
+  MI: "Michigan",
+  MN: "Minnesota",
+  MS: "Mississippi",
+  MO: "Missouri",
+  MT: "Montana",
+  NE: "Nebraska",
+  NV: "Nevada",
+  NH: "New Hampshire",
+  NJ: "New Jersey",
+  NM: "New Mexico",
+  NY: "New York",
+  NC: "North Carolina",
+  ND: "North Dakota",
+  OH: "Ohio",
+  OK: "Oklahoma",
+  OR: "Oregon",
+  PA: "Pennsylvania",
+  RI: "Rhode Island",
+  SC: "South Carolina",
+  SD: "South Dakota",
+  TN: "Tennessee",
+  TX: "Texas",
+  UT: "Utah",
+  VT: "Vermont",
+  VA: "Virginia",
+  WA: "Washington",
+  WV: "West Virginia",
+  WI: "Wisconsin",
+  WY: "Wyoming",
 }).map(([code, name]) => ({ code, name }));
 
 const CA_PROVINCES: Region[] = Object.entries({
-  AB: "Alberta", BC: "British Columbia", MB: "Manitoba", NB: "New Brunswick", NL: "Newfoundland and Labrador", NS: "Nova Scotia",
-  NT: "Northwest Territories", NU: "Nunavut", ON: "Ontario", PE: "Prince Edward Island", QC: "Quebec", SK: "Saskatchewan", YT: "Yukon",
+  AB: "Alberta",
+  BC: "British Columbia",
+  MB: "Manitoba",
+  NB: "New Brunswick",
+  NL: "Newfoundland and Labrador",
+  NS: "Nova Scotia",
+  NT: "Northwest Territories",
+  NU: "Nunavut",
+  ON: "Ontario",
+  PE: "Prince Edward Island",
+  QC: "Quebec",
+  SK: "Saskatchewan",
+  YT: "Yukon",
 }).map(([code, name]) => ({ code, name }));
 
 export type PostalRule = {
@@ -78,7 +133,13 @@ const fiveDigits = (label: string, example: string): PostalRule => ({
 const FORMATS: Record<string, AddressFormat> = {
   US: {
     region: { label: "State", regions: US_STATES },
-    postal: { label: "ZIP code", pattern: /^\d{5}(-\d{4})?$/, hint: "Enter a ZIP code like 94103 or 94103-1234.", normalize: upper, example: "94103" },
+    postal: {
+      label: "ZIP code",
+      pattern: /^\d{5}(-\d{4})?$/,
+      hint: "Enter a ZIP code like 94103 or 94103-1234.",
+      normalize: upper,
+      example: "94103",
+    },
     cityLabel: "City",
   },
   CA: {
@@ -137,7 +198,14 @@ export function addressFormat(country: string): AddressFormat {
   return FORMATS[country] ?? GENERIC;
 }
 
-export type Address = { line1: string | null; line2: string | null; city: string | null; state: string | null; postal_code: string | null; country: string };
+export type Address = {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  country: string;
+};
 export type ShippingDetails = { name: string; address: Address };
 
 /** Addresses used by headless payments when the test sends none (per country; other countries need one). */
@@ -155,7 +223,15 @@ export const SAMPLE_ADDRESSES: Record<string, Address> = {
 
 export const FIELD_MAX = { name: 200, line: 200, city: 100, postal: 20, email: 254, phone: 30 } as const;
 
-export type AddressInput = { name?: string; line1?: string; line2?: string; city?: string; state?: string; postal_code?: string; country?: string };
+export type AddressInput = {
+  name?: string;
+  line1?: string;
+  line2?: string;
+  city?: string;
+  state?: string;
+  postal_code?: string;
+  country?: string;
+};
 export type AddressField = "name" | "line1" | "line2" | "city" | "state" | "postal_code" | "country";
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -206,12 +282,14 @@ export function validateAddress(
   if (postalInput.length > FIELD_MAX.postal) errors.postal_code = `The postal code can have up to ${FIELD_MAX.postal} characters.`;
   else if (format.postal) {
     if (postalInput === "") {
-      if (!partial) errors.postal_code = `Enter the ${format.postal.label === "ZIP code" || format.postal.label === "Eircode" ? format.postal.label : format.postal.label.toLowerCase()}.`;
+      if (!partial)
+        errors.postal_code = `Enter the ${format.postal.label === "ZIP code" || format.postal.label === "Eircode" ? format.postal.label : format.postal.label.toLowerCase()}.`;
     } else if (format.postal.pattern.test(upper(postalInput))) postal = format.postal.normalize(postalInput);
     else errors.postal_code = format.postal.hint;
   } else if (postalInput !== "") postal = postalInput;
 
-  const filled = (!street || (name !== "" && line1 !== "" && city !== "")) && (!format.region || state !== null) && (!format.postal || postal !== null);
+  const filled =
+    (!street || (name !== "" && line1 !== "" && city !== "")) && (!format.region || state !== null) && (!format.postal || postal !== null);
   const details =
     okCountry && filled && Object.keys(errors).length === 0
       ? { name, address: { line1: line1 || null, line2: line2 || null, city: city || null, state, postal_code: postal, country } }

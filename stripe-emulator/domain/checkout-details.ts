@@ -54,7 +54,9 @@ function applyPromotionCode(ctx: EmulatorContext, record: SessionRecord, typed: 
   if (record.discount?.fixed) return "This checkout already has a discount.";
   if (record.failedCodeAttempts >= MAX_FAILED_CODES) return TOO_MANY_CODES;
   const code = typed.length <= 500 && /^[A-Za-z0-9-]+$/.test(typed) ? findPromotionCode(ctx, typed) : null;
-  const problem = code ? promotionCodeProblem(ctx, code, discountContext(record)) : `“${typed.slice(0, 40)}” is not a valid promotion code.`;
+  const problem = code
+    ? promotionCodeProblem(ctx, code, discountContext(record))
+    : `“${typed.slice(0, 40)}” is not a valid promotion code.`;
   if (problem || !code) {
     record.failedCodeAttempts += 1;
     return problem;
@@ -94,7 +96,8 @@ export function updateDetails(ctx: EmulatorContext, record: SessionRecord, input
   const phone = text(input.phone);
   if (collect.phone && phone !== undefined) {
     if (phone.length > FIELD_MAX.phone) errors.phone = `The phone number can have up to ${FIELD_MAX.phone} characters.`;
-    else if (phone !== "" && (!PHONE.test(phone) || phone.replace(/\D/g, "").length < 6)) errors.phone = "Enter a phone number like +1 415 555 0100.";
+    else if (phone !== "" && (!PHONE.test(phone) || phone.replace(/\D/g, "").length < 6))
+      errors.phone = "Enter a phone number like +1 415 555 0100.";
     else draft.phone = phone || null;
   }
   if (collect.phone && !partial && !draft.phone && !errors.phone) errors.phone = "Enter your phone number.";
@@ -135,7 +138,9 @@ export function dropStaleDiscount(ctx: EmulatorContext, record: SessionRecord): 
   const discount = record.discount?.object;
   if (!discount) return null;
   const code = discount.promotion_code ? ctx.state.promotionCodes.get(discount.promotion_code) : undefined;
-  const problem = code ? promotionCodeProblem(ctx, code, discountContext(record)) : couponProblem(ctx, discount.source.coupon, discountContext(record));
+  const problem = code
+    ? promotionCodeProblem(ctx, code, discountContext(record))
+    : couponProblem(ctx, discount.source.coupon, discountContext(record));
   if (!problem) return null;
   setDiscount(ctx, record, null);
   return `${problem} It was removed from this checkout: check the new total and pay again.`;

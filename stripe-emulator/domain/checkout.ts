@@ -18,11 +18,13 @@ import { TAX_CODES } from "./tax-table";
 
 // Checkout Sessions: create, read, expire (by API or by the clock).
 
-const missing = (what: string, id: string, param: string) => invalidRequest(`No such ${what}: '${id}'`, { param, code: "resource_missing" });
+const missing = (what: string, id: string, param: string) =>
+  invalidRequest(`No such ${what}: '${id}'`, { param, code: "resource_missing" });
 
 function checkLineItems(ctx: EmulatorContext, p: SessionParams): void {
   p.lineItems.forEach((item, i) => {
-    if (item.taxCode !== null && TAX_CODES[item.taxCode] === undefined) throw missing("tax code", item.taxCode, `line_items[${i}][price_data][product_data][tax_code]`);
+    if (item.taxCode !== null && TAX_CODES[item.taxCode] === undefined)
+      throw missing("tax code", item.taxCode, `line_items[${i}][price_data][product_data][tax_code]`);
     item.taxRates.forEach((id, k) => {
       const rate = ctx.state.taxRates.get(id);
       if (!rate) throw missing("tax rate", id, `line_items[${i}][tax_rates][${k}]`);
@@ -37,18 +39,24 @@ function checkShippingOptions(ctx: EmulatorContext, p: SessionParams): (Shipping
     const param = `shipping_options[${i}]`;
     if ("data" in option) {
       if (option.data.fixed_amount.currency !== p.currency) {
-        throw invalidRequest(`The shipping rate's currency (${option.data.fixed_amount.currency}) must match the line items' (${p.currency}).`, {
-          param: `${param}[shipping_rate_data][fixed_amount][currency]`,
-        });
+        throw invalidRequest(
+          `The shipping rate's currency (${option.data.fixed_amount.currency}) must match the line items' (${p.currency}).`,
+          {
+            param: `${param}[shipping_rate_data][fixed_amount][currency]`,
+          },
+        );
       }
-      if (option.data.tax_code !== undefined && TAX_CODES[option.data.tax_code] === undefined) throw missing("tax code", option.data.tax_code, `${param}[shipping_rate_data][tax_code]`);
+      if (option.data.tax_code !== undefined && TAX_CODES[option.data.tax_code] === undefined)
+        throw missing("tax code", option.data.tax_code, `${param}[shipping_rate_data][tax_code]`);
       return null;
     }
     const rate = ctx.state.shippingRates.get(option.rate);
     if (!rate) throw missing("shipping rate", option.rate, `${param}[shipping_rate]`);
     if (!rate.active) throw invalidRequest(`The shipping rate ${rate.id} is not active.`, { param: `${param}[shipping_rate]` });
     if (rate.fixed_amount.currency !== p.currency) {
-      throw invalidRequest(`The shipping rate's currency (${rate.fixed_amount.currency}) must match the line items' (${p.currency}).`, { param: `${param}[shipping_rate]` });
+      throw invalidRequest(`The shipping rate's currency (${rate.fixed_amount.currency}) must match the line items' (${p.currency}).`, {
+        param: `${param}[shipping_rate]`,
+      });
     }
     return rate;
   });
@@ -77,11 +85,19 @@ function checkMinimum(p: SessionParams, discount: { coupon: Coupon } | null, fir
   if (minimum === undefined) return;
   const amounts = p.lineItems.map((item) => item.unitAmount * item.quantity);
   const { coupon } = discount ?? {};
-  const off = coupon ? lineDiscounts(amounts, coupon.percent_off !== null ? { percentOff: Math.round(coupon.percent_off * 100) } : { amountOff: coupon.amount_off ?? 0 }) : [];
+  const off = coupon
+    ? lineDiscounts(
+        amounts,
+        coupon.percent_off !== null ? { percentOff: Math.round(coupon.percent_off * 100) } : { amountOff: coupon.amount_off ?? 0 },
+      )
+    : [];
   const due = p.amountTotal - off.reduce((a, b) => a + b, 0) + firstShipping;
   // A discount may make the whole order free (Stripe's no_payment_required); anything between is refused.
   if (due < minimum && !(due === 0 && discount)) {
-    throw invalidRequest(`The Checkout Session's total amount due must add up to at least ${minimum} ${p.currency} (in the smallest currency unit).`, { param: "line_items", code: "amount_too_small" });
+    throw invalidRequest(
+      `The Checkout Session's total amount due must add up to at least ${minimum} ${p.currency} (in the smallest currency unit).`,
+      { param: "line_items", code: "amount_too_small" },
+    );
   }
 }
 
@@ -119,18 +135,16 @@ export function createSession(ctx: EmulatorContext, params: FormObject): Checkou
     allowedCountries: p.shippingAddressCollection,
     shippingOptions: rates.map((rate) => ({ shipping_amount: rate.fixed_amount.amount, shipping_rate: rate.id })),
   });
-  const lineItems = p.lineItems.map(
-    (item): LineItem => ({
-      id: newId("li"),
-      priceId: newId("price"),
-      ...item,
-      amount: item.unitAmount * item.quantity,
-      amountDiscount: 0,
-      amountTax: 0,
-      amountTotal: item.unitAmount * item.quantity,
-      taxes: [],
-    }),
-  );
+  const lineItems = p.lineItems.map((item): LineItem => ({
+    id: newId("li"),
+    priceId: newId("price"),
+    ...item,
+    amount: item.unitAmount * item.quantity,
+    amountDiscount: 0,
+    amountTax: 0,
+    amountTotal: item.unitAmount * item.quantity,
+    taxes: [],
+  }));
   const allowed = p.shippingAddressCollection;
   const record: SessionRecord = {
     session,
@@ -147,7 +161,14 @@ export function createSession(ctx: EmulatorContext, params: FormObject): Checkou
     discount: null,
     // The first allowed country (or, for a billing location, the US) is preselected on the page;
     // tax waits until the customer confirms where they are.
-    draft: { email: null, phone: null, addressInput: { country: allowed?.[0] ?? "US" }, details: null, location: null, shippingRateId: rates[0]?.id ?? null },
+    draft: {
+      email: null,
+      phone: null,
+      addressInput: { country: allowed?.[0] ?? "US" },
+      details: null,
+      location: null,
+      shippingRateId: rates[0]?.id ?? null,
+    },
     shippingTaxes: [],
     failedCodeAttempts: 0,
   };
@@ -185,16 +206,23 @@ export function sessionView(ctx: EmulatorContext, record: SessionRecord, expand:
   if (session.shipping_cost) {
     const cost: Record<string, unknown> = { ...session.shipping_cost };
     if (has("shipping_cost.taxes")) cost.taxes = record.shippingTaxes.map((t) => taxView(ctx, t));
-    if (has("shipping_cost.shipping_rate") && session.shipping_cost.shipping_rate) cost.shipping_rate = ctx.state.shippingRates.get(session.shipping_cost.shipping_rate);
+    if (has("shipping_cost.shipping_rate") && session.shipping_cost.shipping_rate)
+      cost.shipping_rate = ctx.state.shippingRates.get(session.shipping_cost.shipping_rate);
     view.shipping_cost = cost;
   }
   if (has("shipping_options.shipping_rate")) {
-    view.shipping_options = session.shipping_options.map((o) => ({ ...o, shipping_rate: ctx.state.shippingRates.get(o.shipping_rate) ?? o.shipping_rate }));
+    view.shipping_options = session.shipping_options.map((o) => ({
+      ...o,
+      shipping_rate: ctx.state.shippingRates.get(o.shipping_rate) ?? o.shipping_rate,
+    }));
   }
   if (has("discounts.coupon") || has("discounts.promotion_code")) {
     view.discounts = session.discounts.map((d) => ({
       coupon: has("discounts.coupon") && d.coupon ? (ctx.state.coupons.get(d.coupon) ?? d.coupon) : d.coupon,
-      promotion_code: has("discounts.promotion_code") && d.promotion_code ? (ctx.state.promotionCodes.get(d.promotion_code) ?? d.promotion_code) : d.promotion_code,
+      promotion_code:
+        has("discounts.promotion_code") && d.promotion_code
+          ? (ctx.state.promotionCodes.get(d.promotion_code) ?? d.promotion_code)
+          : d.promotion_code,
     }));
   }
   return view;
@@ -216,7 +244,9 @@ export function lineItemsList(ctx: EmulatorContext, record: SessionRecord, expan
       amount_total: item.amountTotal,
       currency: item.currency,
       description: item.name,
-      ...(expand.includes("data.discounts") ? { discounts: discount && item.amountDiscount > 0 ? [{ amount: item.amountDiscount, discount }] : [] } : {}),
+      ...(expand.includes("data.discounts")
+        ? { discounts: discount && item.amountDiscount > 0 ? [{ amount: item.amountDiscount, discount }] : [] }
+        : {}),
       metadata: {},
       price: {
         id: item.priceId,

@@ -15,7 +15,10 @@ import { booleanParam, currencySchema, decimal, integer, metadataSchema, parsePa
 // when a session completes, not when a code is applied.
 
 const createCouponSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "Coupon ids can have letters, digits, `-` and `_` (up to 200).").optional(),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, "Coupon ids can have letters, digits, `-` and `_` (up to 200).")
+    .optional(),
   percent_off: decimal(0, 100).optional(),
   amount_off: integer(1).optional(),
   currency: currencySchema.optional(),
@@ -39,18 +42,26 @@ function refreshed(ctx: EmulatorContext, coupon: Coupon): Coupon {
 export function createCoupon(ctx: EmulatorContext, params: FormObject, request: RequestInfo): Coupon {
   const p = parseParams(createCouponSchema, params);
   if ((p.percent_off === undefined) === (p.amount_off === undefined)) {
-    throw invalidRequest("You must pass exactly one of `amount_off` or `percent_off`.", { param: p.percent_off === undefined ? "amount_off" : "percent_off" });
+    throw invalidRequest("You must pass exactly one of `amount_off` or `percent_off`.", {
+      param: p.percent_off === undefined ? "amount_off" : "percent_off",
+    });
   }
-  if (p.percent_off !== undefined && p.percent_off <= 0) throw invalidRequest("percent_off must be greater than 0.", { param: "percent_off" });
-  if (p.amount_off !== undefined && p.currency === undefined) throw invalidRequest("You must pass currency when passing amount_off.", { param: "currency", code: "parameter_missing" });
+  if (p.percent_off !== undefined && p.percent_off <= 0)
+    throw invalidRequest("percent_off must be greater than 0.", { param: "percent_off" });
+  if (p.amount_off !== undefined && p.currency === undefined)
+    throw invalidRequest("You must pass currency when passing amount_off.", { param: "currency", code: "parameter_missing" });
   const duration = p.duration ?? "once";
   if (duration === "repeating" && p.duration_in_months === undefined) {
-    throw invalidRequest("You must pass duration_in_months when duration is repeating.", { param: "duration_in_months", code: "parameter_missing" });
+    throw invalidRequest("You must pass duration_in_months when duration is repeating.", {
+      param: "duration_in_months",
+      code: "parameter_missing",
+    });
   }
   if (duration !== "repeating" && p.duration_in_months !== undefined) {
     throw invalidRequest("duration_in_months can only be set when duration is repeating.", { param: "duration_in_months" });
   }
-  if (p.redeem_by !== undefined && p.redeem_by <= unix(ctx.now())) throw invalidRequest("Date of redeem_by must be in the future.", { param: "redeem_by" });
+  if (p.redeem_by !== undefined && p.redeem_by <= unix(ctx.now()))
+    throw invalidRequest("Date of redeem_by must be in the future.", { param: "redeem_by" });
   const id = p.id ?? randomToken(8).toUpperCase();
   if (ctx.state.coupons.has(id)) throw invalidRequest("Coupon already exists.", { param: "id", code: "resource_already_exists" });
   const coupon = newCoupon({
@@ -82,7 +93,11 @@ export function listCoupons(ctx: EmulatorContext): Coupon[] {
   return [...ctx.state.coupons.values()].map((c) => refreshed(ctx, c));
 }
 
-const updateCouponSchema = z.strictObject({ name: z.string().max(40).optional(), metadata: metadataSchema.optional(), expand: z.array(z.string()).optional() });
+const updateCouponSchema = z.strictObject({
+  name: z.string().max(40).optional(),
+  metadata: metadataSchema.optional(),
+  expand: z.array(z.string()).optional(),
+});
 
 export function updateCoupon(ctx: EmulatorContext, id: string, params: FormObject, request: RequestInfo): Coupon {
   const coupon = retrieveCoupon(ctx, id);
@@ -111,7 +126,11 @@ const createCodeSchema = z.strictObject({
   max_redemptions: integer(1).optional(),
   metadata: metadataSchema.optional(),
   restrictions: z
-    .strictObject({ first_time_transaction: booleanParam.optional(), minimum_amount: integer(1).optional(), minimum_amount_currency: currencySchema.optional() })
+    .strictObject({
+      first_time_transaction: booleanParam.optional(),
+      minimum_amount: integer(1).optional(),
+      minimum_amount_currency: currencySchema.optional(),
+    })
     .optional(),
   expand: z.array(z.string()).optional(),
 });
@@ -120,7 +139,11 @@ const sameCode = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
 
 function assertCodeFree(ctx: EmulatorContext, code: string, except?: string): void {
   const taken = [...ctx.state.promotionCodes.values()].some((p) => p.active && p.id !== except && sameCode(p.code, code));
-  if (taken) throw invalidRequest(`An active promotion code with \`code: ${code}\` already exists.`, { param: "code", code: "resource_already_exists" });
+  if (taken)
+    throw invalidRequest(`An active promotion code with \`code: ${code}\` already exists.`, {
+      param: "code",
+      code: "resource_already_exists",
+    });
 }
 
 export function createPromotionCode(ctx: EmulatorContext, params: FormObject, request: RequestInfo): PromotionCode {
@@ -133,7 +156,9 @@ export function createPromotionCode(ctx: EmulatorContext, params: FormObject, re
   }
   const restrictions = p.restrictions ?? {};
   if ((restrictions.minimum_amount === undefined) !== (restrictions.minimum_amount_currency === undefined)) {
-    throw invalidRequest("minimum_amount and minimum_amount_currency must be passed together.", { param: "restrictions[minimum_amount_currency]" });
+    throw invalidRequest("minimum_amount and minimum_amount_currency must be passed together.", {
+      param: "restrictions[minimum_amount_currency]",
+    });
   }
   const active = p.active ?? true;
   const code = p.code ?? randomToken(8).toUpperCase();
@@ -164,16 +189,27 @@ export function retrievePromotionCode(ctx: EmulatorContext, id: string, param = 
   return code;
 }
 
-const updateCodeSchema = z.strictObject({ active: booleanParam.optional(), metadata: metadataSchema.optional(), expand: z.array(z.string()).optional() });
+const updateCodeSchema = z.strictObject({
+  active: booleanParam.optional(),
+  metadata: metadataSchema.optional(),
+  expand: z.array(z.string()).optional(),
+});
 
 export function updatePromotionCode(ctx: EmulatorContext, id: string, params: FormObject, request: RequestInfo): PromotionCode {
   const code = retrievePromotionCode(ctx, id);
   const p = parseParams(updateCodeSchema, params);
   if (p.active === true && !code.active) {
-    if (!ctx.state.coupons.has(code.promotion.coupon)) throw invalidRequest("This promotion code's coupon was deleted; it cannot be reactivated.", { param: "active" });
+    if (!ctx.state.coupons.has(code.promotion.coupon))
+      throw invalidRequest("This promotion code's coupon was deleted; it cannot be reactivated.", { param: "active" });
     assertCodeFree(ctx, code.code, code.id);
   }
-  return applyUpdate(ctx, code, { active: p.active, metadata: mergeMetadata(code.metadata, p.metadata) }, "promotion_code.updated", request);
+  return applyUpdate(
+    ctx,
+    code,
+    { active: p.active, metadata: mergeMetadata(code.metadata, p.metadata) },
+    "promotion_code.updated",
+    request,
+  );
 }
 
 /** GET /v1/promotion_codes?code=…: case-insensitive, as codes are. */
@@ -201,26 +237,32 @@ export function couponProblem(ctx: EmulatorContext, couponId: string, session: D
   refreshed(ctx, coupon);
   if (coupon.redeem_by !== null && unix(ctx.now()) >= coupon.redeem_by) return "This discount has expired.";
   if (!coupon.valid) return "This discount has reached its redemption limit.";
-  if (coupon.currency !== null && coupon.currency !== session.currency) return `This discount cannot be used with a payment in ${session.currency.toUpperCase()}.`;
+  if (coupon.currency !== null && coupon.currency !== session.currency)
+    return `This discount cannot be used with a payment in ${session.currency.toUpperCase()}.`;
   return null;
 }
 
 /** The customer's e-mail has paid through a completed session before (first_time_transaction). */
 function hasPriorTransaction(ctx: EmulatorContext, email: string): boolean {
-  return [...ctx.state.sessions.values()].some(({ session }) => session.status === "complete" && session.customer_details?.email?.toLowerCase() === email.toLowerCase());
+  return [...ctx.state.sessions.values()].some(
+    ({ session }) => session.status === "complete" && session.customer_details?.email?.toLowerCase() === email.toLowerCase(),
+  );
 }
 
 /** Why the promotion code cannot be used on this session, or null when it can. */
 export function promotionCodeProblem(ctx: EmulatorContext, code: PromotionCode, session: DiscountContext): string | null {
   if (!code.active) return "This promotion code is no longer active.";
   if (code.expires_at !== null && unix(ctx.now()) >= code.expires_at) return "This promotion code has expired.";
-  if (code.max_redemptions !== null && code.times_redeemed >= code.max_redemptions) return "This promotion code has reached its redemption limit.";
+  if (code.max_redemptions !== null && code.times_redeemed >= code.max_redemptions)
+    return "This promotion code has reached its redemption limit.";
   const couponIssue = couponProblem(ctx, code.promotion.coupon, session);
   if (couponIssue) return couponIssue.replace("This discount", "This promotion code");
   const { minimum_amount: minimum, minimum_amount_currency: minimumCurrency, first_time_transaction: firstTime } = code.restrictions;
   if (minimum !== null && minimumCurrency !== null) {
-    if (minimumCurrency !== session.currency) return `This promotion code cannot be used with a payment in ${session.currency.toUpperCase()}.`;
-    if (session.amountSubtotal < minimum) return `This promotion code needs an order of at least ${formatMoney(minimum, minimumCurrency)} before shipping and tax.`;
+    if (minimumCurrency !== session.currency)
+      return `This promotion code cannot be used with a payment in ${session.currency.toUpperCase()}.`;
+    if (session.amountSubtotal < minimum)
+      return `This promotion code needs an order of at least ${formatMoney(minimum, minimumCurrency)} before shipping and tax.`;
   }
   if (firstTime && session.email && hasPriorTransaction(ctx, session.email)) return "This promotion code is for first-time customers only.";
   return null;

@@ -31,7 +31,12 @@ export const TEST_EVIDENCE = { winning_evidence: "won", losing_evidence: "lost" 
 const OPEN: DisputeStatus[] = ["needs_response", "warning_needs_response"];
 const CLOSED: DisputeStatus[] = ["won", "lost", "warning_closed"];
 
-function balanceTransaction(ctx: EmulatorContext, dispute: { id: string; currency: string; charge: string }, kind: "withdrawal" | "reversal", amount: number): BalanceTransaction {
+function balanceTransaction(
+  ctx: EmulatorContext,
+  dispute: { id: string; currency: string; charge: string },
+  kind: "withdrawal" | "reversal",
+  amount: number,
+): BalanceTransaction {
   const withdrawal = kind === "withdrawal";
   const fee = withdrawal ? DISPUTE_FEE : 0;
   const txn = newBalanceTransaction({
@@ -63,20 +68,41 @@ export type DisputeKind = "chargeback" | "inquiry";
  * withdraws the funds at once; an inquiry only asks (nothing withdrawn, the
  * charge still refundable) until it is closed or escalated.
  */
-export function openDispute(ctx: EmulatorContext, charge: Charge, reason: DisputeReason, amount?: number, kind: DisputeKind = "chargeback"): Dispute {
+export function openDispute(
+  ctx: EmulatorContext,
+  charge: Charge,
+  reason: DisputeReason,
+  amount?: number,
+  kind: DisputeKind = "chargeback",
+): Dispute {
   if (charge.status !== "succeeded") throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be disputed.`, { status: 409 });
   // Card disputes only: a bank debit's return is another process, which the emulator does not model.
-  if (charge.payment_method_details.type !== "card") throw invalidRequest(`Charge ${charge.id} was not paid by card; only card payments are disputed here.`, { status: 409 });
+  if (charge.payment_method_details.type !== "card")
+    throw invalidRequest(`Charge ${charge.id} was not paid by card; only card payments are disputed here.`, { status: 409 });
   if (charge.disputed || disputeOf(ctx, charge.id)) throw invalidRequest(`Charge ${charge.id} is already disputed.`, { status: 409 });
   const disputable = charge.amount - charge.amount_refunded;
   const disputed = amount ?? disputable;
-  if (disputed < 1 || disputed > disputable) throw invalidRequest(`The dispute amount must be between 1 and ${disputable}, what is left of charge ${charge.id} after refunds.`, { status: 400 });
+  if (disputed < 1 || disputed > disputable)
+    throw invalidRequest(`The dispute amount must be between 1 and ${disputable}, what is left of charge ${charge.id} after refunds.`, {
+      status: 400,
+    });
   const id = newId("dp");
   const created = unix(ctx.now());
   const dueBy = (Math.floor(created / 86_400) + EVIDENCE_DAYS + 1) * 86_400 - 1;
   const inquiry = kind === "inquiry";
   const withdrawal = inquiry ? null : balanceTransaction(ctx, { id, currency: charge.currency, charge: charge.id }, "withdrawal", disputed);
-  const dispute = newDispute({ id, created, amount: disputed, currency: charge.currency, charge: charge.id, paymentIntent: charge.payment_intent, reason, dueBy, inquiry, withdrawal });
+  const dispute = newDispute({
+    id,
+    created,
+    amount: disputed,
+    currency: charge.currency,
+    charge: charge.id,
+    paymentIntent: charge.payment_intent,
+    reason,
+    dueBy,
+    inquiry,
+    withdrawal,
+  });
   ctx.state.disputes.set(id, dispute);
   charge.disputed = true;
   emitEvent(ctx, "charge.dispute.created", dispute);
@@ -101,7 +127,11 @@ export function allDisputes(ctx: EmulatorContext): Dispute[] {
   return [...ctx.state.disputes.values()].map((dispute) => refreshed(ctx, dispute));
 }
 
-const evidenceSchema = z.strictObject(Object.fromEntries(EVIDENCE_FIELDS.map((field) => [field, z.string().max(20_000, "Evidence fields can have up to 20000 characters.").optional()])) as Record<EvidenceField, z.ZodOptional<z.ZodString>>);
+const evidenceSchema = z.strictObject(
+  Object.fromEntries(
+    EVIDENCE_FIELDS.map((field) => [field, z.string().max(20_000, "Evidence fields can have up to 20000 characters.").optional()]),
+  ) as Record<EvidenceField, z.ZodOptional<z.ZodString>>,
+);
 
 const updateSchema = z.strictObject({
   evidence: evidenceSchema.optional(),
@@ -115,19 +145,26 @@ export function updateDispute(ctx: EmulatorContext, id: string, params: FormObje
   const dispute = retrieveDispute(ctx, id);
   const p = parseParams(updateSchema, params);
   const changesEvidence = p.evidence !== undefined || p.submit === true;
-  if (changesEvidence && CLOSED.includes(dispute.status)) throw invalidRequest(`This dispute is already closed (${dispute.status}); its evidence cannot be changed.`, { param: "evidence" });
-  if (changesEvidence && !OPEN.includes(dispute.status)) throw invalidRequest("This dispute's evidence has already been submitted and is under review.", { param: "evidence" });
-  if (changesEvidence && dispute.evidence_details.past_due) throw invalidRequest("The deadline for submitting evidence for this dispute has passed.", { param: "evidence" });
+  if (changesEvidence && CLOSED.includes(dispute.status))
+    throw invalidRequest(`This dispute is already closed (${dispute.status}); its evidence cannot be changed.`, { param: "evidence" });
+  if (changesEvidence && !OPEN.includes(dispute.status))
+    throw invalidRequest("This dispute's evidence has already been submitted and is under review.", { param: "evidence" });
+  if (changesEvidence && dispute.evidence_details.past_due)
+    throw invalidRequest("The deadline for submitting evidence for this dispute has passed.", { param: "evidence" });
 
   const changes: Partial<Dispute> = {};
   const metadata = mergeMetadata(dispute.metadata, p.metadata);
   if (metadata) changes.metadata = metadata;
   if (changesEvidence) {
     const evidence = { ...dispute.evidence };
-    for (const [field, value] of Object.entries(p.evidence ?? {})) if (value !== undefined) evidence[field as EvidenceField] = value === "" ? null : value;
+    for (const [field, value] of Object.entries(p.evidence ?? {}))
+      if (value !== undefined) evidence[field as EvidenceField] = value === "" ? null : value;
     const hasEvidence = EVIDENCE_FIELDS.some((field) => evidence[field] !== null);
     const characters = EVIDENCE_FIELDS.reduce((sum, field) => sum + (evidence[field]?.length ?? 0), 0);
-    if (characters > MAX_EVIDENCE_CHARACTERS) throw invalidRequest(`The combined character count of all evidence fields is limited to ${MAX_EVIDENCE_CHARACTERS}.`, { param: "evidence" });
+    if (characters > MAX_EVIDENCE_CHARACTERS)
+      throw invalidRequest(`The combined character count of all evidence fields is limited to ${MAX_EVIDENCE_CHARACTERS}.`, {
+        param: "evidence",
+      });
     const submit = p.submit ?? true;
     if (submit && !hasEvidence) throw invalidRequest("You must provide evidence before submitting it.", { param: "submit" });
     changes.evidence = evidence;
@@ -144,7 +181,8 @@ export function updateDispute(ctx: EmulatorContext, id: string, params: FormObje
   if (decided) {
     // As in Stripe's test mode, the network decides a moment after the submission.
     ctx.scheduler.after(ctx.settings.asyncDelayMs, () => {
-      if (dispute.status.endsWith("under_review") && ctx.state.disputes.get(dispute.id) === dispute) close(ctx, dispute, decided, noRequest);
+      if (dispute.status.endsWith("under_review") && ctx.state.disputes.get(dispute.id) === dispute)
+        close(ctx, dispute, decided, noRequest);
     });
   }
   return dispute;
@@ -170,7 +208,11 @@ function close(ctx: EmulatorContext, dispute: Dispute, outcome: "won" | "lost", 
 function escalate(ctx: EmulatorContext, dispute: Dispute, request: RequestInfo): Dispute {
   const charge = ctx.state.charges.get(dispute.charge)!;
   const amount = Math.min(dispute.amount, charge.amount - charge.amount_refunded);
-  if (amount <= 0) throw new ApiError(409, { type: "invalid_request_error", message: `Charge ${charge.id} was refunded in full during the inquiry: there is nothing left to charge back. Close the inquiry won.` });
+  if (amount <= 0)
+    throw new ApiError(409, {
+      type: "invalid_request_error",
+      message: `Charge ${charge.id} was refunded in full during the inquiry: there is nothing left to charge back. Close the inquiry won.`,
+    });
   const previous = { amount: dispute.amount, status: dispute.status, is_charge_refundable: dispute.is_charge_refundable };
   dispute.amount = amount;
   dispute.status = "needs_response";
@@ -194,7 +236,8 @@ export function acceptDispute(ctx: EmulatorContext, id: string, request: Request
 /** The card network decides (control API): won reinstates the disputed amount; for an inquiry, won closes it and lost escalates it to a chargeback. */
 export function decideDispute(ctx: EmulatorContext, id: string, outcome: "won" | "lost"): Dispute {
   const dispute = retrieveDispute(ctx, id);
-  if (CLOSED.includes(dispute.status)) throw new ApiError(409, { type: "invalid_request_error", message: `Dispute ${id} is already closed (${dispute.status}).` });
+  if (CLOSED.includes(dispute.status))
+    throw new ApiError(409, { type: "invalid_request_error", message: `Dispute ${id} is already closed (${dispute.status}).` });
   return close(ctx, dispute, outcome, noRequest);
 }
 

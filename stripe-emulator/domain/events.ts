@@ -28,7 +28,10 @@ export function emitEvent(
 }
 
 /** Stripe's metadata update: keys are merged, and a key set to "" is removed. */
-export function mergeMetadata(current: Record<string, string>, update: Record<string, string> | undefined): Record<string, string> | undefined {
+export function mergeMetadata(
+  current: Record<string, string>,
+  update: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (update === undefined) return undefined;
   const merged = { ...current, ...update };
   for (const [key, value] of Object.entries(update)) if (value === "") delete merged[key];
@@ -39,7 +42,13 @@ export function mergeMetadata(current: Record<string, string>, update: Record<st
  * Applies an update's changed fields to a stored object and, when anything
  * changed, emits `type` with Stripe's previous_attributes.
  */
-export function applyUpdate<T extends object>(ctx: EmulatorContext, object: T, changes: Partial<T>, type: string, request: RequestInfo = noRequest): T {
+export function applyUpdate<T extends object>(
+  ctx: EmulatorContext,
+  object: T,
+  changes: Partial<T>,
+  type: string,
+  request: RequestInfo = noRequest,
+): T {
   const target = object as Record<string, unknown>;
   const previous: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes)) {

@@ -51,7 +51,10 @@ export const currencySchema = z
   .transform((c) => c.toLowerCase());
 
 export const metadataSchema = z
-  .record(z.string().max(40, "Metadata keys can have up to 40 characters."), z.string().max(500, "Metadata values can have up to 500 characters."))
+  .record(
+    z.string().max(40, "Metadata keys can have up to 40 characters."),
+    z.string().max(500, "Metadata values can have up to 500 characters."),
+  )
   .refine((m) => Object.keys(m).length <= 50, "Metadata can have up to 50 keys.");
 
 export const urlSchema = z.string().refine((value) => {
@@ -60,7 +63,9 @@ export const urlSchema = z.string().refine((value) => {
   return protocol === "http:" || protocol === "https:";
 }, "Not a valid URL");
 
-export const emailSchema = z.string().refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), { error: (issue) => `Invalid email address: ${String(issue.input)}` });
+export const emailSchema = z
+  .string()
+  .refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), { error: (issue) => `Invalid email address: ${String(issue.input)}` });
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let node = input;
@@ -73,14 +78,16 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 function toApiError(issue: z.core.$ZodIssue, input: unknown): ApiError {
   const param = paramName(issue.path);
-  if ((issue.code === "invalid_type" || issue.code === "invalid_value") && valueAt(input, issue.path) === undefined) return missingParam(param);
+  if ((issue.code === "invalid_type" || issue.code === "invalid_value") && valueAt(input, issue.path) === undefined)
+    return missingParam(param);
   switch (issue.code) {
     case "unrecognized_keys": {
       const name = paramName([...issue.path, issue.keys[0] ?? ""]);
       return invalidRequest(`Received unknown parameter: ${name}`, { param: name, code: "parameter_unknown" });
     }
     case "invalid_type":
-      if (issue.expected === "object" || issue.expected === "record") return invalidRequest(`Invalid object`, { param, code: "parameter_invalid_empty" });
+      if (issue.expected === "object" || issue.expected === "record")
+        return invalidRequest(`Invalid object`, { param, code: "parameter_invalid_empty" });
       if (issue.expected === "array") return invalidRequest(`Invalid array`, { param, code: "parameter_invalid_empty" });
       return invalidRequest(`Invalid string: ${JSON.stringify(valueAt(input, issue.path))}`, { param });
     case "invalid_value":

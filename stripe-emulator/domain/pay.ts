@@ -70,7 +70,8 @@ function parseExpiry(expiry: string, nowMs: number): Expiry | PayOutcome {
   if (month < 1 || month > 12) return invalid("Your card's expiration month is invalid.", "invalid_expiry_month");
   const now = new Date(nowMs);
   if (year < now.getUTCFullYear()) return invalid("Your card's expiration year is in the past.", "invalid_expiry_year_past");
-  if (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1) return invalid("Your card's expiration date is in the past.", "invalid_expiry_month_past");
+  if (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1)
+    return invalid("Your card's expiration date is in the past.", "invalid_expiry_month_past");
   return { month, year };
 }
 
@@ -133,7 +134,13 @@ function detailsProblem(ctx: EmulatorContext, record: SessionRecord, details: Cu
   const messages = Object.values(errors);
   if (messages.length > 0) {
     const error = messages.length === 1 ? messages[0]! : `Check the ${messages.length} highlighted fields.`;
-    return { httpStatus: rateLimited ? 429 : 400, status: "invalid", error, code: rateLimited ? "too_many_attempts" : "invalid_details", fields: errors };
+    return {
+      httpStatus: rateLimited ? 429 : 400,
+      status: "invalid",
+      error,
+      code: rateLimited ? "too_many_attempts" : "invalid_details",
+      fields: errors,
+    };
   }
   const stale = dropStaleDiscount(ctx, record);
   if (stale) return { httpStatus: 409, status: "invalid", error: stale, code: "discount_removed", fields: { promotion_code: stale } };
@@ -149,7 +156,8 @@ export function paySession(ctx: EmulatorContext, record: SessionRecord, input: P
   // The sweep may not have run yet; a customer must not pay a session past its deadline.
   expireIfDue(ctx, record);
   const { status, payment_status } = record.session;
-  if (status === "expired") return { httpStatus: 410, status: "expired", error: "This checkout session has expired.", code: "session_expired" };
+  if (status === "expired")
+    return { httpStatus: 410, status: "expired", error: "This checkout session has expired.", code: "session_expired" };
   if (status === "complete") {
     const error = completeMessage(payment_status);
     return { httpStatus: 409, status: "completed", error, code: "session_complete" };

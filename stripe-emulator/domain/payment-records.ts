@@ -97,13 +97,23 @@ export function markCaptured(ctx: EmulatorContext, intent: PaymentIntent, charge
  * and collected_information, its discount counts as redeemed, and with
  * customer_creation "always" a Customer is created.
  */
-export function completeSession(ctx: EmulatorContext, record: SessionRecord, paymentStatus: "paid" | "unpaid" | "no_payment_required", billingName: string | null): void {
+export function completeSession(
+  ctx: EmulatorContext,
+  record: SessionRecord,
+  paymentStatus: "paid" | "unpaid" | "no_payment_required",
+  billingName: string | null,
+): void {
   const { session, draft, collect } = record;
   session.status = "complete";
   session.payment_status = paymentStatus;
   const shipping = collect.address === "shipping" ? draft.details : null;
   const email = customerEmail(record);
-  session.customer_details = customerDetails({ email, name: billingName ?? shipping?.name ?? null, phone: draft.phone, address: draft.details?.address ?? null });
+  session.customer_details = customerDetails({
+    email,
+    name: billingName ?? shipping?.name ?? null,
+    phone: draft.phone,
+    address: draft.details?.address ?? null,
+  });
   session.collected_information = { business_name: null, individual_name: null, shipping_details: shipping };
   session.url = null;
   const discount = record.discount?.object;

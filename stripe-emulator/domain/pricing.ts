@@ -103,9 +103,17 @@ function lineTaxes(net: number, line: LineInput, tax: TaxInput): TaxLine[] {
   if (tax.mode === "none") return [];
   if (tax.mode === "manual") {
     // Each manual rate says itself whether it is inclusive; exclusive ones apply to the amount net of inclusive tax.
-    const inclusive = taxesOn(net, line.manualRates.filter((r) => r.inclusive).map((r) => ({ rate: { source: "manual" as const, ...r }, reason: null })), true);
+    const inclusive = taxesOn(
+      net,
+      line.manualRates.filter((r) => r.inclusive).map((r) => ({ rate: { source: "manual" as const, ...r }, reason: null })),
+      true,
+    );
     const base = net - inclusive.reduce((s, t) => s + t.amount, 0);
-    const exclusive = taxesOn(base, line.manualRates.filter((r) => !r.inclusive).map((r) => ({ rate: { source: "manual" as const, ...r }, reason: null })), false);
+    const exclusive = taxesOn(
+      base,
+      line.manualRates.filter((r) => !r.inclusive).map((r) => ({ rate: { source: "manual" as const, ...r }, reason: null })),
+      false,
+    );
     return [...inclusive, ...exclusive];
   }
   const { jurisdiction } = tax;
@@ -131,7 +139,8 @@ function merge(taxes: TaxLine[]): TaxLine[] {
 }
 
 export function sameRate(a: RateRef, b: RateRef): boolean {
-  if (a.source === "manual" || b.source === "manual") return a.source === b.source && a.source === "manual" && b.source === "manual" && a.id === b.id;
+  if (a.source === "manual" || b.source === "manual")
+    return a.source === b.source && a.source === "manual" && b.source === "manual" && a.id === b.id;
   return a.component === b.component && a.percentage === b.percentage && a.inclusive === b.inclusive;
 }
 
@@ -141,7 +150,12 @@ function shippingTaxes(shipping: ShippingInput, lines: LineInput[], nets: number
   const { components } = jurisdiction;
   const at = (component: TaxComponent, percentage: number) => automaticRate(jurisdiction, component, percentage, shipping.inclusive);
   if (jurisdiction.shipping === "exempt") return [];
-  const standard = () => taxesOn(shipping.amount, components.map((c) => ({ rate: at(c, c.standard), reason: "standard_rated" as const })), shipping.inclusive);
+  const standard = () =>
+    taxesOn(
+      shipping.amount,
+      components.map((c) => ({ rate: at(c, c.standard), reason: "standard_rated" as const })),
+      shipping.inclusive,
+    );
   if (jurisdiction.shipping === "taxable") return standard();
 
   // Delivery follows the goods: group the items by the rates they pay, split the shipping over the groups.
@@ -155,7 +169,10 @@ function shippingTaxes(shipping: ShippingInput, lines: LineInput[], nets: number
   });
   const list = [...groups.values()].filter((g) => g.weight > 0);
   if (list.length === 0) return standard();
-  const parts = allocate(shipping.amount, list.map((g) => g.weight));
+  const parts = allocate(
+    shipping.amount,
+    list.map((g) => g.weight),
+  );
   const taxes = list.flatMap((group, g) => {
     const applied = components.flatMap((c, k): Applied[] => {
       const percentage = group.rates[k];
@@ -169,18 +186,34 @@ function shippingTaxes(shipping: ShippingInput, lines: LineInput[], nets: number
 const exclusiveSum = (taxes: TaxLine[]) => taxes.filter((t) => !t.rate.inclusive).reduce((s, t) => s + t.amount, 0);
 const allSum = (taxes: TaxLine[]) => taxes.reduce((s, t) => s + t.amount, 0);
 
-export function priceSession(input: { lines: LineInput[]; shipping: ShippingInput | null; discount: DiscountInput | null; tax: TaxInput }): Priced {
+export function priceSession(input: {
+  lines: LineInput[];
+  shipping: ShippingInput | null;
+  discount: DiscountInput | null;
+  tax: TaxInput;
+}): Priced {
   const amounts = input.lines.map((l) => l.amount);
   const discounts = lineDiscounts(amounts, input.discount);
   const nets = amounts.map((amount, i) => amount - discounts[i]!);
   const lines = input.lines.map((line, i): PricedLine => {
     const taxes = lineTaxes(nets[i]!, line, input.tax);
-    return { amountSubtotal: line.amount, amountDiscount: discounts[i]!, amountTax: allSum(taxes), amountTotal: nets[i]! + exclusiveSum(taxes), taxes };
+    return {
+      amountSubtotal: line.amount,
+      amountDiscount: discounts[i]!,
+      amountTax: allSum(taxes),
+      amountTotal: nets[i]! + exclusiveSum(taxes),
+      taxes,
+    };
   });
   let shipping: PricedShipping | null = null;
   if (input.shipping) {
     const taxes = shippingTaxes(input.shipping, input.lines, nets, input.tax);
-    shipping = { amountSubtotal: input.shipping.amount, amountTax: allSum(taxes), amountTotal: input.shipping.amount + exclusiveSum(taxes), taxes };
+    shipping = {
+      amountSubtotal: input.shipping.amount,
+      amountTax: allSum(taxes),
+      amountTotal: input.shipping.amount + exclusiveSum(taxes),
+      taxes,
+    };
   }
   const sum = (pick: (l: PricedLine) => number) => lines.reduce((s, l) => s + pick(l), 0);
   return {

@@ -25,20 +25,27 @@ const schema = z.strictObject({
   expand: z.array(z.string()).optional(),
 });
 
-
 function chargeToRefund(ctx: EmulatorContext, p: z.output<typeof schema>): Charge {
   if (p.charge !== undefined) {
     const charge = ctx.state.charges.get(p.charge);
     if (!charge) throw resourceMissing("charge", p.charge, "charge");
-    if (charge.status !== "succeeded") throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, { param: "charge", code: "charge_not_refundable" });
+    if (charge.status !== "succeeded")
+      throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, {
+        param: "charge",
+        code: "charge_not_refundable",
+      });
     return charge;
   }
-  if (p.payment_intent === undefined) throw invalidRequest("One of `charge` or `payment_intent` is required.", { param: "payment_intent", code: "parameter_missing" });
+  if (p.payment_intent === undefined)
+    throw invalidRequest("One of `charge` or `payment_intent` is required.", { param: "payment_intent", code: "parameter_missing" });
   const intent = ctx.state.paymentIntents.get(p.payment_intent);
   if (!intent) throw resourceMissing("payment_intent", p.payment_intent, "payment_intent");
   const charge = intent.latest_charge ? ctx.state.charges.get(intent.latest_charge) : undefined;
   if (intent.status !== "succeeded" || !charge || charge.status !== "succeeded") {
-    throw invalidRequest(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, { param: "payment_intent", code: "charge_not_refundable" });
+    throw invalidRequest(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, {
+      param: "payment_intent",
+      code: "charge_not_refundable",
+    });
   }
   return charge;
 }
@@ -68,10 +75,13 @@ export function createRefund(ctx: EmulatorContext, params: FormObject, request: 
   if (remaining <= 0) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" });
   const amount = p.amount ?? remaining;
   if (amount > remaining) {
-    throw invalidRequest(`Refund amount (${money(amount, charge.currency)}) is greater than unrefunded amount on charge (${money(remaining, charge.currency)})`, {
-      param: "amount",
-      code: "amount_too_large",
-    });
+    throw invalidRequest(
+      `Refund amount (${money(amount, charge.currency)}) is greater than unrefunded amount on charge (${money(remaining, charge.currency)})`,
+      {
+        param: "amount",
+        code: "amount_too_large",
+      },
+    );
   }
   const refund: Refund = newRefund({
     id: newId("re"),
@@ -133,7 +143,8 @@ export function settleRefund(ctx: EmulatorContext, id: string, outcome: "succeed
   const refund = retrieveRefund(ctx, id);
   const cancel = ctx.state.pendingRefunds.get(id);
   const charge = ctx.state.charges.get(refund.charge);
-  if (!cancel || refund.status !== "pending" || !charge) throw invalidRequest(`Refund ${id} is ${refund.status}, not pending.`, { status: 409 });
+  if (!cancel || refund.status !== "pending" || !charge)
+    throw invalidRequest(`Refund ${id} is ${refund.status}, not pending.`, { status: 409 });
   cancel();
   ctx.state.pendingRefunds.delete(id);
   applyOutcome(refund, outcome);

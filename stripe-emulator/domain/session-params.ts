@@ -47,9 +47,7 @@ const schema = z.strictObject({
   customer_email: emailSchema.optional(),
   client_reference_id: z.string().max(200, "client_reference_id can have up to 200 characters.").optional(),
   metadata: metadataSchema.optional(),
-  payment_intent_data: z
-    .strictObject({ metadata: metadataSchema.optional(), description: z.string().max(1000).optional() })
-    .optional(),
+  payment_intent_data: z.strictObject({ metadata: metadataSchema.optional(), description: z.string().max(1000).optional() }).optional(),
   expires_at: integer(0).optional(),
   locale: z.string().optional(),
   submit_type: z.enum(["auto", "book", "donate", "pay"]).optional(),
@@ -116,7 +114,8 @@ export function parseSessionParams(params: FormObject, nowSeconds: number): Sess
 
   const lineItems = p.line_items.map((item, i) => {
     if (item.price !== undefined) throw resourceMissing("price", item.price, `line_items[${i}][price]`);
-    if (!item.price_data) throw invalidRequest(`You must specify either \`price\` or \`price_data\` in \`line_items[${i}]\`.`, { param: `line_items[${i}]` });
+    if (!item.price_data)
+      throw invalidRequest(`You must specify either \`price\` or \`price_data\` in \`line_items[${i}]\`.`, { param: `line_items[${i}]` });
     const { price_data: data } = item;
     return {
       name: data.product_data.name,
@@ -133,11 +132,14 @@ export function parseSessionParams(params: FormObject, nowSeconds: number): Sess
     throw invalidRequest("All line items must use the same currency.", { param: "line_items" });
   }
   const amountTotal = lineItems.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
-  if (amountTotal > MAX_AMOUNT) throw invalidRequest(`The total amount must be no more than ${MAX_AMOUNT}.`, { param: "line_items", code: "amount_too_large" });
+  if (amountTotal > MAX_AMOUNT)
+    throw invalidRequest(`The total amount must be no more than ${MAX_AMOUNT}.`, { param: "line_items", code: "amount_too_large" });
   const automaticTax = p.automatic_tax?.enabled ?? false;
   const taxed = p.line_items.findIndex((item) => (item.tax_rates?.length ?? 0) > 0);
   if (automaticTax && taxed !== -1) {
-    throw invalidRequest("You cannot pass `tax_rates` on line items when `automatic_tax[enabled]` is true.", { param: `line_items[${taxed}][tax_rates]` });
+    throw invalidRequest("You cannot pass `tax_rates` on line items when `automatic_tax[enabled]` is true.", {
+      param: `line_items[${taxed}][tax_rates]`,
+    });
   }
   if (p.allow_promotion_codes !== undefined && p.discounts !== undefined) {
     throw invalidRequest("You may only specify one of these parameters: allow_promotion_codes, discounts.", { param: "discounts" });

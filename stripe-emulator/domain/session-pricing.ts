@@ -28,7 +28,8 @@ export function taxLocated(record: SessionRecord): boolean {
 
 function taxInput(record: SessionRecord): TaxInput {
   if (record.taxMode === "manual") return { mode: "manual" };
-  if (record.taxMode === "automatic" && taxLocated(record)) return { mode: "automatic", jurisdiction: jurisdictionFor(record.draft.location!) };
+  if (record.taxMode === "automatic" && taxLocated(record))
+    return { mode: "automatic", jurisdiction: jurisdictionFor(record.draft.location!) };
   return { mode: "none" };
 }
 
@@ -50,7 +51,11 @@ export function reprice(ctx: EmulatorContext, record: SessionRecord): Priced {
   }));
   const rate = selectedShippingRate(ctx, record);
   const shipping: ShippingInput | null = rate
-    ? { amount: rate.fixed_amount.amount, inclusive: rate.tax_behavior === "inclusive", kind: kindOf(rate.tax_code, DEFAULT_SHIPPING_TAX_CODE) }
+    ? {
+        amount: rate.fixed_amount.amount,
+        inclusive: rate.tax_behavior === "inclusive",
+        kind: kindOf(rate.tax_code, DEFAULT_SHIPPING_TAX_CODE),
+      }
     : null;
   const priced = priceSession({ lines, shipping, discount: record.discount?.off ?? null, tax: taxInput(record) });
 
@@ -67,7 +72,12 @@ export function reprice(ctx: EmulatorContext, record: SessionRecord): Priced {
   session.total_details = { amount_discount: priced.amountDiscount, amount_shipping: priced.amountShipping, amount_tax: priced.amountTax };
   session.shipping_cost =
     rate && priced.shipping
-      ? { amount_subtotal: priced.shipping.amountSubtotal, amount_tax: priced.shipping.amountTax, amount_total: priced.shipping.amountTotal, shipping_rate: rate.id }
+      ? {
+          amount_subtotal: priced.shipping.amountSubtotal,
+          amount_tax: priced.shipping.amountTax,
+          amount_total: priced.shipping.amountTotal,
+          shipping_rate: rate.id,
+        }
       : null;
   const discount = record.discount?.object;
   session.discounts = discount ? [{ coupon: discount.source.coupon, promotion_code: discount.promotion_code }] : [];
@@ -77,7 +87,12 @@ export function reprice(ctx: EmulatorContext, record: SessionRecord): Priced {
 
 /** A stored tax amount as the API shows it, with its TaxRate object. */
 export function taxView(ctx: EmulatorContext, tax: StoredTax) {
-  return { amount: tax.amount, rate: retrieveTaxRate(ctx, tax.rate), taxability_reason: tax.taxability_reason, taxable_amount: tax.taxable_amount };
+  return {
+    amount: tax.amount,
+    rate: retrieveTaxRate(ctx, tax.rate),
+    taxability_reason: tax.taxability_reason,
+    taxable_amount: tax.taxable_amount,
+  };
 }
 
 /** total_details.breakdown: the taxes summed by rate and reason over lines and shipping, and the discount. */
@@ -98,12 +113,22 @@ export function breakdown(ctx: EmulatorContext, record: SessionRecord) {
 }
 
 /** Puts a discount on the session (or takes it off) and reprices. */
-export function setDiscount(ctx: EmulatorContext, record: SessionRecord, discount: { coupon: Coupon; promotionCode: PromotionCode | null; fixed: boolean } | null): void {
+export function setDiscount(
+  ctx: EmulatorContext,
+  record: SessionRecord,
+  discount: { coupon: Coupon; promotionCode: PromotionCode | null; fixed: boolean } | null,
+): void {
   if (!discount) {
     record.discount = null;
   } else {
     const { coupon, promotionCode, fixed } = discount;
-    const object = newDiscount({ id: newId("di"), sessionId: record.session.id, coupon: coupon.id, promotionCode: promotionCode?.id ?? null, start: unix(ctx.now()) });
+    const object = newDiscount({
+      id: newId("di"),
+      sessionId: record.session.id,
+      coupon: coupon.id,
+      promotionCode: promotionCode?.id ?? null,
+      start: unix(ctx.now()),
+    });
     const off = coupon.percent_off !== null ? { percentOff: Math.round(coupon.percent_off * 100) } : { amountOff: coupon.amount_off ?? 0 };
     record.discount = { object, off, fixed };
   }

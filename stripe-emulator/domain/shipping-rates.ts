@@ -32,7 +32,8 @@ const MAX_AMOUNT = 99_999_999;
 /** Creates a rate from validated data; `param` prefixes the names in errors. */
 export function createShippingRateFrom(ctx: EmulatorContext, data: ShippingRateData, param = ""): ShippingRate {
   const name = (field: string) => (param ? `${param}[${field}]` : field);
-  if (data.fixed_amount.amount > MAX_AMOUNT) throw invalidRequest(`The amount must be no more than ${MAX_AMOUNT}.`, { param: name("fixed_amount[amount]") });
+  if (data.fixed_amount.amount > MAX_AMOUNT)
+    throw invalidRequest(`The amount must be no more than ${MAX_AMOUNT}.`, { param: name("fixed_amount[amount]") });
   if (data.tax_code !== undefined && TAX_CODES[data.tax_code] === undefined) {
     throw invalidRequest(`No such tax code: '${data.tax_code}'`, { param: name("tax_code"), code: "resource_missing" });
   }
@@ -92,7 +93,10 @@ export function deliveryText(rate: ShippingRate): string {
   const unitName = (unit: string, value: number) => `${unit.replace("_", " ")}${value === 1 ? "" : "s"}`;
   const { minimum: min, maximum: max } = estimate;
   if (min && max) {
-    if (min.unit === max.unit) return min.value === max.value ? `${min.value} ${unitName(min.unit, min.value)}` : `${min.value}–${max.value} ${unitName(max.unit, max.value)}`;
+    if (min.unit === max.unit)
+      return min.value === max.value
+        ? `${min.value} ${unitName(min.unit, min.value)}`
+        : `${min.value}–${max.value} ${unitName(max.unit, max.value)}`;
     return `${min.value} ${unitName(min.unit, min.value)} – ${max.value} ${unitName(max.unit, max.value)}`;
   }
   if (min) return `at least ${min.value} ${unitName(min.unit, min.value)}`;

@@ -13,14 +13,31 @@ import type { RateRef } from "./pricing";
 // Tax rates: POST/GET /v1/tax_rates (manual rates for line_items[][tax_rates]),
 // and the TaxRate objects automatic tax shows for each rate it applied.
 
-const taxTypes = ["gst", "hst", "pst", "qst", "rst", "sales_tax", "vat", "jct", "igst", "service_tax", "lease_tax", "retail_delivery_fee", "communications_tax"] as const;
+const taxTypes = [
+  "gst",
+  "hst",
+  "pst",
+  "qst",
+  "rst",
+  "sales_tax",
+  "vat",
+  "jct",
+  "igst",
+  "service_tax",
+  "lease_tax",
+  "retail_delivery_fee",
+  "communications_tax",
+] as const;
 
 const createSchema = z.strictObject({
   display_name: z.string().min(1).max(50, "display_name can have up to 50 characters."),
   percentage: decimal(0, 100),
   inclusive: booleanParam,
   active: booleanParam.optional(),
-  country: z.string().regex(/^[A-Z]{2}$/, "Invalid country").optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "Invalid country")
+    .optional(),
   state: z.string().max(20).optional(),
   description: z.string().max(500).optional(),
   jurisdiction: z.string().max(50).optional(),
@@ -71,7 +88,12 @@ export function updateTaxRate(ctx: EmulatorContext, id: string, params: FormObje
   const rate = ctx.state.taxRates.get(id);
   if (!rate) throw resourceMissing("tax_rate", id, "tax_rate");
   const p = parseParams(updateSchema, params);
-  const changes = { active: p.active, display_name: p.display_name, description: p.description, metadata: mergeMetadata(rate.metadata, p.metadata) };
+  const changes = {
+    active: p.active,
+    display_name: p.display_name,
+    description: p.description,
+    metadata: mergeMetadata(rate.metadata, p.metadata),
+  };
   return applyUpdate(ctx, rate, changes, "tax_rate.updated", request);
 }
 

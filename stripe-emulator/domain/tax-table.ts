@@ -32,11 +32,32 @@ export type ShippingRule = "taxable" | "exempt" | "proportional";
 
 export type Jurisdiction = { country: string; state: string | null; components: TaxComponent[]; shipping: ShippingRule };
 
-const vat = (country: string, standard: number, books: number | null): TaxComponent => ({ taxType: "vat", displayName: "VAT", jurisdiction: country, level: "country", standard, books });
-const salesTax = (state: string, rate: number): TaxComponent => ({ taxType: "sales_tax", displayName: "Sales Tax", jurisdiction: state, level: "state", standard: rate, books: rate });
+const vat = (country: string, standard: number, books: number | null): TaxComponent => ({
+  taxType: "vat",
+  displayName: "VAT",
+  jurisdiction: country,
+  level: "country",
+  standard,
+  books,
+});
+const salesTax = (state: string, rate: number): TaxComponent => ({
+  taxType: "sales_tax",
+  displayName: "Sales Tax",
+  jurisdiction: state,
+  level: "state",
+  standard: rate,
+  books: rate,
+});
 const gst: TaxComponent = { taxType: "gst", displayName: "GST", jurisdiction: "CA", level: "country", standard: 5000, books: 5000 };
 /** HST provinces rebate the provincial part on printed books at the till: books pay the federal 5 %. */
-const hst = (province: string, rate: number): TaxComponent => ({ taxType: "hst", displayName: "HST", jurisdiction: province, level: "state", standard: rate, books: 5000 });
+const hst = (province: string, rate: number): TaxComponent => ({
+  taxType: "hst",
+  displayName: "HST",
+  jurisdiction: province,
+  level: "state",
+  standard: rate,
+  books: 5000,
+});
 const provincial = (taxType: TaxType, displayName: string, province: string, rate: number, books: number | null): TaxComponent => ({
   taxType,
   displayName,
@@ -125,7 +146,11 @@ export function percentText(milli: number): string {
   return String(milli / 1000);
 }
 
-const SHIPPING_TEXT: Record<ShippingRule, string> = { taxable: "taxed at the standard rate", exempt: "not taxed", proportional: "follows the goods" };
+const SHIPPING_TEXT: Record<ShippingRule, string> = {
+  taxable: "taxed at the standard rate",
+  exempt: "not taxed",
+  proportional: "follows the goods",
+};
 
 /** The table as stripe-emulator/README.md prints it (a test keeps the two the same). */
 export function taxTableMarkdown(): string {

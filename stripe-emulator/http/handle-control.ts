@@ -22,7 +22,11 @@ import { isLoopback, matchRoute, readBody, redirect, sendJson, type Route } from
 export type ControlActions = { reset(): void; setClockOffset(ms: number): void; clockOffset(): number };
 
 type Input = { body: unknown; path: string[]; query: URLSearchParams };
-type ControlHandler = (ctx: EmulatorContext, actions: ControlActions, input: Input) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
+type ControlHandler = (
+  ctx: EmulatorContext,
+  actions: ControlActions,
+  input: Input,
+) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
 
 const ok = (body: unknown, status = 200) => ({ status, body });
 const outcomeSchema = z.strictObject({ outcome: z.enum(["succeeded", "failed"]) });
@@ -37,7 +41,18 @@ const paySchema = z.strictObject({
 });
 const decideSchema = z.strictObject({ outcome: z.enum(["won", "lost"]) });
 const disputeSchema = z.strictObject({
-  reason: z.enum(["fraudulent", "product_not_received", "product_unacceptable", "duplicate", "subscription_canceled", "credit_not_processed", "general", "unrecognized"]).default("fraudulent"),
+  reason: z
+    .enum([
+      "fraudulent",
+      "product_not_received",
+      "product_unacceptable",
+      "duplicate",
+      "subscription_canceled",
+      "credit_not_processed",
+      "general",
+      "unrecognized",
+    ])
+    .default("fraudulent"),
   amount: z.number().int().min(1).optional(),
   kind: z.enum(["chargeback", "inquiry"]).default("chargeback"),
 });
@@ -91,11 +106,14 @@ const routes: Route<ControlHandler>[] = [
       const record = ctx.state.sessions.get(path[0]!);
       if (!record) return ok({ status: "not_found", error: `No such checkout.session: ${path[0]}` }, 404);
       const p = parse(paySchema, body);
-      if ((p.card === undefined) === (p.bankAccount === undefined)) throw new ApiError(400, { type: "invalid_request_error", message: "Send exactly one of card or bankAccount." });
+      if ((p.card === undefined) === (p.bankAccount === undefined))
+        throw new ApiError(400, { type: "invalid_request_error", message: "Send exactly one of card or bankAccount." });
       const outcome = paySession(
         ctx,
         record,
-        p.card !== undefined ? { method: "card", number: p.card, expiry: p.expiry, cvc: p.cvc, name: p.name } : { method: "bank", account: p.bankAccount ?? "" },
+        p.card !== undefined
+          ? { method: "card", number: p.card, expiry: p.expiry, cvc: p.cvc, name: p.name }
+          : { method: "bank", account: p.bankAccount ?? "" },
         headlessInput(record, p, p.name),
       );
       const { httpStatus, ...rest } = outcome;
@@ -159,8 +177,17 @@ function postRefusal(ctx: EmulatorContext, req: IncomingMessage): { status: numb
   return { status: 415, error: "Send the control API a JSON body (Content-Type: application/json)." };
 }
 
-export async function handleControl(ctx: EmulatorContext, actions: ControlActions, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  if (!ctx.config.control) return sendJson(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${url.pathname}).` } });
+export async function handleControl(
+  ctx: EmulatorContext,
+  actions: ControlActions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  if (!ctx.config.control)
+    return sendJson(res, 404, {
+      error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${url.pathname}).` },
+    });
   if (!isLoopback(req)) return sendJson(res, 403, { error: "The control API only answers requests from this machine." });
   const route = matchRoute(routes, req.method ?? "GET", url.pathname);
   if (!route) return sendJson(res, 404, { error: `Unknown control route ${req.method} ${url.pathname}` });
@@ -183,7 +210,8 @@ export async function handleControl(ctx: EmulatorContext, actions: ControlAction
     if (fromForm) return redirect(res, "/");
     sendJson(res, result.status, result.body);
   } catch (error) {
-    if (error instanceof ApiError) return sendJson(res, error.status, { error: error.body.message, ...(error.body.code ? { code: error.body.code } : {}) });
+    if (error instanceof ApiError)
+      return sendJson(res, error.status, { error: error.body.message, ...(error.body.code ? { code: error.body.code } : {}) });
     throw error;
   }
 }

@@ -31,7 +31,13 @@ const optional = (form: URLSearchParams, name: string) => (form.has(name) ? fiel
 function formInput(form: URLSearchParams): PayInput {
   if (field(form, "method") === "none") return { method: "none" };
   if (field(form, "method") === "bank") return { method: "bank", account: field(form, "bank_account") };
-  return { method: "card", number: field(form, "card_number"), expiry: field(form, "card_expiry"), cvc: field(form, "card_cvc"), name: field(form, "card_name") };
+  return {
+    method: "card",
+    number: field(form, "card_number"),
+    expiry: field(form, "card_expiry"),
+    cvc: field(form, "card_cvc"),
+    name: field(form, "card_name"),
+  };
 }
 
 /** The customer's details in the form; a code is only applied by the Apply button (or Enter). */
@@ -41,7 +47,15 @@ function formDetails(form: URLSearchParams, action: PageAction | null): Customer
     email: optional(form, "email"),
     phone: optional(form, "phone"),
     address: form.has("country")
-      ? { name: field(form, "name"), line1: field(form, "line1"), line2: field(form, "line2"), city: field(form, "city"), state: field(form, "state"), postal_code: field(form, "postal_code"), country: field(form, "country") }
+      ? {
+          name: field(form, "name"),
+          line1: field(form, "line1"),
+          line2: field(form, "line2"),
+          city: field(form, "city"),
+          state: field(form, "state"),
+          postal_code: field(form, "postal_code"),
+          country: field(form, "country"),
+        }
       : undefined,
     shippingRate: optional(form, "shipping_rate"),
     promotionCode: action === "apply_code" ? field(form, "promotion_code") : undefined,
@@ -59,7 +73,8 @@ function formValues(form: URLSearchParams): CheckoutFormState["values"] {
 function closed(ctx: EmulatorContext, record: SessionRecord): { status: number; html: string } | null {
   expireIfDue(ctx, record);
   const { status, payment_status } = record.session;
-  if (status === "expired") return { status: 410, html: closedPage(ctx, record, "This checkout session has expired. Return to the store to start again.") };
+  if (status === "expired")
+    return { status: 410, html: closedPage(ctx, record, "This checkout session has expired. Return to the store to start again.") };
   if (status === "complete") {
     return { status: 409, html: closedPage(ctx, record, completeMessage(payment_status)) };
   }
@@ -104,7 +119,9 @@ async function checkout(ctx: EmulatorContext, req: IncomingMessage, res: ServerR
     return sendHtml(res, outcome.httpStatus, closedPage(ctx, record, outcome.error ?? ""));
   }
   // Problems with the details are shown at their fields; payment problems by the payment form.
-  const state: CheckoutFormState = outcome.fields ? { fields: outcome.fields, values } : { method: input.method === "bank" ? "bank" : "card", error: outcome.error, values };
+  const state: CheckoutFormState = outcome.fields
+    ? { fields: outcome.fields, values }
+    : { method: input.method === "bank" ? "bank" : "card", error: outcome.error, values };
   sendHtml(res, outcome.httpStatus, checkoutPage(ctx, record, state));
 }
 

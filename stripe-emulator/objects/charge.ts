@@ -72,7 +72,13 @@ export type ChargeOutcome = {
 export function outcomeFor(status: ChargeStatus, declineCode?: string): ChargeOutcome {
   const base = { advice_code: null, network_advice_code: null, network_decline_code: null, risk_level: "normal" as const, risk_score: 12 };
   if (status === "failed") {
-    return { ...base, network_status: "declined_by_network", reason: declineCode ?? "generic_decline", seller_message: "The bank did not return any further details with this decline.", type: "issuer_declined" };
+    return {
+      ...base,
+      network_status: "declined_by_network",
+      reason: declineCode ?? "generic_decline",
+      seller_message: "The bank did not return any further details with this decline.",
+      type: "issuer_declined",
+    };
   }
   return { ...base, network_status: "approved_by_network", reason: null, seller_message: "Payment complete.", type: "authorized" };
 }

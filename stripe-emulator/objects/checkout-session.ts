@@ -89,7 +89,15 @@ export function newCheckoutSession(s: NewSession) {
     invoice: null,
     invoice_creation: {
       enabled: false,
-      invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null },
+      invoice_data: {
+        account_tax_ids: null,
+        custom_fields: null,
+        description: null,
+        footer: null,
+        issuer: null,
+        metadata: {},
+        rendering_options: null,
+      },
     },
     livemode: false,
     locale: s.locale,
@@ -126,6 +134,20 @@ export function newCheckoutSession(s: NewSession) {
 
 export type CheckoutSession = ReturnType<typeof newCheckoutSession>;
 
-export function customerDetails(d: { email: string | null; name: string | null; phone: string | null; address: Address | null }): CustomerDetails {
-  return { address: d.address ?? emptyAddress(), business_name: null, email: d.email, individual_name: null, name: d.name, phone: d.phone, tax_exempt: "none", tax_ids: [] };
+export function customerDetails(d: {
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  address: Address | null;
+}): CustomerDetails {
+  return {
+    address: d.address ?? emptyAddress(),
+    business_name: null,
+    email: d.email,
+    individual_name: null,
+    name: d.name,
+    phone: d.phone,
+    tax_exempt: "none",
+    tax_ids: [],
+  };
 }

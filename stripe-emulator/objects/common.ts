@@ -9,7 +9,14 @@ export const emptyAddress = () => ({ city: null, country: null, line1: null, lin
 
 /** PaymentIntent.shipping and Charge.shipping. */
 export type PaymentShipping = {
-  address: { city: string | null; country: string | null; line1: string | null; line2: string | null; postal_code: string | null; state: string | null };
+  address: {
+    city: string | null;
+    country: string | null;
+    line1: string | null;
+    line2: string | null;
+    postal_code: string | null;
+    state: string | null;
+  };
   carrier: string | null;
   name: string;
   phone: string | null;

@@ -3,8 +3,17 @@ import type { Metadata } from "./common";
 
 // A Dispute with every field of Stripe's example.
 
-export type DisputeStatus = "warning_needs_response" | "warning_under_review" | "warning_closed" | "needs_response" | "under_review" | "won" | "lost";
-export type DisputeReason = "fraudulent" | "product_not_received" | "product_unacceptable" | "duplicate" | "subscription_canceled" | "credit_not_processed" | "general" | "unrecognized";
+export type DisputeStatus =
+  "warning_needs_response" | "warning_under_review" | "warning_closed" | "needs_response" | "under_review" | "won" | "lost";
+export type DisputeReason =
+  | "fraudulent"
+  | "product_not_received"
+  | "product_unacceptable"
+  | "duplicate"
+  | "subscription_canceled"
+  | "credit_not_processed"
+  | "general"
+  | "unrecognized";
 
 /** The evidence fields a dispute update accepts; every one is a string (text, or a File id). */
 export const EVIDENCE_FIELDS = [
@@ -67,7 +76,10 @@ export type NewDispute = {
 };
 
 export function newDispute(d: NewDispute) {
-  const evidence = Object.fromEntries(EVIDENCE_FIELDS.map((field) => [field, null as string | null])) as Record<EvidenceField, string | null>;
+  const evidence = Object.fromEntries(EVIDENCE_FIELDS.map((field) => [field, null as string | null])) as Record<
+    EvidenceField,
+    string | null
+  >;
   return {
     id: d.id,
     object: "dispute" as const,
@@ -78,13 +90,24 @@ export function newDispute(d: NewDispute) {
     currency: d.currency,
     enhanced_eligibility_types: [] as string[],
     evidence: { ...evidence, enhanced_evidence: {} },
-    evidence_details: { due_by: d.dueBy as number | null, enhanced_eligibility: {}, has_evidence: false, past_due: false, submission_count: 0 },
+    evidence_details: {
+      due_by: d.dueBy as number | null,
+      enhanced_eligibility: {},
+      has_evidence: false,
+      past_due: false,
+      submission_count: 0,
+    },
     is_charge_refundable: d.inquiry,
     livemode: false,
     metadata: {} as Metadata,
     payment_intent: d.paymentIntent as string | null,
     payment_method_details: {
-      card: { brand: "visa", case_type: (d.inquiry ? "inquiry" : "chargeback") as "inquiry" | "chargeback", network: "visa", network_reason_code: NETWORK_REASON[d.reason] },
+      card: {
+        brand: "visa",
+        case_type: (d.inquiry ? "inquiry" : "chargeback") as "inquiry" | "chargeback",
+        network: "visa",
+        network_reason_code: NETWORK_REASON[d.reason],
+      },
       type: "card" as const,
     },
     reason: d.reason as string,

@@ -48,7 +48,10 @@ function countryOptions(record: SessionRecord, selected: string): string {
   const allowed = record.collect.allowedCountries ?? [...CHECKOUT_COUNTRIES].filter((c) => c !== "ZZ");
   const sorted = [...allowed].sort((a, b) => countryName(a).localeCompare(countryName(b)));
   const blank = selected === "" || !allowed.includes(selected) ? `<option value="" selected>Choose…</option>` : "";
-  return blank + sorted.map((code) => `<option value="${esc(code)}"${code === selected ? " selected" : ""}>${esc(countryName(code))}</option>`).join("");
+  return (
+    blank +
+    sorted.map((code) => `<option value="${esc(code)}"${code === selected ? " selected" : ""}>${esc(countryName(code))}</option>`).join("")
+  );
 }
 
 /** The fields below the country select; the script swaps this block when the country changes. */
@@ -58,16 +61,61 @@ export function addressLines(record: SessionRecord, input: AddressInput, errors:
   const shipping = record.collect.address === "shipping";
   const parts: string[] = [];
   if (shipping) {
-    parts.push(textField({ id: "ship-name", name: "name", label: "Full name", value: input.name, error: errors.name, autocomplete: "shipping name", required: true, maxLength: FIELD_MAX.name }));
-    parts.push(textField({ id: "line1", name: "line1", label: "Address line 1", value: input.line1, error: errors.line1, autocomplete: "shipping address-line1", required: true, maxLength: FIELD_MAX.line }));
-    parts.push(textField({ id: "line2", name: "line2", label: "Address line 2", value: input.line2, error: errors.line2, autocomplete: "shipping address-line2", maxLength: FIELD_MAX.line }));
-    parts.push(textField({ id: "city", name: "city", label: format.cityLabel, value: input.city, error: errors.city, autocomplete: "shipping address-level2", required: true, maxLength: FIELD_MAX.city }));
+    parts.push(
+      textField({
+        id: "ship-name",
+        name: "name",
+        label: "Full name",
+        value: input.name,
+        error: errors.name,
+        autocomplete: "shipping name",
+        required: true,
+        maxLength: FIELD_MAX.name,
+      }),
+    );
+    parts.push(
+      textField({
+        id: "line1",
+        name: "line1",
+        label: "Address line 1",
+        value: input.line1,
+        error: errors.line1,
+        autocomplete: "shipping address-line1",
+        required: true,
+        maxLength: FIELD_MAX.line,
+      }),
+    );
+    parts.push(
+      textField({
+        id: "line2",
+        name: "line2",
+        label: "Address line 2",
+        value: input.line2,
+        error: errors.line2,
+        autocomplete: "shipping address-line2",
+        maxLength: FIELD_MAX.line,
+      }),
+    );
+    parts.push(
+      textField({
+        id: "city",
+        name: "city",
+        label: format.cityLabel,
+        value: input.city,
+        error: errors.city,
+        autocomplete: "shipping address-level2",
+        required: true,
+        maxLength: FIELD_MAX.city,
+      }),
+    );
   }
   const section = shipping ? "shipping" : "billing";
   const row: string[] = [];
   if (format.region) {
     const current = (input.state ?? "").toUpperCase();
-    const options = format.region.regions.map((r) => `<option value="${esc(r.code)}"${r.code === current ? " selected" : ""}>${esc(r.name)}</option>`).join("");
+    const options = format.region.regions
+      .map((r) => `<option value="${esc(r.code)}"${r.code === current ? " selected" : ""}>${esc(r.name)}</option>`)
+      .join("");
     const invalid = errors.state ? ` aria-invalid="true" aria-describedby="state-error"` : "";
     row.push(`<div class="field"><label for="state">${esc(format.region.label)}</label>
 <select id="state" name="state" autocomplete="${section} address-level1" required aria-required="true"${invalid}><option value=""${current ? "" : " selected"}>Choose…</option>${options}</select>

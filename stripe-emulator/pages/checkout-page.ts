@@ -22,7 +22,15 @@ export type CheckoutFormState = {
   error?: string;
   /** The customer's details that need fixing, by field. */
   fields?: FieldErrors;
-  values?: { card_number?: string; card_expiry?: string; card_name?: string; bank_account?: string; email?: string; phone?: string; promotion_code?: string };
+  values?: {
+    card_number?: string;
+    card_expiry?: string;
+    card_name?: string;
+    bank_account?: string;
+    email?: string;
+    phone?: string;
+    promotion_code?: string;
+  };
 };
 
 function cancelHref(record: SessionRecord): string | null {
@@ -35,7 +43,11 @@ function backLink(record: SessionRecord): string {
   return href ? `<p><a href="${esc(href)}">← Back to the store</a></p>` : "";
 }
 
-const REASONS: Record<string, string> = { reduced_rated: " (books)", zero_rated: " (books, zero-rated)", proportionally_rated: " (shipping)" };
+const REASONS: Record<string, string> = {
+  reduced_rated: " (books)",
+  zero_rated: " (books, zero-rated)",
+  proportionally_rated: " (shipping)",
+};
 
 function discountLabel(ctx: EmulatorContext, record: SessionRecord): string {
   const discount = record.discount?.object;
@@ -50,13 +62,22 @@ function discountLabel(ctx: EmulatorContext, record: SessionRecord): string {
 function summaryRows(ctx: EmulatorContext, record: SessionRecord): string {
   const { session } = record;
   const money = (amount: number) => esc(formatMoney(amount, session.currency));
-  const row = (label: string, amount: string, extra = "") => `<tr${extra}><th scope="row" colspan="2">${label}</th><td class="num">${amount}</td></tr>`;
+  const row = (label: string, amount: string, extra = "") =>
+    `<tr${extra}><th scope="row" colspan="2">${label}</th><td class="num">${amount}</td></tr>`;
   const rows = [row("Subtotal", money(session.amount_subtotal))];
   if (record.discount) rows.push(row(`Discount (${discountLabel(ctx, record)})`, `−${money(session.total_details.amount_discount)}`));
   const rate = selectedShippingRate(ctx, record);
-  if (rate) rows.push(row(`Shipping (${esc(rate.display_name)})`, session.total_details.amount_shipping === 0 ? "Free" : money(session.total_details.amount_shipping)));
+  if (rate)
+    rows.push(
+      row(
+        `Shipping (${esc(rate.display_name)})`,
+        session.total_details.amount_shipping === 0 ? "Free" : money(session.total_details.amount_shipping),
+      ),
+    );
   if (record.taxMode === "automatic" && !taxLocated(record)) {
-    rows.push(row("Tax", `<span class="small">${record.collect.address === "shipping" ? "after your address" : "after your location"}</span>`));
+    rows.push(
+      row("Tax", `<span class="small">${record.collect.address === "shipping" ? "after your address" : "after your location"}</span>`),
+    );
   } else if (record.taxMode !== "none") {
     const taxes = breakdown(ctx, record).taxes.filter((t) => t.amount > 0 || t.taxability_reason === "zero_rated");
     if (taxes.length === 0) rows.push(row("Tax", money(0)));
@@ -72,7 +93,10 @@ function summaryRows(ctx: EmulatorContext, record: SessionRecord): string {
 function summary(ctx: EmulatorContext, record: SessionRecord, merchant: string): string {
   const { session, lineItems } = record;
   const items = lineItems
-    .map((item) => `<tr><td>${esc(item.name)}</td><td class="num">${item.quantity} × ${esc(formatMoney(item.unitAmount, item.currency))}</td><td class="num">${esc(formatMoney(item.amount, item.currency))}</td></tr>`)
+    .map(
+      (item) =>
+        `<tr><td>${esc(item.name)}</td><td class="num">${item.quantity} × ${esc(formatMoney(item.unitAmount, item.currency))}</td><td class="num">${esc(formatMoney(item.amount, item.currency))}</td></tr>`,
+    )
     .join("\n");
   const email = customerEmail(record);
   return `<section id="summary" aria-labelledby="summary-heading">
@@ -100,10 +124,30 @@ function contactFieldset(record: SessionRecord, state: CheckoutFormState): strin
   const v = state.values ?? {};
   const fields = [
     collect.email
-      ? textField({ id: "email", name: "email", label: "E-mail", type: "email", value: v.email ?? draft.email, error: errors.email, autocomplete: "email", required: true, maxLength: FIELD_MAX.email })
+      ? textField({
+          id: "email",
+          name: "email",
+          label: "E-mail",
+          type: "email",
+          value: v.email ?? draft.email,
+          error: errors.email,
+          autocomplete: "email",
+          required: true,
+          maxLength: FIELD_MAX.email,
+        })
       : "",
     collect.phone
-      ? textField({ id: "phone", name: "phone", label: "Phone number", type: "tel", value: v.phone ?? draft.phone, error: errors.phone, autocomplete: "tel", required: true, maxLength: FIELD_MAX.phone })
+      ? textField({
+          id: "phone",
+          name: "phone",
+          label: "Phone number",
+          type: "tel",
+          value: v.phone ?? draft.phone,
+          error: errors.phone,
+          autocomplete: "tel",
+          required: true,
+          maxLength: FIELD_MAX.phone,
+        })
       : "",
   ];
   return `<fieldset class="group"><legend>Contact information</legend>
@@ -139,7 +183,8 @@ function promotionBlock(ctx: EmulatorContext, record: SessionRecord, state: Chec
       : ` <button type="submit" name="action" value="remove_code" class="secondary small" data-focus aria-label="Remove the promotion code">Remove</button>`;
     return `<div id="promotion" class="group"><p class="applied"><span>Discount applied: ${discountLabel(ctx, record)}</span>${remove}</p>${error ? `<div class="error" role="alert">${esc(error)}</div>` : ""}</div>`;
   }
-  if (!session.allow_promotion_codes) return `<div id="promotion">${error ? `<div class="error" role="alert">${esc(error)}</div>` : ""}</div>`;
+  if (!session.allow_promotion_codes)
+    return `<div id="promotion">${error ? `<div class="error" role="alert">${esc(error)}</div>` : ""}</div>`;
   const invalid = error ? ` aria-invalid="true" aria-describedby="promotion-code-error"` : "";
   return `<div id="promotion" class="group">
 <label for="promotion-code">Promotion code</label>
@@ -150,7 +195,9 @@ ${error ? `<p class="field-error" id="promotion-code-error" role="alert">${esc(e
 }
 
 function paymentError(state: CheckoutFormState, method: "card" | "bank"): string {
-  return state.error && (state.method ?? "card") === method ? `<div class="error" role="alert" id="${method}-error">${esc(state.error)}</div>` : "";
+  return state.error && (state.method ?? "card") === method
+    ? `<div class="error" role="alert" id="${method}-error">${esc(state.error)}</div>`
+    : "";
 }
 
 function cardFields(record: SessionRecord, state: CheckoutFormState): string {

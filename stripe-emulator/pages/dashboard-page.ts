@@ -64,11 +64,17 @@ export function dashboardPage(ctx: EmulatorContext, refreshSeconds: number | nul
     esc(formatMoney(d.amount, d.currency)),
     code(d.payment_intent),
     esc(d.evidence_details.due_by === null ? "" : formatTime(d.evidence_details.due_by)),
-    ...(ctx.config.control ? [["won", "lost", "warning_closed"].includes(d.status) ? "" : `${decide(d.id, "won")} ${decide(d.id, "lost")}`] : []),
+    ...(ctx.config.control
+      ? [["won", "lost", "warning_closed"].includes(d.status) ? "" : `${decide(d.id, "won")} ${decide(d.id, "lost")}`]
+      : []),
   ]);
   const codes = newestFirst(state.promotionCodes.values()).map((p) => {
     const coupon = state.coupons.get(p.promotion.coupon);
-    const off = coupon ? (coupon.percent_off !== null ? `${coupon.percent_off}% off` : formatMoney(coupon.amount_off ?? 0, coupon.currency ?? "usd") + " off") : "coupon deleted";
+    const off = coupon
+      ? coupon.percent_off !== null
+        ? `${coupon.percent_off}% off`
+        : formatMoney(coupon.amount_off ?? 0, coupon.currency ?? "usd") + " off"
+      : "coupon deleted";
     return [
       code(p.code),
       esc(off),
@@ -84,13 +90,24 @@ export function dashboardPage(ctx: EmulatorContext, refreshSeconds: number | nul
     esc(delivery),
     String(attempts.length),
     // Without the control API (EMULATOR_CONTROL=off) there is nothing to post to.
-    ...(ctx.config.control ? [`<form method="post" action="/_emulator/events/${esc(event.id)}/redeliver"><button type="submit" class="secondary" aria-label="Redeliver ${esc(event.id)}">Redeliver</button></form>`] : []),
+    ...(ctx.config.control
+      ? [
+          `<form method="post" action="/_emulator/events/${esc(event.id)}/redeliver"><button type="submit" class="secondary" aria-label="Redeliver ${esc(event.id)}">Redeliver</button></form>`,
+        ]
+      : []),
   ]);
   const attempts = [...state.events.values()]
     .flatMap((r) => r.attempts)
     .sort((a, b) => b.at.localeCompare(a.at))
     .slice(0, LIMIT)
-    .map((a) => [esc(a.at.replace("T", " ").slice(0, 23)), code(a.eventId), esc(a.type), `${a.attempt}${a.copy > 1 ? " (dup)" : ""}${a.manual ? " (manual)" : ""}`, esc(a.status ?? a.error ?? ""), `${a.durationMs} ms`]);
+    .map((a) => [
+      esc(a.at.replace("T", " ").slice(0, 23)),
+      code(a.eventId),
+      esc(a.type),
+      `${a.attempt}${a.copy > 1 ? " (dup)" : ""}${a.manual ? " (manual)" : ""}`,
+      esc(a.status ?? a.error ?? ""),
+      `${a.durationMs} ms`,
+    ]);
 
   const webhooks = settings.webhooksEnabled && settings.webhookUrl ? `<code>${esc(settings.webhookUrl)}</code>` : "off";
   // Wider than the checkout page: the tables carry full Stripe ids.

@@ -8,7 +8,24 @@ export function esc(value: unknown): string {
 }
 
 // Currencies without minor units (Stripe's zero-decimal list, common ones).
-const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
+const ZERO_DECIMAL = new Set([
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
+]);
 
 export function formatMoney(amount: number, currency: string): string {
   const major = ZERO_DECIMAL.has(currency.toLowerCase()) ? amount : amount / 100;

@@ -16,7 +16,8 @@ export const metadata: Metadata = { title: "Orders · Admin" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const utc = (iso: string) => iso.replace("T", " ").slice(0, 16);
-const chip = "rounded-full border border-line bg-card px-3 py-1 text-sm aria-[current=page]:border-accent aria-[current=page]:bg-accent aria-[current=page]:text-white";
+const chip =
+  "rounded-full border border-line bg-card px-3 py-1 text-sm aria-[current=page]:border-accent aria-[current=page]:bg-accent aria-[current=page]:text-white";
 
 function hrefFor(filter: AdminOrderFilter): string {
   const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
@@ -37,24 +38,34 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
   await requireAdminPage();
   const { filter, problem } = readFilter(await searchParams);
   const { status, from, to } = filter;
-  const [counts, stuck, orders] = await Promise.all([countOrdersByStatus({ from, to }), listStuckOrders(), listOrdersForAdmin({ ...filter, limit: 100 })]);
+  const [counts, stuck, orders] = await Promise.all([
+    countOrdersByStatus({ from, to }),
+    listStuckOrders(),
+    listOrdersForAdmin({ ...filter, limit: 100 }),
+  ]);
   const total = counts.reduce((sum, c) => sum + c.count, 0);
   return (
     <div className="mx-auto max-w-6xl py-8">
       <h1 className="font-serif text-3xl font-bold text-ink">Orders</h1>
 
       <section aria-labelledby="stuck-heading" className={`${panelClass} mt-6 ${stuck.length ? "border-amber-400 bg-amber-50" : ""}`}>
-        <h2 id="stuck-heading" className="font-serif text-xl font-bold text-ink">Needs attention ({stuck.length})</h2>
+        <h2 id="stuck-heading" className="font-serif text-xl font-bold text-ink">
+          Needs attention ({stuck.length})
+        </h2>
         {stuck.length === 0 ? (
           <p className="mt-2 text-ink-soft">Nothing is stuck: no order is past its deadline, no refund or job is failing.</p>
         ) : (
           <ul className="mt-3 space-y-2">
             {stuck.map((s) => (
               <li key={`${s.id}-${s.reason}`} className="flex flex-wrap items-center gap-3 text-sm">
-                <Link className={textLinkClass} href={`/admin/orders/${s.id}`}>{s.id.slice(0, 8).toUpperCase()}</Link>
+                <Link className={textLinkClass} href={`/admin/orders/${s.id}`}>
+                  {s.id.slice(0, 8).toUpperCase()}
+                </Link>
                 <OrderStatusBadge status={s.status} />
                 <span>{s.reason}</span>
-                <span className="text-ink-soft">since {utc(s.since)} UTC · {s.email}</span>
+                <span className="text-ink-soft">
+                  since {utc(s.since)} UTC · {s.email}
+                </span>
               </li>
             ))}
           </ul>
@@ -71,17 +82,32 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
           to
           <input type="date" name="to" defaultValue={to} className={`${inputClass} w-44 font-normal`} />
         </label>
-        <button type="submit" className={secondaryButtonClass}>Apply</button>
-        {from || to ? <Link className={textLinkClass} href={hrefFor({ status })}>Any date</Link> : null}
+        <button type="submit" className={secondaryButtonClass}>
+          Apply
+        </button>
+        {from || to ? (
+          <Link className={textLinkClass} href={hrefFor({ status })}>
+            Any date
+          </Link>
+        ) : null}
       </form>
-      {problem ? <p role="alert" className="mt-2 text-sm font-medium text-red-800">Filter ignored: {problem}</p> : null}
+      {problem ? (
+        <p role="alert" className="mt-2 text-sm font-medium text-red-800">
+          Filter ignored: {problem}
+        </p>
+      ) : null}
 
       <nav aria-label="Filter by status" className="mt-4 flex flex-wrap gap-2">
         <Link href={hrefFor({ from, to })} aria-current={!status ? "page" : undefined} className={chip}>
           All ({total})
         </Link>
         {counts.map((c) => (
-          <Link key={c.status} href={hrefFor({ status: c.status, from, to })} aria-current={status === c.status ? "page" : undefined} className={chip}>
+          <Link
+            key={c.status}
+            href={hrefFor({ status: c.status, from, to })}
+            aria-current={status === c.status ? "page" : undefined}
+            className={chip}
+          >
             {orderStatusLabel(c.status)} ({c.count})
           </Link>
         ))}
@@ -100,11 +126,19 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
             <tbody>
               {orders.map((o) => (
                 <tr key={o.id} className={`border-b border-line last:border-0 ${o.needsAttention ? "bg-amber-50" : ""}`}>
-                  <td className="py-2 pr-4"><Link className={textLinkClass} href={`/admin/orders/${o.id}`}>{o.id.slice(0, 8).toUpperCase()}</Link></td>
+                  <td className="py-2 pr-4">
+                    <Link className={textLinkClass} href={`/admin/orders/${o.id}`}>
+                      {o.id.slice(0, 8).toUpperCase()}
+                    </Link>
+                  </td>
                   <td className="py-2 pr-4 whitespace-nowrap">{utc(o.createdAt)}</td>
                   <td className="py-2 pr-4">{o.email}</td>
-                  <td className="py-2 pr-4"><OrderStatusBadge status={o.status} /></td>
-                  <td className="py-2 text-right"><Price cents={o.totalCents} currency={o.currency} /></td>
+                  <td className="py-2 pr-4">
+                    <OrderStatusBadge status={o.status} />
+                  </td>
+                  <td className="py-2 text-right">
+                    <Price cents={o.totalCents} currency={o.currency} />
+                  </td>
                 </tr>
               ))}
             </tbody>

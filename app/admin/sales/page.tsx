@@ -28,10 +28,13 @@ export default async function AdminSalesPage() {
     <div className="mx-auto max-w-6xl py-8">
       <h1 className="font-serif text-3xl font-bold text-ink">Sales</h1>
       <p className="mt-2 max-w-2xl text-ink-soft">
-        The last {DAYS} days by UTC day, {report.days[0]?.day} to {report.days.at(-1)?.day}. Counts follow the order history, so an order paid and later refunded counts on both days.
+        The last {DAYS} days by UTC day, {report.days[0]?.day} to {report.days.at(-1)?.day}. Counts follow the order history, so an order
+        paid and later refunded counts on both days.
       </p>
       <section aria-labelledby="sales-totals-heading" className="mt-6">
-        <h2 id="sales-totals-heading" className="sr-only">Totals for the last {DAYS} days</h2>
+        <h2 id="sales-totals-heading" className="sr-only">
+          Totals for the last {DAYS} days
+        </h2>
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7">
           {cards.map((card) => (
             <div key={card.label} className="rounded-lg border border-line bg-card p-4 shadow-card">

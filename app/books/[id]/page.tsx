@@ -82,10 +82,7 @@ export default async function BookPage({ params }: BookPageProps) {
             </Link>
           </p>
 
-          <section
-            aria-label="Price and availability"
-            className="mt-6 rounded-lg border border-line bg-card p-5 shadow-card"
-          >
+          <section aria-label="Price and availability" className="mt-6 rounded-lg border border-line bg-card p-5 shadow-card">
             <div className="mb-4 flex flex-wrap items-center gap-3">
               <Price cents={book.priceCents} currency={book.currency} className="text-2xl font-bold text-ink tabular-nums" />
               <StockBadge available={book.available} />
@@ -97,9 +94,7 @@ export default async function BookPage({ params }: BookPageProps) {
             <h2 id="about-heading" className="text-xl font-semibold">
               About this book
             </h2>
-            <p className="mt-3 max-w-prose leading-relaxed whitespace-pre-line text-ink">
-              {book.description || "No description yet."}
-            </p>
+            <p className="mt-3 max-w-prose leading-relaxed whitespace-pre-line text-ink">{book.description || "No description yet."}</p>
           </section>
 
           <BookDetails isbn={book.isbn} publishedYear={book.publishedYear} pages={book.pages} />

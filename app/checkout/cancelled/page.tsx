@@ -33,7 +33,10 @@ export default async function CheckoutCancelledPage({ searchParams }: Props) {
               <DeadlineCountdown deadline={order.paymentDeadline} />
             </div>
             <div className="mt-5">
-              <OrderActions orderId={order.id} allowedActions={order.allowedActions.includes("pay") ? ["pay", "cancel"] : order.allowedActions} />
+              <OrderActions
+                orderId={order.id}
+                allowedActions={order.allowedActions.includes("pay") ? ["pay", "cancel"] : order.allowedActions}
+              />
             </div>
           </>
         ) : (

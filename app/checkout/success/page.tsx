@@ -19,18 +19,30 @@ function outcomeOf(order: OrderView): { heading: string; text: string; watch: bo
   switch (order.status) {
     case "paid":
     case "fulfilled":
-      return { heading: "Thank you! Your order is paid.", text: "A confirmation e-mail is on its way. We will tell you when the books ship.", watch: false };
+      return {
+        heading: "Thank you! Your order is paid.",
+        text: "A confirmation e-mail is on its way. We will tell you when the books ship.",
+        watch: false,
+      };
     case "created": {
       const last = lastAttempt(order);
       if (last?.status === "failed" || last?.status === "cancelled") {
         const reason = last.failureReason ? ` (${reasonLabel(last.failureReason)})` : "";
-        return { heading: "Your payment didn’t go through.", text: `Nothing was charged${reason}. Your books are still reserved: open the order to try again before the deadline.`, watch: false };
+        return {
+          heading: "Your payment didn’t go through.",
+          text: `Nothing was charged${reason}. Your books are still reserved: open the order to try again before the deadline.`,
+          watch: false,
+        };
       }
       return { heading: "Thank you! We are confirming your payment.", text: "", watch: true };
     }
     case "refund_pending":
     case "refunded":
-      return { heading: "Your payment arrived after the order had closed.", text: "We are refunding it in full; the order page shows when the money is back.", watch: false };
+      return {
+        heading: "Your payment arrived after the order had closed.",
+        text: "We are refunding it in full; the order page shows when the money is back.",
+        watch: false,
+      };
     case "cancelled":
       return { heading: "This order was cancelled.", text: "Nothing was charged. The books went back on the shelves.", watch: false };
     default:

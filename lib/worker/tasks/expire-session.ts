@@ -7,8 +7,12 @@ import { defineTask } from "../define-task";
 // With `sessionId` instead of `paymentId`: a session the store never recorded
 // (its START_PAYMENT was refused and expiring it at once failed); money it
 // took is refunded through the order its metadata names.
-export const expireCheckoutSession = defineTask("expire_checkout_session", async ({ paymentId, sessionId }) => {
-  const session = sessionId ?? (paymentId ? await sessionOfPayment(paymentId) : null);
-  if (!session) return;
-  await settleFromGateway(session, "system", { expire: true });
-}, "payment_processing");
+export const expireCheckoutSession = defineTask(
+  "expire_checkout_session",
+  async ({ paymentId, sessionId }) => {
+    const session = sessionId ?? (paymentId ? await sessionOfPayment(paymentId) : null);
+    if (!session) return;
+    await settleFromGateway(session, "system", { expire: true });
+  },
+  "payment_processing",
+);

@@ -7,10 +7,14 @@ import { defineTask } from "../define-task";
 // by the chosen rate's delivery estimate. A repeat after success is a
 // duplicate FULFIL and changes nothing. Without an address nothing ships (the
 // machine refuses FULFIL): the order is handed to an operator.
-export const fulfilOrder = defineTask("fulfil_order", async ({ orderId }) => {
-  const { event, address } = await fulfilEventFor(orderId);
-  const result = await dispatch(orderId, event, "system");
-  if (!address && result.outcome === "ignored" && result.status === "paid") {
-    await flagOrder(orderId, "paid but no shipping address: not shipped", { task: "fulfil_order" });
-  }
-}, "order_fulfillment");
+export const fulfilOrder = defineTask(
+  "fulfil_order",
+  async ({ orderId }) => {
+    const { event, address } = await fulfilEventFor(orderId);
+    const result = await dispatch(orderId, event, "system");
+    if (!address && result.outcome === "ignored" && result.status === "paid") {
+      await flagOrder(orderId, "paid but no shipping address: not shipped", { task: "fulfil_order" });
+    }
+  },
+  "order_fulfillment",
+);

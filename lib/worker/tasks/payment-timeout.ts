@@ -4,6 +4,10 @@ import { defineTask } from "../define-task";
 // At the payment deadline: close every open session at the gateway first; a
 // session that turns out paid wins over the timeout (timeOutOrder). A gateway
 // that cannot be asked fails the job, which retries.
-export const paymentTimeout = defineTask("payment_timeout", async ({ orderId }) => {
-  await timeOutOrder(orderId, "timer");
-}, "payment_processing");
+export const paymentTimeout = defineTask(
+  "payment_timeout",
+  async ({ orderId }) => {
+    await timeOutOrder(orderId, "timer");
+  },
+  "payment_processing",
+);

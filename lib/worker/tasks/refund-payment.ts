@@ -9,32 +9,50 @@ import { defineTask } from "../define-task";
 // Sends a refund to the gateway with the refund id as idempotency key, so a
 // retried or crashed job never refunds twice. The outcome arrives by webhook,
 // or by polling (poll_refund) when the gateway answers "pending".
-export const refundPayment = defineTask("refund_payment", async ({ refundId }) => {
-  const refund = await refundToSend(refundId);
-  if (!refund || refund.status !== "pending") return;
-  const gateway = await getPaymentGateway();
-  let paymentIntentId = refund.payment_intent_id;
-  if (!paymentIntentId && refund.session_id) {
-    paymentIntentId = (await gateway.retrieveCheckoutSession(refund.session_id)).paymentIntentId;
-  }
-  if (!paymentIntentId) throw new Error(`refund ${refund.id}: the payment has no gateway payment to refund`);
-  faultPoint("refund_payment:before_gateway");
-  const info = await gateway.createRefund({ refundId: refund.id, paymentIntentId, amountCents: refund.amount_cents, orderId: refund.order_id });
-  faultPoint("refund_payment:after_gateway");
-  if ((await settleRefundOutcome(refund, info)) === "pending") {
-    const { db } = await getDb();
-    await addJob(db, "poll_refund", { orderId: refund.order_id, refundId: refund.id }, {
-      jobKey: `poll-refund:${refund.id}`,
-      runAt: new Date(Date.now() + 30_000),
-      maxAttempts: 20,
+export const refundPayment = defineTask(
+  "refund_payment",
+  async ({ refundId }) => {
+    const refund = await refundToSend(refundId);
+    if (!refund || refund.status !== "pending") return;
+    const gateway = await getPaymentGateway();
+    let paymentIntentId = refund.payment_intent_id;
+    if (!paymentIntentId && refund.session_id) {
+      paymentIntentId = (await gateway.retrieveCheckoutSession(refund.session_id)).paymentIntentId;
+    }
+    if (!paymentIntentId) throw new Error(`refund ${refund.id}: the payment has no gateway payment to refund`);
+    faultPoint("refund_payment:before_gateway");
+    const info = await gateway.createRefund({
+      refundId: refund.id,
+      paymentIntentId,
+      amountCents: refund.amount_cents,
+      orderId: refund.order_id,
     });
-  }
-}, "payment_processing");
+    faultPoint("refund_payment:after_gateway");
+    if ((await settleRefundOutcome(refund, info)) === "pending") {
+      const { db } = await getDb();
+      await addJob(
+        db,
+        "poll_refund",
+        { orderId: refund.order_id, refundId: refund.id },
+        {
+          jobKey: `poll-refund:${refund.id}`,
+          runAt: new Date(Date.now() + 30_000),
+          maxAttempts: 20,
+        },
+      );
+    }
+  },
+  "payment_processing",
+);
 
 // Asks the gateway about a refund still pending; throwing retries with backoff.
-export const pollRefund = defineTask("poll_refund", async ({ refundId }) => {
-  const refund = await refundToSend(refundId);
-  if (!refund || refund.status !== "pending" || !refund.gateway_refund_id) return;
-  const info = await (await getPaymentGateway()).retrieveRefund(refund.gateway_refund_id);
-  if ((await settleRefundOutcome(refund, info)) === "pending") throw new Error(`refund ${refund.id} still ${info.status}`);
-}, "payment_processing");
+export const pollRefund = defineTask(
+  "poll_refund",
+  async ({ refundId }) => {
+    const refund = await refundToSend(refundId);
+    if (!refund || refund.status !== "pending" || !refund.gateway_refund_id) return;
+    const info = await (await getPaymentGateway()).retrieveRefund(refund.gateway_refund_id);
+    if ((await settleRefundOutcome(refund, info)) === "pending") throw new Error(`refund ${refund.id} still ${info.status}`);
+  },
+  "payment_processing",
+);

@@ -28,26 +28,47 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const [webhooks, queued, runs, log] = await Promise.all([listOrderWebhooks(order.id), listOrderJobs(order.id), listOrderJobRuns(order.id), listOrderEventLog(order.id)]);
-  const canRefund = ["paid", "fulfilled"].includes(order.status) || (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
+  const [webhooks, queued, runs, log] = await Promise.all([
+    listOrderWebhooks(order.id),
+    listOrderJobs(order.id),
+    listOrderJobRuns(order.id),
+    listOrderEventLog(order.id),
+  ]);
+  const canRefund =
+    ["paid", "fulfilled"].includes(order.status) ||
+    (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
   return (
     <div className="mx-auto max-w-6xl py-8">
-      <Link className={textLinkClass} href="/admin/orders">← Orders</Link>
+      <Link className={textLinkClass} href="/admin/orders">
+        ← Orders
+      </Link>
       <div className="mt-3 flex flex-wrap items-center gap-3">
         <h1 className="font-serif text-3xl font-bold text-ink">Order {order.id.slice(0, 8).toUpperCase()}</h1>
         <OrderStatusBadge status={order.status} />
-        <span className="text-sm text-ink-soft">machine state <code>{order.state}</code> · revision {order.revision}</span>
+        <span className="text-sm text-ink-soft">
+          machine state <code>{order.state}</code> · revision {order.revision}
+        </span>
         <LiveOrderUpdates orderId={order.id} revision={order.revision} />
-        <Link className={`${textLinkClass} text-sm`} href={`/admin/operations?order=${order.id}`}>Operations log</Link>
-        {order.shippingAddress ? <Link className={`${textLinkClass} text-sm`} href={`/admin/orders/${order.id}/packing-slip`}>Packing slip</Link> : null}
+        <Link className={`${textLinkClass} text-sm`} href={`/admin/operations?order=${order.id}`}>
+          Operations log
+        </Link>
+        {order.shippingAddress ? (
+          <Link className={`${textLinkClass} text-sm`} href={`/admin/orders/${order.id}/packing-slip`}>
+            Packing slip
+          </Link>
+        ) : null}
       </div>
-      {order.needsAttention ? <p role="alert" className="mt-3 rounded border border-amber-400 bg-amber-50 p-3 text-sm">Automation gave up on this order: it needs an operator.</p> : null}
+      {order.needsAttention ? (
+        <p role="alert" className="mt-3 rounded border border-amber-400 bg-amber-50 p-3 text-sm">
+          Automation gave up on this order: it needs an operator.
+        </p>
+      ) : null}
       <div className="mt-4">
         <AdminOrderActions orderId={order.id} canRefund={canRefund} canFulfil={order.status === "paid"} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <OrderItems order={order} />
-          <ShippingAddress order={order} />
+        <ShippingAddress order={order} />
         <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />
       </div>
       <div className="mt-6">
@@ -55,7 +76,9 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <section aria-labelledby="webhooks-heading" className={panelClass}>
-          <h2 id="webhooks-heading" className="font-serif text-xl font-bold">Webhook deliveries ({webhooks.length})</h2>
+          <h2 id="webhooks-heading" className="font-serif text-xl font-bold">
+            Webhook deliveries ({webhooks.length})
+          </h2>
           {webhooks.length === 0 ? <p className="mt-2 text-sm text-ink-soft">None received for this order’s payment sessions.</p> : null}
           <ul className="mt-3 space-y-1 text-sm">
             {webhooks.map((w) => (

@@ -50,7 +50,11 @@ async function post(request: NextRequest, context: Context): Promise<Response> {
   if (retryAfter === 0) return response;
   return Response.json(
     {
-      error: { code: "rate_limited", message: `Too many sign-in attempts. Try again in ${waitText(retryAfter)}.`, details: { retryAfterSeconds: retryAfter } },
+      error: {
+        code: "rate_limited",
+        message: `Too many sign-in attempts. Try again in ${waitText(retryAfter)}.`,
+        details: { retryAfterSeconds: retryAfter },
+      },
       // next-auth/react reads `url` to report the error to the sign-in form.
       url: `${appUrl()}/signin?error=RateLimited`,
     },

@@ -31,7 +31,10 @@ export function POST(request: Request): Promise<Response> {
       // Not our bad input: a 5xx makes the gateway redeliver later.
       metrics().webhooks.inc({ outcome: "failed" });
       logger().error({ eventId: event.id, type: event.type, err: error }, "webhook handling failed");
-      return json({ error: { code: "internal_error", message: "Could not process the event now; it will be redelivered" } }, { status: 500 });
+      return json(
+        { error: { code: "internal_error", message: "Could not process the event now; it will be redelivered" } },
+        { status: 500 },
+      );
     }
   });
 }

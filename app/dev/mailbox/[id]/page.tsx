@@ -35,11 +35,20 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
         ) : null}
       </p>
       <section className={`${panelClass} mt-6`} aria-labelledby="html-version">
-        <h2 id="html-version" className="font-serif text-lg font-bold">HTML version</h2>
-        <iframe title="HTML version of the e-mail" sandbox="" srcDoc={message.html} className="mt-3 h-96 w-full rounded border border-line bg-white" />
+        <h2 id="html-version" className="font-serif text-lg font-bold">
+          HTML version
+        </h2>
+        <iframe
+          title="HTML version of the e-mail"
+          sandbox=""
+          srcDoc={message.html}
+          className="mt-3 h-96 w-full rounded border border-line bg-white"
+        />
       </section>
       <section className={`${panelClass} mt-6`} aria-labelledby="text-version">
-        <h2 id="text-version" className="font-serif text-lg font-bold">Text version</h2>
+        <h2 id="text-version" className="font-serif text-lg font-bold">
+          Text version
+        </h2>
         <pre className="mt-3 whitespace-pre-wrap text-sm">{message.text}</pre>
       </section>
     </div>

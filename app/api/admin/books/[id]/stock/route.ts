@@ -13,8 +13,6 @@ export const POST = route(async (request: Request, context: { params: Promise<{ 
   if (!parsed.success) throw new AppError("not_found", "No such book");
   const { action, copies } = await readJson(request, stockChangeSchema);
   const result =
-    action === "receive"
-      ? await receiveStock({ bookId: parsed.data, copies })
-      : await writeOffStock({ bookId: parsed.data, copies });
+    action === "receive" ? await receiveStock({ bookId: parsed.data, copies }) : await writeOffStock({ bookId: parsed.data, copies });
   return json(result);
 });
