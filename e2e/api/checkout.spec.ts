@@ -23,7 +23,9 @@ test.describe("checkout and orders API", () => {
     expect(response.status()).toBe(201);
     const order = await response.json();
     expect(order).toMatchObject({ status: "created", totalCents: 4000, currency: "usd", allowedActions: ["pay", "cancel"], payments: [] });
-    expect(order.items).toEqual([{ bookId: book, title: "Checkout Happy Book", quantity: 2, unitPriceCents: 2000 }]);
+    expect(order.items).toEqual([
+      { bookId: book, title: "Checkout Happy Book", quantity: 2, unitPriceCents: 2000, discountCents: 0, taxCents: 0 },
+    ]);
     expect(order.events).toEqual([expect.objectContaining({ type: "OrderCreated", source: "user" })]);
     const deadline = new Date(order.paymentDeadline).getTime() - Date.now();
     expect(deadline).toBeGreaterThan(25 * 60_000);
