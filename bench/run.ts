@@ -9,6 +9,8 @@
 // 1 000 timers, a database restart, two instances), in a few minutes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { closeDb } from "@/db";
+import { resetEnvCache } from "@/lib/env";
 import { buildIsStale, nextBin, runCommand } from "@/scripts/lib/processes";
 import type { BenchModule, BenchRow, BenchSize } from "./lib/types";
 import { benchVerdict } from "./lib/verdict";
@@ -59,8 +61,22 @@ if (buildIsStale()) {
   if (code !== 0) process.exit(code);
 }
 
+/**
+ * Benches point this process at databases of their own (a bench database, an
+ * embedded server they stop): after each one, the environment and the
+ * connection pool go back to what the command line started with, so the next
+ * bench starts from the same place as it would alone.
+ */
+async function restoreEnvironment(saved: NodeJS.ProcessEnv): Promise<void> {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+  resetEnvCache();
+  await closeDb();
+}
+
 const started = Date.now();
 const rows: BenchRow[] = [];
+const startingEnv = { ...process.env };
 for (const name of modules) {
   const { bench } = (await import(`./${name}.ts`)) as { bench: BenchModule };
   console.log(`\n— ${bench.name}${size === "smoke" ? " (smoke)" : ""} —`);
@@ -78,6 +94,8 @@ for (const name of modules) {
   } catch (error) {
     console.error(`  ${bench.name} failed:`, error);
     rows.push({ bench: bench.name, case: "error", figures: { error: String(error).slice(0, 200) }, met: false });
+  } finally {
+    await restoreEnvironment(startingEnv);
   }
   console.log(`  (${((Date.now() - benchStarted) / 1000).toFixed(1)} s)`);
 }
