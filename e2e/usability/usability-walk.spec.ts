@@ -68,9 +68,10 @@ test.describe("shoppers", () => {
       const context = await browser.newContext(use);
       const page = await context.newPage();
       await page.goto("/");
-      const firstTitle = page.locator("article h2 a").first();
+      const card = page.locator("article").first();
+      const firstTitle = card.locator("h2 a");
       await firstTitle.focus();
-      const card = page.locator("article").filter({ has: firstTitle });
+      expect(await firstTitle.evaluate((el) => el.matches(":focus-visible"))).toBe(true);
       const ring = await card.evaluate((el) => {
         const style = getComputedStyle(el);
         return { width: style.outlineWidth, style: style.outlineStyle };
