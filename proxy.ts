@@ -44,7 +44,9 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
     // the database (requireAdmin), so a demoted operator's token decides nothing.
     if (under(pathname, ["/api/admin"]) && !token) return finish(jsonError(404, "not_found", "Not found"), requestId, nonce);
     if (!token && pathname.startsWith("/api/")) return finish(jsonError(401, "unauthenticated", "Please sign in first"), requestId, nonce);
-    if (!token && !pathname.startsWith("/admin")) {
+    // Signed-out pages, the console included, go to sign-in and come back; a signed-in
+    // non-operator still gets the console's 404 (app/admin/require-admin.ts).
+    if (!token) {
       const signIn = new URL("/signin", request.url);
       signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
       return finish(NextResponse.redirect(signIn), requestId, nonce);

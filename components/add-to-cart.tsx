@@ -39,6 +39,13 @@ async function addToCart(bookId: number, quantity: number): Promise<Status> {
   return { kind: "error", message: "Could not add this book to your cart. Please try again." };
 }
 
+/** Our words for a quantity out of range (the browser's own, "Value must be 1.", says nothing useful). */
+export function quantityMessage(max: number, available: number): string {
+  if (available > 0 && available <= max)
+    return available === 1 ? "Only 1 copy is left." : `Only ${available} copies are left: choose 1 to ${available}.`;
+  return `Choose a quantity from 1 to ${max}.`;
+}
+
 export function AddToCart({ bookId, available, title }: AddToCartProps) {
   const id = useId();
   const [quantity, setQuantity] = useState("1");
@@ -49,9 +56,10 @@ export function AddToCart({ bookId, available, title }: AddToCartProps) {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (pending || soldOut) return;
     const value = Number(quantity);
     if (!Number.isInteger(value) || value < 1 || value > max) {
-      setStatus({ kind: "error", message: `Choose a quantity from 1 to ${max}.` });
+      setStatus({ kind: "error", message: quantityMessage(max, available) });
       return;
     }
     setStatus({ kind: "pending" });
@@ -63,7 +71,8 @@ export function AddToCart({ bookId, available, title }: AddToCartProps) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="flex flex-col gap-3">
+    // noValidate: our message, beside the button, instead of the browser's bubble.
+    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-3">
       <div className="flex flex-wrap items-end gap-3">
         <div className="flex flex-col gap-1">
           <label htmlFor={`${id}-quantity`} className="text-sm font-semibold text-ink">
@@ -79,6 +88,8 @@ export function AddToCart({ bookId, available, title }: AddToCartProps) {
             step={1}
             required
             disabled={soldOut}
+            aria-invalid={status.kind === "error" || undefined}
+            aria-describedby={`${id}-status`}
             value={quantity}
             onChange={(event) => setQuantity(event.target.value)}
             className="w-24 rounded-md border border-field bg-white px-3 py-2 text-ink tabular-nums disabled:cursor-not-allowed disabled:bg-stone-100 disabled:text-stone-600"
@@ -86,8 +97,10 @@ export function AddToCart({ bookId, available, title }: AddToCartProps) {
         </div>
         <button
           type="submit"
-          disabled={soldOut || pending}
-          className="min-w-36 rounded-md bg-accent px-5 py-2.5 font-semibold text-white shadow-sm hover:bg-accent-strong disabled:cursor-not-allowed disabled:bg-stone-300 disabled:text-stone-700 disabled:shadow-none"
+          // While adding, aria-disabled rather than disabled: a disabled button drops keyboard focus to the page.
+          disabled={soldOut}
+          aria-disabled={pending || undefined}
+          className="min-w-36 rounded-md bg-accent px-5 py-2.5 font-semibold text-white shadow-sm hover:bg-accent-strong aria-disabled:cursor-progress disabled:cursor-not-allowed disabled:bg-stone-300 disabled:text-stone-700 disabled:shadow-none"
         >
           {soldOut ? "Out of stock" : pending ? "Adding…" : "Add to cart"}
         </button>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { SignOutButton } from "@/components/auth/sign-out-button";
 import { SignOutEverywhereButton } from "@/components/auth/sign-out-everywhere-button";
 import { panelClass, secondaryButtonClass } from "@/components/ui-classes";
 import { getCurrentUser } from "@/lib/auth/session";
@@ -34,9 +35,7 @@ export default async function AccountPage() {
             </Link>
           </li>
           <li>
-            <Link href="/signout" className={secondaryButtonClass}>
-              Sign out
-            </Link>
+            <SignOutButton className={secondaryButtonClass} inline />
           </li>
         </ul>
       </nav>

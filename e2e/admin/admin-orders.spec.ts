@@ -84,10 +84,12 @@ test.describe("operator console", () => {
     await context.close();
   });
 
-  test("the console does not exist for customers", async () => {
+  test("the console does not exist for customers; visitors are sent to sign in first", async () => {
     const shopper = await signedInShopper();
     expect((await shopper.api.get("/admin/orders")).status()).toBe(404);
-    expect((await (await client()).get("/admin/orders")).status()).toBe(404);
+    const visitor = await (await client()).get("/admin/orders?status=paid", { maxRedirects: 0 });
+    expect(visitor.status()).toBe(307);
+    expect(visitor.headers().location).toMatch(/\/signin\?callbackUrl=%2Fadmin%2Forders%3Fstatus%3Dpaid$/);
   });
 
   test("an unknown order is a real 404 for the admin too", async () => {

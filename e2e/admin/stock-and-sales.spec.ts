@@ -34,12 +34,14 @@ test.describe("operator console: stock and sales", () => {
     await context.close();
   });
 
-  test("stock and sales do not exist for customers or visitors", async () => {
+  test("stock and sales do not exist for customers; visitors are sent to sign in", async () => {
     const shopper = await signedInShopper();
     const visitor = await client();
     for (const path of ["/admin/stock", "/admin/sales"]) {
       expect((await shopper.api.get(path)).status()).toBe(404);
-      expect((await visitor.get(path)).status()).toBe(404);
+      const response = await visitor.get(path, { maxRedirects: 0 });
+      expect(response.status()).toBe(307);
+      expect(response.headers().location).toContain(`/signin?callbackUrl=${encodeURIComponent(path)}`);
     }
   });
 });

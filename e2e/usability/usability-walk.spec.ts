@@ -1,0 +1,86 @@
+import { devices } from "@playwright/test";
+import { expect, test } from "../support/test";
+import { signedInShopper } from "../support/api";
+import { createBook } from "../support/db";
+
+// Issue #20, the usability walk: each point below failed in Chromium before its fix.
+
+test.describe("operators sign in on the way to the console", () => {
+  test("a signed-out visit to /admin/... goes to sign-in and returns there after an operator signs in", async ({ page }) => {
+    await page.goto("/admin/orders?status=paid");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin%2Forders%3Fstatus%3Dpaid$/);
+    await page.getByLabel("E-mail").fill("admin@example.com");
+    await page.getByLabel("Password").fill("admin-pass-1");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/admin\/orders\?status=paid$/);
+    await expect(page.getByRole("heading", { name: "Orders", level: 1 })).toBeVisible();
+  });
+
+  test("a shopper who signs in on the way to the console still finds no console there", async ({ browser }) => {
+    const shopper = await signedInShopper();
+    const context = await browser.newContext({ storageState: await shopper.api.storageState() });
+    const page = await context.newPage();
+    const response = await page.goto("/admin");
+    expect(response?.status()).toBe(404);
+    await context.close();
+  });
+});
+
+test.describe("shoppers", () => {
+  test("sign out is one click on the account page", async ({ browser }) => {
+    const shopper = await signedInShopper();
+    const context = await browser.newContext({ storageState: await shopper.api.storageState() });
+    const page = await context.newPage();
+    await page.goto("/account");
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect(page).toHaveURL(/\/$/);
+    expect((await (await context.request.get("/api/auth/session")).json()).user).toBeUndefined();
+    await context.close();
+  });
+
+  test("after Add to cart, keyboard focus stays on the button (not the page body)", async ({ page }) => {
+    const bookId = await createBook(5, `Focus Kept ${Date.now()}`);
+    await page.goto(`/books/${bookId}`);
+    const button = page.getByRole("button", { name: "Add to cart" });
+    await button.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByText(/to your cart\./)).toBeVisible();
+    await expect(button).toBeFocused();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("BUTTON");
+  });
+
+  test("a quantity above the copies left gets our own message, not the browser's", async ({ page }) => {
+    const bookId = await createBook(1, `Last Copy ${Date.now()}`);
+    await page.goto(`/books/${bookId}`);
+    await page.getByLabel("Quantity").fill("3");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Only 1 copy is left." })).toBeVisible();
+    await expect(page.getByLabel("Quantity")).toHaveAttribute("aria-invalid", "true");
+    // Nothing was added.
+    expect((await (await page.request.get("/api/cart")).json()).count ?? 0).toBe(0);
+  });
+
+  for (const [name, use] of [
+    ["desktop", { viewport: { width: 1280, height: 900 } }],
+    ["mobile", { ...devices["Pixel 7"] }],
+  ] as const) {
+    test(`a book card's focus ring is drawn whole, on the card (${name})`, async ({ browser }) => {
+      const context = await browser.newContext(use);
+      const page = await context.newPage();
+      await page.goto("/");
+      const card = page.locator("article").first();
+      const firstTitle = card.locator("h2 a");
+      await firstTitle.focus();
+      expect(await firstTitle.evaluate((el) => el.matches(":focus-visible"))).toBe(true);
+      const ring = await card.evaluate((el) => {
+        const style = getComputedStyle(el);
+        return { width: style.outlineWidth, style: style.outlineStyle };
+      });
+      expect(ring).toEqual({ width: "3px", style: "solid" });
+      // The link itself draws none (it would be clipped by the card's rounded, overflow-hidden box).
+      expect(await firstTitle.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe("none");
+      await page.screenshot({ path: `test-results/usability-card-focus-${name}.png` });
+      await context.close();
+    });
+  }
+});
