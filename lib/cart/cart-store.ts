@@ -120,9 +120,11 @@ export async function mergeCarts(anonymousCartId: string, userCartId: string): P
  * pipeline: only the ordered books leave the shopper's cart; anything added
  * since stays.
  */
-export function clearOrderedBooks(pipeline: WritePipeline, userId: string, orderId: string): void {
+export function clearOrderedBooks(pipeline: WritePipeline, owner: { userId: string } | { cartId: string } | null, orderId: string): void {
+  if (!owner) return;
+  const cart = "userId" in owner ? sql`c.user_id = ${owner.userId}` : sql`c.id = ${owner.cartId} and c.user_id is null`;
   pipeline.write(sql`
     delete from cart_items ci using carts c
-    where ci.cart_id = c.id and c.user_id = ${userId}
+    where ci.cart_id = c.id and ${cart}
       and ci.book_id in (select book_id from order_items where order_id = ${orderId})`);
 }
