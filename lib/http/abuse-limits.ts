@@ -23,6 +23,8 @@ export const LIMITS = {
   guestCheckoutEmail: { keyPrefix: "checkout_guest_email", points: 5, duration: 10 * MINUTE },
   /** Signed guest-order links followed, per client address (a token cannot be guessed; this bounds the work). */
   guestLink: { keyPrefix: "guest_link_ip", points: 60, duration: 10 * MINUTE },
+  /** Verification links followed, per client address. */
+  verifyEmail: { keyPrefix: "verify_email_ip", points: 30, duration: 10 * MINUTE },
   /** Verification e-mails asked for, per account. */
   verificationMail: { keyPrefix: "verification_mail_user", points: 3, duration: 60 * MINUTE },
   /** Promotion codes created or deactivated by one operator (each is two or three gateway calls). */
@@ -65,6 +67,11 @@ export async function throttleGuestCheckout(address: string, email: string): Pro
 export async function throttleGuestLink(address: string): Promise<void> {
   const wait = await take(LIMITS.guestLink, address);
   if (wait > 0) refuse(wait, `Too many order links were opened from your network just now. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleEmailVerification(address: string): Promise<void> {
+  const wait = await take(LIMITS.verifyEmail, address);
+  if (wait > 0) refuse(wait, `Too many confirmation links were tried from your network just now. Please try again in ${waitText(wait)}.`);
 }
 
 export async function throttleVerificationMail(userId: string): Promise<void> {
