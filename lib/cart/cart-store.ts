@@ -120,11 +120,12 @@ export async function mergeCarts(anonymousCartId: string, userCartId: string): P
  * pipeline: only the ordered books leave the shopper's cart; anything added
  * since stays.
  */
-export function clearOrderedBooks(pipeline: WritePipeline, owner: { userId: string } | { cartId: string } | null, orderId: string): void {
-  if (!owner) return;
-  const cart = "userId" in owner ? sql`c.user_id = ${owner.userId}` : sql`c.id = ${owner.cartId} and c.user_id is null`;
+export function clearOrderedBooks(pipeline: WritePipeline, owner: { userId: string | null; cartId: string | null }, orderId: string): void {
+  // A shopper's cart, and a guest's cookie cart (also after an account claimed the order).
+  const userCart = owner.userId ? sql`c.user_id = ${owner.userId}` : sql`false`;
+  const guestCart = owner.cartId ? sql`(c.id = ${owner.cartId} and c.user_id is null)` : sql`false`;
   pipeline.write(sql`
     delete from cart_items ci using carts c
-    where ci.cart_id = c.id and ${cart}
+    where ci.cart_id = c.id and (${userCart} or ${guestCart})
       and ci.book_id in (select book_id from order_items where order_id = ${orderId})`);
 }

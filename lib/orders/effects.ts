@@ -65,8 +65,7 @@ const handlers: Handlers = {
     }),
   setRefundStatus: ({ pipeline, orderId }, p) => setRefundStatus(pipeline, orderId, p),
   // Only the ordered books leave the cart; anything added since stays.
-  clearCart: ({ pipeline, orderId, userId, guestCartId }) =>
-    clearOrderedBooks(pipeline, userId ? { userId } : guestCartId ? { cartId: guestCartId } : null, orderId),
+  clearCart: ({ pipeline, orderId, userId, guestCartId }) => clearOrderedBooks(pipeline, { userId, cartId: guestCartId }, orderId),
   claimOrder: ({ pipeline, orderId }, { userId }) => claimOrderRow(pipeline, orderId, userId),
   recordShipment: ({ pipeline, orderId }, shipment) => recordShipment(pipeline, orderId, shipment),
   recordSale: ({ pipeline, orderId }, { sale, bookIds }) => recordSale(pipeline, orderId, sale, bookIds),
