@@ -171,8 +171,12 @@ export const orders = pgTable(
     index("orders_status_deadline_idx").on(t.status, t.paymentDeadline),
     index("orders_created_idx").on(t.createdAt),
     uniqueIndex("orders_user_idempotency_key").on(t.userId, t.idempotencyKey),
-    uniqueIndex("orders_guest_idempotency_key").on(t.guestEmail, t.idempotencyKey).where(sql`user_id is null`),
-    index("orders_guest_email_idx").on(t.guestEmail).where(sql`guest_email is not null`),
+    uniqueIndex("orders_guest_idempotency_key")
+      .on(t.guestEmail, t.idempotencyKey)
+      .where(sql`user_id is null`),
+    index("orders_guest_email_idx")
+      .on(t.guestEmail)
+      .where(sql`guest_email is not null`),
     check("orders_owner_check", sql`user_id is not null or guest_email is not null`),
     check("orders_guest_email_check", sql`guest_email is null or (guest_email = lower(guest_email) and length(guest_email) <= 254)`),
     check("orders_status_check", inList("status", orderStatuses)),

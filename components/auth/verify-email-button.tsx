@@ -18,7 +18,10 @@ export function VerifyEmailButton({ token }: { token: string }) {
     }
     const claimed = isRecord(result.data) && typeof result.data.claimedOrders === "number" ? result.data.claimedOrders : 0;
     const orders = claimed === 1 ? "1 guest order is" : `${claimed} guest orders are`;
-    setState({ kind: "done", message: `Thank you, your e-mail address is confirmed.${claimed > 0 ? ` ${orders} now in your account.` : ""}` });
+    setState({
+      kind: "done",
+      message: `Thank you, your e-mail address is confirmed.${claimed > 0 ? ` ${orders} now in your account.` : ""}`,
+    });
   }
 
   return (

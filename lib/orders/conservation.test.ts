@@ -86,7 +86,6 @@ describe("conservation under a randomized run", () => {
       orders.push(orderId);
       // A guest acts through the order's link; an account of the guest's (proven) address may claim it at any point.
       const viewer = { userId: account, guestOrderId: guest ? orderId : null };
-      const userId = account;
       if (guest && n % 6 === 1) {
         expect((await dispatch(orderId, { type: "CLAIM", userId: await createUser() }, "user")).outcome).toBe("accepted");
         claimed.push(orderId);

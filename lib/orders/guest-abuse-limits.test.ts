@@ -99,16 +99,12 @@ describe("guest checkout limits", () => {
 });
 
 describe("the guest checkout body", () => {
-  it.each([
-    [{}],
-    [{ email: "" }],
-    [{ email: "not an address" }],
-    [{ email: `${"a".repeat(250)}@example.com` }],
-    [{ email: 42 }],
-    [null],
-  ])("refuses %j", (body) => {
-    expect(guestCheckoutSchema.safeParse(body).success).toBe(false);
-  });
+  it.each([[{}], [{ email: "" }], [{ email: "not an address" }], [{ email: `${"a".repeat(250)}@example.com` }], [{ email: 42 }], [null]])(
+    "refuses %j",
+    (body) => {
+      expect(guestCheckoutSchema.safeParse(body).success).toBe(false);
+    },
+  );
 
   it("keeps an address in lower case", () => {
     expect(guestCheckoutSchema.parse({ email: "Ann.Reader@Example.COM" })).toEqual({ email: "ann.reader@example.com" });

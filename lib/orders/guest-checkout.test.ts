@@ -77,7 +77,9 @@ describe("a guest's order", () => {
 
   it("sends its e-mails to the guest's address, with the order's signed link", async () => {
     const order = await placedGuestOrder();
-    expect(await sendOrderEmail({ orderId: order.orderId, template: "order_created", dedupeKey: `${order.orderId}:t` })).not.toBe("no_order");
+    expect(await sendOrderEmail({ orderId: order.orderId, template: "order_created", dedupeKey: `${order.orderId}:t` })).not.toBe(
+      "no_order",
+    );
     const { db } = await getDb();
     const [mail] = await db.execute<{ to_address: string; text_body: string }>(
       sql`select to_address, text_body from emails where dedupe_key = ${`${order.orderId}:t`}`,

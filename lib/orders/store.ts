@@ -215,11 +215,7 @@ export async function findRecentOrderOfCart(tx: Executor, owner: OrderOwner, fin
     .select({ id: orders.id })
     .from(orders)
     .where(
-      and(
-        ownedBy(owner),
-        eq(orders.cartFingerprint, fingerprint),
-        gt(orders.createdAt, sql`now() - make_interval(secs => ${seconds})`),
-      ),
+      and(ownedBy(owner), eq(orders.cartFingerprint, fingerprint), gt(orders.createdAt, sql`now() - make_interval(secs => ${seconds})`)),
     )
     .orderBy(desc(orders.createdAt))
     .limit(1);

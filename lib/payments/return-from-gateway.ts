@@ -27,7 +27,8 @@ export async function reconcileSuccessReturn(input: ReturnInput): Promise<{
 }> {
   const payment = await ownPayment(input, input.sessionId);
   // A reload within seconds shows what the last check (or a webhook since) recorded.
-  if (!(await gatewayCheckDue(input.userId ?? `guest:${payment.order_id}`, input.sessionId))) return { orderId: payment.order_id, outcome: "checked_recently" };
+  if (!(await gatewayCheckDue(input.userId ?? `guest:${payment.order_id}`, input.sessionId)))
+    return { orderId: payment.order_id, outcome: "checked_recently" };
   try {
     const outcome = await instrument("payment_processing", { name: "return_from_gateway", orderId: payment.order_id }, () =>
       settleFromGateway(input.sessionId, "gateway"),

@@ -8,7 +8,11 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = await context.params;
   const { user, userId, guestOrderId } = await orderViewer(id);
-  const stream = await openOrderStream({ orderId: id, viewer: { userId, guestOrderId, role: user?.role ?? "customer" }, signal: request.signal });
+  const stream = await openOrderStream({
+    orderId: id,
+    viewer: { userId, guestOrderId, role: user?.role ?? "customer" },
+    signal: request.signal,
+  });
   return new Response(stream, {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",
