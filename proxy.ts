@@ -4,6 +4,7 @@ import { authSecret } from "@/lib/auth/options";
 import { appUrl } from "@/lib/env";
 import { bodyLimitFor, declaresMoreThan } from "@/lib/http/body";
 import { contentSecurityPolicy, newNonce, originAllowed, securityHeaders } from "@/lib/http/security";
+import { guestCookieName } from "@/lib/orders/guest-link";
 
 // Runs before every page and API route: request id, CSP nonce, body size,
 // CSRF origin check, sign-in gate for shopper pages, admin API gate, security
@@ -13,6 +14,21 @@ const SIGNED_IN_PAGES = ["/checkout", "/orders", "/account"];
 const SIGNED_IN_API = ["/api/checkout", "/api/orders", "/api/account"];
 
 const under = (pathname: string, prefixes: string[]) => prefixes.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+
+/**
+ * Where a guest (no account) may go: the checkout itself, the payment return
+ * pages, and one order's pages and API when the browser holds that order's
+ * guest cookie (or follows its signed link). The route checks the token; a
+ * wrong one finds no order (404).
+ */
+const GUEST_PATHS = ["/checkout", "/api/checkout"];
+const GUEST_ORDER = /^\/(?:api\/)?orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/access|\/.*)?$/i;
+function guestMayPass(request: NextRequest, pathname: string): boolean {
+  if (under(pathname, GUEST_PATHS)) return true;
+  const order = GUEST_ORDER.exec(pathname);
+  if (!order) return false;
+  return order[2] === "/access" || request.cookies.has(guestCookieName(order[1]!.toLowerCase()));
+}
 
 function jsonError(status: number, code: string, message: string): NextResponse {
   return NextResponse.json({ error: { code, message } }, { status });
@@ -37,7 +53,8 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   if (!originAllowed(request.method, pathname, request.headers.get("origin"), [appUrl(), request.nextUrl.origin])) {
     return finish(jsonError(403, "forbidden", "This request must come from the store's own pages (Origin check)"), requestId, nonce);
   }
-  const needsUser = under(pathname, SIGNED_IN_PAGES) || under(pathname, SIGNED_IN_API) || under(pathname, ["/api/admin", "/admin"]);
+  const shopperOnly = (under(pathname, SIGNED_IN_PAGES) || under(pathname, SIGNED_IN_API)) && !guestMayPass(request, pathname);
+  const needsUser = shopperOnly || under(pathname, ["/api/admin", "/admin"]);
   if (needsUser) {
     const token = await getToken({ req: request, secret: authSecret() });
     // Signed out: the admin API does not exist. Signed in: the route re-reads the role from

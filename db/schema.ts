@@ -51,6 +51,8 @@ export const users = pgTable(
     role: text("role").$type<Role>().notNull().default("customer"),
     // Sessions carry the version they were signed in under; "sign out everywhere" bumps it.
     sessionVersion: integer("session_version").notNull().default(0),
+    // Set when the owner followed the verification link mailed at sign-up: only then are guest orders of the address claimed.
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), check("users_role_check", inList("role", roles))],
@@ -122,9 +124,12 @@ export const orders = pgTable(
   "orders",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id),
+    // Null for a guest's order until a verified account of its e-mail claims it (CLAIM).
+    userId: uuid("user_id").references(() => users.id),
+    // The address a guest checked out with (lower case); the order's link and e-mails go to it.
+    guestEmail: text("guest_email"),
+    // The guest's cookie-identified cart: its ordered books leave it when the order is paid.
+    guestCartId: uuid("guest_cart_id"),
     status: text("status").$type<OrderStatus>().notNull(),
     machineSnapshot: jsonb("machine_snapshot").notNull(),
     machineVersion: integer("machine_version").notNull(),
@@ -166,6 +171,14 @@ export const orders = pgTable(
     index("orders_status_deadline_idx").on(t.status, t.paymentDeadline),
     index("orders_created_idx").on(t.createdAt),
     uniqueIndex("orders_user_idempotency_key").on(t.userId, t.idempotencyKey),
+    uniqueIndex("orders_guest_idempotency_key")
+      .on(t.guestEmail, t.idempotencyKey)
+      .where(sql`user_id is null`),
+    index("orders_guest_email_idx")
+      .on(t.guestEmail)
+      .where(sql`guest_email is not null`),
+    check("orders_owner_check", sql`user_id is not null or guest_email is not null`),
+    check("orders_guest_email_check", sql`guest_email is null or (guest_email = lower(guest_email) and length(guest_email) <= 254)`),
     check("orders_status_check", inList("status", orderStatuses)),
     check("orders_total_check", sql`total_cents >= 0 and subtotal_cents >= 0`),
     check(
@@ -434,6 +447,23 @@ export const operations = pgTable(
     check("operations_outcome_check", sql`outcome in ('success', 'failed')`),
     check("operations_kind_check", inList("kind", operationKinds)),
   ],
+);
+
+// Single-use, expiring links that prove a shopper owns their account's e-mail
+// address (mailed at sign-up). Only a hash of the token is kept.
+export const emailVerifications = pgTable(
+  "email_verifications",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("email_verifications_user_idx").on(t.userId)],
 );
 
 // rate-limiter-flexible's Postgres store (sign-in throttling across app instances).

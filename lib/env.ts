@@ -39,6 +39,11 @@ const schema = z.object({
   // What one shopper may hold unpaid at once (each unpaid order keeps its copies reserved).
   MAX_UNPAID_ORDERS_PER_SHOPPER: z.coerce.number().int().min(1).max(1000).default(5),
   MAX_RESERVED_COPIES_PER_SHOPPER: z.coerce.number().int().min(1).max(100_000).default(100),
+  // A guest (no account) holds unpaid orders per e-mail address: fewer, since an address costs nothing to type.
+  MAX_UNPAID_GUEST_ORDERS_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(2),
+  MAX_RESERVED_COPIES_PER_GUEST_EMAIL: z.coerce.number().int().min(1).max(100_000).default(20),
+  // How long a sign-up's e-mail verification link works (hours).
+  EMAIL_VERIFICATION_HOURS: z.coerce.number().int().min(1).max(720).default(48),
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   // Orders from before shipping rates existed: business days to the delivery estimate.
   DELIVERY_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),

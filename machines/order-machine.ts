@@ -60,6 +60,8 @@ export type OrderEffectParams = {
   createRefund: { refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason };
   setRefundStatus: { refundId: string; status: RefundStatus; reason?: string };
   clearCart: Record<string, never>;
+  // A guest's order becomes the account's (orders.user_id), once the account proved the address.
+  claimOrder: { userId: string };
   recordShipment: { trackingNumber: string; estimatedDelivery: string };
   flagForOperator: { reason: string };
   recordEvent: { type: DomainEventType; payload?: Record<string, unknown> };
@@ -93,6 +95,7 @@ const effects = {
   createRefund: effect<"createRefund">(),
   setRefundStatus: effect<"setRefundStatus">(),
   clearCart: effect<"clearCart">(),
+  claimOrder: effect<"claimOrder">(),
   recordShipment: effect<"recordShipment">(),
   flagForOperator: effect<"flagForOperator">(),
   recordEvent: effect<"recordEvent">(),
@@ -234,6 +237,8 @@ const machineSetup = setup({
       return usable && saleProblem(context, event.amountCents, event.currency, event.sale) === null;
     },
     // A shipment needs somewhere to go (orders from before shipping existed offered none and collected none).
+    // Only a guest's order, and only once: a second CLAIM is a duplicate.
+    isUnclaimedGuestOrder: ({ context }) => !!context.guestEmail && !context.claimedBy,
     hasShippingAddress: ({ context }) => context.shippingOptions.length === 0 || !!context.sale?.address,
     isUnflaggedMismatch: ({ context, event }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
@@ -297,6 +302,17 @@ export const orderMachine = machineSetup.createMachine({
   id: "order",
   context: initialContext,
   initial: "new",
+  on: {
+    // The order keeps its state, money and stock; only who may see it changes.
+    CLAIM: {
+      guard: { type: "isUnclaimedGuestOrder" },
+      actions: [
+        { type: "claimOrder", params: ({ event }) => ({ userId: event.userId }) },
+        { type: "recordEvent", params: ({ event }) => ({ type: "OrderClaimed", payload: { userId: event.userId } }) },
+        assign(({ event }) => ({ claimedBy: event.userId })),
+      ],
+    },
+  },
   states: {
     new: {
       on: {
@@ -311,6 +327,7 @@ export const orderMachine = machineSetup.createMachine({
               totalCents: event.totalCents,
               currency: event.currency,
               paymentDeadline: event.paymentDeadline,
+              guestEmail: event.guestEmail ?? null,
               stock: "reserved" as const,
             })),
             { type: "reserveStock", params: ({ event }) => ({ items: event.items }) },
@@ -323,6 +340,7 @@ export const orderMachine = machineSetup.createMachine({
                   totalCents: event.totalCents,
                   currency: event.currency,
                   paymentDeadline: new Date(event.paymentDeadline).toISOString(),
+                  ...(event.guestEmail ? { guest: true } : {}),
                 },
               }),
             },

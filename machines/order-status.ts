@@ -67,6 +67,8 @@ export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): bo
       return refundOf(context, event.refundId)?.status === "failed";
     case "STOCK_UNAVAILABLE":
       return context.refunds.some((r) => r.reason === "stock_unavailable");
+    case "CLAIM":
+      return !!context.claimedBy && context.claimedBy === event.userId;
   }
 }
 

@@ -86,6 +86,10 @@ export type OrderContext = {
   stock: StockState;
   shipment: { trackingNumber: string; estimatedDelivery: string } | null;
   cancelReason: "user" | "timeout" | null;
+  /** A guest's order: the address it was placed with (absent on orders from before guest checkout). */
+  guestEmail?: string | null;
+  /** The account that claimed this guest order after proving the address (CLAIM). */
+  claimedBy?: string | null;
 };
 
 type At = { at: number };
@@ -101,6 +105,8 @@ export type OrderEvent =
       currency: string;
       paymentDeadline: number;
       shippingOptions?: ShippingOption[];
+      /** Set for a guest's order: the address they checked out with. */
+      guestEmail?: string;
     } & At)
   | ({ type: "START_PAYMENT"; paymentId: string } & At)
   // refundId: an id the engine allocates in case this money has to go back.
@@ -132,7 +138,9 @@ export type OrderEvent =
   | ({ type: "REQUEST_REFUND"; refundId: string; by: "user" | "admin"; reason?: string; windowDays: number } & At)
   | ({ type: "FULFIL"; trackingNumber: string; estimatedDelivery: string } & At)
   | ({ type: "REFUND_SUCCEEDED"; refundId: string } & At)
-  | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At);
+  | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At)
+  // A verified account of the guest's address takes the order over (in any state).
+  | ({ type: "CLAIM"; userId: string } & At);
 
 export type OrderEventType = OrderEvent["type"];
 
@@ -150,6 +158,7 @@ export const orderEventTypes: OrderEventType[] = [
   "FULFIL",
   "REFUND_SUCCEEDED",
   "REFUND_FAILED",
+  "CLAIM",
 ];
 
 /** The audit trail's event names (docs/DESIGN.md, "Statuses"). */
@@ -165,7 +174,8 @@ export type DomainEventType =
   | "RefundRequested"
   | "PaymentRefunded"
   | "RefundFailed"
-  | "OrderFulfilled";
+  | "OrderFulfilled"
+  | "OrderClaimed";
 
 export const initialContext: OrderContext = {
   orderId: "",
@@ -184,4 +194,6 @@ export const initialContext: OrderContext = {
   stock: "none",
   shipment: null,
   cancelReason: null,
+  guestEmail: null,
+  claimedBy: null,
 };

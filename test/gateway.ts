@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import { env } from "@/lib/env";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
-import { checkoutCart } from "@/lib/orders/checkout-cart";
+import { checkoutCart, checkoutGuestCart } from "@/lib/orders/checkout-cart";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
 import { startPayment } from "@/lib/payments/start-payment";
 import { stripeClient } from "@/lib/payments/stripe-client";
@@ -81,4 +81,33 @@ export async function payAtGatewayWith(
     ...(options.promotionCode ? { promotionCode: options.promotionCode } : {}),
     ...(options.shipping ? { shipping: options.shipping } : {}),
   })) as { status: string };
+}
+
+/** A fresh guest address (lower case, as the checkout stores it) and a client address of its own, so limits start at zero. */
+export function guestIdentity(): { email: string; clientAddress: string } {
+  const n = () => Math.floor(Math.random() * 250) + 1;
+  return { email: `guest-${randomUUID().slice(0, 12)}@test.example`, clientAddress: `10.${n()}.${n()}.${n()}` };
+}
+
+/** A guest's order (no account): an anonymous cart checked out with an e-mail address, not yet paid. */
+export async function placedGuestOrder(options: OrderOptions & { email?: string; clientAddress?: string } = {}) {
+  const identity = guestIdentity();
+  const email = options.email ?? identity.email;
+  const bookId = await createBook(options.stock ?? 3, options.priceCents ?? 1500);
+  const cartId = await createCart(null);
+  await addCartItem(cartId, bookId, options.quantity ?? 1);
+  const { order } = await checkoutGuestCart({
+    email,
+    cartId,
+    clientAddress: options.clientAddress ?? identity.clientAddress,
+    idempotencyKey: randomUUID(),
+  });
+  return { email, cartId, bookId, orderId: order.id };
+}
+
+/** A guest's order with one started payment (through its link, as the order page would). */
+export async function guestOrderAtGateway(options: OrderOptions = {}) {
+  const placed = await placedGuestOrder(options);
+  const { checkoutUrl, paymentId } = await startPayment({ userId: null, guestOrderId: placed.orderId, orderId: placed.orderId });
+  return { ...placed, paymentId, sessionId: checkoutUrl.split("/pay/")[1]! };
 }

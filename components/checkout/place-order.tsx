@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { apiRequest, isRecord } from "@/components/api-client";
 import { setLineQuantity } from "@/components/cart/cart-api";
+import { FormField } from "@/components/form-field";
 import { Price } from "@/components/price";
 import { panelClass, primaryButtonClass, textLinkClass } from "@/components/ui-classes";
 import type { CartView } from "@/lib/cart/types";
@@ -12,7 +13,8 @@ import type { ShippingOption } from "@/machines/order-types";
 import { newIdempotencyKey } from "./idempotency-key";
 import { ReviewLine, type Shortage } from "./review-line";
 
-type PlaceOrderProps = { cart: CartView; shipping: ShippingOption[]; freeShippingFromCents: number };
+/** guest: nobody is signed in; the order is placed for the e-mail address typed here. */
+type PlaceOrderProps = { cart: CartView; shipping: ShippingOption[]; freeShippingFromCents: number; guest?: boolean };
 
 type Status =
   | { kind: "idle" }
@@ -37,8 +39,10 @@ function parseShortages(details: unknown): Record<number, Shortage> {
  * the payment page in the same action. One Idempotency-Key per mount, so
  * retries never double-order.
  */
-export function PlaceOrder({ cart, shipping, freeShippingFromCents }: PlaceOrderProps) {
+export function PlaceOrder({ cart, shipping, freeShippingFromCents, guest = false }: PlaceOrderProps) {
   const router = useRouter();
+  const [email, setEmail] = useState("");
+  const [emailError, setEmailError] = useState<string | undefined>();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const [shortages, setShortages] = useState<Record<number, Shortage>>({});
   const [fixing, setFixing] = useState<number | null>(null);
@@ -48,10 +52,19 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents }: PlaceOrder
 
   async function placeOrder() {
     if (busy.current) return;
+    if (guest && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
+      setEmailError("Enter the e-mail address we should send your order to, like name@example.com.");
+      return;
+    }
+    setEmailError(undefined);
     busy.current = true;
     key.current ??= newIdempotencyKey();
     setStatus({ kind: "pending" });
-    const result = await apiRequest("/api/checkout", { method: "POST", headers: { "Idempotency-Key": key.current } });
+    const result = await apiRequest("/api/checkout", {
+      method: "POST",
+      headers: { "Idempotency-Key": key.current },
+      ...(guest ? { body: { email: email.trim() } } : {}),
+    });
     if (result.ok && isRecord(result.data) && typeof result.data.id === "string") {
       // One step: the order is placed, now straight to the payment page. If the
       // payment cannot start, the order page is where the shopper pays, cancels or follows it.
@@ -86,7 +99,10 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents }: PlaceOrder
         link: { href: orderId ? `/orders/${orderId}` : "/orders", label: "View your order" },
       });
     } else if (result.code === "too_many_unpaid_orders" || result.code === "too_many_reserved_copies") {
-      setStatus({ kind: "error", message: result.message, link: { href: "/orders", label: "See your orders" } });
+      setStatus({ kind: "error", message: result.message, ...(guest ? {} : { link: { href: "/orders", label: "See your orders" } }) });
+    } else if (result.code === "invalid_request" && guest) {
+      setEmailError(result.message);
+      setStatus({ kind: "idle" });
     } else if (result.code === "unauthenticated") {
       setStatus({ kind: "error", message: result.message, link: { href: "/signin?callbackUrl=%2Fcheckout", label: "Sign in" } });
     } else {
@@ -168,6 +184,27 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents }: PlaceOrder
         <h2 id="place-heading" className="text-xl font-semibold">
           Place your order
         </h2>
+        {guest ? (
+          <div className="mt-3" data-testid="guest-checkout">
+            <FormField
+              id="guest-email"
+              name="email"
+              label="Your e-mail address"
+              type="email"
+              autoComplete="email"
+              value={email}
+              onChange={setEmail}
+              error={emailError}
+              hint="No account needed: we send the order and a link to follow it here."
+            />
+            <p className="mt-2 text-xs text-ink-soft">
+              Have an account?{" "}
+              <Link href="/signin?callbackUrl=%2Fcheckout" className={textLinkClass}>
+                Sign in
+              </Link>
+            </p>
+          </div>
+        ) : null}
         <p className="mt-2 text-sm text-ink-soft">
           We reserve these books for you and take you to the secure payment page, where you enter the delivery address, choose standard or
           express shipping and may add a promotion code; tax is worked out there. If you don’t pay in time the order is cancelled and the

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/test";
-import { client, signIn, signedInShopper } from "../support/api";
+import { baseURL, client, signIn, signedInShopper } from "../support/api";
 import { adminContext, fillShippingAddress, NEW_YORK } from "../support/browser";
 import { createBook, e2eDb } from "../support/db";
 
@@ -55,10 +55,16 @@ async function expectAddress(page: Page) {
   }
 }
 
-async function buy(page: Page, options: { method: "Express" | "Standard"; code?: string }) {
+async function buy(page: Page, options: { method: "Express" | "Standard"; code?: string; guestEmail?: string }) {
   await page.goto("/checkout");
   await expect(page.getByTestId("shipping-offer")).toBeVisible();
-  await page.screenshot({ path: `${shots}/checkout-shipping-offer.png`, fullPage: true });
+  if (options.guestEmail) {
+    // No account: the store's form asks for the address the order, its link and its e-mails go to.
+    await page.getByLabel("Your e-mail address").fill(options.guestEmail);
+    await page.screenshot({ path: `${shots}/checkout-guest.png`, fullPage: true });
+  } else {
+    await page.screenshot({ path: `${shots}/checkout-shipping-offer.png`, fullPage: true });
+  }
   await page.getByRole("button", { name: "Place order" }).click();
   await expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();
   await fillShippingAddress(page);
@@ -69,7 +75,7 @@ async function buy(page: Page, options: { method: "Express" | "Standard"; code?:
     await expect(page.getByText(/Discount applied/)).toBeVisible();
   }
   await expect(page.getByText(/Sales Tax/).first()).toBeVisible();
-  await page.screenshot({ path: `${shots}/gateway-sale.png`, fullPage: true });
+  if (!options.guestEmail) await page.screenshot({ path: `${shots}/gateway-sale.png`, fullPage: true });
   await page.getByLabel("Card number").fill("4242 4242 4242 4242");
   await page.getByLabel("Expiry (MM/YY)").fill("12/34");
   await page.getByLabel("CVC").fill("123");
@@ -78,7 +84,7 @@ async function buy(page: Page, options: { method: "Express" | "Standard"; code?:
   await expect(page.getByRole("heading", { name: /your order is paid/i })).toBeVisible();
 }
 
-async function agreeEverywhere(browserPage: Page, operatorPage: Page, userEmail: string, row: Row) {
+async function agreeEverywhere(browserPage: Page, operatorPage: Page, userEmail: string, row: Row, shotPrefix = "") {
   // The database adds up.
   expect(row.total_cents).toBe(row.subtotal_cents - row.discount_cents + row.shipping_cents + row.tax_cents);
   expect([
@@ -96,28 +102,28 @@ async function agreeEverywhere(browserPage: Page, operatorPage: Page, userEmail:
   await browserPage.goto(`/orders/${row.id}`);
   await expectTotals(browserPage, "order", row);
   await expectAddress(browserPage);
-  await browserPage.screenshot({ path: `${shots}/order-sale.png`, fullPage: true });
+  await browserPage.screenshot({ path: `${shots}/${shotPrefix}order-sale.png`, fullPage: true });
 
   // The receipt (printable).
   await browserPage.getByRole("link", { name: "Receipt" }).click();
   await expect(browserPage.getByRole("heading", { name: "Receipt" })).toBeVisible();
   await expectTotals(browserPage, "receipt", row);
   await expectAddress(browserPage);
-  await browserPage.screenshot({ path: `${shots}/receipt.png`, fullPage: true });
+  await browserPage.screenshot({ path: `${shots}/${shotPrefix}receipt.png`, fullPage: true });
   await browserPage.emulateMedia({ media: "print" });
   await expect(browserPage.getByRole("button", { name: "Print receipt" })).toBeHidden();
-  await browserPage.screenshot({ path: `${shots}/receipt-print.png`, fullPage: true });
+  if (!shotPrefix) await browserPage.screenshot({ path: `${shots}/receipt-print.png`, fullPage: true });
   await browserPage.emulateMedia({ media: "screen" });
 
   // The operator's view and the packing slip.
   await operatorPage.goto(`/admin/orders/${row.id}`);
   await expectTotals(operatorPage, "order", row);
   await expectAddress(operatorPage);
-  await operatorPage.screenshot({ path: `${shots}/admin-order-sale.png`, fullPage: true });
+  await operatorPage.screenshot({ path: `${shots}/${shotPrefix}admin-order-sale.png`, fullPage: true });
   await operatorPage.getByRole("link", { name: "Packing slip" }).click();
   await expect(operatorPage.getByRole("heading", { name: "Packing slip" })).toBeVisible();
   await expectAddress(operatorPage);
-  await operatorPage.screenshot({ path: `${shots}/packing-slip.png`, fullPage: true });
+  if (!shotPrefix) await operatorPage.screenshot({ path: `${shots}/packing-slip.png`, fullPage: true });
 
   // The e-mail.
   await expect
@@ -199,6 +205,67 @@ test.describe("a sale with shipping, tax and a promotion code", () => {
     const operator = await adminContext(browser);
     await agreeEverywhere(page, await operator.newPage(), shopper.email, row);
     await operator.close();
+    await context.close();
+  });
+});
+
+test.describe("a guest's sale (no account)", () => {
+  test("a guest buys two books to New York by express with a code; through the e-mail's signed link the order page, the receipt, the operator view, the e-mail and the database agree", async ({
+    browser,
+  }) => {
+    const code = await operatorCode(10);
+    const email = `guest-${Date.now().toString(36)}@example.com`;
+    const first = await createBook(5, "The Guest Express Book", 1299);
+    const second = await createBook(5, "The Guest Second Book", 1850);
+    // A browser of its own (its own client address for the per-address limits), signed in nowhere.
+    const ip = { "X-Forwarded-For": `127.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.9` };
+    const context = await browser.newContext({ extraHTTPHeaders: ip });
+    for (const bookId of [first, second]) {
+      const added = await context.request.post("/api/cart/items", { data: { bookId, quantity: 1 }, headers: { Origin: baseURL } });
+      expect(added.status()).toBe(200);
+    }
+    const page = await context.newPage();
+    await buy(page, { method: "Express", code, guestEmail: email });
+
+    const row = await orderRowOf(first);
+    expect(row).toMatchObject({
+      status: "paid",
+      subtotal_cents: 3149,
+      shipping_method: "express",
+      shipping_cents: 1499,
+      promotion_code: code,
+    });
+    expect(row.discount_cents).toBe(130 + 185);
+    expect(row.tax_cents).toBe(Math.round(1169 * 0.04) + Math.round(1665 * 0.04) + Math.round(1499 * 0.04));
+    const [owner] = await e2eDb()`select user_id, guest_email, customer_email from orders where id = ${row.id}`;
+    expect(owner).toEqual({ user_id: null, guest_email: email, customer_email: email });
+
+    // The order e-mail carries the signed link; in a fresh browser (no cookie) only that link opens the order.
+    await expect
+      .poll(async () => (await e2eDb()`select count(*)::int as n from emails where order_id = ${row.id} and to_address = ${email}`)[0]!.n, {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(0);
+    const [created] = await e2eDb()`select text_body from emails where order_id = ${row.id} and subject like '%reserved%'`;
+    const link = /(http\S+\/orders\/[0-9a-f-]{36}\/access\?token=[A-Za-z0-9_-]{43})/.exec(created!.text_body as string)![1]!;
+    const elsewhere = await browser.newContext({ extraHTTPHeaders: ip });
+    const guestPage = await elsewhere.newPage();
+    const tampered = link.replace(/token=(.)/, (_, c: string) => `token=${c === "A" ? "B" : "A"}`);
+    expect((await guestPage.goto(new URL(tampered).pathname + new URL(tampered).search))!.status()).toBe(404);
+    expect((await guestPage.goto(`/orders/${row.id}`))!.url()).toContain("/signin");
+    await guestPage.goto(new URL(link).pathname + new URL(link).search);
+    await expect(guestPage).toHaveURL(new RegExp(`/orders/${row.id}$`));
+    await expect(guestPage.getByText(`Guest order for ${email}`)).toBeVisible();
+    // The token now lives in an httpOnly cookie for this order only.
+    const cookies = await elsewhere.cookies();
+    expect(cookies.find((c) => c.name === `guest_order_${row.id}`)).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+
+    const operator = await adminContext(browser);
+    await agreeEverywhere(guestPage, await operator.newPage(), email, row, "guest-");
+    const [paidMail] = await e2eDb()`select text_body from emails where order_id = ${row.id} and subject like '%is paid%'`;
+    expect(paidMail!.text_body).toContain(`/orders/${row.id}/access?token=`);
+    await operator.close();
+    await elsewhere.close();
     await context.close();
   });
 });

@@ -43,6 +43,19 @@ export async function endAllSessions(id: string): Promise<number> {
   return row.session_version;
 }
 
+/**
+ * Marks an account's e-mail address proven (its verification link was
+ * followed); false when the account is gone or its address changed since the
+ * link was sent.
+ */
+export async function markEmailVerified(userId: string, email: string): Promise<boolean> {
+  const { db } = await getDb();
+  const rows = await db.execute(sql`
+    update users set email_verified_at = coalesce(email_verified_at, now())
+    where id = ${userId} and lower(email) = ${email.toLowerCase()} returning id`);
+  return rows.length > 0;
+}
+
 /** Creates a customer account; email_taken when the address is in use (any case). */
 export async function registerUser(input: {
   email: string;

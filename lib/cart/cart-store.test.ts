@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { createBook, createUser } from "@/test/fixtures";
 import { addCartItem, createCart, loadCart, mergeCarts, setCartItemQuantity } from "./cart-store";
-import { addItemSchema, setQuantitySchema } from "./types";
+import { addItemSchema, MAX_LINES_PER_CART, setQuantitySchema } from "./types";
 
 describe("cart store", () => {
   it("adds to a line, prices from the database, and never passes 50 per line", async () => {
@@ -19,6 +19,19 @@ describe("cart store", () => {
     await expect(addCartItem(cart, book, 1)).rejects.toMatchObject({ code: "invalid_request" });
     expect((await loadCart(cart)).items[0]?.quantity).toBe(50);
     await expect(addCartItem(cart, 999_999_999, 1)).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it(`holds at most MAX_LINES_PER_CART different books (a guest's cookie cart too); more of a book already in it still fits`, async () => {
+    const cart = await createCart(null);
+    const { db } = await getDb();
+    const books = await Promise.all(Array.from({ length: MAX_LINES_PER_CART + 1 }, () => createBook(5)));
+    await db.execute(sql`insert into cart_items (cart_id, book_id, quantity)
+      select ${cart}, unnest(${`{${books.slice(0, MAX_LINES_PER_CART).join(",")}}`}::int[]), 1`);
+    await expect(addCartItem(cart, books.at(-1)!, 1)).rejects.toMatchObject({ code: "invalid_request", status: 400 });
+    await addCartItem(cart, books[0]!, 1);
+    const view = await loadCart(cart);
+    expect(view.items).toHaveLength(MAX_LINES_PER_CART);
+    expect(view.count).toBe(MAX_LINES_PER_CART + 1);
   });
 
   it("sets and removes lines; an absent line is not_found", async () => {

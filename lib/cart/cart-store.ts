@@ -4,7 +4,7 @@ import type { WritePipeline } from "@/db/batching";
 import type { SqlRow } from "@/db/rows";
 import type { books, cartItems, carts } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { MAX_PER_LINE, type CartView } from "./types";
+import { MAX_LINES_PER_CART, MAX_PER_LINE, type CartView } from "./types";
 import { isUuid } from "@/lib/ids";
 
 // Cart rows: the one module that writes carts and cart_items. Prices always
@@ -70,10 +70,17 @@ async function assertBook(bookId: number): Promise<void> {
   if (!row) throw new AppError("not_found", `No book with id ${bookId}`);
 }
 
-/** Adds to a line (creating it); never past 50 copies of one book. */
+/** Adds to a line (creating it); never past 50 copies of one book, nor past MAX_LINES_PER_CART books. */
 export async function addCartItem(cartId: string, bookId: number, quantity: number): Promise<void> {
   await assertBook(bookId);
   const { db } = await getDb();
+  const [size] = await db.execute<{ lines: number; has: boolean }>(sql`
+    select count(*)::int as lines, bool_or(book_id = ${bookId}) as has from cart_items where cart_id = ${cartId}`);
+  if (size && !size.has && size.lines >= MAX_LINES_PER_CART) {
+    throw new AppError("invalid_request", `A cart holds at most ${MAX_LINES_PER_CART} different books`, [
+      { path: "bookId", message: `at most ${MAX_LINES_PER_CART} different books per cart` },
+    ]);
+  }
   const rows = await db.execute<SqlRow<typeof cartItems, "quantity">>(sql`
     insert into cart_items (cart_id, book_id, quantity) values (${cartId}, ${bookId}, ${quantity})
     on conflict (cart_id, book_id) do update set quantity = cart_items.quantity + excluded.quantity
@@ -120,9 +127,12 @@ export async function mergeCarts(anonymousCartId: string, userCartId: string): P
  * pipeline: only the ordered books leave the shopper's cart; anything added
  * since stays.
  */
-export function clearOrderedBooks(pipeline: WritePipeline, userId: string, orderId: string): void {
+export function clearOrderedBooks(pipeline: WritePipeline, owner: { userId: string | null; cartId: string | null }, orderId: string): void {
+  // A shopper's cart, and a guest's cookie cart (also after an account claimed the order).
+  const userCart = owner.userId ? sql`c.user_id = ${owner.userId}` : sql`false`;
+  const guestCart = owner.cartId ? sql`(c.id = ${owner.cartId} and c.user_id is null)` : sql`false`;
   pipeline.write(sql`
     delete from cart_items ci using carts c
-    where ci.cart_id = c.id and c.user_id = ${userId}
+    where ci.cart_id = c.id and (${userCart} or ${guestCart})
       and ci.book_id in (select book_id from order_items where order_id = ${orderId})`);
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { MAX_INT4 } from "@/lib/ids";
-import { MAX_PER_LINE } from "./limits";
+import { MAX_LINES_PER_CART, MAX_PER_LINE } from "./limits";
 
-export { MAX_PER_LINE };
+export { MAX_LINES_PER_CART, MAX_PER_LINE };
 
 export type CartLine = {
   bookId: number;

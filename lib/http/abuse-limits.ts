@@ -18,6 +18,15 @@ export const LIMITS = {
   paymentStart: { keyPrefix: "payment_start_user", points: 20, duration: 10 * MINUTE },
   /** The success page asks the gateway about one session at most this often (per shopper and session). */
   returnCheck: { keyPrefix: "return_check", points: 1, duration: 10 },
+  /** Guest checkouts (no account), per client address and per e-mail address (docs/SECURITY.md, "Guest orders"). */
+  guestCheckoutAddress: { keyPrefix: "checkout_guest_ip", points: 10, duration: 10 * MINUTE },
+  guestCheckoutEmail: { keyPrefix: "checkout_guest_email", points: 5, duration: 10 * MINUTE },
+  /** Signed guest-order links followed, per client address (a token cannot be guessed; this bounds the work). */
+  guestLink: { keyPrefix: "guest_link_ip", points: 60, duration: 10 * MINUTE },
+  /** Verification links followed, per client address. */
+  verifyEmail: { keyPrefix: "verify_email_ip", points: 30, duration: 10 * MINUTE },
+  /** Verification e-mails asked for, per account. */
+  verificationMail: { keyPrefix: "verification_mail_user", points: 3, duration: 60 * MINUTE },
   /** Promotion codes created or deactivated by one operator (each is two or three gateway calls). */
   promotionCodes: { keyPrefix: "promotion_codes_admin", points: 30, duration: 10 * MINUTE },
 } satisfies Record<string, LimitSpec>;
@@ -40,6 +49,34 @@ export async function throttleCheckout(userId: string): Promise<void> {
       wait,
       `You are placing orders faster than we can take them. Please try again in ${waitText(wait)}, or pay for an order you already placed.`,
     );
+}
+
+/** A guest checkout counts against the client's address and against the e-mail address it is placed for. */
+export async function throttleGuestCheckout(address: string, email: string): Promise<void> {
+  const byAddress = await take(LIMITS.guestCheckoutAddress, address);
+  if (byAddress > 0)
+    refuse(byAddress, `Too many guest orders were placed from your network just now. Please try again in ${waitText(byAddress)}.`);
+  const byEmail = await take(LIMITS.guestCheckoutEmail, email);
+  if (byEmail > 0)
+    refuse(
+      byEmail,
+      `Too many orders were placed for this e-mail address just now. Please try again in ${waitText(byEmail)}, or pay for an order you already placed (the link is in its e-mail).`,
+    );
+}
+
+export async function throttleGuestLink(address: string): Promise<void> {
+  const wait = await take(LIMITS.guestLink, address);
+  if (wait > 0) refuse(wait, `Too many order links were opened from your network just now. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleEmailVerification(address: string): Promise<void> {
+  const wait = await take(LIMITS.verifyEmail, address);
+  if (wait > 0) refuse(wait, `Too many confirmation links were tried from your network just now. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleVerificationMail(userId: string): Promise<void> {
+  const wait = await take(LIMITS.verificationMail, userId);
+  if (wait > 0) refuse(wait, `We sent several verification e-mails already. Please try again in ${waitText(wait)}.`);
 }
 
 export async function throttlePaymentStart(userId: string): Promise<void> {

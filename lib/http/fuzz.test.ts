@@ -17,6 +17,7 @@ import { MAX_WEBHOOK_BODY_BYTES } from "@/lib/http/body";
 import { searchParamsObject } from "@/lib/http/responses";
 import { captureLogs } from "@/lib/observability/log";
 import { flushOperations } from "@/lib/observability/operations";
+import { guestCookieName, guestToken } from "@/lib/orders/guest-link";
 import { placeOrder } from "@/lib/orders/place-order";
 import { webhookSecret } from "@/lib/payments/stripe-client";
 import { createBook, createUser } from "@/test/fixtures";
@@ -520,6 +521,53 @@ describe("fuzz: checkout and orders", () => {
     );
   });
 
+  it("POST /api/checkout as a guest (no session): a bad body is 415/413/400, a good one with an empty or missing cart 400; nothing changes", async () => {
+    as(null);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(headerValue, { nil: undefined }),
+        bodyFor({ email: fc.emailAddress() }),
+        fc.boolean(),
+        async (key, send, withCart) => {
+          fake.cookies = new Map(withCart ? [[CART_COOKIE, emptyCartId]] : []);
+          const headers: Record<string, string> = key === undefined ? {} : { "idempotency-key": key };
+          const response = await unchanged(() => checkoutRoute(request("POST", "/api/checkout", { ...send, headers }), undefined));
+          // A malformed Idempotency-Key is refused before the body is read.
+          const badKey = key !== undefined && !/^[\w.:-]{1,100}$/.test(key);
+          await expectRefusal(response, badKey ? [400] : refusalFor(send, [400]));
+          fake.cookies = new Map();
+        },
+      ),
+    );
+  });
+
+  it("a guest cookie opens only its own order with its own token: any other token, or any other order, is 404 and changes nothing", async () => {
+    as(null);
+    const routes = [
+      (id: string) => orderRoute(request("GET", "/api/orders/x"), params("id", id)),
+      (id: string) => paymentsRoute(request("POST", "/api/orders/x/payments"), params("id", id)),
+      (id: string) => cancelRoute(request("POST", "/api/orders/x/cancel"), params("id", id)),
+      (id: string) => refundRoute(request("POST", "/api/orders/x/refund"), params("id", id)),
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.constantFrom(...foreignOrders),
+        fc.oneof(
+          text,
+          fc.constantFrom(...foreignOrders).map((o) => guestToken(o)),
+          fc.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        ),
+        async (route, orderId, token) => {
+          fake.cookies = new Map([[guestCookieName(orderId), token]]);
+          const response = await unchanged(() => route(orderId));
+          await expectRefusal(response, [404]);
+          fake.cookies = new Map();
+        },
+      ),
+    );
+  });
+
   it("GET /api/orders/:id and POST …/payments|cancel|refund: 404 for every id that is not the shopper's order", async () => {
     as(shopper);
     const id = fc.oneof(
@@ -614,8 +662,8 @@ describe("fuzz: operators", () => {
 
 describe("fuzz: sessions", () => {
   it("without a session, or as a customer on operator routes, every protected route refuses before reading input", async () => {
+    // (POST /api/checkout is open to guests: "fuzz: checkout and orders" covers it without a session.)
     const routes = {
-      checkout: () => checkoutRoute(request("POST", "/api/checkout"), undefined),
       order: (id: string) => orderRoute(request("GET", "/api/orders/x"), params("id", id)),
       payments: (id: string) => paymentsRoute(request("POST", "/api/orders/x/payments"), params("id", id)),
       cancel: (id: string) => cancelRoute(request("POST", "/api/orders/x/cancel"), params("id", id)),

@@ -11,6 +11,8 @@ export type EmailOrder = OrderAmounts & {
   trackingNumber: string | null;
   estimatedDelivery: string | null;
   items: { title: string; quantity: number; unitPriceCents: number }[];
+  /** A guest's order: the signed link that opens it (they have no account to sign in to). */
+  orderLink?: string | null;
 };
 
 export type RenderedEmail = { subject: string; text: string; html: string };
@@ -89,10 +91,13 @@ export function renderEmail(template: EmailTemplate, order: EmailOrder, data: Re
   // The same lines as the order page and the receipt: subtotal, discount, shipping, tax, total.
   const totals = totalsRows(order);
   const address = order.shippingAddress ? addressLines(order.shippingAddress) : [];
+  const name = order.customerName || "there";
+  const link = order.orderLink ? `Follow your order (pay, cancel, receipt): ${order.orderLink}` : null;
   const text = [
-    `Hello ${order.customerName},`,
+    `Hello ${name},`,
     "",
     ...lines,
+    ...(link ? ["", link] : []),
     "",
     "Your order:",
     ...items,
@@ -102,8 +107,9 @@ export function renderEmail(template: EmailTemplate, order: EmailOrder, data: Re
     "Paperleaf Books",
   ].join("\n");
   const html = `<!doctype html><html><body style="font-family:Georgia,serif;color:#2b2520;background:#faf6ef;padding:24px">
-<h1 style="font-size:20px">${escapeHtml(subject)}</h1><p>Hello ${escapeHtml(order.customerName)},</p>
+<h1 style="font-size:20px">${escapeHtml(subject)}</h1><p>Hello ${escapeHtml(name)},</p>
 ${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}
+${order.orderLink ? `<p><a href="${escapeHtml(order.orderLink)}" style="color:#8a3b12">Follow your order</a> (pay, cancel, receipt). Keep this e-mail: the link is your key to the order.</p>` : ""}
 <table style="border-collapse:collapse">${order.items.map((i) => `<tr><td style="padding:4px 8px">${i.quantity} ×</td><td style="padding:4px 8px">${escapeHtml(i.title)}</td><td style="padding:4px 8px;text-align:right">${money(i.unitPriceCents * i.quantity, order.currency)}</td></tr>`).join("")}
 ${totals
   .map((row) => {

@@ -1,11 +1,12 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { faultPoint } from "@/lib/faults";
+import { guestOrderLink } from "@/lib/orders/guest-link";
 import { getOrder } from "@/lib/orders/order-view";
 import { orderForEmail } from "@/lib/orders/store";
 import type { EmailTemplate } from "@/machines/order-types";
 import { deliverEmail, smtpConfigured } from "./mailer";
-import { renderEmail, type EmailOrder } from "./render-email";
+import { renderEmail, type EmailOrder, type RenderedEmail } from "./render-email";
 
 async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string }) | undefined> {
   const found = await orderForEmail(orderId);
@@ -19,6 +20,7 @@ async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string
     paymentDeadline: new Date(order.paymentDeadline),
     trackingNumber: order.trackingNumber ?? null,
     estimatedDelivery: order.estimatedDelivery ?? null,
+    orderLink: found.order.guest_email ? guestOrderLink(orderId) : null,
   };
 }
 
@@ -36,16 +38,27 @@ export async function sendOrderEmail(input: {
   const order = await loadOrder(input.orderId);
   if (!order) return "no_order";
   const rendered = renderEmail(input.template, order, input.data);
+  return storeAndSendEmail({ orderId: order.id, dedupeKey: input.dedupeKey, to: order.email, ...rendered });
+}
+
+/**
+ * Records one e-mail in the outbox (the emails table; /dev/mailbox shows it)
+ * and, with SMTP_URL, sends it. The dedupe key makes a repeat a no-op once sent.
+ * Also the account e-mails (lib/auth/email-verification.ts), with no order.
+ */
+export async function storeAndSendEmail(
+  email: { orderId: string | null; dedupeKey: string; to: string } & RenderedEmail,
+): Promise<"sent" | "stored" | "duplicate"> {
   const { db } = await getDb();
   const smtp = smtpConfigured();
   await db.execute(sql`
     insert into emails (order_id, dedupe_key, to_address, subject, text_body, html_body, status)
-    values (${order.id}, ${input.dedupeKey}, ${order.email}, ${rendered.subject}, ${rendered.text}, ${rendered.html}, ${smtp ? "queued" : "stored"})
+    values (${email.orderId}, ${email.dedupeKey}, ${email.to}, ${email.subject}, ${email.text}, ${email.html}, ${smtp ? "queued" : "stored"})
     on conflict (dedupe_key) do nothing`);
   faultPoint("send_email:after_insert");
-  const [row] = await db.execute<{ id: string; status: string }>(sql`select id, status from emails where dedupe_key = ${input.dedupeKey}`);
+  const [row] = await db.execute<{ id: string; status: string }>(sql`select id, status from emails where dedupe_key = ${email.dedupeKey}`);
   if (!row || row.status === "sent" || row.status === "stored") return row?.status === "stored" && !smtp ? "stored" : "duplicate";
-  await deliverEmail({ to: order.email, ...rendered });
+  await deliverEmail({ to: email.to, subject: email.subject, text: email.text, html: email.html });
   await db.execute(sql`update emails set status = 'sent', sent_at = now() where id = ${row.id}`);
   return "sent";
 }

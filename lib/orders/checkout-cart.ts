@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { loadCart, findUserCart } from "@/lib/cart/cart-store";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { throttleCheckout } from "@/lib/http/abuse-limits";
-import { getOrderForUser, type OrderView } from "./order-view";
+import { throttleCheckout, throttleGuestCheckout } from "@/lib/http/abuse-limits";
+import { getOrderForUser, getOrderForViewer, type OrderView } from "./order-view";
 import { placeOrder } from "./place-order";
 import { instrument } from "@/lib/observability/operations";
 
@@ -49,4 +49,44 @@ async function placeCartOrder(input: { userId: string; idempotencyKey?: string }
     limits: { maxUnpaidOrders: env().MAX_UNPAID_ORDERS_PER_SHOPPER, maxReservedCopies: env().MAX_RESERVED_COPIES_PER_SHOPPER },
   });
   return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.replayed };
+}
+
+/** A guest's checkout: their cookie-identified cart, the address they gave, and the client's address for its limits. */
+export type GuestCheckout = { email: string; cartId: string | null; clientAddress: string; idempotencyKey?: string };
+
+/**
+ * Places a guest's order for everything in their cart, as checkoutCart does for
+ * a shopper with an account; the order is held by the e-mail address (its link
+ * and e-mails go there) until a verified account of that address claims it.
+ * Limits: per client address and per e-mail address (rates), and what one
+ * address may hold unpaid (settings).
+ */
+export function checkoutGuestCart(input: GuestCheckout): Promise<{ order: OrderView; replayed: boolean }> {
+  return instrument("order_creation", { name: "guest_checkout", orderOf: (result) => result.order.id }, () => placeGuestCartOrder(input));
+}
+
+async function placeGuestCartOrder(input: GuestCheckout): Promise<{ order: OrderView; replayed: boolean }> {
+  const cart = await loadCart(input.cartId);
+  const guest = { email: input.email, cartId: input.cartId ?? "" };
+  const asGuest = (orderId: string) => getOrderForViewer({ userId: null, guestOrderId: orderId }, orderId);
+  if (cart.items.length === 0 || !input.cartId) {
+    if (input.idempotencyKey && input.cartId) {
+      const replay = await placeOrder({ userId: null, guest, items: [], idempotencyKey: input.idempotencyKey }).catch(() => undefined);
+      if (replay) return { order: await asGuest(replay.orderId), replayed: true };
+    }
+    throw new AppError("empty_cart", "Your cart is empty");
+  }
+  await throttleGuestCheckout(input.clientAddress, input.email);
+  const items = cart.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity }));
+  const result = await placeOrder({
+    offerShipping: true,
+    userId: null,
+    guest,
+    items,
+    idempotencyKey: input.idempotencyKey,
+    cartFingerprint: cartFingerprint(items),
+    duplicateWindowSeconds: input.idempotencyKey ? undefined : 10,
+    limits: { maxUnpaidOrders: env().MAX_UNPAID_GUEST_ORDERS_PER_EMAIL, maxReservedCopies: env().MAX_RESERVED_COPIES_PER_GUEST_EMAIL },
+  });
+  return { order: await asGuest(result.orderId), replayed: result.replayed };
 }

@@ -8,17 +8,18 @@ import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/re
 import { startPayment } from "@/lib/payments/start-payment";
 import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser } from "@/test/fixtures";
-import { createPromotionCode, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
+import { createPromotionCode, guestIdentity, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
 import { openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
 import { stripeClient } from "@/lib/payments/stripe-client";
 import { seededRandom } from "@/test/random";
-import { checkoutCart } from "./checkout-cart";
+import { checkoutCart, checkoutGuestCart } from "./checkout-cart";
 import { dispatch } from "./dispatch";
 import { adminFulfil, adminRefund, cancelOrder, requestRefund } from "./user-actions";
 
 // A randomized run of many orders through checkout, pay, decline, cancel,
 // timeout, late payment, refund and fulfilment, and money through sessions
-// the store never recorded, with the worker, the reconciler and the emulated
+// the store never recorded, by shoppers with accounts and by guests (some of
+// whose orders an account claims midway), with the worker, the reconciler and the emulated
 // gateway doing their part. Afterwards stock is conserved and every captured
 // payment is on a paid order or refunded, in the store and at the gateway.
 
@@ -64,13 +65,18 @@ describe("conservation under a randomized run", () => {
     const orderIds = new Set<string>();
     const orders: string[] = [];
     let refusedForStock = 0;
+    const claimed: string[] = [];
     for (let n = 0; n < 40; n++) {
-      const userId = await createUser();
-      const cart = await createCart(userId);
+      // Every third shopper is a guest (chosen by n, so the seeded paths stay those of the run without guests).
+      const guest = n % 3 === 1 ? guestIdentity() : null;
+      const account = guest ? null : await createUser();
+      const cart = await createCart(account);
       await addCartItem(cart, pick(books), 1 + Math.floor(random() * 2));
       if (random() < 0.4) await addCartItem(cart, pick(books), 1);
       // The books run out during the run: a refused checkout is part of it.
-      const placed = await checkoutCart({ userId }).catch(refusal("out_of_stock"));
+      const placed = await (guest ? checkoutGuestCart({ ...guest, cartId: cart }) : checkoutCart({ userId: account! })).catch(
+        refusal("out_of_stock"),
+      );
       if (!placed) {
         refusedForStock++;
         continue;
@@ -78,14 +84,20 @@ describe("conservation under a randomized run", () => {
       const orderId = placed.order.id;
       orderIds.add(orderId);
       orders.push(orderId);
+      // A guest acts through the order's link; an account of the guest's (proven) address may claim it at any point.
+      const viewer = { userId: account, guestOrderId: guest ? orderId : null };
+      if (guest && n % 6 === 1) {
+        expect((await dispatch(orderId, { type: "CLAIM", userId: await createUser() }, "user")).outcome).toBe("accepted");
+        claimed.push(orderId);
+      }
       const path = random();
       // A session the store never recorded (START_PAYMENT refused, its expiry lost), paid through a leaked URL.
       if (path > 0.9) await gatewayPay((await openUnrecordedSession(orderId, placed.order.totalCents)).sessionId);
       if (path < 0.15) {
-        await cancelOrder({ userId, orderId });
+        await cancelOrder({ ...viewer, orderId });
         continue;
       }
-      const { checkoutUrl } = await startPayment({ userId, email: "r@example.com", orderId });
+      const { checkoutUrl } = await startPayment({ ...viewer, email: guest ? undefined : "r@example.com", orderId });
       const sessionId = checkoutUrl.split("/pay/")[1]!;
       if (path < 0.25) {
         // Never paid: the window closes.
@@ -101,15 +113,15 @@ describe("conservation under a randomized run", () => {
         continue;
       }
       if (path < 0.35) {
-        await recordCancelledReturn({ userId, sessionId });
+        await recordCancelledReturn({ ...viewer, sessionId });
         continue;
       }
       if (path < 0.45) await gatewayPay(sessionId, "4000000000000002");
       if (path < 0.5) {
         // Paid at the gateway after the shopper cancelled in another tab.
-        await cancelOrder({ userId, orderId });
+        await cancelOrder({ ...viewer, orderId });
         await gatewayPay(sessionId, "4242424242424242");
-        await reconcileSuccessReturn({ userId, sessionId });
+        await reconcileSuccessReturn({ ...viewer, sessionId });
         continue;
       }
       // Shoppers pick express or standard and some enter a code: the amounts the gateway settles vary.
@@ -117,9 +129,9 @@ describe("conservation under a randomized run", () => {
         method: random() < 0.5 ? "express" : "standard",
         promotionCode: random() < 0.4 ? pick(codes) : undefined,
       });
-      await reconcileSuccessReturn({ userId, sessionId });
+      await reconcileSuccessReturn({ ...viewer, sessionId });
       const after = random();
-      if (after < 0.3) await requestRefund({ userId, orderId });
+      if (after < 0.3) await requestRefund({ ...viewer, orderId });
       else if (after < 0.45) await adminFulfil({ adminId: admin, orderId });
       else if (after < 0.7) {
         await adminFulfil({ adminId: admin, orderId });
@@ -163,6 +175,16 @@ describe("conservation under a randomized run", () => {
     expect(counts!.refunded).toBeGreaterThan(1);
     expect(counts!.cancelled).toBeGreaterThan(3);
     expect(refusedForStock).toBeGreaterThan(0);
+    // Guests went through the same paths: paid and cancelled guest orders, claimed ones, all held to the same sums below.
+    const [guests] = await db.execute<{ paid: number; cancelled: number; claimed: number }>(sql`
+      select count(*) filter (where status in ('paid', 'fulfilled', 'refund_pending', 'refunded'))::int as paid,
+             count(*) filter (where status = 'cancelled')::int as cancelled,
+             count(*) filter (where user_id is not null)::int as claimed
+      from orders o where o.guest_email is not null and o.id in ${ours}`);
+    expect(guests!.paid).toBeGreaterThan(0);
+    expect(guests!.cancelled).toBeGreaterThan(0);
+    expect(guests!.claimed).toBe(claimed.length);
+    expect(claimed.length).toBeGreaterThan(0);
     const reasons = await db.execute<{
       reason: string;
     }>(sql`select distinct r.reason from refunds r join order_items oi on oi.order_id = r.order_id

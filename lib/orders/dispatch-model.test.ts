@@ -28,7 +28,8 @@ import type { OrderEventInput } from "./types";
 const STOCK = 10;
 const QTY = 2;
 
-type Run = { orderId: string; bookId: number; ids: Map<string, string>; pure: OrderSnapshot; events: string[] };
+/** userId: the shopper who placed it (null: a guest, by e-mail address). */
+type Run = { orderId: string; bookId: number; userId: string | null; ids: Map<string, string>; pure: OrderSnapshot; events: string[] };
 
 const realId = (run: Run, id: string) => {
   if (!run.ids.has(id)) run.ids.set(id, randomUUID());
@@ -84,6 +85,9 @@ async function checkDatabase(run: Run): Promise<void> {
   );
   expect(await stockOf(run.bookId)).toEqual(expectedStock[c.stock]!(QTY));
   expect(await eventTypes(run.orderId)).toEqual(run.events);
+  // Who holds the order: the shopper, or for a guest's order nobody until an account claims it.
+  const [owner] = await db.execute<{ user_id: string | null }>(sql`select user_id from orders where id = ${run.orderId}`);
+  expect(owner!.user_id).toBe(run.userId ?? c.claimedBy ?? null);
   const keys = await jobKeys(run.orderId);
   const timer = keys.includes(`payment-timeout:${run.orderId}`);
   if (statusOf(run.pure) === "created") expect(timer).toBe(true);
@@ -107,20 +111,28 @@ async function step(run: Run, event: OrderEvent): Promise<void> {
   await checkDatabase(run);
 }
 
-async function startRun(): Promise<Run> {
-  const userId = await createUser();
+async function startRun(options: { guest?: boolean } = {}): Promise<Run> {
+  const userId = options.guest ? null : await createUser();
+  const guestEmail = `guest-${randomUUID()}@test.example`;
   const bookId = await createBook(STOCK);
-  const result = await placeOrder({ userId, items: [{ bookId, quantity: QTY }], now: 0, offerShipping: true });
-  const run: Run = { orderId: result.orderId, bookId, ids: new Map(), pure: runPure([]), events: [] };
-  const [next] = transition(orderMachine, run.pure, { ...modelEvents(run.pure)[0]!, items: [{ bookId, quantity: QTY }] } as OrderEvent);
+  const result = await placeOrder({
+    userId,
+    ...(userId ? {} : { guest: { email: guestEmail, cartId: randomUUID() } }),
+    items: [{ bookId, quantity: QTY }],
+    now: 0,
+    offerShipping: true,
+  });
+  const run: Run = { orderId: result.orderId, bookId, userId, ids: new Map(), pure: runPure([]), events: [] };
+  const checkout = { ...modelEvents(run.pure)[0]!, items: [{ bookId, quantity: QTY }], ...(userId ? {} : { guestEmail }) } as OrderEvent;
+  const [next] = transition(orderMachine, run.pure, checkout);
   run.pure = next;
   run.events.push("OrderCreated");
   await checkDatabase(run);
   return run;
 }
 
-async function replay(events: OrderEvent[]): Promise<Run> {
-  const run = await startRun();
+async function replay(events: OrderEvent[], options: { guest?: boolean } = {}): Promise<Run> {
+  const run = await startRun(options);
   for (const event of events.slice(1)) await step(run, event);
   return run;
 }
@@ -224,7 +236,7 @@ describe("every event in every state: the documented transition, or nothing chan
     ]);
     for (const event of everyKind) expect(start.state.can(event), event.type).toBe(event.type === "CHECKOUT");
     // CHECKOUT itself only comes with the order row (placeOrder): through dispatch, no row means no order.
-    const nobody: Run = { orderId: randomUUID(), bookId: 0, ids: new Map(), pure: start.state, events: [] };
+    const nobody: Run = { orderId: randomUUID(), bookId: 0, userId: null, ids: new Map(), pure: start.state, events: [] };
     const { db } = await getDb();
     for (const event of everyKind) {
       await expect(dispatch(nobody.orderId, toInput(nobody, event), "system"), event.type).rejects.toMatchObject({ code: "not_found" });
@@ -310,6 +322,39 @@ describe("money for a session the store never recorded, in every state", () => {
         "settled.refunded --UNRECORDED_PAYMENT--> settled.refund_pending",
       ]),
     );
+  });
+});
+
+describe("a guest's order: CLAIM in every state, and everything after it as for any order", () => {
+  const leaves = pathsToEveryLeafState().filter((leaf) => leaf.events.length > 0);
+
+  // CLAIM moves only who holds the order (its own effect, claimOrder, and an
+  // OrderClaimed event); state, money, stock and jobs stay. Once claimed, a
+  // repeat is a duplicate, another account is refused, and the order goes on
+  // through the same transitions as before.
+  it.each(leaves.map((l) => [l.events.map((e) => e.type).join(" > "), l] as const))("after %s", async (_name, leaf) => {
+    const run = await replay(leaf.events, { guest: true });
+    const before = statePath(run.pure);
+    const claimer = await createUser();
+    const claim: OrderEvent = { type: "CLAIM", userId: claimer, at: BEFORE_DEADLINE };
+    const [, actions] = transition(orderMachine, run.pure, claim);
+    expect(actions.map((a) => a.type).filter((t) => !t.startsWith("xstate."))).toEqual(["claimOrder", "recordEvent"]);
+    await step(run, claim);
+    expect(statePath(run.pure)).toBe(before);
+    expect(run.events.at(-1)).toBe("OrderClaimed");
+    expect((await dispatch(run.orderId, claim, "user")).outcome).toBe("duplicate");
+    expect((await dispatch(run.orderId, { ...claim, userId: await createUser() }, "user")).outcome).toBe("ignored");
+    await checkDatabase(run);
+    // The claimed order accepts exactly what it accepted before.
+    for (const event of modelEvents(run.pure).slice(0, 3)) await step(run, event);
+  });
+
+  it("a shopper's own order (no guest address) cannot be claimed, in any state", async () => {
+    for (const leaf of leaves.slice(0, 4)) {
+      const run = await replay(leaf.events);
+      expect(run.pure.can({ type: "CLAIM", userId: run.userId!, at: BEFORE_DEADLINE })).toBe(false);
+      await step(run, { type: "CLAIM", userId: await createUser(), at: BEFORE_DEADLINE });
+    }
   });
 });
 

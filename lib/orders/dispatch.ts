@@ -88,7 +88,16 @@ export async function applyEvent(
 
   const [next, actions] = transition(orderMachine, snapshot, event);
   const revision = order.revision + 1;
-  const scope: EffectScope = { ...otx, orderId: order.id, userId: order.user_id, revision, options, events: [], alerts: [] };
+  const scope: EffectScope = {
+    ...otx,
+    orderId: order.id,
+    userId: order.user_id,
+    guestCartId: order.guest_cart_id ?? null,
+    revision,
+    options,
+    events: [],
+    alerts: [],
+  };
   for (const action of actions as MachineAction[]) await runEffect(scope, action);
 
   const toState = statePath(next);

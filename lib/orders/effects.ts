@@ -6,7 +6,7 @@ import { insertPayment, insertRefund, setPaymentStatus, setRefundStatus } from "
 import { addJobQuery, removeJobQuery } from "@/lib/worker/jobs";
 import type { OrderEffect, OrderEffectParams } from "@/machines/order-machine";
 import type { DomainEventType } from "@/machines/order-types";
-import { flagInTransaction, recordSale, recordShipment } from "./store";
+import { claimOrderRow, flagInTransaction, recordSale, recordShipment } from "./store";
 import type { DispatchOptions } from "./types";
 
 /** An action as xstate's pure transition returns it. */
@@ -14,7 +14,9 @@ export type MachineAction = { type: string; params?: unknown };
 
 export type EffectScope = OrderTx & {
   orderId: string;
-  userId: string;
+  /** Null for a guest's order (until claimed); then guestCartId names the guest's cart. */
+  userId: string | null;
+  guestCartId: string | null;
   revision: number;
   options: DispatchOptions;
   /** Filled by recordEvent; written after all effects. */
@@ -63,7 +65,8 @@ const handlers: Handlers = {
     }),
   setRefundStatus: ({ pipeline, orderId }, p) => setRefundStatus(pipeline, orderId, p),
   // Only the ordered books leave the cart; anything added since stays.
-  clearCart: ({ pipeline, orderId, userId }) => clearOrderedBooks(pipeline, userId, orderId),
+  clearCart: ({ pipeline, orderId, userId, guestCartId }) => clearOrderedBooks(pipeline, { userId, cartId: guestCartId }, orderId),
+  claimOrder: ({ pipeline, orderId }, { userId }) => claimOrderRow(pipeline, orderId, userId),
   recordShipment: ({ pipeline, orderId }, shipment) => recordShipment(pipeline, orderId, shipment),
   recordSale: ({ pipeline, orderId }, { sale, bookIds }) => recordSale(pipeline, orderId, sale, bookIds),
   flagForOperator: ({ pipeline, orderId, alerts }, { reason }) => {

@@ -73,7 +73,7 @@ describe("live order changes (LISTEN/NOTIFY)", () => {
     const { userId, orderId } = await newOrder();
     const abort = new AbortController();
     const before = watchedOrderCount();
-    const stream = frames(await openOrderStream({ orderId, viewer: { id: userId, role: "customer" }, signal: abort.signal }));
+    const stream = frames(await openOrderStream({ orderId, viewer: { userId, role: "customer" }, signal: abort.signal }));
     expect(await within(stream.next())).toEqual({ orderId, revision: 1, status: "created" });
     await dispatch(orderId, { type: "CANCEL" }, "user");
     expect(await within(stream.next())).toEqual({ orderId, revision: 2, status: "cancelled" });
@@ -86,7 +86,7 @@ describe("live order changes (LISTEN/NOTIFY)", () => {
     const { userId, orderId } = await newOrder();
     const abort = new AbortController();
     const stream = frames(
-      await openOrderStream({ orderId, viewer: { id: userId, role: "customer" }, signal: abort.signal, checkEveryMs: 200 }),
+      await openOrderStream({ orderId, viewer: { userId, role: "customer" }, signal: abort.signal, checkEveryMs: 200 }),
     );
     expect((await within(stream.next())).revision).toBe(1);
     // A change written without NOTIFY (as if the LISTEN connection had dropped).
@@ -101,12 +101,12 @@ describe("live order changes (LISTEN/NOTIFY)", () => {
     const stranger = await createUser();
     const signal = new AbortController().signal;
     for (const id of [orderId, "not-an-order"]) {
-      const error = await openOrderStream({ orderId: id, viewer: { id: stranger, role: "customer" }, signal }).catch((e: unknown) => e);
+      const error = await openOrderStream({ orderId: id, viewer: { userId: stranger, role: "customer" }, signal }).catch((e: unknown) => e);
       expect(isAppError(error) && error.code).toBe("not_found");
     }
     const admin = new AbortController();
     const stream = frames(
-      await openOrderStream({ orderId, viewer: { id: await createUser("admin"), role: "admin" }, signal: admin.signal }),
+      await openOrderStream({ orderId, viewer: { userId: await createUser("admin"), role: "admin" }, signal: admin.signal }),
     );
     expect((await within(stream.next())).orderId).toBe(orderId);
     admin.abort();

@@ -1,9 +1,9 @@
 import { AppError } from "@/lib/errors";
 import { watchOrder, type OrderChange } from "./order-changes";
-import { revisionOfOrder } from "./store";
+import { revisionOfOrder, type OrderViewer } from "./store";
 import { isUuid } from "@/lib/ids";
 
-type Viewer = { id: string; role: "customer" | "admin" };
+type Viewer = OrderViewer & { role: "customer" | "admin" };
 type StreamOptions = { orderId: string; viewer: Viewer; signal: AbortSignal; checkEveryMs?: number };
 
 const encoder = new TextEncoder();

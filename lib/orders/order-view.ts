@@ -9,7 +9,7 @@ import type { Executor } from "@/db";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
 import type { ShippingAddress, ShippingMethod, ShippingOption } from "@/machines/order-types";
-import { eventsOfOrder, itemsOfOrder, orderRow, orderRowsOfUser, type OrderRow } from "./store";
+import { eventsOfOrder, itemsOfOrder, orderRow, orderRowsOfUser, type OrderRow, type OrderViewer } from "./store";
 
 /** The public Order shape (docs/API.md), plus fields the pages show. */
 export type OrderView = {
@@ -29,6 +29,8 @@ export type OrderView = {
   /** The rates offered at checkout (the chosen one gives the delivery estimate). */
   shippingOptions: ShippingOption[];
   customerEmail: string | null;
+  /** A guest's order: the address it was placed with (it stays set after an account claims the order). */
+  guestEmail: string | null;
   items: { bookId: number; title: string; quantity: number; unitPriceCents: number; discountCents: number; taxCents: number }[];
   paymentDeadline: string;
   payments: { id: string; status: PaymentStatus; amountCents: number; createdAt: string; failureReason: string | null }[];
@@ -80,6 +82,7 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
     shippingAddress: addressOf(row),
     shippingOptions: snapshot.context.shippingOptions,
     customerEmail: row.customer_email,
+    guestEmail: row.guest_email,
     items,
     paymentDeadline: iso(row.payment_deadline),
     payments: payments.map((p) => ({
@@ -108,10 +111,15 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
 
 /** One order of one user; another user's order is not_found, like a missing one. */
 export function getOrderForUser(userId: string, orderId: string): Promise<OrderView> {
+  return getOrderForViewer({ userId }, orderId);
+}
+
+/** One order this viewer may see (theirs, or the guest order whose link they hold); any other is not_found. */
+export function getOrderForViewer(viewer: OrderViewer, orderId: string): Promise<OrderView> {
   return instrument("data_lookup", { name: "get_order" }, async () => {
     if (!isUuid(orderId)) throw new AppError("not_found", "Order not found");
     const { db } = await getDb();
-    const row = await orderRow(db, orderId, userId);
+    const row = await orderRow(db, orderId, viewer);
     if (!row) throw new AppError("not_found", "Order not found");
     return buildOrderView(db, row);
   });

@@ -11,10 +11,13 @@ import { initialSnapshot, toStored } from "@/machines/order-snapshot";
 import type { LineItem } from "@/machines/order-types";
 import { applyEvent } from "./dispatch";
 import { shippingOffer } from "./shipping";
-import { findOrderByIdempotencyKey, findRecentOrderOfCart, insertOrder, unpaidHoldings } from "./store";
+import { findOrderByIdempotencyKey, findRecentOrderOfCart, insertOrder, unpaidHoldings, type OrderOwner } from "./store";
 
 export type PlaceOrderInput = {
-  userId: string;
+  /** The shopper with an account; null for a guest (then `guest` says who). */
+  userId: string | null;
+  /** A guest's checkout: their address (lower case) and their cookie-identified cart. */
+  guest?: { email: string; cartId: string };
   items: LineItem[];
   idempotencyKey?: string;
   cartFingerprint?: string;
@@ -51,14 +54,21 @@ async function priceLines(tx: Tx, items: LineItem[]): Promise<PricedLine[]> {
 /** What placeOrder did: a new order, or the one an earlier checkout with the same idempotency key placed. */
 export type PlacedOrder = { orderId: string; replayed: boolean };
 
+/** Who holds the order: the account, or the guest's address. */
+export function ownerOf(input: Pick<PlaceOrderInput, "userId" | "guest">): OrderOwner {
+  if (input.userId) return { userId: input.userId };
+  if (input.guest) return { guestEmail: input.guest.email };
+  throw new Error("an order needs a shopper: a user id or a guest's e-mail");
+}
+
 async function findEarlierCheckout(tx: Tx, input: PlaceOrderInput): Promise<PlacedOrder | undefined> {
   if (input.idempotencyKey) {
-    const row = await findOrderByIdempotencyKey(tx, input.userId, input.idempotencyKey);
+    const row = await findOrderByIdempotencyKey(tx, ownerOf(input), input.idempotencyKey);
     if (row) return { orderId: row.id, replayed: true };
     return undefined;
   }
   if (input.cartFingerprint && input.duplicateWindowSeconds) {
-    const row = await findRecentOrderOfCart(tx, input.userId, input.cartFingerprint, input.duplicateWindowSeconds);
+    const row = await findRecentOrderOfCart(tx, ownerOf(input), input.cartFingerprint, input.duplicateWindowSeconds);
     if (row) {
       throw new AppError("duplicate_checkout", "This cart was just checked out: see your new order", { orderId: row.id });
     }
@@ -70,7 +80,7 @@ async function findEarlierCheckout(tx: Tx, input: PlaceOrderInput): Promise<Plac
 async function checkUnpaidLimits(tx: Tx, input: PlaceOrderInput, copies: number): Promise<void> {
   const limits = input.limits;
   if (!limits) return;
-  const { orders, copies: reserved } = await unpaidHoldings(tx, input.userId);
+  const { orders, copies: reserved } = await unpaidHoldings(tx, ownerOf(input));
   if (orders >= limits.maxUnpaidOrders) {
     throw new AppError(
       "too_many_unpaid_orders",
@@ -101,8 +111,10 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
   const deadline = now + env().PAYMENT_WINDOW_SECONDS * 1000;
   return withOrderTransaction(async (otx) => {
     const { tx } = otx;
-    // One checkout per user at a time: makes the idempotency and double-click checks race-free.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`checkout:${input.userId}`}, 0))`);
+    // One checkout per shopper (account or guest address) at a time: makes the idempotency, double-click and limit checks race-free.
+    const owner = ownerOf(input);
+    const lockKey = owner.userId ? `checkout:${owner.userId}` : `checkout-guest:${owner.guestEmail}`;
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`);
     const earlier = await findEarlierCheckout(tx, input);
     if (earlier) return earlier;
     if (items.length === 0) throw new AppError("empty_cart", "Your cart is empty");
@@ -122,6 +134,8 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
     insertOrder(otx.pipeline, {
       id: orderId,
       userId: input.userId,
+      guestEmail: input.guest?.email,
+      guestCartId: input.guest?.cartId,
       snapshot: toStored(initialSnapshot()),
       machineVersion: MACHINE_VERSION,
       paymentDeadline: new Date(deadline),
@@ -134,6 +148,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
     const order = {
       id: orderId,
       user_id: input.userId,
+      guest_cart_id: input.guest?.cartId ?? null,
       machine_snapshot: toStored(initialSnapshot()),
       machine_version: MACHINE_VERSION,
       revision: 0,
@@ -147,6 +162,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
       currency,
       paymentDeadline: deadline,
       shippingOptions,
+      ...(input.guest ? { guestEmail: input.guest.email } : {}),
       at: now,
     };
     await applyEvent(otx, order, event, input.source ?? "user");

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import type { WritePipeline } from "@/db/batching";
 import type { SqlRow } from "@/db/rows";
@@ -17,12 +17,14 @@ import { ORDER_CHANGED_CHANNEL } from "./order-changes";
 
 /** The order row dispatch works on, locked for the transaction. */
 export type LockedOrder = SqlRow<typeof orders, "id" | "userId" | "machineVersion" | "revision"> & {
+  /** A guest order's cart (absent for an order placed in this transaction by a shopper with an account). */
+  guest_cart_id?: string | null;
   machine_snapshot: StoredSnapshot;
   /** Absent for an order placed in this transaction. */
   created_at?: SqlRow<typeof orders, "createdAt">["created_at"];
 };
 
-const lockedColumns = sql`id, user_id, machine_snapshot, machine_version, revision, created_at`;
+const lockedColumns = sql`id, user_id, guest_cart_id, machine_snapshot, machine_version, revision, created_at`;
 
 /** Reads through the transaction's pipeline, so a queued write's failure is the one reported. */
 const read = <T extends Record<string, unknown>>(otx: OrderTx, query: ReturnType<typeof sql>) => otx.pipeline.read<T>(query);
@@ -44,7 +46,7 @@ export async function selectOrderOfSessionForUpdate(
   const rows = await read<LockedOrder & { payment_id: string }>(
     otx,
     sql`
-    select o.id, o.user_id, o.machine_snapshot, o.machine_version, o.revision, o.created_at, p.id as payment_id
+    select o.id, o.user_id, o.guest_cart_id, o.machine_snapshot, o.machine_version, o.revision, o.created_at, p.id as payment_id
     from payments p join orders o on o.id = p.order_id
     where p.gateway_session_id = ${sessionId}
     for update of o`,
@@ -160,9 +162,19 @@ export async function flagOrderRow(orderId: string, reason: string): Promise<voi
     .where(eq(orders.id, orderId));
 }
 
+/** Who places and holds an order: a shopper with an account, or a guest by e-mail address (lower case). */
+export type OrderOwner = { userId: string; guestEmail?: undefined } | { userId?: undefined; guestEmail: string };
+
+/** The owner's orders: a guest's are those of the address no account has claimed yet. */
+function ownedBy(owner: OrderOwner): SQL | undefined {
+  return owner.userId !== undefined ? eq(orders.userId, owner.userId) : and(isNull(orders.userId), eq(orders.guestEmail, owner.guestEmail));
+}
+
 export type NewOrder = {
   id: string;
-  userId: string;
+  userId: string | null;
+  guestEmail?: string;
+  guestCartId?: string;
   snapshot: StoredSnapshot;
   machineVersion: number;
   paymentDeadline: Date;
@@ -176,9 +188,9 @@ export type NewOrder = {
 /** The order and its lines (prices copied at checkout), queued on the checkout's pipeline. */
 export function insertOrder(pipeline: WritePipeline, order: NewOrder): void {
   pipeline.write(sql`
-    insert into orders (id, user_id, status, machine_snapshot, machine_version, payment_deadline,
+    insert into orders (id, user_id, guest_email, guest_cart_id, status, machine_snapshot, machine_version, payment_deadline,
                         subtotal_cents, total_cents, currency, idempotency_key, cart_fingerprint)
-    values (${order.id}, ${order.userId}, 'created', ${JSON.stringify(order.snapshot)}::jsonb, ${order.machineVersion},
+    values (${order.id}, ${order.userId}, ${order.guestEmail ?? null}, ${order.guestCartId ?? null}, 'created', ${JSON.stringify(order.snapshot)}::jsonb, ${order.machineVersion},
             ${order.paymentDeadline.toISOString()}::timestamptz, ${order.totalCents}, ${order.totalCents}, ${order.currency},
             ${order.idempotencyKey ?? null}, ${order.cartFingerprint ?? null})`);
   for (const line of order.lines) {
@@ -189,25 +201,21 @@ export function insertOrder(pipeline: WritePipeline, order: NewOrder): void {
 }
 
 /** The order a checkout with this idempotency key already placed. */
-export async function findOrderByIdempotencyKey(tx: Executor, userId: string, key: string) {
+export async function findOrderByIdempotencyKey(tx: Executor, owner: OrderOwner, key: string) {
   const [row] = await tx
     .select({ id: orders.id })
     .from(orders)
-    .where(and(eq(orders.userId, userId), eq(orders.idempotencyKey, key)));
+    .where(and(ownedBy(owner), eq(orders.idempotencyKey, key)));
   return row;
 }
 
 /** The newest order of this cart placed within the last `seconds` (a double click). */
-export async function findRecentOrderOfCart(tx: Executor, userId: string, fingerprint: string, seconds: number) {
+export async function findRecentOrderOfCart(tx: Executor, owner: OrderOwner, fingerprint: string, seconds: number) {
   const [row] = await tx
     .select({ id: orders.id })
     .from(orders)
     .where(
-      and(
-        eq(orders.userId, userId),
-        eq(orders.cartFingerprint, fingerprint),
-        gt(orders.createdAt, sql`now() - make_interval(secs => ${seconds})`),
-      ),
+      and(ownedBy(owner), eq(orders.cartFingerprint, fingerprint), gt(orders.createdAt, sql`now() - make_interval(secs => ${seconds})`)),
     )
     .orderBy(desc(orders.createdAt))
     .limit(1);
@@ -215,12 +223,12 @@ export async function findRecentOrderOfCart(tx: Executor, userId: string, finger
 }
 
 /** What a shopper holds unpaid: orders waiting for payment and the copies they reserve. */
-export async function unpaidHoldings(tx: Executor, userId: string): Promise<{ orders: number; copies: number }> {
+export async function unpaidHoldings(tx: Executor, owner: OrderOwner): Promise<{ orders: number; copies: number }> {
   const [held] = await tx
     .select({ orders: sql<number>`count(distinct ${orders.id})::int`, copies: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int` })
     .from(orders)
     .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-    .where(and(eq(orders.userId, userId), eq(orders.status, "created")));
+    .where(and(ownedBy(owner), eq(orders.status, "created")));
   return held ?? { orders: 0, copies: 0 };
 }
 
@@ -270,6 +278,7 @@ export type OrderRow = SqlRow<
   | "shippingRegion"
   | "shippingCountry"
   | "customerEmail"
+  | "guestEmail"
   | "paymentDeadline"
   | "trackingNumber"
   | "estimatedDelivery"
@@ -280,17 +289,46 @@ export type OrderRow = SqlRow<
 
 const orderColumns = sql`id, user_id, status, machine_snapshot, machine_version, subtotal_cents, discount_cents, shipping_cents, tax_cents,
   total_cents, currency, promotion_code, shipping_method, shipping_name, shipping_line1, shipping_line2, shipping_city,
-  shipping_postal_code, shipping_region, shipping_country, customer_email, payment_deadline,
+  shipping_postal_code, shipping_region, shipping_country, customer_email, guest_email, payment_deadline,
   tracking_number, estimated_delivery::text, created_at, revision, needs_attention`;
 
-/** One order (of this user, when `userId` is given). */
-export async function orderRow(db: Executor, orderId: string, userId?: string): Promise<OrderRow | undefined> {
+/**
+ * Who may see an order: a signed-in shopper sees their own; a guest holding
+ * the order's signed link (lib/orders/guest-link.ts) sees that one order.
+ */
+export type OrderViewer = { userId: string | null; guestOrderId?: string | null };
+
+/** One order (of this viewer, when one is given). */
+export async function orderRow(db: Executor, orderId: string, viewer?: OrderViewer): Promise<OrderRow | undefined> {
   const [row] = await db.execute<OrderRow>(
-    userId === undefined
+    viewer === undefined
       ? sql`select ${orderColumns} from orders where id = ${orderId}`
-      : sql`select ${orderColumns} from orders where id = ${orderId} and user_id = ${userId}`,
+      : sql`select ${orderColumns} from orders where id = ${orderId} and ${viewerMaySee(viewer)}`,
   );
   return row;
+}
+
+/** The viewer's orders: their own, or the guest order whose link they hold (still theirs after a claim). */
+function viewerMaySee(viewer: OrderViewer): SQL {
+  const own = viewer.userId ? sql`user_id = ${viewer.userId}` : sql`false`;
+  const guest = viewer.guestOrderId ? sql`(id = ${viewer.guestOrderId} and guest_email is not null)` : sql`false`;
+  return sql`(${own} or ${guest})`;
+}
+
+/** A claimed guest order becomes the account's: the claimOrder effect, on the dispatch transaction. */
+export function claimOrderRow(pipeline: WritePipeline, orderId: string, userId: string): void {
+  pipeline.write(sql`update orders set user_id = ${userId}, updated_at = now() where id = ${orderId} and user_id is null`);
+}
+
+/** The guest orders of an address that no account has claimed yet. */
+export async function unclaimedGuestOrderIds(email: string): Promise<string[]> {
+  const { db } = await getDb();
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(isNull(orders.userId), eq(orders.guestEmail, email.toLowerCase())))
+    .orderBy(orders.createdAt);
+  return rows.map((r) => r.id);
 }
 
 export async function orderRowsOfUser(db: Executor, userId: string, limit: number): Promise<OrderRow[]> {
@@ -319,11 +357,11 @@ export async function eventsOfOrder(db: Executor, orderId: string) {
 }
 
 /** An order's revision and status, if this viewer may see it (theirs, or any for an admin): the live stream's re-read. */
-export async function revisionOfOrder(orderId: string, viewer: { id: string; role: "customer" | "admin" }) {
+export async function revisionOfOrder(orderId: string, viewer: OrderViewer & { role: "customer" | "admin" }) {
   const { db } = await getDb();
   const [row] = await db.execute<SqlRow<typeof orders, "revision" | "status">>(sql`
     select revision, status from orders
-    where id = ${orderId} and (user_id = ${viewer.id} or ${viewer.role === "admin"})`);
+    where id = ${orderId} and (${viewerMaySee(viewer)} or ${viewer.role === "admin"})`);
   return row;
 }
 
@@ -331,13 +369,14 @@ export async function revisionOfOrder(orderId: string, viewer: { id: string; rol
 export async function orderForEmail(orderId: string) {
   const { db } = await getDb();
   const [order] = await db.execute<
-    SqlRow<typeof orders, "id" | "totalCents" | "currency" | "paymentDeadline" | "trackingNumber" | "estimatedDelivery"> & {
+    SqlRow<typeof orders, "id" | "totalCents" | "currency" | "paymentDeadline" | "trackingNumber" | "estimatedDelivery" | "guestEmail"> & {
       name: string;
       email: string;
     }
   >(sql`
-    select o.id, u.name, coalesce(o.customer_email, u.email) as email, o.total_cents, o.currency, o.payment_deadline, o.tracking_number, o.estimated_delivery::text
-    from orders o join users u on u.id = o.user_id where o.id = ${orderId}`);
+    select o.id, coalesce(u.name, o.shipping_name, '') as name, coalesce(o.customer_email, u.email, o.guest_email) as email,
+      o.total_cents, o.currency, o.payment_deadline, o.tracking_number, o.estimated_delivery::text, o.guest_email
+    from orders o left join users u on u.id = o.user_id where o.id = ${orderId}`);
   if (!order) return undefined;
   return { order, items: await itemsOfOrder(db, orderId) };
 }

@@ -1,33 +1,38 @@
 import { AppError } from "@/lib/errors";
 import { fulfilEventFor } from "./shipping";
 import { dispatch } from "./dispatch";
-import { getOrder, getOrderForUser, type OrderView } from "./order-view";
+import { getOrder, getOrderForViewer, type OrderView } from "./order-view";
+import type { OrderViewer } from "./store";
 import type { EventSource, OrderEventInput } from "./types";
 import { instrument } from "@/lib/observability/operations";
 
-type Actor = { userId: string; role: "customer" | "admin" };
+// A shopper (signed in, or a guest holding the order's link) or an operator.
+type Actor = OrderViewer & { role: "customer" | "admin" };
 
 async function act(actor: Actor, orderId: string, event: OrderEventInput, source: EventSource, refusal: string): Promise<OrderView> {
   // Ownership first: another user's order does not exist for this caller.
-  if (actor.role === "admin" && source === "admin") await getOrder(orderId);
-  else await getOrderForUser(actor.userId, orderId);
+  const asAdmin = actor.role === "admin" && source === "admin";
+  if (asAdmin) await getOrder(orderId);
+  else await getOrderForViewer(actor, orderId);
   const result = await dispatch(orderId, event, source);
   if (result.outcome === "ignored") throw new AppError("invalid_transition", refusal, { status: result.status });
-  return actor.role === "admin" && source === "admin" ? getOrder(orderId) : getOrderForUser(actor.userId, orderId);
+  return asAdmin ? getOrder(orderId) : getOrderForViewer(actor, orderId);
 }
 
+type ShopperInput = OrderViewer & { orderId: string };
+
 /** A shopper cancels an unpaid order: stock released, open sessions expired. */
-export function cancelOrder(input: { userId: string; orderId: string }): Promise<OrderView> {
+export function cancelOrder(input: ShopperInput): Promise<OrderView> {
   return instrument("payment_processing", { name: "cancel_order", orderId: input.orderId }, () =>
-    act({ userId: input.userId, role: "customer" }, input.orderId, { type: "CANCEL" }, "user", "Only an unpaid order can be cancelled"),
+    act({ ...input, role: "customer" }, input.orderId, { type: "CANCEL" }, "user", "Only an unpaid order can be cancelled"),
   );
 }
 
 /** A shopper asks for a refund; allowed while paid, not shipped, within the refund window. */
-export function requestRefund(input: { userId: string; orderId: string; reason?: string }): Promise<OrderView> {
+export function requestRefund(input: ShopperInput & { reason?: string }): Promise<OrderView> {
   return instrument("payment_processing", { name: "request_refund", orderId: input.orderId }, () =>
     act(
-      { userId: input.userId, role: "customer" },
+      { userId: input.userId, guestOrderId: input.guestOrderId, role: "customer" },
       input.orderId,
       { type: "REQUEST_REFUND", by: "user", reason: input.reason },
       "user",

@@ -6,7 +6,7 @@ import { logger } from "@/lib/observability/log";
 import { throttlePaymentStart } from "@/lib/http/abuse-limits";
 import { dispatch } from "@/lib/orders/dispatch";
 import { addJob } from "@/lib/worker/jobs";
-import { getOrderForUser, type OrderView } from "@/lib/orders/order-view";
+import { getOrderForViewer, type OrderView } from "@/lib/orders/order-view";
 import { shippingCountries } from "@/lib/orders/shipping";
 import { getPaymentGateway, type PaymentGateway } from "./gateway";
 import { settleSession, type SettleOutcome } from "./settle-from-gateway";
@@ -15,7 +15,8 @@ import { instrument } from "@/lib/observability/operations";
 
 export type StartedPayment = { paymentId: string; checkoutUrl: string; created: boolean };
 
-type Input = { userId: string; email: string; orderId: string };
+/** A signed-in shopper (their e-mail goes to the gateway), or a guest holding the order's link (the order's address goes). */
+type Input = { userId: string | null; guestOrderId?: string | null; email?: string; orderId: string };
 
 /** A session that closes within this long is not worth handing to a shopper. */
 const MIN_TIME_TO_PAY_MS = 2 * 60_000;
@@ -53,7 +54,7 @@ async function checkPending(gateway: PaymentGateway, sessionId: string | null): 
 }
 
 async function openCheckoutSession(input: Input): Promise<StartedPayment> {
-  let order: OrderView = await getOrderForUser(input.userId, input.orderId);
+  let order: OrderView = await getOrderForViewer(input, input.orderId);
   const pending = await pendingPaymentOfOrder(order.id);
   const gateway = await getPaymentGateway();
   const inWindow = () => Date.now() < new Date(order.paymentDeadline).getTime();
@@ -68,14 +69,15 @@ async function openCheckoutSession(input: Input): Promise<StartedPayment> {
         { status: order.status, payment: "processing" },
       );
     }
-    order = await getOrderForUser(input.userId, input.orderId);
+    order = await getOrderForViewer(input, input.orderId);
   }
   if (order.status !== "created")
     throw new AppError("invalid_transition", "This order is not waiting for payment", { status: order.status });
   if (!inWindow()) throw new AppError("payment_window_closed", "The time to pay for this order has run out");
 
   // Only an attempt that would open a gateway session counts against the shopper's rate.
-  await throttlePaymentStart(input.userId);
+  // A guest's attempts count against their address, as their checkouts do.
+  await throttlePaymentStart(order.guestEmail && !input.userId ? `guest:${order.guestEmail}` : (input.userId ?? order.id));
   const paymentId = randomUUID();
   const base = appUrl();
   let session: { id: string; url: string };
@@ -83,7 +85,8 @@ async function openCheckoutSession(input: Input): Promise<StartedPayment> {
     session = await gateway.createCheckoutSession({
       orderId: order.id,
       paymentId,
-      customerEmail: input.email,
+      // A guest's address was collected by the store's checkout form: the payment page shows it, prefilled.
+      customerEmail: input.email ?? order.guestEmail,
       currency: order.currency,
       // In the machine's order (by book id): the sale read back lists its lines the same way.
       lines: [...order.items]

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import type { WritePipeline } from "@/db/batching";
 import type { SqlRow } from "@/db/rows";
@@ -99,14 +99,23 @@ export async function paymentById(paymentId: string, otx: OrderTx): Promise<Paym
   return payment;
 }
 
-/** A shopper's payment by its session: another shopper's session is as unknown as a made-up one. */
-export async function paymentOfSessionForUser(userId: string, sessionId: string): Promise<PaymentRow<"id" | "orderId"> | undefined> {
+/**
+ * A shopper's payment by its session (theirs, or of the guest order whose link
+ * they hold): another shopper's session is as unknown as a made-up one.
+ */
+export async function paymentOfSessionForUser(
+  viewer: string | { userId: string | null; guestOrderId?: string | null },
+  sessionId: string,
+): Promise<PaymentRow<"id" | "orderId"> | undefined> {
+  const { userId, guestOrderId } = typeof viewer === "string" ? { userId: viewer, guestOrderId: null } : viewer;
   const { db } = await getDb();
+  const own = userId ? eq(orders.userId, userId) : sql`false`;
+  const guest = guestOrderId ? and(eq(orders.id, guestOrderId), isNotNull(orders.guestEmail)) : sql`false`;
   const [payment] = await db
     .select({ id: payments.id, order_id: payments.orderId })
     .from(payments)
     .innerJoin(orders, eq(orders.id, payments.orderId))
-    .where(and(eq(payments.gatewaySessionId, sessionId), eq(orders.userId, userId)));
+    .where(and(eq(payments.gatewaySessionId, sessionId), or(own, guest)));
   return payment;
 }
 

@@ -1,15 +1,29 @@
-// POST /api/checkout – place an order for the cart: stock reserved, payment deadline set
-import { requireUser } from "@/lib/auth/session";
+// POST /api/checkout – place an order for the cart: stock reserved, payment deadline set (signed in, or a guest with an e-mail address)
+import { getCurrentUser } from "@/lib/auth/session";
+import { currentCartId } from "@/lib/cart/current-cart";
 import { AppError } from "@/lib/errors";
+import { clientAddress } from "@/lib/http/client-address";
+import { readJson } from "@/lib/http/read-json";
 import { json, route } from "@/lib/http/responses";
-import { checkoutCart } from "@/lib/orders/checkout-cart";
+import { checkoutCart, checkoutGuestCart } from "@/lib/orders/checkout-cart";
+import { guestCheckoutSchema } from "@/lib/orders/guest-checkout-input";
+import { rememberGuestOrder } from "@/lib/orders/order-viewer";
 
 export const POST = route(async (request: Request) => {
-  const user = await requireUser();
   const key = request.headers.get("idempotency-key") ?? undefined;
   if (key !== undefined && !/^[\w.:-]{1,100}$/.test(key)) {
     throw new AppError("invalid_request", "Idempotency-Key must be 1–100 letters, digits, '-', '_', '.' or ':'");
   }
-  const { order } = await checkoutCart({ userId: user.id, idempotencyKey: key });
+  const user = await getCurrentUser();
+  if (user) {
+    const { order } = await checkoutCart({ userId: user.id, idempotencyKey: key });
+    return json(order, { status: 201 });
+  }
+  // A guest: the address comes first (bad input changes nothing), then their cookie's cart.
+  const { email } = await readJson(request, guestCheckoutSchema);
+  const cartId = await currentCartId({ create: false });
+  const { order } = await checkoutGuestCart({ email, cartId, clientAddress: clientAddress(request.headers), idempotencyKey: key });
+  // This browser follows the order at once (payment, return pages); elsewhere, through the e-mail's link.
+  await rememberGuestOrder(order.id);
   return json(order, { status: 201 });
 });

@@ -1,4 +1,5 @@
 // POST /api/register – create a customer account
+import { sendEmailVerification } from "@/lib/auth/email-verification";
 import { registerUser } from "@/lib/auth/users";
 import { registerSchema } from "@/lib/auth/register-schema";
 import { throttleRegistration } from "@/lib/http/abuse-limits";
@@ -10,5 +11,8 @@ export const POST = route(async (request: Request) => {
   const input = await readJson(request, registerSchema);
   // Only a valid request reaches argon2, and only those count against the address.
   await throttleRegistration(clientAddress(request.headers));
-  return json(await registerUser(input), { status: 201 });
+  const user = await registerUser(input);
+  // Guest orders of this address become the account's only once the mailed link proves it is theirs.
+  await sendEmailVerification(user);
+  return json(user, { status: 201 });
 });

@@ -4,7 +4,7 @@ import { DeadlineCountdown } from "@/components/orders/deadline-countdown";
 import { OrderActions } from "@/components/orders/order-actions";
 import { shortOrderId } from "@/components/orders/order-format";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
-import { getOrderForUser } from "@/lib/orders/order-view";
+import { getOrderForViewer } from "@/lib/orders/order-view";
 import { recordCancelledReturn } from "@/lib/payments/return-from-gateway";
 import { handleGatewayReturn } from "../gateway-return";
 
@@ -16,10 +16,10 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 // GET /checkout/cancelled?session_id=… – the shopper left the payment page.
 export default async function CheckoutCancelledPage({ searchParams }: Props) {
   const {
-    user,
+    viewer,
     result: { orderId },
   } = await handleGatewayReturn(searchParams, "/checkout/cancelled", recordCancelledReturn);
-  const order = await getOrderForUser(user.id, orderId);
+  const order = await getOrderForViewer(viewer, orderId);
   const canRetry = order.allowedActions.includes("pay");
   return (
     <div className="mx-auto max-w-3xl px-4 py-10 sm:px-6">

@@ -5,7 +5,7 @@ import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { lastAttempt, reasonLabel, shortOrderId } from "@/components/orders/order-format";
 import { PaymentStatusWatch } from "@/components/payments/payment-status-watch";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
-import { getOrderForUser, type OrderView } from "@/lib/orders/order-view";
+import { getOrderForViewer, type OrderView } from "@/lib/orders/order-view";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
 import { handleGatewayReturn } from "../gateway-return";
 
@@ -53,8 +53,8 @@ function outcomeOf(order: OrderView): { heading: string; text: string; watch: bo
 // GET /checkout/success?session_id=… – back from the payment page: ask the
 // gateway, dispatch what it says, then show the order (live while it settles).
 export default async function CheckoutSuccessPage({ searchParams }: Props) {
-  const { user, result: settled } = await handleGatewayReturn(searchParams, "/checkout/success", reconcileSuccessReturn);
-  const order = await getOrderForUser(user.id, settled.orderId);
+  const { viewer, result: settled } = await handleGatewayReturn(searchParams, "/checkout/success", reconcileSuccessReturn);
+  const order = await getOrderForViewer(viewer, settled.orderId);
   const outcome = outcomeOf(order);
   return (
     <div className="mx-auto max-w-3xl px-4 py-10 sm:px-6">

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
 import { LocalTime } from "@/components/local-time";
 import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
 import { OrderItems } from "@/components/orders/order-items";
@@ -10,9 +9,8 @@ import { OrderPayments } from "@/components/orders/order-payments";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { OrderStatusMessage } from "@/components/orders/order-status-message";
 import { OrderTimeline } from "@/components/orders/order-timeline";
-import { getCurrentUser } from "@/lib/auth/session";
-import { isAppError } from "@/lib/errors";
-import { getOrderForUser, wasPaid, type OrderView } from "@/lib/orders/order-view";
+import { orderForPage } from "@/lib/orders/order-page-access";
+import { wasPaid } from "@/lib/orders/order-view";
 
 export const dynamic = "force-dynamic";
 
@@ -22,30 +20,25 @@ export async function generateMetadata({ params }: OrderPageProps): Promise<Meta
   return { title: `Order ${shortOrderId((await params).id)}` };
 }
 
-async function loadOrder(userId: string, id: string): Promise<OrderView> {
-  try {
-    return await getOrderForUser(userId, id);
-  } catch (error) {
-    if (isAppError(error) && error.code === "not_found") notFound();
-    throw error;
-  }
-}
-
 export default async function OrderPage({ params }: OrderPageProps) {
   const { id } = await params;
-  const user = await getCurrentUser();
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/orders/${id}`)}`);
-  const order = await loadOrder(user.id, id);
+  const { order, viewer } = await orderForPage(id, `/orders/${id}`);
   const short = shortOrderId(order.id);
+  // A guest (no account, or not the owner's) follows this order through its link: there is no list of orders for them.
+  const asGuest = !viewer.user;
 
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-6 text-sm text-ink-soft">
         <ol className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <li>
-            <Link href="/orders" className="font-medium text-accent underline-offset-4 hover:underline">
-              Your orders
-            </Link>
+            {asGuest ? (
+              <span>Guest order for {order.guestEmail}</span>
+            ) : (
+              <Link href="/orders" className="font-medium text-accent underline-offset-4 hover:underline">
+                Your orders
+              </Link>
+            )}
           </li>
           <li aria-hidden="true">/</li>
           <li aria-current="page">Order {short}</li>

@@ -1,10 +1,10 @@
-// GET /api/orders/:id – one of the user's orders (another user's is 404)
-import { requireUser } from "@/lib/auth/session";
+// GET /api/orders/:id – one of the user's orders, or the guest order whose link the caller holds (any other is 404)
 import { json, route } from "@/lib/http/responses";
-import { getOrderForUser } from "@/lib/orders/order-view";
+import { getOrderForViewer } from "@/lib/orders/order-view";
+import { orderViewer } from "@/lib/orders/order-viewer";
 
 export const GET = route(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
-  const user = await requireUser();
   const { id } = await context.params;
-  return json(await getOrderForUser(user.id, id), { headers: { "Cache-Control": "no-store" } });
+  const viewer = await orderViewer(id);
+  return json(await getOrderForViewer(viewer, id), { headers: { "Cache-Control": "no-store" } });
 });

@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { OrderDocument } from "@/components/orders/receipt";
 import { shortOrderId } from "@/components/orders/order-format";
 import { PrintButton } from "@/components/print-button";
 import { textLinkClass } from "@/components/ui-classes";
-import { getCurrentUser } from "@/lib/auth/session";
-import { isAppError } from "@/lib/errors";
-import { getOrderForUser, wasPaid, type OrderView } from "@/lib/orders/order-view";
+import { orderForPage } from "@/lib/orders/order-page-access";
+import { wasPaid } from "@/lib/orders/order-view";
 
 export const dynamic = "force-dynamic";
 
@@ -17,18 +16,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Receipt for order ${shortOrderId((await params).id)}` };
 }
 
-/** The shopper's printable receipt: only for their own orders that took money (any other is 404, like a missing one). */
+/** The shopper's printable receipt (or a guest's, through the order's link): only for their own orders that took money (any other is 404, like a missing one). */
 export default async function ReceiptPage({ params }: Props) {
   const { id } = await params;
-  const user = await getCurrentUser();
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/orders/${id}/receipt`)}`);
-  let order: OrderView;
-  try {
-    order = await getOrderForUser(user.id, id);
-  } catch (error) {
-    if (isAppError(error) && error.code === "not_found") notFound();
-    throw error;
-  }
+  const { order } = await orderForPage(id, `/orders/${id}/receipt`);
   if (!wasPaid(order)) notFound();
   const paidAt = order.events.find((e) => e.type === "OrderPaid")?.at;
   return (

@@ -1,10 +1,10 @@
-// POST /api/orders/:id/cancel – cancel an unpaid order
-import { requireUser } from "@/lib/auth/session";
+// POST /api/orders/:id/cancel – cancel an unpaid order (its shopper, or a guest holding its link)
 import { json, route } from "@/lib/http/responses";
+import { orderViewer } from "@/lib/orders/order-viewer";
 import { cancelOrder } from "@/lib/orders/user-actions";
 
 export const POST = route(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const user = await requireUser();
   const { id } = await context.params;
-  return json(await cancelOrder({ userId: user.id, orderId: id }));
+  const { userId, guestOrderId } = await orderViewer(id);
+  return json(await cancelOrder({ userId, guestOrderId, orderId: id }));
 });
