@@ -84,7 +84,10 @@ export function refundedCents(context: OrderContext, paymentId: string): number 
 }
 
 /** The amount a partial refund asks for: its lines, its shipping and its goodwill. */
-export function partialRefundCents(context: OrderContext, event: Pick<PartialRefundEvent, "lines" | "shippingCents" | "amountCents">): number {
+export function partialRefundCents(
+  context: OrderContext,
+  event: Pick<PartialRefundEvent, "lines" | "shippingCents" | "amountCents">,
+): number {
   return paidCentsForLines(context, event.lines ?? []) + (event.shippingCents ?? 0) + (event.amountCents ?? 0);
 }
 
@@ -117,16 +120,23 @@ export function partialRefundProblem(context: OrderContext, event: PartialRefund
 /** Copies of each line not back on the shelf yet. */
 export function unrestockedItems(context: OrderContext): LineItem[] {
   const back = new Map(context.restocked.map((l) => [l.bookId, l.quantity]));
-  return context.items
-    .map((i) => ({ bookId: i.bookId, quantity: i.quantity - (back.get(i.bookId) ?? 0) }))
-    .filter((i) => i.quantity > 0);
+  return context.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity - (back.get(i.bookId) ?? 0) })).filter((i) => i.quantity > 0);
 }
 
-/** Of these units, the ones not back on the shelf yet (a refund asked again after a failure returned them already). */
+/**
+ * Copies to put back on the shelf when these units are refunded before
+ * shipping: enough that every refunded unit is back, counting those already
+ * back (a refund that failed and is asked again returned its copies already).
+ */
 export function restockableLines(context: OrderContext, lines: LineItem[]): LineItem[] {
-  const left = new Map(unrestockedItems(context).map((l) => [l.bookId, l.quantity]));
+  const refunded = refundedQuantities(context);
+  const back = new Map(context.restocked.map((l) => [l.bookId, l.quantity]));
   return lines
-    .map((l) => ({ bookId: l.bookId, quantity: Math.min(l.quantity, left.get(l.bookId) ?? 0) }))
+    .map((l) => {
+      const item = context.items.find((i) => i.bookId === l.bookId);
+      const target = Math.min(item?.quantity ?? 0, (refunded.get(l.bookId) ?? 0) + l.quantity);
+      return { bookId: l.bookId, quantity: Math.max(0, target - (back.get(l.bookId) ?? 0)) };
+    })
     .filter((l) => l.quantity > 0);
 }
 

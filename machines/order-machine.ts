@@ -306,6 +306,8 @@ const machineSetup = setup({
       assertEvent(event, "REQUEST_PARTIAL_REFUND");
       return event.by === "admin" && partialRefundProblem(context, event) === null;
     },
+    // Partial refunds may have given it all back already (they end the order refunded as they land).
+    hasRefundableMoney: ({ context }) => refundableCents(context, context.paidPaymentId) > 0,
     // A shipment needs somewhere to go (orders from before shipping existed offered none and collected none),
     // and something left to ship once refunded copies went back on the shelf.
     hasCopiesToShip: ({ context }) =>
@@ -639,6 +641,7 @@ export const orderMachine = machineSetup.createMachine({
               ],
             },
             STOCK_UNAVAILABLE: {
+              guard: { type: "hasRefundableMoney" },
               target: "refund_pending",
               actions: [
                 // The order's books go back on the shelf; the operator's write-off then removes the missing copies.
