@@ -103,7 +103,7 @@ export function canRefundLines(snapshot: OrderSnapshot, now: number, refundWindo
  * What the order pages show: the machine's status, or "partially_refunded"
  * while a paid or shipped order has given some money back (or is giving it).
  */
-export function displayStatusOf(status: OrderStatus, context: OrderContext): OrderDisplayStatus {
+export function displayStatusOf<S extends OrderStatus | "new">(status: S, context: OrderContext): S | OrderDisplayStatus {
   const partial = context.refunds.some((r) => r.partial && r.status !== "failed");
   return partial && (status === "paid" || status === "fulfilled") ? "partially_refunded" : status;
 }
