@@ -22,4 +22,7 @@ export const shopperPartialRefundSchema = z.object({ lines: lines.min(1), reason
 export const adminPartialRefundSchema = z
   .object({ lines: lines.optional(), shippingCents: cents.optional(), amountCents: cents.optional(), reason })
   .strict()
-  .refine((b) => (b.lines?.length ?? 0) > 0 || (b.shippingCents ?? 0) > 0 || (b.amountCents ?? 0) > 0, "name lines, shipping or an amount to refund");
+  .refine(
+    (b) => (b.lines?.length ?? 0) > 0 || (b.shippingCents ?? 0) > 0 || (b.amountCents ?? 0) > 0,
+    "name lines, shipping or an amount to refund",
+  );
