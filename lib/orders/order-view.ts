@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { paymentsOfOrder, refundsOfOrder } from "@/lib/payments/store";
 import { loadSnapshot } from "@/machines/order-snapshot";
 import type { OrderDisplayStatus, OrderStatus, PaymentStatus, RefundStatus } from "@/machines/statuses";
-import { refundableCents, refundedQuantities } from "@/machines/line-amounts";
+import { refundableCents, refundedQuantities, refundedShippingCents } from "@/machines/line-amounts";
 import { allowedUserActions, canRefundLines, displayStatusOf, statePath, type UserAction } from "@/machines/order-status";
 import type { Executor } from "@/db";
 import { instrument } from "@/lib/observability/operations";
@@ -46,6 +46,8 @@ export type OrderView = {
   }[];
   /** What may still be refunded of the captured payment (0 before payment). */
   refundableCents: number;
+  /** Shipping not given back yet. */
+  refundableShippingCents: number;
   /** Copies of each line not refunded yet (what a partial refund may still name). */
   refundableLines: { bookId: number; title: string; quantity: number }[];
   /** The shopper may ask some lines back now. */
@@ -125,6 +127,7 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
       };
     }),
     refundableCents: refundableCents(context, context.paidPaymentId),
+    refundableShippingCents: Math.max(0, (context.sale?.shippingCents ?? 0) - refundedShippingCents(context)),
     refundableLines: items
       .map((i) => ({ bookId: i.bookId, title: i.title, quantity: i.quantity - (refunded.get(i.bookId) ?? 0) }))
       .filter((i) => i.quantity > 0),
