@@ -223,6 +223,9 @@ export const payments = pgTable(
       .references(() => orders.id, { onDelete: "cascade" }),
     status: text("status").$type<PaymentStatus>().notNull().default("pending"),
     amountCents: integer("amount_cents").notNull(),
+    // Pending and succeeded refunds of this payment, kept by the refund effects in the dispatch
+    // transaction (a failed refund gives its amount back): never more than was taken.
+    refundedCents: integer("refunded_cents").notNull().default(0),
     currency: text("currency").notNull(),
     gatewaySessionId: text("gateway_session_id"),
     gatewayPaymentIntentId: text("gateway_payment_intent_id"),
@@ -235,6 +238,7 @@ export const payments = pgTable(
     uniqueIndex("payments_gateway_session_key").on(t.gatewaySessionId),
     index("payments_order_idx").on(t.orderId, t.createdAt),
     check("payments_status_check", inList("status", paymentStatuses)),
+    check("payments_refunded_check", sql`refunded_cents >= 0 and refunded_cents <= amount_cents`),
   ],
 );
 

@@ -1,3 +1,4 @@
+import { partialRefundCents, refundableCents } from "./line-amounts";
 import type { OrderContext, OrderEvent, PaymentState, RefundReason, RefundState } from "./order-types";
 
 // Pure helpers over the machine's context.
@@ -42,21 +43,36 @@ export function refundToStart(context: OrderContext, event: OrderEvent): RefundS
       return pending(event.paymentId, event.amountCents, context.paidPaymentId ? "duplicate_payment" : "late_payment", event.refundId);
     case "UNRECORDED_PAYMENT":
       return pending(event.paymentId, event.amountCents, "unrecorded_payment", event.refundId);
-    case "STOCK_UNAVAILABLE":
-      return context.paidPaymentId ? pending(context.paidPaymentId, context.totalCents, "stock_unavailable", event.refundId) : undefined;
+    // A whole-order refund gives back what partial refunds left.
+    case "STOCK_UNAVAILABLE": {
+      const left = refundableCents(context, context.paidPaymentId);
+      return context.paidPaymentId && left > 0 ? pending(context.paidPaymentId, left, "stock_unavailable", event.refundId) : undefined;
+    }
     case "REQUEST_REFUND": {
+      const left = refundableCents(context, context.paidPaymentId);
+      if (!context.paidPaymentId || left <= 0) return undefined;
+      const reason = event.by === "admin" ? "requested_by_admin" : "requested_by_customer";
+      return pending(context.paidPaymentId, left, reason, event.refundId);
+    }
+    case "REQUEST_PARTIAL_REFUND": {
       if (!context.paidPaymentId) return undefined;
       const reason = event.by === "admin" ? "requested_by_admin" : "requested_by_customer";
-      return pending(context.paidPaymentId, context.totalCents, reason, event.refundId);
+      const partial = { lines: event.lines ?? [], shippingCents: event.shippingCents ?? 0, goodwillCents: event.amountCents ?? 0 };
+      return { ...pending(context.paidPaymentId, partialRefundCents(context, event), reason, event.refundId), partial };
     }
     default:
       return undefined;
   }
 }
 
-/** An operator's retry after automation gave up: the last failed refund, again, under a new id. */
+/**
+ * An operator's retry after automation gave up: the last failed refund's
+ * payment and reason, under a new id, for all that is left of that payment.
+ */
 export function refundToRetry(context: OrderContext, event: OrderEvent): RefundState | undefined {
   if (event.type !== "REQUEST_REFUND") return undefined;
   const lastFailed = context.refunds.filter((r) => r.status === "failed").at(-1);
-  return lastFailed ? { ...lastFailed, id: event.refundId, status: "pending" } : undefined;
+  const left = lastFailed ? refundableCents(context, lastFailed.paymentId) : 0;
+  if (!lastFailed || left <= 0) return undefined;
+  return { id: event.refundId, paymentId: lastFailed.paymentId, amountCents: left, reason: lastFailed.reason, status: "pending" };
 }

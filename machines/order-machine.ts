@@ -1,4 +1,13 @@
 import { assertEvent, assign, enqueueActions, setup } from "xstate";
+import {
+  partialRefundProblem,
+  pricedItems,
+  refundableCents,
+  refundedCents,
+  restockableLines,
+  unrestockedItems,
+  withRestocked,
+} from "./line-amounts";
 import { plainSale, saleProblem } from "./order-sale";
 import {
   openPaymentIds,
@@ -28,7 +37,7 @@ import {
 // transaction (stock, payments, events) or as durable jobs (gateway, e-mail,
 // timers). Bump MACHINE_VERSION when a stored snapshot would no longer load,
 // and add a step to snapshotUpgrades in order-snapshot.ts.
-export const MACHINE_VERSION = 2;
+export const MACHINE_VERSION = 3;
 
 const DAY_MS = 86_400_000;
 
@@ -137,13 +146,19 @@ const machineSetup = setup({
         type: "recordEvent",
         params: {
           type: "RefundRequested",
-          payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents, reason: refund.reason },
+          payload: {
+            refundId: refund.id,
+            paymentId: refund.paymentId,
+            amountCents: refund.amountCents,
+            reason: refund.reason,
+            ...(refund.partial ? { partial: refund.partial } : {}),
+          },
         },
       });
       enqueue({ type: "sendEmail", params: { template: "refund_started", data: { reason: refund.reason } } });
       enqueue.assign({
         refunds: [...context.refunds, refund],
-        refundFailures: event.type === "REQUEST_REFUND" ? 0 : context.refundFailures,
+        refundFailures: event.type === "REQUEST_REFUND" || event.type === "REQUEST_PARTIAL_REFUND" ? 0 : context.refundFailures,
       });
     }),
     settleRefund: enqueueActions(({ context, event, enqueue }) => {
@@ -151,14 +166,17 @@ const machineSetup = setup({
       const refund = refundOf(context, event.refundId);
       if (!refund) return;
       enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "succeeded" } });
-      enqueue({ type: "setPaymentStatus", params: { paymentIds: [refund.paymentId], status: "refunded" } });
+      // A payment is refunded once all of it came back; a partial refund leaves it paid.
+      const payment = paymentOf(context, refund.paymentId);
+      const allBack = !!payment && refundedCents(context, payment.id) + refund.amountCents >= payment.amountCents;
+      if (allBack) enqueue({ type: "setPaymentStatus", params: { paymentIds: [refund.paymentId], status: "refunded" } });
       enqueue({
         type: "recordEvent",
         params: { type: "PaymentRefunded", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents } },
       });
       enqueue.assign({
         ...withRefund(context, refund.id, { status: "succeeded" }),
-        ...withPayment(context, refund.paymentId, { status: "refunded" }),
+        ...(allBack ? withPayment(context, refund.paymentId, { status: "refunded" }) : {}),
         refundFailures: 0,
       });
     }),
@@ -180,6 +198,7 @@ const machineSetup = setup({
           amountCents: refund.amountCents,
           reason: refund.reason,
           status: "pending" as const,
+          ...(refund.partial ? { partial: refund.partial } : {}),
         };
         enqueue({
           type: "createRefund",
@@ -197,6 +216,19 @@ const machineSetup = setup({
         enqueue({ type: "flagForOperator", params: { reason: `refund failed ${context.refundFailures + 1} times: ${event.reason}` } });
         enqueue.assign({ refunds, refundFailures: context.refundFailures + 1 });
       }
+    }),
+    // Copies refunded before shipping go back on the shelf (those not back already).
+    restockRefundedLines: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "REQUEST_PARTIAL_REFUND");
+      const lines = restockableLines(context, event.lines ?? []);
+      if (lines.length === 0) return;
+      enqueue({ type: "returnStock", params: { items: lines } });
+      enqueue.assign({ restocked: withRestocked(context, lines) });
+    }),
+    // Every copy not back on the shelf yet goes back (a whole refund before shipping).
+    restockAll: enqueueActions(({ context, enqueue }) => {
+      enqueue({ type: "returnStock", params: { items: unrestockedItems(context) } });
+      enqueue.assign({ restocked: context.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity })), stock: "returned" });
     }),
     cancelPayment: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "PAYMENT_CANCELLED");
@@ -236,10 +268,8 @@ const machineSetup = setup({
       const usable = status !== undefined && status !== "paid" && status !== "refunded";
       return usable && saleProblem(context, event.amountCents, event.currency, event.sale) === null;
     },
-    // A shipment needs somewhere to go (orders from before shipping existed offered none and collected none).
     // Only a guest's order, and only once: a second CLAIM is a duplicate.
     isUnclaimedGuestOrder: ({ context }) => !!context.guestEmail && !context.claimedBy,
-    hasShippingAddress: ({ context }) => context.shippingOptions.length === 0 || !!context.sale?.address,
     isUnflaggedMismatch: ({ context, event }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
       const payment = paymentOf(context, event.paymentId);
@@ -264,11 +294,29 @@ const machineSetup = setup({
       return status === "pending" || status === "failed";
     },
     refundPolicyAllows: ({ context, event }) => {
-      assertEvent(event, "REQUEST_REFUND");
+      assertEvent(event, ["REQUEST_REFUND", "REQUEST_PARTIAL_REFUND"]);
+      if (refundableCents(context, context.paidPaymentId) <= 0) return false;
       if (event.by === "admin") return true;
       return context.paidAt !== null && event.at - context.paidAt <= event.windowDays * DAY_MS;
     },
-    isAdminRequest: ({ event }) => event.type === "REQUEST_REFUND" && event.by === "admin",
+    isAdminRequest: ({ context, event }) =>
+      event.type === "REQUEST_REFUND" && event.by === "admin" && refundableCents(context, context.paidPaymentId) > 0,
+    // Lines, shipping or goodwill within what is left: shoppers before shipping (state paid), within the window.
+    partialRefundAllowed: ({ context, event }) => {
+      assertEvent(event, "REQUEST_PARTIAL_REFUND");
+      if (event.by !== "admin" && (context.paidAt === null || event.at - context.paidAt > event.windowDays * DAY_MS)) return false;
+      return partialRefundProblem(context, event) === null;
+    },
+    isAdminPartialRefund: ({ context, event }) => {
+      assertEvent(event, "REQUEST_PARTIAL_REFUND");
+      return event.by === "admin" && partialRefundProblem(context, event) === null;
+    },
+    // Partial refunds may have given it all back already (they end the order refunded as they land).
+    hasRefundableMoney: ({ context }) => refundableCents(context, context.paidPaymentId) > 0,
+    // A shipment needs somewhere to go (orders from before shipping existed offered none and collected none),
+    // and something left to ship once refunded copies went back on the shelf.
+    hasCopiesToShip: ({ context }) =>
+      (context.shippingOptions.length === 0 || !!context.sale?.address) && unrestockedItems(context).length > 0,
     isAdminRetryAfterFailure: ({ context, event }) =>
       event.type === "REQUEST_REFUND" && event.by === "admin" && pendingRefunds(context).length === 0,
     isPendingRefund: ({ context, event }) => {
@@ -280,6 +328,8 @@ const machineSetup = setup({
       assertEvent(event, "REFUND_SUCCEEDED");
       const refund = refundOf(context, event.refundId);
       if (refund?.status !== "pending") return false;
+      const payment = paymentOf(context, refund.paymentId);
+      if (!payment || refundedCents(context, payment.id) + refund.amountCents < payment.amountCents) return false;
       return context.payments.every((p) => p.status !== "paid" || p.id === refund.paymentId);
     },
   },
@@ -321,7 +371,7 @@ export const orderMachine = machineSetup.createMachine({
           actions: [
             assign(({ event }) => ({
               orderId: event.orderId,
-              items: event.items,
+              items: pricedItems(event.items, event.totalCents),
               subtotalCents: event.totalCents,
               shippingOptions: event.shippingOptions ?? [],
               totalCents: event.totalCents,
@@ -560,7 +610,7 @@ export const orderMachine = machineSetup.createMachine({
         paid: {
           on: {
             FULFIL: {
-              guard: { type: "hasShippingAddress" },
+              guard: { type: "hasCopiesToShip" },
               target: "fulfilled",
               actions: [
                 { type: "cancelFulfilment", params: {} },
@@ -588,18 +638,33 @@ export const orderMachine = machineSetup.createMachine({
               actions: [
                 // Not shipped yet: the books go back on the shelf.
                 { type: "cancelFulfilment", params: {} },
-                { type: "returnStock", params: ({ context }) => ({ items: context.items }) },
-                assign({ stock: "returned" as const }),
+                { type: "restockAll" },
                 { type: "startRefund" },
               ],
             },
+            // Some lines, the shipping or goodwill: the order stays paid; refunded copies go back on the shelf.
+            REQUEST_PARTIAL_REFUND: {
+              guard: { type: "partialRefundAllowed" },
+              actions: [{ type: "restockRefundedLines" }, { type: "startRefund" }],
+            },
+            // Partial refunds gave all the money back: nothing is left to ship.
+            REFUND_SUCCEEDED: {
+              guard: { type: "isLastCapturedMoney" },
+              target: "refunded",
+              actions: [
+                { type: "cancelFulfilment", params: {} },
+                { type: "restockAll" },
+                { type: "settleRefund" },
+                { type: "sendEmail", params: { template: "order_refunded" } },
+              ],
+            },
             STOCK_UNAVAILABLE: {
+              guard: { type: "hasRefundableMoney" },
               target: "refund_pending",
               actions: [
                 // The order's books go back on the shelf; the operator's write-off then removes the missing copies.
                 { type: "cancelFulfilment", params: {} },
-                { type: "returnStock", params: ({ context }) => ({ items: context.items }) },
-                assign({ stock: "returned" as const }),
+                { type: "restockAll" },
                 { type: "startRefund" },
               ],
             },
@@ -611,6 +676,13 @@ export const orderMachine = machineSetup.createMachine({
               guard: { type: "isAdminRequest" },
               target: "refund_pending",
               actions: { type: "startRefund" },
+            },
+            // An operator gives back shipped lines, the shipping or goodwill: no stock moves.
+            REQUEST_PARTIAL_REFUND: { guard: { type: "isAdminPartialRefund" }, actions: { type: "startRefund" } },
+            REFUND_SUCCEEDED: {
+              guard: { type: "isLastCapturedMoney" },
+              target: "refunded",
+              actions: [{ type: "settleRefund" }, { type: "sendEmail", params: { template: "order_refunded" } }],
             },
           },
         },

@@ -1,6 +1,7 @@
 import { initialTransition } from "xstate";
 import { MACHINE_VERSION, orderMachine } from "./order-machine";
 import type { OrderSnapshot } from "./order-status";
+import { pricedItems } from "./line-amounts";
 import type { OrderContext } from "./order-types";
 
 /** What orders.machine_snapshot holds: enough for machine.resolveState. */
@@ -11,6 +12,19 @@ export type StoredSnapshot = { value: OrderSnapshot["value"]; context: OrderCont
  * older machine. Add one whenever MACHINE_VERSION is bumped.
  */
 export type SnapshotUpgrade = (stored: StoredSnapshot) => StoredSnapshot;
+/**
+ * v3: partial refunds. Lines carry their unit price (migration 0011 copies it
+ * from order_items into stored snapshots; one it missed gets the subtotal
+ * spread over the units), and the order counts the copies back on the shelf:
+ * all of them once a whole refund before shipping returned them.
+ */
+export function upgradeRefundsV2(stored: StoredSnapshot): StoredSnapshot {
+  const old = stored.context as Partial<OrderContext> & OrderContext;
+  const items = pricedItems(old.items, old.subtotalCents);
+  const restocked = old.restocked ?? (old.stock === "returned" ? items.map((i) => ({ bookId: i.bookId, quantity: i.quantity })) : []);
+  return { ...stored, context: { ...old, items, restocked } };
+}
+
 export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
   // v2: shipping, tax and discounts. Older orders offered no shipping; what they were paid is their total.
   1: (stored) => {
@@ -25,6 +39,7 @@ export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
       },
     };
   },
+  2: upgradeRefundsV2,
 };
 
 export function toStored(snapshot: OrderSnapshot): StoredSnapshot {

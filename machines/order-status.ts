@@ -2,7 +2,8 @@ import type { SnapshotFrom } from "xstate";
 import { paymentOf, refundOf } from "./order-context";
 import type { OrderMachine } from "./order-machine";
 import type { OrderContext, OrderEvent } from "./order-types";
-import type { OrderStatus } from "./statuses";
+import { refundedQuantities } from "./line-amounts";
+import type { OrderDisplayStatus, OrderStatus } from "./statuses";
 
 export type OrderSnapshot = SnapshotFrom<OrderMachine>;
 /** The public order status: one of machines/statuses.ts's orderStatuses. */
@@ -60,6 +61,7 @@ export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): bo
     case "FULFIL":
       return status === "fulfilled";
     case "REQUEST_REFUND":
+    case "REQUEST_PARTIAL_REFUND":
       return !!refundOf(context, event.refundId);
     case "REFUND_SUCCEEDED":
       return refundOf(context, event.refundId)?.status === "succeeded";
@@ -88,4 +90,22 @@ export function allowedUserActions(snapshot: OrderSnapshot, now: number, refundW
     actions.push("refund");
   }
   return actions;
+}
+
+/** A shopper may ask some lines back now: one copy of a line not refunded yet would be accepted. */
+export function canRefundLines(snapshot: OrderSnapshot, now: number, refundWindowDays: number): boolean {
+  const refunded = refundedQuantities(snapshot.context);
+  const line = snapshot.context.items.find((i) => i.quantity > (refunded.get(i.bookId) ?? 0));
+  if (!line) return false;
+  const lines = [{ bookId: line.bookId, quantity: 1 }];
+  return snapshot.can({ type: "REQUEST_PARTIAL_REFUND", refundId: "probe", by: "user", lines, windowDays: refundWindowDays, at: now });
+}
+
+/**
+ * What the order pages show: the machine's status, or "partially_refunded"
+ * while a paid or shipped order has given some money back (or is giving it).
+ */
+export function displayStatusOf<S extends OrderStatus | "new">(status: S, context: OrderContext): S | OrderDisplayStatus {
+  const partial = context.refunds.some((r) => r.partial && r.status !== "failed");
+  return partial && (status === "paid" || status === "fulfilled") ? "partially_refunded" : status;
 }

@@ -2,6 +2,9 @@
 
 export type LineItem = { bookId: number; quantity: number };
 
+/** An order line as the order holds it: the unit price copied at checkout. */
+export type OrderLine = LineItem & { unitPriceCents: number };
+
 import type { PaymentStatus, RefundStatus } from "./statuses";
 
 export type { EmailTemplate, PaymentStatus, RefundStatus } from "./statuses";
@@ -22,6 +25,8 @@ export type RefundState = {
   amountCents: number;
   status: RefundStatus;
   reason: RefundReason;
+  /** A partial refund: the lines (units), the shipping and the goodwill it gives back (absent on a whole-order refund). */
+  partial?: { lines: LineItem[]; shippingCents: number; goodwillCents: number };
 };
 
 /** Where the order's books are: decides what a refund or cancel does to stock. */
@@ -65,7 +70,7 @@ export type Sale = {
 
 export type OrderContext = {
   orderId: string;
-  items: LineItem[];
+  items: OrderLine[];
   /** What the books cost at the store's prices. */
   subtotalCents: number;
   /** The shipping rates offered at checkout; empty for orders from before shipping existed. */
@@ -84,6 +89,8 @@ export type OrderContext = {
   /** Failed gateway refunds since the last successful or admin-started one. */
   refundFailures: number;
   stock: StockState;
+  /** Copies of the order's lines already back on the shelf (refunded before shipping), per book. */
+  restocked: LineItem[];
   shipment: { trackingNumber: string; estimatedDelivery: string } | null;
   cancelReason: "user" | "timeout" | null;
   /** A guest's order: the address it was placed with (absent on orders from before guest checkout). */
@@ -100,7 +107,8 @@ export type OrderEvent =
   | ({
       type: "CHECKOUT";
       orderId: string;
-      items: LineItem[];
+      // unitPriceCents: the store's price (absent: the subtotal spread evenly over the units).
+      items: (LineItem & { unitPriceCents?: number })[];
       totalCents: number;
       currency: string;
       paymentDeadline: number;
@@ -136,6 +144,17 @@ export type OrderEvent =
   | ({ type: "TIMEOUT" } & At)
   | ({ type: "STOCK_UNAVAILABLE"; refundId: string } & At)
   | ({ type: "REQUEST_REFUND"; refundId: string; by: "user" | "admin"; reason?: string; windowDays: number } & At)
+  // Some lines (units), the shipping, or an amount (goodwill) back; a shopper only lines, before shipping.
+  | ({
+      type: "REQUEST_PARTIAL_REFUND";
+      refundId: string;
+      by: "user" | "admin";
+      lines?: LineItem[];
+      shippingCents?: number;
+      amountCents?: number;
+      reason?: string;
+      windowDays: number;
+    } & At)
   | ({ type: "FULFIL"; trackingNumber: string; estimatedDelivery: string } & At)
   | ({ type: "REFUND_SUCCEEDED"; refundId: string } & At)
   | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At)
@@ -155,6 +174,7 @@ export const orderEventTypes: OrderEventType[] = [
   "TIMEOUT",
   "STOCK_UNAVAILABLE",
   "REQUEST_REFUND",
+  "REQUEST_PARTIAL_REFUND",
   "FULFIL",
   "REFUND_SUCCEEDED",
   "REFUND_FAILED",
@@ -192,6 +212,7 @@ export const initialContext: OrderContext = {
   refunds: [],
   refundFailures: 0,
   stock: "none",
+  restocked: [],
   shipment: null,
   cancelReason: null,
   guestEmail: null,

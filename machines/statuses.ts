@@ -7,6 +7,14 @@
 export const orderStatuses = ["created", "paid", "fulfilled", "cancelled", "refund_pending", "refunded"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
+/**
+ * What the pages show: the order status, or "partially_refunded" for a paid or
+ * shipped order that gave some money back (order-status.ts displayStatusOf).
+ * Derived from the machine's context, never stored in orders.status.
+ */
+export const orderDisplayStatuses = [...orderStatuses, "partially_refunded"] as const;
+export type OrderDisplayStatus = (typeof orderDisplayStatuses)[number];
+
 export const paymentStatuses = ["pending", "paid", "failed", "cancelled", "timeout", "refunded"] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
 

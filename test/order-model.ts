@@ -1,5 +1,6 @@
 import { getAdjacencyMap, getShortestPaths } from "@xstate/graph";
 import { initialTransition, transition } from "xstate";
+import { refundableCents } from "@/machines/line-amounts";
 import { orderMachine } from "@/machines/order-machine";
 import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent, Sale, ShippingOption } from "@/machines/order-types";
@@ -93,6 +94,18 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "user", windowDays: 14, at: paidAt + DAY });
     events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "admin", windowDays: 14, at: paidAt + 2 * DAY });
   }
+  // One partial refund per path (each multiplies the refund histories the graph walks): an operator's copy,
+  // back on the shelf before shipping. Shoppers' and goodwill refunds: machines/order-machine.test.ts.
+  if (c.refunds.length === 0 && c.items[0]) {
+    const lines = [{ bookId: c.items[0].bookId, quantity: 1 }];
+    events.push({ type: "REQUEST_PARTIAL_REFUND", refundId: nextRefund, by: "admin", lines, windowDays: 14, at: paidAt + DAY });
+  }
+  // After it landed, goodwill for all that is left: the partial refunds give back everything.
+  const [only] = c.refunds;
+  if (c.refunds.length === 1 && only?.partial && only.status === "succeeded") {
+    const amountCents = refundableCents(c, c.paidPaymentId);
+    events.push({ type: "REQUEST_PARTIAL_REFUND", refundId: nextRefund, by: "admin", amountCents, windowDays: 14, at: paidAt + 2 * DAY });
+  }
   events.push({ type: "FULFIL", trackingNumber: "PL-TEST-1", estimatedDelivery: "2030-01-04", at: paidAt + 2000 });
   for (const r of c.refunds.filter((r) => r.status === "pending")) {
     events.push({ type: "REFUND_SUCCEEDED", refundId: r.id, at: paidAt + 3 * DAY });
@@ -109,6 +122,16 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     events.push({ type: "TIMEOUT", at: BEFORE_DEADLINE }); // too early
     events.push({ type: "START_PAYMENT", paymentId: "pay-late", at: AFTER_DEADLINE }); // window closed
     events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "user", windowDays: 14, at: paidAt + 30 * DAY }); // outside policy
+    // More than was captured; a shopper asking for shipping back.
+    events.push({
+      type: "REQUEST_PARTIAL_REFUND",
+      refundId: nextRefund,
+      by: "admin",
+      amountCents: MODEL_SALE.totalCents + 1,
+      windowDays: 14,
+      at: paidAt + DAY,
+    });
+    events.push({ type: "REQUEST_PARTIAL_REFUND", refundId: nextRefund, by: "user", shippingCents: 100, windowDays: 14, at: paidAt + DAY });
     events.push({
       type: "PAYMENT_SUCCEEDED",
       paymentId: "pay-unknown",
@@ -157,6 +180,7 @@ export function serializeModelState(snapshot: OrderSnapshot): string {
     refunds: c.refunds.map((r) => r.status),
     failures: c.refundFailures,
     stock: c.stock,
+    restocked: c.restocked.reduce((sum, l) => sum + l.quantity, 0),
     paid: c.paidPaymentId !== null,
   });
 }

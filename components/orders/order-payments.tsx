@@ -1,5 +1,5 @@
 import { LocalTime } from "@/components/local-time";
-import { Price } from "@/components/price";
+import { formatPrice, Price } from "@/components/price";
 import { panelClass } from "@/components/ui-classes";
 import type { OrderView } from "@/lib/orders/order-view";
 import { paymentStatusLabel, refundStatusLabel } from "./order-format";
@@ -7,6 +7,18 @@ import { paymentStatusLabel, refundStatusLabel } from "./order-format";
 type OrderPaymentsProps = { payments: OrderView["payments"]; refunds: OrderView["refunds"]; currency: string };
 
 const row = "flex flex-col gap-1 py-3 sm:flex-row sm:items-baseline sm:justify-between sm:gap-4";
+
+type Partial = NonNullable<OrderView["refunds"][number]["partial"]>;
+
+/** What a partial refund gave back: copies, shipping, goodwill. */
+function PartialRefundDetails({ partial, currency }: { partial: Partial; currency: string }) {
+  const parts = [
+    ...partial.lines.map((l) => `${l.quantity} × ${l.title}`),
+    ...(partial.shippingCents > 0 ? [`shipping ${formatPrice(partial.shippingCents, currency)}`] : []),
+    ...(partial.goodwillCents > 0 ? [`goodwill ${formatPrice(partial.goodwillCents, currency)}`] : []),
+  ];
+  return <p className="text-sm text-ink-soft">{parts.join(" · ")}</p>;
+}
 
 /** Payment attempts (and refunds, if any), oldest first. */
 export function OrderPayments({ payments, refunds, currency }: OrderPaymentsProps) {
@@ -42,7 +54,10 @@ export function OrderPayments({ payments, refunds, currency }: OrderPaymentsProp
             {refunds.map((refund) => (
               <li key={refund.id} className={row}>
                 <div>
-                  <p className="font-semibold">Refund: {refundStatusLabel(refund.status)}</p>
+                  <p className="font-semibold">
+                    {refund.partial ? "Partial refund" : "Refund"}: {refundStatusLabel(refund.status)}
+                  </p>
+                  {refund.partial ? <PartialRefundDetails partial={refund.partial} currency={currency} /> : null}
                   <p className="text-sm text-ink-soft">
                     <LocalTime iso={refund.createdAt} />
                   </p>

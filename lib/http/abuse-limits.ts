@@ -27,6 +27,10 @@ export const LIMITS = {
   verifyEmail: { keyPrefix: "verify_email_ip", points: 30, duration: 10 * MINUTE },
   /** Verification e-mails asked for, per account. */
   verificationMail: { keyPrefix: "verification_mail_user", points: 3, duration: 60 * MINUTE },
+  /** Partial refunds asked by one shopper (each is a gateway refund): per shopper. */
+  partialRefundUser: { keyPrefix: "partial_refund_user", points: 10, duration: 10 * MINUTE },
+  /** Partial refunds sent by one operator. */
+  partialRefundAdmin: { keyPrefix: "partial_refund_admin", points: 60, duration: 10 * MINUTE },
   /** Promotion codes created or deactivated by one operator (each is two or three gateway calls). */
   promotionCodes: { keyPrefix: "promotion_codes_admin", points: 30, duration: 10 * MINUTE },
 } satisfies Record<string, LimitSpec>;
@@ -96,4 +100,9 @@ export async function gatewayCheckDue(userId: string, sessionId: string): Promis
 export async function throttlePromotionCodes(adminId: string): Promise<void> {
   const wait = await take(LIMITS.promotionCodes, adminId);
   if (wait > 0) refuse(wait, `Too many promotion code changes in a short time. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttlePartialRefund(actor: { id: string; role: "customer" | "admin" }): Promise<void> {
+  const wait = await take(actor.role === "admin" ? LIMITS.partialRefundAdmin : LIMITS.partialRefundUser, actor.id);
+  if (wait > 0) refuse(wait, `Too many refunds asked in a short time. Please try again in ${waitText(wait)}.`);
 }

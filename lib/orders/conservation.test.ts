@@ -14,10 +14,10 @@ import { stripeClient } from "@/lib/payments/stripe-client";
 import { seededRandom } from "@/test/random";
 import { checkoutCart, checkoutGuestCart } from "./checkout-cart";
 import { dispatch } from "./dispatch";
-import { adminFulfil, adminRefund, cancelOrder, requestRefund } from "./user-actions";
+import { adminFulfil, adminPartialRefund, adminRefund, cancelOrder, requestPartialRefund, requestRefund } from "./user-actions";
 
 // A randomized run of many orders through checkout, pay, decline, cancel,
-// timeout, late payment, refund and fulfilment, and money through sessions
+// timeout, late payment, refund, partial refunds and fulfilment, and money through sessions
 // the store never recorded, by shoppers with accounts and by guests (some of
 // whose orders an account claims midway), with the worker, the reconciler and the emulated
 // gateway doing their part. Afterwards stock is conserved and every captured
@@ -66,6 +66,7 @@ describe("conservation under a randomized run", () => {
     const orders: string[] = [];
     let refusedForStock = 0;
     const claimed: string[] = [];
+    let partialRefunds = 0;
     for (let n = 0; n < 40; n++) {
       // Every third shopper is a guest (chosen by n, so the seeded paths stay those of the run without guests).
       const guest = n % 3 === 1 ? guestIdentity() : null;
@@ -136,6 +137,19 @@ describe("conservation under a randomized run", () => {
       else if (after < 0.7) {
         await adminFulfil({ adminId: admin, orderId });
         await adminRefund({ adminId: admin, orderId });
+      } else if (after < 0.82) {
+        // A copy back before shipping (on the shelf again), sometimes then the rest.
+        const [line] = placed.order.items;
+        await requestPartialRefund({ ...viewer, orderId, lines: [{ bookId: line!.bookId, quantity: 1 }] });
+        partialRefunds++;
+        if (random() < 0.3) await requestRefund({ ...viewer, orderId });
+        // Nothing left to ship when that was the only copy: the warehouse is refused.
+        else if (random() < 0.5) await adminFulfil({ adminId: admin, orderId }).catch(refusal("invalid_transition"));
+      } else if (after < 0.9) {
+        // Shipped, then the shipping and some goodwill back.
+        const shipped = await adminFulfil({ adminId: admin, orderId });
+        await adminPartialRefund({ adminId: admin, orderId, shippingCents: shipped.shippingCents, amountCents: 150 });
+        partialRefunds++;
       }
       if (n % 8 === 0) await drainJobs(orders);
     }
@@ -144,12 +158,15 @@ describe("conservation under a randomized run", () => {
     await reconcileOnce();
     await drainJobs(orders);
 
-    // Stock: every copy is available, reserved by an open order, or sold to a paid/shipped one.
+    // Stock: every copy is available, reserved by an open order, or sold to a paid/shipped one
+    // (less the copies refunded before shipping, back on the shelf).
     for (const [bookId, stock] of received) {
       const [row] = await db.execute<{ a: number; r: number; s: number; rec: number; open: number; kept: number }>(sql`
         select b.stock_available as a, b.stock_reserved as r, b.stock_sold as s, b.stock_received as rec,
           coalesce((select sum(oi.quantity) from order_items oi join orders o on o.id = oi.order_id where oi.book_id = b.id and o.status = 'created'), 0)::int as open,
-          coalesce((select sum(oi.quantity) from order_items oi join orders o on o.id = oi.order_id
+          coalesce((select sum(oi.quantity - coalesce((select sum((r->>'quantity')::int) from jsonb_array_elements(o.machine_snapshot->'context'->'restocked') r
+                                                       where (r->>'bookId')::int = oi.book_id), 0))
+                    from order_items oi join orders o on o.id = oi.order_id
                     where oi.book_id = b.id and (o.status in ('paid', 'fulfilled') or (o.status in ('refund_pending', 'refunded') and o.fulfilled_at is not null))), 0)::int as kept
         from books b where b.id = ${bookId}`);
       expect(row!.rec).toBe(stock);
@@ -185,6 +202,7 @@ describe("conservation under a randomized run", () => {
     expect(guests!.cancelled).toBeGreaterThan(0);
     expect(guests!.claimed).toBe(claimed.length);
     expect(claimed.length).toBeGreaterThan(0);
+    expect(partialRefunds).toBeGreaterThan(1);
     const reasons = await db.execute<{
       reason: string;
     }>(sql`select distinct r.reason from refunds r join order_items oi on oi.order_id = r.order_id
@@ -205,12 +223,16 @@ describe("conservation under a randomized run", () => {
       const net = (charge?.amount_captured ?? 0) - (charge?.amount_refunded ?? 0);
       if (net !== 0) kept.set(session.id, net);
     }
+    // A paid order keeps its total less what partial refunds gave back.
     const paidHere = await db.execute<{ gateway_session_id: string; total_cents: number }>(sql`
-      select p.gateway_session_id, o.total_cents from payments p join orders o on o.id = p.order_id
+      select p.gateway_session_id,
+        o.total_cents - coalesce((select sum(r.amount_cents) from refunds r where r.payment_id = p.id and r.status = 'succeeded'), 0)::int as total_cents
+      from payments p join orders o on o.id = p.order_id
       where p.status = 'paid' and o.status in ('paid', 'fulfilled') and o.id in ${ours}`);
     expect(Object.fromEntries(kept)).toEqual(Object.fromEntries(paidHere.map((p) => [p.gateway_session_id, p.total_cents])));
 
-    // Captured = paid orders' totals + refunds, at the gateway and in the store; and every order's amounts add up.
+    // Captured = kept (paid orders' totals less their partial refunds) + refunded, at the gateway and in the
+    // store; every order's amounts add up; every payment holds exactly its pending and succeeded refunds.
     let captured = 0;
     let refundedAtGateway = 0;
     for (const session of sessions) {
@@ -224,11 +246,16 @@ describe("conservation under a randomized run", () => {
       refunds: number;
       captured: number;
       broken: number;
+      misheld: number;
       sold_with_shipping: number;
       discounted: number;
     }>(sql`
       select
-        (select coalesce(sum(o.total_cents), 0)::int from orders o where o.status in ('paid', 'fulfilled') and o.id in ${ours}) as paid,
+        ((select coalesce(sum(o.total_cents), 0)::int from orders o where o.status in ('paid', 'fulfilled') and o.id in ${ours})
+          - (select coalesce(sum(r.amount_cents), 0)::int from refunds r join payments p on p.id = r.payment_id join orders o on o.id = p.order_id
+             where r.status = 'succeeded' and p.status = 'paid' and o.status in ('paid', 'fulfilled') and o.id in ${ours})) as paid,
+        (select count(*)::int from payments p where p.order_id in ${ours} and p.refunded_cents <>
+           coalesce((select sum(r.amount_cents) from refunds r where r.payment_id = p.id and r.status in ('pending', 'succeeded')), 0)) as misheld,
         (select coalesce(sum(r.amount_cents), 0)::int from refunds r where r.status = 'succeeded' and r.order_id in ${ours}) as refunds,
         (select coalesce(sum(p.amount_cents), 0)::int from payments p where p.status in ('paid', 'refunded') and p.order_id in ${ours}) as captured,
         (select count(*)::int from orders o where o.id in ${ours}
@@ -236,6 +263,7 @@ describe("conservation under a randomized run", () => {
         (select count(*)::int from orders o where o.id in ${ours} and o.shipping_cents > 0 and o.shipping_country is not null) as sold_with_shipping,
         (select count(*)::int from orders o where o.id in ${ours} and o.discount_cents > 0 and o.promotion_code is not null) as discounted`);
     expect(money!.broken).toBe(0);
+    expect(money!.misheld).toBe(0);
     expect(money!.sold_with_shipping).toBeGreaterThan(3);
     expect(money!.discounted).toBeGreaterThan(0);
     expect(captured).toBe(money!.captured);

@@ -32,6 +32,7 @@ export function completeEvent(input: OrderEventInput): OrderEvent {
     case "STOCK_UNAVAILABLE":
       return { ...input, at, refundId: input.refundId ?? randomUUID() } as OrderEvent;
     case "REQUEST_REFUND":
+    case "REQUEST_PARTIAL_REFUND":
       return {
         ...input,
         at,

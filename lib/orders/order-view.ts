@@ -3,8 +3,9 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { paymentsOfOrder, refundsOfOrder } from "@/lib/payments/store";
 import { loadSnapshot } from "@/machines/order-snapshot";
-import type { OrderStatus, PaymentStatus, RefundStatus } from "@/machines/statuses";
-import { allowedUserActions, statePath, type UserAction } from "@/machines/order-status";
+import type { OrderDisplayStatus, OrderStatus, PaymentStatus, RefundStatus } from "@/machines/statuses";
+import { refundableCents, refundedQuantities, refundedShippingCents } from "@/machines/line-amounts";
+import { allowedUserActions, canRefundLines, displayStatusOf, statePath, type UserAction } from "@/machines/order-status";
 import type { Executor } from "@/db";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
@@ -15,6 +16,8 @@ import { eventsOfOrder, itemsOfOrder, orderRow, orderRowsOfUser, type OrderRow, 
 export type OrderView = {
   id: string;
   status: OrderStatus;
+  /** The status, or "partially_refunded" while a paid or shipped order gives or gave some money back. */
+  displayStatus: OrderDisplayStatus;
   state: string;
   /** subtotal − discount + shipping + tax = total (a CHECK constraint holds the row to it). */
   subtotalCents: number;
@@ -34,7 +37,23 @@ export type OrderView = {
   items: { bookId: number; title: string; quantity: number; unitPriceCents: number; discountCents: number; taxCents: number }[];
   paymentDeadline: string;
   payments: { id: string; status: PaymentStatus; amountCents: number; createdAt: string; failureReason: string | null }[];
-  refunds: { id: string; status: RefundStatus; amountCents: number; reason: string | null; createdAt: string }[];
+  refunds: {
+    id: string;
+    status: RefundStatus;
+    amountCents: number;
+    reason: string | null;
+    createdAt: string;
+    /** A partial refund: which copies, how much shipping and goodwill (absent: the whole order, or money that came unasked). */
+    partial?: { lines: { bookId: number; title: string; quantity: number }[]; shippingCents: number; goodwillCents: number };
+  }[];
+  /** What may still be refunded of the captured payment (0 before payment). */
+  refundableCents: number;
+  /** Shipping not given back yet. */
+  refundableShippingCents: number;
+  /** Copies of each line not refunded yet (what a partial refund may still name). */
+  refundableLines: { bookId: number; title: string; quantity: number }[];
+  /** The shopper may ask some lines back now. */
+  canRefundLines: boolean;
   trackingNumber?: string;
   estimatedDelivery?: string;
   allowedActions: UserAction[];
@@ -67,9 +86,14 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
     eventsOfOrder(db, row.id),
   ]);
   const snapshot = loadSnapshot(row.machine_snapshot, row.machine_version);
+  const { context } = snapshot;
+  const titles = new Map(items.map((i) => [i.bookId, i.title]));
+  const partials = new Map(context.refunds.map((r) => [r.id, r.partial]));
+  const refunded = refundedQuantities(context);
   return {
     id: row.id,
     status: row.status,
+    displayStatus: displayStatusOf(row.status, context),
     state: statePath(snapshot),
     subtotalCents: row.subtotal_cents,
     discountCents: row.discount_cents,
@@ -92,13 +116,25 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
       createdAt: iso(p.created_at),
       failureReason: p.failure_reason,
     })),
-    refunds: refunds.map((r) => ({
-      id: r.id,
-      status: r.status,
-      amountCents: r.amount_cents,
-      reason: r.reason,
-      createdAt: iso(r.created_at),
-    })),
+    refunds: refunds.map((r) => {
+      const partial = partials.get(r.id);
+      return {
+        id: r.id,
+        status: r.status,
+        amountCents: r.amount_cents,
+        reason: r.reason,
+        createdAt: iso(r.created_at),
+        ...(partial
+          ? { partial: { ...partial, lines: partial.lines.map((l) => ({ ...l, title: titles.get(l.bookId) ?? `Book ${l.bookId}` })) } }
+          : {}),
+      };
+    }),
+    refundableCents: refundableCents(context, context.paidPaymentId),
+    refundableShippingCents: Math.max(0, (context.sale?.shippingCents ?? 0) - refundedShippingCents(context)),
+    refundableLines: items
+      .map((i) => ({ bookId: i.bookId, title: i.title, quantity: i.quantity - (refunded.get(i.bookId) ?? 0) }))
+      .filter((i) => i.quantity > 0),
+    canRefundLines: canRefundLines(snapshot, Date.now(), env().REFUND_WINDOW_DAYS),
     ...(row.tracking_number ? { trackingNumber: row.tracking_number } : {}),
     ...(row.estimated_delivery ? { estimatedDelivery: String(row.estimated_delivery).slice(0, 10) } : {}),
     allowedActions: allowedUserActions(snapshot, Date.now(), env().REFUND_WINDOW_DAYS),

@@ -157,7 +157,8 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
     const event = {
       type: "CHECKOUT" as const,
       orderId,
-      items,
+      // The prices copied onto the order's lines: partial refunds give back what a line was paid.
+      items: lines.map((l) => ({ bookId: l.bookId, quantity: l.quantity, unitPriceCents: l.unitPriceCents })),
       totalCents: total,
       currency,
       paymentDeadline: deadline,

@@ -1,8 +1,12 @@
+import { getDb } from "@/db";
 import { AppError } from "@/lib/errors";
+import { partialRefundProblem } from "@/machines/line-amounts";
+import { loadSnapshot } from "@/machines/order-snapshot";
+import type { LineItem, OrderEvent } from "@/machines/order-types";
 import { fulfilEventFor } from "./shipping";
-import { dispatch } from "./dispatch";
+import { completeEvent, dispatch } from "./dispatch";
 import { getOrder, getOrderForViewer, type OrderView } from "./order-view";
-import type { OrderViewer } from "./store";
+import { orderRow, type OrderViewer } from "./store";
 import type { EventSource, OrderEventInput } from "./types";
 import { instrument } from "@/lib/observability/operations";
 
@@ -61,4 +65,49 @@ export function adminFulfil(input: { adminId: string; orderId: string }): Promis
     const refusal = address ? "Only a paid order can be fulfilled" : "This order has no shipping address: it cannot be shipped";
     return act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", refusal);
   });
+}
+
+export type PartialRefundRequest = { lines?: LineItem[]; shippingCents?: number; amountCents?: number; reason?: string };
+
+/** Why the order refused this partial refund, in words (the machine's own check, on the order as it is now). */
+async function partialRefundRefusal(orderId: string, event: OrderEventInput, fallback: string): Promise<string> {
+  const { db } = await getDb();
+  const row = await orderRow(db, orderId);
+  if (!row) return fallback;
+  const context = loadSnapshot(row.machine_snapshot, row.machine_version).context;
+  const problem = partialRefundProblem(context, completeEvent(event) as Extract<OrderEvent, { type: "REQUEST_PARTIAL_REFUND" }>);
+  return problem ? `This refund cannot be made: ${problem}` : fallback;
+}
+
+async function partialRefund(actor: Actor, orderId: string, request: PartialRefundRequest, refusal: string): Promise<OrderView> {
+  const by = actor.role === "admin" ? ("admin" as const) : ("user" as const);
+  const event: OrderEventInput = { type: "REQUEST_PARTIAL_REFUND", by, ...request };
+  try {
+    return await act(actor, orderId, event, by, refusal);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "invalid_transition") {
+      throw new AppError("invalid_transition", await partialRefundRefusal(orderId, event, refusal), error.details);
+    }
+    throw error;
+  }
+}
+
+/** A shopper asks some lines back: paid, not shipped yet, within the refund window. */
+export function requestPartialRefund(input: ShopperInput & { lines: LineItem[]; reason?: string }): Promise<OrderView> {
+  return instrument("payment_processing", { name: "request_partial_refund", orderId: input.orderId }, () =>
+    partialRefund(
+      { userId: input.userId, guestOrderId: input.guestOrderId, role: "customer" },
+      input.orderId,
+      { lines: input.lines, reason: input.reason },
+      "These lines cannot be refunded: refunds are possible for paid orders that have not shipped yet, within the refund window",
+    ),
+  );
+}
+
+/** An operator refunds lines, the shipping or an amount of a paid or shipped order, never more than was captured. */
+export function adminPartialRefund(input: { adminId: string; orderId: string } & PartialRefundRequest): Promise<OrderView> {
+  const { adminId, orderId, ...request } = input;
+  return instrument("payment_processing", { name: "admin_partial_refund", orderId }, () =>
+    partialRefund({ userId: adminId, role: "admin" }, orderId, request, "This order cannot be refunded now"),
+  );
 }

@@ -56,9 +56,14 @@ export function insertRefund(
   pipeline: WritePipeline,
   row: { id: string; orderId: string; paymentId: string; amountCents: number; currency: string; reason: string },
 ): void {
+  // The payment holds the refund in the same statement: its CHECK refuses more than was taken.
   pipeline.write(sql`
-    insert into refunds (id, order_id, payment_id, status, amount_cents, currency, reason)
-    values (${row.id}, ${row.orderId}, ${row.paymentId}, 'pending', ${row.amountCents}, ${row.currency}, ${row.reason})`);
+    with refund as (
+      insert into refunds (id, order_id, payment_id, status, amount_cents, currency, reason)
+      values (${row.id}, ${row.orderId}, ${row.paymentId}, 'pending', ${row.amountCents}, ${row.currency}, ${row.reason})
+      returning payment_id, amount_cents)
+    update payments p set refunded_cents = p.refunded_cents + refund.amount_cents, updated_at = now()
+    from refund where p.id = refund.payment_id`);
 }
 
 export function setRefundStatus(
@@ -66,9 +71,15 @@ export function setRefundStatus(
   orderId: string,
   change: { refundId: string; status: RefundStatus; reason?: string },
 ): void {
+  // A refund that failed gives its amount back to the payment (only once: from pending).
   pipeline.write(sql`
-    update refunds set status = ${change.status}, failure_reason = coalesce(${change.reason ?? null}, failure_reason), updated_at = now()
-    where order_id = ${orderId} and id = ${change.refundId}`);
+    with refund as (
+      update refunds r set status = ${change.status}, failure_reason = coalesce(${change.reason ?? null}, r.failure_reason), updated_at = now()
+      from (select id, status as was from refunds where order_id = ${orderId} and id = ${change.refundId} for update) old
+      where r.id = old.id
+      returning r.payment_id, r.amount_cents, old.was)
+    update payments p set refunded_cents = p.refunded_cents - refund.amount_cents, updated_at = now()
+    from refund where p.id = refund.payment_id and ${change.status}::text = 'failed' and refund.was <> 'failed'`);
 }
 
 // --- Payments ---

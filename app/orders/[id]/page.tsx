@@ -6,6 +6,8 @@ import { OrderItems } from "@/components/orders/order-items";
 import { ShippingAddress } from "@/components/orders/shipping-address";
 import { shortOrderId } from "@/components/orders/order-format";
 import { OrderPayments } from "@/components/orders/order-payments";
+import { PartialRefundForm } from "@/components/orders/partial-refund-form";
+import { panelClass } from "@/components/ui-classes";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { OrderStatusMessage } from "@/components/orders/order-status-message";
 import { OrderTimeline } from "@/components/orders/order-timeline";
@@ -48,6 +50,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
       <header className="mb-6 flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Order {short}</h1>
         <OrderStatusBadge status={order.status} />
+        {order.displayStatus !== order.status ? <OrderStatusBadge status={order.displayStatus} /> : null}
         <p className="flex w-full flex-wrap items-center gap-x-4 text-sm text-ink-soft">
           <span>
             Placed <LocalTime iso={order.createdAt} />
@@ -67,6 +70,22 @@ export default async function OrderPage({ params }: OrderPageProps) {
           <OrderItems order={order} />
           <ShippingAddress order={order} />
           <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />
+          {order.canRefundLines ? (
+            <section aria-labelledby="refund-lines-heading" className={panelClass}>
+              <h2 id="refund-lines-heading" className="text-xl font-semibold">
+                Return some books before they ship
+              </h2>
+              <p className="mt-1 text-sm text-ink-soft">Choose the copies you no longer want: we refund what you paid for them.</p>
+              <div className="mt-3">
+                <PartialRefundForm
+                  heading="Refund some books"
+                  action={`/api/orders/${order.id}/partial-refund`}
+                  lines={order.refundableLines}
+                  currency={order.currency}
+                />
+              </div>
+            </section>
+          ) : null}
         </div>
         <OrderTimeline events={order.events} currency={order.currency} />
       </div>

@@ -8,6 +8,7 @@ import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
 import { OrderItems } from "@/components/orders/order-items";
 import { ShippingAddress } from "@/components/orders/shipping-address";
 import { OrderPayments } from "@/components/orders/order-payments";
+import { PartialRefundForm } from "@/components/orders/partial-refund-form";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
 import { listOrderEventLog, listOrderJobRuns, listOrderJobs, listOrderWebhooks } from "@/lib/admin/order-overview";
@@ -37,6 +38,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
   const canRefund =
     ["paid", "fulfilled"].includes(order.status) ||
     (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
+  const canRefundPart = ["paid", "fulfilled"].includes(order.status) && order.refundableCents > 0;
   return (
     <div className="mx-auto max-w-6xl py-8">
       <Link className={textLinkClass} href="/admin/orders">
@@ -45,6 +47,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
       <div className="mt-3 flex flex-wrap items-center gap-3">
         <h1 className="font-serif text-3xl font-bold text-ink">Order {order.id.slice(0, 8).toUpperCase()}</h1>
         <OrderStatusBadge status={order.status} />
+        {order.displayStatus !== order.status ? <OrderStatusBadge status={order.displayStatus} /> : null}
         <span className="text-sm text-ink-soft">
           machine state <code>{order.state}</code> · revision {order.revision}
         </span>
@@ -70,6 +73,25 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <OrderItems order={order} />
         <ShippingAddress order={order} />
         <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />
+        {canRefundPart ? (
+          <section aria-labelledby="partial-refund-heading" className={panelClass}>
+            <h2 id="partial-refund-heading" className="font-serif text-xl font-bold">
+              Refund part of the order
+            </h2>
+            <p className="mt-1 text-sm text-ink-soft">
+              Copies not shipped yet go back on the shelf. Never more than is left of what was captured.
+            </p>
+            <div className="mt-3">
+              <PartialRefundForm
+                heading="Lines, shipping or an amount"
+                action={`/api/admin/orders/${order.id}/partial-refund`}
+                lines={order.refundableLines}
+                currency={order.currency}
+                money={{ shippingLeftCents: order.refundableShippingCents, refundableCents: order.refundableCents }}
+              />
+            </div>
+          </section>
+        ) : null}
       </div>
       <div className="mt-6">
         <OrderEventLog entries={log} />

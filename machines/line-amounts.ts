@@ -1,0 +1,148 @@
+import type { LineItem, OrderContext, OrderEvent, OrderLine, RefundState } from "./order-types";
+
+// What each line, unit and refund is worth: pure, used by the machine's guards
+// and refunds, and by the pages. A line's paid total is what the shopper paid
+// for it: unit price × quantity − the line's discount + the line's tax. Its
+// units share that total evenly; the last unit takes the rounding remainder,
+// so refunding every unit gives back exactly the line's paid total.
+
+type PartialRefundEvent = Extract<OrderEvent, { type: "REQUEST_PARTIAL_REFUND" }>;
+
+/**
+ * Lines with their unit prices: kept when the lines carry them, otherwise
+ * (events and snapshots from before prices were kept) the subtotal spread
+ * evenly over the units, rounded down.
+ */
+export function pricedItems(items: (LineItem & { unitPriceCents?: number })[], subtotalCents: number): OrderLine[] {
+  if (items.every((i) => Number.isSafeInteger(i.unitPriceCents))) {
+    return items.map((i) => ({ bookId: i.bookId, quantity: i.quantity, unitPriceCents: i.unitPriceCents! }));
+  }
+  const units = items.reduce((sum, i) => sum + i.quantity, 0);
+  const each = units > 0 ? Math.floor(subtotalCents / units) : 0;
+  return items.map((i) => ({ bookId: i.bookId, quantity: i.quantity, unitPriceCents: each }));
+}
+
+/** What the shopper paid for line `index`: unit price × quantity − its discount + its tax. */
+export function linePaidCents(context: OrderContext, index: number): number {
+  const item = context.items[index];
+  if (!item) return 0;
+  const sale = context.sale?.lines[index] ?? { discountCents: 0, taxCents: 0 };
+  return item.unitPriceCents * item.quantity - sale.discountCents + sale.taxCents;
+}
+
+/** Units `from` (0-based) to `from + count` of a line of `quantity` units paid `paidCents`: the last unit takes the remainder. */
+export function unitsCents(paidCents: number, quantity: number, from: number, count: number): number {
+  if (count <= 0) return 0;
+  const each = Math.floor(paidCents / quantity);
+  const last = from + count === quantity ? paidCents - each * quantity : 0;
+  return each * count + last;
+}
+
+/** A refund that still gives money back or already did (a failed one gave its claim back). */
+const holds = (refund: RefundState) => refund.status !== "failed";
+
+/** Units of each book already refunded (pending or succeeded partial refunds), by book id. */
+export function refundedQuantities(context: OrderContext): Map<number, number> {
+  const refunded = new Map<number, number>();
+  for (const refund of context.refunds.filter(holds)) {
+    for (const line of refund.partial?.lines ?? []) refunded.set(line.bookId, (refunded.get(line.bookId) ?? 0) + line.quantity);
+  }
+  return refunded;
+}
+
+/** Shipping already given back (pending or succeeded partial refunds). */
+export function refundedShippingCents(context: OrderContext): number {
+  return context.refunds.filter(holds).reduce((sum, r) => sum + (r.partial?.shippingCents ?? 0), 0);
+}
+
+/**
+ * What refunding these units is worth: for each line, the next units after
+ * those already refunded. Assumes the lines are the order's and not yet
+ * refunded (partialRefundProblem checks).
+ */
+export function paidCentsForLines(context: OrderContext, lines: LineItem[]): number {
+  const refunded = refundedQuantities(context);
+  return lines.reduce((sum, line) => {
+    const index = context.items.findIndex((i) => i.bookId === line.bookId);
+    const item = context.items[index];
+    if (!item) return sum;
+    return sum + unitsCents(linePaidCents(context, index), item.quantity, refunded.get(line.bookId) ?? 0, line.quantity);
+  }, 0);
+}
+
+/** Money of a payment not yet given back or on its way back: what a refund may still take from it. */
+export function refundableCents(context: OrderContext, paymentId: string | null): number {
+  const payment = context.payments.find((p) => p.id === paymentId);
+  if (!payment || (payment.status !== "paid" && payment.status !== "refunded")) return 0;
+  const held = context.refunds.filter((r) => r.paymentId === payment.id && holds(r)).reduce((sum, r) => sum + r.amountCents, 0);
+  return Math.max(0, payment.amountCents - held);
+}
+
+/** Money of a payment that came back already (succeeded refunds). */
+export function refundedCents(context: OrderContext, paymentId: string): number {
+  return context.refunds.filter((r) => r.paymentId === paymentId && r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0);
+}
+
+/** The amount a partial refund asks for: its lines, its shipping and its goodwill. */
+export function partialRefundCents(
+  context: OrderContext,
+  event: Pick<PartialRefundEvent, "lines" | "shippingCents" | "amountCents">,
+): number {
+  return paidCentsForLines(context, event.lines ?? []) + (event.shippingCents ?? 0) + (event.amountCents ?? 0);
+}
+
+/** Why the machine refuses this partial refund, or null when it may go ahead. */
+export function partialRefundProblem(context: OrderContext, event: PartialRefundEvent): string | null {
+  const lines = event.lines ?? [];
+  const shipping = event.shippingCents ?? 0;
+  const goodwill = event.amountCents ?? 0;
+  if (!context.paidPaymentId) return "the order was never paid";
+  if (![shipping, goodwill].every((a) => Number.isSafeInteger(a) && a >= 0)) return "amounts must be whole cents, not negative";
+  if (event.by === "user" && (shipping > 0 || goodwill > 0)) return "a shopper may ask back lines only";
+  if (new Set(lines.map((l) => l.bookId)).size !== lines.length) return "a book is named twice";
+  const refunded = refundedQuantities(context);
+  for (const line of lines) {
+    const item = context.items.find((i) => i.bookId === line.bookId);
+    if (!item) return `book ${line.bookId} is not on this order`;
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) return `book ${line.bookId}: the quantity must be at least 1`;
+    const left = item.quantity - (refunded.get(line.bookId) ?? 0);
+    if (line.quantity > left) return `book ${line.bookId}: ${left} of ${item.quantity} copies are left to refund`;
+  }
+  const shippingLeft = (context.sale?.shippingCents ?? 0) - refundedShippingCents(context);
+  if (shipping > shippingLeft) return `only ${shippingLeft} of the shipping is left to refund`;
+  const amount = partialRefundCents(context, event);
+  if (amount <= 0) return "nothing to refund";
+  const left = refundableCents(context, context.paidPaymentId);
+  if (amount > left) return `the refund of ${amount} is more than the ${left} left of what was captured`;
+  return null;
+}
+
+/** Copies of each line not back on the shelf yet. */
+export function unrestockedItems(context: OrderContext): LineItem[] {
+  const back = new Map(context.restocked.map((l) => [l.bookId, l.quantity]));
+  return context.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity - (back.get(i.bookId) ?? 0) })).filter((i) => i.quantity > 0);
+}
+
+/**
+ * Copies to put back on the shelf when these units are refunded before
+ * shipping: enough that every refunded unit is back, counting those already
+ * back (a refund that failed and is asked again returned its copies already).
+ */
+export function restockableLines(context: OrderContext, lines: LineItem[]): LineItem[] {
+  const refunded = refundedQuantities(context);
+  const back = new Map(context.restocked.map((l) => [l.bookId, l.quantity]));
+  return lines
+    .map((l) => {
+      const item = context.items.find((i) => i.bookId === l.bookId);
+      const target = Math.min(item?.quantity ?? 0, (refunded.get(l.bookId) ?? 0) + l.quantity);
+      return { bookId: l.bookId, quantity: Math.max(0, target - (back.get(l.bookId) ?? 0)) };
+    })
+    .filter((l) => l.quantity > 0);
+}
+
+/** The restocked list after these copies went back. */
+export function withRestocked(context: OrderContext, lines: LineItem[]): LineItem[] {
+  const back = new Map(context.restocked.map((l) => [l.bookId, l.quantity]));
+  for (const line of lines) back.set(line.bookId, (back.get(line.bookId) ?? 0) + line.quantity);
+  return [...back].map(([bookId, quantity]) => ({ bookId, quantity }));
+}
