@@ -1,4 +1,4 @@
-import type { OrderContext, OrderEvent, PaymentState, RefundReason, RefundState } from "./order-types";
+import type { OrderContext, OrderEvent, PaymentState, RefundReason, RefundState, ReturnState } from "./order-types";
 
 // Pure helpers over the machine's context.
 
@@ -59,4 +59,23 @@ export function refundToRetry(context: OrderContext, event: OrderEvent): RefundS
   if (event.type !== "REQUEST_REFUND") return undefined;
   const lastFailed = context.refunds.filter((r) => r.status === "failed").at(-1);
   return lastFailed ? { ...lastFailed, id: event.refundId, status: "pending" } : undefined;
+}
+
+export function returnOf(context: OrderContext, returnId: string): ReturnState | undefined {
+  return context.returns.find((r) => r.id === returnId);
+}
+
+export function withReturn(context: OrderContext, returnId: string, change: Partial<ReturnState>): Pick<OrderContext, "returns"> {
+  return { returns: context.returns.map((r) => (r.id === returnId ? { ...r, ...change } : r)) };
+}
+
+/** Units of a book the shopper may still ask to return: bought, less those in requested or received returns. */
+export function returnableUnits(context: OrderContext, bookId: number): number {
+  const bought = context.items.find((i) => i.bookId === bookId)?.quantity ?? 0;
+  const taken = context.returns
+    .filter((r) => r.status === "requested" || r.status === "received")
+    .flatMap((r) => r.lines)
+    .filter((l) => l.bookId === bookId)
+    .reduce((sum, l) => sum + l.quantity, 0);
+  return Math.max(0, bought - taken);
 }

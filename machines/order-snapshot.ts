@@ -11,6 +11,23 @@ export type StoredSnapshot = { value: OrderSnapshot["value"]; context: OrderCont
  * older machine. Add one whenever MACHINE_VERSION is bumped.
  */
 export type SnapshotUpgrade = (stored: StoredSnapshot) => StoredSnapshot;
+
+/**
+ * v3: delivery and returns. No tracking, delivery or returns yet; the items
+ * learn their unit price where the context alone tells it (one line: the
+ * subtotal over its quantity). A v2 order of several lines keeps unpriced
+ * items: its lines cannot be returned for a refund (an operator refunds it).
+ */
+export function upgradeDeliveryV2(stored: StoredSnapshot): StoredSnapshot {
+  const old = stored.context as Partial<OrderContext> & OrderContext;
+  const [only] = old.items;
+  const items =
+    old.items.length === 1 && only && only.unitPriceCents === undefined && old.subtotalCents % only.quantity === 0
+      ? [{ ...only, unitPriceCents: old.subtotalCents / only.quantity }]
+      : old.items;
+  return { ...stored, context: { ...old, items, tracking: old.tracking ?? [], deliveredAt: old.deliveredAt ?? null, returns: old.returns ?? [] } };
+}
+
 export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
   // v2: shipping, tax and discounts. Older orders offered no shipping; what they were paid is their total.
   1: (stored) => {
@@ -26,6 +43,7 @@ export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
     };
   },
 };
+snapshotUpgrades[2] = upgradeDeliveryV2;
 
 export function toStored(snapshot: OrderSnapshot): StoredSnapshot {
   return { value: snapshot.value, context: snapshot.context };

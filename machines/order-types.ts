@@ -1,12 +1,39 @@
 // Types shared by the order machine and its interpreter. No I/O here.
 
-export type LineItem = { bookId: number; quantity: number };
+/** A line of an order; the context's items also carry the unit price the shopper was charged (absent on v2 orders with several lines). */
+export type LineItem = { bookId: number; quantity: number; unitPriceCents?: number };
 
-import type { PaymentStatus, RefundStatus } from "./statuses";
+import type { PaymentStatus, RefundStatus, ReturnStatus, TrackingStatus } from "./statuses";
 
-export type { EmailTemplate, PaymentStatus, RefundStatus } from "./statuses";
+export type { EmailTemplate, PaymentStatus, RefundStatus, ReturnStatus, TrackingStatus } from "./statuses";
 export type RefundReason =
-  "requested_by_customer" | "requested_by_admin" | "late_payment" | "stock_unavailable" | "duplicate_payment" | "unrecorded_payment";
+  | "requested_by_customer"
+  | "requested_by_admin"
+  | "late_payment"
+  | "stock_unavailable"
+  | "duplicate_payment"
+  | "unrecorded_payment"
+  | "returned";
+
+/** One carrier report on the shipment, in the carrier's order (sequence). */
+export type TrackingEntry = { status: TrackingStatus; sequence: number; occurredAt: string; eventId: string };
+
+/** A shopper's return of delivered lines. */
+export type ReturnState = {
+  id: string;
+  lines: { bookId: number; quantity: number }[];
+  reason: string;
+  status: ReturnStatus;
+  /** Epoch ms. */
+  requestedAt: number;
+  /** Epoch ms: a requested return whose parcel has not arrived by then expires. */
+  expiresAt: number;
+  /** The lines put back on the shelf when received (the rest is written off). */
+  restocked: { bookId: number; quantity: number }[];
+  /** The refund of the received lines. */
+  refundId: string | null;
+  refundCents: number;
+};
 
 export type PaymentState = {
   id: string;
@@ -86,6 +113,11 @@ export type OrderContext = {
   stock: StockState;
   shipment: { trackingNumber: string; estimatedDelivery: string } | null;
   cancelReason: "user" | "timeout" | null;
+  /** The carrier's reports on the shipment, oldest first. */
+  tracking: TrackingEntry[];
+  /** Epoch ms when delivered (carrier or operator). */
+  deliveredAt: number | null;
+  returns: ReturnState[];
 };
 
 type At = { at: number };
@@ -132,7 +164,31 @@ export type OrderEvent =
   | ({ type: "REQUEST_REFUND"; refundId: string; by: "user" | "admin"; reason?: string; windowDays: number } & At)
   | ({ type: "FULFIL"; trackingNumber: string; estimatedDelivery: string } & At)
   | ({ type: "REFUND_SUCCEEDED"; refundId: string } & At)
-  | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At);
+  | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At)
+  // The carrier's tracking callback (not delivered): in transit, out for delivery, or an exception.
+  | ({
+      type: "TRACKING_UPDATED";
+      trackingNumber: string;
+      status: Exclude<TrackingStatus, "delivered">;
+      sequence: number;
+      eventId: string;
+      occurredAt: string;
+    } & At)
+  // Delivered: the carrier's callback (with its sequence and id) or an operator.
+  | ({ type: "DELIVER"; by: "carrier" | "admin"; trackingNumber?: string; sequence?: number; eventId?: string; occurredAt?: string } & At)
+  // A shopper returns delivered lines; windowDays and expiryDays are the settings, filled in by the engine.
+  | ({
+      type: "REQUEST_RETURN";
+      returnId: string;
+      lines: { bookId: number; quantity: number }[];
+      reason: string;
+      windowDays: number;
+      expiryDays: number;
+    } & At)
+  // The operator received the parcel: restock these lines (the rest is written off); refundId: the refund it starts.
+  | ({ type: "RECEIVE_RETURN"; returnId: string; restock: { bookId: number; quantity: number }[]; refundId: string } & At)
+  | ({ type: "REJECT_RETURN"; returnId: string; note: string } & At)
+  | ({ type: "RETURN_EXPIRED"; returnId: string } & At);
 
 export type OrderEventType = OrderEvent["type"];
 
@@ -150,6 +206,12 @@ export const orderEventTypes: OrderEventType[] = [
   "FULFIL",
   "REFUND_SUCCEEDED",
   "REFUND_FAILED",
+  "TRACKING_UPDATED",
+  "DELIVER",
+  "REQUEST_RETURN",
+  "RECEIVE_RETURN",
+  "REJECT_RETURN",
+  "RETURN_EXPIRED",
 ];
 
 /** The audit trail's event names (docs/DESIGN.md, "Statuses"). */
@@ -165,7 +227,13 @@ export type DomainEventType =
   | "RefundRequested"
   | "PaymentRefunded"
   | "RefundFailed"
-  | "OrderFulfilled";
+  | "OrderFulfilled"
+  | "ShipmentProgressed"
+  | "OrderDelivered"
+  | "ReturnRequested"
+  | "ReturnReceived"
+  | "ReturnRejected"
+  | "ReturnExpired";
 
 export const initialContext: OrderContext = {
   orderId: "",
@@ -184,4 +252,7 @@ export const initialContext: OrderContext = {
   stock: "none",
   shipment: null,
   cancelReason: null,
+  tracking: [],
+  deliveredAt: null,
+  returns: [],
 };

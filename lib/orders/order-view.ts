@@ -98,7 +98,7 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
     })),
     ...(row.tracking_number ? { trackingNumber: row.tracking_number } : {}),
     ...(row.estimated_delivery ? { estimatedDelivery: String(row.estimated_delivery).slice(0, 10) } : {}),
-    allowedActions: allowedUserActions(snapshot, Date.now(), env().REFUND_WINDOW_DAYS),
+    allowedActions: allowedUserActions(snapshot, Date.now(), env().REFUND_WINDOW_DAYS, env().RETURN_WINDOW_DAYS),
     events: events.map((e) => ({ type: e.type, source: e.source, at: iso(e.created_at), payload: e.payload })),
     createdAt: iso(row.created_at),
     revision: row.revision,

@@ -142,7 +142,8 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
     const event = {
       type: "CHECKOUT" as const,
       orderId,
-      items,
+      // With the prices charged: a return refunds what the shopper paid for its lines.
+      items: lines.map((l) => ({ bookId: l.bookId, quantity: l.quantity, unitPriceCents: l.unitPriceCents })),
       totalCents: total,
       currency,
       paymentDeadline: deadline,
