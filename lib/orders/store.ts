@@ -394,11 +394,11 @@ export async function orderForEmail(orderId: string) {
 /** The rates an order offered, the one chosen and whether it has an address: what a shipment needs. */
 export async function shippingOfOrder(
   orderId: string,
-): Promise<{ options: ShippingOption[] | null; method: string | null; line1: string | null } | undefined> {
+): Promise<{ options: ShippingOption[] | null; method: string | null; line1: string | null; status: OrderStatus } | undefined> {
   if (!isUuid(orderId)) return undefined;
   const { db } = await getDb();
-  const [row] = await db.execute<{ options: ShippingOption[] | null; method: string | null; line1: string | null }>(sql`
-    select machine_snapshot->'context'->'shippingOptions' as options, shipping_method as method, shipping_line1 as line1
+  const [row] = await db.execute<{ options: ShippingOption[] | null; method: string | null; line1: string | null; status: OrderStatus }>(sql`
+    select machine_snapshot->'context'->'shippingOptions' as options, shipping_method as method, shipping_line1 as line1, status
     from orders where id = ${orderId}`);
   return row;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { fulfilEventFor } from "./shipping";
 import { dispatch } from "./dispatch";
@@ -56,4 +57,52 @@ export function adminFulfil(input: { adminId: string; orderId: string }): Promis
     const refusal = address ? "Only a paid order can be fulfilled" : "This order has no shipping address: it cannot be shipped";
     return act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", refusal);
   });
+}
+
+export type ReturnLineInput = { bookId: number; quantity: number };
+
+/** A shopper returns delivered lines with a reason; allowed within RETURN_WINDOW_DAYS of delivery. */
+export function requestReturn(input: { userId: string; orderId: string; lines: ReturnLineInput[]; reason: string }): Promise<OrderView> {
+  return instrument("order_fulfillment", { name: "request_return", orderId: input.orderId }, () =>
+    act(
+      { userId: input.userId, role: "customer" },
+      input.orderId,
+      { type: "REQUEST_RETURN", returnId: randomUUID(), lines: input.lines, reason: input.reason },
+      "user",
+      "These books cannot be returned: returns are possible for delivered orders within the return window, for copies not already returned",
+    ),
+  );
+}
+
+/** An operator marks a shipped order delivered (the carrier's report never came). */
+export function adminDeliver(input: { adminId: string; orderId: string }): Promise<OrderView> {
+  return instrument("order_fulfillment", { name: "admin_deliver", orderId: input.orderId }, () =>
+    act({ userId: input.adminId, role: "admin" }, input.orderId, { type: "DELIVER", by: "admin" }, "admin", "Only a shipped order can be marked delivered"),
+  );
+}
+
+/** An operator received a return's parcel: restock these lines; what the shopper paid for the returned lines is refunded. */
+export function adminReceiveReturn(input: { adminId: string; orderId: string; returnId: string; restock: ReturnLineInput[] }): Promise<OrderView> {
+  return instrument("payment_processing", { name: "admin_receive_return", orderId: input.orderId }, () =>
+    act(
+      { userId: input.adminId, role: "admin" },
+      input.orderId,
+      { type: "RECEIVE_RETURN", returnId: input.returnId, restock: input.restock },
+      "admin",
+      "This return cannot be received: it is not open, or the restocked copies are not on it",
+    ),
+  );
+}
+
+/** An operator rejects a requested return, saying why. */
+export function adminRejectReturn(input: { adminId: string; orderId: string; returnId: string; note: string }): Promise<OrderView> {
+  return instrument("order_fulfillment", { name: "admin_reject_return", orderId: input.orderId }, () =>
+    act(
+      { userId: input.adminId, role: "admin" },
+      input.orderId,
+      { type: "REJECT_RETURN", returnId: input.returnId, note: input.note },
+      "admin",
+      "Only a requested return can be rejected",
+    ),
+  );
 }
