@@ -37,7 +37,7 @@ export const MODEL_SALE: Sale = {
 export const checkoutEvent = (bookId: number): OrderEvent => ({
   type: "CHECKOUT",
   orderId: "order",
-  items: [{ bookId, quantity: 2 }],
+  items: [{ bookId, quantity: 2, unitPriceCents: 1299 }],
   totalCents: MODEL_TOTAL,
   currency: "usd",
   paymentDeadline: MODEL_DEADLINE,
@@ -94,6 +94,53 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "admin", windowDays: 14, at: paidAt + 2 * DAY });
   }
   events.push({ type: "FULFIL", trackingNumber: "PL-TEST-1", estimatedDelivery: "2030-01-04", at: paidAt + 2000 });
+  // After shipping: the carrier's reports (bounded), delivery by the carrier or an operator, then returns.
+  const seq = c.tracking.length + 1;
+  if (c.tracking.length < 1) {
+    events.push({
+      type: "TRACKING_UPDATED",
+      trackingNumber: "PL-TEST-1",
+      status: "in_transit",
+      sequence: seq,
+      eventId: `cevt-${seq}`,
+      occurredAt: "2030-01-02T10:00:00.000Z",
+      at: paidAt + 3000,
+    });
+  }
+  events.push({
+    type: "DELIVER",
+    by: "carrier",
+    trackingNumber: "PL-TEST-1",
+    sequence: seq,
+    eventId: `cevt-${seq}`,
+    occurredAt: "2030-01-03T10:00:00.000Z",
+    at: paidAt + 4000,
+  });
+  events.push({ type: "DELIVER", by: "admin", at: paidAt + 4000 });
+  const deliveredAt = c.deliveredAt ?? paidAt;
+  if (c.returns.length < 1) {
+    events.push({
+      type: "REQUEST_RETURN",
+      returnId: `ret-${c.returns.length + 1}`,
+      lines: [{ bookId: c.items[0]?.bookId ?? 1, quantity: 1 }],
+      reason: "Damaged cover",
+      windowDays: 30,
+      expiryDays: 21,
+      at: deliveredAt + DAY,
+    });
+  }
+  for (const r of c.returns.filter((r) => r.status === "requested")) {
+    events.push({ type: "RECEIVE_RETURN", returnId: r.id, restock: r.lines, refundId: nextRefund, at: deliveredAt + 2 * DAY });
+    events.push({
+      type: "RECEIVE_RETURN",
+      returnId: r.id,
+      restock: r.lines.map((l) => ({ ...l, quantity: 0 })),
+      refundId: nextRefund,
+      at: deliveredAt + 2 * DAY,
+    });
+    events.push({ type: "REJECT_RETURN", returnId: r.id, note: "Not our book", at: deliveredAt + 2 * DAY });
+    events.push({ type: "RETURN_EXPIRED", returnId: r.id, at: r.expiresAt });
+  }
   for (const r of c.refunds.filter((r) => r.status === "pending")) {
     events.push({ type: "REFUND_SUCCEEDED", refundId: r.id, at: paidAt + 3 * DAY });
     events.push({
@@ -120,6 +167,16 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     });
     events.push({ type: "REFUND_SUCCEEDED", refundId: "ref-unknown", at: BEFORE_DEADLINE });
     events.push(checkoutEvent(1));
+    // Outside the return window.
+    events.push({
+      type: "REQUEST_RETURN",
+      returnId: "ret-late",
+      lines: [{ bookId: c.items[0]?.bookId ?? 1, quantity: 1 }],
+      reason: "Too late",
+      windowDays: 30,
+      expiryDays: 21,
+      at: deliveredAt + 31 * DAY,
+    });
   }
   return events;
 }
@@ -158,6 +215,9 @@ export function serializeModelState(snapshot: OrderSnapshot): string {
     failures: c.refundFailures,
     stock: c.stock,
     paid: c.paidPaymentId !== null,
+    tracking: c.tracking.length,
+    delivered: c.deliveredAt !== null,
+    returns: c.returns.map((r) => `${r.status}${r.restocked.length}`),
   });
 }
 

@@ -37,17 +37,18 @@ const realId = (run: Run, id: string) => {
 
 function toInput(run: Run, event: OrderEvent): OrderEventInput {
   const mapped: Record<string, unknown> = { ...event };
-  for (const key of ["paymentId", "refundId", "retryRefundId", "sessionId"]) {
+  for (const key of ["paymentId", "refundId", "retryRefundId", "sessionId", "returnId"]) {
     const value = mapped[key];
     if (typeof value === "string") mapped[key] = realId(run, value);
   }
   return mapped as OrderEventInput;
 }
 
-const expectedStock: Record<string, (q: number) => { available: number; reserved: number; sold: number; received: number }> = {
+const expectedStock: Record<string, (q: number, r: number) => { available: number; reserved: number; sold: number; received: number }> = {
   reserved: (q) => ({ available: STOCK - q, reserved: q, sold: 0, received: STOCK }),
   sold: (q) => ({ available: STOCK - q, reserved: 0, sold: q, received: STOCK }),
-  shipped: (q) => ({ available: STOCK - q, reserved: 0, sold: q, received: STOCK }),
+  // Returned copies put back on the shelf (r) are available again; the rest stay sold (written off).
+  shipped: (q, r) => ({ available: STOCK - q + r, reserved: 0, sold: q - r, received: STOCK }),
   released: () => ({ available: STOCK, reserved: 0, sold: 0, received: STOCK }),
   returned: () => ({ available: STOCK, reserved: 0, sold: 0, received: STOCK }),
 };
@@ -82,7 +83,14 @@ async function checkDatabase(run: Run): Promise<void> {
   expect(Object.fromEntries(refunds.map((r) => [r.id, r.status]))).toEqual(
     Object.fromEntries(c.refunds.map((r) => [realId(run, r.id), r.status])),
   );
-  expect(await stockOf(run.bookId)).toEqual(expectedStock[c.stock]!(QTY));
+  const restocked = c.returns.flatMap((r) => r.restocked).reduce((sum, l) => sum + l.quantity, 0);
+  expect(await stockOf(run.bookId)).toEqual(expectedStock[c.stock]!(QTY, restocked));
+  const returns = await db.execute<{ id: string; status: string; refund_cents: number }>(
+    sql`select id, status, refund_cents from order_returns where order_id = ${run.orderId}`,
+  );
+  expect(Object.fromEntries(returns.map((r) => [r.id, `${r.status} ${r.refund_cents}`]))).toEqual(
+    Object.fromEntries(c.returns.map((r) => [realId(run, r.id), `${r.status} ${r.refundCents}`])),
+  );
   expect(await eventTypes(run.orderId)).toEqual(run.events);
   const keys = await jobKeys(run.orderId);
   const timer = keys.includes(`payment-timeout:${run.orderId}`);
@@ -91,6 +99,8 @@ async function checkDatabase(run: Run): Promise<void> {
   // The warehouse job waits only while the order is paid and not yet shipped, refunded or short.
   expect(keys.includes(`fulfil:${run.orderId}`)).toBe(statePath(run.pure) === "settled.paid");
   for (const refund of c.refunds) expect(keys).toContain(`refund:${realId(run, refund.id)}`);
+  // A requested return waits for its parcel with an expiry job; a decided one has none.
+  for (const r of c.returns) expect(keys.includes(`return-expiry:${realId(run, r.id)}`)).toBe(r.status === "requested");
 }
 
 async function step(run: Run, event: OrderEvent): Promise<void> {
@@ -112,7 +122,7 @@ async function startRun(): Promise<Run> {
   const bookId = await createBook(STOCK);
   const result = await placeOrder({ userId, items: [{ bookId, quantity: QTY }], now: 0, offerShipping: true });
   const run: Run = { orderId: result.orderId, bookId, ids: new Map(), pure: runPure([]), events: [] };
-  const [next] = transition(orderMachine, run.pure, { ...modelEvents(run.pure)[0]!, items: [{ bookId, quantity: QTY }] } as OrderEvent);
+  const [next] = transition(orderMachine, run.pure, { ...modelEvents(run.pure)[0]!, items: [{ bookId, quantity: QTY, unitPriceCents: 1299 }] } as OrderEvent);
   run.pure = next;
   run.events.push("OrderCreated");
   await checkDatabase(run);
@@ -152,11 +162,23 @@ const KNOWN_TRANSITIONS = [
   "created.paymentFailed --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "new --CHECKOUT--> created.awaitingPayment [recordEvent,reserveStock,scheduleTimeout,sendEmail]",
   "settled.cancelled --PAYMENT_SUCCEEDED--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
+  "settled.delivered --PAYMENT_SUCCEEDED--> settled.delivered [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
+  "settled.delivered --RECEIVE_RETURN--> settled.delivered [cancelReturnExpiry,createRefund,recordEvent,refundPayment,returnStock,sendEmail,setReturnStatus]",
+  "settled.delivered --REFUND_FAILED--> settled.delivered [createRefund,recordEvent,refundPayment,setRefundStatus]",
+  "settled.delivered --REFUND_FAILED--> settled.delivered [flagForOperator,recordEvent,setRefundStatus]",
+  "settled.delivered --REFUND_SUCCEEDED--> settled.delivered [recordEvent,sendEmail,setRefundStatus]",
+  "settled.delivered --REFUND_SUCCEEDED--> settled.delivered [recordEvent,setPaymentStatus,setRefundStatus]",
+  "settled.delivered --REJECT_RETURN--> settled.delivered [cancelReturnExpiry,recordEvent,sendEmail,setReturnStatus]",
+  "settled.delivered --REQUEST_REFUND--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail]",
+  "settled.delivered --REQUEST_RETURN--> settled.delivered [createReturn,recordEvent,scheduleReturnExpiry,sendEmail]",
+  "settled.delivered --RETURN_EXPIRED--> settled.delivered [recordEvent,sendEmail,setReturnStatus]",
+  "settled.fulfilled --DELIVER--> settled.delivered [recordDelivery,recordEvent,sendEmail]",
   "settled.fulfilled --PAYMENT_SUCCEEDED--> settled.fulfilled [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
   "settled.fulfilled --REFUND_FAILED--> settled.fulfilled [createRefund,recordEvent,refundPayment,setRefundStatus]",
   "settled.fulfilled --REFUND_FAILED--> settled.fulfilled [flagForOperator,recordEvent,setRefundStatus]",
   "settled.fulfilled --REFUND_SUCCEEDED--> settled.fulfilled [recordEvent,setPaymentStatus,setRefundStatus]",
   "settled.fulfilled --REQUEST_REFUND--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail]",
+  "settled.fulfilled --TRACKING_UPDATED--> settled.fulfilled [recordEvent]",
   "settled.paid --FULFIL--> settled.fulfilled [cancelFulfilment,recordEvent,recordShipment,sendEmail]",
   "settled.paid --PAYMENT_SUCCEEDED--> settled.paid [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
   "settled.paid --REFUND_FAILED--> settled.paid [createRefund,recordEvent,refundPayment,setRefundStatus]",
@@ -177,7 +199,7 @@ describe("every transition of the order machine through dispatch", () => {
   const transitions = distinctTransitions();
 
   it(`finds exactly the ${KNOWN_TRANSITIONS.length} known transitions, each with its effects`, () => {
-    expect(KNOWN_TRANSITIONS).toHaveLength(42);
+    expect(KNOWN_TRANSITIONS).toHaveLength(54);
     expect(transitions.map((t) => t.key)).toEqual(KNOWN_TRANSITIONS);
   });
 
@@ -211,16 +233,22 @@ describe("every event in every state: the documented transition, or nothing chan
     expect(everyKind.map((e) => e.type).sort()).toEqual([
       "CANCEL",
       "CHECKOUT",
+      "DELIVER",
       "FULFIL",
       "PAYMENT_CANCELLED",
       "PAYMENT_FAILED",
       "PAYMENT_SUCCEEDED",
+      "RECEIVE_RETURN",
       "REFUND_FAILED",
       "REFUND_SUCCEEDED",
+      "REJECT_RETURN",
       "REQUEST_REFUND",
+      "REQUEST_RETURN",
+      "RETURN_EXPIRED",
       "START_PAYMENT",
       "STOCK_UNAVAILABLE",
       "TIMEOUT",
+      "TRACKING_UPDATED",
     ]);
     for (const event of everyKind) expect(start.state.can(event), event.type).toBe(event.type === "CHECKOUT");
     // CHECKOUT itself only comes with the order row (placeOrder): through dispatch, no row means no order.
@@ -305,6 +333,7 @@ describe("money for a session the store never recorded, in every state", () => {
         "created.paymentFailed --UNRECORDED_PAYMENT--> created.paymentFailed",
         "settled.paid --UNRECORDED_PAYMENT--> settled.paid",
         "settled.fulfilled --UNRECORDED_PAYMENT--> settled.fulfilled",
+        "settled.delivered --UNRECORDED_PAYMENT--> settled.delivered",
         "settled.cancelled --UNRECORDED_PAYMENT--> settled.refund_pending",
         "settled.refund_pending --UNRECORDED_PAYMENT--> settled.refund_pending",
         "settled.refunded --UNRECORDED_PAYMENT--> settled.refund_pending",
