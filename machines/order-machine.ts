@@ -423,7 +423,9 @@ const machineSetup = setup({
       if (context.deliveredAt === null || event.at - context.deliveredAt > event.windowDays * DAY_MS) return false;
       if (returnOf(context, event.returnId) || event.lines.length === 0 || event.reason.trim() === "") return false;
       if (new Set(event.lines.map((l) => l.bookId)).size !== event.lines.length) return false;
-      return event.lines.every((l) => Number.isInteger(l.quantity) && l.quantity >= 1 && l.quantity <= returnableUnits(context, l.bookId));
+      const fit = event.lines.every((l) => Number.isInteger(l.quantity) && l.quantity >= 1 && l.quantity <= returnableUnits(context, l.bookId));
+      // Priced (a v2 order of several lines is not): the refund must be known before the books are sent back.
+      return fit && paidCentsForLines(context, event.lines) !== null;
     },
     // A requested return; restock names only its lines, at most their quantities.
     canReceiveReturn: ({ context, event }) => {
