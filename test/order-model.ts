@@ -177,6 +177,10 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
       expiryDays: 21,
       at: deliveredAt + 31 * DAY,
     });
+    // Decisions on a return the order does not have.
+    events.push({ type: "RECEIVE_RETURN", returnId: "ret-unknown", restock: [], refundId: nextRefund, at: deliveredAt + DAY });
+    events.push({ type: "REJECT_RETURN", returnId: "ret-unknown", note: "No such return", at: deliveredAt + DAY });
+    events.push({ type: "RETURN_EXPIRED", returnId: "ret-unknown", at: deliveredAt + 60 * DAY });
   }
   return events;
 }
