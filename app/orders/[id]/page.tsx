@@ -7,6 +7,7 @@ import { OrderItems } from "@/components/orders/order-items";
 import { ShippingAddress } from "@/components/orders/shipping-address";
 import { shortOrderId } from "@/components/orders/order-format";
 import { OrderPayments } from "@/components/orders/order-payments";
+import { OrderReturns } from "@/components/orders/order-returns";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { OrderStatusMessage } from "@/components/orders/order-status-message";
 import { OrderTimeline } from "@/components/orders/order-timeline";
@@ -72,6 +73,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
         <div className="flex min-w-0 flex-col gap-6">
           <OrderStatusMessage order={order} />
           <OrderItems order={order} />
+          <OrderReturns order={order} />
           <ShippingAddress order={order} />
           <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />
         </div>
