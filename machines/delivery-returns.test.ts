@@ -11,10 +11,22 @@ const T = 10_000_000;
 const paid: OrderEvent[] = [
   checkoutEvent(1),
   { type: "START_PAYMENT", paymentId: "p1", at: 500 },
-  { type: "PAYMENT_SUCCEEDED", paymentId: "p1", amountCents: MODEL_SALE.totalCents, currency: "usd", refundId: "rx", sale: MODEL_SALE, at: 1000 },
+  {
+    type: "PAYMENT_SUCCEEDED",
+    paymentId: "p1",
+    amountCents: MODEL_SALE.totalCents,
+    currency: "usd",
+    refundId: "rx",
+    sale: MODEL_SALE,
+    at: 1000,
+  },
 ];
 const fulfil: OrderEvent = { type: "FULFIL", trackingNumber: "PL1", estimatedDelivery: "2030-01-04", at: 2000 };
-const track = (sequence: number, status: "in_transit" | "out_for_delivery" | "exception" = "in_transit", id = `c${sequence}`): OrderEvent => ({
+const track = (
+  sequence: number,
+  status: "in_transit" | "out_for_delivery" | "exception" = "in_transit",
+  id = `c${sequence}`,
+): OrderEvent => ({
   type: "TRACKING_UPDATED",
   trackingNumber: "PL1",
   status,
@@ -117,7 +129,13 @@ describe("returns", () => {
 
   it("received with restock: stock back, the paid amount refunded under its own id, e-mails at each step", () => {
     const asked = runPure([...paid, fulfil, delivered(), ask()]);
-    const receive: OrderEvent = { type: "RECEIVE_RETURN", returnId: "ret1", restock: [{ bookId: 1, quantity: 1 }], refundId: "rf1", at: T + 3 * DAY };
+    const receive: OrderEvent = {
+      type: "RECEIVE_RETURN",
+      returnId: "ret1",
+      restock: [{ bookId: 1, quantity: 1 }],
+      refundId: "rf1",
+      at: T + 3 * DAY,
+    };
     const [received, actions] = transition(orderMachine, asked, receive);
     expect(actions.map((a) => a.type)).toEqual([
       "setReturnStatus",
@@ -149,7 +167,13 @@ describe("returns", () => {
       { type: "REFUND_SUCCEEDED", refundId: "rf1", at: T + 4 * DAY },
       ask(T + 5 * DAY, 1, "ret2"),
     ]);
-    const [second, more] = transition(orderMachine, again, { type: "RECEIVE_RETURN", returnId: "ret2", restock: [], refundId: "rf2", at: T + 6 * DAY });
+    const [second, more] = transition(orderMachine, again, {
+      type: "RECEIVE_RETURN",
+      returnId: "ret2",
+      restock: [],
+      refundId: "rf2",
+      at: T + 6 * DAY,
+    });
     expect(more.find((a) => a.type === "createRefund")!.params).toMatchObject({ amountCents: 2432 - UNIT });
     expect(more.find((a) => a.type === "returnStock")!.params).toEqual({ items: [] });
     const [, last] = transition(orderMachine, second, { type: "REFUND_SUCCEEDED", refundId: "rf2", at: T + 7 * DAY });
@@ -170,7 +194,12 @@ describe("returns", () => {
 
   it("rejected or expired: an e-mail, nothing refunded; expiry only at its time; the copies can be asked for again", () => {
     const asked = runPure([...paid, fulfil, delivered(), ask()]);
-    const [rejected, actions] = transition(orderMachine, asked, { type: "REJECT_RETURN", returnId: "ret1", note: "Not from us", at: T + 2 * DAY });
+    const [rejected, actions] = transition(orderMachine, asked, {
+      type: "REJECT_RETURN",
+      returnId: "ret1",
+      note: "Not from us",
+      at: T + 2 * DAY,
+    });
     expect(actions.map((a) => a.type)).toEqual(["setReturnStatus", "cancelReturnExpiry", "recordEvent", "sendEmail"]);
     expect(rejected.context.returns[0]!.status).toBe("rejected");
     expect(rejected.can(ask(T + 3 * DAY, 2, "ret2"))).toBe(true);
@@ -213,9 +242,18 @@ describe("snapshot v2 → v3", () => {
     };
     const loaded = loadSnapshot(v2, 2);
     expect(statePath(loaded)).toBe("settled.fulfilled");
-    expect(loaded.context).toMatchObject({ tracking: [], deliveredAt: null, returns: [], items: [{ bookId: 1, quantity: 2, unitPriceCents: 1299 }] });
+    expect(loaded.context).toMatchObject({
+      tracking: [],
+      deliveredAt: null,
+      returns: [],
+      items: [{ bookId: 1, quantity: 2, unitPriceCents: 1299 }],
+    });
     let s = loaded;
-    for (const e of [delivered(1), ask(), { type: "RECEIVE_RETURN", returnId: "ret1", restock: [{ bookId: 1, quantity: 1 }], refundId: "rf1", at: T + 2 * DAY } as OrderEvent]) {
+    for (const e of [
+      delivered(1),
+      ask(),
+      { type: "RECEIVE_RETURN", returnId: "ret1", restock: [{ bookId: 1, quantity: 1 }], refundId: "rf1", at: T + 2 * DAY } as OrderEvent,
+    ]) {
       expect(s.can(e), e.type).toBe(true);
       [s] = transition(orderMachine, s, e);
     }
@@ -226,10 +264,19 @@ describe("snapshot v2 → v3", () => {
     const stored = toStored(runPure([...paid, fulfil]));
     const v2 = {
       value: stored.value,
-      context: { ...stored.context, items: [{ bookId: 1, quantity: 1 }, { bookId: 2, quantity: 1 }] },
+      context: {
+        ...stored.context,
+        items: [
+          { bookId: 1, quantity: 1 },
+          { bookId: 2, quantity: 1 },
+        ],
+      },
     } as StoredSnapshot;
     const up = upgradeDeliveryV2(v2);
-    expect(up.context.items).toEqual([{ bookId: 1, quantity: 1 }, { bookId: 2, quantity: 1 }]);
+    expect(up.context.items).toEqual([
+      { bookId: 1, quantity: 1 },
+      { bookId: 2, quantity: 1 },
+    ]);
     const [d] = transition(orderMachine, loadSnapshot(up, 3), delivered(1));
     expect(statusOf(d)).toBe("delivered");
     expect(d.can(ask(T + DAY, 1))).toBe(false);

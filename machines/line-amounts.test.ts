@@ -28,12 +28,23 @@ describe("line amounts", () => {
       { bookId: 1, quantity: 3, unitPriceCents: 1000 },
       { bookId: 2, quantity: 1, unitPriceCents: 500 },
     ];
-    const sale = { ...MODEL_SALE, lines: [{ discountCents: 1, taxCents: 0 }, { discountCents: 0, taxCents: 40 }] };
+    const sale = {
+      ...MODEL_SALE,
+      lines: [
+        { discountCents: 1, taxCents: 0 },
+        { discountCents: 0, taxCents: 40 },
+      ],
+    };
     const c = context({ items, sale });
     // Line 1: 2999 → 999, 999, 1001. Line 2: 540.
     expect(paidCentsForLines(c, [{ bookId: 1, quantity: 1 }])).toBe(999);
     expect(paidCentsForLines(c, [{ bookId: 1, quantity: 3 }])).toBe(2999);
-    expect(paidCentsForLines(c, [{ bookId: 1, quantity: 2 }, { bookId: 2, quantity: 1 }])).toBe(999 + 999 + 540);
+    expect(
+      paidCentsForLines(c, [
+        { bookId: 1, quantity: 2 },
+        { bookId: 2, quantity: 1 },
+      ]),
+    ).toBe(999 + 999 + 540);
     expect(paidCentsForLines(c, [{ bookId: 1, quantity: 4 }])).toBeNull();
     expect(paidCentsForLines(c, [{ bookId: 9, quantity: 1 }])).toBeNull();
     expect(paidCentsForLines(c, [{ bookId: 1, quantity: 0 }])).toBeNull();

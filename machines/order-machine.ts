@@ -264,7 +264,10 @@ const machineSetup = setup({
       const lines = event.lines.map((l) => ({ bookId: l.bookId, quantity: l.quantity }));
       enqueue({ type: "createReturn", params: { returnId: event.returnId, lines, reason: event.reason, expiresAt } });
       enqueue({ type: "scheduleReturnExpiry", params: { returnId: event.returnId, runAt: expiresAt } });
-      enqueue({ type: "recordEvent", params: { type: "ReturnRequested", payload: { returnId: event.returnId, lines, reason: event.reason } } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "ReturnRequested", payload: { returnId: event.returnId, lines, reason: event.reason } },
+      });
       enqueue({ type: "sendEmail", params: { template: "return_requested", data: { returnId: event.returnId, lines } } });
       enqueue.assign({
         returns: [
@@ -304,7 +307,13 @@ const machineSetup = setup({
         enqueue.assign(received);
         return;
       }
-      const refund = { id: refundId, paymentId: context.paidPaymentId, amountCents, reason: "returned" as const, status: "pending" as const };
+      const refund = {
+        id: refundId,
+        paymentId: context.paidPaymentId,
+        amountCents,
+        reason: "returned" as const,
+        status: "pending" as const,
+      };
       enqueue({
         type: "createRefund",
         params: { refundId, paymentId: refund.paymentId, amountCents, currency: context.currency, reason: "returned" },
@@ -423,7 +432,9 @@ const machineSetup = setup({
       if (context.deliveredAt === null || event.at - context.deliveredAt > event.windowDays * DAY_MS) return false;
       if (returnOf(context, event.returnId) || event.lines.length === 0 || event.reason.trim() === "") return false;
       if (new Set(event.lines.map((l) => l.bookId)).size !== event.lines.length) return false;
-      const fit = event.lines.every((l) => Number.isInteger(l.quantity) && l.quantity >= 1 && l.quantity <= returnableUnits(context, l.bookId));
+      const fit = event.lines.every(
+        (l) => Number.isInteger(l.quantity) && l.quantity >= 1 && l.quantity <= returnableUnits(context, l.bookId),
+      );
       // Priced (a v2 order of several lines is not): the refund must be known before the books are sent back.
       return fit && paidCentsForLines(context, event.lines) !== null;
     },

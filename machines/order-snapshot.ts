@@ -25,7 +25,10 @@ export function upgradeDeliveryV2(stored: StoredSnapshot): StoredSnapshot {
     old.items.length === 1 && only && only.unitPriceCents === undefined && old.subtotalCents % only.quantity === 0
       ? [{ ...only, unitPriceCents: old.subtotalCents / only.quantity }]
       : old.items;
-  return { ...stored, context: { ...old, items, tracking: old.tracking ?? [], deliveredAt: old.deliveredAt ?? null, returns: old.returns ?? [] } };
+  return {
+    ...stored,
+    context: { ...old, items, tracking: old.tracking ?? [], deliveredAt: old.deliveredAt ?? null, returns: old.returns ?? [] },
+  };
 }
 
 export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {

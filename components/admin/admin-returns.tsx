@@ -71,16 +71,31 @@ export function AdminReturns({ order }: Props) {
                   </label>
                 ))}
                 <div className="flex flex-wrap gap-2">
-                  <button type="button" className={primaryButtonClass} disabled={pending} onClick={() => void decide(r.id, "receive", r.lines)}>
+                  <button
+                    type="button"
+                    className={primaryButtonClass}
+                    disabled={pending}
+                    onClick={() => void decide(r.id, "receive", r.lines)}
+                  >
                     Mark received and refund
                   </button>
                 </div>
                 <label className="flex flex-col gap-1 text-sm">
                   <span>Rejection note</span>
-                  <input className={inputClass} maxLength={500} value={notes[r.id] ?? ""} onChange={(e) => setNotes({ ...notes, [r.id]: e.target.value })} />
+                  <input
+                    className={inputClass}
+                    maxLength={500}
+                    value={notes[r.id] ?? ""}
+                    onChange={(e) => setNotes({ ...notes, [r.id]: e.target.value })}
+                  />
                 </label>
                 <div>
-                  <button type="button" className={secondaryButtonClass} disabled={pending} onClick={() => void decide(r.id, "reject", r.lines)}>
+                  <button
+                    type="button"
+                    className={secondaryButtonClass}
+                    disabled={pending}
+                    onClick={() => void decide(r.id, "reject", r.lines)}
+                  >
                     Reject return
                   </button>
                 </div>

@@ -94,7 +94,14 @@ export function OrderReturns({ order }: Props) {
           })}
           <label className="flex flex-col gap-1">
             <span className="text-sm font-semibold">Reason</span>
-            <textarea className={inputClass} required minLength={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <textarea
+              className={inputClass}
+              required
+              minLength={3}
+              maxLength={500}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
           </label>
           <div>
             <button type="submit" className={primaryButtonClass} disabled={pending}>

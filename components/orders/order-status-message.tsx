@@ -59,8 +59,14 @@ function Explanation({ order }: OrderStatusMessageProps) {
       return (
         <>
           <p>
-            Your books were delivered{order.deliveredAt ? <> on <LocalTime iso={order.deliveredAt} className="font-semibold" /></> : null}. We
-            hope you enjoy them! If something isn’t right, you can return books below.
+            Your books were delivered
+            {order.deliveredAt ? (
+              <>
+                {" "}
+                on <LocalTime iso={order.deliveredAt} className="font-semibold" />
+              </>
+            ) : null}
+            . We hope you enjoy them! If something isn’t right, you can return books below.
           </p>
           <ShipmentProgress order={order} />
         </>

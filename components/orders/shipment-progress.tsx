@@ -6,8 +6,7 @@ const steps = ["in_transit", "out_for_delivery", "delivered"] as const;
 
 /** The carrier's reports on the parcel: the usual steps, each ticked once reported, and any delivery problem. */
 export function ShipmentProgress({ order }: { order: Pick<OrderView, "tracking" | "deliveredAt" | "status"> }) {
-  const reached = (step: string) =>
-    order.tracking.some((t) => t.status === step) || (step === "delivered" && order.deliveredAt !== null);
+  const reached = (step: string) => order.tracking.some((t) => t.status === step) || (step === "delivered" && order.deliveredAt !== null);
   const problems = order.tracking.filter((t) => t.status === "exception");
   return (
     <div className="mt-4">

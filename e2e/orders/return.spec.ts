@@ -50,7 +50,12 @@ test("a delivered order's line is returned, restocked and refunded; the page and
   const page = await context.newPage();
   await page.goto(`/orders/${orderId}`);
   await expect(page.getByRole("heading", { name: "Shipped" })).toBeVisible();
-  await expect.poll(async () => (await e2eDb()`select count(*)::int as n from order_events where order_id = ${orderId} and type = 'ShipmentProgressed'`)[0]?.n).toBe(1);
+  await expect
+    .poll(
+      async () =>
+        (await e2eDb()`select count(*)::int as n from order_events where order_id = ${orderId} and type = 'ShipmentProgressed'`)[0]?.n,
+    )
+    .toBe(1);
   await page.reload();
   await expect(page.getByRole("list", { name: "Shipment progress" }).getByText("In transit ✓")).toBeVisible();
   await page.screenshot({ path: `${shots}/order-in-transit.png`, fullPage: true });
@@ -85,8 +90,10 @@ test("a delivered order's line is returned, restocked and refunded; the page and
       timeout: 30_000,
     })
     .toBe("succeeded");
-  const line = (await e2eDb()`select unit_price_cents as unit, tax_cents as tax, discount_cents as discount
-    from order_items where order_id = ${orderId} and book_id = ${returned}`)[0]!;
+  const line = (
+    await e2eDb()`select unit_price_cents as unit, tax_cents as tax, discount_cents as discount
+    from order_items where order_id = ${orderId} and book_id = ${returned}`
+  )[0]!;
   const refund = (await e2eDb()`select amount_cents as amount from refunds where order_id = ${orderId} and reason = 'returned'`)[0]!;
   // What the shopper paid for that line: its price, less its share of any discount, plus its tax.
   expect(Number(refund.amount)).toBe(Number(line.unit) - Number(line.discount) + Number(line.tax));
@@ -97,7 +104,13 @@ test("a delivered order's line is returned, restocked and refunded; the page and
   await expect(page.getByText(/Refund: \$\d+\.\d\d/)).toBeVisible();
   await page.screenshot({ path: `${shots}/order-return-refunded.png`, fullPage: true });
   // An e-mail at every step.
-  for (const subject of [/is on its way/, /was delivered/, /Return requested/, /We received your return/, /Your return for order .* is refunded/]) {
+  for (const subject of [
+    /is on its way/,
+    /was delivered/,
+    /Return requested/,
+    /We received your return/,
+    /Your return for order .* is refunded/,
+  ]) {
     await expect.poll(() => subjects(orderId), { timeout: 30_000 }).toMatch(subject);
   }
   await context.close();

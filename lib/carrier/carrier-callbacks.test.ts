@@ -33,12 +33,12 @@ beforeAll(async () => {
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       headers.set("x-forwarded-for", "127.0.0.1");
-      void carrierRoute(new Request("http://localhost/api/webhooks/carrier", { method: "POST", headers, body: Buffer.concat(chunks) })).then(
-        async (response) => {
-          answers.push(response.status);
-          res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
-        },
-      );
+      void carrierRoute(
+        new Request("http://localhost/api/webhooks/carrier", { method: "POST", headers, body: Buffer.concat(chunks) }),
+      ).then(async (response) => {
+        answers.push(response.status);
+        res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
+      });
     });
   });
   await new Promise<void>((resolve) => bridge.listen(0, "127.0.0.1", resolve));
@@ -115,7 +115,9 @@ describe("carrier: shipments and tracking callbacks", () => {
   it("signed callbacks move the order: in transit, out for delivery, delivered; recorded, with the delivery e-mail", async () => {
     const o = await shippedOrder();
     for (let i = 0; i < 3; i++) carrier.advance(o.tracking);
-    await waitFor(() => carrier.callbacks.filter((c) => c.callback.tracking_number === o.tracking && c.delivery === "delivered").length === 3);
+    await waitFor(
+      () => carrier.callbacks.filter((c) => c.callback.tracking_number === o.tracking && c.delivery === "delivered").length === 3,
+    );
     expect(answers).toEqual([200, 200, 200]);
     expect((await orderRow(o.orderId)).status).toBe("delivered");
     const events = await eventTypes(o.orderId);
@@ -143,7 +145,9 @@ describe("carrier: shipments and tracking callbacks", () => {
       body: "{}",
     });
     expect(((await response.json()) as { attempt: { status: number } }).attempt.status).toBe(200);
-    const old = await carrierRoute(callback({ tracking_number: o.tracking, order_reference: o.orderId, sequence: 1, status: "in_transit" }));
+    const old = await carrierRoute(
+      callback({ tracking_number: o.tracking, order_reference: o.orderId, sequence: 1, status: "in_transit" }),
+    );
     expect(old.status).toBe(200);
     expect(await old.json()).toMatchObject({ outcome: "duplicate" });
     expect(await snapshotOf(o.orderId)).toEqual(before);
@@ -184,14 +188,20 @@ describe("carrier: shipments and tracking callbacks", () => {
   });
 
   it("an unknown order or tracking number is answered 2xx (resending cannot help); an order not shipped yet gets a 409 to retry", async () => {
-    const unknown = await carrierRoute(callback({ tracking_number: "PL000000000001", order_reference: randomUUID(), sequence: 1, status: "in_transit" }));
+    const unknown = await carrierRoute(
+      callback({ tracking_number: "PL000000000001", order_reference: randomUUID(), sequence: 1, status: "in_transit" }),
+    );
     expect(unknown.status).toBe(200);
     expect(await unknown.json()).toMatchObject({ outcome: "unknown_shipment" });
     const o = await shippedOrder();
-    const wrong = await carrierRoute(callback({ tracking_number: "PL999999999999", order_reference: o.orderId, sequence: 1, status: "in_transit" }));
+    const wrong = await carrierRoute(
+      callback({ tracking_number: "PL999999999999", order_reference: o.orderId, sequence: 1, status: "in_transit" }),
+    );
     expect(await wrong.json()).toMatchObject({ outcome: "unknown_shipment" });
     const paid = await paidOrderAtGateway({ stock: 2, priceCents: 900 });
-    const early = await carrierRoute(callback({ tracking_number: "PL000000000002", order_reference: paid.orderId, sequence: 1, status: "in_transit" }));
+    const early = await carrierRoute(
+      callback({ tracking_number: "PL000000000002", order_reference: paid.orderId, sequence: 1, status: "in_transit" }),
+    );
     expect(early.status).toBe(409);
     expect((await orderRow(paid.orderId)).status).toBe("paid");
   });

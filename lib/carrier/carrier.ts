@@ -70,7 +70,11 @@ const callbackSchema = z.object({
 export type CarrierCallbackBody = z.infer<typeof callbackSchema>;
 
 /** The signature first (on the raw bytes), then the JSON: a 400 for anything else. */
-export function verifyCarrierCallback(body: string, header: string | null, nowSeconds = Math.floor(Date.now() / 1000)): CarrierCallbackBody {
+export function verifyCarrierCallback(
+  body: string,
+  header: string | null,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): CarrierCallbackBody {
   const secret = env().CARRIER_SECRET;
   if (!secret) throw new AppError("forbidden", "Carrier callbacks are not configured (CARRIER_SECRET)");
   const check = verifyCarrierSignature({ body, header, secret, nowSeconds });

@@ -114,7 +114,9 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
     case "return_expired":
       return {
         subject: `Your return for order ${ref} has expired`,
-        lines: ["We did not receive the books for your return in time, so the request has closed. You can ask again while the return window is open."],
+        lines: [
+          "We did not receive the books for your return in time, so the request has closed. You can ask again while the return window is open.",
+        ],
       };
   }
 }

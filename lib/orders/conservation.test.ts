@@ -15,7 +15,16 @@ import { seededRandom } from "@/test/random";
 import { checkoutCart } from "./checkout-cart";
 import { dispatch } from "./dispatch";
 import { getOrder } from "./order-view";
-import { adminDeliver, adminFulfil, adminReceiveReturn, adminRefund, adminRejectReturn, cancelOrder, requestRefund, requestReturn } from "./user-actions";
+import {
+  adminDeliver,
+  adminFulfil,
+  adminReceiveReturn,
+  adminRefund,
+  adminRejectReturn,
+  cancelOrder,
+  requestRefund,
+  requestReturn,
+} from "./user-actions";
 
 // A randomized run of many orders through checkout, pay, decline, cancel,
 // timeout, late payment, refund and fulfilment, and money through sessions
@@ -131,14 +140,19 @@ describe("conservation under a randomized run", () => {
         await adminFulfil({ adminId: admin, orderId });
         await adminDeliver({ adminId: admin, orderId });
         const { items } = await getOrder(orderId);
-        const lines = items.filter(() => random() < 0.7).map((i) => ({ bookId: i.bookId, quantity: 1 + Math.floor(random() * i.quantity) }));
+        const lines = items
+          .filter(() => random() < 0.7)
+          .map((i) => ({ bookId: i.bookId, quantity: 1 + Math.floor(random() * i.quantity) }));
         if (lines.length > 0) {
           const asked = await requestReturn({ userId, orderId, lines, reason: "Not what I expected" });
           const ret = asked.returns.at(-1)!;
           const decision = random();
           if (decision < 0.2) await adminRejectReturn({ adminId: admin, orderId, returnId: ret.id, note: "Read already" });
           else {
-            const restock = lines.map((l) => ({ bookId: l.bookId, quantity: decision < 0.6 ? l.quantity : Math.floor(random() * (l.quantity + 1)) }));
+            const restock = lines.map((l) => ({
+              bookId: l.bookId,
+              quantity: decision < 0.6 ? l.quantity : Math.floor(random() * (l.quantity + 1)),
+            }));
             await adminReceiveReturn({ adminId: admin, orderId, returnId: ret.id, restock });
             returned++;
           }

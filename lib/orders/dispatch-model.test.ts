@@ -122,7 +122,10 @@ async function startRun(): Promise<Run> {
   const bookId = await createBook(STOCK);
   const result = await placeOrder({ userId, items: [{ bookId, quantity: QTY }], now: 0, offerShipping: true });
   const run: Run = { orderId: result.orderId, bookId, ids: new Map(), pure: runPure([]), events: [] };
-  const [next] = transition(orderMachine, run.pure, { ...modelEvents(run.pure)[0]!, items: [{ bookId, quantity: QTY, unitPriceCents: 1299 }] } as OrderEvent);
+  const [next] = transition(orderMachine, run.pure, {
+    ...modelEvents(run.pure)[0]!,
+    items: [{ bookId, quantity: QTY, unitPriceCents: 1299 }],
+  } as OrderEvent);
   run.pure = next;
   run.events.push("OrderCreated");
   await checkDatabase(run);

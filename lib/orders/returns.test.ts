@@ -66,7 +66,9 @@ async function paidForUnits(orderId: string, units: number): Promise<number> {
 
 async function gatewayRefunds(orderId: string): Promise<number[]> {
   const { db } = await getDb();
-  const [p] = await db.execute<{ pi: string }>(sql`select gateway_payment_intent_id as pi from payments where order_id = ${orderId} and status in ('paid', 'refunded')`);
+  const [p] = await db.execute<{ pi: string }>(
+    sql`select gateway_payment_intent_id as pi from payments where order_id = ${orderId} and status in ('paid', 'refunded')`,
+  );
   const refunds = await stripeClient().refunds.list({ payment_intent: p!.pi, limit: 100 });
   return refunds.data.map((r) => r.amount).sort();
 }
@@ -92,14 +94,28 @@ const params = <T extends Record<string, string>>(p: T) => ({ params: Promise.re
 describe("returns through dispatch", () => {
   it("received with restock: the copy is back on the shelf and what was paid for it is refunded at the gateway", async () => {
     const o = await deliveredOrder();
-    const asked = await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 1 }], reason: "Arrived damaged" });
+    const asked = await requestReturn({
+      userId: o.userId,
+      orderId: o.orderId,
+      lines: [{ bookId: o.bookId, quantity: 1 }],
+      reason: "Arrived damaged",
+    });
     const ret = asked.returns[0]!;
     expect(ret).toMatchObject({ status: "requested", reason: "Arrived damaged", lines: [{ bookId: o.bookId, quantity: 1 }] });
     expect(await jobKeys(o.orderId)).toContain(`return-expiry:${ret.id}`);
     const before = await stockOf(o.bookId);
-    const received = await adminReceiveReturn({ adminId: o.admin, orderId: o.orderId, returnId: ret.id, restock: [{ bookId: o.bookId, quantity: 1 }] });
+    const received = await adminReceiveReturn({
+      adminId: o.admin,
+      orderId: o.orderId,
+      returnId: ret.id,
+      restock: [{ bookId: o.bookId, quantity: 1 }],
+    });
     const expected = await paidForUnits(o.orderId, 1);
-    expect(received.returns[0]).toMatchObject({ status: "received", refundCents: expected, restocked: [{ bookId: o.bookId, quantity: 1 }] });
+    expect(received.returns[0]).toMatchObject({
+      status: "received",
+      refundCents: expected,
+      restocked: [{ bookId: o.bookId, quantity: 1 }],
+    });
     expect(await stockOf(o.bookId)).toEqual({ ...before, available: before.available + 1, sold: before.sold - 1 });
     expect(await jobKeys(o.orderId)).not.toContain(`return-expiry:${ret.id}`);
     await work(o.orderId);
@@ -121,12 +137,16 @@ describe("returns through dispatch", () => {
 
   it("received without restock: stock stays sold (written off), still refunded; then the other copy: the refunds add up to the line", async () => {
     const o = await deliveredOrder();
-    const first = (await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 1 }], reason: "Wrong book" })).returns[0]!;
+    const first = (
+      await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 1 }], reason: "Wrong book" })
+    ).returns[0]!;
     const before = await stockOf(o.bookId);
     await adminReceiveReturn({ adminId: o.admin, orderId: o.orderId, returnId: first.id, restock: [] });
     expect(await stockOf(o.bookId)).toEqual(before);
     await work(o.orderId);
-    const second = (await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 1 }], reason: "Also wrong" })).returns[1]!;
+    const second = (
+      await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 1 }], reason: "Also wrong" })
+    ).returns[1]!;
     await adminReceiveReturn({ adminId: o.admin, orderId: o.orderId, returnId: second.id, restock: [{ bookId: o.bookId, quantity: 1 }] });
     await work(o.orderId);
     const total = await paidForUnits(o.orderId, 2);
@@ -155,13 +175,20 @@ describe("returns through dispatch", () => {
     const shipped = await paidOrderAtGateway({ stock: 2, priceCents: 900 });
     await adminFulfil({ adminId: o.admin, orderId: shipped.orderId });
     await expect(
-      requestReturn({ userId: shipped.userId, orderId: shipped.orderId, lines: [{ bookId: shipped.bookId, quantity: 1 }], reason: "Not yet" }),
+      requestReturn({
+        userId: shipped.userId,
+        orderId: shipped.orderId,
+        lines: [{ bookId: shipped.bookId, quantity: 1 }],
+        reason: "Not yet",
+      }),
     ).rejects.toMatchObject({ code: "invalid_transition" });
   });
 
   it("rejected: the operator's note, no refund, no expiry job; the copies may be asked for again", async () => {
     const o = await deliveredOrder();
-    const ret = (await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 2 }], reason: "Changed my mind" })).returns[0]!;
+    const ret = (
+      await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 2 }], reason: "Changed my mind" })
+    ).returns[0]!;
     const view = await adminRejectReturn({ adminId: o.admin, orderId: o.orderId, returnId: ret.id, note: "Opened and read" });
     expect(view.returns[0]).toMatchObject({ status: "rejected", note: "Opened and read" });
     expect(view.refunds).toEqual([]);
@@ -172,17 +199,21 @@ describe("returns through dispatch", () => {
 
   it("expired: the timer job closes a return whose parcel never came", async () => {
     const o = await deliveredOrder();
-    const ret = (await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 1 }], reason: "Lost it" })).returns[0]!;
+    const ret = (
+      await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 1 }], reason: "Lost it" })
+    ).returns[0]!;
     // Too early: the machine refuses, nothing changes.
     expect((await dispatch(o.orderId, { type: "RETURN_EXPIRED", returnId: ret.id }, "timer")).outcome).toBe("ignored");
     const { db } = await getDb();
-    await db.execute(sql`update orders set machine_snapshot = jsonb_set(machine_snapshot, '{context,returns,0,expiresAt}', '0'::jsonb) where id = ${o.orderId}`);
+    await db.execute(
+      sql`update orders set machine_snapshot = jsonb_set(machine_snapshot, '{context,returns,0,expiresAt}', '0'::jsonb) where id = ${o.orderId}`,
+    );
     await work(o.orderId, ["return_expiry"]);
     expect((await getOrder(o.orderId)).returns[0]).toMatchObject({ status: "expired" });
     expect(await eventTypes(o.orderId)).toContain("ReturnExpired");
-    await expect(
-      adminReceiveReturn({ adminId: o.admin, orderId: o.orderId, returnId: ret.id, restock: [] }),
-    ).rejects.toMatchObject({ code: "invalid_transition" });
+    await expect(adminReceiveReturn({ adminId: o.admin, orderId: o.orderId, returnId: ret.id, restock: [] })).rejects.toMatchObject({
+      code: "invalid_transition",
+    });
   });
 });
 
@@ -221,7 +252,9 @@ describe("return and delivery routes: who, how often, how much", () => {
     user(admin, "admin");
     expect((await deliverRoute(post({}), params({ id: o.orderId }))).status).toBe(200);
     expect((await deliverRoute(post({}), params({ id: o.orderId }))).status).toBe(200); // a repeat is a duplicate, not an error
-    const ret = (await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 2 }], reason: "Damaged" })).returns[0]!;
+    const ret = (
+      await requestReturn({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookId, quantity: 2 }], reason: "Damaged" })
+    ).returns[0]!;
     const ids = params({ id: o.orderId, returnId: ret.id });
     user(o.userId);
     expect((await receiveRoute(post({ restock: [] }), ids)).status).toBe(404);

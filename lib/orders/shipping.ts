@@ -68,7 +68,11 @@ export async function fulfilEventFor(
   if (row?.status === "paid" && address && carrierConfigured()) {
     const shipment = await registerShipment(orderId, chosen?.method === "express" ? "express" : "standard");
     return {
-      event: { type: "FULFIL", trackingNumber: shipment.trackingNumber, estimatedDelivery: shipment.estimatedDelivery ?? estimatedDelivery(chosen) },
+      event: {
+        type: "FULFIL",
+        trackingNumber: shipment.trackingNumber,
+        estimatedDelivery: shipment.estimatedDelivery ?? estimatedDelivery(chosen),
+      },
       address,
     };
   }

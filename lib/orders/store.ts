@@ -397,7 +397,12 @@ export async function shippingOfOrder(
 ): Promise<{ options: ShippingOption[] | null; method: string | null; line1: string | null; status: OrderStatus } | undefined> {
   if (!isUuid(orderId)) return undefined;
   const { db } = await getDb();
-  const [row] = await db.execute<{ options: ShippingOption[] | null; method: string | null; line1: string | null; status: OrderStatus }>(sql`
+  const [row] = await db.execute<{
+    options: ShippingOption[] | null;
+    method: string | null;
+    line1: string | null;
+    status: OrderStatus;
+  }>(sql`
     select machine_snapshot->'context'->'shippingOptions' as options, shipping_method as method, shipping_line1 as line1, status
     from orders where id = ${orderId}`);
   return row;

@@ -77,12 +77,23 @@ export function requestReturn(input: { userId: string; orderId: string; lines: R
 /** An operator marks a shipped order delivered (the carrier's report never came). */
 export function adminDeliver(input: { adminId: string; orderId: string }): Promise<OrderView> {
   return instrument("order_fulfillment", { name: "admin_deliver", orderId: input.orderId }, () =>
-    act({ userId: input.adminId, role: "admin" }, input.orderId, { type: "DELIVER", by: "admin" }, "admin", "Only a shipped order can be marked delivered"),
+    act(
+      { userId: input.adminId, role: "admin" },
+      input.orderId,
+      { type: "DELIVER", by: "admin" },
+      "admin",
+      "Only a shipped order can be marked delivered",
+    ),
   );
 }
 
 /** An operator received a return's parcel: restock these lines; what the shopper paid for the returned lines is refunded. */
-export function adminReceiveReturn(input: { adminId: string; orderId: string; returnId: string; restock: ReturnLineInput[] }): Promise<OrderView> {
+export function adminReceiveReturn(input: {
+  adminId: string;
+  orderId: string;
+  returnId: string;
+  restock: ReturnLineInput[];
+}): Promise<OrderView> {
   return instrument("payment_processing", { name: "admin_receive_return", orderId: input.orderId }, () =>
     act(
       { userId: input.adminId, role: "admin" },
