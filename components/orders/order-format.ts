@@ -60,6 +60,7 @@ const sourceLabels: Record<string, string> = {
   admin: "by our team",
   reconciler: "by our payment check",
   system: "by our system",
+  carrier: "by the carrier",
 };
 
 const reasons: Record<string, string> = {
@@ -75,6 +76,7 @@ const reasons: Record<string, string> = {
   payment_timeout: "it wasn’t paid before the deadline",
   requested_by_customer: "you asked for it",
   requested_by_admin: "our team issued it",
+  returned: "you returned the books",
   late_payment: "the payment arrived after the order was cancelled",
   stock_unavailable: "a book turned out to be out of stock after payment",
   duplicate_payment: "the order was paid twice",
