@@ -19,9 +19,11 @@ import {
   orderStatuses,
   paymentStatuses,
   refundStatuses,
+  returnStatuses,
   type OrderStatus,
   type PaymentStatus,
   type RefundStatus,
+  type ReturnStatus,
 } from "../machines/statuses";
 
 // The one source of table shapes (docs/STYLE.md #2). Statuses are text with CHECK
@@ -33,7 +35,7 @@ const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull(
 // One list of statuses for the schema, the machine and the UI (machines/statuses.ts).
 export { orderStatuses, paymentStatuses, refundStatuses, type OrderStatus, type PaymentStatus, type RefundStatus };
 
-export const eventSources = ["user", "gateway", "timer", "admin", "reconciler", "system"] as const;
+export const eventSources = ["user", "gateway", "timer", "admin", "reconciler", "system", "carrier"] as const;
 export type EventSource = (typeof eventSources)[number];
 
 export const roles = ["customer", "admin"] as const;
@@ -160,6 +162,7 @@ export const orders = pgTable(
     estimatedDelivery: date("estimated_delivery"),
     paidAt: timestamp("paid_at", { withTimezone: true }),
     fulfilledAt: timestamp("fulfilled_at", { withTimezone: true }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
     // Set when automation gave up (e.g. a job failed its last attempt).
     needsAttention: boolean("needs_attention").notNull().default(false),
     attentionReason: text("attention_reason"),
@@ -211,6 +214,34 @@ export const orderItems = pgTable(
     primaryKey({ columns: [t.orderId, t.bookId] }),
     index("order_items_book_idx").on(t.bookId),
     check("order_items_quantity_check", sql`quantity between 1 and 50`),
+  ],
+);
+
+// A shopper's return of delivered lines (the machine's createReturn/setReturnStatus effects).
+export const orderReturns = pgTable(
+  "order_returns",
+  {
+    id: uuid("id").primaryKey(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    status: text("status").$type<ReturnStatus>().notNull().default("requested"),
+    reason: text("reason").notNull(),
+    // [{ bookId, quantity }]: what the shopper sends back, and what was put back on the shelf when it arrived.
+    lines: jsonb("lines").$type<{ bookId: number; quantity: number }[]>().notNull(),
+    restocked: jsonb("restocked").$type<{ bookId: number; quantity: number }[]>().notNull().default([]),
+    refundId: uuid("refund_id"),
+    refundCents: integer("refund_cents").notNull().default(0),
+    note: text("note"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("order_returns_order_idx").on(t.orderId, t.createdAt),
+    index("order_returns_status_idx").on(t.status, t.createdAt),
+    check("order_returns_status_check", inList("status", returnStatuses)),
+    check("order_returns_refund_check", sql`refund_cents >= 0`),
   ],
 );
 

@@ -45,6 +45,16 @@ const schema = z.object({
   // How long a sign-up's e-mail verification link works (hours).
   EMAIL_VERIFICATION_HOURS: z.coerce.number().int().min(1).max(720).default(48),
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  // A delivered order's lines may be returned for this many days after delivery.
+  RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  // A requested return whose parcel has not arrived this many days later expires.
+  RETURN_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(21),
+  // The carrier (carrier-simulator/ locally): unset CARRIER_API_KEY = no carrier, tracking numbers are the store's own.
+  CARRIER_API_BASE: z.url().default("http://127.0.0.1:12112"),
+  CARRIER_API_KEY: z.string().min(16).optional(),
+  // The secret the carrier signs its tracking callbacks with (POST /api/webhooks/carrier); unset = callbacks refused.
+  CARRIER_SECRET: z.string().min(16).optional(),
+  CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   // Orders from before shipping rates existed: business days to the delivery estimate.
   DELIVERY_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   // Where the store ships (the payment page's country list): ISO codes, comma-separated.

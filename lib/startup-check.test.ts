@@ -38,8 +38,33 @@ describe("production settings", () => {
     ["NEXTAUTH_URL elsewhere", { NEXTAUTH_URL: "https://other.example.com" }, /^NEXTAUTH_URL differs from APP_URL/],
     ["DEV_TOOLS on", { DEV_TOOLS: "on" }, /^DEV_TOOLS must be off/],
     ["no DATABASE_URL", { DATABASE_URL: undefined }, /^DATABASE_URL is not set/],
+    ["a carrier without its callback secret", { CARRIER_API_KEY: "ck_live_0123456789abcdef" }, /^CARRIER_SECRET is not set/],
+    ["a short carrier secret", { CARRIER_SECRET: "csec_0123456789abcdef" }, /^CARRIER_SECRET must be at least 32/],
+    [
+      "a test carrier secret",
+      { CARRIER_SECRET: `csec_test_${"0".repeat(40)}` },
+      /^CARRIER_SECRET must be at least 32 characters and not a test/,
+    ],
+    [
+      "a carrier over plain http",
+      {
+        CARRIER_API_KEY: "ck_live_0123456789abcdef",
+        CARRIER_SECRET: `csec_${"a".repeat(40)}`,
+        CARRIER_API_BASE: "http://carrier.example.com",
+      },
+      /^CARRIER_API_BASE must be https:\/\//,
+    ],
   ])("refuses %s", (_name, changes, refusal) => {
     expect(verdict(changes).refusal).toMatch(refusal);
+  });
+
+  it("a carrier with a long secret over https starts", () => {
+    const carrier = {
+      CARRIER_API_KEY: "ck_live_0123456789abcdef",
+      CARRIER_SECRET: `csec_${"a".repeat(40)}`,
+      CARRIER_API_BASE: "https://api.carrier.example",
+    };
+    expect(verdict(carrier).refusal).toBeUndefined();
   });
 
   it("plain http:// is fine on loopback; the emulator is a staging choice that is logged", () => {

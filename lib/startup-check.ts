@@ -16,6 +16,27 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 export type SettingsVerdict = { refusal?: string; warnings: string[] };
 
+/** Minimum length of CARRIER_SECRET in production (it signs the tracking callbacks that mark orders delivered). */
+export const MIN_CARRIER_SECRET_LENGTH = 32;
+
+/**
+ * Production's carrier settings: without a carrier (no CARRIER_API_KEY) and
+ * no CARRIER_SECRET, callbacks are refused and operators mark deliveries.
+ * A carrier needs a long secret that is not a test one, over https.
+ */
+function carrierProblem(e: Env): string | undefined {
+  if (e.CARRIER_API_KEY && !e.CARRIER_SECRET) {
+    return "CARRIER_SECRET is not set: with CARRIER_API_KEY, set it to the secret the carrier signs its tracking callbacks with";
+  }
+  if (e.CARRIER_SECRET && (e.CARRIER_SECRET.length < MIN_CARRIER_SECRET_LENGTH || /test/i.test(e.CARRIER_SECRET))) {
+    return `CARRIER_SECRET must be at least ${MIN_CARRIER_SECRET_LENGTH} characters and not a test secret in production: anyone who guesses it can mark orders delivered`;
+  }
+  if (e.CARRIER_API_KEY && new URL(e.CARRIER_API_BASE).protocol !== "https:" && !LOOPBACK.test(new URL(e.CARRIER_API_BASE).hostname)) {
+    return "CARRIER_API_BASE must be https:// in production (plain http:// only on localhost): the API key would travel in clear";
+  }
+  return undefined;
+}
+
 /** The settings' first problem (one line, naming the setting) and any warnings. Pure: the database is checked apart. */
 export function checkSettings(e: Env): SettingsVerdict {
   const warnings: string[] = [];
@@ -55,6 +76,8 @@ export function checkSettings(e: Env): SettingsVerdict {
     );
   }
   if (payments) return refuse(payments);
+  const carrier = carrierProblem(e);
+  if (carrier) return refuse(carrier);
   if (e.DEV_TOOLS) return refuse("DEV_TOOLS must be off in production: developer pages (the mailbox) are for npm start");
   if (!e.SMTP_URL) warnings.push("SMTP_URL is not set: order e-mails are only kept in the database (table emails), nobody receives them");
   if (e.STRIPE_EMULATOR)

@@ -24,6 +24,7 @@ const STALE = new Set(["payment_window_closed", "invalid_transition", "not_found
 const done: Record<Exclude<UserAction, "pay">, string> = {
   cancel: "Your order has been cancelled.",
   refund: "Your refund has been requested.",
+  return: "Your return has been requested.",
 };
 
 export const orderActionsFlow = setup({

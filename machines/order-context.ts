@@ -1,5 +1,5 @@
 import { partialRefundCents, refundableCents } from "./line-amounts";
-import type { OrderContext, OrderEvent, PaymentState, RefundReason, RefundState } from "./order-types";
+import type { OrderContext, OrderEvent, PaymentState, RefundReason, RefundState, ReturnState } from "./order-types";
 
 // Pure helpers over the machine's context.
 
@@ -75,4 +75,34 @@ export function refundToRetry(context: OrderContext, event: OrderEvent): RefundS
   const left = lastFailed ? refundableCents(context, lastFailed.paymentId) : 0;
   if (!lastFailed || left <= 0) return undefined;
   return { id: event.refundId, paymentId: lastFailed.paymentId, amountCents: left, reason: lastFailed.reason, status: "pending" };
+}
+
+export function returnOf(context: OrderContext, returnId: string): ReturnState | undefined {
+  return context.returns.find((r) => r.id === returnId);
+}
+
+export function withReturn(context: OrderContext, returnId: string, change: Partial<ReturnState>): Pick<OrderContext, "returns"> {
+  return { returns: context.returns.map((r) => (r.id === returnId ? { ...r, ...change } : r)) };
+}
+
+/**
+ * Units of a book the shopper may still ask to return: bought, less those in
+ * requested or received returns and those given back by other refunds
+ * (an operator's partial refund of the line; a failed refund gave its claim back).
+ */
+export function returnableUnits(context: OrderContext, bookId: number): number {
+  const bought = context.items.find((i) => i.bookId === bookId)?.quantity ?? 0;
+  const refundedOtherwise = context.refunds
+    .filter((r) => r.status !== "failed" && r.reason !== "returned")
+    .flatMap((r) => r.partial?.lines ?? [])
+    .filter((l) => l.bookId === bookId)
+    .reduce((sum, l) => sum + l.quantity, 0);
+  const taken =
+    refundedOtherwise +
+    context.returns
+      .filter((r) => r.status === "requested" || r.status === "received")
+      .flatMap((r) => r.lines)
+      .filter((l) => l.bookId === bookId)
+      .reduce((sum, l) => sum + l.quantity, 0);
+  return Math.max(0, bought - taken);
 }

@@ -35,7 +35,7 @@ describe("the order machine", () => {
   it("emits effects as named actions with params, not code", () => {
     const [, actions] = transition(orderMachine, initialSnapshot(), checkoutEvent(7));
     expect(actions.map((a) => a.type)).toEqual(["reserveStock", "scheduleTimeout", "recordEvent", "sendEmail"]);
-    expect(actions[0]!.params).toEqual({ items: [{ bookId: 7, quantity: 2 }] });
+    expect(actions[0]!.params).toEqual({ items: [{ bookId: 7, quantity: 2, unitPriceCents: 1299 }] });
     expect(actions[1]!.params).toEqual({ runAt: MODEL_DEADLINE });
   });
 

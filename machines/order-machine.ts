@@ -1,7 +1,9 @@
 import { assertEvent, assign, enqueueActions, setup } from "xstate";
 import {
+  paidCentsForLines,
   partialRefundProblem,
   pricedItems,
+  refundedQuantities,
   refundableCents,
   refundedCents,
   restockableLines,
@@ -11,6 +13,9 @@ import {
 import { plainSale, saleProblem } from "./order-sale";
 import {
   openPaymentIds,
+  returnableUnits,
+  returnOf,
+  withReturn,
   paymentOf,
   pendingRefunds,
   refundOf,
@@ -29,6 +34,7 @@ import {
   type PaymentStatus,
   type RefundReason,
   type RefundStatus,
+  type ReturnStatus,
   type Sale,
 } from "./order-types";
 
@@ -40,6 +46,8 @@ import {
 export const MACHINE_VERSION = 3;
 
 const DAY_MS = 86_400_000;
+
+const lastTrackingSequence = (context: OrderContext) => Math.max(0, ...context.tracking.map((t) => t.sequence));
 
 /**
  * The machine's effects and the params each takes: the contract with the
@@ -72,6 +80,17 @@ export type OrderEffectParams = {
   // A guest's order becomes the account's (orders.user_id), once the account proved the address.
   claimOrder: { userId: string };
   recordShipment: { trackingNumber: string; estimatedDelivery: string };
+  recordDelivery: { deliveredAt: number };
+  // A shopper's return (order_returns): requested, then its status and what was restocked and refunded.
+  createReturn: { returnId: string; lines: LineItem[]; reason: string; expiresAt: number };
+  setReturnStatus: {
+    returnId: string;
+    status: ReturnStatus;
+    restocked?: LineItem[];
+    refundId?: string | null;
+    refundCents?: number;
+    note?: string;
+  };
   flagForOperator: { reason: string };
   recordEvent: { type: DomainEventType; payload?: Record<string, unknown> };
   // External effects: durable jobs enqueued in the same transaction.
@@ -81,6 +100,9 @@ export type OrderEffectParams = {
   refundPayment: { refundId: string; attempt?: number };
   scheduleTimeout: { runAt: number };
   cancelTimeout: Record<string, never>;
+  // A requested return expires at runAt unless received or rejected first.
+  scheduleReturnExpiry: { returnId: string; runAt: number };
+  cancelReturnExpiry: { returnId: string };
   sendEmail: { template: EmailTemplate; data?: Record<string, unknown> };
   startFulfilment: Record<string, never>;
   // Shipped by hand, refunded or short before the warehouse job ran: it is not needed.
@@ -106,6 +128,11 @@ const effects = {
   clearCart: effect<"clearCart">(),
   claimOrder: effect<"claimOrder">(),
   recordShipment: effect<"recordShipment">(),
+  recordDelivery: effect<"recordDelivery">(),
+  createReturn: effect<"createReturn">(),
+  setReturnStatus: effect<"setReturnStatus">(),
+  scheduleReturnExpiry: effect<"scheduleReturnExpiry">(),
+  cancelReturnExpiry: effect<"cancelReturnExpiry">(),
   flagForOperator: effect<"flagForOperator">(),
   recordEvent: effect<"recordEvent">(),
   createCheckoutSession: effect<"createCheckoutSession">(),
@@ -174,6 +201,9 @@ const machineSetup = setup({
         type: "recordEvent",
         params: { type: "PaymentRefunded", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents } },
       });
+      if (refund.reason === "returned") {
+        enqueue({ type: "sendEmail", params: { template: "return_refunded", data: { amountCents: refund.amountCents } } });
+      }
       enqueue.assign({
         ...withRefund(context, refund.id, { status: "succeeded" }),
         ...(allBack ? withPayment(context, refund.paymentId, { status: "refunded" }) : {}),
@@ -229,6 +259,127 @@ const machineSetup = setup({
     restockAll: enqueueActions(({ context, enqueue }) => {
       enqueue({ type: "returnStock", params: { items: unrestockedItems(context) } });
       enqueue.assign({ restocked: context.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity })), stock: "returned" });
+    }),
+    // The carrier's report on the shipment, kept in order.
+    recordTracking: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "TRACKING_UPDATED");
+      const { status, sequence, eventId, occurredAt, trackingNumber } = event;
+      enqueue({ type: "recordEvent", params: { type: "ShipmentProgressed", payload: { trackingNumber, status, sequence, occurredAt } } });
+      enqueue.assign({ tracking: [...context.tracking, { status, sequence, eventId, occurredAt }] });
+    }),
+    deliver: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "DELIVER");
+      enqueue({ type: "recordDelivery", params: { deliveredAt: event.at } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "OrderDelivered", payload: { by: event.by, trackingNumber: context.shipment?.trackingNumber ?? null } },
+      });
+      enqueue({ type: "sendEmail", params: { template: "order_delivered" } });
+      const reported =
+        event.by === "carrier" && event.sequence !== undefined && event.eventId
+          ? [
+              {
+                status: "delivered" as const,
+                sequence: event.sequence,
+                eventId: event.eventId,
+                occurredAt: event.occurredAt ?? new Date(event.at).toISOString(),
+              },
+            ]
+          : [];
+      enqueue.assign({ deliveredAt: event.at, tracking: [...context.tracking, ...reported] });
+    }),
+    startReturn: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "REQUEST_RETURN");
+      const expiresAt = event.at + event.expiryDays * DAY_MS;
+      const lines = event.lines.map((l) => ({ bookId: l.bookId, quantity: l.quantity }));
+      enqueue({ type: "createReturn", params: { returnId: event.returnId, lines, reason: event.reason, expiresAt } });
+      enqueue({ type: "scheduleReturnExpiry", params: { returnId: event.returnId, runAt: expiresAt } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "ReturnRequested", payload: { returnId: event.returnId, lines, reason: event.reason } },
+      });
+      enqueue({ type: "sendEmail", params: { template: "return_requested", data: { returnId: event.returnId, lines } } });
+      enqueue.assign({
+        returns: [
+          ...context.returns,
+          {
+            id: event.returnId,
+            lines,
+            reason: event.reason,
+            status: "requested",
+            requestedAt: event.at,
+            expiresAt,
+            restocked: [],
+            refundId: null,
+            refundCents: 0,
+          },
+        ],
+      });
+    }),
+    // The parcel arrived: restock what the operator chose, refund what the shopper paid for the lines.
+    receiveReturn: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "RECEIVE_RETURN");
+      const ret = returnOf(context, event.returnId);
+      if (!ret) return;
+      // The units not refunded yet (an operator may have refunded some while the parcel travelled),
+      // worth what the shopper paid for them, within what is left of the payment.
+      const refunded = refundedQuantities(context);
+      const refundLines = ret.lines
+        .map((l) => {
+          const bought = context.items.find((i) => i.bookId === l.bookId)?.quantity ?? 0;
+          return { bookId: l.bookId, quantity: Math.min(l.quantity, bought - (refunded.get(l.bookId) ?? 0)) };
+        })
+        .filter((l) => l.quantity > 0);
+      const amountCents = Math.min(paidCentsForLines(context, refundLines), refundableCents(context, context.paidPaymentId));
+      const restocked = event.restock.filter((l) => l.quantity > 0).map((l) => ({ bookId: l.bookId, quantity: l.quantity }));
+      const refundId = amountCents > 0 && context.paidPaymentId ? event.refundId : null;
+      enqueue({
+        type: "setReturnStatus",
+        params: { returnId: ret.id, status: "received", restocked, refundId, refundCents: refundId ? amountCents : 0 },
+      });
+      enqueue({ type: "returnStock", params: { items: restocked } });
+      enqueue({ type: "cancelReturnExpiry", params: { returnId: ret.id } });
+      enqueue({ type: "recordEvent", params: { type: "ReturnReceived", payload: { returnId: ret.id, restocked, amountCents } } });
+      enqueue({ type: "sendEmail", params: { template: "return_received", data: { returnId: ret.id, amountCents } } });
+      const received = withReturn(context, ret.id, { status: "received", restocked, refundId, refundCents: refundId ? amountCents : 0 });
+      if (!refundId || !context.paidPaymentId) {
+        enqueue.assign(received);
+        return;
+      }
+      const refund = {
+        id: refundId,
+        paymentId: context.paidPaymentId,
+        amountCents,
+        reason: "returned" as const,
+        status: "pending" as const,
+        // The units it gives back: no other refund may give them back again.
+        partial: { lines: refundLines, shippingCents: 0, goodwillCents: 0 },
+      };
+      enqueue({
+        type: "createRefund",
+        params: { refundId, paymentId: refund.paymentId, amountCents, currency: context.currency, reason: "returned" },
+      });
+      enqueue({ type: "refundPayment", params: { refundId } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "RefundRequested", payload: { refundId, paymentId: refund.paymentId, amountCents, reason: "returned" } },
+      });
+      enqueue.assign({ ...received, refunds: [...context.refunds, refund], refundFailures: 0 });
+    }),
+    rejectReturn: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "REJECT_RETURN");
+      enqueue({ type: "setReturnStatus", params: { returnId: event.returnId, status: "rejected", note: event.note } });
+      enqueue({ type: "cancelReturnExpiry", params: { returnId: event.returnId } });
+      enqueue({ type: "recordEvent", params: { type: "ReturnRejected", payload: { returnId: event.returnId, note: event.note } } });
+      enqueue({ type: "sendEmail", params: { template: "return_rejected", data: { returnId: event.returnId, note: event.note } } });
+      enqueue.assign(withReturn(context, event.returnId, { status: "rejected" }));
+    }),
+    expireReturn: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "RETURN_EXPIRED");
+      enqueue({ type: "setReturnStatus", params: { returnId: event.returnId, status: "expired" } });
+      enqueue({ type: "recordEvent", params: { type: "ReturnExpired", payload: { returnId: event.returnId } } });
+      enqueue({ type: "sendEmail", params: { template: "return_expired", data: { returnId: event.returnId } } });
+      enqueue.assign(withReturn(context, event.returnId, { status: "expired" }));
     }),
     cancelPayment: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "PAYMENT_CANCELLED");
@@ -317,6 +468,48 @@ const machineSetup = setup({
     // and something left to ship once refunded copies went back on the shelf.
     hasCopiesToShip: ({ context }) =>
       (context.shippingOptions.length === 0 || !!context.sale?.address) && unrestockedItems(context).length > 0,
+    // The carrier's report is for this shipment and newer than any we have (a late retry of an older one is not).
+    isNewTracking: ({ context, event }) => {
+      assertEvent(event, "TRACKING_UPDATED");
+      return event.trackingNumber === context.shipment?.trackingNumber && event.sequence > lastTrackingSequence(context);
+    },
+    isDelivery: ({ context, event }) => {
+      assertEvent(event, "DELIVER");
+      if (event.by === "admin") return true;
+      return (
+        event.trackingNumber === context.shipment?.trackingNumber &&
+        event.sequence !== undefined &&
+        event.sequence > lastTrackingSequence(context)
+      );
+    },
+    // Within the return window of delivery; lines on the order, each at most the units not yet returned or asked back, priced.
+    returnAllowed: ({ context, event }) => {
+      assertEvent(event, "REQUEST_RETURN");
+      if (context.deliveredAt === null || event.at - context.deliveredAt > event.windowDays * DAY_MS) return false;
+      if (returnOf(context, event.returnId) || event.lines.length === 0 || event.reason.trim() === "") return false;
+      if (new Set(event.lines.map((l) => l.bookId)).size !== event.lines.length) return false;
+      // Each line at most the units not yet returned, asked back or refunded otherwise (returnableUnits).
+      return event.lines.every((l) => Number.isInteger(l.quantity) && l.quantity >= 1 && l.quantity <= returnableUnits(context, l.bookId));
+    },
+    // A requested return; restock names only its lines, at most their quantities.
+    canReceiveReturn: ({ context, event }) => {
+      assertEvent(event, "RECEIVE_RETURN");
+      const ret = returnOf(context, event.returnId);
+      if (ret?.status !== "requested") return false;
+      return event.restock.every((r) => {
+        const line = ret.lines.find((l) => l.bookId === r.bookId);
+        return !!line && Number.isInteger(r.quantity) && r.quantity >= 0 && r.quantity <= line.quantity;
+      });
+    },
+    isRequestedReturn: ({ context, event }) => {
+      assertEvent(event, ["REJECT_RETURN", "RETURN_EXPIRED"]);
+      return returnOf(context, event.returnId)?.status === "requested";
+    },
+    returnExpired: ({ context, event }) => {
+      assertEvent(event, "RETURN_EXPIRED");
+      const ret = returnOf(context, event.returnId);
+      return ret?.status === "requested" && event.at >= ret.expiresAt;
+    },
     isAdminRetryAfterFailure: ({ context, event }) =>
       event.type === "REQUEST_REFUND" && event.by === "admin" && pendingRefunds(context).length === 0,
     isPendingRefund: ({ context, event }) => {
@@ -684,6 +877,30 @@ export const orderMachine = machineSetup.createMachine({
               target: "refunded",
               actions: [{ type: "settleRefund" }, { type: "sendEmail", params: { template: "order_refunded" } }],
             },
+            TRACKING_UPDATED: { guard: { type: "isNewTracking" }, actions: { type: "recordTracking" } },
+            DELIVER: { guard: { type: "isDelivery" }, target: "delivered", actions: { type: "deliver" } },
+          },
+        },
+        // Delivered: within the return window the shopper may send lines back.
+        delivered: {
+          on: {
+            REQUEST_REFUND: {
+              guard: { type: "isAdminRequest" },
+              target: "refund_pending",
+              actions: { type: "startRefund" },
+            },
+            // An operator gives back lines, the shipping or goodwill after delivery: no stock moves.
+            REQUEST_PARTIAL_REFUND: { guard: { type: "isAdminPartialRefund" }, actions: { type: "startRefund" } },
+            // Returns and partial refunds gave all the money back.
+            REFUND_SUCCEEDED: {
+              guard: { type: "isLastCapturedMoney" },
+              target: "refunded",
+              actions: [{ type: "settleRefund" }, { type: "sendEmail", params: { template: "order_refunded" } }],
+            },
+            REQUEST_RETURN: { guard: { type: "returnAllowed" }, actions: { type: "startReturn" } },
+            RECEIVE_RETURN: { guard: { type: "canReceiveReturn" }, actions: { type: "receiveReturn" } },
+            REJECT_RETURN: { guard: { type: "isRequestedReturn" }, actions: { type: "rejectReturn" } },
+            RETURN_EXPIRED: { guard: { type: "returnExpired" }, actions: { type: "expireReturn" } },
           },
         },
         cancelled: {

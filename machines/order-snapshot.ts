@@ -25,6 +25,15 @@ export function upgradeRefundsV2(stored: StoredSnapshot): StoredSnapshot {
   return { ...stored, context: { ...old, items, restocked } };
 }
 
+/** v3: delivery and returns. No tracking, delivery or returns yet (the items' prices: upgradeRefundsV2). */
+export function upgradeDeliveryV2(stored: StoredSnapshot): StoredSnapshot {
+  const old = stored.context as Partial<OrderContext> & OrderContext;
+  return {
+    ...stored,
+    context: { ...old, tracking: old.tracking ?? [], deliveredAt: old.deliveredAt ?? null, returns: old.returns ?? [] },
+  };
+}
+
 export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
   // v2: shipping, tax and discounts. Older orders offered no shipping; what they were paid is their total.
   1: (stored) => {
@@ -39,7 +48,8 @@ export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
       },
     };
   },
-  2: upgradeRefundsV2,
+  // v3: partial refunds, delivery and returns.
+  2: (stored) => upgradeDeliveryV2(upgradeRefundsV2(stored)),
 };
 
 export function toStored(snapshot: OrderSnapshot): StoredSnapshot {

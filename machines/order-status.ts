@@ -1,5 +1,5 @@
 import type { SnapshotFrom } from "xstate";
-import { paymentOf, refundOf } from "./order-context";
+import { paymentOf, refundOf, returnOf } from "./order-context";
 import type { OrderMachine } from "./order-machine";
 import type { OrderContext, OrderEvent } from "./order-types";
 import { refundedQuantities } from "./line-amounts";
@@ -8,7 +8,7 @@ import type { OrderDisplayStatus, OrderStatus } from "./statuses";
 export type OrderSnapshot = SnapshotFrom<OrderMachine>;
 /** The public order status: one of machines/statuses.ts's orderStatuses. */
 export type PublicOrderStatus = OrderStatus;
-export type UserAction = "pay" | "cancel" | "refund";
+export type UserAction = "pay" | "cancel" | "refund" | "return";
 
 /** The public order status (docs/DESIGN.md, "Statuses") from a snapshot's state value. */
 export function statusOf(snapshot: Pick<OrderSnapshot, "value">): PublicOrderStatus | "new" {
@@ -71,11 +71,29 @@ export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): bo
       return context.refunds.some((r) => r.reason === "stock_unavailable");
     case "CLAIM":
       return !!context.claimedBy && context.claimedBy === event.userId;
+    // The carrier resends a callback until it hears 2xx, and a retry may come after a later one: both are duplicates.
+    case "TRACKING_UPDATED": {
+      const last = Math.max(0, ...context.tracking.map((t) => t.sequence));
+      return (
+        event.trackingNumber === context.shipment?.trackingNumber &&
+        (context.tracking.some((t) => t.eventId === event.eventId) || event.sequence <= last || context.deliveredAt !== null)
+      );
+    }
+    case "DELIVER":
+      return context.deliveredAt !== null && (event.by === "admin" || event.trackingNumber === context.shipment?.trackingNumber);
+    case "REQUEST_RETURN":
+      return !!returnOf(context, event.returnId);
+    case "RECEIVE_RETURN":
+      return returnOf(context, event.returnId)?.status === "received";
+    case "REJECT_RETURN":
+      return returnOf(context, event.returnId)?.status === "rejected";
+    case "RETURN_EXPIRED":
+      return returnOf(context, event.returnId)?.status === "expired";
   }
 }
 
 /** What a shopper may do now, asked of the machine itself. */
-export function allowedUserActions(snapshot: OrderSnapshot, now: number, refundWindowDays: number): UserAction[] {
+export function allowedUserActions(snapshot: OrderSnapshot, now: number, refundWindowDays: number, returnWindowDays = 0): UserAction[] {
   const actions: UserAction[] = [];
   const hasPending = snapshot.context.payments.some((p) => p.status === "pending");
   // A pending payment can be resumed (same checkout URL) while the window is open.
@@ -89,6 +107,19 @@ export function allowedUserActions(snapshot: OrderSnapshot, now: number, refundW
   if (snapshot.can({ type: "REQUEST_REFUND", refundId: "probe", by: "user", windowDays: refundWindowDays, at: now })) {
     actions.push("refund");
   }
+  // Some line can still be returned: ask with one unit of each line in turn.
+  const canReturn = snapshot.context.items.some((item) =>
+    snapshot.can({
+      type: "REQUEST_RETURN",
+      returnId: "probe",
+      lines: [{ bookId: item.bookId, quantity: 1 }],
+      reason: "probe",
+      windowDays: returnWindowDays,
+      expiryDays: 1,
+      at: now,
+    }),
+  );
+  if (canReturn) actions.push("return");
   return actions;
 }
 
@@ -107,5 +138,5 @@ export function canRefundLines(snapshot: OrderSnapshot, now: number, refundWindo
  */
 export function displayStatusOf<S extends OrderStatus | "new">(status: S, context: OrderContext): S | OrderDisplayStatus {
   const partial = context.refunds.some((r) => r.partial && r.status !== "failed");
-  return partial && (status === "paid" || status === "fulfilled") ? "partially_refunded" : status;
+  return partial && (status === "paid" || status === "fulfilled" || status === "delivered") ? "partially_refunded" : status;
 }

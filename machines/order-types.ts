@@ -5,11 +5,37 @@ export type LineItem = { bookId: number; quantity: number };
 /** An order line as the order holds it: the unit price copied at checkout. */
 export type OrderLine = LineItem & { unitPriceCents: number };
 
-import type { PaymentStatus, RefundStatus } from "./statuses";
+import type { PaymentStatus, RefundStatus, ReturnStatus, TrackingStatus } from "./statuses";
 
-export type { EmailTemplate, PaymentStatus, RefundStatus } from "./statuses";
+export type { EmailTemplate, PaymentStatus, RefundStatus, ReturnStatus, TrackingStatus } from "./statuses";
 export type RefundReason =
-  "requested_by_customer" | "requested_by_admin" | "late_payment" | "stock_unavailable" | "duplicate_payment" | "unrecorded_payment";
+  | "requested_by_customer"
+  | "requested_by_admin"
+  | "late_payment"
+  | "stock_unavailable"
+  | "duplicate_payment"
+  | "unrecorded_payment"
+  | "returned";
+
+/** One carrier report on the shipment, in the carrier's order (sequence). */
+export type TrackingEntry = { status: TrackingStatus; sequence: number; occurredAt: string; eventId: string };
+
+/** A shopper's return of delivered lines. */
+export type ReturnState = {
+  id: string;
+  lines: { bookId: number; quantity: number }[];
+  reason: string;
+  status: ReturnStatus;
+  /** Epoch ms. */
+  requestedAt: number;
+  /** Epoch ms: a requested return whose parcel has not arrived by then expires. */
+  expiresAt: number;
+  /** The lines put back on the shelf when received (the rest is written off). */
+  restocked: { bookId: number; quantity: number }[];
+  /** The refund of the received lines. */
+  refundId: string | null;
+  refundCents: number;
+};
 
 export type PaymentState = {
   id: string;
@@ -97,6 +123,11 @@ export type OrderContext = {
   guestEmail?: string | null;
   /** The account that claimed this guest order after proving the address (CLAIM). */
   claimedBy?: string | null;
+  /** The carrier's reports on the shipment, oldest first. */
+  tracking: TrackingEntry[];
+  /** Epoch ms when delivered (carrier or operator). */
+  deliveredAt: number | null;
+  returns: ReturnState[];
 };
 
 type At = { at: number };
@@ -159,7 +190,31 @@ export type OrderEvent =
   | ({ type: "REFUND_SUCCEEDED"; refundId: string } & At)
   | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At)
   // A verified account of the guest's address takes the order over (in any state).
-  | ({ type: "CLAIM"; userId: string } & At);
+  | ({ type: "CLAIM"; userId: string } & At)
+  // The carrier's tracking callback (not delivered): in transit, out for delivery, or an exception.
+  | ({
+      type: "TRACKING_UPDATED";
+      trackingNumber: string;
+      status: Exclude<TrackingStatus, "delivered">;
+      sequence: number;
+      eventId: string;
+      occurredAt: string;
+    } & At)
+  // Delivered: the carrier's callback (with its sequence and id) or an operator.
+  | ({ type: "DELIVER"; by: "carrier" | "admin"; trackingNumber?: string; sequence?: number; eventId?: string; occurredAt?: string } & At)
+  // A shopper returns delivered lines; windowDays and expiryDays are the settings, filled in by the engine.
+  | ({
+      type: "REQUEST_RETURN";
+      returnId: string;
+      lines: { bookId: number; quantity: number }[];
+      reason: string;
+      windowDays: number;
+      expiryDays: number;
+    } & At)
+  // The operator received the parcel: restock these lines (the rest is written off); refundId: the refund it starts.
+  | ({ type: "RECEIVE_RETURN"; returnId: string; restock: { bookId: number; quantity: number }[]; refundId: string } & At)
+  | ({ type: "REJECT_RETURN"; returnId: string; note: string } & At)
+  | ({ type: "RETURN_EXPIRED"; returnId: string } & At);
 
 export type OrderEventType = OrderEvent["type"];
 
@@ -179,6 +234,12 @@ export const orderEventTypes: OrderEventType[] = [
   "REFUND_SUCCEEDED",
   "REFUND_FAILED",
   "CLAIM",
+  "TRACKING_UPDATED",
+  "DELIVER",
+  "REQUEST_RETURN",
+  "RECEIVE_RETURN",
+  "REJECT_RETURN",
+  "RETURN_EXPIRED",
 ];
 
 /** The audit trail's event names (docs/DESIGN.md, "Statuses"). */
@@ -195,7 +256,13 @@ export type DomainEventType =
   | "PaymentRefunded"
   | "RefundFailed"
   | "OrderFulfilled"
-  | "OrderClaimed";
+  | "OrderClaimed"
+  | "ShipmentProgressed"
+  | "OrderDelivered"
+  | "ReturnRequested"
+  | "ReturnReceived"
+  | "ReturnRejected"
+  | "ReturnExpired";
 
 export const initialContext: OrderContext = {
   orderId: "",
@@ -217,4 +284,7 @@ export const initialContext: OrderContext = {
   cancelReason: null,
   guestEmail: null,
   claimedBy: null,
+  tracking: [],
+  deliveredAt: null,
+  returns: [],
 };

@@ -4,7 +4,7 @@
 // client components may import it.
 
 /** The public order status: the leaf under `settled`, or `created` (order-status.ts statusOf). */
-export const orderStatuses = ["created", "paid", "fulfilled", "cancelled", "refund_pending", "refunded"] as const;
+export const orderStatuses = ["created", "paid", "fulfilled", "delivered", "cancelled", "refund_pending", "refunded"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
 /**
@@ -21,6 +21,14 @@ export type PaymentStatus = (typeof paymentStatuses)[number];
 export const refundStatuses = ["pending", "succeeded", "failed"] as const;
 export type RefundStatus = (typeof refundStatuses)[number];
 
+/** A shopper's return of delivered lines: requested, then received (and refunded), rejected by an operator, or expired. */
+export const returnStatuses = ["requested", "received", "rejected", "expired"] as const;
+export type ReturnStatus = (typeof returnStatuses)[number];
+
+/** What the carrier reports about a shipment (carrier-simulator/contract.ts's callback statuses). */
+export const trackingStatuses = ["in_transit", "out_for_delivery", "exception", "delivered"] as const;
+export type TrackingStatus = (typeof trackingStatuses)[number];
+
 export const emailTemplates = [
   "order_created",
   "order_paid",
@@ -30,5 +38,11 @@ export const emailTemplates = [
   "refund_started",
   "order_refunded",
   "order_shipped",
+  "order_delivered",
+  "return_requested",
+  "return_received",
+  "return_rejected",
+  "return_expired",
+  "return_refunded",
 ] as const;
 export type EmailTemplate = (typeof emailTemplates)[number];

@@ -9,6 +9,7 @@ import { createTestDatabase } from "@/test/test-database";
 import { openSync, writeFileSync } from "node:fs";
 import { E2E_SERVER_LOG, lastLines } from "@/e2e/support/server-log";
 import { randomSecret, startEmulator } from "@/stripe-emulator/server";
+import { startCarrier } from "@/carrier-simulator/server";
 import { serverBin, startProcess, stopProcess } from "./lib/processes";
 
 const port = env().PORT;
@@ -32,6 +33,16 @@ const emulator = await startEmulator({
 });
 writeFileSync(".data/e2e-emulator-url", emulator.url);
 
+// The parcel carrier: shipments are registered with it, and the specs drive its tracking callbacks (control API).
+const carrier = await startCarrier({
+  port: port + 2,
+  callbackUrl: `http://localhost:${port}/api/webhooks/carrier`,
+  secret: randomSecret("csec_"),
+  apiKey: randomSecret("ck_test_"),
+  retryBaseMs: 500,
+});
+writeFileSync(".data/e2e-carrier-url", carrier.url);
+
 // Quiet output: the app's log lines (the specs provoke errors on purpose) go to a file, and the
 // spec fixture (e2e/support/test.ts) attaches the lines written during a test only when it fails.
 writeFileSync(E2E_SERVER_LOG, "");
@@ -48,6 +59,9 @@ const app = startProcess(
     STRIPE_API_BASE: emulator.url,
     STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
     EMULATOR_SECRET_KEY: emulator.secretKey,
+    CARRIER_API_BASE: carrier.url,
+    CARRIER_API_KEY: carrier.apiKey,
+    CARRIER_SECRET: carrier.secret,
     NEXTAUTH_URL: `http://localhost:${port}`,
     NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
     METRICS_TOKEN: "e2e-metrics-token-0123456789",
@@ -62,6 +76,7 @@ const app = startProcess(
 onShutdown(shutdownOrder.server, async () => {
   await stopProcess(app);
   await emulator.stop();
+  await carrier.stop();
   await database.drop().catch(() => {});
 });
 app.on("exit", (code) => {

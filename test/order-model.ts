@@ -38,7 +38,7 @@ export const MODEL_SALE: Sale = {
 export const checkoutEvent = (bookId: number): OrderEvent => ({
   type: "CHECKOUT",
   orderId: "order",
-  items: [{ bookId, quantity: 2 }],
+  items: [{ bookId, quantity: 2, unitPriceCents: 1299 }],
   totalCents: MODEL_TOTAL,
   currency: "usd",
   paymentDeadline: MODEL_DEADLINE,
@@ -107,6 +107,53 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     events.push({ type: "REQUEST_PARTIAL_REFUND", refundId: nextRefund, by: "admin", amountCents, windowDays: 14, at: paidAt + 2 * DAY });
   }
   events.push({ type: "FULFIL", trackingNumber: "PL-TEST-1", estimatedDelivery: "2030-01-04", at: paidAt + 2000 });
+  // After shipping: the carrier's reports (bounded), delivery by the carrier or an operator, then returns.
+  const seq = c.tracking.length + 1;
+  if (c.tracking.length < 1) {
+    events.push({
+      type: "TRACKING_UPDATED",
+      trackingNumber: "PL-TEST-1",
+      status: "in_transit",
+      sequence: seq,
+      eventId: `cevt-${seq}`,
+      occurredAt: "2030-01-02T10:00:00.000Z",
+      at: paidAt + 3000,
+    });
+  }
+  events.push({
+    type: "DELIVER",
+    by: "carrier",
+    trackingNumber: "PL-TEST-1",
+    sequence: seq,
+    eventId: `cevt-${seq}`,
+    occurredAt: "2030-01-03T10:00:00.000Z",
+    at: paidAt + 4000,
+  });
+  events.push({ type: "DELIVER", by: "admin", at: paidAt + 4000 });
+  const deliveredAt = c.deliveredAt ?? paidAt;
+  if (c.returns.length < 1) {
+    events.push({
+      type: "REQUEST_RETURN",
+      returnId: `ret-${c.returns.length + 1}`,
+      lines: [{ bookId: c.items[0]?.bookId ?? 1, quantity: 1 }],
+      reason: "Damaged cover",
+      windowDays: 30,
+      expiryDays: 21,
+      at: deliveredAt + DAY,
+    });
+  }
+  for (const r of c.returns.filter((r) => r.status === "requested")) {
+    events.push({ type: "RECEIVE_RETURN", returnId: r.id, restock: r.lines, refundId: nextRefund, at: deliveredAt + 2 * DAY });
+    events.push({
+      type: "RECEIVE_RETURN",
+      returnId: r.id,
+      restock: r.lines.map((l) => ({ ...l, quantity: 0 })),
+      refundId: nextRefund,
+      at: deliveredAt + 2 * DAY,
+    });
+    events.push({ type: "REJECT_RETURN", returnId: r.id, note: "Not our book", at: deliveredAt + 2 * DAY });
+    events.push({ type: "RETURN_EXPIRED", returnId: r.id, at: r.expiresAt });
+  }
   for (const r of c.refunds.filter((r) => r.status === "pending")) {
     events.push({ type: "REFUND_SUCCEEDED", refundId: r.id, at: paidAt + 3 * DAY });
     events.push({
@@ -143,6 +190,20 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     });
     events.push({ type: "REFUND_SUCCEEDED", refundId: "ref-unknown", at: BEFORE_DEADLINE });
     events.push(checkoutEvent(1));
+    // Outside the return window.
+    events.push({
+      type: "REQUEST_RETURN",
+      returnId: "ret-late",
+      lines: [{ bookId: c.items[0]?.bookId ?? 1, quantity: 1 }],
+      reason: "Too late",
+      windowDays: 30,
+      expiryDays: 21,
+      at: deliveredAt + 31 * DAY,
+    });
+    // Decisions on a return the order does not have.
+    events.push({ type: "RECEIVE_RETURN", returnId: "ret-unknown", restock: [], refundId: nextRefund, at: deliveredAt + DAY });
+    events.push({ type: "REJECT_RETURN", returnId: "ret-unknown", note: "No such return", at: deliveredAt + DAY });
+    events.push({ type: "RETURN_EXPIRED", returnId: "ret-unknown", at: deliveredAt + 60 * DAY });
   }
   return events;
 }
@@ -182,6 +243,9 @@ export function serializeModelState(snapshot: OrderSnapshot): string {
     stock: c.stock,
     restocked: c.restocked.reduce((sum, l) => sum + l.quantity, 0),
     paid: c.paidPaymentId !== null,
+    tracking: c.tracking.length,
+    delivered: c.deliveredAt !== null,
+    returns: c.returns.map((r) => `${r.status}${r.restocked.length}`),
   });
 }
 

@@ -5,14 +5,14 @@ import { useState } from "react";
 import { apiRequest } from "@/components/api-client";
 import { primaryButtonClass, secondaryButtonClass } from "@/components/ui-classes";
 
-type Props = { orderId: string; canRefund: boolean; canFulfil: boolean };
+type Props = { orderId: string; canRefund: boolean; canFulfil: boolean; canDeliver?: boolean };
 
-/** Operator buttons: refund (any paid or shipped order, or retry a failed refund) and fulfil by hand. */
-export function AdminOrderActions({ orderId, canRefund, canFulfil }: Props) {
+/** Operator buttons: refund (any paid or shipped order, or retry a failed refund), fulfil and mark delivered by hand. */
+export function AdminOrderActions({ orderId, canRefund, canFulfil, canDeliver = false }: Props) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [message, setMessage] = useState("");
-  async function run(action: "refund" | "fulfil") {
+  async function run(action: "refund" | "fulfil" | "deliver") {
     if (action === "refund" && !window.confirm("Refund this order in full?")) return;
     setPending(true);
     setMessage("");
@@ -30,6 +30,11 @@ export function AdminOrderActions({ orderId, canRefund, canFulfil }: Props) {
         {canFulfil ? (
           <button type="button" className={primaryButtonClass} disabled={pending} onClick={() => void run("fulfil")}>
             Fulfil now
+          </button>
+        ) : null}
+        {canDeliver ? (
+          <button type="button" className={primaryButtonClass} disabled={pending} onClick={() => void run("deliver")}>
+            Mark delivered
           </button>
         ) : null}
         {canRefund ? (

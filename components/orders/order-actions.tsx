@@ -15,6 +15,8 @@ const labels: Record<UserAction, { idle: string; busy: string }> = {
   pay: { idle: "Pay now", busy: "Opening payment…" },
   refund: { idle: "Request refund", busy: "Requesting refund…" },
   cancel: { idle: "Cancel order", busy: "Cancelling…" },
+  // Not a button here: the return form (components/orders/return-form.tsx) asks which lines and why.
+  return: { idle: "Return books", busy: "Requesting return…" },
 };
 
 const confirmations: Partial<Record<UserAction, string>> = {

@@ -1,7 +1,7 @@
 // Plain-language labels for order data shown to shoppers.
 
 import type { OrderView } from "@/lib/orders/order-view";
-import type { PaymentStatus, RefundStatus } from "@/machines/statuses";
+import type { PaymentStatus, RefundStatus, ReturnStatus, TrackingStatus } from "@/machines/statuses";
 
 /**
  * The shopper's latest payment attempt on an unpaid order; money that came
@@ -37,6 +37,12 @@ const eventLabels: Record<string, string> = {
   PaymentRefunded: "Refund completed",
   RefundFailed: "Refund attempt failed",
   OrderFulfilled: "Shipped",
+  ShipmentProgressed: "Shipment update",
+  OrderDelivered: "Delivered",
+  ReturnRequested: "Return requested",
+  ReturnReceived: "Return received",
+  ReturnRejected: "Return not accepted",
+  ReturnExpired: "Return expired",
 };
 
 /** "OrderCreated" -> "Order placed"; unknown types are split into words. */
@@ -54,6 +60,7 @@ const sourceLabels: Record<string, string> = {
   admin: "by our team",
   reconciler: "by our payment check",
   system: "by our system",
+  carrier: "by the carrier",
 };
 
 const reasons: Record<string, string> = {
@@ -69,6 +76,7 @@ const reasons: Record<string, string> = {
   payment_timeout: "it wasn’t paid before the deadline",
   requested_by_customer: "you asked for it",
   requested_by_admin: "our team issued it",
+  returned: "you returned the books",
   late_payment: "the payment arrived after the order was cancelled",
   stock_unavailable: "a book turned out to be out of stock after payment",
   duplicate_payment: "the order was paid twice",
@@ -102,6 +110,10 @@ export function eventDetail(type: string, payload: Record<string, unknown>, form
       return typeof payload.trackingNumber === "string" ? `Tracking number ${payload.trackingNumber}.` : "";
     case "PaymentTimedOut":
       return "The books went back on the shelves.";
+    case "ShipmentProgressed":
+      return typeof payload.status === "string" ? `${trackingLabel(payload.status)}.` : "";
+    case "ReturnRejected":
+      return typeof payload.note === "string" ? payload.note : "";
     default:
       return "";
   }
@@ -136,4 +148,27 @@ export function formatDay(day: string): string {
   const date = new Date(`${day.slice(0, 10)}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return day;
   return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(date);
+}
+
+// One label per carrier status (machines/statuses.ts trackingStatuses).
+const trackingLabels: Record<TrackingStatus, string> = {
+  in_transit: "In transit",
+  out_for_delivery: "Out for delivery",
+  exception: "Delivery problem",
+  delivered: "Delivered",
+};
+
+export function trackingLabel(status: string): string {
+  return trackingLabels[status as TrackingStatus] ?? status;
+}
+
+const returnLabels: Record<ReturnStatus, string> = {
+  requested: "Requested: please send the books back",
+  received: "Received and refunded",
+  rejected: "Not accepted",
+  expired: "Expired: the books did not arrive",
+};
+
+export function returnStatusLabel(status: string): string {
+  return returnLabels[status as ReturnStatus] ?? status;
 }

@@ -5,6 +5,7 @@ import type { OrderView } from "@/lib/orders/order-view";
 import { DeadlineCountdown } from "./deadline-countdown";
 import { formatDay, lastAttempt, reasonLabel } from "./order-format";
 import { OrderActions } from "./order-actions";
+import { ShipmentProgress } from "./shipment-progress";
 
 type OrderStatusMessageProps = { order: OrderView };
 
@@ -51,6 +52,23 @@ function Explanation({ order }: OrderStatusMessageProps) {
             <dt className="text-sm font-semibold text-ink-soft">Estimated delivery</dt>
             <dd>{order.estimatedDelivery ? formatDay(order.estimatedDelivery) : "To be confirmed"}</dd>
           </dl>
+          <ShipmentProgress order={order} />
+        </>
+      );
+    case "delivered":
+      return (
+        <>
+          <p>
+            Your books were delivered
+            {order.deliveredAt ? (
+              <>
+                {" "}
+                on <LocalTime iso={order.deliveredAt} className="font-semibold" />
+              </>
+            ) : null}
+            . We hope you enjoy them! If something isn’t right, you can return books below.
+          </p>
+          <ShipmentProgress order={order} />
         </>
       );
     case "cancelled":
@@ -89,6 +107,7 @@ const headings: Record<string, string> = {
   created: "Waiting for your payment",
   paid: "Payment received",
   fulfilled: "Shipped",
+  delivered: "Delivered",
   cancelled: "Order cancelled",
   refund_pending: "Refund in progress",
   refunded: "Refunded",

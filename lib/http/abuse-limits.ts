@@ -33,6 +33,10 @@ export const LIMITS = {
   partialRefundAdmin: { keyPrefix: "partial_refund_admin", points: 60, duration: 10 * MINUTE },
   /** Promotion codes created or deactivated by one operator (each is two or three gateway calls). */
   promotionCodes: { keyPrefix: "promotion_codes_admin", points: 30, duration: 10 * MINUTE },
+  /** Carrier tracking callbacks, per sending address (three per parcel, plus retries; unsigned ones count too). */
+  carrierCallbacks: { keyPrefix: "carrier_callback_ip", points: 600, duration: MINUTE },
+  /** Return requests: per shopper. */
+  returnRequests: { keyPrefix: "return_request_user", points: 10, duration: 60 * MINUTE },
 } satisfies Record<string, LimitSpec>;
 
 export { take };
@@ -105,4 +109,14 @@ export async function throttlePromotionCodes(adminId: string): Promise<void> {
 export async function throttlePartialRefund(actor: { id: string; role: "customer" | "admin" }): Promise<void> {
   const wait = await take(actor.role === "admin" ? LIMITS.partialRefundAdmin : LIMITS.partialRefundUser, actor.id);
   if (wait > 0) refuse(wait, `Too many refunds asked in a short time. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleCarrierCallbacks(address: string): Promise<void> {
+  const wait = await take(LIMITS.carrierCallbacks, address);
+  if (wait > 0) refuse(wait, `Too many carrier callbacks. Retry in ${waitText(wait)}.`);
+}
+
+export async function throttleReturnRequests(userId: string): Promise<void> {
+  const wait = await take(LIMITS.returnRequests, userId);
+  if (wait > 0) refuse(wait, `Too many return requests in a short time. Please try again in ${waitText(wait)}.`);
 }

@@ -9,8 +9,12 @@ export const MAX_JSON_BODY_BYTES = 16 * 1024;
 /** Gateway events: Stripe's are a few KB; a checkout session with many line items stays far below this. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
+/** Carrier tracking callbacks (lib/carrier/carrier.ts): each well under 1 kB. */
+export const MAX_CARRIER_CALLBACK_BYTES = 8 * 1024;
+
 /** The most a request to this path may send. */
 export function bodyLimitFor(pathname: string): number {
+  if (pathname === "/api/webhooks/carrier") return MAX_CARRIER_CALLBACK_BYTES;
   return pathname.startsWith("/api/webhooks/") ? MAX_WEBHOOK_BODY_BYTES : MAX_JSON_BODY_BYTES;
 }
 

@@ -10,7 +10,7 @@ export type EmailOrder = OrderAmounts & {
   paymentDeadline: Date;
   trackingNumber: string | null;
   estimatedDelivery: string | null;
-  items: { title: string; quantity: number; unitPriceCents: number }[];
+  items: { bookId?: number; title: string; quantity: number; unitPriceCents: number }[];
   /** A guest's order: the signed link that opens it (they have no account to sign in to). */
   orderLink?: string | null;
 };
@@ -79,7 +79,55 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
         subject: `Order ${ref} is on its way`,
         lines: [`Tracking number: ${order.trackingNumber ?? "—"}.`, `Estimated delivery: ${order.estimatedDelivery ?? "soon"}.`],
       };
+    case "order_delivered":
+      return {
+        subject: `Order ${ref} was delivered`,
+        lines: [
+          "Your books have arrived. We hope you enjoy them!",
+          "If something is not right, you can return books from your order page within the return window.",
+        ],
+      };
+    case "return_requested":
+      return {
+        subject: `Return requested for order ${ref}`,
+        lines: [
+          `We have your return request for ${returnLines(order, data)}. Please send the books back to us; we refund them when they arrive.`,
+        ],
+      };
+    case "return_received":
+      return {
+        subject: `We received your return for order ${ref}`,
+        lines: [
+          `The books you sent back have arrived. We are refunding ${money(Number(data.amountCents ?? 0), order.currency)}; you will get another e-mail when it is done.`,
+        ],
+      };
+    case "return_refunded":
+      return {
+        subject: `Your return for order ${ref} is refunded`,
+        lines: [
+          `Your refund of ${money(Number(data.amountCents ?? 0), order.currency)} is complete. It can take a few days to appear on your statement.`,
+        ],
+      };
+    case "return_rejected":
+      return {
+        subject: `Your return for order ${ref} was not accepted`,
+        lines: [`We could not accept your return${data.note ? `: ${String(data.note)}` : "."} Reply to this e-mail if you have questions.`],
+      };
+    case "return_expired":
+      return {
+        subject: `Your return for order ${ref} has expired`,
+        lines: [
+          "We did not receive the books for your return in time, so the request has closed. You can ask again while the return window is open.",
+        ],
+      };
   }
+}
+
+/** "1 × Title, 2 × Other" for a return's lines (data.lines), from the order's items. */
+function returnLines(order: EmailOrder, data: Record<string, unknown>): string {
+  const lines = Array.isArray(data.lines) ? (data.lines as { bookId: number; quantity: number }[]) : [];
+  const named = lines.map((l) => `${l.quantity} × ${order.items.find((i) => i.bookId === l.bookId)?.title ?? `book ${l.bookId}`}`);
+  return named.length ? named.join(", ") : "your books";
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -14,7 +14,19 @@ import { stripeClient } from "@/lib/payments/stripe-client";
 import { seededRandom } from "@/test/random";
 import { checkoutCart, checkoutGuestCart } from "./checkout-cart";
 import { dispatch } from "./dispatch";
-import { adminFulfil, adminPartialRefund, adminRefund, cancelOrder, requestPartialRefund, requestRefund } from "./user-actions";
+import { getOrder } from "./order-view";
+import {
+  adminDeliver,
+  adminFulfil,
+  adminPartialRefund,
+  adminReceiveReturn,
+  adminRefund,
+  adminRejectReturn,
+  cancelOrder,
+  requestPartialRefund,
+  requestRefund,
+  requestReturn,
+} from "./user-actions";
 
 // A randomized run of many orders through checkout, pay, decline, cancel,
 // timeout, late payment, refund, partial refunds and fulfilment, and money through sessions
@@ -67,6 +79,7 @@ describe("conservation under a randomized run", () => {
     let refusedForStock = 0;
     const claimed: string[] = [];
     let partialRefunds = 0;
+    let returned = 0;
     for (let n = 0; n < 40; n++) {
       // Every third shopper is a guest (chosen by n, so the seeded paths stay those of the run without guests).
       const guest = n % 3 === 1 ? guestIdentity() : null;
@@ -132,12 +145,12 @@ describe("conservation under a randomized run", () => {
       });
       await reconcileSuccessReturn({ ...viewer, sessionId });
       const after = random();
-      if (after < 0.3) await requestRefund({ ...viewer, orderId });
-      else if (after < 0.45) await adminFulfil({ adminId: admin, orderId });
-      else if (after < 0.7) {
+      if (after < 0.2) await requestRefund({ ...viewer, orderId });
+      else if (after < 0.3) await adminFulfil({ adminId: admin, orderId });
+      else if (after < 0.4) {
         await adminFulfil({ adminId: admin, orderId });
         await adminRefund({ adminId: admin, orderId });
-      } else if (after < 0.82) {
+      } else if (after < 0.55) {
         // A copy back before shipping (on the shelf again), sometimes then the rest.
         const [line] = placed.order.items;
         await requestPartialRefund({ ...viewer, orderId, lines: [{ bookId: line!.bookId, quantity: 1 }] });
@@ -145,11 +158,33 @@ describe("conservation under a randomized run", () => {
         if (random() < 0.3) await requestRefund({ ...viewer, orderId });
         // Nothing left to ship when that was the only copy: the warehouse is refused.
         else if (random() < 0.5) await adminFulfil({ adminId: admin, orderId }).catch(refusal("invalid_transition"));
-      } else if (after < 0.9) {
+      } else if (after < 0.65) {
         // Shipped, then the shipping and some goodwill back.
         const shipped = await adminFulfil({ adminId: admin, orderId });
         await adminPartialRefund({ adminId: admin, orderId, shippingCents: shipped.shippingCents, amountCents: 150 });
         partialRefunds++;
+      } else if (after < 0.92) {
+        // Delivered, then some lines come back: restocked or written off, refunded; or the return is rejected.
+        await adminFulfil({ adminId: admin, orderId });
+        await adminDeliver({ adminId: admin, orderId });
+        const { items } = await getOrder(orderId);
+        const lines = items
+          .filter(() => random() < 0.7)
+          .map((i) => ({ bookId: i.bookId, quantity: 1 + Math.floor(random() * i.quantity) }));
+        if (lines.length > 0) {
+          const asked = await requestReturn({ ...viewer, orderId, lines, reason: "Not what I expected" });
+          const ret = asked.returns.at(-1)!;
+          const decision = random();
+          if (decision < 0.2) await adminRejectReturn({ adminId: admin, orderId, returnId: ret.id, note: "Read already" });
+          else {
+            const restock = lines.map((l) => ({
+              bookId: l.bookId,
+              quantity: decision < 0.6 ? l.quantity : Math.floor(random() * (l.quantity + 1)),
+            }));
+            await adminReceiveReturn({ adminId: admin, orderId, returnId: ret.id, restock });
+            returned++;
+          }
+        }
       }
       if (n % 8 === 0) await drainJobs(orders);
     }
@@ -159,32 +194,35 @@ describe("conservation under a randomized run", () => {
     await drainJobs(orders);
 
     // Stock: every copy is available, reserved by an open order, or sold to a paid/shipped one
-    // (less the copies refunded before shipping, back on the shelf).
+    // (less the copies refunded before shipping, back on the shelf, and the returned copies put back;
+    // those written off stay sold).
     for (const [bookId, stock] of received) {
-      const [row] = await db.execute<{ a: number; r: number; s: number; rec: number; open: number; kept: number }>(sql`
+      const [row] = await db.execute<{ a: number; r: number; s: number; rec: number; open: number; kept: number; restocked: number }>(sql`
         select b.stock_available as a, b.stock_reserved as r, b.stock_sold as s, b.stock_received as rec,
           coalesce((select sum(oi.quantity) from order_items oi join orders o on o.id = oi.order_id where oi.book_id = b.id and o.status = 'created'), 0)::int as open,
           coalesce((select sum(oi.quantity - coalesce((select sum((r->>'quantity')::int) from jsonb_array_elements(o.machine_snapshot->'context'->'restocked') r
                                                        where (r->>'bookId')::int = oi.book_id), 0))
                     from order_items oi join orders o on o.id = oi.order_id
-                    where oi.book_id = b.id and (o.status in ('paid', 'fulfilled') or (o.status in ('refund_pending', 'refunded') and o.fulfilled_at is not null))), 0)::int as kept
+                    where oi.book_id = b.id and (o.status in ('paid', 'fulfilled', 'delivered') or (o.status in ('refund_pending', 'refunded') and o.fulfilled_at is not null))), 0)::int as kept,
+          coalesce((select sum((l->>'quantity')::int) from order_returns rt cross join jsonb_array_elements(rt.restocked) l
+                    where (l->>'bookId')::int = b.id), 0)::int as restocked
         from books b where b.id = ${bookId}`);
       expect(row!.rec).toBe(stock);
       expect(row!.a + row!.r + row!.s).toBe(stock);
       expect(row!.r).toBe(row!.open);
-      expect(row!.s).toBe(row!.kept);
+      expect(row!.s).toBe(row!.kept - row!.restocked);
     }
     // Money: a captured payment is on a paid or shipped order, or it was refunded.
     // (Other test files share this database: look only at this run's orders.)
     const ours = sql`(select oi.order_id from order_items oi where oi.book_id = any(${`{${books.join(",")}}`}::int[]))`;
     const stray = await db.execute(sql`
       select p.id, p.status, o.status as order_status from payments p join orders o on o.id = p.order_id
-      where p.status = 'paid' and o.status not in ('paid', 'fulfilled') and o.id in ${ours}`);
+      where p.status = 'paid' and o.status not in ('paid', 'fulfilled', 'delivered') and o.id in ${ours}`);
     expect(stray).toEqual([]);
     const unsettled = await db.execute(sql`select id from refunds where status = 'pending' and order_id in ${ours}`);
     expect(unsettled).toEqual([]);
     const [counts] = await db.execute<{ paid: number; refunded: number; cancelled: number }>(sql`
-      select count(*) filter (where status in ('paid', 'fulfilled'))::int as paid, count(*) filter (where status = 'refunded')::int as refunded,
+      select count(*) filter (where status in ('paid', 'fulfilled', 'delivered'))::int as paid, count(*) filter (where status = 'refunded')::int as refunded,
              count(*) filter (where status = 'cancelled')::int as cancelled from orders o
       where exists (select 1 from order_items oi where oi.order_id = o.id and oi.book_id = any(${`{${books.join(",")}}`}::int[]))`);
     // The run really exercised the paths.
@@ -203,15 +241,16 @@ describe("conservation under a randomized run", () => {
     expect(guests!.claimed).toBe(claimed.length);
     expect(claimed.length).toBeGreaterThan(0);
     expect(partialRefunds).toBeGreaterThan(1);
+    expect(returned).toBeGreaterThan(1);
     const reasons = await db.execute<{
       reason: string;
     }>(sql`select distinct r.reason from refunds r join order_items oi on oi.order_id = r.order_id
       where oi.book_id = any(${`{${books.join(",")}}`}::int[]) and r.status = 'succeeded'`);
     expect(reasons.map((r) => r.reason)).toEqual(
-      expect.arrayContaining(["late_payment", "requested_by_customer", "requested_by_admin", "unrecorded_payment"]),
+      expect.arrayContaining(["late_payment", "requested_by_customer", "requested_by_admin", "unrecorded_payment", "returned"]),
     );
 
-    // At the gateway: money kept on a session of this run's orders is exactly the paid orders' payments.
+    // At the gateway: money kept on a session of this run's orders is exactly the paid orders' payments, less their returns' refunds.
     const stripe = stripeClient();
     const sessions = (
       await stripe.checkout.sessions.list({ created: { gte: since }, status: "complete", limit: 100 }).autoPagingToArray({ limit: 10_000 })
@@ -223,12 +262,12 @@ describe("conservation under a randomized run", () => {
       const net = (charge?.amount_captured ?? 0) - (charge?.amount_refunded ?? 0);
       if (net !== 0) kept.set(session.id, net);
     }
-    // A paid order keeps its total less what partial refunds gave back.
+    // A paid order keeps its total less what partial refunds and returns gave back.
     const paidHere = await db.execute<{ gateway_session_id: string; total_cents: number }>(sql`
       select p.gateway_session_id,
         o.total_cents - coalesce((select sum(r.amount_cents) from refunds r where r.payment_id = p.id and r.status = 'succeeded'), 0)::int as total_cents
       from payments p join orders o on o.id = p.order_id
-      where p.status = 'paid' and o.status in ('paid', 'fulfilled') and o.id in ${ours}`);
+      where p.status = 'paid' and o.status in ('paid', 'fulfilled', 'delivered') and o.id in ${ours}`);
     expect(Object.fromEntries(kept)).toEqual(Object.fromEntries(paidHere.map((p) => [p.gateway_session_id, p.total_cents])));
 
     // Captured = kept (paid orders' totals less their partial refunds) + refunded, at the gateway and in the
@@ -251,9 +290,9 @@ describe("conservation under a randomized run", () => {
       discounted: number;
     }>(sql`
       select
-        ((select coalesce(sum(o.total_cents), 0)::int from orders o where o.status in ('paid', 'fulfilled') and o.id in ${ours})
+        ((select coalesce(sum(o.total_cents), 0)::int from orders o where o.status in ('paid', 'fulfilled', 'delivered') and o.id in ${ours})
           - (select coalesce(sum(r.amount_cents), 0)::int from refunds r join payments p on p.id = r.payment_id join orders o on o.id = p.order_id
-             where r.status = 'succeeded' and p.status = 'paid' and o.status in ('paid', 'fulfilled') and o.id in ${ours})) as paid,
+             where r.status = 'succeeded' and p.status = 'paid' and o.status in ('paid', 'fulfilled', 'delivered') and o.id in ${ours})) as paid,
         (select count(*)::int from payments p where p.order_id in ${ours} and p.refunded_cents <>
            coalesce((select sum(r.amount_cents) from refunds r where r.payment_id = p.id and r.status in ('pending', 'succeeded')), 0)) as misheld,
         (select coalesce(sum(r.amount_cents), 0)::int from refunds r where r.status = 'succeeded' and r.order_id in ${ours}) as refunds,

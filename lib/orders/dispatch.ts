@@ -39,6 +39,15 @@ export function completeEvent(input: OrderEventInput): OrderEvent {
         refundId: input.refundId ?? randomUUID(),
         windowDays: input.windowDays ?? env().REFUND_WINDOW_DAYS,
       } as OrderEvent;
+    case "RECEIVE_RETURN":
+      return { ...input, at, refundId: input.refundId ?? randomUUID() } as OrderEvent;
+    case "REQUEST_RETURN":
+      return {
+        ...input,
+        at,
+        windowDays: input.windowDays ?? env().RETURN_WINDOW_DAYS,
+        expiryDays: input.expiryDays ?? env().RETURN_EXPIRY_DAYS,
+      } as OrderEvent;
     case "REFUND_FAILED":
       return {
         ...input,

@@ -6,7 +6,7 @@ import { insertPayment, insertRefund, setPaymentStatus, setRefundStatus } from "
 import { addJobQuery, removeJobQuery } from "@/lib/worker/jobs";
 import type { OrderEffect, OrderEffectParams } from "@/machines/order-machine";
 import type { DomainEventType } from "@/machines/order-types";
-import { claimOrderRow, flagInTransaction, recordSale, recordShipment } from "./store";
+import { claimOrderRow, flagInTransaction, insertReturn, recordDelivery, recordSale, recordShipment, updateReturn } from "./store";
 import type { DispatchOptions } from "./types";
 
 /** An action as xstate's pure transition returns it. */
@@ -68,6 +68,10 @@ const handlers: Handlers = {
   clearCart: ({ pipeline, orderId, userId, guestCartId }) => clearOrderedBooks(pipeline, { userId, cartId: guestCartId }, orderId),
   claimOrder: ({ pipeline, orderId }, { userId }) => claimOrderRow(pipeline, orderId, userId),
   recordShipment: ({ pipeline, orderId }, shipment) => recordShipment(pipeline, orderId, shipment),
+  recordDelivery: ({ pipeline, orderId }, { deliveredAt }) => recordDelivery(pipeline, orderId, deliveredAt),
+  createReturn: ({ pipeline, orderId }, p) =>
+    insertReturn(pipeline, { id: p.returnId, orderId, lines: p.lines, reason: p.reason, expiresAt: p.expiresAt }),
+  setReturnStatus: ({ pipeline, orderId }, p) => updateReturn(pipeline, orderId, p),
   recordSale: ({ pipeline, orderId }, { sale, bookIds }) => recordSale(pipeline, orderId, sale, bookIds),
   flagForOperator: ({ pipeline, orderId, alerts }, { reason }) => {
     alerts.push(reason);
@@ -103,6 +107,16 @@ const handlers: Handlers = {
     );
   },
   cancelTimeout: ({ pipeline, orderId }) => pipeline.write(removeJobQuery(`payment-timeout:${orderId}`)),
+  scheduleReturnExpiry: ({ pipeline, orderId }, { returnId, runAt }) => {
+    pipeline.write(
+      addJobQuery(
+        "return_expiry",
+        { orderId, returnId },
+        { jobKey: `return-expiry:${returnId}`, runAt: new Date(runAt), maxAttempts: Math.max(env().JOB_MAX_ATTEMPTS, 10) },
+      ),
+    );
+  },
+  cancelReturnExpiry: ({ pipeline }, { returnId }) => pipeline.write(removeJobQuery(`return-expiry:${returnId}`)),
   // A locked job (the fulfil job's own FULFIL) is only unkeyed: it finishes and is not retried.
   cancelFulfilment: ({ pipeline, orderId }) => pipeline.write(removeJobQuery(`fulfil:${orderId}`)),
   sendEmail: ({ pipeline, orderId, revision }, { template, data }) => {

@@ -9,8 +9,8 @@ import { allowedUserActions, canRefundLines, displayStatusOf, statePath, type Us
 import type { Executor } from "@/db";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
-import type { ShippingAddress, ShippingMethod, ShippingOption } from "@/machines/order-types";
-import { eventsOfOrder, itemsOfOrder, orderRow, orderRowsOfUser, type OrderRow, type OrderViewer } from "./store";
+import type { ReturnStatus, ShippingAddress, ShippingMethod, ShippingOption, TrackingStatus } from "@/machines/order-types";
+import { eventsOfOrder, itemsOfOrder, orderRow, orderRowsOfUser, returnsOfOrder, type OrderRow, type OrderViewer } from "./store";
 
 /** The public Order shape (docs/API.md), plus fields the pages show. */
 export type OrderView = {
@@ -56,6 +56,20 @@ export type OrderView = {
   canRefundLines: boolean;
   trackingNumber?: string;
   estimatedDelivery?: string;
+  /** The carrier's reports on the shipment, oldest first. */
+  tracking: { status: TrackingStatus; at: string }[];
+  deliveredAt: string | null;
+  returns: {
+    id: string;
+    status: ReturnStatus;
+    reason: string;
+    lines: { bookId: number; quantity: number }[];
+    restocked: { bookId: number; quantity: number }[];
+    refundCents: number;
+    note: string | null;
+    expiresAt: string;
+    createdAt: string;
+  }[];
   allowedActions: UserAction[];
   events: { type: string; source: string; at: string; payload: Record<string, unknown> }[];
   createdAt: string;
@@ -79,11 +93,12 @@ function addressOf(row: OrderRow): ShippingAddress | null {
 }
 
 export async function buildOrderView(db: Executor, row: OrderRow): Promise<OrderView> {
-  const [items, payments, refunds, events] = await Promise.all([
+  const [items, payments, refunds, events, returns] = await Promise.all([
     itemsOfOrder(db, row.id),
     paymentsOfOrder(db, row.id),
     refundsOfOrder(db, row.id),
     eventsOfOrder(db, row.id),
+    returnsOfOrder(db, row.id),
   ]);
   const snapshot = loadSnapshot(row.machine_snapshot, row.machine_version);
   const { context } = snapshot;
@@ -137,7 +152,20 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
     canRefundLines: canRefundLines(snapshot, Date.now(), env().REFUND_WINDOW_DAYS),
     ...(row.tracking_number ? { trackingNumber: row.tracking_number } : {}),
     ...(row.estimated_delivery ? { estimatedDelivery: String(row.estimated_delivery).slice(0, 10) } : {}),
-    allowedActions: allowedUserActions(snapshot, Date.now(), env().REFUND_WINDOW_DAYS),
+    tracking: snapshot.context.tracking.map((t) => ({ status: t.status, at: t.occurredAt })),
+    deliveredAt: snapshot.context.deliveredAt === null ? null : iso(new Date(snapshot.context.deliveredAt)),
+    returns: returns.map((r) => ({
+      id: r.id,
+      status: r.status,
+      reason: r.reason,
+      lines: r.lines,
+      restocked: r.restocked,
+      refundCents: r.refund_cents,
+      note: r.note,
+      expiresAt: iso(r.expires_at),
+      createdAt: iso(r.created_at),
+    })),
+    allowedActions: allowedUserActions(snapshot, Date.now(), env().REFUND_WINDOW_DAYS, env().RETURN_WINDOW_DAYS),
     events: events.map((e) => ({ type: e.type, source: e.source, at: iso(e.created_at), payload: e.payload })),
     createdAt: iso(row.created_at),
     revision: row.revision,
@@ -180,5 +208,5 @@ export function listOrdersForUser(userId: string, limit = 50): Promise<OrderView
 
 /** The order took money at some point (paid, shipped, or refunded after): it has a receipt. */
 export function wasPaid(order: Pick<OrderView, "status">): boolean {
-  return ["paid", "fulfilled", "refund_pending", "refunded"].includes(order.status);
+  return ["paid", "fulfilled", "delivered", "refund_pending", "refunded"].includes(order.status);
 }

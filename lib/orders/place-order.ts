@@ -157,7 +157,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
     const event = {
       type: "CHECKOUT" as const,
       orderId,
-      // The prices copied onto the order's lines: partial refunds give back what a line was paid.
+      // The prices copied onto the order's lines: partial refunds and returns give back what a line was paid.
       items: lines.map((l) => ({ bookId: l.bookId, quantity: l.quantity, unitPriceCents: l.unitPriceCents })),
       totalCents: total,
       currency,

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { carrierConfigured, registerShipment } from "@/lib/carrier/carrier";
 import { env, type Env } from "@/lib/env";
 import type { ShippingMethod, ShippingOption } from "@/machines/order-types";
 import { shippingOfOrder } from "./store";
@@ -52,8 +53,10 @@ export function estimatedDelivery(chosen: ShippingOption | undefined, from: Date
 
 /**
  * FULFIL for an order: a tracking number and the estimate of the rate the
- * shopper chose. `address: false` when a paid order has nowhere to go (the
- * machine refuses to ship it).
+ * shopper chose. With a carrier (CARRIER_API_KEY) a paid order that can ship
+ * is registered with it first, and its tracking number and estimate are
+ * used: the carrier then reports the parcel's progress. `address: false`
+ * when a paid order has nowhere to go (the machine refuses to ship it).
  */
 export async function fulfilEventFor(
   orderId: string,
@@ -61,8 +64,17 @@ export async function fulfilEventFor(
   const row = await shippingOfOrder(orderId);
   const options = row?.options ?? [];
   const chosen = options.find((o) => o.method === row?.method);
-  return {
-    event: { type: "FULFIL", trackingNumber: newTrackingNumber(), estimatedDelivery: estimatedDelivery(chosen) },
-    address: options.length === 0 || !!row?.line1,
-  };
+  const address = options.length === 0 || !!row?.line1;
+  if (row?.status === "paid" && address && carrierConfigured()) {
+    const shipment = await registerShipment(orderId, chosen?.method === "express" ? "express" : "standard");
+    return {
+      event: {
+        type: "FULFIL",
+        trackingNumber: shipment.trackingNumber,
+        estimatedDelivery: shipment.estimatedDelivery ?? estimatedDelivery(chosen),
+      },
+      address,
+    };
+  }
+  return { event: { type: "FULFIL", trackingNumber: newTrackingNumber(), estimatedDelivery: estimatedDelivery(chosen) }, address };
 }

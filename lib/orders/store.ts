@@ -2,11 +2,11 @@ import { and, desc, eq, gt, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import type { WritePipeline } from "@/db/batching";
 import type { SqlRow } from "@/db/rows";
-import { orderEvents, orderItems, orders, type EventSource, type OrderStatus } from "@/db/schema";
+import { orderEvents, orderItems, orderReturns, orders, type EventSource, type OrderStatus } from "@/db/schema";
 import type { OrderTx } from "@/db/transaction";
 import type { StoredSnapshot } from "@/machines/order-snapshot";
 import { isUuid } from "@/lib/ids";
-import type { Sale, ShippingMethod, ShippingOption } from "@/machines/order-types";
+import type { ReturnStatus, Sale, ShippingMethod, ShippingOption } from "@/machines/order-types";
 import { ORDER_CHANGED_CHANNEL } from "./order-changes";
 
 // The one module that writes orders, order_items, order_events and
@@ -122,6 +122,55 @@ export function recordShipment(
   pipeline.write(sql`
     update orders set tracking_number = ${shipment.trackingNumber}, estimated_delivery = ${shipment.estimatedDelivery}::date,
       fulfilled_at = now() where id = ${orderId}`);
+}
+
+/** The machine's recordDelivery effect. */
+export function recordDelivery(pipeline: WritePipeline, orderId: string, deliveredAt: number): void {
+  pipeline.write(sql`update orders set delivered_at = ${new Date(deliveredAt).toISOString()}::timestamptz where id = ${orderId}`);
+}
+
+/** The machine's createReturn effect: a shopper's return request. */
+export function insertReturn(
+  pipeline: WritePipeline,
+  row: { id: string; orderId: string; lines: { bookId: number; quantity: number }[]; reason: string; expiresAt: number },
+): void {
+  pipeline.write(sql`
+    insert into order_returns (id, order_id, status, reason, lines, expires_at)
+    values (${row.id}, ${row.orderId}, 'requested', ${row.reason}, ${JSON.stringify(row.lines)}::jsonb,
+      ${new Date(row.expiresAt).toISOString()}::timestamptz)`);
+}
+
+/** The machine's setReturnStatus effect: received (what was restocked, the refund), rejected or expired. */
+export function updateReturn(
+  pipeline: WritePipeline,
+  orderId: string,
+  change: {
+    returnId: string;
+    status: ReturnStatus;
+    restocked?: { bookId: number; quantity: number }[];
+    refundId?: string | null;
+    refundCents?: number;
+    note?: string;
+  },
+): void {
+  pipeline.write(sql`
+    update order_returns set status = ${change.status}, resolved_at = now(),
+      restocked = coalesce(${change.restocked ? JSON.stringify(change.restocked) : null}::jsonb, restocked),
+      refund_id = coalesce(${change.refundId ?? null}::uuid, refund_id),
+      refund_cents = coalesce(${change.refundCents ?? null}::int, refund_cents),
+      note = coalesce(${change.note ?? null}, note)
+    where id = ${change.returnId} and order_id = ${orderId}`);
+}
+
+export type ReturnRow = SqlRow<
+  typeof orderReturns,
+  "id" | "status" | "reason" | "lines" | "restocked" | "refundId" | "refundCents" | "note" | "expiresAt" | "createdAt" | "resolvedAt"
+>;
+
+export async function returnsOfOrder(db: Executor, orderId: string): Promise<ReturnRow[]> {
+  return db.execute<ReturnRow>(sql`
+    select id, status, reason, lines, restocked, refund_id, refund_cents, note, expires_at, created_at, resolved_at
+    from order_returns where order_id = ${orderId} order by created_at, id`);
 }
 
 /**
@@ -384,11 +433,16 @@ export async function orderForEmail(orderId: string) {
 /** The rates an order offered, the one chosen and whether it has an address: what a shipment needs. */
 export async function shippingOfOrder(
   orderId: string,
-): Promise<{ options: ShippingOption[] | null; method: string | null; line1: string | null } | undefined> {
+): Promise<{ options: ShippingOption[] | null; method: string | null; line1: string | null; status: OrderStatus } | undefined> {
   if (!isUuid(orderId)) return undefined;
   const { db } = await getDb();
-  const [row] = await db.execute<{ options: ShippingOption[] | null; method: string | null; line1: string | null }>(sql`
-    select machine_snapshot->'context'->'shippingOptions' as options, shipping_method as method, shipping_line1 as line1
+  const [row] = await db.execute<{
+    options: ShippingOption[] | null;
+    method: string | null;
+    line1: string | null;
+    status: OrderStatus;
+  }>(sql`
+    select machine_snapshot->'context'->'shippingOptions' as options, shipping_method as method, shipping_line1 as line1, status
     from orders where id = ${orderId}`);
   return row;
 }

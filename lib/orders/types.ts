@@ -8,12 +8,16 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * What callers hand to dispatch: the engine fills in the time, fresh ids for
  * refunds it may start, and the configured policy numbers.
  */
-export type OrderEventInput = DistributiveOmit<OrderEvent, "at" | "refundId" | "retryRefundId" | "maxAttempts" | "windowDays"> & {
+export type OrderEventInput = DistributiveOmit<
+  OrderEvent,
+  "at" | "refundId" | "retryRefundId" | "maxAttempts" | "windowDays" | "expiryDays"
+> & {
   at?: number;
   refundId?: string;
   retryRefundId?: string;
   maxAttempts?: number;
   windowDays?: number;
+  expiryDays?: number;
 };
 
 export type DispatchOutcome = "accepted" | "ignored" | "duplicate";

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
 import { AppError } from "@/lib/errors";
 import { partialRefundProblem } from "@/machines/line-amounts";
@@ -104,10 +105,69 @@ export function requestPartialRefund(input: ShopperInput & { lines: LineItem[]; 
   );
 }
 
+export type ReturnLineInput = { bookId: number; quantity: number };
+
+/** A shopper returns delivered lines with a reason; allowed within RETURN_WINDOW_DAYS of delivery. */
+export function requestReturn(input: ShopperInput & { lines: ReturnLineInput[]; reason: string }): Promise<OrderView> {
+  return instrument("order_fulfillment", { name: "request_return", orderId: input.orderId }, () =>
+    act(
+      { userId: input.userId, guestOrderId: input.guestOrderId, role: "customer" },
+      input.orderId,
+      { type: "REQUEST_RETURN", returnId: randomUUID(), lines: input.lines, reason: input.reason },
+      "user",
+      "These books cannot be returned: returns are possible for delivered orders within the return window, for copies not already returned",
+    ),
+  );
+}
+
 /** An operator refunds lines, the shipping or an amount of a paid or shipped order, never more than was captured. */
 export function adminPartialRefund(input: { adminId: string; orderId: string } & PartialRefundRequest): Promise<OrderView> {
   const { adminId, orderId, ...request } = input;
   return instrument("payment_processing", { name: "admin_partial_refund", orderId }, () =>
     partialRefund({ userId: adminId, role: "admin" }, orderId, request, "This order cannot be refunded now"),
+  );
+}
+
+/** An operator marks a shipped order delivered (the carrier's report never came). */
+export function adminDeliver(input: { adminId: string; orderId: string }): Promise<OrderView> {
+  return instrument("order_fulfillment", { name: "admin_deliver", orderId: input.orderId }, () =>
+    act(
+      { userId: input.adminId, role: "admin" },
+      input.orderId,
+      { type: "DELIVER", by: "admin" },
+      "admin",
+      "Only a shipped order can be marked delivered",
+    ),
+  );
+}
+
+/** An operator received a return's parcel: restock these lines; what the shopper paid for the returned lines is refunded. */
+export function adminReceiveReturn(input: {
+  adminId: string;
+  orderId: string;
+  returnId: string;
+  restock: ReturnLineInput[];
+}): Promise<OrderView> {
+  return instrument("payment_processing", { name: "admin_receive_return", orderId: input.orderId }, () =>
+    act(
+      { userId: input.adminId, role: "admin" },
+      input.orderId,
+      { type: "RECEIVE_RETURN", returnId: input.returnId, restock: input.restock },
+      "admin",
+      "This return cannot be received: it is not open, or the restocked copies are not on it",
+    ),
+  );
+}
+
+/** An operator rejects a requested return, saying why. */
+export function adminRejectReturn(input: { adminId: string; orderId: string; returnId: string; note: string }): Promise<OrderView> {
+  return instrument("order_fulfillment", { name: "admin_reject_return", orderId: input.orderId }, () =>
+    act(
+      { userId: input.adminId, role: "admin" },
+      input.orderId,
+      { type: "REJECT_RETURN", returnId: input.returnId, note: input.note },
+      "admin",
+      "Only a requested return can be rejected",
+    ),
   );
 }

@@ -32,6 +32,8 @@ export const jobPayloads = {
     data: z.record(z.string(), z.unknown()).default({}),
   }),
   fulfil_order: orderJob,
+  // A requested return whose parcel never arrived.
+  return_expiry: orderJob.extend({ returnId: z.string() }),
   reconcile_orders: z.object({}),
 } satisfies Record<string, z.ZodObject>;
 

@@ -3,6 +3,7 @@ import type { JobName } from "./jobs";
 import { expireCheckoutSession } from "./tasks/expire-session";
 import { fulfilOrder } from "./tasks/fulfil-order";
 import { paymentTimeout } from "./tasks/payment-timeout";
+import { returnExpiry } from "./tasks/return-expiry";
 import { reconcileOrders } from "./tasks/reconcile-orders";
 import { pollRefund, refundPayment } from "./tasks/refund-payment";
 import { sendEmail } from "./tasks/send-email";
@@ -18,6 +19,7 @@ export const taskList = {
   poll_refund: pollRefund,
   send_email: sendEmail,
   fulfil_order: fulfilOrder,
+  return_expiry: returnExpiry,
   reconcile_orders: reconcileOrders,
 } satisfies Record<JobName, Task>;
 

@@ -8,6 +8,7 @@ import { shortOrderId } from "@/components/orders/order-format";
 import { OrderPayments } from "@/components/orders/order-payments";
 import { PartialRefundForm } from "@/components/orders/partial-refund-form";
 import { panelClass } from "@/components/ui-classes";
+import { OrderReturns } from "@/components/orders/order-returns";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { OrderStatusMessage } from "@/components/orders/order-status-message";
 import { OrderTimeline } from "@/components/orders/order-timeline";
@@ -68,6 +69,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
         <div className="flex min-w-0 flex-col gap-6">
           <OrderStatusMessage order={order} />
           <OrderItems order={order} />
+          <OrderReturns order={order} />
           <ShippingAddress order={order} />
           <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />
           {order.canRefundLines ? (

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdminOrderActions } from "@/components/admin/admin-order-actions";
+import { AdminReturns } from "@/components/admin/admin-returns";
 import { OrderEventLog } from "@/components/admin/order-event-log";
 import { OrderJobs } from "@/components/admin/order-jobs";
 import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
@@ -37,6 +38,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
   ]);
   const canRefund =
     ["paid", "fulfilled"].includes(order.status) ||
+    (order.status === "delivered" && !order.refunds.some((r) => r.reason === "returned")) ||
     (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
   const canRefundPart = ["paid", "fulfilled"].includes(order.status) && order.refundableCents > 0;
   return (
@@ -67,10 +69,16 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         </p>
       ) : null}
       <div className="mt-4">
-        <AdminOrderActions orderId={order.id} canRefund={canRefund} canFulfil={order.status === "paid"} />
+        <AdminOrderActions
+          orderId={order.id}
+          canRefund={canRefund}
+          canFulfil={order.status === "paid"}
+          canDeliver={order.status === "fulfilled"}
+        />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <OrderItems order={order} />
+        <AdminReturns order={order} />
         <ShippingAddress order={order} />
         <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />
         {canRefundPart ? (
