@@ -1,4 +1,4 @@
-import type { OrderContext, OrderEvent, PaymentState, RefundReason, RefundState } from "./order-types";
+import type { DisputeState, OrderContext, OrderEvent, PaymentState, RefundReason, RefundState } from "./order-types";
 
 // Pure helpers over the machine's context.
 
@@ -27,6 +27,62 @@ export function withRefund(context: OrderContext, refundId: string, change: Part
   return { refunds: context.refunds.map((r) => (r.id === refundId ? { ...r, ...change } : r)) };
 }
 
+export function disputeOf(context: OrderContext, disputeId: string): DisputeState | undefined {
+  return context.disputes.find((d) => d.id === disputeId);
+}
+
+/** Money on a payment that a lost dispute took back: gone, and never refunded. */
+export function lostInDisputes(context: Pick<OrderContext, "disputes">, paymentId?: string): number {
+  return context.disputes
+    .filter((d) => d.outcome === "lost" && (paymentId === undefined || d.paymentId === paymentId))
+    .reduce((sum, d) => sum + d.amountCents, 0);
+}
+
+/** What a refund of the paid payment may still give back: captured − lost in disputes (refunds are of the whole order). */
+export function refundableCents(context: OrderContext): number {
+  if (!context.paidPaymentId) return 0;
+  return Math.max(0, context.totalCents - lostInDisputes(context, context.paidPaymentId));
+}
+
+/**
+ * Fulfilment waits while a dispute is open, and stays stopped once one is
+ * lost (the money is gone: an operator decides); a won dispute lifts the hold.
+ */
+export function heldByDispute(context: Pick<OrderContext, "disputes">): boolean {
+  return context.disputes.some((d) => d.outcome !== "won");
+}
+
+/** A refund the gateway would refuse (charge_disputed) or that has nothing left to give back. */
+export function disputeBlocksRefund(context: OrderContext): boolean {
+  return context.disputes.some((d) => d.outcome === "open" && d.paymentId === context.paidPaymentId) || refundableCents(context) === 0;
+}
+
+/** A dispute event that says nothing the order does not already know. */
+export function sameDisputeFacts(known: DisputeState, event: Pick<DisputeState, "status" | "amountCents" | "reason" | "evidenceDueBy">): boolean {
+  return (
+    known.status === event.status &&
+    known.amountCents === event.amountCents &&
+    known.reason === event.reason &&
+    known.evidenceDueBy === event.evidenceDueBy
+  );
+}
+
+/** The dispute as it stands after a gateway event about it: a closed one is won unless the gateway says lost (an inquiry closes warning_closed). */
+export function disputeAfter(
+  event: Extract<OrderEvent, { type: "DISPUTE_OPENED" | "DISPUTE_UPDATED" | "DISPUTE_CLOSED" }>,
+): DisputeState {
+  const outcome = event.type !== "DISPUTE_CLOSED" ? "open" : event.status === "lost" ? "lost" : "won";
+  return {
+    id: event.disputeId,
+    paymentId: event.paymentId,
+    amountCents: event.amountCents,
+    reason: event.reason,
+    status: event.status,
+    evidenceDueBy: event.evidenceDueBy,
+    outcome,
+  };
+}
+
 /** The refund an event starts: which payment, how much and why, from the event and context. */
 export function refundToStart(context: OrderContext, event: OrderEvent): RefundState | undefined {
   const pending = (paymentId: string, amountCents: number, reason: RefundReason, id: string): RefundState => ({
@@ -43,11 +99,11 @@ export function refundToStart(context: OrderContext, event: OrderEvent): RefundS
     case "UNRECORDED_PAYMENT":
       return pending(event.paymentId, event.amountCents, "unrecorded_payment", event.refundId);
     case "STOCK_UNAVAILABLE":
-      return context.paidPaymentId ? pending(context.paidPaymentId, context.totalCents, "stock_unavailable", event.refundId) : undefined;
+      return context.paidPaymentId ? pending(context.paidPaymentId, refundableCents(context), "stock_unavailable", event.refundId) : undefined;
     case "REQUEST_REFUND": {
       if (!context.paidPaymentId) return undefined;
       const reason = event.by === "admin" ? "requested_by_admin" : "requested_by_customer";
-      return pending(context.paidPaymentId, context.totalCents, reason, event.refundId);
+      return pending(context.paidPaymentId, refundableCents(context), reason, event.refundId);
     }
     default:
       return undefined;

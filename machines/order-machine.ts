@@ -1,17 +1,23 @@
-import { assertEvent, assign, enqueueActions, setup } from "xstate";
+import { and, assertEvent, assign, enqueueActions, setup } from "xstate";
 import { plainSale, saleProblem } from "./order-sale";
 import {
+  disputeAfter,
+  disputeBlocksRefund,
+  disputeOf,
+  heldByDispute,
   openPaymentIds,
   paymentOf,
   pendingRefunds,
   refundOf,
   refundToRetry,
   refundToStart,
+  sameDisputeFacts,
   withPayment,
   withRefund,
 } from "./order-context";
 import {
   initialContext,
+  type DisputeState,
   type DomainEventType,
   type EmailTemplate,
   type LineItem,
@@ -28,7 +34,7 @@ import {
 // transaction (stock, payments, events) or as durable jobs (gateway, e-mail,
 // timers). Bump MACHINE_VERSION when a stored snapshot would no longer load,
 // and add a step to snapshotUpgrades in order-snapshot.ts.
-export const MACHINE_VERSION = 2;
+export const MACHINE_VERSION = 3;
 
 const DAY_MS = 86_400_000;
 
@@ -62,6 +68,8 @@ export type OrderEffectParams = {
   clearCart: Record<string, never>;
   recordShipment: { trackingNumber: string; estimatedDelivery: string };
   flagForOperator: { reason: string };
+  // A dispute as it now stands (opened, changed or decided), stored for the console and the sales report.
+  recordDispute: { dispute: DisputeState; currency: string };
   recordEvent: { type: DomainEventType; payload?: Record<string, unknown> };
   // External effects: durable jobs enqueued in the same transaction.
   createCheckoutSession: { paymentId: string };
@@ -95,6 +103,7 @@ const effects = {
   clearCart: effect<"clearCart">(),
   recordShipment: effect<"recordShipment">(),
   flagForOperator: effect<"flagForOperator">(),
+  recordDispute: effect<"recordDispute">(),
   recordEvent: effect<"recordEvent">(),
   createCheckoutSession: effect<"createCheckoutSession">(),
   expireCheckoutSessions: effect<"expireCheckoutSessions">(),
@@ -195,6 +204,40 @@ const machineSetup = setup({
         enqueue.assign({ refunds, refundFailures: context.refundFailures + 1 });
       }
     }),
+    // A dispute's news, in any order (closed before created, updated before
+    // either): the order keeps its state; the dispute holds fulfilment while
+    // open or lost, and a won one lets it go on (startFulfilment again).
+    noteDispute: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, ["DISPUTE_OPENED", "DISPUTE_UPDATED", "DISPUTE_CLOSED"]);
+      const known = disputeOf(context, event.disputeId);
+      const dispute = disputeAfter(event);
+      const disputes = known ? context.disputes.map((d) => (d.id === dispute.id ? dispute : d)) : [...context.disputes, dispute];
+      enqueue({ type: "recordDispute", params: { dispute, currency: context.currency } });
+      const type: DomainEventType =
+        dispute.outcome === "won" ? "DisputeWon" : dispute.outcome === "lost" ? "DisputeLost" : known ? "DisputeUpdated" : "PaymentDisputed";
+      enqueue({
+        type: "recordEvent",
+        params: {
+          type,
+          payload: {
+            disputeId: dispute.id,
+            paymentId: dispute.paymentId,
+            amountCents: dispute.amountCents,
+            reason: dispute.reason,
+            status: dispute.status,
+            evidenceDueBy: dispute.evidenceDueBy === null ? null : new Date(dispute.evidenceDueBy).toISOString(),
+          },
+        },
+      });
+      // Paid and not yet shipped: the warehouse job stops while held, and is queued again when the hold lifts.
+      if (context.stock === "sold") {
+        const wasHeld = heldByDispute(context);
+        const isHeld = heldByDispute({ disputes });
+        if (!wasHeld && isHeld) enqueue({ type: "cancelFulfilment", params: {} });
+        if (wasHeld && !isHeld) enqueue({ type: "startFulfilment", params: {} });
+      }
+      enqueue.assign({ disputes });
+    }),
     cancelPayment: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "PAYMENT_CANCELLED");
       enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "cancelled" } });
@@ -233,6 +276,18 @@ const machineSetup = setup({
       const usable = status !== undefined && status !== "paid" && status !== "refunded";
       return usable && saleProblem(context, event.amountCents, event.currency, event.sale) === null;
     },
+    // News about a dispute on money the order took: a new dispute, or a change to or the decision on an open one.
+    isDisputeNews: ({ context, event }) => {
+      assertEvent(event, ["DISPUTE_OPENED", "DISPUTE_UPDATED", "DISPUTE_CLOSED"]);
+      const status = paymentOf(context, event.paymentId)?.status;
+      if (status !== "paid" && status !== "refunded") return false;
+      const known = disputeOf(context, event.disputeId);
+      if (!known) return true;
+      if (known.outcome !== "open" || event.type === "DISPUTE_OPENED") return false;
+      return event.type === "DISPUTE_CLOSED" || !sameDisputeFacts(known, event);
+    },
+    notHeldByDispute: ({ context }) => !heldByDispute(context),
+    refundNotBlockedByDispute: ({ context }) => !disputeBlocksRefund(context),
     // A shipment needs somewhere to go (orders from before shipping existed offered none and collected none).
     hasShippingAddress: ({ context }) => context.shippingOptions.length === 0 || !!context.sale?.address,
     isUnflaggedMismatch: ({ context, event }) => {
@@ -293,10 +348,18 @@ const refundUnrecordedPayment = {
   actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }],
 } as const;
 
+// A dispute can come for any money the order took, whatever state it is in.
+const noteDispute = { guard: { type: "isDisputeNews" }, actions: { type: "noteDispute" } } as const;
+
 export const orderMachine = machineSetup.createMachine({
   id: "order",
   context: initialContext,
   initial: "new",
+  on: {
+    DISPUTE_OPENED: noteDispute,
+    DISPUTE_UPDATED: noteDispute,
+    DISPUTE_CLOSED: noteDispute,
+  },
   states: {
     new: {
       on: {
@@ -542,7 +605,8 @@ export const orderMachine = machineSetup.createMachine({
         paid: {
           on: {
             FULFIL: {
-              guard: { type: "hasShippingAddress" },
+              // Not while a dispute holds it.
+              guard: and([{ type: "hasShippingAddress" }, { type: "notHeldByDispute" }]),
               target: "fulfilled",
               actions: [
                 { type: "cancelFulfilment", params: {} },
@@ -565,7 +629,7 @@ export const orderMachine = machineSetup.createMachine({
               ],
             },
             REQUEST_REFUND: {
-              guard: { type: "refundPolicyAllows" },
+              guard: and([{ type: "refundPolicyAllows" }, { type: "refundNotBlockedByDispute" }]),
               target: "refund_pending",
               actions: [
                 // Not shipped yet: the books go back on the shelf.
@@ -576,6 +640,7 @@ export const orderMachine = machineSetup.createMachine({
               ],
             },
             STOCK_UNAVAILABLE: {
+              guard: { type: "refundNotBlockedByDispute" },
               target: "refund_pending",
               actions: [
                 // The order's books go back on the shelf; the operator's write-off then removes the missing copies.
@@ -590,7 +655,7 @@ export const orderMachine = machineSetup.createMachine({
         fulfilled: {
           on: {
             REQUEST_REFUND: {
-              guard: { type: "isAdminRequest" },
+              guard: and([{ type: "isAdminRequest" }, { type: "refundNotBlockedByDispute" }]),
               target: "refund_pending",
               actions: { type: "startRefund" },
             },

@@ -11,6 +11,12 @@ export type StoredSnapshot = { value: OrderSnapshot["value"]; context: OrderCont
  * older machine. Add one whenever MACHINE_VERSION is bumped.
  */
 export type SnapshotUpgrade = (stored: StoredSnapshot) => StoredSnapshot;
+/** v3: disputes. Orders stored before them had none. */
+export function upgradeDisputesV2(stored: StoredSnapshot): StoredSnapshot {
+  const old = stored.context as Partial<OrderContext> & OrderContext;
+  return { ...stored, context: { ...old, disputes: old.disputes ?? [] } };
+}
+
 export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
   // v2: shipping, tax and discounts. Older orders offered no shipping; what they were paid is their total.
   1: (stored) => {
@@ -25,6 +31,7 @@ export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
       },
     };
   },
+  2: upgradeDisputesV2,
 };
 
 export function toStored(snapshot: OrderSnapshot): StoredSnapshot {

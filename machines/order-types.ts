@@ -2,7 +2,7 @@
 
 export type LineItem = { bookId: number; quantity: number };
 
-import type { PaymentStatus, RefundStatus } from "./statuses";
+import type { disputeOutcomes, PaymentStatus, RefundStatus } from "./statuses";
 
 export type { EmailTemplate, PaymentStatus, RefundStatus } from "./statuses";
 export type RefundReason =
@@ -22,6 +22,35 @@ export type RefundState = {
   amountCents: number;
   status: RefundStatus;
   reason: RefundReason;
+};
+
+/** How a dispute stands for the store: still open, or decided. */
+export type DisputeOutcome = (typeof disputeOutcomes)[number];
+
+/**
+ * A dispute (chargeback or inquiry) the gateway reported on one of the order's
+ * payments. status: the gateway's own (needs_response, under_review, won, lost,
+ * warning_closed…); outcome: what it means for the store's money.
+ */
+export type DisputeState = {
+  id: string;
+  paymentId: string;
+  amountCents: number;
+  reason: string;
+  status: string;
+  /** Epoch ms, or null when the gateway gave none. */
+  evidenceDueBy: number | null;
+  outcome: DisputeOutcome;
+};
+
+/** What the gateway says about a dispute, as each of its events carries it. */
+export type DisputeFacts = {
+  paymentId: string;
+  disputeId: string;
+  amountCents: number;
+  reason: string;
+  status: string;
+  evidenceDueBy: number | null;
 };
 
 /** Where the order's books are: decides what a refund or cancel does to stock. */
@@ -86,6 +115,8 @@ export type OrderContext = {
   stock: StockState;
   shipment: { trackingNumber: string; estimatedDelivery: string } | null;
   cancelReason: "user" | "timeout" | null;
+  /** Disputes on the order's payments, in the order they became known. */
+  disputes: DisputeState[];
 };
 
 type At = { at: number };
@@ -132,7 +163,11 @@ export type OrderEvent =
   | ({ type: "REQUEST_REFUND"; refundId: string; by: "user" | "admin"; reason?: string; windowDays: number } & At)
   | ({ type: "FULFIL"; trackingNumber: string; estimatedDelivery: string } & At)
   | ({ type: "REFUND_SUCCEEDED"; refundId: string } & At)
-  | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At);
+  | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At)
+  // A dispute's news from the gateway (charge.dispute.created/updated/closed), in whatever order it arrives.
+  | ({ type: "DISPUTE_OPENED" } & DisputeFacts & At)
+  | ({ type: "DISPUTE_UPDATED" } & DisputeFacts & At)
+  | ({ type: "DISPUTE_CLOSED" } & DisputeFacts & At);
 
 export type OrderEventType = OrderEvent["type"];
 
@@ -150,6 +185,9 @@ export const orderEventTypes: OrderEventType[] = [
   "FULFIL",
   "REFUND_SUCCEEDED",
   "REFUND_FAILED",
+  "DISPUTE_OPENED",
+  "DISPUTE_UPDATED",
+  "DISPUTE_CLOSED",
 ];
 
 /** The audit trail's event names (docs/DESIGN.md, "Statuses"). */
@@ -165,7 +203,11 @@ export type DomainEventType =
   | "RefundRequested"
   | "PaymentRefunded"
   | "RefundFailed"
-  | "OrderFulfilled";
+  | "OrderFulfilled"
+  | "PaymentDisputed"
+  | "DisputeUpdated"
+  | "DisputeWon"
+  | "DisputeLost";
 
 export const initialContext: OrderContext = {
   orderId: "",
@@ -184,4 +226,5 @@ export const initialContext: OrderContext = {
   stock: "none",
   shipment: null,
   cancelReason: null,
+  disputes: [],
 };
