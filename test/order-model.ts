@@ -1,7 +1,7 @@
 import { getAdjacencyMap, getShortestPaths } from "@xstate/graph";
 import { initialTransition, transition } from "xstate";
 import { orderMachine } from "@/machines/order-machine";
-import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
+import { disputeStandingOf, statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent, Sale, ShippingOption } from "@/machines/order-types";
 
 // A finite model of the order machine for graph traversal: abstract ids
@@ -12,6 +12,8 @@ export const BEFORE_DEADLINE = 60_000;
 export const AFTER_DEADLINE = MODEL_DEADLINE + 60_000;
 export const MODEL_TOTAL = 2 * 1299;
 export const MAX_REFUND_ATTEMPTS = 3;
+/** The model's dispute takes part of the payment, so a refund of the rest remains possible after it is lost. */
+export const MODEL_DISPUTED = 1000;
 const DAY = 86_400_000;
 
 export const MODEL_SHIPPING: ShippingOption[] = [
@@ -105,6 +107,24 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
       at: paidAt + 3 * DAY,
     });
   }
+  // One dispute on the paid payment (the gateway allows one per charge), before any refund: opened,
+  // reviewed, won or lost, and decided before the order heard it was opened (out of order).
+  const dispute = c.disputes[0];
+  if (c.paidPaymentId && c.refunds.length === 0 && (!dispute || dispute.outcome === "open")) {
+    const news = (type: "DISPUTE_OPENED" | "DISPUTE_UPDATED" | "DISPUTE_CLOSED", status: string): OrderEvent => ({
+      type,
+      paymentId: c.paidPaymentId!,
+      disputeId: "dp-1",
+      amountCents: MODEL_DISPUTED,
+      reason: "fraudulent",
+      status,
+      evidenceDueBy: paidAt + 7 * DAY,
+      at: paidAt + 4000,
+    });
+    if (!dispute) events.push(news("DISPUTE_OPENED", "needs_response"));
+    if (dispute?.status === "needs_response") events.push(news("DISPUTE_UPDATED", "under_review"));
+    events.push(news("DISPUTE_CLOSED", "won"), news("DISPUTE_CLOSED", "lost"));
+  }
   if (options.includeRefused) {
     events.push({ type: "TIMEOUT", at: BEFORE_DEADLINE }); // too early
     events.push({ type: "START_PAYMENT", paymentId: "pay-late", at: AFTER_DEADLINE }); // window closed
@@ -158,6 +178,7 @@ export function serializeModelState(snapshot: OrderSnapshot): string {
     failures: c.refundFailures,
     stock: c.stock,
     paid: c.paidPaymentId !== null,
+    disputes: c.disputes.map((d) => `${d.outcome} ${d.status}`),
   });
 }
 
@@ -206,7 +227,7 @@ export function pathsToEveryLeafState(): { state: OrderSnapshot; events: OrderEv
   const best = new Map<string, { state: OrderSnapshot; events: OrderEvent[] }>();
   for (const path of getShortestPaths(orderMachine, traversal)) {
     const c = path.state.context;
-    const key = `${statePath(path.state)}|${c.stock}|${c.refunds.some((r) => r.status === "pending")}|${c.payments.some((p) => p.status === "pending")}`;
+    const key = `${statePath(path.state)}|${c.stock}|${c.refunds.some((r) => r.status === "pending")}|${c.payments.some((p) => p.status === "pending")}|${disputeStandingOf(c)}`;
     const events = path.steps.map((s) => s.event).filter((e) => (e.type as string) !== "xstate.init");
     const current = best.get(key);
     if (!current || current.events.length > events.length) best.set(key, { state: path.state, events });
