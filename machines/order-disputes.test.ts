@@ -53,7 +53,15 @@ describe("disputes in the order machine", () => {
     expect(statePath(disputed)).toBe("settled.paid");
     expect(actions[0]).toEqual(["recordDispute", "recordEvent", "cancelFulfilment"]);
     expect(disputed.context.disputes).toEqual([
-      { id: "dp_1", paymentId: "p1", amountCents: TOTAL, reason: "fraudulent", status: "needs_response", evidenceDueBy: 9_000_000, outcome: "open" },
+      {
+        id: "dp_1",
+        paymentId: "p1",
+        amountCents: TOTAL,
+        reason: "fraudulent",
+        status: "needs_response",
+        evidenceDueBy: 9_000_000,
+        outcome: "open",
+      },
     ]);
     expect(disputeStandingOf(disputed.context)).toBe("disputed");
     expect(disputed.can(fulfil)).toBe(false);

@@ -8,10 +8,11 @@ import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/re
 import { startPayment } from "@/lib/payments/start-payment";
 import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser } from "@/test/fixtures";
-import { createPromotionCode, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
+import { createPromotionCode, emulatorControl, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
 import { openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
 import { stripeClient } from "@/lib/payments/stripe-client";
 import { seededRandom } from "@/test/random";
+import { deliver, stripeEvent } from "@/test/webhooks";
 import { checkoutCart } from "./checkout-cart";
 import { dispatch } from "./dispatch";
 import { adminFulfil, adminRefund, cancelOrder, requestRefund } from "./user-actions";
@@ -42,6 +43,30 @@ const refusal = (code: string) => (error: unknown) => {
   throw error;
 };
 
+const rethrow = (error: unknown) => {
+  throw error;
+};
+
+type DisputeEnd = "open" | "won" | "lost";
+
+/**
+ * The gateway disputed the session's payment (Stripe's test card 0259): its
+ * dispute delivered as the signed webhook, then decided at the emulator and
+ * the closing webhook delivered too (or left open).
+ */
+async function disputeByWebhook(sessionId: string, end: DisputeEnd): Promise<void> {
+  const stripe = stripeClient();
+  const session = await stripe.checkout.sessions.retrieve(sessionId);
+  const [dispute] = (await stripe.disputes.list({ payment_intent: String(session.payment_intent) })).data;
+  expect(dispute, "the card opens a dispute").toBeDefined();
+  const object = (d: object) => d as unknown as Record<string, unknown>;
+  expect((await deliver(stripeEvent("charge.dispute.created", object(dispute!)))).body.outcome).toBe("handled");
+  if (end === "open") return;
+  await emulatorControl(`/_emulator/disputes/${dispute!.id}/close`, { outcome: end });
+  const closed = await stripe.disputes.retrieve(dispute!.id);
+  expect((await deliver(stripeEvent("charge.dispute.closed", object(closed)))).body.outcome).toBe("handled");
+}
+
 beforeAll(async () => {
   url = (await getDb()).url;
 });
@@ -64,6 +89,9 @@ describe("conservation under a randomized run", () => {
     const orderIds = new Set<string>();
     const orders: string[] = [];
     let refusedForStock = 0;
+    // Disputes draw from their own sequence, so the rest of the run is the one it always was.
+    const disputeRandom = seededRandom(1919);
+    const ends: DisputeEnd[] = [];
     for (let n = 0; n < 40; n++) {
       const userId = await createUser();
       const cart = await createCart(userId);
@@ -112,18 +140,27 @@ describe("conservation under a randomized run", () => {
         await reconcileSuccessReturn({ userId, sessionId });
         continue;
       }
+      // Some payments are disputed: left open, won or lost.
+      const end: DisputeEnd | null = disputeRandom() < 0.4 ? (["open", "won", "lost"] as const)[ends.length % 3]! : null;
       // Shoppers pick express or standard and some enter a code: the amounts the gateway settles vary.
       await payAtGatewayWith(sessionId, {
         method: random() < 0.5 ? "express" : "standard",
         promotionCode: random() < 0.4 ? pick(codes) : undefined,
+        card: end ? "4000000000000259" : undefined,
       });
       await reconcileSuccessReturn({ userId, sessionId });
+      if (end) {
+        ends.push(end);
+        await disputeByWebhook(sessionId, end);
+      }
+      // An open or lost dispute holds the order: its refunds and shipping are refused.
+      const held = end === "open" || end === "lost" ? refusal("invalid_transition") : rethrow;
       const after = random();
-      if (after < 0.3) await requestRefund({ userId, orderId });
-      else if (after < 0.45) await adminFulfil({ adminId: admin, orderId });
+      if (after < 0.3) await requestRefund({ userId, orderId }).catch(held);
+      else if (after < 0.45) await adminFulfil({ adminId: admin, orderId }).catch(held);
       else if (after < 0.7) {
-        await adminFulfil({ adminId: admin, orderId });
-        await adminRefund({ adminId: admin, orderId });
+        await adminFulfil({ adminId: admin, orderId }).catch(held);
+        await adminRefund({ adminId: admin, orderId }).catch(held);
       }
       if (n % 8 === 0) await drainJobs(orders);
     }
@@ -176,17 +213,35 @@ describe("conservation under a randomized run", () => {
     const sessions = (
       await stripe.checkout.sessions.list({ created: { gte: since }, status: "complete", limit: 100 }).autoPagingToArray({ limit: 10_000 })
     ).filter((s) => orderIds.has(s.metadata?.order_id ?? ""));
+    // What a lost dispute took back at the gateway, per payment intent.
+    const lostAtGateway = new Map<string, number>();
+    for (const dispute of await stripe.disputes.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })) {
+      if (dispute.status === "lost" && typeof dispute.payment_intent === "string")
+        lostAtGateway.set(dispute.payment_intent, dispute.amount);
+    }
     const kept = new Map<string, number>();
+    let lostOfOurs = 0;
     for (const session of sessions) {
       const intent = await stripe.paymentIntents.retrieve(String(session.payment_intent), { expand: ["latest_charge"] });
       const charge = intent.latest_charge as { amount_captured: number; amount_refunded: number } | null;
-      const net = (charge?.amount_captured ?? 0) - (charge?.amount_refunded ?? 0);
+      const lost = lostAtGateway.get(intent.id) ?? 0;
+      lostOfOurs += lost;
+      const net = (charge?.amount_captured ?? 0) - (charge?.amount_refunded ?? 0) - lost;
       if (net !== 0) kept.set(session.id, net);
     }
-    const paidHere = await db.execute<{ gateway_session_id: string; total_cents: number }>(sql`
-      select p.gateway_session_id, o.total_cents from payments p join orders o on o.id = p.order_id
+    const paidHere = await db.execute<{ gateway_session_id: string; kept_cents: number }>(sql`
+      select p.gateway_session_id,
+        o.total_cents - coalesce((select sum(d.amount_cents) from disputes d where d.payment_id = p.id and d.outcome = 'lost'), 0)::int as kept_cents
+      from payments p join orders o on o.id = p.order_id
       where p.status = 'paid' and o.status in ('paid', 'fulfilled') and o.id in ${ours}`);
-    expect(Object.fromEntries(kept)).toEqual(Object.fromEntries(paidHere.map((p) => [p.gateway_session_id, p.total_cents])));
+    expect(Object.fromEntries(kept)).toEqual(
+      Object.fromEntries(paidHere.filter((p) => p.kept_cents !== 0).map((p) => [p.gateway_session_id, p.kept_cents])),
+    );
+    // The run disputed payments and ended each way; every dispute the gateway opened reached its order.
+    expect(new Set(ends)).toEqual(new Set(["open", "won", "lost"]));
+    const [disputeCounts] = await db.execute<{ n: number; lost: number }>(sql`
+      select count(*)::int as n, count(*) filter (where outcome = 'lost')::int as lost from disputes where order_id in ${ours}`);
+    expect(disputeCounts).toEqual({ n: ends.length, lost: ends.filter((e) => e === "lost").length });
 
     // Captured = paid orders' totals + refunds, at the gateway and in the store; and every order's amounts add up.
     let captured = 0;
@@ -204,8 +259,14 @@ describe("conservation under a randomized run", () => {
       broken: number;
       sold_with_shipping: number;
       discounted: number;
+      kept: number;
+      lost: number;
     }>(sql`
       select
+        (select coalesce(sum(o.total_cents), 0)::int from orders o where o.status in ('paid', 'fulfilled') and o.id in ${ours})
+          - (select coalesce(sum(d.amount_cents), 0)::int from disputes d join orders o on o.id = d.order_id
+             where d.outcome = 'lost' and o.status in ('paid', 'fulfilled') and o.id in ${ours}) as kept,
+        (select coalesce(sum(d.amount_cents), 0)::int from disputes d where d.outcome = 'lost' and d.order_id in ${ours}) as lost,
         (select coalesce(sum(o.total_cents), 0)::int from orders o where o.status in ('paid', 'fulfilled') and o.id in ${ours}) as paid,
         (select coalesce(sum(r.amount_cents), 0)::int from refunds r where r.status = 'succeeded' and r.order_id in ${ours}) as refunds,
         (select coalesce(sum(p.amount_cents), 0)::int from payments p where p.status in ('paid', 'refunded') and p.order_id in ${ours}) as captured,
@@ -218,6 +279,10 @@ describe("conservation under a randomized run", () => {
     expect(money!.discounted).toBeGreaterThan(0);
     expect(captured).toBe(money!.captured);
     expect(captured).toBe(money!.paid + money!.refunds);
+    // Captured = kept + refunded + lost in disputes, and the gateway lost what the store counts lost.
+    expect(money!.lost).toBeGreaterThan(0);
+    expect(captured).toBe(money!.kept + money!.refunds + money!.lost);
+    expect(lostOfOurs).toBe(money!.lost);
     expect(refundedAtGateway).toBe(money!.refunds);
   }, 120_000);
 });

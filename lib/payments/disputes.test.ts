@@ -43,7 +43,15 @@ const event = (kind: "created" | "updated" | "closed", object: Record<string, un
 
 async function disputeRows(orderId: string) {
   const { db } = await getDb();
-  return db.execute<{ id: string; amount_cents: number; gateway_status: string; outcome: string; reason: string; closed: boolean; due: string }>(
+  return db.execute<{
+    id: string;
+    amount_cents: number;
+    gateway_status: string;
+    outcome: string;
+    reason: string;
+    closed: boolean;
+    due: string;
+  }>(
     sql`select id, amount_cents, gateway_status, outcome, reason, closed_at is not null as closed, evidence_due_by::text as due
         from disputes where order_id = ${orderId} order by id`,
   );
@@ -57,7 +65,14 @@ describe("disputes by webhook", () => {
     const opened = await deliver(event("created", disputeObject(o, dp, "needs_response")));
     expect(opened).toEqual({ status: 200, body: expect.objectContaining({ outcome: "handled" }) });
     expect(await disputeRows(o.orderId)).toEqual([
-      expect.objectContaining({ id: dp, amount_cents: 2598, gateway_status: "needs_response", outcome: "open", reason: "fraudulent", closed: false }),
+      expect.objectContaining({
+        id: dp,
+        amount_cents: 2598,
+        gateway_status: "needs_response",
+        outcome: "open",
+        reason: "fraudulent",
+        closed: false,
+      }),
     ]);
     expect(new Date((await disputeRows(o.orderId))[0]!.due).getTime()).toBe(DUE_BY * 1000);
     expect(await jobKeys(o.orderId)).not.toContain(`fulfil:${o.orderId}`);
@@ -151,10 +166,22 @@ describe("disputes by webhook", () => {
     const dp = `dp_${randomUUID().replace(/-/g, "")}`;
     const result = await dispatch(
       o.orderId,
-      { type: "DISPUTE_OPENED", paymentId: o.paymentId, disputeId: dp, amountCents: 500, reason: "product_not_received", status: "needs_response", evidenceDueBy: null },
+      {
+        type: "DISPUTE_OPENED",
+        paymentId: o.paymentId,
+        disputeId: dp,
+        amountCents: 500,
+        reason: "product_not_received",
+        status: "needs_response",
+        evidenceDueBy: null,
+      },
       "gateway",
     );
     expect(result).toMatchObject({ outcome: "accepted", status: "fulfilled" });
-    expect((await getOrder(o.orderId)).dispute).toMatchObject({ standing: "disputed", evidenceDueBy: null, reason: "product_not_received" });
+    expect((await getOrder(o.orderId)).dispute).toMatchObject({
+      standing: "disputed",
+      evidenceDueBy: null,
+      reason: "product_not_received",
+    });
   });
 });
