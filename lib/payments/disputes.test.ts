@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { dispatch } from "@/lib/orders/dispatch";
 import { getOrder } from "@/lib/orders/order-view";
+import { listStuckOrders } from "@/lib/admin/order-overview";
 import { adminFulfil, adminRefund, requestRefund } from "@/lib/orders/user-actions";
 import { createUser, eventTypes, jobKeys, orderRow } from "@/test/fixtures";
 import { deliver, orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
@@ -183,5 +184,24 @@ describe("disputes by webhook", () => {
       evidenceDueBy: null,
       reason: "product_not_received",
     });
+  });
+});
+
+describe("the console's needs-attention list", () => {
+  it("lists disputed orders first, with amount, reason and evidence due date; a won dispute leaves it", async () => {
+    const o = await paidOrder();
+    const dp = `dp_${randomUUID().replace(/-/g, "")}`;
+    await deliver(event("created", disputeObject(o, dp, "needs_response", { amount: 1234, reason: "product_not_received" })));
+    const stuck = await listStuckOrders(1000);
+    const ours = stuck.find((s) => s.id === o.orderId);
+    expect(ours).toMatchObject({
+      disputed: true,
+      status: "paid",
+      reason: `payment disputed: 12.34 USD, product not received, evidence due ${new Date(DUE_BY * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    });
+    const firstOther = stuck.findIndex((s) => !s.disputed);
+    expect(stuck.slice(firstOther === -1 ? stuck.length : firstOther).some((s) => s.disputed)).toBe(false);
+    await deliver(event("closed", disputeObject(o, dp, "won", { amount: 1234, reason: "product_not_received" })));
+    expect((await listStuckOrders(1000)).some((s) => s.id === o.orderId)).toBe(false);
   });
 });

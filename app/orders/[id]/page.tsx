@@ -7,6 +7,7 @@ import { OrderItems } from "@/components/orders/order-items";
 import { ShippingAddress } from "@/components/orders/shipping-address";
 import { shortOrderId } from "@/components/orders/order-format";
 import { OrderPayments } from "@/components/orders/order-payments";
+import { DisputeBadge, ShopperDisputeNotice } from "@/components/orders/order-dispute";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { OrderStatusMessage } from "@/components/orders/order-status-message";
 import { OrderTimeline } from "@/components/orders/order-timeline";
@@ -55,6 +56,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
       <header className="mb-6 flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Order {short}</h1>
         <OrderStatusBadge status={order.status} />
+        <DisputeBadge dispute={order.dispute} />
         <p className="flex w-full flex-wrap items-center gap-x-4 text-sm text-ink-soft">
           <span>
             Placed <LocalTime iso={order.createdAt} />
@@ -70,6 +72,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
 
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_22rem] lg:gap-8">
         <div className="flex min-w-0 flex-col gap-6">
+          <ShopperDisputeNotice dispute={order.dispute} />
           <OrderStatusMessage order={order} />
           <OrderItems order={order} />
           <ShippingAddress order={order} />

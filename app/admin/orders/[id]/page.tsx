@@ -8,6 +8,7 @@ import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
 import { OrderItems } from "@/components/orders/order-items";
 import { ShippingAddress } from "@/components/orders/shipping-address";
 import { OrderPayments } from "@/components/orders/order-payments";
+import { AdminDisputePanel, DisputeBadge } from "@/components/orders/order-dispute";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
 import { listOrderEventLog, listOrderJobRuns, listOrderJobs, listOrderWebhooks } from "@/lib/admin/order-overview";
@@ -34,8 +35,10 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
     listOrderJobRuns(order.id),
     listOrderEventLog(order.id),
   ]);
+  // An open dispute holds the order: the gateway refuses its refund, the warehouse waits (a lost one keeps it held).
+  const held = order.dispute?.standing === "disputed" || order.dispute?.standing === "dispute_lost";
   const canRefund =
-    ["paid", "fulfilled"].includes(order.status) ||
+    (["paid", "fulfilled"].includes(order.status) && order.dispute?.standing !== "disputed") ||
     (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
   return (
     <div className="mx-auto max-w-6xl py-8">
@@ -45,6 +48,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
       <div className="mt-3 flex flex-wrap items-center gap-3">
         <h1 className="font-serif text-3xl font-bold text-ink">Order {order.id.slice(0, 8).toUpperCase()}</h1>
         <OrderStatusBadge status={order.status} />
+        <DisputeBadge dispute={order.dispute} />
         <span className="text-sm text-ink-soft">
           machine state <code>{order.state}</code> · revision {order.revision}
         </span>
@@ -63,8 +67,9 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
           Automation gave up on this order: it needs an operator.
         </p>
       ) : null}
+      <AdminDisputePanel dispute={order.dispute} currency={order.currency} />
       <div className="mt-4">
-        <AdminOrderActions orderId={order.id} canRefund={canRefund} canFulfil={order.status === "paid"} />
+        <AdminOrderActions orderId={order.id} canRefund={canRefund} canFulfil={order.status === "paid" && !held} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <OrderItems order={order} />
