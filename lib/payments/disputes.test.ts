@@ -9,6 +9,7 @@ import { listStuckOrders } from "@/lib/admin/order-overview";
 import { adminFulfil, adminRefund, requestRefund } from "@/lib/orders/user-actions";
 import { createUser, eventTypes, jobKeys, orderRow } from "@/test/fixtures";
 import { deliver, orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
+import { DISPUTE_EARLY_MS } from "./handle-webhook";
 
 // Disputes through the real webhook route (signed events built from Stripe's
 // published dispute object), dispatch and the database.
@@ -152,12 +153,29 @@ describe("disputes by webhook", () => {
     expect((await eventTypes(o.orderId)).filter((t) => t.startsWith("Dispute") || t === "PaymentDisputed")).toEqual(["DisputeLost"]);
   });
 
-  it("a dispute for a payment the store does not know is acknowledged and changes nothing", async () => {
-    const o = { paymentIntentId: `pi_unknown_${randomUUID().replace(/-/g, "")}` };
-    const result = await deliver(event("created", disputeObject(o, `dp_${randomUUID().replace(/-/g, "")}`, "needs_response")));
-    expect(result).toEqual({ status: 200, body: expect.objectContaining({ outcome: "unknown_payment" }) });
-    const none = await deliver(event("created", disputeObject(o, "dp_x", "needs_response", { payment_intent: null })));
+  it("a dispute that overtakes its payment is redelivered until the payment is recorded; one never ours is acknowledged", async () => {
+    const o = await orderAwaitingPayment();
+    const paid = sessionObject(o.sessionId, o.orderId, o.paymentId);
+    const early = event(
+      "created",
+      disputeObject({ paymentIntentId: paid.payment_intent }, `dp_${randomUUID().replace(/-/g, "")}`, "needs_response"),
+    );
+    // The gateway will send it again: nothing is kept of this delivery.
+    expect((await deliver(early)).status).toBe(500);
+    expect(await disputeRows(o.orderId)).toEqual([]);
+    await deliver(stripeEvent("checkout.session.completed", paid));
+    expect((await deliver(early)).body.outcome).toBe("handled");
+    expect(await disputeRows(o.orderId)).toEqual([expect.objectContaining({ outcome: "open" })]);
+
+    // Past the grace period, or without a payment intent: not ours, acknowledged, nothing written.
+    const stranger = { paymentIntentId: `pi_unknown_${randomUUID().replace(/-/g, "")}` };
+    const old = { ...event("created", disputeObject(stranger, `dp_${randomUUID().replace(/-/g, "")}`, "needs_response")) };
+    old.created = Math.floor((Date.now() - DISPUTE_EARLY_MS - 60_000) / 1000);
+    expect(await deliver(old)).toEqual({ status: 200, body: expect.objectContaining({ outcome: "unknown_payment" }) });
+    const none = await deliver(event("created", disputeObject(stranger, "dp_x", "needs_response", { payment_intent: null })));
     expect(none.body.outcome).toBe("unknown_payment");
+    const { db } = await getDb();
+    expect(await db.execute(sql`select 1 from disputes where id = 'dp_x'`)).toHaveLength(0);
   });
 
   it("a dispute on a shipped order is recorded without holding anything; through dispatch the same", async () => {

@@ -30,6 +30,14 @@ async function dispatchRefund(otx: OrderTx, refund: RefundInfo): Promise<{ outco
 
 const disputeEvents = { opened: "DISPUTE_OPENED", updated: "DISPUTE_UPDATED", closed: "DISPUTE_CLOSED" } as const;
 
+/**
+ * A dispute can overtake the payment it disputes (the gateway sends both at
+ * once): for this long after the gateway created the event, a dispute on a
+ * payment intent the store has not recorded yet is refused with a 5xx so it
+ * is redelivered; after that it is acknowledged as not ours.
+ */
+export const DISPUTE_EARLY_MS = 3_600_000;
+
 /** A dispute's news, dispatched to the order whose payment the disputed charge paid. */
 async function dispatchDispute(
   otx: OrderTx,
@@ -38,6 +46,9 @@ async function dispatchDispute(
   at: number,
 ): Promise<{ outcome: WebhookOutcome; orderId?: string }> {
   const payment = dispute.paymentIntentId ? await paymentOfIntent(dispute.paymentIntentId, otx) : undefined;
+  if (!payment && dispute.paymentIntentId && Date.now() - at < DISPUTE_EARLY_MS) {
+    throw new Error(`dispute ${dispute.id} on payment intent ${dispute.paymentIntentId}, not recorded yet: redeliver later`);
+  }
   if (!payment) return { outcome: "unknown_payment" };
   const result = await dispatch(
     payment.order_id,
