@@ -58,7 +58,10 @@ export function disputeBlocksRefund(context: OrderContext): boolean {
 }
 
 /** A dispute event that says nothing the order does not already know. */
-export function sameDisputeFacts(known: DisputeState, event: Pick<DisputeState, "status" | "amountCents" | "reason" | "evidenceDueBy">): boolean {
+export function sameDisputeFacts(
+  known: DisputeState,
+  event: Pick<DisputeState, "status" | "amountCents" | "reason" | "evidenceDueBy">,
+): boolean {
   return (
     known.status === event.status &&
     known.amountCents === event.amountCents &&
@@ -68,9 +71,7 @@ export function sameDisputeFacts(known: DisputeState, event: Pick<DisputeState, 
 }
 
 /** The dispute as it stands after a gateway event about it: a closed one is won unless the gateway says lost (an inquiry closes warning_closed). */
-export function disputeAfter(
-  event: Extract<OrderEvent, { type: "DISPUTE_OPENED" | "DISPUTE_UPDATED" | "DISPUTE_CLOSED" }>,
-): DisputeState {
+export function disputeAfter(event: Extract<OrderEvent, { type: "DISPUTE_OPENED" | "DISPUTE_UPDATED" | "DISPUTE_CLOSED" }>): DisputeState {
   const outcome = event.type !== "DISPUTE_CLOSED" ? "open" : event.status === "lost" ? "lost" : "won";
   return {
     id: event.disputeId,
@@ -99,7 +100,9 @@ export function refundToStart(context: OrderContext, event: OrderEvent): RefundS
     case "UNRECORDED_PAYMENT":
       return pending(event.paymentId, event.amountCents, "unrecorded_payment", event.refundId);
     case "STOCK_UNAVAILABLE":
-      return context.paidPaymentId ? pending(context.paidPaymentId, refundableCents(context), "stock_unavailable", event.refundId) : undefined;
+      return context.paidPaymentId
+        ? pending(context.paidPaymentId, refundableCents(context), "stock_unavailable", event.refundId)
+        : undefined;
     case "REQUEST_REFUND": {
       if (!context.paidPaymentId) return undefined;
       const reason = event.by === "admin" ? "requested_by_admin" : "requested_by_customer";

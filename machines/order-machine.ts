@@ -214,7 +214,13 @@ const machineSetup = setup({
       const disputes = known ? context.disputes.map((d) => (d.id === dispute.id ? dispute : d)) : [...context.disputes, dispute];
       enqueue({ type: "recordDispute", params: { dispute, currency: context.currency } });
       const type: DomainEventType =
-        dispute.outcome === "won" ? "DisputeWon" : dispute.outcome === "lost" ? "DisputeLost" : known ? "DisputeUpdated" : "PaymentDisputed";
+        dispute.outcome === "won"
+          ? "DisputeWon"
+          : dispute.outcome === "lost"
+            ? "DisputeLost"
+            : known
+              ? "DisputeUpdated"
+              : "PaymentDisputed";
       enqueue({
         type: "recordEvent",
         params: {

@@ -19,7 +19,10 @@ async function todaysMoney(page: Page) {
   await page.goto("/admin/sales");
   await page.getByText("The numbers, day by day").click();
   const today = new Date().toISOString().slice(0, 10);
-  const cells = await page.getByRole("row", { name: new RegExp(`^${today}`) }).getByRole("cell").allTextContents();
+  const cells = await page
+    .getByRole("row", { name: new RegExp(`^${today}`) })
+    .getByRole("cell")
+    .allTextContents();
   const [revenue, refunds, lost, net] = cells.slice(4).map(cents);
   return { revenue: revenue!, refunds: refunds!, lost: lost!, net: net! };
 }

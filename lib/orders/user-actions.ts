@@ -53,7 +53,9 @@ export function adminRefund(input: { adminId: string; orderId: string; reason?: 
 export function adminFulfil(input: { adminId: string; orderId: string }): Promise<OrderView> {
   return instrument("order_fulfillment", { name: "admin_fulfil", orderId: input.orderId }, async () => {
     const { event, address } = await fulfilEventFor(input.orderId);
-    const refusal = address ? "Only a paid order can be fulfilled, and not while a dispute holds it" : "This order has no shipping address: it cannot be shipped";
+    const refusal = address
+      ? "Only a paid order can be fulfilled, and not while a dispute holds it"
+      : "This order has no shipping address: it cannot be shipped";
     return act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", refusal);
   });
 }
