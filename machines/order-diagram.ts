@@ -58,6 +58,8 @@ export function orderMachineMermaid(): string {
     }
   };
   render(null, "  ");
+  // Events the machine takes in every state (its own top-level transitions, e.g. a dispute's news).
+  if (machineEdges().some((edge) => edge.from === "order")) lines.push(`  state "any state" as order`);
   for (const edge of machineEdges()) {
     const label = edge.guard ? `${edge.event} [${edge.guard}]` : edge.event;
     lines.push(`  ${mermaidId(edge.from)} --> ${mermaidId(edge.to)}: ${label}`);
