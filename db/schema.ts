@@ -221,6 +221,8 @@ export const payments = pgTable(
   },
   (t) => [
     uniqueIndex("payments_gateway_session_key").on(t.gatewaySessionId),
+    // A dispute names the disputed charge's payment intent.
+    index("payments_gateway_payment_intent_idx").on(t.gatewayPaymentIntentId),
     index("payments_order_idx").on(t.orderId, t.createdAt),
     check("payments_status_check", inList("status", paymentStatuses)),
   ],

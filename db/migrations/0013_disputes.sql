@@ -19,4 +19,5 @@ CREATE TABLE "disputes" (
 ALTER TABLE "disputes" ADD CONSTRAINT "disputes_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "disputes" ADD CONSTRAINT "disputes_payment_id_payments_id_fk" FOREIGN KEY ("payment_id") REFERENCES "public"."payments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "disputes_order_idx" ON "disputes" USING btree ("order_id");--> statement-breakpoint
-CREATE INDEX "disputes_outcome_closed_idx" ON "disputes" USING btree ("outcome","closed_at");
+CREATE INDEX "disputes_outcome_closed_idx" ON "disputes" USING btree ("outcome","closed_at");--> statement-breakpoint
+CREATE INDEX "payments_gateway_payment_intent_idx" ON "payments" USING btree ("gateway_payment_intent_id");
