@@ -31,6 +31,14 @@ test.describe("a disputed payment", () => {
   test("4000 0000 0000 0259: the order is disputed and held, listed first; lost at the gateway, the sales report's net revenue drops", async ({
     browser,
   }) => {
+    // Another order an operator should look at, flagged an hour ago: older, yet listed after the dispute.
+    const other = await signedInShopper();
+    const otherBook = await createBook(2, "A Flagged Book", 1200);
+    await other.api.post("/api/cart/items", { data: { bookId: otherBook, quantity: 1 } });
+    const flagged = (await (await other.api.post("/api/checkout")).json()) as { id: string };
+    await e2eDb()`update orders set needs_attention = true, attention_reason = 'e2e: flagged for an operator',
+      updated_at = now() - interval '1 hour' where id = ${flagged.id}`;
+
     const shopper = await signedInShopper();
     const book = await createBook(4, "A Disputed Book", 2450);
     await shopper.api.post("/api/cart/items", { data: { bookId: book, quantity: 1 } });
@@ -63,8 +71,9 @@ test.describe("a disputed payment", () => {
     const ops = await admin.newPage();
     await ops.goto("/admin/orders");
     const stuck = ops.locator("section[aria-labelledby=stuck-heading] li");
-    // Disputed orders first: ours among them, none after the first that is not disputed.
+    // Disputed orders first: ours among them, none after the first that is not disputed; the older flagged one after.
     await expect(stuck.first()).toHaveAttribute("data-disputed", "true");
+    await expect(stuck.filter({ hasText: "e2e: flagged for an operator" })).toHaveAttribute("data-disputed", "false");
     const flags = await stuck.evaluateAll((items) => items.map((li) => li.getAttribute("data-disputed")));
     expect(flags.slice(flags.indexOf("false") === -1 ? flags.length : flags.indexOf("false"))).not.toContain("true");
     const ours = stuck.filter({ has: ops.getByRole("link", { name: order.id.slice(0, 8).toUpperCase() }) });
@@ -95,6 +104,8 @@ test.describe("a disputed payment", () => {
     await ops.goto(`/admin/orders/${order.id}`);
     await expect(ops.getByRole("heading", { name: "Dispute lost" })).toBeVisible();
     await expect(ops.getByText(/was lost to the dispute: it is never refunded/)).toBeVisible();
+    // Nothing is left to refund.
+    await expect(ops.getByRole("button", { name: "Refund order" })).toHaveCount(0);
     await ops.screenshot({ path: `${shots}/dispute-admin-lost.png`, fullPage: true });
     await page.goto(`/orders/${order.id}`);
     await expect(page.getByTestId("dispute-badge")).toHaveText("Dispute lost");

@@ -2,6 +2,7 @@ import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { paymentsOfOrder, refundsOfOrder } from "@/lib/payments/store";
+import { refundableCents } from "@/machines/order-context";
 import { loadSnapshot } from "@/machines/order-snapshot";
 import type { OrderStatus, PaymentStatus, RefundStatus } from "@/machines/statuses";
 import { allowedUserActions, disputeStandingOf, statePath, type DisputeStanding, type UserAction } from "@/machines/order-status";
@@ -37,6 +38,8 @@ export type OrderView = {
   estimatedDelivery?: string;
   /** The payment's dispute, if any: the open one, else a lost one, else the last won. */
   dispute: OrderDispute | null;
+  /** What a refund may still give back: captured − lost in disputes (0 before payment). */
+  refundableCents: number;
   allowedActions: UserAction[];
   events: { type: string; source: string; at: string; payload: Record<string, unknown> }[];
   createdAt: string;
@@ -126,6 +129,7 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
     ...(row.tracking_number ? { trackingNumber: row.tracking_number } : {}),
     ...(row.estimated_delivery ? { estimatedDelivery: String(row.estimated_delivery).slice(0, 10) } : {}),
     dispute: disputeOfView(snapshot.context),
+    refundableCents: refundableCents(snapshot.context),
     allowedActions: allowedUserActions(snapshot, Date.now(), env().REFUND_WINDOW_DAYS),
     events: events.map((e) => ({ type: e.type, source: e.source, at: iso(e.created_at), payload: e.payload })),
     createdAt: iso(row.created_at),

@@ -110,6 +110,7 @@ describe("disputes by webhook", () => {
     expect((await deliver(event("closed", disputeObject(o, dp, "lost", { amount: 1000 })))).body.outcome).toBe("handled");
     expect(await disputeRows(o.orderId)).toEqual([expect.objectContaining({ outcome: "lost", amount_cents: 1000, closed: true })]);
     expect((await getOrder(o.orderId)).dispute?.standing).toBe("dispute_lost");
+    expect((await getOrder(o.orderId)).refundableCents).toBe(o.total - 1000);
     // Still held: the operator decides. A refund gives back only what the dispute did not take.
     expect(await jobKeys(o.orderId)).not.toContain(`fulfil:${o.orderId}`);
     const admin = await createUser("admin");

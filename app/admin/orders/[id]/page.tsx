@@ -38,7 +38,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
   // An open dispute holds the order: the gateway refuses its refund, the warehouse waits (a lost one keeps it held).
   const held = order.dispute?.standing === "disputed" || order.dispute?.standing === "dispute_lost";
   const canRefund =
-    (["paid", "fulfilled"].includes(order.status) && order.dispute?.standing !== "disputed") ||
+    (["paid", "fulfilled"].includes(order.status) && order.dispute?.standing !== "disputed" && order.refundableCents > 0) ||
     (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
   return (
     <div className="mx-auto max-w-6xl py-8">
