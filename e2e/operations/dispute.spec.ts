@@ -65,6 +65,7 @@ test.describe("a disputed payment", () => {
     await page.goto(`/orders/${order.id}`);
     await expect(page.getByTestId("dispute-badge")).toHaveText("Payment disputed");
     await expect(page.getByRole("status", { name: "Payment dispute" })).toContainText("We hold the order");
+    await expect(page.getByText("The order is on hold while its payment is disputed.")).toBeVisible();
     await page.screenshot({ path: `${shots}/dispute-shopper-open.png`, fullPage: true });
 
     const admin = await adminContext(browser);
