@@ -133,6 +133,6 @@ export function layoutMachine(states: StateInfo[], machineEdges: MachineEdge[]):
   const all = [...boxes.values()];
   const width = Math.max(...all.map(right)) + MARGIN + 60;
   const height = Math.max(...all.map((b) => b.y + b.height)) + MARGIN;
-  anyState.forEach((numbers, i) => badges.push({ x: width - 18 - i * 30, y: MARGIN / 2, numbers }));
+  anyState.forEach((numbers, i) => badges.push({ x: width - 48 - i * 50, y: MARGIN / 2, numbers }));
   return { width, height, boxes: all, arrows, badges, edges };
 }
