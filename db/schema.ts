@@ -16,6 +16,7 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 import {
+  disputeOutcomes,
   orderStatuses,
   paymentStatuses,
   refundStatuses,
@@ -267,6 +268,8 @@ export const payments = pgTable(
   },
   (t) => [
     uniqueIndex("payments_gateway_session_key").on(t.gatewaySessionId),
+    // A dispute names the disputed charge's payment intent.
+    index("payments_gateway_payment_intent_idx").on(t.gatewayPaymentIntentId),
     index("payments_order_idx").on(t.orderId, t.createdAt),
     check("payments_status_check", inList("status", paymentStatuses)),
     check("payments_refunded_check", sql`refunded_cents >= 0 and refunded_cents <= amount_cents`),
@@ -297,6 +300,40 @@ export const refunds = pgTable(
     uniqueIndex("refunds_gateway_refund_key").on(t.gatewayRefundId),
     index("refunds_order_idx").on(t.orderId),
     check("refunds_status_check", inList("status", refundStatuses)),
+  ],
+);
+
+// Disputes (chargebacks, inquiries) on an order's payments, as the machine's
+// recordDispute effect last saw them: the console lists the open ones first,
+// the sales report subtracts the lost ones on the day they were decided.
+export const disputes = pgTable(
+  "disputes",
+  {
+    // The gateway's dispute id (dp_…).
+    id: text("id").primaryKey(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    paymentId: uuid("payment_id")
+      .notNull()
+      .references(() => payments.id),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    reason: text("reason").notNull(),
+    // The gateway's status (needs_response, under_review, won, lost, warning_closed…).
+    gatewayStatus: text("gateway_status").notNull(),
+    outcome: text("outcome").$type<(typeof disputeOutcomes)[number]>().notNull().default("open"),
+    evidenceDueBy: timestamp("evidence_due_by", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("disputes_order_idx").on(t.orderId),
+    index("disputes_outcome_closed_idx").on(t.outcome, t.closedAt),
+    check("disputes_outcome_check", inList("outcome", disputeOutcomes)),
+    check("disputes_amount_check", sql`amount_cents > 0`),
+    check("disputes_closed_check", sql`(outcome = 'open') = (closed_at is null)`),
   ],
 );
 

@@ -70,12 +70,22 @@ export function paidCentsForLines(context: OrderContext, lines: LineItem[]): num
   }, 0);
 }
 
-/** Money of a payment not yet given back or on its way back: what a refund may still take from it. */
+/** Money on a payment that a lost dispute took back: gone, and never refunded. */
+export function lostInDisputes(context: Pick<OrderContext, "disputes">, paymentId?: string): number {
+  return context.disputes
+    .filter((d) => d.outcome === "lost" && (paymentId === undefined || d.paymentId === paymentId))
+    .reduce((sum, d) => sum + d.amountCents, 0);
+}
+
+/**
+ * Money of a payment not yet given back, on its way back, or lost in a
+ * dispute: what a refund may still take from it (captured − refunded − lost).
+ */
 export function refundableCents(context: OrderContext, paymentId: string | null): number {
   const payment = context.payments.find((p) => p.id === paymentId);
   if (!payment || (payment.status !== "paid" && payment.status !== "refunded")) return 0;
   const held = context.refunds.filter((r) => r.paymentId === payment.id && holds(r)).reduce((sum, r) => sum + r.amountCents, 0);
-  return Math.max(0, payment.amountCents - held);
+  return Math.max(0, payment.amountCents - held - lostInDisputes(context, payment.id));
 }
 
 /** Money of a payment that came back already (succeeded refunds). */
@@ -97,6 +107,8 @@ export function partialRefundProblem(context: OrderContext, event: PartialRefund
   const shipping = event.shippingCents ?? 0;
   const goodwill = event.amountCents ?? 0;
   if (!context.paidPaymentId) return "the order was never paid";
+  // The gateway refuses refunds of a charge under dispute (charge_disputed).
+  if (context.disputes.some((d) => d.outcome === "open" && d.paymentId === context.paidPaymentId)) return "the payment is disputed";
   if (![shipping, goodwill].every((a) => Number.isSafeInteger(a) && a >= 0)) return "amounts must be whole cents, not negative";
   if (event.by === "user" && (shipping > 0 || goodwill > 0)) return "a shopper may ask back lines only";
   if (new Set(lines.map((l) => l.bookId)).size !== lines.length) return "a book is named twice";

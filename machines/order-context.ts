@@ -1,5 +1,7 @@
-import { partialRefundCents, refundableCents } from "./line-amounts";
-import type { OrderContext, OrderEvent, PaymentState, RefundReason, RefundState, ReturnState } from "./order-types";
+import { lostInDisputes, partialRefundCents, refundableCents } from "./line-amounts";
+import type { DisputeState, OrderContext, OrderEvent, PaymentState, RefundReason, RefundState, ReturnState } from "./order-types";
+
+export { lostInDisputes };
 
 // Pure helpers over the machine's context.
 
@@ -26,6 +28,53 @@ export function withPayment(context: OrderContext, paymentId: string, change: Pa
 
 export function withRefund(context: OrderContext, refundId: string, change: Partial<RefundState>): Pick<OrderContext, "refunds"> {
   return { refunds: context.refunds.map((r) => (r.id === refundId ? { ...r, ...change } : r)) };
+}
+
+export function disputeOf(context: OrderContext, disputeId: string): DisputeState | undefined {
+  return context.disputes.find((d) => d.id === disputeId);
+}
+
+/**
+ * Fulfilment waits while a dispute is open, and stays stopped once one is
+ * lost (the money is gone: an operator decides); a won dispute lifts the hold.
+ */
+export function heldByDispute(context: Pick<OrderContext, "disputes">): boolean {
+  return context.disputes.some((d) => d.outcome !== "won");
+}
+
+/** A refund the gateway would refuse (charge_disputed) or that has nothing left to give back. */
+export function disputeBlocksRefund(context: OrderContext): boolean {
+  return (
+    context.disputes.some((d) => d.outcome === "open" && d.paymentId === context.paidPaymentId) ||
+    refundableCents(context, context.paidPaymentId) === 0
+  );
+}
+
+/** A dispute event that says nothing the order does not already know. */
+export function sameDisputeFacts(
+  known: DisputeState,
+  event: Pick<DisputeState, "status" | "amountCents" | "reason" | "evidenceDueBy">,
+): boolean {
+  return (
+    known.status === event.status &&
+    known.amountCents === event.amountCents &&
+    known.reason === event.reason &&
+    known.evidenceDueBy === event.evidenceDueBy
+  );
+}
+
+/** The dispute as it stands after a gateway event about it: a closed one is won unless the gateway says lost (an inquiry closes warning_closed). */
+export function disputeAfter(event: Extract<OrderEvent, { type: "DISPUTE_OPENED" | "DISPUTE_UPDATED" | "DISPUTE_CLOSED" }>): DisputeState {
+  const outcome = event.type !== "DISPUTE_CLOSED" ? "open" : event.status === "lost" ? "lost" : "won";
+  return {
+    id: event.disputeId,
+    paymentId: event.paymentId,
+    amountCents: event.amountCents,
+    reason: event.reason,
+    status: event.status,
+    evidenceDueBy: event.evidenceDueBy,
+    outcome,
+  };
 }
 
 /** The refund an event starts: which payment, how much and why, from the event and context. */

@@ -8,7 +8,16 @@ type Node = {
   id: string;
   type: string;
   states: Record<string, Node>;
-  transitions: Map<string, { target?: { id: string }[]; guard?: { type?: string } }[]>;
+  transitions: Map<string, { target?: { id: string }[]; guard?: Guard }[]>;
+};
+// A named guard, or xstate's and() over several (a function carrying its guards).
+type Guard = { type?: string; guards?: Guard[] };
+
+const guardLabel = (guard: Guard | undefined): string | null => {
+  if (!guard) return null;
+  if (guard.type) return guard.type;
+  const parts = (guard.guards ?? []).map(guardLabel).filter((g): g is string => g !== null);
+  return parts.length ? parts.join(" && ") : null;
 };
 
 export type MachineEdge = { from: string; event: string; to: string; guard: string | null };
@@ -22,7 +31,7 @@ export function machineEdges(): MachineEdge[] {
     for (const [event, transitions] of node.transitions) {
       for (const t of transitions) {
         const target = t.target?.[0]?.id ?? node.id;
-        edges.push({ from: short(node.id), event, to: short(target), guard: t.guard?.type ?? null });
+        edges.push({ from: short(node.id), event, to: short(target), guard: guardLabel(t.guard) });
       }
     }
     for (const child of Object.values(node.states)) visit(child);
@@ -58,6 +67,8 @@ export function orderMachineMermaid(): string {
     }
   };
   render(null, "  ");
+  // Events the machine takes in every state (its own top-level transitions, e.g. a dispute's news).
+  if (machineEdges().some((edge) => edge.from === "order")) lines.push(`  state "any state" as order`);
   for (const edge of machineEdges()) {
     const label = edge.guard ? `${edge.event} [${edge.guard}]` : edge.event;
     lines.push(`  ${mermaidId(edge.from)} --> ${mermaidId(edge.to)}: ${label}`);

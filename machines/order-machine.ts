@@ -1,5 +1,6 @@
-import { assertEvent, assign, enqueueActions, setup } from "xstate";
+import { and, assertEvent, assign, enqueueActions, setup } from "xstate";
 import {
+  lostInDisputes,
   paidCentsForLines,
   partialRefundProblem,
   pricedItems,
@@ -12,6 +13,10 @@ import {
 } from "./line-amounts";
 import { plainSale, saleProblem } from "./order-sale";
 import {
+  disputeAfter,
+  disputeBlocksRefund,
+  disputeOf,
+  heldByDispute,
   openPaymentIds,
   returnableUnits,
   returnOf,
@@ -21,11 +26,13 @@ import {
   refundOf,
   refundToRetry,
   refundToStart,
+  sameDisputeFacts,
   withPayment,
   withRefund,
 } from "./order-context";
 import {
   initialContext,
+  type DisputeState,
   type DomainEventType,
   type EmailTemplate,
   type LineItem,
@@ -92,6 +99,8 @@ export type OrderEffectParams = {
     note?: string;
   };
   flagForOperator: { reason: string };
+  // A dispute as it now stands (opened, changed or decided), stored for the console and the sales report.
+  recordDispute: { dispute: DisputeState; currency: string };
   recordEvent: { type: DomainEventType; payload?: Record<string, unknown> };
   // External effects: durable jobs enqueued in the same transaction.
   createCheckoutSession: { paymentId: string };
@@ -134,6 +143,7 @@ const effects = {
   scheduleReturnExpiry: effect<"scheduleReturnExpiry">(),
   cancelReturnExpiry: effect<"cancelReturnExpiry">(),
   flagForOperator: effect<"flagForOperator">(),
+  recordDispute: effect<"recordDispute">(),
   recordEvent: effect<"recordEvent">(),
   createCheckoutSession: effect<"createCheckoutSession">(),
   expireCheckoutSessions: effect<"expireCheckoutSessions">(),
@@ -195,7 +205,9 @@ const machineSetup = setup({
       enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "succeeded" } });
       // A payment is refunded once all of it came back; a partial refund leaves it paid.
       const payment = paymentOf(context, refund.paymentId);
-      const allBack = !!payment && refundedCents(context, payment.id) + refund.amountCents >= payment.amountCents;
+      // (money a lost dispute took counts as gone: nothing of it is left to refund)
+      const allBack =
+        !!payment && refundedCents(context, payment.id) + refund.amountCents + lostInDisputes(context, payment.id) >= payment.amountCents;
       if (allBack) enqueue({ type: "setPaymentStatus", params: { paymentIds: [refund.paymentId], status: "refunded" } });
       enqueue({
         type: "recordEvent",
@@ -381,6 +393,46 @@ const machineSetup = setup({
       enqueue({ type: "sendEmail", params: { template: "return_expired", data: { returnId: event.returnId } } });
       enqueue.assign(withReturn(context, event.returnId, { status: "expired" }));
     }),
+    // A dispute's news, in any order (closed before created, updated before
+    // either): the order keeps its state; the dispute holds fulfilment while
+    // open or lost, and a won one lets it go on (startFulfilment again).
+    noteDispute: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, ["DISPUTE_OPENED", "DISPUTE_UPDATED", "DISPUTE_CLOSED"]);
+      const known = disputeOf(context, event.disputeId);
+      const dispute = disputeAfter(event);
+      const disputes = known ? context.disputes.map((d) => (d.id === dispute.id ? dispute : d)) : [...context.disputes, dispute];
+      enqueue({ type: "recordDispute", params: { dispute, currency: context.currency } });
+      const type: DomainEventType =
+        dispute.outcome === "won"
+          ? "DisputeWon"
+          : dispute.outcome === "lost"
+            ? "DisputeLost"
+            : known
+              ? "DisputeUpdated"
+              : "PaymentDisputed";
+      enqueue({
+        type: "recordEvent",
+        params: {
+          type,
+          payload: {
+            disputeId: dispute.id,
+            paymentId: dispute.paymentId,
+            amountCents: dispute.amountCents,
+            reason: dispute.reason,
+            status: dispute.status,
+            evidenceDueBy: dispute.evidenceDueBy === null ? null : new Date(dispute.evidenceDueBy).toISOString(),
+          },
+        },
+      });
+      // Paid and not yet shipped: the warehouse job stops while held, and is queued again when the hold lifts.
+      if (context.stock === "sold") {
+        const wasHeld = heldByDispute(context);
+        const isHeld = heldByDispute({ disputes });
+        if (!wasHeld && isHeld) enqueue({ type: "cancelFulfilment", params: {} });
+        if (wasHeld && !isHeld) enqueue({ type: "startFulfilment", params: {} });
+      }
+      enqueue.assign({ disputes });
+    }),
     cancelPayment: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "PAYMENT_CANCELLED");
       enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "cancelled" } });
@@ -421,6 +473,18 @@ const machineSetup = setup({
     },
     // Only a guest's order, and only once: a second CLAIM is a duplicate.
     isUnclaimedGuestOrder: ({ context }) => !!context.guestEmail && !context.claimedBy,
+    // News about a dispute on money the order took: a new dispute, or a change to or the decision on an open one.
+    isDisputeNews: ({ context, event }) => {
+      assertEvent(event, ["DISPUTE_OPENED", "DISPUTE_UPDATED", "DISPUTE_CLOSED"]);
+      const status = paymentOf(context, event.paymentId)?.status;
+      if (status !== "paid" && status !== "refunded") return false;
+      const known = disputeOf(context, event.disputeId);
+      if (!known) return true;
+      if (known.outcome !== "open" || event.type === "DISPUTE_OPENED") return false;
+      return event.type === "DISPUTE_CLOSED" || !sameDisputeFacts(known, event);
+    },
+    notHeldByDispute: ({ context }) => !heldByDispute(context),
+    refundNotBlockedByDispute: ({ context }) => !disputeBlocksRefund(context),
     isUnflaggedMismatch: ({ context, event }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
       const payment = paymentOf(context, event.paymentId);
@@ -522,7 +586,8 @@ const machineSetup = setup({
       const refund = refundOf(context, event.refundId);
       if (refund?.status !== "pending") return false;
       const payment = paymentOf(context, refund.paymentId);
-      if (!payment || refundedCents(context, payment.id) + refund.amountCents < payment.amountCents) return false;
+      if (!payment || refundedCents(context, payment.id) + refund.amountCents + lostInDisputes(context, payment.id) < payment.amountCents)
+        return false;
       return context.payments.every((p) => p.status !== "paid" || p.id === refund.paymentId);
     },
   },
@@ -541,6 +606,9 @@ const refundUnrecordedPayment = {
   actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }],
 } as const;
 
+// A dispute can come for any money the order took, whatever state it is in.
+const noteDispute = { guard: { type: "isDisputeNews" }, actions: { type: "noteDispute" } } as const;
+
 export const orderMachine = machineSetup.createMachine({
   id: "order",
   context: initialContext,
@@ -555,6 +623,9 @@ export const orderMachine = machineSetup.createMachine({
         assign(({ event }) => ({ claimedBy: event.userId })),
       ],
     },
+    DISPUTE_OPENED: noteDispute,
+    DISPUTE_UPDATED: noteDispute,
+    DISPUTE_CLOSED: noteDispute,
   },
   states: {
     new: {
@@ -803,7 +874,8 @@ export const orderMachine = machineSetup.createMachine({
         paid: {
           on: {
             FULFIL: {
-              guard: { type: "hasCopiesToShip" },
+              // Something left to ship, somewhere to send it, and no dispute holding it.
+              guard: and([{ type: "hasCopiesToShip" }, { type: "notHeldByDispute" }]),
               target: "fulfilled",
               actions: [
                 { type: "cancelFulfilment", params: {} },
@@ -826,7 +898,7 @@ export const orderMachine = machineSetup.createMachine({
               ],
             },
             REQUEST_REFUND: {
-              guard: { type: "refundPolicyAllows" },
+              guard: and([{ type: "refundPolicyAllows" }, { type: "refundNotBlockedByDispute" }]),
               target: "refund_pending",
               actions: [
                 // Not shipped yet: the books go back on the shelf.
@@ -852,7 +924,7 @@ export const orderMachine = machineSetup.createMachine({
               ],
             },
             STOCK_UNAVAILABLE: {
-              guard: { type: "hasRefundableMoney" },
+              guard: { type: "refundNotBlockedByDispute" },
               target: "refund_pending",
               actions: [
                 // The order's books go back on the shelf; the operator's write-off then removes the missing copies.
@@ -866,7 +938,7 @@ export const orderMachine = machineSetup.createMachine({
         fulfilled: {
           on: {
             REQUEST_REFUND: {
-              guard: { type: "isAdminRequest" },
+              guard: and([{ type: "isAdminRequest" }, { type: "refundNotBlockedByDispute" }]),
               target: "refund_pending",
               actions: { type: "startRefund" },
             },
@@ -885,7 +957,7 @@ export const orderMachine = machineSetup.createMachine({
         delivered: {
           on: {
             REQUEST_REFUND: {
-              guard: { type: "isAdminRequest" },
+              guard: and([{ type: "isAdminRequest" }, { type: "refundNotBlockedByDispute" }]),
               target: "refund_pending",
               actions: { type: "startRefund" },
             },

@@ -34,6 +34,12 @@ export function upgradeDeliveryV2(stored: StoredSnapshot): StoredSnapshot {
   };
 }
 
+/** v3: disputes. Orders stored before them had none. */
+export function upgradeDisputesV2(stored: StoredSnapshot): StoredSnapshot {
+  const old = stored.context as Partial<OrderContext> & OrderContext;
+  return { ...stored, context: { ...old, disputes: old.disputes ?? [] } };
+}
+
 export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
   // v2: shipping, tax and discounts. Older orders offered no shipping; what they were paid is their total.
   1: (stored) => {
@@ -48,8 +54,8 @@ export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
       },
     };
   },
-  // v3: partial refunds, delivery and returns.
-  2: (stored) => upgradeDeliveryV2(upgradeRefundsV2(stored)),
+  // v3: partial refunds, delivery and returns, disputes.
+  2: (stored) => upgradeDisputesV2(upgradeDeliveryV2(upgradeRefundsV2(stored))),
 };
 
 export function toStored(snapshot: OrderSnapshot): StoredSnapshot {

@@ -1,5 +1,5 @@
 import type { SnapshotFrom } from "xstate";
-import { paymentOf, refundOf, returnOf } from "./order-context";
+import { disputeOf, paymentOf, refundOf, returnOf, sameDisputeFacts } from "./order-context";
 import type { OrderMachine } from "./order-machine";
 import type { OrderContext, OrderEvent } from "./order-types";
 import { refundedQuantities } from "./line-amounts";
@@ -89,7 +89,25 @@ export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): bo
       return returnOf(context, event.returnId)?.status === "rejected";
     case "RETURN_EXPIRED":
       return returnOf(context, event.returnId)?.status === "expired";
+    case "DISPUTE_OPENED":
+      return !!disputeOf(context, event.disputeId);
+    case "DISPUTE_UPDATED":
+    case "DISPUTE_CLOSED": {
+      // Known and already decided, or this very news again.
+      const known = disputeOf(context, event.disputeId);
+      if (!known) return false;
+      if (known.outcome !== "open") return true;
+      return event.type === "DISPUTE_UPDATED" && sameDisputeFacts(known, event);
+    }
   }
+}
+
+/** How the order's payment stands with disputes, for the pages: the latest dispute's, or null when none. */
+export type DisputeStanding = "disputed" | "dispute_won" | "dispute_lost";
+export function disputeStandingOf(context: OrderContext): DisputeStanding | null {
+  if (context.disputes.some((d) => d.outcome === "open")) return "disputed";
+  if (context.disputes.some((d) => d.outcome === "lost")) return "dispute_lost";
+  return context.disputes.length > 0 ? "dispute_won" : null;
 }
 
 /** What a shopper may do now, asked of the machine itself. */

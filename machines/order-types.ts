@@ -4,6 +4,7 @@ export type LineItem = { bookId: number; quantity: number };
 
 /** An order line as the order holds it: the unit price copied at checkout. */
 export type OrderLine = LineItem & { unitPriceCents: number };
+import type { disputeOutcomes } from "./statuses";
 
 import type { PaymentStatus, RefundStatus, ReturnStatus, TrackingStatus } from "./statuses";
 
@@ -53,6 +54,35 @@ export type RefundState = {
   reason: RefundReason;
   /** A partial refund: the lines (units), the shipping and the goodwill it gives back (absent on a whole-order refund). */
   partial?: { lines: LineItem[]; shippingCents: number; goodwillCents: number };
+};
+
+/** How a dispute stands for the store: still open, or decided. */
+export type DisputeOutcome = (typeof disputeOutcomes)[number];
+
+/**
+ * A dispute (chargeback or inquiry) the gateway reported on one of the order's
+ * payments. status: the gateway's own (needs_response, under_review, won, lost,
+ * warning_closed…); outcome: what it means for the store's money.
+ */
+export type DisputeState = {
+  id: string;
+  paymentId: string;
+  amountCents: number;
+  reason: string;
+  status: string;
+  /** Epoch ms, or null when the gateway gave none. */
+  evidenceDueBy: number | null;
+  outcome: DisputeOutcome;
+};
+
+/** What the gateway says about a dispute, as each of its events carries it. */
+export type DisputeFacts = {
+  paymentId: string;
+  disputeId: string;
+  amountCents: number;
+  reason: string;
+  status: string;
+  evidenceDueBy: number | null;
 };
 
 /** Where the order's books are: decides what a refund or cancel does to stock. */
@@ -128,6 +158,8 @@ export type OrderContext = {
   /** Epoch ms when delivered (carrier or operator). */
   deliveredAt: number | null;
   returns: ReturnState[];
+  /** Disputes on the order's payments, in the order they became known. */
+  disputes: DisputeState[];
 };
 
 type At = { at: number };
@@ -214,7 +246,11 @@ export type OrderEvent =
   // The operator received the parcel: restock these lines (the rest is written off); refundId: the refund it starts.
   | ({ type: "RECEIVE_RETURN"; returnId: string; restock: { bookId: number; quantity: number }[]; refundId: string } & At)
   | ({ type: "REJECT_RETURN"; returnId: string; note: string } & At)
-  | ({ type: "RETURN_EXPIRED"; returnId: string } & At);
+  | ({ type: "RETURN_EXPIRED"; returnId: string } & At)
+  // A dispute's news from the gateway (charge.dispute.created/updated/closed), in whatever order it arrives.
+  | ({ type: "DISPUTE_OPENED" } & DisputeFacts & At)
+  | ({ type: "DISPUTE_UPDATED" } & DisputeFacts & At)
+  | ({ type: "DISPUTE_CLOSED" } & DisputeFacts & At);
 
 export type OrderEventType = OrderEvent["type"];
 
@@ -240,6 +276,9 @@ export const orderEventTypes: OrderEventType[] = [
   "RECEIVE_RETURN",
   "REJECT_RETURN",
   "RETURN_EXPIRED",
+  "DISPUTE_OPENED",
+  "DISPUTE_UPDATED",
+  "DISPUTE_CLOSED",
 ];
 
 /** The audit trail's event names (docs/DESIGN.md, "Statuses"). */
@@ -262,7 +301,11 @@ export type DomainEventType =
   | "ReturnRequested"
   | "ReturnReceived"
   | "ReturnRejected"
-  | "ReturnExpired";
+  | "ReturnExpired"
+  | "PaymentDisputed"
+  | "DisputeUpdated"
+  | "DisputeWon"
+  | "DisputeLost";
 
 export const initialContext: OrderContext = {
   orderId: "",
@@ -287,4 +330,5 @@ export const initialContext: OrderContext = {
   tracking: [],
   deliveredAt: null,
   returns: [],
+  disputes: [],
 };

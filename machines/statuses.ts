@@ -46,3 +46,6 @@ export const emailTemplates = [
   "return_refunded",
 ] as const;
 export type EmailTemplate = (typeof emailTemplates)[number];
+
+/** What a dispute means for the store's money: open, or decided won or lost (the gateway's own status is kept beside it). */
+export const disputeOutcomes = ["open", "won", "lost"] as const;

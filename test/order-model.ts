@@ -2,7 +2,7 @@ import { getAdjacencyMap, getShortestPaths } from "@xstate/graph";
 import { initialTransition, transition } from "xstate";
 import { refundableCents } from "@/machines/line-amounts";
 import { orderMachine } from "@/machines/order-machine";
-import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
+import { disputeStandingOf, statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent, Sale, ShippingOption } from "@/machines/order-types";
 
 // A finite model of the order machine for graph traversal: abstract ids
@@ -13,6 +13,8 @@ export const BEFORE_DEADLINE = 60_000;
 export const AFTER_DEADLINE = MODEL_DEADLINE + 60_000;
 export const MODEL_TOTAL = 2 * 1299;
 export const MAX_REFUND_ATTEMPTS = 3;
+/** The model's dispute takes part of the payment, so a refund of the rest remains possible after it is lost. */
+export const MODEL_DISPUTED = 1000;
 const DAY = 86_400_000;
 
 export const MODEL_SHIPPING: ShippingOption[] = [
@@ -96,7 +98,11 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
   }
   // One partial refund per path (each multiplies the refund histories the graph walks): an operator's copy,
   // back on the shelf before shipping. Shoppers' and goodwill refunds: machines/order-machine.test.ts.
-  if (c.refunds.length === 0 && c.items[0]) {
+  // (Not on a path that already went through the carrier or a return: each of those dimensions multiplies the graph.)
+  const beyondShipping = c.tracking.length > 0 || c.returns.length > 0;
+  // The refund, dispute and delivery dimensions are walked on orders paid at the first attempt only.
+  const onePayment = c.payments.length === 1;
+  if (c.refunds.length === 0 && c.items[0] && !beyondShipping && onePayment) {
     const lines = [{ bookId: c.items[0].bookId, quantity: 1 }];
     events.push({ type: "REQUEST_PARTIAL_REFUND", refundId: nextRefund, by: "admin", lines, windowDays: 14, at: paidAt + DAY });
   }
@@ -107,9 +113,12 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     events.push({ type: "REQUEST_PARTIAL_REFUND", refundId: nextRefund, by: "admin", amountCents, windowDays: 14, at: paidAt + 2 * DAY });
   }
   events.push({ type: "FULFIL", trackingNumber: "PL-TEST-1", estimatedDelivery: "2030-01-04", at: paidAt + 2000 });
-  // After shipping: the carrier's reports (bounded), delivery by the carrier or an operator, then returns.
+  // After shipping: the carrier's reports (bounded), delivery by the carrier or an operator, then returns;
+  // on paths without partial refunds or disputes (those combinations: lib/orders/returns.test.ts and
+  // machines/delivery-returns.test.ts), so the graph stays small enough to walk through the database.
+  const plain = c.disputes.length === 0 && (c.deliveredAt !== null || c.refunds.length === 0) && onePayment;
   const seq = c.tracking.length + 1;
-  if (c.tracking.length < 1) {
+  if (plain && c.tracking.length < 1) {
     events.push({
       type: "TRACKING_UPDATED",
       trackingNumber: "PL-TEST-1",
@@ -120,18 +129,19 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
       at: paidAt + 3000,
     });
   }
-  events.push({
-    type: "DELIVER",
-    by: "carrier",
-    trackingNumber: "PL-TEST-1",
-    sequence: seq,
-    eventId: `cevt-${seq}`,
-    occurredAt: "2030-01-03T10:00:00.000Z",
-    at: paidAt + 4000,
-  });
-  events.push({ type: "DELIVER", by: "admin", at: paidAt + 4000 });
+  if (plain)
+    events.push({
+      type: "DELIVER",
+      by: "carrier",
+      trackingNumber: "PL-TEST-1",
+      sequence: seq,
+      eventId: `cevt-${seq}`,
+      occurredAt: "2030-01-03T10:00:00.000Z",
+      at: paidAt + 4000,
+    });
+  if (plain) events.push({ type: "DELIVER", by: "admin", at: paidAt + 4000 });
   const deliveredAt = c.deliveredAt ?? paidAt;
-  if (c.returns.length < 1) {
+  if (plain && c.returns.length < 1) {
     events.push({
       type: "REQUEST_RETURN",
       returnId: `ret-${c.returns.length + 1}`,
@@ -164,6 +174,24 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
       maxAttempts: MAX_REFUND_ATTEMPTS,
       at: paidAt + 3 * DAY,
     });
+  }
+  // One dispute on the paid payment (the gateway allows one per charge), before any refund: opened,
+  // reviewed, won or lost, and decided before the order heard it was opened (out of order).
+  const dispute = c.disputes[0];
+  if (c.paidPaymentId && c.refunds.length === 0 && !beyondShipping && onePayment && (!dispute || dispute.outcome === "open")) {
+    const news = (type: "DISPUTE_OPENED" | "DISPUTE_UPDATED" | "DISPUTE_CLOSED", status: string): OrderEvent => ({
+      type,
+      paymentId: c.paidPaymentId!,
+      disputeId: "dp-1",
+      amountCents: MODEL_DISPUTED,
+      reason: "fraudulent",
+      status,
+      evidenceDueBy: paidAt + 7 * DAY,
+      at: paidAt + 4000,
+    });
+    if (!dispute) events.push(news("DISPUTE_OPENED", "needs_response"));
+    if (dispute?.status === "needs_response") events.push(news("DISPUTE_UPDATED", "under_review"));
+    events.push(news("DISPUTE_CLOSED", "won"), news("DISPUTE_CLOSED", "lost"));
   }
   if (options.includeRefused) {
     events.push({ type: "TIMEOUT", at: BEFORE_DEADLINE }); // too early
@@ -246,6 +274,7 @@ export function serializeModelState(snapshot: OrderSnapshot): string {
     tracking: c.tracking.length,
     delivered: c.deliveredAt !== null,
     returns: c.returns.map((r) => `${r.status}${r.restocked.length}`),
+    disputes: c.disputes.map((d) => `${d.outcome} ${d.status}`),
   });
 }
 
@@ -294,7 +323,7 @@ export function pathsToEveryLeafState(): { state: OrderSnapshot; events: OrderEv
   const best = new Map<string, { state: OrderSnapshot; events: OrderEvent[] }>();
   for (const path of getShortestPaths(orderMachine, traversal)) {
     const c = path.state.context;
-    const key = `${statePath(path.state)}|${c.stock}|${c.refunds.some((r) => r.status === "pending")}|${c.payments.some((p) => p.status === "pending")}`;
+    const key = `${statePath(path.state)}|${c.stock}|${c.refunds.some((r) => r.status === "pending")}|${c.payments.some((p) => p.status === "pending")}|${disputeStandingOf(c)}`;
     const events = path.steps.map((s) => s.event).filter((e) => (e.type as string) !== "xstate.init");
     const current = best.get(key);
     if (!current || current.events.length > events.length) best.set(key, { state: path.state, events });

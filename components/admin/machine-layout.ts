@@ -79,13 +79,13 @@ export function layoutMachine(states: StateInfo[], machineEdges: MachineEdge[]):
   const badges: Badge[] = [];
   const badgesOn = new Map<string, number>();
   let fan = 0;
-  // Handled by the machine itself, in every state (CLAIM): one badge in the picture's corner.
-  const everywhere: number[] = [];
+  // The machine's own transitions (taken in any state, staying there): badges in the picture's top-right corner.
+  const anyState: number[][] = [];
   for (const group of grouped.values()) {
     const numbers = group.map((e) => e.number);
     const from = boxes.get(group[0]!.from);
     const to = boxes.get(group[0]!.to);
-    if (!from && group[0]!.from === group[0]!.to) everywhere.push(...numbers);
+    if (!from && group[0]!.from === group[0]!.to && !states.some((s) => s.id === group[0]!.from)) anyState.push(numbers);
     if (!from || !to) continue;
     const inside = to.id.startsWith(`${from.id}.`);
     if (from === to || inside) {
@@ -133,6 +133,6 @@ export function layoutMachine(states: StateInfo[], machineEdges: MachineEdge[]):
   const all = [...boxes.values()];
   const width = Math.max(...all.map(right)) + MARGIN + 60;
   const height = Math.max(...all.map((b) => b.y + b.height)) + MARGIN;
-  if (everywhere.length > 0) badges.push({ x: width - 40, y: MARGIN / 2 + 4, numbers: everywhere });
+  anyState.forEach((numbers, i) => badges.push({ x: width - 48 - i * 50, y: MARGIN / 2, numbers }));
   return { width, height, boxes: all, arrows, badges, edges };
 }

@@ -2,7 +2,7 @@ import { formatPrice } from "@/components/price";
 import { sumSalesDays, type SalesDay, type SalesReport, type SalesTotals } from "@/lib/admin/sales";
 
 // Drawn on the server as plain SVG: no chart library, no client JavaScript.
-// Fills keep at least 3:1 against the card (emerald-600, stone-500, amber-600).
+// Fills keep at least 3:1 against the card (emerald-600, stone-500, amber-600, red-700).
 
 type Series = { key: keyof SalesTotals; label: string; fill: string; swatch: string };
 type ChartProps = {
@@ -31,6 +31,7 @@ const orderSeries: Series[] = [
 const moneySeries: Series[] = [
   { key: "revenueCents", label: "Revenue", fill: "fill-emerald-600", swatch: "bg-emerald-600" },
   { key: "refundedCents", label: "Refunds", fill: "fill-amber-600", swatch: "bg-amber-600" },
+  { key: "lostCents", label: "Lost in disputes", fill: "fill-red-700", swatch: "bg-red-700" },
 ];
 
 /** Round steps (1, 2, 5 × 10ⁿ, never below one unit) from zero to at least max. */
@@ -166,7 +167,7 @@ export function SalesChart({ report }: { report: SalesReport }) {
       />
       <BarChart
         title="Revenue per day"
-        summary={`Revenue per day over ${span}: ${money(totals.revenueCents)} taken, ${money(totals.refundedCents)} refunded.`}
+        summary={`Revenue per day over ${span}: ${money(totals.revenueCents)} taken, ${money(totals.refundedCents)} refunded, ${money(totals.lostCents)} lost in disputes, ${money(totals.netCents)} net.`}
         days={days}
         series={moneySeries}
         isStacked={false}
@@ -183,7 +184,7 @@ export function SalesChart({ report }: { report: SalesReport }) {
                 <th scope="col" className="py-2 pr-4">
                   Day (UTC)
                 </th>
-                {["Placed", "Paid", "Cancelled", "Refunded", "Revenue", "Refunds"].map((label) => (
+                {["Placed", "Paid", "Cancelled", "Refunded", "Revenue", "Refunds", "Lost in disputes", "Net revenue"].map((label) => (
                   <th key={label} scope="col" className="py-2 pr-4 text-right">
                     {label}
                   </th>
@@ -203,6 +204,8 @@ export function SalesChart({ report }: { report: SalesReport }) {
                   ))}
                   <td className={cell}>{money(d.revenueCents)}</td>
                   <td className={cell}>{money(d.refundedCents)}</td>
+                  <td className={cell}>{money(d.lostCents)}</td>
+                  <td className={cell}>{money(d.netCents)}</td>
                 </tr>
               ))}
             </tbody>
@@ -218,6 +221,8 @@ export function SalesChart({ report }: { report: SalesReport }) {
                 ))}
                 <td className={cell}>{money(totals.revenueCents)}</td>
                 <td className={cell}>{money(totals.refundedCents)}</td>
+                <td className={cell}>{money(totals.lostCents)}</td>
+                <td className={cell}>{money(totals.netCents)}</td>
               </tr>
             </tfoot>
           </table>

@@ -41,7 +41,12 @@ function Explanation({ order }: OrderStatusMessageProps) {
     case "created":
       return <AwaitingPayment order={order} />;
     case "paid":
-      return <p>We’ve received your payment of {total}. Thank you! We’re getting your books ready to ship.</p>;
+      // A disputed payment holds the order (the dispute notice above says why).
+      return order.dispute && order.dispute.standing !== "dispute_won" ? (
+        <p>We’ve received your payment of {total}. The order is on hold while its payment is disputed.</p>
+      ) : (
+        <p>We’ve received your payment of {total}. Thank you! We’re getting your books ready to ship.</p>
+      );
     case "fulfilled":
       return (
         <>

@@ -5,6 +5,7 @@ import { getDb } from "@/db";
 import { dispatch } from "@/lib/orders/dispatch";
 import { placeOrder } from "@/lib/orders/place-order";
 import { adminRefund, cancelOrder } from "@/lib/orders/user-actions";
+import type { OrderEventInput } from "@/lib/orders/types";
 import { createBook, createUser } from "@/test/fixtures";
 import { salesByDay, sumSalesDays, type SalesDay } from "./sales";
 
@@ -30,11 +31,39 @@ async function newOrder(userId: string, bookId: number): Promise<{ orderId: stri
   return { orderId, totalCents: row!.total_cents };
 }
 
-async function pay(orderId: string, totalCents: number) {
+async function pay(orderId: string, totalCents: number): Promise<string> {
   const paymentId = randomUUID();
   await dispatch(orderId, { type: "START_PAYMENT", paymentId }, "user", { session: { id: `cs_${paymentId}`, url: "https://pay.test" } });
   const result = await dispatch(orderId, { type: "PAYMENT_SUCCEEDED", paymentId, amountCents: totalCents, currency: "usd" }, "gateway");
   expect(result.status).toBe("paid");
+  return paymentId;
+}
+
+/** A dispute on the payment, through dispatch as the webhook sends it: opened, then closed with `status`. */
+async function dispute(orderId: string, paymentId: string, amountCents: number, status: "won" | "lost") {
+  const facts = { paymentId, disputeId: `dp_${randomUUID()}`, amountCents, reason: "fraudulent", evidenceDueBy: null };
+  for (const event of [
+    { type: "DISPUTE_OPENED", ...facts, status: "needs_response" },
+    { type: "DISPUTE_CLOSED", ...facts, status },
+  ] as OrderEventInput[]) {
+    expect((await dispatch(orderId, event, "gateway")).outcome).toBe("accepted");
+  }
+}
+
+/** The same figures straight from the tables, for one UTC day. */
+async function figuresBySql(day: string) {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ revenue: number; refunds: number; lost: number }>(sql`
+    select
+      (select coalesce(sum(total_cents), 0)::int from orders where (paid_at at time zone 'UTC')::date = ${day}::date) as revenue,
+      (select coalesce(sum(amount_cents), 0)::int from refunds where status = 'succeeded' and (updated_at at time zone 'UTC')::date = ${day}::date) as refunds,
+      (select coalesce(sum(amount_cents), 0)::int from disputes where outcome = 'lost' and (closed_at at time zone 'UTC')::date = ${day}::date) as lost`);
+  return {
+    revenueCents: row!.revenue,
+    refundedCents: row!.refunds,
+    lostCents: row!.lost,
+    netCents: row!.revenue - row!.refunds - row!.lost,
+  };
 }
 
 function delta(before: SalesDay, after: SalesDay): Omit<SalesDay, "day"> {
@@ -45,6 +74,8 @@ function delta(before: SalesDay, after: SalesDay): Omit<SalesDay, "day"> {
     refunded: after.refunded - before.refunded,
     revenueCents: after.revenueCents - before.revenueCents,
     refundedCents: after.refundedCents - before.refundedCents,
+    lostCents: after.lostCents - before.lostCents,
+    netCents: after.netCents - before.netCents,
   };
 }
 
@@ -89,7 +120,36 @@ describe("salesByDay", () => {
       refunded: 1,
       revenueCents: kept.totalCents + refunded.totalCents,
       refundedCents: refunded.totalCents,
+      lostCents: 0,
+      netCents: kept.totalCents,
     });
+  });
+
+  it("net revenue = captured − refunded − lost in disputes: a lost dispute lowers it, a won one does not; the figures match SQL over the tables", async () => {
+    const userId = await createUser();
+    const bookId = await createBook(10, 1800);
+    const [before] = (await salesByDay({ days: 1 })).days;
+    const lost = await newOrder(userId, bookId);
+    await dispute(lost.orderId, await pay(lost.orderId, lost.totalCents), 1100, "lost");
+    const won = await newOrder(userId, bookId);
+    await dispute(won.orderId, await pay(won.orderId, won.totalCents), won.totalCents, "won");
+    const [today] = (await salesByDay({ days: 1 })).days;
+    expect(delta(before!, today!)).toEqual({
+      placed: 2,
+      paid: 2,
+      cancelled: 0,
+      refunded: 0,
+      revenueCents: lost.totalCents + won.totalCents,
+      refundedCents: 0,
+      lostCents: 1100,
+      netCents: lost.totalCents + won.totalCents - 1100,
+    });
+    // Every money column of the last week against the tables (nothing else writes between the two reads here).
+    const { days } = await salesByDay({ days: 7 });
+    for (const day of days) {
+      const { revenueCents, refundedCents, lostCents, netCents } = day;
+      expect({ revenueCents, refundedCents, lostCents, netCents }, day.day).toEqual(await figuresBySql(day.day));
+    }
   });
 
   it("buckets by UTC day at the edges, fills quiet days with zeros and skips unsettled refunds", async () => {
@@ -132,16 +192,25 @@ describe("salesByDay", () => {
     await insertEvent(march, "OrderCancelled", at("03-03T00:00:00")); // the day after the window
 
     const report = await salesByDay({ days: 5, now: new Date(at("03-02T18:30:00")) });
-    const zero = { placed: 0, paid: 0, cancelled: 0, refunded: 0, revenueCents: 0, refundedCents: 0 };
-    expect(sumSalesDays(report.days)).toEqual({ placed: 2, paid: 1, cancelled: 1, refunded: 1, revenueCents: 2000, refundedCents: 2000 });
+    const zero = { placed: 0, paid: 0, cancelled: 0, refunded: 0, revenueCents: 0, refundedCents: 0, lostCents: 0, netCents: 0 };
+    expect(sumSalesDays(report.days)).toEqual({
+      placed: 2,
+      paid: 1,
+      cancelled: 1,
+      refunded: 1,
+      revenueCents: 2000,
+      refundedCents: 2000,
+      lostCents: 0,
+      netCents: 0,
+    });
     expect(report).toEqual({
       currency: "eur",
       days: [
         { day: "2001-02-26", ...zero },
         { day: "2001-02-27", ...zero },
         { day: "2001-02-28", ...zero, placed: 1 },
-        { day: "2001-03-01", ...zero, placed: 1, paid: 1, cancelled: 1, revenueCents: 2000 },
-        { day: "2001-03-02", ...zero, refunded: 1, refundedCents: 2000 },
+        { day: "2001-03-01", ...zero, placed: 1, paid: 1, cancelled: 1, revenueCents: 2000, netCents: 2000 },
+        { day: "2001-03-02", ...zero, refunded: 1, refundedCents: 2000, netCents: -2000 },
       ],
     });
   });

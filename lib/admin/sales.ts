@@ -10,6 +10,10 @@ export type SalesDay = {
   refunded: number;
   revenueCents: number;
   refundedCents: number;
+  /** Money lost in disputes decided (lost) that day. */
+  lostCents: number;
+  /** Net revenue: revenue − refunds − lost in disputes. */
+  netCents: number;
 };
 
 export type SalesReport = { days: SalesDay[]; currency: string };
@@ -25,7 +29,9 @@ function isoDay(ms: number): string {
  * Orders, payments, cancellations and refunds per UTC day for the last `days`
  * days including today, oldest first, with days without activity as zeros.
  * Counts come from the audit trail (an order paid and later refunded counts
- * on both days); revenue is by paid_at, refunds by when the gateway confirmed.
+ * on both days); revenue is by paid_at, refunds by when the gateway confirmed,
+ * money lost in disputes by when the dispute was decided; net revenue =
+ * revenue − refunds − lost in disputes.
  */
 export async function salesByDay({ days = 30, now = new Date() }: { days?: number; now?: Date } = {}): Promise<SalesReport> {
   const span = Number.isFinite(days) ? Math.min(MAX_DAYS, Math.max(1, Math.trunc(days))) : 30;
@@ -46,6 +52,7 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
       refunded: number;
       revenue_cents: string;
       refunded_cents: string;
+      lost_cents: string;
     }>(sql`
       with series as (
         select d::date as day from generate_series(${firstDay}::date, ${lastDay}::date, interval '1 day') as d
@@ -66,15 +73,19 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
       ), refunded as (
         select ${utcDay("updated_at")} as day, sum(amount_cents) as cents
         from refunds where status = 'succeeded' and updated_at >= ${from}::timestamptz and updated_at < ${to}::timestamptz group by 1
+      ), lost as (
+        select ${utcDay("closed_at")} as day, sum(amount_cents) as cents
+        from disputes where outcome = 'lost' and closed_at >= ${from}::timestamptz and closed_at < ${to}::timestamptz group by 1
       )
       select to_char(s.day, 'YYYY-MM-DD') as day, coalesce(p.n, 0) as placed,
         coalesce(e.paid, 0) as paid, coalesce(e.cancelled, 0) as cancelled, coalesce(e.refunded, 0) as refunded,
-        coalesce(r.cents, 0)::text as revenue_cents, coalesce(f.cents, 0)::text as refunded_cents
+        coalesce(r.cents, 0)::text as revenue_cents, coalesce(f.cents, 0)::text as refunded_cents, coalesce(l.cents, 0)::text as lost_cents
       from series s
         left join placed p on p.day = s.day
         left join events e on e.day = s.day
         left join revenue r on r.day = s.day
         left join refunded f on f.day = s.day
+        left join lost l on l.day = s.day
       order by s.day`),
     // The store sells in one currency; the most used one in the window names the sums.
     db.execute<{ currency: string }>(sql`
@@ -82,16 +93,21 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
       group by currency order by count(*) desc, currency limit 1`),
   ]);
   return {
-    days: rows.map((r) => ({
-      day: r.day,
-      placed: r.placed,
-      paid: r.paid,
-      cancelled: r.cancelled,
-      refunded: r.refunded,
+    days: rows.map((r) => {
       // Sums of int are bigint, which arrive as text; a day's cents fit a double exactly.
-      revenueCents: Number(r.revenue_cents),
-      refundedCents: Number(r.refunded_cents),
-    })),
+      const [revenueCents, refundedCents, lostCents] = [Number(r.revenue_cents), Number(r.refunded_cents), Number(r.lost_cents)];
+      return {
+        day: r.day,
+        placed: r.placed,
+        paid: r.paid,
+        cancelled: r.cancelled,
+        refunded: r.refunded,
+        revenueCents,
+        refundedCents,
+        lostCents,
+        netCents: revenueCents - refundedCents - lostCents,
+      };
+    }),
     currency: currencies[0]?.currency ?? "usd",
   };
 }
@@ -100,7 +116,16 @@ export type SalesTotals = Omit<SalesDay, "day">;
 
 /** Adds up a report's days, for summaries over the whole window. */
 export function sumSalesDays(days: SalesDay[]): SalesTotals {
-  const totals: SalesTotals = { placed: 0, paid: 0, cancelled: 0, refunded: 0, revenueCents: 0, refundedCents: 0 };
+  const totals: SalesTotals = {
+    placed: 0,
+    paid: 0,
+    cancelled: 0,
+    refunded: 0,
+    revenueCents: 0,
+    refundedCents: 0,
+    lostCents: 0,
+    netCents: 0,
+  };
   for (const day of days) {
     for (const key of Object.keys(totals) as (keyof SalesTotals)[]) totals[key] += day[key];
   }

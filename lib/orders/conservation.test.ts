@@ -8,10 +8,11 @@ import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/re
 import { startPayment } from "@/lib/payments/start-payment";
 import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser } from "@/test/fixtures";
-import { createPromotionCode, guestIdentity, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
+import { createPromotionCode, emulatorControl, guestIdentity, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
 import { openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
 import { stripeClient } from "@/lib/payments/stripe-client";
 import { seededRandom } from "@/test/random";
+import { deliver, stripeEvent } from "@/test/webhooks";
 import { checkoutCart, checkoutGuestCart } from "./checkout-cart";
 import { dispatch } from "./dispatch";
 import { getOrder } from "./order-view";
@@ -55,6 +56,26 @@ const refusal = (code: string) => (error: unknown) => {
   throw error;
 };
 
+type DisputeEnd = "open" | "won" | "lost";
+
+/**
+ * The gateway disputed the session's payment (Stripe's test card 0259): its
+ * dispute delivered as the signed webhook, then decided at the emulator and
+ * the closing webhook delivered too (or left open).
+ */
+async function disputeByWebhook(sessionId: string, end: DisputeEnd): Promise<void> {
+  const stripe = stripeClient();
+  const session = await stripe.checkout.sessions.retrieve(sessionId);
+  const [dispute] = (await stripe.disputes.list({ payment_intent: String(session.payment_intent) })).data;
+  expect(dispute, "the card opens a dispute").toBeDefined();
+  const object = (d: object) => d as unknown as Record<string, unknown>;
+  expect((await deliver(stripeEvent("charge.dispute.created", object(dispute!)))).body.outcome).toBe("handled");
+  if (end === "open") return;
+  await emulatorControl(`/_emulator/disputes/${dispute!.id}/close`, { outcome: end });
+  const closed = await stripe.disputes.retrieve(dispute!.id);
+  expect((await deliver(stripeEvent("charge.dispute.closed", object(closed)))).body.outcome).toBe("handled");
+}
+
 beforeAll(async () => {
   url = (await getDb()).url;
 });
@@ -80,6 +101,9 @@ describe("conservation under a randomized run", () => {
     const claimed: string[] = [];
     let partialRefunds = 0;
     let returned = 0;
+    // Disputes draw from their own sequence, so the rest of the run is the one it always was.
+    const disputeRandom = seededRandom(1919);
+    const ends: DisputeEnd[] = [];
     for (let n = 0; n < 40; n++) {
       // Every third shopper is a guest (chosen by n, so the seeded paths stay those of the run without guests).
       const guest = n % 3 === 1 ? guestIdentity() : null;
@@ -138,14 +162,31 @@ describe("conservation under a randomized run", () => {
         await reconcileSuccessReturn({ ...viewer, sessionId });
         continue;
       }
+      // Some payments are disputed: left open, won or lost.
+      const end: DisputeEnd | null = disputeRandom() < 0.4 ? (["open", "won", "lost"] as const)[ends.length % 3]! : null;
       // Shoppers pick express or standard and some enter a code: the amounts the gateway settles vary.
       await payAtGatewayWith(sessionId, {
         method: random() < 0.5 ? "express" : "standard",
         promotionCode: random() < 0.4 ? pick(codes) : undefined,
+        card: end ? "4000000000000259" : undefined,
       });
       await reconcileSuccessReturn({ ...viewer, sessionId });
+      if (end) {
+        ends.push(end);
+        await disputeByWebhook(sessionId, end);
+      }
       const after = random();
-      if (after < 0.2) await requestRefund({ ...viewer, orderId });
+      if (end === "open" || end === "lost") {
+        // An open or lost dispute holds the order: its refunds and shipping are refused.
+        const held = refusal("invalid_transition");
+        if (after < 0.3) await requestRefund({ ...viewer, orderId }).catch(held);
+        else if (after < 0.45) await adminFulfil({ adminId: admin, orderId }).catch(held);
+        else if (after < 0.7) {
+          await adminFulfil({ adminId: admin, orderId }).catch(held);
+          await adminRefund({ adminId: admin, orderId }).catch(held);
+        } else
+          await requestPartialRefund({ ...viewer, orderId, lines: [{ bookId: placed.order.items[0]!.bookId, quantity: 1 }] }).catch(held);
+      } else if (after < 0.2) await requestRefund({ ...viewer, orderId });
       else if (after < 0.3) await adminFulfil({ adminId: admin, orderId });
       else if (after < 0.4) {
         await adminFulfil({ adminId: admin, orderId });
@@ -255,20 +296,38 @@ describe("conservation under a randomized run", () => {
     const sessions = (
       await stripe.checkout.sessions.list({ created: { gte: since }, status: "complete", limit: 100 }).autoPagingToArray({ limit: 10_000 })
     ).filter((s) => orderIds.has(s.metadata?.order_id ?? ""));
+    // What a lost dispute took back at the gateway, per payment intent.
+    const lostAtGateway = new Map<string, number>();
+    for (const dispute of await stripe.disputes.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })) {
+      if (dispute.status === "lost" && typeof dispute.payment_intent === "string")
+        lostAtGateway.set(dispute.payment_intent, dispute.amount);
+    }
     const kept = new Map<string, number>();
+    let lostOfOurs = 0;
     for (const session of sessions) {
       const intent = await stripe.paymentIntents.retrieve(String(session.payment_intent), { expand: ["latest_charge"] });
       const charge = intent.latest_charge as { amount_captured: number; amount_refunded: number } | null;
-      const net = (charge?.amount_captured ?? 0) - (charge?.amount_refunded ?? 0);
+      const lost = lostAtGateway.get(intent.id) ?? 0;
+      lostOfOurs += lost;
+      const net = (charge?.amount_captured ?? 0) - (charge?.amount_refunded ?? 0) - lost;
       if (net !== 0) kept.set(session.id, net);
     }
-    // A paid order keeps its total less what partial refunds and returns gave back.
-    const paidHere = await db.execute<{ gateway_session_id: string; total_cents: number }>(sql`
+    // A paid order keeps its total less what partial refunds and returns gave back and what lost disputes took.
+    const paidHere = await db.execute<{ gateway_session_id: string; kept_cents: number }>(sql`
       select p.gateway_session_id,
-        o.total_cents - coalesce((select sum(r.amount_cents) from refunds r where r.payment_id = p.id and r.status = 'succeeded'), 0)::int as total_cents
+        o.total_cents
+          - coalesce((select sum(r.amount_cents) from refunds r where r.payment_id = p.id and r.status = 'succeeded'), 0)
+          - coalesce((select sum(d.amount_cents) from disputes d where d.payment_id = p.id and d.outcome = 'lost'), 0)::int as kept_cents
       from payments p join orders o on o.id = p.order_id
       where p.status = 'paid' and o.status in ('paid', 'fulfilled', 'delivered') and o.id in ${ours}`);
-    expect(Object.fromEntries(kept)).toEqual(Object.fromEntries(paidHere.map((p) => [p.gateway_session_id, p.total_cents])));
+    expect(Object.fromEntries(kept)).toEqual(
+      Object.fromEntries(paidHere.filter((p) => p.kept_cents !== 0).map((p) => [p.gateway_session_id, p.kept_cents])),
+    );
+    // The run disputed payments and ended each way; every dispute the gateway opened reached its order.
+    expect(new Set(ends)).toEqual(new Set(["open", "won", "lost"]));
+    const [disputeCounts] = await db.execute<{ n: number; lost: number }>(sql`
+      select count(*)::int as n, count(*) filter (where outcome = 'lost')::int as lost from disputes where order_id in ${ours}`);
+    expect(disputeCounts).toEqual({ n: ends.length, lost: ends.filter((e) => e === "lost").length });
 
     // Captured = kept (paid orders' totals less their partial refunds) + refunded, at the gateway and in the
     // store; every order's amounts add up; every payment holds exactly its pending and succeeded refunds.
@@ -288,11 +347,16 @@ describe("conservation under a randomized run", () => {
       misheld: number;
       sold_with_shipping: number;
       discounted: number;
+      lost: number;
+      lost_on_kept: number;
     }>(sql`
       select
         ((select coalesce(sum(o.total_cents), 0)::int from orders o where o.status in ('paid', 'fulfilled', 'delivered') and o.id in ${ours})
           - (select coalesce(sum(r.amount_cents), 0)::int from refunds r join payments p on p.id = r.payment_id join orders o on o.id = p.order_id
              where r.status = 'succeeded' and p.status = 'paid' and o.status in ('paid', 'fulfilled', 'delivered') and o.id in ${ours})) as paid,
+        (select coalesce(sum(d.amount_cents), 0)::int from disputes d where d.outcome = 'lost' and d.order_id in ${ours}) as lost,
+        (select coalesce(sum(d.amount_cents), 0)::int from disputes d join orders o on o.id = d.order_id
+           where d.outcome = 'lost' and o.status in ('paid', 'fulfilled', 'delivered') and o.id in ${ours}) as lost_on_kept,
         (select count(*)::int from payments p where p.order_id in ${ours} and p.refunded_cents <>
            coalesce((select sum(r.amount_cents) from refunds r where r.payment_id = p.id and r.status in ('pending', 'succeeded')), 0)) as misheld,
         (select coalesce(sum(r.amount_cents), 0)::int from refunds r where r.status = 'succeeded' and r.order_id in ${ours}) as refunds,
@@ -307,6 +371,13 @@ describe("conservation under a randomized run", () => {
     expect(money!.discounted).toBeGreaterThan(0);
     expect(captured).toBe(money!.captured);
     expect(captured).toBe(money!.paid + money!.refunds);
+    // Captured = kept + refunded + lost in disputes, and the gateway lost what the store counts lost.
+    expect(money!.lost).toBeGreaterThan(0);
+    // (paid: the paid orders' totals less their refunds, the lost money still in them.)
+    expect(money!.lost_on_kept).toBe(money!.lost);
+    const keptByOrders = money!.paid - money!.lost_on_kept;
+    expect(captured).toBe(keptByOrders + money!.refunds + money!.lost);
+    expect(lostOfOurs).toBe(money!.lost);
     expect(refundedAtGateway).toBe(money!.refunds);
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import { transition } from "xstate";
 import { getDb, type Tx } from "@/db";
 import { withOrderTransaction } from "@/db/transaction";
 import { refundedCents } from "@/machines/line-amounts";
+import { heldByDispute } from "@/machines/order-context";
 import { orderMachine } from "@/machines/order-machine";
 import { statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
@@ -39,7 +40,7 @@ const realId = (run: Run, id: string) => {
 
 function toInput(run: Run, event: OrderEvent): OrderEventInput {
   const mapped: Record<string, unknown> = { ...event };
-  for (const key of ["paymentId", "refundId", "retryRefundId", "sessionId", "returnId"]) {
+  for (const key of ["paymentId", "refundId", "retryRefundId", "sessionId", "returnId", "disputeId"]) {
     const value = mapped[key];
     if (typeof value === "string") mapped[key] = realId(run, value);
   }
@@ -118,8 +119,14 @@ async function checkDatabase(run: Run): Promise<void> {
   const timer = keys.includes(`payment-timeout:${run.orderId}`);
   if (statusOf(run.pure) === "created") expect(timer).toBe(true);
   if (c.paidPaymentId || c.cancelReason === "user") expect(timer).toBe(false);
-  // The warehouse job waits only while the order is paid and not yet shipped, refunded or short.
-  expect(keys.includes(`fulfil:${run.orderId}`)).toBe(statePath(run.pure) === "settled.paid");
+  // The warehouse job waits only while the order is paid and not yet shipped, refunded, short or held by a dispute.
+  expect(keys.includes(`fulfil:${run.orderId}`)).toBe(statePath(run.pure) === "settled.paid" && !heldByDispute(c));
+  const disputes = await db.execute<{ id: string; outcome: string; gateway_status: string; amount_cents: number; closed: boolean }>(
+    sql`select id, outcome, gateway_status, amount_cents, closed_at is not null as closed from disputes where order_id = ${run.orderId}`,
+  );
+  expect(Object.fromEntries(disputes.map((d) => [d.id, `${d.outcome} ${d.gateway_status} ${d.amount_cents} ${d.closed}`]))).toEqual(
+    Object.fromEntries(c.disputes.map((d) => [realId(run, d.id), `${d.outcome} ${d.status} ${d.amountCents} ${d.outcome !== "open"}`])),
+  );
   for (const refund of c.refunds) expect(keys).toContain(`refund:${realId(run, refund.id)}`);
   // A requested return waits for its parcel with an expiry job; a decided one has none.
   for (const r of c.returns) expect(keys.includes(`return-expiry:${realId(run, r.id)}`)).toBe(r.status === "requested");
@@ -207,6 +214,9 @@ const KNOWN_TRANSITIONS = [
   "settled.delivered --REQUEST_RETURN--> settled.delivered [createReturn,recordEvent,scheduleReturnExpiry,sendEmail]",
   "settled.delivered --RETURN_EXPIRED--> settled.delivered [recordEvent,sendEmail,setReturnStatus]",
   "settled.fulfilled --DELIVER--> settled.delivered [recordDelivery,recordEvent,sendEmail]",
+  "settled.fulfilled --DISPUTE_CLOSED--> settled.fulfilled [recordDispute,recordEvent]",
+  "settled.fulfilled --DISPUTE_OPENED--> settled.fulfilled [recordDispute,recordEvent]",
+  "settled.fulfilled --DISPUTE_UPDATED--> settled.fulfilled [recordDispute,recordEvent]",
   "settled.fulfilled --PAYMENT_SUCCEEDED--> settled.fulfilled [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
   "settled.fulfilled --REFUND_FAILED--> settled.fulfilled [createRefund,recordEvent,refundPayment,setRefundStatus]",
   "settled.fulfilled --REFUND_FAILED--> settled.fulfilled [flagForOperator,recordEvent,setRefundStatus]",
@@ -216,6 +226,11 @@ const KNOWN_TRANSITIONS = [
   "settled.fulfilled --REQUEST_PARTIAL_REFUND--> settled.fulfilled [createRefund,recordEvent,refundPayment,sendEmail]",
   "settled.fulfilled --REQUEST_REFUND--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail]",
   "settled.fulfilled --TRACKING_UPDATED--> settled.fulfilled [recordEvent]",
+  "settled.paid --DISPUTE_CLOSED--> settled.paid [cancelFulfilment,recordDispute,recordEvent]",
+  "settled.paid --DISPUTE_CLOSED--> settled.paid [recordDispute,recordEvent,startFulfilment]",
+  "settled.paid --DISPUTE_CLOSED--> settled.paid [recordDispute,recordEvent]",
+  "settled.paid --DISPUTE_OPENED--> settled.paid [cancelFulfilment,recordDispute,recordEvent]",
+  "settled.paid --DISPUTE_UPDATED--> settled.paid [recordDispute,recordEvent]",
   "settled.paid --FULFIL--> settled.fulfilled [cancelFulfilment,recordEvent,recordShipment,sendEmail]",
   "settled.paid --PAYMENT_SUCCEEDED--> settled.paid [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
   "settled.paid --REFUND_FAILED--> settled.paid [createRefund,recordEvent,refundPayment,setRefundStatus]",
@@ -260,6 +275,7 @@ describe("every event in every state: the documented transition, or nothing chan
         (select row_to_json(o) from (select status, machine_snapshot, revision, needs_attention, tracking_number from orders where id = ${run.orderId}) o) as orders,
         (select json_agg(p order by p.id) from (select id, status, failure_reason from payments where order_id = ${run.orderId}) p) as payments,
         (select json_agg(r order by r.id) from (select id, status from refunds where order_id = ${run.orderId}) r) as refunds,
+        (select json_agg(d order by d.id) from (select id, outcome, gateway_status from disputes where order_id = ${run.orderId}) d) as disputes,
         (select row_to_json(b) from (select stock_available, stock_reserved, stock_sold, stock_received from books where id = ${run.bookId}) b) as books,
         (select count(*) from order_events where order_id = ${run.orderId}) as events,
         (select json_agg(j order by j.key) from (select key, run_at from graphile_worker._private_jobs where payload->>'orderId' = ${run.orderId}) j) as jobs`);
@@ -276,6 +292,9 @@ describe("every event in every state: the documented transition, or nothing chan
       "CANCEL",
       "CHECKOUT",
       "DELIVER",
+      "DISPUTE_CLOSED",
+      "DISPUTE_OPENED",
+      "DISPUTE_UPDATED",
       "FULFIL",
       "PAYMENT_CANCELLED",
       "PAYMENT_FAILED",

@@ -2,7 +2,7 @@ import type { OrderTx } from "@/db/transaction";
 import { clearOrderedBooks } from "@/lib/cart/cart-store";
 import { moveStock } from "@/lib/catalog/store";
 import { env } from "@/lib/env";
-import { insertPayment, insertRefund, setPaymentStatus, setRefundStatus } from "@/lib/payments/store";
+import { insertPayment, insertRefund, saveDispute, setPaymentStatus, setRefundStatus } from "@/lib/payments/store";
 import { addJobQuery, removeJobQuery } from "@/lib/worker/jobs";
 import type { OrderEffect, OrderEffectParams } from "@/machines/order-machine";
 import type { DomainEventType } from "@/machines/order-types";
@@ -77,6 +77,7 @@ const handlers: Handlers = {
     alerts.push(reason);
     flagInTransaction(pipeline, orderId, reason);
   },
+  recordDispute: ({ pipeline, orderId }, { dispute, currency }) => saveDispute(pipeline, orderId, dispute, currency),
   recordEvent: ({ events }, { type, payload }) => {
     events.push({ type, payload: payload ?? {} });
   },

@@ -5,11 +5,19 @@ import { paymentsOfOrder, refundsOfOrder } from "@/lib/payments/store";
 import { loadSnapshot } from "@/machines/order-snapshot";
 import type { OrderDisplayStatus, OrderStatus, PaymentStatus, RefundStatus } from "@/machines/statuses";
 import { refundableCents, refundedQuantities, refundedShippingCents } from "@/machines/line-amounts";
-import { allowedUserActions, canRefundLines, displayStatusOf, statePath, type UserAction } from "@/machines/order-status";
+import {
+  allowedUserActions,
+  canRefundLines,
+  displayStatusOf,
+  disputeStandingOf,
+  statePath,
+  type DisputeStanding,
+  type UserAction,
+} from "@/machines/order-status";
 import type { Executor } from "@/db";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
-import type { ReturnStatus, ShippingAddress, ShippingMethod, ShippingOption, TrackingStatus } from "@/machines/order-types";
+import type { OrderContext, ReturnStatus, ShippingAddress, ShippingMethod, ShippingOption, TrackingStatus } from "@/machines/order-types";
 import { eventsOfOrder, itemsOfOrder, orderRow, orderRowsOfUser, returnsOfOrder, type OrderRow, type OrderViewer } from "./store";
 
 /** The public Order shape (docs/API.md), plus fields the pages show. */
@@ -70,6 +78,8 @@ export type OrderView = {
     expiresAt: string;
     createdAt: string;
   }[];
+  /** The payment's dispute, if any: the open one, else a lost one, else the last won. */
+  dispute: OrderDispute | null;
   allowedActions: UserAction[];
   events: { type: string; source: string; at: string; payload: Record<string, unknown> }[];
   createdAt: string;
@@ -77,7 +87,32 @@ export type OrderView = {
   needsAttention: boolean;
 };
 
+export type OrderDispute = {
+  id: string;
+  standing: DisputeStanding;
+  amountCents: number;
+  reason: string;
+  /** The gateway's status (needs_response, under_review, won, lost…). */
+  status: string;
+  evidenceDueBy: string | null;
+};
+
 const iso = (value: Date | string) => new Date(value).toISOString();
+
+function disputeOfView(context: OrderContext): OrderDispute | null {
+  const standing = disputeStandingOf(context);
+  if (!standing) return null;
+  const outcome = standing === "disputed" ? "open" : standing === "dispute_lost" ? "lost" : "won";
+  const d = context.disputes.filter((x) => x.outcome === outcome).at(-1)!;
+  return {
+    id: d.id,
+    standing,
+    amountCents: d.amountCents,
+    reason: d.reason,
+    status: d.status,
+    evidenceDueBy: d.evidenceDueBy === null ? null : iso(new Date(d.evidenceDueBy)),
+  };
+}
 
 function addressOf(row: OrderRow): ShippingAddress | null {
   if (!row.shipping_line1 || !row.shipping_country) return null;
@@ -166,6 +201,7 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
       createdAt: iso(r.created_at),
     })),
     allowedActions: allowedUserActions(snapshot, Date.now(), env().REFUND_WINDOW_DAYS, env().RETURN_WINDOW_DAYS),
+    dispute: disputeOfView(snapshot.context),
     events: events.map((e) => ({ type: e.type, source: e.source, at: iso(e.created_at), payload: e.payload })),
     createdAt: iso(row.created_at),
     revision: row.revision,

@@ -41,7 +41,7 @@ export function requestRefund(input: ShopperInput & { reason?: string }): Promis
       input.orderId,
       { type: "REQUEST_REFUND", by: "user", reason: input.reason },
       "user",
-      "This order cannot be refunded: refunds are possible for paid orders that have not shipped yet, within the refund window",
+      "This order cannot be refunded: refunds are possible for paid orders that have not shipped yet, within the refund window, and not while the payment is disputed",
     ),
   );
 }
@@ -54,7 +54,7 @@ export function adminRefund(input: { adminId: string; orderId: string; reason?: 
       input.orderId,
       { type: "REQUEST_REFUND", by: "admin", reason: input.reason },
       "admin",
-      "This order cannot be refunded now",
+      "This order cannot be refunded now: nothing is left to refund, or its payment is disputed (money lost in a dispute is never refunded)",
     ),
   );
 }
@@ -63,7 +63,9 @@ export function adminRefund(input: { adminId: string; orderId: string; reason?: 
 export function adminFulfil(input: { adminId: string; orderId: string }): Promise<OrderView> {
   return instrument("order_fulfillment", { name: "admin_fulfil", orderId: input.orderId }, async () => {
     const { event, address } = await fulfilEventFor(input.orderId);
-    const refusal = address ? "Only a paid order can be fulfilled" : "This order has no shipping address: it cannot be shipped";
+    const refusal = address
+      ? "Only a paid order can be fulfilled, and not while a dispute holds it"
+      : "This order has no shipping address: it cannot be shipped";
     return act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", refusal);
   });
 }

@@ -76,6 +76,19 @@ export type RefundInfo = {
   failureReason: string | null;
 };
 
+/** A dispute (chargeback or inquiry) as the gateway reports it. */
+export type DisputeInfo = {
+  id: string;
+  /** The payment intent of the disputed charge: how the store finds its payment. */
+  paymentIntentId: string | null;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: string;
+  /** Epoch ms, or null. */
+  evidenceDueBy: number | null;
+};
+
 /** A promotion code shoppers type on the payment page, with its coupon's terms. */
 export type PromotionCodeInfo = {
   id: string;

@@ -5,10 +5,10 @@ import { isUuid } from "@/lib/ids";
 import { instrument } from "@/lib/observability/operations";
 import { dispatch } from "@/lib/orders/dispatch";
 import type { DispatchOutcome } from "@/lib/orders/types";
-import type { RefundInfo } from "./gateway";
+import type { DisputeInfo, RefundInfo } from "./gateway";
 import { settleRefundOutcome } from "./refund-outcome";
 import { dispatchSessionFact, withSale } from "./settle-from-gateway";
-import { paymentById, paymentOfSession, recordWebhookEvent, refundOfGatewayRefund, setWebhookOutcome } from "./store";
+import { paymentById, paymentOfIntent, paymentOfSession, recordWebhookEvent, refundOfGatewayRefund, setWebhookOutcome } from "./store";
 import { toGatewayEvent, type GatewayEvent } from "./stripe-events";
 
 export type WebhookOutcome = "handled" | "duplicate" | "ignored" | "awaiting_async" | "unknown_payment";
@@ -26,6 +26,45 @@ async function dispatchRefund(otx: OrderTx, refund: RefundInfo): Promise<{ outco
   if (!row) return undefined;
   const result = await settleRefundOutcome(row, refund);
   return { outcome: result === "pending" ? "ignored" : result.outcome, orderId: row.order_id };
+}
+
+const disputeEvents = { opened: "DISPUTE_OPENED", updated: "DISPUTE_UPDATED", closed: "DISPUTE_CLOSED" } as const;
+
+/**
+ * A dispute can overtake the payment it disputes (the gateway sends both at
+ * once): for this long after the gateway created the event, a dispute on a
+ * payment intent the store has not recorded yet is refused with a 5xx so it
+ * is redelivered; after that it is acknowledged as not ours.
+ */
+export const DISPUTE_EARLY_MS = 3_600_000;
+
+/** A dispute's news, dispatched to the order whose payment the disputed charge paid. */
+async function dispatchDispute(
+  otx: OrderTx,
+  change: keyof typeof disputeEvents,
+  dispute: DisputeInfo,
+  at: number,
+): Promise<{ outcome: WebhookOutcome; orderId?: string }> {
+  const payment = dispute.paymentIntentId ? await paymentOfIntent(dispute.paymentIntentId, otx) : undefined;
+  if (!payment && dispute.paymentIntentId && Date.now() - at < DISPUTE_EARLY_MS) {
+    throw new Error(`dispute ${dispute.id} on payment intent ${dispute.paymentIntentId}, not recorded yet: redeliver later`);
+  }
+  if (!payment) return { outcome: "unknown_payment" };
+  const result = await dispatch(
+    payment.order_id,
+    {
+      type: disputeEvents[change],
+      paymentId: payment.id,
+      disputeId: dispute.id,
+      amountCents: dispute.amount,
+      reason: dispute.reason,
+      status: dispute.status,
+      evidenceDueBy: dispute.evidenceDueBy,
+      at,
+    },
+    "gateway",
+  );
+  return { outcome: outcomeOf([result.outcome]), orderId: payment.order_id };
 }
 
 async function apply(otx: OrderTx, event: GatewayEvent): Promise<{ outcome: WebhookOutcome; orderId?: string; sessionId?: string }> {
@@ -67,6 +106,8 @@ async function apply(otx: OrderTx, event: GatewayEvent): Promise<{ outcome: Webh
       for (const refund of event.refunds) results.push(await dispatchRefund(otx, refund));
       return { outcome: outcomeOf(results.map((r) => r?.outcome)), orderId: results.find((r) => r)?.orderId };
     }
+    case "dispute":
+      return dispatchDispute(otx, event.change, event.dispute, event.at);
     case "ignored":
       return { outcome: "ignored" };
   }

@@ -4,8 +4,9 @@ import type { WritePipeline } from "@/db/batching";
 import type { SqlRow } from "@/db/rows";
 import { orders, payments, refunds, type PaymentStatus, type RefundStatus } from "@/db/schema";
 import type { OrderTx } from "@/db/transaction";
+import type { DisputeState } from "@/machines/order-types";
 
-// The one module that writes payments, refunds and webhook_events
+// The one module that writes payments, refunds, disputes and webhook_events
 // (docs/ARCHITECTURE.md, "Who writes which table"), and the one place that
 // reads them for the payment flows. Status changes come from the order
 // machine's effects (lib/orders/effects.ts calls the writes below inside the
@@ -82,6 +83,22 @@ export function setRefundStatus(
     from refund where p.id = refund.payment_id and ${change.status}::text = 'failed' and refund.was <> 'failed'`);
 }
 
+/**
+ * A dispute as the machine now knows it (recordDispute): inserted on first
+ * news, updated after; closed_at is when it was decided (the sales report's day for money lost).
+ */
+export function saveDispute(pipeline: WritePipeline, orderId: string, dispute: DisputeState, currency: string): void {
+  const evidenceDueBy = dispute.evidenceDueBy === null ? null : new Date(dispute.evidenceDueBy).toISOString();
+  pipeline.write(sql`
+    insert into disputes (id, order_id, payment_id, amount_cents, currency, reason, gateway_status, outcome, evidence_due_by, closed_at)
+    values (${dispute.id}, ${orderId}, ${dispute.paymentId}, ${dispute.amountCents}, ${currency}, ${dispute.reason}, ${dispute.status},
+            ${dispute.outcome}, ${evidenceDueBy}::timestamptz, case when ${dispute.outcome} = 'open' then null else now() end)
+    on conflict (id) do update set amount_cents = excluded.amount_cents, reason = excluded.reason, gateway_status = excluded.gateway_status,
+      outcome = excluded.outcome, evidence_due_by = excluded.evidence_due_by,
+      closed_at = case when excluded.outcome = 'open' then null else coalesce(disputes.closed_at, now()) end, updated_at = now()
+    where disputes.order_id = ${orderId}`);
+}
+
 // --- Payments ---
 
 /** An order's payment attempts, oldest first (the order pages). */
@@ -107,6 +124,14 @@ export async function paymentOfSession(sessionId: string, otx?: OrderTx): Promis
 
 export async function paymentById(paymentId: string, otx: OrderTx): Promise<PaymentRow<"id" | "orderId"> | undefined> {
   const [payment] = await otx.pipeline.read<PaymentRow<"id" | "orderId">>(sql`select id, order_id from payments where id = ${paymentId}`);
+  return payment;
+}
+
+/** The payment a gateway payment intent belongs to (a dispute names the intent of the disputed charge). */
+export async function paymentOfIntent(paymentIntentId: string, otx: OrderTx): Promise<PaymentRow<"id" | "orderId"> | undefined> {
+  const [payment] = await otx.pipeline.read<PaymentRow<"id" | "orderId">>(
+    sql`select id, order_id from payments where gateway_payment_intent_id = ${paymentIntentId} order by created_at limit 1`,
+  );
   return payment;
 }
 

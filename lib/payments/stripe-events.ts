@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
 import { AppError } from "@/lib/errors";
-import type { CheckoutSessionInfo, RefundInfo } from "./gateway";
+import type { CheckoutSessionInfo, DisputeInfo, RefundInfo } from "./gateway";
 import { stripeClient, webhookSecret } from "./stripe-client";
-import { toRefundInfo, toSessionInfo } from "./stripe-gateway";
+import { toDisputeInfo, toRefundInfo, toSessionInfo } from "./stripe-gateway";
 import { recordSignatureFailure } from "./webhook-health";
 
 /** A verified gateway event in our own terms (only lib/payments/stripe* knows Stripe's shapes). */
@@ -10,6 +10,7 @@ type Kind =
   | { type: "session_completed" | "session_async_succeeded" | "session_async_failed" | "session_expired"; session: CheckoutSessionInfo }
   | { type: "payment_failed"; paymentId: string | null; orderId: string | null; reason: string }
   | { type: "refund_updated"; refunds: RefundInfo[] }
+  | { type: "dispute"; change: "opened" | "updated" | "closed"; dispute: DisputeInfo }
   | { type: "ignored"; stripeType: string };
 
 /** `at`: when the gateway says it happened (epoch ms, never after our now). */
@@ -75,6 +76,12 @@ function kindOf(event: Stripe.Event): Kind {
     case "refund.created":
     case "refund.failed":
       return { type: "refund_updated", refunds: [toRefundInfo(event.data.object)] };
+    case "charge.dispute.created":
+      return { type: "dispute", change: "opened", dispute: toDisputeInfo(event.data.object) };
+    case "charge.dispute.updated":
+      return { type: "dispute", change: "updated", dispute: toDisputeInfo(event.data.object) };
+    case "charge.dispute.closed":
+      return { type: "dispute", change: "closed", dispute: toDisputeInfo(event.data.object) };
     default:
       return { type: "ignored", stripeType: event.type };
   }

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import type {
   CheckoutSessionInfo,
   CheckoutSessionInput,
+  DisputeInfo,
   PaymentGateway,
   PaymentIntentInfo,
   PromotionCodeInfo,
@@ -62,6 +63,20 @@ export function toRefundInfo(refund: Stripe.Refund): RefundInfo {
     amount: refund.amount,
     refundId: refund.metadata?.refund_id ?? null,
     failureReason: refund.failure_reason ?? null,
+  };
+}
+
+export function toDisputeInfo(dispute: Stripe.Dispute): DisputeInfo {
+  const intent = dispute.payment_intent;
+  const dueBy = dispute.evidence_details?.due_by;
+  return {
+    id: dispute.id,
+    paymentIntentId: typeof intent === "string" ? intent : (intent?.id ?? null),
+    amount: dispute.amount,
+    currency: dispute.currency,
+    reason: dispute.reason,
+    status: dispute.status,
+    evidenceDueBy: typeof dueBy === "number" ? dueBy * 1000 : null,
   };
 }
 

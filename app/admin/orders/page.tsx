@@ -57,11 +57,16 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
         ) : (
           <ul className="mt-3 space-y-2">
             {stuck.map((s) => (
-              <li key={`${s.id}-${s.reason}`} className="flex flex-wrap items-center gap-3 text-sm">
+              <li key={`${s.id}-${s.reason}`} className="flex flex-wrap items-center gap-3 text-sm" data-disputed={s.disputed}>
                 <Link className={textLinkClass} href={`/admin/orders/${s.id}`}>
                   {s.id.slice(0, 8).toUpperCase()}
                 </Link>
                 <OrderStatusBadge status={s.status} />
+                {s.disputed ? (
+                  <span className="rounded-full bg-red-50 px-2.5 py-0.5 text-xs font-semibold text-red-900 ring-1 ring-red-700/30 ring-inset">
+                    Disputed
+                  </span>
+                ) : null}
                 <span>{s.reason}</span>
                 <span className="text-ink-soft">
                   since {utc(s.since)} UTC · {s.email}

@@ -22,20 +22,22 @@ export default async function AdminSalesPage() {
     { label: "Refunded", value: totals.refunded.toLocaleString("en-US") },
     { label: "Revenue", value: money(totals.revenueCents) },
     { label: "Refunds", value: money(totals.refundedCents) },
-    { label: "Net", value: money(totals.revenueCents - totals.refundedCents) },
+    { label: "Lost in disputes", value: money(totals.lostCents) },
+    { label: "Net revenue", value: money(totals.netCents) },
   ];
   return (
     <div className="mx-auto max-w-6xl py-8">
       <h1 className="font-serif text-3xl font-bold text-ink">Sales</h1>
       <p className="mt-2 max-w-2xl text-ink-soft">
         The last {DAYS} days by UTC day, {report.days[0]?.day} to {report.days.at(-1)?.day}. Counts follow the order history, so an order
-        paid and later refunded counts on both days.
+        paid and later refunded counts on both days. Net revenue is revenue less refunds and money lost in disputes (on the day each dispute
+        was decided).
       </p>
       <section aria-labelledby="sales-totals-heading" className="mt-6">
         <h2 id="sales-totals-heading" className="sr-only">
           Totals for the last {DAYS} days
         </h2>
-        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7">
+        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-4">
           {cards.map((card) => (
             <div key={card.label} className="rounded-lg border border-line bg-card p-4 shadow-card">
               <dt className="text-xs tracking-wide text-ink-soft uppercase">{card.label}</dt>

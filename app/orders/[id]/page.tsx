@@ -9,6 +9,7 @@ import { OrderPayments } from "@/components/orders/order-payments";
 import { PartialRefundForm } from "@/components/orders/partial-refund-form";
 import { panelClass } from "@/components/ui-classes";
 import { OrderReturns } from "@/components/orders/order-returns";
+import { DisputeBadge, ShopperDisputeNotice } from "@/components/orders/order-dispute";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { OrderStatusMessage } from "@/components/orders/order-status-message";
 import { OrderTimeline } from "@/components/orders/order-timeline";
@@ -52,6 +53,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
         <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Order {short}</h1>
         <OrderStatusBadge status={order.status} />
         {order.displayStatus !== order.status ? <OrderStatusBadge status={order.displayStatus} /> : null}
+        <DisputeBadge dispute={order.dispute} />
         <p className="flex w-full flex-wrap items-center gap-x-4 text-sm text-ink-soft">
           <span>
             Placed <LocalTime iso={order.createdAt} />
@@ -67,6 +69,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
 
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_22rem] lg:gap-8">
         <div className="flex min-w-0 flex-col gap-6">
+          <ShopperDisputeNotice dispute={order.dispute} />
           <OrderStatusMessage order={order} />
           <OrderItems order={order} />
           <OrderReturns order={order} />

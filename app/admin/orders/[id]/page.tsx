@@ -10,6 +10,7 @@ import { OrderItems } from "@/components/orders/order-items";
 import { ShippingAddress } from "@/components/orders/shipping-address";
 import { OrderPayments } from "@/components/orders/order-payments";
 import { PartialRefundForm } from "@/components/orders/partial-refund-form";
+import { AdminDisputePanel, DisputeBadge } from "@/components/orders/order-dispute";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
 import { listOrderEventLog, listOrderJobRuns, listOrderJobs, listOrderWebhooks } from "@/lib/admin/order-overview";
@@ -36,9 +37,10 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
     listOrderJobRuns(order.id),
     listOrderEventLog(order.id),
   ]);
+  // An open dispute holds the order: the gateway refuses its refund, the warehouse waits (a lost one keeps it held).
+  const held = order.dispute?.standing === "disputed" || order.dispute?.standing === "dispute_lost";
   const canRefund =
-    ["paid", "fulfilled"].includes(order.status) ||
-    (order.status === "delivered" && !order.refunds.some((r) => r.reason === "returned")) ||
+    (["paid", "fulfilled", "delivered"].includes(order.status) && order.dispute?.standing !== "disputed" && order.refundableCents > 0) ||
     (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
   const canRefundPart = ["paid", "fulfilled"].includes(order.status) && order.refundableCents > 0;
   return (
@@ -50,6 +52,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <h1 className="font-serif text-3xl font-bold text-ink">Order {order.id.slice(0, 8).toUpperCase()}</h1>
         <OrderStatusBadge status={order.status} />
         {order.displayStatus !== order.status ? <OrderStatusBadge status={order.displayStatus} /> : null}
+        <DisputeBadge dispute={order.dispute} />
         <span className="text-sm text-ink-soft">
           machine state <code>{order.state}</code> · revision {order.revision}
         </span>
@@ -68,11 +71,12 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
           Automation gave up on this order: it needs an operator.
         </p>
       ) : null}
+      <AdminDisputePanel dispute={order.dispute} currency={order.currency} />
       <div className="mt-4">
         <AdminOrderActions
           orderId={order.id}
           canRefund={canRefund}
-          canFulfil={order.status === "paid"}
+          canFulfil={order.status === "paid" && !held}
           canDeliver={order.status === "fulfilled"}
         />
       </div>
