@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { ResendVerificationButton } from "@/components/auth/resend-verification-button";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { SignOutEverywhereButton } from "@/components/auth/sign-out-everywhere-button";
 import { panelClass, secondaryButtonClass } from "@/components/ui-classes";
 import { getCurrentUser } from "@/lib/auth/session";
+import { emailVerified } from "@/lib/auth/users";
 
 export const metadata: Metadata = { title: "Your account" };
 export const dynamic = "force-dynamic";
@@ -12,6 +14,7 @@ export const dynamic = "force-dynamic";
 export default async function AccountPage() {
   const user = await getCurrentUser();
   if (!user) redirect("/signin?callbackUrl=%2Faccount");
+  const verified = await emailVerified(user.id);
 
   return (
     <div className="mx-auto w-full max-w-2xl">
@@ -24,8 +27,18 @@ export default async function AccountPage() {
           <dt className="text-sm font-semibold text-ink-soft">Name</dt>
           <dd className="break-words">{user.name || "—"}</dd>
           <dt className="text-sm font-semibold text-ink-soft">E-mail</dt>
-          <dd className="break-all">{user.email}</dd>
+          <dd className="break-all">
+            {user.email} <span className="text-sm text-ink-soft">{verified ? "(confirmed)" : "(not confirmed yet)"}</span>
+          </dd>
         </dl>
+        {verified ? null : (
+          <div className="mt-4 text-sm text-ink-soft" data-testid="email-unconfirmed">
+            <p>
+              Follow the link we e-mailed you to confirm this address. Orders you placed as a guest with it then move into your account.
+            </p>
+            <ResendVerificationButton />
+          </div>
+        )}
       </section>
       <nav aria-label="Account" className="mt-6">
         <ul className="flex flex-wrap gap-3">

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/test";
-import { baseURL, client, signIn, signedInShopper } from "../support/api";
+import { baseURL, client, register, signIn, signedInShopper } from "../support/api";
 import { adminContext, fillShippingAddress, NEW_YORK } from "../support/browser";
 import { createBook, e2eDb } from "../support/db";
 
@@ -261,9 +261,29 @@ test.describe("a guest's sale (no account)", () => {
     expect(cookies.find((c) => c.name === `guest_order_${row.id}`)).toMatchObject({ httpOnly: true, sameSite: "Lax" });
 
     const operator = await adminContext(browser);
-    await agreeEverywhere(guestPage, await operator.newPage(), email, row, "guest-");
+    const operatorPage = await operator.newPage();
+    await agreeEverywhere(guestPage, operatorPage, email, row, "guest-");
     const [paidMail] = await e2eDb()`select text_body from emails where order_id = ${row.id} and subject like '%is paid%'`;
     expect(paidMail!.text_body).toContain(`/orders/${row.id}/access?token=`);
+
+    // Signing up with the address claims the order only once the mailed link proves it.
+    const account = await client();
+    const registered = await register(account, { email });
+    expect(registered.response.status()).toBe(201);
+    expect((await signIn(account, email, registered.password)).status()).toBeLessThan(400);
+    const listed = async () => ((await (await account.get("/api/orders")).json()) as { items: { id: string }[] }).items.map((o) => o.id);
+    expect(await listed()).not.toContain(row.id);
+    const [confirm] = await e2eDb()`select text_body from emails where to_address = ${email} and subject like 'Confirm%'`;
+    const verifyPath = /(\/verify-email\?token=[A-Za-z0-9_-]{43})/.exec(confirm!.text_body as string)![1]!;
+    await guestPage.goto(verifyPath);
+    await guestPage.getByRole("button", { name: "Confirm my e-mail address" }).click();
+    await expect(guestPage.getByText("1 guest order is now in your account")).toBeVisible();
+    await guestPage.screenshot({ path: `${shots}/verify-email-claimed.png`, fullPage: true });
+    expect(await listed()).toContain(row.id);
+    const [claimed] = await e2eDb()`select user_id from orders where id = ${row.id}`;
+    expect(claimed!.user_id).toBe(((await registered.response.json()) as { id: string }).id);
+    await operatorPage.goto(`/admin/orders/${row.id}`);
+    await expect(operatorPage.getByTestId("guest-order")).toContainText("claimed by its account");
     await operator.close();
     await elsewhere.close();
     await context.close();

@@ -27,8 +27,8 @@ export async function listOrdersForAdmin(filter: AdminOrderFilter & { limit?: nu
     > &
       SqlRow<typeof users, "email">
   >(sql`
-    select o.id, o.status, u.email, o.total_cents, o.currency, o.created_at, o.payment_deadline, o.needs_attention, o.attention_reason
-    from orders o join users u on u.id = o.user_id
+    select o.id, o.status, coalesce(u.email, o.guest_email) as email, o.total_cents, o.currency, o.created_at, o.payment_deadline, o.needs_attention, o.attention_reason
+    from orders o left join users u on u.id = o.user_id
     where (${filter.status ?? null}::text is null or o.status = ${filter.status ?? null})
       and (${start}::timestamptz is null or o.created_at >= ${start}::timestamptz)
       and (${end}::timestamptz is null or o.created_at < ${end}::timestamptz)

@@ -35,37 +35,37 @@ export async function countOrdersByStatus(filter: Pick<AdminOrderFilter, "from" 
 export async function listStuckOrders(limit = 50): Promise<StuckOrder[]> {
   const { db } = await getDb();
   const rows = await db.execute<{ id: string; status: string; email: string; reason: string; since: Date; disputed: boolean }>(sql`
-    select o.id, o.status, u.email,
+    select o.id, o.status, coalesce(u.email, o.guest_email) as email,
         case when d.outcome = 'open'
           then 'payment disputed: ' || to_char(d.amount_cents / 100.0, 'FM999999990.00') || ' ' || upper(d.currency) || ', ' || replace(d.reason, '_', ' ')
                || ', evidence due ' || coalesce(to_char(d.evidence_due_by at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC', 'date not given')
           else 'dispute lost: ' || to_char(d.amount_cents / 100.0, 'FM999999990.00') || ' ' || upper(d.currency) || ' lost, ' || replace(d.reason, '_', ' ') end as reason,
         d.created_at as since, true as disputed
-      from disputes d join orders o on o.id = d.order_id join users u on u.id = o.user_id
+      from disputes d join orders o on o.id = d.order_id left join users u on u.id = o.user_id
       where d.outcome = 'open' or (d.outcome = 'lost' and d.closed_at > now() - interval '7 days')
     union all
-    select o.id, o.status, u.email, coalesce(o.attention_reason, 'flagged for an operator'), o.updated_at, false
-      from orders o join users u on u.id = o.user_id where o.needs_attention
+    select o.id, o.status, coalesce(u.email, o.guest_email) as email, coalesce(o.attention_reason, 'flagged for an operator'), o.updated_at, false
+      from orders o left join users u on u.id = o.user_id where o.needs_attention
     union all
-    select o.id, o.status, u.email, 'unpaid past its payment deadline', o.payment_deadline, false
-      from orders o join users u on u.id = o.user_id where o.status = 'created' and o.payment_deadline < now() - interval '2 minutes'
+    select o.id, o.status, coalesce(u.email, o.guest_email) as email, 'unpaid past its payment deadline', o.payment_deadline, false
+      from orders o left join users u on u.id = o.user_id where o.status = 'created' and o.payment_deadline < now() - interval '2 minutes'
     union all
-    select o.id, o.status, u.email, 'refund pending for more than 10 minutes', min(r.created_at), false
-      from orders o join users u on u.id = o.user_id join refunds r on r.order_id = o.id
-      where r.status = 'pending' and r.created_at < now() - interval '10 minutes' group by o.id, o.status, u.email
+    select o.id, o.status, coalesce(u.email, o.guest_email) as email, 'refund pending for more than 10 minutes', min(r.created_at), false
+      from orders o left join users u on u.id = o.user_id join refunds r on r.order_id = o.id
+      where r.status = 'pending' and r.created_at < now() - interval '10 minutes' group by o.id, o.status, u.email, o.guest_email
     union all
-    select o.id, o.status, u.email, 'refund failed: ' || coalesce(max(r.failure_reason), 'refused by the gateway'), max(r.updated_at), false
-      from orders o join users u on u.id = o.user_id join refunds r on r.order_id = o.id
-      where r.status = 'failed' and o.status = 'refund_pending' group by o.id, o.status, u.email
+    select o.id, o.status, coalesce(u.email, o.guest_email) as email, 'refund failed: ' || coalesce(max(r.failure_reason), 'refused by the gateway'), max(r.updated_at), false
+      from orders o left join users u on u.id = o.user_id join refunds r on r.order_id = o.id
+      where r.status = 'failed' and o.status = 'refund_pending' group by o.id, o.status, u.email, o.guest_email
     union all
-    select o.id, o.status, u.email, 'money arrived for a checkout session the store never recorded (' || string_agg(distinct p.gateway_session_id, ', ') || '): refunded automatically', min(r.created_at), false
-      from orders o join users u on u.id = o.user_id join refunds r on r.order_id = o.id join payments p on p.id = r.payment_id
-      where r.reason = 'unrecorded_payment' and r.created_at > now() - interval '7 days' group by o.id, o.status, u.email
+    select o.id, o.status, coalesce(u.email, o.guest_email) as email, 'money arrived for a checkout session the store never recorded (' || string_agg(distinct p.gateway_session_id, ', ') || '): refunded automatically', min(r.created_at), false
+      from orders o left join users u on u.id = o.user_id join refunds r on r.order_id = o.id join payments p on p.id = r.payment_id
+      where r.reason = 'unrecorded_payment' and r.created_at > now() - interval '7 days' group by o.id, o.status, u.email, o.guest_email
     union all
-    select o.id, o.status, u.email, 'job failing: ' || string_agg(j.task || ' (attempt ' || j.attempts || ' of ' || j.max_attempts || ')', ', '), min(j.run_at), false
+    select o.id, o.status, coalesce(u.email, o.guest_email) as email, 'job failing: ' || string_agg(j.task || ' (attempt ' || j.attempts || ' of ' || j.max_attempts || ')', ', '), min(j.run_at), false
       from ${failingOrderJobs} j
-      join orders o on o.id::text = j.order_id join users u on u.id = o.user_id
-      group by o.id, o.status, u.email
+      join orders o on o.id::text = j.order_id left join users u on u.id = o.user_id
+      group by o.id, o.status, u.email, o.guest_email
     order by disputed desc, since limit ${limit}`);
   return rows.map((r) => ({ ...r, since: new Date(r.since).toISOString() }));
 }

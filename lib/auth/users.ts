@@ -43,6 +43,15 @@ export async function endAllSessions(id: string): Promise<number> {
   return row.session_version;
 }
 
+/** Whether the account's e-mail address was proven (its confirmation link followed). */
+export async function emailVerified(userId: string): Promise<boolean> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ verified: boolean }>(
+    sql`select email_verified_at is not null as verified from users where id = ${userId}`,
+  );
+  return row?.verified ?? false;
+}
+
 /**
  * Marks an account's e-mail address proven (its verification link was
  * followed); false when the account is gone or its address changed since the

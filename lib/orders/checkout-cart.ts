@@ -66,11 +66,13 @@ export function checkoutGuestCart(input: GuestCheckout): Promise<{ order: OrderV
 }
 
 async function placeGuestCartOrder(input: GuestCheckout): Promise<{ order: OrderView; replayed: boolean }> {
-  const cart = await loadCart(input.cartId);
-  const guest = { email: input.email, cartId: input.cartId ?? "" };
   const asGuest = (orderId: string) => getOrderForViewer({ userId: null, guestOrderId: orderId }, orderId);
-  if (cart.items.length === 0 || !input.cartId) {
-    if (input.idempotencyKey && input.cartId) {
+  // No cookie, no cart: nothing to order (and no earlier checkout of it to replay).
+  if (!input.cartId) throw new AppError("empty_cart", "Your cart is empty");
+  const cart = await loadCart(input.cartId);
+  const guest = { email: input.email, cartId: input.cartId };
+  if (cart.items.length === 0) {
+    if (input.idempotencyKey) {
       const replay = await placeOrder({ userId: null, guest, items: [], idempotencyKey: input.idempotencyKey }).catch(() => undefined);
       if (replay) return { order: await asGuest(replay.orderId), replayed: true };
     }

@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { listOrdersForAdmin } from "@/lib/admin/admin-orders";
+import { listStuckOrders } from "@/lib/admin/order-overview";
 import { claimGuestOrders, sendEmailVerification, verifyEmail } from "@/lib/auth/email-verification";
 import { registerUser } from "@/lib/auth/users";
 import { addCartItem, loadCart } from "@/lib/cart/cart-store";
@@ -73,6 +75,14 @@ describe("a guest's order", () => {
     const refunded = await requestRefund({ ...asGuestOf(order.orderId), orderId: order.orderId, reason: "changed my mind" });
     expect(refunded.status).toBe("refund_pending");
     expect(await stockOf(order.bookId)).toMatchObject({ available: 2, sold: 0 });
+  });
+
+  it("is in the operator's lists under the guest's address, also when stuck", async () => {
+    const order = await placedGuestOrder();
+    const { db } = await getDb();
+    await db.execute(sql`update orders set needs_attention = true, attention_reason = 'test' where id = ${order.orderId}`);
+    expect((await listOrdersForAdmin({ limit: 1000 })).find((o) => o.id === order.orderId)).toMatchObject({ email: order.email });
+    expect((await listStuckOrders(1000)).find((o) => o.id === order.orderId)).toMatchObject({ email: order.email });
   });
 
   it("sends its e-mails to the guest's address, with the order's signed link", async () => {

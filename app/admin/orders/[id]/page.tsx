@@ -56,6 +56,12 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <span className="text-sm text-ink-soft">
           machine state <code>{order.state}</code> · revision {order.revision}
         </span>
+        {order.guestEmail ? (
+          <span className="text-sm text-ink-soft" data-testid="guest-order">
+            guest order for {order.guestEmail}
+            {order.events.some((e) => e.type === "OrderClaimed") ? " (claimed by its account)" : ""}
+          </span>
+        ) : null}
         <LiveOrderUpdates orderId={order.id} revision={order.revision} />
         <Link className={`${textLinkClass} text-sm`} href={`/admin/operations?order=${order.id}`}>
           Operations log
