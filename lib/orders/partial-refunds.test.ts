@@ -327,3 +327,31 @@ describe("the refund e-mail", () => {
     ]);
   });
 });
+
+describe("every copy refunded before shipping", () => {
+  it("the warehouse ships nothing and hands the order to an operator, who refunds the rest", async () => {
+    const o = await paidTwoLineOrder();
+    await requestPartialRefund({
+      userId: o.userId,
+      orderId: o.orderId,
+      lines: [
+        { bookId: o.bookA, quantity: 2 },
+        { bookId: o.bookB, quantity: 1 },
+      ],
+    });
+    const { db } = await getDb();
+    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where key = ${`fulfil:${o.orderId}`}`);
+    await runOnce({ connectionString: url, taskList, logger: quiet });
+    const row = await orderRow(o.orderId);
+    expect(row.status).toBe("paid");
+    expect(row.needs_attention).toBe(true);
+    const [flag] = await db.execute<{ attention_reason: string }>(sql`select attention_reason from orders where id = ${o.orderId}`);
+    expect(flag!.attention_reason).toMatch(/every copy was refunded/);
+    await adminRefund({ adminId: await createUser("admin"), orderId: o.orderId });
+    await work(o.orderId);
+    await work(o.orderId);
+    expect((await orderRow(o.orderId)).status).toBe("refunded");
+    expect(await paymentMoney(o.payment.id)).toMatchObject({ status: "refunded", refunded_cents: o.payment.amount_cents });
+    expect(await stockOf(o.bookA)).toEqual({ available: 5, reserved: 0, sold: 0, received: 5 });
+  });
+});
