@@ -192,7 +192,13 @@ const machineSetup = setup({
           },
         },
       });
-      enqueue({ type: "sendEmail", params: { template: "refund_started", data: { reason: refund.reason } } });
+      enqueue({
+        type: "sendEmail",
+        params: {
+          template: "refund_started",
+          data: { reason: refund.reason, ...(refund.partial ? { amountCents: refund.amountCents, partial: true } : {}) },
+        },
+      });
       enqueue.assign({
         refunds: [...context.refunds, refund],
         refundFailures: event.type === "REQUEST_REFUND" || event.type === "REQUEST_PARTIAL_REFUND" ? 0 : context.refundFailures,

@@ -66,7 +66,9 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
       return {
         subject: `Refund started for order ${ref}`,
         lines: [
-          `We are refunding your payment because ${refundReasons[String(data.reason)] ?? "of a problem with the order"}. You will get another e-mail when it is done.`,
+          data.partial && typeof data.amountCents === "number"
+            ? `We are refunding ${money(data.amountCents, order.currency)} of your payment because ${refundReasons[String(data.reason)] ?? "of a problem with the order"}. The rest of your order is unchanged.`
+            : `We are refunding your payment because ${refundReasons[String(data.reason)] ?? "of a problem with the order"}. You will get another e-mail when it is done.`,
         ],
       };
     case "order_refunded":

@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { withOrderTransaction } from "@/db/transaction";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
+import { renderEmail } from "@/lib/notifications/render-email";
 import { insertRefund } from "@/lib/payments/store";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
 import { startPayment } from "@/lib/payments/start-payment";
@@ -286,4 +287,71 @@ describe("20 concurrent partial refunds on one order", () => {
     expect(atGateway.every((r) => r.status === "succeeded")).toBe(true);
     expect(atGateway.reduce((sum, r) => sum + r.amount, 0)).toBeLessThanOrEqual(captured);
   }, 60_000);
+});
+
+describe("the refund e-mail", () => {
+  const order = {
+    id: "abcdef12-0000-0000-0000-000000000000",
+    customerName: "Ada",
+    currency: "usd",
+    shippingAddress: null,
+    paymentDeadline: new Date(0),
+    trackingNumber: null,
+    estimatedDelivery: null,
+    items: [{ title: "A Book", quantity: 2, unitPriceCents: 1000 }],
+    subtotalCents: 2000,
+    discountCents: 0,
+    shippingCents: 0,
+    taxCents: 0,
+    totalCents: 2000,
+    promotionCode: null,
+    shippingMethod: null,
+  };
+
+  it("says how much a partial refund gives back; a whole refund reads as before", () => {
+    const partial = renderEmail("refund_started", order, { reason: "requested_by_customer", amountCents: 1000, partial: true });
+    expect(partial.text).toContain("We are refunding $10.00 of your payment because you asked us to. The rest of your order is unchanged.");
+    const whole = renderEmail("refund_started", order, { reason: "requested_by_customer" });
+    expect(whole.text).toContain("We are refunding your payment because you asked us to.");
+  });
+
+  it("the machine asks for it with the partial refund's amount", async () => {
+    const o = await paidTwoLineOrder();
+    await requestPartialRefund({ userId: o.userId, orderId: o.orderId, lines: [{ bookId: o.bookB, quantity: 1 }] });
+    const { db } = await getDb();
+    const jobs = await db.execute<{ data: { amountCents?: number; partial?: boolean } }>(sql`
+      select payload->'data' as data from graphile_worker._private_jobs
+      where payload->>'orderId' = ${o.orderId} and payload->>'template' = 'refund_started'`);
+    expect(jobs.map((j) => j.data)).toEqual([
+      { reason: "requested_by_customer", amountCents: (await linePaid(o.orderId, o.bookB)).paid, partial: true },
+    ]);
+  });
+});
+
+describe("every copy refunded before shipping", () => {
+  it("the warehouse ships nothing and hands the order to an operator, who refunds the rest", async () => {
+    const o = await paidTwoLineOrder();
+    await requestPartialRefund({
+      userId: o.userId,
+      orderId: o.orderId,
+      lines: [
+        { bookId: o.bookA, quantity: 2 },
+        { bookId: o.bookB, quantity: 1 },
+      ],
+    });
+    const { db } = await getDb();
+    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where key = ${`fulfil:${o.orderId}`}`);
+    await runOnce({ connectionString: url, taskList, logger: quiet });
+    const row = await orderRow(o.orderId);
+    expect(row.status).toBe("paid");
+    expect(row.needs_attention).toBe(true);
+    const [flag] = await db.execute<{ attention_reason: string }>(sql`select attention_reason from orders where id = ${o.orderId}`);
+    expect(flag!.attention_reason).toMatch(/every copy was refunded/);
+    await adminRefund({ adminId: await createUser("admin"), orderId: o.orderId });
+    await work(o.orderId);
+    await work(o.orderId);
+    expect((await orderRow(o.orderId)).status).toBe("refunded");
+    expect(await paymentMoney(o.payment.id)).toMatchObject({ status: "refunded", refunded_cents: o.payment.amount_cents });
+    expect(await stockOf(o.bookA)).toEqual({ available: 5, reserved: 0, sold: 0, received: 5 });
+  });
 });

@@ -5,15 +5,17 @@ import { defineTask } from "../define-task";
 
 // After payment (and the warehouse's picking delay): create the shipment, due
 // by the chosen rate's delivery estimate. A repeat after success is a
-// duplicate FULFIL and changes nothing. Without an address nothing ships (the
-// machine refuses FULFIL): the order is handed to an operator.
+// duplicate FULFIL and changes nothing. Without an address, or with every copy
+// refunded, nothing ships (the machine refuses FULFIL): the order is handed to an operator.
 export const fulfilOrder = defineTask(
   "fulfil_order",
   async ({ orderId }) => {
     const { event, address } = await fulfilEventFor(orderId);
     const result = await dispatch(orderId, event, "system");
-    if (!address && result.outcome === "ignored" && result.status === "paid") {
-      await flagOrder(orderId, "paid but no shipping address: not shipped", { task: "fulfil_order" });
+    if (result.outcome === "ignored" && result.status === "paid") {
+      // Every copy refunded before shipping leaves the shipping (and its tax) with us: an operator decides.
+      const reason = address ? "paid but every copy was refunded: nothing to ship" : "paid but no shipping address: not shipped";
+      await flagOrder(orderId, reason, { task: "fulfil_order" });
     }
   },
   "order_fulfillment",
