@@ -189,6 +189,15 @@ describe("returns", () => {
     expect(actions.find((a) => a.type === "createRefund")!.params).toMatchObject({ amountCents: UNIT });
     expect(asked.can({ ...none, restock: [{ bookId: 1, quantity: 2 }] } as OrderEvent)).toBe(false);
     expect(asked.can({ ...none, restock: [{ bookId: 7, quantity: 1 }] } as OrderEvent)).toBe(false);
+    // The same line twice would restock more than came back.
+    const twice = {
+      ...none,
+      restock: [
+        { bookId: 1, quantity: 1 },
+        { bookId: 1, quantity: 1 },
+      ],
+    } as OrderEvent;
+    expect(asked.can(twice)).toBe(false);
     expect(asked.can({ ...none, returnId: "nope" } as OrderEvent)).toBe(false);
   });
 

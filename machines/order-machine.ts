@@ -566,6 +566,7 @@ const machineSetup = setup({
       assertEvent(event, "RECEIVE_RETURN");
       const ret = returnOf(context, event.returnId);
       if (ret?.status !== "requested") return false;
+      if (new Set(event.restock.map((r) => r.bookId)).size !== event.restock.length) return false;
       return event.restock.every((r) => {
         const line = ret.lines.find((l) => l.bookId === r.bookId);
         return !!line && Number.isInteger(r.quantity) && r.quantity >= 0 && r.quantity <= line.quantity;

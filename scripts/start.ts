@@ -23,6 +23,7 @@ const schema = await import("@/db/schema");
 const { checkSettings } = await import("@/lib/startup-check");
 const { isShuttingDown, onShutdown, shutdownOrder } = await import("@/lib/shutdown");
 const { startEmulator } = await import("@/stripe-emulator/server");
+const { startCarrier } = await import("@/carrier-simulator/server");
 const { ensureLocalSecret } = await import("./lib/local-secret");
 const { demoGatewaySecrets } = await import("./lib/demo-gateway");
 const { buildIsStale, nextBin, runCommand, serverBin, startProcess, stopProcess, waitForHttp } = await import("./lib/processes");
@@ -57,6 +58,12 @@ const appEnv: Record<string, string> = {
   LOG_FORMAT: env().LOG_FORMAT ?? "pretty",
   ...(gateway ? { STRIPE_WEBHOOK_SECRET: gateway.webhookSecret, EMULATOR_SECRET_KEY: gateway.secretKey } : {}),
 };
+// No carrier key: the local carrier simulator ships the orders, with this installation's own key and callback secret.
+const useCarrier = !env().CARRIER_API_KEY;
+if (useCarrier) {
+  appEnv.CARRIER_API_KEY = ensureLocalSecret("carrier-api-key", "ck_test_");
+  appEnv.CARRIER_SECRET = env().CARRIER_SECRET ?? ensureLocalSecret("carrier-secret", "csec_");
+}
 // The app's own start check, before migrations and a build: e.g. STRIPE_SECRET_KEY without STRIPE_WEBHOOK_SECRET.
 const early = checkSettings(loadEnv({ ...process.env, ...appEnv, NODE_ENV: "production" }));
 if (early.refusal) refuse(early.refusal);
@@ -99,6 +106,17 @@ const emulator = gateway
     })
   : undefined;
 if (emulator) onShutdown(shutdownOrder.server + 1, () => emulator.stop());
+// Parcels move by themselves, a minute per step (in transit, out for delivery, delivered).
+const carrier = useCarrier
+  ? await startCarrier({
+      port: Number(new URL(env().CARRIER_API_BASE).port || 12112),
+      callbackUrl: `http://localhost:${port}/api/webhooks/carrier`,
+      secret: appEnv.CARRIER_SECRET,
+      apiKey: appEnv.CARRIER_API_KEY,
+      schedule: { in_transit: 60_000, out_for_delivery: 60_000, delivered: 60_000 },
+    })
+  : undefined;
+if (carrier) onShutdown(shutdownOrder.server + 1, () => carrier.stop());
 
 const app = startProcess("node", isDev ? [nextBin, "dev", "-p", String(port), "-H", host] : [serverBin, "-p", String(port), "-H", host], {
   ...appEnv,
@@ -121,6 +139,7 @@ console.log(
     ? `\nPayments: local Stripe emulator, dashboard at ${emulator.publicUrl}/ (card 4242 4242 4242 4242 pays)`
     : "\nPayments: Stripe (STRIPE_SECRET_KEY)",
 );
+if (carrier) console.log(`Shipping: local carrier simulator at ${carrier.url} (parcels move a step a minute; /_carrier/* drives them)`);
 console.log(
   `Operations: http://localhost:${port}/admin (admin; also the e-mail outbox at /dev/mailbox), health at /api/health, metrics at /api/metrics with "Authorization: Bearer ${appEnv.METRICS_TOKEN}"`,
 );

@@ -57,7 +57,7 @@ export function AdminReturns({ order }: Props) {
                       {l.quantity} × {title(l.bookId)}: restock
                     </span>
                     <select
-                      className={`${inputClass} w-20`}
+                      className={inputClass.replace("w-full", "w-20 shrink-0")}
                       aria-label={`Copies of ${title(l.bookId)} to restock`}
                       value={restock[r.id]?.[l.bookId] ?? l.quantity}
                       onChange={(e) => setRestock({ ...restock, [r.id]: { ...restock[r.id], [l.bookId]: Number(e.target.value) } })}

@@ -78,7 +78,7 @@ export function OrderReturns({ order }: Props) {
               <label key={item.bookId} className="flex items-center justify-between gap-3">
                 <span>{item.title}</span>
                 <select
-                  className={`${inputClass} w-24`}
+                  className={inputClass.replace("w-full", "w-24 shrink-0")}
                   aria-label={`Copies of ${item.title} to return`}
                   value={counts[item.bookId] ?? 0}
                   onChange={(e) => setCounts({ ...counts, [item.bookId]: Number(e.target.value) })}

@@ -22,6 +22,7 @@ import {
 
 const port = productionPort(10);
 const emulatorPort = productionPort(11);
+const carrierPort = productionPort(12);
 const npmStart = ["--import", "tsx", "scripts/start.ts"];
 
 test.describe("npm start (demo mode)", () => {
@@ -72,6 +73,7 @@ test.describe("npm start (demo mode)", () => {
           PORT: String(port),
           DATABASE_URL: database.url,
           STRIPE_API_BASE: `http://127.0.0.1:${emulatorPort}`,
+          CARRIER_API_BASE: `http://127.0.0.1:${carrierPort}`,
           STRIPE_WEBHOOK_SECRET: leftover,
           LOG_FORMAT: "json",
           LOG_LEVEL: "warn",

@@ -8,6 +8,7 @@ import { CARRIER_SIGNATURE_HEADER, signCarrierPayload } from "@/carrier-simulato
 import { getDb } from "@/db";
 import { resetEnvCache } from "@/lib/env";
 import { LIMITS, take } from "@/lib/http/abuse-limits";
+import { getOrder } from "@/lib/orders/order-view";
 import { adminFulfil } from "@/lib/orders/user-actions";
 import { waitFor } from "@/stripe-emulator/test-support";
 import { createUser, eventTypes, jobKeys, orderRow } from "@/test/fixtures";
@@ -130,6 +131,19 @@ describe("carrier: shipments and tracking callbacks", () => {
       from orders where id = ${o.orderId}`);
     expect(row!.delivered_at).not.toBeNull();
     expect(row!.sources).toEqual(["carrier"]);
+  });
+
+  it("a delivery problem (exception) is recorded and the parcel can still be delivered", async () => {
+    const o = await shippedOrder();
+    carrier.advance(o.tracking);
+    carrier.advance(o.tracking, "exception", { code: "address_issue", message: "No such street." });
+    carrier.advance(o.tracking, "out_for_delivery");
+    carrier.advance(o.tracking, "delivered");
+    await waitFor(() => answers.length === 4);
+    expect(answers).toEqual([200, 200, 200, 200]);
+    const view = await getOrder(o.orderId);
+    expect(view.status).toBe("delivered");
+    expect(view.tracking.map((t) => t.status)).toEqual(["in_transit", "exception", "out_for_delivery", "delivered"]);
   });
 
   it("a redelivered callback is a 2xx duplicate; a late retry of an older report too; nothing changes", async () => {

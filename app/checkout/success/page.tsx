@@ -19,6 +19,7 @@ function outcomeOf(order: OrderView): { heading: string; text: string; watch: bo
   switch (order.status) {
     case "paid":
     case "fulfilled":
+    case "delivered":
       return {
         heading: "Thank you! Your order is paid.",
         text: "A confirmation e-mail is on its way. We will tell you when the books ship.",
