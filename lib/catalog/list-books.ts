@@ -71,23 +71,32 @@ async function browse(db: Db, query: BookQuery): Promise<BookPage> {
 
 /**
  * Every word must occur in search_text (title and author, lower case, accents
- * folded), in any order. The page is the top k by (title, id): for a common
- * word the planner walks the (title, id) index and stops at the k-th match;
- * for a rare one the trigram index on search_text finds the few matches
- * (a bitmap scan) and sorts them. The count stops at SEARCH_COUNT_CAP + 1
- * rows, so a word in a million titles costs no more than one in a thousand.
+ * folded), in any order. The trigram index on search_text finds the matches
+ * (a bitmap scan; a sequential one for a word in most books), and the scan
+ * stops at SEARCH_COUNT_CAP + 1: those are counted and sorted by title for the
+ * page, so a word in a million books costs no more than one in a thousand.
+ * Beyond the cap the pages show the first SEARCH_COUNT_CAP matches found
+ * ("1,000+ books": a shopper narrows the search rather than paging on).
+ *
+ * Planned for its own words (force_custom_plan): a prepared statement's generic
+ * plan cannot tell a word in every title from a word in none.
  */
 async function searchByWords(db: Db, words: string[], query: BookQuery): Promise<Omit<BookPage, "suggestion">> {
   const conditions = words.map((word) => sql`search_text like search_fold(${likePattern(word)})`);
   if (query.genre) conditions.push(sql`genre = ${query.genre}`);
-  const where = sql.join(conditions, sql` and `);
-  const [row] = await db.execute<{ total: number; items: BookView[] }>(sql`
-    select (select count(*)::int from (select 1 from books where ${where} limit ${SEARCH_COUNT_CAP + 1}) capped) as total,
-           coalesce((select json_agg(m order by m.title, m.id) from (
-             select id, title, author, genre, description, price_cents as "priceCents", currency, stock_available as available
-             from books where ${where}
-             order by title, id limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}) m),
-           '[]'::json) as items`);
+  const offset = (query.page - 1) * query.pageSize;
+  const limit = Math.max(0, Math.min(query.pageSize, SEARCH_COUNT_CAP - offset));
+  const row = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    const [found] = await tx.execute<{ total: number; items: BookView[] }>(sql`
+      with capped as materialized (
+        select id, title, author, genre, description, price_cents as "priceCents", currency, stock_available as available
+        from books where ${sql.join(conditions, sql` and `)} limit ${SEARCH_COUNT_CAP + 1})
+      select (select count(*)::int from capped) as total,
+             coalesce((select json_agg(m order by m.title, m.id)
+                       from (select * from capped order by title, id limit ${limit} offset ${offset}) m), '[]'::json) as items`);
+    return found;
+  });
   const counted = row?.total ?? 0;
   return {
     items: row?.items ?? [],
