@@ -39,6 +39,8 @@ const schema = z.object({
   // What one shopper may hold unpaid at once (each unpaid order keeps its copies reserved).
   MAX_UNPAID_ORDERS_PER_SHOPPER: z.coerce.number().int().min(1).max(1000).default(5),
   MAX_RESERVED_COPIES_PER_SHOPPER: z.coerce.number().int().min(1).max(100_000).default(100),
+  // How long a "Forgot password?" link works (it works once).
+  PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   // Orders from before shipping rates existed: business days to the delivery estimate.
   DELIVERY_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),

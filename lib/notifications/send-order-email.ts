@@ -36,16 +36,32 @@ export async function sendOrderEmail(input: {
   const order = await loadOrder(input.orderId);
   if (!order) return "no_order";
   const rendered = renderEmail(input.template, order, input.data);
+  return storeAndSend({ orderId: order.id, dedupeKey: input.dedupeKey, to: order.email, ...rendered });
+}
+
+/**
+ * Records one e-mail in the outbox (emails; /dev/mailbox shows it) and, with
+ * SMTP_URL, sends it. The dedupe key makes a retry a no-op once it is sent;
+ * a failed send throws, so the job that called it retries.
+ */
+export async function storeAndSend(message: {
+  orderId: string | null;
+  dedupeKey: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}): Promise<"sent" | "stored" | "duplicate"> {
   const { db } = await getDb();
   const smtp = smtpConfigured();
   await db.execute(sql`
     insert into emails (order_id, dedupe_key, to_address, subject, text_body, html_body, status)
-    values (${order.id}, ${input.dedupeKey}, ${order.email}, ${rendered.subject}, ${rendered.text}, ${rendered.html}, ${smtp ? "queued" : "stored"})
+    values (${message.orderId}, ${message.dedupeKey}, ${message.to}, ${message.subject}, ${message.text}, ${message.html}, ${smtp ? "queued" : "stored"})
     on conflict (dedupe_key) do nothing`);
   faultPoint("send_email:after_insert");
-  const [row] = await db.execute<{ id: string; status: string }>(sql`select id, status from emails where dedupe_key = ${input.dedupeKey}`);
+  const [row] = await db.execute<{ id: string; status: string }>(sql`select id, status from emails where dedupe_key = ${message.dedupeKey}`);
   if (!row || row.status === "sent" || row.status === "stored") return row?.status === "stored" && !smtp ? "stored" : "duplicate";
-  await deliverEmail({ to: order.email, ...rendered });
+  await deliverEmail({ to: message.to, subject: message.subject, text: message.text, html: message.html });
   await db.execute(sql`update emails set status = 'sent', sent_at = now() where id = ${row.id}`);
   return "sent";
 }

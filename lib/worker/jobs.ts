@@ -32,6 +32,8 @@ export const jobPayloads = {
     data: z.record(z.string(), z.unknown()).default({}),
   }),
   fulfil_order: orderJob,
+  // "Forgot password?": the address as typed; the task finds out whether it has an account.
+  send_password_reset: z.object({ email: z.string().max(254) }),
   reconcile_orders: z.object({}),
 } satisfies Record<string, z.ZodObject>;
 

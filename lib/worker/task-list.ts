@@ -6,6 +6,7 @@ import { paymentTimeout } from "./tasks/payment-timeout";
 import { reconcileOrders } from "./tasks/reconcile-orders";
 import { pollRefund, refundPayment } from "./tasks/refund-payment";
 import { sendEmail } from "./tasks/send-email";
+import { sendPasswordReset } from "./tasks/send-password-reset";
 
 // The job registry, second half: the task that runs each job of jobs.ts (the
 // compiler checks every job has one). Every external effect of the order
@@ -18,6 +19,7 @@ export const taskList = {
   poll_refund: pollRefund,
   send_email: sendEmail,
   fulfil_order: fulfilOrder,
+  send_password_reset: sendPasswordReset,
   reconcile_orders: reconcileOrders,
 } satisfies Record<JobName, Task>;
 
