@@ -119,11 +119,9 @@ export const books = pgTable(
  * books adds the words of new and renamed books (migration 0014); words of deleted
  * books stay, and a suggestion is offered only when it finds books.
  */
-export const searchWords = pgTable(
-  "search_words",
-  { word: text("word").primaryKey() },
-  (t) => [index("search_words_word_trgm_idx").using("gin", sql`${t.word} gin_trgm_ops`)],
-);
+export const searchWords = pgTable("search_words", { word: text("word").primaryKey() }, (t) => [
+  index("search_words_word_trgm_idx").using("gin", sql`${t.word} gin_trgm_ops`),
+]);
 
 export const carts = pgTable(
   "carts",

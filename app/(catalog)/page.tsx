@@ -120,8 +120,7 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
             There’s nothing on page {result.page}
           </h2>
           <p className="mt-2 text-ink-soft">
-            {result.total === 1 ? "There is 1 book" : `There are ${count}`} on {totalPages}{" "}
-            {totalPages === 1 ? "page" : "pages"}.
+            {result.total === 1 ? "There is 1 book" : `There are ${count}`} on {totalPages} {totalPages === 1 ? "page" : "pages"}.
           </p>
           <Link href={catalogHref({ ...params, page: totalPages })} className={buttonLink}>
             Go to the last page

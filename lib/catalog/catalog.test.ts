@@ -133,7 +133,9 @@ describe("search forgives (issue #20)", () => {
   it('"austin" (a typo) finds Jane Austen\'s books and says "Did you mean austen"', async () => {
     const result = await listBooks(query({ q: "austin" }));
     expect(result.suggestion).toBe("austen");
-    expect(result.items.map((b) => b.title)).toEqual(expect.arrayContaining(["Pride and Prejudice", "Sense and Sensibility", "Persuasion"]));
+    expect(result.items.map((b) => b.title)).toEqual(
+      expect.arrayContaining(["Pride and Prejudice", "Sense and Sensibility", "Persuasion"]),
+    );
     expect(result.items.every((b) => b.author === "Jane Austen" || b.title.toLowerCase().includes("austen"))).toBe(true);
     expect(result.total).toBe(result.items.length);
   });

@@ -30,7 +30,11 @@ const MAX_WORDS = 8;
  * database (search_fold, the same function that fills books.search_text).
  */
 export function queryWords(q: string): string[] {
-  const words = q.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = q
+    .normalize("NFC")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   return [...new Set(words)].slice(0, MAX_WORDS);
 }
 

@@ -70,10 +70,14 @@ export async function throttlePromotionCodes(adminId: string): Promise<void> {
 /** Per client address, then per e-mail address: both answer alike for addresses with and without an account. */
 export async function throttlePasswordReset(address: string, email: string): Promise<void> {
   const fromNetwork = await take(LIMITS.passwordResetIp, address);
-  if (fromNetwork > 0) refuse(fromNetwork, `Too many password reset requests from your network. Please try again in ${waitText(fromNetwork)}.`);
+  if (fromNetwork > 0)
+    refuse(fromNetwork, `Too many password reset requests from your network. Please try again in ${waitText(fromNetwork)}.`);
   const forAddress = await take(LIMITS.passwordResetAddress, email);
   if (forAddress > 0)
-    refuse(forAddress, `We have sent several links to this address already. Please check your inbox, or try again in ${waitText(forAddress)}.`);
+    refuse(
+      forAddress,
+      `We have sent several links to this address already. Please check your inbox, or try again in ${waitText(forAddress)}.`,
+    );
 }
 
 export async function throttlePasswordResetConfirm(address: string): Promise<void> {

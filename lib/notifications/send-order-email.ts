@@ -59,7 +59,9 @@ export async function storeAndSend(message: {
     values (${message.orderId}, ${message.dedupeKey}, ${message.to}, ${message.subject}, ${message.text}, ${message.html}, ${smtp ? "queued" : "stored"})
     on conflict (dedupe_key) do nothing`);
   faultPoint("send_email:after_insert");
-  const [row] = await db.execute<{ id: string; status: string }>(sql`select id, status from emails where dedupe_key = ${message.dedupeKey}`);
+  const [row] = await db.execute<{ id: string; status: string }>(
+    sql`select id, status from emails where dedupe_key = ${message.dedupeKey}`,
+  );
   if (!row || row.status === "sent" || row.status === "stored") return row?.status === "stored" && !smtp ? "stored" : "duplicate";
   await deliverEmail({ to: message.to, subject: message.subject, text: message.text, html: message.html });
   await db.execute(sql`update emails set status = 'sent', sent_at = now() where id = ${row.id}`);
