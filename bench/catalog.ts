@@ -98,8 +98,8 @@ async function sentBy(query: BookQuery): Promise<SentStatement[]> {
   const counter = countQueries();
   await listBooks(query);
   // A fresh pool connection first asks postgres.js's type query: not the catalog's.
-  // A search plans its statement for its own words (set local plan_cache_mode): EXPLAIN plans each one so anyway.
-  const sent = counter.statements().filter((s) => !s.text.includes("pg_catalog.pg_type") && !/^\s*set local/i.test(s.text));
+  // Queries only: a search runs in a transaction (begin, set local plan_cache_mode, commit), and EXPLAIN plans each statement for its own parameters anyway.
+  const sent = counter.statements().filter((s) => !s.text.includes("pg_catalog.pg_type") && /^\s*(select|with)\b/i.test(s.text));
   // listBooks logs an operation row in a batch: write it now, not after the database is dropped.
   await flushOperations();
   return sent;
