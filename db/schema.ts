@@ -61,6 +61,24 @@ export const users = pgTable(
   (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), check("users_role_check", inList("role", roles))],
 );
 
+/**
+ * "Forgot password?" links: only the SHA-256 of the token is kept, so a copy of the
+ * table cannot reset anybody's password. A link works once (used_at) and until expires_at.
+ */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId, t.createdAt)],
+);
+
 export const books = pgTable(
   "books",
   {
@@ -79,6 +97,10 @@ export const books = pgTable(
     stockReserved: integer("stock_reserved").notNull().default(0),
     stockSold: integer("stock_sold").notNull().default(0),
     stockReceived: integer("stock_received").notNull().default(0),
+    // What search matches: title and author, lower case, accents folded (search_fold, migration 0014).
+    searchText: text("search_text")
+      .notNull()
+      .generatedAlwaysAs(sql`search_fold(title || ' ' || author)`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -86,8 +108,7 @@ export const books = pgTable(
     uniqueIndex("books_isbn_key").on(t.isbn),
     index("books_genre_title_idx").on(t.genre, t.title, t.id),
     index("books_title_id_idx").on(t.title, t.id),
-    index("books_title_trgm_idx").using("gin", sql`lower(${t.title}) gin_trgm_ops`),
-    index("books_author_trgm_idx").using("gin", sql`lower(${t.author}) gin_trgm_ops`),
+    index("books_search_text_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
     check("books_price_check", sql`price_cents > 0`),
     check("books_currency_check", sql`currency ~ '^[a-z]{3}$'`),
     check("books_available_check", sql`stock_available >= 0`),
@@ -96,6 +117,16 @@ export const books = pgTable(
     check("books_stock_conservation_check", sql`stock_available + stock_reserved + stock_sold = stock_received`),
   ],
 );
+
+/**
+ * Every word of the catalog's titles and authors, folded as search_text is: where
+ * "Did you mean …" finds the closest spelling (a trigram index). A trigger on
+ * books adds the words of new and renamed books (migration 0014); words of deleted
+ * books stay, and a suggestion is offered only when it finds books.
+ */
+export const searchWords = pgTable("search_words", { word: text("word").primaryKey() }, (t) => [
+  index("search_words_word_trgm_idx").using("gin", sql`${t.word} gin_trgm_ops`),
+]);
 
 export const carts = pgTable(
   "carts",

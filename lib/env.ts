@@ -44,6 +44,8 @@ const schema = z.object({
   MAX_RESERVED_COPIES_PER_GUEST_EMAIL: z.coerce.number().int().min(1).max(100_000).default(20),
   // How long a sign-up's e-mail verification link works (hours).
   EMAIL_VERIFICATION_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+  // How long a "Forgot password?" link works (it works once).
+  PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   // A delivered order's lines may be returned for this many days after delivery.
   RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),

@@ -33,6 +33,25 @@ function describeFilters(q: string, genre: string): string {
   return `the genre “${genre}”`;
 }
 
+/** Nothing matched q: the books shown are those of the closest spelling, and the link searches for it. */
+function DidYouMean({ q, suggestion, params }: { q: string; suggestion: string; params: CatalogParams }) {
+  return (
+    <section className="mt-8 rounded-lg border border-line bg-card px-5 py-4 shadow-card" aria-labelledby="did-you-mean">
+      <h2 id="did-you-mean" className="text-lg font-semibold">
+        No books match “{q}”. Did you mean{" "}
+        <Link
+          href={catalogHref({ ...params, q: suggestion, page: 1 })}
+          className="text-accent underline underline-offset-4 hover:text-accent-strong"
+        >
+          {suggestion}
+        </Link>
+        ?
+      </h2>
+      <p className="mt-1 text-sm text-ink-soft">Showing the books for “{suggestion}”.</p>
+    </section>
+  );
+}
+
 export default async function CatalogPage({ searchParams }: CatalogPageProps) {
   const raw = await searchParams;
   const parsed = bookQuerySchema.safeParse({
@@ -70,11 +89,16 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
   const from = (result.page - 1) * result.pageSize + 1;
   const to = from + result.items.length - 1;
   const filtered = Boolean(query.q || query.genre);
+  const count = result.totalCapped
+    ? `${result.total.toLocaleString("en-US")}+ books`
+    : `${result.total.toLocaleString("en-US")} ${result.total === 1 ? "book" : "books"}`;
 
   return (
     <>
       <Intro />
       <CatalogFilters q={query.q} genre={query.genre} pageSize={query.pageSize} genres={genres} />
+
+      {result.suggestion ? <DidYouMean q={query.q} suggestion={result.suggestion} params={params} /> : null}
 
       {result.total === 0 ? (
         <section className={panel} aria-labelledby="no-results">
@@ -96,8 +120,7 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
             There’s nothing on page {result.page}
           </h2>
           <p className="mt-2 text-ink-soft">
-            {result.total === 1 ? "There is 1 book" : `There are ${result.total} books`} on {totalPages}{" "}
-            {totalPages === 1 ? "page" : "pages"}.
+            {result.total === 1 ? "There is 1 book" : `There are ${count}`} on {totalPages} {totalPages === 1 ? "page" : "pages"}.
           </p>
           <Link href={catalogHref({ ...params, page: totalPages })} className={buttonLink}>
             Go to the last page
@@ -107,7 +130,8 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
         <>
           <div className="mt-8 mb-4 flex flex-wrap items-baseline justify-between gap-2">
             <p className="text-sm text-ink-soft" aria-live="polite">
-              {`Showing ${from}–${to} of ${result.total} ${result.total === 1 ? "book" : "books"}`}
+              {`Showing ${from}–${to} of ${count}`}
+              {result.totalCapped ? " — add a word to narrow the search" : ""}
             </p>
             {filtered ? (
               <Link href="/" className="text-sm font-semibold text-accent underline-offset-4 hover:underline">

@@ -18,6 +18,7 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await getCurrentUser()) redirect(callbackUrl);
   const registered = first(params.registered) === "1";
+  const reset = first(params.reset) === "1";
 
   return (
     <AuthPanel
@@ -25,6 +26,8 @@ export default async function SignInPage({ searchParams }: SignInPageProps) {
       intro={
         registered ? (
           <p role="status">Your account is ready. Please sign in.</p>
+        ) : reset ? (
+          <p role="status">Your password is changed, and every device was signed out. Please sign in with the new one.</p>
         ) : (
           <p>Welcome back. Sign in to check out and follow your orders.</p>
         )

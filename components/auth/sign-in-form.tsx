@@ -56,6 +56,11 @@ export function SignInForm({ callbackUrl, initialError }: SignInFormProps) {
         value={password}
         onChange={setPassword}
       />
+      <p className="-mt-2 text-sm">
+        <Link href="/forgot-password" className={textLinkClass}>
+          Forgot password?
+        </Link>
+      </p>
       <p role="alert" className="min-h-6 text-sm font-medium text-red-800">
         {error}
       </p>

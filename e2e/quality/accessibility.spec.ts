@@ -30,9 +30,16 @@ const heading = (name: string | RegExp) => async (page: Page) => {
 };
 
 test.describe("accessibility (axe)", () => {
-  test("shopper pages: catalog, book, cart, checkout, order, sign-in", async ({ browser, page }) => {
+  test("shopper pages: catalog, book, cart, checkout, order, sign-in, password reset, did you mean", async ({ browser, page }) => {
     await expectAccessible(page, "/", async (p) => void (await expect(p.getByRole("link", { name: /.+/ }).first()).toBeVisible()));
     await expectAccessible(page, "/signin", heading(/sign in/i));
+    await expectAccessible(page, "/forgot-password", heading("Forgot your password?"));
+    await expectAccessible(page, "/reset-password?token=not-a-token", heading("This link no longer works"));
+    await expectAccessible(
+      page,
+      "/?q=austin",
+      async (p) => void (await expect(p.getByRole("heading", { name: /Did you mean/ })).toBeVisible()),
+    );
 
     const shopper = await shopperContext(browser, { order: true, title: "An Accessible Book" });
     const shopperPage = await shopper.context.newPage();

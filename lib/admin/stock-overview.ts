@@ -22,9 +22,9 @@ export async function listStock(query: StockQuery): Promise<StockPage> {
   const pageSize = clampInt(query.pageSize, 1, MAX_PAGE_SIZE);
   const q = query.q?.trim() ?? "";
   const pattern = q ? likePattern(q) : null;
-  // lower(...) like matches the trigram indexes the catalog search uses; the
+  // search_text (title and author, accents folded) has the trigram index the catalog search uses; the
   // order is by lower(title) so "alpha" does not sort after "Zebra" on a C-collated server.
-  const where = pattern ? sql`where lower(title) like ${pattern} or lower(author) like ${pattern}` : sql``;
+  const where = pattern ? sql`where search_text like search_fold(${pattern})` : sql``;
   const { db } = await getDb();
   const [items, [summary]] = await Promise.all([
     db.execute<StockRow>(sql`

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db";
 import type { SqlRow } from "@/db/rows";
-import { users, type Role } from "@/db/schema";
+import { passwordResets, users, type Role } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
 import { hashPassword } from "./password";
@@ -101,4 +101,38 @@ export async function insertDemoAccount(db: Db, account: { email: string; name: 
     .onConflictDoNothing()
     .returning({ id: users.id });
   return rows.length > 0;
+}
+
+/** Stores a new reset link's token hash; any earlier unused link of the account stops working. */
+export async function insertPasswordReset(userId: string, tokenHash: string, expiresAt: Date): Promise<void> {
+  const { db } = await getDb();
+  await db.execute(sql`
+    with superseded as (update password_resets set used_at = now() where user_id = ${userId} and used_at is null)
+    insert into password_resets (token_hash, user_id, expires_at) values (${tokenHash}, ${userId}, ${expiresAt.toISOString()})`);
+}
+
+/**
+ * Uses a reset link: in one statement the link is marked used (only if unused
+ * and not expired; the row lock makes a second use wait and then find it used),
+ * the password replaced and the session version bumped, so every session of
+ * the account is signed out. Undefined when the token is unknown, used or expired.
+ */
+export async function resetPasswordWithToken(tokenHash: string, passwordHash: string): Promise<{ id: string; email: string } | undefined> {
+  const { db } = await getDb();
+  const [row] = await db.execute<SqlRow<typeof users, "id" | "email">>(sql`
+    with used as (
+      update password_resets set used_at = now()
+      where token_hash = ${tokenHash} and used_at is null and expires_at > now()
+      returning user_id)
+    update users set password_hash = ${passwordHash}, session_version = session_version + 1
+    from used where users.id = used.user_id returning users.id, users.email`);
+  return row;
+}
+
+/** True while the link can still be used (the reset page asks before showing its form). */
+export async function passwordResetUsable(tokenHash: string): Promise<boolean> {
+  const { db } = await getDb();
+  const [row] = await db.execute<SqlRow<typeof passwordResets, "userId">>(sql`
+    select user_id from password_resets where token_hash = ${tokenHash} and used_at is null and expires_at > now()`);
+  return !!row;
 }

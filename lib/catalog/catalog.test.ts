@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { seedBooks } from "@/db/seed-data";
 import { ensureSeeded } from "@/test/seeded";
 import { getBook } from "./get-book";
-import { likePattern, listBooks, listGenres } from "./list-books";
+import { likePattern, listBooks, listGenres, queryWords, SEARCH_COUNT_CAP } from "./list-books";
 import { bookQuerySchema } from "./types";
 
 const query = (input: Record<string, string>) => bookQuerySchema.parse(input);
@@ -64,13 +64,13 @@ describe("listBooks", () => {
 });
 
 describe("search paths agree with a plain scan", () => {
-  // Three or more characters go through the trigram indexes in one statement
-  // (searchByText); shorter ones walk the title index. Both must equal this.
+  // Whatever plan the database picks (the title index for short or common words,
+  // the trigram index for rare ones), the pages must equal this scan.
   async function expected(q: string, genre = "") {
     const { db } = await ensureSeeded();
     const pattern = likePattern(q);
     return db.execute<{ id: number }>(sql`
-      select id from books where (lower(title) like ${pattern} or lower(author) like ${pattern})
+      select id from books where search_fold(title || ' ' || author) like search_fold(${pattern})
         and (${genre} = '' or genre = ${genre}) order by title, id`);
   }
 
@@ -104,6 +104,99 @@ describe("search paths agree with a plain scan", () => {
       "priceCents",
       "title",
     ]);
+  });
+});
+
+describe("search forgives (issue #20)", () => {
+  const titles = async (q: string) => (await listBooks(query({ q, pageSize: "100" }))).items.map((b) => `${b.title} / ${b.author}`);
+
+  it.each([
+    ["bronte", ["Jane Eyre / Charlotte Brontë", "Wuthering Heights / Emily Brontë"]],
+    ["BRONTË", ["Jane Eyre / Charlotte Brontë", "Wuthering Heights / Emily Brontë"]],
+    ["miserables", ["Les Misérables / Victor Hugo"]],
+    ["pride prejudice", ["Pride and Prejudice / Jane Austen"]],
+    ["prejudice pride", ["Pride and Prejudice / Jane Austen"]],
+    ["kant reason", ["Critique of Pure Reason / Immanuel Kant"]],
+    ["reason, Kant!", ["Critique of Pure Reason / Immanuel Kant"]],
+  ])("%s finds its books without a suggestion", async (q, books) => {
+    const result = await listBooks(query({ q, pageSize: "100" }));
+    expect(result.suggestion).toBeNull();
+    expect(result.totalCapped).toBe(false);
+    expect(result.items.map((b) => `${b.title} / ${b.author}`)).toEqual(expect.arrayContaining(books));
+    // Every word is in each result's title or author: nothing else sneaks in.
+    for (const book of result.items) {
+      const text = `${book.title} ${book.author}`.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+      for (const word of queryWords(q)) expect(text).toContain(word.normalize("NFD").replace(/\p{M}/gu, ""));
+    }
+  });
+
+  it('"austin" (a typo) finds Jane Austen\'s books and says "Did you mean austen"', async () => {
+    const result = await listBooks(query({ q: "austin" }));
+    expect(result.suggestion).toBe("austen");
+    expect(result.items.map((b) => b.title)).toEqual(
+      expect.arrayContaining(["Pride and Prejudice", "Sense and Sensibility", "Persuasion"]),
+    );
+    expect(result.items.every((b) => b.author === "Jane Austen" || b.title.toLowerCase().includes("austen"))).toBe(true);
+    expect(result.total).toBe(result.items.length);
+  });
+
+  it("corrects only the misspelt word of several, and keeps the genre", async () => {
+    const result = await listBooks(query({ q: "prejudise pride" }));
+    expect(result.suggestion).toBe("prejudice pride");
+    expect(result.items.map((b) => b.title)).toContain("Pride and Prejudice");
+    const otherGenre = await listBooks(query({ q: "austin", genre: "Poetry" }));
+    expect(otherGenre).toMatchObject({ total: 0, items: [], suggestion: null });
+  });
+
+  it("no suggestion when nothing is close", async () => {
+    expect(await listBooks(query({ q: "zzqxj" }))).toMatchObject({ total: 0, items: [], suggestion: null, totalCapped: false });
+    await expect(titles("qqqq wwww")).resolves.toEqual([]);
+  });
+
+  it("counts at most SEARCH_COUNT_CAP matches and says so", async () => {
+    const { db } = await ensureSeeded();
+    const marker = `capword${Date.now()}`;
+    const inserted = await db.execute<{ id: number }>(sql`
+      insert into books (title, author, genre, description, price_cents)
+      select 'Capped ' || ${marker} || ' ' || n, 'Someone', 'Capped test', 'x', 500
+      from generate_series(1, ${SEARCH_COUNT_CAP + 5}) n returning id`);
+    try {
+      const first = await listBooks(query({ q: marker, pageSize: "100" }));
+      expect(first).toMatchObject({ total: SEARCH_COUNT_CAP, totalCapped: true, suggestion: null });
+      expect(first.items).toHaveLength(100);
+      const exactly = await listBooks(query({ q: `${marker} 1000` }));
+      expect(exactly).toMatchObject({ totalCapped: false });
+      // The genre page of the same books is counted exactly (genre_counts).
+      expect((await listBooks(query({ genre: "Capped test" }))).total).toBe(SEARCH_COUNT_CAP + 5);
+    } finally {
+      const ids = `{${inserted.map((r) => r.id).join(",")}}`;
+      await db.execute(sql`delete from books where id = any(${ids}::int[])`);
+    }
+  });
+
+  it("splits a search into words: letters and digits, lower case, no repeats, at most 8", () => {
+    expect(queryWords("  Moby-Dick, moby  ")).toEqual(["moby", "dick"]);
+    expect(queryWords("Bronte\u0308")).toEqual(["brontë"]);
+    expect(queryWords("%_\\")).toEqual([]);
+    expect(queryWords("a b c d e f g h i j")).toHaveLength(8);
+  });
+
+  it("new and renamed books add their words to the vocabulary", async () => {
+    const { db } = await ensureSeeded();
+    const word = `zephyrine${Date.now() % 100000}`;
+    const [book] = await db.execute<{ id: number }>(sql`
+      insert into books (title, author, genre, description, price_cents) values ('Plain title', 'Someone', 'Poetry', 'x', 500) returning id`);
+    try {
+      await db.execute(sql`update books set title = ${`The Ébène ${word}`} where id = ${book!.id}`);
+      const rows = await db.execute<{ word: string }>(sql`select word from search_words where word in (${word}, 'ebene')`);
+      expect(rows.map((r) => r.word).sort()).toEqual(["ebene", word]);
+      const typo = `${word.slice(0, 4)}x${word.slice(5)}`;
+      const result = await listBooks(query({ q: typo }));
+      expect(result.suggestion).toBe(word);
+      expect(result.items.map((b) => b.id)).toEqual([book!.id]);
+    } finally {
+      await db.execute(sql`delete from books where id = ${book!.id}`);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { asc, eq, gt, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db";
 import { books, genreCounts } from "@/db/schema";
 import type { BookPage, BookQuery, BookView } from "./types";
@@ -20,69 +20,112 @@ export function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function filters(query: Pick<BookQuery, "q" | "genre">): SQL | undefined {
-  const parts: (SQL | undefined)[] = [];
-  if (query.q) {
-    const pattern = likePattern(query.q);
-    // lower(...) LIKE matches the trigram indexes on lower(title) / lower(author).
-    parts.push(or(sql`lower(${books.title}) like ${pattern}`, sql`lower(${books.author}) like ${pattern}`));
-  }
-  if (query.genre) parts.push(eq(books.genre, query.genre));
-  return and(...parts);
+/** A search counts its matches up to here, then says "1,000+" (totalCapped): counting them all costs as much as finding them. */
+export const SEARCH_COUNT_CAP = 1000;
+const MAX_WORDS = 8;
+
+/**
+ * The words of a search, lower case, split on anything but letters and digits
+ * ("Moby-Dick" → moby, dick), without repeats. Accents are folded by the
+ * database (search_fold, the same function that fills books.search_text).
+ */
+export function queryWords(q: string): string[] {
+  const words = q
+    .normalize("NFC")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  return [...new Set(words)].slice(0, MAX_WORDS);
 }
 
-/** Catalog search: title/author substring, genre filter, stable order, pagination. */
+/** Catalog search: every word of q in the title or author (any order, accents ignored), genre filter, stable order, pagination. */
 export function listBooks(query: BookQuery): Promise<BookPage> {
   return instrument("data_lookup", { name: "list_books" }, () => searchBooks(query));
 }
 
 async function searchBooks(query: BookQuery): Promise<BookPage> {
   const { db } = await getDb();
-  if (query.q && query.q.length >= TRIGRAM) return searchByText(db, query);
-  const where = filters(query);
+  if (!query.q) return browse(db, query);
+  const words = queryWords(query.q);
+  // Only punctuation ("%", "--"): no word to look for, so nothing matches.
+  if (words.length === 0) return { items: [], page: query.page, pageSize: query.pageSize, total: 0, totalCapped: false, suggestion: null };
+  const found = await searchByWords(db, words, query);
+  if (found.total > 0) return { ...found, suggestion: null };
+  // Nothing matches: "Did you mean …", with the books of the closest spelling the catalog has.
+  const corrected = await closestWords(db, words);
+  if (corrected.join(" ") === words.join(" ")) return { ...found, suggestion: null };
+  const instead = await searchByWords(db, corrected, query);
+  return instead.total > 0 ? { ...instead, suggestion: corrected.join(" ") } : { ...found, suggestion: null };
+}
+
+/** No search: the catalog or a genre by title, counted by genre_counts (kept by triggers). */
+async function browse(db: Db, query: BookQuery): Promise<BookPage> {
   const [items, total] = await Promise.all([
     db
       .select(bookViewColumns)
       .from(books)
-      .where(where)
+      .where(query.genre ? eq(books.genre, query.genre) : undefined)
       .orderBy(asc(books.title), asc(books.id))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    // Without a search the total is a genre's count, kept by triggers (genre_counts).
-    query.q
-      ? db
-          .select({ total: count() })
-          .from(books)
-          .where(where)
-          .then((r) => r[0]?.total ?? 0)
-      : countBooks(db, query.genre),
+    countBooks(db, query.genre),
   ]);
-  return { items: items satisfies BookView[], page: query.page, pageSize: query.pageSize, total };
+  return { items: items satisfies BookView[], page: query.page, pageSize: query.pageSize, total, totalCapped: false, suggestion: null };
 }
 
-/** Shorter searches have no trigram to look up: they walk the title index instead. */
-const TRIGRAM = 3;
+/**
+ * Every word must occur in search_text (title and author, lower case, accents
+ * folded), in any order. The trigram index on search_text finds the matches
+ * (a bitmap scan; a sequential one for a word in most books), and the scan
+ * stops at SEARCH_COUNT_CAP + 1: those are counted and sorted by title for the
+ * page, so a word in a million books costs no more than one in a thousand.
+ * Beyond the cap the pages show the first SEARCH_COUNT_CAP matches found
+ * ("1,000+ books": a shopper narrows the search rather than paging on).
+ *
+ * Planned for its own words (force_custom_plan): a prepared statement's generic
+ * plan cannot tell a word in every title from a word in none.
+ */
+async function searchByWords(db: Db, words: string[], query: BookQuery): Promise<Omit<BookPage, "suggestion">> {
+  const conditions = words.map((word) => sql`search_text like search_fold(${likePattern(word)})`);
+  if (query.genre) conditions.push(sql`genre = ${query.genre}`);
+  const offset = (query.page - 1) * query.pageSize;
+  const limit = Math.max(0, Math.min(query.pageSize, SEARCH_COUNT_CAP - offset));
+  const row = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    const [found] = await tx.execute<{ total: number; items: BookView[] }>(sql`
+      with capped as materialized (
+        select id, title, author, genre, description, price_cents as "priceCents", currency, stock_available as available
+        from books where ${sql.join(conditions, sql` and `)} limit ${SEARCH_COUNT_CAP + 1})
+      select (select count(*)::int from capped) as total,
+             coalesce((select json_agg(m order by m.title, m.id)
+                       from (select * from capped order by title, id limit ${limit} offset ${offset}) m), '[]'::json) as items`);
+    return found;
+  });
+  const counted = row?.total ?? 0;
+  return {
+    items: row?.items ?? [],
+    page: query.page,
+    pageSize: query.pageSize,
+    total: Math.min(counted, SEARCH_COUNT_CAP),
+    totalCapped: counted > SEARCH_COUNT_CAP,
+  };
+}
 
 /**
- * A search of three or more characters: the trigram indexes find every match
- * (a bitmap scan), which is then sorted for the page and counted, in one
- * statement. Walking the title index in order instead reads every book
- * before the 24th match, and a second statement counted them all again.
+ * Each word as the catalog spells it: kept when some title or author word
+ * contains it, else the most similar word of the vocabulary (search_words,
+ * trigram similarity ≥ 0.3, its trigram index), else kept. Words are letters
+ * and digits only (queryWords), so they need no LIKE escaping.
  */
-async function searchByText(db: Db, query: BookQuery): Promise<BookPage> {
-  const pattern = likePattern(query.q);
-  const genre = query.genre ? sql`and genre = ${query.genre}` : sql``;
-  const [row] = await db.execute<{ total: number; items: BookView[] }>(sql`
-    with matches as materialized (
-      select id, title, author, genre, description, price_cents as "priceCents", currency, stock_available as available
-      from books
-      where (lower(title) like ${pattern} or lower(author) like ${pattern}) ${genre}
-    )
-    select (select count(*)::int from matches) as total,
-           coalesce((select json_agg(m order by m.title, m.id)
-                     from (select * from matches order by title, id limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}) m),
-                    '[]'::json) as items`);
-  return { items: row?.items ?? [], page: query.page, pageSize: query.pageSize, total: row?.total ?? 0 };
+async function closestWords(db: Db, words: string[]): Promise<string[]> {
+  const rows = await db.execute<{ word: string }>(sql`
+    select coalesce(
+             (select q.w where exists (select 1 from search_words s where s.word like '%' || q.w || '%')),
+             (select s.word from search_words s where s.word % q.w order by similarity(s.word, q.w) desc, s.word limit 1),
+             q.w) as word
+    from (select search_fold(w) as w, i from unnest(string_to_array(${words.join(" ")}, ' ')) with ordinality as u(w, i)) q
+    order by q.i`);
+  return rows.map((r) => r.word);
 }
 
 async function countBooks(db: Db, genre: string): Promise<number> {

@@ -20,7 +20,19 @@ export type BookDetail = BookView & {
   pages: number | null;
 };
 
-export type BookPage = { items: BookView[]; page: number; pageSize: number; total: number };
+/**
+ * A page of the catalog. A search counts at most SEARCH_COUNT_CAP matches: beyond that `total` is the cap and
+ * `totalCapped` is true ("1,000+ books"). `suggestion` is set when nothing matched q and the items are the books
+ * of the closest spelling the catalog has ("Did you mean …").
+ */
+export type BookPage = {
+  items: BookView[];
+  page: number;
+  pageSize: number;
+  total: number;
+  totalCapped: boolean;
+  suggestion: string | null;
+};
 
 const intParam = (name: string, min: number, max: number, fallback: number) =>
   z

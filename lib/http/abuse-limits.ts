@@ -37,6 +37,12 @@ export const LIMITS = {
   carrierCallbacks: { keyPrefix: "carrier_callback_ip", points: 600, duration: MINUTE },
   /** Return requests: per shopper. */
   returnRequests: { keyPrefix: "return_request_user", points: 10, duration: 60 * MINUTE },
+  /** "Forgot password?" requests from one client address (each may e-mail a link). */
+  passwordResetIp: { keyPrefix: "password_reset_ip", points: 20, duration: 60 * MINUTE },
+  /** Links asked for one e-mail address, whether or not it has an account (no inbox is flooded). */
+  passwordResetAddress: { keyPrefix: "password_reset_address", points: 3, duration: 60 * MINUTE },
+  /** New passwords set from one client address (each valid one runs argon2). */
+  passwordResetConfirm: { keyPrefix: "password_reset_confirm_ip", points: 20, duration: 15 * MINUTE },
 } satisfies Record<string, LimitSpec>;
 
 export { take };
@@ -119,4 +125,22 @@ export async function throttleCarrierCallbacks(address: string): Promise<void> {
 export async function throttleReturnRequests(userId: string): Promise<void> {
   const wait = await take(LIMITS.returnRequests, userId);
   if (wait > 0) refuse(wait, `Too many return requests in a short time. Please try again in ${waitText(wait)}.`);
+}
+
+/** Per client address, then per e-mail address: both answer alike for addresses with and without an account. */
+export async function throttlePasswordReset(address: string, email: string): Promise<void> {
+  const fromNetwork = await take(LIMITS.passwordResetIp, address);
+  if (fromNetwork > 0)
+    refuse(fromNetwork, `Too many password reset requests from your network. Please try again in ${waitText(fromNetwork)}.`);
+  const forAddress = await take(LIMITS.passwordResetAddress, email);
+  if (forAddress > 0)
+    refuse(
+      forAddress,
+      `We have sent several links to this address already. Please check your inbox, or try again in ${waitText(forAddress)}.`,
+    );
+}
+
+export async function throttlePasswordResetConfirm(address: string): Promise<void> {
+  const wait = await take(LIMITS.passwordResetConfirm, address);
+  if (wait > 0) refuse(wait, `Too many attempts to set a new password. Please try again in ${waitText(wait)}.`);
 }

@@ -34,6 +34,8 @@ export const jobPayloads = {
   fulfil_order: orderJob,
   // A requested return whose parcel never arrived.
   return_expiry: orderJob.extend({ returnId: z.string() }),
+  // "Forgot password?": the address as typed; the task finds out whether it has an account.
+  send_password_reset: z.object({ email: z.string().max(254) }),
   reconcile_orders: z.object({}),
 } satisfies Record<string, z.ZodObject>;
 

@@ -7,6 +7,7 @@ import { returnExpiry } from "./tasks/return-expiry";
 import { reconcileOrders } from "./tasks/reconcile-orders";
 import { pollRefund, refundPayment } from "./tasks/refund-payment";
 import { sendEmail } from "./tasks/send-email";
+import { sendPasswordReset } from "./tasks/send-password-reset";
 
 // The job registry, second half: the task that runs each job of jobs.ts (the
 // compiler checks every job has one). Every external effect of the order
@@ -20,6 +21,7 @@ export const taskList = {
   send_email: sendEmail,
   fulfil_order: fulfilOrder,
   return_expiry: returnExpiry,
+  send_password_reset: sendPasswordReset,
   reconcile_orders: reconcileOrders,
 } satisfies Record<JobName, Task>;
 
