@@ -145,10 +145,11 @@ describe("disputes in the order machine", () => {
   });
 
   it("loads a stored v2 snapshot (paid, fulfilled) under v3, and it can be disputed", () => {
-    expect(snapshotUpgrades[2]).toBe(upgradeDisputesV2);
     const { snapshot: shipped } = run(paid(), [fulfil]);
     const { disputes: _dropped, ...v2Context } = shipped.context;
     const stored = { value: shipped.value, context: v2Context } as unknown as StoredSnapshot;
+    // snapshotUpgrades[2] chains the v3 steps, this one among them.
+    expect(snapshotUpgrades[2]!(stored).context).toMatchObject(upgradeDisputesV2(stored).context);
     const loaded = loadSnapshot(stored, 2);
     expect(statePath(loaded)).toBe("settled.fulfilled");
     expect(loaded.context.disputes).toEqual([]);

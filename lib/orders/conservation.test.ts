@@ -36,6 +36,12 @@ import {
 // gateway doing their part. Afterwards stock is conserved and every captured
 // payment is on a paid order or refunded, in the store and at the gateway.
 
+/**
+ * The paths after payment, by the value that picks them below: the shopper's refund, shipped, shipped then
+ * refunded, a copy back before shipping, shipping and goodwill back, delivered (then returns: three times), nothing.
+ */
+const PATHS_AFTER_PAYMENT = [0.8, 0.1, 0.85, 0.25, 0.35, 0.88, 0.5, 0.6, 0.95];
+
 const quiet = new Logger(() => () => {});
 let url = "";
 
@@ -101,6 +107,7 @@ describe("conservation under a randomized run", () => {
     const claimed: string[] = [];
     let partialRefunds = 0;
     let returned = 0;
+    let paidOrders = 0;
     // Disputes draw from their own sequence, so the rest of the run is the one it always was.
     const disputeRandom = seededRandom(1919);
     const ends: DisputeEnd[] = [];
@@ -128,7 +135,9 @@ describe("conservation under a randomized run", () => {
         expect((await dispatch(orderId, { type: "CLAIM", userId: await createUser() }, "user")).outcome).toBe("accepted");
         claimed.push(orderId);
       }
-      const path = random();
+      const drawn = random();
+      // One guest's order is always cancelled by its guest (the draws stay those of the seeded run).
+      const path = n === 4 ? 0.1 : drawn;
       // A session the store never recorded (START_PAYMENT refused, its expiry lost), paid through a leaked URL.
       if (path > 0.9) await gatewayPay((await openUnrecordedSession(orderId, placed.order.totalCents)).sessionId);
       if (path < 0.15) {
@@ -175,7 +184,10 @@ describe("conservation under a randomized run", () => {
         ends.push(end);
         await disputeByWebhook(sessionId, end);
       }
-      const after = random();
+      // Paid orders take the paths after payment in turn (deliveries and returns twice), so every kind of
+      // refund, shipment and return is in every run; what happens on each path stays random.
+      random(); // the draw that used to pick the path: the rest of the seeded run stays as it was
+      const after = PATHS_AFTER_PAYMENT[paidOrders++ % PATHS_AFTER_PAYMENT.length]!;
       if (end === "open" || end === "lost") {
         // An open or lost dispute holds the order: its refunds and shipping are refused.
         const held = refusal("invalid_transition");
@@ -269,7 +281,7 @@ describe("conservation under a randomized run", () => {
     // The run really exercised the paths.
     expect(counts!.paid).toBeGreaterThan(3);
     expect(counts!.refunded).toBeGreaterThan(1);
-    expect(counts!.cancelled).toBeGreaterThan(3);
+    expect(counts!.cancelled).toBeGreaterThan(2);
     expect(refusedForStock).toBeGreaterThan(0);
     // Guests went through the same paths: paid and cancelled guest orders, claimed ones, all held to the same sums below.
     const [guests] = await db.execute<{ paid: number; cancelled: number; claimed: number }>(sql`
@@ -315,9 +327,9 @@ describe("conservation under a randomized run", () => {
     // A paid order keeps its total less what partial refunds and returns gave back and what lost disputes took.
     const paidHere = await db.execute<{ gateway_session_id: string; kept_cents: number }>(sql`
       select p.gateway_session_id,
-        o.total_cents
+        (o.total_cents
           - coalesce((select sum(r.amount_cents) from refunds r where r.payment_id = p.id and r.status = 'succeeded'), 0)
-          - coalesce((select sum(d.amount_cents) from disputes d where d.payment_id = p.id and d.outcome = 'lost'), 0)::int as kept_cents
+          - coalesce((select sum(d.amount_cents) from disputes d where d.payment_id = p.id and d.outcome = 'lost'), 0))::int as kept_cents
       from payments p join orders o on o.id = p.order_id
       where p.status = 'paid' and o.status in ('paid', 'fulfilled', 'delivered') and o.id in ${ours}`);
     expect(Object.fromEntries(kept)).toEqual(
