@@ -604,6 +604,21 @@ const machineSetup = setup({
 // state that can receive it (one transition each, shared): a payment that
 // arrives late or for a second session, and money on a session the store
 // never recorded.
+// Shipped (in transit or delivered): an operator refunds the rest, or lines, the shipping or goodwill
+// (no stock moves); the refund that brings back the last captured money ends the order refunded.
+const afterShipping = {
+  REQUEST_REFUND: {
+    guard: and([{ type: "isAdminRequest" }, { type: "refundNotBlockedByDispute" }]),
+    target: "refund_pending",
+    actions: { type: "startRefund" },
+  },
+  REQUEST_PARTIAL_REFUND: { guard: { type: "isAdminPartialRefund" }, actions: { type: "startRefund" } },
+  REFUND_SUCCEEDED: {
+    guard: { type: "isLastCapturedMoney" },
+    target: "refunded",
+    actions: [{ type: "settleRefund" }, { type: "sendEmail", params: { template: "order_refunded" } }],
+  },
+} as const;
 const refundUnusablePayment = {
   guard: { type: "isUnusedPayment" },
   actions: [{ type: "recordUnusablePayment" }, { type: "startRefund" }],
@@ -944,18 +959,7 @@ export const orderMachine = machineSetup.createMachine({
         },
         fulfilled: {
           on: {
-            REQUEST_REFUND: {
-              guard: and([{ type: "isAdminRequest" }, { type: "refundNotBlockedByDispute" }]),
-              target: "refund_pending",
-              actions: { type: "startRefund" },
-            },
-            // An operator gives back shipped lines, the shipping or goodwill: no stock moves.
-            REQUEST_PARTIAL_REFUND: { guard: { type: "isAdminPartialRefund" }, actions: { type: "startRefund" } },
-            REFUND_SUCCEEDED: {
-              guard: { type: "isLastCapturedMoney" },
-              target: "refunded",
-              actions: [{ type: "settleRefund" }, { type: "sendEmail", params: { template: "order_refunded" } }],
-            },
+            ...afterShipping,
             TRACKING_UPDATED: { guard: { type: "isNewTracking" }, actions: { type: "recordTracking" } },
             DELIVER: { guard: { type: "isDelivery" }, target: "delivered", actions: { type: "deliver" } },
           },
@@ -963,19 +967,7 @@ export const orderMachine = machineSetup.createMachine({
         // Delivered: within the return window the shopper may send lines back.
         delivered: {
           on: {
-            REQUEST_REFUND: {
-              guard: and([{ type: "isAdminRequest" }, { type: "refundNotBlockedByDispute" }]),
-              target: "refund_pending",
-              actions: { type: "startRefund" },
-            },
-            // An operator gives back lines, the shipping or goodwill after delivery: no stock moves.
-            REQUEST_PARTIAL_REFUND: { guard: { type: "isAdminPartialRefund" }, actions: { type: "startRefund" } },
-            // Returns and partial refunds gave all the money back.
-            REFUND_SUCCEEDED: {
-              guard: { type: "isLastCapturedMoney" },
-              target: "refunded",
-              actions: [{ type: "settleRefund" }, { type: "sendEmail", params: { template: "order_refunded" } }],
-            },
+            ...afterShipping,
             REQUEST_RETURN: { guard: { type: "returnAllowed" }, actions: { type: "startReturn" } },
             RECEIVE_RETURN: { guard: { type: "canReceiveReturn" }, actions: { type: "receiveReturn" } },
             REJECT_RETURN: { guard: { type: "isRequestedReturn" }, actions: { type: "rejectReturn" } },
