@@ -3,13 +3,12 @@ import { client, signedInShopper } from "../support/api";
 import { createBook, e2eDb, stockOf } from "../support/db";
 
 test.describe("checkout and orders API", () => {
-  test("anonymous checkout and order requests get 401 JSON", async () => {
+  test("anonymous order requests get 401 JSON; an anonymous checkout is a guest's and needs an e-mail address (400)", async () => {
     const api = await client();
-    for (const response of [
-      await api.post("/api/checkout"),
-      await api.get("/api/orders"),
-      await api.get("/api/orders/00000000-0000-4000-8000-000000000000"),
-    ]) {
+    const guest = await api.post("/api/checkout");
+    expect(guest.status()).toBe(400);
+    expect((await guest.json()).error.code).toBe("invalid_request");
+    for (const response of [await api.get("/api/orders"), await api.get("/api/orders/00000000-0000-4000-8000-000000000000")]) {
       expect(response.status()).toBe(401);
       expect((await response.json()).error.code).toBe("unauthenticated");
     }

@@ -5,7 +5,7 @@ import { createBook, e2eDb, stockOf } from "../support/db";
 const shots = "docs/screenshots";
 
 test.describe("checkout in the browser", () => {
-  test("anonymous cart → checkout asks to sign in → back with the cart intact → order created", async ({ page }) => {
+  test("anonymous cart → checkout offers guest or sign-in → signed in, back with the cart intact → order created", async ({ page }) => {
     const api = await client();
     const account = await register(api);
     const book = await createBook(4, "The Browser Checkout Book", 1899);
@@ -24,6 +24,10 @@ test.describe("checkout in the browser", () => {
       .first()
       .click();
 
+    // A visitor may check out as a guest, or sign in from the checkout page.
+    await expect(page).toHaveURL(/\/checkout$/);
+    await expect(page.getByTestId("guest-checkout")).toBeVisible();
+    await page.getByTestId("guest-checkout").getByRole("link", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fcheckout/);
     await page.screenshot({ path: `${shots}/signin-desktop.png` });
     await page.getByLabel("E-mail").fill(account.email);
