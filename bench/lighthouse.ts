@@ -96,7 +96,7 @@ async function run(): Promise<BenchRow[]> {
         figures.loadPerCore = Number(Math.max(loadBefore, loadPerCore()).toFixed(2));
         if (figures.loadPerCore > BUSY_LOAD) {
           console.warn(
-            `  lighthouse: load ${figures.loadPerCore} per core during ${preset} ${page.name}: other work on this machine inflates the mobile TBT; re-run on an idle machine before comparing scores`,
+            `  lighthouse: load ${figures.loadPerCore} per core during ${preset} ${page.name}: other work on this machine inflates Total Blocking Time; re-run on an idle machine before comparing scores`,
           );
         }
         rows.push({
