@@ -1,7 +1,9 @@
 import { devices } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { signedInShopper } from "../support/api";
+import { shopperContext } from "../support/browser";
 import { createBook } from "../support/db";
+import { paidOrder } from "../support/orders";
 
 // Issue #20, the usability walk: each point below failed in Chromium before its fix.
 
@@ -83,4 +85,32 @@ test.describe("shoppers", () => {
       await context.close();
     });
   }
+});
+
+test.describe("pages say what happened", () => {
+  test("back from the payment page after cancelling the order: it says the shopper cancelled it, not that time ran out", async ({
+    browser,
+  }) => {
+    const { context, orderId, api } = await shopperContext(browser, { order: true });
+    const { checkoutUrl } = await (await api.post(`/api/orders/${orderId}/payments`)).json();
+    const sessionId = String(checkoutUrl).split("/pay/")[1]!;
+    expect((await api.post(`/api/orders/${orderId}/cancel`)).status()).toBe(200);
+    const page = await context.newPage();
+    await page.goto(`/checkout/cancelled?session_id=${sessionId}`);
+    await expect(page.getByRole("heading", { name: "This order is cancelled" })).toBeVisible();
+    await expect(page.getByText("You cancelled it, so nothing was charged.")).toBeVisible();
+    await expect(page.getByText(/time .* run out/i)).toHaveCount(0);
+    await context.close();
+  });
+
+  test("refund reasons are words, never codes like requested_by_customer", async ({ browser }) => {
+    const { orderId, shopper } = await paidOrder({ title: `A Refunded Book ${Date.now()}` });
+    expect((await shopper.api.post(`/api/orders/${orderId}/refund`)).status()).toBe(202);
+    const context = await browser.newContext({ storageState: await shopper.api.storageState() });
+    const page = await context.newPage();
+    await page.goto(`/orders/${orderId}`);
+    await expect(page.getByText("Reason: asked for by the customer")).toBeVisible();
+    await expect(page.getByText(/requested_by_customer/)).toHaveCount(0);
+    await context.close();
+  });
 });
