@@ -131,7 +131,11 @@ export function OrderStatusMessage({ order }: OrderStatusMessageProps) {
       {order.needsAttention ? (
         <p className="mt-3 text-sm text-ink-soft">Our team is taking a look at this order. There’s nothing you need to do.</p>
       ) : null}
-      <OrderActions orderId={order.id} allowedActions={order.allowedActions} />
+      <OrderActions
+        orderId={order.id}
+        allowedActions={order.allowedActions}
+        refund={{ amountCents: order.refundableCents, currency: order.currency }}
+      />
     </section>
   );
 }
