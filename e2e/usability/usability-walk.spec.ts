@@ -114,3 +114,33 @@ test.describe("pages say what happened", () => {
     await context.close();
   });
 });
+
+test.describe("a cancelled order's books go back in the cart", () => {
+  test("the order page offers it; the cart then holds the books; only for cancelled orders, only for the order's shopper", async ({
+    browser,
+  }) => {
+    const title = `A Book Put Back ${Date.now()}`;
+    const { context, orderId, api, bookId } = await shopperContext(browser, { order: true, title });
+    // Not cancelled yet: refused, and the cart is as it was.
+    const early = await api.post(`/api/orders/${orderId}/reorder`);
+    expect(early.status()).toBe(409);
+    expect((await early.json()).error.code).toBe("invalid_transition");
+    expect((await api.post(`/api/orders/${orderId}/cancel`)).status()).toBe(200);
+    // Another shopper cannot touch it.
+    const stranger = await signedInShopper();
+    expect((await stranger.api.post(`/api/orders/${orderId}/reorder`)).status()).toBe(404);
+    // The checkout emptied the ordered book from the cart; the order page puts it back.
+    await api.delete(`/api/cart/items/${bookId}`);
+    const page = await context.newPage();
+    await page.goto(`/orders/${orderId}`);
+    await page.getByRole("button", { name: "Put these books back in my cart" }).click();
+    await expect(page).toHaveURL(/\/cart$/);
+    await expect(page.getByRole("link", { name: title })).toBeVisible();
+    const cart = await (await api.get("/api/cart")).json();
+    expect(cart.items).toEqual([expect.objectContaining({ bookId, quantity: 1 })]);
+    // The order stays cancelled: nothing was reserved.
+    expect((await (await api.get(`/api/orders/${orderId}`)).json()).status).toBe("cancelled");
+    await page.screenshot({ path: "test-results/usability-put-back.png" });
+    await context.close();
+  });
+});
