@@ -129,7 +129,10 @@ test.describe("a cancelled order's books go back in the cart", () => {
     // Another shopper cannot touch it.
     const stranger = await signedInShopper();
     expect((await stranger.api.post(`/api/orders/${orderId}/reorder`)).status()).toBe(404);
-    // The checkout emptied the ordered book from the cart; the order page puts it back.
+    // The cart still holds the book (checkout keeps it until payment): putting it back does not double it.
+    const again = await (await api.post(`/api/orders/${orderId}/reorder`)).json();
+    expect(again.cart.items).toEqual([expect.objectContaining({ bookId, quantity: 1 })]);
+    // Emptied since: the order page puts it back.
     await api.delete(`/api/cart/items/${bookId}`);
     const page = await context.newPage();
     await page.goto(`/orders/${orderId}`);
