@@ -5,23 +5,31 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo } from "react";
 import { fromPromise } from "xstate";
 import { apiRequest, isRecord } from "@/components/api-client";
+import { formatPrice } from "@/components/price";
 import { primaryButtonClass, secondaryButtonClass } from "@/components/ui-classes";
 import { orderActionsFlow, type ActionResult } from "@/machines/order-actions-flow";
 import type { UserAction } from "@/machines/order-status";
 
-type OrderActionsProps = { orderId: string; allowedActions: readonly UserAction[] };
+/** refund: what a refund would give back now, for the confirmation (a shopper's refund comes before shipping: it cancels the order). */
+type OrderActionsProps = { orderId: string; allowedActions: readonly UserAction[]; refund?: { amountCents: number; currency: string } };
 
 const labels: Record<UserAction, { idle: string; busy: string }> = {
   pay: { idle: "Pay now", busy: "Opening payment…" },
-  refund: { idle: "Request refund", busy: "Requesting refund…" },
+  // A shopper may ask only before the books ship: the order is cancelled and the money goes back.
+  refund: { idle: "Cancel and refund", busy: "Cancelling and refunding…" },
   cancel: { idle: "Cancel order", busy: "Cancelling…" },
   // Not a button here: the return form (components/orders/return-form.tsx) asks which lines and why.
   return: { idle: "Return books", busy: "Requesting return…" },
 };
 
-const confirmations: Partial<Record<UserAction, string>> = {
-  cancel: "Cancel this order? The books will go back on the shelves.",
-};
+function confirmation(action: UserAction, refund: OrderActionsProps["refund"]): string | undefined {
+  if (action === "cancel") return "Cancel this order? The books will go back on the shelves.";
+  if (action === "refund") {
+    const amount = refund ? ` ${formatPrice(refund.amountCents, refund.currency)}` : "";
+    return `Cancel this order and refund${amount} to your card? The books will go back on the shelves.`;
+  }
+  return undefined;
+}
 
 async function runOrderAction(orderId: string, action: UserAction): Promise<ActionResult> {
   const path = action === "pay" ? "payments" : action;
@@ -35,7 +43,7 @@ async function runOrderAction(orderId: string, action: UserAction): Promise<Acti
 }
 
 /** The buttons for what the machine says the shopper may do with this order now; nothing else is shown. */
-export function OrderActions({ orderId, allowedActions }: OrderActionsProps) {
+export function OrderActions({ orderId, allowedActions, refund }: OrderActionsProps) {
   const router = useRouter();
   const flow = useMemo(
     () =>
@@ -57,7 +65,7 @@ export function OrderActions({ orderId, allowedActions }: OrderActionsProps) {
   const busy = !state.matches("idle");
   const { action: current, message, tone } = state.context;
   function run(action: UserAction) {
-    const question = confirmations[action];
+    const question = confirmation(action, refund);
     if (question && !window.confirm(question)) return;
     send({ type: "RUN", action });
   }

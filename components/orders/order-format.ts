@@ -83,6 +83,21 @@ const reasons: Record<string, string> = {
   unrecorded_payment: "it came through a payment page this order no longer used",
 };
 
+/** Why a refund was made, in words that read the same to the shopper and to the shop (both pages list refunds). */
+const refundReasons: Record<string, string> = {
+  requested_by_customer: "asked for by the customer",
+  requested_by_admin: "issued by the shop",
+  late_payment: "paid after the order was cancelled",
+  stock_unavailable: "a book was out of stock after payment",
+  duplicate_payment: "paid twice",
+  unrecorded_payment: "paid on a payment page the order no longer used",
+  returned: "books returned",
+};
+
+export function refundReasonLabel(reason: string): string {
+  return refundReasons[reason] ?? reason.replace(/_/g, " ");
+}
+
 export function reasonLabel(reason: string): string {
   return reasons[reason] ?? reason.replace(/_/g, " ");
 }

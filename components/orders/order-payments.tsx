@@ -2,7 +2,7 @@ import { LocalTime } from "@/components/local-time";
 import { formatPrice, Price } from "@/components/price";
 import { panelClass } from "@/components/ui-classes";
 import type { OrderView } from "@/lib/orders/order-view";
-import { paymentStatusLabel, refundStatusLabel } from "./order-format";
+import { paymentStatusLabel, reasonLabel, refundReasonLabel, refundStatusLabel } from "./order-format";
 
 type OrderPaymentsProps = { payments: OrderView["payments"]; refunds: OrderView["refunds"]; currency: string };
 
@@ -40,7 +40,7 @@ export function OrderPayments({ payments, refunds, currency }: OrderPaymentsProp
                 <p className="text-sm text-ink-soft">
                   <LocalTime iso={payment.createdAt} />
                 </p>
-                {payment.failureReason ? <p className="text-sm text-red-800">Reason: {payment.failureReason}</p> : null}
+                {payment.failureReason ? <p className="text-sm text-red-800">Reason: {reasonLabel(payment.failureReason)}</p> : null}
               </div>
               <Price cents={payment.amountCents} currency={currency} />
             </li>
@@ -61,7 +61,7 @@ export function OrderPayments({ payments, refunds, currency }: OrderPaymentsProp
                   <p className="text-sm text-ink-soft">
                     <LocalTime iso={refund.createdAt} />
                   </p>
-                  {refund.reason ? <p className="text-sm text-ink-soft">Reason: {refund.reason}</p> : null}
+                  {refund.reason ? <p className="text-sm text-ink-soft">Reason: {refundReasonLabel(refund.reason)}</p> : null}
                 </div>
                 <Price cents={refund.amountCents} currency={currency} />
               </li>

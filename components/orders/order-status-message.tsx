@@ -5,6 +5,7 @@ import type { OrderView } from "@/lib/orders/order-view";
 import { DeadlineCountdown } from "./deadline-countdown";
 import { formatDay, lastAttempt, reasonLabel } from "./order-format";
 import { OrderActions } from "./order-actions";
+import { PutBackInCart } from "./put-back-in-cart";
 import { ShipmentProgress } from "./shipment-progress";
 
 type OrderStatusMessageProps = { order: OrderView };
@@ -131,7 +132,12 @@ export function OrderStatusMessage({ order }: OrderStatusMessageProps) {
       {order.needsAttention ? (
         <p className="mt-3 text-sm text-ink-soft">Our team is taking a look at this order. There’s nothing you need to do.</p>
       ) : null}
-      <OrderActions orderId={order.id} allowedActions={order.allowedActions} />
+      {order.status === "cancelled" ? <PutBackInCart orderId={order.id} /> : null}
+      <OrderActions
+        orderId={order.id}
+        allowedActions={order.allowedActions}
+        refund={{ amountCents: order.refundableCents, currency: order.currency }}
+      />
     </section>
   );
 }

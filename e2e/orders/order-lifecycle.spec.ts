@@ -67,7 +67,14 @@ test.describe("an order's life after checkout", () => {
       .poll(async () => (await e2eDb()`select status from orders where id = ${orderId}`)[0]?.status, { timeout: 20_000 })
       .toBe("paid");
     await page.goto(`/orders/${orderId}`);
-    await page.getByRole("button", { name: /request refund/i }).click();
+    // The shopper confirms, seeing what comes back; before shipping a refund cancels the order.
+    // (orderInBrowser's page accepts every dialog; this one only reads the question.)
+    const question = new Promise<string>((resolve) => page.once("dialog", (dialog) => resolve(dialog.message())));
+    await page.getByRole("button", { name: "Cancel and refund" }).click();
+    const [paid] = await e2eDb()`select total_cents from orders where id = ${orderId}`;
+    expect(await question).toBe(
+      `Cancel this order and refund $${(Number(paid!.total_cents) / 100).toFixed(2)} to your card? The books will go back on the shelves.`,
+    );
     await expect(page.getByText(/refund in progress|refunded/i).first()).toBeVisible();
     await expect
       .poll(async () => (await e2eDb()`select status from orders where id = ${orderId}`)[0]?.status, { timeout: 30_000 })

@@ -83,7 +83,7 @@ test.describe("paying on the hosted page", () => {
     await page.getByRole("button", { name: /pay now/i }).click();
     await page.getByRole("link", { name: /back to the store/i }).click();
     await expect(page).toHaveURL(/\/checkout\/cancelled\?session_id=cs_/);
-    await expect(page.getByRole("heading", { name: "Payment cancelled" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "You haven’t paid yet" })).toBeVisible();
     await page.screenshot({ path: `${shots}/checkout-cancelled.png` });
     expect(await paymentStatuses(orderId)).toEqual(["cancelled"]);
     await page.getByRole("button", { name: /pay now/i }).click();

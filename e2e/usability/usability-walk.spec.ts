@@ -1,7 +1,9 @@
 import { devices } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { signedInShopper } from "../support/api";
+import { shopperContext } from "../support/browser";
 import { createBook } from "../support/db";
+import { paidOrder } from "../support/orders";
 
 // Issue #20, the usability walk: each point below failed in Chromium before its fix.
 
@@ -83,4 +85,65 @@ test.describe("shoppers", () => {
       await context.close();
     });
   }
+});
+
+test.describe("pages say what happened", () => {
+  test("back from the payment page after cancelling the order: it says the shopper cancelled it, not that time ran out", async ({
+    browser,
+  }) => {
+    const { context, orderId, api } = await shopperContext(browser, { order: true });
+    const { checkoutUrl } = await (await api.post(`/api/orders/${orderId}/payments`)).json();
+    const sessionId = String(checkoutUrl).split("/pay/")[1]!;
+    expect((await api.post(`/api/orders/${orderId}/cancel`)).status()).toBe(200);
+    const page = await context.newPage();
+    await page.goto(`/checkout/cancelled?session_id=${sessionId}`);
+    await expect(page.getByRole("heading", { name: "This order is cancelled" })).toBeVisible();
+    await expect(page.getByText("You cancelled it, so nothing was charged.")).toBeVisible();
+    await expect(page.getByText(/time .* run out/i)).toHaveCount(0);
+    await context.close();
+  });
+
+  test("refund reasons are words, never codes like requested_by_customer", async ({ browser }) => {
+    const { orderId, shopper } = await paidOrder({ title: `A Refunded Book ${Date.now()}` });
+    expect((await shopper.api.post(`/api/orders/${orderId}/refund`)).status()).toBe(202);
+    const context = await browser.newContext({ storageState: await shopper.api.storageState() });
+    const page = await context.newPage();
+    await page.goto(`/orders/${orderId}`);
+    await expect(page.getByText("Reason: asked for by the customer")).toBeVisible();
+    await expect(page.getByText(/requested_by_customer/)).toHaveCount(0);
+    await context.close();
+  });
+});
+
+test.describe("a cancelled order's books go back in the cart", () => {
+  test("the order page offers it; the cart then holds the books; only for cancelled orders, only for the order's shopper", async ({
+    browser,
+  }) => {
+    const title = `A Book Put Back ${Date.now()}`;
+    const { context, orderId, api, bookId } = await shopperContext(browser, { order: true, title });
+    // Not cancelled yet: refused, and the cart is as it was.
+    const early = await api.post(`/api/orders/${orderId}/reorder`);
+    expect(early.status()).toBe(409);
+    expect((await early.json()).error.code).toBe("invalid_transition");
+    expect((await api.post(`/api/orders/${orderId}/cancel`)).status()).toBe(200);
+    // Another shopper cannot touch it.
+    const stranger = await signedInShopper();
+    expect((await stranger.api.post(`/api/orders/${orderId}/reorder`)).status()).toBe(404);
+    // The cart still holds the book (checkout keeps it until payment): putting it back does not double it.
+    const again = await (await api.post(`/api/orders/${orderId}/reorder`)).json();
+    expect(again.cart.items).toEqual([expect.objectContaining({ bookId, quantity: 1 })]);
+    // Emptied since: the order page puts it back.
+    await api.delete(`/api/cart/items/${bookId}`);
+    const page = await context.newPage();
+    await page.goto(`/orders/${orderId}`);
+    await page.getByRole("button", { name: "Put these books back in my cart" }).click();
+    await expect(page).toHaveURL(/\/cart$/);
+    await expect(page.getByRole("link", { name: title })).toBeVisible();
+    const cart = await (await api.get("/api/cart")).json();
+    expect(cart.items).toEqual([expect.objectContaining({ bookId, quantity: 1 })]);
+    // The order stays cancelled: nothing was reserved.
+    expect((await (await api.get(`/api/orders/${orderId}`)).json()).status).toBe("cancelled");
+    await page.screenshot({ path: "test-results/usability-put-back.png" });
+    await context.close();
+  });
 });
