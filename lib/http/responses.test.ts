@@ -3,7 +3,15 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSql } from "@/db";
 import { AppError } from "@/lib/errors";
-import { DATABASE_BREAKER_MS, databaseBreakerOpen, errorResponse, isDatabaseUnavailable, route, tripDatabaseBreaker } from "./responses";
+import {
+  DATABASE_BREAKER_MS,
+  databaseBreakerOpen,
+  errorResponse,
+  isDatabaseUnavailable,
+  isLostConnection,
+  route,
+  tripDatabaseBreaker,
+} from "./responses";
 
 describe("errorResponse", () => {
   it("answers 503 unavailable, with Retry-After, when the database cannot be reached", async () => {
@@ -73,5 +81,22 @@ describe("the database breaker", () => {
     vi.setSystemTime(start + 2 * DATABASE_BREAKER_MS);
     const ok = route(async () => Response.json({ ok: true }));
     expect((await ok(new Request("http://localhost/api/books"), {})).status).toBe(200);
+  });
+  it("tells a lost connection (503, breaker left closed) from a failure to connect (503, breaker opened)", () => {
+    const driver = (code: string) => ({ message: "failed query", cause: Object.assign(new Error(code), { code }) });
+    for (const code of ["57P01", "CONNECTION_CLOSED", "ECONNRESET"]) {
+      expect(isDatabaseUnavailable(driver(code)), code).toBe(true);
+      expect(isLostConnection(driver(code)), code).toBe(true);
+    }
+    for (const code of ["ECONNREFUSED", "57P03", "CONNECT_TIMEOUT"]) {
+      expect(isDatabaseUnavailable(driver(code)), code).toBe(true);
+      expect(isLostConnection(driver(code)), code).toBe(false);
+    }
+    // Through the route's error answer: a lost connection leaves the breaker closed, a refused one opens it.
+    tripDatabaseBreaker(Date.now() - DATABASE_BREAKER_MS - 1);
+    expect(errorResponse(driver("57P01")).status).toBe(503);
+    expect(databaseBreakerOpen()).toBe(false);
+    expect(errorResponse(driver("ECONNREFUSED")).status).toBe(503);
+    expect(databaseBreakerOpen()).toBe(true);
   });
 });

@@ -21,7 +21,9 @@ export function errorResponse(error: unknown): Response {
   }
   if (isDatabaseUnavailable(error)) {
     logger().error({ reason: safeErrorMessage(error).slice(0, 200) }, "database unavailable");
-    tripDatabaseBreaker();
+    // A connection that broke is one connection: the pool opens a fresh one for the next request.
+    // Only a failure to connect means the next requests would wait for nothing.
+    if (!isLostConnection(error)) tripDatabaseBreaker();
     return unavailable();
   }
   logger().error({ err: error }, "unhandled error in route");
@@ -73,6 +75,19 @@ const UNAVAILABLE = new Set([
   "57P02",
   "57P03",
 ]);
+
+// A connection the server ended (shutdown, administrator command) or that broke under us. After a
+// restart the pool still holds such connections; each fails once and is replaced. Tripping the
+// breaker for each would hold every request back 2 s per stale connection.
+const LOST_CONNECTION = new Set(["ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P02"]);
+
+/** The error is a connection that was lost, not a failure to connect (which opens the breaker). */
+export function isLostConnection(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string" && LOST_CONNECTION.has(e.code)) return true;
+  }
+  return false;
+}
 
 /** The database cannot be reached right now (Drizzle wraps the driver's error in `cause`). */
 export function isDatabaseUnavailable(error: unknown): boolean {
