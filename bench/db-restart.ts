@@ -3,7 +3,7 @@
 // own, without a restart. Uses an embedded PostgreSQL of its own (the shared
 // system server cannot be stopped), started again on the port it had so its
 // URL survives. The CI smoke run has a shorter outage (5 s) and run.
-import { rmSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { createSql } from "@/db";
@@ -20,7 +20,7 @@ const CONCURRENCY = 4;
 /** How long after the database is back failures may go on (the smoke run's load lasts 8 s after it). */
 const RECOVERY_LIMIT_SECONDS = 5;
 
-type Sample = { at: number; ms: number; status: number; path: string };
+type Sample = { at: number; ms: number; status: number; path: string; body?: string };
 /** When the database stops and starts again, and when the load ends (ms from the start of the load). */
 const TIMELINE: Record<BenchSize, { downAt: number; upAt: number; end: number }> = {
   full: { downAt: 10_000, upAt: 20_000, end: 36_000 },
@@ -37,12 +37,16 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
   const seedSql = createSql(pg.url, 2);
   await seedDatabase(drizzle(seedSql, { schema }));
   await seedSql.end();
-  const app = startProcess("node", [serverBin, "-p", String(PORT)], {
-    DATABASE_URL: pg.url,
-    ...stagingEnv(PORT),
-    WORKER_ENABLED: "true",
-    LOG_LEVEL: "fatal",
-  });
+  // The server's error log goes to a file: after the run, the errors logged once the database was
+  // back say why a request still failed (the figures show their codes).
+  const logFile = path.resolve(".data", `bench-restart-app-${process.pid}.log`);
+  const logFd = openSync(logFile, "w");
+  const app = startProcess(
+    "node",
+    [serverBin, "-p", String(PORT)],
+    { DATABASE_URL: pg.url, ...stagingEnv(PORT), WORKER_ENABLED: "true", LOG_LEVEL: "error" },
+    { output: logFd },
+  );
   let appExited = false;
   app.once("exit", () => (appExited = true));
   try {
@@ -56,9 +60,9 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
         const p = paths[i % paths.length]!;
         const t = performance.now();
         const status = await fetch(`http://localhost:${PORT}${p}`, { signal: AbortSignal.timeout(30_000) })
-          .then(async (r) => (await r.arrayBuffer(), r.status))
-          .catch(() => 0);
-        samples.push({ at: t - started, ms: performance.now() - t, status, path: p });
+          .then(async (r) => ({ status: r.status, body: r.status === 200 ? undefined : (await r.text()).slice(0, 120) }))
+          .catch((error: Error) => ({ status: 0, body: error.name }));
+        samples.push({ at: t - started, ms: performance.now() - t, ...status, path: p });
       }
     });
     await new Promise((resolve) => setTimeout(resolve, DOWN_AT_MS));
@@ -68,6 +72,7 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
     await new Promise((resolve) => setTimeout(resolve, UP_AT_MS - DOWN_AT_MS));
     pg = await startEmbeddedPostgres(dir, { port: PG_PORT });
     const upAt = performance.now() - started;
+    const upAtClock = Date.now();
     await new Promise((resolve) => setTimeout(resolve, RUN_MS - UP_AT_MS));
     stopping = true;
     await Promise.all(load);
@@ -89,6 +94,11 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
       Object.entries(list.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s.status]: (acc[s.status] ?? 0) + 1 }), {}))
         .map(([k, v]) => `${k}:${v}`)
         .join(",");
+    const lastFailure = failedAfter.reduce<Sample | undefined>(
+      (last, s) => (!last || s.at + s.ms > last.at + last.ms ? s : last),
+      undefined,
+    );
+    const lateErrorCodes = serverErrorCodesSince(logFile, upAtClock);
     const slowest = Math.max(...outage.map((s) => s.ms), 0);
     // Readiness said so while the database was away (a request that got in before the stop took hold may still pass).
     const healthDown = outage.some((s) => s.path === "/api/health" && s.status === 503);
@@ -108,6 +118,11 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
           readinessDuringOutage: healthDown ? "503" : "never 503",
           recoverySeconds: firstOk ? Number(recoverySeconds.toFixed(1)) : "never",
           afterBack: statuses(after),
+          afterBackByPath: paths.map((p) => `${p}→${statuses(after.filter((s) => s.path === p))}`).join(" "),
+          lastFailure: lastFailure
+            ? `+${((lastFailure.at + lastFailure.ms - upAt) / 1000).toFixed(1)}s ${lastFailure.path} ${lastFailure.status} ${lastFailure.body ?? ""}`
+            : "none",
+          serverErrorsAfterBack: lateErrorCodes || "none",
           afterRecovery: statuses(recovered),
           appRestarted: appExited ? "yes" : "no",
         },
@@ -117,9 +132,28 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
     ];
   } finally {
     await stopProcess(app);
+    closeSync(logFd);
     await pg?.stop();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(logFile, { force: true });
   }
+}
+
+/** The codes of the "database unavailable" errors the server logged from `since` on, counted ("57P03:2 CONNECT_TIMEOUT:1"). */
+function serverErrorCodesSince(logFile: string, since: number): string {
+  const counts = new Map<string, number>();
+  for (const line of readFileSync(logFile, "utf8").split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const entry = JSON.parse(line) as { time?: string; msg?: string; codes?: string[] };
+      if (!entry.time || Date.parse(entry.time) < since) continue;
+      const key = `${entry.msg ?? "?"}${entry.codes?.length ? `(${entry.codes.join("/")})` : ""}`.replace(/\s+/g, "_");
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    } catch {
+      // a line that is not one of our log entries
+    }
+  }
+  return [...counts].map(([k, v]) => `${k}:${v}`).join(" ");
 }
 
 export const bench: BenchModule = { name: "db-restart", run };

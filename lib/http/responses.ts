@@ -20,7 +20,7 @@ export function errorResponse(error: unknown): Response {
     return Response.json(errorBody(error), { status: error.status, headers });
   }
   if (isDatabaseUnavailable(error)) {
-    logger().error({ reason: safeErrorMessage(error).slice(0, 200) }, "database unavailable");
+    logger().error({ reason: safeErrorMessage(error).slice(0, 200), codes: errorCodes(error) }, "database unavailable");
     // A connection that broke is one connection: the pool opens a fresh one for the next request.
     // Only a failure to connect means the next requests would wait for nothing.
     if (!isLostConnection(error)) tripDatabaseBreaker();
@@ -80,6 +80,15 @@ const UNAVAILABLE = new Set([
 // restart the pool still holds such connections; each fails once and is replaced. Tripping the
 // breaker for each would hold every request back 2 s per stale connection.
 const LOST_CONNECTION = new Set(["ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P02"]);
+
+/** The driver's and PostgreSQL's codes along the error's cause chain, for the log (e.g. "ECONNREFUSED", "57P03"). */
+export function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string") codes.push(e.code);
+  }
+  return codes;
+}
 
 /** The error is a connection that was lost, not a failure to connect (which opens the breaker). */
 export function isLostConnection(error: unknown): boolean {
