@@ -15,7 +15,12 @@ import { resetEnvCache } from "@/lib/env";
 import { flushOperations } from "@/lib/observability/operations";
 import { countRoundTrips, portOf } from "@/db/batching";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
+import { transition } from "xstate";
+import { orderMachine } from "@/machines/order-machine";
+import { loadSnapshot } from "@/machines/order-snapshot";
+import type { OrderEvent } from "@/machines/order-types";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
+import { profiled } from "./lib/cpu-profile";
 import { BENCH_GATEWAY, startStack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 
@@ -61,6 +66,74 @@ async function costPerWebhook(): Promise<Record<string, string | number>> {
     "wall ms": per(wall),
     "node cpu ms": per((used.user + used.system) / 1000),
     "postgres cpu ms": pg === undefined || pgAfter === undefined ? "n/a" : per(pgAfter - pg),
+  };
+}
+
+/**
+ * Where a paid webhook's Node CPU goes: a sampling profile of COST_SAMPLE
+ * more deliveries, one at a time, printed as the top functions and the share
+ * of each package (self time). The profiler's own overhead inflates the
+ * total; the shares are what to read.
+ */
+async function profileWebhooks(): Promise<Record<string, string>> {
+  const orders = await ordersAwaitingPayment(COST_SAMPLE);
+  const events = orders.map((o) => completedDelivery(o).event);
+  const { summary } = await profiled(async () => {
+    for (const event of events) await handleWebhook(event);
+  });
+  const busy = summary.byArea.filter((a) => a.area !== "(idle)");
+  const busyMs = busy.reduce((sum, a) => sum + a.ms, 0) || 1;
+  const share = (ms: number) => `${((ms / busyMs) * 100).toFixed(0)}%`;
+  console.log("    profile, share of the busy (not idle) samples:");
+  console.log(
+    busy
+      .slice(0, 12)
+      .map((a) => `      ${share(a.ms).padStart(4)} ${a.area}`)
+      .join("\n"),
+  );
+  console.log(
+    summary.topFrames
+      .filter((f) => !f.frame.startsWith("(idle)"))
+      .slice(0, 12)
+      .map((f) => `      ${share(f.ms).padStart(4)} ${f.frame}`)
+      .join("\n"),
+  );
+  return {
+    profileTopAreas: busy
+      .slice(0, 5)
+      .map((a) => `${a.area}:${share(a.ms)}`)
+      .join(","),
+  };
+}
+
+/**
+ * The machine alone: resolving an order's stored snapshot and taking the
+ * payment's transition, as dispatch does for each event, without the database.
+ * The order is one just paid: its event log row holds the machine event, and
+ * its snapshot before it is rebuilt by resolving the awaiting-payment state.
+ */
+async function machineAlone(sql: postgres.Sql, paidOrderId: string): Promise<Record<string, number>> {
+  const [row] = await sql<{ snapshot: Parameters<typeof loadSnapshot>[0]; version: number; event: OrderEvent }[]>`
+    select o.machine_snapshot as snapshot, o.machine_version as version, e.machine_event as event
+    from orders o join order_events e on e.order_id = o.id and e.machine_event is not null
+    where o.id = ${paidOrderId} order by e.created_at desc limit 1`;
+  const awaiting = await ordersAwaitingPayment(1);
+  const [before] = await sql<{ snapshot: Parameters<typeof loadSnapshot>[0]; version: number }[]>`
+    select machine_snapshot as snapshot, machine_version as version from orders where id = ${awaiting[0]!.orderId}`;
+  // The paid order's event, addressed to the payment of the order still awaiting it.
+  const event = { ...row!.event, paymentId: awaiting[0]!.paymentId } as OrderEvent;
+  const rounds = 2000;
+  const time = (fn: () => void) => {
+    for (let i = 0; i < 200; i++) fn(); // warm
+    const started = performance.now();
+    for (let i = 0; i < rounds; i++) fn();
+    return Number((((performance.now() - started) / rounds) * 1000).toFixed(1));
+  };
+  const snapshot = loadSnapshot(before!.snapshot, before!.version);
+  if (!snapshot.can(event)) throw new Error(`the machine refuses ${event.type} for an order awaiting payment`);
+  return {
+    "resolveState µs": time(() => loadSnapshot(before!.snapshot, before!.version)),
+    "transition µs": time(() => transition(orderMachine, snapshot, event)),
   };
 }
 
@@ -131,6 +204,8 @@ async function run(): Promise<BenchRow[]> {
       .map(([k, n]) => `${k}:${n}`)
       .join(",");
     const cost = await costPerWebhook();
+    const profile = await profileWebhooks();
+    const machine = await machineAlone(stack.sql, order!.orderId);
     await flushOperations(); // before the database goes
     await stack.stop();
     stopped = true;
@@ -146,6 +221,8 @@ async function run(): Promise<BenchRow[]> {
           kinds: summary,
           redelivery: `${redelivery.length} statements, ${redeliveryTrips} round trips`,
           ...cost,
+          ...machine,
+          ...profile,
           ...server,
         },
         target: `≤ ${TARGET} round trips`,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import postgres from "postgres";
-import { createSql, getDb, type Sql } from "@/db";
+import { countQueries, createSql, getDb, type Sql } from "@/db";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
@@ -109,6 +109,30 @@ describe("withPreparedStatements", () => {
     } finally {
       await prepared.end();
       await unprepared.end();
+    }
+  });
+});
+
+describe("countQueries", () => {
+  it("counts what a client made before it sends, and leaves the client without postgres.js's debug hook when closed", async () => {
+    const { url } = await getDb();
+    const client = createSql(url, 1);
+    const hook = () => (client as unknown as { options: { debug: unknown } }).options.debug;
+    try {
+      // No counter open: no hook, so postgres.js captures no stack trace per statement.
+      expect(hook()).toBe(false);
+      const counter = countQueries();
+      expect(typeof hook()).toBe("function");
+      await client.unsafe("select $1::int as counted", [1]);
+      await client.begin((tx) => tx.unsafe("select 2 as in_transaction"));
+      const statements = counter.stop();
+      expect(statements).toContain("select $1::int as counted");
+      expect(statements).toContain("select 2 as in_transaction");
+      expect(hook()).toBe(false);
+      await client.unsafe("select 3 as not_counted");
+      expect(counter.stop()).not.toContain("select 3 as not_counted");
+    } finally {
+      await client.end();
     }
   });
 });

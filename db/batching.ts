@@ -9,27 +9,55 @@ import type { Executor, Sql } from "./index";
 // transaction), and the counters the tests and benches measure them with
 // (countQueries, countRoundTrips). Tests: db/batching.test.ts.
 
-// Statement counters for benchmarks (bench/sql-per-webhook.ts): every query
-// this process sends while one is open is counted. No counter, no cost.
+// Statement counters for benchmarks and tests (bench/sql-per-webhook.ts): every
+// query this process sends while one is open is counted. No counter, no cost:
+// postgres.js's `debug` hook also makes it capture a stack trace for every
+// query it builds (an Error per statement, the largest single cost of a paid
+// webhook in Node: docs/BENCHMARKS.md), so the hook is set on the clients only
+// while a counter is open.
 export type SentStatement = { text: string; parameters: unknown[] };
 const counters = new Set<{ statements: SentStatement[] }>();
+/** The option objects of every client createSql made (postgres.js reads `debug` from it at each statement). */
+const clientOptions = new Set<{ debug?: unknown }>();
 
-/** postgres.js's debug hook (db/index.ts createSql): hands every statement sent to the open counters. */
-export function recordSentStatement(text: string, parameters: unknown[]): void {
+/** postgres.js's debug hook: hands every statement sent to the open counters. */
+export function recordSentStatement(_connection: number, text: string, parameters: unknown[]): void {
   for (const counter of counters) counter.statements.push({ text, parameters });
+}
+
+/** A client whose statements the counters see (db/index.ts createSql registers each). */
+export function countable(sql: Sql): Sql {
+  const options = (sql as unknown as { options: { debug?: unknown } }).options;
+  clientOptions.add(options);
+  options.debug = counters.size > 0 ? recordSentStatement : false;
+  return sql;
+}
+
+/** Forgets a client that was ended. */
+export function uncountable(sql: Sql): void {
+  clientOptions.delete((sql as unknown as { options: { debug?: unknown } }).options);
+}
+
+function setHook(): void {
+  for (const options of clientOptions) options.debug = counters.size > 0 ? recordSentStatement : false;
 }
 
 /** Records the statements this process sends, with their parameters, until `stop()`. */
 export function countQueries(): { stop: () => string[]; statements: () => SentStatement[] } {
   const counter = { statements: [] as SentStatement[] };
   counters.add(counter);
+  setHook();
+  const end = () => {
+    counters.delete(counter);
+    setHook();
+  };
   return {
     stop: () => {
-      counters.delete(counter);
+      end();
       return counter.statements.map((s) => s.text);
     },
     statements: () => {
-      counters.delete(counter);
+      end();
       return counter.statements;
     },
   };

@@ -2,7 +2,7 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
-import { recordSentStatement, withPreparedStatements } from "./batching";
+import { countable, uncountable, withPreparedStatements } from "./batching";
 import { startEmbeddedPostgres } from "./embedded";
 import * as schema from "./schema";
 
@@ -33,7 +33,6 @@ export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
-    debug: (_connection, text, parameters) => recordSentStatement(text, parameters),
     // No statement waits on a lock forever: a stuck lock surfaces as an error.
     connection: { application_name: "bookstore", lock_timeout: 15_000 },
     // An unreachable database fails a request in seconds (503), not after postgres.js's default 30 s.
@@ -43,7 +42,7 @@ export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
     // was only used again 7–10 s later; bench/db-restart.ts).
     backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** retries, 2),
   });
-  return withPreparedStatements(sql);
+  return withPreparedStatements(countable(sql));
 }
 
 export function getDb(): Promise<Database> {
@@ -62,7 +61,11 @@ export function getDb(): Promise<Database> {
 export async function closeDb(): Promise<void> {
   const pending = state.database;
   state.database = undefined;
-  if (pending) await (await pending.catch(() => undefined))?.sql.end({ timeout: 5 });
+  const database = pending ? await pending.catch(() => undefined) : undefined;
+  if (database) {
+    uncountable(database.sql);
+    await database.sql.end({ timeout: 5 });
+  }
   const stop = state.stopEmbedded;
   state.stopEmbedded = undefined;
   if (stop) await stop();

@@ -1,0 +1,94 @@
+// A CPU profile of this process around one piece of work (node:inspector's
+// sampling profiler, the one `node --cpu-prof` writes), summarised as the
+// functions and the packages where the samples landed (self time).
+import { Session } from "node:inspector/promises";
+
+type ProfileNode = {
+  id: number;
+  hitCount?: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+};
+type Profile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] };
+
+export type ProfileSummary = {
+  /** Sampled time in ms. */
+  totalMs: number;
+  /** Self time by function, largest first: "12.3% list_books db/x.ts:10". */
+  topFrames: { share: number; ms: number; frame: string }[];
+  /** Self time by package or area: node_modules/<package>, our top-level folder, node internals, (gc), (idle). */
+  byArea: { share: number; ms: number; area: string }[];
+};
+
+/** The package or folder a frame's URL belongs to (`root`: the project's directory). */
+export function areaOf(url: string, functionName: string, root = process.cwd()): string {
+  if (!url) return functionName.startsWith("(") ? functionName : "(native)";
+  const modules = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (modules) return modules[1]!;
+  if (url.startsWith("node:")) return "node internals";
+  const file = url.replace(/^file:\/\//, "");
+  const inProject = file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file.replace(/^\//, "");
+  const folder = inProject.match(/^(app|bench|db|lib|machines|scripts|stripe-emulator|carrier-simulator|test)\//);
+  return folder ? `${folder[1]}/` : "other";
+}
+
+function frameName(node: ProfileNode, root: string): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const file = url
+    .replace(/^file:\/\//, "")
+    .replace(/^.*node_modules\//, "")
+    .replace(`${root}/`, "");
+  return `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
+}
+
+export function summarise(profile: Profile, top = 15, root = process.cwd()): ProfileSummary {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfMs = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    // Each sample's time is the delta to the next one.
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    selfMs.set(samples[i]!, (selfMs.get(samples[i]!) ?? 0) + ms);
+  }
+  const totalMs = [...selfMs.values()].reduce((a, b) => a + b, 0) || 1;
+  const frames = new Map<string, number>();
+  const areas = new Map<string, number>();
+  for (const [id, ms] of selfMs) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const name = frameName(node, root);
+    frames.set(name, (frames.get(name) ?? 0) + ms);
+    const area = areaOf(node.callFrame.url, node.callFrame.functionName, root);
+    areas.set(area, (areas.get(area) ?? 0) + ms);
+  }
+  const ranked = <K extends string>(m: Map<string, number>, key: K) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .map(
+        ([name, ms]) =>
+          ({ share: Number(((ms / totalMs) * 100).toFixed(1)), ms: Number(ms.toFixed(1)), [key]: name }) as {
+            share: number;
+            ms: number;
+          } & Record<K, string>,
+      );
+  return { totalMs: Number(totalMs.toFixed(1)), topFrames: ranked(frames, "frame").slice(0, top), byArea: ranked(areas, "area") };
+}
+
+/** Profiles `work` (sampling every `intervalUs` microseconds) and summarises where its CPU went. */
+export async function profiled<T>(
+  work: () => Promise<T>,
+  intervalUs = 100,
+): Promise<{ result: T; summary: ProfileSummary; profile: Profile }> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: intervalUs });
+    await session.post("Profiler.start");
+    const result = await work();
+    const { profile } = (await session.post("Profiler.stop")) as { profile: Profile };
+    return { result, summary: summarise(profile), profile };
+  } finally {
+    session.disconnect();
+  }
+}
