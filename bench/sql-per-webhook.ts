@@ -146,7 +146,11 @@ async function machineAlone(sql: postgres.Sql, paidOrderId: string): Promise<Rec
 async function serverSideCount(): Promise<Record<string, string | number>> {
   const dir = path.resolve(".data", `bench-pgss-${process.pid}`);
   const pg = await startEmbeddedPostgres(dir, {
-    settings: { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track_utility": "on" },
+    settings: {
+      shared_preload_libraries: "pg_stat_statements",
+      "pg_stat_statements.track_utility": "on",
+      "pg_stat_statements.track": "all",
+    },
   });
   const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
   try {
@@ -161,16 +165,46 @@ async function serverSideCount(): Promise<Record<string, string | number>> {
     await handleWebhook(completedDelivery(order!).event);
     const rows = await admin<{ query: string; calls: number }[]>`
       select query, calls::int from pg_stat_statements
-      where dbid = (select oid from pg_database where datname = current_database())
+      where dbid = (select oid from pg_database where datname = current_database()) and toplevel
         and query not like '%pg_stat_statements%'`;
     console.log(rows.map((r) => `    server ${r.calls}× ${r.query.replace(/\s+/g, " ").slice(0, 100)}`).join("\n"));
-    return { serverStatements: rows.reduce((sum, r) => sum + r.calls, 0) };
+    const timing = await statementTimes(admin);
+    return { serverStatements: rows.reduce((sum, r) => sum + r.calls, 0), ...timing };
   } finally {
     await closeDb();
     await admin.end({ timeout: 5 });
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Where PostgreSQL's time goes: pg_stat_statements' execution times over
+ * COST_SAMPLE deliveries, statements inside functions included (what
+ * graphile_worker.add_job runs), per delivery, the costliest first.
+ */
+async function statementTimes(admin: postgres.Sql): Promise<Record<string, string | number>> {
+  const orders = await ordersAwaitingPayment(COST_SAMPLE);
+  await admin`select pg_stat_statements_reset()`;
+  for (const order of orders) await handleWebhook(completedDelivery(order).event);
+  const rows = await admin<{ query: string; calls: number; total: number; toplevel: boolean }[]>`
+    select query, calls::int, total_exec_time as total, toplevel from pg_stat_statements
+    where dbid = (select oid from pg_database where datname = current_database())
+      and query not like '%pg_stat_statements%'
+    order by total_exec_time desc`;
+  const per = (n: number) => n / orders.length;
+  const total = rows.filter((r) => r.toplevel).reduce((sum, r) => sum + r.total, 0);
+  console.log(`    PostgreSQL execution time per delivery: ${per(total).toFixed(3)} ms (top-level statements); the costliest:`);
+  console.log(
+    rows
+      .slice(0, 10)
+      .map(
+        (r) =>
+          `      ${per(r.total).toFixed(3).padStart(6)} ms ${(per(r.calls) || 0).toFixed(1)}× ${r.toplevel ? "" : "(inside a function) "}${r.query.replace(/\s+/g, " ").slice(0, 90)}`,
+      )
+      .join("\n"),
+  );
+  return { "pg exec ms": Number(per(total).toFixed(3)) };
 }
 
 async function run(): Promise<BenchRow[]> {

@@ -107,8 +107,34 @@ export function withPreparedStatements(sql: Sql): Sql {
  */
 export class WritePipeline {
   private pending: Promise<unknown>[] = [];
+  /** Items several writes share one statement for (jobs: lib/worker/jobs.ts queueJob), sent at the next read or flush. */
+  private batches = new Map<string, { items: Map<string | symbol, unknown>; build: (items: unknown[]) => SQL }>();
 
   constructor(private readonly tx: Executor) {}
+
+  /**
+   * Adds an item to the batch `name`, sent as one statement (`build` of all its
+   * items) just before the next read or flush. An item with a key replaces the
+   * batch's earlier item with that key.
+   */
+  batch(name: string, item: unknown, build: (items: unknown[]) => SQL, key?: string): void {
+    let batch = this.batches.get(name);
+    if (!batch) this.batches.set(name, (batch = { items: new Map(), build }));
+    const id = key ?? Symbol(name);
+    batch.items.delete(id); // a replaced item goes to the end, where it was added
+    batch.items.set(id, item);
+  }
+
+  /** Drops the batch's pending item with this key (an enqueued job removed again before it was sent). */
+  unbatch(name: string, key: string): void {
+    this.batches.get(name)?.items.delete(key);
+  }
+
+  private sendBatches(): void {
+    const batches = [...this.batches.values()];
+    this.batches.clear();
+    for (const { items, build } of batches) if (items.size > 0) this.write(build([...items.values()]));
+  }
 
   write(query: SQL): void {
     const sent = Promise.resolve(this.tx.execute(query));
@@ -123,6 +149,7 @@ export class WritePipeline {
    * "transaction is aborted", and may even settle first).
    */
   async read<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
+    this.sendBatches();
     const [written, read] = await Promise.allSettled([this.flush(), Promise.resolve(this.tx.execute<T>(query))]);
     if (written.status === "rejected") throw written.reason;
     if (read.status === "rejected") throw read.reason;
@@ -130,6 +157,7 @@ export class WritePipeline {
   }
 
   async flush(): Promise<void> {
+    this.sendBatches();
     const pending = this.pending;
     if (pending.length === 0) return;
     this.pending = [];

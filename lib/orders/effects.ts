@@ -3,7 +3,7 @@ import { clearOrderedBooks } from "@/lib/cart/cart-store";
 import { moveStock } from "@/lib/catalog/store";
 import { env } from "@/lib/env";
 import { insertPayment, insertRefund, saveDispute, setPaymentStatus, setRefundStatus } from "@/lib/payments/store";
-import { addJobQuery, removeJobQuery } from "@/lib/worker/jobs";
+import { dequeueJob, queueJob } from "@/lib/worker/jobs";
 import type { OrderEffect, OrderEffectParams } from "@/machines/order-machine";
 import type { DomainEventType } from "@/machines/order-types";
 import { claimOrderRow, flagInTransaction, insertReturn, recordDelivery, recordSale, recordShipment, updateReturn } from "./store";
@@ -86,55 +86,52 @@ const handlers: Handlers = {
   createCheckoutSession: () => {},
   expireCheckoutSessions: ({ pipeline, orderId }, { paymentIds }) => {
     for (const paymentId of paymentIds) {
-      pipeline.write(addJobQuery("expire_checkout_session", { orderId, paymentId }, { jobKey: `expire-session:${paymentId}` }));
+      queueJob(pipeline, "expire_checkout_session", { orderId, paymentId }, { jobKey: `expire-session:${paymentId}` });
     }
   },
   refundPayment: ({ pipeline, orderId }, { refundId, attempt = 0 }) => {
     // A retry after a refused refund waits: 1, 2, 4 … minutes, at most an hour.
     const runAt = attempt > 0 ? new Date(Date.now() + Math.min(60, 2 ** (attempt - 1)) * 60_000) : undefined;
-    pipeline.write(addJobQuery("refund_payment", { orderId, refundId }, { jobKey: `refund:${refundId}`, runAt }));
+    queueJob(pipeline, "refund_payment", { orderId, refundId }, { jobKey: `refund:${refundId}`, runAt });
   },
   scheduleTimeout: ({ pipeline, orderId }, { runAt }) => {
-    pipeline.write(
-      addJobQuery(
-        "payment_timeout",
-        { orderId },
-        {
-          jobKey: `payment-timeout:${orderId}`,
-          runAt: new Date(runAt),
-          maxAttempts: Math.max(env().JOB_MAX_ATTEMPTS, 10),
-        },
-      ),
+    queueJob(
+      pipeline,
+      "payment_timeout",
+      { orderId },
+      {
+        jobKey: `payment-timeout:${orderId}`,
+        runAt: new Date(runAt),
+        maxAttempts: Math.max(env().JOB_MAX_ATTEMPTS, 10),
+      },
     );
   },
-  cancelTimeout: ({ pipeline, orderId }) => pipeline.write(removeJobQuery(`payment-timeout:${orderId}`)),
+  cancelTimeout: ({ pipeline, orderId }) => dequeueJob(pipeline, `payment-timeout:${orderId}`),
   scheduleReturnExpiry: ({ pipeline, orderId }, { returnId, runAt }) => {
-    pipeline.write(
-      addJobQuery(
-        "return_expiry",
-        { orderId, returnId },
-        { jobKey: `return-expiry:${returnId}`, runAt: new Date(runAt), maxAttempts: Math.max(env().JOB_MAX_ATTEMPTS, 10) },
-      ),
+    queueJob(
+      pipeline,
+      "return_expiry",
+      { orderId, returnId },
+      { jobKey: `return-expiry:${returnId}`, runAt: new Date(runAt), maxAttempts: Math.max(env().JOB_MAX_ATTEMPTS, 10) },
     );
   },
-  cancelReturnExpiry: ({ pipeline }, { returnId }) => pipeline.write(removeJobQuery(`return-expiry:${returnId}`)),
+  cancelReturnExpiry: ({ pipeline }, { returnId }) => dequeueJob(pipeline, `return-expiry:${returnId}`),
   // A locked job (the fulfil job's own FULFIL) is only unkeyed: it finishes and is not retried.
-  cancelFulfilment: ({ pipeline, orderId }) => pipeline.write(removeJobQuery(`fulfil:${orderId}`)),
+  cancelFulfilment: ({ pipeline, orderId }) => dequeueJob(pipeline, `fulfil:${orderId}`),
   sendEmail: ({ pipeline, orderId, revision }, { template, data }) => {
     const dedupeKey = `${orderId}:${template}:${revision}`;
-    pipeline.write(addJobQuery("send_email", { orderId, template, data: data ?? {}, dedupeKey }, { jobKey: `email:${dedupeKey}` }));
+    queueJob(pipeline, "send_email", { orderId, template, data: data ?? {}, dedupeKey }, { jobKey: `email:${dedupeKey}` });
   },
   // The warehouse picks after a while: until then a shopper may still cancel by refund.
   startFulfilment: ({ pipeline, orderId }) => {
-    pipeline.write(
-      addJobQuery(
-        "fulfil_order",
-        { orderId },
-        {
-          jobKey: `fulfil:${orderId}`,
-          runAt: new Date(Date.now() + env().FULFILMENT_DELAY_SECONDS * 1000),
-        },
-      ),
+    queueJob(
+      pipeline,
+      "fulfil_order",
+      { orderId },
+      {
+        jobKey: `fulfil:${orderId}`,
+        runAt: new Date(Date.now() + env().FULFILMENT_DELAY_SECONDS * 1000),
+      },
     );
   },
 };
