@@ -110,6 +110,8 @@ describe("conservation under a randomized run", () => {
     let paidOrders = 0;
     // Disputes draw from their own sequence, so the rest of the run is the one it always was.
     const disputeRandom = seededRandom(1919);
+    const replaceRandom = seededRandom(2020);
+    const replaced: string[] = [];
     const ends: DisputeEnd[] = [];
     for (let n = 0; n < 40; n++) {
       // Every third shopper is a guest (chosen by n, so the seeded paths stay those of the run without guests).
@@ -119,12 +121,39 @@ describe("conservation under a randomized run", () => {
       await addCartItem(cart, pick(books), 1 + Math.floor(random() * 2));
       if (random() < 0.4) await addCartItem(cart, pick(books), 1);
       // The books run out during the run: a refused checkout is part of it.
-      const placed = await (guest ? checkoutGuestCart({ ...guest, cartId: cart }) : checkoutCart({ userId: account! })).catch(
-        refusal("out_of_stock"),
-      );
+      const checkout = () =>
+        (guest ? checkoutGuestCart({ ...guest, cartId: cart }) : checkoutCart({ userId: account! })).catch(refusal("out_of_stock"));
+      let placed = await checkout();
       if (!placed) {
         refusedForStock++;
         continue;
+      }
+      // Issue #20: some shoppers come back through the cart (its own draws, so the rest of the seeded run stays
+      // as it was): the same cart goes to the same order; a changed cart replaces it (cancelled through dispatch,
+      // its stock released), sometimes after its payment page was opened, and that stale page is sometimes paid.
+      if (replaceRandom() < 0.35) {
+        const first = placed;
+        const firstViewer = { userId: account, guestOrderId: guest ? first.order.id : null };
+        const stale =
+          replaceRandom() < 0.5
+            ? await startPayment({ ...firstViewer, email: guest ? undefined : "r@example.com", orderId: first.order.id })
+            : null;
+        expect((await checkout())?.order.id).toBe(first.order.id);
+        await addCartItem(cart, books[Math.floor(replaceRandom() * books.length)]!, 1);
+        const second = await checkout();
+        if (second && second.order.id !== first.order.id) {
+          replaced.push(first.order.id);
+          orderIds.add(first.order.id);
+          orders.push(first.order.id);
+          expect((await getOrder(first.order.id)).status).toBe("cancelled");
+          if (stale && replaceRandom() < 0.5) {
+            // Paid on the replaced order's payment page before its expiry job ran: refunded as a late payment.
+            const sessionId = stale.checkoutUrl.split("/pay/")[1]!;
+            await gatewayPay(sessionId, "4242424242424242");
+            await reconcileSuccessReturn({ ...firstViewer, sessionId });
+          }
+          placed = second;
+        }
       }
       const orderId = placed.order.id;
       orderIds.add(orderId);
@@ -279,6 +308,14 @@ describe("conservation under a randomized run", () => {
              count(*) filter (where status = 'cancelled')::int as cancelled from orders o
       where exists (select 1 from order_items oi where oi.order_id = o.id and oi.book_id = any(${`{${books.join(",")}}`}::int[]))`);
     // The run really exercised the paths.
+    expect(replaced.length).toBeGreaterThan(0);
+    const replacedEnds = await db.execute<{ status: string; reason: string }>(sql`
+      select o.status, (select e.payload->>'reason' from order_events e where e.order_id = o.id and e.type = 'OrderCancelled' limit 1) as reason
+      from orders o where o.id = any(${`{${replaced.join(",")}}`}::uuid[])`);
+    for (const end of replacedEnds) {
+      expect(end.reason).toBe("replaced_by_new_order");
+      expect(["cancelled", "refunded"]).toContain(end.status);
+    }
     expect(counts!.paid).toBeGreaterThan(3);
     expect(counts!.refunded).toBeGreaterThan(1);
     expect(counts!.cancelled).toBeGreaterThan(2);
