@@ -34,7 +34,7 @@ export function OpenOrderBanner({ order }: { order: OpenOrder }) {
     <section
       aria-labelledby="open-order-heading"
       data-testid="open-order-banner"
-      className="mb-6 rounded-lg border border-amber-300 bg-amber-50 p-4 text-ink shadow-card sm:p-5"
+      className="mb-4 rounded-lg border border-amber-300 bg-amber-50 p-4 text-ink shadow-card sm:p-5"
     >
       <h2 id="open-order-heading" className="text-lg font-semibold">
         {order.sameLines ? "These books are ordered and waiting for payment" : "You have an order waiting for payment"}
@@ -58,10 +58,10 @@ export function OpenOrderBanner({ order }: { order: OpenOrder }) {
         >
           {state.busy ? "Opening payment…" : order.sameLines ? "Pay for this order" : `Pay for ${name} as placed`}
         </button>
+        <p role="status" aria-live="polite" className="text-sm font-medium text-red-800">
+          {state.error ?? ""}
+        </p>
       </div>
-      <p role="status" aria-live="polite" className="mt-2 min-h-5 text-sm font-medium text-red-800">
-        {state.error ?? ""}
-      </p>
     </section>
   );
 }
