@@ -54,7 +54,11 @@ export default async function OrdersPage() {
                   </h3>
                   <OrderStatusBadge status={order.status} />
                 </div>
-                <p className="mt-1 truncate text-ink" data-testid="order-titles" title={order.items.map((item) => item.title).join(", ")}>
+                <p
+                  className="mt-1 line-clamp-2 text-ink"
+                  data-testid="order-titles"
+                  title={order.items.map((item) => item.title).join(", ")}
+                >
                   {titlesSummary(order.items)}
                 </p>
                 <p className="mt-2 flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm text-ink-soft">
