@@ -117,6 +117,7 @@ test.describe("no duplicate unpaid orders", () => {
     await expect(page.getByText(/quantity 2\./)).toBeVisible();
     await page.reload();
     await expect(page.getByTestId("open-order-banner")).toContainText("Your cart has changed since");
+    await page.screenshot({ path: `${shots}/cart-changed-open-order-desktop.png`, fullPage: true });
     await page.getByRole("link", { name: "Check out" }).click();
     await expect(page.getByTestId("open-order-note")).toContainText("placing this order cancels that one");
     await page.getByRole("button", { name: "Place order and pay" }).click();
