@@ -135,6 +135,32 @@ test.describe("no duplicate unpaid orders", () => {
   });
 });
 
+test.describe("no duplicate unpaid orders for a guest", () => {
+  test("a guest back through the cart sees the banner; the same address at checkout goes to the same order", async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const bookId = await createBook(3, `A Guest's Book ${Date.now()}`, 1100);
+    await page.goto(`/books/${bookId}`);
+    await page.getByRole("button", { name: /add to cart/i }).click();
+    await expect(page.getByRole("status").getByText(/to your cart\./)).toBeVisible();
+    const email = `guest-${Date.now()}@example.com`;
+    const placeAs = async (button: string) => {
+      await page.goto("/checkout");
+      await page.getByLabel("Your e-mail address").fill(email);
+      await page.getByRole("button", { name: button }).click();
+      await paymentPage(page);
+    };
+    await placeAs("Place order and pay");
+    await page.goto("/cart");
+    await expect(page.getByTestId("open-order-banner")).toContainText("These books are ordered and waiting for payment");
+    await placeAs("Pay for your order");
+    const orders = await e2eDb()<{ status: string }[]>`select status from orders where guest_email = ${email}`;
+    expect(orders.map((o) => o.status)).toEqual(["created"]);
+    expect(await stockOf(bookId)).toMatchObject({ available: 2, reserved: 1 });
+    await context.close();
+  });
+});
+
 test.describe("the header's cart count", () => {
   test("drops to 0 when the order is paid while its page is open (no navigation)", async ({ browser }) => {
     const { page, api, userId, close } = await shopperWithCart(browser, [{ title: `A Watched Book ${Date.now()}`, stock: 3, quantity: 2 }]);
