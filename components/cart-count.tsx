@@ -33,9 +33,17 @@ export function CartCount() {
       sequence.current++; // a fetch still in flight is older than this
       setCount(cart.count);
     }
+    // Back to a page from the browser's cache (say, back from the payment page after paying): read it again.
+    function onPageShow(event: PageTransitionEvent) {
+      if (event.persisted) void refetch();
+    }
     void refetch();
     window.addEventListener(CART_UPDATED, onUpdated);
-    return () => window.removeEventListener(CART_UPDATED, onUpdated);
+    window.addEventListener("pageshow", onPageShow);
+    return () => {
+      window.removeEventListener(CART_UPDATED, onUpdated);
+      window.removeEventListener("pageshow", onPageShow);
+    };
   }, [pathname]);
 
   const shown = count > 99 ? "99+" : String(count);

@@ -212,6 +212,10 @@ export const orders = pgTable(
     index("orders_guest_email_idx")
       .on(t.guestEmail)
       .where(sql`guest_email is not null`),
+    // A guest cart's open (unpaid) order: the cart page and the checkout look it up (docs/PAYMENTS.md).
+    index("orders_guest_cart_open_idx")
+      .on(t.guestCartId)
+      .where(sql`status = 'created'`),
     check("orders_owner_check", sql`user_id is not null or guest_email is not null`),
     check("orders_guest_email_check", sql`guest_email is null or (guest_email = lower(guest_email) and length(guest_email) <= 254)`),
     check("orders_status_check", inList("status", orderStatuses)),

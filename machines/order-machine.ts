@@ -265,6 +265,12 @@ const machineSetup = setup({
         enqueue.assign({ refunds, refundFailures: context.refundFailures + 1 });
       }
     }),
+    // The shopper hears of a cancel by e-mail, except when their changed cart replaced the order
+    // (they are placing its successor right now: lib/orders/place-order.ts).
+    tellCancelled: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, "CANCEL");
+      if (event.reason !== "replaced") enqueue({ type: "sendEmail", params: { template: "order_cancelled" } });
+    }),
     // Copies refunded before shipping go back on the shelf (those not back already).
     restockRefundedLines: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "REQUEST_PARTIAL_REFUND");
@@ -819,14 +825,20 @@ export const orderMachine = machineSetup.createMachine({
             { type: "expireCheckoutSessions", params: ({ context }) => ({ paymentIds: openPaymentIds(context) }) },
             { type: "releaseStock", params: ({ context }) => ({ items: context.items }) },
             { type: "cancelTimeout", params: {} },
-            { type: "recordEvent", params: { type: "OrderCancelled", payload: { reason: "cancelled_by_customer" } } },
-            { type: "sendEmail", params: { template: "order_cancelled" } },
-            assign(({ context }) => ({
+            {
+              type: "recordEvent",
+              params: ({ event }) => ({
+                type: "OrderCancelled",
+                payload: { reason: event.reason === "replaced" ? "replaced_by_new_order" : "cancelled_by_customer" },
+              }),
+            },
+            { type: "tellCancelled" },
+            assign(({ context, event }) => ({
               payments: context.payments.map((p) =>
                 p.status === "pending" || p.status === "failed" ? { ...p, status: "cancelled" as const } : p,
               ),
               stock: "released" as const,
-              cancelReason: "user" as const,
+              cancelReason: event.reason === "replaced" ? ("replaced" as const) : ("user" as const),
             })),
           ],
         },

@@ -148,7 +148,7 @@ export type OrderContext = {
   /** Copies of the order's lines already back on the shelf (refunded before shipping), per book. */
   restocked: LineItem[];
   shipment: { trackingNumber: string; estimatedDelivery: string } | null;
-  cancelReason: "user" | "timeout" | null;
+  cancelReason: "user" | "replaced" | "timeout" | null;
   /** A guest's order: the address it was placed with (absent on orders from before guest checkout). */
   guestEmail?: string | null;
   /** The account that claimed this guest order after proving the address (CLAIM). */
@@ -203,7 +203,8 @@ export type OrderEvent =
     } & At)
   | ({ type: "PAYMENT_FAILED"; paymentId: string; reason: string } & At)
   | ({ type: "PAYMENT_CANCELLED"; paymentId: string } & At)
-  | ({ type: "CANCEL" } & At)
+  // The shopper cancels; "replaced": their changed cart was checked out again (lib/orders/place-order.ts).
+  | ({ type: "CANCEL"; reason?: "replaced" } & At)
   | ({ type: "TIMEOUT" } & At)
   | ({ type: "STOCK_UNAVAILABLE"; refundId: string } & At)
   | ({ type: "REQUEST_REFUND"; refundId: string; by: "user" | "admin"; reason?: string; windowDays: number } & At)

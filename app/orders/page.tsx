@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { LocalTime } from "@/components/local-time";
-import { itemCount, plural, shortOrderId } from "@/components/orders/order-format";
+import { itemCount, plural, shortOrderId, titlesSummary } from "@/components/orders/order-format";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { Price } from "@/components/price";
 import { panelClass, primaryButtonClass } from "@/components/ui-classes";
@@ -54,6 +54,13 @@ export default async function OrdersPage() {
                   </h3>
                   <OrderStatusBadge status={order.status} />
                 </div>
+                <p
+                  className="mt-1 line-clamp-2 text-ink"
+                  data-testid="order-titles"
+                  title={order.items.map((item) => item.title).join(", ")}
+                >
+                  {titlesSummary(order.items)}
+                </p>
                 <p className="mt-2 flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm text-ink-soft">
                   <span>
                     Placed <LocalTime iso={order.createdAt} />

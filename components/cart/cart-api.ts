@@ -1,7 +1,7 @@
 // Browser-side cart calls; every change is announced with a `cart:updated`
 // window event carrying the new cart, so the header count updates too.
 import { apiRequest, isRecord } from "@/components/api-client";
-import type { CartLine, CartView } from "@/lib/cart/types";
+import type { CartLine, CartView, OpenOrder } from "@/lib/cart/types";
 
 export const CART_UPDATED = "cart:updated";
 
@@ -16,11 +16,21 @@ const isLine = (value: unknown): value is CartLine =>
   typeof value.lineTotalCents === "number" &&
   typeof value.available === "number";
 
+const isOpenOrder = (value: unknown): value is OpenOrder =>
+  isRecord(value) &&
+  typeof value.id === "string" &&
+  typeof value.totalCents === "number" &&
+  typeof value.currency === "string" &&
+  typeof value.paymentDeadline === "string" &&
+  typeof value.sameLines === "boolean";
+
 /** The cart from a JSON body, or null when it does not look like one. */
 export function parseCart(value: unknown): CartView | null {
   if (!isRecord(value) || !Array.isArray(value.items) || typeof value.count !== "number") return null;
   if (typeof value.totalCents !== "number" || typeof value.currency !== "string" || !value.items.every(isLine)) return null;
-  return { items: value.items, totalCents: value.totalCents, currency: value.currency, count: value.count };
+  const cart: CartView = { items: value.items, totalCents: value.totalCents, currency: value.currency, count: value.count };
+  if (isOpenOrder(value.openOrder)) cart.openOrder = value.openOrder;
+  return cart;
 }
 
 export function announceCart(cart: CartView): void {

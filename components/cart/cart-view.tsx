@@ -7,6 +7,7 @@ import { setLineQuantity } from "./cart-api";
 import { CartLineRow } from "./cart-line-row";
 import { CartSummary } from "./cart-summary";
 import { EmptyCart } from "./empty-cart";
+import { OpenOrderBanner } from "./open-order-banner";
 
 type CartViewProps = { initialCart: Cart };
 
@@ -48,6 +49,7 @@ export function CartView({ initialCart }: CartViewProps) {
 
   return (
     <>
+      {cart.openOrder ? <OpenOrderBanner order={cart.openOrder} /> : null}
       <p role="status" aria-live="polite" className="mb-4 min-h-6 text-sm font-medium text-red-800">
         {status.kind === "idle" ? "" : status.message}
       </p>

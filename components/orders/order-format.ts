@@ -20,6 +20,16 @@ export function itemCount(items: { quantity: number }[]): number {
   return items.reduce((sum, item) => sum + item.quantity, 0);
 }
 
+/**
+ * The books of an order in a few words, for a list: "Emma", "Emma, Persuasion",
+ * "Emma, Persuasion +1" (titles in the order's line order; the rest counted).
+ */
+export function titlesSummary(items: { title: string }[], shown = 2): string {
+  const titles = items.map((item) => item.title);
+  const head = titles.slice(0, shown).join(", ");
+  return titles.length > shown ? `${head} +${titles.length - shown}` : head;
+}
+
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
@@ -73,6 +83,7 @@ const reasons: Record<string, string> = {
   payment_failed: "the bank did not accept the payment",
   // Cancellations and refunds
   cancelled_by_customer: "you cancelled it",
+  replaced_by_new_order: "you changed your cart and placed a new order instead",
   payment_timeout: "it wasn’t paid before the deadline",
   requested_by_customer: "you asked for it",
   requested_by_admin: "our team issued it",

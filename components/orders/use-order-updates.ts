@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { CART_UPDATED } from "@/components/cart/cart-api";
 
 export type UpdateMode = "connecting" | "live" | "polling";
 
@@ -45,6 +46,8 @@ export function useOrderUpdates(orderId: string, revision: number, enabled = tru
       if (stopped || next === undefined || next <= shown.current) return;
       shown.current = next;
       router.refresh();
+      // A paid order took its books out of the cart (the machine's clearCart): the header's count reads it again.
+      window.dispatchEvent(new Event(CART_UPDATED));
     };
     const poll = () => {
       source?.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "../support/test";
 import { client, register, signedInShopper } from "../support/api";
-import { createBook } from "../support/db";
+import { createBook, e2eDb } from "../support/db";
 
 // Issue #14 finding 5 through the real server: register is throttled per client address,
 // and the caps on unpaid orders answer with a 409 that says what to do.
@@ -23,8 +23,13 @@ test.describe("abuse limits", () => {
     const shopper = await signedInShopper();
     const bookId = await createBook(20);
     await shopper.api.post("/api/cart/items", { data: { bookId, quantity: 1 } });
-    for (let i = 0; i < 5; i++)
-      expect((await shopper.api.post("/api/checkout", { headers: { "Idempotency-Key": randomUUID() } })).status()).toBe(201);
+    // A cart has one open order (a checkout of it resumes or replaces that order: docs/PAYMENTS.md), so the
+    // other unpaid orders here are ones that are not this cart's (placed before that rule, say).
+    for (let i = 0; i < 5; i++) {
+      const placed = await shopper.api.post("/api/checkout", { headers: { "Idempotency-Key": randomUUID() } });
+      expect(placed.status()).toBe(201);
+      await e2eDb()`update orders set cart_fingerprint = null where id = ${(await placed.json()).id as string}`;
+    }
     const refused = await shopper.api.post("/api/checkout", { headers: { "Idempotency-Key": randomUUID() } });
     expect(refused.status()).toBe(409);
     expect((await refused.json()).error).toMatchObject({

@@ -6,6 +6,8 @@ import type { books, cartItems, carts } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { MAX_LINES_PER_CART, MAX_PER_LINE, type CartView } from "./types";
 import { isUuid } from "@/lib/ids";
+import { openOrderOfCartId } from "@/lib/orders/store";
+import { cartFingerprint } from "./fingerprint";
 
 // Cart rows: the one module that writes carts and cart_items. Prices always
 // come from books at read time, never from a client. Rows are typed from
@@ -18,9 +20,13 @@ type CartLineRow = SqlRow<typeof cartItems, "bookId" | "quantity"> &
 export async function loadCart(cartId: string | null): Promise<CartView> {
   if (!cartId) return { items: [], totalCents: 0, currency: "usd", count: 0 };
   const { db } = await getDb();
+  // The shopper's own open order holds copies for them: the cart counts those as theirs, not as "out of stock".
+  const open = await openOrderOfCartId(db, cartId);
   const rows = await db.execute<CartLineRow>(sql`
-    select ci.book_id, b.title, b.author, ci.quantity, b.price_cents, b.currency, b.stock_available as available
+    select ci.book_id, b.title, b.author, ci.quantity, b.price_cents, b.currency,
+           b.stock_available + coalesce(held.quantity, 0) as available
     from cart_items ci join books b on b.id = ci.book_id
+    left join order_items held on held.order_id = ${open?.id ?? null}::uuid and held.book_id = ci.book_id
     where ci.cart_id = ${cartId} order by ci.created_at, ci.book_id`);
   const items = rows.map((r) => ({
     bookId: r.book_id,
@@ -31,12 +37,22 @@ export async function loadCart(cartId: string | null): Promise<CartView> {
     lineTotalCents: r.price_cents * r.quantity,
     available: r.available,
   }));
-  return {
+  const cart: CartView = {
     items,
     totalCents: items.reduce((sum, i) => sum + i.lineTotalCents, 0),
     currency: rows[0]?.currency ?? "usd",
     count: items.reduce((sum, i) => sum + i.quantity, 0),
   };
+  if (open) {
+    cart.openOrder = {
+      id: open.id,
+      totalCents: open.total_cents,
+      currency: open.currency,
+      paymentDeadline: new Date(open.deadline_ms).toISOString(),
+      sameLines: items.length > 0 && open.cart_fingerprint === cartFingerprint(items),
+    };
+  }
+  return cart;
 }
 
 export async function createCart(userId: string | null): Promise<string> {

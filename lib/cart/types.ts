@@ -11,11 +11,22 @@ export type CartLine = {
   quantity: number;
   unitPriceCents: number;
   lineTotalCents: number;
-  /** Copies available now; the checkout reserves against this. */
+  /** Copies available to this shopper now (on the shelf, plus those their open order holds); the checkout reserves against this. */
   available: number;
 };
 
-export type CartView = { items: CartLine[]; totalCents: number; currency: string; count: number };
+/** The cart's order still waiting for payment (docs/PAYMENTS.md, "One open order per cart"). */
+export type OpenOrder = {
+  id: string;
+  totalCents: number;
+  currency: string;
+  /** ISO time the reservation ends. */
+  paymentDeadline: string;
+  /** The order holds exactly the cart's lines: checking out goes to it. Otherwise checking out replaces it. */
+  sameLines: boolean;
+};
+
+export type CartView = { items: CartLine[]; totalCents: number; currency: string; count: number; openOrder?: OpenOrder };
 
 const quantity = (min: number) =>
   z

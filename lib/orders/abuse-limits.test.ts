@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import { LIMITS, take } from "@/lib/http/abuse-limits";
 import { metrics } from "@/lib/observability/metrics";
 import { checkoutCart } from "@/lib/orders/checkout-cart";
+import { placeOrder } from "@/lib/orders/place-order";
 import { cancelOrder } from "@/lib/orders/user-actions";
 import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/return-from-gateway";
 import { gatewayCircuitLevel } from "@/lib/payments/resilience";
@@ -34,13 +35,19 @@ async function unpaidOrdersOf(userId: string): Promise<number> {
   return row!.n;
 }
 
+/** An unpaid order that is not the cart's (placed as an internal caller would), so a cart checkout does not replace it. */
+async function otherUnpaidOrder(userId: string, bookId: number, quantity = 1): Promise<string> {
+  return (await placeOrder({ userId, items: [{ bookId, quantity }] })).orderId;
+}
+
 describe("caps on what one shopper holds unpaid", () => {
   it(`at most MAX_UNPAID_ORDERS_PER_SHOPPER open orders: the next is a 409 that says what to do, and reserves nothing`, async () => {
     const max = env().MAX_UNPAID_ORDERS_PER_SHOPPER;
     const bookId = await createBook(max + 5);
     const { userId } = await shopperWithCart([[bookId, 1]]);
+    // The cart has one open order at most (a checkout resumes or replaces it): the others come from elsewhere.
     const placed = [];
-    for (let i = 0; i < max; i++) placed.push((await checkout(userId)).order.id);
+    for (let i = 0; i < max; i++) placed.push(await otherUnpaidOrder(userId, bookId));
     const before = await stockOf(bookId);
     await expect(checkout(userId)).rejects.toMatchObject({
       code: "too_many_unpaid_orders",
@@ -52,6 +59,9 @@ describe("caps on what one shopper holds unpaid", () => {
     // Cancelling one makes room again.
     await cancelOrder({ userId, orderId: placed[0]! });
     await expect(checkout(userId)).resolves.toMatchObject({ order: { status: "created" } });
+    // Checking the cart out again resumes that order: still at the cap, not past it.
+    await expect(checkout(userId)).resolves.toMatchObject({ resumed: true });
+    expect(await unpaidOrdersOf(userId)).toBe(max);
   });
 
   it("at most MAX_RESERVED_COPIES_PER_SHOPPER copies across unpaid orders", async () => {
@@ -64,7 +74,7 @@ describe("caps on what one shopper holds unpaid", () => {
       ...(n > 50 ? ([[books[1]!, n - 50]] as [number, number][]) : []),
     ];
     const { userId, cart } = await shopperWithCart(lines(half));
-    await checkout(userId);
+    for (const [bookId, quantity] of lines(half)) await otherUnpaidOrder(userId, bookId, quantity);
     const before = await Promise.all(books.map(stockOf));
     await expect(checkout(userId)).rejects.toMatchObject({
       code: "too_many_reserved_copies",
@@ -76,6 +86,18 @@ describe("caps on what one shopper holds unpaid", () => {
     for (const [bookId] of lines(half)) await setCartItemQuantity(cart, bookId, 0);
     await addCartItem(cart, books[2]!, max - half);
     await expect(checkout(userId)).resolves.toMatchObject({ order: { status: "created" } });
+  });
+
+  it("a changed cart's checkout replaces its open order: its copies do not count twice", async () => {
+    const max = env().MAX_RESERVED_COPIES_PER_SHOPPER;
+    const bookId = await createBook(max);
+    const half = Math.min(50, Math.floor(max / 2) + 1);
+    const { userId, cart } = await shopperWithCart([[bookId, half]]);
+    await checkout(userId);
+    await setCartItemQuantity(cart, bookId, half - 1);
+    await expect(checkout(userId)).resolves.toMatchObject({ order: { status: "created" } });
+    expect(await unpaidOrdersOf(userId)).toBe(1);
+    expect(await stockOf(bookId)).toMatchObject({ reserved: half - 1 });
   });
 });
 

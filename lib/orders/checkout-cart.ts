@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { loadCart, findUserCart } from "@/lib/cart/cart-store";
+import { cartFingerprint } from "@/lib/cart/fingerprint";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { throttleCheckout, throttleGuestCheckout } from "@/lib/http/abuse-limits";
@@ -7,25 +7,23 @@ import { getOrderForUser, getOrderForViewer, type OrderView } from "./order-view
 import { placeOrder } from "./place-order";
 import { instrument } from "@/lib/observability/operations";
 
-export function cartFingerprint(items: { bookId: number; quantity: number }[]): string {
-  const canonical = [...items]
-    .sort((a, b) => a.bookId - b.bookId)
-    .map((i) => `${i.bookId}x${i.quantity}`)
-    .join(",");
-  return createHash("sha256").update(canonical).digest("hex").slice(0, 32);
-}
+export { cartFingerprint };
+
+/** The order a cart checkout led to: new, replayed (same idempotency key) or resumed (the cart's open order of the same lines). */
+export type CartCheckout = { order: OrderView; replayed: boolean; resumed?: boolean };
 
 /**
  * Places an order for everything in the user's cart. The cart stays as it is
  * until payment succeeds. With an idempotency key a retry returns the same
  * order; without one, the same cart checked out again within a few seconds
- * (a double click) is refused.
+ * (a double click) is refused. One open order per cart: the same lines still
+ * waiting for payment are that order (resumed); a changed cart replaces it.
  */
-export function checkoutCart(input: { userId: string; idempotencyKey?: string }): Promise<{ order: OrderView; replayed: boolean }> {
+export function checkoutCart(input: { userId: string; idempotencyKey?: string }): Promise<CartCheckout> {
   return instrument("order_creation", { name: "checkout", orderOf: (result) => result.order.id }, () => placeCartOrder(input));
 }
 
-async function placeCartOrder(input: { userId: string; idempotencyKey?: string }): Promise<{ order: OrderView; replayed: boolean }> {
+async function placeCartOrder(input: { userId: string; idempotencyKey?: string }): Promise<CartCheckout> {
   const cart = await loadCart(await findUserCart(input.userId));
   if (cart.items.length === 0) {
     if (input.idempotencyKey) {
@@ -47,8 +45,9 @@ async function placeCartOrder(input: { userId: string; idempotencyKey?: string }
     cartFingerprint: cartFingerprint(items),
     duplicateWindowSeconds: input.idempotencyKey ? undefined : 10,
     limits: { maxUnpaidOrders: env().MAX_UNPAID_ORDERS_PER_SHOPPER, maxReservedCopies: env().MAX_RESERVED_COPIES_PER_SHOPPER },
+    oneOpenOrderPerCart: true,
   });
-  return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.replayed };
+  return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.replayed, resumed: result.resumed === true };
 }
 
 /** A guest's checkout: their cookie-identified cart, the address they gave, and the client's address for its limits. */
@@ -61,11 +60,11 @@ export type GuestCheckout = { email: string; cartId: string | null; clientAddres
  * Limits: per client address and per e-mail address (rates), and what one
  * address may hold unpaid (settings).
  */
-export function checkoutGuestCart(input: GuestCheckout): Promise<{ order: OrderView; replayed: boolean }> {
+export function checkoutGuestCart(input: GuestCheckout): Promise<CartCheckout> {
   return instrument("order_creation", { name: "guest_checkout", orderOf: (result) => result.order.id }, () => placeGuestCartOrder(input));
 }
 
-async function placeGuestCartOrder(input: GuestCheckout): Promise<{ order: OrderView; replayed: boolean }> {
+async function placeGuestCartOrder(input: GuestCheckout): Promise<CartCheckout> {
   const asGuest = (orderId: string) => getOrderForViewer({ userId: null, guestOrderId: orderId }, orderId);
   // No cookie, no cart: nothing to order (and no earlier checkout of it to replay).
   if (!input.cartId) throw new AppError("empty_cart", "Your cart is empty");
@@ -89,6 +88,7 @@ async function placeGuestCartOrder(input: GuestCheckout): Promise<{ order: Order
     cartFingerprint: cartFingerprint(items),
     duplicateWindowSeconds: input.idempotencyKey ? undefined : 10,
     limits: { maxUnpaidOrders: env().MAX_UNPAID_GUEST_ORDERS_PER_EMAIL, maxReservedCopies: env().MAX_RESERVED_COPIES_PER_GUEST_EMAIL },
+    oneOpenOrderPerCart: true,
   });
-  return { order: await asGuest(result.orderId), replayed: result.replayed };
+  return { order: await asGuest(result.orderId), replayed: result.replayed, resumed: result.resumed === true };
 }

@@ -110,6 +110,8 @@ describe("conservation under a randomized run", () => {
     let paidOrders = 0;
     // Disputes draw from their own sequence, so the rest of the run is the one it always was.
     const disputeRandom = seededRandom(1919);
+    const replaceRandom = seededRandom(2020);
+    const replaced: string[] = [];
     const ends: DisputeEnd[] = [];
     for (let n = 0; n < 40; n++) {
       // Every third shopper is a guest (chosen by n, so the seeded paths stay those of the run without guests).
@@ -241,6 +243,52 @@ describe("conservation under a randomized run", () => {
       }
       if (n % 8 === 0) await drainJobs(orders);
     }
+    // Issue #20: shoppers come back through the cart (books and draws of their own, so the run above stays the one it
+    // always was): the same cart goes to the same order; a changed cart replaces it (cancelled through dispatch, its
+    // stock released), sometimes after its payment page was opened, and that stale page is sometimes paid (a late
+    // payment, refunded). The new order is then paid, cancelled or left open.
+    const returning = await Promise.all([createBook(6, 1100), createBook(4, 1900)]);
+    returning.forEach((bookId, i) => received.set(bookId, [6, 4][i]!));
+    books.push(...returning);
+    for (let n = 0; n < 10; n++) {
+      const guest = n % 3 === 1 ? guestIdentity() : null;
+      const account = guest ? null : await createUser();
+      const cart = await createCart(account);
+      await addCartItem(cart, returning[Math.floor(replaceRandom() * 2)]!, 1);
+      const checkout = () =>
+        (guest ? checkoutGuestCart({ ...guest, cartId: cart }) : checkoutCart({ userId: account! })).catch(refusal("out_of_stock"));
+      const first = await checkout();
+      if (!first) continue;
+      orders.push(first.order.id);
+      orderIds.add(first.order.id);
+      const viewerOf = (orderId: string) => ({ userId: account, guestOrderId: guest ? orderId : null });
+      const email = guest ? undefined : "r@example.com";
+      const stale = replaceRandom() < 0.6 ? await startPayment({ ...viewerOf(first.order.id), email, orderId: first.order.id }) : null;
+      expect((await checkout())?.order.id).toBe(first.order.id);
+      await addCartItem(cart, returning[Math.floor(replaceRandom() * 2)]!, 1);
+      const second = await checkout();
+      if (!second) {
+        expect((await getOrder(first.order.id)).status).toBe("created");
+        continue;
+      }
+      expect(second.order.id).not.toBe(first.order.id);
+      replaced.push(first.order.id);
+      orders.push(second.order.id);
+      orderIds.add(second.order.id);
+      if (stale && replaceRandom() < 0.5) {
+        // Paid on the replaced order's page before its expiry job ran: refunded as a late payment.
+        const sessionId = stale.checkoutUrl.split("/pay/")[1]!;
+        await gatewayPay(sessionId, "4242424242424242");
+        await reconcileSuccessReturn({ ...viewerOf(first.order.id), sessionId });
+      }
+      const next = replaceRandom();
+      if (next < 0.5) {
+        const { checkoutUrl } = await startPayment({ ...viewerOf(second.order.id), email, orderId: second.order.id });
+        const sessionId = checkoutUrl.split("/pay/")[1]!;
+        await payAtGatewayWith(sessionId, { method: "standard" });
+        await reconcileSuccessReturn({ ...viewerOf(second.order.id), sessionId });
+      } else if (next < 0.75) await cancelOrder({ ...viewerOf(second.order.id), orderId: second.order.id });
+    }
     await drainJobs(orders);
     // No webhooks in this run: the reconciler finds the money nobody recorded.
     await reconcileOnce();
@@ -279,6 +327,16 @@ describe("conservation under a randomized run", () => {
              count(*) filter (where status = 'cancelled')::int as cancelled from orders o
       where exists (select 1 from order_items oi where oi.order_id = o.id and oi.book_id = any(${`{${books.join(",")}}`}::int[]))`);
     // The run really exercised the paths.
+    expect(replaced.length).toBeGreaterThan(0);
+    const replacedEnds = await db.execute<{ status: string; reason: string }>(sql`
+      select o.status, (select e.payload->>'reason' from order_events e where e.order_id = o.id and e.type = 'OrderCancelled' limit 1) as reason
+      from orders o where o.id = any(${`{${replaced.join(",")}}`}::uuid[])`);
+    for (const end of replacedEnds) {
+      expect(end.reason).toBe("replaced_by_new_order");
+      expect(["cancelled", "refunded"]).toContain(end.status);
+    }
+    // Some replaced orders' stale payment pages were paid, and that money went back.
+    expect(new Set(replacedEnds.map((end) => end.status))).toEqual(new Set(["cancelled", "refunded"]));
     expect(counts!.paid).toBeGreaterThan(3);
     expect(counts!.refunded).toBeGreaterThan(1);
     expect(counts!.cancelled).toBeGreaterThan(2);

@@ -9,9 +9,17 @@ import { AppError } from "@/lib/errors";
 import { MACHINE_VERSION } from "@/machines/order-machine";
 import { initialSnapshot, toStored } from "@/machines/order-snapshot";
 import type { LineItem } from "@/machines/order-types";
-import { applyEvent } from "./dispatch";
+import { applyEvent, dispatch } from "./dispatch";
 import { shippingOffer } from "./shipping";
-import { findOrderByIdempotencyKey, findRecentOrderOfCart, insertOrder, unpaidHoldings, type OrderOwner } from "./store";
+import {
+  findOrderByIdempotencyKey,
+  findRecentOrderOfCart,
+  insertOrder,
+  lockOpenOrdersOfCart,
+  unpaidHoldings,
+  type CartOwner,
+  type OrderOwner,
+} from "./store";
 
 export type PlaceOrderInput = {
   /** The shopper with an account; null for a guest (then `guest` says who). */
@@ -34,6 +42,13 @@ export type PlaceOrderInput = {
   offerShipping?: boolean;
   /** What the shopper may hold unpaid, counting this order (the shopper checkout passes the settings). */
   limits?: { maxUnpaidOrders: number; maxReservedCopies: number };
+  /**
+   * The shopper's cart checkout (needs `cartFingerprint`): one open order per cart. An unpaid
+   * order of the same lines (and, for a guest, the same address) is returned instead of a new
+   * one; any other open order of the cart is cancelled through dispatch (CANCEL, reason
+   * "replaced"), its stock released, before the new order reserves (docs/PAYMENTS.md).
+   */
+  oneOpenOrderPerCart?: boolean;
 };
 
 type PricedLine = { bookId: number; title: string; quantity: number; unitPriceCents: number; currency: string };
@@ -51,8 +66,38 @@ async function priceLines(tx: Tx, items: LineItem[]): Promise<PricedLine[]> {
   });
 }
 
-/** What placeOrder did: a new order, or the one an earlier checkout with the same idempotency key placed. */
-export type PlacedOrder = { orderId: string; replayed: boolean };
+/**
+ * What placeOrder did: a new order, the one an earlier checkout with the same idempotency key
+ * placed (replayed), or the cart's open order of the same lines (resumed).
+ */
+export type PlacedOrder = { orderId: string; replayed: boolean; resumed?: boolean; replacedOrderIds?: string[] };
+
+function cartOwnerOf(input: PlaceOrderInput): CartOwner {
+  if (input.userId) return { userId: input.userId };
+  if (input.guest) return { guestCartId: input.guest.cartId };
+  throw new Error("an order needs a shopper: a user id or a guest's cart");
+}
+
+/**
+ * One open order per cart (under the checkout lock): the same lines still waiting for payment
+ * are that order; anything else open is cancelled as replaced (or timed out, past its deadline).
+ */
+async function settleOpenOrders(tx: Tx, input: PlaceOrderInput, now: number): Promise<PlacedOrder | string[]> {
+  const open = await lockOpenOrdersOfCart(tx, cartOwnerOf(input));
+  const same = open.find(
+    (order) =>
+      order.in_time && order.cart_fingerprint === input.cartFingerprint && (!input.guest || order.guest_email === input.guest.email),
+  );
+  const replaced: string[] = [];
+  for (const order of open) {
+    if (order.id === same?.id) continue;
+    // Through the machine like any cancel: stock released, open payment sessions expired, audit rows.
+    const event = order.in_time ? ({ type: "CANCEL", reason: "replaced", at: now } as const) : ({ type: "TIMEOUT", at: now } as const);
+    const result = await dispatch(order.id, event, input.source ?? "user");
+    if (result.outcome === "accepted") replaced.push(order.id);
+  }
+  return same ? { orderId: same.id, replayed: false, resumed: true, replacedOrderIds: replaced } : replaced;
+}
 
 /** Who holds the order: the account, or the guest's address. */
 export function ownerOf(input: Pick<PlaceOrderInput, "userId" | "guest">): OrderOwner {
@@ -113,10 +158,23 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
     const { tx } = otx;
     // One checkout per shopper (account or guest address) at a time: makes the idempotency, double-click and limit checks race-free.
     const owner = ownerOf(input);
+    if (input.guest && input.oneOpenOrderPerCart) {
+      // Two addresses typed into one guest cart at once: the cart's lock makes them take turns too (cart first, then address).
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`checkout-cart:${input.guest.cartId}`}, 0))`);
+    }
     const lockKey = owner.userId ? `checkout:${owner.userId}` : `checkout-guest:${owner.guestEmail}`;
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`);
-    const earlier = await findEarlierCheckout(tx, input);
-    if (earlier) return earlier;
+    if (input.idempotencyKey) {
+      const earlier = await findEarlierCheckout(tx, input);
+      if (earlier) return earlier;
+    }
+    let replaced: string[] = [];
+    if (input.oneOpenOrderPerCart && items.length > 0) {
+      const settled = await settleOpenOrders(tx, input, now);
+      if (!Array.isArray(settled)) return settled;
+      replaced = settled;
+    }
+    if (!input.idempotencyKey) await findEarlierCheckout(tx, input);
     if (items.length === 0) throw new AppError("empty_cart", "Your cart is empty");
     await checkUnpaidLimits(
       tx,
@@ -167,6 +225,6 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
       at: now,
     };
     await applyEvent(otx, order, event, input.source ?? "user");
-    return { orderId, replayed: false };
+    return { orderId, replayed: false, ...(replaced.length > 0 ? { replacedOrderIds: replaced } : {}) };
   });
 }

@@ -271,6 +271,53 @@ export async function findRecentOrderOfCart(tx: Executor, owner: OrderOwner, fin
   return row;
 }
 
+/** Whose cart: a shopper's account, or a guest's cookie cart. */
+export type CartOwner = { userId: string; guestCartId?: undefined } | { userId?: undefined; guestCartId: string };
+
+/** The open orders of a cart's checkouts, for SQL: an account's (not a guest order it claimed), or a guest cart's (unclaimed). */
+function openOrderOfCart(owner: CartOwner | { userId: SQL; guestCartId?: undefined }): SQL {
+  return owner.userId !== undefined
+    ? sql`o.user_id = ${owner.userId} and o.guest_email is null and o.cart_fingerprint is not null and o.status = 'created'`
+    : sql`o.guest_cart_id = ${owner.guestCartId} and o.user_id is null and o.status = 'created'`;
+}
+
+/** An order a cart's checkout placed that still waits for payment. */
+export type OpenCartOrder = SqlRow<typeof orders, "id" | "cartFingerprint" | "guestEmail"> & {
+  /** The payment deadline has not passed (by the database's clock). */
+  in_time: boolean;
+};
+
+/**
+ * The cart's orders waiting for payment, newest first, locked (`for update`, as
+ * dispatch locks them) so a payment or a cancel cannot slip in between the look
+ * and the decision; the checkout lock serialises the shopper's own checkouts.
+ */
+export async function lockOpenOrdersOfCart(tx: Executor, owner: CartOwner): Promise<OpenCartOrder[]> {
+  return tx.execute<OpenCartOrder>(sql`
+    select o.id, o.cart_fingerprint, o.guest_email, o.payment_deadline > now() as in_time from orders o
+    where ${openOrderOfCart(owner)} order by o.created_at desc, o.id for update`);
+}
+
+/** A cart's open order as the cart page shows it. */
+export type OpenCartOrderRow = SqlRow<typeof orders, "id" | "cartFingerprint" | "totalCents" | "currency"> & { deadline_ms: number };
+
+/**
+ * The newest order of this cart's checkouts still waiting for payment before its deadline:
+ * what the cart page offers to pay, and whose reserved copies the cart counts as its own.
+ */
+export async function openOrderOfCartId(db: Executor, cartId: string): Promise<OpenCartOrderRow | undefined> {
+  const columns = sql`o.id, o.cart_fingerprint, o.total_cents, o.currency, (extract(epoch from o.payment_deadline) * 1000)::float8 as deadline_ms, o.created_at`;
+  const [row] = await db.execute<OpenCartOrderRow>(sql`
+    select id, cart_fingerprint, total_cents, currency, deadline_ms from (
+      select ${columns} from carts c join orders o on o.user_id = c.user_id
+      where c.id = ${cartId} and ${openOrderOfCart({ userId: sql`c.user_id` })} and o.payment_deadline > now()
+      union all
+      select ${columns} from orders o
+      where ${openOrderOfCart({ guestCartId: cartId })} and o.payment_deadline > now()
+    ) candidates order by created_at desc, id limit 1`);
+  return row;
+}
+
 /** What a shopper holds unpaid: orders waiting for payment and the copies they reserve. */
 export async function unpaidHoldings(tx: Executor, owner: OrderOwner): Promise<{ orders: number; copies: number }> {
   const [held] = await tx

@@ -16,14 +16,15 @@ export const POST = route(async (request: Request) => {
   }
   const user = await getCurrentUser();
   if (user) {
-    const { order } = await checkoutCart({ userId: user.id, idempotencyKey: key });
-    return json(order, { status: 201 });
+    const { order, resumed } = await checkoutCart({ userId: user.id, idempotencyKey: key });
+    // 200: the cart's open order of the same lines, not a new one.
+    return json(order, { status: resumed ? 200 : 201 });
   }
   // A guest: the address comes first (bad input changes nothing), then their cookie's cart.
   const { email } = await readJson(request, guestCheckoutSchema);
   const cartId = await currentCartId({ create: false });
-  const { order } = await checkoutGuestCart({ email, cartId, clientAddress: clientAddress(request.headers), idempotencyKey: key });
+  const { order, resumed } = await checkoutGuestCart({ email, cartId, clientAddress: clientAddress(request.headers), idempotencyKey: key });
   // This browser follows the order at once (payment, return pages); elsewhere, through the e-mail's link.
   await rememberGuestOrder(order.id);
-  return json(order, { status: 201 });
+  return json(order, { status: resumed ? 200 : 201 });
 });

@@ -17,6 +17,12 @@ function notPayable(order: OrderView): { heading: string; detail: string } {
   const reason = order.events.findLast((event) => event.type === "OrderCancelled")?.payload.reason;
   if (reason === "cancelled_by_customer")
     return { heading: "This order is cancelled", detail: "You cancelled it, so nothing was charged." };
+  if (reason === "replaced_by_new_order")
+    return {
+      heading: "This order was replaced",
+      detail:
+        "You changed your cart and placed a new order, so this one was cancelled and nothing was charged. Your orders page has the new one.",
+    };
   return {
     heading: "The time to pay has run out",
     detail: "This order was not paid before its deadline, so it was cancelled and nothing was charged.",

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { CartChanged } from "@/components/cart/cart-changed";
 import { OrderItems } from "@/components/orders/order-items";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { lastAttempt, reasonLabel, shortOrderId } from "@/components/orders/order-format";
@@ -15,7 +16,7 @@ export const metadata: Metadata = { title: "Thank you" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 /** The headline and next step for every way a return from the payment page can end. */
-function outcomeOf(order: OrderView): { heading: string; text: string; watch: boolean } {
+function outcomeOf(order: OrderView): { heading: string; text: string; watch: boolean; paid?: boolean } {
   switch (order.status) {
     case "paid":
     case "fulfilled":
@@ -24,6 +25,7 @@ function outcomeOf(order: OrderView): { heading: string; text: string; watch: bo
         heading: "Thank you! Your order is paid.",
         text: "A confirmation e-mail is on its way. We will tell you when the books ship.",
         watch: false,
+        paid: true,
       };
     case "created": {
       const last = lastAttempt(order);
@@ -67,6 +69,8 @@ export default async function CheckoutSuccessPage({ searchParams }: Props) {
           {outcome.text ? <span className="text-sm text-ink-soft">{outcome.text}</span> : null}
         </div>
         {outcome.watch ? <PaymentStatusWatch orderId={order.id} initialRevision={order.revision} /> : null}
+        {/* Paid: its books left the cart; the header's count, read while this page loaded, reads it again. */}
+        {outcome.paid ? <CartChanged /> : null}
       </div>
       <div className="mt-6">
         <OrderItems order={order} />
