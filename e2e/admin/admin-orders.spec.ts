@@ -26,7 +26,7 @@ test.describe("operator console", () => {
       .first()
       .click();
     await expect(page.getByText("Webhook deliveries")).toBeVisible();
-    await page.getByRole("button", { name: "Fulfil now" }).click();
+    await page.getByRole("button", { name: "Ship now" }).click();
     await expect(page.getByText("Shipped").first()).toBeVisible();
     await page.screenshot({ path: `${shots}/admin-order.png`, fullPage: true });
     const [row] = await e2eDb()`select status, tracking_number from orders where id = ${order.id}`;

@@ -86,8 +86,8 @@ test.describe("a disputed payment", () => {
     await expect(ops.getByTestId("dispute-amount")).toHaveText(`$${(total / 100).toFixed(2)}`);
     await expect(ops.getByText("fraudulent (the cardholder says they did not make it)")).toBeVisible();
     await expect(ops.getByTestId("dispute-due")).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
-    await expect(ops.getByText("Fulfilment is held")).toBeVisible();
-    await expect(ops.getByRole("button", { name: "Fulfil now" })).toHaveCount(0);
+    await expect(ops.getByText("Shipping is held")).toBeVisible();
+    await expect(ops.getByRole("button", { name: "Ship now" })).toHaveCount(0);
     await ops.screenshot({ path: `${shots}/dispute-admin-open.png`, fullPage: true });
     const jobs = await e2eDb()`select key from graphile_worker._private_jobs where key = ${`fulfil:${order.id}`}`;
     expect(jobs).toHaveLength(0);
