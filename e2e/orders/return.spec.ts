@@ -105,7 +105,7 @@ test("a delivered order's line is returned, restocked and refunded; the page and
   await page.screenshot({ path: `${shots}/order-return-refunded.png`, fullPage: true });
   // An e-mail at every step.
   for (const subject of [
-    /is on its way/,
+    /has shipped/,
     /was delivered/,
     /Return requested/,
     /We received your return/,
