@@ -14,16 +14,17 @@ async function disputeOf(orderId: string): Promise<{ id: string; outcome: string
 
 const cents = (text: string) => Math.round(Number(text.replace(/[^0-9.-]/g, "")) * 100);
 
-/** Today's row of the sales report's table: revenue, refunds, lost in disputes and net revenue, in cents. */
+/** Today's row of the sales report's money table: revenue, refunds, lost in disputes and net revenue, in cents. */
 async function todaysMoney(page: Page) {
   await page.goto("/admin/sales");
   await page.getByText("The numbers, day by day").click();
   const today = new Date().toISOString().slice(0, 10);
   const cells = await page
+    .getByRole("region", { name: "Money by day" })
     .getByRole("row", { name: new RegExp(`^${today}`) })
     .getByRole("cell")
     .allTextContents();
-  const [revenue, refunds, lost, net] = cells.slice(4).map(cents);
+  const [revenue, refunds, lost, net] = cells.slice(1).map(cents);
   return { revenue: revenue!, refunds: refunds!, lost: lost!, net: net! };
 }
 
