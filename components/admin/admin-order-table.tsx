@@ -4,7 +4,6 @@ import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { Price } from "@/components/price";
 import { textLinkClass } from "@/components/ui-classes";
 import type { AdminOrderRow } from "@/lib/admin/admin-orders";
-import { TableHead } from "./table-head";
 
 const utc = (iso: string) => iso.replace("T", " ").slice(0, 16);
 
@@ -29,9 +28,26 @@ export function OrderCustomer({ name, email, isGuest }: { name: string | null; e
 export function AdminOrderTable({ orders, isShippingQueue }: { orders: AdminOrderRow[]; isShippingQueue: boolean }) {
   return (
     <table className="mt-3 w-full text-left text-sm">
-      <TableHead
-        columns={["Order", isShippingQueue ? "Paid (UTC)" : "Placed (UTC)", "Customer", "Status", { label: "Total", align: "right" }]}
-      />
+      {/* On a phone the time and the total move under the order number and the status: three columns fit. */}
+      <thead>
+        <tr className="border-b border-line text-xs tracking-wide text-ink-soft uppercase">
+          <th scope="col" className="py-2 pr-4">
+            Order
+          </th>
+          <th scope="col" className="hidden py-2 pr-4 sm:table-cell">
+            {isShippingQueue ? "Paid (UTC)" : "Placed (UTC)"}
+          </th>
+          <th scope="col" className="py-2 pr-4">
+            Customer
+          </th>
+          <th scope="col" className="py-2 pr-4 sm:pr-4">
+            Status
+          </th>
+          <th scope="col" className="hidden py-2 text-right sm:table-cell">
+            Total
+          </th>
+        </tr>
+      </thead>
       <tbody>
         {orders.map((o) => (
           <tr key={o.id} className={`border-b border-line align-top last:border-0 ${o.needsAttention ? "bg-amber-50" : ""}`}>
@@ -39,16 +55,24 @@ export function AdminOrderTable({ orders, isShippingQueue }: { orders: AdminOrde
               <Link className={textLinkClass} href={`/admin/orders/${o.id}`}>
                 {shortOrderId(o.id)}
               </Link>
+              <span className="block text-xs whitespace-nowrap text-ink-soft sm:hidden">
+                {utc(isShippingQueue && o.paidAt ? o.paidAt : o.createdAt)}
+              </span>
             </td>
-            <td className="py-2 pr-4 whitespace-nowrap">{utc(isShippingQueue && o.paidAt ? o.paidAt : o.createdAt)}</td>
+            <td className="hidden py-2 pr-4 whitespace-nowrap sm:table-cell">
+              {utc(isShippingQueue && o.paidAt ? o.paidAt : o.createdAt)}
+            </td>
             <td className="py-2 pr-4">
               <OrderCustomer name={o.name} email={o.email} isGuest={o.isGuest} />
             </td>
             <td className="py-2 pr-4">
               <OrderStatusBadge status={o.status} />
               {o.isHeldByDispute ? <span className="mt-1 block text-xs font-semibold text-red-800">held: disputed</span> : null}
+              <span className="mt-1 block sm:hidden">
+                <Price cents={o.totalCents} currency={o.currency} />
+              </span>
             </td>
-            <td className="py-2 text-right">
+            <td className="hidden py-2 text-right sm:table-cell">
               <Price cents={o.totalCents} currency={o.currency} />
             </td>
           </tr>

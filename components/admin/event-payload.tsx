@@ -24,7 +24,12 @@ function valueOf(key: string, value: unknown, currency: string): string {
     if (isTimeKey(key) && value > 1e11) return `${new Date(value).toISOString().replace("T", " ").slice(0, 19)} UTC`;
     return String(value);
   }
-  if (typeof value === "string") return value.replace(/_/g, " ");
+  if (typeof value === "string") {
+    if (/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value) && !Number.isNaN(Date.parse(value)))
+      return `${new Date(value).toISOString().replace("T", " ").slice(0, 19)} UTC`;
+    if (key === "currency") return value.toUpperCase();
+    return value.replace(/_/g, " ");
+  }
   if (Array.isArray(value)) return value.map((item) => valueOf(key, item, currency)).join("; ") || "none";
   if (typeof value === "object")
     return Object.entries(value as Record<string, unknown>)

@@ -14,7 +14,8 @@ export function OrderEventLog({ entries, currency }: { entries: EventLogEntry[];
       <h2 id="log-heading" className="font-serif text-xl font-bold">
         Event log ({entries.length})
       </h2>
-      <table className="mt-3 w-full text-left text-sm">
+      {/* Wide enough to read on a phone: the panel scrolls sideways rather than squeezing the details into a column of letters. */}
+      <table className="mt-3 w-full min-w-[44rem] text-left text-sm">
         <TableHead columns={["Time (UTC)", "Event", "Outcome", "Source", "State", "Details"]} />
         <tbody>
           {entries.map((e, i) => (
@@ -29,7 +30,7 @@ export function OrderEventLog({ entries, currency }: { entries: EventLogEntry[];
               <td className="py-2 pr-3 whitespace-nowrap">
                 <code className="text-xs">{e.fromState === e.toState ? e.toState : `${e.fromState ?? "new"} → ${e.toState}`}</code>
               </td>
-              <td className="py-2 text-xs text-ink-soft">
+              <td className="min-w-64 py-2 text-xs text-ink-soft">
                 <EventPayload payload={e.payload} currency={currency} />
                 {e.requestId ? <span className="block break-all">request {e.requestId}</span> : null}
               </td>

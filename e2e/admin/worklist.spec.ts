@@ -48,8 +48,9 @@ test.describe("the orders list is a worklist", () => {
     await page.screenshot({ path: `${shots}/admin-orders.png`, fullPage: true });
 
     // Search by e-mail: the order, with its customer's name and e-mail on the row.
-    await page.getByRole("searchbox", { name: "Search orders" }).fill(shopper.email.toUpperCase());
-    await page.getByRole("button", { name: "Search" }).click();
+    const search = page.getByRole("search").filter({ has: page.getByRole("searchbox", { name: "Search orders" }) });
+    await search.getByRole("searchbox").fill(shopper.email.toUpperCase());
+    await search.getByRole("button", { name: "Search" }).click();
     await expect(page).toHaveURL(/q=/);
     const rows = page.getByRole("table").getByRole("row");
     await expect(rows).toHaveCount(2); // the header and the one order
@@ -107,7 +108,11 @@ test.describe("the orders list is a worklist", () => {
     }
     const found = await admin.get(`/api/admin/orders?q=${encodeURIComponent(shopper.email)}`);
     expect(found.status()).toBe(200);
-    expect(await found.json()).toMatchObject({ page: 1, hasMore: false, items: [{ id: orderId, email: shopper.email, name: shopper.name }] });
+    expect(await found.json()).toMatchObject({
+      page: 1,
+      hasMore: false,
+      items: [{ id: orderId, email: shopper.email, name: shopper.name }],
+    });
     // Still only for operators.
     expect((await shopper.api.get(`/api/admin/orders?q=${encodeURIComponent(shopper.email)}`)).status()).toBe(404);
 
@@ -198,10 +203,14 @@ test.describe("the sales page adds up", () => {
     await payOnEmulator(String(checkoutUrl), "4000000000000259");
     await expect.poll(() => orderStatus(refunded.orderId), { timeout: 20_000 }).toBe("refunded");
     await expect
-      .poll(async () => (await e2eDb()`select status from refunds where order_id = ${partly.orderId}`).map((r) => r.status), { timeout: 20_000 })
+      .poll(async () => (await e2eDb()`select status from refunds where order_id = ${partly.orderId}`).map((r) => r.status), {
+        timeout: 20_000,
+      })
       .toEqual(["succeeded"]);
     await expect
-      .poll(async () => (await e2eDb()`select outcome from disputes where order_id = ${disputed.id}`).map((r) => r.outcome), { timeout: 20_000 })
+      .poll(async () => (await e2eDb()`select outcome from disputes where order_id = ${disputed.id}`).map((r) => r.outcome), {
+        timeout: 20_000,
+      })
       .toEqual(["open"]);
     expect(await orderStatus(partly.orderId)).toBe("paid");
     expect(await orderStatus(disputed.id)).toBe("paid");

@@ -61,7 +61,7 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
     <div className="mx-auto max-w-6xl py-8">
       <h1 className="font-serif text-3xl font-bold text-ink">Orders</h1>
 
-      <form role="search" method="get" action="/admin/orders" className="mt-4 flex flex-wrap items-end gap-3">
+      <form role="search" aria-label="Orders" method="get" action="/admin/orders" className="mt-4 flex flex-wrap items-end gap-3">
         {status ? <input type="hidden" name="status" value={status} /> : null}
         {queue ? <input type="hidden" name="queue" value={queue} /> : null}
         {from ? <input type="hidden" name="from" value={from} /> : null}
@@ -81,7 +81,7 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
           Search
         </button>
         {q ? (
-          <Link className={textLinkClass} href={hrefFor({ ...keep, q: undefined })}>
+          <Link className={`${textLinkClass} py-2`} href={hrefFor({ ...keep, q: undefined })}>
             Clear search
           </Link>
         ) : null}
@@ -199,11 +199,13 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
         <h2 id="all-heading" className="font-serif text-xl font-bold text-ink">
           {listTitle(filter)}
         </h2>
-        <p className="mt-1 text-sm text-ink-soft">
-          {orders.length === 0
-            ? ""
-            : `Page ${result.page}: orders ${(result.page - 1) * result.pageSize + 1}–${(result.page - 1) * result.pageSize + orders.length}`}
-        </p>
+        {orders.length > 0 ? (
+          <p className="mt-1 text-sm text-ink-soft">
+            {result.page === 1 && !result.hasMore
+              ? `${orders.length} ${orders.length === 1 ? "order" : "orders"}`
+              : `Page ${result.page}: orders ${(result.page - 1) * result.pageSize + 1}–${(result.page - 1) * result.pageSize + orders.length}`}
+          </p>
+        ) : null}
         {orders.length === 0 ? (
           <p className="mt-3 text-ink-soft">No orders match this filter.</p>
         ) : (

@@ -14,11 +14,15 @@ const DAYS = 30;
 
 type Card = { label: string; value: string; href?: string };
 
-function Cards({ cards, label }: { cards: Card[]; label: string }) {
+function Cards({ cards, label, columns }: { cards: Card[]; label: string; columns: string }) {
   return (
-    <dl aria-label={label} className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
-      {cards.map((card) => (
-        <div key={card.label} className="rounded-lg border border-line bg-card p-4 shadow-card">
+    <dl aria-label={label} className={`mt-3 grid grid-cols-2 gap-3 ${columns}`}>
+      {cards.map((card, i) => (
+        <div
+          key={card.label}
+          // An odd last card takes the whole row on a phone.
+          className={`rounded-lg border border-line bg-card p-4 shadow-card ${cards.length % 2 && i === cards.length - 1 ? "col-span-2 sm:col-span-1" : ""}`}
+        >
           <dt className="text-xs tracking-wide text-ink-soft uppercase">{card.label}</dt>
           <dd className="mt-1 text-xl font-semibold text-ink tabular-nums">
             {card.href ? (
@@ -76,7 +80,7 @@ export default async function AdminSalesPage() {
           are the orders page’s counts for the same days: each figure opens those orders. A partly refunded order counts under its status
           (paid, shipped or delivered); its refunds are in the money below.
         </p>
-        <Cards label="Orders placed by status now" cards={orderCards} />
+        <Cards label="Orders placed by status now" cards={orderCards} columns="sm:grid-cols-4" />
       </section>
 
       <section aria-labelledby="sales-money-heading" className="mt-6">
@@ -98,7 +102,7 @@ export default async function AdminSalesPage() {
             <strong className="text-ink">Net revenue</strong> = revenue − refunds − lost in disputes.
           </li>
         </ul>
-        <Cards label="Money in these days" cards={moneyCards} />
+        <Cards label="Money in these days" cards={moneyCards} columns="sm:grid-cols-3 lg:grid-cols-5" />
       </section>
 
       <div className="mt-6">
