@@ -115,7 +115,10 @@ test.describe("a disputed payment", () => {
     const after = await todaysMoney(ops);
     expect(after.lost - before.lost).toBe(total);
     expect(after.net).toBe(after.revenue - after.refunds - after.lost);
-    await ops.getByRole("row", { name: new RegExp(`^${new Date().toISOString().slice(0, 10)}`) }).scrollIntoViewIfNeeded();
+    await ops
+      .getByRole("region", { name: "Money by day" })
+      .getByRole("row", { name: new RegExp(`^${new Date().toISOString().slice(0, 10)}`) })
+      .scrollIntoViewIfNeeded();
     await ops.screenshot({ path: `${shots}/dispute-sales.png`, fullPage: true });
     await expect(ops.getByText("Lost in disputes").first()).toBeVisible();
     await admin.close();
