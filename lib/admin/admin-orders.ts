@@ -25,6 +25,25 @@ export type AdminOrderRow = {
 export type AdminOrderPage = { items: AdminOrderRow[]; page: number; pageSize: number; hasMore: boolean };
 
 /**
+ * The ids of the orders a search names, each way on its own so an index can answer it: the order number (the
+ * primary key's range), the accounts whose e-mail or name holds the text (their orders by the user index), and
+ * guest orders whose e-mail or ship-to name holds it (the partial index of guest orders). An OR of the three
+ * over the joined tables read every order instead (1 s at 300,000 orders; 45 ms this way).
+ */
+function matching(search: string, ids: { low: string; high: string } | null) {
+  // LIKE, not position(): the planner estimates a pattern's few matches (and walks the user index), where it
+  // took position() to match a third of the rows and hashed every order.
+  const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`
+    ${ids ? sql`select o.id from orders o where o.id between ${ids.low}::uuid and ${ids.high}::uuid union` : sql``}
+    select o.id from users u join orders o on o.user_id = u.id
+      where lower(u.email) like ${pattern} or lower(u.name) like ${pattern}
+    union
+    select o.id from orders o
+      where o.guest_email is not null and (o.guest_email like ${pattern} or lower(coalesce(o.shipping_name, '')) like ${pattern})`;
+}
+
+/**
  * Orders for operators, a page at a time: by status or worklist ("to-ship": paid, not shipped, oldest payment
  * first), a search (the start of the order number, or part of the e-mail or the name), and the days they were
  * placed; newest first otherwise. Stuck ones are flagged by needsAttention.
@@ -62,10 +81,7 @@ export async function listOrdersForAdmin(filter: AdminOrderFilter & { pageSize?:
       and (${status}::text is null or o.status = ${status})
       and (${start}::timestamptz is null or o.created_at >= ${start}::timestamptz)
       and (${end}::timestamptz is null or o.created_at < ${end}::timestamptz)
-      and (${search}::text is null
-        or (${ids?.low ?? null}::uuid is not null and o.id between ${ids?.low ?? null}::uuid and ${ids?.high ?? null}::uuid)
-        or position(${search} in lower(coalesce(u.email, o.guest_email))) > 0
-        or position(${search} in lower(coalesce(u.name, o.shipping_name, ''))) > 0)
+      ${search ? sql`and o.id in (${matching(search, ids)})` : sql``}
     order by ${order} limit ${pageSize + 1} offset ${(page - 1) * pageSize}`);
   return {
     items: rows.slice(0, pageSize).map((r) => ({
