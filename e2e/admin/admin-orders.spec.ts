@@ -7,7 +7,7 @@ import { paidOrder } from "../support/orders";
 const shots = "docs/screenshots";
 
 test.describe("operator console", () => {
-  test("admin sees counts and stuck orders, opens a paid order and fulfils it by hand", async ({ browser }) => {
+  test("admin sees counts and stuck orders, opens a paid order and ships it by hand", async ({ browser }) => {
     const { orderId } = await paidOrder({ title: "An Operator's Book", stock: 4, priceCents: 1999 });
     const order = { id: orderId };
 
