@@ -7,7 +7,7 @@ import { primaryButtonClass, secondaryButtonClass } from "@/components/ui-classe
 
 type Props = { orderId: string; canRefund: boolean; canFulfil: boolean; canDeliver?: boolean };
 
-/** Operator buttons: refund (any paid or shipped order, or retry a failed refund), fulfil and mark delivered by hand. */
+/** Operator buttons: refund (any paid or shipped order, or retry a failed refund), ship and mark delivered by hand. */
 export function AdminOrderActions({ orderId, canRefund, canFulfil, canDeliver = false }: Props) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
@@ -29,7 +29,7 @@ export function AdminOrderActions({ orderId, canRefund, canFulfil, canDeliver = 
       <div className="flex flex-wrap gap-3">
         {canFulfil ? (
           <button type="button" className={primaryButtonClass} disabled={pending} onClick={() => void run("fulfil")}>
-            Fulfil now
+            Ship now
           </button>
         ) : null}
         {canDeliver ? (

@@ -1,10 +1,12 @@
+import { orderStatusLabel } from "@/components/orders/order-status-badge";
 import { formatPrice } from "@/components/price";
-import { sumSalesDays, type SalesDay, type SalesReport, type SalesTotals } from "@/lib/admin/sales";
+import { sumSalesDays, type SalesDay, type SalesReport } from "@/lib/admin/sales";
+import type { OrderStatus } from "@/machines/statuses";
 
 // Drawn on the server as plain SVG: no chart library, no client JavaScript.
-// Fills keep at least 3:1 against the card (emerald-600, stone-500, amber-600, red-700).
+// Fills keep at least 3:1 against the card (amber-600, emerald-600, the accent, sky-700, stone-500, fuchsia-700, violet-700, red-700).
 
-type Series = { key: keyof SalesTotals; label: string; fill: string; swatch: string };
+type Series = { key: string; label: string; fill: string; swatch: string; value: (day: SalesDay) => number };
 type ChartProps = {
   title: string;
   summary: string;
@@ -23,15 +25,38 @@ const BOTTOM = 28;
 const PLOT_W = W - LEFT - RIGHT;
 const PLOT_H = H - TOP - BOTTOM;
 
-const orderSeries: Series[] = [
-  { key: "paid", label: "Paid", fill: "fill-emerald-600", swatch: "bg-emerald-600" },
-  { key: "cancelled", label: "Cancelled", fill: "fill-stone-500", swatch: "bg-stone-500" },
-  { key: "refunded", label: "Refunded", fill: "fill-amber-600", swatch: "bg-amber-600" },
+const statusColours: [OrderStatus, string][] = [
+  ["created", "amber-600"],
+  ["paid", "emerald-600"],
+  ["fulfilled", "accent"],
+  ["delivered", "sky-700"],
+  ["cancelled", "stone-500"],
+  ["refund_pending", "fuchsia-700"],
+  ["refunded", "violet-700"],
 ];
+// Spelled out so Tailwind sees every class.
+const fills: Record<string, [string, string]> = {
+  "amber-600": ["fill-amber-600", "bg-amber-600"],
+  "emerald-600": ["fill-emerald-600", "bg-emerald-600"],
+  accent: ["fill-accent", "bg-accent"],
+  "sky-700": ["fill-sky-700", "bg-sky-700"],
+  "stone-500": ["fill-stone-500", "bg-stone-500"],
+  "fuchsia-700": ["fill-fuchsia-700", "bg-fuchsia-700"],
+  "violet-700": ["fill-violet-700", "bg-violet-700"],
+  "red-700": ["fill-red-700", "bg-red-700"],
+};
+/** Orders placed each day, stacked by their status now: each order once, so a day's bar is its orders placed. */
+export const orderSeries: Series[] = statusColours.map(([status, colour]) => ({
+  key: status,
+  label: orderStatusLabel(status),
+  fill: fills[colour]![0],
+  swatch: fills[colour]![1],
+  value: (day) => day.byStatus[status],
+}));
 const moneySeries: Series[] = [
-  { key: "revenueCents", label: "Revenue", fill: "fill-emerald-600", swatch: "bg-emerald-600" },
-  { key: "refundedCents", label: "Refunds", fill: "fill-amber-600", swatch: "bg-amber-600" },
-  { key: "lostCents", label: "Lost in disputes", fill: "fill-red-700", swatch: "bg-red-700" },
+  { key: "revenueCents", label: "Revenue", fill: "fill-emerald-600", swatch: "bg-emerald-600", value: (d) => d.revenueCents },
+  { key: "refundedCents", label: "Refunds", fill: "fill-amber-600", swatch: "bg-amber-600", value: (d) => d.refundedCents },
+  { key: "lostCents", label: "Lost in disputes", fill: "fill-red-700", swatch: "bg-red-700", value: (d) => d.lostCents },
 ];
 
 /** Round steps (1, 2, 5 × 10ⁿ, never below one unit) from zero to at least max. */
@@ -72,7 +97,7 @@ function placeBars(day: SalesDay, series: Series[], isStacked: boolean, x0: numb
   const bars: Bar[] = [];
   let base = 0;
   series.forEach((s, j) => {
-    const value = day[s.key];
+    const value = s.value(day);
     if (value <= 0) return;
     const width = isStacked ? band * 0.7 : (band * 0.8) / series.length;
     const x = isStacked ? x0 + band * 0.15 : x0 + band * 0.1 + j * width;
@@ -84,7 +109,9 @@ function placeBars(day: SalesDay, series: Series[], isStacked: boolean, x0: numb
 }
 
 function BarChart({ title, summary, days, series, isStacked, formatTick }: ChartProps) {
-  const heights = days.map((d) => (isStacked ? series.reduce((sum, s) => sum + d[s.key], 0) : Math.max(...series.map((s) => d[s.key]))));
+  const heights = days.map((d) =>
+    isStacked ? series.reduce((sum, s) => sum + s.value(d), 0) : Math.max(...series.map((s) => s.value(d))),
+  );
   const ticks = niceTicks(Math.max(0, ...heights));
   const top = ticks.at(-1) || 1;
   const isEmpty = ticks.length === 1;
@@ -149,25 +176,28 @@ function BarChart({ title, summary, days, series, isStacked, formatTick }: Chart
 
 const cell = "py-1.5 pr-4 text-right tabular-nums";
 
-/** "Orders per day" and "Revenue per day" for a sales report, with the numbers in a table for anyone who cannot see the bars. */
+const statusOrder = statusColours.map(([status]) => status);
+
+/** "Orders placed per day" (by status now) and "Money per day", with the numbers in tables for anyone who cannot see the bars. */
 export function SalesChart({ report }: { report: SalesReport }) {
   const { days, currency } = report;
   const totals = sumSalesDays(days);
   const money = (cents: number) => formatPrice(cents, currency);
   const span = `the last ${days.length} ${days.length === 1 ? "day" : "days"}`;
+  const byStatus = statusOrder.map((status) => `${totals.byStatus[status]} ${orderStatusLabel(status).toLowerCase()}`).join(", ");
   return (
     <div className="space-y-6">
       <BarChart
-        title="Orders per day"
-        summary={`Orders per day over ${span}: ${totals.placed} placed, ${totals.paid} paid, ${totals.cancelled} cancelled, ${totals.refunded} refunded.`}
+        title="Orders placed per day, by status now"
+        summary={`Orders placed per day over ${span}: ${totals.placed} placed; now ${byStatus}.`}
         days={days}
         series={orderSeries}
         isStacked
         formatTick={(n) => n.toLocaleString("en-US")}
       />
       <BarChart
-        title="Revenue per day"
-        summary={`Revenue per day over ${span}: ${money(totals.revenueCents)} taken, ${money(totals.refundedCents)} refunded, ${money(totals.lostCents)} lost in disputes, ${money(totals.netCents)} net.`}
+        title="Money per day"
+        summary={`Money per day over ${span}: ${money(totals.revenueCents)} taken in ${totals.paymentsTaken} payments, ${money(totals.refundedCents)} refunded, ${money(totals.lostCents)} lost in disputes, ${money(totals.netCents)} net.`}
         days={days}
         series={moneySeries}
         isStacked={false}
@@ -175,59 +205,81 @@ export function SalesChart({ report }: { report: SalesReport }) {
       />
       <details className="rounded-lg border border-line bg-card p-5 shadow-card">
         <summary className="cursor-pointer font-semibold text-accent">The numbers, day by day</summary>
-        {/* Focusable so keyboard users can scroll it sideways on a narrow screen. */}
-        <div role="region" aria-label="Sales by day" tabIndex={0} className="mt-3 overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Orders and money per UTC day over {span}</caption>
-            <thead>
-              <tr className="border-b border-line text-xs tracking-wide text-ink-soft uppercase">
-                <th scope="col" className="py-2 pr-4">
-                  Day (UTC)
-                </th>
-                {["Placed", "Paid", "Cancelled", "Refunded", "Revenue", "Refunds", "Lost in disputes", "Net revenue"].map((label) => (
-                  <th key={label} scope="col" className="py-2 pr-4 text-right">
-                    {label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {days.map((d) => (
-                <tr key={d.day} className="border-b border-line">
-                  <th scope="row" className="py-1.5 pr-4 font-normal whitespace-nowrap">
-                    {d.day}
-                  </th>
-                  {([d.placed, d.paid, d.cancelled, d.refunded] as const).map((n, i) => (
-                    <td key={i} className={cell}>
-                      {n}
-                    </td>
-                  ))}
-                  <td className={cell}>{money(d.revenueCents)}</td>
-                  <td className={cell}>{money(d.refundedCents)}</td>
-                  <td className={cell}>{money(d.lostCents)}</td>
-                  <td className={cell}>{money(d.netCents)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr className="font-semibold">
-                <th scope="row" className="py-2 pr-4">
-                  Total
-                </th>
-                {([totals.placed, totals.paid, totals.cancelled, totals.refunded] as const).map((n, i) => (
-                  <td key={i} className={cell}>
-                    {n}
-                  </td>
-                ))}
-                <td className={cell}>{money(totals.revenueCents)}</td>
-                <td className={cell}>{money(totals.refundedCents)}</td>
-                <td className={cell}>{money(totals.lostCents)}</td>
-                <td className={cell}>{money(totals.netCents)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
+        <DayTable
+          label="Orders placed by day"
+          caption={`Orders placed per UTC day over ${span}, by their status now`}
+          columns={["Placed", ...statusOrder.map(orderStatusLabel)]}
+          rows={days.map((d) => ({ day: d.day, cells: [d.placed, ...statusOrder.map((s) => d.byStatus[s])].map(String) }))}
+          total={[totals.placed, ...statusOrder.map((s) => totals.byStatus[s])].map(String)}
+        />
+        <DayTable
+          label="Money by day"
+          caption={`Payments, refunds and disputes per UTC day over ${span}`}
+          columns={["Payments taken", "Revenue", "Refunds", "Lost in disputes", "Net revenue"]}
+          rows={days.map((d) => ({
+            day: d.day,
+            cells: [String(d.paymentsTaken), money(d.revenueCents), money(d.refundedCents), money(d.lostCents), money(d.netCents)],
+          }))}
+          total={[
+            String(totals.paymentsTaken),
+            money(totals.revenueCents),
+            money(totals.refundedCents),
+            money(totals.lostCents),
+            money(totals.netCents),
+          ]}
+        />
       </details>
+    </div>
+  );
+}
+
+type DayTableProps = { label: string; caption: string; columns: string[]; rows: { day: string; cells: string[] }[]; total: string[] };
+
+function DayTable({ label, caption, columns, rows, total }: DayTableProps) {
+  return (
+    // Focusable so keyboard users can scroll it sideways on a narrow screen.
+    <div role="region" aria-label={label} tabIndex={0} className="mt-3 overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <caption className="py-2 text-left font-semibold text-ink">{caption}</caption>
+        <thead>
+          <tr className="border-b border-line text-xs tracking-wide text-ink-soft uppercase">
+            <th scope="col" className="py-2 pr-4">
+              Day (UTC)
+            </th>
+            {columns.map((column) => (
+              <th key={column} scope="col" className="py-2 pr-4 text-right">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.day} className="border-b border-line">
+              <th scope="row" className="py-1.5 pr-4 font-normal whitespace-nowrap">
+                {row.day}
+              </th>
+              {row.cells.map((cellText, i) => (
+                <td key={i} className={cell}>
+                  {cellText}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr className="font-semibold">
+            <th scope="row" className="py-2 pr-4">
+              Total
+            </th>
+            {total.map((cellText, i) => (
+              <td key={i} className={cell}>
+                {cellText}
+              </td>
+            ))}
+          </tr>
+        </tfoot>
+      </table>
     </div>
   );
 }

@@ -66,7 +66,7 @@ export function AdminDisputePanel({ dispute, currency }: { dispute: Dispute | nu
       </dl>
       <p className="mt-2">
         {open
-          ? "Fulfilment is held until the dispute is decided, and the payment cannot be refunded meanwhile. Submit evidence at the gateway before it is due."
+          ? "Shipping is held until the dispute is decided, and the payment cannot be refunded meanwhile. Submit evidence at the gateway before it is due."
           : dispute.standing === "dispute_lost"
             ? `${money} was lost to the dispute: it is never refunded, and the order stays held until an operator decides.`
             : "The dispute was decided in the store's favour: the order carries on as before."}

@@ -7,7 +7,7 @@ import { paidOrder } from "../support/orders";
 const shots = "docs/screenshots";
 
 test.describe("operator console", () => {
-  test("admin sees counts and stuck orders, opens a paid order and fulfils it by hand", async ({ browser }) => {
+  test("admin sees counts and stuck orders, opens a paid order and ships it by hand", async ({ browser }) => {
     const { orderId } = await paidOrder({ title: "An Operator's Book", stock: 4, priceCents: 1999 });
     const order = { id: orderId };
 
@@ -26,7 +26,7 @@ test.describe("operator console", () => {
       .first()
       .click();
     await expect(page.getByText("Webhook deliveries")).toBeVisible();
-    await page.getByRole("button", { name: "Fulfil now" }).click();
+    await page.getByRole("button", { name: "Ship now" }).click();
     await expect(page.getByText("Shipped").first()).toBeVisible();
     await page.screenshot({ path: `${shots}/admin-order.png`, fullPage: true });
     const [row] = await e2eDb()`select status, tracking_number from orders where id = ${order.id}`;

@@ -28,8 +28,8 @@ test.describe("operator console: stock and sales", () => {
 
     await page.goto("/admin/sales");
     await expect(page.getByRole("heading", { name: "Sales", level: 1 })).toBeVisible();
-    await expect(page.getByRole("img", { name: /orders per day/i })).toBeVisible();
-    await expect(page.getByRole("img", { name: /revenue per day/i })).toBeVisible();
+    await expect(page.getByRole("img", { name: /orders placed per day/i })).toBeVisible();
+    await expect(page.getByRole("img", { name: /money per day/i })).toBeVisible();
     await page.screenshot({ path: `${shots}/admin-sales.png`, fullPage: true });
     await context.close();
   });

@@ -14,16 +14,17 @@ async function disputeOf(orderId: string): Promise<{ id: string; outcome: string
 
 const cents = (text: string) => Math.round(Number(text.replace(/[^0-9.-]/g, "")) * 100);
 
-/** Today's row of the sales report's table: revenue, refunds, lost in disputes and net revenue, in cents. */
+/** Today's row of the sales report's money table: revenue, refunds, lost in disputes and net revenue, in cents. */
 async function todaysMoney(page: Page) {
   await page.goto("/admin/sales");
   await page.getByText("The numbers, day by day").click();
   const today = new Date().toISOString().slice(0, 10);
   const cells = await page
+    .getByRole("region", { name: "Money by day" })
     .getByRole("row", { name: new RegExp(`^${today}`) })
     .getByRole("cell")
     .allTextContents();
-  const [revenue, refunds, lost, net] = cells.slice(4).map(cents);
+  const [revenue, refunds, lost, net] = cells.slice(1).map(cents);
   return { revenue: revenue!, refunds: refunds!, lost: lost!, net: net! };
 }
 
@@ -86,8 +87,8 @@ test.describe("a disputed payment", () => {
     await expect(ops.getByTestId("dispute-amount")).toHaveText(`$${(total / 100).toFixed(2)}`);
     await expect(ops.getByText("fraudulent (the cardholder says they did not make it)")).toBeVisible();
     await expect(ops.getByTestId("dispute-due")).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
-    await expect(ops.getByText("Fulfilment is held")).toBeVisible();
-    await expect(ops.getByRole("button", { name: "Fulfil now" })).toHaveCount(0);
+    await expect(ops.getByText("Shipping is held")).toBeVisible();
+    await expect(ops.getByRole("button", { name: "Ship now" })).toHaveCount(0);
     await ops.screenshot({ path: `${shots}/dispute-admin-open.png`, fullPage: true });
     const jobs = await e2eDb()`select key from graphile_worker._private_jobs where key = ${`fulfil:${order.id}`}`;
     expect(jobs).toHaveLength(0);
@@ -114,7 +115,10 @@ test.describe("a disputed payment", () => {
     const after = await todaysMoney(ops);
     expect(after.lost - before.lost).toBe(total);
     expect(after.net).toBe(after.revenue - after.refunds - after.lost);
-    await ops.getByRole("row", { name: new RegExp(`^${new Date().toISOString().slice(0, 10)}`) }).scrollIntoViewIfNeeded();
+    await ops
+      .getByRole("region", { name: "Money by day" })
+      .getByRole("row", { name: new RegExp(`^${new Date().toISOString().slice(0, 10)}`) })
+      .scrollIntoViewIfNeeded();
     await ops.screenshot({ path: `${shots}/dispute-sales.png`, fullPage: true });
     await expect(ops.getByText("Lost in disputes").first()).toBeVisible();
     await admin.close();

@@ -36,7 +36,7 @@ test("a delivered order's line is returned, restocked and refunded; the page and
   const console = await operator.newPage();
   console.on("dialog", (dialog) => void dialog.accept());
   await console.goto(`/admin/orders/${orderId}`);
-  await console.getByRole("button", { name: "Fulfil now" }).click();
+  await console.getByRole("button", { name: "Ship now" }).click();
   await expect.poll(() => statusOf(orderId), { timeout: 20_000 }).toBe("fulfilled");
   const tracking = String((await e2eDb()`select tracking_number from orders where id = ${orderId}`)[0]!.tracking_number);
   const advance = () =>
@@ -105,7 +105,7 @@ test("a delivered order's line is returned, restocked and refunded; the page and
   await page.screenshot({ path: `${shots}/order-return-refunded.png`, fullPage: true });
   // An e-mail at every step.
   for (const subject of [
-    /is on its way/,
+    /has shipped/,
     /was delivered/,
     /Return requested/,
     /We received your return/,

@@ -78,7 +78,7 @@ test.describe("live order pages", () => {
     const admin = await adminContext(browser);
     const adminPage = await admin.newPage();
     await adminPage.goto(`/admin/orders/${orderId}`);
-    await adminPage.getByRole("button", { name: "Fulfil now" }).click();
+    await adminPage.getByRole("button", { name: "Ship now" }).click();
 
     await expect(page.getByRole("heading", { name: "Shipped" })).toBeVisible({ timeout: 15_000 });
     await expect(page.getByText(/Tracking number PL/)).toBeVisible();

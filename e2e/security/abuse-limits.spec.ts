@@ -38,4 +38,26 @@ test.describe("abuse limits", () => {
     });
     expect((await (await shopper.api.get("/api/cart")).json()).items).toHaveLength(1);
   });
+
+  test("reorder: a stranger gets 404, a body is refused, and the 21st within 10 minutes is a 429 with Retry-After", async () => {
+    const shopper = await signedInShopper();
+    const bookId = await createBook(5);
+    await shopper.api.post("/api/cart/items", { data: { bookId, quantity: 1 } });
+    const order = await (await shopper.api.post("/api/checkout")).json();
+    expect((await shopper.api.post(`/api/orders/${order.id}/cancel`)).status()).toBe(200);
+    // Someone else's order does not exist for them; a visitor is asked to sign in.
+    const stranger = await signedInShopper();
+    expect((await stranger.api.post(`/api/orders/${order.id}/reorder`)).status()).toBe(404);
+    expect((await (await client()).post(`/api/orders/${order.id}/reorder`)).status()).toBe(401);
+    // No input: anything but an empty body or {} is refused, a large body unread.
+    expect((await shopper.api.post(`/api/orders/${order.id}/reorder`, { data: { bookId, quantity: 50 } })).status()).toBe(400);
+    expect((await shopper.api.post(`/api/orders/${order.id}/reorder`, { data: { pad: "x".repeat(20_000) } })).status()).toBe(413);
+    for (let i = 0; i < 20; i++) expect((await shopper.api.post(`/api/orders/${order.id}/reorder`, { data: {} })).status()).toBe(200);
+    const refused = await shopper.api.post(`/api/orders/${order.id}/reorder`);
+    expect(refused.status()).toBe(429);
+    expect(Number(refused.headers()["retry-after"])).toBeGreaterThan(0);
+    expect((await refused.json()).error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/try again in/i) });
+    // The stranger's own budget is their own: still a 404, not a 429.
+    expect((await stranger.api.post(`/api/orders/${order.id}/reorder`)).status()).toBe(404);
+  });
 });

@@ -166,3 +166,10 @@ export async function countOrdersNeedingAttention(): Promise<number> {
   const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from orders where needs_attention`);
   return row?.n ?? 0;
 }
+
+/** The to-ship list's length: paid orders not shipped yet (whatever day they were placed). */
+export async function countOrdersToShip(): Promise<number> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from orders where status = 'paid'`);
+  return row?.n ?? 0;
+}

@@ -7,6 +7,8 @@ import { placeOrder } from "@/lib/orders/place-order";
 import { adminRefund, cancelOrder } from "@/lib/orders/user-actions";
 import type { OrderEventInput } from "@/lib/orders/types";
 import { createBook, createUser } from "@/test/fixtures";
+import { orderStatuses } from "@/db/schema";
+import { countOrdersByStatus } from "./order-overview";
 import { salesByDay, sumSalesDays, type SalesDay } from "./sales";
 
 // Other files share this database, so figures are checked as deltas on today's
@@ -66,18 +68,22 @@ async function figuresBySql(day: string) {
   };
 }
 
-function delta(before: SalesDay, after: SalesDay): Omit<SalesDay, "day"> {
+type Figures = Omit<SalesDay, "day">;
+
+function delta(before: SalesDay, after: SalesDay): Figures {
   return {
     placed: after.placed - before.placed,
-    paid: after.paid - before.paid,
-    cancelled: after.cancelled - before.cancelled,
-    refunded: after.refunded - before.refunded,
+    byStatus: Object.fromEntries(orderStatuses.map((s) => [s, after.byStatus[s] - before.byStatus[s]])) as Figures["byStatus"],
+    paymentsTaken: after.paymentsTaken - before.paymentsTaken,
     revenueCents: after.revenueCents - before.revenueCents,
     refundedCents: after.refundedCents - before.refundedCents,
     lostCents: after.lostCents - before.lostCents,
     netCents: after.netCents - before.netCents,
   };
 }
+
+const noStatuses = Object.fromEntries(orderStatuses.map((s) => [s, 0])) as Figures["byStatus"];
+const statuses = (counts: Partial<Figures["byStatus"]>) => ({ ...noStatuses, ...counts });
 
 describe("salesByDay", () => {
   it("has exactly `days` rows, one per UTC day ending today, oldest first", async () => {
@@ -115,9 +121,8 @@ describe("salesByDay", () => {
     expect(report.currency).toBe("usd");
     expect(delta(before!, report.days[0]!)).toEqual({
       placed: 4,
-      paid: 2,
-      cancelled: 1,
-      refunded: 1,
+      byStatus: statuses({ created: 1, paid: 1, cancelled: 1, refunded: 1 }),
+      paymentsTaken: 2,
       revenueCents: kept.totalCents + refunded.totalCents,
       refundedCents: refunded.totalCents,
       lostCents: 0,
@@ -136,9 +141,8 @@ describe("salesByDay", () => {
     const [today] = (await salesByDay({ days: 1 })).days;
     expect(delta(before!, today!)).toEqual({
       placed: 2,
-      paid: 2,
-      cancelled: 0,
-      refunded: 0,
+      byStatus: statuses({ paid: 2 }),
+      paymentsTaken: 2,
       revenueCents: lost.totalCents + won.totalCents,
       refundedCents: 0,
       lostCents: 1100,
@@ -150,6 +154,81 @@ describe("salesByDay", () => {
       const { revenueCents, refundedCents, lostCents, netCents } = day;
       expect({ revenueCents, refundedCents, lostCents, netCents }, day.day).toEqual(await figuresBySql(day.day));
     }
+  });
+
+  it("orders in every state: each placed order counted once by its status now, agreeing with the orders page and with SQL over the tables", async () => {
+    const userId = await createUser();
+    const adminId = await createUser("admin");
+    const bookId = await createBook(20, 1500);
+    const { db } = await getDb();
+    const today = new Date().toISOString().slice(0, 10);
+    const [before] = (await salesByDay({ days: 1 })).days;
+    const succeedRefunds = async (orderId: string) => {
+      const pending = await db.execute<{ id: string }>(sql`select id from refunds where order_id = ${orderId} and status = 'pending'`);
+      for (const r of pending) await dispatch(orderId, { type: "REFUND_SUCCEEDED", refundId: r.id }, "gateway");
+    };
+    const ship = (orderId: string) =>
+      dispatch(orderId, { type: "FULFIL", trackingNumber: `PL${randomUUID().slice(0, 8)}`, estimatedDelivery: "2030-01-01" }, "admin");
+
+    const awaiting = await newOrder(userId, bookId);
+    const paid = await newOrder(userId, bookId);
+    await pay(paid.orderId, paid.totalCents);
+    const shipped = await newOrder(userId, bookId);
+    await pay(shipped.orderId, shipped.totalCents);
+    expect((await ship(shipped.orderId)).status).toBe("fulfilled");
+    const delivered = await newOrder(userId, bookId);
+    await pay(delivered.orderId, delivered.totalCents);
+    await ship(delivered.orderId);
+    expect((await dispatch(delivered.orderId, { type: "DELIVER", by: "admin" }, "admin")).status).toBe("delivered");
+    const refunded = await newOrder(userId, bookId);
+    await pay(refunded.orderId, refunded.totalCents);
+    await adminRefund({ adminId, orderId: refunded.orderId });
+    await succeedRefunds(refunded.orderId);
+    const partly = await newOrder(userId, bookId);
+    await pay(partly.orderId, partly.totalCents);
+    const partial = await dispatch(
+      partly.orderId,
+      { type: "REQUEST_PARTIAL_REFUND", refundId: randomUUID(), by: "admin", amountCents: 300, windowDays: 14 },
+      "admin",
+    );
+    expect(partial.outcome).toBe("accepted");
+    await succeedRefunds(partly.orderId);
+    const cancelled = await newOrder(userId, bookId);
+    await cancelOrder({ userId, orderId: cancelled.orderId });
+    const disputed = await newOrder(userId, bookId);
+    await dispute(disputed.orderId, await pay(disputed.orderId, disputed.totalCents), 1100, "lost");
+    const pendingRefund = await newOrder(userId, bookId);
+    await pay(pendingRefund.orderId, pendingRefund.totalCents);
+    await adminRefund({ adminId, orderId: pendingRefund.orderId });
+
+    const [after] = (await salesByDay({ days: 1 })).days;
+    const [orderPage, bySql] = await Promise.all([
+      countOrdersByStatus({ from: today, to: today }),
+      db.execute<{ status: string; n: number }>(sql`
+        select status, count(*)::int as n from orders where (created_at at time zone 'UTC')::date = ${today}::date group by status`),
+    ]);
+    const paidTotals = [paid, shipped, delivered, refunded, partly, disputed, pendingRefund].reduce((sum, o) => sum + o.totalCents, 0);
+    expect(delta(before!, after!)).toEqual({
+      placed: 9,
+      // The partly refunded and the disputed order are still paid; their money is in refunds and lost.
+      byStatus: statuses({ created: 1, paid: 3, fulfilled: 1, delivered: 1, refunded: 1, refund_pending: 1, cancelled: 1 }),
+      paymentsTaken: 7,
+      revenueCents: paidTotals,
+      refundedCents: refunded.totalCents + 300,
+      lostCents: 1100,
+      netCents: paidTotals - refunded.totalCents - 300 - 1100,
+    });
+    expect(awaiting.orderId).toBeTruthy();
+    // The whole day, not just this test's orders: statuses add up to the orders placed, and are the orders page's counts and SQL's.
+    expect(Object.values(after!.byStatus).reduce((a, b) => a + b, 0)).toBe(after!.placed);
+    expect(after!.byStatus).toEqual(Object.fromEntries(orderPage.map((c) => [c.status, c.count])));
+    expect(after!.byStatus).toEqual(statuses(Object.fromEntries(bySql.map((r) => [r.status, r.n]))));
+    const [payments] = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from orders where (paid_at at time zone 'UTC')::date = ${today}::date`,
+    );
+    expect(after!.paymentsTaken).toBe(payments!.n);
+    const { revenueCents, refundedCents, lostCents, netCents } = after!;
+    expect({ revenueCents, refundedCents, lostCents, netCents }).toEqual(await figuresBySql(today));
   });
 
   it("buckets by UTC day at the edges, fills quiet days with zeros and skips unsettled refunds", async () => {
@@ -192,25 +271,27 @@ describe("salesByDay", () => {
     await insertEvent(march, "OrderCancelled", at("03-03T00:00:00")); // the day after the window
 
     const report = await salesByDay({ days: 5, now: new Date(at("03-02T18:30:00")) });
-    const zero = { placed: 0, paid: 0, cancelled: 0, refunded: 0, revenueCents: 0, refundedCents: 0, lostCents: 0, netCents: 0 };
+    const zero = { placed: 0, byStatus: noStatuses, paymentsTaken: 0, revenueCents: 0, refundedCents: 0, lostCents: 0, netCents: 0 };
     expect(sumSalesDays(report.days)).toEqual({
       placed: 2,
-      paid: 1,
-      cancelled: 1,
-      refunded: 1,
+      byStatus: statuses({ created: 1, paid: 1 }),
+      paymentsTaken: 1,
       revenueCents: 2000,
       refundedCents: 2000,
       lostCents: 0,
       netCents: 0,
     });
+    // Orders on the day they were placed, by their status now; payments and refunds on the day they happened.
     expect(report).toEqual({
       currency: "eur",
+      from: "2001-02-26",
+      to: "2001-03-02",
       days: [
         { day: "2001-02-26", ...zero },
         { day: "2001-02-27", ...zero },
-        { day: "2001-02-28", ...zero, placed: 1 },
-        { day: "2001-03-01", ...zero, placed: 1, paid: 1, cancelled: 1, revenueCents: 2000, netCents: 2000 },
-        { day: "2001-03-02", ...zero, refunded: 1, refundedCents: 2000, netCents: -2000 },
+        { day: "2001-02-28", ...zero, placed: 1, byStatus: statuses({ paid: 1 }) },
+        { day: "2001-03-01", ...zero, placed: 1, byStatus: statuses({ created: 1 }), paymentsTaken: 1, revenueCents: 2000, netCents: 2000 },
+        { day: "2001-03-02", ...zero, refundedCents: 2000, netCents: -2000 },
       ],
     });
   });

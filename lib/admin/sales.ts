@@ -1,14 +1,27 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { orderStatuses, type OrderStatus } from "@/db/schema";
 
+/**
+ * One UTC day of the sales page. Two kinds of figure, never added to each other
+ * (docs/ARCHITECTURE.md, "The sales page's figures"):
+ * - orders placed that day, each counted once, by the status it has now
+ *   (`byStatus` adds up to `placed`; the orders page shows the same counts for the same days);
+ * - money and payments by the day they happened: payments captured (`paymentsTaken`,
+ *   `revenueCents`), refunds the gateway confirmed, disputes lost.
+ */
 export type SalesDay = {
   /** The UTC calendar day, YYYY-MM-DD. */
   day: string;
+  /** Orders placed (created) that day. */
   placed: number;
-  paid: number;
-  cancelled: number;
-  refunded: number;
+  /** Those orders by their status now: the stored `orders.status`, as the orders page counts them. */
+  byStatus: Record<OrderStatus, number>;
+  /** Orders whose payment was captured that day (`paid_at`), whenever they were placed and whatever happened since. */
+  paymentsTaken: number;
+  /** What those payments captured. */
   revenueCents: number;
+  /** Refunds the gateway confirmed that day (whole and partial). */
   refundedCents: number;
   /** Money lost in disputes decided (lost) that day. */
   lostCents: number;
@@ -16,7 +29,7 @@ export type SalesDay = {
   netCents: number;
 };
 
-export type SalesReport = { days: SalesDay[]; currency: string };
+export type SalesReport = { days: SalesDay[]; currency: string; from: string; to: string };
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 366;
@@ -25,13 +38,16 @@ function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+function noStatuses(): Record<OrderStatus, number> {
+  return Object.fromEntries(orderStatuses.map((status) => [status, 0])) as Record<OrderStatus, number>;
+}
+
 /**
- * Orders, payments, cancellations and refunds per UTC day for the last `days`
- * days including today, oldest first, with days without activity as zeros.
- * Counts come from the audit trail (an order paid and later refunded counts
- * on both days); revenue is by paid_at, refunds by when the gateway confirmed,
- * money lost in disputes by when the dispute was decided; net revenue =
- * revenue − refunds − lost in disputes.
+ * The sales page for the last `days` UTC days including today, oldest first,
+ * days without activity as zeros. Orders are counted on the day they were
+ * placed, once, by their status now; payments by `paid_at`, refunds by when
+ * the gateway confirmed them, money lost in disputes by when the dispute was
+ * decided; net revenue = revenue − refunds − lost in disputes.
  */
 export async function salesByDay({ days = 30, now = new Date() }: { days?: number; now?: Date } = {}): Promise<SalesReport> {
   const span = Number.isFinite(days) ? Math.min(MAX_DAYS, Math.max(1, Math.trunc(days))) : 30;
@@ -47,9 +63,8 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
     db.execute<{
       day: string;
       placed: number;
-      paid: number;
-      cancelled: number;
-      refunded: number;
+      statuses: Partial<Record<OrderStatus, number>>;
+      payments_taken: number;
       revenue_cents: string;
       refunded_cents: string;
       lost_cents: string;
@@ -57,18 +72,13 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
       with series as (
         select d::date as day from generate_series(${firstDay}::date, ${lastDay}::date, interval '1 day') as d
       ), placed as (
-        select ${utcDay("created_at")} as day, count(*)::int as n
-        from orders where created_at >= ${from}::timestamptz and created_at < ${to}::timestamptz group by 1
-      ), events as (
-        select ${utcDay("created_at")} as day,
-          count(*) filter (where type = 'OrderPaid')::int as paid,
-          count(*) filter (where type = 'OrderCancelled')::int as cancelled,
-          count(*) filter (where type = 'PaymentRefunded')::int as refunded
-        from order_events
-        where type in ('OrderPaid', 'OrderCancelled', 'PaymentRefunded') and created_at >= ${from}::timestamptz and created_at < ${to}::timestamptz
-        group by 1
+        select day, sum(n)::int as n, jsonb_object_agg(status, n) as statuses
+        from (
+          select ${utcDay("created_at")} as day, status, count(*)::int as n
+          from orders where created_at >= ${from}::timestamptz and created_at < ${to}::timestamptz group by 1, 2
+        ) o group by day
       ), revenue as (
-        select ${utcDay("paid_at")} as day, sum(total_cents) as cents
+        select ${utcDay("paid_at")} as day, count(*)::int as n, sum(total_cents) as cents
         from orders where paid_at >= ${from}::timestamptz and paid_at < ${to}::timestamptz group by 1
       ), refunded as (
         select ${utcDay("updated_at")} as day, sum(amount_cents) as cents
@@ -77,12 +87,11 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
         select ${utcDay("closed_at")} as day, sum(amount_cents) as cents
         from disputes where outcome = 'lost' and closed_at >= ${from}::timestamptz and closed_at < ${to}::timestamptz group by 1
       )
-      select to_char(s.day, 'YYYY-MM-DD') as day, coalesce(p.n, 0) as placed,
-        coalesce(e.paid, 0) as paid, coalesce(e.cancelled, 0) as cancelled, coalesce(e.refunded, 0) as refunded,
+      select to_char(s.day, 'YYYY-MM-DD') as day, coalesce(p.n, 0) as placed, coalesce(p.statuses, '{}'::jsonb) as statuses,
+        coalesce(r.n, 0) as payments_taken,
         coalesce(r.cents, 0)::text as revenue_cents, coalesce(f.cents, 0)::text as refunded_cents, coalesce(l.cents, 0)::text as lost_cents
       from series s
         left join placed p on p.day = s.day
-        left join events e on e.day = s.day
         left join revenue r on r.day = s.day
         left join refunded f on f.day = s.day
         left join lost l on l.day = s.day
@@ -99,9 +108,8 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
       return {
         day: r.day,
         placed: r.placed,
-        paid: r.paid,
-        cancelled: r.cancelled,
-        refunded: r.refunded,
+        byStatus: { ...noStatuses(), ...r.statuses },
+        paymentsTaken: r.payments_taken,
         revenueCents,
         refundedCents,
         lostCents,
@@ -109,6 +117,8 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
       };
     }),
     currency: currencies[0]?.currency ?? "usd",
+    from: firstDay,
+    to: lastDay,
   };
 }
 
@@ -118,16 +128,21 @@ export type SalesTotals = Omit<SalesDay, "day">;
 export function sumSalesDays(days: SalesDay[]): SalesTotals {
   const totals: SalesTotals = {
     placed: 0,
-    paid: 0,
-    cancelled: 0,
-    refunded: 0,
+    byStatus: noStatuses(),
+    paymentsTaken: 0,
     revenueCents: 0,
     refundedCents: 0,
     lostCents: 0,
     netCents: 0,
   };
   for (const day of days) {
-    for (const key of Object.keys(totals) as (keyof SalesTotals)[]) totals[key] += day[key];
+    totals.placed += day.placed;
+    totals.paymentsTaken += day.paymentsTaken;
+    totals.revenueCents += day.revenueCents;
+    totals.refundedCents += day.refundedCents;
+    totals.lostCents += day.lostCents;
+    totals.netCents += day.netCents;
+    for (const status of orderStatuses) totals.byStatus[status] += day.byStatus[status];
   }
   return totals;
 }

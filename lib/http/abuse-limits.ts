@@ -35,6 +35,8 @@ export const LIMITS = {
   promotionCodes: { keyPrefix: "promotion_codes_admin", points: 30, duration: 10 * MINUTE },
   /** Carrier tracking callbacks, per sending address (three per parcel, plus retries; unsigned ones count too). */
   carrierCallbacks: { keyPrefix: "carrier_callback_ip", points: 600, duration: MINUTE },
+  /** "Put these books back in my cart": per shopper, or per guest order (each rewrites the cart). */
+  reorder: { keyPrefix: "reorder_viewer", points: 20, duration: 10 * MINUTE },
   /** Return requests: per shopper. */
   returnRequests: { keyPrefix: "return_request_user", points: 10, duration: 60 * MINUTE },
   /** "Forgot password?" requests from one client address (each may e-mail a link). */
@@ -120,6 +122,11 @@ export async function throttlePartialRefund(actor: { id: string; role: "customer
 export async function throttleCarrierCallbacks(address: string): Promise<void> {
   const wait = await take(LIMITS.carrierCallbacks, address);
   if (wait > 0) refuse(wait, `Too many carrier callbacks. Retry in ${waitText(wait)}.`);
+}
+
+export async function throttleReorder(viewerKey: string): Promise<void> {
+  const wait = await take(LIMITS.reorder, viewerKey);
+  if (wait > 0) refuse(wait, `Too many requests to put books back in your cart. Please try again in ${waitText(wait)}.`);
 }
 
 export async function throttleReturnRequests(userId: string): Promise<void> {

@@ -78,7 +78,7 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
       };
     case "order_shipped":
       return {
-        subject: `Order ${ref} is on its way`,
+        subject: `Order ${ref} has shipped`,
         lines: [`Tracking number: ${order.trackingNumber ?? "—"}.`, `Estimated delivery: ${order.estimatedDelivery ?? "soon"}.`],
       };
     case "order_delivered":

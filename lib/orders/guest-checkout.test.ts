@@ -81,7 +81,10 @@ describe("a guest's order", () => {
     const order = await placedGuestOrder();
     const { db } = await getDb();
     await db.execute(sql`update orders set needs_attention = true, attention_reason = 'test' where id = ${order.orderId}`);
-    expect((await listOrdersForAdmin({ limit: 1000 })).find((o) => o.id === order.orderId)).toMatchObject({ email: order.email });
+    expect((await listOrdersForAdmin({ q: order.email })).items.find((o) => o.id === order.orderId)).toMatchObject({
+      email: order.email,
+      isGuest: true,
+    });
     expect((await listStuckOrders(1000)).find((o) => o.id === order.orderId)).toMatchObject({ email: order.email });
   });
 

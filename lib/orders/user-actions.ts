@@ -64,7 +64,7 @@ export function adminFulfil(input: { adminId: string; orderId: string }): Promis
   return instrument("order_fulfillment", { name: "admin_fulfil", orderId: input.orderId }, async () => {
     const { event, address } = await fulfilEventFor(input.orderId);
     const refusal = address
-      ? "Only a paid order can be fulfilled, and not while a dispute holds it"
+      ? "Only a paid order can be shipped, and not while a dispute holds it"
       : "This order has no shipping address: it cannot be shipped";
     return act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", refusal);
   });

@@ -107,7 +107,7 @@ describe("worker tasks", () => {
     expect(emails.map((e) => e.subject)).toEqual([
       expect.stringMatching(/reserved/),
       expect.stringMatching(/is paid/),
-      expect.stringMatching(/on its way/),
+      expect.stringMatching(/has shipped/),
     ]);
   });
 

@@ -35,8 +35,8 @@ export default async function AdminOperationsPage({ searchParams }: Props) {
     <div className="mx-auto max-w-6xl py-8">
       <h1 className="font-serif text-3xl font-bold text-ink">Operations</h1>
       <p className="mt-2 max-w-3xl text-ink-soft">
-        Every sign-in, order creation, payment step, fulfilment and data lookup, with its outcome and duration. The request id also appears
-        in the logs of the app, the worker and the gateway calls.
+        Every sign-in, order creation, payment step, shipment and data lookup, with its outcome and duration. The request id also appears in
+        the logs of the app, the worker and the gateway calls.
       </p>
       {!parsed.success ? (
         <p role="alert" className="mt-2 text-sm font-medium text-red-800">

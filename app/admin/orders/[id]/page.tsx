@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdminOrderActions } from "@/components/admin/admin-order-actions";
+import { OrderCustomer } from "@/components/admin/admin-order-table";
 import { AdminReturns } from "@/components/admin/admin-returns";
 import { OrderEventLog } from "@/components/admin/order-event-log";
 import { OrderJobs } from "@/components/admin/order-jobs";
@@ -13,6 +14,7 @@ import { PartialRefundForm } from "@/components/orders/partial-refund-form";
 import { AdminDisputePanel, DisputeBadge } from "@/components/orders/order-dispute";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
+import { getOrderCustomer } from "@/lib/admin/admin-orders";
 import { listOrderEventLog, listOrderJobRuns, listOrderJobs, listOrderWebhooks } from "@/lib/admin/order-overview";
 import { isAppError } from "@/lib/errors";
 import { getOrder } from "@/lib/orders/order-view";
@@ -31,11 +33,12 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const [webhooks, queued, runs, log] = await Promise.all([
+  const [webhooks, queued, runs, log, customer] = await Promise.all([
     listOrderWebhooks(order.id),
     listOrderJobs(order.id),
     listOrderJobRuns(order.id),
     listOrderEventLog(order.id),
+    getOrderCustomer(order.id),
   ]);
   // An open dispute holds the order: the gateway refuses its refund, the warehouse waits (a lost one keeps it held).
   const held = order.dispute?.standing === "disputed" || order.dispute?.standing === "dispute_lost";
@@ -87,6 +90,22 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
+        {customer ? (
+          <section aria-labelledby="customer-heading" className={panelClass}>
+            <h2 id="customer-heading" className="font-serif text-xl font-bold">
+              Customer
+            </h2>
+            <div className="mt-2 text-sm">
+              <OrderCustomer name={customer.name} email={customer.email} isGuest={customer.isGuest} />
+              <p className="mt-2 text-ink-soft">
+                {customer.accountSince ? `Account since ${customer.accountSince.slice(0, 10)}` : "Checked out as a guest, no account"} ·{" "}
+                <Link className={textLinkClass} href={`/admin/orders?${new URLSearchParams({ q: customer.email })}`}>
+                  {customer.orderCount === 1 ? "1 order" : `${customer.orderCount} orders`} with this address
+                </Link>
+              </p>
+            </div>
+          </section>
+        ) : null}
         <OrderItems order={order} />
         <AdminReturns order={order} />
         <ShippingAddress order={order} />
@@ -112,7 +131,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         ) : null}
       </div>
       <div className="mt-6">
-        <OrderEventLog entries={log} />
+        <OrderEventLog entries={log} currency={order.currency} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <section aria-labelledby="webhooks-heading" className={panelClass}>

@@ -1,4 +1,4 @@
-// GET /api/admin/orders?status=&from=&to= – all orders for operators, by status and days placed (404 for everyone else)
+// GET /api/admin/orders?q=&status=&queue=&from=&to=&page= – orders for operators, searchable, 50 a page (404 for everyone else)
 import { requireAdmin } from "@/lib/auth/session";
 import { adminOrderFilterSchema } from "@/lib/admin/order-filter";
 import { invalidRequest, json, route, searchParamsObject } from "@/lib/http/responses";
@@ -8,5 +8,5 @@ export const GET = route(async (request: Request) => {
   await requireAdmin();
   const parsed = adminOrderFilterSchema.safeParse(searchParamsObject(request.url));
   if (!parsed.success) throw invalidRequest(parsed.error);
-  return json({ items: await listOrdersForAdmin(parsed.data) }, { headers: { "Cache-Control": "no-store" } });
+  return json(await listOrdersForAdmin(parsed.data), { headers: { "Cache-Control": "no-store" } });
 });
