@@ -52,6 +52,8 @@ function workloads(requests = REQUESTS): Record<string, string[]> {
     search: n.map((i) => `/api/books?q=${encodeURIComponent(SEARCH_TERMS[i % SEARCH_TERMS.length]!)}`),
     typo: n.map((i) => `/api/books?q=${encodeURIComponent(TYPO_TERMS[i % TYPO_TERMS.length]!)}`),
     genre: n.map((i) => `/api/books?genre=${encodeURIComponent(GENRES[i % GENRES.length]!)}&page=${between(rand, 1, 50)}`),
+    // The catalog page for a search: the books, and the genre filter with its counts (the whole page, HTML).
+    searchPage: n.map((i) => `/?q=${encodeURIComponent(SEARCH_TERMS[i % SEARCH_TERMS.length]!)}`),
   };
 }
 
@@ -200,11 +202,13 @@ async function run(): Promise<BenchRow[]> {
       ),
       row(`one at a time: misspelt search (${TYPO_TERMS.length} terms, "Did you mean")`, one.typo!, 0, {}, true),
       row("one at a time: genre + page 1–50", one.genre!, 0, plans.genre.figures, true),
+      row(`one at a time: catalog page /?q= (${SEARCH_TERMS.length} terms, HTML)`, one.searchPage!, 0, {}, false),
       row(`concurrency ${CONCURRENCY}: noop GET /api/health/live`, m.noop!, noopPerSecond, {}, false),
       row(`concurrency ${CONCURRENCY}: pages`, m.pages!, noopPerSecond, {}, false),
       row(`concurrency ${CONCURRENCY}: search`, m.search!, noopPerSecond, {}, false),
       row(`concurrency ${CONCURRENCY}: misspelt search`, m.typo!, noopPerSecond, {}, false),
       row(`concurrency ${CONCURRENCY}: genre pages`, m.genre!, noopPerSecond, {}, false),
+      row(`concurrency ${CONCURRENCY}: catalog page /?q=`, m.searchPage!, noopPerSecond, {}, false),
     ];
   } finally {
     await stack.stop();

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { seedBooks } from "@/db/seed-data";
 import { ensureSeeded } from "@/test/seeded";
 import { getBook } from "./get-book";
-import { likePattern, listBooks, listGenres, queryWords, SEARCH_COUNT_CAP } from "./list-books";
+import { likePattern, listBooks, listGenreFacets, listGenres, queryWords, SEARCH_COUNT_CAP } from "./list-books";
 import { bookQuerySchema } from "./types";
 
 const query = (input: Record<string, string>) => bookQuerySchema.parse(input);
@@ -231,6 +231,73 @@ describe("genre_counts (kept by triggers)", () => {
     expect(await countsMatch()).toEqual([]);
     expect((await listGenres()).find((g) => g.genre === genre)).toBeUndefined();
     expect((await listBooks(query({ genre }))).total).toBe(0);
+  });
+});
+
+describe("listGenreFacets: the genre filter follows the search", () => {
+  it("with no search: every genre of the catalog with its number of books", async () => {
+    const facets = await listGenreFacets("");
+    expect(facets.capped).toBe(false);
+    expect(facets.genres).toEqual(await listGenres());
+    expect(facets.total).toBe(facets.genres.reduce((sum, g) => sum + (g.count ?? 0), 0));
+  });
+
+  it("for a search: the genres of the books it finds, counted as the search finds them (any order, accents ignored)", async () => {
+    const { db } = await ensureSeeded();
+    const word = `facetword${Date.now()}`;
+    const inserted = await db.execute<{ id: number }>(sql`
+      insert into books (title, author, genre, description, price_cents)
+      select 'Été ' || ${word} || ' ' || n, 'Someone', case when n <= 3 then 'Mystery' else 'Poetry' end, 'x', 500
+      from generate_series(1, 5) n returning id`);
+    try {
+      const facets = await listGenreFacets(`${word.toUpperCase()} ete`);
+      expect(facets).toEqual({
+        genres: [
+          { genre: "Mystery", count: 3 },
+          { genre: "Poetry", count: 2 },
+        ],
+        total: 5,
+        capped: false,
+      });
+      // The same books the search counts.
+      expect((await listBooks(query({ q: `${word} ete` }))).total).toBe(5);
+      expect(await listGenreFacets(`${word} nosuchword`)).toEqual({ genres: [], total: 0, capped: false });
+      expect(await listGenreFacets("%")).toEqual({ genres: [], total: 0, capped: false });
+    } finally {
+      const ids = `{${inserted.map((r) => r.id).join(",")}}`;
+      await db.execute(sql`delete from books where id = any(${ids}::int[])`);
+    }
+  });
+
+  it("counts on the search's capped scan: beyond SEARCH_COUNT_CAP matches every genre is offered, without a number", async () => {
+    const { db } = await ensureSeeded();
+    const marker = `facetcap${Date.now()}`;
+    const add = (from: number, to: number) =>
+      db.execute<{ id: number }>(sql`
+        insert into books (title, author, genre, description, price_cents)
+        select 'Capped ' || ${marker} || ' ' || n, 'Someone', case when n <= 600 then 'Facet A' else 'Facet B' end, 'x', 500
+        from generate_series(${from}::int, ${to}::int) n returning id`);
+    const ids: number[] = [];
+    try {
+      // Exactly SEARCH_COUNT_CAP matches are still counted.
+      ids.push(...(await add(1, SEARCH_COUNT_CAP)).map((r) => r.id));
+      expect(await listGenreFacets(marker)).toEqual({
+        genres: [
+          { genre: "Facet A", count: 600 },
+          { genre: "Facet B", count: SEARCH_COUNT_CAP - 600 },
+        ],
+        total: SEARCH_COUNT_CAP,
+        capped: false,
+      });
+      ids.push(...(await add(SEARCH_COUNT_CAP + 1, SEARCH_COUNT_CAP + 5)).map((r) => r.id));
+      const capped = await listGenreFacets(marker);
+      expect(capped.capped).toBe(true);
+      expect(capped.total).toBe(SEARCH_COUNT_CAP);
+      expect(capped.genres.map((g) => g.genre)).toEqual((await listGenres()).map((g) => g.genre));
+      expect(capped.genres.every((g) => g.count === null)).toBe(true);
+    } finally {
+      await db.execute(sql`delete from books where id = any(${`{${ids.join(",")}}`}::int[])`);
+    }
   });
 });
 

@@ -73,6 +73,11 @@ async function browse(db: Db, query: BookQuery): Promise<BookPage> {
   return { items: items satisfies BookView[], page: query.page, pageSize: query.pageSize, total, totalCapped: false, suggestion: null };
 }
 
+/** Each word somewhere in search_text (title and author, lower case, accents folded). */
+function wordConditions(words: string[]) {
+  return words.map((word) => sql`search_text like search_fold(${likePattern(word)})`);
+}
+
 /**
  * Every word must occur in search_text (title and author, lower case, accents
  * folded), in any order. The trigram index on search_text finds the matches
@@ -86,7 +91,7 @@ async function browse(db: Db, query: BookQuery): Promise<BookPage> {
  * plan cannot tell a word in every title from a word in none.
  */
 async function searchByWords(db: Db, words: string[], query: BookQuery): Promise<Omit<BookPage, "suggestion">> {
-  const conditions = words.map((word) => sql`search_text like search_fold(${likePattern(word)})`);
+  const conditions = wordConditions(words);
   if (query.genre) conditions.push(sql`genre = ${query.genre}`);
   const offset = (query.page - 1) * query.pageSize;
   const limit = Math.max(0, Math.min(query.pageSize, SEARCH_COUNT_CAP - offset));
@@ -144,4 +149,42 @@ export async function listGenres(): Promise<{ genre: string; count: number }[]> 
     .from(genreCounts)
     .where(gt(genreCounts.books, 0))
     .orderBy(asc(genreCounts.genre));
+}
+
+/**
+ * The genre filter's choices for what the catalog shows: with no search, every genre with its
+ * number of books (genre_counts); for a search, the genres of the books it finds, with their
+ * numbers, whatever genre is chosen (so the shopper sees where else the search finds books).
+ * A search's genres are counted on the same capped scan as the search (searchByWords): at most
+ * SEARCH_COUNT_CAP + 1 matches, so a word in a million titles costs no more than one in a
+ * thousand. Beyond the cap the numbers are unknown: every genre of the catalog is offered,
+ * without a number (`count` null), and `capped` is set ("1,000+ books").
+ */
+export type GenreFacets = { genres: { genre: string; count: number | null }[]; total: number; capped: boolean };
+
+export function listGenreFacets(q: string): Promise<GenreFacets> {
+  return instrument("data_lookup", { name: "genre_facets" }, () => genreFacets(q));
+}
+
+async function genreFacets(q: string): Promise<GenreFacets> {
+  const words = q ? queryWords(q) : [];
+  if (!q || words.length === 0) {
+    const genres = await listGenres();
+    return q ? { genres: [], total: 0, capped: false } : { genres, total: genres.reduce((sum, g) => sum + g.count, 0), capped: false };
+  }
+  const { db } = await getDb();
+  const conditions = wordConditions(words);
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    return tx.execute<{ genre: string; count: number }>(sql`
+      select genre, count(*)::int as count
+      from (select genre from books where ${sql.join(conditions, sql` and `)} limit ${SEARCH_COUNT_CAP + 1}) capped
+      group by genre order by genre`);
+  });
+  const counted = rows.reduce((sum, row) => sum + row.count, 0);
+  if (counted > SEARCH_COUNT_CAP) {
+    const genres = await listGenres();
+    return { genres: genres.map((g) => ({ genre: g.genre, count: null })), total: SEARCH_COUNT_CAP, capped: true };
+  }
+  return { genres: rows.map((row) => ({ genre: row.genre, count: row.count })), total: counted, capped: false };
 }
