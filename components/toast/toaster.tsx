@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { useEffect, useRef, useSyncExternalStore, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { currentToasts, dismissToast, noToasts, subscribeToasts, type Toast } from "./toast-store";
 
@@ -48,6 +49,12 @@ export function Toaster() {
   const shown = useSyncExternalStore(subscribeToasts, currentToasts, noToasts);
   const region = useRef<HTMLDivElement>(null);
   const placement = shown.at(-1)?.placement ?? "bottom";
+  const pathname = usePathname();
+
+  // A toast that stays has done its job once the shopper is where its link goes ("View cart" on the cart).
+  useEffect(() => {
+    for (const t of currentToasts()) if (t.link?.href === pathname) dismissToast(t.id);
+  }, [pathname]);
 
   useEffect(() => {
     const toaster = region.current;

@@ -101,6 +101,8 @@ for (const screen of screens) {
       await expect(dismiss).toBeFocused();
       await page.keyboard.press("Tab");
       expect(await focused(page)).toBe(afterButton);
+      await page.keyboard.press("Shift+Tab");
+      await expect(dismiss).toBeFocused();
 
       // Dismissed with its button: gone, and focus goes back to where it came from, not to the page body.
       await dismiss.focus();
@@ -116,6 +118,14 @@ for (const screen of screens) {
       await page.keyboard.press("Escape");
       await expect(viewCart).toHaveCount(0);
       await expect(button).toBeFocused();
+
+      // Once the shopper is where its link goes (here by the header's cart link), it has done its job.
+      await page.keyboard.press("Enter");
+      await expect(viewCart).toBeVisible();
+      await page.getByRole("banner").getByRole("link", { name: /^Cart/ }).click();
+      await expect(page).toHaveURL(/\/cart$/);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      await expect(viewCart).toHaveCount(0);
     });
 
     test("a toast without a link still goes by itself", async ({ page }) => {
