@@ -2,7 +2,7 @@ import Link from "next/link";
 import { BookCard } from "@/components/book-card";
 import { CatalogFilters } from "@/components/catalog-filters";
 import { Pagination, catalogHref, type CatalogParams } from "@/components/pagination";
-import { listBooks, listGenreFacets } from "@/lib/catalog/list-books";
+import { listCatalogPage } from "@/lib/catalog/list-books";
 import { bookQuerySchema } from "@/lib/catalog/types";
 
 export const dynamic = "force-dynamic";
@@ -85,9 +85,8 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
   }
 
   const query = parsed.data;
-  // The genre filter counts what the page shows: the search's books, or, after "Did you mean", the suggestion's.
-  const [result, searched] = await Promise.all([listBooks(query), listGenreFacets(query.q)]);
-  const facets = result.suggestion ? await listGenreFacets(result.suggestion) : searched;
+  // The books, and the genre filter's counts for them (the search's, or after "Did you mean" the suggestion's).
+  const result = await listCatalogPage(query);
   const params: CatalogParams = { q: query.q, genre: query.genre, page: query.page, pageSize: query.pageSize };
   const totalPages = Math.max(1, Math.ceil(result.total / result.pageSize));
   const from = (result.page - 1) * result.pageSize + 1;
@@ -100,7 +99,7 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
   return (
     <>
       <Intro />
-      <CatalogFilters q={query.q} genre={query.genre} pageSize={query.pageSize} facets={facets} />
+      <CatalogFilters q={query.q} genre={query.genre} pageSize={query.pageSize} facets={result.facets} />
 
       {result.suggestion ? <DidYouMean q={query.q} suggestion={result.suggestion} params={params} /> : null}
 
