@@ -17,7 +17,7 @@ const number = (n: number) => n.toLocaleString("en-US");
  * The search box is the header's, one on every page. On a phone the filter folds away behind
  * "Filters" (a <details>), so the first screen shows books; from the sm breakpoint it is always
  * open (globals.css: .catalog-filters).
- * The genres and their numbers follow the search (listGenreFacets).
+ * The genres and their numbers follow the search (listCatalogPage).
  */
 export function CatalogFilters({ q, genre, pageSize, facets }: CatalogFiltersProps) {
   const known = facets.genres.some((g) => g.genre === genre);
