@@ -7,7 +7,7 @@
 // plans into .data/bench-catalog-explain.txt.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { countQueries, type SentStatement } from "@/db";
-import { listBooks } from "@/lib/catalog/list-books";
+import { listBooks, listCatalogPage } from "@/lib/catalog/list-books";
 import { seededRandom } from "@/test/random";
 import type { BookQuery } from "@/lib/catalog/types";
 import { flushOperations } from "@/lib/observability/operations";
@@ -52,6 +52,8 @@ function workloads(requests = REQUESTS): Record<string, string[]> {
     search: n.map((i) => `/api/books?q=${encodeURIComponent(SEARCH_TERMS[i % SEARCH_TERMS.length]!)}`),
     typo: n.map((i) => `/api/books?q=${encodeURIComponent(TYPO_TERMS[i % TYPO_TERMS.length]!)}`),
     genre: n.map((i) => `/api/books?genre=${encodeURIComponent(GENRES[i % GENRES.length]!)}&page=${between(rand, 1, 50)}`),
+    // The catalog page for a search: the books, and the genre filter with its counts (the whole page, HTML).
+    searchPage: n.map((i) => `/?q=${encodeURIComponent(SEARCH_TERMS[i % SEARCH_TERMS.length]!)}`),
   };
 }
 
@@ -93,10 +95,10 @@ async function measure(stack: Stack, workloads: Record<string, string[]>, concur
   return Object.fromEntries(Object.entries(samples).map(([name, sample]) => [name, toMeasured(sample)]));
 }
 
-/** The statements listBooks sends for `query`, with their parameters, as sent (so EXPLAIN sees the same). */
-async function sentBy(query: BookQuery): Promise<SentStatement[]> {
+/** The statements listBooks (or, with `facets`, listCatalogPage: the books and their genre counts) sends for `query`, with their parameters, as sent (so EXPLAIN sees the same). */
+async function sentBy(query: BookQuery, facets = false): Promise<SentStatement[]> {
   const counter = countQueries();
-  await listBooks(query);
+  await (facets ? listCatalogPage(query) : listBooks(query));
   // A fresh pool connection first asks postgres.js's type query: not the catalog's.
   // Queries only: a search runs in a transaction (begin, set local plan_cache_mode, commit), and EXPLAIN plans each statement for its own parameters anyway.
   const sent = counter.statements().filter((s) => !s.text.includes("pg_catalog.pg_type") && /^\s*(select|with)\b/i.test(s.text));
@@ -121,10 +123,10 @@ function summarise(plan: string[]): string {
 
 type Explained = { figures: Record<string, string | number>; text: string };
 
-async function explain(stack: Stack, label: string, query: BookQuery, prefix = ""): Promise<Explained> {
+async function explain(stack: Stack, label: string, query: BookQuery, prefix = "", facets = false): Promise<Explained> {
   const figures: Record<string, string | number> = {};
   let text = "";
-  for (const [index, statement] of (await sentBy(query)).entries()) {
+  for (const [index, statement] of (await sentBy(query, facets)).entries()) {
     const rows = await stack.sql.unsafe<{ "QUERY PLAN": string }[]>(
       `explain (analyze, buffers) ${statement.text}`,
       statement.parameters as never[],
@@ -176,6 +178,14 @@ async function run(): Promise<BenchRow[]> {
       search: await explain(stack, "search", { q: SEARCH_TERMS[0]!, genre: "", page: 1, pageSize: 24 }),
       // A typo finds nothing: walking the title index for 24 matches would read all of it, so this plan must use the trigram indexes.
       searchMiss: await explain(stack, "search without matches", { q: MISSING_TERM, genre: "", page: 1, pageSize: 24 }, "miss "),
+      // The catalog page's search: the books and their genre counts, on the same capped scan.
+      facets: await explain(
+        stack,
+        "catalog page: a search with its genre counts",
+        { q: SEARCH_TERMS[0]!, genre: "", page: 1, pageSize: 24 },
+        "facets ",
+        true,
+      ),
       deepPage: await explain(stack, "deep page", { q: "", genre: "", page: 200, pageSize: 24 }),
       genre: await explain(stack, "genre page", { q: "", genre: GENRES[0]!, page: 50, pageSize: 24 }),
     };
@@ -200,11 +210,13 @@ async function run(): Promise<BenchRow[]> {
       ),
       row(`one at a time: misspelt search (${TYPO_TERMS.length} terms, "Did you mean")`, one.typo!, 0, {}, true),
       row("one at a time: genre + page 1–50", one.genre!, 0, plans.genre.figures, true),
+      row(`one at a time: catalog page /?q= (${SEARCH_TERMS.length} terms, HTML)`, one.searchPage!, 0, plans.facets.figures, false),
       row(`concurrency ${CONCURRENCY}: noop GET /api/health/live`, m.noop!, noopPerSecond, {}, false),
       row(`concurrency ${CONCURRENCY}: pages`, m.pages!, noopPerSecond, {}, false),
       row(`concurrency ${CONCURRENCY}: search`, m.search!, noopPerSecond, {}, false),
       row(`concurrency ${CONCURRENCY}: misspelt search`, m.typo!, noopPerSecond, {}, false),
       row(`concurrency ${CONCURRENCY}: genre pages`, m.genre!, noopPerSecond, {}, false),
+      row(`concurrency ${CONCURRENCY}: catalog page /?q=`, m.searchPage!, noopPerSecond, {}, false),
     ];
   } finally {
     await stack.stop();

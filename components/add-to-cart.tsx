@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "@/components/toast/toast-store";
 
 type AddToCartProps = { bookId: number; available: number; title: string };
@@ -50,6 +50,7 @@ export function AddToCart({ bookId, available, title }: AddToCartProps) {
   const id = useId();
   const [quantity, setQuantity] = useState("1");
   const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const button = useRef<HTMLButtonElement>(null);
   const soldOut = available <= 0;
   const max = Math.max(1, Math.min(MAX_QUANTITY, available));
   const pending = status.kind === "pending";
@@ -67,7 +68,11 @@ export function AddToCart({ bookId, available, title }: AddToCartProps) {
     // Success is a toast (announced there); errors stay beside the button.
     setStatus(result.kind === "success" ? { kind: "idle" } : result);
     if (result.kind === "success")
-      toast(`Added ${value === 1 ? "" : `${value} × `}“${title}” to your cart.`, { link: { href: "/cart", label: "View cart" } });
+      // The toast stays until dismissed (it has a link) and comes right after the button in the tab order.
+      toast(`Added ${value === 1 ? "" : `${value} × `}“${title}” to your cart.`, {
+        link: { href: "/cart", label: "View cart" },
+        origin: button.current,
+      });
   }
 
   return (
@@ -96,6 +101,7 @@ export function AddToCart({ bookId, available, title }: AddToCartProps) {
           />
         </div>
         <button
+          ref={button}
           type="submit"
           // While adding, aria-disabled rather than disabled: a disabled button drops keyboard focus to the page.
           disabled={soldOut}

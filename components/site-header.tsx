@@ -1,6 +1,8 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { getCurrentUser } from "@/lib/auth/session";
 import { CartCount } from "./cart-count";
+import { HeaderSearchInput, SearchInput } from "./header-search-input";
 
 const navLink =
   "inline-flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm font-semibold text-ink hover:bg-paper-deep hover:text-accent-strong";
@@ -76,15 +78,10 @@ export async function SiteHeader() {
             Search books
           </label>
           <div className="flex">
-            <input
-              id="site-search"
-              type="search"
-              name="q"
-              maxLength={100}
-              autoComplete="off"
-              placeholder="Search by title or author"
-              className="min-w-0 flex-1 rounded-l-md border border-field bg-white px-3 py-2 text-sm text-ink placeholder:text-ink-soft"
-            />
+            {/* The box shows the catalog's search (it reads the URL's q: a client component, in Suspense for the static shell). */}
+            <Suspense fallback={<SearchInput />}>
+              <HeaderSearchInput />
+            </Suspense>
             <button type="submit" className="rounded-r-md bg-accent px-4 py-2 text-sm font-semibold text-white hover:bg-accent-strong">
               Search
             </button>

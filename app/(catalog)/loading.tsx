@@ -25,12 +25,13 @@ export default function Loading() {
         Loading…
       </p>
       <div aria-hidden="true" className="animate-pulse">
-        <div className="mb-6 space-y-3">
+        <div className="mb-4 space-y-3 sm:mb-6">
           <div className="h-9 w-40 rounded bg-paper-deep" />
           <div className="h-4 w-full max-w-md rounded bg-paper-deep" />
         </div>
-        <div className="h-[84px] rounded-lg border border-line bg-card shadow-card" />
-        <div className="mt-8 mb-4 h-4 w-48 rounded bg-paper-deep" />
+        {/* The genre filter: one "Filters" line on a phone, the open form from sm. */}
+        <div className="h-11 rounded-lg border border-line bg-card shadow-card sm:h-[94px]" />
+        <div className="mt-5 mb-4 h-4 w-48 rounded bg-paper-deep sm:mt-8" />
         <div className="grid grid-cols-2 gap-4 sm:grid-cols-3 sm:gap-6 lg:grid-cols-4">
           {placeholders.map((i) => (
             <CardSkeleton key={i} />

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { BookCard } from "@/components/book-card";
 import { CatalogFilters } from "@/components/catalog-filters";
 import { Pagination, catalogHref, type CatalogParams } from "@/components/pagination";
-import { listBooks, listGenres } from "@/lib/catalog/list-books";
+import { listCatalogPage } from "@/lib/catalog/list-books";
 import { bookQuerySchema } from "@/lib/catalog/types";
 
 export const dynamic = "force-dynamic";
@@ -17,9 +17,11 @@ function first(value: string | string[] | undefined): string | undefined {
 
 function Intro() {
   return (
-    <div className="mb-6">
+    <div className="mb-4 sm:mb-6">
       <h1 className="text-3xl font-bold tracking-tight sm:text-4xl">Catalog</h1>
-      <p className="mt-2 max-w-2xl text-ink-soft">Browse our shelves: search by title or author, or narrow things down by genre.</p>
+      <p className="mt-2 max-w-2xl text-ink-soft">
+        Browse our shelves: search by title or author at the top, or narrow things down by genre.
+      </p>
     </div>
   );
 }
@@ -83,7 +85,8 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
   }
 
   const query = parsed.data;
-  const [result, genres] = await Promise.all([listBooks(query), listGenres()]);
+  // The books, and the genre filter's counts for them (the search's, or after "Did you mean" the suggestion's).
+  const result = await listCatalogPage(query);
   const params: CatalogParams = { q: query.q, genre: query.genre, page: query.page, pageSize: query.pageSize };
   const totalPages = Math.max(1, Math.ceil(result.total / result.pageSize));
   const from = (result.page - 1) * result.pageSize + 1;
@@ -96,7 +99,7 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
   return (
     <>
       <Intro />
-      <CatalogFilters q={query.q} genre={query.genre} pageSize={query.pageSize} genres={genres} />
+      <CatalogFilters q={query.q} genre={query.genre} pageSize={query.pageSize} facets={result.facets} />
 
       {result.suggestion ? <DidYouMean q={query.q} suggestion={result.suggestion} params={params} /> : null}
 
@@ -128,7 +131,7 @@ export default async function CatalogPage({ searchParams }: CatalogPageProps) {
         </section>
       ) : (
         <>
-          <div className="mt-8 mb-4 flex flex-wrap items-baseline justify-between gap-2">
+          <div className="mt-5 mb-4 flex flex-wrap items-baseline justify-between gap-2 sm:mt-8">
             <p className="text-sm text-ink-soft" aria-live="polite">
               {`Showing ${from}–${to} of ${count}`}
               {result.totalCapped ? " — add a word to narrow the search" : ""}

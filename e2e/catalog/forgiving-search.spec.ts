@@ -29,8 +29,8 @@ for (const device of [
 
     test('"austin" says "Did you mean austen?" and shows her books; the link searches for it', async ({ page }) => {
       await page.goto("/");
-      // The catalog's own search form (the header's may be hidden on a phone).
-      const search = page.getByRole("main").getByLabel("Title or author");
+      // The header's search box: the one search box, on every page.
+      const search = page.getByRole("searchbox", { name: "Search books" });
       await search.fill("austin");
       await search.press("Enter");
       await expect(page).toHaveURL(/q=austin/);

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { seedBooks } from "@/db/seed-data";
 import { ensureSeeded } from "@/test/seeded";
 import { getBook } from "./get-book";
-import { likePattern, listBooks, listGenres, queryWords, SEARCH_COUNT_CAP } from "./list-books";
+import { likePattern, listBooks, listCatalogPage, listGenres, queryWords, SEARCH_COUNT_CAP } from "./list-books";
 import { bookQuerySchema } from "./types";
 
 const query = (input: Record<string, string>) => bookQuerySchema.parse(input);
@@ -231,6 +231,96 @@ describe("genre_counts (kept by triggers)", () => {
     expect(await countsMatch()).toEqual([]);
     expect((await listGenres()).find((g) => g.genre === genre)).toBeUndefined();
     expect((await listBooks(query({ genre }))).total).toBe(0);
+  });
+});
+
+describe("listCatalogPage: the genre filter follows the search", () => {
+  const facets = async (input: Record<string, string>) => (await listCatalogPage(query(input))).facets;
+
+  it("with no search: every genre of the catalog with its number of books", async () => {
+    const page = await listCatalogPage(query({}));
+    expect(page.facets.capped).toBe(false);
+    expect(page.facets.genres).toEqual(await listGenres());
+    expect(page.facets.total).toBe(page.facets.genres.reduce((sum, g) => sum + (g.count ?? 0), 0));
+    // The books are listBooks' own.
+    const { facets: _facets, ...books } = page;
+    expect(books).toEqual(await listBooks(query({})));
+  });
+
+  it("for a search: the genres of the books it finds, whatever genre is chosen (any order, accents ignored)", async () => {
+    const { db } = await ensureSeeded();
+    const word = `facetword${Date.now()}`;
+    const inserted = await db.execute<{ id: number }>(sql`
+      insert into books (title, author, genre, description, price_cents)
+      select 'Été ' || ${word} || ' ' || n, 'Someone', case when n <= 3 then 'Mystery' else 'Poetry' end, 'x', 500
+      from generate_series(1, 5) n returning id`);
+    try {
+      const expected = {
+        genres: [
+          { genre: "Mystery", count: 3 },
+          { genre: "Poetry", count: 2 },
+        ],
+        total: 5,
+        capped: false,
+      };
+      expect(await facets({ q: `${word.toUpperCase()} ete` })).toEqual(expected);
+      const poetry = await listCatalogPage(query({ q: `ete ${word}`, genre: "Poetry" }));
+      expect(poetry.total).toBe(2);
+      expect(poetry.facets).toEqual(expected);
+      // A genre without these books: none shown, the counts still say where they are.
+      const romance = await listCatalogPage(query({ q: word, genre: "Romance" }));
+      expect(romance.total).toBe(0);
+      expect(romance.facets).toEqual(expected);
+      expect(await facets({ q: `${word} nosuchword` })).toEqual({ genres: [], total: 0, capped: false });
+      expect(await facets({ q: "%" })).toEqual({ genres: [], total: 0, capped: false });
+    } finally {
+      const ids = `{${inserted.map((r) => r.id).join(",")}}`;
+      await db.execute(sql`delete from books where id = any(${ids}::int[])`);
+    }
+  });
+
+  it('after "Did you mean": the suggestion\'s genres', async () => {
+    const page = await listCatalogPage(query({ q: "austin" }));
+    expect(page.suggestion).toBe("austen");
+    const byGenre = new Map<string, number>();
+    for (const book of (await listBooks(query({ q: "austen", pageSize: "100" }))).items)
+      byGenre.set(book.genre, (byGenre.get(book.genre) ?? 0) + 1);
+    expect(page.facets.genres).toEqual([...byGenre].sort(([a], [b]) => (a < b ? -1 : 1)).map(([genre, count]) => ({ genre, count })));
+  });
+
+  it("counts on the search's capped scan: beyond SEARCH_COUNT_CAP matches every genre is offered, without a number", async () => {
+    const { db } = await ensureSeeded();
+    const marker = `facetcap${Date.now()}`;
+    const add = (from: number, to: number) =>
+      db.execute<{ id: number }>(sql`
+        insert into books (title, author, genre, description, price_cents)
+        select 'Capped ' || ${marker} || ' ' || n, 'Someone', case when n <= 600 then 'Facet A' else 'Facet B' end, 'x', 500
+        from generate_series(${from}::int, ${to}::int) n returning id`);
+    const ids: number[] = [];
+    try {
+      // Exactly SEARCH_COUNT_CAP matches are still counted, with or without a genre chosen.
+      ids.push(...(await add(1, SEARCH_COUNT_CAP)).map((r) => r.id));
+      const exact = {
+        genres: [
+          { genre: "Facet A", count: 600 },
+          { genre: "Facet B", count: SEARCH_COUNT_CAP - 600 },
+        ],
+        total: SEARCH_COUNT_CAP,
+        capped: false,
+      };
+      expect(await facets({ q: marker })).toEqual(exact);
+      expect(await facets({ q: marker, genre: "Facet B" })).toEqual(exact);
+      ids.push(...(await add(SEARCH_COUNT_CAP + 1, SEARCH_COUNT_CAP + 5)).map((r) => r.id));
+      for (const genre of ["", "Facet B"]) {
+        const capped = await facets({ q: marker, genre });
+        expect(capped.capped).toBe(true);
+        expect(capped.total).toBe(SEARCH_COUNT_CAP);
+        expect(capped.genres.map((g) => g.genre)).toEqual((await listGenres()).map((g) => g.genre));
+        expect(capped.genres.every((g) => g.count === null)).toBe(true);
+      }
+    } finally {
+      await db.execute(sql`delete from books where id = any(${`{${ids.join(",")}}`}::int[])`);
+    }
   });
 });
 

@@ -40,27 +40,69 @@ export function queryWords(q: string): string[] {
 
 /** Catalog search: every word of q in the title or author (any order, accents ignored), genre filter, stable order, pagination. */
 export function listBooks(query: BookQuery): Promise<BookPage> {
-  return instrument("data_lookup", { name: "list_books" }, () => searchBooks(query));
+  return instrument("data_lookup", { name: "list_books" }, () => searchBooks(query, false));
 }
 
-async function searchBooks(query: BookQuery): Promise<BookPage> {
+/**
+ * The genre filter's choices for what the catalog page shows: with no search, every genre
+ * with its number of books (genre_counts); for a search, the genres of the books it finds
+ * (after "Did you mean", the suggestion's), with their numbers, whatever genre is chosen, so
+ * the shopper sees where else the search finds books. They are counted on the search's own
+ * capped scan (searchByWords): at most SEARCH_COUNT_CAP + 1 matches, so a word in a million
+ * titles costs no more than one in a thousand. Beyond the cap the numbers are unknown: every
+ * genre of the catalog is offered, without a number (`count` null), and `capped` is set.
+ */
+export type GenreFacets = { genres: { genre: string; count: number | null }[]; total: number; capped: boolean };
+
+/** What the catalog page shows: a page of books (as listBooks) and the genre filter's choices for it. */
+export type CatalogPage = BookPage & { facets: GenreFacets };
+
+export function listCatalogPage(query: BookQuery): Promise<CatalogPage> {
+  return instrument("data_lookup", { name: "catalog_page" }, () => searchBooks(query, true));
+}
+
+type FacetRow = { genre: string; count: number };
+type Found = BookPage & { facets?: GenreFacets };
+
+const noFacets: GenreFacets = { genres: [], total: 0, capped: false };
+
+async function searchBooks(query: BookQuery, withFacets: true): Promise<CatalogPage>;
+async function searchBooks(query: BookQuery, withFacets: boolean): Promise<Found>;
+async function searchBooks(query: BookQuery, withFacets: boolean): Promise<Found> {
   const { db } = await getDb();
-  if (!query.q) return browse(db, query);
+  if (!query.q) return browse(db, query, withFacets);
   const words = queryWords(query.q);
   // Only punctuation ("%", "--"): no word to look for, so nothing matches.
-  if (words.length === 0) return { items: [], page: query.page, pageSize: query.pageSize, total: 0, totalCapped: false, suggestion: null };
-  const found = await searchByWords(db, words, query);
+  if (words.length === 0)
+    return {
+      items: [],
+      page: query.page,
+      pageSize: query.pageSize,
+      total: 0,
+      totalCapped: false,
+      suggestion: null,
+      ...(withFacets ? { facets: noFacets } : {}),
+    };
+  const found = await searchByWords(db, words, query, withFacets);
   if (found.total > 0) return { ...found, suggestion: null };
   // Nothing matches: "Did you mean …", with the books of the closest spelling the catalog has.
   const corrected = await closestWords(db, words);
   if (corrected.join(" ") === words.join(" ")) return { ...found, suggestion: null };
-  const instead = await searchByWords(db, corrected, query);
+  const instead = await searchByWords(db, corrected, query, withFacets);
   return instead.total > 0 ? { ...instead, suggestion: corrected.join(" ") } : { ...found, suggestion: null };
 }
 
+/** A search's genre counts; beyond the cap, every genre of the catalog without a number. */
+async function facetsOf(rows: FacetRow[]): Promise<GenreFacets> {
+  const counted = rows.reduce((sum, row) => sum + row.count, 0);
+  if (counted <= SEARCH_COUNT_CAP) return { genres: rows, total: counted, capped: false };
+  const genres = await listGenres();
+  return { genres: genres.map((g) => ({ genre: g.genre, count: null })), total: SEARCH_COUNT_CAP, capped: true };
+}
+
 /** No search: the catalog or a genre by title, counted by genre_counts (kept by triggers). */
-async function browse(db: Db, query: BookQuery): Promise<BookPage> {
-  const [items, total] = await Promise.all([
+async function browse(db: Db, query: BookQuery, withFacets: boolean): Promise<Found> {
+  const [items, total, genres] = await Promise.all([
     db
       .select(bookViewColumns)
       .from(books)
@@ -69,8 +111,23 @@ async function browse(db: Db, query: BookQuery): Promise<BookPage> {
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
     countBooks(db, query.genre),
+    withFacets ? listGenres() : undefined,
   ]);
-  return { items: items satisfies BookView[], page: query.page, pageSize: query.pageSize, total, totalCapped: false, suggestion: null };
+  const page = {
+    items: items satisfies BookView[],
+    page: query.page,
+    pageSize: query.pageSize,
+    total,
+    totalCapped: false,
+    suggestion: null,
+  };
+  if (!genres) return page;
+  return { ...page, facets: { genres, total: genres.reduce((sum, g) => sum + g.count, 0), capped: false } };
+}
+
+/** Each word somewhere in search_text (title and author, lower case, accents folded). */
+function wordConditions(words: string[]) {
+  return words.map((word) => sql`search_text like search_fold(${likePattern(word)})`);
 }
 
 /**
@@ -85,20 +142,36 @@ async function browse(db: Db, query: BookQuery): Promise<BookPage> {
  * Planned for its own words (force_custom_plan): a prepared statement's generic
  * plan cannot tell a word in every title from a word in none.
  */
-async function searchByWords(db: Db, words: string[], query: BookQuery): Promise<Omit<BookPage, "suggestion">> {
-  const conditions = words.map((word) => sql`search_text like search_fold(${likePattern(word)})`);
+async function searchByWords(
+  db: Db,
+  words: string[],
+  query: BookQuery,
+  withFacets: boolean,
+): Promise<Omit<BookPage, "suggestion"> & { facets?: GenreFacets }> {
+  const conditions = wordConditions(words);
   if (query.genre) conditions.push(sql`genre = ${query.genre}`);
   const offset = (query.page - 1) * query.pageSize;
   const limit = Math.max(0, Math.min(query.pageSize, SEARCH_COUNT_CAP - offset));
+  // The genre counts: the same capped matches; with a genre chosen, the search's matches in every genre (capped alike).
+  const facetRows = withFacets && query.genre;
+  const facetCte = facetRows
+    ? sql`, facet_rows as materialized (
+        select genre from books where ${sql.join(wordConditions(words), sql` and `)} limit ${SEARCH_COUNT_CAP + 1})`
+    : sql``;
+  const facetColumn = withFacets
+    ? sql`, coalesce((select json_agg(g order by g.genre)
+                      from (select genre, count(*)::int as count from ${sql.raw(facetRows ? "facet_rows" : "capped")} group by genre) g),
+                     '[]'::json) as facets`
+    : sql``;
   const row = await db.transaction(async (tx) => {
     await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
-    const [found] = await tx.execute<{ total: number; items: BookView[] }>(sql`
+    const [found] = await tx.execute<{ total: number; items: BookView[]; facets?: FacetRow[] }>(sql`
       with capped as materialized (
         select id, title, author, genre, description, price_cents as "priceCents", currency, stock_available as available
-        from books where ${sql.join(conditions, sql` and `)} limit ${SEARCH_COUNT_CAP + 1})
+        from books where ${sql.join(conditions, sql` and `)} limit ${SEARCH_COUNT_CAP + 1})${facetCte}
       select (select count(*)::int from capped) as total,
              coalesce((select json_agg(m order by m.title, m.id)
-                       from (select * from capped order by title, id limit ${limit} offset ${offset}) m), '[]'::json) as items`);
+                       from (select * from capped order by title, id limit ${limit} offset ${offset}) m), '[]'::json) as items${facetColumn}`);
     return found;
   });
   const counted = row?.total ?? 0;
@@ -108,6 +181,7 @@ async function searchByWords(db: Db, words: string[], query: BookQuery): Promise
     pageSize: query.pageSize,
     total: Math.min(counted, SEARCH_COUNT_CAP),
     totalCapped: counted > SEARCH_COUNT_CAP,
+    ...(withFacets ? { facets: await facetsOf(row?.facets ?? []) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { cache } from "react";
 import { AddToCart } from "@/components/add-to-cart";
 import { BookCover } from "@/components/book-cover";
 import { BookDetails } from "@/components/book-details";
+import { OpenAtTop } from "@/components/open-at-top";
 import { Price } from "@/components/price";
 import { StockBadge } from "@/components/stock-badge";
 import { getBook } from "@/lib/catalog/get-book";
@@ -42,6 +43,7 @@ export default async function BookPage({ params }: BookPageProps) {
 
   return (
     <>
+      <OpenAtTop />
       <nav aria-label="Breadcrumb" className="mb-6 text-sm text-ink-soft">
         <ol className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <li>
@@ -62,14 +64,15 @@ export default async function BookPage({ params }: BookPageProps) {
         </ol>
       </nav>
 
-      <article className="grid gap-8 md:grid-cols-[240px_minmax(0,1fr)] md:gap-12">
-        <div className="flex justify-center md:block">
+      {/* A phone shows a small cover beside the title, so the price and "Add to cart" are on the first screen. */}
+      <article className="grid grid-cols-[6.5rem_minmax(0,1fr)] gap-x-4 gap-y-6 min-[480px]:grid-cols-[9rem_minmax(0,1fr)] md:grid-cols-[240px_minmax(0,1fr)] md:gap-x-12">
+        <div className="md:row-span-2">
           <BookCover title={book.title} author={book.author} genre={book.genre} size="lg" />
         </div>
 
         <div className="min-w-0">
-          <h1 className="text-3xl leading-tight font-bold tracking-tight sm:text-4xl">{book.title}</h1>
-          <p className="mt-2 text-lg text-ink-soft">
+          <h1 className="text-2xl leading-tight font-bold tracking-tight sm:text-4xl">{book.title}</h1>
+          <p className="mt-2 text-ink-soft sm:text-lg">
             by <span className="font-semibold text-ink">{book.author}</span>
           </p>
           <p className="mt-3 text-sm">
@@ -81,8 +84,10 @@ export default async function BookPage({ params }: BookPageProps) {
               {book.genre}
             </Link>
           </p>
+        </div>
 
-          <section aria-label="Price and availability" className="mt-6 rounded-lg border border-line bg-card p-5 shadow-card">
+        <div className="col-span-2 min-w-0 md:col-span-1 md:col-start-2">
+          <section aria-label="Price and availability" className="rounded-lg border border-line bg-card p-5 shadow-card">
             <div className="mb-4 flex flex-wrap items-center gap-3">
               <Price cents={book.priceCents} currency={book.currency} className="text-2xl font-bold text-ink tabular-nums" />
               <StockBadge available={book.available} />
