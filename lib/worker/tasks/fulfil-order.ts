@@ -7,6 +7,7 @@ import { defineTask } from "../define-task";
 // by the chosen rate's delivery estimate. A repeat after success is a
 // duplicate FULFIL and changes nothing. Without an address, or with every copy
 // refunded, nothing ships (the machine refuses FULFIL): the order is handed to an operator.
+// When the job keeps failing (the carrier is down), people ship it: FULFILMENT_FAILED.
 export const fulfilOrder = defineTask(
   "fulfil_order",
   async ({ orderId }) => {
@@ -19,4 +20,10 @@ export const fulfilOrder = defineTask(
     }
   },
   "order_fulfillment",
+  {
+    // Past its retries (or its failures paused the order): the order goes to the "ship by hand" queue.
+    onGiveUp: async ({ orderId }, message) => {
+      await dispatch(orderId, { type: "FULFILMENT_FAILED", reason: `the fulfilment job failed: ${message}`.slice(0, 500) }, "system");
+    },
+  },
 );
