@@ -1,3 +1,4 @@
+import { faultPoint } from "@/lib/faults";
 import { dispatch } from "@/lib/orders/dispatch";
 import { flagOrder } from "@/lib/orders/flag-order";
 import { fulfilEventFor } from "@/lib/orders/shipping";
@@ -11,6 +12,7 @@ import { defineTask } from "../define-task";
 export const fulfilOrder = defineTask(
   "fulfil_order",
   async ({ orderId }) => {
+    faultPoint("fulfil_order:before_shipment"); // the warehouse or the carrier failing
     const { event, address } = await fulfilEventFor(orderId);
     const result = await dispatch(orderId, event, "system");
     if (result.outcome === "ignored" && result.status === "paid") {
