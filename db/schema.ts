@@ -235,7 +235,10 @@ export const orders = pgTable(
         and total_cents = subtotal_cents - discount_cents + shipping_cents + tax_cents`,
     ),
     check("orders_shipping_method_check", sql`shipping_method is null or shipping_method in ('standard', 'express')`),
-    check("orders_paused_check", sql`(paused_at is null) = (paused_by is null) and (paused_by is null or paused_by in ('admin', 'system'))`),
+    check(
+      "orders_paused_check",
+      sql`(paused_at is null) = (paused_by is null) and (paused_by is null or paused_by in ('admin', 'system'))`,
+    ),
   ],
 );
 

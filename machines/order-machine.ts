@@ -460,7 +460,10 @@ const machineSetup = setup({
     resume: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "RESUME");
       enqueue({ type: "recordPause", params: { paused: null } });
-      enqueue({ type: "recordEvent", params: { type: "OrderResumed", payload: { by: event.by, pausedSince: context.paused?.at ?? null } } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "OrderResumed", payload: { by: event.by, pausedSince: context.paused?.at ?? null } },
+      });
       if (context.stock === "reserved") enqueue({ type: "scheduleTimeout", params: { runAt: context.paymentDeadline } });
       if (context.stock === "sold" && !heldByDispute(context) && !context.shipByHand) enqueue({ type: "startFulfilment", params: {} });
       for (const refund of pendingRefunds(context)) enqueue({ type: "refundPayment", params: { refundId: refund.id } });

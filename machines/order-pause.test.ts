@@ -32,7 +32,8 @@ function step(snapshot: OrderSnapshot, event: OrderEvent) {
   const [next, actions] = transition(orderMachine, snapshot, event);
   return { next, actions, types: actions.map((a) => a.type).filter((t) => !t.startsWith("xstate.")) };
 }
-const paramsOf = (actions: { type: string; params?: unknown }[], type: string) => actions.filter((a) => a.type === type).map((a) => a.params);
+const paramsOf = (actions: { type: string; params?: unknown }[], type: string) =>
+  actions.filter((a) => a.type === type).map((a) => a.params);
 
 describe("pause and resume", () => {
   it("pausing keeps the state, records who and why, and a second pause is a duplicate", () => {

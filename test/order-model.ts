@@ -57,7 +57,13 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
   const nextRefund = `ref-${c.refunds.length + 1}`;
   const paidAt = c.paidAt ?? BEFORE_DEADLINE;
   // Pause and resume, and the "ship by hand" queue: walked on plain orders only (each multiplies the graph).
-  const handFulfil: OrderEvent = { type: "FULFIL", trackingNumber: "PL-TEST-1", estimatedDelivery: "2030-01-04", by: "admin", at: paidAt + 2000 };
+  const handFulfil: OrderEvent = {
+    type: "FULFIL",
+    trackingNumber: "PL-TEST-1",
+    estimatedDelivery: "2030-01-04",
+    by: "admin",
+    at: paidAt + 2000,
+  };
   if (c.paused) {
     // Automation's events are refused (the timeout past its deadline, the warehouse job); an operator may ship
     // by hand; money that arrives is applied; RESUME replays what is due.

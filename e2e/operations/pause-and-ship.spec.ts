@@ -42,7 +42,8 @@ async function failedFulfilRuns(orderId: string): Promise<number> {
 }
 
 async function automationOf(orderId: string) {
-  const [row] = await e2eDb()`select paused_by, pause_reason, ship_by_hand_at is not null as hand, tracking_number from orders where id = ${orderId}`;
+  const [row] =
+    await e2eDb()`select paused_by, pause_reason, ship_by_hand_at is not null as hand, tracking_number from orders where id = ${orderId}`;
   return row as { paused_by: string | null; pause_reason: string | null; hand: boolean; tracking_number: string | null };
 }
 

@@ -91,7 +91,14 @@ describe("POST /api/admin/orders/:id/pause, /resume and /fulfil: operators only"
     const o = await paidOrderAtGateway({ quantity: 1 });
     as(await createUser("admin"), "admin");
     const before = await fingerprint(o.orderId);
-    for (const body of [{}, { reason: "" }, { reason: "ab" }, { reason: "x".repeat(501) }, { reason: 5 }, { reason: "fine", by: "system" }]) {
+    for (const body of [
+      {},
+      { reason: "" },
+      { reason: "ab" },
+      { reason: "x".repeat(501) },
+      { reason: 5 },
+      { reason: "fine", by: "system" },
+    ]) {
       expect((await pauseRoute(post(body), params(o.orderId))).status, JSON.stringify(body).slice(0, 60)).toBe(400);
     }
     expect((await pauseRoute(post(undefined, "{not json"), params(o.orderId))).status).toBe(400);
@@ -129,7 +136,8 @@ describe("POST /api/admin/orders/:id/pause, /resume and /fulfil: operators only"
     const o = await paidOrderAtGateway({ quantity: 1 });
     as(await createUser("admin"), "admin");
     for (let i = 0; i < LIMITS.orderAutomationAdmin.points; i++) {
-      const response = i % 2 === 0 ? await pauseRoute(post({ reason: `round ${i}` }), params(o.orderId)) : await resumeRoute(post(), params(o.orderId));
+      const response =
+        i % 2 === 0 ? await pauseRoute(post({ reason: `round ${i}` }), params(o.orderId)) : await resumeRoute(post(), params(o.orderId));
       expect(response.status).toBe(200);
     }
     const before = await fingerprint(o.orderId);

@@ -138,8 +138,8 @@ describe("pause and resume through dispatch and the worker", () => {
     expect(view.status).toBe("refund_pending");
     const { db } = await getDb();
     const gatewayRefund = async () =>
-      (await db.execute<{ id: string | null }>(sql`select gateway_refund_id as id from refunds where order_id = ${order.orderId}`))[0]?.id ??
-      null;
+      (await db.execute<{ id: string | null }>(sql`select gateway_refund_id as id from refunds where order_id = ${order.orderId}`))[0]
+        ?.id ?? null;
     await dueNow(order.orderId);
     await work();
     await expect.poll(async () => (await jobKeys(order.orderId)).some((k) => k.startsWith("refund:")), { timeout: 5_000 }).toBe(false);
@@ -176,7 +176,10 @@ describe("auto-pause and the ship-by-hand queue", () => {
     const stuck = await listStuckOrders(500);
     const index = stuck.findIndex((s) => s.id === order.orderId);
     expect(index).toBeGreaterThanOrEqual(0);
-    expect(stuck[index]).toMatchObject({ paused: "system", reason: expect.stringMatching(/^automation paused after repeated job failures/) });
+    expect(stuck[index]).toMatchObject({
+      paused: "system",
+      reason: expect.stringMatching(/^automation paused after repeated job failures/),
+    });
     expect(stuck.slice(0, index).every((s) => s.paused === "system")).toBe(true);
     expect((await listShipByHandQueue(500)).map((o) => o.id)).toContain(order.orderId);
 

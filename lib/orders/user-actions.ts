@@ -69,7 +69,9 @@ export function adminRefund(input: { adminId: string; orderId: string; reason?: 
 export function adminFulfil(input: { adminId: string; orderId: string; trackingNumber?: string }): Promise<OrderView> {
   return instrument("order_fulfillment", { name: "admin_fulfil", orderId: input.orderId }, async () => {
     const byHand = input.trackingNumber !== undefined || (await inShipByHandQueue(input.orderId));
-    const { event, address } = byHand ? await handShipmentEventFor(input.orderId, input.trackingNumber) : await fulfilEventFor(input.orderId);
+    const { event, address } = byHand
+      ? await handShipmentEventFor(input.orderId, input.trackingNumber)
+      : await fulfilEventFor(input.orderId);
     const refusal = address
       ? "Only a paid order can be fulfilled, and not while a dispute holds it"
       : "This order has no shipping address: it cannot be shipped";
