@@ -37,6 +37,15 @@ async function automation(orderId: string) {
   return row!;
 }
 
+/** Events the machine refused for the order, by type: a job that ran against a paused order would leave one. */
+async function refused(orderId: string, type: string): Promise<number> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from ignored_events where order_id = ${orderId} and event_type = ${type}`,
+  );
+  return row!.n;
+}
+
 async function failedFulfilRuns(orderId: string): Promise<number> {
   const { db } = await getDb();
   const [row] = await db.execute<{ n: number }>(
@@ -93,6 +102,8 @@ describe("pause and resume through dispatch and the worker", () => {
     expect((await orderRow(orderId)).status).toBe("created");
     // The job found the order paused and left it: gone, for RESUME to enqueue again.
     await expect.poll(async () => (await jobKeys(orderId)).includes(`payment-timeout:${orderId}`), { timeout: 5_000 }).toBe(false);
+    // It did not even try: no TIMEOUT reached the machine (nor the gateway).
+    expect(await refused(orderId, "TIMEOUT")).toBe(0);
     expect(await overdueOrderIds(10_000)).not.toContain(orderId);
     expect((await dispatch(orderId, { type: "TIMEOUT" }, "reconciler")).outcome).toBe("ignored");
     expect(await stockOf(bookId)).toMatchObject({ available: 3, reserved: 2 });
@@ -123,6 +134,7 @@ describe("pause and resume through dispatch and the worker", () => {
     await work();
     expect((await orderRow(order.orderId)).status).toBe("paid");
     await expect.poll(async () => (await jobKeys(order.orderId)).includes(`fulfil:${order.orderId}`), { timeout: 5_000 }).toBe(false);
+    expect(await refused(order.orderId, "FULFIL")).toBe(0);
 
     await adminResume({ adminId: admin, orderId: order.orderId });
     expect(await jobKeys(order.orderId)).toContain(`fulfil:${order.orderId}`);
