@@ -195,7 +195,12 @@ describe("auto-pause and the ship-by-hand queue", () => {
     expect(stuck.slice(0, index).every((s) => s.paused === "system")).toBe(true);
     expect((await listShipByHandQueue(500)).map((o) => o.id)).toContain(order.orderId);
 
-    // No more retries of the warehouse job: it was handed over (unkeyed, out of attempts).
+    // No more retries of the warehouse job: it was handed over, and ended (not left in the queue as failed).
+    const { db } = await getDb();
+    const [left] = await db.execute<{ n: number }>(sql`
+      select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = 'fulfil_order' and j.payload->>'orderId' = ${order.orderId}`);
+    expect(left!.n).toBe(0);
     await dueNow(order.orderId);
     await work();
     expect(await failedFulfilRuns(order.orderId)).toBe(limit);

@@ -86,8 +86,10 @@ export type TaskOptions<N extends JobName> = {
   /**
    * Automation gave up on this job for the order: its last attempt failed, or
    * its failures paused the order. (The fulfilment hands the order to people.)
+   * True when the order took it over: the job then ends (its failed run is kept
+   * in job_runs) instead of staying in the queue as failed or retrying.
    */
-  onGiveUp?: (payload: JobPayload<N>, message: string) => Promise<void>;
+  onGiveUp?: (payload: JobPayload<N>, message: string) => Promise<boolean>;
 };
 
 /**
@@ -140,15 +142,17 @@ export function defineTask<N extends JobName>(
             jobId: helpers.job.id,
           });
         }
+        let handedOver = false;
         if (isUuid(payload.orderId)) {
           // Losing these must not hide the job's own error: logged, not thrown.
           try {
             const paused = await pauseAfterRepeatedFailures(payload.orderId, name, message);
-            if ((lastAttempt || paused) && options.onGiveUp) await options.onGiveUp(parseJobPayload(name, payload), message);
+            if ((lastAttempt || paused) && options.onGiveUp) handedOver = await options.onGiveUp(parseJobPayload(name, payload), message);
           } catch (failure) {
             logger().error({ err: failure, task: name }, "job failure not handed to the order machine");
           }
         }
+        if (handedOver) return;
         throw error;
       }
       metrics().jobRuns.inc({ task: name, outcome: "succeeded" });

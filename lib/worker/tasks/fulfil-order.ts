@@ -25,7 +25,9 @@ export const fulfilOrder = defineTask(
   {
     // Past its retries (or its failures paused the order): the order goes to the "ship by hand" queue.
     onGiveUp: async ({ orderId }, message) => {
-      await dispatch(orderId, { type: "FULFILMENT_FAILED", reason: `the fulfilment job failed: ${message}`.slice(0, 500) }, "system");
+      const reason = `the fulfilment job failed: ${message}`.slice(0, 500);
+      const result = await dispatch(orderId, { type: "FULFILMENT_FAILED", reason }, "system");
+      return result.outcome !== "ignored";
     },
   },
 );
