@@ -65,7 +65,14 @@ export type CallbackRecord = {
   attempts: CallbackAttempt[];
 };
 
-export type CarrierSettings = { callbackUrl: string; schedule: Schedule | null; retryBaseMs: number; maxAttempts: number };
+export type CarrierSettings = {
+  callbackUrl: string;
+  schedule: Schedule | null;
+  retryBaseMs: number;
+  maxAttempts: number;
+  /** The next this many shipment registrations are refused with 503 (an outage, for tests of the store's fulfilment). */
+  refuseShipments: number;
+};
 
 export type RunningCarrier = {
   url: string;
@@ -116,6 +123,7 @@ const settingsSchema = z.strictObject({
   schedule: scheduleSchema.nullable().optional(),
   retryBaseMs: z.number().int().min(1).max(3_600_000).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
+  refuseShipments: z.number().int().min(0).max(1000).optional(),
 });
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
@@ -152,6 +160,7 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
     schedule: options.schedule ?? null,
     retryBaseMs: options.retryBaseMs ?? 1_000,
     maxAttempts: options.maxAttempts ?? 8,
+    refuseShipments: 0,
   });
   const settings = initial();
   const shipments = new Map<string, Shipment>();
@@ -342,6 +351,10 @@ export async function startCarrier(options: CarrierOptions = {}): Promise<Runnin
       method: "POST",
       pattern: /^\/shipments$/,
       handler: ({ body }) => {
+        if (settings.refuseShipments > 0) {
+          settings.refuseShipments -= 1;
+          throw new CarrierError(503, "The carrier is down (refuseShipments): try again later.", "carrier_unavailable");
+        }
         const { status, shipment } = register(body);
         return { status, body: shipment };
       },

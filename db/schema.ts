@@ -198,6 +198,13 @@ export const orders = pgTable(
     // Set when automation gave up (e.g. a job failed its last attempt).
     needsAttention: boolean("needs_attention").notNull().default(false),
     attentionReason: text("attention_reason"),
+    // Automation paused (the machine's recordPause effect): since when, by whom ('admin' or 'system'), why.
+    pausedAt: timestamp("paused_at", { withTimezone: true }),
+    pausedBy: text("paused_by"),
+    pauseReason: text("pause_reason"),
+    // The fulfilment job gave up (recordShipByHand): in the "ship by hand" queue while paid.
+    shipByHandAt: timestamp("ship_by_hand_at", { withTimezone: true }),
+    shipByHandReason: text("ship_by_hand_reason"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -205,6 +212,12 @@ export const orders = pgTable(
     index("orders_user_created_idx").on(t.userId, t.createdAt),
     index("orders_status_deadline_idx").on(t.status, t.paymentDeadline),
     index("orders_created_idx").on(t.createdAt),
+    index("orders_paused_idx")
+      .on(t.pausedAt)
+      .where(sql`paused_at is not null`),
+    index("orders_ship_by_hand_idx")
+      .on(t.shipByHandAt)
+      .where(sql`ship_by_hand_at is not null`),
     uniqueIndex("orders_user_idempotency_key").on(t.userId, t.idempotencyKey),
     uniqueIndex("orders_guest_idempotency_key")
       .on(t.guestEmail, t.idempotencyKey)
@@ -226,6 +239,10 @@ export const orders = pgTable(
         and total_cents = subtotal_cents - discount_cents + shipping_cents + tax_cents`,
     ),
     check("orders_shipping_method_check", sql`shipping_method is null or shipping_method in ('standard', 'express')`),
+    check(
+      "orders_paused_check",
+      sql`(paused_at is null) = (paused_by is null) and (paused_by is null or paused_by in ('admin', 'system'))`,
+    ),
   ],
 );
 

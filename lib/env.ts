@@ -80,6 +80,8 @@ const schema = z.object({
   WORKER_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  // Consecutive failed runs of an order's jobs (any task) after which its automation is paused (PAUSE by the system).
+  ORDER_JOB_FAILURES_BEFORE_PAUSE: z.coerce.number().int().min(1).max(100).default(5),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")

@@ -38,6 +38,7 @@ import {
   type LineItem,
   type OrderContext,
   type OrderEvent,
+  type PauseState,
   type PaymentStatus,
   type RefundReason,
   type RefundStatus,
@@ -50,7 +51,7 @@ import {
 // transaction (stock, payments, events) or as durable jobs (gateway, e-mail,
 // timers). Bump MACHINE_VERSION when a stored snapshot would no longer load,
 // and add a step to snapshotUpgrades in order-snapshot.ts.
-export const MACHINE_VERSION = 3;
+export const MACHINE_VERSION = 4;
 
 const DAY_MS = 86_400_000;
 
@@ -102,6 +103,10 @@ export type OrderEffectParams = {
   // A dispute as it now stands (opened, changed or decided), stored for the console and the sales report.
   recordDispute: { dispute: DisputeState; currency: string };
   recordEvent: { type: DomainEventType; payload?: Record<string, unknown> };
+  // Automation paused (who, why, since) or running again (null): orders.paused_*, for the console.
+  recordPause: { paused: PauseState | null };
+  // The automatic fulfilment gave up: the order joins the "ship by hand" queue (orders.ship_by_hand_*).
+  recordShipByHand: { reason: string };
   // External effects: durable jobs enqueued in the same transaction.
   createCheckoutSession: { paymentId: string };
   expireCheckoutSessions: { paymentIds: string[] };
@@ -145,6 +150,8 @@ const effects = {
   flagForOperator: effect<"flagForOperator">(),
   recordDispute: effect<"recordDispute">(),
   recordEvent: effect<"recordEvent">(),
+  recordPause: effect<"recordPause">(),
+  recordShipByHand: effect<"recordShipByHand">(),
   createCheckoutSession: effect<"createCheckoutSession">(),
   expireCheckoutSessions: effect<"expireCheckoutSessions">(),
   refundPayment: effect<"refundPayment">(),
@@ -445,6 +452,32 @@ const machineSetup = setup({
       }
       enqueue.assign({ disputes });
     }),
+    // Automation stops: timers and jobs that run find the order paused and leave it (lib/worker/define-task.ts);
+    // the machine refuses their events (TIMEOUT, FULFIL, RETURN_EXPIRED) until RESUME.
+    pause: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, "PAUSE");
+      const paused = { by: event.by, reason: event.reason, at: event.at };
+      enqueue({ type: "recordPause", params: { paused } });
+      enqueue({ type: "recordEvent", params: { type: "OrderPaused", payload: { by: event.by, reason: event.reason } } });
+      enqueue.assign({ paused });
+    }),
+    // Automation starts again and replays what is due: the payment timer (at once when the deadline
+    // passed meanwhile), the warehouse job, the pending refunds and the return expiries.
+    resume: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "RESUME");
+      enqueue({ type: "recordPause", params: { paused: null } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "OrderResumed", payload: { by: event.by, pausedSince: context.paused?.at ?? null } },
+      });
+      if (context.stock === "reserved") enqueue({ type: "scheduleTimeout", params: { runAt: context.paymentDeadline } });
+      if (context.stock === "sold" && !heldByDispute(context) && !context.shipByHand) enqueue({ type: "startFulfilment", params: {} });
+      for (const refund of pendingRefunds(context)) enqueue({ type: "refundPayment", params: { refundId: refund.id } });
+      for (const ret of context.returns.filter((r) => r.status === "requested")) {
+        enqueue({ type: "scheduleReturnExpiry", params: { returnId: ret.id, runAt: ret.expiresAt } });
+      }
+      enqueue.assign({ paused: null });
+    }),
     cancelPayment: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "PAYMENT_CANCELLED");
       enqueue({ type: "setPaymentStatus", params: { paymentIds: [event.paymentId], status: "cancelled" } });
@@ -496,6 +529,15 @@ const machineSetup = setup({
       return event.type === "DISPUTE_CLOSED" || !sameDisputeFacts(known, event);
     },
     notHeldByDispute: ({ context }) => !heldByDispute(context),
+    // A placed order whose automation runs; a paused one (a repeat is a duplicate).
+    canPause: ({ context }) => context.stock !== "none" && context.paused === null,
+    isPaused: ({ context }) => context.paused !== null,
+    // Timers and jobs wait while the order is paused.
+    notPaused: ({ context }) => context.paused === null,
+    // The warehouse job waits while paused; an operator shipping by hand does not.
+    notPausedUnlessOperator: ({ context, event }) => context.paused === null || (event.type === "FULFIL" && event.by === "admin"),
+    // Once into the queue; nothing to hand over while a dispute holds the order.
+    notQueuedForHand: ({ context }) => context.shipByHand === null && !heldByDispute(context),
     refundNotBlockedByDispute: ({ context }) => !disputeBlocksRefund(context),
     isUnflaggedMismatch: ({ context, event }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
@@ -654,6 +696,9 @@ export const orderMachine = machineSetup.createMachine({
     DISPUTE_OPENED: noteDispute,
     DISPUTE_UPDATED: noteDispute,
     DISPUTE_CLOSED: noteDispute,
+    // The order keeps its state; only automation stops and starts (docs/ARCHITECTURE.md, "Pause and resume").
+    PAUSE: { guard: { type: "canPause" }, actions: { type: "pause" } },
+    RESUME: { guard: { type: "isPaused" }, actions: { type: "resume" } },
   },
   states: {
     new: {
@@ -843,7 +888,7 @@ export const orderMachine = machineSetup.createMachine({
           ],
         },
         TIMEOUT: {
-          guard: { type: "deadlinePassed" },
+          guard: and([{ type: "deadlinePassed" }, { type: "notPaused" }]),
           target: "settled.cancelled",
           actions: [
             { type: "setPaymentStatus", params: ({ context }) => ({ paymentIds: openPaymentIds(context), status: "timeout" }) },
@@ -909,7 +954,8 @@ export const orderMachine = machineSetup.createMachine({
           on: {
             FULFIL: {
               // Something left to ship, somewhere to send it, and no dispute holding it.
-              guard: and([{ type: "hasCopiesToShip" }, { type: "notHeldByDispute" }]),
+              // (The warehouse job waits while automation is paused; an operator ships by hand.)
+              guard: and([{ type: "hasCopiesToShip" }, { type: "notHeldByDispute" }, { type: "notPausedUnlessOperator" }]),
               target: "fulfilled",
               actions: [
                 { type: "cancelFulfilment", params: {} },
@@ -926,9 +972,20 @@ export const orderMachine = machineSetup.createMachine({
                 },
                 { type: "sendEmail", params: { template: "order_shipped" } },
                 assign(({ event }) => ({
+                  shipByHand: null,
                   shipment: { trackingNumber: event.trackingNumber, estimatedDelivery: event.estimatedDelivery },
                   stock: "shipped" as const,
                 })),
+              ],
+            },
+            // The warehouse job gave up: people ship it (FULFIL by an operator), from the "ship by hand" queue.
+            FULFILMENT_FAILED: {
+              guard: { type: "notQueuedForHand" },
+              actions: [
+                { type: "cancelFulfilment", params: {} },
+                { type: "recordShipByHand", params: ({ event }) => ({ reason: event.reason }) },
+                { type: "recordEvent", params: ({ event }) => ({ type: "FulfilmentFailed", payload: { reason: event.reason } }) },
+                assign(({ event }) => ({ shipByHand: { reason: event.reason, at: event.at } })),
               ],
             },
             REQUEST_REFUND: {
@@ -983,7 +1040,7 @@ export const orderMachine = machineSetup.createMachine({
             REQUEST_RETURN: { guard: { type: "returnAllowed" }, actions: { type: "startReturn" } },
             RECEIVE_RETURN: { guard: { type: "canReceiveReturn" }, actions: { type: "receiveReturn" } },
             REJECT_RETURN: { guard: { type: "isRequestedReturn" }, actions: { type: "rejectReturn" } },
-            RETURN_EXPIRED: { guard: { type: "returnExpired" }, actions: { type: "expireReturn" } },
+            RETURN_EXPIRED: { guard: and([{ type: "returnExpired" }, { type: "notPaused" }]), actions: { type: "expireReturn" } },
           },
         },
         cancelled: {

@@ -40,6 +40,12 @@ export function upgradeDisputesV2(stored: StoredSnapshot): StoredSnapshot {
   return { ...stored, context: { ...old, disputes: old.disputes ?? [] } };
 }
 
+/** v4: pause and resume, and the "ship by hand" queue. Orders stored before them were running and never handed over. */
+export function upgradePauseV3(stored: StoredSnapshot): StoredSnapshot {
+  const old = stored.context as Partial<OrderContext> & OrderContext;
+  return { ...stored, context: { ...old, paused: old.paused ?? null, shipByHand: old.shipByHand ?? null } };
+}
+
 export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
   // v2: shipping, tax and discounts. Older orders offered no shipping; what they were paid is their total.
   1: (stored) => {
@@ -56,6 +62,8 @@ export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
   },
   // v3: partial refunds, delivery and returns, disputes.
   2: (stored) => upgradeDisputesV2(upgradeDeliveryV2(upgradeRefundsV2(stored))),
+  // v4: pause and resume, ship by hand.
+  3: upgradePauseV3,
 };
 
 export function toStored(snapshot: OrderSnapshot): StoredSnapshot {

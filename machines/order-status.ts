@@ -60,6 +60,13 @@ export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): bo
       return status === "cancelled";
     case "FULFIL":
       return status === "fulfilled";
+    case "FULFILMENT_FAILED":
+      return context.shipByHand !== null;
+    // Pausing a paused order, resuming a running one: the operator's second click.
+    case "PAUSE":
+      return context.paused !== null;
+    case "RESUME":
+      return context.paused === null && status !== "new";
     case "REQUEST_REFUND":
     case "REQUEST_PARTIAL_REFUND":
       return !!refundOf(context, event.refundId);

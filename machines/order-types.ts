@@ -160,7 +160,18 @@ export type OrderContext = {
   returns: ReturnState[];
   /** Disputes on the order's payments, in the order they became known. */
   disputes: DisputeState[];
+  /**
+   * Automation paused (PAUSE, v4): by an operator, or by the system after too many
+   * consecutive job failures. While set, no timer or job moves the order; facts
+   * from the gateway are still applied; RESUME replays what is due.
+   */
+  paused: PauseState | null;
+  /** The automatic fulfilment failed past its retries (FULFILMENT_FAILED, v4): an operator ships it by hand. */
+  shipByHand: { reason: string; at: number } | null;
 };
+
+/** Who paused an order's automation, why and when (epoch ms). */
+export type PauseState = { by: "admin" | "system"; reason: string; at: number };
 
 type At = { at: number };
 
@@ -219,7 +230,13 @@ export type OrderEvent =
       reason?: string;
       windowDays: number;
     } & At)
-  | ({ type: "FULFIL"; trackingNumber: string; estimatedDelivery: string } & At)
+  // by: "admin" is an operator shipping by hand (allowed while automation is paused); absent: the fulfilment job.
+  | ({ type: "FULFIL"; trackingNumber: string; estimatedDelivery: string; by?: "system" | "admin" } & At)
+  // The fulfilment job failed past its retries: the order goes to the "ship by hand" queue.
+  | ({ type: "FULFILMENT_FAILED"; reason: string } & At)
+  // Automation on the order stops (an operator, or the system after repeated job failures) and starts again.
+  | ({ type: "PAUSE"; by: "admin" | "system"; reason: string } & At)
+  | ({ type: "RESUME"; by: "admin" } & At)
   | ({ type: "REFUND_SUCCEEDED"; refundId: string } & At)
   | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At)
   // A verified account of the guest's address takes the order over (in any state).
@@ -280,6 +297,9 @@ export const orderEventTypes: OrderEventType[] = [
   "DISPUTE_OPENED",
   "DISPUTE_UPDATED",
   "DISPUTE_CLOSED",
+  "FULFILMENT_FAILED",
+  "PAUSE",
+  "RESUME",
 ];
 
 /** The audit trail's event names (docs/DESIGN.md, "Statuses"). */
@@ -306,7 +326,10 @@ export type DomainEventType =
   | "PaymentDisputed"
   | "DisputeUpdated"
   | "DisputeWon"
-  | "DisputeLost";
+  | "DisputeLost"
+  | "FulfilmentFailed"
+  | "OrderPaused"
+  | "OrderResumed";
 
 export const initialContext: OrderContext = {
   orderId: "",
@@ -332,4 +355,6 @@ export const initialContext: OrderContext = {
   deliveredAt: null,
   returns: [],
   disputes: [],
+  paused: null,
+  shipByHand: null,
 };

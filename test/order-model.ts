@@ -56,7 +56,50 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
   if (statusOf(snapshot) === "new") return [checkoutEvent(1)];
   const nextRefund = `ref-${c.refunds.length + 1}`;
   const paidAt = c.paidAt ?? BEFORE_DEADLINE;
+  // Pause and resume, and the "ship by hand" queue: walked on plain orders only (each multiplies the graph).
+  const handFulfil: OrderEvent = {
+    type: "FULFIL",
+    trackingNumber: "PL-TEST-1",
+    estimatedDelivery: "2030-01-04",
+    by: "admin",
+    at: paidAt + 2000,
+  };
+  if (c.paused) {
+    // Automation's events are refused (the timeout past its deadline, the warehouse job); an operator may ship
+    // by hand; money that arrives is applied; RESUME replays what is due.
+    const paused: OrderEvent[] = [
+      { type: "RESUME", by: "admin", at: AFTER_DEADLINE },
+      { type: "TIMEOUT", at: AFTER_DEADLINE },
+      { type: "FULFIL", trackingNumber: "PL-TEST-1", estimatedDelivery: "2030-01-04", at: paidAt + 2000 },
+      handFulfil,
+    ];
+    for (const p of c.payments.filter((p) => usable(p.status))) {
+      paused.push({
+        type: "PAYMENT_SUCCEEDED",
+        paymentId: p.id,
+        amountCents: MODEL_SALE.totalCents,
+        currency: c.currency,
+        refundId: nextRefund,
+        sale: MODEL_SALE,
+        at: BEFORE_DEADLINE + 1000,
+      });
+    }
+    if (options.includeRefused) paused.push({ type: "PAUSE", by: "admin", reason: "again", at: AFTER_DEADLINE });
+    return paused;
+  }
+  // In the "ship by hand" queue: an operator ships it (paused or not); a second give-up is a duplicate.
+  if (c.shipByHand) {
+    return [
+      handFulfil,
+      { type: "PAUSE", by: "system", reason: "5 job runs failed in a row", at: paidAt + 3000 },
+      { type: "FULFILMENT_FAILED", reason: "again", at: paidAt + 3000 },
+    ];
+  }
   const events: OrderEvent[] = [];
+  const plainForPause =
+    c.refunds.length === 0 && c.disputes.length === 0 && c.tracking.length === 0 && c.returns.length === 0 && c.payments.length <= 1;
+  if (plainForPause) events.push({ type: "PAUSE", by: "admin", reason: "customer called", at: BEFORE_DEADLINE + 500 });
+  if (plainForPause && c.paidPaymentId) events.push({ type: "FULFILMENT_FAILED", reason: "carrier down", at: paidAt + 3000 });
   if (c.payments.length < 2) events.push({ type: "START_PAYMENT", paymentId: `pay-${c.payments.length + 1}`, at: BEFORE_DEADLINE });
   for (const p of c.payments) {
     if (usable(p.status)) {
@@ -275,6 +318,8 @@ export function serializeModelState(snapshot: OrderSnapshot): string {
     delivered: c.deliveredAt !== null,
     returns: c.returns.map((r) => `${r.status}${r.restocked.length}`),
     disputes: c.disputes.map((d) => `${d.outcome} ${d.status}`),
+    paused: c.paused !== null,
+    shipByHand: c.shipByHand !== null,
   });
 }
 
@@ -323,7 +368,7 @@ export function pathsToEveryLeafState(): { state: OrderSnapshot; events: OrderEv
   const best = new Map<string, { state: OrderSnapshot; events: OrderEvent[] }>();
   for (const path of getShortestPaths(orderMachine, traversal)) {
     const c = path.state.context;
-    const key = `${statePath(path.state)}|${c.stock}|${c.refunds.some((r) => r.status === "pending")}|${c.payments.some((p) => p.status === "pending")}|${disputeStandingOf(c)}`;
+    const key = `${statePath(path.state)}|${c.stock}|${c.refunds.some((r) => r.status === "pending")}|${c.payments.some((p) => p.status === "pending")}|${disputeStandingOf(c)}|${c.paused !== null}|${c.shipByHand !== null}`;
     const events = path.steps.map((s) => s.event).filter((e) => (e.type as string) !== "xstate.init");
     const current = best.get(key);
     if (!current || current.events.length > events.length) best.set(key, { state: path.state, events });

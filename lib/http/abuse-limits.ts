@@ -37,6 +37,8 @@ export const LIMITS = {
   carrierCallbacks: { keyPrefix: "carrier_callback_ip", points: 600, duration: MINUTE },
   /** "Put these books back in my cart": per shopper, or per guest order (each rewrites the cart). */
   reorder: { keyPrefix: "reorder_viewer", points: 20, duration: 10 * MINUTE },
+  /** Pause, resume and ship by hand, by one operator (each is a transition of an order). */
+  orderAutomationAdmin: { keyPrefix: "order_automation_admin", points: 60, duration: 10 * MINUTE },
   /** Return requests: per shopper. */
   returnRequests: { keyPrefix: "return_request_user", points: 10, duration: 60 * MINUTE },
   /** "Forgot password?" requests from one client address (each may e-mail a link). */
@@ -117,6 +119,11 @@ export async function throttlePromotionCodes(adminId: string): Promise<void> {
 export async function throttlePartialRefund(actor: { id: string; role: "customer" | "admin" }): Promise<void> {
   const wait = await take(actor.role === "admin" ? LIMITS.partialRefundAdmin : LIMITS.partialRefundUser, actor.id);
   if (wait > 0) refuse(wait, `Too many refunds asked in a short time. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleOrderAutomation(adminId: string): Promise<void> {
+  const wait = await take(LIMITS.orderAutomationAdmin, adminId);
+  if (wait > 0) refuse(wait, `Too many pauses, resumes and shipments in a short time. Please try again in ${waitText(wait)}.`);
 }
 
 export async function throttleCarrierCallbacks(address: string): Promise<void> {

@@ -72,7 +72,7 @@ function create(): Metrics {
     }),
     ordersPaused: new Counter({
       name: "bookstore_orders_paused_total",
-      help: "Orders flagged for an operator after a job failed its last attempt",
+      help: "Orders flagged for an operator after a job failed its last attempt, or paused after repeated job failures",
       labelNames: ["task"],
       registers: [registry],
     }),

@@ -20,9 +20,11 @@ import {
   adminDeliver,
   adminFulfil,
   adminPartialRefund,
+  adminPause,
   adminReceiveReturn,
   adminRefund,
   adminRejectReturn,
+  adminResume,
   cancelOrder,
   requestPartialRefund,
   requestRefund,
@@ -113,6 +115,11 @@ describe("conservation under a randomized run", () => {
     const replaceRandom = seededRandom(2020);
     const replaced: string[] = [];
     const ends: DisputeEnd[] = [];
+    // Pauses too (issue #21): some paid orders are paused by an operator, some of those handed to people
+    // to ship by hand; all are resumed at the end, and what waited then runs.
+    const pauseRandom = seededRandom(2121);
+    const pausedOrders: string[] = [];
+    let handedOver = 0;
     for (let n = 0; n < 40; n++) {
       // Every third shopper is a guest (chosen by n, so the seeded paths stay those of the run without guests).
       const guest = n % 3 === 1 ? guestIdentity() : null;
@@ -185,6 +192,16 @@ describe("conservation under a randomized run", () => {
       if (end) {
         ends.push(end);
         await disputeByWebhook(sessionId, end);
+      }
+      if (!end && pauseRandom() < 0.35) {
+        // Paused: the warehouse, refunds and timers wait; the shopper and the operator carry on.
+        await adminPause({ adminId: admin, orderId, reason: "checking the address with the shopper" });
+        pausedOrders.push(orderId);
+        if (pauseRandom() < 0.5) {
+          // The warehouse gave up on it: people ship it (adminFulfil below ships it by hand, if its path ships).
+          expect((await dispatch(orderId, { type: "FULFILMENT_FAILED", reason: "carrier down" }, "system")).outcome).toBe("accepted");
+          handedOver++;
+        }
       }
       // Paid orders take the paths after payment in turn (deliveries and returns twice), so every kind of
       // refund, shipment and return is in every run; what happens on each path stays random.
@@ -289,6 +306,19 @@ describe("conservation under a randomized run", () => {
         await reconcileSuccessReturn({ ...viewerOf(second.order.id), sessionId });
       } else if (next < 0.75) await cancelOrder({ ...viewerOf(second.order.id), orderId: second.order.id });
     }
+    await drainJobs(orders);
+    // While paused, no refund of a paused order reached the gateway; resume replays them (none is left
+    // pending below).
+    expect(pausedOrders.length).toBeGreaterThan(2);
+    expect(handedOver).toBeGreaterThan(0);
+    const pausedIds = sql`(select unnest(${`{${pausedOrders.join(",")}}`}::uuid[]))`;
+    const [waited] = await db.execute<{ waiting: number; sent: number }>(sql`
+      select count(*) filter (where status = 'pending' and gateway_refund_id is null)::int as waiting,
+             count(*) filter (where gateway_refund_id is not null)::int as sent
+      from refunds where order_id in ${pausedIds}`);
+    expect(waited!.sent).toBe(0);
+    expect(waited!.waiting).toBeGreaterThan(0);
+    for (const orderId of pausedOrders) await adminResume({ adminId: admin, orderId });
     await drainJobs(orders);
     // No webhooks in this run: the reconciler finds the money nobody recorded.
     await reconcileOnce();

@@ -119,8 +119,15 @@ async function checkDatabase(run: Run): Promise<void> {
   const timer = keys.includes(`payment-timeout:${run.orderId}`);
   if (statusOf(run.pure) === "created") expect(timer).toBe(true);
   if (c.paidPaymentId || c.cancelReason === "user") expect(timer).toBe(false);
-  // The warehouse job waits only while the order is paid and not yet shipped, refunded, short or held by a dispute.
-  expect(keys.includes(`fulfil:${run.orderId}`)).toBe(statePath(run.pure) === "settled.paid" && !heldByDispute(c));
+  // The warehouse job waits only while the order is paid and not yet shipped, refunded, short, held by a dispute
+  // or handed to people (the "ship by hand" queue). A paused order keeps its jobs: they find it paused and wait.
+  expect(keys.includes(`fulfil:${run.orderId}`)).toBe(statePath(run.pure) === "settled.paid" && !heldByDispute(c) && !c.shipByHand);
+  // The console's copy of the pause and of the queue (recordPause, recordShipByHand).
+  const [automation] = await db.execute<{ paused_by: string | null; pause_reason: string | null; hand: boolean }>(
+    sql`select paused_by, pause_reason, ship_by_hand_at is not null as hand from orders where id = ${run.orderId}`,
+  );
+  expect([automation!.paused_by, automation!.pause_reason]).toEqual([c.paused?.by ?? null, c.paused?.reason ?? null]);
+  if (c.shipByHand) expect(automation!.hand).toBe(true);
   const disputes = await db.execute<{ id: string; outcome: string; gateway_status: string; amount_cents: number; closed: boolean }>(
     sql`select id, outcome, gateway_status, amount_cents, closed_at is not null as closed from disputes where order_id = ${run.orderId}`,
   );
@@ -181,31 +188,42 @@ async function replay(events: OrderEvent[], options: { guest?: boolean } = {}): 
 // and a new path is added to this list on purpose.
 const KNOWN_TRANSITIONS = [
   "created.awaitingPayment --CANCEL--> settled.cancelled [cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
+  "created.awaitingPayment --PAUSE--> created.awaitingPayment [recordEvent,recordPause]",
+  "created.awaitingPayment --RESUME--> created.awaitingPayment [recordEvent,recordPause,scheduleTimeout]",
   "created.awaitingPayment --START_PAYMENT--> created.paying [createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.awaitingPayment --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paying --CANCEL--> settled.cancelled [cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
+  "created.paying --PAUSE--> created.paying [recordEvent,recordPause]",
   "created.paying --PAYMENT_CANCELLED--> created.paymentCancelled [expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paying --PAYMENT_FAILED--> created.paymentFailed [recordEvent,sendEmail,setPaymentStatus]",
   "created.paying --PAYMENT_SUCCEEDED--> created.paymentFailed [flagForOperator,recordEvent,setPaymentStatus]",
   "created.paying --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
+  "created.paying --RESUME--> created.paying [recordEvent,recordPause,scheduleTimeout]",
   "created.paying --START_PAYMENT--> created.paying [createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paying --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentCancelled --CANCEL--> settled.cancelled [cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
+  "created.paymentCancelled --PAUSE--> created.paymentCancelled [recordEvent,recordPause]",
   "created.paymentCancelled --PAYMENT_SUCCEEDED--> created.paymentFailed [flagForOperator,recordEvent,setPaymentStatus]",
   "created.paymentCancelled --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
+  "created.paymentCancelled --RESUME--> created.paymentCancelled [recordEvent,recordPause,scheduleTimeout]",
   "created.paymentCancelled --START_PAYMENT--> created.paying [createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paymentCancelled --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentFailed --CANCEL--> settled.cancelled [cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
+  "created.paymentFailed --PAUSE--> created.paymentFailed [recordEvent,recordPause]",
   "created.paymentFailed --PAYMENT_CANCELLED--> created.paymentCancelled [expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paymentFailed --PAYMENT_SUCCEEDED--> created.paymentFailed [flagForOperator,recordEvent,setPaymentStatus]",
   "created.paymentFailed --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
+  "created.paymentFailed --RESUME--> created.paymentFailed [recordEvent,recordPause,scheduleTimeout]",
   "created.paymentFailed --START_PAYMENT--> created.paying [createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paymentFailed --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "new --CHECKOUT--> created.awaitingPayment [recordEvent,reserveStock,scheduleTimeout,sendEmail]",
+  "settled.cancelled --PAUSE--> settled.cancelled [recordEvent,recordPause]",
   "settled.cancelled --PAYMENT_SUCCEEDED--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
+  "settled.cancelled --RESUME--> settled.cancelled [recordEvent,recordPause]",
   "settled.delivered --DISPUTE_CLOSED--> settled.delivered [recordDispute,recordEvent]",
   "settled.delivered --DISPUTE_OPENED--> settled.delivered [recordDispute,recordEvent]",
   "settled.delivered --DISPUTE_UPDATED--> settled.delivered [recordDispute,recordEvent]",
+  "settled.delivered --PAUSE--> settled.delivered [recordEvent,recordPause]",
   "settled.delivered --RECEIVE_RETURN--> settled.delivered [cancelReturnExpiry,createRefund,recordEvent,refundPayment,returnStock,sendEmail,setReturnStatus]",
   "settled.delivered --RECEIVE_RETURN--> settled.delivered [cancelReturnExpiry,recordEvent,returnStock,sendEmail,setReturnStatus]",
   "settled.delivered --REFUND_FAILED--> settled.delivered [createRefund,recordEvent,refundPayment,setRefundStatus]",
@@ -217,11 +235,13 @@ const KNOWN_TRANSITIONS = [
   "settled.delivered --REQUEST_PARTIAL_REFUND--> settled.delivered [createRefund,recordEvent,refundPayment,sendEmail]",
   "settled.delivered --REQUEST_REFUND--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail]",
   "settled.delivered --REQUEST_RETURN--> settled.delivered [createReturn,recordEvent,scheduleReturnExpiry,sendEmail]",
+  "settled.delivered --RESUME--> settled.delivered [recordEvent,recordPause]",
   "settled.delivered --RETURN_EXPIRED--> settled.delivered [recordEvent,sendEmail,setReturnStatus]",
   "settled.fulfilled --DELIVER--> settled.delivered [recordDelivery,recordEvent,sendEmail]",
   "settled.fulfilled --DISPUTE_CLOSED--> settled.fulfilled [recordDispute,recordEvent]",
   "settled.fulfilled --DISPUTE_OPENED--> settled.fulfilled [recordDispute,recordEvent]",
   "settled.fulfilled --DISPUTE_UPDATED--> settled.fulfilled [recordDispute,recordEvent]",
+  "settled.fulfilled --PAUSE--> settled.fulfilled [recordEvent,recordPause]",
   "settled.fulfilled --PAYMENT_SUCCEEDED--> settled.fulfilled [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
   "settled.fulfilled --REFUND_FAILED--> settled.fulfilled [createRefund,recordEvent,refundPayment,setRefundStatus]",
   "settled.fulfilled --REFUND_FAILED--> settled.fulfilled [flagForOperator,recordEvent,setRefundStatus]",
@@ -230,6 +250,7 @@ const KNOWN_TRANSITIONS = [
   "settled.fulfilled --REFUND_SUCCEEDED--> settled.refunded [recordEvent,sendEmail,setPaymentStatus,setRefundStatus]",
   "settled.fulfilled --REQUEST_PARTIAL_REFUND--> settled.fulfilled [createRefund,recordEvent,refundPayment,sendEmail]",
   "settled.fulfilled --REQUEST_REFUND--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail]",
+  "settled.fulfilled --RESUME--> settled.fulfilled [recordEvent,recordPause]",
   "settled.fulfilled --TRACKING_UPDATED--> settled.fulfilled [recordEvent]",
   "settled.paid --DISPUTE_CLOSED--> settled.paid [cancelFulfilment,recordDispute,recordEvent]",
   "settled.paid --DISPUTE_CLOSED--> settled.paid [recordDispute,recordEvent,startFulfilment]",
@@ -237,6 +258,8 @@ const KNOWN_TRANSITIONS = [
   "settled.paid --DISPUTE_OPENED--> settled.paid [cancelFulfilment,recordDispute,recordEvent]",
   "settled.paid --DISPUTE_UPDATED--> settled.paid [recordDispute,recordEvent]",
   "settled.paid --FULFIL--> settled.fulfilled [cancelFulfilment,recordEvent,recordShipment,sendEmail]",
+  "settled.paid --FULFILMENT_FAILED--> settled.paid [cancelFulfilment,recordEvent,recordShipByHand]",
+  "settled.paid --PAUSE--> settled.paid [recordEvent,recordPause]",
   "settled.paid --PAYMENT_SUCCEEDED--> settled.paid [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
   "settled.paid --REFUND_FAILED--> settled.paid [createRefund,recordEvent,refundPayment,setRefundStatus]",
   "settled.paid --REFUND_FAILED--> settled.paid [flagForOperator,recordEvent,setRefundStatus]",
@@ -246,6 +269,8 @@ const KNOWN_TRANSITIONS = [
   "settled.paid --REQUEST_PARTIAL_REFUND--> settled.paid [createRefund,recordEvent,refundPayment,returnStock,sendEmail]",
   "settled.paid --REQUEST_PARTIAL_REFUND--> settled.paid [createRefund,recordEvent,refundPayment,sendEmail]",
   "settled.paid --REQUEST_REFUND--> settled.refund_pending [cancelFulfilment,createRefund,recordEvent,refundPayment,returnStock,sendEmail]",
+  "settled.paid --RESUME--> settled.paid [recordEvent,recordPause,startFulfilment]",
+  "settled.paid --RESUME--> settled.paid [recordEvent,recordPause]",
   "settled.paid --STOCK_UNAVAILABLE--> settled.refund_pending [cancelFulfilment,createRefund,recordEvent,refundPayment,returnStock,sendEmail]",
   "settled.refund_pending --PAYMENT_SUCCEEDED--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
   "settled.refund_pending --REFUND_FAILED--> settled.refund_pending [createRefund,recordEvent,refundPayment,setRefundStatus]",
@@ -255,6 +280,7 @@ const KNOWN_TRANSITIONS = [
   "settled.refund_pending --REFUND_SUCCEEDED--> settled.refund_pending [recordEvent,setRefundStatus]",
   "settled.refund_pending --REFUND_SUCCEEDED--> settled.refunded [recordEvent,sendEmail,setPaymentStatus,setRefundStatus]",
   "settled.refund_pending --REQUEST_REFUND--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail]",
+  "settled.refund_pending --RESUME--> settled.refund_pending [recordEvent,recordPause,refundPayment]",
   "settled.refunded --PAYMENT_SUCCEEDED--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
 ];
 
@@ -262,7 +288,7 @@ describe("every transition of the order machine through dispatch", () => {
   const transitions = distinctTransitions();
 
   it(`finds exactly the ${KNOWN_TRANSITIONS.length} known transitions, each with its effects`, () => {
-    expect(KNOWN_TRANSITIONS).toHaveLength(76);
+    expect(KNOWN_TRANSITIONS).toHaveLength(95);
     expect(transitions.map((t) => t.key)).toEqual(KNOWN_TRANSITIONS);
   });
 
@@ -278,7 +304,7 @@ describe("every event in every state: the documented transition, or nothing chan
   async function fingerprint(tx: Tx, run: Run) {
     const rows = await tx.execute(sql`
       select
-        (select row_to_json(o) from (select status, machine_snapshot, revision, needs_attention, tracking_number from orders where id = ${run.orderId}) o) as orders,
+        (select row_to_json(o) from (select status, machine_snapshot, revision, needs_attention, tracking_number, paused_at, paused_by, ship_by_hand_at from orders where id = ${run.orderId}) o) as orders,
         (select json_agg(p order by p.id) from (select id, status, failure_reason from payments where order_id = ${run.orderId}) p) as payments,
         (select json_agg(r order by r.id) from (select id, status from refunds where order_id = ${run.orderId}) r) as refunds,
         (select json_agg(d order by d.id) from (select id, outcome, gateway_status from disputes where order_id = ${run.orderId}) d) as disputes,
@@ -302,6 +328,8 @@ describe("every event in every state: the documented transition, or nothing chan
       "DISPUTE_OPENED",
       "DISPUTE_UPDATED",
       "FULFIL",
+      "FULFILMENT_FAILED",
+      "PAUSE",
       "PAYMENT_CANCELLED",
       "PAYMENT_FAILED",
       "PAYMENT_SUCCEEDED",
@@ -312,6 +340,7 @@ describe("every event in every state: the documented transition, or nothing chan
       "REQUEST_PARTIAL_REFUND",
       "REQUEST_REFUND",
       "REQUEST_RETURN",
+      "RESUME",
       "RETURN_EXPIRED",
       "START_PAYMENT",
       "STOCK_UNAVAILABLE",

@@ -6,7 +6,17 @@ import { insertPayment, insertRefund, saveDispute, setPaymentStatus, setRefundSt
 import { dequeueJob, queueJob } from "@/lib/worker/jobs";
 import type { OrderEffect, OrderEffectParams } from "@/machines/order-machine";
 import type { DomainEventType } from "@/machines/order-types";
-import { claimOrderRow, flagInTransaction, insertReturn, recordDelivery, recordSale, recordShipment, updateReturn } from "./store";
+import {
+  claimOrderRow,
+  flagInTransaction,
+  insertReturn,
+  recordDelivery,
+  recordPause,
+  recordSale,
+  recordShipByHand,
+  recordShipment,
+  updateReturn,
+} from "./store";
 import type { DispatchOptions } from "./types";
 
 /** An action as xstate's pure transition returns it. */
@@ -78,6 +88,8 @@ const handlers: Handlers = {
     flagInTransaction(pipeline, orderId, reason);
   },
   recordDispute: ({ pipeline, orderId }, { dispute, currency }) => saveDispute(pipeline, orderId, dispute, currency),
+  recordPause: ({ pipeline, orderId }, { paused }) => recordPause(pipeline, orderId, paused),
+  recordShipByHand: ({ pipeline, orderId }, { reason }) => recordShipByHand(pipeline, orderId, reason),
   recordEvent: ({ events }, { type, payload }) => {
     events.push({ type, payload: payload ?? {} });
   },

@@ -78,3 +78,22 @@ export async function fulfilEventFor(
   }
   return { event: { type: "FULFIL", trackingNumber: newTrackingNumber(), estimatedDelivery: estimatedDelivery(chosen) }, address };
 }
+
+/**
+ * FULFIL for a parcel an operator sent by hand (the "ship by hand" queue): the
+ * tracking number they typed, else the store's own reference; the estimate of
+ * the rate the shopper chose. The carrier is not asked (it may be what failed).
+ */
+export async function handShipmentEventFor(
+  orderId: string,
+  trackingNumber?: string,
+): Promise<{ event: { type: "FULFIL"; trackingNumber: string; estimatedDelivery: string }; address: boolean }> {
+  const row = await shippingOfOrder(orderId);
+  const options = row?.options ?? [];
+  const chosen = options.find((o) => o.method === row?.method);
+  const address = options.length === 0 || !!row?.line1;
+  return {
+    event: { type: "FULFIL", trackingNumber: trackingNumber ?? newTrackingNumber(), estimatedDelivery: estimatedDelivery(chosen) },
+    address,
+  };
+}

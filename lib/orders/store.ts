@@ -6,7 +6,7 @@ import { orderEvents, orderItems, orderReturns, orders, type EventSource, type O
 import type { OrderTx } from "@/db/transaction";
 import type { StoredSnapshot } from "@/machines/order-snapshot";
 import { isUuid } from "@/lib/ids";
-import type { ReturnStatus, Sale, ShippingMethod, ShippingOption } from "@/machines/order-types";
+import type { PauseState, ReturnStatus, Sale, ShippingMethod, ShippingOption } from "@/machines/order-types";
 import { ORDER_CHANGED_CHANNEL } from "./order-changes";
 
 // The one module that writes orders, order_items, order_events and
@@ -202,6 +202,28 @@ export function flagInTransaction(pipeline: WritePipeline, orderId: string, reas
   pipeline.write(sql`update orders set needs_attention = true, attention_reason = ${reason} where id = ${orderId}`);
 }
 
+/** The machine's recordPause effect: paused (who, why, since) or running again. */
+export function recordPause(pipeline: WritePipeline, orderId: string, paused: PauseState | null): void {
+  pipeline.write(
+    paused
+      ? sql`update orders set paused_at = ${new Date(paused.at).toISOString()}::timestamptz, paused_by = ${paused.by},
+          pause_reason = ${paused.reason} where id = ${orderId}`
+      : sql`update orders set paused_at = null, paused_by = null, pause_reason = null where id = ${orderId}`,
+  );
+}
+
+/** The machine's recordShipByHand effect: the order joins the "ship by hand" queue (listed while paid). */
+export function recordShipByHand(pipeline: WritePipeline, orderId: string, reason: string): void {
+  pipeline.write(sql`update orders set ship_by_hand_at = now(), ship_by_hand_reason = ${reason} where id = ${orderId}`);
+}
+
+/** Whether automation on the order is paused (jobs look before they act; lib/worker/define-task.ts). */
+export async function isOrderPaused(orderId: string): Promise<boolean> {
+  const { db } = await getDb();
+  const [row] = await db.select({ pausedAt: orders.pausedAt }).from(orders).where(eq(orders.id, orderId));
+  return !!row?.pausedAt;
+}
+
 /** Automation gave up (a job's last attempt failed): not a state change. */
 export async function flagOrderRow(orderId: string, reason: string): Promise<void> {
   const { db } = await getDb();
@@ -334,7 +356,8 @@ export async function overdueOrderIds(limit: number): Promise<string[]> {
   const rows = await db
     .select({ id: orders.id })
     .from(orders)
-    .where(and(eq(orders.status, "created"), lt(orders.paymentDeadline, sql`now()`)))
+    // A paused order waits for its operator: RESUME schedules its timeout again.
+    .where(and(eq(orders.status, "created"), lt(orders.paymentDeadline, sql`now()`), isNull(orders.pausedAt)))
     .orderBy(orders.paymentDeadline)
     .limit(limit);
   return rows.map((r) => r.id);

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
 import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 import { partialRefundProblem } from "@/machines/line-amounts";
 import { loadSnapshot } from "@/machines/order-snapshot";
 import type { LineItem, OrderEvent } from "@/machines/order-types";
-import { fulfilEventFor } from "./shipping";
+import { fulfilEventFor, handShipmentEventFor } from "./shipping";
 import { completeEvent, dispatch } from "./dispatch";
 import { getOrder, getOrderForViewer, type OrderView } from "./order-view";
 import { orderRow, type OrderViewer } from "./store";
@@ -59,15 +60,50 @@ export function adminRefund(input: { adminId: string; orderId: string; reason?: 
   );
 }
 
-/** An operator ships a paid order now: tracking number and estimated delivery. */
-export function adminFulfil(input: { adminId: string; orderId: string }): Promise<OrderView> {
+/**
+ * An operator ships a paid order now: tracking number and estimated delivery.
+ * By hand (the order is in the "ship by hand" queue, or the operator typed the
+ * parcel's tracking number): no carrier call; without a tracking number the
+ * store gives the parcel its own reference. Allowed while automation is paused.
+ */
+export function adminFulfil(input: { adminId: string; orderId: string; trackingNumber?: string }): Promise<OrderView> {
   return instrument("order_fulfillment", { name: "admin_fulfil", orderId: input.orderId }, async () => {
-    const { event, address } = await fulfilEventFor(input.orderId);
+    const byHand = input.trackingNumber !== undefined || (await inShipByHandQueue(input.orderId));
+    const { event, address } = byHand
+      ? await handShipmentEventFor(input.orderId, input.trackingNumber)
+      : await fulfilEventFor(input.orderId);
     const refusal = address
       ? "Only a paid order can be shipped, and not while a dispute holds it"
       : "This order has no shipping address: it cannot be shipped";
-    return act({ userId: input.adminId, role: "admin" }, input.orderId, event, "admin", refusal);
+    return act({ userId: input.adminId, role: "admin" }, input.orderId, { ...event, by: "admin" }, "admin", refusal);
   });
+}
+
+async function inShipByHandQueue(orderId: string): Promise<boolean> {
+  if (!isUuid(orderId)) return false;
+  const { db } = await getDb();
+  const row = await orderRow(db, orderId);
+  return !!row && loadSnapshot(row.machine_snapshot, row.machine_version).context.shipByHand !== null;
+}
+
+/** An operator pauses automation on an order: no timer or job moves it until resumed. */
+export function adminPause(input: { adminId: string; orderId: string; reason: string }): Promise<OrderView> {
+  return instrument("order_fulfillment", { name: "admin_pause", orderId: input.orderId }, () =>
+    act(
+      { userId: input.adminId, role: "admin" },
+      input.orderId,
+      { type: "PAUSE", by: "admin", reason: input.reason },
+      "admin",
+      "This order cannot be paused",
+    ),
+  );
+}
+
+/** An operator resumes automation: what fell due while paused runs now. */
+export function adminResume(input: { adminId: string; orderId: string }): Promise<OrderView> {
+  return instrument("order_fulfillment", { name: "admin_resume", orderId: input.orderId }, () =>
+    act({ userId: input.adminId, role: "admin" }, input.orderId, { type: "RESUME", by: "admin" }, "admin", "This order is not paused"),
+  );
 }
 
 export type PartialRefundRequest = { lines?: LineItem[]; shippingCents?: number; amountCents?: number; reason?: string };

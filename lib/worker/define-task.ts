@@ -8,7 +8,10 @@ import { metrics } from "@/lib/observability/metrics";
 import { redactError, safeErrorMessage } from "@/lib/observability/redact-error";
 import { instrument } from "@/lib/observability/operations";
 import { traced } from "@/lib/observability/trace";
+import { env } from "@/lib/env";
+import { dispatch } from "@/lib/orders/dispatch";
 import { flagOrder } from "@/lib/orders/flag-order";
+import { isOrderPaused } from "@/lib/orders/store";
 import { isUuid } from "@/lib/ids";
 import { parseJobPayload, type JobName, type JobPayload, type StoredPayload } from "./jobs";
 
@@ -39,6 +42,57 @@ async function recordRun({ name, payload, helpers, startedAt, error }: Run): Pro
 }
 
 /**
+ * The jobs that move an order on their own (timers, the warehouse, refunds at
+ * the gateway): while its automation is paused they leave it alone, and RESUME
+ * enqueues them again (machines/order-machine.ts, `resume`). E-mails, closing
+ * sessions at the gateway and polling refunds only record facts, and run.
+ */
+const WAIT_WHILE_PAUSED: ReadonlySet<JobName> = new Set(["payment_timeout", "fulfil_order", "refund_payment", "return_expiry"]);
+
+/**
+ * How many of the order's latest job runs failed in a row (since its last
+ * success or its last RESUME), up to `limit`.
+ */
+async function consecutiveFailures(orderId: string, limit: number): Promise<number> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ runs: number; failed: number }>(sql`
+    select count(*)::int as runs, (count(*) filter (where outcome = 'failed'))::int as failed from (
+      select outcome from job_runs
+      where order_id = ${orderId}
+        and started_at > coalesce((select max(created_at) from order_events where order_id = ${orderId} and type = 'OrderResumed'), '-infinity')
+      order by id desc limit ${limit}) recent`);
+  // All of the latest runs failed: that many in a row.
+  return row && row.runs === row.failed ? row.failed : 0;
+}
+
+/**
+ * After ORDER_JOB_FAILURES_BEFORE_PAUSE failed runs in a row, the order's
+ * automation is paused through the machine (PAUSE by the system), not only
+ * flagged; the console lists it first. True when this failure paused it.
+ */
+async function pauseAfterRepeatedFailures(orderId: string, task: string, message: string): Promise<boolean> {
+  const limit = env().ORDER_JOB_FAILURES_BEFORE_PAUSE;
+  if ((await consecutiveFailures(orderId, limit)) < limit) return false;
+  const reason = `${limit} job runs failed in a row, the last ${task}: ${message}`.slice(0, 500);
+  const result = await dispatch(orderId, { type: "PAUSE", by: "system", reason }, "system");
+  if (result.outcome === "accepted") {
+    metrics().ordersPaused.inc({ task });
+    logger().error({ alert: "order_paused", orderId, task, reason }, "order paused after repeated job failures");
+  }
+  return result.outcome === "accepted";
+}
+
+export type TaskOptions<N extends JobName> = {
+  /**
+   * Automation gave up on this job for the order: its last attempt failed, or
+   * its failures paused the order. (The fulfilment hands the order to people.)
+   * True when the order took it over: the job then ends (its failed run is kept
+   * in job_runs) instead of staying in the queue as failed or retrying.
+   */
+  onGiveUp?: (payload: JobPayload<N>, message: string) => Promise<boolean>;
+};
+
+/**
  * A task whose failures are retried by graphile-worker with exponential
  * backoff; when the last attempt fails, the order is flagged for an operator
  * and an alert is logged (like luno/workflow's pause after an error count).
@@ -52,6 +106,7 @@ export function defineTask<N extends JobName>(
   name: N,
   run: (payload: JobPayload<N>, helpers: JobHelpers) => Promise<void>,
   kind?: OperationKind,
+  options: TaskOptions<N> = {},
 ): Task {
   return async (raw, helpers) => {
     const payload = (raw ?? {}) as TaskPayload;
@@ -64,6 +119,12 @@ export function defineTask<N extends JobName>(
     await withContext(context, async () => {
       const startedAt = new Date();
       const attempt = { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts };
+      if (WAIT_WHILE_PAUSED.has(name) && isUuid(payload.orderId) && (await isOrderPaused(payload.orderId))) {
+        // Not a run: the order's operator paused it (or the system did); RESUME enqueues this job again.
+        metrics().jobRuns.inc({ task: name, outcome: "paused" });
+        logger().info(attempt, "order paused: job left for RESUME");
+        return;
+      }
       const body = () => run(parseJobPayload(name, payload), helpers);
       try {
         await (kind ? instrument(kind, { name, orderId: context.orderId }, body) : traced(`job ${name}`, { "job.task": name }, body));
@@ -74,12 +135,24 @@ export function defineTask<N extends JobName>(
         logger().warn({ ...attempt, err: error }, "job failed");
         await recordRun({ name, payload, helpers, startedAt, error });
         const message = safeErrorMessage(error);
-        if (helpers.job.attempts >= helpers.job.max_attempts && typeof payload.orderId === "string" && payload.orderId) {
+        const lastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
+        if (lastAttempt && typeof payload.orderId === "string" && payload.orderId) {
           await flagOrder(payload.orderId, `${name} failed after ${helpers.job.attempts} attempts: ${message}`, {
             task: name,
             jobId: helpers.job.id,
           });
         }
+        let handedOver = false;
+        if (isUuid(payload.orderId)) {
+          // Losing these must not hide the job's own error: logged, not thrown.
+          try {
+            const paused = await pauseAfterRepeatedFailures(payload.orderId, name, message);
+            if ((lastAttempt || paused) && options.onGiveUp) handedOver = await options.onGiveUp(parseJobPayload(name, payload), message);
+          } catch (failure) {
+            logger().error({ err: failure, task: name }, "job failure not handed to the order machine");
+          }
+        }
+        if (handedOver) return;
         throw error;
       }
       metrics().jobRuns.inc({ task: name, outcome: "succeeded" });

@@ -5,7 +5,8 @@ import { shortOrderId } from "@/components/orders/order-format";
 import { OrderStatusBadge, orderStatusLabel } from "@/components/orders/order-status-badge";
 import { inputClass, panelClass, secondaryButtonClass, textLinkClass } from "@/components/ui-classes";
 import { adminOrderFilterSchema, MAX_ORDER_SEARCH_LENGTH, type AdminOrderFilter } from "@/lib/admin/order-filter";
-import { countOrdersByStatus, countOrdersToShip, listStuckOrders } from "@/lib/admin/order-overview";
+import { ShipByHandForm } from "@/components/admin/order-automation";
+import { countOrdersByStatus, countOrdersToShip, listShipByHandQueue, listStuckOrders } from "@/lib/admin/order-overview";
 import { searchParamsObject } from "@/lib/http/responses";
 import { listOrdersForAdmin } from "@/lib/admin/admin-orders";
 import { requireAdminPage } from "../require-admin";
@@ -47,12 +48,13 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
   await requireAdminPage();
   const { filter, problem } = readFilter(await searchParams);
   const { status, queue, q, from, to } = filter;
-  const [counts, stuck, toShip, waiting, result] = await Promise.all([
+  const [counts, stuck, toShip, waiting, result, handQueue] = await Promise.all([
     countOrdersByStatus({ from, to }),
     listStuckOrders(),
     countOrdersToShip(),
     listOrdersForAdmin({ queue: "to-ship", pageSize: 5 }),
     listOrdersForAdmin(filter),
+    listShipByHandQueue(),
   ]);
   const total = counts.reduce((sum, c) => sum + c.count, 0);
   const orders = result.items;
@@ -128,7 +130,12 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
           ) : (
             <ul className="mt-3 space-y-2">
               {stuck.map((s) => (
-                <li key={`${s.id}-${s.reason}`} className="flex flex-wrap items-center gap-3 text-sm" data-disputed={s.disputed}>
+                <li
+                  key={`${s.id}-${s.reason}`}
+                  className="flex flex-wrap items-center gap-3 text-sm"
+                  data-disputed={s.disputed}
+                  data-paused={s.paused ?? undefined}
+                >
                   <Link className={textLinkClass} href={`/admin/orders/${s.id}`}>
                     {shortOrderId(s.id)}
                   </Link>
@@ -136,6 +143,11 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
                   {s.disputed ? (
                     <span className="rounded-full bg-red-50 px-2.5 py-0.5 text-xs font-semibold text-red-900 ring-1 ring-red-700/30 ring-inset">
                       Disputed
+                    </span>
+                  ) : null}
+                  {s.paused ? (
+                    <span className="rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-semibold text-amber-900 ring-1 ring-amber-700/30 ring-inset">
+                      {s.paused === "system" ? "Auto-paused" : "Paused"}
                     </span>
                   ) : null}
                   <span>{s.reason}</span>
@@ -148,6 +160,34 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
           )}
         </section>
       </div>
+
+      {handQueue.length > 0 ? (
+        <section aria-labelledby="ship-by-hand-heading" className={`${panelClass} mt-6`}>
+          <h2 id="ship-by-hand-heading" className="font-serif text-xl font-bold text-ink">
+            Ship by hand ({handQueue.length})
+          </h2>
+          <p className="mt-1 text-sm text-ink-soft">
+            Paid orders the automatic fulfilment gave up on. Send the parcel, then mark it shipped here.
+          </p>
+          <ul className="mt-3 space-y-4">
+            {handQueue.map((o) => (
+              <li key={o.id} className="border-b border-line pb-3 text-sm last:border-0" data-testid="ship-by-hand-order">
+                <div className="mb-2 flex flex-wrap items-center gap-3">
+                  <Link className={textLinkClass} href={`/admin/orders/${o.id}`}>
+                    {shortOrderId(o.id)}
+                  </Link>
+                  <span>{o.email}</span>
+                  <span className="text-ink-soft">since {utc(o.since)} UTC</span>
+                  {o.paused ? <span className="text-xs font-semibold text-amber-900">automation paused</span> : null}
+                </div>
+                <p className="mb-2">{o.address ?? "No address on the order"}</p>
+                <p className="mb-2 text-ink-soft">{o.reason}</p>
+                <ShipByHandForm orderId={o.id} label={shortOrderId(o.id)} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <form method="get" action="/admin/orders" className="mt-6 flex flex-wrap items-end gap-3" aria-label="Filter orders by date">
         {status ? <input type="hidden" name="status" value={status} /> : null}

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { AdminOrderActions } from "@/components/admin/admin-order-actions";
 import { OrderCustomer } from "@/components/admin/admin-order-table";
 import { AdminReturns } from "@/components/admin/admin-returns";
+import { PauseControls, ShipByHandForm } from "@/components/admin/order-automation";
 import { OrderEventLog } from "@/components/admin/order-event-log";
 import { OrderJobs } from "@/components/admin/order-jobs";
 import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
@@ -15,7 +16,7 @@ import { AdminDisputePanel, DisputeBadge } from "@/components/orders/order-dispu
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
 import { getOrderCustomer } from "@/lib/admin/admin-orders";
-import { listOrderEventLog, listOrderJobRuns, listOrderJobs, listOrderWebhooks } from "@/lib/admin/order-overview";
+import { listOrderEventLog, listOrderJobRuns, listOrderJobs, listOrderWebhooks, orderAutomationOf } from "@/lib/admin/order-overview";
 import { isAppError } from "@/lib/errors";
 import { getOrder } from "@/lib/orders/order-view";
 import { requireAdminPage } from "../../require-admin";
@@ -33,7 +34,8 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const [webhooks, queued, runs, log, customer] = await Promise.all([
+  const [automation, webhooks, queued, runs, log, customer] = await Promise.all([
+    orderAutomationOf(order.id),
     listOrderWebhooks(order.id),
     listOrderJobs(order.id),
     listOrderJobRuns(order.id),
@@ -81,11 +83,25 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         </p>
       ) : null}
       <AdminDisputePanel dispute={order.dispute} currency={order.currency} />
+      {automation.shipByHand ? (
+        <section aria-labelledby="ship-by-hand-heading" className={`${panelClass} mt-4 border-amber-400 bg-amber-50`}>
+          <h2 id="ship-by-hand-heading" className="font-serif text-xl font-bold">
+            Ship by hand
+          </h2>
+          <p className="mt-1 mb-3 text-sm">
+            The automatic fulfilment gave up ({automation.shipByHand.reason}). Send the parcel, then mark it shipped.
+          </p>
+          <ShipByHandForm orderId={order.id} label={order.id.slice(0, 8).toUpperCase()} />
+        </section>
+      ) : null}
+      <div className="mt-4">
+        <PauseControls orderId={order.id} paused={automation.paused} />
+      </div>
       <div className="mt-4">
         <AdminOrderActions
           orderId={order.id}
           canRefund={canRefund}
-          canFulfil={order.status === "paid" && !held}
+          canFulfil={order.status === "paid" && !held && !automation.shipByHand}
           canDeliver={order.status === "fulfilled"}
         />
       </div>
