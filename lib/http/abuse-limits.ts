@@ -35,6 +35,8 @@ export const LIMITS = {
   promotionCodes: { keyPrefix: "promotion_codes_admin", points: 30, duration: 10 * MINUTE },
   /** Carrier tracking callbacks, per sending address (three per parcel, plus retries; unsigned ones count too). */
   carrierCallbacks: { keyPrefix: "carrier_callback_ip", points: 600, duration: MINUTE },
+  /** Outbound hook changes by one operator: endpoints registered, enabled, disabled, deleted; deliveries redelivered. */
+  hookChanges: { keyPrefix: "hook_changes_admin", points: 60, duration: 10 * MINUTE },
   /** Return requests: per shopper. */
   returnRequests: { keyPrefix: "return_request_user", points: 10, duration: 60 * MINUTE },
   /** "Forgot password?" requests from one client address (each may e-mail a link). */
@@ -115,6 +117,11 @@ export async function throttlePromotionCodes(adminId: string): Promise<void> {
 export async function throttlePartialRefund(actor: { id: string; role: "customer" | "admin" }): Promise<void> {
   const wait = await take(actor.role === "admin" ? LIMITS.partialRefundAdmin : LIMITS.partialRefundUser, actor.id);
   if (wait > 0) refuse(wait, `Too many refunds asked in a short time. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleHookChanges(adminId: string): Promise<void> {
+  const wait = await take(LIMITS.hookChanges, adminId);
+  if (wait > 0) refuse(wait, `Too many hook changes in a short time. Please try again in ${waitText(wait)}.`);
 }
 
 export async function throttleCarrierCallbacks(address: string): Promise<void> {
