@@ -147,8 +147,12 @@ export async function setHookEndpointEnabled(id: string, enabled: boolean): Prom
 export async function deleteHookEndpoint(id: string): Promise<void> {
   if (!isUuid(id)) throw new AppError("not_found", "No such endpoint");
   const { db } = await getDb();
-  const rows = await db.execute(sql`delete from hook_endpoints where id = ${id} returning id`);
-  if (rows.length === 0) throw new AppError("not_found", "No such endpoint");
+  await db.transaction(async (tx) => {
+    // Its queued jobs go with it (a job of a deleted delivery would only find nothing to do).
+    await tx.execute(sql`select graphile_worker.remove_job('hook:' || id) from hook_deliveries where endpoint_id = ${id} and status = 'pending'`);
+    const rows = await tx.execute(sql`delete from hook_endpoints where id = ${id} returning id`);
+    if (rows.length === 0) throw new AppError("not_found", "No such endpoint");
+  });
 }
 
 /** The newest deliveries of an endpoint (at most `limit`). */
