@@ -3,7 +3,7 @@ import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/observability/log";
 import { safeErrorMessage } from "@/lib/observability/redact-error";
-import { deliveryJobQuery } from "./outbox";
+import { countEndpointFailure, holdDelivery, recordDeliveryFailure, recordDeliverySuccess } from "./store";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature";
 import { privateTargetProblem } from "./target";
 
@@ -87,38 +87,32 @@ export async function deliverHook(deliveryId: number, settings: HookSettings = h
     from hook_deliveries d join hook_endpoints e on e.id = d.endpoint_id where d.id = ${deliveryId}`);
   if (!row || row.status !== "pending") return "skipped";
   if (!row.enabled) {
-    await db.execute(sql`update hook_deliveries set status = 'held', next_attempt_at = null, updated_at = now()
-      where id = ${deliveryId} and status = 'pending'`);
+    await holdDelivery(db, deliveryId);
     return "held";
   }
   const answer = await send(row, settings);
   const attempts = row.attempts + 1;
   return db.transaction(async (tx) => {
     if (answer.ok) {
-      await tx.execute(sql`update hook_deliveries set status = 'succeeded', attempts = ${attempts}, last_status_code = ${answer.statusCode},
-        last_error = null, last_attempt_at = now(), next_attempt_at = null, delivered_at = now(), updated_at = now()
-        where id = ${deliveryId}`);
-      await tx.execute(sql`update hook_endpoints set consecutive_failures = 0, updated_at = now()
-        where id = ${row.endpoint_id} and consecutive_failures <> 0`);
+      await recordDeliverySuccess(tx, { id: deliveryId, endpointId: row.endpoint_id, attempts, statusCode: answer.statusCode });
       return "succeeded";
     }
-    const [endpoint] = await tx.execute<{ consecutive_failures: number; enabled: boolean }>(sql`
-      update hook_endpoints set
-        consecutive_failures = consecutive_failures + 1,
-        enabled = enabled and consecutive_failures + 1 < ${settings.disableAfterFailures},
-        disabled_at = case when enabled and consecutive_failures + 1 >= ${settings.disableAfterFailures} then now() else disabled_at end,
-        disabled_reason = case when enabled and consecutive_failures + 1 >= ${settings.disableAfterFailures}
-          then ${`${settings.disableAfterFailures} consecutive failed attempts; the last: ${answer.error}`} else disabled_reason end,
-        updated_at = now()
-      where id = ${row.endpoint_id}
-      returning consecutive_failures, enabled`);
+    const endpoint = await countEndpointFailure(
+      tx,
+      row.endpoint_id,
+      settings.disableAfterFailures,
+      `${settings.disableAfterFailures} consecutive failed attempts; the last: ${answer.error}`,
+    );
     const outcome: AttemptOutcome = attempts >= settings.maxAttempts ? "failed" : endpoint?.enabled ? "retry" : "held";
     const next = outcome === "retry" ? new Date(Date.now() + retryDelaySeconds(attempts, settings.retryBaseSeconds) * 1000) : null;
-    await tx.execute(sql`update hook_deliveries set status = ${outcome === "retry" ? "pending" : outcome}, attempts = ${attempts},
-      last_status_code = ${answer.statusCode}, last_error = ${answer.error}, last_attempt_at = now(),
-      next_attempt_at = ${next ? next.toISOString() : null}::timestamptz, updated_at = now()
-      where id = ${deliveryId}`);
-    if (next) await tx.execute(deliveryJobQuery(deliveryId, next));
+    await recordDeliveryFailure(tx, {
+      id: deliveryId,
+      status: outcome === "retry" ? "pending" : outcome === "failed" ? "failed" : "held",
+      attempts,
+      statusCode: answer.statusCode,
+      error: answer.error,
+      next,
+    });
     if (endpoint && !endpoint.enabled && row.enabled) {
       logger().error({ alert: "hook_endpoint_disabled", endpointId: row.endpoint_id, failures: endpoint.consecutive_failures },
         "outbound hook endpoint disabled after repeated failures");

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
 import { ALL_EVENTS } from "./event-types";
 import { MAX_HOOK_ENDPOINTS, type HookEndpointInput } from "./input";
-import { deliveryJobQuery } from "./outbox";
+import { deleteEndpoint, insertEndpoint, requeueDelivery, updateEndpointEnabled } from "./store";
 import { newHookSecret } from "./signature";
 import { privateTargetProblem } from "./target";
 
@@ -110,11 +110,13 @@ export async function createHookEndpoint(
     if (count!.n >= MAX_HOOK_ENDPOINTS) {
       throw new AppError("invalid_transition", `The store keeps at most ${MAX_HOOK_ENDPOINTS} endpoints: delete one first`);
     }
-    const [row] = await tx.execute<{ id: string }>(sql`
-      insert into hook_endpoints (url, description, event_types, secret, created_by)
-      values (${input.url}, ${input.description || null}, ${`{${types.join(",")}}`}::text[], ${secret}, ${adminId})
-      returning id`);
-    return row!.id;
+    return insertEndpoint(tx, {
+      url: input.url,
+      description: input.description || null,
+      eventTypes: types,
+      secret,
+      createdBy: adminId,
+    });
   });
   return { endpoint: await getHookEndpoint(id), secret };
 }
@@ -126,33 +128,16 @@ export async function createHookEndpoint(
 export async function setHookEndpointEnabled(id: string, enabled: boolean): Promise<HookEndpointView> {
   if (!isUuid(id)) throw new AppError("not_found", "No such endpoint");
   const { db } = await getDb();
-  await db.transaction(async (tx) => {
-    const [row] = await tx.execute<{ id: string }>(sql`
-      update hook_endpoints set enabled = ${enabled}, consecutive_failures = case when ${enabled} then 0 else consecutive_failures end,
-        disabled_at = case when ${enabled} then null else coalesce(disabled_at, now()) end,
-        disabled_reason = case when ${enabled} then null else coalesce(disabled_reason, 'disabled by an operator') end,
-        updated_at = now()
-      where id = ${id} returning id`);
-    if (!row) throw new AppError("not_found", "No such endpoint");
-    if (enabled) {
-      const held = await tx.execute<{ id: number }>(sql`
-        update hook_deliveries set status = 'pending', next_attempt_at = now(), updated_at = now()
-        where endpoint_id = ${id} and status = 'held' returning id`);
-      for (const delivery of held) await tx.execute(deliveryJobQuery(Number(delivery.id)));
-    }
-  });
+  const found = await db.transaction((tx) => updateEndpointEnabled(tx, id, enabled));
+  if (!found) throw new AppError("not_found", "No such endpoint");
   return getHookEndpoint(id);
 }
 
 export async function deleteHookEndpoint(id: string): Promise<void> {
   if (!isUuid(id)) throw new AppError("not_found", "No such endpoint");
   const { db } = await getDb();
-  await db.transaction(async (tx) => {
-    // Its queued jobs go with it (a job of a deleted delivery would only find nothing to do).
-    await tx.execute(sql`select graphile_worker.remove_job('hook:' || id) from hook_deliveries where endpoint_id = ${id} and status = 'pending'`);
-    const rows = await tx.execute(sql`delete from hook_endpoints where id = ${id} returning id`);
-    if (rows.length === 0) throw new AppError("not_found", "No such endpoint");
-  });
+  const found = await db.transaction((tx) => deleteEndpoint(tx, id));
+  if (!found) throw new AppError("not_found", "No such endpoint");
 }
 
 /** The newest deliveries of an endpoint (at most `limit`). */
@@ -196,9 +181,7 @@ export async function redeliverHook(deliveryId: string): Promise<HookDeliveryVie
       where d.id = ${deliveryId}::bigint for update of d`);
     if (!row) throw new AppError("not_found", "No such delivery");
     if (!row.enabled) throw new AppError("invalid_transition", "The endpoint is disabled: enable it first (its held deliveries go out then)");
-    await tx.execute(sql`update hook_deliveries set status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
-      where id = ${deliveryId}::bigint`);
-    await tx.execute(deliveryJobQuery(Number(deliveryId)));
+    await requeueDelivery(tx, Number(deliveryId));
   });
   const [view] = await selectDeliveries(sql`id = ${deliveryId}::bigint`, 1);
   return view!;
