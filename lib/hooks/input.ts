@@ -1,6 +1,6 @@
-import { z } from "zod";
+import { z } from "@/lib/browser-zod";
 import { ALL_EVENTS, hookEventTypes } from "./event-types";
-import { MAX_HOOK_URL_LENGTH, urlShapeProblem } from "./target";
+import { MAX_HOOK_URL_LENGTH, urlShapeProblem } from "./url-shape";
 
 /** The most endpoints the store keeps (each event is sent to every one subscribed). */
 export const MAX_HOOK_ENDPOINTS = 20;

@@ -2,8 +2,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { env, isProduction } from "@/lib/env";
 
-/** The longest endpoint URL accepted (the column's CHECK agrees). */
-export const MAX_HOOK_URL_LENGTH = 2048;
+export { MAX_HOOK_URL_LENGTH, urlShapeProblem } from "./url-shape";
 
 /**
  * May endpoints point at loopback, private, link-local or shared addresses?
@@ -40,29 +39,12 @@ export function isPrivateAddress(ip: string): boolean {
   return lower === "::" || lower === "::1" || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || /^ff/.test(lower);
 }
 
-export type TargetProblem = string;
-
-/** The URL's shape: http or https, no credentials in it, not too long. Undefined when fine. */
-export function urlShapeProblem(raw: string): TargetProblem | undefined {
-  if (raw.length > MAX_HOOK_URL_LENGTH) return `at most ${MAX_HOOK_URL_LENGTH} characters`;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return "not a URL";
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return "must start with http:// or https://";
-  if (url.username || url.password) return "must not contain a user name or password";
-  if (!url.hostname) return "has no host";
-  return undefined;
-}
-
 /**
  * Refuses a target on a private network unless allowed: the host as written
  * and every address it resolves to (checked at registration and again
  * before each attempt, as a name may be pointed elsewhere later).
  */
-export async function privateTargetProblem(raw: string): Promise<TargetProblem | undefined> {
+export async function privateTargetProblem(raw: string): Promise<string | undefined> {
   if (privateTargetsAllowed()) return undefined;
   const host = new URL(raw).hostname.replace(/^\[|\]$/g, "");
   if (host === "localhost" || host.endsWith(".localhost")) return "points at this machine";
