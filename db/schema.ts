@@ -599,7 +599,7 @@ export const hookEndpoints = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
+  () => [
     check("hook_endpoints_url_check", sql`length(url) <= 2048 and url ~ '^https?://'`),
     check("hook_endpoints_event_types_check", sql`cardinality(event_types) between 1 and 64`),
     check("hook_endpoints_disabled_check", sql`enabled = (disabled_at is null)`),

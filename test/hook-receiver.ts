@@ -38,9 +38,14 @@ export class HookReceiver {
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8");
-        const verdict = verifySignature(this.secret, request.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined ?? null, body, {
-          toleranceSeconds: this.toleranceSeconds,
-        });
+        const verdict = verifySignature(
+          this.secret,
+          (request.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined) ?? null,
+          body,
+          {
+            toleranceSeconds: this.toleranceSeconds,
+          },
+        );
         if (!verdict.ok) {
           this.rejected.push({ reason: verdict.reason });
           response.writeHead(400).end(verdict.reason);
@@ -103,7 +108,9 @@ export class HookReceiver {
       before("OrderFulfilled", "OrderDelivered");
       const cancelled = at("OrderCancelled");
       if (cancelled >= 0) {
-        const after = types.slice(cancelled + 1).filter((t) => !["OrderPaid", "RefundRequested", "PaymentRefunded", "RefundFailed"].includes(t));
+        const after = types
+          .slice(cancelled + 1)
+          .filter((t) => !["OrderPaid", "RefundRequested", "PaymentRefunded", "RefundFailed"].includes(t));
         if (after.length > 0) problems.push(`${orderId}: ${after.join(", ")} after OrderCancelled`);
       }
     }

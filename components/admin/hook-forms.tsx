@@ -56,7 +56,9 @@ export function HookEndpointForm() {
           <p className="mt-2 font-mono break-all" data-testid="hook-secret">
             {secret.secret}
           </p>
-          <p className="mt-2">The receiver checks each request&apos;s Paperleaf-Signature header with it (docs/API.md, “Outbound hooks”).</p>
+          <p className="mt-2">
+            The receiver checks each request&apos;s Paperleaf-Signature header with it (docs/API.md, “Outbound hooks”).
+          </p>
         </div>
       ) : null}
       <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="New endpoint">

@@ -50,18 +50,19 @@ test.describe("outbound hooks", () => {
     expect(await page.content()).not.toContain(secret);
 
     const { orderId } = await paidOrder({ title: "A Book Announced By Hook" });
-    await expect.poll(() => receiver.eventsOf(orderId).map((e) => e.type), { timeout: 20_000 }).toEqual([
-      "OrderCreated",
-      "PaymentStarted",
-      "OrderPaid",
-    ]);
+    await expect
+      .poll(() => receiver.eventsOf(orderId).map((e) => e.type), { timeout: 20_000 })
+      .toEqual(["OrderCreated", "PaymentStarted", "OrderPaid"]);
     expect(receiver.rejected).toEqual([]);
     expect(receiver.orderingProblems()).toEqual([]);
     expect(receiver.eventsOf(orderId).at(-1)!.data.order.status).toBe("paid");
 
     await page.getByRole("link", { name: url }).click();
     await expect(page.getByRole("heading", { name: url })).toBeVisible();
-    const paidRow = page.getByTestId("hook-delivery").filter({ hasText: "OrderPaid" }).filter({ hasText: orderId.slice(0, 8) });
+    const paidRow = page
+      .getByTestId("hook-delivery")
+      .filter({ hasText: "OrderPaid" })
+      .filter({ hasText: orderId.slice(0, 8) });
     await expect(paidRow).toHaveAttribute("data-status", "succeeded");
     await expect(paidRow).toContainText("HTTP 200");
 

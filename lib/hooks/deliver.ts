@@ -114,8 +114,10 @@ export async function deliverHook(deliveryId: number, settings: HookSettings = h
       next,
     });
     if (endpoint && !endpoint.enabled && row.enabled) {
-      logger().error({ alert: "hook_endpoint_disabled", endpointId: row.endpoint_id, failures: endpoint.consecutive_failures },
-        "outbound hook endpoint disabled after repeated failures");
+      logger().error(
+        { alert: "hook_endpoint_disabled", endpointId: row.endpoint_id, failures: endpoint.consecutive_failures },
+        "outbound hook endpoint disabled after repeated failures",
+      );
     }
     logger().warn({ deliveryId, attempts, statusCode: answer.statusCode, error: answer.error, outcome }, "outbound hook attempt failed");
     return outcome;

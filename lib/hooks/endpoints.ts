@@ -180,7 +180,8 @@ export async function redeliverHook(deliveryId: string): Promise<HookDeliveryVie
       select e.enabled from hook_deliveries d join hook_endpoints e on e.id = d.endpoint_id
       where d.id = ${deliveryId}::bigint for update of d`);
     if (!row) throw new AppError("not_found", "No such delivery");
-    if (!row.enabled) throw new AppError("invalid_transition", "The endpoint is disabled: enable it first (its held deliveries go out then)");
+    if (!row.enabled)
+      throw new AppError("invalid_transition", "The endpoint is disabled: enable it first (its held deliveries go out then)");
     await requeueDelivery(tx, Number(deliveryId));
   });
   const [view] = await selectDeliveries(sql`id = ${deliveryId}::bigint`, 1);

@@ -110,7 +110,11 @@ describe("/api/admin/hooks", () => {
     for (const body of bad) expect((await createRoute(request(body), {})).status, JSON.stringify(body).slice(0, 80)).toBe(400);
     const huge = await createRoute(request({ ...good, description: "x".repeat(MAX_JSON_BODY_BYTES) }), {});
     expect(huge.status).toBe(413);
-    const form = new Request("http://localhost/api/admin/hooks", { method: "POST", headers: { "content-type": "text/plain" }, body: "url=x" });
+    const form = new Request("http://localhost/api/admin/hooks", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "url=x",
+    });
     expect((await createRoute(form, {})).status).toBe(415);
     for (const id of ["nope", "00000000-0000-0000-0000-000000000000"]) {
       expect((await enableRoute(request(), params("id", id))).status).toBe(404);

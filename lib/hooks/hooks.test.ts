@@ -68,7 +68,9 @@ async function deliveriesOf(orderId: string, endpointId?: string): Promise<Deliv
 
 async function jobOf(deliveryId: number): Promise<{ run_at: Date } | undefined> {
   const { db } = await getDb();
-  const [row] = await db.execute<{ run_at: Date }>(sql`select run_at from graphile_worker._private_jobs where key = ${`hook:${deliveryId}`}`);
+  const [row] = await db.execute<{ run_at: Date }>(
+    sql`select run_at from graphile_worker._private_jobs where key = ${`hook:${deliveryId}`}`,
+  );
   return row;
 }
 
@@ -87,7 +89,11 @@ describe("enqueued in the dispatch transaction", () => {
     const rows = await deliveriesOf(o.orderId);
     expect(rows.map((r) => [r.endpoint_id, r.event_type, r.status])).toEqual([[all.endpoint.id, "OrderCreated", "pending"]]);
     expect(await jobOf(rows[0]!.id)).toBeDefined();
-    expect(rows[0]!.body).toMatchObject({ type: "OrderCreated", id: `evt_${rows[0]!.body.sequence}`, data: { order: { id: o.orderId, status: "created" } } });
+    expect(rows[0]!.body).toMatchObject({
+      type: "OrderCreated",
+      id: `evt_${rows[0]!.body.sequence}`,
+      data: { order: { id: o.orderId, status: "created" } },
+    });
     expect(await deliveriesOf(o.orderId, paidOnly.endpoint.id)).toEqual([]);
   });
 
@@ -102,7 +108,9 @@ describe("enqueued in the dispatch transaction", () => {
         await otx.pipeline.flush();
         const rows = await otx.tx.execute<{ id: number }>(sql`select id::int from hook_deliveries where order_id = ${o.orderId}`);
         inside = rows.map((r) => r.id);
-        const jobs = await otx.tx.execute(sql`select 1 from graphile_worker._private_jobs where key = any(${`{${inside.map((id) => `hook:${id}`).join(",")}}`}::text[])`);
+        const jobs = await otx.tx.execute(
+          sql`select 1 from graphile_worker._private_jobs where key = any(${`{${inside.map((id) => `hook:${id}`).join(",")}}`}::text[])`,
+        );
         expect(jobs).toHaveLength(inside.length);
         throw new Error("roll back");
       }),
@@ -182,7 +190,11 @@ describe("delivery", () => {
     const [row] = await deliveriesOf(o.orderId);
     receiver.stallNext(1);
     expect(await deliverHook(row!.id, settings({ maxAttempts: 2, timeoutMs: 200 }))).toBe("retry");
-    expect((await deliveriesOf(o.orderId))[0]).toMatchObject({ attempts: 1, last_status_code: null, last_error: "no answer within 200 ms" });
+    expect((await deliveriesOf(o.orderId))[0]).toMatchObject({
+      attempts: 1,
+      last_status_code: null,
+      last_error: "no answer within 200 ms",
+    });
     receiver.failNext(1, 500);
     expect(await deliverHook(row!.id, settings({ maxAttempts: 2 }))).toBe("failed");
     expect((await deliveriesOf(o.orderId))[0]).toMatchObject({ status: "failed", attempts: 2, next_attempt_at: null });
@@ -248,7 +260,10 @@ describe("signatures", () => {
     const now = Date.now();
     const header = signatureHeader(secret, body, Math.floor(now / 1000));
     expect(verifySignature(secret, header, body, { now })).toMatchObject({ ok: true });
-    expect(verifySignature(secret, header, body.replace("OrderPaid", "OrderCancelled"), { now })).toEqual({ ok: false, reason: "mismatch" });
+    expect(verifySignature(secret, header, body.replace("OrderPaid", "OrderCancelled"), { now })).toEqual({
+      ok: false,
+      reason: "mismatch",
+    });
     expect(verifySignature("whsec_other", header, body, { now })).toEqual({ ok: false, reason: "mismatch" });
     expect(verifySignature(secret, header, body, { now: now + 301_000 })).toEqual({ ok: false, reason: "old_timestamp" });
     expect(verifySignature(secret, "v1=abc", body, { now })).toEqual({ ok: false, reason: "malformed" });
@@ -282,7 +297,19 @@ describe("targets", () => {
   });
 
   it("knows private, loopback and link-local addresses", () => {
-    for (const ip of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"]) {
+    for (const ip of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.16.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "fd00::1",
+      "fe80::1",
+      "::ffff:127.0.0.1",
+    ]) {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
     for (const ip of ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "172.32.0.1"]) expect(isPrivateAddress(ip), ip).toBe(false);

@@ -104,7 +104,14 @@ export async function countEndpointFailure(
 /** A failed attempt: pending with its retry's job at `next`, or given up ("failed"), or waiting for the endpoint ("held"). */
 export async function recordDeliveryFailure(
   tx: Executor,
-  row: { id: number; status: "pending" | "failed" | "held"; attempts: number; statusCode: number | null; error: string | null; next: Date | null },
+  row: {
+    id: number;
+    status: "pending" | "failed" | "held";
+    attempts: number;
+    statusCode: number | null;
+    error: string | null;
+    next: Date | null;
+  },
 ): Promise<void> {
   await tx.execute(sql`update hook_deliveries set status = ${row.status}, attempts = ${row.attempts},
     last_status_code = ${row.statusCode}, last_error = ${row.error}, last_attempt_at = now(),
@@ -148,7 +155,9 @@ export async function updateEndpointEnabled(tx: Executor, id: string, enabled: b
 
 /** Deletes an endpoint, its deliveries and their queued jobs. False when there is no such endpoint. */
 export async function deleteEndpoint(tx: Executor, id: string): Promise<boolean> {
-  await tx.execute(sql`select graphile_worker.remove_job('hook:' || id) from hook_deliveries where endpoint_id = ${id} and status = 'pending'`);
+  await tx.execute(
+    sql`select graphile_worker.remove_job('hook:' || id) from hook_deliveries where endpoint_id = ${id} and status = 'pending'`,
+  );
   const rows = await tx.execute(sql`delete from hook_endpoints where id = ${id} returning id`);
   return rows.length > 0;
 }

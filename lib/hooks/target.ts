@@ -48,7 +48,12 @@ export async function privateTargetProblem(raw: string): Promise<string | undefi
   if (privateTargetsAllowed()) return undefined;
   const host = new URL(raw).hostname.replace(/^\[|\]$/g, "");
   if (host === "localhost" || host.endsWith(".localhost")) return "points at this machine";
-  const addresses = isIP(host) ? [host] : await lookup(host, { all: true }).then((all) => all.map((a) => a.address), () => []);
+  const addresses = isIP(host)
+    ? [host]
+    : await lookup(host, { all: true }).then(
+        (all) => all.map((a) => a.address),
+        () => [],
+      );
   if (addresses.length === 0) return "its host name does not resolve";
   if (addresses.some(isPrivateAddress)) return "points at a private or loopback address (HOOK_ALLOW_PRIVATE_TARGETS allows it)";
   return undefined;

@@ -17,9 +17,9 @@ export default async function AdminHooksPage() {
     <div className="mx-auto max-w-6xl py-8">
       <h1 className="font-serif text-3xl font-bold text-ink">Outbound hooks</h1>
       <p className="mt-2 text-sm text-ink-soft">
-        Other systems (a warehouse, an accounting package) hear about orders here: each order event is sent to the endpoints that
-        subscribe to it as signed JSON, at least once, retried with backoff. An endpoint that keeps failing is disabled; its deliveries
-        wait until you enable it.
+        Other systems (a warehouse, an accounting package) hear about orders here: each order event is sent to the endpoints that subscribe
+        to it as signed JSON, at least once, retried with backoff. An endpoint that keeps failing is disabled; its deliveries wait until you
+        enable it.
       </p>
       <section aria-labelledby="new-endpoint" className={`${panelClass} mt-6`}>
         <h2 id="new-endpoint" className="text-xl font-semibold">
@@ -37,7 +37,9 @@ export default async function AdminHooksPage() {
           <p className="mt-3 text-sm text-ink-soft">No endpoints yet.</p>
         ) : (
           <table className="mt-3 w-full text-left text-sm">
-            <TableHead columns={["URL", "Events", "Status", { label: "Delivered", align: "right" }, { label: "Waiting", align: "right" }, ""]} />
+            <TableHead
+              columns={["URL", "Events", "Status", { label: "Delivered", align: "right" }, { label: "Waiting", align: "right" }, ""]}
+            />
             <tbody className="divide-y divide-line">
               {endpoints.map((endpoint) => (
                 <tr key={endpoint.id} data-testid="hook-endpoint">
@@ -47,7 +49,9 @@ export default async function AdminHooksPage() {
                     </Link>
                     {endpoint.description ? <span className="block text-xs text-ink-soft">{endpoint.description}</span> : null}
                   </th>
-                  <td className="py-2 pr-4 font-mono text-xs">{endpoint.eventTypes.includes("*") ? "all" : endpoint.eventTypes.join(", ")}</td>
+                  <td className="py-2 pr-4 font-mono text-xs">
+                    {endpoint.eventTypes.includes("*") ? "all" : endpoint.eventTypes.join(", ")}
+                  </td>
                   <td className="py-2 pr-4">
                     {endpoint.enabled ? (
                       endpoint.consecutiveFailures > 0 ? (
@@ -66,7 +70,11 @@ export default async function AdminHooksPage() {
                   </td>
                   <td className="py-2">
                     {endpoint.enabled ? (
-                      <HookAction path={`/api/admin/hooks/${endpoint.id}/disable`} label="Disable" description={`Disable ${endpoint.url}`} />
+                      <HookAction
+                        path={`/api/admin/hooks/${endpoint.id}/disable`}
+                        label="Disable"
+                        description={`Disable ${endpoint.url}`}
+                      />
                     ) : (
                       <HookAction path={`/api/admin/hooks/${endpoint.id}/enable`} label="Enable" description={`Enable ${endpoint.url}`} />
                     )}

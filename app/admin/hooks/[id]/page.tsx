@@ -83,7 +83,9 @@ export default async function AdminHookEndpointPage({ params }: { params: Promis
                   <td className="py-2 pr-4 text-right tabular-nums">{delivery.attempts}</td>
                   <td className="py-2 pr-4 text-xs">
                     {delivery.lastStatusCode ? `HTTP ${delivery.lastStatusCode}` : (delivery.lastError ?? "—")}
-                    {delivery.lastStatusCode && delivery.lastError && delivery.lastError !== `HTTP ${delivery.lastStatusCode}` ? ` ${delivery.lastError}` : ""}
+                    {delivery.lastStatusCode && delivery.lastError && delivery.lastError !== `HTTP ${delivery.lastStatusCode}`
+                      ? ` ${delivery.lastError}`
+                      : ""}
                     <span className="block text-ink-soft">{when(delivery.lastAttemptAt)}</span>
                   </td>
                   <td className="py-2 pr-4 text-xs">{delivery.status === "pending" ? when(delivery.nextAttemptAt) : "—"}</td>
