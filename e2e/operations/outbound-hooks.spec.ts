@@ -79,7 +79,7 @@ test.describe("outbound hooks", () => {
     await expect(page.getByRole("alert").filter({ hasText: "Disabled" })).toContainText("disabled by an operator");
     await expect(paidRow.getByRole("button", { name: /Redeliver/ })).toHaveCount(0);
     await page.getByRole("button", { name: "Enable this endpoint" }).click();
-    await expect(page.getByText("Enabled.")).toBeVisible();
+    await expect(page.getByText("Enabled.", { exact: true })).toBeVisible();
     await context.close();
   });
 });
