@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DELETE as deleteRoute, GET as endpointRoute } from "@/app/api/admin/hooks/[id]/route";
 import { POST as disableRoute } from "@/app/api/admin/hooks/[id]/disable/route";
@@ -124,6 +125,30 @@ describe("/api/admin/hooks", () => {
       expect((await redeliverRoute(request(), params("deliveryId", id))).status).toBe(404);
     }
     expect(await endpointCount()).toBe(0);
+  });
+
+  it("any JSON body (fuzzed) is a 4xx with the error shape, or a valid endpoint: never a 5xx", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.anything(),
+          fc.record({
+            url: fc.oneof(fc.webUrl(), fc.string()),
+            eventTypes: fc.array(fc.string(), { maxLength: 3 }),
+            description: fc.string(),
+          }),
+        ),
+        async (body) => {
+          as(await createUser("admin"));
+          const response = await createRoute(request(JSON.stringify(body) ?? "null"), {});
+          if (response.status === 201) return;
+          expect(response.status).toBeGreaterThanOrEqual(400);
+          expect(response.status).toBeLessThan(500);
+          expect(((await response.json()) as { error: { code: string } }).error.code).toBeTypeOf("string");
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 
   it(`keeps at most ${MAX_HOOK_ENDPOINTS} endpoints (409 after that)`, async () => {
