@@ -252,6 +252,41 @@ describe("delivery", () => {
   });
 });
 
+describe("ordering", () => {
+  it("a retried OrderPaid may arrive after OrderFulfilled; by sequence the order's facts still hold", async () => {
+    await endpoint(["OrderPaid", "OrderFulfilled"]);
+    const o = await paidOrderAtGateway();
+    const [paid] = await deliveriesOf(o.orderId);
+    receiver.failNext(1, 502);
+    expect(await deliverHook(paid!.id)).toBe("retry");
+    await dispatch(o.orderId, { type: "FULFIL", trackingNumber: "PL-HOOK-1", estimatedDelivery: "2030-01-04" }, "admin");
+    const fulfilled = (await deliveriesOf(o.orderId)).find((r) => r.event_type === "OrderFulfilled")!;
+    expect(fulfilled.body.sequence).toBeGreaterThan(paid!.body.sequence);
+    expect(fulfilled.body.data.order.status).toBe("fulfilled");
+    expect(await deliverHook(fulfilled.id)).toBe("succeeded");
+    expect(await deliverHook(paid!.id)).toBe("succeeded");
+    const arrived = receiver.arrivals.filter((id) => id === paid!.body.id || id === fulfilled.body.id);
+    expect(arrived).toEqual([fulfilled.body.id, paid!.body.id]);
+    expect(receiver.eventsOf(o.orderId).map((e) => e.type)).toEqual(["OrderPaid", "OrderFulfilled"]);
+    expect(receiver.orderingProblems()).toEqual([]);
+  });
+
+  it("the receiver's check reports a fact that does not hold", () => {
+    const check = new HookReceiver();
+    const event = (id: number, type: string) => ({
+      id: `evt_${id}`,
+      type,
+      created: 0,
+      sequence: id,
+      data: { order: { id: "o1", status: "x", revision: id }, fromState: null, toState: "x", details: {} },
+    });
+    check.events.set("evt_1", event(1, "OrderCreated"));
+    check.events.set("evt_2", event(2, "OrderFulfilled"));
+    check.events.set("evt_3", event(3, "OrderPaid"));
+    expect(check.orderingProblems()).toEqual(["o1: OrderFulfilled without OrderPaid before it"]);
+  });
+});
+
 describe("signatures", () => {
   const secret = "whsec_test";
   const body = JSON.stringify({ id: "evt_1", type: "OrderPaid" });
