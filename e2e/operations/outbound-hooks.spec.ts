@@ -1,3 +1,5 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
 import { HookReceiver } from "@/test/hook-receiver";
 import { expect, test } from "../support/test";
 import { adminContext } from "../support/browser";
@@ -5,6 +7,12 @@ import { e2eDb } from "../support/db";
 import { paidOrder } from "../support/orders";
 
 const shots = "docs/screenshots";
+
+/** axe-core: no serious or critical WCAG 2.1 A/AA violation on the page as it is. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${v.help}`);
+}
 
 // The operator console's outbound hooks: register an endpoint (its secret shown
 // once), an order's events reach a real receiver signed and in sequence, the
@@ -44,6 +52,7 @@ test.describe("outbound hooks", () => {
     receiver.secret = secret;
     await expect(page.getByTestId("hook-endpoint").filter({ hasText: url })).toContainText("Enabled");
     await page.screenshot({ path: `${shots}/outbound-hooks.png`, fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
     // Shown once: a reload no longer has it.
     await page.reload();
     await expect(page.getByTestId("hook-secret")).toHaveCount(0);
@@ -74,6 +83,7 @@ test.describe("outbound hooks", () => {
     await page.reload();
     await expect(paidRow).toHaveAttribute("data-status", "succeeded");
     await page.screenshot({ path: `${shots}/outbound-hooks-deliveries.png`, fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole("button", { name: "Disable this endpoint" }).click();
     await expect(page.getByRole("alert").filter({ hasText: "Disabled" })).toContainText("disabled by an operator");
