@@ -597,6 +597,68 @@ export const rateLimits = pgTable("rate_limits", {
   expire: bigint("expire", { mode: "number" }),
 });
 
+// Outbound hooks (issue #21): endpoints operators register, and one delivery per
+// (endpoint, order event), enqueued in the dispatch transaction (lib/hooks/outbox.ts).
+export const hookDeliveryStatuses = ["pending", "succeeded", "failed", "held"] as const;
+export type HookDeliveryStatus = (typeof hookDeliveryStatuses)[number];
+
+export const hookEndpoints = pgTable(
+  "hook_endpoints",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    url: text("url").notNull(),
+    description: text("description"),
+    // Order event types (order_events.type) it receives; '*' for all.
+    eventTypes: text("event_types").array().notNull(),
+    // The signing secret (whsec_…): shown once when created, kept to sign each delivery.
+    secret: text("secret").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    disabledReason: text("disabled_reason"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  () => [
+    check("hook_endpoints_url_check", sql`length(url) <= 2048 and url ~ '^https?://'`),
+    check("hook_endpoints_event_types_check", sql`cardinality(event_types) between 1 and 64`),
+    check("hook_endpoints_disabled_check", sql`enabled = (disabled_at is null)`),
+  ],
+);
+
+export const hookDeliveries = pgTable(
+  "hook_deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => hookEndpoints.id, { onDelete: "cascade" }),
+    orderEventId: bigint("order_event_id", { mode: "number" })
+      .notNull()
+      .references(() => orderEvents.id, { onDelete: "cascade" }),
+    orderId: uuid("order_id").notNull(),
+    eventType: text("event_type").notNull(),
+    // The JSON sent, frozen when the event happened: the same on every attempt.
+    body: jsonb("body").notNull(),
+    status: text("status").$type<HookDeliveryStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("hook_deliveries_endpoint_event_idx").on(t.endpointId, t.orderEventId),
+    index("hook_deliveries_endpoint_idx").on(t.endpointId, t.id),
+    index("hook_deliveries_order_idx").on(t.orderId),
+    check("hook_deliveries_status_check", inList("status", hookDeliveryStatuses)),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type Book = typeof books.$inferSelect;
 export type NewBook = typeof books.$inferInsert;

@@ -82,6 +82,15 @@ const schema = z.object({
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   // Consecutive failed runs of an order's jobs (any task) after which its automation is paused (PAUSE by the system).
   ORDER_JOB_FAILURES_BEFORE_PAUSE: z.coerce.number().int().min(1).max(100).default(5),
+  // Outbound hooks (docs/ARCHITECTURE.md, "Outbound hooks"): attempts per delivery before it is given up,
+  // consecutive failed attempts before an endpoint is disabled, the time one attempt may take.
+  HOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  HOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(20),
+  HOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // The first retry waits this long, each next one twice as long (at most an hour).
+  HOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  // Endpoints on loopback or private addresses: refused in production unless this is on; allowed elsewhere.
+  HOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")

@@ -9,6 +9,7 @@ const sections = [
   { href: "/admin/machine", label: "Order machine" },
   { href: "/admin/sales", label: "Sales" },
   { href: "/admin/promotions", label: "Promotion codes" },
+  { href: "/admin/hooks", label: "Hooks" },
   { href: "/admin/operations", label: "Operations" },
 ] as const;
 

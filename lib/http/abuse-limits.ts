@@ -39,6 +39,8 @@ export const LIMITS = {
   reorder: { keyPrefix: "reorder_viewer", points: 20, duration: 10 * MINUTE },
   /** Pause, resume and ship by hand, by one operator (each is a transition of an order). */
   orderAutomationAdmin: { keyPrefix: "order_automation_admin", points: 60, duration: 10 * MINUTE },
+  /** Outbound hook changes by one operator: endpoints registered, enabled, disabled, deleted; deliveries redelivered. */
+  hookChanges: { keyPrefix: "hook_changes_admin", points: 60, duration: 10 * MINUTE },
   /** Return requests: per shopper. */
   returnRequests: { keyPrefix: "return_request_user", points: 10, duration: 60 * MINUTE },
   /** "Forgot password?" requests from one client address (each may e-mail a link). */
@@ -124,6 +126,11 @@ export async function throttlePartialRefund(actor: { id: string; role: "customer
 export async function throttleOrderAutomation(adminId: string): Promise<void> {
   const wait = await take(LIMITS.orderAutomationAdmin, adminId);
   if (wait > 0) refuse(wait, `Too many pauses, resumes and shipments in a short time. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleHookChanges(adminId: string): Promise<void> {
+  const wait = await take(LIMITS.hookChanges, adminId);
+  if (wait > 0) refuse(wait, `Too many hook changes in a short time. Please try again in ${waitText(wait)}.`);
 }
 
 export async function throttleCarrierCallbacks(address: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { EventSource } from "@/db/schema";
 import { withOrderTransaction, type OrderTx } from "@/db/transaction";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { enqueueHookDeliveriesQuery } from "@/lib/hooks/store";
 import { isUuid } from "@/lib/ids";
 import { MACHINE_VERSION, orderMachine } from "@/machines/order-machine";
 import { loadSnapshot, toStored } from "@/machines/order-snapshot";
@@ -128,6 +129,8 @@ export async function applyEvent(
     });
   }
   saveSnapshot(pipeline, { orderId: order.id, status, snapshot: toStored(next), machineVersion: MACHINE_VERSION, revision });
+  // Outbound hooks: a delivery row and its job per subscribed endpoint, in this transaction (lib/hooks/store.ts).
+  pipeline.write(enqueueHookDeliveriesQuery(order.id, scope.events.length, requestId));
   for (const alert of scope.alerts) {
     logger().error({ alert: "order_flagged", orderId: order.id, reason: alert }, "order flagged for an operator");
   }

@@ -38,6 +38,8 @@ export const jobPayloads = {
   // "Forgot password?": the address as typed; the task finds out whether it has an account.
   send_password_reset: z.object({ email: z.string().max(254) }),
   reconcile_orders: z.object({}),
+  // One outbound hook delivery (lib/hooks/deliver.ts); no orderId: a failing receiver never flags the order.
+  deliver_hook: z.object({ deliveryId: z.coerce.number().int().positive() }),
 } satisfies Record<string, z.ZodObject>;
 
 export type JobName = keyof typeof jobPayloads;

@@ -1,5 +1,6 @@
 import type { Task } from "graphile-worker";
 import type { JobName } from "./jobs";
+import { deliverHookTask } from "./tasks/deliver-hook";
 import { expireCheckoutSession } from "./tasks/expire-session";
 import { fulfilOrder } from "./tasks/fulfil-order";
 import { paymentTimeout } from "./tasks/payment-timeout";
@@ -23,6 +24,7 @@ export const taskList = {
   return_expiry: returnExpiry,
   send_password_reset: sendPasswordReset,
   reconcile_orders: reconcileOrders,
+  deliver_hook: deliverHookTask,
 } satisfies Record<JobName, Task>;
 
 // graphile-worker crontab: the reconciler every minute; the job key keeps

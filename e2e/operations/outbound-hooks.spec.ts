@@ -1,0 +1,95 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { HookReceiver } from "@/test/hook-receiver";
+import { expect, test } from "../support/test";
+import { adminContext } from "../support/browser";
+import { e2eDb } from "../support/db";
+import { paidOrder } from "../support/orders";
+
+const shots = "docs/screenshots";
+
+/** axe-core: no serious or critical WCAG 2.1 A/AA violation on the page as it is. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${v.help}`);
+}
+
+// The operator console's outbound hooks: register an endpoint (its secret shown
+// once), an order's events reach a real receiver signed and in sequence, the
+// deliveries are listed, one is redelivered (the receiver counts a duplicate),
+// and the endpoint is disabled and enabled again.
+test.describe("outbound hooks", () => {
+  const receiver = new HookReceiver();
+  let url = "";
+
+  test.beforeAll(async () => {
+    url = await receiver.start();
+  });
+
+  test.afterAll(async () => {
+    // Later specs' orders must not be sent to a stopped receiver.
+    await e2eDb()`delete from hook_endpoints where url = ${url}`;
+    await receiver.stop();
+  });
+
+  test("the operator registers an endpoint, sees an order's deliveries and redelivers one", async ({ browser }) => {
+    const context = await adminContext(browser);
+    const page = await context.newPage();
+    await page.goto("/admin/hooks");
+    await expect(page.getByRole("heading", { name: "Outbound hooks" })).toBeVisible();
+
+    // Bad input is refused in the form, before any request.
+    await page.getByLabel("Endpoint URL").fill("ftp://example.com/hooks");
+    await page.getByRole("button", { name: "Register endpoint" }).click();
+    await expect(page.getByText("The URL must start with http:// or https://")).toBeVisible();
+
+    await page.getByLabel("Endpoint URL").fill(url);
+    await page.getByLabel("Note (optional)").fill("the warehouse's order feed");
+    await page.getByRole("button", { name: "Register endpoint" }).click();
+    await expect(page.getByText(`Registered ${url}`)).toBeVisible();
+    const secret = (await page.getByTestId("hook-secret").textContent())!.trim();
+    expect(secret).toMatch(/^whsec_/);
+    receiver.secret = secret;
+    await expect(page.getByTestId("hook-endpoint").filter({ hasText: url })).toContainText("Enabled");
+    await page.screenshot({ path: `${shots}/outbound-hooks.png`, fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+    // Shown once: a reload no longer has it.
+    await page.reload();
+    await expect(page.getByTestId("hook-secret")).toHaveCount(0);
+    expect(await page.content()).not.toContain(secret);
+
+    const { orderId } = await paidOrder({ title: "A Book Announced By Hook" });
+    await expect
+      .poll(() => receiver.eventsOf(orderId).map((e) => e.type), { timeout: 20_000 })
+      .toEqual(["OrderCreated", "PaymentStarted", "OrderPaid"]);
+    expect(receiver.rejected).toEqual([]);
+    expect(receiver.orderingProblems()).toEqual([]);
+    expect(receiver.eventsOf(orderId).at(-1)!.data.order.status).toBe("paid");
+
+    await page.getByRole("link", { name: url }).click();
+    await expect(page.getByRole("heading", { name: url })).toBeVisible();
+    const paidRow = page
+      .getByTestId("hook-delivery")
+      .filter({ hasText: "OrderPaid" })
+      .filter({ hasText: orderId.slice(0, 8) });
+    await expect(paidRow).toHaveAttribute("data-status", "succeeded");
+    await expect(paidRow).toContainText("HTTP 200");
+
+    const paidEvent = receiver.eventsOf(orderId).at(-1)!;
+    const duplicates = receiver.duplicates;
+    await paidRow.getByRole("button", { name: `Redeliver OrderPaid ${paidEvent.id}` }).click();
+    await expect.poll(() => receiver.duplicates, { timeout: 20_000 }).toBe(duplicates + 1);
+    expect(receiver.arrivals.filter((id) => id === paidEvent.id)).toHaveLength(2);
+    await page.reload();
+    await expect(paidRow).toHaveAttribute("data-status", "succeeded");
+    await page.screenshot({ path: `${shots}/outbound-hooks-deliveries.png`, fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "Disable this endpoint" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Disabled" })).toContainText("disabled by an operator");
+    await expect(paidRow.getByRole("button", { name: /Redeliver/ })).toHaveCount(0);
+    await page.getByRole("button", { name: "Enable this endpoint" }).click();
+    await expect(page.getByText("Enabled.", { exact: true })).toBeVisible();
+    await context.close();
+  });
+});

@@ -1,0 +1,125 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/observability/log";
+import { safeErrorMessage } from "@/lib/observability/redact-error";
+import { countEndpointFailure, holdDelivery, recordDeliveryFailure, recordDeliverySuccess } from "./store";
+import { SIGNATURE_HEADER, signatureHeader } from "./signature";
+import { privateTargetProblem } from "./target";
+
+export type HookSettings = {
+  maxAttempts: number;
+  disableAfterFailures: number;
+  timeoutMs: number;
+  retryBaseSeconds: number;
+};
+
+export function hookSettings(): HookSettings {
+  const e = env();
+  return {
+    maxAttempts: e.HOOK_MAX_ATTEMPTS,
+    disableAfterFailures: e.HOOK_DISABLE_AFTER_FAILURES,
+    timeoutMs: e.HOOK_TIMEOUT_MS,
+    retryBaseSeconds: e.HOOK_RETRY_BASE_SECONDS,
+  };
+}
+
+/** Seconds before attempt `attempts + 1`, after `attempts` failed ones: base, 2×base, 4×base …, at most an hour. */
+export function retryDelaySeconds(attempts: number, base: number): number {
+  return Math.min(3600, base * 2 ** Math.max(0, attempts - 1));
+}
+
+type Row = {
+  id: number;
+  status: string;
+  attempts: number;
+  body: string;
+  endpoint_id: string;
+  url: string;
+  secret: string;
+  enabled: boolean;
+};
+
+export type AttemptOutcome = "succeeded" | "retry" | "failed" | "held" | "skipped";
+
+type Answer = { ok: boolean; statusCode: number | null; error: string | null };
+
+async function send(row: Row, settings: HookSettings): Promise<Answer> {
+  const problem = await privateTargetProblem(row.url);
+  if (problem) return { ok: false, statusCode: null, error: `refused: the URL ${problem}` };
+  try {
+    const response = await fetch(row.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Paperleaf-Hooks/1",
+        [SIGNATURE_HEADER]: signatureHeader(row.secret, row.body),
+      },
+      body: row.body,
+      // A redirect is an answer, not a new target (it could point anywhere).
+      redirect: "manual",
+      signal: AbortSignal.timeout(settings.timeoutMs),
+    });
+    await response.body?.cancel().catch(() => {});
+    const ok = response.status >= 200 && response.status < 300;
+    return { ok, statusCode: response.status, error: ok ? null : `HTTP ${response.status}` };
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    const message = name === "TimeoutError" ? `no answer within ${settings.timeoutMs} ms` : safeErrorMessage(error);
+    return { ok: false, statusCode: null, error: message.slice(0, 500) };
+  }
+}
+
+/**
+ * One attempt of one delivery (the deliver_hook job). A 2xx answer settles
+ * it; anything else (another status, a timeout, a refused target) counts a
+ * failure: the delivery is retried later with backoff (a new job at
+ * next_attempt_at) until HOOK_MAX_ATTEMPTS, and the endpoint's run of
+ * consecutive failures grows; at HOOK_DISABLE_AFTER_FAILURES the endpoint is
+ * disabled and its deliveries wait ("held") until an operator enables it.
+ * The outcome, the endpoint's count and the retry's job are written in one
+ * transaction.
+ */
+export async function deliverHook(deliveryId: number, settings: HookSettings = hookSettings()): Promise<AttemptOutcome> {
+  const { db } = await getDb();
+  const [row] = await db.execute<Row>(sql`
+    select d.id, d.status, d.attempts, d.body::text as body, e.id as endpoint_id, e.url, e.secret, e.enabled
+    from hook_deliveries d join hook_endpoints e on e.id = d.endpoint_id where d.id = ${deliveryId}`);
+  if (!row || row.status !== "pending") return "skipped";
+  if (!row.enabled) {
+    await holdDelivery(db, deliveryId);
+    return "held";
+  }
+  const answer = await send(row, settings);
+  const attempts = row.attempts + 1;
+  return db.transaction(async (tx) => {
+    if (answer.ok) {
+      await recordDeliverySuccess(tx, { id: deliveryId, endpointId: row.endpoint_id, attempts, statusCode: answer.statusCode });
+      return "succeeded";
+    }
+    const endpoint = await countEndpointFailure(
+      tx,
+      row.endpoint_id,
+      settings.disableAfterFailures,
+      `${settings.disableAfterFailures} consecutive failed attempts; the last: ${answer.error}`,
+    );
+    const outcome: AttemptOutcome = attempts >= settings.maxAttempts ? "failed" : endpoint?.enabled ? "retry" : "held";
+    const next = outcome === "retry" ? new Date(Date.now() + retryDelaySeconds(attempts, settings.retryBaseSeconds) * 1000) : null;
+    await recordDeliveryFailure(tx, {
+      id: deliveryId,
+      status: outcome === "retry" ? "pending" : outcome === "failed" ? "failed" : "held",
+      attempts,
+      statusCode: answer.statusCode,
+      error: answer.error,
+      next,
+    });
+    if (endpoint && !endpoint.enabled && row.enabled) {
+      logger().error(
+        { alert: "hook_endpoint_disabled", endpointId: row.endpoint_id, failures: endpoint.consecutive_failures },
+        "outbound hook endpoint disabled after repeated failures",
+      );
+    }
+    logger().warn({ deliveryId, attempts, statusCode: answer.statusCode, error: answer.error, outcome }, "outbound hook attempt failed");
+    return outcome;
+  });
+}
