@@ -103,11 +103,13 @@ describe("worker tasks", () => {
     expect(row.status).toBe("fulfilled");
     expect(row.tracking_number).toMatch(/^PL[0-9A-F]{10}$/);
     const { db } = await getDb();
-    const emails = await db.execute<{ subject: string }>(sql`select subject from emails where order_id = ${orderId} order by created_at`);
-    expect(emails.map((e) => e.subject)).toEqual([
-      expect.stringMatching(/reserved/),
-      expect.stringMatching(/is paid/),
-      expect.stringMatching(/has shipped/),
+    const emails = await db.execute<{ subject: string }>(sql`select subject from emails where order_id = ${orderId}`);
+    // One of each. The "reserved" and "paid" e-mails are both due when the worker runs, and its
+    // concurrent job workers may send them in either order (seen once in CI): compared sorted.
+    expect(emails.map((e) => e.subject).sort()).toEqual([
+      expect.stringMatching(/has shipped$/),
+      expect.stringMatching(/is paid$/),
+      expect.stringMatching(/is reserved for you$/),
     ]);
   });
 
