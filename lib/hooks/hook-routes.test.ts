@@ -13,22 +13,18 @@ import { originAllowed } from "@/lib/http/security";
 import { createUser } from "@/test/fixtures";
 import { placedOrder } from "@/test/gateway";
 import { MAX_HOOK_ENDPOINTS } from "./input";
+import { signInAs } from "@/test/session";
 
 // The admin hook routes: operators only (404 for everybody else), input
 // bounded, bad input a clear 4xx that changes nothing, rate limited, CSRF by
 // the Origin check every admin route has.
 
-type SessionUser = { id: string; email: string; name: string; role: "customer" | "admin" };
-const fake = vi.hoisted(() => ({ session: null as { user: SessionUser } | null }));
-
 vi.mock("next-auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => fake.session,
+  getServerSession: async () => (await import("@/test/session")).fakeSession.session,
 }));
 
-const as = (id: string | null, role: "customer" | "admin" = "customer") => {
-  fake.session = id ? { user: { id, email: `${id}@example.com`, name: "Test", role } } : null;
-};
+const as = signInAs;
 const request = (body?: unknown, method = "POST") =>
   new Request("http://localhost/api/admin/hooks", {
     method,

@@ -10,22 +10,18 @@ import { originAllowed } from "@/lib/http/security";
 import { createUser, eventTypes } from "@/test/fixtures";
 import { paidOrderAtGateway } from "@/test/gateway";
 import { dispatch } from "./dispatch";
+import { signInAs } from "@/test/session";
 
 // The operator's pause, resume and ship-by-hand routes: who may call them
 // (operators only; a cross-site form is refused by the Origin check), how big
 // the input may be, how often; bad input is a clear 4xx and changes nothing.
 
-type SessionUser = { id: string; email: string; name: string; role: "customer" | "admin" };
-const fake = vi.hoisted(() => ({ session: null as { user: SessionUser } | null }));
-
 vi.mock("next-auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => fake.session,
+  getServerSession: async () => (await import("@/test/session")).fakeSession.session,
 }));
 
-const as = (id: string | null, role: "customer" | "admin" = "customer") => {
-  fake.session = id ? { user: { id, email: `${id}@test.example`, name: "Test", role } } : null;
-};
+const as = (id: string | null, role: "customer" | "admin" = "customer") => signInAs(id, role, "test.example");
 const post = (body?: unknown, raw?: string) =>
   new Request("http://localhost/api/x", {
     method: "POST",

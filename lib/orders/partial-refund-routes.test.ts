@@ -6,21 +6,17 @@ import { getDb } from "@/db";
 import { LIMITS } from "@/lib/http/abuse-limits";
 import { createUser } from "@/test/fixtures";
 import { paidOrderAtGateway } from "@/test/gateway";
+import { signInAs } from "@/test/session";
 
 // The partial refund routes: who may call them, how big the input may be, how
 // often; bad input is a clear 4xx and changes nothing.
 
-type SessionUser = { id: string; email: string; name: string; role: "customer" | "admin" };
-const fake = vi.hoisted(() => ({ session: null as { user: SessionUser } | null }));
-
 vi.mock("next-auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => fake.session,
+  getServerSession: async () => (await import("@/test/session")).fakeSession.session,
 }));
 
-const as = (id: string | null, role: "customer" | "admin" = "customer") => {
-  fake.session = id ? { user: { id, email: `${id}@example.com`, name: "Test", role } } : null;
-};
+const as = signInAs;
 const post = (body: unknown) =>
   new Request("http://localhost/api/x", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
