@@ -3,7 +3,15 @@ import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/observability/log";
 import { safeErrorMessage } from "@/lib/observability/redact-error";
-import { countEndpointFailure, holdDelivery, recordDeliveryFailure, recordDeliverySuccess } from "./store";
+import {
+  countEndpointFailure,
+  holdDelivery,
+  isBehindEarlierDelivery,
+  markDeliveryWaiting,
+  queueNextDelivery,
+  recordDeliveryFailure,
+  recordDeliverySuccess,
+} from "./store";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature";
 import { privateTargetProblem } from "./target";
 
@@ -40,7 +48,7 @@ type Row = {
   enabled: boolean;
 };
 
-export type AttemptOutcome = "succeeded" | "retry" | "failed" | "held" | "skipped";
+export type AttemptOutcome = "succeeded" | "retry" | "failed" | "held" | "waiting" | "skipped";
 
 type Answer = { ok: boolean; statusCode: number | null; error: string | null };
 
@@ -79,6 +87,11 @@ async function send(row: Row, settings: HookSettings): Promise<Answer> {
  * disabled and its deliveries wait ("held") until an operator enables it.
  * The outcome, the endpoint's count and the retry's job are written in one
  * transaction.
+ *
+ * In order per endpoint: while an earlier event of the endpoint (by sequence)
+ * is pending or held, this one is not sent ("waiting", no job). Settling the
+ * earlier one (delivered, or given up after HOOK_MAX_ATTEMPTS) queues the
+ * next; so a failing delivery holds back the later ones of its endpoint only.
  */
 export async function deliverHook(deliveryId: number, settings: HookSettings = hookSettings()): Promise<AttemptOutcome> {
   const { db } = await getDb();
@@ -90,11 +103,16 @@ export async function deliverHook(deliveryId: number, settings: HookSettings = h
     await holdDelivery(db, deliveryId);
     return "held";
   }
+  if (await isBehindEarlierDelivery(db, deliveryId)) {
+    await markDeliveryWaiting(db, deliveryId);
+    return "waiting";
+  }
   const answer = await send(row, settings);
   const attempts = row.attempts + 1;
   return db.transaction(async (tx) => {
     if (answer.ok) {
       await recordDeliverySuccess(tx, { id: deliveryId, endpointId: row.endpoint_id, attempts, statusCode: answer.statusCode });
+      await queueNextDelivery(tx, row.endpoint_id);
       return "succeeded";
     }
     const endpoint = await countEndpointFailure(
@@ -113,6 +131,7 @@ export async function deliverHook(deliveryId: number, settings: HookSettings = h
       error: answer.error,
       next,
     });
+    if (outcome === "failed") await queueNextDelivery(tx, row.endpoint_id);
     if (endpoint && !endpoint.enabled && row.enabled) {
       logger().error(
         { alert: "hook_endpoint_disabled", endpointId: row.endpoint_id, failures: endpoint.consecutive_failures },

@@ -74,9 +74,19 @@ async function jobOf(deliveryId: number): Promise<{ run_at: Date } | undefined> 
   return row;
 }
 
-/** Runs every due deliver_hook job (only those: other tasks of this database stay queued). */
+/**
+ * Runs due deliver_hook jobs (only those: other tasks of this database stay queued) until none is due: a
+ * delivery's outcome queues the next of its endpoint, which one runOnce pass may not pick up.
+ */
 async function runDeliveries(): Promise<void> {
-  await runOnce({ connectionString, taskList: { deliver_hook: deliverHookTask }, logger: quiet });
+  const { db } = await getDb();
+  for (let pass = 0; pass < 20; pass++) {
+    await runOnce({ connectionString, taskList: { deliver_hook: deliverHookTask }, logger: quiet });
+    const [due] = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'deliver_hook' and run_at <= now() and locked_at is null`,
+    );
+    if (due!.n === 0) return;
+  }
 }
 
 const settings = (overrides: Partial<HookSettings> = {}): HookSettings => ({ ...hookSettings(), ...overrides });
@@ -213,7 +223,10 @@ describe("delivery", () => {
     receiver.failNext(100, 500);
     const s = settings({ disableAfterFailures: 2 });
     expect(await deliverHook(ids[0]!, s)).toBe("retry");
-    expect(await deliverHook(ids[1]!, s)).toBe("held");
+    // The next event waits behind the failing one (no request); the second failure disables the endpoint.
+    expect(await deliverHook(ids[1]!, s)).toBe("waiting");
+    expect((await deliveriesOf(second.orderId))[0]).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await deliverHook(ids[0]!, s)).toBe("held");
     const { db } = await getDb();
     const [disabled] = await db.execute<{ enabled: boolean; disabled_reason: string }>(
       sql`select enabled, disabled_reason from hook_endpoints where id = ${created.endpoint.id}`,
@@ -221,7 +234,7 @@ describe("delivery", () => {
     expect(disabled).toMatchObject({ enabled: false, disabled_reason: "2 consecutive failed attempts; the last: HTTP 500" });
     // Pending deliveries of a disabled endpoint are held when their job runs, without a request.
     expect(await deliverHook(ids[2]!, s)).toBe("held");
-    expect(await deliverHook(ids[0]!, s)).toBe("held");
+    expect(await deliverHook(ids[1]!, s)).toBe("held");
     await expect(redeliverHook(String(ids[0]))).rejects.toMatchObject({ code: "invalid_transition" });
     receiver.failNext(0);
     await setHookEndpointEnabled(created.endpoint.id, true);
@@ -253,8 +266,8 @@ describe("delivery", () => {
 });
 
 describe("ordering", () => {
-  it("a retried OrderPaid may arrive after OrderFulfilled; by sequence the order's facts still hold", async () => {
-    await endpoint(["OrderPaid", "OrderFulfilled"]);
+  it("a failing OrderPaid holds the endpoint's later events: they wait, then go out in sequence order", async () => {
+    const created = await endpoint(["OrderPaid", "OrderFulfilled"]);
     const o = await paidOrderAtGateway();
     const [paid] = await deliveriesOf(o.orderId);
     receiver.failNext(1, 502);
@@ -262,13 +275,54 @@ describe("ordering", () => {
     await dispatch(o.orderId, { type: "FULFIL", trackingNumber: "PL-HOOK-1", estimatedDelivery: "2030-01-04" }, "admin");
     const fulfilled = (await deliveriesOf(o.orderId)).find((r) => r.event_type === "OrderFulfilled")!;
     expect(fulfilled.body.sequence).toBeGreaterThan(paid!.body.sequence);
-    expect(fulfilled.body.data.order.status).toBe("fulfilled");
-    expect(await deliverHook(fulfilled.id)).toBe("succeeded");
+    // Its job runs first, but OrderPaid is still on its way: nothing is sent.
+    expect(await deliverHook(fulfilled.id)).toBe("waiting");
+    expect((await deliveriesOf(o.orderId)).find((r) => r.id === fulfilled.id)).toMatchObject({ status: "pending", next_attempt_at: null });
+    expect(receiver.arrivals.filter((id) => id === fulfilled.body.id)).toEqual([]);
+    // OrderPaid's retry succeeds and queues OrderFulfilled's job.
     expect(await deliverHook(paid!.id)).toBe("succeeded");
+    expect(await jobOf(fulfilled.id)).toBeDefined();
+    await runDeliveries();
     const arrived = receiver.arrivals.filter((id) => id === paid!.body.id || id === fulfilled.body.id);
-    expect(arrived).toEqual([fulfilled.body.id, paid!.body.id]);
-    expect(receiver.eventsOf(o.orderId).map((e) => e.type)).toEqual(["OrderPaid", "OrderFulfilled"]);
+    expect(arrived).toEqual([paid!.body.id, fulfilled.body.id]);
     expect(receiver.orderingProblems()).toEqual([]);
+    expect((await deliveriesOf(o.orderId, created.endpoint.id)).map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
+  });
+
+  it("through the worker: an order's events arrive in sequence order when the first attempt of the first one fails", async () => {
+    await endpoint(["*"]);
+    receiver.failNext(1, 500);
+    const o = await paidOrderAtGateway();
+    await dispatch(o.orderId, { type: "FULFIL", trackingNumber: "PL-HOOK-2", estimatedDelivery: "2030-01-04" }, "admin");
+    const rows = await deliveriesOf(o.orderId);
+    expect(rows.map((r) => r.event_type)).toEqual(["OrderCreated", "PaymentStarted", "OrderPaid", "OrderFulfilled"]);
+    await runDeliveries();
+    // The first attempt failed; the others waited behind it; nothing arrived.
+    expect(receiver.eventsOf(o.orderId)).toEqual([]);
+    const { db } = await getDb();
+    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where key = ${`hook:${rows[0]!.id}`}`);
+    await runDeliveries();
+    const sequences = rows.map((r) => r.body.id);
+    expect(receiver.arrivals.filter((id) => sequences.includes(id))).toEqual(sequences);
+    expect((await deliveriesOf(o.orderId)).map((r) => [r.status, r.attempts])).toEqual([
+      ["succeeded", 2],
+      ["succeeded", 1],
+      ["succeeded", 1],
+      ["succeeded", 1],
+    ]);
+  });
+
+  it("a delivery given up releases the ones behind it", async () => {
+    await endpoint(["*"]);
+    const o = await placedOrder();
+    await dispatch(o.orderId, { type: "CANCEL" }, "user");
+    const [created, cancelled] = await deliveriesOf(o.orderId);
+    receiver.failNext(1, 500);
+    expect(await deliverHook(cancelled!.id)).toBe("waiting");
+    expect(await deliverHook(created!.id, settings({ maxAttempts: 1 }))).toBe("failed");
+    expect(await jobOf(cancelled!.id)).toBeDefined();
+    await runDeliveries();
+    expect(receiver.eventsOf(o.orderId).map((e) => e.type)).toEqual(["OrderCancelled"]);
   });
 
   it("the receiver's check reports a fact that does not hold", () => {

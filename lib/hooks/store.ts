@@ -49,19 +49,55 @@ export function enqueueHookDeliveriesQuery(orderId: string, count: number, reque
         now()
       from ev cross join o join endpoints e on e.event_types && array[ev.type, '*']
       on conflict (endpoint_id, order_event_id) do nothing
-      returning id
+      returning id, endpoint_id
     )
     select graphile_worker.add_job('deliver_hook'::text,
       json_strip_nulls(json_build_object('deliveryId', d.id, 'requestId', ${requestId ?? null}::text)),
-      max_attempts := ${DELIVERY_JOB_MAX_ATTEMPTS}::int, job_key := 'hook:' || d.id)
-    from d`;
+      queue_name := 'hooks:' || d.endpoint_id, max_attempts := ${DELIVERY_JOB_MAX_ATTEMPTS}::int, job_key := 'hook:' || d.id)
+    from d order by d.id`;
 }
 
-/** Queues (or re-queues) delivery `id`'s job now or at `runAt`: the job key makes a repeat replace, not add. */
+/**
+ * Queues (or re-queues) delivery `id`'s job now or at `runAt`: the job key makes a repeat replace, not add.
+ * Every job of one endpoint is in that endpoint's graphile-worker queue (`hooks:<endpoint id>`), so they run
+ * one at a time: two attempts to one endpoint never race, and the in-order check in deliverHook holds.
+ */
 export function deliveryJobQuery(id: number, runAt?: Date): SQL {
   return sql`select graphile_worker.add_job('deliver_hook'::text, json_build_object('deliveryId', ${id}::bigint),
+    queue_name := (select 'hooks:' || endpoint_id from hook_deliveries where id = ${id}::bigint),
     run_at := ${runAt ? runAt.toISOString() : null}::timestamptz, max_attempts := ${DELIVERY_JOB_MAX_ATTEMPTS}::int,
     job_key := ${`hook:${id}`}::text)`;
+}
+
+/**
+ * Is an earlier event of the endpoint (by sequence) still on its way (pending or held)? Then delivery `id`
+ * waits behind it: deliveries to one endpoint go out in event order (docs/ARCHITECTURE.md, "Outbound hooks").
+ */
+export async function isBehindEarlierDelivery(db: Executor, id: number): Promise<boolean> {
+  const [row] = await db.execute<{ behind: boolean }>(sql`
+    select exists (
+      select 1 from hook_deliveries earlier join hook_deliveries d on d.id = ${id}
+      where earlier.endpoint_id = d.endpoint_id and earlier.order_event_id < d.order_event_id and earlier.status in ('pending', 'held')
+    ) as behind`);
+  return row!.behind;
+}
+
+/** A delivery waiting behind an earlier one has no job and no attempt time: the earlier one's outcome queues it. */
+export async function markDeliveryWaiting(db: Executor, id: number): Promise<void> {
+  await db.execute(sql`update hook_deliveries set next_attempt_at = null, updated_at = now() where id = ${id} and status = 'pending'`);
+}
+
+/**
+ * Once a delivery is settled (delivered or given up), the endpoint's next pending one (by sequence) is
+ * queued: due now, or at its retry time if it has one.
+ */
+export async function queueNextDelivery(tx: Executor, endpointId: string): Promise<void> {
+  const [next] = await tx.execute<{ id: number; next_attempt_at: string | null }>(sql`
+    select id::int, next_attempt_at from hook_deliveries
+    where endpoint_id = ${endpointId} and status = 'pending' order by order_event_id limit 1`);
+  if (!next) return;
+  const at = next.next_attempt_at ? new Date(next.next_attempt_at) : undefined;
+  await tx.execute(deliveryJobQuery(next.id, at && at.getTime() > Date.now() ? at : undefined));
 }
 
 /** A pending delivery of a disabled endpoint waits for it to be enabled. */
@@ -149,6 +185,8 @@ export async function updateEndpointEnabled(tx: Executor, id: string, enabled: b
       update hook_deliveries set status = 'pending', next_attempt_at = now(), updated_at = now()
       where endpoint_id = ${id} and status = 'held' returning id`);
     for (const delivery of held) await tx.execute(deliveryJobQuery(Number(delivery.id)));
+    // Deliveries waiting behind one given up while the endpoint was disabled have no job: the first goes now.
+    await queueNextDelivery(tx, id);
   }
   return true;
 }
