@@ -17,7 +17,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 // The operator console's outbound hooks: register an endpoint (its secret shown
 // once), an order's events reach a real receiver signed and in sequence, the
 // deliveries are listed, one is redelivered (the receiver counts a duplicate),
-// and the endpoint is disabled and enabled again.
+// the endpoint is disabled and enabled again, and deleted (after a confirmation).
 test.describe("outbound hooks", () => {
   const receiver = new HookReceiver();
   let url = "";
@@ -90,6 +90,24 @@ test.describe("outbound hooks", () => {
     await expect(paidRow.getByRole("button", { name: /Redeliver/ })).toHaveCount(0);
     await page.getByRole("button", { name: "Enable this endpoint" }).click();
     await expect(page.getByText("Enabled.", { exact: true })).toBeVisible();
+
+    // Delete asks first; "Cancel" keeps the endpoint, "OK" removes it and its deliveries.
+    const endpointId = page.url().split("/").at(-1)!;
+    let question = "";
+    page.once("dialog", (dialog) => {
+      question = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.getByRole("button", { name: "Delete endpoint" }).click();
+    await expect.poll(() => question).toContain(`Delete the endpoint ${url}?`);
+    expect((await e2eDb()`select id from hook_endpoints where id = ${endpointId}`).length).toBe(1);
+    await page.screenshot({ path: "/tmp/shots-S/outbound-hooks-delete.png", fullPage: true });
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Delete endpoint" }).click();
+    await expect(page).toHaveURL(/\/admin\/hooks$/);
+    await expect(page.getByTestId("hook-endpoint").filter({ hasText: url })).toHaveCount(0);
+    expect((await e2eDb()`select id from hook_endpoints where id = ${endpointId}`).length).toBe(0);
+    expect((await e2eDb()`select id from hook_deliveries where endpoint_id = ${endpointId}`).length).toBe(0);
     await context.close();
   });
 });

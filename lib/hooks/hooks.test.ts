@@ -246,6 +246,26 @@ describe("delivery", () => {
     }
   });
 
+  it("deleting an endpoint drops its waiting and held deliveries and their jobs: nothing more is sent to it", async () => {
+    const created = await endpoint(["*"]);
+    const o = await placedOrder();
+    await dispatch(o.orderId, { type: "CANCEL" }, "user");
+    const [first, second] = await deliveriesOf(o.orderId);
+    receiver.failNext(1, 500);
+    expect(await deliverHook(first!.id)).toBe("retry");
+    expect(await jobOf(first!.id)).toBeDefined();
+    expect(await jobOf(second!.id)).toBeDefined();
+    await deleteHookEndpoint(created.endpoint.id);
+    endpoints.splice(endpoints.indexOf(created.endpoint.id), 1);
+    expect(await deliveriesOf(o.orderId)).toEqual([]);
+    expect(await jobOf(first!.id)).toBeUndefined();
+    expect(await jobOf(second!.id)).toBeUndefined();
+    // A job already running for it finds nothing to send.
+    expect(await deliverHook(second!.id)).toBe("skipped");
+    await expect(deleteHookEndpoint(created.endpoint.id)).rejects.toMatchObject({ code: "not_found" });
+    expect(receiver.eventsOf(o.orderId)).toEqual([]);
+  });
+
   it("an operator's redelivery sends the same event id and body again: the receiver counts a duplicate", async () => {
     await endpoint(["OrderCreated"]);
     const o = await placedOrder();

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { HookAction } from "@/components/admin/hook-forms";
+import { HookAction, HookDeleteAction } from "@/components/admin/hook-forms";
 import { TableHead } from "@/components/admin/table-head";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
 import { getHookEndpoint, listHookDeliveries } from "@/lib/hooks/endpoints";
@@ -20,7 +20,7 @@ const statusText: Record<string, string> = {
   held: "Held (endpoint disabled)",
 };
 
-// GET /admin/hooks/:id – one endpoint's newest deliveries; redeliver one, enable or disable the endpoint.
+// GET /admin/hooks/:id – one endpoint's newest deliveries; redeliver one, enable, disable or delete the endpoint.
 export default async function AdminHookEndpointPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdminPage();
   const { id } = await params;
@@ -52,11 +52,14 @@ export default async function AdminHookEndpointPage({ params }: { params: Promis
             held until it is enabled.
           </p>
         )}
-        {endpoint.enabled ? (
-          <HookAction path={`/api/admin/hooks/${endpoint.id}/disable`} label="Disable" description="Disable this endpoint" />
-        ) : (
-          <HookAction path={`/api/admin/hooks/${endpoint.id}/enable`} label="Enable and send held" description="Enable this endpoint" />
-        )}
+        <span className="inline-flex flex-wrap items-center gap-3">
+          {endpoint.enabled ? (
+            <HookAction path={`/api/admin/hooks/${endpoint.id}/disable`} label="Disable" description="Disable this endpoint" />
+          ) : (
+            <HookAction path={`/api/admin/hooks/${endpoint.id}/enable`} label="Enable and send held" description="Enable this endpoint" />
+          )}
+          <HookDeleteAction endpointId={endpoint.id} url={endpoint.url} waiting={endpoint.deliveries.pending + endpoint.deliveries.held} />
+        </span>
       </div>
       <section aria-labelledby="deliveries" className={`${panelClass} mt-6`}>
         <h2 id="deliveries" className="text-xl font-semibold">
@@ -88,7 +91,13 @@ export default async function AdminHookEndpointPage({ params }: { params: Promis
                       : ""}
                     <span className="block text-ink-soft">{when(delivery.lastAttemptAt)}</span>
                   </td>
-                  <td className="py-2 pr-4 text-xs">{delivery.status === "pending" ? when(delivery.nextAttemptAt) : "—"}</td>
+                  <td className="py-2 pr-4 text-xs">
+                    {delivery.status !== "pending"
+                      ? "—"
+                      : delivery.nextAttemptAt
+                        ? when(delivery.nextAttemptAt)
+                        : "After the earlier events"}
+                  </td>
                   <td className="py-2">
                     {endpoint.enabled ? (
                       <HookAction
