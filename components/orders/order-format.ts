@@ -53,6 +53,8 @@ const eventLabels: Record<string, string> = {
   ReturnReceived: "Return received",
   ReturnRejected: "Return not accepted",
   ReturnExpired: "Return expired",
+  OrderPaused: "On hold",
+  OrderResumed: "No longer on hold",
 };
 
 /** "OrderCreated" -> "Order placed"; unknown types are split into words. */

@@ -129,7 +129,13 @@ export function OrderStatusMessage({ order }: OrderStatusMessageProps) {
       <div className="mt-2">
         <Explanation order={order} />
       </div>
-      {order.needsAttention ? (
+      {order.paused ? (
+        // Paused by an operator or by the system: the shopper hears that, never who or why (that is for operators).
+        <p data-testid="order-on-hold" className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+          <span className="font-semibold">On hold:</span> our team is looking at this order. Nothing is needed from you; it carries on as
+          soon as they are done, and this page will show it.
+        </p>
+      ) : order.needsAttention ? (
         <p className="mt-3 text-sm text-ink-soft">Our team is taking a look at this order. There’s nothing you need to do.</p>
       ) : null}
       {order.status === "cancelled" ? <PutBackInCart orderId={order.id} /> : null}

@@ -49,7 +49,7 @@ async function automationOf(orderId: string) {
 
 test.describe("pause, resume and ship by hand", () => {
   test("an operator pauses a paid order: the warehouse job finds it paused and waits; resume ships it", async ({ browser }) => {
-    const { orderId } = await paidOrder({ title: "A Book on Hold" });
+    const { orderId, shopper } = await paidOrder({ title: "A Book on Hold" });
     const admin = await adminContext(browser);
     const ops = await admin.newPage();
     await ops.goto(`/admin/orders/${orderId}`);
@@ -58,6 +58,16 @@ test.describe("pause, resume and ship by hand", () => {
     await expect(ops.getByTestId("paused-banner")).toContainText("Paused by an operator");
     await expect(ops.getByTestId("paused-banner")).toContainText("The customer asked us to hold it");
     await ops.screenshot({ path: `${shots}/pause-admin-order.png`, fullPage: true });
+
+    // The shopper's order page says plainly that the order is on hold, and nothing of who or why.
+    const shopperBrowser = await browser.newContext({ storageState: await shopper.api.storageState() });
+    const own = await shopperBrowser.newPage();
+    await own.goto(`/orders/${orderId}`);
+    await expect(own.getByTestId("order-on-hold")).toContainText("On hold: our team is looking at this order. Nothing is needed from you");
+    await expect(own.getByRole("heading", { name: "History" }).locator("..")).toContainText("On hold");
+    expect(await own.content()).not.toContain("The customer asked us to hold it");
+    expect(await (await shopper.api.get(`/api/orders/${orderId}`)).text()).not.toContain("The customer asked us to hold it");
+    await own.screenshot({ path: `${shots}/pause-shopper-order.png`, fullPage: true });
 
     // The warehouse job runs, finds the order paused and leaves it: still paid, no job left.
     expect(await warehouseNow(orderId)).toBe(1);
@@ -75,6 +85,9 @@ test.describe("pause, resume and ship by hand", () => {
     await ops.getByRole("button", { name: "Resume automation" }).click();
     await expect(ops.getByRole("button", { name: "Pause automation" })).toBeVisible();
     await expect(ops.getByTestId("paused-banner")).toHaveCount(0);
+    await own.reload();
+    await expect(own.getByTestId("order-on-hold")).toHaveCount(0);
+    await shopperBrowser.close();
     // Resume enqueued the warehouse job again; due now, it ships the order.
     await expect.poll(() => warehouseJobs(orderId), { timeout: 10_000 }).toBe(1);
     await warehouseNow(orderId);

@@ -85,6 +85,8 @@ export type OrderView = {
   createdAt: string;
   revision: number;
   needsAttention: boolean;
+  /** Automation on the order is paused ("on hold"): by an operator, or by the system. Who and why is for operators only. */
+  paused: boolean;
 };
 
 export type OrderDispute = {
@@ -206,7 +208,16 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
     createdAt: iso(row.created_at),
     revision: row.revision,
     needsAttention: row.needs_attention,
+    paused: context.paused !== null,
   };
+}
+
+/** Events whose payload is the operators' business (who paused the order and why): a shopper sees that it happened, not why. */
+const operatorOnlyPayloads = new Set(["OrderPaused", "OrderResumed"]);
+
+/** The shopper's view of an order: the same, less what only operators may read. */
+function shopperView(view: OrderView): OrderView {
+  return { ...view, events: view.events.map((e) => (operatorOnlyPayloads.has(e.type) ? { ...e, payload: {} } : e)) };
 }
 
 /** One order of one user; another user's order is not_found, like a missing one. */
@@ -221,7 +232,7 @@ export function getOrderForViewer(viewer: OrderViewer, orderId: string): Promise
     const { db } = await getDb();
     const row = await orderRow(db, orderId, viewer);
     if (!row) throw new AppError("not_found", "Order not found");
-    return buildOrderView(db, row);
+    return shopperView(await buildOrderView(db, row));
   });
 }
 
@@ -238,7 +249,7 @@ export function listOrdersForUser(userId: string, limit = 50): Promise<OrderView
   return instrument("data_lookup", { name: "list_orders" }, async () => {
     const { db } = await getDb();
     const rows = await orderRowsOfUser(db, userId, limit);
-    return Promise.all(rows.map((row) => buildOrderView(db, row)));
+    return Promise.all(rows.map(async (row) => shopperView(await buildOrderView(db, row))));
   });
 }
 

@@ -10,6 +10,7 @@ import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser, eventTypes, jobKeys, orderRow, stockOf } from "@/test/fixtures";
 import { orderAtGateway, paidOrderAtGateway, payAtGateway } from "@/test/gateway";
 import { dispatch } from "./dispatch";
+import { getOrder, getOrderForViewer, listOrdersForUser } from "./order-view";
 import { placeOrder } from "./place-order";
 import { overdueOrderIds } from "./store";
 import { adminFulfil, adminPause, adminRefund, adminResume } from "./user-actions";
@@ -141,6 +142,25 @@ describe("pause and resume through dispatch and the worker", () => {
     await dueNow(order.orderId);
     await work();
     await expect.poll(async () => (await orderRow(order.orderId)).status, { timeout: 5_000 }).toBe("fulfilled");
+  });
+
+  it("the shopper sees the order on hold, never who paused it or why; operators still do", async () => {
+    const order = await paidOrderAtGateway({ quantity: 1 });
+    await adminPause({ adminId: admin, orderId: order.orderId, reason: "suspected fraud, call the bank" });
+    const mine = await getOrderForViewer({ userId: order.userId }, order.orderId);
+    expect(mine.paused).toBe(true);
+    expect(mine.events.find((e) => e.type === "OrderPaused")).toMatchObject({ payload: {} });
+    expect(JSON.stringify(mine)).not.toContain("suspected fraud");
+    const listed = (await listOrdersForUser(order.userId)).find((o) => o.id === order.orderId)!;
+    expect(JSON.stringify(listed)).not.toContain("suspected fraud");
+    expect(listed.paused).toBe(true);
+    expect((await getOrder(order.orderId)).events.find((e) => e.type === "OrderPaused")!.payload).toMatchObject({
+      reason: "suspected fraud, call the bank",
+    });
+    await adminResume({ adminId: admin, orderId: order.orderId });
+    const resumed = await getOrderForViewer({ userId: order.userId }, order.orderId);
+    expect(resumed.paused).toBe(false);
+    expect(resumed.events.find((e) => e.type === "OrderResumed")).toMatchObject({ payload: {} });
   });
 
   it("a refund waits while paused (no gateway call); resume sends it", async () => {
