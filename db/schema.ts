@@ -610,8 +610,12 @@ export const hookEndpoints = pgTable(
     description: text("description"),
     // Order event types (order_events.type) it receives; '*' for all.
     eventTypes: text("event_types").array().notNull(),
-    // The signing secret (whsec_…): shown once when created, kept to sign each delivery.
+    // The signing secret (whsec_…), sealed (enc:v1:…, lib/hooks/secret-box.ts): shown once when created or rolled, kept to sign each delivery.
     secret: text("secret").notNull(),
+    // The secret the last roll replaced (sealed): it signs too until previous_secret_expires_at.
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: timestamp("previous_secret_expires_at", { withTimezone: true }),
+    secretRolledAt: timestamp("secret_rolled_at", { withTimezone: true }),
     enabled: boolean("enabled").notNull().default(true),
     consecutiveFailures: integer("consecutive_failures").notNull().default(0),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
@@ -624,6 +628,7 @@ export const hookEndpoints = pgTable(
     check("hook_endpoints_url_check", sql`length(url) <= 2048 and url ~ '^https?://'`),
     check("hook_endpoints_event_types_check", sql`cardinality(event_types) between 1 and 64`),
     check("hook_endpoints_disabled_check", sql`enabled = (disabled_at is null)`),
+    check("hook_endpoints_previous_secret_check", sql`(previous_secret is null) = (previous_secret_expires_at is null)`),
   ],
 );
 
@@ -654,6 +659,10 @@ export const hookDeliveries = pgTable(
   (t) => [
     uniqueIndex("hook_deliveries_endpoint_event_idx").on(t.endpointId, t.orderEventId),
     index("hook_deliveries_endpoint_idx").on(t.endpointId, t.id),
+    // The in-order check: an endpoint's earlier deliveries still on their way (lib/hooks/store.ts, isBehindEarlierDelivery).
+    index("hook_deliveries_endpoint_waiting_idx")
+      .on(t.endpointId, t.orderEventId)
+      .where(sql`status in ('pending', 'held')`),
     index("hook_deliveries_order_idx").on(t.orderId),
     check("hook_deliveries_status_check", inList("status", hookDeliveryStatuses)),
   ],

@@ -91,6 +91,8 @@ const schema = z.object({
   HOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   // Endpoints on loopback or private addresses: refused in production unless this is on; allowed elsewhere.
   HOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
+  // After "Roll secret", deliveries are signed with the old secret too for this long, so receivers can switch over.
+  HOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).max(720).default(24),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")

@@ -14,7 +14,8 @@ export type ReceivedEvent = {
 /**
  * A small outbound hook receiver for tests (a real HTTP server on 127.0.0.1),
  * doing what docs/API.md tells receivers to do: verify the signature over the
- * raw body (a wrong one or an old timestamp is refused with 400 and counted),
+ * raw body (any matching v1 passes, as during a secret's roll; a wrong one or an
+ * old timestamp is refused with 400 and counted),
  * dedupe by event id (a repeat is answered 200 and counted as a duplicate, not
  * an error), and keep the events for the ordering checks (`orderingProblems`).
  * `failNext(n, status)` answers the next n signed requests with an error;
@@ -27,6 +28,9 @@ export class HookReceiver {
   readonly arrivals: string[] = [];
   duplicates = 0;
   rejected: { reason: string }[] = [];
+  /** The Paperleaf-Signature and Host headers of the last request (signed or not). */
+  lastSignature = "";
+  lastHost = "";
   private failing: { count: number; status: number } = { count: 0, status: 500 };
   private stalling = 0;
   private server: Server | undefined;
@@ -38,14 +42,11 @@ export class HookReceiver {
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8");
-        const verdict = verifySignature(
-          this.secret,
-          (request.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined) ?? null,
-          body,
-          {
-            toleranceSeconds: this.toleranceSeconds,
-          },
-        );
+        const header = (request.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined) ?? null;
+        this.lastSignature = header ?? "";
+        this.lastHost = request.headers.host ?? "";
+        // Any matching v1 passes: during a secret's roll the header carries one per secret.
+        const verdict = verifySignature(this.secret, header, body, { toleranceSeconds: this.toleranceSeconds });
         if (!verdict.ok) {
           this.rejected.push({ reason: verdict.reason });
           response.writeHead(400).end(verdict.reason);

@@ -133,36 +133,3 @@ export function HookAction({ path, label, description }: { path: string; label: 
     </span>
   );
 }
-
-/**
- * Deletes an endpoint after the operator confirms: its deliveries (waiting and held ones too) go with it,
- * and nothing more is sent to it. Then back to the list.
- */
-export function HookDeleteAction({ endpointId, url, waiting }: { endpointId: string; url: string; waiting: number }) {
-  const router = useRouter();
-  const [message, setMessage] = useState("");
-  const [pending, setPending] = useState(false);
-  async function act() {
-    const dropped = waiting > 0 ? ` Its ${waiting} waiting ${waiting === 1 ? "delivery is" : "deliveries are"} dropped, not sent.` : "";
-    if (!window.confirm(`Delete the endpoint ${url}? Nothing more is sent to it.${dropped} This cannot be undone.`)) return;
-    setPending(true);
-    const result = await apiRequest(`/api/admin/hooks/${endpointId}`, { method: "DELETE" });
-    setPending(false);
-    if (!result.ok) {
-      setMessage(result.message);
-      return;
-    }
-    router.push("/admin/hooks");
-    router.refresh();
-  }
-  return (
-    <span className="inline-flex items-center gap-2">
-      <button type="button" onClick={act} disabled={pending} className={`${secondaryButtonClass} text-red-800`}>
-        Delete endpoint
-      </button>
-      <span role="status" className="text-xs text-red-800">
-        {message}
-      </span>
-    </span>
-  );
-}

@@ -17,7 +17,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
 // The operator console's outbound hooks: register an endpoint (its secret shown
 // once), an order's events reach a real receiver signed and in sequence, the
 // deliveries are listed, one is redelivered (the receiver counts a duplicate),
-// the endpoint is disabled and enabled again, and deleted (after a confirmation).
+// the endpoint is disabled and enabled again, its secret rolled (both secrets
+// sign for a while), and it is deleted (after a confirmation).
 test.describe("outbound hooks", () => {
   const receiver = new HookReceiver();
   let url = "";
@@ -90,6 +91,28 @@ test.describe("outbound hooks", () => {
     await expect(paidRow.getByRole("button", { name: /Redeliver/ })).toHaveCount(0);
     await page.getByRole("button", { name: "Enable this endpoint" }).click();
     await expect(page.getByText("Enabled.", { exact: true })).toBeVisible();
+
+    // Roll secret: the new one shown once; the receiver switches to it at once, the old one still signs (a second v1).
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Roll secret" }).click();
+    const rolled = (await page.getByTestId("hook-secret").textContent())!.trim();
+    expect(rolled).toMatch(/^whsec_/);
+    expect(rolled).not.toBe(secret);
+    await expect(page.getByTestId("secret-state")).toContainText("old secret too until");
+    const [stored] = await e2eDb()`select secret, previous_secret from hook_endpoints where url = ${url}`;
+    expect(String(stored!.secret)).toMatch(/^enc:v1:/);
+    expect(String(stored!.previous_secret)).toMatch(/^enc:v1:/);
+    expect(JSON.stringify(stored)).not.toContain(rolled.slice(6));
+    await page.screenshot({ path: "/tmp/shots-S/outbound-hooks-rolled.png", fullPage: true });
+    receiver.secret = rolled;
+    const second = await paidOrder({ title: "A Book Announced After A Roll" });
+    await expect
+      .poll(() => receiver.eventsOf(second.orderId).map((e) => e.type), { timeout: 20_000 })
+      .toEqual(["OrderCreated", "PaymentStarted", "OrderPaid"]);
+    expect(receiver.rejected).toEqual([]);
+    expect(receiver.lastSignature.match(/v1=/g)).toHaveLength(2);
+    await page.reload();
+    await expect(page.getByTestId("hook-secret")).toHaveCount(0);
 
     // Delete asks first; "Cancel" keeps the endpoint, "OK" removes it and its deliveries.
     const endpointId = page.url().split("/").at(-1)!;

@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/observability/log";
-import { safeErrorMessage } from "@/lib/observability/redact-error";
 import {
   countEndpointFailure,
   holdDelivery,
@@ -12,14 +11,18 @@ import {
   recordDeliveryFailure,
   recordDeliverySuccess,
 } from "./store";
+import { openSecret, SecretUnreadableError } from "./secret-box";
+import { postDelivery, type Answer } from "./send";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature";
-import { privateTargetProblem } from "./target";
+import type { Resolver } from "./target";
 
 export type HookSettings = {
   maxAttempts: number;
   disableAfterFailures: number;
   timeoutMs: number;
   retryBaseSeconds: number;
+  /** How the endpoint's host is looked up (the system's resolver unless a test injects one). */
+  resolve?: Resolver;
 };
 
 export function hookSettings(): HookSettings {
@@ -45,37 +48,32 @@ type Row = {
   endpoint_id: string;
   url: string;
   secret: string;
+  /** The secret a roll replaced, while its grace period lasts (sealed). */
+  previous_secret: string | null;
   enabled: boolean;
 };
 
 export type AttemptOutcome = "succeeded" | "retry" | "failed" | "held" | "waiting" | "skipped";
 
-type Answer = { ok: boolean; statusCode: number | null; error: string | null };
-
 async function send(row: Row, settings: HookSettings): Promise<Answer> {
-  const problem = await privateTargetProblem(row.url);
-  if (problem) return { ok: false, statusCode: null, error: `refused: the URL ${problem}` };
+  let secrets: string[];
   try {
-    const response = await fetch(row.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "Paperleaf-Hooks/1",
-        [SIGNATURE_HEADER]: signatureHeader(row.secret, row.body),
-      },
-      body: row.body,
-      // A redirect is an answer, not a new target (it could point anywhere).
-      redirect: "manual",
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
-    await response.body?.cancel().catch(() => {});
-    const ok = response.status >= 200 && response.status < 300;
-    return { ok, statusCode: response.status, error: ok ? null : `HTTP ${response.status}` };
+    secrets = [row.secret, ...(row.previous_secret ? [row.previous_secret] : [])].map(openSecret);
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    const message = name === "TimeoutError" ? `no answer within ${settings.timeoutMs} ms` : safeErrorMessage(error);
-    return { ok: false, statusCode: null, error: message.slice(0, 500) };
+    if (error instanceof SecretUnreadableError) return { ok: false, statusCode: null, error: error.message };
+    throw error;
   }
+  return postDelivery(row.url, {
+    headers: {
+      "content-type": "application/json",
+      "user-agent": "Paperleaf-Hooks/1",
+      // During a roll's grace period, one v1 per secret (the new one first): a receiver holding either accepts it.
+      [SIGNATURE_HEADER]: signatureHeader(secrets, row.body),
+    },
+    body: row.body,
+    timeoutMs: settings.timeoutMs,
+    resolve: settings.resolve,
+  });
 }
 
 /**
@@ -96,7 +94,8 @@ async function send(row: Row, settings: HookSettings): Promise<Answer> {
 export async function deliverHook(deliveryId: number, settings: HookSettings = hookSettings()): Promise<AttemptOutcome> {
   const { db } = await getDb();
   const [row] = await db.execute<Row>(sql`
-    select d.id, d.status, d.attempts, d.body::text as body, e.id as endpoint_id, e.url, e.secret, e.enabled
+    select d.id, d.status, d.attempts, d.body::text as body, e.id as endpoint_id, e.url, e.secret, e.enabled,
+      case when e.previous_secret_expires_at > now() then e.previous_secret end as previous_secret
     from hook_deliveries d join hook_endpoints e on e.id = d.endpoint_id where d.id = ${deliveryId}`);
   if (!row || row.status !== "pending") return "skipped";
   if (!row.enabled) {

@@ -1,16 +1,19 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
 import { ALL_EVENTS } from "./event-types";
 import { MAX_HOOK_ENDPOINTS, type HookEndpointInput } from "./input";
-import { deleteEndpoint, insertEndpoint, requeueDelivery, updateEndpointEnabled } from "./store";
+import { deleteEndpoint, insertEndpoint, requeueDelivery, rollEndpointSecret, updateEndpointEnabled } from "./store";
+import { sealSecret } from "./secret-box";
 import { newHookSecret } from "./signature";
 import { privateTargetProblem } from "./target";
 
 // Operators' outbound hook endpoints and their deliveries (the console's
-// /admin/hooks and /api/admin/hooks). The secret leaves the database once:
-// in the answer to the request that created it.
+// /admin/hooks and /api/admin/hooks). A secret is stored sealed
+// (secret-box.ts) and shown once: in the answer to the request that created
+// or rolled it.
 
 export type HookEndpointView = {
   id: string;
@@ -22,6 +25,9 @@ export type HookEndpointView = {
   disabledAt: string | null;
   disabledReason: string | null;
   createdAt: string;
+  /** The last roll of its secret, and until when the replaced secret signs too (null once that has passed). */
+  secretRolledAt: string | null;
+  previousSecretExpiresAt: string | null;
   deliveries: { pending: number; succeeded: number; failed: number; held: number };
 };
 
@@ -52,6 +58,8 @@ type EndpointRow = {
   disabled_at: string | null;
   disabled_reason: string | null;
   created_at: string;
+  secret_rolled_at: string | null;
+  previous_secret_expires_at: string | null;
   pending: number;
   succeeded: number;
   failed: number;
@@ -59,6 +67,7 @@ type EndpointRow = {
 };
 
 const endpointColumns = sql`e.id, e.url, e.description, e.event_types, e.enabled, e.consecutive_failures, e.disabled_at, e.disabled_reason, e.created_at,
+  e.secret_rolled_at, case when e.previous_secret_expires_at > now() then e.previous_secret_expires_at end as previous_secret_expires_at,
   (select count(*) filter (where status = 'pending') from hook_deliveries where endpoint_id = e.id)::int as pending,
   (select count(*) filter (where status = 'succeeded') from hook_deliveries where endpoint_id = e.id)::int as succeeded,
   (select count(*) filter (where status = 'failed') from hook_deliveries where endpoint_id = e.id)::int as failed,
@@ -75,6 +84,8 @@ function toView(row: EndpointRow): HookEndpointView {
     disabledAt: iso(row.disabled_at),
     disabledReason: row.disabled_reason,
     createdAt: iso(row.created_at)!,
+    secretRolledAt: iso(row.secret_rolled_at),
+    previousSecretExpiresAt: iso(row.previous_secret_expires_at),
     deliveries: { pending: row.pending, succeeded: row.succeeded, failed: row.failed, held: row.held },
   };
 }
@@ -114,7 +125,7 @@ export async function createHookEndpoint(
       url: input.url,
       description: input.description || null,
       eventTypes: types,
-      secret,
+      secret: sealSecret(secret),
       createdBy: adminId,
     });
   });
@@ -131,6 +142,19 @@ export async function setHookEndpointEnabled(id: string, enabled: boolean): Prom
   const found = await db.transaction((tx) => updateEndpointEnabled(tx, id, enabled));
   if (!found) throw new AppError("not_found", "No such endpoint");
   return getHookEndpoint(id);
+}
+
+/**
+ * "Roll secret": a new signing secret, shown this once. For HOOK_SECRET_GRACE_HOURS the deliveries carry
+ * a signature with the old one too, so the receiver can switch over without refusing any.
+ */
+export async function rollHookSecret(id: string): Promise<{ secret: string; previousSecretExpiresAt: string }> {
+  if (!isUuid(id)) throw new AppError("not_found", "No such endpoint");
+  const secret = newHookSecret();
+  const { db } = await getDb();
+  const row = await db.transaction((tx) => rollEndpointSecret(tx, id, sealSecret(secret), env().HOOK_SECRET_GRACE_HOURS));
+  if (!row) throw new AppError("not_found", "No such endpoint");
+  return { secret, previousSecretExpiresAt: iso(row.previous_secret_expires_at)! };
 }
 
 export async function deleteHookEndpoint(id: string): Promise<void> {

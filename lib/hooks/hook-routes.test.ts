@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { DELETE as deleteRoute, GET as endpointRoute } from "@/app/api/admin/hooks/[id]/route";
 import { POST as disableRoute } from "@/app/api/admin/hooks/[id]/disable/route";
 import { POST as enableRoute } from "@/app/api/admin/hooks/[id]/enable/route";
+import { POST as rollRoute } from "@/app/api/admin/hooks/[id]/roll-secret/route";
 import { POST as redeliverRoute } from "@/app/api/admin/hooks/deliveries/[deliveryId]/redeliver/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/admin/hooks/route";
 import { getDb } from "@/db";
@@ -59,8 +60,14 @@ describe("/api/admin/hooks", () => {
       expect((await enableRoute(request(), params("id", created.endpoint.id))).status).toBe(404);
       expect((await deleteRoute(request(undefined, "DELETE"), params("id", created.endpoint.id))).status).toBe(404);
       expect((await redeliverRoute(request(), params("deliveryId", "1"))).status).toBe(404);
+      expect((await rollRoute(request(), params("id", created.endpoint.id))).status).toBe(404);
     }
     expect(await endpointCount()).toBe(1);
+    const { db } = await getDb();
+    const [row] = await db.execute<{ previous_secret: string | null }>(
+      sql`select previous_secret from hook_endpoints where id = ${created.endpoint.id}`,
+    );
+    expect(row!.previous_secret).toBeNull();
   });
 
   it("a state change from another site is refused by the Origin check (CSRF)", () => {
@@ -68,6 +75,8 @@ describe("/api/admin/hooks", () => {
     expect(originAllowed("POST", "/api/admin/hooks", "https://evil.example", own)).toBe(false);
     expect(originAllowed("POST", "/api/admin/hooks/deliveries/1/redeliver", null, own)).toBe(false);
     expect(originAllowed("DELETE", "/api/admin/hooks/x", "http://localhost:3000", own)).toBe(true);
+    expect(originAllowed("DELETE", "/api/admin/hooks/x", "https://evil.example", own)).toBe(false);
+    expect(originAllowed("POST", "/api/admin/hooks/x/roll-secret", "https://evil.example", own)).toBe(false);
   });
 
   it("registers an endpoint: 201 with its whsec_ secret once; the list never shows it", async () => {
@@ -115,6 +124,7 @@ describe("/api/admin/hooks", () => {
     expect((await createRoute(form, {})).status).toBe(415);
     for (const id of ["nope", "00000000-0000-0000-0000-000000000000"]) {
       expect((await enableRoute(request(), params("id", id))).status).toBe(404);
+      expect((await rollRoute(request(), params("id", id))).status).toBe(404);
       expect((await endpointRoute(request(undefined, "GET"), params("id", id))).status).toBe(404);
     }
     for (const id of ["0", "-1", "1e3", "99999999999999999999", "abc"]) {
@@ -147,6 +157,21 @@ describe("/api/admin/hooks", () => {
     );
   });
 
+  it("rolls a secret: 200 with the new whsec_ secret once (no-store) and the old one's end of grace; the endpoint's view never shows it", async () => {
+    as(await createUser("admin"));
+    const created = (await (await createRoute(request(good), {})).json()) as { secret: string; endpoint: { id: string } };
+    const response = await rollRoute(request(), params("id", created.endpoint.id));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const rolled = (await response.json()) as { secret: string; previousSecretExpiresAt: string };
+    expect(rolled.secret).toMatch(/^whsec_[\w-]{43}$/);
+    expect(rolled.secret).not.toBe(created.secret);
+    expect(new Date(rolled.previousSecretExpiresAt).getTime()).toBeGreaterThan(Date.now());
+    const one = await (await endpointRoute(request(undefined, "GET"), params("id", created.endpoint.id))).text();
+    expect(one).not.toContain("whsec_");
+    expect(JSON.parse(one).endpoint.previousSecretExpiresAt).toBe(rolled.previousSecretExpiresAt);
+  });
+
   it(`keeps at most ${MAX_HOOK_ENDPOINTS} endpoints (409 after that)`, async () => {
     as(await createUser("admin"));
     for (let i = 0; i < MAX_HOOK_ENDPOINTS; i++) expect((await createRoute(request(good), {})).status).toBe(201);
@@ -156,7 +181,7 @@ describe("/api/admin/hooks", () => {
     expect(await endpointCount()).toBe(MAX_HOOK_ENDPOINTS);
   });
 
-  it("disable, enable, delete, redeliver: each answers and is rate limited per operator (429 after the limit)", async () => {
+  it("disable, enable, roll, delete, redeliver: each answers and is rate limited per operator (429 after the limit)", async () => {
     const admin = await createUser("admin");
     as(admin);
     const { endpoint } = (await (await createRoute(request({ ...good, eventTypes: ["*"] }), {})).json()) as { endpoint: { id: string } };
@@ -172,10 +197,12 @@ describe("/api/admin/hooks", () => {
       deliveries: { id: number; eventType: string }[];
     };
     expect(detail.deliveries.map((d) => d.eventType)).toEqual(["OrderCreated"]);
-    // 1 create + 4 changes so far; the rest of the budget, then 429.
-    for (let i = 5; i < LIMITS.hookChanges.points; i++) expect((await disableRoute(request(), params("id", endpoint.id))).status).toBe(200);
+    expect((await rollRoute(request(), params("id", endpoint.id))).status).toBe(200);
+    // 1 create + 5 changes so far; the rest of the budget, then 429.
+    for (let i = 6; i < LIMITS.hookChanges.points; i++) expect((await disableRoute(request(), params("id", endpoint.id))).status).toBe(200);
     const limited = await enableRoute(request(), params("id", endpoint.id));
     expect(limited.status).toBe(429);
+    expect((await rollRoute(request(), params("id", endpoint.id))).status).toBe(429);
     const [row] = await db.execute<{ enabled: boolean }>(sql`select enabled from hook_endpoints where id = ${endpoint.id}`);
     expect(row!.enabled).toBe(false);
     expect((await createRoute(request(good), {})).status).toBe(429);

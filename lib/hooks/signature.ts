@@ -3,8 +3,8 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 /**
  * Outbound hook signatures, in the style of Stripe's: the header
  * `Paperleaf-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
- * with the endpoint's secret. Receivers recompute it over the raw body and
- * refuse an old `t` (docs/API.md, "Outbound hooks").
+ * with the endpoint's secret. Receivers recompute it over the raw body, accept
+ * any matching v1 and refuse an old `t` (docs/API.md, "Outbound hooks").
  */
 export const SIGNATURE_HEADER = "Paperleaf-Signature";
 /** A receiver's default tolerance for the timestamp, as Stripe's libraries use. */
@@ -18,8 +18,10 @@ export function signatureOf(secret: string, timestamp: number, body: string): st
   return createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
 }
 
-export function signatureHeader(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): string {
-  return `t=${timestamp},v1=${signatureOf(secret, timestamp, body)}`;
+/** One v1 per secret (two while a rolled secret's predecessor is in its grace period, as Stripe does). */
+export function signatureHeader(secret: string | string[], body: string, timestamp = Math.floor(Date.now() / 1000)): string {
+  const secrets = typeof secret === "string" ? [secret] : secret;
+  return [`t=${timestamp}`, ...secrets.map((s) => `v1=${signatureOf(s, timestamp, body)}`)].join(",");
 }
 
 export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason: "malformed" | "old_timestamp" | "mismatch" };

@@ -200,6 +200,40 @@ export async function deleteEndpoint(tx: Executor, id: string): Promise<boolean>
   return rows.length > 0;
 }
 
+/**
+ * A roll: `secret` (sealed) signs from now on; the one it replaces signs too until `graceHours` have passed.
+ * False when there is no such endpoint.
+ */
+export async function rollEndpointSecret(
+  tx: Executor,
+  id: string,
+  secret: string,
+  graceHours: number,
+): Promise<{ previous_secret_expires_at: string } | undefined> {
+  const [row] = await tx.execute<{ previous_secret_expires_at: string }>(sql`
+    update hook_endpoints set previous_secret = secret, secret = ${secret},
+      previous_secret_expires_at = now() + make_interval(secs => ${graceHours * 3600}), secret_rolled_at = now(), updated_at = now()
+    where id = ${id} returning previous_secret_expires_at`);
+  return row;
+}
+
+/** Endpoints whose secrets are still plain (written before secrets were sealed), locked until the caller's transaction ends. */
+export async function lockPlainSecretEndpoints(
+  tx: Executor,
+  sealedPrefix: string,
+): Promise<{ id: string; secret: string; previous_secret: string | null }[]> {
+  return tx.execute<{ id: string; secret: string; previous_secret: string | null }>(sql`
+    select id, secret, previous_secret from hook_endpoints
+    where not starts_with(secret, ${sealedPrefix}) or not starts_with(coalesce(previous_secret, ${sealedPrefix}), ${sealedPrefix})
+    for update`);
+}
+
+export async function updateSealedSecrets(tx: Executor, id: string, secret: string, previousSecret: string | null): Promise<void> {
+  await tx.execute(
+    sql`update hook_endpoints set secret = ${secret}, previous_secret = ${previousSecret}, updated_at = now() where id = ${id}`,
+  );
+}
+
 /** An operator's redelivery: pending again with a fresh run of attempts, its job due now. */
 export async function requeueDelivery(tx: Executor, id: number): Promise<void> {
   await tx.execute(sql`update hook_deliveries set status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()

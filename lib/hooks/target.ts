@@ -39,22 +39,41 @@ export function isPrivateAddress(ip: string): boolean {
   return lower === "::" || lower === "::1" || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || /^ff/.test(lower);
 }
 
+export type ResolvedAddress = { address: string; family: number };
+/** Looks a host name up: every address it has. Injected in tests (lib/hooks/pinning.test.ts). */
+export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
+
+export const systemResolver: Resolver = (host) => lookup(host, { all: true });
+
 /**
- * Refuses a target on a private network unless allowed: the host as written
- * and every address it resolves to (checked at registration and again
- * before each attempt, as a name may be pointed elsewhere later).
+ * The addresses to connect to, or why not: the host as written and every
+ * address it resolves to must pass the private-network rule unless private
+ * targets are allowed (checked at registration, and again at each attempt,
+ * whose connection then goes to these very addresses: lib/hooks/send.ts).
  */
-export async function privateTargetProblem(raw: string): Promise<string | undefined> {
-  if (privateTargetsAllowed()) return undefined;
+export async function resolveTarget(
+  raw: string,
+  resolve: Resolver = systemResolver,
+): Promise<{ addresses: ResolvedAddress[] } | { problem: string }> {
+  const allowed = privateTargetsAllowed();
   const host = new URL(raw).hostname.replace(/^\[|\]$/g, "");
-  if (host === "localhost" || host.endsWith(".localhost")) return "points at this machine";
+  if (!allowed && (host === "localhost" || host.endsWith(".localhost"))) return { problem: "points at this machine" };
   const addresses = isIP(host)
-    ? [host]
-    : await lookup(host, { all: true }).then(
-        (all) => all.map((a) => a.address),
+    ? [{ address: host, family: isIP(host) }]
+    : await resolve(host).then(
+        (all) => all,
         () => [],
       );
-  if (addresses.length === 0) return "its host name does not resolve";
-  if (addresses.some(isPrivateAddress)) return "points at a private or loopback address (HOOK_ALLOW_PRIVATE_TARGETS allows it)";
-  return undefined;
+  if (addresses.length === 0) return { problem: "its host name does not resolve" };
+  if (!allowed && addresses.some((a) => isPrivateAddress(a.address))) {
+    return { problem: "points at a private or loopback address (HOOK_ALLOW_PRIVATE_TARGETS allows it)" };
+  }
+  return { addresses };
+}
+
+/** Refuses a target on a private network unless allowed (registration's check); undefined when fine. */
+export async function privateTargetProblem(raw: string, resolve: Resolver = systemResolver): Promise<string | undefined> {
+  if (privateTargetsAllowed()) return undefined;
+  const target = await resolveTarget(raw, resolve);
+  return "problem" in target ? target.problem : undefined;
 }

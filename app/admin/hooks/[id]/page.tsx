@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { HookAction, HookDeleteAction } from "@/components/admin/hook-forms";
+import { HookAction } from "@/components/admin/hook-forms";
+import { HookDeleteAction, HookRollSecretAction } from "@/components/admin/hook-endpoint-actions";
 import { TableHead } from "@/components/admin/table-head";
 import { panelClass, textLinkClass } from "@/components/ui-classes";
+import { env } from "@/lib/env";
 import { getHookEndpoint, listHookDeliveries } from "@/lib/hooks/endpoints";
 import { isUuid } from "@/lib/ids";
 import { requireAdminPage } from "../../require-admin";
@@ -20,7 +22,7 @@ const statusText: Record<string, string> = {
   held: "Held (endpoint disabled)",
 };
 
-// GET /admin/hooks/:id – one endpoint's newest deliveries; redeliver one, enable, disable or delete the endpoint.
+// GET /admin/hooks/:id – one endpoint's newest deliveries; redeliver one; enable, disable or delete the endpoint; roll its secret.
 export default async function AdminHookEndpointPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdminPage();
   const { id } = await params;
@@ -61,6 +63,22 @@ export default async function AdminHookEndpointPage({ params }: { params: Promis
           <HookDeleteAction endpointId={endpoint.id} url={endpoint.url} waiting={endpoint.deliveries.pending + endpoint.deliveries.held} />
         </span>
       </div>
+      <section aria-labelledby="signing-secret" className={`${panelClass} mt-6`}>
+        <h2 id="signing-secret" className="text-xl font-semibold">
+          Signing secret
+        </h2>
+        <p className="mt-2 text-sm text-ink-soft" data-testid="secret-state">
+          {endpoint.previousSecretExpiresAt
+            ? `Rolled ${when(endpoint.secretRolledAt)}: deliveries carry a signature with the old secret too until ${when(endpoint.previousSecretExpiresAt)}.`
+            : endpoint.secretRolledAt
+              ? `Last rolled ${when(endpoint.secretRolledAt)}. Deliveries are signed with the current secret only.`
+              : "Set when the endpoint was registered. Deliveries are signed with it only."}{" "}
+          Stored encrypted; it is shown only when it is made.
+        </p>
+        <div className="mt-3">
+          <HookRollSecretAction endpointId={endpoint.id} graceHours={env().HOOK_SECRET_GRACE_HOURS} />
+        </div>
+      </section>
       <section aria-labelledby="deliveries" className={`${panelClass} mt-6`}>
         <h2 id="deliveries" className="text-xl font-semibold">
           Deliveries (newest {deliveries.length})
