@@ -287,16 +287,26 @@ describe("delivery", () => {
 
 describe("ordering", () => {
   it("a failing OrderPaid holds the endpoint's later events: they wait, then go out in sequence order", async () => {
+    // Another endpoint (its own receiver) subscribed to OrderFulfilled is not held back by this one's failure.
+    const other = new HookReceiver();
+    const otherUrl = await other.start();
+    const otherEndpoint = await createHookEndpoint(adminId, { url: otherUrl, eventTypes: ["OrderFulfilled"] });
+    endpoints.push(otherEndpoint.endpoint.id);
+    other.secret = otherEndpoint.secret;
     const created = await endpoint(["OrderPaid", "OrderFulfilled"]);
     const o = await paidOrderAtGateway();
     const [paid] = await deliveriesOf(o.orderId);
     receiver.failNext(1, 502);
     expect(await deliverHook(paid!.id)).toBe("retry");
     await dispatch(o.orderId, { type: "FULFIL", trackingNumber: "PL-HOOK-1", estimatedDelivery: "2030-01-04" }, "admin");
-    const fulfilled = (await deliveriesOf(o.orderId)).find((r) => r.event_type === "OrderFulfilled")!;
+    const fulfilled = (await deliveriesOf(o.orderId, created.endpoint.id)).find((r) => r.event_type === "OrderFulfilled")!;
     expect(fulfilled.body.sequence).toBeGreaterThan(paid!.body.sequence);
     // Its job runs first, but OrderPaid is still on its way: nothing is sent.
     expect(await deliverHook(fulfilled.id)).toBe("waiting");
+    const [otherFulfilled] = await deliveriesOf(o.orderId, otherEndpoint.endpoint.id);
+    expect(await deliverHook(otherFulfilled!.id)).toBe("succeeded");
+    expect(other.eventsOf(o.orderId).map((e) => e.type)).toEqual(["OrderFulfilled"]);
+    await other.stop();
     expect((await deliveriesOf(o.orderId)).find((r) => r.id === fulfilled.id)).toMatchObject({ status: "pending", next_attempt_at: null });
     expect(receiver.arrivals.filter((id) => id === fulfilled.body.id)).toEqual([]);
     // OrderPaid's retry succeeds and queues OrderFulfilled's job.
