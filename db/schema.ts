@@ -107,6 +107,8 @@ export const books = pgTable(
   (t) => [
     uniqueIndex("books_isbn_key").on(t.isbn),
     index("books_genre_title_idx").on(t.genre, t.title, t.id),
+    // A short cart line's alternatives by the same author, by title (findAlternatives, migration 0019).
+    index("books_author_title_idx").on(t.author, t.title, t.id),
     index("books_title_id_idx").on(t.title, t.id),
     index("books_search_text_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
     check("books_price_check", sql`price_cents > 0`),

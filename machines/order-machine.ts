@@ -84,7 +84,8 @@ export type OrderEffectParams = {
   recordSale: { sale: Sale; bookIds: number[] };
   createRefund: { refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason };
   setRefundStatus: { refundId: string; status: RefundStatus; reason?: string };
-  clearCart: Record<string, never>;
+  /** partlyOrdered: books a partial order cut short; their cart lines only lose the copies ordered. */
+  clearCart: { partlyOrdered?: number[] };
   // A guest's order becomes the account's (orders.user_id), once the account proved the address.
   claimOrder: { userId: string };
   recordShipment: { trackingNumber: string; estimatedDelivery: string };
@@ -715,6 +716,7 @@ export const orderMachine = machineSetup.createMachine({
               currency: event.currency,
               paymentDeadline: event.paymentDeadline,
               guestEmail: event.guestEmail ?? null,
+              ...(event.leftOut?.length ? { leftOut: event.leftOut } : {}),
               stock: "reserved" as const,
             })),
             { type: "reserveStock", params: ({ event }) => ({ items: event.items }) },
@@ -728,10 +730,18 @@ export const orderMachine = machineSetup.createMachine({
                   currency: event.currency,
                   paymentDeadline: new Date(event.paymentDeadline).toISOString(),
                   ...(event.guestEmail ? { guest: true } : {}),
+                  // The audit trail says what the shopper agreed to leave out.
+                  ...(event.leftOut?.length ? { leftOut: event.leftOut } : {}),
                 },
               }),
             },
-            { type: "sendEmail", params: { template: "order_created" } },
+            {
+              type: "sendEmail",
+              params: ({ event }) => ({
+                template: "order_created",
+                ...(event.leftOut?.length ? { data: { leftOut: event.leftOut } } : {}),
+              }),
+            },
           ],
         },
       },
@@ -799,7 +809,8 @@ export const orderMachine = machineSetup.createMachine({
                 params: ({ context, event }) => ({ paymentIds: openPaymentIds(context).filter((id) => id !== event.paymentId) }),
               },
               { type: "commitStock", params: ({ context }) => ({ items: context.items }) },
-              { type: "clearCart", params: {} },
+              // A partial order's short lines keep in the cart what it left out.
+              { type: "clearCart", params: ({ context }) => ({ partlyOrdered: (context.leftOut ?? []).map((l) => l.bookId) }) },
               { type: "cancelTimeout", params: {} },
               {
                 type: "recordEvent",

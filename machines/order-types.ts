@@ -4,6 +4,13 @@ export type LineItem = { bookId: number; quantity: number };
 
 /** An order line as the order holds it: the unit price copied at checkout. */
 export type OrderLine = LineItem & { unitPriceCents: number };
+
+/**
+ * A cart line a partial order left (partly) out, with the shopper's consent:
+ * they asked for `requested` copies, the shelf held `ordered` (0: none). The
+ * rest stays in their cart.
+ */
+export type LeftOutLine = { bookId: number; title: string; requested: number; ordered: number };
 import type { disputeOutcomes } from "./statuses";
 
 import type { PaymentStatus, RefundStatus, ReturnStatus, TrackingStatus } from "./statuses";
@@ -151,6 +158,8 @@ export type OrderContext = {
   cancelReason: "user" | "replaced" | "timeout" | null;
   /** A guest's order: the address it was placed with (absent on orders from before guest checkout). */
   guestEmail?: string | null;
+  /** A partial order: the cart lines it left out (absent on a whole order). */
+  leftOut?: LeftOutLine[];
   /** The account that claimed this guest order after proving the address (CLAIM). */
   claimedBy?: string | null;
   /** The carrier's reports on the shipment, oldest first. */
@@ -189,6 +198,8 @@ export type OrderEvent =
       shippingOptions?: ShippingOption[];
       /** Set for a guest's order: the address they checked out with. */
       guestEmail?: string;
+      /** A partial order (the shopper agreed): what was left out of the cart's lines. */
+      leftOut?: LeftOutLine[];
     } & At)
   | ({ type: "START_PAYMENT"; paymentId: string } & At)
   // refundId: an id the engine allocates in case this money has to go back.

@@ -12,11 +12,17 @@ export async function createUser(role: "customer" | "admin" = "customer"): Promi
 }
 
 /** A fresh book with `stock` copies received, so each test owns its counters. */
-export async function createBook(stock: number, priceCents = 1299): Promise<number> {
+/** A book with `stock` copies; `about` names its title, author and genre (alternatives are found by them). */
+export async function createBook(
+  stock: number,
+  priceCents = 1299,
+  about: { title?: string; author?: string; genre?: string } = {},
+): Promise<number> {
   const { db } = await getDb();
+  const title = about.title ?? `Test Book ${randomUUID().slice(0, 8)}`;
   const rows = await db.execute<{ id: number }>(sql`
     insert into books (title, author, genre, description, price_cents, currency, stock_available, stock_received)
-    values (${`Test Book ${randomUUID().slice(0, 8)}`}, 'Test Author', 'Fiction', 'A book for tests.', ${priceCents}, 'usd', ${stock}, ${stock})
+    values (${title}, ${about.author ?? "Test Author"}, ${about.genre ?? "Fiction"}, 'A book for tests.', ${priceCents}, 'usd', ${stock}, ${stock})
     returning id`);
   return rows[0]!.id;
 }

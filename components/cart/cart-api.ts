@@ -1,6 +1,6 @@
 // Browser-side cart calls; every change is announced with a `cart:updated`
 // window event carrying the new cart, so the header count updates too.
-import { apiRequest, isRecord } from "@/components/api-client";
+import { apiRequest, isRecord, type ApiResult } from "@/components/api-client";
 import type { CartLine, CartView, OpenOrder } from "@/lib/cart/types";
 
 export const CART_UPDATED = "cart:updated";
@@ -39,6 +39,15 @@ export function announceCart(cart: CartView): void {
 
 async function change(bookId: number, method: "PATCH" | "DELETE", quantity?: number): Promise<CartResult> {
   const result = await apiRequest(`/api/cart/items/${bookId}`, { method, body: method === "PATCH" ? { quantity } : undefined });
+  return announced(result);
+}
+
+/** Adds copies of a book (an alternative offered at checkout, say) to the cart. */
+export async function addLine(bookId: number, quantity = 1): Promise<CartResult> {
+  return announced(await apiRequest("/api/cart/items", { method: "POST", body: { bookId, quantity } }));
+}
+
+function announced(result: ApiResult): CartResult {
   if (!result.ok) return { ok: false, message: result.message };
   const cart = parseCart(result.data);
   if (!cart) return { ok: false, message: "Your cart changed, but we couldn’t show it. Please reload the page." };

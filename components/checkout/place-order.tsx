@@ -8,11 +8,12 @@ import { setLineQuantity } from "@/components/cart/cart-api";
 import { FormField } from "@/components/form-field";
 import { shortOrderId } from "@/components/orders/order-format";
 import { Price } from "@/components/price";
-import { panelClass, primaryButtonClass, textLinkClass } from "@/components/ui-classes";
+import { panelClass, primaryButtonClass, secondaryButtonClass, textLinkClass } from "@/components/ui-classes";
 import type { CartView } from "@/lib/cart/types";
 import type { ShippingOption } from "@/machines/order-types";
 import { newIdempotencyKey } from "./idempotency-key";
-import { ReviewLine, type Shortage } from "./review-line";
+import { ReviewLine } from "./review-line";
+import { parseShortages, type Shortage } from "./shortages";
 
 /** guest: nobody is signed in; the order is placed for the e-mail address typed here. */
 type PlaceOrderProps = { cart: CartView; shipping: ShippingOption[]; freeShippingFromCents: number; guest?: boolean };
@@ -23,17 +24,6 @@ type Status =
   | { kind: "paying" }
   | { kind: "info"; message: string }
   | { kind: "error"; message: string; link?: { href: string; label: string } };
-
-function parseShortages(details: unknown): Record<number, Shortage> {
-  const out: Record<number, Shortage> = {};
-  if (!Array.isArray(details)) return out;
-  for (const d of details) {
-    if (isRecord(d) && typeof d.bookId === "number" && typeof d.requested === "number" && typeof d.available === "number") {
-      out[d.bookId] = { bookId: d.bookId, requested: d.requested, available: d.available };
-    }
-  }
-  return out;
-}
 
 /**
  * Review of the cart plus "Place order and pay": places the order, then opens
@@ -51,7 +41,8 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents, guest = fals
   const busy = useRef(false);
   const pending = status.kind === "pending" || status.kind === "paying";
 
-  async function placeOrder() {
+  /** partial: the shopper agreed to order what is on the shelf; the rest stays in the cart. */
+  async function placeOrder(partial = false) {
     if (busy.current) return;
     if (guest && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
       setEmailError("Enter the e-mail address we should send your order to, like name@example.com.");
@@ -64,7 +55,7 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents, guest = fals
     const result = await apiRequest("/api/checkout", {
       method: "POST",
       headers: { "Idempotency-Key": key.current },
-      ...(guest ? { body: { email: email.trim() } } : {}),
+      ...(guest ? { body: { email: email.trim(), ...(partial ? { partial } : {}) } } : partial ? { body: { partial } } : {}),
     });
     if (result.ok && isRecord(result.data) && typeof result.data.id === "string") {
       // One step: the order is placed, now straight to the payment page. If the
@@ -90,7 +81,8 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents, guest = fals
       setShortages(parseShortages(result.details));
       setStatus({
         kind: "error",
-        message: "Some books no longer have enough copies. Change the quantities below, then place your order again.",
+        message:
+          "Some books no longer have enough copies. Change the quantities below, or place the order without the missing copies: they stay in your cart.",
       });
     } else if (result.code === "duplicate_checkout") {
       const orderId = isRecord(result.details) && typeof result.details.orderId === "string" ? result.details.orderId : "";
@@ -131,6 +123,13 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents, guest = fals
 
   const shortageFor = (bookId: number, quantity: number, available: number): Shortage | undefined =>
     shortages[bookId] ?? (quantity > available ? { bookId, requested: quantity, available } : undefined);
+  const inCart = new Set(cart.items.map((line) => line.bookId));
+  // After a refused checkout: an order of what is on the shelf, if anything is (the server checks again under its locks).
+  const canOrderPart =
+    Object.keys(shortages).length > 0 &&
+    cart.items.some(
+      (line) => Math.min(line.quantity, shortageFor(line.bookId, line.quantity, line.available)?.available ?? line.quantity) > 0,
+    );
 
   return (
     <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_20rem] lg:gap-8">
@@ -147,6 +146,7 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents, guest = fals
               shortage={shortageFor(line.bookId, line.quantity, line.available)}
               fixing={fixing === line.bookId}
               onFix={fix}
+              inCart={inCart}
             />
           ))}
         </ul>
@@ -218,7 +218,7 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents, guest = fals
               : `Your cart has changed since order ${shortOrderId(cart.openOrder.id)}, which waits for payment: placing this order cancels that one.`}
           </p>
         ) : null}
-        <button type="button" onClick={placeOrder} disabled={pending} className={`${primaryButtonClass} mt-5 w-full`}>
+        <button type="button" onClick={() => void placeOrder()} disabled={pending} className={`${primaryButtonClass} mt-5 w-full`}>
           {status.kind === "paying"
             ? "Opening the payment page…"
             : pending
@@ -227,6 +227,17 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents, guest = fals
                 ? "Pay for your order"
                 : "Place order and pay"}
         </button>
+        {canOrderPart ? (
+          <button
+            type="button"
+            onClick={() => void placeOrder(true)}
+            disabled={pending}
+            className={`${secondaryButtonClass} mt-3 w-full`}
+            data-testid="place-partial-order"
+          >
+            Place the order without the missing copies
+          </button>
+        ) : null}
         <div
           role="status"
           aria-live="polite"

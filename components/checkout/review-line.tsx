@@ -4,8 +4,10 @@ import { ShortageNote } from "@/components/cart/shortage-note";
 import { Price } from "@/components/price";
 import { secondaryButtonClass } from "@/components/ui-classes";
 import type { CartLine } from "@/lib/cart/types";
+import { Alternatives } from "./alternatives";
+import type { Shortage } from "./shortages";
 
-export type Shortage = { bookId: number; requested: number; available: number };
+export type { Shortage };
 
 type ReviewLineProps = {
   line: CartLine;
@@ -14,9 +16,11 @@ type ReviewLineProps = {
   shortage?: Shortage;
   fixing: boolean;
   onFix: (shortage: Shortage, title: string) => void;
+  /** The cart's books: an alternative already in it says so instead of offering itself. */
+  inCart: Set<number>;
 };
 
-export function ReviewLine({ line, currency, shortage, fixing, onFix }: ReviewLineProps) {
+export function ReviewLine({ line, currency, shortage, fixing, onFix, inCart }: ReviewLineProps) {
   const left = shortage ? Math.max(0, shortage.available) : 0;
   return (
     <li className="flex flex-col gap-2 py-4">
@@ -46,6 +50,7 @@ export function ReviewLine({ line, currency, shortage, fixing, onFix }: ReviewLi
           </button>
         </ShortageNote>
       ) : null}
+      {shortage?.alternatives ? <Alternatives forTitle={line.title} books={shortage.alternatives} inCart={inCart} /> : null}
     </li>
   );
 }

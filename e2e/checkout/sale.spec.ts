@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { baseURL, client, register, signIn, signedInShopper } from "../support/api";
-import { adminContext, fillShippingAddress, NEW_YORK } from "../support/browser";
+import { adminContext, fillShippingAddress, NEW_YORK, payWithTestCard } from "../support/browser";
 import { createBook, e2eDb } from "../support/db";
 
 // Done when (issue 18): a shopper buys two books, enters an address, picks a
@@ -76,12 +76,7 @@ async function buy(page: Page, options: { method: "Express" | "Standard"; code?:
   }
   await expect(page.getByText(/Sales Tax/).first()).toBeVisible();
   if (!options.guestEmail) await page.screenshot({ path: `${shots}/gateway-sale.png`, fullPage: true });
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
-  await page.getByLabel("Expiry (MM/YY)").fill("12/34");
-  await page.getByLabel("CVC").fill("123");
-  await page.getByLabel("Name on card").fill(NEW_YORK.name);
-  await page.getByRole("button", { name: /^Pay \$/ }).click();
-  await expect(page.getByRole("heading", { name: /your order is paid/i })).toBeVisible();
+  await payWithTestCard(page);
 }
 
 async function agreeEverywhere(browserPage: Page, operatorPage: Page, userEmail: string, row: Row, shotPrefix = "") {

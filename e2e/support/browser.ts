@@ -35,3 +35,13 @@ export async function fillShippingAddress(page: Page, address: E2eAddress = NEW_
   await page.getByLabel("State", { exact: true }).selectOption(address.state);
   await page.getByLabel("ZIP code", { exact: true }).fill(address.postal);
 }
+
+/** Pays on the hosted payment page with the 4242 test card and waits for the store's "paid" page. */
+export async function payWithTestCard(page: Page): Promise<void> {
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiry (MM/YY)").fill("12/34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByLabel("Name on card").fill(NEW_YORK.name);
+  await page.getByRole("button", { name: /^Pay \$/ }).click();
+  await expect(page.getByRole("heading", { name: /your order is paid/i })).toBeVisible();
+}

@@ -15,14 +15,17 @@ export async function closeE2eDb(): Promise<void> {
 }
 
 /** A fresh book with `stock` copies, so a spec owns its counters. */
+/** about: the book's author and genre (a short line's alternatives are found by them). */
 export async function createBook(
   stock: number,
   title = `E2E Book ${Math.random().toString(36).slice(2, 8)}`,
   priceCents = 1599,
+  about: { author?: string; genre?: string } = {},
 ): Promise<number> {
   const [row] = await e2eDb()<{ id: number }[]>`
     insert into books (title, author, genre, description, price_cents, currency, stock_available, stock_received)
-    values (${title}, 'E2E Author', 'Fiction', 'A book made by a test.', ${priceCents}, 'usd', ${stock}, ${stock}) returning id`;
+    values (${title}, ${about.author ?? "E2E Author"}, ${about.genre ?? "Fiction"}, 'A book made by a test.', ${priceCents}, 'usd', ${stock}, ${stock})
+    returning id`;
   return row!.id;
 }
 

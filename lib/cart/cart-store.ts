@@ -141,14 +141,29 @@ export async function mergeCarts(anonymousCartId: string, userCartId: string): P
 /**
  * The order machine's clearCart effect, queued on the dispatch transaction's
  * pipeline: only the ordered books leave the shopper's cart; anything added
- * since stays.
+ * since stays. A book a partial order cut short (`partlyOrdered`) loses only
+ * the copies ordered, so what was left out stays in the cart.
  */
-export function clearOrderedBooks(pipeline: WritePipeline, owner: { userId: string | null; cartId: string | null }, orderId: string): void {
+export function clearOrderedBooks(
+  pipeline: WritePipeline,
+  owner: { userId: string | null; cartId: string | null },
+  orderId: string,
+  partlyOrdered: number[] = [],
+): void {
   // A shopper's cart, and a guest's cookie cart (also after an account claimed the order).
   const userCart = owner.userId ? sql`c.user_id = ${owner.userId}` : sql`false`;
   const guestCart = owner.cartId ? sql`(c.id = ${owner.cartId} and c.user_id is null)` : sql`false`;
+  const partly = `{${partlyOrdered.join(",")}}`;
+  // One statement: the delete (whole lines) and the update (lines ordered in part) touch different rows.
   pipeline.write(sql`
-    delete from cart_items ci using carts c
-    where ci.cart_id = c.id and (${userCart} or ${guestCart})
-      and ci.book_id in (select book_id from order_items where order_id = ${orderId})`);
+    with ordered as (select book_id, quantity from order_items where order_id = ${orderId}),
+    gone as (
+      delete from cart_items ci using carts c, ordered o
+      where ci.cart_id = c.id and (${userCart} or ${guestCart}) and ci.book_id = o.book_id
+        and (ci.book_id <> all(${partly}::int[]) or ci.quantity <= o.quantity)
+      returning ci.book_id)
+    update cart_items ci set quantity = ci.quantity - o.quantity
+    from carts c, ordered o
+    where ci.cart_id = c.id and (${userCart} or ${guestCart}) and ci.book_id = o.book_id
+      and ci.book_id = any(${partly}::int[]) and ci.quantity > o.quantity`);
 }

@@ -75,6 +75,87 @@ export async function moveStock({ pipeline }: OrderTx, move: StockMove, items: L
   throw new Error(`stock ${move} failed for books ${short.map((r) => r.id).join(", ")}`);
 }
 
+/**
+ * A partial checkout's look at the shelf: locks the books' rows (id order, as
+ * moveStock does, so it cannot deadlock with a reservation) and reads the
+ * copies available. The locks hold to the end of the transaction, so the
+ * reservation that follows finds exactly these figures.
+ */
+export async function lockShelfCopies({ pipeline }: OrderTx, bookIds: number[]): Promise<Map<number, number>> {
+  if (bookIds.length === 0) return new Map();
+  const ids = `{${bookIds.join(",")}}`;
+  const locked = await pipeline.read<SqlRow<typeof books, "id"> & { have: number }>(sql`
+    select id, stock_available as have from books where id = any(${ids}::int[]) order by id for no key update`);
+  return new Map(locked.map((r) => [r.id, r.have]));
+}
+
+/** A book offered instead of a short cart line. */
+export type Alternative = {
+  /** The short line's book this one stands in for. */
+  forBookId: number;
+  bookId: number;
+  title: string;
+  author: string;
+  priceCents: number;
+  currency: string;
+  available: number;
+  /** Same author as the short book (else the same genre). */
+  sameAuthor: boolean;
+};
+
+/**
+ * Up to `perBook` in-stock books for each short book, in one query: the same
+ * author first, then the same genre, each by title; never a book named in
+ * `exclude` (the cart) nor the book itself, and only in the book's currency
+ * (an order has one). The two branches walk books_author_title_idx and
+ * books_genre_title_idx and stop at `perBook` rows each.
+ */
+export async function findAlternatives(tx: Executor, shortBookIds: number[], exclude: number[], perBook: number): Promise<Alternative[]> {
+  if (shortBookIds.length === 0 || perBook <= 0) return [];
+  const shortIds = `{${shortBookIds.join(",")}}`;
+  const excluded = `{${[...new Set([...exclude, ...shortBookIds])].join(",")}}`;
+  const rows = await tx.execute<{
+    for_book_id: number;
+    id: number;
+    title: string;
+    author: string;
+    price_cents: number;
+    currency: string;
+    available: number;
+    same_author: boolean;
+  }>(sql`
+    select s.id as for_book_id, a.id, a.title, a.author, a.price_cents, a.currency, a.available, a.same_author
+    from books s
+    cross join lateral (
+      select * from (
+        (select b.id, b.title, b.author, b.price_cents, b.currency, b.stock_available as available, true as same_author
+         from books b
+         where b.author = s.author and b.stock_available > 0 and b.currency = s.currency and b.id <> all(${excluded}::int[])
+         order by b.title, b.id limit ${perBook})
+        union all
+        (select b.id, b.title, b.author, b.price_cents, b.currency, b.stock_available, false
+         from books b
+         where b.genre = s.genre and b.author <> s.author and b.stock_available > 0 and b.currency = s.currency
+           and b.id <> all(${excluded}::int[])
+         order by b.title, b.id limit ${perBook})
+      ) both_kinds
+      order by same_author desc, title, id
+      limit ${perBook}
+    ) a
+    where s.id = any(${shortIds}::int[])
+    order by s.id, a.same_author desc, a.title, a.id`);
+  return [...rows].map((r) => ({
+    forBookId: r.for_book_id,
+    bookId: r.id,
+    title: r.title,
+    author: r.author,
+    priceCents: r.price_cents,
+    currency: r.currency,
+    available: r.available,
+    sameAuthor: r.same_author,
+  }));
+}
+
 /** Title, price and currency of the books an order names (copied onto its lines). */
 export async function booksForOrder(tx: Executor, bookIds: number[]) {
   return tx

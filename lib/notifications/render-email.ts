@@ -38,6 +38,7 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
           awaitingSale(order)
             ? `We have put your books aside (${total}; shipping and tax are added on the payment page). Please pay before ${order.paymentDeadline.toUTCString()} to keep them.`
             : `We have put your books aside. Please pay ${total} before ${order.paymentDeadline.toUTCString()} to keep them.`,
+          ...leftOutLines(data),
         ],
       };
     case "order_paid":
@@ -123,6 +124,14 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
         ],
       };
   }
+}
+
+/** A partial order's created e-mail: what it left out (data.leftOut), which stays in the cart. */
+function leftOutLines(data: Record<string, unknown>): string[] {
+  const leftOut = Array.isArray(data.leftOut) ? (data.leftOut as { title: string; requested: number; ordered: number }[]) : [];
+  if (leftOut.length === 0) return [];
+  const named = leftOut.map((l) => `${l.requested - l.ordered} × ${l.title}`);
+  return [`Left out, as you agreed (not on our shelves; still in your cart): ${named.join(", ")}.`];
 }
 
 /** "1 × Title, 2 × Other" for a return's lines (data.lines), from the order's items. */

@@ -4,7 +4,8 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { throttleCheckout, throttleGuestCheckout } from "@/lib/http/abuse-limits";
 import { getOrderForUser, getOrderForViewer, type OrderView } from "./order-view";
-import { placeOrder } from "./place-order";
+import { withAlternatives } from "./partial-order";
+import { placeOrder, type PlaceOrderInput } from "./place-order";
 import { instrument } from "@/lib/observability/operations";
 
 export { cartFingerprint };
@@ -19,11 +20,11 @@ export type CartCheckout = { order: OrderView; replayed: boolean; resumed?: bool
  * (a double click) is refused. One open order per cart: the same lines still
  * waiting for payment are that order (resumed); a changed cart replaces it.
  */
-export function checkoutCart(input: { userId: string; idempotencyKey?: string }): Promise<CartCheckout> {
+export function checkoutCart(input: { userId: string; idempotencyKey?: string; partial?: boolean }): Promise<CartCheckout> {
   return instrument("order_creation", { name: "checkout", orderOf: (result) => result.order.id }, () => placeCartOrder(input));
 }
 
-async function placeCartOrder(input: { userId: string; idempotencyKey?: string }): Promise<CartCheckout> {
+async function placeCartOrder(input: { userId: string; idempotencyKey?: string; partial?: boolean }): Promise<CartCheckout> {
   const cart = await loadCart(await findUserCart(input.userId));
   if (cart.items.length === 0) {
     if (input.idempotencyKey) {
@@ -36,7 +37,7 @@ async function placeCartOrder(input: { userId: string; idempotencyKey?: string }
   // Only a checkout that reaches the stock counts against the shopper's rate.
   await throttleCheckout(input.userId);
   const items = cart.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity }));
-  const result = await placeOrder({
+  const result = await placeCartItems({
     // A shopper's order is shipped: the rates offered are fixed on it now.
     offerShipping: true,
     userId: input.userId,
@@ -46,12 +47,28 @@ async function placeCartOrder(input: { userId: string; idempotencyKey?: string }
     duplicateWindowSeconds: input.idempotencyKey ? undefined : 10,
     limits: { maxUnpaidOrders: env().MAX_UNPAID_ORDERS_PER_SHOPPER, maxReservedCopies: env().MAX_RESERVED_COPIES_PER_SHOPPER },
     oneOpenOrderPerCart: true,
+    partial: input.partial === true,
   });
   return { order: await getOrderForUser(input.userId, result.orderId), replayed: result.replayed, resumed: result.resumed === true };
 }
 
+/**
+ * placeOrder for a cart's lines; a shortage comes back with each short line's
+ * alternatives (the cart's own books excluded), for the shopper to choose from.
+ */
+async function placeCartItems(input: PlaceOrderInput & { items: { bookId: number }[] }) {
+  try {
+    return await placeOrder(input);
+  } catch (error) {
+    throw await withAlternatives(
+      error,
+      input.items.map((i) => i.bookId),
+    );
+  }
+}
+
 /** A guest's checkout: their cookie-identified cart, the address they gave, and the client's address for its limits. */
-export type GuestCheckout = { email: string; cartId: string | null; clientAddress: string; idempotencyKey?: string };
+export type GuestCheckout = { email: string; cartId: string | null; clientAddress: string; idempotencyKey?: string; partial?: boolean };
 
 /**
  * Places a guest's order for everything in their cart, as checkoutCart does for
@@ -79,7 +96,7 @@ async function placeGuestCartOrder(input: GuestCheckout): Promise<CartCheckout> 
   }
   await throttleGuestCheckout(input.clientAddress, input.email);
   const items = cart.items.map((i) => ({ bookId: i.bookId, quantity: i.quantity }));
-  const result = await placeOrder({
+  const result = await placeCartItems({
     offerShipping: true,
     userId: null,
     guest,
@@ -89,6 +106,7 @@ async function placeGuestCartOrder(input: GuestCheckout): Promise<CartCheckout> 
     duplicateWindowSeconds: input.idempotencyKey ? undefined : 10,
     limits: { maxUnpaidOrders: env().MAX_UNPAID_GUEST_ORDERS_PER_EMAIL, maxReservedCopies: env().MAX_RESERVED_COPIES_PER_GUEST_EMAIL },
     oneOpenOrderPerCart: true,
+    partial: input.partial === true,
   });
   return { order: await asGuest(result.orderId), replayed: result.replayed, resumed: result.resumed === true };
 }

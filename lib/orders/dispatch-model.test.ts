@@ -112,6 +112,12 @@ async function checkDatabase(run: Run): Promise<void> {
     Object.fromEntries(c.returns.map((r) => [realId(run, r.id), `${r.status} ${r.refundCents}`])),
   );
   expect(await eventTypes(run.orderId)).toEqual(run.events);
+  // What a partial order left out is the machine's, on the stored snapshot and in the audit trail.
+  const [stored] = await db.execute<{ left_out: unknown; logged: unknown }>(sql`
+    select machine_snapshot->'context'->'leftOut' as left_out,
+      (select payload->'leftOut' from order_events where order_id = ${run.orderId} and type = 'OrderCreated') as logged
+    from orders where id = ${run.orderId}`);
+  expect([stored!.left_out, stored!.logged]).toEqual([c.leftOut ?? null, c.leftOut ?? null]);
   // Who holds the order: the shopper, or for a guest's order nobody until an account claims it.
   const [owner] = await db.execute<{ user_id: string | null }>(sql`select user_id from orders where id = ${run.orderId}`);
   expect(owner!.user_id).toBe(run.userId ?? c.claimedBy ?? null);
@@ -153,22 +159,26 @@ async function step(run: Run, event: OrderEvent): Promise<void> {
   await checkDatabase(run);
 }
 
-async function startRun(options: { guest?: boolean } = {}): Promise<Run> {
+/** partial: the cart also asked for a book with no copies, and the shopper agreed to leave it out. */
+async function startRun(options: { guest?: boolean; partial?: boolean } = {}): Promise<Run> {
   const userId = options.guest ? null : await createUser();
   const guestEmail = `guest-${randomUUID()}@test.example`;
   const bookId = await createBook(STOCK);
+  const gone = options.partial ? await createBook(0) : null;
   const result = await placeOrder({
     userId,
     ...(userId ? {} : { guest: { email: guestEmail, cartId: randomUUID() } }),
-    items: [{ bookId, quantity: QTY }],
+    items: [{ bookId, quantity: QTY }, ...(gone ? [{ bookId: gone, quantity: 1 }] : [])],
     now: 0,
     offerShipping: true,
+    partial: options.partial,
   });
   const run: Run = { orderId: result.orderId, bookId, userId, ids: new Map(), pure: runPure([]), events: [] };
   const checkout = {
     ...modelEvents(run.pure)[0]!,
     items: [{ bookId, quantity: QTY, unitPriceCents: 1299 }],
     ...(userId ? {} : { guestEmail }),
+    ...(gone ? { leftOut: [{ bookId: gone, title: await titleOf(gone), requested: 1, ordered: 0 }] } : {}),
   } as OrderEvent;
   const [next] = transition(orderMachine, run.pure, checkout);
   run.pure = next;
@@ -177,7 +187,13 @@ async function startRun(options: { guest?: boolean } = {}): Promise<Run> {
   return run;
 }
 
-async function replay(events: OrderEvent[], options: { guest?: boolean } = {}): Promise<Run> {
+async function titleOf(bookId: number): Promise<string> {
+  const { db } = await getDb();
+  const [book] = await db.execute<{ title: string }>(sql`select title from books where id = ${bookId}`);
+  return book!.title;
+}
+
+async function replay(events: OrderEvent[], options: { guest?: boolean; partial?: boolean } = {}): Promise<Run> {
   const run = await startRun(options);
   for (const event of events.slice(1)) await step(run, event);
   return run;
@@ -469,6 +485,16 @@ describe("a guest's order: CLAIM in every state, and everything after it as for 
       expect(run.pure.can({ type: "CLAIM", userId: run.userId!, at: BEFORE_DEADLINE })).toBe(false);
       await step(run, { type: "CLAIM", userId: await createUser(), at: BEFORE_DEADLINE });
     }
+  });
+});
+
+describe("a partial order (CHECKOUT with what was left out): the same transitions, and the left-out lines kept", () => {
+  const leaves = pathsToEveryLeafState().filter((leaf) => leaf.events.length > 0);
+
+  it.each(leaves.map((l) => [l.events.map((e) => e.type).join(" > "), l] as const))("after %s", async (_name, leaf) => {
+    const run = await replay(leaf.events, { partial: true });
+    expect(run.pure.context.leftOut).toEqual([expect.objectContaining({ requested: 1, ordered: 0 })]);
+    for (const event of modelEvents(run.pure).slice(0, 2)) await step(run, event);
   });
 });
 

@@ -74,8 +74,9 @@ const handlers: Handlers = {
       reason: p.reason,
     }),
   setRefundStatus: ({ pipeline, orderId }, p) => setRefundStatus(pipeline, orderId, p),
-  // Only the ordered books leave the cart; anything added since stays.
-  clearCart: ({ pipeline, orderId, userId, guestCartId }) => clearOrderedBooks(pipeline, { userId, cartId: guestCartId }, orderId),
+  // Only the ordered books leave the cart, anything added since stays; what a partial order left out stays too.
+  clearCart: ({ pipeline, orderId, userId, guestCartId }, { partlyOrdered = [] }) =>
+    clearOrderedBooks(pipeline, { userId, cartId: guestCartId }, orderId, partlyOrdered),
   claimOrder: ({ pipeline, orderId }, { userId }) => claimOrderRow(pipeline, orderId, userId),
   recordShipment: ({ pipeline, orderId }, shipment) => recordShipment(pipeline, orderId, shipment),
   recordDelivery: ({ pipeline, orderId }, { deliveredAt }) => recordDelivery(pipeline, orderId, deliveredAt),

@@ -17,7 +17,15 @@ import {
 import type { Executor } from "@/db";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
-import type { OrderContext, ReturnStatus, ShippingAddress, ShippingMethod, ShippingOption, TrackingStatus } from "@/machines/order-types";
+import type {
+  LeftOutLine,
+  OrderContext,
+  ReturnStatus,
+  ShippingAddress,
+  ShippingMethod,
+  ShippingOption,
+  TrackingStatus,
+} from "@/machines/order-types";
 import { eventsOfOrder, itemsOfOrder, orderRow, orderRowsOfUser, returnsOfOrder, type OrderRow, type OrderViewer } from "./store";
 
 /** The public Order shape (docs/API.md), plus fields the pages show. */
@@ -43,6 +51,8 @@ export type OrderView = {
   /** A guest's order: the address it was placed with (it stays set after an account claims the order). */
   guestEmail: string | null;
   items: { bookId: number; title: string; quantity: number; unitPriceCents: number; discountCents: number; taxCents: number }[];
+  /** A partial order: the cart lines it left out, as the shopper agreed (empty for a whole order). */
+  leftOut: LeftOutLine[];
   paymentDeadline: string;
   payments: { id: string; status: PaymentStatus; amountCents: number; createdAt: string; failureReason: string | null }[];
   refunds: {
@@ -160,6 +170,7 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
     customerEmail: row.customer_email,
     guestEmail: row.guest_email,
     items,
+    leftOut: context.leftOut ?? [],
     paymentDeadline: iso(row.payment_deadline),
     payments: payments.map((p) => ({
       id: p.id,

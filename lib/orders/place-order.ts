@@ -10,6 +10,7 @@ import { MACHINE_VERSION } from "@/machines/order-machine";
 import { initialSnapshot, toStored } from "@/machines/order-snapshot";
 import type { LineItem } from "@/machines/order-types";
 import { applyEvent, dispatch } from "./dispatch";
+import { fitToShelf } from "./partial-order";
 import { shippingOffer } from "./shipping";
 import {
   findOrderByIdempotencyKey,
@@ -49,6 +50,13 @@ export type PlaceOrderInput = {
    * "replaced"), its stock released, before the new order reserves (docs/PAYMENTS.md).
    */
   oneOpenOrderPerCart?: boolean;
+  /**
+   * The shopper agreed to a partial order after an out_of_stock answer: short
+   * lines are cut to the copies on the shelf (none: left out), checked under
+   * the books' row locks, and the order records what it left out. Without it
+   * a short line refuses the whole order, as before.
+   */
+  partial?: boolean;
 };
 
 type PricedLine = { bookId: number; title: string; quantity: number; unitPriceCents: number; currency: string };
@@ -144,8 +152,9 @@ async function checkUnpaidLimits(tx: Tx, input: PlaceOrderInput, copies: number)
 
 /**
  * Creates an order and dispatches CHECKOUT in one transaction: prices are read
- * from the database and copied, stock is reserved (all lines or none), and the
- * payment timeout is scheduled. Throws out_of_stock with every short line.
+ * from the database and copied, stock is reserved (all lines or none; with
+ * `partial`, what the shelf holds), and the payment timeout is scheduled.
+ * Throws out_of_stock with every short line.
  */
 export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
   if (input.items.length === 0 && !input.idempotencyKey) throw new AppError("empty_cart", "Your cart is empty");
@@ -176,12 +185,13 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
     }
     if (!input.idempotencyKey) await findEarlierCheckout(tx, input);
     if (items.length === 0) throw new AppError("empty_cart", "Your cart is empty");
+    const priced = await priceLines(tx, items);
+    const { lines, leftOut } = input.partial ? await fitToShelf(otx, priced) : { lines: priced, leftOut: [] };
     await checkUnpaidLimits(
       tx,
       input,
-      items.reduce((sum, i) => sum + i.quantity, 0),
+      lines.reduce((sum, l) => sum + l.quantity, 0),
     );
-    const lines = await priceLines(tx, items);
     const currencies = new Set(lines.map((l) => l.currency));
     if (currencies.size !== 1) throw new AppError("invalid_request", "All books in one order must share a currency");
     const currency = lines[0]!.currency;
@@ -222,6 +232,7 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlacedOrder> {
       paymentDeadline: deadline,
       shippingOptions,
       ...(input.guest ? { guestEmail: input.guest.email } : {}),
+      ...(leftOut.length > 0 ? { leftOut } : {}),
       at: now,
     };
     await applyEvent(otx, order, event, input.source ?? "user");

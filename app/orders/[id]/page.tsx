@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
 import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
+import { LeftOut } from "@/components/orders/left-out";
 import { OrderItems } from "@/components/orders/order-items";
 import { ShippingAddress } from "@/components/orders/shipping-address";
 import { shortOrderId } from "@/components/orders/order-format";
@@ -72,6 +73,7 @@ export default async function OrderPage({ params }: OrderPageProps) {
           <ShopperDisputeNotice dispute={order.dispute} />
           <OrderStatusMessage order={order} />
           <OrderItems order={order} />
+          <LeftOut order={order} />
           <OrderReturns order={order} />
           <ShippingAddress order={order} />
           <OrderPayments payments={order.payments} refunds={order.refunds} currency={order.currency} />

@@ -1,0 +1,1 @@
+CREATE INDEX "books_author_title_idx" ON "books" USING btree ("author","title","id");
