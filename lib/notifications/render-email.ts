@@ -13,6 +13,8 @@ export type EmailOrder = OrderAmounts & {
   items: { bookId?: number; title: string; quantity: number; unitPriceCents: number }[];
   /** A guest's order: the signed link that opens it (they have no account to sign in to). */
   orderLink?: string | null;
+  /** The order page for a signed-in shopper (a guest's is orderLink). */
+  pageLink?: string | null;
 };
 
 export type RenderedEmail = { subject: string; text: string; html: string };
@@ -89,6 +91,17 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
           "If something is not right, you can return books from your order page within the return window.",
         ],
       };
+    case "payment_link": {
+      // A guest's signed link opens the order without an account; a shopper's order page asks them to sign in.
+      const link = order.orderLink ?? order.pageLink ?? "your order page";
+      return {
+        subject: `You can pay for order ${ref} now`,
+        lines: [
+          "The payment service is working again. Your books are still reserved for you.",
+          `Pay here before ${order.paymentDeadline.toUTCString()}: ${link} (choose “Pay now”). If you don’t pay by then, the order is cancelled and nothing is charged.`,
+        ],
+      };
+    }
     case "return_requested":
       return {
         subject: `Return requested for order ${ref}`,
