@@ -156,6 +156,7 @@ export function renderEmail(template: EmailTemplate, order: EmailOrder, data: Re
   const address = order.shippingAddress ? addressLines(order.shippingAddress) : [];
   const name = order.customerName || "there";
   const link = order.orderLink ? `Follow your order (pay, cancel, receipt): ${order.orderLink}` : null;
+  const payLink = order.orderLink ?? order.pageLink ?? null;
   const text = [
     `Hello ${name},`,
     "",
@@ -172,6 +173,7 @@ export function renderEmail(template: EmailTemplate, order: EmailOrder, data: Re
   const html = `<!doctype html><html><body style="font-family:Georgia,serif;color:#2b2520;background:#faf6ef;padding:24px">
 <h1 style="font-size:20px">${escapeHtml(subject)}</h1><p>Hello ${escapeHtml(name)},</p>
 ${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}
+${template === "payment_link" && payLink ? `<p><a href="${escapeHtml(payLink)}" style="color:#8a3b12;font-weight:bold">Pay for your order</a></p>` : ""}
 ${order.orderLink ? `<p><a href="${escapeHtml(order.orderLink)}" style="color:#8a3b12">Follow your order</a> (pay, cancel, receipt). Keep this e-mail: the link is your key to the order.</p>` : ""}
 <table style="border-collapse:collapse">${order.items.map((i) => `<tr><td style="padding:4px 8px">${i.quantity} ×</td><td style="padding:4px 8px">${escapeHtml(i.title)}</td><td style="padding:4px 8px;text-align:right">${money(i.unitPriceCents * i.quantity, order.currency)}</td></tr>`).join("")}
 ${totals

@@ -69,7 +69,9 @@ async function probeJob(orderId: string) {
 
 async function payLinkEmails(orderId: string) {
   const { db } = await getDb();
-  return db.execute<{ text_body: string }>(sql`select text_body from emails where order_id = ${orderId} and subject like 'You can pay%'`);
+  return db.execute<{ text_body: string; html_body: string }>(
+    sql`select text_body, html_body from emails where order_id = ${orderId} and subject like 'You can pay%'`,
+  );
 }
 
 /** Runs the order's due jobs as a worker would (twice: a retried job is a second run). */
@@ -188,6 +190,7 @@ describe("the probe, and the pay link when the gateway is back", () => {
     const emails = await payLinkEmails(orderId);
     expect(emails).toHaveLength(1);
     expect(emails[0]!.text_body).toContain(`/orders/${orderId}`);
+    expect(emails[0]!.html_body).toMatch(new RegExp(`<a href="[^"]*/orders/${orderId}"[^>]*>Pay for your order</a>`));
     expect(await probeGatewayForOrder(orderId, 2)).toBe("not_delayed");
   });
 
