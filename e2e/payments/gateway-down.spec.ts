@@ -1,23 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { expect, test } from "../support/test";
-import { adminContext, fillShippingAddress, shopperContext } from "../support/browser";
+import { adminContext, payByCard, shopperContext } from "../support/browser";
 import { e2eDb, stockOf } from "../support/db";
-import { emulatorUrl, orderStatus } from "../support/orders";
+import { emulatorConfig, orderStatus } from "../support/orders";
 
 // Issue #21, second point: the card gateway is down when the shopper places the order. They are
 // told plainly that payment is delayed and until when the books are held; when the gateway is back
 // the worker's probe e-mails a pay link (seen in the dev mailbox), and the shopper pays through it.
 
 const shots = "/tmp/shots-G";
-
-async function emulatorConfig(config: Record<string, unknown>) {
-  const response = await fetch(`${emulatorUrl()}/_emulator/config`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  expect(response.ok).toBe(true);
-}
 
 test.afterEach(async () => {
   await emulatorConfig({ failNext: null, latencyMs: 0 });
@@ -78,12 +69,7 @@ test("gateway down at checkout: payment delayed, books held; back: a pay-link e-
   await page.goto(new URL(link!).pathname);
   await page.getByRole("button", { name: /pay now/i }).click();
   await expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();
-  await fillShippingAddress(page);
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
-  await page.getByLabel("Expiry (MM/YY)").fill("12/34");
-  await page.getByLabel("CVC").fill("123");
-  await page.getByLabel("Name on card").fill("Robin Reader");
-  await page.getByRole("button", { name: /^Pay \$/ }).click();
+  await payByCard(page);
   await expect(page.getByRole("heading", { name: /your order is paid/i })).toBeVisible();
   expect(await orderStatus(orderId)).toBe("paid");
   const events = await e2eDb()`select type from order_events where order_id = ${orderId} order by id`;

@@ -35,3 +35,13 @@ export async function fillShippingAddress(page: Page, address: E2eAddress = NEW_
   await page.getByLabel("State", { exact: true }).selectOption(address.state);
   await page.getByLabel("ZIP code", { exact: true }).fill(address.postal);
 }
+
+/** Pays on the emulator's hosted page as a shopper would: the address, then a test card (4242: paid). */
+export async function payByCard(page: Page, card = "4242424242424242"): Promise<void> {
+  await fillShippingAddress(page);
+  await page.getByLabel("Card number").fill(card);
+  await page.getByLabel("Expiry (MM/YY)").fill("12/34");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByLabel("Name on card").fill("Robin Reader");
+  await page.getByRole("button", { name: /^Pay \$/ }).click();
+}
