@@ -240,8 +240,8 @@ describe("returns", () => {
 });
 
 describe("snapshot v2 → v3", () => {
-  it(`MACHINE_VERSION is 4 and snapshotUpgrades[2] includes upgradeDeliveryV2`, () => {
-    expect(MACHINE_VERSION).toBe(4);
+  it(`MACHINE_VERSION is 5 and snapshotUpgrades[2] includes upgradeDeliveryV2`, () => {
+    expect(MACHINE_VERSION).toBe(5);
     const v3 = toStored(runPure([...paid, fulfil]));
     const { tracking: _t, deliveredAt: _d, returns: _r, ...v2context } = v3.context;
     const upgraded = snapshotUpgrades[2]!({ value: v3.value, context: v2context as OrderContext });

@@ -51,7 +51,7 @@ import {
 // transaction (stock, payments, events) or as durable jobs (gateway, e-mail,
 // timers). Bump MACHINE_VERSION when a stored snapshot would no longer load,
 // and add a step to snapshotUpgrades in order-snapshot.ts.
-export const MACHINE_VERSION = 4;
+export const MACHINE_VERSION = 5;
 
 const DAY_MS = 86_400_000;
 
@@ -115,6 +115,9 @@ export type OrderEffectParams = {
   refundPayment: { refundId: string; attempt?: number };
   scheduleTimeout: { runAt: number };
   cancelTimeout: Record<string, never>;
+  // While the payment is delayed, a job asks the gateway with backoff whether it answers again (GATEWAY_BACK).
+  scheduleGatewayProbe: Record<string, never>;
+  cancelGatewayProbe: Record<string, never>;
   // A requested return expires at runAt unless received or rejected first.
   scheduleReturnExpiry: { returnId: string; runAt: number };
   cancelReturnExpiry: { returnId: string };
@@ -158,6 +161,8 @@ const effects = {
   refundPayment: effect<"refundPayment">(),
   scheduleTimeout: effect<"scheduleTimeout">(),
   cancelTimeout: effect<"cancelTimeout">(),
+  scheduleGatewayProbe: effect<"scheduleGatewayProbe">(),
+  cancelGatewayProbe: effect<"cancelGatewayProbe">(),
   sendEmail: effect<"sendEmail">(),
   startFulfilment: effect<"startFulfilment">(),
   cancelFulfilment: effect<"cancelFulfilment">(),
@@ -472,12 +477,19 @@ const machineSetup = setup({
         params: { type: "OrderResumed", payload: { by: event.by, pausedSince: context.paused?.at ?? null } },
       });
       if (context.stock === "reserved") enqueue({ type: "scheduleTimeout", params: { runAt: context.paymentDeadline } });
+      if (context.paymentDelay) enqueue({ type: "scheduleGatewayProbe", params: {} });
       if (context.stock === "sold" && !heldByDispute(context) && !context.shipByHand) enqueue({ type: "startFulfilment", params: {} });
       for (const refund of pendingRefunds(context)) enqueue({ type: "refundPayment", params: { refundId: refund.id } });
       for (const ret of context.returns.filter((r) => r.status === "requested")) {
         enqueue({ type: "scheduleReturnExpiry", params: { returnId: ret.id, runAt: ret.expiresAt } });
       }
       enqueue.assign({ paused: null });
+    }),
+    delayPayment: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, "PAYMENT_DELAYED");
+      enqueue({ type: "scheduleGatewayProbe", params: {} });
+      enqueue({ type: "recordEvent", params: { type: "PaymentDelayed", payload: { reason: event.reason } } });
+      enqueue.assign({ paymentDelay: { reason: event.reason, since: event.at } });
     }),
     cancelPayment: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, "PAYMENT_CANCELLED");
@@ -511,6 +523,9 @@ const machineSetup = setup({
   guards: {
     deadlineNotPassed: ({ context, event }) => event.at < context.paymentDeadline,
     deadlinePassed: ({ context, event }) => event.at >= context.paymentDeadline,
+    // A job's GATEWAY_BACK waits while automation is paused (RESUME schedules the probe again), and
+    // means nothing once the window closed (the timer cancels the order).
+    canOfferPayLink: ({ context, event }) => context.paused === null && event.at < context.paymentDeadline,
     paymentMatchesOrder: ({ context, event }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
       const status = paymentOf(context, event.paymentId)?.status;
@@ -676,6 +691,11 @@ const refundUnrecordedPayment = {
   guard: { type: "isUnrecordedPayment" },
   actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }],
 } as const;
+
+// The gateway could not open a payment page (docs/PAYMENTS.md, "When the gateway is down"): the order
+// stays placed, its books reserved until the same deadline; a job probes the gateway and, once it answers,
+// GATEWAY_BACK e-mails the shopper a link to pay. From any created state without a pending attempt.
+const delayPayment = { guard: { type: "deadlineNotPassed" }, target: "paymentDelayed", actions: { type: "delayPayment" } } as const;
 
 // A dispute can come for any money the order took, whatever state it is in.
 const noteDispute = { guard: { type: "isDisputeNews" }, actions: { type: "noteDispute" } } as const;
@@ -922,7 +942,25 @@ export const orderMachine = machineSetup.createMachine({
         },
       },
       states: {
-        awaitingPayment: {},
+        awaitingPayment: { on: { PAYMENT_DELAYED: delayPayment } },
+        // No payment page could be opened: the books stay reserved; START_PAYMENT (the shopper's
+        // "Pay now"), TIMEOUT and CANCEL work as from awaitingPayment. Leaving it ends the probe.
+        paymentDelayed: {
+          exit: [{ type: "cancelGatewayProbe", params: {} }, assign({ paymentDelay: null })],
+          on: {
+            GATEWAY_BACK: {
+              guard: { type: "canOfferPayLink" },
+              target: "awaitingPayment",
+              actions: [
+                {
+                  type: "recordEvent",
+                  params: ({ context }) => ({ type: "PaymentResumable", payload: { delayedSince: context.paymentDelay?.since ?? null } }),
+                },
+                { type: "sendEmail", params: { template: "payment_link" } },
+              ],
+            },
+          },
+        },
         paying: {
           on: {
             PAYMENT_FAILED: {
@@ -945,9 +983,12 @@ export const orderMachine = machineSetup.createMachine({
           },
         },
         paymentFailed: {
-          on: { PAYMENT_CANCELLED: { guard: { type: "isOpenPayment" }, target: "paymentCancelled", actions: { type: "cancelPayment" } } },
+          on: {
+            PAYMENT_CANCELLED: { guard: { type: "isOpenPayment" }, target: "paymentCancelled", actions: { type: "cancelPayment" } },
+            PAYMENT_DELAYED: delayPayment,
+          },
         },
-        paymentCancelled: {},
+        paymentCancelled: { on: { PAYMENT_DELAYED: delayPayment } },
       },
     },
     // After the payment window: money may still arrive or go back in any of these.

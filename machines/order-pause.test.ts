@@ -163,8 +163,8 @@ describe("ship by hand", () => {
 });
 
 describe("snapshot v3 → v4", () => {
-  it(`MACHINE_VERSION is 4; a stored v3 order loads running and not handed over, and can be paused`, () => {
-    expect(MACHINE_VERSION).toBe(4);
+  it(`MACHINE_VERSION is 5; a stored v3 order loads running and not handed over, and can be paused`, () => {
+    expect(MACHINE_VERSION).toBe(5);
     const v4 = toStored(paid());
     const { paused: _p, shipByHand: _s, ...v3context } = v4.context;
     const v3: StoredSnapshot = JSON.parse(JSON.stringify({ value: v4.value, context: v3context as OrderContext })) as StoredSnapshot;

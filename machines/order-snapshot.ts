@@ -46,6 +46,12 @@ export function upgradePauseV3(stored: StoredSnapshot): StoredSnapshot {
   return { ...stored, context: { ...old, paused: old.paused ?? null, shipByHand: old.shipByHand ?? null } };
 }
 
+/** v5: a delayed payment (created.paymentDelayed). Orders stored before it were never delayed. */
+export function upgradeDelayV4(stored: StoredSnapshot): StoredSnapshot {
+  const old = stored.context as Partial<OrderContext> & OrderContext;
+  return { ...stored, context: { ...old, paymentDelay: old.paymentDelay ?? null } };
+}
+
 export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
   // v2: shipping, tax and discounts. Older orders offered no shipping; what they were paid is their total.
   1: (stored) => {
@@ -64,6 +70,8 @@ export const snapshotUpgrades: Record<number, SnapshotUpgrade> = {
   2: (stored) => upgradeDisputesV2(upgradeDeliveryV2(upgradeRefundsV2(stored))),
   // v4: pause and resume, ship by hand.
   3: upgradePauseV3,
+  // v5: the payment delayed while the gateway is down.
+  4: upgradeDelayV4,
 };
 
 export function toStored(snapshot: OrderSnapshot): StoredSnapshot {

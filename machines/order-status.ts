@@ -67,6 +67,11 @@ export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): bo
       return context.paused !== null;
     case "RESUME":
       return context.paused === null && status !== "new";
+    // A second failed start while delayed (another click, another tab); a second probe's news once the link went out.
+    case "PAYMENT_DELAYED":
+      return context.paymentDelay !== null;
+    case "GATEWAY_BACK":
+      return status === "created" && context.paymentDelay === null;
     case "REQUEST_REFUND":
     case "REQUEST_PARTIAL_REFUND":
       return !!refundOf(context, event.refundId);

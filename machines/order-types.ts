@@ -177,6 +177,11 @@ export type OrderContext = {
   paused: PauseState | null;
   /** The automatic fulfilment failed past its retries (FULFILMENT_FAILED, v4): an operator ships it by hand. */
   shipByHand: { reason: string; at: number } | null;
+  /**
+   * The gateway could not open a payment page (circuit open, or failing after retries) (PAYMENT_DELAYED, v5):
+   * why and since when (epoch ms). Set exactly while the order is in created.paymentDelayed.
+   */
+  paymentDelay: { reason: string; since: number } | null;
 };
 
 /** Who paused an order's automation, why and when (epoch ms). */
@@ -202,6 +207,10 @@ export type OrderEvent =
       leftOut?: LeftOutLine[];
     } & At)
   | ({ type: "START_PAYMENT"; paymentId: string } & At)
+  // The gateway could not open a payment page; reason: "circuit_open" or "gateway_error" (lib/payments/start-payment.ts).
+  | ({ type: "PAYMENT_DELAYED"; reason: string } & At)
+  // The gateway answers again (the probe job, lib/payments/offer-pay-link.ts): the shopper gets a link to pay.
+  | ({ type: "GATEWAY_BACK" } & At)
   // refundId: an id the engine allocates in case this money has to go back.
   // amountCents: what the payment took; sale: the session read back from the gateway (absent: a sale without shipping, tax or discount).
   | ({
@@ -311,6 +320,8 @@ export const orderEventTypes: OrderEventType[] = [
   "FULFILMENT_FAILED",
   "PAUSE",
   "RESUME",
+  "PAYMENT_DELAYED",
+  "GATEWAY_BACK",
 ];
 
 /** The audit trail's event names (docs/DESIGN.md, "Statuses"). */
@@ -340,7 +351,9 @@ export type DomainEventType =
   | "DisputeLost"
   | "FulfilmentFailed"
   | "OrderPaused"
-  | "OrderResumed";
+  | "OrderResumed"
+  | "PaymentDelayed"
+  | "PaymentResumable";
 
 export const initialContext: OrderContext = {
   orderId: "",
@@ -368,4 +381,5 @@ export const initialContext: OrderContext = {
   disputes: [],
   paused: null,
   shipByHand: null,
+  paymentDelay: null,
 };

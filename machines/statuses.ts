@@ -44,6 +44,7 @@ export const emailTemplates = [
   "return_rejected",
   "return_expired",
   "return_refunded",
+  "payment_link",
 ] as const;
 export type EmailTemplate = (typeof emailTemplates)[number];
 

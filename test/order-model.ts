@@ -72,6 +72,8 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
       { type: "TIMEOUT", at: AFTER_DEADLINE },
       { type: "FULFIL", trackingNumber: "PL-TEST-1", estimatedDelivery: "2030-01-04", at: paidAt + 2000 },
       handFulfil,
+      // The probe's news waits while paused (RESUME queues the probe again).
+      { type: "GATEWAY_BACK", at: BEFORE_DEADLINE + 300 },
     ];
     for (const p of c.payments.filter((p) => usable(p.status))) {
       paused.push({
@@ -101,6 +103,11 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
   if (plainForPause) events.push({ type: "PAUSE", by: "admin", reason: "customer called", at: BEFORE_DEADLINE + 500 });
   if (plainForPause && c.paidPaymentId) events.push({ type: "FULFILMENT_FAILED", reason: "carrier down", at: paidAt + 3000 });
   if (c.payments.length < 2) events.push({ type: "START_PAYMENT", paymentId: `pay-${c.payments.length + 1}`, at: BEFORE_DEADLINE });
+  // The gateway down when paying starts, and back (the probe job): before a second attempt, to keep the graph small.
+  if (statusOf(snapshot) === "created" && c.payments.length < 2) {
+    events.push({ type: "PAYMENT_DELAYED", reason: "circuit_open", at: BEFORE_DEADLINE + 200 });
+    events.push({ type: "GATEWAY_BACK", at: BEFORE_DEADLINE + 300 });
+  }
   for (const p of c.payments) {
     if (usable(p.status)) {
       events.push({
@@ -239,6 +246,8 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
   if (options.includeRefused) {
     events.push({ type: "TIMEOUT", at: BEFORE_DEADLINE }); // too early
     events.push({ type: "START_PAYMENT", paymentId: "pay-late", at: AFTER_DEADLINE }); // window closed
+    events.push({ type: "PAYMENT_DELAYED", reason: "circuit_open", at: AFTER_DEADLINE }); // window closed
+    events.push({ type: "GATEWAY_BACK", at: AFTER_DEADLINE }); // window closed: the timer cancels it
     events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "user", windowDays: 14, at: paidAt + 30 * DAY }); // outside policy
     // More than was captured; a shopper asking for shipping back.
     events.push({

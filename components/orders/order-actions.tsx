@@ -38,6 +38,10 @@ async function runOrderAction(orderId: string, action: UserAction): Promise<Acti
     body: action === "refund" ? {} : undefined,
   });
   if (!result.ok) return { ok: false, code: result.code, message: result.message };
+  // 202: the gateway is down and the payment is delayed; the message says what happens next.
+  if (isRecord(result.data) && result.data.status === "delayed" && typeof result.data.message === "string") {
+    return { ok: false, code: "payment_delayed", message: result.data.message };
+  }
   const url = isRecord(result.data) ? result.data.checkoutUrl : undefined;
   return { ok: true, checkoutUrl: typeof url === "string" ? url : undefined };
 }

@@ -10,8 +10,28 @@ import { ShipmentProgress } from "./shipment-progress";
 
 type OrderStatusMessageProps = { order: OrderView };
 
+/** The gateway was down when the shopper went to pay (created.paymentDelayed). */
+function PaymentDelayed({ order }: OrderStatusMessageProps) {
+  return (
+    <div data-testid="payment-delayed">
+      <p>
+        Payment is delayed: our payment service isn’t answering right now. Nothing was charged. We’ll e-mail you a link to pay as soon as
+        the payment service is back.
+      </p>
+      <p className="mt-2">
+        Your books are held for you until <LocalTime iso={order.paymentDeadline} className="font-semibold" />. If the time runs out before
+        you pay, the order is cancelled and the books go back on the shelves. You can also try “Pay now” yourself later.
+      </p>
+      <div className="mt-3">
+        <DeadlineCountdown deadline={order.paymentDeadline} />
+      </div>
+    </div>
+  );
+}
+
 function AwaitingPayment({ order }: OrderStatusMessageProps) {
   const last = lastAttempt(order);
+  if (order.state === "created.paymentDelayed") return <PaymentDelayed order={order} />;
   return (
     <>
       <p>
@@ -124,7 +144,7 @@ export function OrderStatusMessage({ order }: OrderStatusMessageProps) {
   return (
     <section aria-labelledby="status-heading" className={panelClass}>
       <h2 id="status-heading" className="text-xl font-semibold">
-        {headings[order.status] ?? "Order status"}
+        {order.state === "created.paymentDelayed" ? "Payment delayed" : (headings[order.status] ?? "Order status")}
       </h2>
       <div className="mt-2">
         <Explanation order={order} />

@@ -2,19 +2,10 @@ import type { Page } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { adminContext, fillShippingAddress, shopperContext } from "../support/browser";
 import { e2eDb } from "../support/db";
-import { emulatorUrl as emulator, orderStatus, payOnEmulator } from "../support/orders";
+import { emulatorConfig, emulatorUrl as emulator, orderStatus, payOnEmulator } from "../support/orders";
 
 // The order pages follow the order live (server-sent events fed by Postgres
 // LISTEN/NOTIFY): no reload, no polling, whoever changed the order.
-
-async function emulatorConfig(config: Record<string, unknown>) {
-  const response = await fetch(`${emulator()}/_emulator/config`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  expect(response.ok).toBe(true);
-}
 
 /** Marks the document, counts requests for the order's JSON: a reload drops the mark, polling shows in the count. */
 async function watchForReloadAndPolling(page: Page, orderId: string) {

@@ -1,7 +1,7 @@
-import type { Browser, Page } from "@playwright/test";
+import type { Browser } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { signedInShopper } from "../support/api";
-import { adminContext, fillShippingAddress } from "../support/browser";
+import { adminContext, fillShippingAddress, payByCard } from "../support/browser";
 import { createBook, e2eDb } from "../support/db";
 
 const shots = "docs/screenshots";
@@ -16,15 +16,6 @@ async function shopperWithOrder(browser: Browser, title: string) {
   const page = await context.newPage();
   await page.goto(`/orders/${order.id}`);
   return { page, orderId: order.id as string, api: shopper.api, close: () => context.close() };
-}
-
-async function payByCard(page: Page, card: string) {
-  await fillShippingAddress(page);
-  await page.getByLabel("Card number").fill(card);
-  await page.getByLabel("Expiry (MM/YY)").fill("12/34");
-  await page.getByLabel("CVC").fill("123");
-  await page.getByLabel("Name on card").fill("Robin Reader");
-  await page.getByRole("button", { name: /^Pay \$/ }).click();
 }
 
 async function orderStatus(orderId: string): Promise<string> {

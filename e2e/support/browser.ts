@@ -36,12 +36,23 @@ export async function fillShippingAddress(page: Page, address: E2eAddress = NEW_
   await page.getByLabel("ZIP code", { exact: true }).fill(address.postal);
 }
 
-/** Pays on the hosted payment page with the 4242 test card and waits for the store's "paid" page. */
-export async function payWithTestCard(page: Page): Promise<void> {
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+/** Fills the hosted payment page's card fields with a test card (4242: paid) and presses Pay. */
+async function payWithCard(page: Page, card: string, name: string): Promise<void> {
+  await page.getByLabel("Card number").fill(card);
   await page.getByLabel("Expiry (MM/YY)").fill("12/34");
   await page.getByLabel("CVC").fill("123");
-  await page.getByLabel("Name on card").fill(NEW_YORK.name);
+  await page.getByLabel("Name on card").fill(name);
   await page.getByRole("button", { name: /^Pay \$/ }).click();
+}
+
+/** Pays on the hosted payment page with the 4242 test card and waits for the store's "paid" page. */
+export async function payWithTestCard(page: Page): Promise<void> {
+  await payWithCard(page, "4242 4242 4242 4242", NEW_YORK.name);
   await expect(page.getByRole("heading", { name: /your order is paid/i })).toBeVisible();
+}
+
+/** Pays on the emulator's hosted page as a shopper would: the address, then a test card (4242: paid). */
+export async function payByCard(page: Page, card = "4242424242424242"): Promise<void> {
+  await fillShippingAddress(page);
+  await payWithCard(page, card, "Robin Reader");
 }

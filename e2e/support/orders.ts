@@ -5,6 +5,16 @@ import { createBook, e2eDb } from "./db";
 
 export const emulatorUrl = () => readFileSync(".data/e2e-emulator-url", "utf8").trim();
 
+/** Changes the emulator's run-time settings (failNext, latencyMs, asyncDelayMs…: POST /_emulator/config). */
+export async function emulatorConfig(config: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${emulatorUrl()}/_emulator/config`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
+  expect(response.ok).toBe(true);
+}
+
 /** Pays a checkout session on the emulator as the hosted form would (card 4242: paid, webhook sent). */
 export async function payOnEmulator(checkoutUrl: string, card = "4242424242424242"): Promise<void> {
   const sessionId = checkoutUrl.split("/pay/")[1];

@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { devices, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { signedInShopper } from "../support/api";
-import { fillShippingAddress } from "../support/browser";
+import { payByCard } from "../support/browser";
 import { createBook, e2eDb, stockOf } from "../support/db";
 import { orderStatus, payOnEmulator } from "../support/orders";
 
@@ -38,15 +38,6 @@ async function ordersOf(userId: string) {
   return e2eDb()<{ id: string; status: string; reason: string | null }[]>`
     select o.id, o.status, (select e.payload->>'reason' from order_events e where e.order_id = o.id and e.type = 'OrderCancelled' limit 1) as reason
     from orders o where o.user_id = ${userId} order by o.created_at`;
-}
-
-async function payByCard(page: Page) {
-  await fillShippingAddress(page);
-  await page.getByLabel("Card number").fill("4242424242424242");
-  await page.getByLabel("Expiry (MM/YY)").fill("12/34");
-  await page.getByLabel("CVC").fill("123");
-  await page.getByLabel("Name on card").fill("Robin Reader");
-  await page.getByRole("button", { name: /^Pay \$/ }).click();
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {

@@ -32,6 +32,8 @@ export const hookEventTypes = [
   "FulfilmentFailed",
   "OrderPaused",
   "OrderResumed",
+  "PaymentDelayed",
+  "PaymentResumable",
 ] as const satisfies readonly DomainEventType[];
 
 export const ALL_EVENTS = "*";

@@ -13,6 +13,8 @@ export type EmailOrder = OrderAmounts & {
   items: { bookId?: number; title: string; quantity: number; unitPriceCents: number }[];
   /** A guest's order: the signed link that opens it (they have no account to sign in to). */
   orderLink?: string | null;
+  /** The order page for a signed-in shopper (a guest's is orderLink). */
+  pageLink?: string | null;
 };
 
 export type RenderedEmail = { subject: string; text: string; html: string };
@@ -90,6 +92,17 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
           "If something is not right, you can return books from your order page within the return window.",
         ],
       };
+    case "payment_link": {
+      // A guest's signed link opens the order without an account; a shopper's order page asks them to sign in.
+      const link = order.orderLink ?? order.pageLink ?? "your order page";
+      return {
+        subject: `You can pay for order ${ref} now`,
+        lines: [
+          "The payment service is working again. Your books are still reserved for you.",
+          `Pay here before ${order.paymentDeadline.toUTCString()}: ${link} (choose “Pay now”). If you don’t pay by then, the order is cancelled and nothing is charged.`,
+        ],
+      };
+    }
     case "return_requested":
       return {
         subject: `Return requested for order ${ref}`,
@@ -152,6 +165,7 @@ export function renderEmail(template: EmailTemplate, order: EmailOrder, data: Re
   const address = order.shippingAddress ? addressLines(order.shippingAddress) : [];
   const name = order.customerName || "there";
   const link = order.orderLink ? `Follow your order (pay, cancel, receipt): ${order.orderLink}` : null;
+  const payLink = order.orderLink ?? order.pageLink ?? null;
   const text = [
     `Hello ${name},`,
     "",
@@ -168,6 +182,7 @@ export function renderEmail(template: EmailTemplate, order: EmailOrder, data: Re
   const html = `<!doctype html><html><body style="font-family:Georgia,serif;color:#2b2520;background:#faf6ef;padding:24px">
 <h1 style="font-size:20px">${escapeHtml(subject)}</h1><p>Hello ${escapeHtml(name)},</p>
 ${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}
+${template === "payment_link" && payLink ? `<p><a href="${escapeHtml(payLink)}" style="color:#8a3b12;font-weight:bold">Pay for your order</a></p>` : ""}
 ${order.orderLink ? `<p><a href="${escapeHtml(order.orderLink)}" style="color:#8a3b12">Follow your order</a> (pay, cancel, receipt). Keep this e-mail: the link is your key to the order.</p>` : ""}
 <table style="border-collapse:collapse">${order.items.map((i) => `<tr><td style="padding:4px 8px">${i.quantity} ×</td><td style="padding:4px 8px">${escapeHtml(i.title)}</td><td style="padding:4px 8px;text-align:right">${money(i.unitPriceCents * i.quantity, order.currency)}</td></tr>`).join("")}
 ${totals

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
+import { appUrl } from "@/lib/env";
 import { faultPoint } from "@/lib/faults";
 import { guestOrderLink } from "@/lib/orders/guest-link";
 import { getOrder } from "@/lib/orders/order-view";
@@ -21,6 +22,7 @@ async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string
     trackingNumber: order.trackingNumber ?? null,
     estimatedDelivery: order.estimatedDelivery ?? null,
     orderLink: found.order.guest_email ? guestOrderLink(orderId) : null,
+    pageLink: `${appUrl()}/orders/${orderId}`,
   };
 }
 

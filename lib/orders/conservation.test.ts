@@ -5,7 +5,8 @@ import { getDb } from "@/db";
 import { addCartItem, createCart, loadCart } from "@/lib/cart/cart-store";
 import { isAppError } from "@/lib/errors";
 import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/return-from-gateway";
-import { startPayment } from "@/lib/payments/start-payment";
+import { GATEWAY_HALF_OPEN_AFTER_MS, gatewayBreakerTiming } from "@/lib/payments/resilience";
+import { openPayment, startPayment } from "@/lib/payments/start-payment";
 import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser } from "@/test/fixtures";
 import { createPromotionCode, emulatorControl, guestIdentity, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
@@ -354,7 +355,69 @@ describe("conservation under a randomized run", () => {
     }
     expect(partials).toBeGreaterThan(0);
     expect(paidPartials).toBeGreaterThan(0);
+    // Issue #21: the gateway down when shoppers go to pay (draws of their own). Each payment is delayed, the books
+    // stay reserved; then the gateway comes back and the probe e-mails a pay link (then paid, or left), the shopper
+    // pays by themselves, cancels, or the window ends first; some orders are still waiting at the end.
+    const delayRandom = seededRandom(2222);
+    const delayed: { orderId: string; linked: boolean }[] = [];
+    const waiting = await createBook(12, 1300);
+    received.set(waiting, 12);
+    books.push(waiting);
+    gatewayBreakerTiming.halfOpenAfterMs = 0; // each outage here is the emulator's; the breaker lets the next call try
+    for (let n = 0; n < 10; n++) {
+      const account = await createUser();
+      const cart = await createCart(account);
+      await addCartItem(cart, waiting, 1 + Math.floor(delayRandom() * 2));
+      const placed = await checkoutCart({ userId: account }).catch(refusal("out_of_stock"));
+      if (!placed) continue;
+      const orderId = placed.order.id;
+      orders.push(orderId);
+      orderIds.add(orderId);
+      const viewer = { userId: account, email: "r@example.com", orderId };
+      await emulatorControl("/_emulator/config", { failNext: { count: 1000, status: 503 } });
+      expect(await openPayment(viewer)).toMatchObject({ delayed: true });
+      const way = n % 5;
+      if (way === 0 || way === 1) {
+        await emulatorControl("/_emulator/config", { failNext: null });
+        await drainJobs([orderId]); // the probe finds the gateway back: GATEWAY_BACK, the pay-link e-mail, then sent
+        delayed.push({ orderId, linked: true });
+        if (way === 0) {
+          const { checkoutUrl } = await startPayment(viewer);
+          const sessionId = checkoutUrl.split("/pay/")[1]!;
+          await payAtGatewayWith(sessionId, { method: delayRandom() < 0.5 ? "express" : "standard" });
+          await reconcileSuccessReturn({ userId: account, sessionId });
+        }
+        continue;
+      }
+      // Still waiting when the gateway comes back for good: its probe sends the link in the drain below.
+      delayed.push({ orderId, linked: way === 4 && n < 5 });
+      if (way === 2) {
+        await emulatorControl("/_emulator/config", { failNext: null });
+        const { checkoutUrl } = await startPayment(viewer);
+        const sessionId = checkoutUrl.split("/pay/")[1]!;
+        await payAtGatewayWith(sessionId, { method: "standard" });
+        await reconcileSuccessReturn({ userId: account, sessionId });
+      } else if (way === 3) {
+        await db.execute(
+          sql`update orders set machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', '0'::jsonb) where id = ${orderId}`,
+        );
+        await dispatch(orderId, { type: "TIMEOUT" }, "timer");
+      } else if (n >= 5) await cancelOrder({ userId: account, guestOrderId: null, orderId }); // else: still waiting
+      await emulatorControl("/_emulator/config", { failNext: null });
+    }
+    gatewayBreakerTiming.halfOpenAfterMs = GATEWAY_HALF_OPEN_AFTER_MS;
     await drainJobs(orders);
+    // Exactly one pay link per order whose probe saw the gateway back; none for the others (paid, cancelled, timed out).
+    const delayedIds = sql`(select unnest(${`{${delayed.map((d) => d.orderId).join(",")}}`}::uuid[]))`;
+    const links = await db.execute<{ order_id: string; n: number }>(sql`
+      select order_id, count(*)::int as n from emails where subject like 'You can pay%' and order_id in ${delayedIds} group by order_id`);
+    expect(Object.fromEntries(links.map((l) => [l.order_id, l.n]))).toEqual(
+      Object.fromEntries(delayed.filter((d) => d.linked).map((d) => [d.orderId, 1])),
+    );
+    const delayEnds = await db.execute<{ status: string; state: string }>(sql`
+      select status, machine_snapshot->'value'->>'created' as state from orders where id in ${delayedIds}`);
+    expect(new Set(delayEnds.map((e) => e.status))).toEqual(new Set(["paid", "created", "cancelled"]));
+    expect(delayEnds.filter((e) => e.state === "paymentDelayed")).toEqual([]);
     // While paused, no refund of a paused order reached the gateway; resume replays them (none is left
     // pending below).
     expect(pausedOrders.length).toBeGreaterThan(2);

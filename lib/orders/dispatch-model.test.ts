@@ -141,6 +141,9 @@ async function checkDatabase(run: Run): Promise<void> {
     Object.fromEntries(c.disputes.map((d) => [realId(run, d.id), `${d.outcome} ${d.status} ${d.amountCents} ${d.outcome !== "open"}`])),
   );
   for (const refund of c.refunds) expect(keys).toContain(`refund:${realId(run, refund.id)}`);
+  // A delayed payment has its gateway probe, and only while delayed (leaving the state removes it).
+  expect(keys.includes(`gateway-probe:${run.orderId}`)).toBe(statePath(run.pure) === "created.paymentDelayed");
+  expect(c.paymentDelay !== null).toBe(statePath(run.pure) === "created.paymentDelayed");
   // A requested return waits for its parcel with an expiry job; a decided one has none.
   for (const r of c.returns) expect(keys.includes(`return-expiry:${realId(run, r.id)}`)).toBe(r.status === "requested");
 }
@@ -205,6 +208,9 @@ async function replay(events: OrderEvent[], options: { guest?: boolean; partial?
 const KNOWN_TRANSITIONS = [
   "created.awaitingPayment --CANCEL--> settled.cancelled [cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.awaitingPayment --PAUSE--> created.awaitingPayment [recordEvent,recordPause]",
+  "created.awaitingPayment --PAYMENT_DELAYED--> created.paymentDelayed [recordEvent,scheduleGatewayProbe]",
+  "created.awaitingPayment --PAYMENT_SUCCEEDED--> created.paymentFailed [flagForOperator,recordEvent,setPaymentStatus]",
+  "created.awaitingPayment --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
   "created.awaitingPayment --RESUME--> created.awaitingPayment [recordEvent,recordPause,scheduleTimeout]",
   "created.awaitingPayment --START_PAYMENT--> created.paying [createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.awaitingPayment --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
@@ -219,14 +225,24 @@ const KNOWN_TRANSITIONS = [
   "created.paying --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentCancelled --CANCEL--> settled.cancelled [cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentCancelled --PAUSE--> created.paymentCancelled [recordEvent,recordPause]",
+  "created.paymentCancelled --PAYMENT_DELAYED--> created.paymentDelayed [recordEvent,scheduleGatewayProbe]",
   "created.paymentCancelled --PAYMENT_SUCCEEDED--> created.paymentFailed [flagForOperator,recordEvent,setPaymentStatus]",
   "created.paymentCancelled --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
   "created.paymentCancelled --RESUME--> created.paymentCancelled [recordEvent,recordPause,scheduleTimeout]",
   "created.paymentCancelled --START_PAYMENT--> created.paying [createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
   "created.paymentCancelled --TIMEOUT--> settled.cancelled [expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
+  "created.paymentDelayed --CANCEL--> settled.cancelled [cancelGatewayProbe,cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
+  "created.paymentDelayed --GATEWAY_BACK--> created.awaitingPayment [cancelGatewayProbe,recordEvent,sendEmail]",
+  "created.paymentDelayed --PAUSE--> created.paymentDelayed [recordEvent,recordPause]",
+  "created.paymentDelayed --PAYMENT_SUCCEEDED--> created.paymentFailed [cancelGatewayProbe,flagForOperator,recordEvent,setPaymentStatus]",
+  "created.paymentDelayed --PAYMENT_SUCCEEDED--> settled.paid [cancelGatewayProbe,cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
+  "created.paymentDelayed --RESUME--> created.paymentDelayed [recordEvent,recordPause,scheduleGatewayProbe,scheduleTimeout]",
+  "created.paymentDelayed --START_PAYMENT--> created.paying [cancelGatewayProbe,createCheckoutSession,createPayment,expireCheckoutSessions,recordEvent,setPaymentStatus]",
+  "created.paymentDelayed --TIMEOUT--> settled.cancelled [cancelGatewayProbe,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentFailed --CANCEL--> settled.cancelled [cancelTimeout,expireCheckoutSessions,recordEvent,releaseStock,sendEmail,setPaymentStatus]",
   "created.paymentFailed --PAUSE--> created.paymentFailed [recordEvent,recordPause]",
   "created.paymentFailed --PAYMENT_CANCELLED--> created.paymentCancelled [expireCheckoutSessions,recordEvent,setPaymentStatus]",
+  "created.paymentFailed --PAYMENT_DELAYED--> created.paymentDelayed [recordEvent,scheduleGatewayProbe]",
   "created.paymentFailed --PAYMENT_SUCCEEDED--> created.paymentFailed [flagForOperator,recordEvent,setPaymentStatus]",
   "created.paymentFailed --PAYMENT_SUCCEEDED--> settled.paid [cancelTimeout,clearCart,commitStock,expireCheckoutSessions,recordEvent,recordSale,sendEmail,setPaymentStatus,startFulfilment]",
   "created.paymentFailed --RESUME--> created.paymentFailed [recordEvent,recordPause,scheduleTimeout]",
@@ -304,7 +320,7 @@ describe("every transition of the order machine through dispatch", () => {
   const transitions = distinctTransitions();
 
   it(`finds exactly the ${KNOWN_TRANSITIONS.length} known transitions, each with its effects`, () => {
-    expect(KNOWN_TRANSITIONS).toHaveLength(95);
+    expect(KNOWN_TRANSITIONS).toHaveLength(108);
     expect(transitions.map((t) => t.key)).toEqual(KNOWN_TRANSITIONS);
   });
 
@@ -345,8 +361,10 @@ describe("every event in every state: the documented transition, or nothing chan
       "DISPUTE_UPDATED",
       "FULFIL",
       "FULFILMENT_FAILED",
+      "GATEWAY_BACK",
       "PAUSE",
       "PAYMENT_CANCELLED",
+      "PAYMENT_DELAYED",
       "PAYMENT_FAILED",
       "PAYMENT_SUCCEEDED",
       "RECEIVE_RETURN",

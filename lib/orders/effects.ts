@@ -3,7 +3,7 @@ import { clearOrderedBooks } from "@/lib/cart/cart-store";
 import { moveStock } from "@/lib/catalog/store";
 import { env } from "@/lib/env";
 import { insertPayment, insertRefund, saveDispute, setPaymentStatus, setRefundStatus } from "@/lib/payments/store";
-import { dequeueJob, queueJob } from "@/lib/worker/jobs";
+import { dequeueJob, gatewayProbeDelayMs, gatewayProbeKey, queueJob } from "@/lib/worker/jobs";
 import type { OrderEffect, OrderEffectParams } from "@/machines/order-machine";
 import type { DomainEventType } from "@/machines/order-types";
 import {
@@ -120,6 +120,16 @@ const handlers: Handlers = {
     );
   },
   cancelTimeout: ({ pipeline, orderId }) => dequeueJob(pipeline, `payment-timeout:${orderId}`),
+  // The first probe after the breaker's half-open delay; the job reschedules itself with backoff (lib/payments/offer-pay-link.ts).
+  scheduleGatewayProbe: ({ pipeline, orderId }) => {
+    queueJob(
+      pipeline,
+      "probe_gateway",
+      { orderId, attempt: 0 },
+      { jobKey: gatewayProbeKey(orderId), runAt: new Date(Date.now() + gatewayProbeDelayMs(0)) },
+    );
+  },
+  cancelGatewayProbe: ({ pipeline, orderId }) => dequeueJob(pipeline, gatewayProbeKey(orderId)),
   scheduleReturnExpiry: ({ pipeline, orderId }, { returnId, runAt }) => {
     queueJob(
       pipeline,

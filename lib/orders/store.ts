@@ -516,3 +516,14 @@ export async function shippingOfOrder(
     from orders where id = ${orderId}`);
   return row;
 }
+
+/** The stored machine state of an order (for a job deciding whether it still has work), or undefined when there is none. */
+export async function storedSnapshotOf(orderId: string): Promise<{ snapshot: StoredSnapshot; version: number } | undefined> {
+  if (!isUuid(orderId)) return undefined;
+  const { db } = await getDb();
+  const [row] = await db
+    .select({ snapshot: orders.machineSnapshot, version: orders.machineVersion })
+    .from(orders)
+    .where(eq(orders.id, orderId));
+  return row ? { snapshot: row.snapshot as StoredSnapshot, version: row.version } : undefined;
+}

@@ -7,8 +7,9 @@ import { reconcileSuccessReturn } from "./return-from-gateway";
 import { GATEWAY_HALF_OPEN_AFTER_MS, gatewayBreakerTiming, gatewayCircuitLevel } from "./resilience";
 import { startPayment } from "./start-payment";
 
-// Scenario 13: the gateway stops answering. Shoppers get a clear message,
-// the breaker stops calling it, and when it is back the order is paid once.
+// Scenario 13: the gateway stops answering. Shoppers get a clear message (the
+// payment is delayed: payment-delay.test.ts), the breaker stops calling it,
+// and when it is back the order is paid once.
 // No clocks: "no call" is the gateway's own request count, and the breaker's
 // half-open delay is shortened instead of slept through.
 
@@ -39,7 +40,7 @@ describe("a gateway that is down", () => {
       for (let attempt = 0; attempt < 3; attempt++) {
         await expect(startPayment({ userId, email: "r@example.com", orderId })).rejects.toMatchObject({
           code: "gateway_unavailable",
-          message: expect.stringMatching(/Nothing was charged/),
+          message: expect.stringMatching(/Payment is delayed.*Nothing was charged/),
         });
       }
       expect(gatewayCircuitLevel()).toBe(2);
@@ -53,7 +54,7 @@ describe("a gateway that is down", () => {
     } finally {
       await emulatorControl("/_emulator/config", { failNext: { count: 0, status: 503 } });
     }
-    expect((await orderRow(orderId)).revision).toBe(1); // nothing started, nothing reserved twice
+    expect((await orderRow(orderId)).revision).toBe(2); // delayed once (PAYMENT_DELAYED), nothing started, nothing reserved twice
     // Still open while the half-open delay has not passed, though the gateway is back.
     await expect(startPayment({ userId, email: "r@example.com", orderId })).rejects.toMatchObject({ code: "gateway_unavailable" });
     expect(gatewayCircuitLevel()).toBe(2);
@@ -67,6 +68,7 @@ describe("a gateway that is down", () => {
     await reconcileSuccessReturn({ userId, sessionId });
     expect((await orderRow(orderId)).status).toBe("paid");
     expect((await eventTypes(orderId)).filter((t) => t === "PaymentStarted")).toHaveLength(1);
+    expect((await eventTypes(orderId)).filter((t) => t === "PaymentDelayed")).toHaveLength(1);
     expect((await eventTypes(orderId)).filter((t) => t === "OrderPaid")).toHaveLength(1);
   });
 });

@@ -130,6 +130,11 @@ export type PaymentGateway = {
    * reconciler finds sessions the store never recorded.
    */
   listPaidSessionEvents(since: number, max: number): Promise<SessionEventInfo[]>;
+  /**
+   * Whether the gateway answers (a cheap read through the retry and breaker policy): resolves when it
+   * does, throws when it does not (the breaker's gateway_unavailable, or the last failure).
+   */
+  ping(): Promise<void>;
   /** Expires an open session; a session that is already complete comes back as it is. */
   expireCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo>;
   /** Idempotent per refundId. */

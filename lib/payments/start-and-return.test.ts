@@ -65,7 +65,7 @@ describe("starting a payment and coming back", () => {
     expect(second.checkoutUrl).not.toBe(first.checkoutUrl);
   });
 
-  it("a gateway that is down answers gateway_unavailable and changes nothing", async () => {
+  it("a gateway that is down delays the payment (payment-delay.test.ts): callers that need a page hear gateway_unavailable", async () => {
     const { userId, orderId } = await orderToPay();
     await emulator("/_emulator/config", { failNext: { count: 10, status: 503 } });
     try {
@@ -73,6 +73,7 @@ describe("starting a payment and coming back", () => {
     } finally {
       await emulator("/_emulator/config", { failNext: { count: 0, status: 503 } });
     }
-    expect((await orderRow(orderId)).revision).toBe(1);
+    // No payment started; only the delay was recorded.
+    expect(await eventTypes(orderId)).toEqual(["OrderCreated", "PaymentDelayed"]);
   });
 });

@@ -10,10 +10,17 @@ import { getOrderForViewer, type OrderView } from "@/lib/orders/order-view";
 import { shippingCountries } from "@/lib/orders/shipping";
 import { getPaymentGateway, type PaymentGateway } from "./gateway";
 import { settleSession, type SettleOutcome } from "./settle-from-gateway";
+import { isTransientGatewayError } from "./resilience";
 import { pendingPaymentOfOrder } from "./store";
 import { instrument } from "@/lib/observability/operations";
 
 export type StartedPayment = { paymentId: string; checkoutUrl: string; created: boolean };
+/**
+ * No payment page could be opened because the gateway is down: the order waits in
+ * created.paymentDelayed, its books reserved until paymentDeadline, and the shopper is
+ * e-mailed a link to pay when the gateway answers again.
+ */
+export type DelayedPayment = { delayed: true; paymentDeadline: string; message: string };
 
 /** A signed-in shopper (their e-mail goes to the gateway), or a guest holding the order's link (the order's address goes). */
 type Input = { userId: string | null; guestOrderId?: string | null; email?: string; orderId: string };
@@ -29,8 +36,42 @@ const MIN_TIME_TO_PAY_MS = 2 * 60_000;
  * checkout URL is returned again; a session the gateway has closed (paid,
  * failed, expired) is settled first, then a new attempt starts.
  */
-export function startPayment(input: Input): Promise<StartedPayment> {
+export function openPayment(input: Input): Promise<StartedPayment | DelayedPayment> {
   return instrument("payment_processing", { name: "start_payment", orderId: input.orderId }, () => openCheckoutSession(input));
+}
+
+/** openPayment for callers that need a payment page: a delayed payment is the gateway_unavailable error. */
+export async function startPayment(input: Input): Promise<StartedPayment> {
+  const started = await openPayment(input);
+  if ("delayed" in started)
+    throw new AppError("gateway_unavailable", started.message, { delayed: true, paymentDeadline: started.paymentDeadline });
+  return started;
+}
+
+/** Circuit open, or failing after the retries (5xx, 429, a timeout, no connection): an outage, not a refusal. */
+function isOutage(error: unknown): boolean {
+  if (error instanceof AppError) return error.code === "gateway_unavailable";
+  return error instanceof Error && isTransientGatewayError(error);
+}
+
+/**
+ * The gateway is down: the order does not fail, its payment is delayed (PAYMENT_DELAYED; a repeat while
+ * delayed is a duplicate). An order that cannot be delayed (a payment in progress, the window closing)
+ * answers gateway_unavailable, as before.
+ */
+async function delayPayment(order: OrderView, error: unknown): Promise<DelayedPayment> {
+  const reason = error instanceof AppError ? "circuit_open" : "gateway_error";
+  const result = await dispatch(order.id, { type: "PAYMENT_DELAYED", reason }, "user");
+  if (result.outcome === "ignored") throw gatewayDown();
+  logger().warn({ orderId: order.id, reason, outcome: result.outcome }, "payment delayed: the gateway is down");
+  return {
+    delayed: true,
+    paymentDeadline: order.paymentDeadline,
+    message:
+      "Payment is delayed: our payment service is not answering right now. Nothing was charged. " +
+      `Your books are held for you until ${new Date(order.paymentDeadline).toUTCString()}, and we’ll e-mail you a link to pay ` +
+      "as soon as the payment service is back.",
+  };
 }
 
 const gatewayDown = () =>
@@ -53,7 +94,7 @@ async function checkPending(gateway: PaymentGateway, sessionId: string | null): 
   }
 }
 
-async function openCheckoutSession(input: Input): Promise<StartedPayment> {
+async function openCheckoutSession(input: Input): Promise<StartedPayment | DelayedPayment> {
   let order: OrderView = await getOrderForViewer(input, input.orderId);
   const pending = await pendingPaymentOfOrder(order.id);
   const gateway = await getPaymentGateway();
@@ -101,6 +142,7 @@ async function openCheckoutSession(input: Input): Promise<StartedPayment> {
       expiresAt: new Date(order.paymentDeadline),
     });
   } catch (error) {
+    if (isOutage(error)) return delayPayment(order, error);
     if (error instanceof AppError) throw error;
     throw gatewayDown();
   }

@@ -243,6 +243,10 @@ export function stripeGateway(): PaymentGateway {
       );
       return toPaymentIntentInfo(intent);
     },
+    async ping() {
+      // The smallest read the API has that needs no object: one event, through the breaker like every call.
+      await callGateway("ping", () => stripe.events.list({ limit: 1 }));
+    },
     async listPaidSessionEvents(since, max) {
       const events = await callGateway("events.list", () =>
         stripe.events.list({ types: PAID_SESSION_EVENTS, created: { gte: since }, limit: 100 }).autoPagingToArray({ limit: max }),

@@ -47,7 +47,13 @@ async function recordRun({ name, payload, helpers, startedAt, error }: Run): Pro
  * enqueues them again (machines/order-machine.ts, `resume`). E-mails, closing
  * sessions at the gateway and polling refunds only record facts, and run.
  */
-const WAIT_WHILE_PAUSED: ReadonlySet<JobName> = new Set(["payment_timeout", "fulfil_order", "refund_payment", "return_expiry"]);
+const WAIT_WHILE_PAUSED: ReadonlySet<JobName> = new Set([
+  "payment_timeout",
+  "fulfil_order",
+  "refund_payment",
+  "return_expiry",
+  "probe_gateway",
+]);
 
 /**
  * How many of the order's latest job runs failed in a row (since its last

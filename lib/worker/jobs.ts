@@ -33,6 +33,8 @@ export const jobPayloads = {
     data: z.record(z.string(), z.unknown()).default({}),
   }),
   fulfil_order: orderJob,
+  // Asks the gateway whether it answers again for a delayed payment; `attempt` sets the backoff of the next ask.
+  probe_gateway: orderJob.extend({ attempt: z.number().int().min(0).max(1000).default(0) }),
   // A requested return whose parcel never arrived.
   return_expiry: orderJob.extend({ returnId: z.string() }),
   // "Forgot password?": the address as typed; the task finds out whether it has an account.
@@ -43,6 +45,18 @@ export const jobPayloads = {
 } satisfies Record<string, z.ZodObject>;
 
 export type JobName = keyof typeof jobPayloads;
+
+/** The one probe job of a delayed order (created.paymentDelayed). */
+export const gatewayProbeKey = (orderId: string) => `gateway-probe:${orderId}`;
+
+/**
+ * How long the probe waits before asking the gateway the (attempt + 1)th time: the breaker's
+ * half-open delay (10 s) first, then doubling, at most 5 minutes: a shopper hears within
+ * minutes of the gateway's return, and a long outage costs one cheap call per order per 5 minutes.
+ */
+export function gatewayProbeDelayMs(attempt: number): number {
+  return Math.min(10_000 * 2 ** Math.min(attempt, 10), 300_000);
+}
 /** What a task receives. */
 export type JobPayload<N extends JobName> = z.output<(typeof jobPayloads)[N]>;
 /** What an enqueuer hands over. */

@@ -4,6 +4,7 @@ import { deliverHookTask } from "./tasks/deliver-hook";
 import { expireCheckoutSession } from "./tasks/expire-session";
 import { fulfilOrder } from "./tasks/fulfil-order";
 import { paymentTimeout } from "./tasks/payment-timeout";
+import { probeGateway } from "./tasks/probe-gateway";
 import { returnExpiry } from "./tasks/return-expiry";
 import { reconcileOrders } from "./tasks/reconcile-orders";
 import { pollRefund, refundPayment } from "./tasks/refund-payment";
@@ -21,6 +22,7 @@ export const taskList = {
   poll_refund: pollRefund,
   send_email: sendEmail,
   fulfil_order: fulfilOrder,
+  probe_gateway: probeGateway,
   return_expiry: returnExpiry,
   send_password_reset: sendPasswordReset,
   reconcile_orders: reconcileOrders,

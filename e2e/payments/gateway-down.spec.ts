@@ -1,0 +1,84 @@
+import { mkdirSync } from "node:fs";
+import { expect, test } from "../support/test";
+import { adminContext, payByCard, shopperContext } from "../support/browser";
+import { e2eDb, stockOf } from "../support/db";
+import { emulatorConfig, orderStatus } from "../support/orders";
+
+// Issue #21, second point: the card gateway is down when the shopper places the order. They are
+// told plainly that payment is delayed and until when the books are held; when the gateway is back
+// the worker's probe e-mails a pay link (seen in the dev mailbox), and the shopper pays through it.
+
+const shots = "/tmp/shots-G";
+
+test.afterEach(async () => {
+  await emulatorConfig({ failNext: null, latencyMs: 0 });
+});
+
+test("gateway down at checkout: payment delayed, books held; back: a pay-link e-mail, and the shopper pays", async ({ browser }) => {
+  test.setTimeout(90_000);
+  mkdirSync(shots, { recursive: true });
+  const { context, bookId } = await shopperContext(browser, { title: "A Patient Book", stock: 4 });
+  const page = await context.newPage();
+  await page.goto("/checkout");
+  await emulatorConfig({ failNext: { count: 1000, status: 503 } });
+  await page.getByRole("button", { name: "Place order and pay" }).click();
+
+  // The order page, not an error: what happened, what happens next, until when the books are held.
+  await expect(page).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
+  const orderId = page.url().split("/orders/")[1]!;
+  const status = page.getByTestId("payment-delayed");
+  await expect(page.getByRole("heading", { name: "Payment delayed" })).toBeVisible();
+  await expect(status).toContainText("Payment is delayed");
+  await expect(status).toContainText("We’ll e-mail you a link to pay as soon as the payment service is back");
+  await expect(status).toContainText("Your books are held for you until");
+  await page.screenshot({ path: `${shots}/payment-delayed.png`, fullPage: true });
+  expect(await orderStatus(orderId)).toBe("created");
+  expect(await stockOf(bookId)).toMatchObject({ available: 3, reserved: 1 });
+
+  // "Pay now" while it is still down: told the same, in place.
+  await page.getByRole("button", { name: /pay now/i }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Payment is delayed" })).toBeVisible();
+  await page.screenshot({ path: `${shots}/pay-now-still-down.png`, fullPage: true });
+
+  // The gateway is back: the probe job (first run after 10 s) sends the link; the page follows live.
+  await emulatorConfig({ failNext: null });
+  await expect(page.getByRole("heading", { name: "Waiting for your payment" })).toBeVisible({ timeout: 40_000 });
+  await expect
+    .poll(
+      async () => (await e2eDb()`select count(*)::int as n from emails where order_id = ${orderId} and subject like 'You can pay%'`)[0]!.n,
+      {
+        timeout: 20_000,
+      },
+    )
+    .toBe(1);
+  const operator = await adminContext(browser);
+  const mailbox = await operator.newPage();
+  await mailbox.goto("/dev/mailbox");
+  await mailbox
+    .getByRole("link", { name: /You can pay for order/ })
+    .first()
+    .click();
+  await expect(mailbox.getByText("The payment service is working again")).toBeVisible();
+  await mailbox.screenshot({ path: `${shots}/pay-link-email.png`, fullPage: true });
+  const body = (await mailbox.locator("body").innerText()) ?? "";
+  const link = /https?:\/\/\S+\/orders\/[0-9a-f-]{36}/.exec(body)?.[0];
+  expect(link).toContain(`/orders/${orderId}`);
+  await operator.close();
+
+  // The shopper follows the link and pays normally.
+  await page.goto(new URL(link!).pathname);
+  await page.getByRole("button", { name: /pay now/i }).click();
+  await expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();
+  await payByCard(page);
+  await expect(page.getByRole("heading", { name: /your order is paid/i })).toBeVisible();
+  expect(await orderStatus(orderId)).toBe("paid");
+  const events = await e2eDb()`select type from order_events where order_id = ${orderId} order by id`;
+  expect(events.map((e) => e.type as string)).toEqual([
+    "OrderCreated",
+    "PaymentDelayed",
+    "PaymentResumable",
+    "PaymentStarted",
+    "OrderPaid",
+  ]);
+  await context.close();
+});
