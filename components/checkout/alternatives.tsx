@@ -49,7 +49,7 @@ export function Alternatives({ forTitle, books, inCart }: AlternativesProps) {
                 type="button"
                 aria-disabled={adding !== null || undefined}
                 onClick={() => void add(book)}
-                className={`${secondaryButtonClass} py-1`}
+                className={`${secondaryButtonClass} ml-auto py-1`}
               >
                 {adding === book.bookId ? "Adding…" : "Add to cart"}
                 <span className="sr-only"> {book.title}</span>

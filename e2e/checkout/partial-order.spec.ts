@@ -102,4 +102,33 @@ test.describe("a partial order at checkout (issue #21)", () => {
     await page.screenshot({ path: `${shots}/checkout-alternative-added.png`, fullPage: true });
     expect(await stockOf(sameGenre)).toEqual({ available: 2, reserved: 0, sold: 0 });
   });
+
+  test("a guest (no account) places a partial order the same way; the order page (this browser follows it) lists what was left out", async ({
+    page,
+  }) => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const plenty = await createBook(4, `A Guest's Plentiful Book ${tag}`, 1100);
+    const gone = await createBook(1, `A Guest's Vanishing Book ${tag}`, 1300);
+    await addToCart(page, plenty, 2);
+    await addToCart(page, gone, 1);
+    // Its last copy goes to someone else meanwhile.
+    await e2eDb()`update books set stock_available = 0, stock_reserved = stock_reserved + 1 where id = ${gone}`;
+    const email = `partial-guest-${tag}@example.com`;
+
+    await page.goto("/checkout");
+    await page.getByLabel("Your e-mail address").fill(email);
+    await page.getByRole("button", { name: "Place order" }).click();
+    await expect(page.getByText(/out of stock/i).first()).toBeVisible();
+    await page.getByRole("button", { name: "Place the order without the missing copies" }).click();
+    await expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();
+    const [order] = await e2eDb()`
+      select o.id, o.guest_email, o.subtotal_cents from orders o join payments p on p.order_id = o.id
+      where p.gateway_session_id = ${page.url().split("/pay/")[1]!}`;
+    expect([order!.guest_email, order!.subtotal_cents]).toEqual([email, 2 * 1100]);
+    expect(await stockOf(plenty)).toEqual({ available: 2, reserved: 2, sold: 0 });
+    expect(await stockOf(gone)).toEqual({ available: 0, reserved: 1, sold: 0 });
+
+    await page.goto(`/orders/${order!.id as string}`);
+    await expect(page.getByTestId("left-out").getByRole("listitem")).toHaveText([`1 × A Guest's Vanishing Book ${tag} (you asked for 1)`]);
+  });
 });
