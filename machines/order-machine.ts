@@ -946,18 +946,22 @@ export const orderMachine = machineSetup.createMachine({
         // No payment page could be opened: the books stay reserved; START_PAYMENT (the shopper's
         // "Pay now"), TIMEOUT and CANCEL work as from awaitingPayment. Leaving it ends the probe.
         paymentDelayed: {
-          exit: [{ type: "cancelGatewayProbe", params: {} }, assign({ paymentDelay: null })],
+          // Exit actions run before the transition's: the audit row reads the delay here, before it is cleared.
+          exit: enqueueActions(({ context, event, enqueue }) => {
+            enqueue({ type: "cancelGatewayProbe", params: {} });
+            if (event.type === "GATEWAY_BACK") {
+              enqueue({
+                type: "recordEvent",
+                params: { type: "PaymentResumable", payload: { delayedSince: context.paymentDelay?.since ?? null } },
+              });
+            }
+            enqueue.assign({ paymentDelay: null });
+          }),
           on: {
             GATEWAY_BACK: {
               guard: { type: "canOfferPayLink" },
               target: "awaitingPayment",
-              actions: [
-                {
-                  type: "recordEvent",
-                  params: ({ context }) => ({ type: "PaymentResumable", payload: { delayedSince: context.paymentDelay?.since ?? null } }),
-                },
-                { type: "sendEmail", params: { template: "payment_link" } },
-              ],
+              actions: { type: "sendEmail", params: { template: "payment_link" } },
             },
           },
         },

@@ -48,6 +48,11 @@ describe("a delayed payment", () => {
     expect(statePath(next)).toBe("created.awaitingPayment");
     expect(types).toEqual(["cancelGatewayProbe", "recordEvent", "sendEmail"]);
     expect(actions.find((a) => a.type === "sendEmail")?.params).toEqual({ template: "payment_link" });
+    // The audit row says since when the payment was delayed (read before the state's exit clears it).
+    expect(actions.find((a) => a.type === "recordEvent")?.params).toEqual({
+      type: "PaymentResumable",
+      payload: { delayedSince: BEFORE_DEADLINE },
+    });
     expect(next.context.paymentDelay).toBeNull();
     expect(next.can(back)).toBe(false);
     expect(isDuplicateEvent(next, back)).toBe(true);
