@@ -26,7 +26,10 @@ export function OpenOrderBanner({ order }: { order: OpenOrder }) {
       window.location.assign(url);
       return; // busy until the payment page shows
     }
-    setState({ busy: false, error: result.ok ? "We couldn’t open the payment page. Open the order to pay." : result.message });
+    // 202: the gateway is down and the payment is delayed; its message says what happens next.
+    const delayed = result.ok && isRecord(result.data) && result.data.status === "delayed" ? result.data.message : undefined;
+    const fallback = typeof delayed === "string" ? delayed : "We couldn’t open the payment page. Open the order to pay.";
+    setState({ busy: false, error: result.ok ? fallback : result.message });
   }
 
   const name = `Order ${shortOrderId(order.id)}`;

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { expect, test } from "../support/test";
+import { seriousViolations } from "../support/axe";
 import { adminContext, payByCard, shopperContext } from "../support/browser";
 import { e2eDb, stockOf } from "../support/db";
 import { emulatorConfig, orderStatus } from "../support/orders";
@@ -32,6 +33,7 @@ test("gateway down at checkout: payment delayed, books held; back: a pay-link e-
   await expect(status).toContainText("We’ll e-mail you a link to pay as soon as the payment service is back");
   await expect(status).toContainText("Your books are held for you until");
   await page.screenshot({ path: `${shots}/payment-delayed.png`, fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
   expect(await orderStatus(orderId)).toBe("created");
   expect(await stockOf(bookId)).toMatchObject({ available: 3, reserved: 1 });
 

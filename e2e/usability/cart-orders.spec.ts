@@ -1,7 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { devices, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { signedInShopper } from "../support/api";
+import { seriousViolations } from "../support/axe";
 import { payByCard } from "../support/browser";
 import { createBook, e2eDb, stockOf } from "../support/db";
 import { orderStatus, payOnEmulator } from "../support/orders";
@@ -38,11 +38,6 @@ async function ordersOf(userId: string) {
   return e2eDb()<{ id: string; status: string; reason: string | null }[]>`
     select o.id, o.status, (select e.payload->>'reason' from order_events e where e.order_id = o.id and e.type = 'OrderCancelled' limit 1) as reason
     from orders o where o.user_id = ${userId} order by o.created_at`;
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`);
 }
 
 const paymentPage = (page: Page) => expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();

@@ -4,6 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { POST as paymentsRoute } from "@/app/api/orders/[id]/payments/route";
 import { getDb } from "@/db";
 import { resetEnvCache } from "@/lib/env";
+import { LIMITS } from "@/lib/http/abuse-limits";
 import { dispatch } from "@/lib/orders/dispatch";
 import { guestOrderLink } from "@/lib/orders/guest-link";
 import { getOrder } from "@/lib/orders/order-view";
@@ -162,6 +163,20 @@ describe("the gateway down when the shopper goes to pay", () => {
   });
 });
 
+describe("a shopper pressing Pay now while the gateway is down", () => {
+  it("counts against their payment rate like any start: past it, 429 and the gateway is not asked", async () => {
+    const { userId, orderId } = await placedOrder({ stock: 4, priceCents: 1200 });
+    // An open circuit: each try is refused at once, without a gateway call.
+    gatewayBreakerTiming.halfOpenAfterMs = 3_600_000;
+    await gatewayDown();
+    for (let i = 0; i < LIMITS.paymentStart.points; i++) {
+      expect(await openPayment({ userId, email, orderId })).toMatchObject({ delayed: true });
+    }
+    await expect(openPayment({ userId, email, orderId })).rejects.toMatchObject({ code: "rate_limited" });
+    expect(await eventTypes(orderId)).toEqual(["OrderCreated", "PaymentDelayed"]);
+  });
+});
+
 describe("the probe, and the pay link when the gateway is back", () => {
   it("still down: the probe asks again later with backoff and changes nothing; a failed ping is no job failure", async () => {
     const { orderId } = await delayedOrder();
@@ -171,6 +186,15 @@ describe("the probe, and the pay link when the gateway is back", () => {
     expect(job!.attempt).toBe(1);
     expect(new Date(job!.run_at).getTime() - Date.now()).toBeGreaterThan(15_000);
     expect((await orderRow(orderId)).revision).toBe(revision);
+    // Through the worker (twice): each run queues the next and succeeds; nothing counts towards pausing the order.
+    await runJobs(orderId);
+    const { db } = await getDb();
+    const runs = await db.execute<{ outcome: string }>(
+      sql`select outcome from job_runs where order_id = ${orderId} and task = 'probe_gateway'`,
+    );
+    expect(runs.map((r) => r.outcome)).toEqual(["succeeded", "succeeded"]);
+    expect((await probeJob(orderId))!.attempt).toBe(3);
+    expect((await getOrder(orderId)).state).toBe("created.paymentDelayed");
     // Past the window there is nothing to wait for: the payment timer cancels the order.
     const deadline = new Date((await getOrder(orderId)).paymentDeadline).getTime();
     expect(await probeGatewayForOrder(orderId, 3, deadline - 1000)).toBe("gave_up");
