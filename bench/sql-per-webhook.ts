@@ -5,7 +5,7 @@
 // restart the shared system server cannot have); round trips are the
 // client's writes to the database socket (db/batching.ts), since
 // postgres.js coalesces pipelined statements into one write and then waits.
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { closeDb, countQueries } from "@/db";
@@ -21,52 +21,35 @@ import { loadSnapshot } from "@/machines/order-snapshot";
 import type { OrderEvent } from "@/machines/order-types";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { profiled } from "./lib/cpu-profile";
+import { cpuPerRequest, readCpu } from "./lib/proc-cpu";
 import { BENCH_GATEWAY, startStack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 
 const TARGET = 8;
 const COST_SAMPLE = 300;
 
-/** CPU time (ms) of every local PostgreSQL process, from /proc; undefined where that cannot be read. */
-function postgresCpuMs(): number | undefined {
-  try {
-    let ticks = 0;
-    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-      try {
-        if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) continue;
-        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-        ticks += Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (10 ms)
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    return ticks * 10;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * What one completed payment costs, one delivery at a time in this process
- * (no HTTP): wall time, this process's CPU and PostgreSQL's CPU (a local
- * server, read from /proc; the bench is the only client of its database).
+ * (no HTTP): wall time, this process's CPU and PostgreSQL's CPU, read from
+ * /proc: the backends of the bench's database (the bench is their only
+ * client), and every PostgreSQL process on the machine (on a shared server
+ * that includes anybody else's work, which is why the first is the figure).
  */
-async function costPerWebhook(): Promise<Record<string, string | number>> {
+async function costPerWebhook(database: string): Promise<Record<string, string | number>> {
   const orders = await ordersAwaitingPayment(COST_SAMPLE);
   // As the route calls it: the verified body goes along and is stored as it came.
   const deliveries = orders.map(completedDelivery);
-  const pg = postgresCpuMs();
-  const cpu = process.cpuUsage();
+  const groups = { servers: [], database };
+  const before = readCpu(groups);
   const started = performance.now();
   for (const d of deliveries) await handleWebhook(d.event, d.body);
   const wall = performance.now() - started;
-  const used = process.cpuUsage(cpu);
-  const pgAfter = postgresCpuMs();
-  const per = (ms: number) => Number((ms / deliveries.length).toFixed(2));
+  const cpu = cpuPerRequest(before, readCpu(groups), deliveries.length);
   return {
-    "wall ms": per(wall),
-    "node cpu ms": per((used.user + used.system) / 1000),
-    "postgres cpu ms": pg === undefined || pgAfter === undefined ? "n/a" : per(pgAfter - pg),
+    "wall ms": Number((wall / deliveries.length).toFixed(2)),
+    "node cpu ms": cpu.bench,
+    "postgres cpu ms": cpu.pgBackends,
+    "all postgres cpu ms": cpu.pgAll,
   };
 }
 
@@ -241,7 +224,7 @@ async function run(): Promise<BenchRow[]> {
     const summary = Object.entries(kinds.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {}))
       .map(([k, n]) => `${k}:${n}`)
       .join(",");
-    const cost = await costPerWebhook();
+    const cost = await costPerWebhook(new URL(stack.databaseUrl).pathname.slice(1));
     const profile = await profileWebhooks();
     const machine = await machineAlone(stack.sql, order!.orderId);
     await flushOperations(); // before the database goes
