@@ -90,6 +90,26 @@ describe("round trips per webhook (docs/BENCHMARKS.md, sql-per-webhook: at most 
   });
 });
 
+describe("the order row per paid webhook (docs/BENCHMARKS.md, issue 22)", () => {
+  it("is updated by one statement: the sale's columns ride with the snapshot's", async () => {
+    const o = await orderAwaitingPayment();
+    const { db } = await getDb();
+    // The sale (no code) clears this: a code left behind would show its half of the update missing.
+    await db.execute(sql`update orders set promotion_code = 'LEFT-BEHIND' where id = ${o.orderId}`);
+    const session = sessionObject(o.sessionId, o.orderId, o.paymentId);
+    const counter = countQueries();
+    expect(await handleWebhook(stripeEvent("checkout.session.completed", session) as unknown as Stripe.Event)).toBe("handled");
+    const updates = counter.stop().filter((text) => /^\s*update orders\b/i.test(text));
+    expect(updates).toHaveLength(1);
+    // Both halves arrived: the snapshot's status and paid time, the sale's total and (no) code.
+    const [row] = await db.execute<{ status: string; total_cents: number; promotion_code: string | null; paid_at: Date | null }>(
+      sql`select status, total_cents, promotion_code, paid_at from orders where id = ${o.orderId}`,
+    );
+    expect(row).toMatchObject({ status: "paid", total_cents: 2598, promotion_code: null });
+    expect(row!.paid_at).not.toBeNull();
+  });
+});
+
 describe("withPreparedStatements", () => {
   it("a statement with parameters costs one round trip once prepared, where unprepared it costs two", async () => {
     const { url } = await getDb();
