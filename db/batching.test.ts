@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import postgres from "postgres";
 import { countQueries, createSql, getDb, type Sql } from "@/db";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
@@ -43,6 +43,24 @@ describe("WritePipeline", () => {
     await expect(attempt).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23505" }) });
     const left = await db.execute(sql`select n from ${sql.raw(table)}`);
     expect(left).toHaveLength(0);
+  });
+
+  it("sends on the transaction's client without drizzle's per-statement layers, with drizzle's text, parameters and results", async () => {
+    const { db } = await getDb();
+    const table = await scratchTable();
+    const rows = await db.transaction(async (tx) => {
+      // drizzle's execute builds a prepared-query object (with its spans, logger and cache) per statement: the pipeline does not.
+      const session = (tx as unknown as { session: { prepareQuery: (...a: unknown[]) => unknown } }).session;
+      const prepareQuery = vi.spyOn(session, "prepareQuery");
+      const pipeline = new WritePipeline(tx);
+      pipeline.write(sql`insert into ${sql.raw(table)} (n) values (${7})`);
+      const read = await pipeline.read<{ n: number; label: string }>(sql`select n, ${"seven"}::text as label from ${sql.raw(table)}`);
+      expect(prepareQuery).not.toHaveBeenCalled();
+      // The same rows as drizzle's own execute of the same statement.
+      expect(await tx.execute(sql`select n from ${sql.raw(table)}`)).toEqual(read.map(({ n }) => ({ n })));
+      return read;
+    });
+    expect(rows).toEqual([{ n: 7, label: "seven" }]);
   });
 
   it("a read behind a failed write reports the write's error", async () => {
