@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import postgres from "postgres";
 import { countQueries, createSql, getDb, type Sql } from "@/db";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
@@ -45,6 +45,24 @@ describe("WritePipeline", () => {
     expect(left).toHaveLength(0);
   });
 
+  it("sends on the transaction's client without drizzle's per-statement layers, with drizzle's text, parameters and results", async () => {
+    const { db } = await getDb();
+    const table = await scratchTable();
+    const rows = await db.transaction(async (tx) => {
+      // drizzle's execute builds a prepared-query object (with its spans, logger and cache) per statement: the pipeline does not.
+      const session = (tx as unknown as { session: { prepareQuery: (...a: unknown[]) => unknown } }).session;
+      const prepareQuery = vi.spyOn(session, "prepareQuery");
+      const pipeline = new WritePipeline(tx);
+      pipeline.write(sql`insert into ${sql.raw(table)} (n) values (${7})`);
+      const read = await pipeline.read<{ n: number; label: string }>(sql`select n, ${"seven"}::text as label from ${sql.raw(table)}`);
+      expect(prepareQuery).not.toHaveBeenCalled();
+      // The same rows as drizzle's own execute of the same statement.
+      expect(await tx.execute(sql`select n from ${sql.raw(table)}`)).toEqual(read.map(({ n }) => ({ n })));
+      return read;
+    });
+    expect(rows).toEqual([{ n: 7, label: "seven" }]);
+  });
+
   it("a read behind a failed write reports the write's error", async () => {
     const { db } = await getDb();
     const table = await scratchTable();
@@ -87,6 +105,26 @@ describe("round trips per webhook (docs/BENCHMARKS.md, sql-per-webhook: at most 
       expect((await eventTypes(o.orderId)).filter((t) => t === "OrderPaid")).toHaveLength(1);
     }
     expect(await stockOf(deliveries[0]!.o.bookId)).toMatchObject({ reserved: 0, sold: 2 });
+  });
+});
+
+describe("the order row per paid webhook (docs/BENCHMARKS.md, issue 22)", () => {
+  it("is updated by one statement: the sale's columns ride with the snapshot's", async () => {
+    const o = await orderAwaitingPayment();
+    const { db } = await getDb();
+    // The sale (no code) clears this: a code left behind would show its half of the update missing.
+    await db.execute(sql`update orders set promotion_code = 'LEFT-BEHIND' where id = ${o.orderId}`);
+    const session = sessionObject(o.sessionId, o.orderId, o.paymentId);
+    const counter = countQueries();
+    expect(await handleWebhook(stripeEvent("checkout.session.completed", session) as unknown as Stripe.Event)).toBe("handled");
+    const updates = counter.stop().filter((text) => /^\s*update orders\b/i.test(text));
+    expect(updates).toHaveLength(1);
+    // Both halves arrived: the snapshot's status and paid time, the sale's total and (no) code.
+    const [row] = await db.execute<{ status: string; total_cents: number; promotion_code: string | null; paid_at: Date | null }>(
+      sql`select status, total_cents, promotion_code, paid_at from orders where id = ${o.orderId}`,
+    );
+    expect(row).toMatchObject({ status: "paid", total_cents: 2598, promotion_code: null });
+    expect(row!.paid_at).not.toBeNull();
   });
 });
 

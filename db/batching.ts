@@ -1,5 +1,6 @@
 import net from "node:net";
-import type { SQL } from "drizzle-orm";
+import { DrizzleQueryError, type SQL } from "drizzle-orm";
+import type { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type { Executor, Sql } from "./index";
 
@@ -94,6 +95,27 @@ export function withPreparedStatements(sql: Sql): Sql {
 }
 
 /**
+ * Sends a statement on the executor's postgres.js client as drizzle's
+ * `execute` does (the same text and parameters from its dialect, the same
+ * prepared statement, a failure wrapped the same way, as DrizzleQueryError
+ * with the PostgreSQL error as its cause), without the layers around it that
+ * a pipelined write does not use: four tracing spans, the query logger, the
+ * result cache and a prepared-query object per statement. A paid webhook
+ * sends a dozen statements this way (docs/BENCHMARKS.md, issue 22).
+ */
+function directSend(tx: Executor): <T>(query: SQL) => Promise<T[]> {
+  // drizzle's own fields on a database or transaction object (PgDatabase's constructor sets both).
+  const { dialect, session } = tx as unknown as { dialect: PgDialect; session: { client: Sql } };
+  const client = session.client;
+  return <T>(query: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return (client.unsafe(text, params as postgres.ParameterOrJSON<never>[]) as unknown as Promise<T[]>).catch((error: unknown) => {
+      throw new DrizzleQueryError(text, params, error as Error);
+    });
+  };
+}
+
+/**
  * Writes whose results nobody reads, sent without waiting for each other.
  * postgres.js writes them back to back on the transaction's one connection
  * (it pipelines by default), so a dispatch's eight or so closing writes cost
@@ -110,7 +132,11 @@ export class WritePipeline {
   /** Items several writes share one statement for (jobs: lib/worker/jobs.ts queueJob), sent at the next read or flush. */
   private batches = new Map<string, { items: Map<string | symbol, unknown>; build: (items: unknown[]) => SQL }>();
 
-  constructor(private readonly tx: Executor) {}
+  private readonly send: <T>(query: SQL) => Promise<T[]>;
+
+  constructor(tx: Executor) {
+    this.send = directSend(tx);
+  }
 
   /**
    * Adds an item to the batch `name`, sent as one statement (`build` of all its
@@ -137,7 +163,7 @@ export class WritePipeline {
   }
 
   write(query: SQL): void {
-    const sent = Promise.resolve(this.tx.execute(query));
+    const sent = this.send(query);
     // Handled at flush(); until then a failure must not count as unhandled.
     sent.catch(() => {});
     this.pending.push(sent);
@@ -150,7 +176,7 @@ export class WritePipeline {
    */
   async read<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
     this.sendBatches();
-    const [written, read] = await Promise.allSettled([this.flush(), Promise.resolve(this.tx.execute<T>(query))]);
+    const [written, read] = await Promise.allSettled([this.flush(), this.send<T>(query)]);
     if (written.status === "rejected") throw written.reason;
     if (read.status === "rejected") throw read.reason;
     return read.value as unknown as T[];

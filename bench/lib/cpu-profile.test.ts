@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { areaOf, profiled, summarise } from "./cpu-profile";
+import { areaOf, profiled, summarise, withinWindows } from "./cpu-profile";
 
 describe("summarise", () => {
   it("adds each sample's time to its node and groups by function and by package", () => {
@@ -27,6 +27,27 @@ describe("summarise", () => {
       { share: 25, ms: 2, area: "lib/" },
     ]);
     expect(summary.topFrames[1]).toEqual({ share: 25, ms: 2, frame: "Query postgres/src/query.js:10" });
+  });
+
+  it("keeps only the samples inside the windows, each with its own time", () => {
+    const frame = (functionName: string) => ({ functionName, url: "file:///app/lib/x.ts", lineNumber: 0 });
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame("noop") },
+        { id: 2, callFrame: frame("webhook") },
+      ],
+      startTime: 10_000,
+      endTime: 20_000,
+      // Samples at 10 000, 11 000, 13 000, 14 000, 18 000 µs; each lasts until the next.
+      samples: [1, 2, 2, 1, 1],
+      timeDeltas: [0, 1000, 2000, 1000, 4000],
+    };
+    const phase = withinWindows(profile, [{ fromUs: 11_000, toUs: 14_000 }]);
+    expect(phase.samples).toEqual([2, 2]);
+    const summary = summarise(phase, 15, "/app");
+    expect(summary.totalMs).toBe(3); // 11 000 → 13 000 → 14 000
+    expect(summary.topFrames).toEqual([{ share: 100, ms: 3, frame: "webhook lib/x.ts:1" }]);
+    expect(withinWindows(profile, []).samples).toEqual([]);
   });
 
   it("names the area of node internals, native frames and our folders", () => {

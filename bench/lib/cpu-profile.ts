@@ -8,7 +8,7 @@ type ProfileNode = {
   hitCount?: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
 };
-type Profile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] };
+export type Profile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] };
 
 export type ProfileSummary = {
   /** Sampled time in ms. */
@@ -72,6 +72,27 @@ export function summarise(profile: Profile, top = 15, root = process.cwd()): Pro
           } & Record<K, string>,
       );
   return { totalMs: Number(totalMs.toFixed(1)), topFrames: ranked(frames, "frame").slice(0, top), byArea: ranked(areas, "area") };
+}
+
+/**
+ * The samples of `profile` taken inside any of `windows` (µs on the
+ * monotonic clock, as process.hrtime and V8's profiler both read it, so a
+ * bench can mark the phases of a server it profiles): one phase's profile
+ * out of a whole server run. Each sample keeps its own time.
+ */
+export function withinWindows(profile: Profile, windows: { fromUs: number; toUs: number }[]): Profile {
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const kept: number[] = [];
+  const keptDeltas: number[] = [0];
+  let at = profile.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    at += deltas[i] ?? 0;
+    if (!windows.some((w) => at >= w.fromUs && at < w.toUs)) continue;
+    kept.push(samples[i]!);
+    keptDeltas.push(deltas[i + 1] ?? 0); // summarise reads sample i's time at i + 1
+  }
+  return { ...profile, samples: kept, timeDeltas: keptDeltas };
 }
 
 /** Profiles `work` (sampling every `intervalUs` microseconds) and summarises where its CPU went. */

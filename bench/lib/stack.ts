@@ -47,6 +47,8 @@ export type Stack = {
   addServer: (port: number) => Promise<string>;
   /** A small pool for checks (counts, EXPLAIN) outside lib/. */
   sql: postgres.Sql;
+  /** The process ids of the app servers running now (for CPU accounting, bench/lib/proc-cpu.ts). */
+  serverPids: () => number[];
   stop: () => Promise<void>;
 };
 
@@ -99,6 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     url,
     databaseUrl: database.url,
     sql,
+    serverPids: () => [app, ...others].flatMap((p) => (p?.pid === undefined ? [] : [p.pid])),
     addServer: async (port: number) => {
       const other = startServer(port);
       others.push(other);

@@ -108,6 +108,7 @@ export async function applyEvent(
     options,
     events: [],
     alerts: [],
+    orderColumns: [],
   };
   for (const action of actions as MachineAction[]) await runEffect(scope, action);
 
@@ -128,7 +129,11 @@ export async function applyEvent(
       requestId,
     });
   }
-  saveSnapshot(pipeline, { orderId: order.id, status, snapshot: toStored(next), machineVersion: MACHINE_VERSION, revision });
+  saveSnapshot(
+    pipeline,
+    { orderId: order.id, status, snapshot: toStored(next), machineVersion: MACHINE_VERSION, revision },
+    scope.orderColumns,
+  );
   // Outbound hooks: a delivery row and its job per subscribed endpoint, in this transaction (lib/hooks/store.ts).
   pipeline.write(enqueueHookDeliveriesQuery(order.id, scope.events.length, requestId));
   for (const alert of scope.alerts) {

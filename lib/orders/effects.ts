@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { OrderTx } from "@/db/transaction";
 import { clearOrderedBooks } from "@/lib/cart/cart-store";
 import { moveStock } from "@/lib/catalog/store";
@@ -32,6 +33,8 @@ export type EffectScope = OrderTx & {
   /** Filled by recordEvent; written after all effects. */
   events: { type: DomainEventType; payload: Record<string, unknown> }[];
   alerts: string[];
+  /** Column assignments on the order row, written with the snapshot in one update (recordSale). */
+  orderColumns: SQL[];
 };
 
 type Handlers = { [K in OrderEffect]: (scope: EffectScope, params: OrderEffectParams[K]) => void | Promise<void> };
@@ -83,7 +86,7 @@ const handlers: Handlers = {
   createReturn: ({ pipeline, orderId }, p) =>
     insertReturn(pipeline, { id: p.returnId, orderId, lines: p.lines, reason: p.reason, expiresAt: p.expiresAt }),
   setReturnStatus: ({ pipeline, orderId }, p) => updateReturn(pipeline, orderId, p),
-  recordSale: ({ pipeline, orderId }, { sale, bookIds }) => recordSale(pipeline, orderId, sale, bookIds),
+  recordSale: ({ pipeline, orderColumns, orderId }, { sale, bookIds }) => recordSale(pipeline, orderColumns, orderId, sale, bookIds),
   flagForOperator: ({ pipeline, orderId, alerts }, { reason }) => {
     alerts.push(reason);
     flagInTransaction(pipeline, orderId, reason);

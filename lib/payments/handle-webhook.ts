@@ -117,8 +117,10 @@ async function apply(otx: OrderTx, event: GatewayEvent): Promise<{ outcome: Webh
  * Handles one verified gateway event: its id goes into webhook_events in the
  * same transaction as the dispatch, so a redelivery is recognised and a crash
  * before commit leaves nothing half-done (the gateway redelivers).
+ * `rawBody`: the verified request body `event` was parsed from; stored as it
+ * is (the same jsonb), which saves serialising the event again per delivery.
  */
-export async function handleWebhook(event: Stripe.Event): Promise<WebhookOutcome> {
+export async function handleWebhook(event: Stripe.Event, rawBody?: string): Promise<WebhookOutcome> {
   const handled = await instrument(
     "payment_processing",
     { name: `webhook ${event.type}`, orderOf: (r: { orderId?: string }) => r.orderId },
@@ -133,7 +135,8 @@ export async function handleWebhook(event: Stripe.Event): Promise<WebhookOutcome
       }
       // The dispatch's closing writes and the outcome below go out in one round trip, flushed before commit.
       return withOrderTransaction(async (otx): Promise<{ outcome: WebhookOutcome; orderId?: string }> => {
-        if (!(await recordWebhookEvent(otx, { id: event.id, type: event.type, payload: event }))) return { outcome: "duplicate" };
+        if (!(await recordWebhookEvent(otx, { id: event.id, type: event.type, payloadJson: rawBody ?? JSON.stringify(event) })))
+          return { outcome: "duplicate" };
         faultPoint("webhook:after_insert");
         const { outcome, orderId, sessionId } = await apply(otx, gatewayEvent);
         setWebhookOutcome(otx.pipeline, event.id, { outcome, orderId, sessionId });

@@ -260,10 +260,13 @@ export async function stalePendingRefunds(limit: number): Promise<RefundRow<"id"
 
 // --- Webhook events ---
 
-/** Records a gateway event's id; false when it was already recorded (a redelivery). */
-export async function recordWebhookEvent(otx: OrderTx, event: { id: string; type: string; payload: unknown }): Promise<boolean> {
+/**
+ * Records a gateway event's id and payload; false when it was already recorded (a redelivery).
+ * `payloadJson` is the event as JSON text: the webhook's verified body as it came, not parsed and serialised again.
+ */
+export async function recordWebhookEvent(otx: OrderTx, event: { id: string; type: string; payloadJson: string }): Promise<boolean> {
   const inserted = await otx.tx.execute(sql`
-    insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${JSON.stringify(event.payload)}::jsonb)
+    insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${event.payloadJson}::jsonb)
     on conflict (id) do nothing returning id`);
   return inserted.length > 0;
 }

@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { deliver, orderAwaitingPayment, sessionObject, signedRequest, stripeEvent, stripeFixtures } from "@/test/webhooks";
 import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
+import { handleWebhook } from "@/lib/payments/handle-webhook";
 
 async function fingerprint(orderId: string, bookId: number) {
   const { db } = await getDb();
@@ -21,6 +22,32 @@ describe("POST /api/webhooks/stripe", () => {
     expect(body.outcome).toBe("handled");
     expect((await orderRow(o.orderId)).status).toBe("paid");
     expect(await stockOf(o.bookId)).toEqual({ available: 3, reserved: 0, sold: 2, received: 5 });
+  });
+
+  it("stores the verified body as it came (not parsed and serialised again): the same jsonb, a number past 2^53 exact", async () => {
+    const o = await orderAwaitingPayment();
+    const event = stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId));
+    // Pretty-printed and carrying an integer JSON.parse would round (…890 → …900): only the raw text keeps it.
+    const body = JSON.stringify(event, null, 2).replace(/^\{/, '{\n  "big": 12345678901234567890,');
+    const response = await webhookRoute(signedRequest(body));
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { outcome: string }).outcome).toBe("handled");
+    const { db } = await getDb();
+    const [row] = await db.execute<{ payload: Record<string, unknown>; big: string; outcome: string; order_id: string }>(sql`
+      select payload, payload->>'big' as big, outcome, order_id from webhook_events where id = ${event.id}`);
+    expect(row!.big).toBe("12345678901234567890");
+    const { big: _big, ...rest } = row!.payload;
+    expect(rest).toEqual(event);
+    expect({ outcome: row!.outcome, orderId: row!.order_id }).toEqual({ outcome: "handled", orderId: o.orderId });
+  });
+
+  it("without a raw body (the reconciler's and the benches' calls), stores the event serialised: the same row", async () => {
+    const o = await orderAwaitingPayment();
+    const event = stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId));
+    expect(await handleWebhook(event as never)).toBe("handled");
+    const { db } = await getDb();
+    const [row] = await db.execute<{ payload: unknown }>(sql`select payload from webhook_events where id = ${event.id}`);
+    expect(row!.payload).toEqual(event);
   });
 
   it("20 concurrent deliveries of one event make exactly one transition", async () => {

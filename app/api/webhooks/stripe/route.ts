@@ -11,10 +11,10 @@ import { verifyWebhook } from "@/lib/payments/stripe-events";
 
 export function POST(request: Request): Promise<Response> {
   return withContext({ requestId: requestId(request) }, async () => {
-    let event;
+    let event, body: string;
     try {
       // The signature covers the exact bytes: read the raw text (at most MAX_WEBHOOK_BODY_BYTES), never re-serialise JSON.
-      const body = await readBodyText(request, MAX_WEBHOOK_BODY_BYTES);
+      body = await readBodyText(request, MAX_WEBHOOK_BODY_BYTES);
       event = verifyWebhook(body, request.headers.get("stripe-signature"));
     } catch (error) {
       metrics().webhooks.inc({ outcome: "rejected" });
@@ -22,7 +22,7 @@ export function POST(request: Request): Promise<Response> {
       return errorResponse(error);
     }
     try {
-      const outcome = await handleWebhook(event);
+      const outcome = await handleWebhook(event, body);
       faultPoint("webhook:after_commit"); // committed, but the gateway never hears 2xx
       metrics().webhooks.inc({ outcome });
       logger().info({ eventId: event.id, type: event.type, outcome }, "webhook received");

@@ -1,0 +1,58 @@
+import { spawn } from "node:child_process";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { cpuPerRequest, readCpu, readProcStat } from "./proc-cpu";
+
+const busyFor = (ms: number) => {
+  const until = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < until) x += Math.sqrt(x + 1);
+  return x;
+};
+
+describe("CPU per process from /proc", () => {
+  it("reads this process's own CPU time and command name", () => {
+    const before = readProcStat(process.pid)!;
+    busyFor(200);
+    const after = readProcStat(process.pid)!;
+    expect(before.comm).toBe("node");
+    expect(before.ppid).toBe(process.ppid);
+    // 200 ms of spinning, at least half of it on a CPU even on a busy machine.
+    expect(after.cpuMs - before.cpuMs).toBeGreaterThanOrEqual(100);
+    expect(readProcStat(2 ** 22 + 1)).toBeUndefined();
+  });
+
+  it("counts a server's child processes in the server's figure, and nobody else's", async () => {
+    // A child that spins for 300 ms, then waits to be read (an exited child leaves /proc).
+    const child = spawn(process.execPath, [
+      "-e",
+      "const u = Date.now() + 300; let x = 0; while (Date.now() < u) x++; setTimeout(() => {}, 30000)",
+    ]);
+    try {
+      const groups = { servers: [process.pid], database: "no_such_database" };
+      const before = readCpu(groups);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const after = readCpu(groups);
+      expect(after.server - before.server).toBeGreaterThanOrEqual(150);
+      const elsewhere = readCpu({ servers: [], database: "no_such_database" });
+      expect(elsewhere.server).toBe(0);
+      expect(elsewhere.pgBackends).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("charges a statement's work to this database's PostgreSQL backends (and to all of PostgreSQL)", async () => {
+    const { db, url } = await getDb();
+    await db.execute(sql`select 1`); // the backend exists before the first reading
+    const groups = { servers: [], database: new URL(url).pathname.slice(1) };
+    const before = readCpu(groups);
+    await db.execute(sql`select sum(i::bigint * i) from generate_series(1, 3000000) i`);
+    const after = readCpu(groups);
+    const per = cpuPerRequest(before, after, 1);
+    expect(per.pgBackends).toBeGreaterThanOrEqual(50);
+    expect(per.pgAll).toBeGreaterThanOrEqual(per.pgBackends - 20); // others' processes may exit between readings
+    expect(per.server).toBe(0);
+  });
+});
