@@ -1,7 +1,7 @@
 // Browser-side cart calls; every change is announced with a `cart:updated`
 // window event carrying the new cart, so the header count updates too.
 import { apiRequest, isRecord, type ApiResult } from "@/components/api-client";
-import type { CartLine, CartView, OpenOrder } from "@/lib/cart/types";
+import type { BookCopies, CartLine, CartView, OpenOrder } from "@/lib/cart/types";
 
 export const CART_UPDATED = "cart:updated";
 
@@ -16,13 +16,18 @@ const isLine = (value: unknown): value is CartLine =>
   typeof value.lineTotalCents === "number" &&
   typeof value.available === "number";
 
+const isCopies = (value: unknown): value is BookCopies[] =>
+  Array.isArray(value) &&
+  value.every((c) => isRecord(c) && typeof c.bookId === "number" && typeof c.title === "string" && typeof c.quantity === "number");
+
 const isOpenOrder = (value: unknown): value is OpenOrder =>
   isRecord(value) &&
   typeof value.id === "string" &&
   typeof value.totalCents === "number" &&
   typeof value.currency === "string" &&
   typeof value.paymentDeadline === "string" &&
-  typeof value.sameLines === "boolean";
+  typeof value.sameLines === "boolean" &&
+  (value.partial === undefined || (isRecord(value.partial) && isCopies(value.partial.ordered) && isCopies(value.partial.leftOut)));
 
 /** The cart from a JSON body, or null when it does not look like one. */
 export function parseCart(value: unknown): CartView | null {

@@ -8,6 +8,7 @@ import { shortOrderId } from "@/components/orders/order-format";
 import { Price } from "@/components/price";
 import { primaryButtonClass, secondaryButtonClass, textLinkClass } from "@/components/ui-classes";
 import type { OpenOrder } from "@/lib/cart/types";
+import { OpenOrderCopies } from "./open-order-copies";
 
 /**
  * The cart's order still waiting for payment (docs/PAYMENTS.md, "One open order per cart"):
@@ -40,7 +41,11 @@ export function OpenOrderBanner({ order }: { order: OpenOrder }) {
       className="mb-4 rounded-lg border border-amber-300 bg-amber-50 p-4 text-ink shadow-card sm:p-5"
     >
       <h2 id="open-order-heading" className="text-lg font-semibold">
-        {order.sameLines ? "These books are ordered and waiting for payment" : "You have an order waiting for payment"}
+        {order.partial
+          ? "Part of your cart is ordered and waiting for payment"
+          : order.sameLines
+            ? "These books are ordered and waiting for payment"
+            : "You have an order waiting for payment"}
       </h2>
       <p className="mt-1 text-sm">
         <Link href={`/orders/${order.id}`} className={textLinkClass}>
@@ -48,10 +53,13 @@ export function OpenOrderBanner({ order }: { order: OpenOrder }) {
         </Link>{" "}
         (<Price cents={order.totalCents} currency={order.currency} className="font-semibold tabular-nums" />) holds your books until{" "}
         <LocalTime iso={order.paymentDeadline} />.{" "}
-        {order.sameLines
-          ? "Pay for it to finish; checking out again goes to the same order."
-          : "Your cart has changed since: checking out places a new order for your cart as it is now and cancels this one."}
+        {order.partial
+          ? "Pay for it to get these copies; the ones it left out stay in your cart, not ordered, and checking out this cart again goes to the same order. To order them too, change your cart: checking out then places a new order for your cart as it is and cancels this one (if the new order can’t be reserved, this one stays open)."
+          : order.sameLines
+            ? "Pay for it to finish; checking out again goes to the same order."
+            : "Your cart has changed since: checking out places a new order for your cart as it is now and cancels this one."}
       </p>
+      {order.partial ? <OpenOrderCopies partial={order.partial} orderName={name} /> : null}
       <div className="mt-3 flex flex-wrap items-center gap-3">
         <button
           type="button"

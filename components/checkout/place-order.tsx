@@ -6,12 +6,12 @@ import { useRef, useState } from "react";
 import { apiRequest, isRecord } from "@/components/api-client";
 import { setLineQuantity } from "@/components/cart/cart-api";
 import { FormField } from "@/components/form-field";
-import { shortOrderId } from "@/components/orders/order-format";
 import { Price } from "@/components/price";
 import { panelClass, primaryButtonClass, secondaryButtonClass, textLinkClass } from "@/components/ui-classes";
 import type { CartView } from "@/lib/cart/types";
 import type { ShippingOption } from "@/machines/order-types";
 import { newIdempotencyKey } from "./idempotency-key";
+import { OpenOrderNote } from "./open-order-note";
 import { ReviewLine } from "./review-line";
 import { parseShortages, type Shortage } from "./shortages";
 
@@ -211,13 +211,7 @@ export function PlaceOrder({ cart, shipping, freeShippingFromCents, guest = fals
           express shipping and may add a promotion code; tax is worked out there. If you don’t pay in time the order is cancelled and the
           books go back on the shelves. Your order page lets you pay again, cancel or follow it.
         </p>
-        {cart.openOrder ? (
-          <p className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-ink" data-testid="open-order-note">
-            {cart.openOrder.sameLines
-              ? `These books are already ordered (order ${shortOrderId(cart.openOrder.id)}), waiting for payment: we take you to its payment page${guest ? " (with the same e-mail address; another one replaces it)" : ""}.`
-              : `Your cart has changed since order ${shortOrderId(cart.openOrder.id)}, which waits for payment: placing this order cancels that one.`}
-          </p>
-        ) : null}
+        {cart.openOrder ? <OpenOrderNote order={cart.openOrder} guest={guest} /> : null}
         <button type="button" onClick={() => void placeOrder()} disabled={pending} className={`${primaryButtonClass} mt-5 w-full`}>
           {status.kind === "paying"
             ? "Opening the payment page…"

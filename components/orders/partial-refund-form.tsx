@@ -61,10 +61,13 @@ export function PartialRefundForm({ action, lines, currency, money, heading }: P
         <ul className="flex flex-col gap-2">
           {lines.map((line) => (
             <li key={line.bookId} className="flex items-center justify-between gap-3 text-sm">
-              <label htmlFor={`refund-qty-${line.bookId}`}>{line.title}</label>
+              <label htmlFor={`refund-qty-${line.bookId}`} className="min-w-0 break-words">
+                {line.title}
+              </label>
               <select
                 id={`refund-qty-${line.bookId}`}
-                className={`${inputClass} w-24`}
+                // inputClass is w-full: max-w keeps the select narrow, and a long title wraps beside it at phone width rather than squeezing it.
+                className={`${inputClass} max-w-24 shrink-0`}
                 value={quantities[line.bookId] ?? 0}
                 onChange={(e) => setQuantities({ ...quantities, [line.bookId]: Number(e.target.value) })}
               >

@@ -13,6 +13,24 @@ async function addToCart(page: Page, bookId: number, quantity: number) {
   await expect(page.getByRole("status").getByText(/^Added .* to your cart\./)).toBeVisible();
 }
 
+/** The page at phone width (375 px): screenshot, and nothing wider than the screen (no sideways scrolling, no button off it). */
+async function atPhoneWidth(page: Page, path: string) {
+  const desktop = page.viewportSize()!;
+  await page.setViewportSize({ width: 375, height: 812 });
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const off = [...document.querySelectorAll("button, a, input, h1, h2, h3, li")]
+      // Visible ones only: the skip link and other screen-reader text (sr-only) are off-screen on purpose.
+      .filter((el) => el.getClientRects().length > 0 && !el.closest(".sr-only"))
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5 || el.getBoundingClientRect().left < -0.5)
+      .map((el) => el.textContent?.trim().slice(0, 40));
+    return { scroll: document.documentElement.scrollWidth - width, off };
+  });
+  await page.screenshot({ path, fullPage: true });
+  expect(overflow).toEqual({ scroll: 0, off: [] });
+  await page.setViewportSize(desktop);
+}
+
 async function cartOf(email: string) {
   return e2eDb()<{ book_id: number; quantity: number }[]>`
     select ci.book_id, ci.quantity from cart_items ci join carts c on c.id = ci.cart_id join users u on u.id = c.user_id
@@ -51,6 +69,7 @@ test.describe("a partial order at checkout (issue #21)", () => {
     await expect(offered.getByRole("link")).toHaveText([`Another by Ada ${tag}`, `A Tale of the Same Kind ${tag}`]);
     await expect(offered.getByText("same author")).toBeVisible();
     await page.screenshot({ path: `${shots}/checkout-partial-offer.png`, fullPage: true });
+    await atPhoneWidth(page, `${shots}/phone-checkout-partial-offer.png`);
     expect(await stockOf(scarce)).toEqual({ available: 1, reserved: 2, sold: 0 });
 
     // The shopper agrees: the order holds 1 of the plentiful book and the 1 scarce copy left.
@@ -67,6 +86,49 @@ test.describe("a partial order at checkout (issue #21)", () => {
     expect(row!.subtotal_cents).toBe(1000 + 1500);
     expect(await stockOf(scarce)).toEqual({ available: 0, reserved: 3, sold: 0 });
 
+    // Back in the cart before paying: the banner says which copies the open order holds and which it left out
+    // (still in the cart, not ordered), and that the unchanged cart goes to this order, a changed one replaces it.
+    const name = `Order ${orderId.slice(0, 8).toUpperCase()}`;
+    await page.goto("/cart");
+    const banner = page.getByTestId("open-order-banner");
+    await expect(banner.getByRole("heading", { name: "Part of your cart is ordered and waiting for payment" })).toBeVisible();
+    await expect(banner.getByRole("heading", { name: `In ${name}` })).toBeVisible();
+    await expect(banner.getByTestId("open-order-ordered").getByRole("listitem")).toHaveText([
+      `1 × The Plentiful Book ${tag}`,
+      `1 × The Scarce Book ${tag}`,
+    ]);
+    await expect(banner.getByRole("heading", { name: "Left out: still in your cart, not ordered" })).toBeVisible();
+    await expect(banner.getByTestId("open-order-left-out").getByRole("listitem")).toHaveText([`2 × The Scarce Book ${tag}`]);
+    await expect(banner).toContainText("checking out this cart again goes to the same order");
+    await expect(banner).toContainText(
+      "change your cart: checking out then places a new order for your cart as it is and cancels this one",
+    );
+    await expect(banner).not.toContainText("These books are ordered");
+    await page.screenshot({ path: `${shots}/cart-partial-open-order.png`, fullPage: true });
+    await atPhoneWidth(page, `${shots}/phone-cart-partial-open-order.png`);
+
+    // The checkout page says the same, and that placing the order goes to this one (not the left-out copies).
+    await page.goto("/checkout");
+    const note = page.getByTestId("open-order-note");
+    await expect(note).toContainText(`Part of this cart is already ordered (order ${name.slice(6)}), waiting for payment`);
+    await expect(note).toContainText("The copies it left out stay in your cart and are not ordered.");
+    await expect(note).not.toContainText("These books are already ordered");
+    await expect(note.getByTestId("open-order-ordered").getByRole("listitem")).toHaveText([
+      `1 × The Plentiful Book ${tag}`,
+      `1 × The Scarce Book ${tag}`,
+    ]);
+    await expect(note.getByTestId("open-order-left-out").getByRole("listitem")).toHaveText([`2 × The Scarce Book ${tag}`]);
+    await expect(page.getByRole("button", { name: "Pay for your order" })).toBeVisible();
+    await page.screenshot({ path: `${shots}/checkout-partial-open-order.png`, fullPage: true });
+    await atPhoneWidth(page, `${shots}/phone-checkout-partial-open-order.png`);
+    // Looking changed nothing; the banner's "Pay for this order" opens the same order's payment page.
+    expect(await stockOf(scarce)).toEqual({ available: 0, reserved: 3, sold: 0 });
+    await page.goto("/cart");
+    await page.getByTestId("open-order-banner").getByRole("button", { name: "Pay for this order" }).click();
+    await expect(page.getByRole("heading", { name: "Pay Paperleaf Books" })).toBeVisible();
+    const [again] = await e2eDb()`select order_id from payments where gateway_session_id = ${page.url().split("/pay/")[1]!}`;
+    expect(again!.order_id).toBe(orderId);
+
     // Paid: only the ordered copies leave the cart.
     await fillShippingAddress(page);
     await page.getByLabel(/^standard/i).check();
@@ -79,6 +141,7 @@ test.describe("a partial order at checkout (issue #21)", () => {
     await expect(leftOut.getByRole("heading", { name: "Left out of this order" })).toBeVisible();
     await expect(leftOut.getByRole("listitem")).toHaveText([`2 × The Scarce Book ${tag} (you asked for 3; 1 in this order)`]);
     await page.screenshot({ path: `${shots}/order-left-out.png`, fullPage: true });
+    await atPhoneWidth(page, `${shots}/phone-order-left-out.png`);
 
     // The rest is in the cart; nothing of it is on the shelf, so no partial order is offered, but the alternatives are.
     await page.goto("/cart");

@@ -4,7 +4,7 @@ import type { WritePipeline } from "@/db/batching";
 import type { SqlRow } from "@/db/rows";
 import type { books, cartItems, carts } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { MAX_LINES_PER_CART, MAX_PER_LINE, type CartView } from "./types";
+import { MAX_LINES_PER_CART, MAX_PER_LINE, type CartView, type OpenOrder } from "./types";
 import { isUuid } from "@/lib/ids";
 import { openOrderOfCartId } from "@/lib/orders/store";
 import { cartFingerprint } from "./fingerprint";
@@ -15,7 +15,7 @@ import { cartFingerprint } from "./fingerprint";
 
 type CartRow = SqlRow<typeof carts, "id">;
 type CartLineRow = SqlRow<typeof cartItems, "bookId" | "quantity"> &
-  SqlRow<typeof books, "title" | "author" | "priceCents" | "currency"> & { available: number };
+  SqlRow<typeof books, "title" | "author" | "priceCents" | "currency"> & { available: number; held: number };
 
 export async function loadCart(cartId: string | null): Promise<CartView> {
   if (!cartId) return { items: [], totalCents: 0, currency: "usd", count: 0 };
@@ -24,7 +24,7 @@ export async function loadCart(cartId: string | null): Promise<CartView> {
   const open = await openOrderOfCartId(db, cartId);
   const rows = await db.execute<CartLineRow>(sql`
     select ci.book_id, b.title, b.author, ci.quantity, b.price_cents, b.currency,
-           b.stock_available + coalesce(held.quantity, 0) as available
+           b.stock_available + coalesce(held.quantity, 0) as available, coalesce(held.quantity, 0) as held
     from cart_items ci join books b on b.id = ci.book_id
     left join order_items held on held.order_id = ${open?.id ?? null}::uuid and held.book_id = ci.book_id
     where ci.cart_id = ${cartId} order by ci.created_at, ci.book_id`);
@@ -44,15 +44,29 @@ export async function loadCart(cartId: string | null): Promise<CartView> {
     count: items.reduce((sum, i) => sum + i.quantity, 0),
   };
   if (open) {
+    const sameLines = items.length > 0 && open.cart_fingerprint === cartFingerprint(items);
     cart.openOrder = {
       id: open.id,
       totalCents: open.total_cents,
       currency: open.currency,
       paymentDeadline: new Date(open.deadline_ms).toISOString(),
-      sameLines: items.length > 0 && open.cart_fingerprint === cartFingerprint(items),
+      sameLines,
     };
+    // A partial order keeps the whole cart's fingerprint, so "same lines" alone would claim every copy is ordered.
+    // With the same lines, the order's books are the cart's: what each holds against the cart says what was left out.
+    const partial = sameLines ? partialOrderOf(rows) : undefined;
+    if (partial) cart.openOrder.partial = partial;
   }
   return cart;
+}
+
+function partialOrderOf(rows: CartLineRow[]): OpenOrder["partial"] {
+  if (rows.every((r) => r.held >= r.quantity)) return undefined;
+  const copies = (r: CartLineRow, quantity: number) => ({ bookId: r.book_id, title: r.title, quantity });
+  return {
+    ordered: rows.filter((r) => r.held > 0).map((r) => copies(r, r.held)),
+    leftOut: rows.filter((r) => r.held < r.quantity).map((r) => copies(r, r.quantity - r.held)),
+  };
 }
 
 export async function createCart(userId: string | null): Promise<string> {

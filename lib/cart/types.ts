@@ -15,6 +15,9 @@ export type CartLine = {
   available: number;
 };
 
+/** Copies of one book, as the cart lists them beside its open order. */
+export type BookCopies = { bookId: number; title: string; quantity: number };
+
 /** The cart's order still waiting for payment (docs/PAYMENTS.md, "One open order per cart"). */
 export type OpenOrder = {
   id: string;
@@ -24,6 +27,11 @@ export type OpenOrder = {
   paymentDeadline: string;
   /** The order holds exactly the cart's lines: checking out goes to it. Otherwise checking out replaces it. */
   sameLines: boolean;
+  /**
+   * Only for a partial order of this very cart (sameLines, fewer copies than the cart): the copies it
+   * holds, and those it left out, which are still in the cart and not ordered (docs/PAYMENTS.md).
+   */
+  partial?: { ordered: BookCopies[]; leftOut: BookCopies[] };
 };
 
 export type CartView = { items: CartLine[]; totalCents: number; currency: string; count: number; openOrder?: OpenOrder };

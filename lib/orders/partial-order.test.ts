@@ -113,6 +113,34 @@ describe("partial orders", () => {
     expect(await stockOf(short)).toMatchObject({ available: 0, reserved: 1 });
   });
 
+  it("the cart's open order says which copies it holds and which it left out; a changed cart or a whole order says none", async () => {
+    const { plenty, short, gone, cart, order } = await partialOrder(5);
+    const copies = (list: { bookId: number; quantity: number }[] = []) => list.map((c) => [c.bookId, c.quantity]);
+    const open = (await loadCart(cart)).openOrder!;
+    expect([open.id, open.sameLines]).toEqual([order.id, true]);
+    expect(copies(open.partial?.ordered)).toEqual([
+      [plenty, 2],
+      [short, 1],
+    ]);
+    expect(copies(open.partial?.leftOut)).toEqual([
+      [short, 2],
+      [gone, 1],
+    ]);
+    const { db } = await getDb();
+    const [title] = await db.execute<{ title: string }>(sql`select title from books where id = ${gone}`);
+    expect(open.partial?.leftOut[1]?.title).toBe(title!.title);
+
+    // A changed cart is no longer this order's: checking out replaces it, so nothing is claimed as ordered.
+    await addCartItem(cart, plenty, 1);
+    expect((await loadCart(cart)).openOrder).toMatchObject({ id: order.id, sameLines: false });
+    expect((await loadCart(cart)).openOrder?.partial).toBeUndefined();
+
+    const whole = await shopperWithCart([[await createBook(3), 2]]);
+    await checkoutCart({ userId: whole.userId });
+    expect((await loadCart(whole.cart)).openOrder).toMatchObject({ sameLines: true });
+    expect((await loadCart(whole.cart)).openOrder?.partial).toBeUndefined();
+  });
+
   it("payment takes only the ordered copies out of the cart: what was left out stays", async () => {
     const { plenty, short, gone, userId, cart, order } = await partialOrder(5);
     const { checkoutUrl } = await startPayment({ userId, email: "partial@example.com", orderId: order.id });
@@ -168,6 +196,8 @@ describe("partial orders", () => {
     expect(order.totalCents).toBe(1800);
     expect(order.leftOut).toEqual([expect.objectContaining({ bookId: short, requested: 2, ordered: 1 })]);
     expect(await stockOf(short)).toMatchObject({ available: 0, reserved: 1 });
+    const open = (await loadCart(cartId)).openOrder;
+    expect(open?.partial?.leftOut.map((c) => [c.bookId, c.quantity])).toEqual([[short, 1]]);
   });
 });
 
