@@ -4,6 +4,7 @@ import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { Price } from "@/components/price";
 import { textLinkClass } from "@/components/ui-classes";
 import type { AdminOrderRow } from "@/lib/admin/admin-orders";
+import { PaymentDelayMark } from "./payment-delay-mark";
 
 const utc = (iso: string) => iso.replace("T", " ").slice(0, 16);
 
@@ -68,6 +69,7 @@ export function AdminOrderTable({ orders, isShippingQueue }: { orders: AdminOrde
             <td className="py-2 pr-4">
               <OrderStatusBadge status={o.status} />
               {o.isHeldByDispute ? <span className="mt-1 block text-xs font-semibold text-red-800">held: disputed</span> : null}
+              <PaymentDelayMark delay={o.paymentDelay} />
               <span className="mt-1 block sm:hidden">
                 <Price cents={o.totalCents} currency={o.currency} />
               </span>

@@ -10,6 +10,7 @@ import { emulatorConfig, orderStatus } from "../support/orders";
 // the worker's probe e-mails a pay link (seen in the dev mailbox), and the shopper pays through it.
 
 const shots = "/tmp/shots-G";
+const consoleShots = "/tmp/shots-D";
 
 test.afterEach(async () => {
   await emulatorConfig({ failNext: null, latencyMs: 0 });
@@ -18,6 +19,7 @@ test.afterEach(async () => {
 test("gateway down at checkout: payment delayed, books held; back: a pay-link e-mail, and the shopper pays", async ({ browser }) => {
   test.setTimeout(90_000);
   mkdirSync(shots, { recursive: true });
+  mkdirSync(consoleShots, { recursive: true });
   const { context, bookId } = await shopperContext(browser, { title: "A Patient Book", stock: 4 });
   const page = await context.newPage();
   await page.goto("/checkout");
@@ -42,6 +44,20 @@ test("gateway down at checkout: payment delayed, books held; back: a pay-link e-
   await expect(page.getByRole("status").filter({ hasText: "Payment is delayed" })).toBeVisible();
   await page.screenshot({ path: `${shots}/pay-now-still-down.png`, fullPage: true });
 
+  // The operator sees it too: under "Awaiting payment", marked delayed (since when, why), and on the order's page.
+  const operator = await adminContext(browser);
+  const desk = await operator.newPage();
+  await desk.goto(`/admin/orders?status=created&q=${orderId}`);
+  const row = desk.getByRole("row").filter({ has: desk.getByRole("link", { name: orderId.slice(0, 8).toUpperCase() }) });
+  await expect(row.getByTestId("payment-delayed-mark")).toHaveText(
+    /^Payment delayed since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \((circuit open|gateway error)\)$/,
+  );
+  await desk.screenshot({ path: `${consoleShots}/admin-orders-payment-delayed.png`, fullPage: true });
+  await desk.goto(`/admin/orders/${orderId}`);
+  await expect(desk.getByTestId("payment-delayed-notice")).toContainText(/Payment delayed since .* UTC: the card gateway could not open/);
+  await desk.screenshot({ path: `${consoleShots}/admin-order-payment-delayed.png`, fullPage: true });
+  expect(await seriousViolations(desk)).toEqual([]);
+
   // The gateway is back: the probe job (first run after 10 s) sends the link; the page follows live.
   await emulatorConfig({ failNext: null });
   await expect(page.getByRole("heading", { name: "Waiting for your payment" })).toBeVisible({ timeout: 40_000 });
@@ -53,7 +69,10 @@ test("gateway down at checkout: payment delayed, books held; back: a pay-link e-
       },
     )
     .toBe(1);
-  const operator = await adminContext(browser);
+  // Back to waiting for payment: the console's mark is gone with the delay.
+  await desk.reload();
+  await expect(desk.getByText("machine state created.awaitingPayment")).toBeVisible();
+  await expect(desk.getByTestId("payment-delayed-notice")).toHaveCount(0);
   const mailbox = await operator.newPage();
   await mailbox.goto("/dev/mailbox");
   await mailbox

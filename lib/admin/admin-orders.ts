@@ -3,6 +3,7 @@ import { getDb } from "@/db";
 import type { SqlRow } from "@/db/rows";
 import type { orders, users } from "@/db/schema";
 import { filterRange, ORDER_PAGE_SIZE, orderIdRange, type AdminOrderFilter } from "./order-filter";
+import { paymentDelayColumn, paymentDelayOf, type PaymentDelayMark } from "./payment-delay";
 
 export type AdminOrderRow = {
   id: string;
@@ -20,6 +21,8 @@ export type AdminOrderRow = {
   attentionReason: string | null;
   /** An open or lost dispute holds the order: it must not ship. */
   isHeldByDispute: boolean;
+  /** The gateway was down when the shopper went to pay: still awaiting payment, a probe job waits for the gateway. */
+  paymentDelay: PaymentDelayMark | null;
 };
 
 export type AdminOrderPage = { items: AdminOrderRow[]; page: number; pageSize: number; hasMore: boolean };
@@ -71,11 +74,12 @@ export async function listOrdersForAdmin(filter: AdminOrderFilter & { pageSize?:
       | "attentionReason"
       | "guestEmail"
     > &
-      SqlRow<typeof users, "email" | "name"> & { held: boolean }
+      SqlRow<typeof users, "email" | "name"> & { held: boolean; payment_delay: unknown }
   >(sql`
     select o.id, o.status, coalesce(u.email, o.guest_email) as email, coalesce(u.name, o.shipping_name) as name, o.guest_email,
       o.total_cents, o.currency, o.created_at, o.paid_at, o.payment_deadline, o.needs_attention, o.attention_reason,
-      exists (select 1 from disputes d where d.order_id = o.id and d.outcome in ('open', 'lost')) as held
+      exists (select 1 from disputes d where d.order_id = o.id and d.outcome in ('open', 'lost')) as held,
+      ${paymentDelayColumn} as payment_delay
     from orders o left join users u on u.id = o.user_id
     where (${filter.status ?? null}::text is null or o.status = ${filter.status ?? null})
       and (${status}::text is null or o.status = ${status})
@@ -98,6 +102,7 @@ export async function listOrdersForAdmin(filter: AdminOrderFilter & { pageSize?:
       needsAttention: r.needs_attention,
       attentionReason: r.attention_reason,
       isHeldByDispute: r.held,
+      paymentDelay: paymentDelayOf(r.payment_delay),
     })),
     page,
     pageSize,

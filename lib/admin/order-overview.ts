@@ -5,6 +5,7 @@ import type { jobRuns, webhookEvents } from "@/db/schema";
 import { orderStatuses, type OrderStatus } from "@/db/schema";
 import { failingOrderJobs } from "@/lib/worker/worker-tables";
 import { filterRange, type AdminOrderFilter } from "./order-filter";
+import { paymentDelayColumn, paymentDelayOf, type PaymentDelayMark } from "./payment-delay";
 
 export type StuckOrder = {
   id: string;
@@ -126,6 +127,8 @@ export type OrderAutomation = {
   paused: { by: "admin" | "system"; reason: string; since: string } | null;
   /** In the "ship by hand" queue: paid, and the fulfilment job gave up. */
   shipByHand: { reason: string; since: string } | null;
+  /** Awaiting payment, but the gateway was down (created.paymentDelayed): since when and why. */
+  paymentDelay: PaymentDelayMark | null;
 };
 
 /** Whether and why automation on the order is paused, and whether people must ship it (the console's order page). */
@@ -138,7 +141,9 @@ export async function orderAutomationOf(orderId: string): Promise<OrderAutomatio
     paused_at: Date | null;
     ship_by_hand_at: Date | null;
     ship_by_hand_reason: string | null;
-  }>(sql`select status, paused_by, pause_reason, paused_at, ship_by_hand_at, ship_by_hand_reason from orders where id = ${orderId}`);
+    payment_delay: unknown;
+  }>(sql`select status, paused_by, pause_reason, paused_at, ship_by_hand_at, ship_by_hand_reason, ${paymentDelayColumn} as payment_delay
+    from orders o where id = ${orderId}`);
   return {
     paused:
       row?.paused_by && row.paused_at
@@ -148,6 +153,7 @@ export async function orderAutomationOf(orderId: string): Promise<OrderAutomatio
       row?.status === "paid" && row.ship_by_hand_at
         ? { reason: row.ship_by_hand_reason ?? "the fulfilment job failed", since: new Date(row.ship_by_hand_at).toISOString() }
         : null,
+    paymentDelay: paymentDelayOf(row?.payment_delay),
   };
 }
 

@@ -5,6 +5,7 @@ import { AdminOrderActions } from "@/components/admin/admin-order-actions";
 import { OrderCustomer } from "@/components/admin/admin-order-table";
 import { AdminReturns } from "@/components/admin/admin-returns";
 import { PauseControls, ShipByHandForm } from "@/components/admin/order-automation";
+import { PaymentDelayBadge, PaymentDelayNotice } from "@/components/admin/payment-delay-mark";
 import { OrderEventLog } from "@/components/admin/order-event-log";
 import { OrderJobs } from "@/components/admin/order-jobs";
 import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
@@ -58,6 +59,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <OrderStatusBadge status={order.status} />
         {order.displayStatus !== order.status ? <OrderStatusBadge status={order.displayStatus} /> : null}
         <DisputeBadge dispute={order.dispute} />
+        <PaymentDelayBadge delay={automation.paymentDelay} />
         <span className="text-sm text-ink-soft">
           machine state <code>{order.state}</code> · revision {order.revision}
         </span>
@@ -82,6 +84,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
           Automation gave up on this order: it needs an operator.
         </p>
       ) : null}
+      <PaymentDelayNotice delay={automation.paymentDelay} />
       <AdminDisputePanel dispute={order.dispute} currency={order.currency} />
       {automation.shipByHand ? (
         <section aria-labelledby="ship-by-hand-heading" className={`${panelClass} mt-4 border-amber-400 bg-amber-50`}>
