@@ -170,6 +170,20 @@ export class WritePipeline {
   }
 
   /**
+   * A statement sent now, behind the queued writes, whose answer the caller
+   * awaits later: whatever is sent after it rides in the same round trip
+   * (a webhook's event row and the order lock behind it). The caller owns
+   * the promise; flush() does not wait for it.
+   */
+  ask<T extends Record<string, unknown>>(query: SQL): Promise<T[]> {
+    this.sendBatches();
+    const answer = this.send<T>(query);
+    // Until the caller awaits it, a failure must not count as unhandled.
+    answer.catch(() => {});
+    return answer;
+  }
+
+  /**
    * A read sent right behind the queued writes: one round trip for all. If a
    * write failed, its error is the one thrown (the read then fails too, with
    * "transaction is aborted", and may even settle first).

@@ -21,27 +21,37 @@ const moves: Record<StockMove, string> = {
   return: "stock_sold = b.stock_sold - v.qty, stock_available = b.stock_available + v.qty",
 };
 
-// The counter each move takes from; the update only applies where it suffices.
-const source: Record<StockMove, string> = {
-  reserve: "stock_available",
-  release: "stock_reserved",
-  commit: "stock_reserved",
-  return: "stock_sold",
-};
-
 export type Shortage = { bookId: number; requested: number; available: number };
 
 /**
  * Moves stock for several books. Rows are locked in id order first (no
- * deadlocks between multi-book orders) and updated only when every source
- * counter covers its quantity; the CHECK constraints are the last line of
- * defence. Throws out_of_stock for a reservation that does not fit, listing
- * every short line, and changes nothing.
+ * deadlocks between multi-book orders). A reservation is updated only when
+ * every book has the copies on the shelf, and otherwise throws out_of_stock
+ * listing every short line, changing nothing. The other moves take copies
+ * the order holds: their lock and update are one queued write, and the books'
+ * CHECK constraints fail the transaction should a counter not cover them.
  */
 export async function moveStock({ pipeline }: OrderTx, move: StockMove, items: LineItem[]): Promise<void> {
   if (items.length === 0) return;
   const ids = `{${items.map((i) => i.bookId).join(",")}}`;
   const quantities = `{${items.map((i) => i.quantity).join(",")}}`;
+  if (move !== "reserve") {
+    // Release, commit and return move copies the order holds, so only a bug
+    // in our own bookkeeping can find too few: the books' CHECK constraints
+    // (no counter below zero, the four adding up) then fail the statement and
+    // with it the transaction. Nothing here needs the counts back, so the lock
+    // (id order, as below: concurrent orders queue instead of deadlocking) and
+    // the update are one statement that joins the transaction's queued writes:
+    // no round trip of its own. Every row is there: order_items' foreign key
+    // keeps a book that an order holds from being deleted.
+    pipeline.write(sql`
+      with locked as materialized (
+        select id from books where id = any(${ids}::int[]) order by id for no key update)
+      update books b set ${sql.raw(moves[move])}, updated_at = now()
+      from locked l join unnest(${ids}::int[], ${quantities}::int[]) as v(id, qty) on v.id = l.id
+      where b.id = l.id`);
+    return;
+  }
   // Lock every row first, in id order, so concurrent multi-book orders queue
   // instead of deadlocking; then update all rows or none. NO KEY UPDATE (what
   // the UPDATE itself takes) leaves the KEY SHARE locks of order_items' and
@@ -49,7 +59,7 @@ export async function moveStock({ pipeline }: OrderTx, move: StockMove, items: L
   // The lock rides behind the transaction's queued writes and the update
   // joins the queue: the flush before commit reports a failure.
   const lock = sql`
-    select id, ${sql.raw(source[move])} as have from books where id = any(${ids}::int[]) order by id for no key update`;
+    select id, stock_available as have from books where id = any(${ids}::int[]) order by id for no key update`;
   const locked = await pipeline.read<SqlRow<typeof books, "id"> & { have: number }>(lock);
   const have = new Map(locked.map((r) => [r.id, r.have]));
   const rows = items.map((i) => ({ id: i.bookId, qty: i.quantity, have: have.get(i.bookId) ?? 0 }));
@@ -62,17 +72,13 @@ export async function moveStock({ pipeline }: OrderTx, move: StockMove, items: L
     return;
   }
   const short = rows.filter((r) => r.have < r.qty);
-  if (move === "reserve") {
-    const details: Shortage[] = short.map((r) => ({ bookId: r.id, requested: r.qty, available: r.have }));
-    const first = details[0]!;
-    throw new AppError(
-      "out_of_stock",
-      details.length === 1 ? `Only ${first.available} left of book ${first.bookId}` : `${details.length} books in your cart are short`,
-      details,
-    );
-  }
-  // Any other move failing means our own bookkeeping is wrong: never hide it.
-  throw new Error(`stock ${move} failed for books ${short.map((r) => r.id).join(", ")}`);
+  const details: Shortage[] = short.map((r) => ({ bookId: r.id, requested: r.qty, available: r.have }));
+  const first = details[0]!;
+  throw new AppError(
+    "out_of_stock",
+    details.length === 1 ? `Only ${first.available} left of book ${first.bookId}` : `${details.length} books in your cart are short`,
+    details,
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { transition } from "xstate";
 import type { EventSource } from "@/db/schema";
-import { withOrderTransaction, type OrderTx } from "@/db/transaction";
+import { NotAdmitted, withOrderTransaction, type OrderTx } from "@/db/transaction";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { enqueueHookDeliveriesQuery } from "@/lib/hooks/store";
@@ -239,6 +239,8 @@ function dispatchLocked<L extends LockedOrder>(
 ): Promise<DispatchResult | undefined> {
   return withOrderTransaction(async (otx) => {
     const order = await lock(otx);
+    // A webhook's transaction applies nothing until its event row is known to be new (lib/payments/handle-webhook.ts).
+    if (otx.admission && !(await otx.admission)) throw new NotAdmitted();
     return order ? applyEvent(otx, order, eventFor(order), source, options) : undefined;
   });
 }

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { withOrderTransaction, type OrderTx } from "@/db/transaction";
+import { NotAdmitted, withOrderTransaction, type OrderTx } from "@/db/transaction";
 import { faultPoint } from "@/lib/faults";
 import { isUuid } from "@/lib/ids";
 import { instrument } from "@/lib/observability/operations";
@@ -133,15 +133,35 @@ export async function handleWebhook(event: Stripe.Event, rawBody?: string): Prom
       ) {
         gatewayEvent = { ...gatewayEvent, session: await withSale(gatewayEvent.session) };
       }
-      // The dispatch's closing writes and the outcome below go out in one round trip, flushed before commit.
-      return withOrderTransaction(async (otx): Promise<{ outcome: WebhookOutcome; orderId?: string }> => {
-        if (!(await recordWebhookEvent(otx, { id: event.id, type: event.type, payloadJson: rawBody ?? JSON.stringify(event) })))
-          return { outcome: "duplicate" };
-        faultPoint("webhook:after_insert");
-        const { outcome, orderId, sessionId } = await apply(otx, gatewayEvent);
-        setWebhookOutcome(otx.pipeline, event.id, { outcome, orderId, sessionId });
-        return { outcome, orderId };
-      });
+      // The event row goes out with the order lock behind it (one round trip),
+      // and the dispatch's closing writes, the outcome and COMMIT in another.
+      try {
+        return await withOrderTransaction(async (otx): Promise<{ outcome: WebhookOutcome; orderId?: string }> => {
+          const recorded = recordWebhookEvent(otx, { id: event.id, type: event.type, payloadJson: rawBody ?? JSON.stringify(event) });
+          // A redelivery changes nothing: every dispatch below waits for this before applying (NotAdmitted).
+          otx.admission = recorded.then((fresh) => {
+            if (fresh) faultPoint("webhook:after_insert");
+            return fresh;
+          });
+          otx.admission.catch(() => {}); // awaited below; a failure before that is not unhandled
+          let applied: Awaited<ReturnType<typeof apply>>;
+          try {
+            applied = await apply(otx, gatewayEvent);
+          } catch (error) {
+            // The event row's own failure is the news, and a redelivery is a redelivery whatever its handling met.
+            if (!(await otx.admission)) throw new NotAdmitted();
+            throw error;
+          }
+          // What was read or written without a dispatch (a refund's gateway id) is undone for a redelivery too.
+          if (!(await otx.admission)) throw new NotAdmitted();
+          const { outcome, orderId, sessionId } = applied;
+          setWebhookOutcome(otx.pipeline, event.id, { outcome, orderId, sessionId });
+          return { outcome, orderId };
+        });
+      } catch (error) {
+        if (error instanceof NotAdmitted) return { outcome: "duplicate" as const };
+        throw error;
+      }
     },
   );
   return handled.outcome;

@@ -264,11 +264,20 @@ export async function stalePendingRefunds(limit: number): Promise<RefundRow<"id"
  * Records a gateway event's id and payload; false when it was already recorded (a redelivery).
  * `payloadJson` is the event as JSON text: the webhook's verified body as it came, not parsed and serialised again.
  */
-export async function recordWebhookEvent(otx: OrderTx, event: { id: string; type: string; payloadJson: string }): Promise<boolean> {
-  const inserted = await otx.tx.execute(sql`
+/**
+ * Inserts a gateway event's row: true when it is new, false when the event
+ * was recorded before (a redelivery). Sent at once; the answer comes with
+ * whatever the caller sends next (WritePipeline.ask), so a webhook's event
+ * row and its order lock cost one round trip.
+ */
+export function recordWebhookEvent(otx: OrderTx, event: { id: string; type: string; payloadJson: string }): Promise<boolean> {
+  return otx.pipeline
+    .ask(
+      sql`
     insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${event.payloadJson}::jsonb)
-    on conflict (id) do nothing returning id`);
-  return inserted.length > 0;
+    on conflict (id) do nothing returning id`,
+    )
+    .then((inserted) => inserted.length > 0);
 }
 
 export function setWebhookOutcome(
