@@ -152,8 +152,12 @@ describe("the order row per paid webhook (docs/BENCHMARKS.md, issue 22)", () => 
     const session = sessionObject(o.sessionId, o.orderId, o.paymentId);
     const counter = countQueries();
     expect(await handleWebhook(stripeEvent("checkout.session.completed", session) as unknown as Stripe.Event)).toBe("handled");
-    const updates = counter.stop().filter((text) => /^\s*update orders\b/i.test(text));
+    const sent = counter.stop();
+    const updates = sent.filter((text) => /^\s*update orders\b/i.test(text));
     expect(updates).toHaveLength(1);
+    // The order_changed notice rides in it too, not in a statement of its own.
+    expect(updates[0]).toMatch(/returning pg_notify\(/i);
+    expect(sent.filter((text) => /pg_notify/i.test(text))).toHaveLength(1);
     // Both halves arrived: the snapshot's status and paid time, the sale's total and (no) code.
     const [row] = await db.execute<{ status: string; total_cents: number; promotion_code: string | null; paid_at: Date | null }>(
       sql`select status, total_cents, promotion_code, paid_at from orders where id = ${o.orderId}`,

@@ -2,7 +2,7 @@ import { getDb } from "@/db";
 
 /**
  * Live order changes across processes: `applyEvent` runs
- * `pg_notify('order_changed', {orderId, revision, status})` inside the
+ * `pg_notify('order_changed', {orderId, revision, status})` (in the snapshot update) inside the
  * dispatch transaction, so Postgres delivers it only once the change has
  * committed, whichever process (app, webhook, worker) made it. Each app
  * process holds one LISTEN connection and fans notifications out to the

@@ -93,8 +93,9 @@ export function recordOrderEvent(
 }
 
 /**
- * The new snapshot, its derived status, version and revision; then the
- * notice LISTENers get only if the transaction commits (order-changes.ts).
+ * The new snapshot, its derived status, version and revision, and the notice
+ * LISTENers get only if the transaction commits (order-changes.ts): queued by
+ * the same statement (its RETURNING, for the one row), not a statement of its own.
  */
 export function saveSnapshot(
   pipeline: WritePipeline,
@@ -114,10 +115,8 @@ export function saveSnapshot(
       revision = ${row.revision},
       paid_at = case when ${row.status} = 'paid' and paid_at is null then now() else paid_at end,
       updated_at = now()
-    where id = ${row.orderId}`);
-  pipeline.write(
-    sql`select pg_notify(${ORDER_CHANGED_CHANNEL}, ${JSON.stringify({ orderId: row.orderId, revision: row.revision, status: row.status })})`,
-  );
+    where id = ${row.orderId}
+    returning pg_notify(${ORDER_CHANGED_CHANNEL}, ${JSON.stringify({ orderId: row.orderId, revision: row.revision, status: row.status })})`);
 }
 
 export function recordShipment(
