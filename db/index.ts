@@ -1,4 +1,5 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { availableParallelism } from "node:os";
 import postgres from "postgres";
 import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
@@ -29,7 +30,21 @@ export async function resolveDatabaseUrl(): Promise<string> {
   return server.url;
 }
 
-export function createSql(url: string, max = env().DATABASE_POOL_MAX): Sql {
+/**
+ * Connections per process when DATABASE_POOL_MAX is unset: twice the cores
+ * (the usual sizing for a database on SSDs), at most 10 (the previous fixed
+ * default). More connections than the cores can serve make PostgreSQL spend
+ * CPU on contention, not work: on this 2-core machine a paid webhook's
+ * PostgreSQL CPU over HTTP fell from 4.4–5.6 ms with 10–20 connections to
+ * 2.9–3.3 ms with 4, and the p99 at concurrency 32 from 0.6–1.7 s to
+ * 0.4–0.5 s (docs/BENCHMARKS.md, issue 22). A database on a bigger machine
+ * than the app's wants DATABASE_POOL_MAX set.
+ */
+export function defaultPoolMax(cores = availableParallelism()): number {
+  return Math.max(2, Math.min(10, 2 * cores));
+}
+
+export function createSql(url: string, max = env().DATABASE_POOL_MAX ?? defaultPoolMax()): Sql {
   const sql = postgres(url, {
     max,
     onnotice: () => {},

@@ -16,7 +16,8 @@ const schema = z.object({
   HOST: z.string().min(1).optional(),
   APP_URL: z.url().optional(),
   DATABASE_URL: z.url().optional(),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Unset: twice the cores, at most 10 (db/index.ts defaultPoolMax).
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default(".data/pg"),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_URL: z.url().optional(),

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { closeDb, createSql } from "@/db";
+import { closeDb, createSql, defaultPoolMax } from "@/db";
 import * as schema from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { resetEnvCache } from "@/lib/env";
@@ -80,7 +80,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     METRICS_TOKEN: BENCH_METRICS_TOKEN,
     WORKER_ENABLED: "false",
     LOG_LEVEL: "warn",
-    DATABASE_POOL_MAX: "20",
+    // The production default for this machine (db/index.ts defaultPoolMax), said
+    // explicitly: a bench that ran before may have set this process's own.
+    // BENCH_POOL_MAX tries another size (docs/BENCHMARKS.md, issue 22).
+    DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX ?? String(defaultPoolMax()),
     ...options.env,
   });
   const startServer = (port: number) => startProcess("node", [...serverNodeArgs(), serverBin, "-p", String(port)], serverEnv(port));

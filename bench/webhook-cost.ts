@@ -1,0 +1,95 @@
+// What one paid webhook costs in-process, in several rounds of 300 deliveries
+// one at a time: wall time, this process's CPU, the CPU of the bench
+// database's PostgreSQL backends, and the socket writes to PostgreSQL. The
+// machine is noisy (±25 % between runs of the same code), so a change is
+// judged by running this in two checkouts alternately and comparing the
+// medians (docs/BENCHMARKS.md, issue 22):
+//
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ROUNDS=3 npx tsx bench/webhook-cost.ts
+//
+// CONCURRENCY=8 delivers them 8 at a time on 8 connections (four orders share
+// a book, so payments wait on its stock row as over HTTP), without HTTP;
+// POOL=3 gives them 3 connections instead.
+//
+// A standalone script rather than an `npm run bench` module: it prints
+// figures and has no target to meet.
+import net from "node:net";
+import { resetEnvCache } from "@/lib/env";
+import { flushOperations } from "@/lib/observability/operations";
+import { handleWebhook } from "@/lib/payments/handle-webhook";
+import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
+import { cpuPerRequest, readCpu } from "./lib/proc-cpu";
+import { BENCH_GATEWAY, startStack } from "./lib/stack";
+
+const PER_ROUND = 300;
+
+/** Counts the writes (system calls) to sockets connected to `port` until stop(). */
+function countWrites(port: number): { stop: () => { writes: number; bytes: number } } {
+  const original = net.Socket.prototype.write;
+  let writes = 0;
+  let bytes = 0;
+  net.Socket.prototype.write = function (this: net.Socket, ...args: Parameters<net.Socket["write"]>) {
+    if (this.remotePort === port) {
+      writes++;
+      bytes += (args[0] as { length?: number }).length ?? 0;
+    }
+    return original.apply(this, args);
+  } as net.Socket["write"];
+  return {
+    stop: () => {
+      net.Socket.prototype.write = original;
+      return { writes, bytes };
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const concurrency = Number(process.env.CONCURRENCY ?? 1);
+  // One connection per delivery in flight: the warm-up prepares every statement on them.
+  process.env.DATABASE_POOL_MAX = process.env.POOL ?? String(concurrency);
+  process.env.STRIPE_WEBHOOK_SECRET ??= BENCH_GATEWAY.webhookSecret;
+  resetEnvCache();
+  const stack = await startStack({ server: false });
+  const database = new URL(stack.databaseUrl).pathname.slice(1);
+  const port = Number(new URL(stack.databaseUrl).port || 5432);
+  try {
+    const deliverAll = async (deliveries: ReturnType<typeof completedDelivery>[]) => {
+      let next = 0;
+      const lane = async () => {
+        while (next < deliveries.length) {
+          const d = deliveries[next++]!;
+          await handleWebhook(d.event, d.body);
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, lane));
+    };
+    await deliverAll((await ordersAwaitingPayment(50)).map(completedDelivery));
+    const rounds = Number(process.env.ROUNDS ?? 3);
+    for (let round = 1; round <= rounds; round++) {
+      const deliveries = (await ordersAwaitingPayment(PER_ROUND)).map(completedDelivery);
+      const groups = { servers: [], database };
+      const before = readCpu(groups);
+      const writes = countWrites(port);
+      const started = performance.now();
+      await deliverAll(deliveries);
+      const wall = (performance.now() - started) / deliveries.length;
+      const sent = writes.stop();
+      const cpu = cpuPerRequest(before, readCpu(groups), deliveries.length);
+      console.log(
+        `round ${round}: wall ms=${wall.toFixed(2)} node cpu ms=${cpu.bench} postgres cpu ms=${cpu.pgBackends} ` +
+          `writes=${(sent.writes / deliveries.length).toFixed(2)} bytes=${Math.round(sent.bytes / deliveries.length)}`,
+      );
+    }
+    await flushOperations();
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
