@@ -9,7 +9,9 @@
 //
 // CONCURRENCY=8 delivers them 8 at a time on 8 connections (four orders share
 // a book, so payments wait on its stock row as over HTTP), without HTTP;
-// POOL=3 gives them 3 connections instead.
+// POOL=3 gives them 3 connections instead. PROFILE=1 then profiles one more
+// round and prints the functions by inclusive time per delivery (what a
+// function and everything it called took: where a delivery's Node CPU goes).
 //
 // A standalone script rather than an `npm run bench` module: it prints
 // figures and has no target to meet.
@@ -17,6 +19,7 @@ import net from "node:net";
 import { resetEnvCache } from "@/lib/env";
 import { flushOperations } from "@/lib/observability/operations";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
+import { profiled, type Profile } from "./lib/cpu-profile";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { cpuPerRequest, readCpu } from "./lib/proc-cpu";
 import { BENCH_GATEWAY, startStack } from "./lib/stack";
@@ -41,6 +44,37 @@ function countWrites(port: number): { stop: () => { writes: number; bytes: numbe
       return { writes, bytes };
     },
   };
+}
+
+/** Inclusive time per function (a sample counts for every function on its stack), largest first, idle left out. */
+function inclusive(
+  profile: Profile & { nodes: { id: number; children?: number[] }[] },
+  root = process.cwd(),
+): { name: string; ms: number }[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const totals = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    if (byId.get(samples[i]!)?.callFrame.functionName === "(idle)") continue;
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    const seen = new Set<string>();
+    for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+      const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+      if (functionName === "(root)") continue;
+      const file = url
+        .replace(/^file:\/\//, "")
+        .replace(/^.*node_modules\//, "")
+        .replace(`${root}/`, "");
+      const name = `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      totals.set(name, (totals.get(name) ?? 0) + ms);
+    }
+  }
+  return [...totals].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
 }
 
 async function main(): Promise<void> {
@@ -79,6 +113,14 @@ async function main(): Promise<void> {
         `round ${round}: wall ms=${wall.toFixed(2)} node cpu ms=${cpu.bench} postgres cpu ms=${cpu.pgBackends} ` +
           `writes=${(sent.writes / deliveries.length).toFixed(2)} bytes=${Math.round(sent.bytes / deliveries.length)}`,
       );
+    }
+    if (process.env.PROFILE) {
+      const deliveries = (await ordersAwaitingPayment(PER_ROUND)).map(completedDelivery);
+      const { profile } = await profiled(() => deliverAll(deliveries), 50);
+      console.log("inclusive µs per delivery (the profiler's clock, inflated by its own cost):");
+      for (const { name, ms } of inclusive(profile as Parameters<typeof inclusive>[0]).slice(0, 60)) {
+        console.log(`${String(Math.round((ms / deliveries.length) * 1000)).padStart(6)} ${name}`);
+      }
     }
     await flushOperations();
   } finally {
