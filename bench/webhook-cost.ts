@@ -15,11 +15,15 @@
 //
 // A standalone script rather than an `npm run bench` module: it prints
 // figures and has no target to meet.
+import { writeFileSync } from "node:fs";
 import net from "node:net";
+import postgres from "postgres";
+import { countQueries, type SentStatement } from "@/db";
+import { withOrderTransaction } from "@/db/transaction";
 import { resetEnvCache } from "@/lib/env";
 import { flushOperations } from "@/lib/observability/operations";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
-import { profiled, type Profile } from "./lib/cpu-profile";
+import { profiled, summarise, type Profile } from "./lib/cpu-profile";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { cpuPerRequest, readCpu } from "./lib/proc-cpu";
 import { BENCH_GATEWAY, startStack } from "./lib/stack";
@@ -77,6 +81,96 @@ function inclusive(
   return [...totals].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
 }
 
+class CaptureOnly extends Error {}
+
+/**
+ * The driver's floor for this work: the statements that real deliveries send
+ * (their texts and parameters, captured from deliveries that were rolled
+ * back), sent again by postgres.js alone on one connection, in the same three
+ * round trips, and committed. No drizzle, no machine, no effects, no logging,
+ * no metrics: what is left is what sending these statements and reading their
+ * answers costs in Node, and what running them costs PostgreSQL.
+ */
+async function replay(url: string, database: string): Promise<void> {
+  const capture = async (n: number): Promise<SentStatement[][]> => {
+    const out: SentStatement[][] = [];
+    for (const delivery of (await ordersAwaitingPayment(n)).map(completedDelivery)) {
+      const counter = countQueries();
+      // handleWebhook joins this transaction, which then rolls back: the order is still awaiting payment.
+      await withOrderTransaction(async () => {
+        await handleWebhook(delivery.event, delivery.body);
+        throw new CaptureOnly();
+      }).catch((error: unknown) => {
+        if (!(error instanceof CaptureOnly)) throw error;
+      });
+      // The transaction's statements (the operation log's batched rows may come by meanwhile).
+      const statements = counter.statements();
+      const kind = (s: SentStatement | undefined) => s?.text.trim().toLowerCase();
+      const first = statements.findIndex((s) => kind(s) === "begin");
+      const last = statements.findIndex((s) => kind(s) === "rollback");
+      const rest = statements.slice(first + 1, last);
+      if (first < 0 || last < first || rest.some((s) => /^insert into "operations"/.test(s.text.trim()))) {
+        throw new Error(`unexpected statements: ${statements.map((s) => s.text.trim().slice(0, 20)).join(" | ")}`);
+      }
+      // REPLAY_WITHOUT="add_jobs,remove_job": leave out the statements whose text holds any of these (what they cost is the difference).
+      const without = (process.env.REPLAY_WITHOUT ?? "").split(",").filter(Boolean);
+      out.push(rest.filter((s, i) => i < 2 || !without.some((w) => s.text.includes(w))));
+    }
+    return out;
+  };
+  const sql = postgres(url, { max: 1, onnotice: () => {}, prepare: true });
+  // The captured parameters are what went on the wire (postgres.js serialises them in place): sent as they are.
+  const serializers = (sql.options as unknown as { serializers: Record<string, unknown> }).serializers;
+  for (const type of Object.keys(serializers)) delete serializers[type];
+  const reserved = await sql.reserve();
+  const send = (s: SentStatement) => reserved.unsafe(s.text, s.parameters as postgres.ParameterOrJSON<never>[], { prepare: true });
+  // BEGIN; the event row and the lock together; the rest with COMMIT: the three round trips of a delivery.
+  const once = async ([eventRow, lock, ...closing]: SentStatement[]) => {
+    await reserved.unsafe("begin");
+    await Promise.all([send(eventRow!), send(lock!)]);
+    await Promise.all([...closing.map(send), reserved.unsafe("commit")]);
+  };
+  try {
+    for (const statements of await capture(50)) await once(statements);
+    for (let round = 1; round <= 3; round++) {
+      const captured = await capture(PER_ROUND);
+      if (round === 1 && process.env.REPLAY === "sizes") {
+        for (const st of captured[0]!) {
+          const bytes = st.parameters.reduce<number>((n, p) => n + String(p ?? "").length, 0);
+          console.log(
+            `  ${String(st.text.length).padStart(5)} chars, ${st.parameters.length} params, ${bytes} bytes: ${st.text.trim().slice(0, 60).replace(/\s+/g, " ")}`,
+          );
+        }
+      }
+      const usage = process.cpuUsage();
+      const before = readCpu({ servers: [], database });
+      const started = performance.now();
+      for (const statements of captured) await once(statements);
+      const { user, system } = process.cpuUsage(usage);
+      console.log(`  user ${(user / 1000 / PER_ROUND).toFixed(2)} system ${(system / 1000 / PER_ROUND).toFixed(2)}`);
+      const wall = (performance.now() - started) / PER_ROUND;
+      const cpu = cpuPerRequest(before, readCpu({ servers: [], database }), PER_ROUND);
+      console.log(
+        `replay ${round} (${captured[0]!.length + 2} statements, postgres.js alone): wall ms=${wall.toFixed(2)} node cpu ms=${cpu.bench} postgres cpu ms=${cpu.pgBackends}`,
+      );
+    }
+    if (process.env.PROFILE) {
+      const captured = await capture(PER_ROUND);
+      const { profile } = await profiled(async () => {
+        for (const statements of captured) await once(statements);
+      }, 50);
+      const { byArea, topFrames } = summarise(profile, 25);
+      console.log("replay, self µs per delivery, by area:");
+      for (const { ms, area } of byArea) console.log(`${String(Math.round((ms / PER_ROUND) * 1000)).padStart(6)} ${area}`);
+      console.log("replay, self µs per delivery, by function:");
+      for (const { ms, frame } of topFrames) console.log(`${String(Math.round((ms / PER_ROUND) * 1000)).padStart(6)} ${frame}`);
+    }
+  } finally {
+    reserved.release();
+    await sql.end();
+  }
+}
+
 async function main(): Promise<void> {
   const concurrency = Number(process.env.CONCURRENCY ?? 1);
   // One connection per delivery in flight: the warm-up prepares every statement on them.
@@ -104,19 +198,28 @@ async function main(): Promise<void> {
       const groups = { servers: [], database };
       const before = readCpu(groups);
       const writes = countWrites(port);
+      const usage = process.cpuUsage();
       const started = performance.now();
       await deliverAll(deliveries);
       const wall = (performance.now() - started) / deliveries.length;
       const sent = writes.stop();
+      const { user, system } = process.cpuUsage(usage);
       const cpu = cpuPerRequest(before, readCpu(groups), deliveries.length);
       console.log(
-        `round ${round}: wall ms=${wall.toFixed(2)} node cpu ms=${cpu.bench} postgres cpu ms=${cpu.pgBackends} ` +
+        `round ${round}: wall ms=${wall.toFixed(2)} node cpu ms=${cpu.bench} (user ${(user / 1000 / deliveries.length).toFixed(2)}, system ${(system / 1000 / deliveries.length).toFixed(2)}) postgres cpu ms=${cpu.pgBackends} ` +
           `writes=${(sent.writes / deliveries.length).toFixed(2)} bytes=${Math.round(sent.bytes / deliveries.length)}`,
       );
     }
+    if (process.env.REPLAY) await replay(stack.databaseUrl, database);
     if (process.env.PROFILE) {
       const deliveries = (await ordersAwaitingPayment(PER_ROUND)).map(completedDelivery);
       const { profile } = await profiled(() => deliverAll(deliveries), 50);
+      if (process.env.PROFILE_FILE) writeFileSync(process.env.PROFILE_FILE, JSON.stringify(profile));
+      const { byArea, topFrames } = summarise(profile, 40);
+      console.log("self µs per delivery, by area:");
+      for (const { ms, area } of byArea) console.log(`${String(Math.round((ms / deliveries.length) * 1000)).padStart(6)} ${area}`);
+      console.log("self µs per delivery, by function:");
+      for (const { ms, frame } of topFrames) console.log(`${String(Math.round((ms / deliveries.length) * 1000)).padStart(6)} ${frame}`);
       console.log("inclusive µs per delivery (the profiler's clock, inflated by its own cost):");
       for (const { name, ms } of inclusive(profile as Parameters<typeof inclusive>[0]).slice(0, 60)) {
         console.log(`${String(Math.round((ms / deliveries.length) * 1000)).padStart(6)} ${name}`);

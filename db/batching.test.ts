@@ -157,7 +157,8 @@ describe("the order row per paid webhook (docs/BENCHMARKS.md, issue 22)", () => 
     expect(updates).toHaveLength(1);
     // The order_changed notice rides in it too, not in a statement of its own.
     expect(updates[0]).toMatch(/returning pg_notify\(/i);
-    expect(sent.filter((text) => /pg_notify/i.test(text))).toHaveLength(1);
+    // (The job statements wake the worker with their own notice, as graphile-worker's functions did.)
+    expect(sent.filter((text) => /pg_notify\((?!'jobs:insert')/i.test(text))).toHaveLength(1);
     // Both halves arrived: the snapshot's status and paid time, the sale's total and (no) code.
     const [row] = await db.execute<{ status: string; total_cents: number; promotion_code: string | null; paid_at: Date | null }>(
       sql`select status, total_cents, promotion_code, paid_at from orders where id = ${o.orderId}`,

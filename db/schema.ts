@@ -6,6 +6,7 @@ import {
   date,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -448,7 +449,9 @@ export const webhookEvents = pgTable(
     outcome: text("outcome").notNull(),
     orderId: uuid("order_id"),
     gatewaySessionId: text("gateway_session_id"),
-    payload: jsonb("payload").notNull(),
+    // The verified body as it came, byte for byte (json, not jsonb: nothing queries it, and PostgreSQL
+    // then only checks it instead of converting 3–4 KB per delivery: docs/BENCHMARKS.md, issue 22).
+    payload: json("payload").notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("webhook_events_order_idx").on(t.orderId), index("webhook_events_session_idx").on(t.gatewaySessionId)],

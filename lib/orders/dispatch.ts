@@ -1,19 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { transition } from "xstate";
 import type { EventSource } from "@/db/schema";
 import { NotAdmitted, withOrderTransaction, type OrderTx } from "@/db/transaction";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { enqueueHookDeliveriesQuery } from "@/lib/hooks/store";
 import { isUuid } from "@/lib/ids";
-import { MACHINE_VERSION, orderMachine } from "@/machines/order-machine";
+import { MACHINE_VERSION } from "@/machines/order-machine";
 import { loadSnapshot, toStored } from "@/machines/order-snapshot";
+import { orderTransition } from "@/machines/order-transition";
 import { isDuplicateEvent, statePath, statusOf, type OrderSnapshot } from "@/machines/order-status";
 import type { OrderEvent } from "@/machines/order-types";
 import { currentContext } from "@/lib/observability/context";
 import { logger } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
-import { runEffect, type EffectScope, type MachineAction } from "./effects";
+import { runEffect, type EffectScope } from "./effects";
 import {
   recordIgnoredEvent,
   recordOrderEvent,
@@ -97,7 +97,7 @@ export async function applyEvent(
     return { outcome, orderId: order.id, status: statusOf(snapshot), fromState, toState: fromState, revision: order.revision };
   }
 
-  const [next, actions] = transition(orderMachine, snapshot, event);
+  const [next, actions] = orderTransition(snapshot, event);
   const revision = order.revision + 1;
   const scope: EffectScope = {
     ...otx,
@@ -110,7 +110,7 @@ export async function applyEvent(
     alerts: [],
     orderColumns: [],
   };
-  for (const action of actions as MachineAction[]) await runEffect(scope, action);
+  for (const action of actions) await runEffect(scope, action);
 
   const toState = statePath(next);
   const status = statusOf(next);

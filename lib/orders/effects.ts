@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { insertPayment, insertRefund, saveDispute, setPaymentStatus, setRefundStatus } from "@/lib/payments/store";
 import { dequeueJob, gatewayProbeDelayMs, gatewayProbeKey, queueJob } from "@/lib/worker/jobs";
 import type { OrderEffect, OrderEffectParams } from "@/machines/order-machine";
+import type { MachineAction } from "@/machines/order-transition";
 import type { DomainEventType } from "@/machines/order-types";
 import {
   claimOrderRow,
@@ -19,9 +20,6 @@ import {
   updateReturn,
 } from "./store";
 import type { DispatchOptions } from "./types";
-
-/** An action as xstate's pure transition returns it. */
-export type MachineAction = { type: string; params?: unknown };
 
 export type EffectScope = OrderTx & {
   orderId: string;

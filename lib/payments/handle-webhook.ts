@@ -118,7 +118,7 @@ async function apply(otx: OrderTx, event: GatewayEvent): Promise<{ outcome: Webh
  * same transaction as the dispatch, so a redelivery is recognised and a crash
  * before commit leaves nothing half-done (the gateway redelivers).
  * `rawBody`: the verified request body `event` was parsed from; stored as it
- * is (the same jsonb), which saves serialising the event again per delivery.
+ * is (json: the very text), which saves serialising the event again per delivery.
  */
 export async function handleWebhook(event: Stripe.Event, rawBody?: string): Promise<WebhookOutcome> {
   const handled = await instrument(

@@ -274,7 +274,7 @@ export function recordWebhookEvent(otx: OrderTx, event: { id: string; type: stri
   return otx.pipeline
     .ask(
       sql`
-    insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${event.payloadJson}::jsonb)
+    insert into webhook_events (id, type, outcome, payload) values (${event.id}, ${event.type}, 'received', ${event.payloadJson}::json)
     on conflict (id) do nothing returning id`,
     )
     .then((inserted) => inserted.length > 0);

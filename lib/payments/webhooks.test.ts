@@ -24,7 +24,7 @@ describe("POST /api/webhooks/stripe", () => {
     expect(await stockOf(o.bookId)).toEqual({ available: 3, reserved: 0, sold: 2, received: 5 });
   });
 
-  it("stores the verified body as it came (not parsed and serialised again): the same jsonb, a number past 2^53 exact", async () => {
+  it("stores the verified body as it came (not parsed and serialised again): the same text, a number past 2^53 exact", async () => {
     const o = await orderAwaitingPayment();
     const event = stripeEvent("checkout.session.completed", sessionObject(o.sessionId, o.orderId, o.paymentId));
     // Pretty-printed and carrying an integer JSON.parse would round (…890 → …900): only the raw text keeps it.
@@ -36,6 +36,9 @@ describe("POST /api/webhooks/stripe", () => {
     const [row] = await db.execute<{ payload: Record<string, unknown>; big: string; outcome: string; order_id: string }>(sql`
       select payload, payload->>'big' as big, outcome, order_id from webhook_events where id = ${event.id}`);
     expect(row!.big).toBe("12345678901234567890");
+    // json, not jsonb: the very bytes the gateway signed, whitespace and all.
+    const [text] = await db.execute<{ payload: string }>(sql`select payload::text as payload from webhook_events where id = ${event.id}`);
+    expect(text!.payload).toBe(body);
     const { big: _big, ...rest } = row!.payload;
     expect(rest).toEqual(event);
     expect({ outcome: row!.outcome, orderId: row!.order_id }).toEqual({ outcome: "handled", orderId: o.orderId });

@@ -98,13 +98,10 @@ type JobSpec = { identifier: string; payload: StoredPayload; run_at: string | nu
 
 /**
  * Enqueues a job in an order transaction's pipeline: every job of the
- * transaction goes to the database in ONE graphile_worker.add_jobs statement,
- * sent with the pipeline's next read or at its flush before commit. A paid
- * order's two jobs cost one call instead of two add_job calls, each running
- * add_jobs' four statements and a notification (add_job was 60 % of a paid
- * webhook's PostgreSQL time: docs/BENCHMARKS.md). Same semantics as add_job:
- * a job key replaces the job with that key ("replace" mode); two jobs of one
- * transaction with the same key, the later wins.
+ * transaction goes to the database in ONE statement (addJobsQuery), sent with
+ * the pipeline's next read or at its flush before commit. Same semantics as
+ * add_job: a job key replaces the job with that key ("replace" mode); two jobs
+ * of one transaction with the same key, the later wins.
  */
 export function queueJob<N extends JobName>(pipeline: WritePipeline, task: N, payload: JobInput<N>, options: JobOptions = {}): void {
   const spec: JobSpec = {
@@ -125,13 +122,91 @@ export function dequeueJob(pipeline: WritePipeline, jobKey: string): void {
 
 const JOBS_BATCH = "graphile_worker.add_jobs";
 
-/** One statement for many jobs; one parameter, so it is one prepared statement whatever their number. */
+// graphile-worker's own add_jobs and remove_job, written out as plain SQL.
+// Called as functions they were 0.8 ms of the 2 ms of PostgreSQL CPU a paid
+// webhook cost (bench/webhook-cost.ts REPLAY_WITHOUT, docs/BENCHMARKS.md):
+// four statements in PL/pgSQL, a set-returning call and a composite array
+// per call, for work that is two index probes and two inserts. These write
+// graphile-worker's private tables (_private_jobs, _private_tasks), which are
+// not its public API: they were written from its schema migrations
+// 000001–000019 (graphile-worker 0.17.3, pinned), column for column as
+// add_jobs (000018) and remove_job (000016) do it, and jobs-sql.test.ts
+// checks them against those functions and fails when the schema moves on.
+// The worker finds the jobs as before: the insert fires _private_jobs'
+// notify trigger, and the rows are the ones add_jobs would have written.
+
+/**
+ * One statement for many jobs (add_jobs for our specs: no queue, no flags,
+ * priority 0, "replace" key mode); one parameter, so it is one prepared
+ * statement whatever their number.
+ *
+ * As in add_jobs, a job that holds one of the keys and is running (locked)
+ * or spent keeps running without its key, and the new job takes the key.
+ * That update must come before the insert: the insert reads its result (the
+ * `where` on `unkeyed`), so PostgreSQL runs it first, and the insert then
+ * does not meet the old row in the key's index (it was changed by this same
+ * statement). A task name the worker has never seen is added, as add_jobs does.
+ *
+ * add_jobs finds the running jobs by joining its specs with the jobs table,
+ * which PostgreSQL plans as a scan of the whole table (it guesses 100 specs):
+ * 0.2 ms at 3,000 waiting jobs, and growing with the queue. Here the keys are
+ * an array first (`key = any(array(…))`), which reads the key's index.
+ */
 export function addJobsQuery(specs: unknown[]): SQL {
-  return sql`select count(*)::int as added from graphile_worker.add_jobs(
-    array(select json_populate_record(null::graphile_worker.job_spec, spec) from json_array_elements(${JSON.stringify(specs)}::json) spec)
-  )`;
+  return sql`
+    with spec as (
+      select * from json_populate_recordset(null::graphile_worker.job_spec, ${JSON.stringify(specs)}::json)),
+    new_task as (
+      insert into graphile_worker._private_tasks (identifier)
+      select distinct identifier from spec on conflict do nothing
+      returning id, identifier),
+    unkeyed as (
+      update graphile_worker._private_jobs as jobs
+      set key = null, attempts = jobs.max_attempts, updated_at = now()
+      where jobs.key = any(array(select job_key from spec where job_key is not null)) and jobs.is_available is not true
+      returning jobs.id),
+    -- The worker's wake-up call, as add_jobs sends it (a random part: PostgreSQL folds equal notices of one transaction).
+    notified as (
+      select pg_notify('jobs:insert', '{"r":' || random()::text || ',"count":' || (select count(*) from spec)::text || '}'))
+    insert into graphile_worker._private_jobs as jobs (task_id, payload, run_at, max_attempts, key)
+    select coalesce(t.id, n.id), coalesce(spec.payload, '{}'::json), coalesce(spec.run_at, now()),
+      coalesce(spec.max_attempts, 25), spec.job_key
+    from spec
+    left join graphile_worker._private_tasks t on t.identifier = spec.identifier
+    left join new_task n on n.identifier = spec.identifier
+    where (select count(*) from unkeyed) >= 0 and exists (select from notified)
+    on conflict (key) do update set
+      job_queue_id = excluded.job_queue_id,
+      task_id = excluded.task_id,
+      payload = excluded.payload,
+      max_attempts = excluded.max_attempts,
+      run_at = excluded.run_at,
+      priority = excluded.priority,
+      revision = jobs.revision + 1,
+      flags = excluded.flags,
+      attempts = 0,
+      last_error = null,
+      updated_at = now()
+    where jobs.locked_at is null`;
 }
 
+/**
+ * remove_job as one statement: the job with this key is deleted unless a
+ * worker holds it (for less than 4 hours); a held one keeps running, loses
+ * its key and is not retried.
+ */
 export function removeJobQuery(jobKey: string): SQL {
-  return sql`select graphile_worker.remove_job(${jobKey}::text)`;
+  return sql`
+    with removed as (
+      delete from graphile_worker._private_jobs
+      where key = ${jobKey}::text and (locked_at is null or locked_at < now() - interval '4 hours')
+      returning id),
+    notified as (
+      select pg_notify('jobs:insert', '{"r":' || random()::text || ',"count":-1}') from removed),
+    unkeyed as (
+      update graphile_worker._private_jobs as jobs
+      set key = null, attempts = jobs.max_attempts, updated_at = now()
+      where jobs.key = ${jobKey}::text and not exists (select from removed)
+      returning jobs.id)
+    select (select count(*) from notified)::int as removed, (select count(*) from unkeyed)::int as unkeyed`;
 }

@@ -1,15 +1,16 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
 
-// The one module that reads graphile-worker's private tables
+// The module that reads graphile-worker's private tables
 // (graphile_worker._private_jobs, _private_tasks), for the operator console,
 // the metrics and the dead-worker sweep. They are not graphile-worker's public
 // API: these statements were checked against graphile-worker 0.17.3
 // (package.json pins it; its schema migrations 000001–000019). After an
 // upgrade, check the columns used here (key, task_id, payload, attempts,
 // max_attempts, run_at, last_error, locked_at, locked_by; identifier) and run
-// lib/worker/*.test.ts and the admin e2e. Jobs are enqueued and removed
-// through graphile-worker's public SQL functions only (jobs.ts).
+// lib/worker/*.test.ts and the admin e2e. The one other module that touches
+// them is jobs.ts, which enqueues and removes jobs in an order transaction
+// as add_jobs and remove_job would (jobs-sql.test.ts holds it to them).
 
 const jobs = sql.raw("graphile_worker._private_jobs");
 const tasks = sql.raw("graphile_worker._private_tasks");
