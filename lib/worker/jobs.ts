@@ -123,10 +123,10 @@ export function dequeueJob(pipeline: WritePipeline, jobKey: string): void {
 const JOBS_BATCH = "graphile_worker.add_jobs";
 
 // graphile-worker's own add_jobs and remove_job, written out as plain SQL.
-// Called as functions they were 0.8 ms of the 2 ms of PostgreSQL CPU a paid
-// webhook cost (bench/webhook-cost.ts REPLAY_WITHOUT, docs/BENCHMARKS.md):
-// four statements in PL/pgSQL, a set-returning call and a composite array
-// per call, for work that is two index probes and two inserts. These write
+// Called as functions they cost PostgreSQL 0.65–0.70 ms per paid order, these
+// 0.33 ms (bench/job-statements.ts, docs/BENCHMARKS.md): four statements in
+// PL/pgSQL, a set-returning call and a composite array per call, for work
+// that is a few index probes and two inserts. These write
 // graphile-worker's private tables (_private_jobs, _private_tasks), which are
 // not its public API: they were written from its schema migrations
 // 000001–000019 (graphile-worker 0.17.3, pinned), column for column as
@@ -147,10 +147,10 @@ const JOBS_BATCH = "graphile_worker.add_jobs";
  * does not meet the old row in the key's index (it was changed by this same
  * statement). A task name the worker has never seen is added, as add_jobs does.
  *
- * add_jobs finds the running jobs by joining its specs with the jobs table,
- * which PostgreSQL plans as a scan of the whole table (it guesses 100 specs):
- * 0.2 ms at 3,000 waiting jobs, and growing with the queue. Here the keys are
- * an array first (`key = any(array(…))`), which reads the key's index.
+ * The running jobs are found by their keys as an array (`key = any(array(…))`),
+ * which reads the key's index: joined with the specs instead, PostgreSQL
+ * guesses 100 of them and scans the whole queue (0.2 ms at 3,000 waiting
+ * jobs, and growing with it).
  */
 export function addJobsQuery(specs: unknown[]): SQL {
   return sql`
