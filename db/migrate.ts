@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { Logger, runMigrations } from "graphile-worker";
 import postgres from "postgres";
+import { registerJobTasks } from "@/lib/worker/jobs";
 
 export const migrationsFolder = path.resolve(process.cwd(), "db/migrations");
 
@@ -14,6 +15,7 @@ export async function migrateDatabase(url: string): Promise<void> {
     await sql`select pg_advisory_lock(727274)`;
     await migrate(drizzle(sql), { migrationsFolder });
     await runMigrations({ connectionString: url, logger: silentLogger() });
+    await registerJobTasks(sql);
   } finally {
     await sql`select pg_advisory_unlock(727274)`.catch(() => {});
     await sql.end({ timeout: 5 });

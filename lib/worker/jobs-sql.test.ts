@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { addJobsQuery, removeJobQuery } from "./jobs";
+import { addJobsQuery, jobPayloads, removeJobQuery } from "./jobs";
 
 // jobs.ts writes graphile-worker's private tables itself, as add_jobs and
 // remove_job would (they cost 0.8 ms of PostgreSQL CPU per paid webhook as
@@ -113,6 +113,41 @@ describe("jobs.ts's statements do what graphile-worker's add_jobs and remove_job
       ["a", false, 0, 9],
     ]);
     expect(b).toEqual(a);
+  });
+
+  it("finds every job name of ours registered as a task before any job (migrateDatabase)", async () => {
+    const rows = await execute<{ identifier: string }>(sql`select identifier from graphile_worker._private_tasks`);
+    expect(rows.map((r) => r.identifier)).toEqual(expect.arrayContaining(Object.keys(jobPayloads)));
+  });
+
+  it("needs a task name registered before two transactions add it at once (registerJobTasks, run by migrateDatabase)", async () => {
+    const { db, sql: client } = await getDb();
+    // Two transactions add a job of a name nobody has used; the second waits on the first's new task row.
+    const addTogether = async (task: string) => {
+      const marker = randomUUID();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const first = db.transaction(async (tx) => {
+        await tx.execute(addJobsQuery([spec(task, `${marker}:1`, marker)]));
+        await held;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = db.transaction(async (tx) => {
+        await tx.execute(addJobsQuery([spec(task, `${marker}:2`, marker)]));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      return Promise.allSettled([first, second]);
+    };
+    // Unregistered: the statement looks the name up in the snapshot it started with, which lacks the first's row.
+    const fresh = await addTogether(`test_race_${randomUUID().slice(0, 8)}`);
+    expect(fresh[0].status).toBe("fulfilled");
+    expect(fresh[1].status).toBe("rejected");
+    expect(String((fresh[1] as PromiseRejectedResult).reason.cause?.code)).toBe("23502");
+    // Registered first, as migrateDatabase registers every name of jobPayloads: both commit.
+    const registered = `test_race_${randomUUID().slice(0, 8)}`;
+    await client`insert into graphile_worker._private_tasks (identifier) values (${registered})`;
+    expect((await addTogether(registered)).map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
   });
 
   it("creates a task name the worker has not seen yet", async () => {

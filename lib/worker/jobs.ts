@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import type postgres from "postgres";
 import { z } from "zod";
 import type { Executor } from "@/db";
 import type { WritePipeline } from "@/db/batching";
@@ -188,6 +189,18 @@ export function addJobsQuery(specs: unknown[]): SQL {
       last_error = null,
       updated_at = now()
     where jobs.locked_at is null`;
+}
+
+/**
+ * Makes every job name of ours a graphile-worker task (migrateDatabase, before
+ * any order). addJobsQuery adds a name it has not seen, but it looks names up
+ * in the same statement that adds them, so of two first transactions adding a
+ * new name at once, the one that waited would not see it (23502); add_jobs,
+ * with a statement per step, did. Registered ahead, no order meets that.
+ */
+export async function registerJobTasks(sql: postgres.Sql): Promise<void> {
+  const names = `{${Object.keys(jobPayloads).join(",")}}`;
+  await sql`insert into graphile_worker._private_tasks (identifier) select unnest(${names}::text[]) on conflict do nothing`;
 }
 
 /**
