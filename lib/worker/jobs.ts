@@ -125,16 +125,16 @@ const JOBS_BATCH = "graphile_worker.add_jobs";
 
 // graphile-worker's own add_jobs and remove_job, written out as plain SQL.
 // Called as functions they cost PostgreSQL 0.65–0.70 ms per paid order, these
-// 0.33 ms (bench/job-statements.ts, docs/BENCHMARKS.md): four statements in
+// 0.33 ms (bench/statement-costs.ts, docs/BENCHMARKS.md): four statements in
 // PL/pgSQL, a set-returning call and a composite array per call, for work
 // that is a few index probes and two inserts. These write
 // graphile-worker's private tables (_private_jobs, _private_tasks), which are
 // not its public API: they were written from its schema migrations
 // 000001–000019 (graphile-worker 0.17.3, pinned), column for column as
-// add_jobs (000018) and remove_job (000016) do it, and jobs-sql.test.ts
-// checks them against those functions and fails when the schema moves on.
-// The worker finds the jobs as before: the insert fires _private_jobs'
-// notify trigger, and the rows are the ones add_jobs would have written.
+// add_jobs and remove_job do it in 000018, and jobs-sql.test.ts checks them
+// against those functions and fails when the schema moves on. The workers
+// hear of new jobs as before: the statements send the `jobs:insert` notice
+// those functions send (since 000018 there is no trigger that would).
 
 /**
  * One statement for many jobs (add_jobs for our specs: no queue, no flags,
@@ -146,7 +146,9 @@ const JOBS_BATCH = "graphile_worker.add_jobs";
  * That update must come before the insert: the insert reads its result (the
  * `where` on `unkeyed`), so PostgreSQL runs it first, and the insert then
  * does not meet the old row in the key's index (it was changed by this same
- * statement). A task name the worker has never seen is added, as add_jobs does.
+ * statement). A task name never seen is added, as add_jobs does (but see
+ * registerJobTasks). Our payloads are objects, so add_jobs' merging of two
+ * array payloads under one key never applies, and is left out.
  *
  * The running jobs are found by their keys as an array (`key = any(array(…))`),
  * which reads the key's index: joined with the specs instead, PostgreSQL
