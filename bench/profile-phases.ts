@@ -5,32 +5,15 @@
 // each as the share of each area and the top functions (self time), and the
 // busy (not idle) milliseconds per request.
 import { readFileSync } from "node:fs";
-import { summarise, withinWindows, type Profile } from "./lib/cpu-profile";
-
-type Node = Profile["nodes"][number] & { children?: number[] };
+import { inclusiveMs, summarise, withinWindows, type Profile } from "./lib/cpu-profile";
 
 /** Total (self + callees) time per function, each sample counted once per function on its stack. */
-function inclusive(profile: Profile): Map<string, number> {
-  const nodes = profile.nodes as Node[];
-  const parent = new Map<number, number>();
-  for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const out = new Map<string, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) {
-    const ms = (deltas[i + 1] ?? 0) / 1000;
-    const seen = new Set<string>();
-    for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
-      const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-      const name = `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/\.next\//, ".next/")}:${lineNumber + 1}`;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      out.set(name, (out.get(name) ?? 0) + ms);
-    }
-  }
-  return out;
-}
+const inclusive = (profile: Profile) =>
+  inclusiveMs(
+    profile,
+    ({ functionName, url, lineNumber }) =>
+      `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/\.next\//, ".next/")}:${lineNumber + 1}`,
+  );
 
 type Window = { case: string; phase: "noop" | "webhooks"; fromUs: number; toUs: number };
 

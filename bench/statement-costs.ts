@@ -10,20 +10,14 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/statement-costs.ts
 //
 // A standalone script: figures, no target.
-import { readFileSync } from "node:fs";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { addJobsQuery, removeJobQuery } from "@/lib/worker/jobs";
 import { sessionObject, stripeEvent } from "@/test/webhooks";
 import { createTestDatabase } from "@/test/test-database";
+import { readProcStat } from "./lib/proc-cpu";
 
 const PER_BLOCK = 400;
-
-function backendCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function main(): Promise<void> {
   const database = await createTestDatabase(
@@ -38,6 +32,7 @@ async function main(): Promise<void> {
   const text = (query: ReturnType<typeof addJobsQuery>) => dialect.sqlToQuery(query);
   try {
     const [{ pid }] = (await sql`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
+    const backendCpuMs = () => readProcStat(pid)!.cpuMs;
     await sql`create table bench_touch (id int primary key, n int not null)`;
     await sql`insert into bench_touch values (1, 0)`;
     let n = 0;
@@ -67,7 +62,7 @@ async function main(): Promise<void> {
       const perTransaction: Record<string, number[]> = {};
       for (let block = 0; block < 4; block++) {
         for (const [name, statements] of Object.entries(variants)) {
-          const before = backendCpuMs(pid);
+          const before = backendCpuMs();
           for (let i = 0; i < PER_BLOCK; i++) {
             const sent = statements();
             await sql.begin(async (tx) => {
@@ -76,7 +71,7 @@ async function main(): Promise<void> {
             });
           }
           // The first block warms the prepared statements and plans.
-          if (block > 0) (perTransaction[name] ??= []).push((backendCpuMs(pid) - before) / PER_BLOCK);
+          if (block > 0) (perTransaction[name] ??= []).push((backendCpuMs() - before) / PER_BLOCK);
         }
       }
       console.log(`${title}: PostgreSQL CPU ms per transaction, three blocks of ${PER_BLOCK}`);

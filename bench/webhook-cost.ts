@@ -23,7 +23,7 @@ import { withOrderTransaction } from "@/db/transaction";
 import { resetEnvCache } from "@/lib/env";
 import { flushOperations } from "@/lib/observability/operations";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
-import { profiled, summarise, type Profile } from "./lib/cpu-profile";
+import { inclusiveMs, profiled, summarise, type Profile } from "./lib/cpu-profile";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { cpuPerRequest, readCpu } from "./lib/proc-cpu";
 import { BENCH_GATEWAY, startStack } from "./lib/stack";
@@ -51,34 +51,25 @@ function countWrites(port: number): { stop: () => { writes: number; bytes: numbe
 }
 
 /** Inclusive time per function (a sample counts for every function on its stack), largest first, idle left out. */
-function inclusive(
-  profile: Profile & { nodes: { id: number; children?: number[] }[] },
-  root = process.cwd(),
-): { name: string; ms: number }[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
-  const totals = new Map<string, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) {
-    if (byId.get(samples[i]!)?.callFrame.functionName === "(idle)") continue;
-    const ms = (deltas[i + 1] ?? 0) / 1000;
-    const seen = new Set<string>();
-    for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
-      const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-      if (functionName === "(root)") continue;
-      const file = url
-        .replace(/^file:\/\//, "")
-        .replace(/^.*node_modules\//, "")
-        .replace(`${root}/`, "");
-      const name = `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      totals.set(name, (totals.get(name) ?? 0) + ms);
-    }
-  }
+function inclusive(profile: Profile, root = process.cwd()): { name: string; ms: number }[] {
+  const totals = inclusiveMs(profile, ({ functionName, url, lineNumber }) => {
+    if (functionName === "(idle)" || functionName === "(root)") return undefined;
+    const file = url
+      .replace(/^file:\/\//, "")
+      .replace(/^.*node_modules\//, "")
+      .replace(`${root}/`, "");
+    return `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
+  });
   return [...totals].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+}
+
+/** The profile's self time per delivery, by area and by function. */
+function printSelf(profile: Profile, deliveries: number, label: string, top: number): void {
+  const { byArea, topFrames } = summarise(profile, top);
+  console.log(`${label}self µs per delivery, by area:`);
+  for (const { ms, area } of byArea) console.log(`${String(Math.round((ms / deliveries) * 1000)).padStart(6)} ${area}`);
+  console.log(`${label}self µs per delivery, by function:`);
+  for (const { ms, frame } of topFrames) console.log(`${String(Math.round((ms / deliveries) * 1000)).padStart(6)} ${frame}`);
 }
 
 class CaptureOnly extends Error {}
@@ -134,14 +125,6 @@ async function replay(url: string, database: string): Promise<void> {
     for (const statements of await capture(50)) await once(statements);
     for (let round = 1; round <= 3; round++) {
       const captured = await capture(PER_ROUND);
-      if (round === 1 && process.env.REPLAY === "sizes") {
-        for (const st of captured[0]!) {
-          const bytes = st.parameters.reduce<number>((n, p) => n + String(p ?? "").length, 0);
-          console.log(
-            `  ${String(st.text.length).padStart(5)} chars, ${st.parameters.length} params, ${bytes} bytes: ${st.text.trim().slice(0, 60).replace(/\s+/g, " ")}`,
-          );
-        }
-      }
       const usage = process.cpuUsage();
       const before = readCpu({ servers: [], database });
       const started = performance.now();
@@ -159,11 +142,7 @@ async function replay(url: string, database: string): Promise<void> {
       const { profile } = await profiled(async () => {
         for (const statements of captured) await once(statements);
       }, 50);
-      const { byArea, topFrames } = summarise(profile, 25);
-      console.log("replay, self µs per delivery, by area:");
-      for (const { ms, area } of byArea) console.log(`${String(Math.round((ms / PER_ROUND) * 1000)).padStart(6)} ${area}`);
-      console.log("replay, self µs per delivery, by function:");
-      for (const { ms, frame } of topFrames) console.log(`${String(Math.round((ms / PER_ROUND) * 1000)).padStart(6)} ${frame}`);
+      printSelf(profile, PER_ROUND, "replay, ", 25);
     }
   } finally {
     reserved.release();
@@ -215,13 +194,9 @@ async function main(): Promise<void> {
       const deliveries = (await ordersAwaitingPayment(PER_ROUND)).map(completedDelivery);
       const { profile } = await profiled(() => deliverAll(deliveries), 50);
       if (process.env.PROFILE_FILE) writeFileSync(process.env.PROFILE_FILE, JSON.stringify(profile));
-      const { byArea, topFrames } = summarise(profile, 40);
-      console.log("self µs per delivery, by area:");
-      for (const { ms, area } of byArea) console.log(`${String(Math.round((ms / deliveries.length) * 1000)).padStart(6)} ${area}`);
-      console.log("self µs per delivery, by function:");
-      for (const { ms, frame } of topFrames) console.log(`${String(Math.round((ms / deliveries.length) * 1000)).padStart(6)} ${frame}`);
+      printSelf(profile, deliveries.length, "", 40);
       console.log("inclusive µs per delivery (the profiler's clock, inflated by its own cost):");
-      for (const { name, ms } of inclusive(profile as Parameters<typeof inclusive>[0]).slice(0, 60)) {
+      for (const { name, ms } of inclusive(profile).slice(0, 60)) {
         console.log(`${String(Math.round((ms / deliveries.length) * 1000)).padStart(6)} ${name}`);
       }
     }

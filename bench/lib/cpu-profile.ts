@@ -5,6 +5,7 @@ import { Session } from "node:inspector/promises";
 
 type ProfileNode = {
   id: number;
+  children?: number[];
   hitCount?: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
 };
@@ -112,4 +113,31 @@ export async function profiled<T>(
   } finally {
     session.disconnect();
   }
+}
+
+/**
+ * Total (self + callees) time per function, in ms: each sample counts once for
+ * every function on its stack. `name` names a frame; a frame it names
+ * undefined is left out (and a sample whose own frame it leaves out is not
+ * counted at all: idle time, for instance).
+ */
+export function inclusiveMs(profile: Profile, name: (frame: ProfileNode["callFrame"]) => string | undefined): Map<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const out = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    if (name(byId.get(samples[i]!)!.callFrame) === undefined) continue;
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    const seen = new Set<string>();
+    for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+      const frame = name(byId.get(id)!.callFrame);
+      if (frame === undefined || seen.has(frame)) continue;
+      seen.add(frame);
+      out.set(frame, (out.get(frame) ?? 0) + ms);
+    }
+  }
+  return out;
 }
