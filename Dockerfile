@@ -11,6 +11,8 @@ FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
+# The driver fixes in patches/ are applied by the postinstall step of npm ci.
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
 # next build (output: "standalone") + scripts/build-standalone.ts: .next/standalone is the whole app.

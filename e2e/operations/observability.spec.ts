@@ -46,6 +46,17 @@ test.describe("observability", () => {
 
   test("the operation log shows an order's operations; a paused order raises the console's banner", async ({ browser }) => {
     const { orderId } = await paidOrder({ title: "A Logged Book" });
+    // The log is written in batches, up to a second after the operation (lib/observability/operations.ts):
+    // the page is opened once the paying webhook's row is there, so what it lists is settled.
+    await expect
+      .poll(
+        async () =>
+          (
+            await e2eDb()`select count(*)::int as n from operations where order_id = ${orderId} and name = 'webhook checkout.session.completed'`
+          )[0]?.n,
+        { timeout: 10_000 },
+      )
+      .toBe(1);
     const context = await adminContext(browser);
     const page = await context.newPage();
     await page.goto(`/admin/orders/${orderId}`);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSql, schema, type Sql } from "@/db";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
+import { DATABASE_BREAKER_MS, tripDatabaseBreaker } from "@/lib/http/responses";
 import { beat, HEARTBEAT_STALE_SECONDS, liveWorkerCount } from "@/lib/worker/heartbeat";
 import { checkHealth, healthResponse } from "./check-health";
 
@@ -78,6 +79,20 @@ describe("readiness", () => {
     const back = await checkHealth(database);
     expect(back.report).toEqual({ db: "ok", worker: "ok", workers: 1 });
     expect(healthResponse(back).status).toBe(200);
+  });
+
+  it("is 503 at once while the database breaker is open, and follows the database again when it closes", async () => {
+    await beat(database.db, WORKER);
+    tripDatabaseBreaker();
+    try {
+      // The database is up: only the breaker can say down.
+      const open = await checkHealth(database);
+      expect(open.report).toEqual({ db: "down", worker: "unknown" });
+      expect(healthResponse(open).status).toBe(503);
+    } finally {
+      tripDatabaseBreaker(Date.now() - DATABASE_BREAKER_MS); // closed now
+    }
+    expect((await checkHealth(database)).report).toEqual({ db: "ok", worker: "ok", workers: 1 });
   });
 
   it("retries a lost database at most 2 s apart, however many attempts failed (postgres.js's own backoff grows to 10–20 s)", () => {

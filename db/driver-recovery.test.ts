@@ -1,0 +1,85 @@
+import { connect } from "node:net";
+import postgres from "postgres";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSql, resolveDatabaseUrl } from "./index";
+
+// postgres.js 3.4.9 kept two things of a connection whose socket closed: a
+// write it had buffered (with the cleared timer that would have flushed it),
+// and the last error of the dead backend. patches/postgres+3.4.9.patch drops
+// both when the socket closes (applied by `npm ci`'s postinstall). Without it:
+// - after the database went away under load, a pooled connection could never
+//   connect again: its StartupMessage waited behind the stale write for a
+//   flush that never came, so every attempt ended in CONNECT_TIMEOUT and the
+//   store kept answering 503 long after the database was back
+//   (bench/db-restart.ts failed about one run in two);
+// - after a backend was terminated mid-query, the next query failed with
+//   that backend's error (57P01) although its new connection was fine.
+
+const opened: postgres.Sql[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((sql) => sql.end({ timeout: 1 })));
+});
+
+const outcome = (query: Promise<unknown>) =>
+  query.then(
+    () => "ok",
+    (error: { code?: string }) => error.code ?? "error",
+  );
+
+describe("the database driver after a connection closes", () => {
+  it("connects again when the socket closed with a write still buffered (no CONNECT_TIMEOUT on every later attempt)", async () => {
+    const url = new URL(await resolveDatabaseUrl());
+    const sockets: ReturnType<typeof connect>[] = [];
+    // Real connections to the real server; the test keeps their sockets to close both in one turn, as a server shutdown does.
+    // `socket`: postgres.js's own option for a socket of the caller's making (not in its type definitions).
+    const sql = postgres(url.href, {
+      max: 2,
+      connect_timeout: 2,
+      onnotice: () => {},
+      socket: () => {
+        const socket = connect(Number(url.port || 5432), url.hostname);
+        sockets.push(socket);
+        return socket;
+      },
+    } as postgres.Options<Record<string, never>>);
+    opened.push(sql);
+    // A busy on a long query, B open and idle.
+    let second: Promise<string> | undefined;
+    const first = outcome(sql`select pg_sleep(5)`).then((code) => {
+      // A's query failed: the next one goes to B, whose socket is closing in this same turn.
+      second = outcome(sql`select ${2}::int as n`);
+      return code;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sql`select 1`;
+    expect(sockets).toHaveLength(2);
+    // B first, then A: their close events come A, then B (the first write on B is left buffered).
+    for (const socket of [...sockets].reverse()) socket.destroy();
+    expect(await first).toBe("CONNECTION_CLOSED");
+    expect(await second).toBe("CONNECTION_CLOSED");
+
+    // Both connections connect again and serve queries at once; unpatched, B waits out its connect timeout.
+    const started = performance.now();
+    const results = await Promise.all([1, 2, 3, 4].map((n) => outcome(sql`select ${n}::int as n`)));
+    expect(results).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(sockets).toHaveLength(4);
+  });
+
+  it("after a backend is terminated mid-query, the pool's next query runs on a new connection without the dead backend's error", async () => {
+    const url = await resolveDatabaseUrl();
+    const sql = createSql(url, 1);
+    const admin = createSql(url, 1);
+    opened.push(sql, admin);
+    const pid = (await sql<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
+    // A parameter: the query is described first, as the app's queries are.
+    const killed = outcome(sql`select pg_sleep(30), ${1}::int as n`);
+    await expect
+      .poll(async () => (await admin`select 1 from pg_stat_activity where pid = ${pid} and state = 'active'`).length, { interval: 20 })
+      .toBe(1);
+    await admin`select pg_terminate_backend(${pid})`;
+    expect(["CONNECTION_CLOSED", "57P01"]).toContain(await killed);
+    expect((await sql<{ n: number }[]>`select ${2}::int as n`)[0]!.n).toBe(2);
+    expect((await sql<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid).not.toBe(pid);
+  });
+});
