@@ -6,6 +6,9 @@
 //   add_jobs and remove_job (what lib/worker/jobs.ts called until issue 22)
 //   against jobs.ts's own two statements;
 // - the event row: the 3.4 KB body as jsonb (until issue 22) and as json.
+// - the event row's life (inserted, then its outcome, order and session written):
+//   with its two secondary indexes, with those columns known at the insert, and
+//   with no secondary index (what the operator's lookup of an order's events costs).
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/statement-costs.ts
 //
@@ -120,6 +123,48 @@ async function main(): Promise<void> {
       "an update alone": () => [],
       "as jsonb": eventRow("jsonb"),
       "as json": eventRow("json"),
+    });
+    // The event row's life in a paid delivery: inserted before the dispatch, its outcome (with the order and
+    // session it belongs to) written at the end. Both of its secondary indexes are on those two columns, so
+    // that update cannot be HOT: the row gets a new version with three index entries. Against: the two
+    // columns known at the insert (the update then changes the outcome only), and no secondary index at all.
+    for (const [name, indexes] of [
+      ["indexed", true],
+      ["bare", false],
+    ] as const) {
+      await sql.unsafe(
+        `create table bench_events_${name} (id text primary key, type text not null, outcome text not null, order_id uuid, gateway_session_id text, payload json not null, received_at timestamptz not null default now())`,
+      );
+      if (indexes) {
+        await sql.unsafe(`create index on bench_events_${name} (order_id)`);
+        await sql.unsafe(`create index on bench_events_${name} (gateway_session_id)`);
+      }
+    }
+    const orderId = "00000000-0000-4000-8000-000000000000";
+    const eventLife = (table: string, knownAtInsert: boolean) => () => {
+      const id = `evt_${++n}`;
+      const session = `cs_test_${n}`;
+      return [
+        knownAtInsert
+          ? {
+              sql: `insert into ${table} (id, type, outcome, order_id, gateway_session_id, payload) values ($1, $2, 'received', $3::uuid, $4, $5::json) on conflict (id) do nothing returning id`,
+              params: [id, "checkout.session.completed", orderId, session, body],
+            }
+          : {
+              sql: `insert into ${table} (id, type, outcome, payload) values ($1, $2, 'received', $3::json) on conflict (id) do nothing returning id`,
+              params: [id, "checkout.session.completed", body],
+            },
+        {
+          sql: `update ${table} set outcome = $1, order_id = $2::uuid, gateway_session_id = $3 where id = $4`,
+          params: ["handled", orderId, session, id],
+        },
+      ];
+    };
+    await compare("the event row, inserted then its outcome written", {
+      "an update alone": () => [],
+      "two indexes, order and session at the end": eventLife("bench_events_indexed", false),
+      "two indexes, order and session at insert": eventLife("bench_events_indexed", true),
+      "no secondary index": eventLife("bench_events_bare", false),
     });
     for (const waiting of [0, 3_000, 30_000]) {
       // The queue: jobs due tomorrow (fulfilments and timeouts of other orders), and this size's timeouts to remove.
