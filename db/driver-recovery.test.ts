@@ -3,17 +3,26 @@ import postgres from "postgres";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSql, resolveDatabaseUrl } from "./index";
 
-// postgres.js 3.4.9 kept two things of a connection whose socket closed: a
-// write it had buffered (with the cleared timer that would have flushed it),
-// and the last error of the dead backend. patches/postgres+3.4.9.patch drops
-// both when the socket closes (applied by `npm ci`'s postinstall). Without it:
+// postgres.js 3.4.9 mishandled a connection whose socket closed under it;
+// patches/postgres+3.4.9.patch (applied by `npm ci`'s postinstall) fixes
+// four things, each shown here against the real server. Without it:
 // - after the database went away under load, a pooled connection could never
-//   connect again: its StartupMessage waited behind the stale write for a
-//   flush that never came, so every attempt ended in CONNECT_TIMEOUT and the
-//   store kept answering 503 long after the database was back
-//   (bench/db-restart.ts failed about one run in two);
+//   connect again: a write it had buffered for the dead socket stayed, with
+//   the cleared timer that would have flushed it, so its StartupMessage
+//   waited for a flush that never came and every attempt ended in
+//   CONNECT_TIMEOUT (the store answered 503 long after the database was back;
+//   bench/db-restart.ts failed about one run in two);
 // - after a backend was terminated mid-query, the next query failed with
-//   that backend's error (57P01) although its new connection was fine.
+//   that backend's error (57P01) although its new connection was fine;
+// - a statement sent on a transaction's connection after the server had
+//   ended it (the transaction's own ROLLBACK included) was written to the
+//   null socket from a timer: an uncaught TypeError, which ends a server
+//   process. It is now refused with CONNECTION_CLOSED, and the connection
+//   stays in the pool;
+// - when the server's goodbye came as a reset, a statement sent between the
+//   socket's 'error' and 'close' events, or queued behind the transaction's
+//   busy connection, was never settled: the transaction's code waited
+//   forever. Both are refused with CONNECTION_CLOSED now.
 
 const opened: postgres.Sql[] = [];
 afterEach(async () => {
@@ -27,6 +36,59 @@ const outcome = (query: Promise<unknown>) =>
   );
 
 describe("the database driver after a connection closes", () => {
+  it("a transaction whose backend is terminated fails with CONNECTION_CLOSED, refuses what is sent in it after, and gives its connection back", async () => {
+    const url = await resolveDatabaseUrl();
+    const max = 2;
+    const sql = createSql(url, max);
+    const admin = createSql(url, 1);
+    opened.push(sql, admin);
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", onUncaught);
+    try {
+      // More such transactions than the pool has connections: a connection lost to each would leave none.
+      for (let round = 0; round <= max; round++) {
+        let after: Promise<string> | undefined;
+        let killedWith: string | undefined;
+        // The transaction's promise settles when its connection closes; its callback goes on after that.
+        let callbackDone: () => void = () => {};
+        const done = new Promise<void>((resolve) => (callbackDone = resolve));
+        const transaction = outcome(
+          sql.begin(async (tx) => {
+            try {
+              const pid = (await tx<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
+              const killed = outcome(tx`select pg_sleep(30), ${1}::int as n`);
+              await expect
+                .poll(async () => (await admin`select 1 from pg_stat_activity where pid = ${pid} and state = 'active'`).length, {
+                  interval: 20,
+                })
+                .toBe(1);
+              await admin`select pg_terminate_backend(${pid})`;
+              killedWith = await killed;
+              // Sent on the dead connection (as a rollback or an error's bookkeeping would be): refused, not thrown elsewhere.
+              after = outcome(tx`select ${2}::int as n`);
+              await after;
+              throw new Error("rolled back");
+            } finally {
+              callbackDone();
+            }
+          }),
+        );
+        // The server's goodbye arrives as a close or as a reset, as the kernel delivers it.
+        const lost = ["CONNECTION_CLOSED", "ECONNRESET"];
+        expect(lost).toContain(await transaction);
+        await done;
+        expect(lost).toContain(killedWith);
+        expect(await after).toBe("CONNECTION_CLOSED");
+        const [{ n }] = (await sql`select ${round}::int as n`) as unknown as [{ n: number }];
+        expect(n).toBe(round);
+      }
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
+  });
+
   it("connects again when the socket closed with a write still buffered (no CONNECT_TIMEOUT on every later attempt)", async () => {
     const url = new URL(await resolveDatabaseUrl());
     const sockets: ReturnType<typeof connect>[] = [];
@@ -78,7 +140,7 @@ describe("the database driver after a connection closes", () => {
       .poll(async () => (await admin`select 1 from pg_stat_activity where pid = ${pid} and state = 'active'`).length, { interval: 20 })
       .toBe(1);
     await admin`select pg_terminate_backend(${pid})`;
-    expect(["CONNECTION_CLOSED", "57P01"]).toContain(await killed);
+    expect(["CONNECTION_CLOSED", "ECONNRESET", "57P01"]).toContain(await killed);
     expect((await sql<{ n: number }[]>`select ${2}::int as n`)[0]!.n).toBe(2);
     expect((await sql<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid).not.toBe(pid);
   });
