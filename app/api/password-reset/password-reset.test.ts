@@ -129,7 +129,12 @@ describe("POST /api/password-reset and /confirm", () => {
     const sent = async (email: string) => {
       const counter = countQueries();
       const response = await ask(email);
-      const statements = counter.statements().map((s) => s.text.replace(/\s+/g, " "));
+      // The operation log's batch (written by a timer each second, off the request) is no request's work:
+      // it landed in one request's window now and then, and the lists differed by it.
+      const statements = counter
+        .statements()
+        .map((s) => s.text.replace(/\s+/g, " "))
+        .filter((text) => !text.startsWith('insert into "operations"'));
       return { status: response.status, body: await response.json(), statements };
     };
     const a = await sent(known.email);
