@@ -24,7 +24,9 @@ function workerLogger(): Logger {
  * once (in-process with the app and as `npm run worker`): jobs are taken with
  * SKIP LOCKED, so each runs once.
  */
-export async function startWorker(options: { tasks?: TaskList; concurrency?: number } = {}): Promise<WorkerHandle> {
+export async function startWorker(
+  options: { tasks?: TaskList; concurrency?: number; heartbeatIntervalMs?: number } = {},
+): Promise<WorkerHandle> {
   const { db, url } = await getDb();
   const workerId = `worker-${randomUUID().slice(0, 8)}`;
   const jobWorkerIds = new Set<string>();
@@ -42,9 +44,14 @@ export async function startWorker(options: { tasks?: TaskList; concurrency?: num
     logger: workerLogger(),
   });
   await beat(db, workerId, [...jobWorkerIds]);
+  // The beat in flight, if any: a stop waits for it, or its upsert could land after the stop's delete.
+  let beating: Promise<void> | undefined;
   const timer = setInterval(() => {
-    beat(db, workerId, [...jobWorkerIds]).catch((error) => logger().error({ err: error, workerId }, "worker heartbeat failed"));
-  }, HEARTBEAT_INTERVAL_MS);
+    if (beating) return; // the last one is still on its way: no pile-up behind a slow database
+    beating = beat(db, workerId, [...jobWorkerIds])
+      .catch((error) => logger().error({ err: error, workerId }, "worker heartbeat failed"))
+      .finally(() => (beating = undefined));
+  }, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
   timer.unref();
   let stopped = false;
   const stop = async () => {
@@ -52,7 +59,9 @@ export async function startWorker(options: { tasks?: TaskList; concurrency?: num
     stopped = true;
     clearInterval(timer);
     await runner.stop();
-    await forget(db, workerId).catch(() => {});
+    await beating;
+    // Left behind, the row only ages out of the live count (HEARTBEAT_STALE_SECONDS).
+    await forget(db, workerId).catch((error) => logger().warn({ err: error, workerId }, "worker heartbeat not removed at stop"));
   };
   return { workerId, stop, runner };
 }
