@@ -29,8 +29,10 @@ describe("coupons", () => {
       valid: true,
     });
     expect(percent.id).toMatch(/^[A-Z0-9]{8}$/);
-    const amount = await h.stripe.coupons.create({ id: "FIVE-OFF", amount_off: 500, currency: "USD", redeem_by: nowS() + 3600 });
-    expect(amount).toMatchObject({ id: "FIVE-OFF", amount_off: 500, currency: "usd", percent_off: null, redeem_by: nowS() + 3600 });
+    // One clock reading: read twice, a second could pass between the request and the check.
+    const redeemBy = nowS() + 3600;
+    const amount = await h.stripe.coupons.create({ id: "FIVE-OFF", amount_off: 500, currency: "USD", redeem_by: redeemBy });
+    expect(amount).toMatchObject({ id: "FIVE-OFF", amount_off: 500, currency: "usd", percent_off: null, redeem_by: redeemBy });
 
     expect((await h.stripe.coupons.retrieve("FIVE-OFF")).amount_off).toBe(500);
     expect((await h.stripe.coupons.list({ limit: 1 })).data.map((c) => c.id)).toEqual(["FIVE-OFF"]);
