@@ -47,6 +47,15 @@ async function refused(orderId: string, type: string): Promise<number> {
   return row!.n;
 }
 
+/** How many transactions wrote the order's audit rows of these types (xmin: the writing transaction's id). */
+async function transactionsOf(orderId: string, types: string[]): Promise<number> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ n: number }>(sql`
+    select count(distinct xmin::text)::int as n from order_events
+    where order_id = ${orderId} and type in ${types}`);
+  return row!.n;
+}
+
 async function failedFulfilRuns(orderId: string): Promise<number> {
   const { db } = await getDb();
   const [row] = await db.execute<{ n: number }>(
@@ -203,6 +212,8 @@ describe("auto-pause and the ship-by-hand queue", () => {
     expect(row.ship_by_hand).toBe(true);
     expect((await orderRow(order.orderId)).status).toBe("paid");
     expect((await eventTypes(order.orderId)).slice(-2)).toEqual(["OrderPaused", "FulfilmentFailed"]);
+    // In one transaction: no reader (nor a crash) ever finds the order paused by its failures but not handed over.
+    expect(await transactionsOf(order.orderId, ["OrderPaused", "FulfilmentFailed"])).toBe(1);
 
     // Listed first: only orders the system paused may come before it.
     const stuck = await listStuckOrders(500);

@@ -9,6 +9,7 @@ import { redactError, safeErrorMessage } from "@/lib/observability/redact-error"
 import { instrument } from "@/lib/observability/operations";
 import { traced } from "@/lib/observability/trace";
 import { env } from "@/lib/env";
+import { withOrderTransaction } from "@/db/transaction";
 import { dispatch } from "@/lib/orders/dispatch";
 import { flagOrder } from "@/lib/orders/flag-order";
 import { isOrderPaused } from "@/lib/orders/store";
@@ -74,18 +75,33 @@ async function consecutiveFailures(orderId: string, limit: number): Promise<numb
 /**
  * After ORDER_JOB_FAILURES_BEFORE_PAUSE failed runs in a row, the order's
  * automation is paused through the machine (PAUSE by the system), not only
- * flagged; the console lists it first. True when this failure paused it.
+ * flagged; the console lists it first. When that pause, or the last attempt,
+ * gives the job up, `onGiveUp` hands the order over (the warehouse's "ship by
+ * hand" queue) in the same transaction: an order is never left paused by its
+ * failures without being handed over, nor seen half-way by a reader.
+ * Returns whether the order took the job over.
  */
-async function pauseAfterRepeatedFailures(orderId: string, task: string, message: string): Promise<boolean> {
+async function giveUpIfDue(
+  orderId: string,
+  task: string,
+  message: string,
+  lastAttempt: boolean,
+  onGiveUp: (() => Promise<boolean>) | undefined,
+): Promise<boolean> {
   const limit = env().ORDER_JOB_FAILURES_BEFORE_PAUSE;
-  if ((await consecutiveFailures(orderId, limit)) < limit) return false;
+  const pauseDue = (await consecutiveFailures(orderId, limit)) >= limit;
+  if (!pauseDue && !(lastAttempt && onGiveUp)) return false;
   const reason = `${limit} job runs failed in a row, the last ${task}: ${message}`.slice(0, 500);
-  const result = await dispatch(orderId, { type: "PAUSE", by: "system", reason }, "system");
-  if (result.outcome === "accepted") {
+  const { paused, handedOver } = await withOrderTransaction(async () => {
+    const paused = pauseDue && (await dispatch(orderId, { type: "PAUSE", by: "system", reason }, "system")).outcome === "accepted";
+    const handedOver = (lastAttempt || paused) && onGiveUp ? await onGiveUp() : false;
+    return { paused, handedOver };
+  });
+  if (paused) {
     metrics().ordersPaused.inc({ task });
     logger().error({ alert: "order_paused", orderId, task, reason }, "order paused after repeated job failures");
   }
-  return result.outcome === "accepted";
+  return handedOver;
 }
 
 export type TaskOptions<N extends JobName> = {
@@ -93,7 +109,8 @@ export type TaskOptions<N extends JobName> = {
    * Automation gave up on this job for the order: its last attempt failed, or
    * its failures paused the order. (The fulfilment hands the order to people.)
    * True when the order took it over: the job then ends (its failed run is kept
-   * in job_runs) instead of staying in the queue as failed or retrying.
+   * in job_runs) instead of staying in the queue as failed or retrying. It
+   * runs inside the pause's order transaction: its dispatch joins it.
    */
   onGiveUp?: (payload: JobPayload<N>, message: string) => Promise<boolean>;
 };
@@ -151,9 +168,15 @@ export function defineTask<N extends JobName>(
         let handedOver = false;
         if (isUuid(payload.orderId)) {
           // Losing these must not hide the job's own error: logged, not thrown.
+          const { onGiveUp } = options;
           try {
-            const paused = await pauseAfterRepeatedFailures(payload.orderId, name, message);
-            if ((lastAttempt || paused) && options.onGiveUp) handedOver = await options.onGiveUp(parseJobPayload(name, payload), message);
+            handedOver = await giveUpIfDue(
+              payload.orderId,
+              name,
+              message,
+              lastAttempt,
+              onGiveUp && (() => onGiveUp(parseJobPayload(name, payload), message)),
+            );
           } catch (failure) {
             logger().error({ err: failure, task: name }, "job failure not handed to the order machine");
           }
