@@ -2,7 +2,7 @@ import { expect, test } from "../support/test";
 import { client, signIn, signedInShopper } from "../support/api";
 import { adminContext } from "../support/browser";
 import { createBook, e2eDb, stockOf } from "../support/db";
-import { paidOrder } from "../support/orders";
+import { orderStatus, paidOrder } from "../support/orders";
 
 const shots = "docs/screenshots";
 
@@ -27,6 +27,8 @@ test.describe("operator console", () => {
       .click();
     await expect(page.getByText("Webhook deliveries")).toBeVisible();
     await page.getByRole("button", { name: "Ship now" }).click();
+    // The shipment commits once the carrier has the parcel (the page already said "shipped" before the click).
+    await expect.poll(() => orderStatus(order.id), { timeout: 20_000 }).toBe("fulfilled");
     await expect(page.getByText("Shipped").first()).toBeVisible();
     await page.screenshot({ path: `${shots}/admin-order.png`, fullPage: true });
     const [row] = await e2eDb()`select status, tracking_number from orders where id = ${order.id}`;
@@ -48,6 +50,17 @@ test.describe("operator console", () => {
     await expect(page.getByText("Refunded", { exact: true }).first()).toBeVisible({ timeout: 20_000 });
     await expect(page.getByRole("heading", { name: /Event log/ })).toBeVisible();
     await expect(page.getByText("PaymentRefunded")).toBeVisible();
+    // The job's run is recorded after the refund it made, and the live page follows the order, not job runs.
+    await expect
+      .poll(
+        async () =>
+          (await e2eDb()`select outcome from job_runs where order_id = ${order.id} and task = 'refund_payment'`).map((r) => r.outcome),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toContain("succeeded");
+    await page.reload();
     await expect(page.getByText(/refund_payment · attempt 1\/\d+ · succeeded/)).toBeVisible();
     const [row] = await e2eDb()`select status from orders where id = ${order.id}`;
     expect(row?.status).toBe("refunded");

@@ -237,9 +237,15 @@ test.describe("a guest's sale (no account)", () => {
 
     // The order e-mail carries the signed link; in a fresh browser (no cookie) only that link opens the order.
     await expect
-      .poll(async () => (await e2eDb()`select count(*)::int as n from emails where order_id = ${row.id} and to_address = ${email}`)[0]!.n, {
-        timeout: 20_000,
-      })
+      .poll(
+        async () =>
+          (
+            await e2eDb()`select count(*)::int as n from emails where order_id = ${row.id} and to_address = ${email} and subject like '%reserved%'`
+          )[0]!.n,
+        {
+          timeout: 20_000,
+        },
+      )
       .toBeGreaterThan(0);
     const [created] = await e2eDb()`select text_body from emails where order_id = ${row.id} and subject like '%reserved%'`;
     const link = /(http\S+\/orders\/[0-9a-f-]{36}\/access\?token=[A-Za-z0-9_-]{43})/.exec(created!.text_body as string)![1]!;

@@ -19,6 +19,17 @@ async function seriousViolations(page: Page): Promise<string[]> {
 // deliveries are listed, one is redelivered (the receiver counts a duplicate),
 // the endpoint is disabled and enabled again, its secret rolled (both secrets
 // sign for a while), and it is deleted (after a confirmation).
+/**
+ * The status of the order's OrderPaid delivery to `url`. The receiver has the event before the deliverer writes its
+ * outcome (another transaction), and the hook's page is rendered once: the test waits on this before it looks.
+ */
+async function paidDeliveryStatus(orderId: string, url: string): Promise<string[]> {
+  const rows = await e2eDb()`
+    select d.status from hook_deliveries d join hook_endpoints e on e.id = d.endpoint_id
+    where d.order_id = ${orderId} and d.event_type = 'OrderPaid' and e.url = ${url}`;
+  return rows.map((row) => row.status as string);
+}
+
 test.describe("outbound hooks", () => {
   const receiver = new HookReceiver();
   let url = "";
@@ -67,6 +78,7 @@ test.describe("outbound hooks", () => {
     expect(receiver.orderingProblems()).toEqual([]);
     expect(receiver.eventsOf(orderId).at(-1)!.data.order.status).toBe("paid");
 
+    await expect.poll(() => paidDeliveryStatus(orderId, url), { timeout: 20_000 }).toEqual(["succeeded"]);
     await page.getByRole("link", { name: url }).click();
     await expect(page.getByRole("heading", { name: url })).toBeVisible();
     const paidRow = page
@@ -81,6 +93,7 @@ test.describe("outbound hooks", () => {
     await paidRow.getByRole("button", { name: `Redeliver OrderPaid ${paidEvent.id}` }).click();
     await expect.poll(() => receiver.duplicates, { timeout: 20_000 }).toBe(duplicates + 1);
     expect(receiver.arrivals.filter((id) => id === paidEvent.id)).toHaveLength(2);
+    await expect.poll(() => paidDeliveryStatus(orderId, url), { timeout: 20_000 }).toEqual(["succeeded"]);
     await page.reload();
     await expect(paidRow).toHaveAttribute("data-status", "succeeded");
     await page.screenshot({ path: `${shots}/outbound-hooks-deliveries.png`, fullPage: true });
