@@ -12,6 +12,9 @@ export default defineConfig({
     environment: "node",
     pool: "forks",
     testTimeout: 60_000,
+    // expect.poll waits up to 10 s, not vitest's 1 s: what it waits for (a browser's fetch, a NOTIFY, a
+    // spawned process) can take seconds on a loaded 2-core CI machine; a passing test waits no longer.
+    expect: { poll: { timeout: 10_000 } },
     // No retries (a flaky test is fixed, not retried) and no `.only` in CI.
     retry: 0,
     allowOnly: !process.env.CI,

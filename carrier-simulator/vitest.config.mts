@@ -8,5 +8,6 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     environment: "node",
     testTimeout: 20_000,
+    expect: { poll: { timeout: 10_000 } }, // as the root config
   },
 });

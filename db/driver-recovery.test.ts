@@ -99,7 +99,7 @@ describe("the database driver after a connection closes", () => {
     // `socket`: postgres.js's own option for a socket of the caller's making (not in its type definitions).
     const sql = postgres(url.href, {
       max: 2,
-      connect_timeout: 2,
+      connect_timeout: 10,
       onnotice: () => {},
       socket: () => {
         const socket = connect(Number(url.port || 5432), url.hostname);
@@ -127,7 +127,8 @@ describe("the database driver after a connection closes", () => {
     const started = performance.now();
     const results = await Promise.all([1, 2, 3, 4].map((n) => outcome(sql`select ${n}::int as n`)));
     expect(results).toEqual(["ok", "ok", "ok", "ok"]);
-    expect(performance.now() - started).toBeLessThan(1500);
+    // Two new connections on a loaded machine: well under the 10 s connect timeout an unpatched driver waits out.
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(sockets).toHaveLength(4);
   });
 

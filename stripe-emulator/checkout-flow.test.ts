@@ -147,7 +147,7 @@ describe("paying by bank transfer (delayed)", () => {
 
 describe("expiry", () => {
   it("expires an open session once the clock passes expires_at, with checkout.session.expired", async () => {
-    const session = await h.stripe.checkout.sessions.create(sessionParams({ expires_at: Math.floor(Date.now() / 1000) + 30 * 60 + 5 }));
+    const session = await h.stripe.checkout.sessions.create(sessionParams({ expires_at: Math.floor(Date.now() / 1000) + 30 * 60 + 30 }));
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await h.stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
 

@@ -4,10 +4,11 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { cpuPerRequest, readCpu, readProcStat } from "./proc-cpu";
 
+/** Spins until this process has used `ms` of CPU (not of wall time: on a loaded machine that may be far less CPU). */
 const busyFor = (ms: number) => {
-  const until = performance.now() + ms;
+  const started = process.cpuUsage();
   let x = 0;
-  while (performance.now() < until) x += Math.sqrt(x + 1);
+  while (process.cpuUsage(started).user < ms * 1000) for (let i = 0; i < 1000; i++) x += Math.sqrt(x + 1);
   return x;
 };
 
@@ -18,23 +19,26 @@ describe("CPU per process from /proc", () => {
     const after = readProcStat(process.pid)!;
     expect(before.comm).toBe("node");
     expect(before.ppid).toBe(process.ppid);
-    // 200 ms of spinning, a fifth of it on a CPU even with the test workers and PostgreSQL on two cores.
-    expect(after.cpuMs - before.cpuMs).toBeGreaterThanOrEqual(40);
+    // 200 ms of CPU; /proc counts in 10 ms ticks.
+    expect(after.cpuMs - before.cpuMs).toBeGreaterThanOrEqual(180);
     expect(readProcStat(2 ** 22 + 1)).toBeUndefined();
   });
 
   it("counts a server's child processes in the server's figure, and nobody else's", async () => {
-    // A child that spins for 300 ms, then waits to be read (an exited child leaves /proc).
+    // A child that spins until it has used 300 ms of CPU, says so, then waits to be read (an exited child leaves /proc).
+    const groups = { servers: [process.pid], database: "no_such_database" };
+    const before = readCpu(groups);
     const child = spawn(process.execPath, [
       "-e",
-      "const u = Date.now() + 300; let x = 0; while (Date.now() < u) x++; setTimeout(() => {}, 30000)",
+      "const s = process.cpuUsage(); let x = 0; while (process.cpuUsage(s).user < 300000) x++; console.log('spun'); setTimeout(() => {}, 30000)",
     ]);
     try {
-      const groups = { servers: [process.pid], database: "no_such_database" };
-      const before = readCpu(groups);
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("spun") && resolve());
+        child.once("exit", (code) => reject(new Error(`the spinning child exited early (${code})`)));
+      });
       const after = readCpu(groups);
-      expect(after.server - before.server).toBeGreaterThanOrEqual(60); // of 300 ms spinning, on a busy machine
+      expect(after.server - before.server).toBeGreaterThanOrEqual(280); // its 300 ms of CPU, in 10 ms ticks
       const elsewhere = readCpu({ servers: [], database: "no_such_database" });
       expect(elsewhere.server).toBe(0);
       expect(elsewhere.pgBackends).toBe(0);

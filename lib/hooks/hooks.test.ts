@@ -156,7 +156,8 @@ describe("delivery", () => {
       ["succeeded", 1, 200],
       ["succeeded", 1, 200],
     ]);
-    for (const row of rows) expect(await jobOf(row.id)).toBeUndefined();
+    // graphile-worker deletes a finished job after runOnce returns: polled.
+    for (const row of rows) await expect.poll(() => jobOf(row.id)).toBeUndefined();
   });
 
   it("a failing receiver is retried with exponential backoff, then the delivery succeeds and the failure count resets", async () => {
@@ -175,7 +176,7 @@ describe("delivery", () => {
       expect(after).toMatchObject({ status: "pending", attempts: attempt, last_status_code: 503, last_error: "HTTP 503" });
       const wait = new Date(after!.next_attempt_at!).getTime() - started;
       expect(wait).toBeGreaterThanOrEqual(delay * 1000 - 50);
-      expect(wait).toBeLessThan(delay * 1000 + 5000);
+      expect(wait).toBeLessThan(delay * 1000 + 30_000);
       // The retry is a job due then.
       expect(Math.abs(new Date((await jobOf(row!.id))!.run_at).getTime() - new Date(after!.next_attempt_at!).getTime())).toBeLessThan(1000);
     }

@@ -166,11 +166,11 @@ describe("START_PAYMENT refused after the session was opened", () => {
     const since = Math.floor(Date.now() / 1000) - 1;
     const { db } = await getDb();
     // The deadline passes while the (slow) gateway creates the session: the order's own reads before
-    // the gateway call get 800 ms (a loaded machine, files in parallel), the gateway takes longer.
-    const deadline = Date.now() + 800;
+    // the gateway call get 2.5 s (a loaded machine, files in parallel: 800 ms was once too little), the gateway takes longer.
+    const deadline = Date.now() + 2_500;
     await db.execute(sql`update orders set payment_deadline = ${new Date(deadline).toISOString()}::timestamptz,
       machine_snapshot = jsonb_set(machine_snapshot, '{context,paymentDeadline}', to_jsonb(${deadline}::bigint)) where id = ${o.orderId}`);
-    await emulatorControl("/_emulator/config", { latencyMs: 1_200 });
+    await emulatorControl("/_emulator/config", { latencyMs: 3_500 });
 
     await expect(startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId })).rejects.toMatchObject({
       code: "payment_window_closed",

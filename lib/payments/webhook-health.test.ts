@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { captureLogs } from "@/lib/observability/log";
 import { renderMetrics } from "@/lib/observability/store-metrics";
 import { deliver, stripeEvent } from "@/test/webhooks";
-import { flushSignatureFailures, webhookSignatureHealth } from "./webhook-health";
+import { flushSignatureFailures, signatureFlushTiming, webhookSignatureHealth } from "./webhook-health";
 
 // A wrong STRIPE_WEBHOOK_SECRET must not stay silent: webhooks refused for
 // their signature are counted across instances (in the database), shown in
@@ -14,6 +14,15 @@ import { flushSignatureFailures, webhookSignatureHealth } from "./webhook-health
 
 const logs = captureLogs();
 afterAll(() => logs.stop());
+
+// The tests flush by hand: the 2 s timer could write the count before a test checks that nothing is written yet.
+const flushAfterMs = signatureFlushTiming.afterMs;
+beforeAll(() => {
+  signatureFlushTiming.afterMs = 3_600_000;
+});
+afterAll(() => {
+  signatureFlushTiming.afterMs = flushAfterMs;
+});
 
 async function storedFailures(): Promise<number> {
   const { db } = await getDb();

@@ -11,6 +11,8 @@ import { logger } from "@/lib/observability/log";
 // figure in /api/metrics and the console's banner cover every instance.
 
 const FLUSH_AFTER_MS = 2_000;
+/** How long a process keeps its count before writing it. Read at each refusal, so a test can hold the write back. */
+export const signatureFlushTiming = { afterMs: FLUSH_AFTER_MS };
 
 let unflushed = 0;
 let timer: NodeJS.Timeout | undefined;
@@ -25,7 +27,7 @@ export function recordSignatureFailure(): void {
   unflushed += 1;
   timer ??= setTimeout(() => {
     void flushSignatureFailures().catch((error) => logger().warn({ err: error }, "webhook signature failures not recorded yet"));
-  }, FLUSH_AFTER_MS).unref();
+  }, signatureFlushTiming.afterMs).unref();
 }
 
 /**
