@@ -99,6 +99,51 @@ describe("the closing lines and exit code", () => {
   });
 });
 
+describe("why a test failed, at the end of the log", () => {
+  // A CI log keeps its tail: each failed or flaky test's first error is printed under its name, without colours.
+  it("prints the first lines of a failed Vitest test's and a flaky or failed Playwright test's first error", () => {
+    const vitest = {
+      numPassedTests: 1,
+      numFailedTests: 1,
+      testResults: [
+        {
+          assertionResults: [
+            {
+              fullName: "pause hands over",
+              status: "failed",
+              failureMessages: [
+                "\u001b[31mAssertionError: expected 2 to be 1\u001b[39m\n\n    at pause-resume.test.ts:215:5\n" + "x".repeat(300),
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const suites = [
+      {
+        title: "ship.spec.ts",
+        specs: [
+          { title: "ships", tests: [{ status: "flaky", results: [{ error: { message: "Error: expected visible" } }, {}] }] },
+          { title: "lost", tests: [{ status: "unexpected", results: [{}, { error: { message: "Timeout 10000ms" } }] }] },
+        ],
+      },
+    ];
+    const counts = countTests(vitest, playwright({ expected: 0, unexpected: 1, flaky: 1, skipped: 0 }, suites));
+    const { exitCode, lines } = verdict(["vitest", "e2e"], ["vitest", "e2e"], counts);
+    expect(exitCode).toBe(1);
+    expect(lines.slice(0, 8)).toEqual([
+      "failed: pause hands over",
+      "    AssertionError: expected 2 to be 1",
+      "        at pause-resume.test.ts:215:5",
+      `    ${"x".repeat(199)}…`,
+      "failed: ship.spec.ts › lost",
+      "    Timeout 10000ms",
+      "flaky: ship.spec.ts › ships",
+      "    Error: expected visible",
+    ]);
+  });
+});
+
 describe("no .only, no retried-away flakes", () => {
   const ci = process.env.CI;
   afterEach(() => {

@@ -33,41 +33,75 @@ export const TEST_COMMANDS = {
   e2e: ["playwright", "test", "--forbid-only", "--fail-on-flaky-tests", "--reporter=list,json"],
 } as const;
 
-export type TestCounts = { passed: number; failed: number; flaky: number; skipped: number; flakyTitles: string[]; failedTitles: string[] };
+export type TestCounts = {
+  passed: number;
+  failed: number;
+  flaky: number;
+  skipped: number;
+  flakyTitles: string[];
+  failedTitles: string[];
+  /** A failed or flaky test's first error, by title: printed under its name, where a CI log's tail keeps it. */
+  reasons: Record<string, string>;
+};
 
 export type VitestReport = {
   numPassedTests?: number;
   numFailedTests?: number;
   numPendingTests?: number;
   numTodoTests?: number;
-  testResults?: { assertionResults?: { fullName: string; status: string }[] }[];
+  testResults?: { assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[] }[];
 };
-type PlaywrightSpec = { title: string; tests: { status: string }[] };
+type PlaywrightSpec = { title: string; tests: { status: string; results?: { error?: { message?: string } }[] }[] };
 type PlaywrightSuite = { title: string; specs?: PlaywrightSpec[]; suites?: PlaywrightSuite[] };
 export type PlaywrightReport = {
   stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
   suites?: PlaywrightSuite[];
 };
 
-function playwrightTitles(suites: PlaywrightSuite[] = [], status: string, path: string[] = []): string[] {
+/** The specs with a test of this status, by title, each with its first error. */
+function playwrightTitles(suites: PlaywrightSuite[] = [], status: string, path: string[] = []): { title: string; reason?: string }[] {
   return suites.flatMap((suite) => {
     const here = suite.title ? [...path, suite.title] : path;
     const own = (suite.specs ?? [])
       .filter((spec) => spec.tests.some((t) => t.status === status))
-      .map((spec) => [...here, spec.title].join(" › "));
+      .map((spec) => ({
+        title: [...here, spec.title].join(" › "),
+        reason: spec.tests.flatMap((t) => t.results ?? []).find((r) => r.error?.message)?.error?.message,
+      }));
     return [...own, ...playwrightTitles(suite.suites, status, here)];
   });
 }
 
+/** The first lines of an error, without terminal colours: enough to tell what failed without the whole log. */
+export function briefReason(message: string, maxLines = 8): string[] {
+  return message
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== "")
+    .slice(0, maxLines)
+    .map((line) => `    ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`);
+}
+
 /** Tests counted from the reports the steps wrote in this run. */
 export function countTests(vitest: VitestReport | undefined, playwright: PlaywrightReport | undefined): TestCounts {
-  const total: TestCounts = { passed: 0, failed: 0, flaky: 0, skipped: 0, flakyTitles: [], failedTitles: [] };
+  const total: TestCounts = { passed: 0, failed: 0, flaky: 0, skipped: 0, flakyTitles: [], failedTitles: [], reasons: {} };
+  const add = (titles: string[], found: { title: string; reason?: string }[]) => {
+    for (const { title, reason } of found) {
+      titles.push(title);
+      if (reason && !(title in total.reasons)) total.reasons[title] = reason;
+    }
+  };
   if (vitest) {
     total.passed += vitest.numPassedTests ?? 0;
     total.failed += vitest.numFailedTests ?? 0;
     total.skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
     for (const file of vitest.testResults ?? []) {
-      for (const test of file.assertionResults ?? []) if (test.status === "failed") total.failedTitles.push(test.fullName);
+      const failed = (file.assertionResults ?? []).filter((test) => test.status === "failed");
+      add(
+        total.failedTitles,
+        failed.map((test) => ({ title: test.fullName, reason: test.failureMessages?.[0] })),
+      );
     }
   }
   if (playwright) {
@@ -77,8 +111,8 @@ export function countTests(vitest: VitestReport | undefined, playwright: Playwri
     total.failed += stats.unexpected ?? 0;
     total.flaky += stats.flaky ?? 0;
     total.skipped += stats.skipped ?? 0;
-    total.flakyTitles.push(...playwrightTitles(playwright.suites, "flaky"));
-    total.failedTitles.push(...playwrightTitles(playwright.suites, "unexpected"));
+    add(total.flakyTitles, playwrightTitles(playwright.suites, "flaky"));
+    add(total.failedTitles, playwrightTitles(playwright.suites, "unexpected"));
   }
   return total;
 }
@@ -91,8 +125,8 @@ export function verdict(ran: string[], failedSteps: string[], counts: TestCounts
   if (testStepsRan && counts.passed + counts.failed + counts.flaky === 0) problems.push("the test steps ran no test");
   if (counts.flaky > 0) problems.push(`${counts.flaky} flaky test(s): failed, then passed on a retry`);
   const lines = [
-    ...counts.failedTitles.map((t) => `failed: ${t}`),
-    ...counts.flakyTitles.map((t) => `flaky: ${t}`),
+    ...counts.failedTitles.flatMap((t) => [`failed: ${t}`, ...briefReason(counts.reasons[t] ?? "")]),
+    ...counts.flakyTitles.flatMap((t) => [`flaky: ${t}`, ...briefReason(counts.reasons[t] ?? "")]),
     ...problems.map((p) => `run failed: ${p}`),
     `steps: ${ran.length} ran, ${failedSteps.length} failed${failedSteps.length ? ` (${failedSteps.join(", ")})` : ""}`,
     `tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky, ${counts.skipped} skipped`,
