@@ -8,6 +8,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres PGSOCKET=/var/run/postgresql/.s.PGSQL.5432 npx tsx bench/driver-floor.ts
 // Without PGSOCKET, TCP only. A standalone script: it prints figures and has no target.
 import postgres from "postgres";
+import { percentile } from "./lib/load";
 
 const TRANSACTIONS = 1500;
 const ROUNDS = 5;
@@ -53,7 +54,7 @@ try {
   console.log(`Node CPU per transaction (BEGIN, N updates, COMMIT), median of ${ROUNDS} rounds of ${TRANSACTIONS} [min–max]:`);
   for (const [key, values] of results) {
     const sorted = [...values].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const median = percentile(sorted, 50);
     console.log(`  ${key.padEnd(28)} ${median.toFixed(3)} ms  [${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)}]`);
   }
 } finally {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "../support/test";
 import { adminContext } from "../support/browser";
-import { e2eDb } from "../support/db";
+import { e2eDb, jobDueNow } from "../support/db";
 import { orderStatus, paidOrder } from "../support/orders";
 
 // Issue #21 in the browser: an operator pauses an order's automation and resumes it, the warehouse job
@@ -21,14 +21,7 @@ async function carrierConfig(body: Record<string, unknown>): Promise<void> {
 }
 
 /** The order's warehouse job, due now (it waits FULFILMENT_DELAY_SECONDS otherwise); the server's worker takes it. */
-async function warehouseNow(orderId: string): Promise<number> {
-  const rows = await e2eDb()`
-    update graphile_worker._private_jobs j set run_at = now()
-    from graphile_worker._private_tasks t
-    where t.id = j.task_id and t.identifier = 'fulfil_order' and j.payload->>'orderId' = ${orderId} and j.locked_at is null
-    returning j.id`;
-  return rows.length;
-}
+const warehouseNow = (orderId: string) => jobDueNow("fulfil_order", orderId);
 
 async function warehouseJobs(orderId: string): Promise<number> {
   const [row] = await e2eDb()`select count(*)::int as n from graphile_worker._private_jobs where key = ${`fulfil:${orderId}`}`;

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { expect, test } from "../support/test";
 import { seriousViolations } from "../support/axe";
 import { adminContext, payByCard, shopperContext } from "../support/browser";
-import { e2eDb, stockOf } from "../support/db";
+import { e2eDb, jobDueNow, stockOf } from "../support/db";
 import { emulatorConfig, orderStatus } from "../support/orders";
 
 // Issue #21, second point: the card gateway is down when the shopper places the order. They are
@@ -63,10 +63,7 @@ test("gateway down at checkout: payment delayed, books held; back: a pay-link e-
   // until it gets through, so the test does not wait out its backoff.
   await emulatorConfig({ failNext: null });
   await expect(async () => {
-    await e2eDb()`
-      update graphile_worker._private_jobs j set run_at = now()
-      from graphile_worker._private_tasks t
-      where t.id = j.task_id and t.identifier = 'probe_gateway' and j.payload->>'orderId' = ${orderId} and j.locked_at is null`;
+    await jobDueNow("probe_gateway", orderId);
     await expect(page.getByRole("heading", { name: "Waiting for your payment" })).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 60_000 });
   await expect

@@ -34,3 +34,16 @@ export async function stockOf(bookId: number) {
     select stock_available as available, stock_reserved as reserved, stock_sold as sold from books where id = ${bookId}`;
   return row!;
 }
+
+/**
+ * Makes the order's waiting `task` job due now (a warehouse delay, a probe's backoff), for the server's
+ * worker to take; how many it moved (a job still running is left alone).
+ */
+export async function jobDueNow(task: string, orderId: string): Promise<number> {
+  const rows = await e2eDb()`
+    update graphile_worker._private_jobs j set run_at = now()
+    from graphile_worker._private_tasks t
+    where t.id = j.task_id and t.identifier = ${task} and j.payload->>'orderId' = ${orderId} and j.locked_at is null
+    returning j.id`;
+  return rows.length;
+}

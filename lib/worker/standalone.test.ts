@@ -26,6 +26,8 @@ function startWorkerProcess(url: string): { child: ChildProcess; exited: Promise
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    const gone = children.find((c) => c.exitCode !== null || c.signalCode !== null);
+    if (gone) throw new Error(`worker process ${gone.pid} exited (${gone.exitCode ?? gone.signalCode}) while waiting until ${what}`);
     const value = await probe();
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 200));
