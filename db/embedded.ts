@@ -33,6 +33,27 @@ function runningPort(dataDir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) && port > 0 ? port : undefined;
 }
 
+/**
+ * Runs `start` on a free port, and on another one if the server found its
+ * port taken: freePort's port is free when it answers, but another process
+ * may bind it before the server does (an outgoing connection can be given it
+ * too). At most `attempts` ports.
+ */
+export async function onFreePort<T>(
+  start: (port: number) => Promise<T>,
+  pick: () => Promise<number> = freePort,
+  attempts = 3,
+): Promise<{ port: number; result: T }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await pick();
+    try {
+      return { port, result: await start(port) };
+    } catch (error) {
+      if (attempt >= attempts || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
 /** A loopback port nothing listens on now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -90,11 +111,18 @@ async function ensureDatabase(port: number): Promise<void> {
 /**
  * `port`: listen there (a restart keeping its URL); default any free port.
  * `settings`: extra server settings (`-c name=value`), e.g. preloading
- * pg_stat_statements for a benchmark.
+ * pg_stat_statements for a benchmark. A server that finds its free port
+ * taken starts again on another (onFreePort).
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { port?: number; settings?: Record<string, string>; location?: Omit<Parameters<typeof embeddedLocation>[0], "dataDir"> } = {},
+  options: {
+    port?: number;
+    settings?: Record<string, string>;
+    location?: Omit<Parameters<typeof embeddedLocation>[0], "dataDir">;
+    /** Where a free port comes from (tests: one taken first). */
+    pickPort?: () => Promise<number>;
+  } = {},
 ): Promise<EmbeddedServer> {
   // As root, the server runs as the user postgres: binaries and data where that user can reach them.
   const location = embeddedLocation({ dataDir, ...options.location });
@@ -107,35 +135,40 @@ export async function startEmbeddedPostgres(
   mkdirSync(path.dirname(dir), { recursive: true });
   if (location.note) process.stderr.write(`${location.note}\n`);
   const EmbeddedPostgres = await importEmbeddedPostgres(location.module);
-  const port = options.port ?? (await freePort());
-  const logs: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // Postgres refuses to run as root; the package then runs it as a `postgres` user.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: [
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      "unix_socket_directories=",
-      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
-    ],
-    onLog: (message) => {
-      logs.push(message);
-      if (logs.length > 50) logs.shift();
-    },
-    onError: (error) => logs.push(String(error)),
-  });
-  try {
-    if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
-    await pg.start();
-  } catch (error) {
-    throw new Error(`Could not start embedded PostgreSQL in ${dir}: ${String(error ?? "exited early")}\n${logs.join("")}`);
-  }
+  const launch = async (port: number) => {
+    const logs: string[] = [];
+    const pg = new EmbeddedPostgres({
+      databaseDir: dir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent: true,
+      // Postgres refuses to run as root; the package then runs it as a `postgres` user.
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: [
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "unix_socket_directories=",
+        ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+      ],
+      onLog: (message) => {
+        logs.push(message);
+        if (logs.length > 50) logs.shift();
+      },
+      onError: (error) => logs.push(String(error)),
+    });
+    try {
+      if (!existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
+      await pg.start();
+      return pg;
+    } catch (error) {
+      throw new Error(`Could not start embedded PostgreSQL in ${dir}: ${String(error ?? "exited early")}\n${logs.join("")}`);
+    }
+  };
+  const { port, result: pg } = options.port
+    ? { port: options.port, result: await launch(options.port) }
+    : await onFreePort(launch, options.pickPort);
   await ensureDatabase(port);
   let stopped = false;
   const stop = async () => {
