@@ -3,6 +3,7 @@ import { client, signIn, signedInShopper } from "../support/api";
 import { adminContext } from "../support/browser";
 import { createBook, e2eDb, stockOf } from "../support/db";
 import { orderStatus, paidOrder } from "../support/orders";
+import { awayFromUtcMidnight } from "@/test/utc-day";
 
 const shots = "docs/screenshots";
 
@@ -76,6 +77,9 @@ test.describe("operator console", () => {
   });
 
   test("orders filter by the day they were placed, with counts per status for those days", async ({ browser }) => {
+    // The order is placed, then looked for under today's date: not across midnight UTC.
+    test.setTimeout(test.info().timeout + 31_000);
+    await awayFromUtcMidnight(30_000);
     const shopper = await signedInShopper();
     const book = await createBook(2, "A Dated Order Book");
     await shopper.api.post("/api/cart/items", { data: { bookId: book, quantity: 1 } });

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { dispatch } from "@/lib/orders/dispatch";
 import { placeOrder } from "@/lib/orders/place-order";
 import { adminRefund, cancelOrder } from "@/lib/orders/user-actions";
 import type { OrderEventInput } from "@/lib/orders/types";
 import { createBook, createUser } from "@/test/fixtures";
+import { awayFromUtcMidnight } from "@/test/utc-day";
 import { orderStatuses } from "@/db/schema";
 import { countOrdersByStatus } from "./order-overview";
 import { salesByDay, sumSalesDays, type SalesDay } from "./sales";
@@ -15,6 +16,11 @@ import { salesByDay, sumSalesDays, type SalesDay } from "./sales";
 // row, or on a window in 2001 that only this file writes to.
 
 const created: string[] = [];
+
+// A test reads today's row before and after: one that started in the last 20 s
+// of a UTC day would read its "after" from the next day's row. Such a test
+// starts just after midnight instead (each takes a few seconds).
+beforeEach(() => awayFromUtcMidnight(20_000), 30_000);
 
 afterAll(async () => {
   const { db } = await getDb();
