@@ -222,8 +222,10 @@ export const orders = pgTable(
       .on(t.shipByHandAt)
       .where(sql`ship_by_hand_at is not null`),
     uniqueIndex("orders_user_idempotency_key").on(t.userId, t.idempotencyKey),
-    uniqueIndex("orders_guest_idempotency_key")
-      .on(t.guestEmail, t.idempotencyKey)
+    // A guest's key is theirs per cart: an address and a key are no secret, so
+    // another browser's checkout with them is a checkout of its own, not a replay.
+    uniqueIndex("orders_guest_cart_idempotency_key")
+      .on(t.guestEmail, t.guestCartId, t.idempotencyKey)
       .where(sql`user_id is null`),
     index("orders_guest_email_idx")
       .on(t.guestEmail)

@@ -116,7 +116,7 @@ export function ownerOf(input: Pick<PlaceOrderInput, "userId" | "guest">): Order
 
 async function findEarlierCheckout(tx: Tx, input: PlaceOrderInput): Promise<PlacedOrder | undefined> {
   if (input.idempotencyKey) {
-    const row = await findOrderByIdempotencyKey(tx, ownerOf(input), input.idempotencyKey);
+    const row = await findOrderByIdempotencyKey(tx, ownerOf(input), input.idempotencyKey, input.guest?.cartId);
     if (row) return { orderId: row.id, replayed: true };
     return undefined;
   }

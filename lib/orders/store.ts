@@ -276,12 +276,17 @@ export function insertOrder(pipeline: WritePipeline, order: NewOrder): void {
   }
 }
 
-/** The order a checkout with this idempotency key already placed. */
-export async function findOrderByIdempotencyKey(tx: Executor, owner: OrderOwner, key: string) {
+/**
+ * The order a checkout with this idempotency key already placed. A guest's
+ * must also come from the same cart (`guestCartId`): their address and key
+ * are no secret, and a replay hands the asking browser the order's link.
+ */
+export async function findOrderByIdempotencyKey(tx: Executor, owner: OrderOwner, key: string, guestCartId: string | null = null) {
+  const sameCart = owner.guestEmail === undefined ? undefined : guestCartId ? eq(orders.guestCartId, guestCartId) : sql`false`;
   const [row] = await tx
     .select({ id: orders.id })
     .from(orders)
-    .where(and(ownedBy(owner), eq(orders.idempotencyKey, key)));
+    .where(and(ownedBy(owner), eq(orders.idempotencyKey, key), sameCart));
   return row;
 }
 
