@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +12,7 @@ import { createUser } from "@/test/fixtures";
 import { paidOrderAtGateway, placedOrder } from "@/test/gateway";
 import { HookReceiver } from "@/test/hook-receiver";
 import { deliverHook, hookSettings, retryDelaySeconds, type HookSettings } from "./deliver";
+import { postDelivery } from "./send";
 import { createHookEndpoint, deleteHookEndpoint, redeliverHook, setHookEndpointEnabled } from "./endpoints";
 import { SIGNATURE_HEADER, signatureHeader, signatureOf, verifySignature } from "./signature";
 import { isPrivateAddress, privateTargetProblem, urlShapeProblem } from "./target";
@@ -429,10 +432,56 @@ describe("targets", () => {
       "fd00::1",
       "fe80::1",
       "::ffff:127.0.0.1",
+      // IPv4 inside IPv6, as URL parsing writes it ([::ffff:127.0.0.1] becomes [::ffff:7f00:1]): an audit's find.
+      "::ffff:7f00:1",
+      "::ffff:a9fe:a9fe",
+      "::ffff:0a00:0001",
+      "0:0:0:0:0:ffff:7f00:1",
+      "::7f00:1",
+      "64:ff9b::7f00:1",
+      "2002:7f00:1::",
+      "2001:0:7f00:1::",
+      "ff02::1",
+      "::",
+      "not an address",
     ]) {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
-    for (const ip of ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "172.32.0.1"]) expect(isPrivateAddress(ip), ip).toBe(false);
+    for (const ip of ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "2a00:1450:4001::200e", "172.32.0.1"]) {
+      expect(isPrivateAddress(ip), ip).toBe(false);
+    }
+  });
+
+  it("refuses an IPv4-mapped IPv6 literal of a private address at registration, and a delivery never connects to it", async () => {
+    const e = env();
+    const saved = e.HOOK_ALLOW_PRIVATE_TARGETS;
+    // Stands for a service on the store's own loopback interface.
+    const arrivals: string[] = [];
+    const internal = createServer((request, response) => {
+      arrivals.push(request.url ?? "");
+      response.writeHead(200).end("internal");
+    });
+    await new Promise<void>((resolve) => internal.listen(0, "127.0.0.1", resolve));
+    const port = (internal.address() as AddressInfo).port;
+    e.HOOK_ALLOW_PRIVATE_TARGETS = false;
+    try {
+      for (const target of [`http://[::ffff:127.0.0.1]:${port}/x`, "http://[::ffff:169.254.169.254]/latest/meta-data/"]) {
+        expect(await privateTargetProblem(target), target).toMatch(/private or loopback/);
+      }
+      await expect(
+        createHookEndpoint(adminId, { url: `http://[::ffff:127.0.0.1]:${port}/internal`, eventTypes: ["*"] }),
+      ).rejects.toMatchObject({ code: "invalid_request" });
+      const answer = await postDelivery(`http://[::ffff:127.0.0.1]:${port}/internal`, {
+        body: "{}",
+        headers: { "content-type": "application/json" },
+        timeoutMs: 2000,
+      });
+      expect(answer.ok).toBe(false);
+      expect(arrivals).toEqual([]);
+    } finally {
+      e.HOOK_ALLOW_PRIVATE_TARGETS = saved;
+      await new Promise<void>((resolve) => internal.close(() => resolve()));
+    }
   });
 
   it("refuses private targets unless allowed (production default), at registration and before each attempt", async () => {

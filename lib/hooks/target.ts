@@ -1,5 +1,5 @@
 import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
+import { BlockList, isIP } from "node:net";
 import { env, isProduction } from "@/lib/env";
 
 export { MAX_HOOK_URL_LENGTH, urlShapeProblem } from "./url-shape";
@@ -14,29 +14,41 @@ export function privateTargetsAllowed(): boolean {
   return env().HOOK_ALLOW_PRIVATE_TARGETS ?? !isProduction();
 }
 
-function v4Private(ip: string): boolean {
-  const [a, b] = ip.split(".").map(Number) as [number, number];
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    a >= 224
-  );
-}
+/**
+ * Where a hook may not go (node:net's BlockList). IPv4: this network, private,
+ * loopback, shared (CGNAT), link-local (cloud metadata), multicast and
+ * reserved. IPv6: everything outside global unicast (2000::/3: loopback,
+ * unspecified, IPv4-compatible, NAT64, unique-local, link-local, multicast),
+ * and inside it Teredo and 6to4, which carry an IPv4 address. BlockList checks
+ * an IPv4-mapped address (::ffff:7f00:1, however it is written) against the
+ * IPv4 rules: URL parsing rewrites [::ffff:127.0.0.1] to [::ffff:7f00:1], which
+ * a pattern on the dotted form missed (a security audit's find).
+ */
+const privateNetworks = (() => {
+  const list = new BlockList();
+  const v4: [string, number][] = [
+    ["0.0.0.0", 8],
+    ["10.0.0.0", 8],
+    ["100.64.0.0", 10],
+    ["127.0.0.0", 8],
+    ["169.254.0.0", 16],
+    ["172.16.0.0", 12],
+    ["192.168.0.0", 16],
+    ["224.0.0.0", 3],
+  ];
+  for (const [network, prefix] of v4) list.addSubnet(network, prefix, "ipv4");
+  list.addRange("::", "1fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ipv6");
+  list.addRange("4000::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ipv6");
+  list.addSubnet("2001::", 32, "ipv6");
+  list.addSubnet("2002::", 16, "ipv6");
+  return list;
+})();
 
-/** Loopback, private, link-local, unique-local, shared, multicast or unspecified. */
+/** Loopback, private, link-local, unique-local, shared, multicast, unspecified, or an IPv4 address inside IPv6; anything not an address too. */
 export function isPrivateAddress(ip: string): boolean {
   const kind = isIP(ip);
-  if (kind === 4) return v4Private(ip);
-  if (kind !== 6) return true;
-  const lower = ip.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped) return v4Private(mapped[1]!);
-  return lower === "::" || lower === "::1" || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || /^ff/.test(lower);
+  if (kind === 0) return true;
+  return privateNetworks.check(ip, kind === 4 ? "ipv4" : "ipv6");
 }
 
 export type ResolvedAddress = { address: string; family: number };
