@@ -6,7 +6,7 @@ import { instrument } from "@/lib/observability/operations";
 import { clientAddress } from "@/lib/http/client-address";
 import { findUserByEmail } from "./users";
 import { verifyPassword } from "./password";
-import { noteSignInThrottled, recordSignInFailure, recordSignInSuccess, signInRetryAfter } from "./throttle";
+import { noteSignInThrottled, recordSignInSuccess, takeSignInAttempt } from "./throttle";
 
 /** The error authorize() throws when the throttle refuses; next-auth passes it on as ?error=RateLimited. */
 export const SIGN_IN_RATE_LIMITED = "RateLimited";
@@ -41,16 +41,14 @@ export const authOptions: NextAuthOptions = {
           .toLowerCase()
           .trim();
         const ip = clientAddress(new Headers(req?.headers as Record<string, string> | undefined));
-        const wait = await signInRetryAfter(email, ip);
+        // Every attempt counts as a failure until it succeeds (recordSignInSuccess gives it back).
+        const wait = await takeSignInAttempt(email, ip);
         if (wait > 0) {
           noteSignInThrottled(wait);
           throw new Error(SIGN_IN_RATE_LIMITED);
         }
         const parsed = credentialsSchema.safeParse(credentials ?? {});
-        if (!parsed.success) {
-          await recordSignInFailure(email, ip);
-          return null;
-        }
+        if (!parsed.success) return null;
         const signIn = instrument("user_login", { name: "credentials" }, async () => {
           const user = await findUserByEmail(parsed.data.email);
           // Verify even for unknown e-mails, so timing does not reveal accounts.
@@ -63,7 +61,6 @@ export const authOptions: NextAuthOptions = {
           throw error;
         });
         if (user) await recordSignInSuccess(email, ip);
-        else await recordSignInFailure(email, ip);
         return user;
       },
     }),

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { limiter, limitKey, type LimitSpec } from "@/lib/http/rate-limiter";
+import { limiter, limitKey, take, type LimitSpec } from "@/lib/http/rate-limiter";
 
 // Sign-in throttling in Postgres, so it holds across app instances. Three
 // limits: per account+IP (a typo-prone user from one place), per account (a
@@ -27,32 +27,28 @@ const keys = (email: string, ip: string): Record<Kind, string> => {
   return { accountIp: limitKey(account, ip), account: limitKey(account), ip: limitKey(ip) };
 };
 
-/** Seconds to wait before the next attempt is allowed, or 0. */
-export async function signInRetryAfter(email: string, ip: string): Promise<number> {
+/**
+ * Takes one attempt from all three limits before a password is checked, and
+ * answers the seconds to wait when any of them is spent (then no password may
+ * be checked), or 0. Taking first, not checking the counts and recording the
+ * failure afterwards: each take is one atomic increment in PostgreSQL, so
+ * attempts sent at once cannot all pass a check made before any of them was
+ * counted (a security audit sent 40 at once, and 40 passwords were checked).
+ */
+export async function takeSignInAttempt(email: string, ip: string): Promise<number> {
   const k = keys(email, ip);
-  const waits = await Promise.all(
-    KINDS.map(async (kind) => {
-      const state = await (await limiter(LIMITS[kind])).get(k[kind]);
-      return state && state.consumedPoints >= LIMITS[kind].points ? Math.ceil(state.msBeforeNext / 1000) : 0;
-    }),
-  );
+  const waits = await Promise.all(KINDS.map((kind) => take(LIMITS[kind], k[kind])));
   return Math.max(0, ...waits);
 }
 
-export async function recordSignInFailure(email: string, ip: string): Promise<void> {
-  const k = keys(email, ip);
-  await Promise.all(
-    KINDS.map(async (kind) =>
-      (await limiter(LIMITS[kind])).consume(k[kind]).catch((rejection: unknown) => {
-        // A consume beyond the limit rejects with the limiter state: expected.
-        if (rejection instanceof Error) throw rejection;
-      }),
-    ),
-  );
-}
-
+/** A successful sign-in was no failure: the account+IP count starts again, and the other two get their attempt back. */
 export async function recordSignInSuccess(email: string, ip: string): Promise<void> {
-  await (await limiter(LIMITS.accountIp)).delete(keys(email, ip).accountIp);
+  const k = keys(email, ip);
+  await Promise.all([
+    (await limiter(LIMITS.accountIp)).delete(k.accountIp),
+    (await limiter(LIMITS.account)).reward(k.account, 1),
+    (await limiter(LIMITS.ip)).reward(k.ip, 1),
+  ]);
 }
 
 // authorize() can only tell next-auth "no"; the sign-in route needs to know it
