@@ -1,7 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "@/lib/env";
 import { demoGatewaySecrets } from "@/scripts/lib/demo-gateway";
-import { checkSettings } from "./startup-check";
+import { checkSettings, publishedSecret } from "./startup-check";
 
 // The rules behind the production server's refusals (e2e/production/refusals.spec.ts
 // starts the real server with each bad setting; this checks the rules themselves).
@@ -9,10 +10,10 @@ import { checkSettings } from "./startup-check";
 const production = {
   NODE_ENV: "production",
   DATABASE_URL: "postgres://app@db.internal:5432/books",
-  NEXTAUTH_SECRET: "0123456789abcdef0123456789abcdef",
+  NEXTAUTH_SECRET: "Zk3v9Qm2Lr8Xw1Tn6Yp4Bs7Hc0Jd5Fg2Ka9Ue3Wi",
   APP_URL: "https://books.example.com",
   STRIPE_SECRET_KEY: "sk_live_x",
-  STRIPE_WEBHOOK_SECRET: "whsec_x",
+  STRIPE_WEBHOOK_SECRET: "whsec_Qm2Lr8Xw1Tn6Yp4Bs7Hc0Jd5Fg2Zk3v9",
 };
 const verdict = (changes: Record<string, string | undefined>) => checkSettings(loadEnv({ ...production, ...changes }));
 
@@ -33,6 +34,38 @@ describe("production settings", () => {
     ["emulator without its key", { STRIPE_SECRET_KEY: undefined, STRIPE_EMULATOR: "on" }, /^EMULATOR_SECRET_KEY is not set/],
     ["NEXTAUTH_SECRET unset", { NEXTAUTH_SECRET: undefined }, /^NEXTAUTH_SECRET must be at least 32/],
     ["NEXTAUTH_SECRET of 31", { NEXTAUTH_SECRET: "x".repeat(31) }, /^NEXTAUTH_SECRET must be at least 32/],
+    // Published with the source (an audit found them accepted): the development fallback, the e2e server's, a bench's.
+    [
+      "the development NEXTAUTH_SECRET",
+      { NEXTAUTH_SECRET: "paperleaf-development-secret-not-for-production" },
+      /^NEXTAUTH_SECRET is a value published with this project's source.*sign an operator's session/,
+    ],
+    [
+      "the e2e server's NEXTAUTH_SECRET",
+      { NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789" },
+      /^NEXTAUTH_SECRET is a value published/,
+    ],
+    ["the e2e server's METRICS_TOKEN", { METRICS_TOKEN: "e2e-metrics-token-0123456789" }, /^METRICS_TOKEN is a value published/],
+    [
+      "a one-character webhook secret",
+      { STRIPE_WEBHOOK_SECRET: "whsec_x" },
+      /^STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret/,
+    ],
+    [
+      "a webhook secret without its prefix",
+      { STRIPE_WEBHOOK_SECRET: "Qm2Lr8Xw1Tn6Yp4Bs7Hc0Jd5Fg2Zk3v9Aa" },
+      /^STRIPE_WEBHOOK_SECRET must be/,
+    ],
+    [
+      "a made-up webhook secret",
+      { STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef0123456789" },
+      /^STRIPE_WEBHOOK_SECRET is a value published/,
+    ],
+    [
+      "a made-up carrier secret",
+      { CARRIER_SECRET: "csec_0123456789abcdef0123456789abcdef" },
+      /^CARRIER_SECRET must be at least 32 characters and not a test/,
+    ],
     ["APP_URL unset", { APP_URL: undefined }, /^APP_URL is not set/],
     ["APP_URL http:// on a public host", { APP_URL: "http://books.example.com" }, /^APP_URL must be https:\/\//],
     ["NEXTAUTH_URL elsewhere", { NEXTAUTH_URL: "https://other.example.com" }, /^NEXTAUTH_URL differs from APP_URL/],
@@ -56,6 +89,19 @@ describe("production settings", () => {
     ],
   ])("refuses %s", (_name, changes, refusal) => {
     expect(verdict(changes).refusal).toMatch(refusal);
+  });
+
+  it("takes no random secret for a published one", () => {
+    for (let i = 0; i < 2_000; i++) {
+      for (const secret of [
+        randomBytes(32).toString("base64"),
+        randomBytes(24).toString("hex"),
+        `whsec_${randomBytes(24).toString("hex")}`,
+      ]) {
+        expect(publishedSecret(secret), secret).toBe(false);
+      }
+    }
+    expect(verdict({ METRICS_TOKEN: randomBytes(24).toString("base64url"), SMTP_URL: "smtp://m:25" })).toEqual({ warnings: [] });
   });
 
   it("a carrier with a long secret over https starts", () => {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { demoAccounts } from "@/db/demo-accounts";
-import { authSecret } from "@/lib/auth/secret";
+import { authSecret, DEVELOPMENT_AUTH_SECRET } from "@/lib/auth/secret";
 import { env, isProduction, publishAuthUrl, type Env } from "@/lib/env";
 import { logger } from "@/lib/observability/log";
 import { paymentConfigurationProblem } from "@/lib/payments/stripe-client";
@@ -16,6 +16,33 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 export type SettingsVerdict = { refusal?: string; warnings: string[] };
 
+/**
+ * A secret anyone can read: the development fallback (lib/auth/secret.ts), or
+ * one made up for a test server or a bench, which this repository publishes
+ * ("e2e-secret-0123456789abcdef…"): a run of the digits in order, or words
+ * that say so. A random secret has neither.
+ */
+export function publishedSecret(value: string): boolean {
+  return value === DEVELOPMENT_AUTH_SECRET || /0123456789|development|not-for-production|change-?me/i.test(value);
+}
+
+/** A Stripe endpoint's signing secret: `whsec_` and at least 24 letters and digits (Stripe's are longer). */
+const WEBHOOK_SECRET_SHAPE = /^whsec_[A-Za-z0-9]{24,}$/;
+
+/** Production's secrets that are set but public, or too short to be secret; undefined when none. */
+function secretProblem(e: Env): string | undefined {
+  const published = (name: string) =>
+    `${name} is a value published with this project's source (a development, test or bench secret): set a random one (e.g. \`openssl rand -base64 32\`)`;
+  if (e.NEXTAUTH_SECRET && publishedSecret(e.NEXTAUTH_SECRET))
+    return `${published("NEXTAUTH_SECRET")}: anyone could sign an operator's session with it`;
+  if (e.STRIPE_WEBHOOK_SECRET && !WEBHOOK_SECRET_SHAPE.test(e.STRIPE_WEBHOOK_SECRET)) {
+    return "STRIPE_WEBHOOK_SECRET must be the endpoint's signing secret as Stripe shows it (whsec_ and at least 24 letters and digits): a short one can be guessed, and a forged webhook marks orders paid";
+  }
+  if (e.STRIPE_WEBHOOK_SECRET && publishedSecret(e.STRIPE_WEBHOOK_SECRET)) return published("STRIPE_WEBHOOK_SECRET");
+  if (e.METRICS_TOKEN && publishedSecret(e.METRICS_TOKEN)) return published("METRICS_TOKEN");
+  return undefined;
+}
+
 /** Minimum length of CARRIER_SECRET in production (it signs the tracking callbacks that mark orders delivered). */
 export const MIN_CARRIER_SECRET_LENGTH = 32;
 
@@ -28,7 +55,10 @@ function carrierProblem(e: Env): string | undefined {
   if (e.CARRIER_API_KEY && !e.CARRIER_SECRET) {
     return "CARRIER_SECRET is not set: with CARRIER_API_KEY, set it to the secret the carrier signs its tracking callbacks with";
   }
-  if (e.CARRIER_SECRET && (e.CARRIER_SECRET.length < MIN_CARRIER_SECRET_LENGTH || /test/i.test(e.CARRIER_SECRET))) {
+  if (
+    e.CARRIER_SECRET &&
+    (e.CARRIER_SECRET.length < MIN_CARRIER_SECRET_LENGTH || /test/i.test(e.CARRIER_SECRET) || publishedSecret(e.CARRIER_SECRET))
+  ) {
     return `CARRIER_SECRET must be at least ${MIN_CARRIER_SECRET_LENGTH} characters and not a test secret in production: anyone who guesses it can mark orders delivered`;
   }
   if (e.CARRIER_API_KEY && new URL(e.CARRIER_API_BASE).protocol !== "https:" && !LOOPBACK.test(new URL(e.CARRIER_API_BASE).hostname)) {
@@ -55,6 +85,8 @@ export function checkSettings(e: Env): SettingsVerdict {
   if (!e.NEXTAUTH_SECRET || e.NEXTAUTH_SECRET.length < MIN_AUTH_SECRET_LENGTH) {
     return refuse(`NEXTAUTH_SECRET must be at least ${MIN_AUTH_SECRET_LENGTH} characters in production (e.g. \`openssl rand -base64 32\`)`);
   }
+  const secrets = secretProblem(e);
+  if (secrets) return refuse(secrets);
   if (!e.APP_URL) return refuse("APP_URL is not set: production needs the store's public origin, e.g. https://books.example.com");
   const appUrl = new URL(e.APP_URL);
   if (appUrl.protocol !== "https:" && !LOOPBACK.test(appUrl.hostname)) {

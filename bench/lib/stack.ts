@@ -15,8 +15,9 @@ import { benchPort } from "./ports";
 // port. This process's lib/ code (placeOrder, dispatch…) uses the same
 // database, so a bench can prepare rows directly and then load the server.
 
-export const BENCH_SECRET = "bench-secret-0123456789abcdef0123456789";
-export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789";
+// Random per run: the bench's server is production, which refuses secrets published with the source.
+export const BENCH_SECRET = randomSecret("bench-");
+export const BENCH_METRICS_TOKEN = randomSecret("bench-metrics-");
 /** This run's Stripe emulator credentials: benches that start an emulator hand it these. */
 export const BENCH_GATEWAY = { secretKey: randomSecret("sk_test_"), webhookSecret: randomSecret("whsec_") };
 

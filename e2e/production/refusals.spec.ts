@@ -51,6 +51,11 @@ const cases: [string, Record<string, string | undefined>, RegExp][] = [
     { NEXTAUTH_SECRET: "x".repeat(10) + "0123456789abcdefghijk" },
     /NEXTAUTH_SECRET must be at least 32 characters/,
   ],
+  [
+    "NEXTAUTH_SECRET published with the source (the e2e server's)",
+    { NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef0123456789" },
+    /NEXTAUTH_SECRET is a value published with this project's source/,
+  ],
   ["APP_URL unset", { APP_URL: undefined }, /APP_URL is not set/],
   ["APP_URL http:// for a public host", { APP_URL: "http://books.example.com" }, /APP_URL must be https:\/\/ for books\.example\.com/],
   ["DEV_TOOLS on", { DEV_TOOLS: "on" }, /DEV_TOOLS must be off in production/],
