@@ -18,6 +18,7 @@ import type { Executor } from "@/db";
 import { instrument } from "@/lib/observability/operations";
 import { isUuid } from "@/lib/ids";
 import type {
+  DomainEventType,
   LeftOutLine,
   OrderContext,
   ReturnStatus,
@@ -223,12 +224,17 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
   };
 }
 
-/** Events whose payload is the operators' business (who paused the order and why): a shopper sees that it happened, not why. */
-const operatorOnlyPayloads = new Set(["OrderPaused", "OrderResumed"]);
+/**
+ * Events whose payload is the operators' business: who paused the order and
+ * why, and why the warehouse job gave up (the job's own error text: a failed
+ * query, a carrier host; a security audit found it shown to shoppers). A
+ * shopper sees that it happened, not why.
+ */
+const operatorOnlyPayloads = new Set<DomainEventType>(["OrderPaused", "OrderResumed", "FulfilmentFailed"]);
 
 /** The shopper's view of an order: the same, less what only operators may read. */
 function shopperView(view: OrderView): OrderView {
-  return { ...view, events: view.events.map((e) => (operatorOnlyPayloads.has(e.type) ? { ...e, payload: {} } : e)) };
+  return { ...view, events: view.events.map((e) => (operatorOnlyPayloads.has(e.type as DomainEventType) ? { ...e, payload: {} } : e)) };
 }
 
 /** One order of one user; another user's order is not_found, like a missing one. */

@@ -158,7 +158,7 @@ describe("pause and resume through dispatch and the worker", () => {
     await adminPause({ adminId: admin, orderId: order.orderId, reason: "suspected fraud, call the bank" });
     const mine = await getOrderForViewer({ userId: order.userId }, order.orderId);
     expect(mine.paused).toBe(true);
-    expect(mine.events.find((e) => e.type === "OrderPaused")).toMatchObject({ payload: {} });
+    expect(mine.events.find((e) => e.type === "OrderPaused")!.payload).toEqual({});
     expect(JSON.stringify(mine)).not.toContain("suspected fraud");
     const listed = (await listOrdersForUser(order.userId)).find((o) => o.id === order.orderId)!;
     expect(JSON.stringify(listed)).not.toContain("suspected fraud");
@@ -169,7 +169,21 @@ describe("pause and resume through dispatch and the worker", () => {
     await adminResume({ adminId: admin, orderId: order.orderId });
     const resumed = await getOrderForViewer({ userId: order.userId }, order.orderId);
     expect(resumed.paused).toBe(false);
-    expect(resumed.events.find((e) => e.type === "OrderResumed")).toMatchObject({ payload: {} });
+    expect(resumed.events.find((e) => e.type === "OrderResumed")!.payload).toEqual({});
+  });
+
+  // A security audit's find: the warehouse job's error text (a failed query here) reached the shopper's order.
+  it("the shopper sees that the warehouse job gave up, not its error text; operators do", async () => {
+    const order = await paidOrderAtGateway({ quantity: 1 });
+    const reason =
+      'the fulfilment job failed: Failed query: select password_hash from users where id = $1 (invalid input syntax for type uuid: "x")';
+    expect((await dispatch(order.orderId, { type: "FULFILMENT_FAILED", reason }, "system")).outcome).toBe("accepted");
+    const mine = await getOrderForViewer({ userId: order.userId }, order.orderId);
+    expect(mine.events.find((e) => e.type === "FulfilmentFailed")!.payload).toEqual({});
+    expect(JSON.stringify(mine)).not.toContain("password_hash");
+    const listed = (await listOrdersForUser(order.userId)).find((o) => o.id === order.orderId)!;
+    expect(JSON.stringify(listed)).not.toContain("password_hash");
+    expect((await getOrder(order.orderId)).events.find((e) => e.type === "FulfilmentFailed")!.payload).toEqual({ reason });
   });
 
   it("a refund waits while paused (no gateway call); resume sends it", async () => {
