@@ -137,9 +137,14 @@ export type PaymentGateway = {
   ping(): Promise<void>;
   /** Expires an open session; a session that is already complete comes back as it is. */
   expireCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo>;
-  /** Idempotent per refundId. */
+  /**
+   * Idempotent per refundId while the gateway keeps its idempotency key (24 h
+   * at Stripe): look for the refund first (findRefund) when it may be older.
+   */
   createRefund(input: RefundInput): Promise<RefundInfo>;
   retrieveRefund(gatewayRefundId: string): Promise<RefundInfo>;
+  /** The gateway's refund of this payment made for our refund `refundId` (its metadata), if any. */
+  findRefund(paymentIntentId: string, refundId: string): Promise<RefundInfo | undefined>;
   /** A coupon with these terms and its promotion code; a code already active is refused (invalid_request). */
   createPromotionCode(input: PromotionCodeCreate): Promise<PromotionCodeInfo>;
   /** The newest promotion codes, at most `max`. */

@@ -285,6 +285,14 @@ export function stripeGateway(): PaymentGateway {
     async retrieveRefund(gatewayRefundId) {
       return toRefundInfo(await callGateway("refunds.retrieve", () => stripe.refunds.retrieve(gatewayRefundId)));
     },
+    async findRefund(paymentIntentId, refundId) {
+      // A payment has a handful of refunds at most (each partial refund, each retry).
+      const refunds = await callGateway("refunds.list", () =>
+        stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 }).autoPagingToArray({ limit: 1000 }),
+      );
+      const found = refunds.find((refund) => refund.metadata?.refund_id === refundId);
+      return found ? toRefundInfo(found) : undefined;
+    },
     async createPromotionCode(input) {
       // The code must be free before a coupon is made for it.
       const taken = await callGateway("promotion_codes.list", () =>

@@ -11,7 +11,8 @@ import { dispatch } from "@/lib/orders/dispatch";
 import { placeOrder } from "@/lib/orders/place-order";
 import { getPaymentGateway } from "@/lib/payments/gateway";
 import { createBook, createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
-import { payAtGateway, paidOrderAtGateway } from "@/test/gateway";
+import { emulatorControl, payAtGateway, paidOrderAtGateway } from "@/test/gateway";
+import { adminPause, adminResume } from "@/lib/orders/user-actions";
 import { taskList } from "./task-list";
 
 // The worker's tasks run by graphile-worker itself (runOnce) on the test
@@ -174,6 +175,58 @@ describe("worker tasks", () => {
     expect(stored!.gateway_refund_id).toBe(atGateway[0]!.id);
     expect((await eventTypes(orderId)).filter((t) => t === "PaymentRefunded")).toHaveLength(1);
     expect(await stockOf(bookId)).toEqual({ available: 5, reserved: 0, sold: 0, received: 5 });
+  });
+
+  // A money audit's find: the refund id is the gateway's idempotency key, and Stripe keeps a key
+  // for 24 hours. A job run after that sent the same refund again: a second refund at the gateway.
+  describe("a refund job run more than a day after the gateway took the refund (its idempotency key forgotten)", () => {
+    const dayAndAnHour = 25 * 3_600_000;
+    afterEach(async () => {
+      await emulatorControl("/_emulator/clock", { offsetMs: 0 });
+      await emulatorControl("/_emulator/config", { refundOutcome: "succeeded" });
+    });
+
+    it("RESUME of an order paused for a day asks about its pending refund; it is not sent again", async () => {
+      const admin = await createUser("admin");
+      // Two copies, one refunded: the charge has room for the same refund twice.
+      const { orderId, bookId } = await paidOrderAtGateway({ stock: 3, priceCents: 1500, quantity: 2 });
+      await emulatorControl("/_emulator/config", { refundOutcome: "pending" });
+      await dispatch(orderId, { type: "REQUEST_PARTIAL_REFUND", by: "admin", lines: [{ bookId, quantity: 1 }] }, "admin");
+      await dueNow(orderId);
+      await work();
+      const { db } = await getDb();
+      const [sent] = await db.execute<{ status: string; gateway_refund_id: string | null }>(
+        sql`select status, gateway_refund_id from refunds where order_id = ${orderId}`,
+      );
+      expect(sent).toMatchObject({ status: "pending", gateway_refund_id: expect.stringMatching(/^re_/) });
+      expect(await refundsCreatedAtGateway(orderId)).toHaveLength(1);
+
+      await adminPause({ adminId: admin, orderId, reason: "the shopper called about the address" });
+      await emulatorControl("/_emulator/clock", { advanceMs: dayAndAnHour });
+      await adminResume({ adminId: admin, orderId });
+      await dueNow(orderId);
+      await work();
+      const atGateway = await refundsCreatedAtGateway(orderId);
+      expect(atGateway).toHaveLength(1);
+      expect(atGateway[0]!.id).toBe(sent!.gateway_refund_id);
+    });
+
+    it("a retry after a crash between the gateway's answer and our record finds the refund instead of sending it again", async () => {
+      const { orderId } = await paidOrderAtGateway({ stock: 3, priceCents: 1500 });
+      await dispatch(orderId, { type: "REQUEST_REFUND", by: "user" }, "user");
+      armFault("refund_payment:after_gateway", { times: 1, orderId });
+      await dueNow(orderId);
+      await work();
+      expect((await orderRow(orderId)).status).toBe("refund_pending");
+      expect(await refundsCreatedAtGateway(orderId)).toHaveLength(1);
+      await failureRecorded(orderId, 1);
+      await emulatorControl("/_emulator/clock", { advanceMs: dayAndAnHour });
+      await dueNow(orderId);
+      await work();
+      expect((await orderRow(orderId)).status).toBe("refunded");
+      expect(await refundsCreatedAtGateway(orderId)).toHaveLength(1);
+      expect((await eventTypes(orderId)).filter((t) => t === "PaymentRefunded")).toHaveLength(1);
+    });
   });
 
   it("flags the order for an operator and alerts after the last attempt", async () => {

@@ -1,33 +1,47 @@
 import { faultPoint } from "@/lib/faults";
 import { getDb } from "@/db";
-import { getPaymentGateway } from "@/lib/payments/gateway";
+import { getPaymentGateway, type RefundInfo } from "@/lib/payments/gateway";
 import { settleRefundOutcome } from "@/lib/payments/refund-outcome";
 import { refundToSend } from "@/lib/payments/store";
 import { addJob } from "../jobs";
 import { defineTask } from "../define-task";
 
-// Sends a refund to the gateway with the refund id as idempotency key, so a
-// retried or crashed job never refunds twice. The outcome arrives by webhook,
-// or by polling (poll_refund) when the gateway answers "pending".
+// Sends a refund to the gateway once. The outcome arrives by webhook, or by
+// polling (poll_refund) when the gateway answers "pending".
+//
+// Never twice: the refund id is the gateway's idempotency key, which covers a
+// retry within the gateway's window (24 h at Stripe). A job run later than that
+// (an order paused for days, then resumed: RESUME queues this job again for
+// every pending refund) must not rely on it: a refund the gateway already has
+// (its id recorded, or found by our refund id in its metadata after a run that
+// crashed before recording it) is asked about, never sent again.
 export const refundPayment = defineTask(
   "refund_payment",
   async ({ refundId }) => {
     const refund = await refundToSend(refundId);
     if (!refund || refund.status !== "pending") return;
     const gateway = await getPaymentGateway();
-    let paymentIntentId = refund.payment_intent_id;
-    if (!paymentIntentId && refund.session_id) {
-      paymentIntentId = (await gateway.retrieveCheckoutSession(refund.session_id)).paymentIntentId;
+    let info: RefundInfo;
+    if (refund.gateway_refund_id) {
+      info = await gateway.retrieveRefund(refund.gateway_refund_id);
+    } else {
+      let paymentIntentId = refund.payment_intent_id;
+      if (!paymentIntentId && refund.session_id) {
+        paymentIntentId = (await gateway.retrieveCheckoutSession(refund.session_id)).paymentIntentId;
+      }
+      if (!paymentIntentId) throw new Error(`refund ${refund.id}: the payment has no gateway payment to refund`);
+      const sent = await gateway.findRefund(paymentIntentId, refund.id);
+      faultPoint("refund_payment:before_gateway");
+      info =
+        sent ??
+        (await gateway.createRefund({
+          refundId: refund.id,
+          paymentIntentId,
+          amountCents: refund.amount_cents,
+          orderId: refund.order_id,
+        }));
+      faultPoint("refund_payment:after_gateway");
     }
-    if (!paymentIntentId) throw new Error(`refund ${refund.id}: the payment has no gateway payment to refund`);
-    faultPoint("refund_payment:before_gateway");
-    const info = await gateway.createRefund({
-      refundId: refund.id,
-      paymentIntentId,
-      amountCents: refund.amount_cents,
-      orderId: refund.order_id,
-    });
-    faultPoint("refund_payment:after_gateway");
     if ((await settleRefundOutcome(refund, info)) === "pending") {
       const { db } = await getDb();
       await addJob(
