@@ -62,6 +62,17 @@ async function refundsCreatedAtGateway(orderId: string): Promise<EmulatorRefund[
   return data.map((d) => d.event.data.object).filter((r) => r.metadata.order_id === orderId);
 }
 
+/** Runs the order's refund job, which dies right after the gateway refunded, before recording it. */
+async function refundJobDiesAfterTheGateway(orderId: string): Promise<void> {
+  armFault("refund_payment:after_gateway", { times: 1, orderId });
+  await dueNow(orderId);
+  await work();
+  expect((await orderRow(orderId)).status).toBe("refund_pending");
+  expect(await refundsCreatedAtGateway(orderId)).toHaveLength(1);
+  // graphile-worker writes the failure (unlock, backoff) after runOnce returns: made due only once it has.
+  await failureRecorded(orderId, 1);
+}
+
 /**
  * An order placed an hour ago, so its payment window has closed, with an
  * attempt started before the deadline: a real Checkout Session at the emulator.
@@ -152,14 +163,7 @@ describe("worker tasks", () => {
     await dispatch(orderId, { type: "REQUEST_REFUND", by: "user" }, "user");
     const { db } = await getDb();
     const [refund] = await db.execute<{ id: string }>(sql`select id from refunds where order_id = ${orderId}`);
-    armFault("refund_payment:after_gateway", { times: 1, orderId });
-    await dueNow(orderId);
-    await work();
-    // The gateway refunded; the job died before recording it.
-    expect((await orderRow(orderId)).status).toBe("refund_pending");
-    expect(await refundsCreatedAtGateway(orderId)).toHaveLength(1);
-    // graphile-worker writes the failure (unlock, backoff) after runOnce returns: made due only once it has.
-    await failureRecorded(orderId, 1);
+    await refundJobDiesAfterTheGateway(orderId);
     await dueNow(orderId);
     await work();
     expect((await orderRow(orderId)).status).toBe("refunded");
@@ -214,12 +218,7 @@ describe("worker tasks", () => {
     it("a retry after a crash between the gateway's answer and our record finds the refund instead of sending it again", async () => {
       const { orderId } = await paidOrderAtGateway({ stock: 3, priceCents: 1500 });
       await dispatch(orderId, { type: "REQUEST_REFUND", by: "user" }, "user");
-      armFault("refund_payment:after_gateway", { times: 1, orderId });
-      await dueNow(orderId);
-      await work();
-      expect((await orderRow(orderId)).status).toBe("refund_pending");
-      expect(await refundsCreatedAtGateway(orderId)).toHaveLength(1);
-      await failureRecorded(orderId, 1);
+      await refundJobDiesAfterTheGateway(orderId);
       await emulatorControl("/_emulator/clock", { advanceMs: dayAndAnHour });
       await dueNow(orderId);
       await work();
