@@ -64,7 +64,8 @@ async function figuresBySql(day: string) {
   const [row] = await db.execute<{ revenue: number; refunds: number; lost: number }>(sql`
     select
       (select coalesce(sum(total_cents), 0)::int from orders where (paid_at at time zone 'UTC')::date = ${day}::date) as revenue,
-      (select coalesce(sum(amount_cents), 0)::int from refunds where status = 'succeeded' and (updated_at at time zone 'UTC')::date = ${day}::date) as refunds,
+      (select coalesce(sum(amount_cents), 0)::int from refunds where status = 'succeeded' and (updated_at at time zone 'UTC')::date = ${day}::date
+        and coalesce(reason, '') not in ('late_payment', 'duplicate_payment', 'unrecorded_payment')) as refunds,
       (select coalesce(sum(amount_cents), 0)::int from disputes where outcome = 'lost' and (closed_at at time zone 'UTC')::date = ${day}::date) as lost`);
   return {
     revenueCents: row!.revenue,
@@ -160,6 +161,46 @@ describe("salesByDay", () => {
       const { revenueCents, refundedCents, lostCents, netCents } = day;
       expect({ revenueCents, refundedCents, lostCents, netCents }, day.day).toEqual(await figuresBySql(day.day));
     }
+  });
+
+  // A money audit's find: money an order never took was refunded in full, and the report
+  // counted the refund but never the money, so net revenue fell by money the store never kept.
+  it("money an order never took (paid after its cancel, paid twice) moves neither revenue nor refunds when given back", async () => {
+    const userId = await createUser();
+    const bookId = await createBook(10, 1700);
+    const [before] = (await salesByDay({ days: 1 })).days;
+    const late = await newOrder(userId, bookId);
+    const latePayment = randomUUID();
+    await dispatch(late.orderId, { type: "START_PAYMENT", paymentId: latePayment }, "user", {
+      session: { id: `cs_${latePayment}`, url: "https://pay.test" },
+    });
+    expect((await dispatch(late.orderId, { type: "CANCEL" }, "user")).status).toBe("cancelled");
+    const landed = { type: "PAYMENT_SUCCEEDED", paymentId: latePayment, amountCents: late.totalCents, currency: "usd" } as const;
+    expect((await dispatch(late.orderId, landed, "gateway")).status).toBe("refund_pending");
+    const twice = await newOrder(userId, bookId);
+    await pay(twice.orderId, twice.totalCents);
+    const second = randomUUID();
+    await dispatch(
+      twice.orderId,
+      { type: "UNRECORDED_PAYMENT", paymentId: second, sessionId: `cs_${second}`, amountCents: twice.totalCents, currency: "usd" },
+      "gateway",
+    );
+    const { db } = await getDb();
+    const refunds = await db.execute<{ id: string; order_id: string; reason: string }>(
+      sql`select id, order_id, reason from refunds where order_id in (${late.orderId}, ${twice.orderId}) and status = 'pending' order by reason`,
+    );
+    expect(refunds.map((r) => r.reason)).toEqual(["late_payment", "unrecorded_payment"]);
+    for (const r of refunds) await dispatch(r.order_id, { type: "REFUND_SUCCEEDED", refundId: r.id }, "gateway");
+    const [today] = (await salesByDay({ days: 1 })).days;
+    expect(delta(before!, today!)).toMatchObject({
+      paymentsTaken: 1,
+      revenueCents: twice.totalCents,
+      refundedCents: 0,
+      lostCents: 0,
+      netCents: twice.totalCents,
+    });
+    const { revenueCents, refundedCents, lostCents, netCents } = today!;
+    expect({ revenueCents, refundedCents, lostCents, netCents }).toEqual(await figuresBySql(today!.day));
   });
 
   it("orders in every state: each placed order counted once by its status now, agreeing with the orders page and with SQL over the tables", async () => {

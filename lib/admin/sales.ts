@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { orderStatuses, type OrderStatus } from "@/db/schema";
+import type { RefundReason } from "@/machines/order-types";
 
 /**
  * One UTC day of the sales page. Two kinds of figure, never added to each other
@@ -21,7 +22,10 @@ export type SalesDay = {
   paymentsTaken: number;
   /** What those payments captured. */
   revenueCents: number;
-  /** Refunds the gateway confirmed that day (whole and partial). */
+  /**
+   * Refunds the gateway confirmed that day (whole and partial), of sales only:
+   * money an order never took (STRAY_MONEY_REFUNDS) was never revenue, so giving it back is no refund of revenue either.
+   */
   refundedCents: number;
   /** Money lost in disputes decided (lost) that day. */
   lostCents: number;
@@ -30,6 +34,16 @@ export type SalesDay = {
 };
 
 export type SalesReport = { days: SalesDay[]; currency: string; from: string; to: string };
+
+/**
+ * Refunds of money no order took: a payment that landed after the order was
+ * cancelled, a second payment of a paid order, money from a payment page the
+ * order no longer used. Each gives back, in full, money the report never
+ * counted as revenue (revenue is what orders were paid), so it is left out of
+ * refunds too; counted, it lowered net revenue by money the store never kept
+ * (a money audit's find).
+ */
+export const STRAY_MONEY_REFUNDS = ["late_payment", "duplicate_payment", "unrecorded_payment"] as const satisfies readonly RefundReason[];
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 366;
@@ -82,7 +96,9 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
         from orders where paid_at >= ${from}::timestamptz and paid_at < ${to}::timestamptz group by 1
       ), refunded as (
         select ${utcDay("updated_at")} as day, sum(amount_cents) as cents
-        from refunds where status = 'succeeded' and updated_at >= ${from}::timestamptz and updated_at < ${to}::timestamptz group by 1
+        from refunds where status = 'succeeded' and updated_at >= ${from}::timestamptz and updated_at < ${to}::timestamptz
+          and coalesce(reason, '') <> all(${`{${STRAY_MONEY_REFUNDS.join(",")}}`}::text[])
+        group by 1
       ), lost as (
         select ${utcDay("closed_at")} as day, sum(amount_cents) as cents
         from disputes where outcome = 'lost' and closed_at >= ${from}::timestamptz and closed_at < ${to}::timestamptz group by 1

@@ -93,7 +93,9 @@ export default async function AdminSalesPage() {
             placed, whatever happened since); <strong className="text-ink">revenue</strong> is what those payments captured.
           </li>
           <li>
-            <strong className="text-ink">Refunds</strong>: refunds the payment provider confirmed in these days, whole and partial.
+            <strong className="text-ink">Refunds</strong>: refunds of sales the payment provider confirmed in these days, whole and partial.
+            Money no order took (paid after the order was cancelled, or paid twice) is given back in full and is neither revenue nor a
+            refund here.
           </li>
           <li>
             <strong className="text-ink">Lost in disputes</strong>: money taken back by disputes decided against the store in these days.
