@@ -14,6 +14,7 @@ import { Histogram, Registry } from "prom-client";
 import { parseTrustedProxyHops, setForwardedFor } from "./lib/forwarded-for.mjs";
 
 import { loadBuiltConfig } from "./lib/built-config.mjs";
+import { loadRouteLabeller } from "./lib/route-label.mjs";
 
 // `next start` sets this; a custom server must, before Next (and React) load.
 process.env.NODE_ENV = "production";
@@ -79,17 +80,7 @@ const httpDuration = new Histogram({
   registers: [globalThis.__bookstoreRegistry],
 });
 
-/** "/orders/5b1c…/events" → "/orders/:id/events": one series per route, not per order. */
-function routeOf(pathname) {
-  if (pathname.startsWith("/_next/")) return "/_next/*";
-  return (
-    pathname
-      .split("/")
-      .map((part) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(part) || /^\d+$/.test(part) || /^(cs|pi|re|evt)_\w+$/.test(part) ? ":id" : part))
-      .join("/")
-      .slice(0, 100) || "/"
-  );
-}
+const routeOf = loadRouteLabeller();
 
 function timed(req, res) {
   const stop = httpDuration.startTimer();
