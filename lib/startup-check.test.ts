@@ -130,7 +130,12 @@ describe("production settings", () => {
       verdict({ DEMO_MODE: "true", APP_URL: undefined, DEV_TOOLS: "on", STRIPE_SECRET_KEY: undefined, EMULATOR_SECRET_KEY: "sk_test_x" })
         .refusal,
     ).toBeUndefined();
-    expect(verdict({ DEMO_MODE: "true", STRIPE_WEBHOOK_SECRET: undefined }).refusal).toMatch(/^STRIPE_WEBHOOK_SECRET is not set/);
+    expect(verdict({ DEMO_MODE: "true", STRIPE_SECRET_KEY: "sk_test_0123", STRIPE_WEBHOOK_SECRET: undefined }).refusal).toMatch(
+      /^STRIPE_WEBHOOK_SECRET is not set/,
+    );
+    // Never with real money (the base configuration's key is a live one).
+    expect(verdict({ DEMO_MODE: "true" }).refusal).toMatch(/^DEMO_MODE is on with a live STRIPE_SECRET_KEY/);
+    expect(verdict({ DEMO_MODE: "true", STRIPE_SECRET_KEY: "sk_test_0123" }).refusal).toBeUndefined();
   });
 });
 

@@ -74,6 +74,12 @@ export function checkSettings(e: Env): SettingsVerdict {
   // Every mode: webhooks are checked with a configured secret, never a built-in one.
   const payments = paymentConfigurationProblem(e);
   if (!isProduction(e)) {
+    // Generous, but never with real money: demo accounts have published passwords (an audit's find).
+    if (e.DEMO_MODE && e.STRIPE_SECRET_KEY?.startsWith("sk_live_")) {
+      return refuse(
+        "DEMO_MODE is on with a live STRIPE_SECRET_KEY: the demo's accounts have published passwords and would take real payments (use a test key, or no DEMO_MODE)",
+      );
+    }
     if (e.DEMO_MODE && e.NODE_ENV === "production")
       warnings.push(
         "DEMO_MODE is on: demo accounts and dev tools, production's refusals do not apply (npm start sets it; never set it for a real store)",
