@@ -115,15 +115,19 @@ export function refundToStart(context: OrderContext, event: OrderEvent): RefundS
 }
 
 /**
- * An operator's retry after automation gave up: the last failed refund's
- * payment and reason, under a new id, for all that is left of that payment.
+ * An operator's retry after automation gave up: the newest failed refund whose
+ * payment still has money to give back, its payment and reason under a new id,
+ * for all that is left of that payment. Not merely the last failed refund: with
+ * two payments' refunds failed for good, the first retry settles one, and the
+ * next must find the other (it found nothing, and the transition recorded no
+ * event: a 500, and that money could never be given back by an operator).
  */
 export function refundToRetry(context: OrderContext, event: OrderEvent): RefundState | undefined {
   if (event.type !== "REQUEST_REFUND") return undefined;
-  const lastFailed = context.refunds.filter((r) => r.status === "failed").at(-1);
-  const left = lastFailed ? refundableCents(context, lastFailed.paymentId) : 0;
-  if (!lastFailed || left <= 0) return undefined;
-  return { id: event.refundId, paymentId: lastFailed.paymentId, amountCents: left, reason: lastFailed.reason, status: "pending" };
+  const failed = context.refunds.filter((r) => r.status === "failed" && refundableCents(context, r.paymentId) > 0).at(-1);
+  if (!failed) return undefined;
+  const amountCents = refundableCents(context, failed.paymentId);
+  return { id: event.refundId, paymentId: failed.paymentId, amountCents, reason: failed.reason, status: "pending" };
 }
 
 export function returnOf(context: OrderContext, returnId: string): ReturnState | undefined {

@@ -176,11 +176,16 @@ const machineSetup = setup({
     // Composite steps shared by several transitions.
     // Starts giving money back; what and why follow from the event that asked
     // (refundToStart), or, for an operator's retry after automation gave up,
-    // the last failed refund again under a new id (refundToRetry).
+    // a failed refund with money left again under a new id (refundToRetry).
     startRefund: enqueueActions(({ context, event, enqueue }, params: unknown) => {
-      const retry = (params as { retry?: boolean } | undefined)?.retry === true;
-      const refund = retry ? refundToRetry(context, event) : refundToStart(context, event);
-      if (!refund) return;
+      const {
+        retry = false,
+        reason,
+        amountCents,
+      } = (params as { retry?: boolean; reason?: RefundReason; amountCents?: number } | undefined) ?? {};
+      const started = retry ? refundToRetry(context, event) : refundToStart(context, event);
+      if (!started) return;
+      const refund = { ...started, ...(reason ? { reason } : {}), ...(amountCents !== undefined ? { amountCents } : {}) };
       enqueue({
         type: "createRefund",
         params: {
@@ -277,6 +282,33 @@ const machineSetup = setup({
         enqueue({ type: "flagForOperator", params: { reason: `refund failed ${context.refundFailures + 1} times: ${event.reason}` } });
         enqueue.assign({ refunds, refundFailures: context.refundFailures + 1 });
       }
+    }),
+    // A refund the gateway reported succeeded, then failed (Stripe: the card was
+    // closed, the bank sent the money back): the money is not back after all.
+    // Its amount counts as the payment's again, the payment is paid again if it
+    // was refunded, and an operator is told (retrying the same card would fail
+    // the same way). Ignored until a money audit found it: the store believed
+    // the shopper had been paid back.
+    reverseRefund: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, "REFUND_FAILED");
+      const refund = refundOf(context, event.refundId);
+      if (!refund) return;
+      enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "failed", reason: event.reason } });
+      const payment = paymentOf(context, refund.paymentId);
+      const wasRefunded = payment?.status === "refunded";
+      if (wasRefunded) enqueue({ type: "setPaymentStatus", params: { paymentIds: [refund.paymentId], status: "paid" } });
+      enqueue({
+        type: "recordEvent",
+        params: { type: "RefundFailed", payload: { refundId: refund.id, reason: event.reason, afterSucceeding: true } },
+      });
+      enqueue({
+        type: "flagForOperator",
+        params: { reason: `a refund the gateway had confirmed failed afterwards (${event.reason}): the money is not back` },
+      });
+      enqueue.assign({
+        ...withRefund(context, refund.id, { status: "failed" }),
+        ...(wasRefunded ? withPayment(context, refund.paymentId, { status: "paid" }) : {}),
+      });
     }),
     // The shopper hears of a cancel by e-mail, except when their changed cart replaced the order
     // (they are placing its successor right now: lib/orders/place-order.ts).
@@ -645,8 +677,16 @@ const machineSetup = setup({
       const ret = returnOf(context, event.returnId);
       return ret?.status === "requested" && event.at >= ret.expiresAt;
     },
+    // Only when there is a failed refund to retry: otherwise the request changes nothing (ignored: a 409).
     isAdminRetryAfterFailure: ({ context, event }) =>
-      event.type === "REQUEST_REFUND" && event.by === "admin" && pendingRefunds(context).length === 0,
+      event.type === "REQUEST_REFUND" &&
+      event.by === "admin" &&
+      pendingRefunds(context).length === 0 &&
+      refundToRetry(context, event) !== undefined,
+    isSucceededRefund: ({ context, event }) => {
+      assertEvent(event, "REFUND_FAILED");
+      return refundOf(context, event.refundId)?.status === "succeeded";
+    },
     isPendingRefund: ({ context, event }) => {
       assertEvent(event, ["REFUND_SUCCEEDED", "REFUND_FAILED"]);
       return pendingRefunds(context).some((r) => r.id === event.refundId);
@@ -697,6 +737,16 @@ const refundUnrecordedPayment = {
 // GATEWAY_BACK e-mails the shopper a link to pay. From any created state without a pending attempt.
 const delayPayment = { guard: { type: "deadlineNotPassed" }, target: "paymentDelayed", actions: { type: "delayPayment" } } as const;
 
+/**
+ * What a refused payment took at the gateway: its session's total as read back
+ * from the gateway (the sale), which a webhook body's amount cannot change;
+ * the reported amount when there is no sale to read.
+ */
+function takenAtGateway(event: OrderEvent): number {
+  assertEvent(event, "PAYMENT_SUCCEEDED");
+  return event.sale?.totalCents ?? event.amountCents;
+}
+
 // A dispute can come for any money the order took, whatever state it is in.
 const noteDispute = { guard: { type: "isDisputeNews" }, actions: { type: "noteDispute" } } as const;
 
@@ -717,6 +767,8 @@ export const orderMachine = machineSetup.createMachine({
     DISPUTE_OPENED: noteDispute,
     DISPUTE_UPDATED: noteDispute,
     DISPUTE_CLOSED: noteDispute,
+    // Whatever state the order is in (refunded: back to refund_pending, below).
+    REFUND_FAILED: { guard: { type: "isSucceededRefund" }, actions: { type: "reverseRefund" } },
     // The order keeps its state; only automation stops and starts (docs/ARCHITECTURE.md, "Pause and resume").
     PAUSE: { guard: { type: "canPause" }, actions: { type: "pause" } },
     RESUME: { guard: { type: "isPaused" }, actions: { type: "resume" } },
@@ -863,13 +915,25 @@ export const orderMachine = machineSetup.createMachine({
             ],
           },
           {
-            // The wrong amount or currency is never treated as paid: an operator decides.
+            // The wrong amount or currency never pays the order, and the money it took goes back at once
+            // (it stayed at the gateway, and the payment, still open, held off the order's timeout: a
+            // money audit's find). An operator is told; the order still waits for a right payment.
             guard: { type: "isUnflaggedMismatch" },
             target: ".paymentFailed",
             actions: [
               {
                 type: "setPaymentStatus",
-                params: ({ event }) => ({ paymentIds: [event.paymentId], status: "failed", reason: "amount_mismatch" }),
+                params: ({ event }) => ({
+                  paymentIds: [event.paymentId],
+                  status: "paid",
+                  reason: "amount_mismatch",
+                  paymentIntentId: event.paymentIntentId,
+                  amountCents: takenAtGateway(event),
+                }),
+              },
+              {
+                type: "startRefund",
+                params: ({ event }: { event: OrderEvent }) => ({ reason: "mismatched_payment", amountCents: takenAtGateway(event) }),
               },
               {
                 type: "flagForOperator",
@@ -890,7 +954,9 @@ export const orderMachine = machineSetup.createMachine({
                   },
                 }),
               },
-              assign(({ context, event }) => withPayment(context, event.paymentId, { flagged: true, status: "failed" })),
+              assign(({ context, event }) =>
+                withPayment(context, event.paymentId, { flagged: true, status: "paid", amountCents: takenAtGateway(event) }),
+              ),
             ],
           },
         ],
@@ -1124,6 +1190,8 @@ export const orderMachine = machineSetup.createMachine({
           on: {
             PAYMENT_SUCCEEDED: { ...refundUnusablePayment, target: "refund_pending" },
             UNRECORDED_PAYMENT: { ...refundUnrecordedPayment, target: "refund_pending" },
+            // Money it thought was back is not: an operator's retry (REQUEST_REFUND) is allowed there.
+            REFUND_FAILED: { guard: { type: "isSucceededRefund" }, target: "refund_pending", actions: { type: "reverseRefund" } },
           },
         },
       },

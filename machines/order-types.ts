@@ -23,6 +23,7 @@ export type RefundReason =
   | "stock_unavailable"
   | "duplicate_payment"
   | "unrecorded_payment"
+  | "mismatched_payment"
   | "returned";
 
 /** One carrier report on the shipment, in the carrier's order (sequence). */

@@ -111,3 +111,13 @@ export async function guestOrderAtGateway(options: OrderOptions = {}) {
   const { checkoutUrl, paymentId } = await startPayment({ userId: null, guestOrderId: placed.orderId, orderId: placed.orderId });
   return { ...placed, paymentId, sessionId: checkoutUrl.split("/pay/")[1]! };
 }
+
+/** The gateway's own view: what was captured on the session and how much of it went back. */
+export async function moneyAtGateway(sessionId: string): Promise<{ captured: number; refunded: number }> {
+  const stripe = stripeClient();
+  const session = await stripe.checkout.sessions.retrieve(sessionId);
+  if (!session.payment_intent) return { captured: 0, refunded: 0 };
+  const intent = await stripe.paymentIntents.retrieve(String(session.payment_intent), { expand: ["latest_charge"] });
+  const charge = intent.latest_charge as Stripe.Charge | null;
+  return { captured: charge?.amount_captured ?? 0, refunded: charge?.amount_refunded ?? 0 };
+}

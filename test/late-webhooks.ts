@@ -108,7 +108,10 @@ export function delayWebhooksTo(url: string, delayMs: { min: number; max: number
  * one, but never recorded: as if its START_PAYMENT had been refused and the
  * expiry lost, or the process had died between the gateway and the database.
  */
-export async function openUnrecordedSession(orderId: string, amountCents: number): Promise<{ sessionId: string; paymentId: string }> {
+export async function openUnrecordedSession(
+  orderId: string,
+  amountCents: number,
+): Promise<{ sessionId: string; paymentId: string; session: { id: string; url: string } }> {
   const paymentId = randomUUID();
   const session = await (
     await getPaymentGateway()
@@ -122,5 +125,5 @@ export async function openUnrecordedSession(orderId: string, amountCents: number
     cancelUrl: "http://localhost/checkout/cancelled",
     expiresAt: new Date(Date.now() + 3_600_000),
   });
-  return { sessionId: session.id, paymentId };
+  return { sessionId: session.id, paymentId, session: { id: session.id, url: session.url } };
 }

@@ -214,17 +214,22 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     events.push({ type: "REJECT_RETURN", returnId: r.id, note: "Not our book", at: deliveredAt + 2 * DAY });
     events.push({ type: "RETURN_EXPIRED", returnId: r.id, at: r.expiresAt });
   }
+  const refundFailed = (refundId: string, reason: string, at: number): OrderEvent => ({
+    type: "REFUND_FAILED",
+    refundId,
+    reason,
+    retryRefundId: `ref-${c.refunds.length + 1}`,
+    maxAttempts: MAX_REFUND_ATTEMPTS,
+    at,
+  });
   for (const r of c.refunds.filter((r) => r.status === "pending")) {
     events.push({ type: "REFUND_SUCCEEDED", refundId: r.id, at: paidAt + 3 * DAY });
-    events.push({
-      type: "REFUND_FAILED",
-      refundId: r.id,
-      reason: "insufficient_funds",
-      retryRefundId: `ref-${c.refunds.length + 1}`,
-      maxAttempts: MAX_REFUND_ATTEMPTS,
-      at: paidAt + 3 * DAY,
-    });
+    events.push(refundFailed(r.id, "insufficient_funds", paidAt + 3 * DAY));
   }
+  // A refund the gateway confirmed, reported failed afterwards (the card was closed): the last one only,
+  // so the graph stays finite.
+  const lastRefund = c.refunds.at(-1);
+  if (lastRefund?.status === "succeeded") events.push(refundFailed(lastRefund.id, "expired_or_canceled_card", paidAt + 4 * DAY));
   // One dispute on the paid payment (the gateway allows one per charge), before any refund: opened,
   // reviewed, won or lost, and decided before the order heard it was opened (out of order).
   const dispute = c.disputes[0];

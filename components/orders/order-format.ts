@@ -94,6 +94,7 @@ const reasons: Record<string, string> = {
   stock_unavailable: "a book turned out to be out of stock after payment",
   duplicate_payment: "the order was paid twice",
   unrecorded_payment: "it came through a payment page this order no longer used",
+  mismatched_payment: "the payment did not match the order’s total",
 };
 
 /** Why a refund was made, in words that read the same to the shopper and to the shop (both pages list refunds). */
@@ -104,6 +105,7 @@ const refundReasons: Record<string, string> = {
   stock_unavailable: "a book was out of stock after payment",
   duplicate_payment: "paid twice",
   unrecorded_payment: "paid on a payment page the order no longer used",
+  mismatched_payment: "paid an amount the order did not ask for",
   returned: "books returned",
 };
 

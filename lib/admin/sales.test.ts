@@ -65,7 +65,7 @@ async function figuresBySql(day: string) {
     select
       (select coalesce(sum(total_cents), 0)::int from orders where (paid_at at time zone 'UTC')::date = ${day}::date) as revenue,
       (select coalesce(sum(amount_cents), 0)::int from refunds where status = 'succeeded' and (updated_at at time zone 'UTC')::date = ${day}::date
-        and coalesce(reason, '') not in ('late_payment', 'duplicate_payment', 'unrecorded_payment')) as refunds,
+        and coalesce(reason, '') not in ('late_payment', 'duplicate_payment', 'unrecorded_payment', 'mismatched_payment')) as refunds,
       (select coalesce(sum(amount_cents), 0)::int from disputes where outcome = 'lost' and (closed_at at time zone 'UTC')::date = ${day}::date) as lost`);
   return {
     revenueCents: row!.revenue,

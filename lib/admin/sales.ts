@@ -38,12 +38,17 @@ export type SalesReport = { days: SalesDay[]; currency: string; from: string; to
 /**
  * Refunds of money no order took: a payment that landed after the order was
  * cancelled, a second payment of a paid order, money from a payment page the
- * order no longer used. Each gives back, in full, money the report never
+ * order no longer used, a payment of another amount than the order's. Each gives back, in full, money the report never
  * counted as revenue (revenue is what orders were paid), so it is left out of
  * refunds too; counted, it lowered net revenue by money the store never kept
  * (a money audit's find).
  */
-export const STRAY_MONEY_REFUNDS = ["late_payment", "duplicate_payment", "unrecorded_payment"] as const satisfies readonly RefundReason[];
+export const STRAY_MONEY_REFUNDS = [
+  "late_payment",
+  "duplicate_payment",
+  "unrecorded_payment",
+  "mismatched_payment",
+] as const satisfies readonly RefundReason[];
 
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 366;

@@ -24,6 +24,8 @@ const money = formatPrice;
 const refundReasons: Record<string, string> = {
   late_payment: "your payment arrived after the order had already been cancelled",
   duplicate_payment: "the order was paid twice, so we are returning the extra payment",
+  mismatched_payment:
+    "the payment did not match your order's total, so it did not pay for the order; please pay again from your order page",
   stock_unavailable: "we found we could not supply the books after all",
   requested_by_customer: "you asked us to",
   requested_by_admin: "our team issued it",

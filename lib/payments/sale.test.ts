@@ -149,7 +149,12 @@ describe("a shipped sale", () => {
     const [payment] = await db.execute<{ status: string; failure_reason: string }>(
       sql`select status, failure_reason from payments where order_id = ${orderId}`,
     );
-    expect(payment).toEqual({ status: "failed", failure_reason: "amount_mismatch" });
+    // Refused, and what the gateway took (the session's total, not the body's figure) goes back.
+    expect(payment).toEqual({ status: "paid", failure_reason: "amount_mismatch" });
+    const refunds = await db.execute<{ amount_cents: number; reason: string; status: string }>(
+      sql`select amount_cents, reason, status from refunds where order_id = ${orderId}`,
+    );
+    expect(refunds).toEqual([{ amount_cents: session.amount_total!, reason: "mismatched_payment", status: "pending" }]);
     // Nothing was sold: the copy is still only reserved.
     expect(await stockOf(books[0]!)).toMatchObject({ reserved: 1, sold: 0 });
   });

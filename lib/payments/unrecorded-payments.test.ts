@@ -9,7 +9,7 @@ import { addJob } from "@/lib/worker/jobs";
 import { cancelOrder } from "@/lib/orders/user-actions";
 import { taskList } from "@/lib/worker/task-list";
 import { eventTypes, orderRow } from "@/test/fixtures";
-import { emulatorControl, paidOrderAtGateway, payAtGateway, placedOrder } from "@/test/gateway";
+import { emulatorControl, moneyAtGateway, paidOrderAtGateway, payAtGateway, placedOrder } from "@/test/gateway";
 import { openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
 import { deliver, stripeEvent } from "@/test/webhooks";
 import { startPayment } from "./start-payment";
@@ -28,16 +28,6 @@ async function runJobs(): Promise<void> {
   await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null
     and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'expire_checkout_session', 'poll_refund'))`);
   await runOnce({ connectionString: url, taskList, logger: quiet });
-}
-
-/** The gateway's own view: what was captured on the session and how much of it went back. */
-async function moneyAtGateway(sessionId: string): Promise<{ captured: number; refunded: number }> {
-  const stripe = stripeClient();
-  const session = await stripe.checkout.sessions.retrieve(sessionId);
-  if (!session.payment_intent) return { captured: 0, refunded: 0 };
-  const intent = await stripe.paymentIntents.retrieve(String(session.payment_intent), { expand: ["latest_charge"] });
-  const charge = intent.latest_charge as Stripe.Charge | null;
-  return { captured: charge?.amount_captured ?? 0, refunded: charge?.amount_refunded ?? 0 };
 }
 
 async function paymentsOf(orderId: string) {
