@@ -123,19 +123,32 @@ describe("jobs.ts's statements do what graphile-worker's add_jobs and remove_job
   it("needs a task name registered before two transactions add it at once (registerJobTasks, run by migrateDatabase)", async () => {
     const { db, sql: client } = await getDb();
     // Two transactions add a job of a name nobody has used; the second waits on the first's new task row.
+    // No sleeps (a loaded machine made them too short): the first has added before the second starts,
+    // and is released only once the second waits on a lock or is done.
+    const waitingOnLocks = async () =>
+      (
+        await client<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`
+      )[0]!.n;
     const addTogether = async (task: string) => {
       const marker = randomUUID();
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
+      let added!: () => void;
+      const firstAdded = new Promise<void>((resolve) => (added = resolve));
       const first = db.transaction(async (tx) => {
         await tx.execute(addJobsQuery([spec(task, `${marker}:1`, marker)]));
+        added();
         await held;
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const second = db.transaction(async (tx) => {
-        await tx.execute(addJobsQuery([spec(task, `${marker}:2`, marker)]));
-      });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await firstAdded;
+      let secondDone = false;
+      const second = db
+        .transaction(async (tx) => {
+          await tx.execute(addJobsQuery([spec(task, `${marker}:2`, marker)]));
+        })
+        .finally(() => (secondDone = true));
+      await expect.poll(async () => secondDone || (await waitingOnLocks()) > 0, { timeout: 10_000 }).toBe(true);
       release();
       return Promise.allSettled([first, second]);
     };
