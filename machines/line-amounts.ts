@@ -51,6 +51,25 @@ export function refundedQuantities(context: OrderContext): Map<number, number> {
 }
 
 /** Shipping already given back (pending or succeeded partial refunds). */
+/**
+ * What the shopper paid for shipping: its price and the tax on it (the sale's
+ * tax less the lines' tax; some places tax shipping). A partial refund of
+ * shipping may give back all of it: capped at the price alone, the shipping's
+ * tax could never come back, and an order with every line and its shipping
+ * refunded kept cents captured and never became refunded (a money audit's find).
+ */
+export function shippingPaidCents(context: OrderContext): number {
+  const sale = context.sale;
+  if (!sale) return 0;
+  const linesTax = sale.lines.reduce((sum, line) => sum + line.taxCents, 0);
+  return sale.shippingCents + Math.max(0, sale.taxCents - linesTax);
+}
+
+/** Shipping a partial refund may still give back. */
+export function refundableShippingCents(context: OrderContext): number {
+  return Math.max(0, shippingPaidCents(context) - refundedShippingCents(context));
+}
+
 export function refundedShippingCents(context: OrderContext): number {
   return context.refunds.filter(holds).reduce((sum, r) => sum + (r.partial?.shippingCents ?? 0), 0);
 }
@@ -120,7 +139,7 @@ export function partialRefundProblem(context: OrderContext, event: PartialRefund
     const left = item.quantity - (refunded.get(line.bookId) ?? 0);
     if (line.quantity > left) return `book ${line.bookId}: ${left} of ${item.quantity} copies are left to refund`;
   }
-  const shippingLeft = (context.sale?.shippingCents ?? 0) - refundedShippingCents(context);
+  const shippingLeft = refundableShippingCents(context);
   if (shipping > shippingLeft) return `only ${shippingLeft} of the shipping is left to refund`;
   const amount = partialRefundCents(context, event);
   if (amount <= 0) return "nothing to refund";

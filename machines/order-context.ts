@@ -140,8 +140,13 @@ export function withReturn(context: OrderContext, returnId: string, change: Part
 
 /**
  * Units of a book the shopper may still ask to return: bought, less those in
- * requested or received returns and those given back by other refunds
- * (an operator's partial refund of the line; a failed refund gave its claim back).
+ * requested or received returns, those never shipped (put back on the shelf
+ * before shipping: `restocked`) and those given back by other refunds (an
+ * operator's partial refund of the line; a failed refund gave its claim back).
+ * A refund before shipping both restocks and refunds its copies, so the two
+ * count once (the larger). Counting only refunds, a before-shipping refund
+ * that failed for good made a copy that never shipped returnable, and its
+ * restock made stock out of nothing (a money audit's find).
  */
 export function returnableUnits(context: OrderContext, bookId: number): number {
   const bought = context.items.find((i) => i.bookId === bookId)?.quantity ?? 0;
@@ -150,12 +155,11 @@ export function returnableUnits(context: OrderContext, bookId: number): number {
     .flatMap((r) => r.partial?.lines ?? [])
     .filter((l) => l.bookId === bookId)
     .reduce((sum, l) => sum + l.quantity, 0);
-  const taken =
-    refundedOtherwise +
-    context.returns
-      .filter((r) => r.status === "requested" || r.status === "received")
-      .flatMap((r) => r.lines)
-      .filter((l) => l.bookId === bookId)
-      .reduce((sum, l) => sum + l.quantity, 0);
-  return Math.max(0, bought - taken);
+  const neverShipped = context.restocked.find((l) => l.bookId === bookId)?.quantity ?? 0;
+  const returned = context.returns
+    .filter((r) => r.status === "requested" || r.status === "received")
+    .flatMap((r) => r.lines)
+    .filter((l) => l.bookId === bookId)
+    .reduce((sum, l) => sum + l.quantity, 0);
+  return Math.max(0, bought - Math.max(neverShipped, refundedOtherwise) - returned);
 }

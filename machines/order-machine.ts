@@ -720,7 +720,7 @@ const afterShipping = {
   REFUND_SUCCEEDED: {
     guard: { type: "isLastCapturedMoney" },
     target: "refunded",
-    actions: [{ type: "settleRefund" }, { type: "sendEmail", params: { template: "order_refunded" } }],
+    actions: [{ type: "settleRefund" }, { type: "sendEmail", params: orderRefundedEmail }],
   },
 } as const;
 const refundUnusablePayment = {
@@ -736,6 +736,23 @@ const refundUnrecordedPayment = {
 // stays placed, its books reserved until the same deadline; a job probes the gateway and, once it answers,
 // GATEWAY_BACK e-mails the shopper a link to pay. From any created state without a pending attempt.
 const delayPayment = { guard: { type: "deadlineNotPassed" }, target: "paymentDelayed", actions: { type: "delayPayment" } } as const;
+
+/**
+ * The "refunded" e-mail names what came back of the payment this last refund
+ * completes (its succeeded refunds, this one too), not the order's total: a
+ * late payment with shipping and tax, or a payment a lost dispute took part
+ * of, gave back another amount (a money audit's find).
+ */
+function orderRefundedEmail({ context, event }: { context: OrderContext; event: OrderEvent }) {
+  assertEvent(event, "REFUND_SUCCEEDED");
+  const refund = refundOf(context, event.refundId);
+  const amountCents = refund
+    ? context.refunds
+        .filter((r) => r.paymentId === refund.paymentId && r.id !== refund.id && r.status === "succeeded")
+        .reduce((sum, r) => sum + r.amountCents, refund.amountCents)
+    : undefined;
+  return { template: "order_refunded" as const, ...(amountCents !== undefined ? { data: { amountCents } } : {}) };
+}
 
 /**
  * What a refused payment took at the gateway: its session's total as read back
@@ -1133,7 +1150,7 @@ export const orderMachine = machineSetup.createMachine({
                 { type: "cancelFulfilment", params: {} },
                 { type: "restockAll" },
                 { type: "settleRefund" },
-                { type: "sendEmail", params: { template: "order_refunded" } },
+                { type: "sendEmail", params: orderRefundedEmail },
               ],
             },
             STOCK_UNAVAILABLE: {
@@ -1177,7 +1194,7 @@ export const orderMachine = machineSetup.createMachine({
             REFUND_SUCCEEDED: {
               guard: { type: "isLastCapturedMoney" },
               target: "refunded",
-              actions: [{ type: "settleRefund" }, { type: "sendEmail", params: { template: "order_refunded" } }],
+              actions: [{ type: "settleRefund" }, { type: "sendEmail", params: orderRefundedEmail }],
             },
             REQUEST_REFUND: {
               // An operator retries after automation gave up.

@@ -136,7 +136,9 @@ describe("line amounts", () => {
         ],
       }),
     ).toMatch(/named twice/);
-    expect(problem({ shippingCents: 500 })).toMatch(/499 of the shipping/);
+    // The shipping's price and its tax (21): all of what was paid for it.
+    expect(problem({ shippingCents: 521 })).toMatch(/520 of the shipping/);
+    expect(problem({ shippingCents: 520 })).toBeNull();
     expect(problem({ amountCents: SALE.totalCents + 1 })).toMatch(/more than the/);
     expect(problem({ amountCents: -1 })).toMatch(/not negative/);
     expect(problem({})).toBe("nothing to refund");

@@ -36,10 +36,20 @@ export async function writeOffStock(input: { bookId: number; copies: number }): 
       }
       for (const order of paid) {
         if (shortfall <= 0) break;
-        // Joins this transaction (db/transaction.ts).
-        await dispatch(order.id, { type: "STOCK_UNAVAILABLE" }, "admin");
+        // Joins this transaction (db/transaction.ts). An order the machine may not refund now (a dispute
+        // holds it) keeps its copies: only an accepted refund frees them.
+        const result = await dispatch(order.id, { type: "STOCK_UNAVAILABLE" }, "admin");
+        if (result.outcome !== "accepted") continue;
         ordersRefunded.push(order.id);
         shortfall -= order.quantity;
+      }
+      // Not enough orders could give their copies back: nothing is written off (the transaction rolls back).
+      if (shortfall > 0) {
+        throw new AppError(
+          "invalid_request",
+          `${shortfall} of those copies belong to paid orders that cannot be refunded now (a dispute holds them): write off fewer, or settle those orders first`,
+          [{ path: "copies", message: `${shortfall} too many` }],
+        );
       }
     }
     writeOffCopies(otx, input.bookId, input.copies);

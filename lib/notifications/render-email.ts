@@ -79,7 +79,9 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
     case "order_refunded":
       return {
         subject: `Order ${ref} is refunded`,
-        lines: [`Your refund of ${total} is complete. It can take a few days to appear on your statement.`],
+        lines: [
+          `Your refund of ${typeof data.amountCents === "number" ? money(data.amountCents, order.currency) : total} is complete. It can take a few days to appear on your statement.`,
+        ],
       };
     case "order_shipped":
       return {

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { paymentsOfOrder, refundsOfOrder } from "@/lib/payments/store";
 import { loadSnapshot } from "@/machines/order-snapshot";
 import type { OrderDisplayStatus, OrderStatus, PaymentStatus, RefundStatus } from "@/machines/statuses";
-import { refundableCents, refundedQuantities, refundedShippingCents } from "@/machines/line-amounts";
+import { refundableCents, refundableShippingCents, refundedQuantities } from "@/machines/line-amounts";
 import {
   allowedUserActions,
   canRefundLines,
@@ -194,7 +194,7 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
       };
     }),
     refundableCents: refundableCents(context, context.paidPaymentId),
-    refundableShippingCents: Math.max(0, (context.sale?.shippingCents ?? 0) - refundedShippingCents(context)),
+    refundableShippingCents: refundableShippingCents(context),
     refundableLines: items
       .map((i) => ({ bookId: i.bookId, title: i.title, quantity: i.quantity - (refunded.get(i.bookId) ?? 0) }))
       .filter((i) => i.quantity > 0),

@@ -374,13 +374,22 @@ export async function overdueOrderIds(limit: number): Promise<string[]> {
 }
 
 /** Paid orders holding copies of a book, newest first: the ones a write-off refunds. */
+/**
+ * Paid, unshipped orders holding copies of a book, newest payment first, with
+ * the copies each still holds: its line less what it put back on the shelf
+ * already (a partial refund before shipping restocks; the machine's
+ * `restocked`). The line's quantity alone counted copies back on the shelf
+ * twice, so a write-off the stock allowed failed (a money audit's find).
+ */
 export async function paidOrdersHoldingBook(tx: Executor, bookId: number): Promise<{ id: string; quantity: number }[]> {
-  return tx
-    .select({ id: orders.id, quantity: orderItems.quantity })
-    .from(orders)
-    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-    .where(and(eq(orderItems.bookId, bookId), eq(orders.status, "paid")))
-    .orderBy(sql`${orders.paidAt} desc nulls last`, desc(orders.createdAt));
+  const rows = await tx.execute<{ id: string; quantity: number }>(sql`
+    select o.id, i.quantity - coalesce((
+      select sum((r->>'quantity')::int) from jsonb_array_elements(o.machine_snapshot->'context'->'restocked') r
+      where (r->>'bookId')::int = i.book_id), 0)::int as quantity
+    from orders o join order_items i on i.order_id = o.id
+    where i.book_id = ${bookId} and o.status = 'paid'
+    order by o.paid_at desc nulls last, o.created_at desc`);
+  return rows.filter((row) => row.quantity > 0);
 }
 
 // --- The order's read model (order-view.ts) ---
