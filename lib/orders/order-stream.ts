@@ -4,7 +4,49 @@ import { revisionOfOrder, type OrderViewer } from "./store";
 import { isUuid } from "@/lib/ids";
 
 type Viewer = OrderViewer & { role: "customer" | "admin" };
-type StreamOptions = { orderId: string; viewer: Viewer; signal: AbortSignal; checkEveryMs?: number };
+type StreamOptions = {
+  orderId: string;
+  viewer: Viewer;
+  signal: AbortSignal;
+  checkEveryMs?: number;
+  /**
+   * Whether the viewer may still watch: asked before every change is sent. A
+   * demoted operator or a "sign out everywhere" must count at once, also for
+   * a stream opened before (a security audit found streams sending on).
+   */
+  stillAllowed?: () => Promise<boolean>;
+  /** Who holds the stream, each with the most streams it may hold open at once in this process. */
+  holders?: { key: string; max: number }[];
+};
+
+/**
+ * Live order pages one viewer may hold open in this process (tabs and
+ * reconnects, not a flood: each is a listener and a re-read every 15 s), and
+ * one client address (many shoppers may share one behind a NAT).
+ */
+export const MAX_STREAMS = { viewer: 10, address: 100 };
+const open = new Map<string, number>();
+
+/** Counts a stream against each holder, or refuses (429) when one of them is at its cap. */
+function admit(holders: { key: string; max: number }[]): () => void {
+  const full = holders.find(({ key, max }) => (open.get(key) ?? 0) >= max);
+  if (full) {
+    throw new AppError("rate_limited", `At most ${full.max} live order pages at once: close one and try again`, {
+      retryAfterSeconds: 10,
+    });
+  }
+  for (const { key } of holders) open.set(key, (open.get(key) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const { key } of holders) {
+      const left = (open.get(key) ?? 1) - 1;
+      if (left > 0) open.set(key, left);
+      else open.delete(key);
+    }
+  };
+}
 
 const encoder = new TextEncoder();
 const frame = (change: OrderChange) => encoder.encode(`event: order\ndata: ${JSON.stringify(change)}\n\n`);
@@ -28,10 +70,13 @@ export async function openOrderStream({
   viewer,
   signal,
   checkEveryMs = 15_000,
+  stillAllowed = async () => true,
+  holders = [],
 }: StreamOptions): Promise<ReadableStream<Uint8Array>> {
   if (!(await readRevision(orderId, viewer))) throw new AppError("not_found", "Order not found");
+  const release = admit(holders);
   let last = -1;
-  let cleanup = () => {};
+  let cleanup = release;
   return new ReadableStream<Uint8Array>({
     async start(controller) {
       let closed = false;
@@ -44,12 +89,19 @@ export async function openOrderStream({
           controller.enqueue(encoder.encode(": still here\n\n"));
         }
       };
+      // Every change and every tick asks again whether the viewer may watch, then reads the row as
+      // the viewer (a change's notice is not sent as it came); one that may not is closed.
+      const check = () =>
+        void stillAllowed()
+          .then((allowed) => (allowed ? readRevision(orderId, viewer).then(send) : cleanup()))
+          .catch(() => send(null));
       // Subscribe before reading, so a change between the two is not missed.
-      const unsubscribe = await watchOrder(orderId, send);
-      const timer = setInterval(() => void readRevision(orderId, viewer).then(send, () => send(null)), checkEveryMs);
+      const unsubscribe = await watchOrder(orderId, check);
+      const timer = setInterval(check, checkEveryMs);
       cleanup = () => {
         if (closed) return;
         closed = true;
+        release();
         clearInterval(timer);
         unsubscribe();
         try {
