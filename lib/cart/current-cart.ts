@@ -1,6 +1,7 @@
 import { cookies } from "next/headers";
 import { getCurrentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { throttleAnonymousCart } from "@/lib/http/abuse-limits";
 import { createCart, findAnonymousCart, findUserCart, loadCart, mergeCarts } from "./cart-store";
 import type { CartView } from "./types";
 
@@ -28,7 +29,7 @@ async function setCartCookie(value: string | null): Promise<void> {
  * cookie is merged into it first), or the anonymous one. With `create`, a cart
  * is made when there is none.
  */
-export async function currentCartId(options: { create: boolean }): Promise<string | null> {
+export async function currentCartId(options: { create: false } | { create: true; clientAddress: string }): Promise<string | null> {
   const jar = await cookies();
   const cookieCart = jar.get(CART_COOKIE)?.value;
   const anonymous = cookieCart ? await findAnonymousCart(cookieCart) : null;
@@ -45,6 +46,8 @@ export async function currentCartId(options: { create: boolean }): Promise<strin
   }
   if (anonymous) return anonymous;
   if (!options.create) return null;
+  // A new anonymous cart is a row per request that never sends its cookie back: counted per client address.
+  await throttleAnonymousCart(options.clientAddress);
   const created = await createCart(null);
   await setCartCookie(created);
   return created;

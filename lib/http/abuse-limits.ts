@@ -49,6 +49,11 @@ export const LIMITS = {
   passwordResetAddress: { keyPrefix: "password_reset_address", points: 3, duration: 60 * MINUTE },
   /** New passwords set from one client address (each valid one runs argon2). */
   passwordResetConfirm: { keyPrefix: "password_reset_confirm_ip", points: 20, duration: 15 * MINUTE },
+  /**
+   * New anonymous carts per client address: a shopper makes one, a browser that drops its cookies a few;
+   * many shoppers may share an address behind a NAT. Without it a script made a cart row per request.
+   */
+  anonymousCart: { keyPrefix: "anonymous_cart_ip", points: 100, duration: 10 * MINUTE },
 } satisfies Record<string, LimitSpec>;
 
 export { take };
@@ -164,4 +169,9 @@ export async function throttlePasswordReset(address: string, email: string): Pro
 export async function throttlePasswordResetConfirm(address: string): Promise<void> {
   const wait = await take(LIMITS.passwordResetConfirm, address);
   if (wait > 0) refuse(wait, `Too many attempts to set a new password. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleAnonymousCart(address: string): Promise<void> {
+  const wait = await take(LIMITS.anonymousCart, address);
+  if (wait > 0) refuse(wait, `Too many new carts were started from your network just now. Please try again in ${waitText(wait)}.`);
 }

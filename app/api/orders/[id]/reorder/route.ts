@@ -21,7 +21,7 @@ export const POST = route(async (request: Request, context: { params: Promise<{ 
   // or (a cookie that opens nothing) per client address, never against the order's real guest.
   await throttleReorder(viewer.userId ?? (viewer.guestOrderId ? `guest:${id}` : `ip:${clientAddress(request.headers)}`));
   const order = await getOrderForViewer(viewer, id);
-  const cartId = (await currentCartId({ create: true }))!;
+  const cartId = (await currentCartId({ create: true, clientAddress: clientAddress(request.headers) }))!;
   const { skipped } = await putOrderBooksBack(cartId, order);
   return json({ cart: await loadCart(cartId), skipped });
 });

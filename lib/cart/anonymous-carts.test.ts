@@ -1,0 +1,57 @@
+// Every cookieless POST /api/cart/items makes a new anonymous cart (a carts row
+// and its line). A security audit found no limit: a script that drops the
+// cart_id cookie (and sends the store's Origin, which only browsers are held
+// to) grew the database without bound. Now LIMITS.anonymousCart per client
+// address; this test failed before.
+import { sql } from "drizzle-orm";
+import { describe, expect, it, vi } from "vitest";
+import { POST as addItemRoute } from "@/app/api/cart/items/route";
+import { getDb } from "@/db";
+import { LIMITS } from "@/lib/http/abuse-limits";
+import { createBook } from "@/test/fixtures";
+
+vi.mock("next-auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next-auth")>()),
+  getServerSession: async () => null,
+}));
+
+// A client that never sends a cookie back.
+vi.mock("next/headers", () => ({
+  cookies: async () => ({
+    get: () => undefined,
+    has: () => false,
+    set: () => undefined,
+    delete: () => undefined,
+  }),
+}));
+
+async function anonymousCarts(): Promise<number> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from carts where user_id is null`);
+  return row!.n;
+}
+
+describe("anonymous carts", () => {
+  it("one client address makes at most LIMITS.anonymousCart.points new carts in its window, then 429; another address is not held up", async () => {
+    const bookId = await createBook(5);
+    const add = (address: string) =>
+      addItemRoute(
+        new Request("http://localhost/api/cart/items", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": address, origin: "http://localhost" },
+          body: JSON.stringify({ bookId, quantity: 1 }),
+        }),
+        undefined,
+      );
+    const address = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+    const before = await anonymousCarts();
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMITS.anonymousCart.points + 20; i++) statuses.push((await add(address)).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(LIMITS.anonymousCart.points);
+    expect(statuses.slice(LIMITS.anonymousCart.points).every((s) => s === 429)).toBe(true);
+    expect((await anonymousCarts()) - before).toBe(LIMITS.anonymousCart.points);
+    const refused = await add(address);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await add(`198.51.100.${Math.floor(Math.random() * 250) + 1}`)).status).toBe(200);
+  });
+});
