@@ -16,14 +16,7 @@ vi.mock("next-auth", async (importOriginal) => ({
 }));
 
 // A client that never sends a cookie back.
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: () => undefined,
-    has: () => false,
-    set: () => undefined,
-    delete: () => undefined,
-  }),
-}));
+vi.mock("next/headers", () => import("@/test/cookies").then((m) => m.noCookies));
 
 async function anonymousCarts(): Promise<number> {
   const { db } = await getDb();

@@ -19,14 +19,7 @@ vi.mock("next-auth", async (importOriginal) => ({
   getServerSession: async () => (await import("@/test/session")).fakeSession.session,
 }));
 
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: () => undefined,
-    has: () => false,
-    set: () => undefined,
-    delete: () => undefined,
-  }),
-}));
+vi.mock("next/headers", () => import("@/test/cookies").then((m) => m.noCookies));
 
 const aborts: AbortController[] = [];
 afterEach(() => {
