@@ -7,6 +7,7 @@ import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { addJob } from "@/lib/worker/jobs";
 import { getPaymentGateway } from "@/lib/payments/gateway";
+import { PAID_SESSION_CURSOR } from "@/lib/payments/paid-session-sweep";
 import { taskList } from "@/lib/worker/task-list";
 import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
 import { emulatorControl } from "./gateway";
@@ -18,6 +19,23 @@ import { emulatorControl } from "./gateway";
 // route, and sessions the store never recorded.
 
 const quiet = new Logger(() => () => {});
+
+/**
+ * The paid-session sweep's cursor as it is now, and a function that puts it
+ * back. A test that moves the gateway's clock ahead and lets the sweep run
+ * moves the cursor ahead with it, and the later tests of this worker would
+ * then miss every event older than it (CI saw one fail so).
+ */
+export async function keepSweepCursor(): Promise<() => Promise<void>> {
+  const { db } = await getDb();
+  const [row] = await db.execute<{ position: string }>(
+    sql`select position::text from reconciler_cursors where name = ${PAID_SESSION_CURSOR}`,
+  );
+  return async () => {
+    if (row) await db.execute(sql`update reconciler_cursors set position = ${row.position}::bigint where name = ${PAID_SESSION_CURSOR}`);
+    else await db.execute(sql`delete from reconciler_cursors where name = ${PAID_SESSION_CURSOR}`);
+  };
+}
 
 /** One run of the reconciler, as the minute cron would start it. */
 export async function reconcileOnce(): Promise<void> {

@@ -7,14 +7,14 @@ import { stripeClient } from "@/lib/payments/stripe-client";
 import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { emulatorControl, moneyAtGateway, orderAtGateway, payAtGateway, paidOrderAtGateway, placedOrder } from "@/test/gateway";
-import { openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
+import { keepSweepCursor, openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
 import { deliver, stripeEvent, stripeFixtures } from "@/test/webhooks";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
 import { startPayment } from "@/lib/payments/start-payment";
 import { timeOutOrder } from "@/lib/payments/time-out-order";
 import { adminRefund, cancelOrder, requestRefund } from "@/lib/orders/user-actions";
 import { resetEnvCache } from "@/lib/env";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 // Four money defects a money audit found, each test failing before its fix:
 // 1-2. a paid session of another amount than the order's (refused: it never pays
@@ -79,11 +79,17 @@ async function refundsOf(orderId: string) {
   );
 }
 
+// A test here moves the gateway's clock (and with it the sweep's cursor) ahead: both go back after it.
+let restoreCursor = async () => {};
+beforeEach(async () => {
+  restoreCursor = await keepSweepCursor();
+});
 afterEach(async () => {
   delete process.env.JOB_MAX_ATTEMPTS;
   resetEnvCache();
   await emulatorControl("/_emulator/config", { refundOutcome: "succeeded" });
   await emulatorControl("/_emulator/clock", { offsetMs: 0 });
+  await restoreCursor();
 });
 
 describe("1. a refused (mismatched) paid session and the payment timeout", () => {

@@ -12,7 +12,8 @@ import { settledSessions } from "./store";
 // refunded through the machine: UNRECORDED_PAYMENT); a recorded one that is
 // not yet paid here is settled too (its webhook was lost).
 
-const CURSOR = "paid_session_events";
+export const PAID_SESSION_CURSOR = "paid_session_events";
+const CURSOR = PAID_SESSION_CURSOR;
 /** Re-read this far behind the cursor: events written in the same second, clocks a little apart. */
 const OVERLAP_SECONDS = 120;
 /** A Checkout Session lives at most 24 hours: the first sweep looks that far back. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { Logger, runOnce } from "graphile-worker";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { env } from "@/lib/env";
 import { armFault, disarmFaults } from "@/lib/faults";
@@ -13,6 +13,7 @@ import { getPaymentGateway } from "@/lib/payments/gateway";
 import { createBook, createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { emulatorControl, payAtGateway, paidOrderAtGateway } from "@/test/gateway";
 import { adminPause, adminResume } from "@/lib/orders/user-actions";
+import { keepSweepCursor } from "@/test/late-webhooks";
 import { taskList } from "./task-list";
 
 // The worker's tasks run by graphile-worker itself (runOnce) on the test
@@ -185,9 +186,14 @@ describe("worker tasks", () => {
   // for 24 hours. A job run after that sent the same refund again: a second refund at the gateway.
   describe("a refund job run more than a day after the gateway took the refund (its idempotency key forgotten)", () => {
     const dayAndAnHour = 25 * 3_600_000;
+    let restoreCursor = async () => {};
+    beforeEach(async () => {
+      restoreCursor = await keepSweepCursor();
+    });
     afterEach(async () => {
       await emulatorControl("/_emulator/clock", { offsetMs: 0 });
       await emulatorControl("/_emulator/config", { refundOutcome: "succeeded" });
+      await restoreCursor();
     });
 
     it("RESUME of an order paused for a day asks about its pending refund; it is not sent again", async () => {
