@@ -139,7 +139,13 @@ export const carts = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("carts_user_id_key").on(t.userId)],
+  (t) => [
+    uniqueIndex("carts_user_id_key").on(t.userId),
+    // The reconciler purges anonymous carts past their cookie's life (purgeAbandonedCarts).
+    index("carts_anonymous_created_idx")
+      .on(t.createdAt)
+      .where(sql`user_id is null`),
+  ],
 );
 
 export const cartItems = pgTable(

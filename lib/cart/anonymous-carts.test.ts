@@ -7,8 +7,11 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { POST as addItemRoute } from "@/app/api/cart/items/route";
 import { getDb } from "@/db";
+import { ANONYMOUS_CART_DAYS, addCartItem, createCart } from "@/lib/cart/cart-store";
 import { LIMITS } from "@/lib/http/abuse-limits";
-import { createBook } from "@/test/fixtures";
+import { createBook, createUser } from "@/test/fixtures";
+import { placedGuestOrder } from "@/test/gateway";
+import { reconcileOnce } from "@/test/late-webhooks";
 
 vi.mock("next-auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next-auth")>()),
@@ -46,5 +49,29 @@ describe("anonymous carts", () => {
     const refused = await add(address);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await add(`198.51.100.${Math.floor(Math.random() * 250) + 1}`)).status).toBe(200);
+  });
+});
+
+// A security audit's find: nothing deleted an anonymous cart, so every browser that ever added a book
+// left a row for good. The reconciler now purges those whose cookie has expired.
+describe("abandoned anonymous carts", () => {
+  it("are purged by the reconciler once their cookie has expired, with their lines; a guest order's cart, a newer one and an account's stay", async () => {
+    const bookId = await createBook(5);
+    const { db } = await getDb();
+    const old = await createCart(null);
+    await addCartItem(old, bookId, 1);
+    const fresh = await createCart(null);
+    const ordered = (await placedGuestOrder()).cartId;
+    const account = await createCart(await createUser());
+    const aged = [old, ordered, account];
+    await db.execute(sql`update carts set created_at = now() - make_interval(days => ${ANONYMOUS_CART_DAYS + 1})
+      where id = any(${`{${aged.join(",")}}`}::uuid[])`);
+    await reconcileOnce();
+    const left = await db.execute<{ id: string }>(
+      sql`select id from carts where id = any(${`{${[old, fresh, ordered, account].join(",")}}`}::uuid[])`,
+    );
+    expect(left.map((r) => r.id).sort()).toEqual([fresh, ordered, account].sort());
+    const [lines] = await db.execute<{ n: number }>(sql`select count(*)::int as n from cart_items where cart_id = ${old}`);
+    expect(lines!.n).toBe(0);
   });
 });

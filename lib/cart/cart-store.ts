@@ -69,6 +69,28 @@ function partialOrderOf(rows: CartLineRow[]): OpenOrder["partial"] {
   };
 }
 
+/** An anonymous cart's cookie lives this long from the cart's creation (lib/cart/current-cart.ts): after it, nobody can reach the cart. */
+export const ANONYMOUS_CART_DAYS = 30;
+
+/**
+ * Deletes anonymous carts nobody can reach any more (their cookie expired),
+ * at most `limit` a run, with their lines; a cart a guest order names stays.
+ * Run by the reconciler. Without it a cart row stayed for good for every
+ * browser that ever added a book (a security audit's find: storage grew
+ * without bound).
+ */
+export async function purgeAbandonedCarts(limit = 1000): Promise<number> {
+  const { db } = await getDb();
+  const rows = await db.execute<{ id: string }>(sql`
+    delete from carts where id in (
+      select c.id from carts c
+      where c.user_id is null and c.created_at < now() - make_interval(days => ${ANONYMOUS_CART_DAYS})
+        and not exists (select 1 from orders o where o.guest_cart_id = c.id)
+      limit ${limit})
+    returning id`);
+  return rows.length;
+}
+
 export async function createCart(userId: string | null): Promise<string> {
   const { db } = await getDb();
   if (userId) {

@@ -2,7 +2,7 @@ import { cookies } from "next/headers";
 import { getCurrentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { throttleAnonymousCart } from "@/lib/http/abuse-limits";
-import { createCart, findAnonymousCart, findUserCart, loadCart, mergeCarts } from "./cart-store";
+import { ANONYMOUS_CART_DAYS, createCart, findAnonymousCart, findUserCart, loadCart, mergeCarts } from "./cart-store";
 import type { CartView } from "./types";
 
 export const CART_COOKIE = "cart_id";
@@ -17,7 +17,7 @@ async function setCartCookie(value: string | null): Promise<void> {
         sameSite: "lax",
         secure: env().NODE_ENV === "production" && !env().APP_URL?.startsWith("http://"),
         path: "/",
-        maxAge: 60 * 60 * 24 * 30,
+        maxAge: 60 * 60 * 24 * ANONYMOUS_CART_DAYS,
       });
   } catch {
     // Server components cannot set cookies; route handlers and actions can.

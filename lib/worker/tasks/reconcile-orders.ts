@@ -1,5 +1,6 @@
 import { getDb } from "@/db";
 import { logger } from "@/lib/observability/log";
+import { purgeAbandonedCarts } from "@/lib/cart/cart-store";
 import { pruneOperations } from "@/lib/observability/operations";
 import { overdueOrderIds } from "@/lib/orders/store";
 import { getPaymentGateway } from "@/lib/payments/gateway";
@@ -41,9 +42,10 @@ export const reconcileOrders = defineTask("reconcile_orders", async () => {
       if (info) await settleRefundOutcome(refund, info);
     }
   }
-  // 4. Logs that are only read for their recent rows.
+  // 4. Logs that are only read for their recent rows, and anonymous carts nobody can reach any more.
   await pruneOperations();
   await pruneSignatureFailures();
+  await purgeAbandonedCarts();
 });
 
 function logFailure(kind: string, id: string, error: unknown): undefined {

@@ -1,0 +1,2 @@
+-- The reconciler purges anonymous carts past their cookie's 30 days (lib/cart/cart-store.ts purgeAbandonedCarts): found by this index.
+CREATE INDEX "carts_anonymous_created_idx" ON "carts" USING btree ("created_at") WHERE user_id is null;
