@@ -107,4 +107,22 @@ describe("order event stream: how many one viewer may hold open", () => {
     aborts[0]!.abort();
     await expect.poll(async () => (await open(orderId)).status).toBe(200);
   });
+
+  it("a client that leaves at once, before the stream has subscribed, gives its place back", async () => {
+    const { userId, orderId } = await newOrder();
+    signInAs(userId);
+    for (let i = 0; i < MAX_STREAMS.viewer * 2; i++) {
+      const response = await open(orderId);
+      expect(response.status).toBe(200);
+      aborts.at(-1)!.abort();
+    }
+    await expect
+      .poll(async () => {
+        const statuses = [];
+        for (let i = 0; i < MAX_STREAMS.viewer; i++) statuses.push((await open(orderId)).status);
+        for (const a of aborts.splice(0)) a.abort();
+        return statuses.every((status) => status === 200);
+      })
+      .toBe(true);
+  });
 });

@@ -76,9 +76,17 @@ export async function openOrderStream({
   if (!(await readRevision(orderId, viewer))) throw new AppError("not_found", "Order not found");
   const release = admit(holders);
   let last = -1;
-  let cleanup = release;
+  // Until start() has subscribed, a client that leaves (abort, cancel) only marks it: start() then undoes
+  // what it set up. An abort before the listener was attached used to be missed, and the stream's count
+  // stayed held for good (the embedded CI run caught it: a viewer could be locked out by quick reconnects).
+  let gone = false;
+  let cleanup = () => {
+    gone = true;
+    release();
+  };
   return new ReadableStream<Uint8Array>({
     async start(controller) {
+      signal.addEventListener("abort", () => cleanup(), { once: true });
       let closed = false;
       const send = (change: OrderChange | null) => {
         if (closed) return;
@@ -110,7 +118,10 @@ export async function openOrderStream({
           /* already closed by the client */
         }
       };
-      signal.addEventListener("abort", cleanup, { once: true });
+      if (gone || signal.aborted) {
+        cleanup();
+        return;
+      }
       controller.enqueue(encoder.encode("retry: 3000\n\n"));
       send(await readRevision(orderId, viewer));
     },
