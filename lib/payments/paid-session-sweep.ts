@@ -13,7 +13,6 @@ import { settledSessions } from "./store";
 // not yet paid here is settled too (its webhook was lost).
 
 export const PAID_SESSION_CURSOR = "paid_session_events";
-const CURSOR = PAID_SESSION_CURSOR;
 /** Re-read this far behind the cursor: events written in the same second, clocks a little apart. */
 const OVERLAP_SECONDS = 120;
 /** A Checkout Session lives at most 24 hours: the first sweep looks that far back. */
@@ -24,7 +23,7 @@ export type SweepResult = { events: number; settled: number };
 
 export async function sweepPaidSessions(): Promise<SweepResult> {
   const { db } = await getDb();
-  const [cursor] = await db.execute<{ position: number }>(sql`select position from reconciler_cursors where name = ${CURSOR}`);
+  const [cursor] = await db.execute<{ position: number }>(sql`select position from reconciler_cursors where name = ${PAID_SESSION_CURSOR}`);
   const since = cursor ? Number(cursor.position) - OVERLAP_SECONDS : Math.floor(Date.now() / 1000) - FIRST_LOOK_BACK_SECONDS;
   const gateway = await getPaymentGateway();
   const events = await gateway.listPaidSessionEvents(since, MAX_EVENTS);
@@ -47,7 +46,7 @@ export async function sweepPaidSessions(): Promise<SweepResult> {
   }
   const newest = Math.max(...events.map((e) => e.created));
   await db.execute(sql`
-    insert into reconciler_cursors (name, position) values (${CURSOR}, ${newest})
+    insert into reconciler_cursors (name, position) values (${PAID_SESSION_CURSOR}, ${newest})
     on conflict (name) do update set position = greatest(reconciler_cursors.position, excluded.position), updated_at = now()`);
   return { events: events.length, settled: count };
 }
