@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as paymentsRoute } from "@/app/api/orders/[id]/payments/route";
 import { getDb } from "@/db";
@@ -8,8 +7,8 @@ import { LIMITS } from "@/lib/http/abuse-limits";
 import { dispatch } from "@/lib/orders/dispatch";
 import { guestOrderLink } from "@/lib/orders/guest-link";
 import { getOrder } from "@/lib/orders/order-view";
-import { taskList } from "@/lib/worker/task-list";
 import { eventTypes, jobKeys, orderRow, stockOf } from "@/test/fixtures";
+import { runDueJobs } from "@/test/run-jobs";
 import { emulatorControl, payAtGateway, placedGuestOrder, placedOrder } from "@/test/gateway";
 import { signInAs } from "@/test/session";
 import { probeGatewayForOrder } from "./offer-pay-link";
@@ -30,7 +29,6 @@ vi.mock("next-auth", async (importOriginal) => ({
 // A signed-in shopper carries no guest cookie.
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined, set: () => {}, delete: () => {} }) }));
 
-const quiet = new Logger(() => () => {});
 let url = "";
 const email = "r@example.com";
 
@@ -82,7 +80,7 @@ async function runJobs(orderId: string) {
     await db.execute(
       sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null and payload->>'orderId' = ${orderId}`,
     );
-    await runOnce({ connectionString: url, taskList, logger: quiet });
+    await runDueJobs({ connectionString: url, orderId });
   }
 }
 

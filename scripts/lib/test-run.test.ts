@@ -100,6 +100,31 @@ describe("the closing lines and exit code", () => {
 });
 
 describe("why a test failed, at the end of the log", () => {
+  it("a Vitest test past its timeout says so (its report keeps only the stack of where it was declared)", () => {
+    const vitest = {
+      numFailedTests: 1,
+      testResults: [
+        {
+          assertionResults: [
+            {
+              fullName: "probe still down",
+              status: "failed",
+              duration: 60_012.4,
+              failureMessages: [
+                "Error: STACK_TRACE_ERROR\n    at task (file:///w/node_modules/@vitest/runner/dist/chunk-artifact.js:1784:27)\n    at /w/lib/payments/payment-delay.test.ts:181:3\n",
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const { lines } = verdict(["vitest"], ["vitest"], countTests(vitest, undefined));
+    expect(lines.slice(0, 2)).toEqual([
+      "failed: probe still down",
+      "    Timed out after 60.0 s (the test's timeout); declared at /w/lib/payments/payment-delay.test.ts:181:3",
+    ]);
+  });
+
   // A CI log keeps its tail: each failed or flaky test's first error is printed under its name, without colours.
   it("prints the first lines of a failed Vitest test's and a flaky or failed Playwright test's first error", () => {
     const vitest = {

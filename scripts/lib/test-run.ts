@@ -49,8 +49,22 @@ export type VitestReport = {
   numFailedTests?: number;
   numPendingTests?: number;
   numTodoTests?: number;
-  testResults?: { assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+  testResults?: { assertionResults?: { fullName: string; status: string; duration?: number; failureMessages?: string[] }[] }[];
 };
+
+/**
+ * A Vitest test that ran past its timeout: the JSON report keeps only the stack of the error made where
+ * the test was declared ("Error: STACK_TRACE_ERROR"), not vitest's message; say what happened.
+ */
+function vitestReason(message: string | undefined, duration: number | undefined): string | undefined {
+  if (!message?.startsWith("Error: STACK_TRACE_ERROR")) return message;
+  const declared = message
+    .split("\n")
+    .find((line) => /\.test\.tsx?:\d+/.test(line))
+    ?.trim();
+  const ran = duration === undefined ? "" : ` after ${(duration / 1000).toFixed(1)} s`;
+  return `Timed out${ran} (the test's timeout)${declared ? `; declared ${declared}` : ""}`;
+}
 type PlaywrightSpec = { title: string; tests: { status: string; results?: { error?: { message?: string } }[] }[] };
 type PlaywrightSuite = { title: string; specs?: PlaywrightSpec[]; suites?: PlaywrightSuite[] };
 export type PlaywrightReport = {
@@ -100,7 +114,7 @@ export function countTests(vitest: VitestReport | undefined, playwright: Playwri
       const failed = (file.assertionResults ?? []).filter((test) => test.status === "failed");
       add(
         total.failedTitles,
-        failed.map((test) => ({ title: test.fullName, reason: test.failureMessages?.[0] })),
+        failed.map((test) => ({ title: test.fullName, reason: vitestReason(test.failureMessages?.[0], test.duration) })),
       );
     }
   }

@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { addJob } from "@/lib/worker/jobs";
+import { runDueJobs } from "./run-jobs";
+
+// The helper that runs due jobs in tests: a job that hangs fails the test with the worker's own lines
+// (which job, since when), not with a bare timeout.
+describe("runDueJobs", () => {
+  it("runs the due jobs and returns", async () => {
+    const { db, url } = await getDb();
+    const orderId = randomUUID();
+    const ran: unknown[] = [];
+    await addJob(db, "return_expiry", { orderId, returnId: "r0" });
+    await runDueJobs({ connectionString: url, taskList: { return_expiry: async (payload) => void ran.push(payload) }, orderId });
+    expect(ran).toEqual([{ orderId, returnId: "r0" }]);
+  });
+
+  it("a job still running past the limit fails the call, naming the job the worker found", async () => {
+    const { db, url } = await getDb();
+    const orderId = randomUUID();
+    await addJob(db, "return_expiry", { orderId, returnId: "r0" });
+    let release = () => {};
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    await expect(runDueJobs({ connectionString: url, taskList: { return_expiry: () => hanging }, limitMs: 300, orderId })).rejects.toThrow(
+      /runOnce still running after 300 ms; the worker said:\n[\s\S]*Found task \d+ \(return_expiry\)/,
+    );
+    release();
+    // The run goes on by itself, holding the job's queue until the job ends.
+    await expect
+      .poll(async () => (await db.execute(sql`select 1 from graphile_worker._private_jobs where payload->>'orderId' = ${orderId}`)).length)
+      .toBe(0);
+  });
+});
+
+describe("runDueJobs for one order", () => {
+  it("runs only that order's jobs; the others stay due, untouched", async () => {
+    const { db, url } = await getDb();
+    const mine = randomUUID();
+    const theirs = randomUUID();
+    const ran: string[] = [];
+    await addJob(db, "return_expiry", { orderId: mine, returnId: "r1" });
+    await addJob(db, "return_expiry", { orderId: theirs, returnId: "r2" });
+    const tasks = { return_expiry: async (payload: unknown) => void ran.push((payload as { orderId: string }).orderId) };
+    await runDueJobs({ connectionString: url, taskList: tasks, orderId: mine });
+    expect(ran).toEqual([mine]);
+    const [left] = await db.execute<{ locked_at: Date | null; attempts: number }>(
+      sql`select locked_at, attempts from graphile_worker._private_jobs where payload->>'orderId' = ${theirs}`,
+    );
+    expect(left).toEqual({ locked_at: null, attempts: 0 });
+    await runDueJobs({ connectionString: url, taskList: tasks, orderId: theirs });
+    expect(ran).toEqual([mine, theirs]);
+  });
+});
