@@ -39,6 +39,14 @@ export const LIMITS = {
   reorder: { keyPrefix: "reorder_viewer", points: 20, duration: 10 * MINUTE },
   /** Pause, resume and ship by hand, by one operator (each is a transition of an order). */
   orderAutomationAdmin: { keyPrefix: "order_automation_admin", points: 60, duration: 10 * MINUTE },
+  /**
+   * Refunds of whole orders, deliveries marked by hand, returns received or rejected, by one operator.
+   * Each is a transition of an order (a refund also a gateway call); working through a day's returns by
+   * hand is well inside it, a runaway script or a stolen session is not.
+   */
+  orderChangesAdmin: { keyPrefix: "order_changes_admin", points: 120, duration: 10 * MINUTE },
+  /** Copies received or written off, by one operator (each changes what shoppers may buy). */
+  stockChangesAdmin: { keyPrefix: "stock_changes_admin", points: 120, duration: 10 * MINUTE },
   /** Outbound hook changes by one operator: endpoints registered, enabled, disabled, deleted; deliveries redelivered. */
   hookChanges: { keyPrefix: "hook_changes_admin", points: 60, duration: 10 * MINUTE },
   /** Return requests: per shopper. */
@@ -131,6 +139,16 @@ export async function throttlePartialRefund(actor: { id: string; role: "customer
 export async function throttleOrderAutomation(adminId: string): Promise<void> {
   const wait = await take(LIMITS.orderAutomationAdmin, adminId);
   if (wait > 0) refuse(wait, `Too many pauses, resumes and shipments in a short time. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleOrderChanges(adminId: string): Promise<void> {
+  const wait = await take(LIMITS.orderChangesAdmin, adminId);
+  if (wait > 0) refuse(wait, `Too many refunds, deliveries and returns in a short time. Please try again in ${waitText(wait)}.`);
+}
+
+export async function throttleStockChanges(adminId: string): Promise<void> {
+  const wait = await take(LIMITS.stockChangesAdmin, adminId);
+  if (wait > 0) refuse(wait, `Too many stock changes in a short time. Please try again in ${waitText(wait)}.`);
 }
 
 export async function throttleHookChanges(adminId: string): Promise<void> {

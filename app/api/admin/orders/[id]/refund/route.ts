@@ -1,6 +1,7 @@
 // POST /api/admin/orders/:id/refund – refund any paid or fulfilled order (operators only)
 import { z } from "zod";
 import { requireAdmin } from "@/lib/auth/session";
+import { throttleOrderChanges } from "@/lib/http/abuse-limits";
 import { readOptionalJson } from "@/lib/http/read-json";
 import { json, route } from "@/lib/http/responses";
 import { adminRefund } from "@/lib/orders/user-actions";
@@ -11,5 +12,6 @@ export const POST = route(async (request: Request, context: { params: Promise<{ 
   const admin = await requireAdmin();
   const { id } = await context.params;
   const { reason } = await readOptionalJson(request, bodySchema);
+  await throttleOrderChanges(admin.id);
   return json(await adminRefund({ adminId: admin.id, orderId: id, reason }), { status: 202 });
 });
