@@ -1,14 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
+import { runDueJobs } from "./run-jobs";
 import { env } from "@/lib/env";
 import { addJob } from "@/lib/worker/jobs";
 import { getPaymentGateway } from "@/lib/payments/gateway";
 import { PAID_SESSION_CURSOR } from "@/lib/payments/paid-session-sweep";
-import { taskList } from "@/lib/worker/task-list";
 import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
 import { emulatorControl } from "./gateway";
 
@@ -17,8 +16,6 @@ import { emulatorControl } from "./gateway";
 // deliveries until the test lets them through (so they land after the
 // reconciler, whatever the machine's speed), then hands them to the real
 // route, and sessions the store never recorded.
-
-const quiet = new Logger(() => () => {});
 
 /**
  * The paid-session sweep's cursor as it is now, and a function that puts it
@@ -43,7 +40,7 @@ export async function reconcileOnce(): Promise<void> {
   // Payments count as quiet after 10 s; age them instead of waiting.
   await db.execute(sql`update payments set created_at = created_at - interval '1 minute'`);
   await addJob(db, "reconcile_orders", {}, { jobKey: "reconcile_orders" });
-  await runOnce({ connectionString: url, taskList, logger: quiet });
+  await runDueJobs({ connectionString: url });
 }
 
 export async function emulatorSettings(): Promise<Record<string, unknown>> {

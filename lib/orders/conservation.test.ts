@@ -1,13 +1,12 @@
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { addCartItem, createCart, loadCart } from "@/lib/cart/cart-store";
 import { isAppError } from "@/lib/errors";
 import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/return-from-gateway";
 import { GATEWAY_HALF_OPEN_AFTER_MS, gatewayBreakerTiming } from "@/lib/payments/resilience";
 import { openPayment, startPayment } from "@/lib/payments/start-payment";
-import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser } from "@/test/fixtures";
 import { createPromotionCode, emulatorControl, guestIdentity, payAtGateway as gatewayPay, payAtGatewayWith } from "@/test/gateway";
 import { openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
@@ -45,7 +44,6 @@ import {
  */
 const PATHS_AFTER_PAYMENT = [0.8, 0.1, 0.85, 0.25, 0.35, 0.88, 0.5, 0.6, 0.95];
 
-const quiet = new Logger(() => () => {});
 let url = "";
 
 /** Runs this run's jobs (retries made due) but the warehouse's and the payment timers. */
@@ -55,7 +53,7 @@ async function drainJobs(orderIds: string[]) {
     await db.execute(sql`update graphile_worker._private_jobs set run_at = now()
       where locked_at is null and payload->>'orderId' = any(${`{${orderIds.join(",")}}`}::text[])
         and task_id not in (select id from graphile_worker._private_tasks where identifier in ('fulfil_order', 'payment_timeout'))`);
-    await runOnce({ connectionString: url, taskList, logger: quiet });
+    await runDueJobs({ connectionString: url });
   }
 }
 

@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { resetEnvCache } from "@/lib/env";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { writeOffStock } from "@/lib/catalog/stock-admin";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
 import { startPayment } from "@/lib/payments/start-payment";
-import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser, orderRow, stockOf } from "@/test/fixtures";
 import { deliver, orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
 import { emulatorControl, moneyAtGateway, orderAtGateway, paidOrderAtGateway, shippingRateOf } from "@/test/gateway";
@@ -37,7 +36,6 @@ import {
 // copy that never shipped could be returned and restocked. One test (stock
 // counters through a partial order) is the audit's check that held.
 
-const quiet = new Logger(() => () => {});
 let url = "";
 beforeAll(async () => {
   url = (await getDb()).url;
@@ -54,7 +52,7 @@ async function work(orderId: string) {
   for (let i = 0; i < 2; i++) {
     await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId}
       and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'poll_refund', 'send_email'))`);
-    await runOnce({ connectionString: url, taskList, logger: quiet });
+    await runDueJobs({ connectionString: url, orderId });
   }
 }
 

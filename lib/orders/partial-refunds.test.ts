@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { withOrderTransaction } from "@/db/transaction";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { renderEmail } from "@/lib/notifications/render-email";
@@ -10,7 +10,6 @@ import { insertRefund } from "@/lib/payments/store";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
 import { startPayment } from "@/lib/payments/start-payment";
 import { stripeClient } from "@/lib/payments/stripe-client";
-import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser, orderRow, stockOf } from "@/test/fixtures";
 import { createPromotionCode, emulatorControl, payAtGatewayWith } from "@/test/gateway";
 import { checkoutCart } from "./checkout-cart";
@@ -23,7 +22,6 @@ import { adminFulfil, adminPartialRefund, adminRefund, requestPartialRefund } fr
 // (the machine's guard, and the database's CHECK when the guard is bypassed),
 // also under 20 concurrent requests; stock; failures and retries.
 
-const quiet = new Logger(() => () => {});
 let url = "";
 
 beforeAll(async () => {
@@ -40,7 +38,7 @@ async function work(orderId: string) {
   await db.execute(
     sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId} and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'poll_refund'))`,
   );
-  await runOnce({ connectionString: url, taskList, logger: quiet });
+  await runDueJobs({ connectionString: url, orderId });
 }
 
 /** A paid two-line order: two copies of A (15.00), one of B (22.00), express shipping and a 10 % code. */
@@ -341,7 +339,7 @@ describe("every copy refunded before shipping", () => {
     });
     const { db } = await getDb();
     await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where key = ${`fulfil:${o.orderId}`}`);
-    await runOnce({ connectionString: url, taskList, logger: quiet });
+    await runDueJobs({ connectionString: url });
     const row = await orderRow(o.orderId);
     expect(row.status).toBe("paid");
     expect(row.needs_attention).toBe(true);

@@ -1,12 +1,11 @@
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { listShipByHandQueue, listStuckOrders } from "@/lib/admin/order-overview";
 import { env } from "@/lib/env";
 import { armFault, disarmFaults } from "@/lib/faults";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
-import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser, eventTypes, jobKeys, orderRow, stockOf } from "@/test/fixtures";
 import { orderAtGateway, paidOrderAtGateway, payAtGateway } from "@/test/gateway";
 import { dispatch } from "./dispatch";
@@ -19,11 +18,10 @@ import { adminFulfil, adminPause, adminRefund, adminResume } from "./user-action
 // dispatch and the real worker tasks (graphile-worker's runOnce) on the test
 // database and the Stripe emulator. Faults are armed for one order only.
 
-const quiet = new Logger(() => () => {});
 let url = "";
 let admin = "";
 
-const work = () => runOnce({ connectionString: url, taskList, logger: quiet });
+const work = () => runDueJobs({ connectionString: url });
 
 /** Makes every job of the order due now (retries wait with backoff otherwise). */
 async function dueNow(orderId: string): Promise<void> {

@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { resetEnvCache } from "@/lib/env";
-import { taskList } from "@/lib/worker/task-list";
 import { createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { emulatorControl, paidOrderAtGateway } from "@/test/gateway";
 import { deliver, stripeEvent, stripeFixtures } from "@/test/webhooks";
@@ -11,7 +10,6 @@ import { adminFulfil, adminRefund, requestRefund } from "./user-actions";
 
 // Refund paths end to end: machine, dispatch, refund job, the emulated gateway.
 
-const quiet = new Logger(() => () => {});
 let url = "";
 
 async function work(orderId: string) {
@@ -19,7 +17,7 @@ async function work(orderId: string) {
   await db.execute(
     sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId} and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'poll_refund'))`,
   );
-  await runOnce({ connectionString: url, taskList, logger: quiet });
+  await runDueJobs({ connectionString: url, orderId });
 }
 
 const paidOrder = () => paidOrderAtGateway({ stock: 5, priceCents: 1100, quantity: 2 });

@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { resetEnvCache } from "@/lib/env";
 import { LIMITS, take } from "@/lib/http/abuse-limits";
 import { stripeClient } from "@/lib/payments/stripe-client";
-import { taskList } from "@/lib/worker/task-list";
 import { createUser, eventTypes, jobKeys, orderRow, stockOf } from "@/test/fixtures";
 import { paidOrderAtGateway } from "@/test/gateway";
 import { POST as deliverRoute } from "@/app/api/admin/orders/[id]/deliver/route";
@@ -28,7 +27,6 @@ vi.mock("next-auth", async (importOriginal) => ({
   getServerSession: async () => fake.session,
 }));
 
-const quiet = new Logger(() => () => {});
 let url = "";
 beforeAll(async () => {
   url = (await getDb()).url;
@@ -43,7 +41,7 @@ async function work(orderId: string, tasks = ["refund_payment", "poll_refund"]) 
   const { db } = await getDb();
   await db.execute(sql`update graphile_worker._private_jobs set run_at = now()
     where payload->>'orderId' = ${orderId} and task_id in (select id from graphile_worker._private_tasks where identifier = any(${`{${tasks.join(",")}}`}::text[]))`);
-  await runOnce({ connectionString: url, taskList, logger: quiet });
+  await runDueJobs({ connectionString: url, orderId });
 }
 
 async function deliveredOrder() {

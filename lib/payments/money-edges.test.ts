@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { dispatch } from "@/lib/orders/dispatch";
 import { placeOrder } from "@/lib/orders/place-order";
 import { stripeClient } from "@/lib/payments/stripe-client";
-import { taskList } from "@/lib/worker/task-list";
 import { createBook, createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { emulatorControl, moneyAtGateway, orderAtGateway, payAtGateway, paidOrderAtGateway, placedOrder } from "@/test/gateway";
 import { keepSweepCursor, openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
@@ -23,15 +22,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 //      found nothing to retry: a 500, and that money could not be given back;
 // 4.   a refund the gateway reported failed after it had succeeded was ignored.
 
-const quiet = new Logger(() => () => {});
-
 /** Runs the due jobs, with those of these tasks made due now (e.g. payment_timeout, refund_payment retries). */
 async function runJobsNow(tasks: string[] = []): Promise<void> {
   const { db, url } = await getDb();
   if (tasks.length > 0)
     await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null
       and task_id in (select id from graphile_worker._private_tasks where identifier = any(${`{${tasks.join(",")}}`}::text[]))`);
-  await runOnce({ connectionString: url, taskList, logger: quiet });
+  await runDueJobs({ connectionString: url });
 }
 
 /**

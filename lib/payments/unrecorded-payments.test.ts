@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import type Stripe from "stripe";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { listStuckOrders } from "@/lib/admin/order-overview";
 import { addJob } from "@/lib/worker/jobs";
 import { cancelOrder } from "@/lib/orders/user-actions";
-import { taskList } from "@/lib/worker/task-list";
 import { eventTypes, orderRow } from "@/test/fixtures";
 import { emulatorControl, moneyAtGateway, paidOrderAtGateway, payAtGateway, placedOrder } from "@/test/gateway";
 import { openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
@@ -21,13 +20,11 @@ import { stripeClient } from "./stripe-client";
 // on one whose metadata names our order is refunded through the machine
 // (UNRECORDED_PAYMENT), found by the webhook or, without it, by the reconciler.
 
-const quiet = new Logger(() => () => {});
-
 async function runJobs(): Promise<void> {
   const { db, url } = await getDb();
   await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null
     and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'expire_checkout_session', 'poll_refund'))`);
-  await runOnce({ connectionString: url, taskList, logger: quiet });
+  await runDueJobs({ connectionString: url });
 }
 
 async function paymentsOf(orderId: string) {

@@ -1,17 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { addJob } from "@/lib/worker/jobs";
 import { orderRow, stockOf } from "@/test/fixtures";
 import { orderAtGateway, payAtGateway } from "@/test/gateway";
-import { taskList } from "./task-list";
 
 // The reconciler against the emulator with webhooks switched off (the test
 // setup starts it that way): it alone must settle what the webhooks would have.
 
-const quiet = new Logger(() => () => {});
 let url = "";
 
 const pay = (sessionId: string) => payAtGateway(sessionId);
@@ -24,7 +22,7 @@ async function reconcileOnce(orderIds: string[]) {
     sql`update payments set created_at = created_at - interval '1 minute' where order_id = any(${`{${orderIds.join(",")}}`}::uuid[])`,
   );
   await addJob(db, "reconcile_orders", {}, { jobKey: "reconcile_orders" });
-  await runOnce({ connectionString: url, taskList, logger: quiet });
+  await runDueJobs({ connectionString: url });
 }
 
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { Logger, runOnce } from "graphile-worker";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
+import { runDueJobs } from "@/test/run-jobs";
 import { env } from "@/lib/env";
 import { armFault, disarmFaults } from "@/lib/faults";
 import { captureLogs } from "@/lib/observability/log";
@@ -14,18 +14,16 @@ import { createBook, createUser, eventTypes, orderRow, stockOf } from "@/test/fi
 import { emulatorControl, payAtGateway, paidOrderAtGateway } from "@/test/gateway";
 import { adminPause, adminResume } from "@/lib/orders/user-actions";
 import { keepSweepCursor } from "@/test/late-webhooks";
-import { taskList } from "./task-list";
 
 // The worker's tasks run by graphile-worker itself (runOnce) on the test
 // database, against the Stripe emulator the test setup started. Other files
 // share the queue: a run may also take their due jobs, so every fault is armed
 // for this test's order only and every check reads this test's rows.
 
-const quiet = new Logger(() => () => {});
 let url = "";
 
 async function work(): Promise<void> {
-  await runOnce({ connectionString: url, taskList, logger: quiet });
+  await runDueJobs({ connectionString: url });
 }
 
 /** Makes every job for the order due now (retries wait with backoff otherwise). */
