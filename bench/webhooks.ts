@@ -92,6 +92,13 @@ async function measureCase(stack: Stack, urls: string[], concurrency: number, la
   const ratio = hooks.perSecond / noopPerSecond;
   const exact = check!.paid === N && check!.transitions === N && (hooks.statuses[200] ?? 0) === requests.length;
   const isTargeted = urls.length === 1;
+  // Each target on its own, so the table says which one a row missed.
+  const targets: [string, boolean][] = [
+    ...(isTargeted ? ([["ratio ≥ 0.5", ratio >= 0.5]] as [string, boolean][]) : []),
+    ...(isTargeted && concurrency === 32 ? ([["p99 ≤ 250 ms", hooks.p99Ms <= 250]] as [string, boolean][]) : []),
+    ["exactly N transitions", exact],
+  ];
+  const missed = targets.filter(([, ok]) => !ok).map(([name]) => name);
   return {
     bench: "webhooks",
     case: label,
@@ -110,13 +117,10 @@ async function measureCase(stack: Stack, urls: string[], concurrency: number, la
       "cpu pg": `${hookCpu.pgBackends}/${noopCpu.pgBackends}`,
       "cpu pg all": `${hookCpu.pgAll}/${noopCpu.pgAll}`,
       "cpu bench": `${hookCpu.bench}/${noopCpu.bench}`,
+      ...(missed.length > 0 ? { missed: missed.join("; ") } : {}),
     },
-    target: !isTargeted
-      ? "exactly N transitions"
-      : concurrency === 32
-        ? "ratio ≥ 0.5, p99 ≤ 250 ms, exactly N transitions"
-        : "ratio ≥ 0.5, exactly N transitions",
-    met: isTargeted ? exact && ratio >= 0.5 && (concurrency !== 32 || hooks.p99Ms <= 250) : exact,
+    target: targets.map(([name]) => name).join(", "),
+    met: missed.length === 0,
   };
 }
 
