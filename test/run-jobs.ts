@@ -3,14 +3,25 @@ import { Logger, runOnce, type TaskList } from "graphile-worker";
 import { getDb } from "@/db";
 import { taskList as appTasks } from "@/lib/worker/task-list";
 
+/** A run of the worker still going past its limit: the run cannot be cancelled, so it is handed over to be awaited. */
+export class JobsStillRunning extends Error {
+  constructor(
+    message: string,
+    readonly run: Promise<void>,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * graphile-worker's runOnce (every due job of this worker's database, then it returns), with what the
  * worker said kept: a run still going after `limitMs` fails with the jobs it started and finished and
- * their times, instead of the test timing out with no reason (vitest's JSON report keeps only the
- * stack of a timeout). The run itself cannot be cancelled; it goes on until the test file's process ends.
+ * their times (JobsStillRunning), instead of the test timing out with no reason (vitest's JSON report
+ * keeps only the stack of a timeout).
  *
  * `orderId`: only that order's jobs run. Jobs other test files in this worker left behind (due retries
- * of their own orders) are held meanwhile, as a worker holds the jobs it runs (locked_at), and let go after.
+ * of their own orders) are held meanwhile, as a worker holds the jobs it runs (locked_at), and let go
+ * once the run has ended.
  */
 export async function runDueJobs(options: {
   connectionString: string;
@@ -18,34 +29,33 @@ export async function runDueJobs(options: {
   limitMs?: number;
   orderId?: string;
 }): Promise<void> {
-  if (!options.orderId) return runWithLimit(options);
-  const { db } = await getDb();
-  const holder = `test-held:${options.orderId}`;
-  await db.execute(sql`
-    update graphile_worker._private_jobs set locked_at = now(), locked_by = ${holder}
-    where locked_at is null and (payload->>'orderId') is distinct from ${options.orderId}`);
-  try {
-    await runWithLimit(options);
-  } finally {
-    await db.execute(sql`update graphile_worker._private_jobs set locked_at = null, locked_by = null where locked_by = ${holder}`);
-  }
-}
-
-async function runWithLimit(options: { connectionString: string; taskList?: TaskList; limitMs?: number }): Promise<void> {
   const limitMs = options.limitMs ?? 30_000;
   const started = Date.now();
   const said: string[] = [];
   const logger = new Logger(() => (level, message) => {
     said.push(`+${Date.now() - started} ms ${level}: ${message.split("\n")[0]}`);
   });
+  const { db } = await getDb();
+  const holder = `test-held:${options.orderId}`;
+  if (options.orderId)
+    await db.execute(sql`
+      update graphile_worker._private_jobs set locked_at = now(), locked_by = ${holder}
+      where locked_at is null and (payload->>'orderId') is distinct from ${options.orderId}`);
+  const letGo = async () => {
+    if (options.orderId)
+      await db.execute(sql`update graphile_worker._private_jobs set locked_at = null, locked_by = null where locked_by = ${holder}`);
+  };
+  const run = runOnce({ connectionString: options.connectionString, taskList: options.taskList ?? appTasks, logger }).finally(letGo);
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`runOnce still running after ${limitMs} ms; the worker said:\n${said.slice(-20).join("\n") || "(nothing)"}`));
-    }, limitMs);
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), limitMs);
   });
   try {
-    await Promise.race([runOnce({ connectionString: options.connectionString, taskList: options.taskList ?? appTasks, logger }), late]);
+    if ((await Promise.race([run, late])) === "late")
+      throw new JobsStillRunning(
+        `runOnce still running after ${limitMs} ms; the worker said:\n${said.slice(-20).join("\n") || "(nothing)"}`,
+        run,
+      );
   } finally {
     clearTimeout(timer);
   }
