@@ -1,5 +1,6 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import vitest from "@vitest/eslint-plugin";
 
 const config = [
   ...nextVitals,
@@ -12,6 +13,31 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-definitions": ["error", "type"],
     },
+  },
+  {
+    // Vitest files: an assertion that is never awaited, or a test without one, passes by accident.
+    files: ["**/*.test.ts", "**/*.test.tsx"],
+    plugins: { vitest },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // expect.poll(…) and expect(…).rejects not awaited, and any other promise a test drops.
+      "@typescript-eslint/no-floating-promises": "error",
+      "vitest/valid-expect": ["error", { alwaysAwait: true, maxArgs: 2 }],
+      "vitest/expect-expect": ["error", { assertFunctionNames: ["expect", "expect*", "assert*", "*.expect*", "step"] }],
+      "vitest/no-standalone-expect": ["error", { additionalTestBlockFunctions: ["beforeAll", "beforeEach", "afterEach", "afterAll"] }],
+      "vitest/no-identical-title": "error",
+      "vitest/no-focused-tests": "error",
+      "vitest/no-disabled-tests": "error",
+      "vitest/valid-title": "error",
+      "vitest/no-conditional-tests": "error",
+      "vitest/require-local-test-context-for-concurrent-snapshots": "error",
+    },
+  },
+  {
+    // Playwright: an expect(locator)… or a page action not awaited checks nothing, or races the next step.
+    files: ["e2e/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { "@typescript-eslint/no-floating-promises": "error" },
   },
   {
     // Every spec runs under the fixture that fails a test on a CSP violation in the browser.

