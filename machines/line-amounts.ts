@@ -1,4 +1,4 @@
-import type { LineItem, OrderContext, OrderEvent, OrderLine, RefundState } from "./order-types";
+import type { LineItem, OrderContext, OrderEvent, OrderLine, RefundLine, RefundState } from "./order-types";
 
 // What each line, unit and refund is worth: pure, used by the machine's guards
 // and refunds, and by the pages. A line's paid total is what the shopper paid
@@ -75,18 +75,36 @@ export function refundedShippingCents(context: OrderContext): number {
 }
 
 /**
- * What refunding these units is worth: for each line, the next units after
- * those already refunded. Assumes the lines are the order's and not yet
- * refunded (partialRefundProblem checks).
+ * What refunding these units is worth, line by line (`cents` on each): the
+ * units' even share of what the line was paid, and when they are its last
+ * units, all that is left of it. "Left" is the line's paid total less the
+ * cents the refunds that hold its other units gave back or are giving back,
+ * not a position: a failed refund gives its units back, so the units a later
+ * refund takes need not be the next ones, and pricing by position let the
+ * rounding remainder be taken twice (refunding a line copy by copy gave back
+ * 2 cents more than it was paid, a money audit's find). Refunds made before
+ * `cents` was kept are priced by position, as then. Assumes the lines are the
+ * order's and not yet refunded (partialRefundProblem checks).
  */
-export function paidCentsForLines(context: OrderContext, lines: LineItem[]): number {
-  const refunded = refundedQuantities(context);
-  return lines.reduce((sum, line) => {
+export function pricedRefundLines(context: OrderContext, lines: LineItem[]): RefundLine[] {
+  const holding = context.refunds.filter(holds).flatMap((r) => r.partial?.lines ?? []);
+  return lines.map((line) => {
     const index = context.items.findIndex((i) => i.bookId === line.bookId);
     const item = context.items[index];
-    if (!item) return sum;
-    return sum + unitsCents(linePaidCents(context, index), item.quantity, refunded.get(line.bookId) ?? 0, line.quantity);
-  }, 0);
+    if (!item) return { ...line, cents: 0 };
+    const paid = linePaidCents(context, index);
+    const held = holding.filter((l) => l.bookId === line.bookId);
+    const heldUnits = held.reduce((sum, l) => sum + l.quantity, 0);
+    if (held.some((l) => l.cents === undefined)) return { ...line, cents: unitsCents(paid, item.quantity, heldUnits, line.quantity) };
+    const left = Math.max(0, paid - held.reduce((sum, l) => sum + l.cents!, 0));
+    const even = Math.floor(paid / item.quantity) * line.quantity;
+    return { ...line, cents: heldUnits + line.quantity >= item.quantity ? left : Math.min(even, left) };
+  });
+}
+
+/** What refunding these units is worth (pricedRefundLines, summed). */
+export function paidCentsForLines(context: OrderContext, lines: LineItem[]): number {
+  return pricedRefundLines(context, lines).reduce((sum, line) => sum + (line.cents ?? 0), 0);
 }
 
 /** Money on a payment that a lost dispute took back: gone, and never refunded. */

@@ -1,4 +1,4 @@
-import { lostInDisputes, partialRefundCents, refundableCents } from "./line-amounts";
+import { lostInDisputes, partialRefundCents, pricedRefundLines, refundableCents } from "./line-amounts";
 import type { DisputeState, OrderContext, OrderEvent, PaymentState, RefundReason, RefundState, ReturnState } from "./order-types";
 
 export { lostInDisputes };
@@ -35,11 +35,13 @@ export function disputeOf(context: OrderContext, disputeId: string): DisputeStat
 }
 
 /**
- * Fulfilment waits while a dispute is open, and stays stopped once one is
- * lost (the money is gone: an operator decides); a won dispute lifts the hold.
+ * Fulfilment waits while a dispute of the order's payment is open, and stays
+ * stopped once one is lost (the money is gone: an operator decides); a won
+ * dispute lifts the hold. A dispute of other money (a late or duplicate
+ * payment the store refunds) does not hold the order its own payment paid for.
  */
-export function heldByDispute(context: Pick<OrderContext, "disputes">): boolean {
-  return context.disputes.some((d) => d.outcome !== "won");
+export function heldByDispute(context: Pick<OrderContext, "disputes" | "paidPaymentId">): boolean {
+  return context.disputes.some((d) => d.outcome !== "won" && d.paymentId === context.paidPaymentId);
 }
 
 /** A refund the gateway would refuse (charge_disputed) or that has nothing left to give back. */
@@ -106,7 +108,11 @@ export function refundToStart(context: OrderContext, event: OrderEvent): RefundS
     case "REQUEST_PARTIAL_REFUND": {
       if (!context.paidPaymentId) return undefined;
       const reason = event.by === "admin" ? "requested_by_admin" : "requested_by_customer";
-      const partial = { lines: event.lines ?? [], shippingCents: event.shippingCents ?? 0, goodwillCents: event.amountCents ?? 0 };
+      const partial = {
+        lines: pricedRefundLines(context, event.lines ?? []),
+        shippingCents: event.shippingCents ?? 0,
+        goodwillCents: event.amountCents ?? 0,
+      };
       return { ...pending(context.paidPaymentId, partialRefundCents(context, event), reason, event.refundId), partial };
     }
     default:

@@ -168,6 +168,41 @@ describe("the order machine", () => {
     const [done] = transition(orderMachine, retried, { type: "REFUND_SUCCEEDED", refundId: "r5", at: 5000 });
     expect(statusOf(done)).toBe("refunded");
   });
+  it("does not retry a refund the gateway refused for good (charge_already_refunded …): an operator is told at once", () => {
+    const state = transition(orderMachine, paidOrder(), {
+      type: "REQUEST_REFUND",
+      refundId: "r1",
+      by: "user",
+      windowDays: 14,
+      at: 2000,
+    })[0];
+    for (const reason of ["charge_already_refunded", "amount_too_large", "charge_disputed"]) {
+      const [next, actions] = transition(orderMachine, state, {
+        type: "REFUND_FAILED",
+        refundId: "r1",
+        reason,
+        retryRefundId: "r2",
+        maxAttempts: 3,
+        at: 3000,
+      });
+      expect(next.context.refunds.map((r) => [r.id, r.status])).toEqual([["r1", "failed"]]);
+      expect(actions.map((a) => a.type)).toContain("flagForOperator");
+      expect(actions.map((a) => a.type)).not.toContain("refundPayment");
+    }
+    // Another failure (the card was closed) is tried again under a new id.
+    const [retried] = transition(orderMachine, state, {
+      type: "REFUND_FAILED",
+      refundId: "r1",
+      reason: "expired_or_canceled_card",
+      retryRefundId: "r2",
+      maxAttempts: 3,
+      at: 3000,
+    });
+    expect(retried.context.refunds.map((r) => [r.id, r.status])).toEqual([
+      ["r1", "failed"],
+      ["r2", "pending"],
+    ]);
+  });
 });
 
 describe("stored snapshots", () => {

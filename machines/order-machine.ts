@@ -1,7 +1,7 @@
 import { and, assertEvent, assign, enqueueActions, setup } from "xstate";
 import {
   lostInDisputes,
-  paidCentsForLines,
+  pricedRefundLines,
   partialRefundProblem,
   pricedItems,
   refundedQuantities,
@@ -32,6 +32,7 @@ import {
 } from "./order-context";
 import {
   initialContext,
+  REFUND_REFUSED_FOR_GOOD,
   type DisputeState,
   type DomainEventType,
   type EmailTemplate,
@@ -257,11 +258,17 @@ const machineSetup = setup({
         params: { type: "RefundFailed", payload: { refundId: refund.id, reason: event.reason, attempt: context.refundFailures + 1 } },
       });
       const refunds = withRefund(context, refund.id, { status: "failed" }).refunds;
-      if (context.refundFailures + 1 < event.maxAttempts) {
+      // Tried again only when it could succeed: not when the gateway refused it for good, not while a
+      // dispute of its payment is open or lost (the gateway refuses it; a retry made while the dispute
+      // was open then held money the lost dispute had taken), and for no more than is left of the payment.
+      const retryCents = Math.min(refund.amountCents, refundableCents({ ...context, refunds }, refund.paymentId));
+      const disputed = context.disputes.some((d) => d.paymentId === refund.paymentId && d.outcome !== "won");
+      const refusedForGood = (REFUND_REFUSED_FOR_GOOD as readonly string[]).includes(event.reason);
+      if (context.refundFailures + 1 < event.maxAttempts && retryCents > 0 && !disputed && !refusedForGood) {
         const retry = {
           id: event.retryRefundId,
           paymentId: refund.paymentId,
-          amountCents: refund.amountCents,
+          amountCents: retryCents,
           reason: refund.reason,
           status: "pending" as const,
           ...(refund.partial ? { partial: refund.partial } : {}),
@@ -399,7 +406,11 @@ const machineSetup = setup({
           return { bookId: l.bookId, quantity: Math.min(l.quantity, bought - (refunded.get(l.bookId) ?? 0)) };
         })
         .filter((l) => l.quantity > 0);
-      const amountCents = Math.min(paidCentsForLines(context, refundLines), refundableCents(context, context.paidPaymentId));
+      const pricedLines = pricedRefundLines(context, refundLines);
+      const amountCents = Math.min(
+        pricedLines.reduce((sum, l) => sum + (l.cents ?? 0), 0),
+        refundableCents(context, context.paidPaymentId),
+      );
       const restocked = event.restock.filter((l) => l.quantity > 0).map((l) => ({ bookId: l.bookId, quantity: l.quantity }));
       const refundId = amountCents > 0 && context.paidPaymentId ? event.refundId : null;
       enqueue({
@@ -422,7 +433,7 @@ const machineSetup = setup({
         reason: "returned" as const,
         status: "pending" as const,
         // The units it gives back: no other refund may give them back again.
-        partial: { lines: refundLines, shippingCents: 0, goodwillCents: 0 },
+        partial: { lines: pricedLines, shippingCents: 0, goodwillCents: 0 },
       };
       enqueue({
         type: "createRefund",
@@ -484,7 +495,7 @@ const machineSetup = setup({
       // Paid and not yet shipped: the warehouse job stops while held, and is queued again when the hold lifts.
       if (context.stock === "sold") {
         const wasHeld = heldByDispute(context);
-        const isHeld = heldByDispute({ disputes });
+        const isHeld = heldByDispute({ disputes, paidPaymentId: context.paidPaymentId });
         if (!wasHeld && isHeld) enqueue({ type: "cancelFulfilment", params: {} });
         if (wasHeld && !isHeld) enqueue({ type: "startFulfilment", params: {} });
       }

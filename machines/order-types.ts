@@ -61,8 +61,17 @@ export type RefundState = {
   status: RefundStatus;
   reason: RefundReason;
   /** A partial refund: the lines (units), the shipping and the goodwill it gives back (absent on a whole-order refund). */
-  partial?: { lines: LineItem[]; shippingCents: number; goodwillCents: number };
+  partial?: { lines: RefundLine[]; shippingCents: number; goodwillCents: number };
 };
+
+/**
+ * The gateway's codes for a refund it will never make (Stripe's): the payment was charged back, is
+ * refunded already, or has less left than asked. Such a refund fails at once and is not tried again.
+ */
+export const REFUND_REFUSED_FOR_GOOD = ["charge_disputed", "charge_already_refunded", "amount_too_large"] as const;
+
+/** Units of a line a refund gives back, and what they are worth (`cents`: absent on refunds made before it was kept). */
+export type RefundLine = LineItem & { cents?: number };
 
 /** How a dispute stands for the store: still open, or decided. */
 export type DisputeOutcome = (typeof disputeOutcomes)[number];

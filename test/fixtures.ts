@@ -71,3 +71,18 @@ export async function jobKeys(orderId: string): Promise<string[]> {
     select key from graphile_worker._private_jobs where payload->>'orderId' = ${orderId} order by key`);
   return rows.map((r) => r.key);
 }
+
+/** The order's refunds, oldest first. */
+export async function refundRows(orderId: string) {
+  const { db } = await getDb();
+  return db.execute<{
+    id: string;
+    payment_id: string;
+    status: string;
+    reason: string;
+    amount_cents: number;
+    gateway_refund_id: string | null;
+  }>(
+    sql`select id, payment_id, status, reason, amount_cents, gateway_refund_id from refunds where order_id = ${orderId} order by created_at, id`,
+  );
+}

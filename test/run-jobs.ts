@@ -60,3 +60,18 @@ export async function runDueJobs(options: {
     clearTimeout(timer);
   }
 }
+
+/**
+ * Runs one order's due jobs as a worker would, with its jobs of `tasks` made due now first (retries
+ * wait with backoff otherwise); `rounds` times, since an outcome may queue a follow-up (a refund's
+ * e-mail, a poll).
+ */
+export async function runOrderJobs(orderId: string, options: { tasks?: string[]; rounds?: number } = {}): Promise<void> {
+  const { db, url } = await getDb();
+  const tasks = options.tasks ?? ["refund_payment", "poll_refund"];
+  for (let round = 0; round < (options.rounds ?? 1); round++) {
+    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId}
+      and task_id in (select id from graphile_worker._private_tasks where identifier = any(${`{${tasks.join(",")}}`}::text[]))`);
+    await runDueJobs({ connectionString: url, orderId });
+  }
+}

@@ -78,7 +78,7 @@ export async function listOrdersForAdmin(filter: AdminOrderFilter & { pageSize?:
   >(sql`
     select o.id, o.status, coalesce(u.email, o.guest_email) as email, coalesce(u.name, o.shipping_name) as name, o.guest_email,
       o.total_cents, o.currency, o.created_at, o.paid_at, o.payment_deadline, o.needs_attention, o.attention_reason,
-      exists (select 1 from disputes d where d.order_id = o.id and d.outcome in ('open', 'lost')) as held,
+      exists (select 1 from disputes d where d.order_id = o.id and d.outcome in ('open', 'lost') and d.payment_id = (o.machine_snapshot->'context'->>'paidPaymentId')::uuid) as held,
       ${paymentDelayColumn} as payment_delay
     from orders o left join users u on u.id = o.user_id
     where (${filter.status ?? null}::text is null or o.status = ${filter.status ?? null})

@@ -27,7 +27,7 @@ export type SalesDay = {
    * money an order never took (STRAY_MONEY_REFUNDS) was never revenue, so giving it back is no refund of revenue either.
    */
   refundedCents: number;
-  /** Money lost in disputes decided (lost) that day. */
+  /** Money lost that day in disputes of orders' own payments (a disputed stray payment was never revenue). */
   lostCents: number;
   /** Net revenue: revenue − refunds − lost in disputes. */
   netCents: number;
@@ -105,8 +105,12 @@ export async function salesByDay({ days = 30, now = new Date() }: { days?: numbe
           and coalesce(reason, '') <> all(${`{${STRAY_MONEY_REFUNDS.join(",")}}`}::text[])
         group by 1
       ), lost as (
-        select ${utcDay("closed_at")} as day, sum(amount_cents) as cents
-        from disputes where outcome = 'lost' and closed_at >= ${from}::timestamptz and closed_at < ${to}::timestamptz group by 1
+        -- Only disputes of the money an order took for itself: a lost dispute of a stray payment takes back money that was never revenue.
+        select ${utcDay("d.closed_at")} as day, sum(d.amount_cents) as cents
+        from disputes d join orders o on o.id = d.order_id
+        where d.outcome = 'lost' and d.closed_at >= ${from}::timestamptz and d.closed_at < ${to}::timestamptz
+          and d.payment_id = (o.machine_snapshot->'context'->>'paidPaymentId')::uuid
+        group by 1
       )
       select to_char(s.day, 'YYYY-MM-DD') as day, coalesce(p.n, 0) as placed, coalesce(p.statuses, '{}'::jsonb) as statuses,
         coalesce(r.n, 0) as payments_taken,

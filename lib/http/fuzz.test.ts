@@ -560,6 +560,8 @@ describe("fuzz: checkout and orders", () => {
           fc.stringMatching(/^[A-Za-z0-9_-]{43}$/),
         ),
         async (route, orderId, token) => {
+          // Another order's token, not this one's: two draws of the same guest order would open it, rightly.
+          fc.pre(token !== guestToken(orderId));
           fake.cookies = new Map([[guestCookieName(orderId), token]]);
           const response = await unchanged(() => route(orderId));
           await expectRefusal(response, [404]);

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { runDueJobs } from "@/test/run-jobs";
+import { runOrderJobs } from "@/test/run-jobs";
 import { resetEnvCache } from "@/lib/env";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { writeOffStock } from "@/lib/catalog/stock-admin";
@@ -36,10 +36,6 @@ import {
 // copy that never shipped could be returned and restocked. One test (stock
 // counters through a partial order) is the audit's check that held.
 
-let url = "";
-beforeAll(async () => {
-  url = (await getDb()).url;
-});
 afterEach(async () => {
   delete process.env.JOB_MAX_ATTEMPTS;
   resetEnvCache();
@@ -47,14 +43,7 @@ afterEach(async () => {
 });
 
 /** Runs due jobs, with the order's refund jobs made due now (twice: outcomes enqueue follow-ups). */
-async function work(orderId: string) {
-  const { db } = await getDb();
-  for (let i = 0; i < 2; i++) {
-    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId}
-      and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'poll_refund', 'send_email'))`);
-    await runDueJobs({ connectionString: url, orderId });
-  }
-}
+const work = (orderId: string) => runOrderJobs(orderId, { tasks: ["refund_payment", "poll_refund", "send_email"], rounds: 2 });
 
 const NEW_YORK = {
   name: "Ada Reader",

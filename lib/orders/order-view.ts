@@ -189,7 +189,16 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
         reason: r.reason,
         createdAt: iso(r.created_at),
         ...(partial
-          ? { partial: { ...partial, lines: partial.lines.map((l) => ({ ...l, title: titles.get(l.bookId) ?? `Book ${l.bookId}` })) } }
+          ? {
+              partial: {
+                ...partial,
+                lines: partial.lines.map((l) => ({
+                  bookId: l.bookId,
+                  title: titles.get(l.bookId) ?? `Book ${l.bookId}`,
+                  quantity: l.quantity,
+                })),
+              },
+            }
           : {}),
       };
     }),

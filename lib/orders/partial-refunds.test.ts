@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { runDueJobs } from "@/test/run-jobs";
+import { runDueJobs, runOrderJobs } from "@/test/run-jobs";
 import { withOrderTransaction } from "@/db/transaction";
 import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { renderEmail } from "@/lib/notifications/render-email";
@@ -33,13 +33,7 @@ afterEach(async () => {
 });
 
 /** Runs the order's refund jobs (retries made due). */
-async function work(orderId: string) {
-  const { db } = await getDb();
-  await db.execute(
-    sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId} and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'poll_refund'))`,
-  );
-  await runDueJobs({ connectionString: url, orderId });
-}
+const work = (orderId: string) => runOrderJobs(orderId);
 
 /** A paid two-line order: two copies of A (15.00), one of B (22.00), express shipping and a 10 % code. */
 async function paidTwoLineOrder() {

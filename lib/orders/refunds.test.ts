@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { runDueJobs } from "@/test/run-jobs";
+import { runOrderJobs } from "@/test/run-jobs";
 import { resetEnvCache } from "@/lib/env";
 import { createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
 import { emulatorControl, paidOrderAtGateway } from "@/test/gateway";
@@ -10,22 +10,10 @@ import { adminFulfil, adminRefund, requestRefund } from "./user-actions";
 
 // Refund paths end to end: machine, dispatch, refund job, the emulated gateway.
 
-let url = "";
-
-async function work(orderId: string) {
-  const { db } = await getDb();
-  await db.execute(
-    sql`update graphile_worker._private_jobs set run_at = now() where payload->>'orderId' = ${orderId} and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'poll_refund'))`,
-  );
-  await runDueJobs({ connectionString: url, orderId });
-}
+const work = (orderId: string) => runOrderJobs(orderId);
 
 const paidOrder = () => paidOrderAtGateway({ stock: 5, priceCents: 1100, quantity: 2 });
 const emulator = emulatorControl;
-
-beforeAll(async () => {
-  url = (await getDb()).url;
-});
 
 afterEach(async () => {
   delete process.env.REFUND_WINDOW_DAYS;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
-import { runDueJobs } from "@/test/run-jobs";
+import { runOrderJobs } from "@/test/run-jobs";
 import { resetEnvCache } from "@/lib/env";
 import { LIMITS, take } from "@/lib/http/abuse-limits";
 import { stripeClient } from "@/lib/payments/stripe-client";
@@ -27,22 +27,13 @@ vi.mock("next-auth", async (importOriginal) => ({
   getServerSession: async () => fake.session,
 }));
 
-let url = "";
-beforeAll(async () => {
-  url = (await getDb()).url;
-});
 afterEach(() => {
   delete process.env.RETURN_WINDOW_DAYS;
   resetEnvCache();
   fake.session = null;
 });
 
-async function work(orderId: string, tasks = ["refund_payment", "poll_refund"]) {
-  const { db } = await getDb();
-  await db.execute(sql`update graphile_worker._private_jobs set run_at = now()
-    where payload->>'orderId' = ${orderId} and task_id in (select id from graphile_worker._private_tasks where identifier = any(${`{${tasks.join(",")}}`}::text[]))`);
-  await runDueJobs({ connectionString: url, orderId });
-}
+const work = (orderId: string, tasks?: string[]) => runOrderJobs(orderId, { tasks });
 
 async function deliveredOrder() {
   const o = await paidOrderAtGateway({ stock: 5, priceCents: 1000, quantity: 2 });

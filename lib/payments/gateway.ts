@@ -68,6 +68,21 @@ export type SessionEventInfo = { id: string; created: number; session: CheckoutS
 
 export type RefundInput = { refundId: string; paymentIntentId: string; amountCents: number; orderId: string };
 
+/**
+ * The gateway would not make a refund, and never will: the payment was charged back (Stripe's
+ * `charge_disputed`), is refunded already (`charge_already_refunded`), or has less left than asked
+ * (`amount_too_large`). The refund failed; retrying it would only be refused again.
+ */
+export class RefundRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RefundRefused";
+  }
+}
+
 export type RefundInfo = {
   id: string;
   status: "pending" | "requires_action" | "succeeded" | "failed" | "canceled";
@@ -141,6 +156,7 @@ export type PaymentGateway = {
    * Idempotent per refundId while the gateway keeps its idempotency key (24 h
    * at Stripe): look for the refund first (findRefund) when it may be older.
    */
+  /** Throws RefundRefused when the gateway refuses the refund for good. */
   createRefund(input: RefundInput): Promise<RefundInfo>;
   retrieveRefund(gatewayRefundId: string): Promise<RefundInfo>;
   /** The gateway's refund of this payment made for our refund `refundId` (its metadata), if any. */

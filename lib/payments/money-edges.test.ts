@@ -4,7 +4,7 @@ import { runDueJobs } from "@/test/run-jobs";
 import { dispatch } from "@/lib/orders/dispatch";
 import { placeOrder } from "@/lib/orders/place-order";
 import { stripeClient } from "@/lib/payments/stripe-client";
-import { createBook, createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
+import { createBook, createUser, eventTypes, orderRow, refundRows, stockOf } from "@/test/fixtures";
 import { emulatorControl, moneyAtGateway, orderAtGateway, payAtGateway, paidOrderAtGateway, placedOrder } from "@/test/gateway";
 import { keepSweepCursor, openUnrecordedSession, reconcileOnce } from "@/test/late-webhooks";
 import { deliver, stripeEvent, stripeFixtures } from "@/test/webhooks";
@@ -62,20 +62,6 @@ async function paymentsOf(orderId: string) {
     select id, status, failure_reason from payments where order_id = ${orderId} order by created_at`);
 }
 
-async function refundsOf(orderId: string) {
-  const { db } = await getDb();
-  return db.execute<{
-    id: string;
-    payment_id: string;
-    status: string;
-    reason: string;
-    amount_cents: number;
-    gateway_refund_id: string | null;
-  }>(
-    sql`select id, payment_id, status, reason, amount_cents, gateway_refund_id from refunds where order_id = ${orderId} order by created_at`,
-  );
-}
-
 // A test here moves the gateway's clock (and with it the sweep's cursor) ahead: both go back after it.
 let restoreCursor = async () => {};
 beforeEach(async () => {
@@ -96,7 +82,7 @@ describe("1. a refused (mismatched) paid session and the payment timeout", () =>
     // The success page settles it: refused (amount_mismatch), flagged, and its money on the way back.
     expect((await reconcileSuccessReturn({ userId: o.userId, sessionId: o.sessionId })).outcome).toBe("paid");
     expect(await paymentsOf(o.orderId)).toEqual([{ id: o.paymentId, status: "paid", failure_reason: "amount_mismatch" }]);
-    expect((await refundsOf(o.orderId)).map((r) => [r.reason, r.status, r.amount_cents])).toEqual([
+    expect((await refundRows(o.orderId)).map((r) => [r.reason, r.status, r.amount_cents])).toEqual([
       ["mismatched_payment", "pending", 1000],
     ]);
     expect((await orderRow(o.orderId)).needs_attention).toBe(true);
@@ -159,7 +145,7 @@ describe("2. refused (mismatched) money when another attempt then pays the order
 
     expect({
       payments: (await paymentsOf(o.orderId)).map((p) => p.status),
-      refunds: (await refundsOf(o.orderId)).map((r) => ({ payment: r.payment_id === o.paymentId ? "A" : "B", status: r.status })),
+      refunds: (await refundRows(o.orderId)).map((r) => ({ payment: r.payment_id === o.paymentId ? "A" : "B", status: r.status })),
       gatewayA: await moneyAtGateway(o.sessionId),
     }).toEqual({
       payments: ["refunded", "paid"],
@@ -187,7 +173,7 @@ describe("3. an operator's retry after two different refunds failed for good", (
       );
     }
     await runJobsNow(["refund_payment", "poll_refund"]);
-    expect((await refundsOf(o.orderId)).map((r) => r.status)).toEqual(["failed", "failed"]);
+    expect((await refundRows(o.orderId)).map((r) => r.status)).toEqual(["failed", "failed"]);
     expect((await orderRow(o.orderId)).status).toBe("refund_pending");
 
     // The gateway takes refunds again; the operator presses "refund" (retry) twice.
@@ -221,7 +207,7 @@ describe("4. a refund the gateway reports failed after it reported it succeeded"
     await requestRefund({ userId: o.userId, orderId: o.orderId });
     await runJobsNow(["refund_payment", "poll_refund"]);
     expect((await orderRow(o.orderId)).status).toBe("refunded");
-    const [refund] = await refundsOf(o.orderId);
+    const [refund] = await refundRows(o.orderId);
     expect(refund).toMatchObject({ status: "succeeded", gateway_refund_id: expect.any(String) });
 
     // Stripe: a refund can move succeeded → failed later (the card is closed); it sends refund.failed / refund.updated.
@@ -238,7 +224,7 @@ describe("4. a refund the gateway reports failed after it reported it succeeded"
     const row = await orderRow(o.orderId);
     expect({
       outcomes: [failed.body.outcome, updated.body.outcome],
-      refund: (await refundsOf(o.orderId))[0]!.status,
+      refund: (await refundRows(o.orderId))[0]!.status,
       needsAttention: row.needs_attention,
       events: (await eventTypes(o.orderId)).includes("RefundFailed"),
     }).toEqual({ outcomes: ["handled", expect.any(String)], refund: "failed", needsAttention: true, events: true });

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ShippingAddress, ShippingMethod } from "@/machines/order-types";
+import { REFUND_REFUSED_FOR_GOOD, type ShippingAddress, type ShippingMethod } from "@/machines/order-types";
 import { AppError } from "@/lib/errors";
 import type {
   CheckoutSessionInfo,
@@ -11,7 +11,11 @@ import type {
   RefundInfo,
   Sale,
 } from "./gateway";
+import { RefundRefused } from "./gateway";
 import { callGateway } from "./resilience";
+
+/** Stripe's codes for a refund it will never make (lib/payments/gateway.ts, RefundRefused). */
+const REFUSED_FOR_GOOD = new Set<string>(REFUND_REFUSED_FOR_GOOD);
 import { stripeClient } from "./stripe-client";
 
 // The Stripe adapter: the only place that knows Stripe's object shapes.
@@ -279,7 +283,11 @@ export function stripeGateway(): PaymentGateway {
           },
           { idempotencyKey: `refund-${input.refundId}` },
         ),
-      );
+      ).catch((error: unknown) => {
+        const { type, code, message } = error as { type?: string; code?: string; message?: string };
+        if (type === "StripeInvalidRequestError" && code && REFUSED_FOR_GOOD.has(code)) throw new RefundRefused(code, message ?? code);
+        throw error;
+      });
       return toRefundInfo(refund);
     },
     async retrieveRefund(gatewayRefundId) {

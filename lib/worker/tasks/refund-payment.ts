@@ -1,6 +1,7 @@
 import { faultPoint } from "@/lib/faults";
 import { getDb } from "@/db";
-import { getPaymentGateway, type RefundInfo } from "@/lib/payments/gateway";
+import { dispatch } from "@/lib/orders/dispatch";
+import { getPaymentGateway, RefundRefused, type RefundInfo } from "@/lib/payments/gateway";
 import { settleRefundOutcome } from "@/lib/payments/refund-outcome";
 import { refundToSend } from "@/lib/payments/store";
 import { addJob } from "../jobs";
@@ -32,14 +33,22 @@ export const refundPayment = defineTask(
       if (!paymentIntentId) throw new Error(`refund ${refund.id}: the payment has no gateway payment to refund`);
       const sent = await gateway.findRefund(paymentIntentId, refund.id);
       faultPoint("refund_payment:before_gateway");
-      info =
-        sent ??
-        (await gateway.createRefund({
-          refundId: refund.id,
-          paymentIntentId,
-          amountCents: refund.amount_cents,
-          orderId: refund.order_id,
-        }));
+      try {
+        info =
+          sent ??
+          (await gateway.createRefund({
+            refundId: refund.id,
+            paymentIntentId,
+            amountCents: refund.amount_cents,
+            orderId: refund.order_id,
+          }));
+      } catch (error) {
+        // Refused for good (a chargeback took the money back, say): the refund failed, its claim on
+        // the payment is given back and the order flagged, instead of the job retrying until it gives up.
+        if (!(error instanceof RefundRefused)) throw error;
+        await dispatch(refund.order_id, { type: "REFUND_FAILED", refundId: refund.id, reason: error.code }, "gateway");
+        return;
+      }
       faultPoint("refund_payment:after_gateway");
     }
     if ((await settleRefundOutcome(refund, info)) === "pending") {
