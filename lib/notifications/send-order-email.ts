@@ -7,6 +7,7 @@ import { getOrder } from "@/lib/orders/order-view";
 import { orderForEmail } from "@/lib/orders/store";
 import type { EmailTemplate } from "@/machines/order-types";
 import { deliverEmail, smtpConfigured } from "./mailer";
+import { outboxKeepsTokens, withoutLinkTokens } from "./outbox-secrets";
 import { renderEmail, type EmailOrder, type RenderedEmail } from "./render-email";
 
 async function loadOrder(orderId: string): Promise<(EmailOrder & { email: string }) | undefined> {
@@ -53,9 +54,12 @@ export async function storeAndSendEmail(
 ): Promise<"sent" | "stored" | "duplicate"> {
   const { db } = await getDb();
   const smtp = smtpConfigured();
+  // The copy kept is the record, not the way in: stored with its links' tokens only for the development
+  // mailbox (lib/notifications/outbox-secrets.ts). Sending uses the e-mail as rendered, never the copy.
+  const stored = outboxKeepsTokens() ? email : { ...email, text: withoutLinkTokens(email.text), html: withoutLinkTokens(email.html) };
   await db.execute(sql`
     insert into emails (order_id, dedupe_key, to_address, subject, text_body, html_body, status)
-    values (${email.orderId}, ${email.dedupeKey}, ${email.to}, ${email.subject}, ${email.text}, ${email.html}, ${smtp ? "queued" : "stored"})
+    values (${email.orderId}, ${email.dedupeKey}, ${email.to}, ${email.subject}, ${stored.text}, ${stored.html}, ${smtp ? "queued" : "stored"})
     on conflict (dedupe_key) do nothing`);
   faultPoint("send_email:after_insert");
   const [row] = await db.execute<{ id: string; status: string }>(sql`select id, status from emails where dedupe_key = ${email.dedupeKey}`);

@@ -4,6 +4,7 @@ import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace
 import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { logger } from "./log";
+import { RedactingExporter } from "./redact-spans";
 
 /**
  * Registers the OpenTelemetry SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set:
@@ -15,7 +16,10 @@ export function startTracing(): boolean {
   if (!endpoint) return false;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": env().OTEL_SERVICE_NAME }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, "")}/v1/traces` }))],
+    // Query values never leave the process: a reset or guest link's token is in one (lib/observability/redact-spans.ts).
+    spanProcessors: [
+      new BatchSpanProcessor(new RedactingExporter(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, "")}/v1/traces` }))),
+    ],
   });
   provider.register();
   onShutdown(shutdownOrder.pool, () => provider.shutdown());
