@@ -106,9 +106,15 @@ export async function insertDemoAccount(db: Db, account: { email: string; name: 
 /** Stores a new reset link's token hash; any earlier unused link of the account stops working. */
 export async function insertPasswordReset(userId: string, tokenHash: string, expiresAt: Date): Promise<void> {
   const { db } = await getDb();
-  await db.execute(sql`
-    with superseded as (update password_resets set used_at = now() where user_id = ${userId} and used_at is null)
-    insert into password_resets (token_hash, user_id, expires_at) values (${tokenHash}, ${userId}, ${expiresAt.toISOString()})`);
+  // The account's row lock first, in its own statement: two reset jobs at once (the worker runs four)
+  // each cancelled only the links already committed, and both new links stayed valid. The second
+  // statement, run once the lock is held, sees the other job's link and cancels it.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select 1 from users where id = ${userId} for update`);
+    await tx.execute(sql`
+      with superseded as (update password_resets set used_at = now() where user_id = ${userId} and used_at is null)
+      insert into password_resets (token_hash, user_id, expires_at) values (${tokenHash}, ${userId}, ${expiresAt.toISOString()})`);
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { countQueries, getDb } from "@/db";
 import { hashResetToken } from "@/lib/auth/password-reset";
 import { PASSWORD_RESET_ANSWER } from "@/lib/auth/password-reset-schema";
 import { verifyPassword } from "@/lib/auth/password";
-import { findSessionUser, findUserByEmail, registerUser } from "@/lib/auth/users";
+import { findSessionUser, findUserByEmail, insertPasswordReset, registerUser } from "@/lib/auth/users";
 import { LIMITS } from "@/lib/http/abuse-limits";
 import { taskList } from "@/lib/worker/task-list";
 import { POST as requestRoute } from "./route";
@@ -111,6 +111,17 @@ describe("POST /api/password-reset and /confirm", () => {
     const after = (await findUserByEmail(user.email))!;
     expect(await verifyPassword(after.passwordHash, "old-password-1")).toBe(true);
     expect(after.sessionVersion).toBe(0);
+  });
+
+  it("links made at the same moment (two reset jobs at once): exactly one stays valid", async () => {
+    const user = await account();
+    const hashes = Array.from({ length: 8 }, () => hashResetToken(randomUUID()));
+    await Promise.all(hashes.map((hash) => insertPasswordReset(user.id, hash, new Date(Date.now() + 60_000))));
+    const { db } = await getDb();
+    const [row] = await db.execute<{ valid: number }>(
+      sql`select count(*)::int as valid from password_resets where user_id = ${user.id} and used_at is null`,
+    );
+    expect(row!.valid).toBe(1);
   });
 
   it("a newer link replaces an older one", async () => {
