@@ -8,6 +8,12 @@ type StreamOptions = {
   orderId: string;
   viewer: Viewer;
   signal: AbortSignal;
+  /**
+   * The request `signal` is from, kept as long as the stream lives: undici aborts a Request's signal
+   * only while the Request object lives, and a stream that kept only the signal missed its client
+   * leaving once the Request was collected (its place stayed held).
+   */
+  request?: Request;
   checkEveryMs?: number;
   /**
    * Whether the viewer may still watch: asked before every change is sent. A
@@ -69,6 +75,7 @@ export async function openOrderStream({
   orderId,
   viewer,
   signal,
+  request,
   checkEveryMs = 15_000,
   stillAllowed = async () => true,
   holders = [],
@@ -80,8 +87,10 @@ export async function openOrderStream({
   // what it set up. An abort before the listener was attached used to be missed, and the stream's count
   // stayed held for good (the embedded CI run caught it: a viewer could be locked out by quick reconnects).
   let gone = false;
+  const kept = { request };
   let cleanup = () => {
     gone = true;
+    kept.request = undefined;
     release();
   };
   return new ReadableStream<Uint8Array>({
@@ -109,6 +118,7 @@ export async function openOrderStream({
       cleanup = () => {
         if (closed) return;
         closed = true;
+        kept.request = undefined;
         release();
         clearInterval(timer);
         unsubscribe();

@@ -15,6 +15,7 @@ export const GET = route(async (request: Request, context: { params: Promise<{ i
     orderId: id,
     viewer: { userId, guestOrderId, role: user?.role ?? "customer" },
     signal: request.signal,
+    request,
     // The account as it was at connect: the same role and session version (no "sign out everywhere" since).
     stillAllowed: async () => {
       if (!account) return true;
