@@ -84,7 +84,11 @@ describe("disputes in the order machine", () => {
     expect(refundableCents(afterLoss.context, afterLoss.context.paidPaymentId)).toBe(0);
     expect(afterLoss.can(fulfil)).toBe(false);
     expect(afterLoss.can(adminRefund)).toBe(false);
-    expect(afterLoss.can({ type: "STOCK_UNAVAILABLE", refundId: "r2", at: 4000 })).toBe(false);
+    // Nothing to ship or refund: an operator's write-off closes it, its copies back on the shelf, no refund.
+    const { snapshot: closed, actions: closing } = run(afterLoss, [{ type: "STOCK_UNAVAILABLE", refundId: "r2", at: 4000 }]);
+    expect(statePath(closed)).toBe("settled.refunded");
+    expect(closing[0]).toEqual(["cancelFulfilment", "returnStock", "recordEvent"]);
+    expect(closed.context.refunds).toEqual(afterLoss.context.refunds);
   });
 
   it("a partly lost dispute leaves only the rest refundable", () => {

@@ -598,6 +598,16 @@ const machineSetup = setup({
     // Once into the queue; nothing to hand over while a dispute holds the order.
     notQueuedForHand: ({ context }) => context.shipByHand === null && !heldByDispute(context),
     refundNotBlockedByDispute: ({ context }) => !disputeBlocksRefund(context),
+    moneyLostToDispute: ({ context }) => {
+      const paid = context.paidPaymentId;
+      return (
+        paid !== null &&
+        lostInDisputes(context, paid) > 0 &&
+        refundableCents(context, paid) === 0 &&
+        !context.disputes.some((d) => d.paymentId === paid && d.outcome === "open") &&
+        context.refunds.every((r) => r.status !== "pending")
+      );
+    },
     isUnflaggedMismatch: ({ context, event }) => {
       assertEvent(event, "PAYMENT_SUCCEEDED");
       const payment = paymentOf(context, event.paymentId);
@@ -719,6 +729,16 @@ const machineSetup = setup({
 // state that can receive it (one transition each, shared): a payment that
 // arrives late or for a second session, and money on a session the store
 // never recorded.
+// A return the shopper asked for while the order was delivered: its parcel may arrive, be refused or
+// expire after an operator refunded the whole order too (refund_pending, refunded). Receiving it then
+// puts its copies back on the shelf and refunds only what is left (nothing, after a whole refund);
+// refused here before, its copies stayed sold for good (a stock audit's find).
+const returnsInTransit = {
+  RECEIVE_RETURN: { guard: { type: "canReceiveReturn" }, actions: { type: "receiveReturn" } },
+  REJECT_RETURN: { guard: { type: "isRequestedReturn" }, actions: { type: "rejectReturn" } },
+  RETURN_EXPIRED: { guard: and([{ type: "returnExpired" }, { type: "notPaused" }]), actions: { type: "expireReturn" } },
+} as const;
+
 // Shipped (in transit or delivered): an operator refunds the rest, or lines, the shipping or goodwill
 // (no stock moves); the refund that brings back the last captured money ends the order refunded.
 const afterShipping = {
@@ -1164,16 +1184,31 @@ export const orderMachine = machineSetup.createMachine({
                 { type: "sendEmail", params: orderRefundedEmail },
               ],
             },
-            STOCK_UNAVAILABLE: {
-              guard: { type: "refundNotBlockedByDispute" },
-              target: "refund_pending",
-              actions: [
-                // The order's books go back on the shelf; the operator's write-off then removes the missing copies.
-                { type: "cancelFulfilment", params: {} },
-                { type: "restockAll" },
-                { type: "startRefund" },
-              ],
-            },
+            STOCK_UNAVAILABLE: [
+              {
+                // All its money went back through a lost dispute, and it never shipped: nothing to refund
+                // and nothing to ship. An operator's write-off closes it: its copies back on the shelf (the
+                // write-off then removes the missing ones), the order refunded. Refused before, its copies
+                // stayed sold for good (a stock audit's find).
+                guard: { type: "moneyLostToDispute" },
+                target: "refunded",
+                actions: [
+                  { type: "cancelFulfilment", params: {} },
+                  { type: "restockAll" },
+                  { type: "recordEvent", params: { type: "OrderClosed", payload: { reason: "dispute_lost" } } },
+                ],
+              },
+              {
+                guard: { type: "refundNotBlockedByDispute" },
+                target: "refund_pending",
+                actions: [
+                  // The order's books go back on the shelf; the operator's write-off then removes the missing copies.
+                  { type: "cancelFulfilment", params: {} },
+                  { type: "restockAll" },
+                  { type: "startRefund" },
+                ],
+              },
+            ],
           },
         },
         fulfilled: {
@@ -1188,9 +1223,7 @@ export const orderMachine = machineSetup.createMachine({
           on: {
             ...afterShipping,
             REQUEST_RETURN: { guard: { type: "returnAllowed" }, actions: { type: "startReturn" } },
-            RECEIVE_RETURN: { guard: { type: "canReceiveReturn" }, actions: { type: "receiveReturn" } },
-            REJECT_RETURN: { guard: { type: "isRequestedReturn" }, actions: { type: "rejectReturn" } },
-            RETURN_EXPIRED: { guard: and([{ type: "returnExpired" }, { type: "notPaused" }]), actions: { type: "expireReturn" } },
+            ...returnsInTransit,
           },
         },
         cancelled: {
@@ -1202,6 +1235,7 @@ export const orderMachine = machineSetup.createMachine({
         },
         refund_pending: {
           on: {
+            ...returnsInTransit,
             REFUND_SUCCEEDED: {
               guard: { type: "isLastCapturedMoney" },
               target: "refunded",
@@ -1216,6 +1250,7 @@ export const orderMachine = machineSetup.createMachine({
         },
         refunded: {
           on: {
+            ...returnsInTransit,
             PAYMENT_SUCCEEDED: { ...refundUnusablePayment, target: "refund_pending" },
             UNRECORDED_PAYMENT: { ...refundUnrecordedPayment, target: "refund_pending" },
             // Money it thought was back is not: an operator's retry (REQUEST_REFUND) is allowed there.

@@ -363,7 +363,8 @@ export type DomainEventType =
   | "OrderPaused"
   | "OrderResumed"
   | "PaymentDelayed"
-  | "PaymentResumable";
+  | "PaymentResumable"
+  | "OrderClosed";
 
 export const initialContext: OrderContext = {
   orderId: "",

@@ -247,6 +247,9 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     if (!dispute) events.push(news("DISPUTE_OPENED", "needs_response"));
     if (dispute?.status === "needs_response") events.push(news("DISPUTE_UPDATED", "under_review"));
     events.push(news("DISPUTE_CLOSED", "won"), news("DISPUTE_CLOSED", "lost"));
+    // Lost for all of the payment: nothing left to refund or ship (an operator's write-off closes it).
+    const captured = c.payments.find((p) => p.id === c.paidPaymentId)?.amountCents ?? 0;
+    events.push({ ...news("DISPUTE_CLOSED", "lost"), amountCents: captured } as OrderEvent);
   }
   if (options.includeRefused) {
     events.push({ type: "TIMEOUT", at: BEFORE_DEADLINE }); // too early
@@ -331,7 +334,7 @@ export function serializeModelState(snapshot: OrderSnapshot): string {
     tracking: c.tracking.length,
     delivered: c.deliveredAt !== null,
     returns: c.returns.map((r) => `${r.status}${r.restocked.length}`),
-    disputes: c.disputes.map((d) => `${d.outcome} ${d.status}`),
+    disputes: c.disputes.map((d) => `${d.outcome} ${d.status} ${d.amountCents}`),
     paused: c.paused !== null,
     shipByHand: c.shipByHand !== null,
   });

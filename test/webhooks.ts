@@ -62,3 +62,23 @@ export async function orderAwaitingPayment(stock = 5) {
   });
   return { userId, bookId, orderId, paymentId, sessionId };
 }
+
+const disputeFixture = (
+  JSON.parse(readFileSync("stripe-emulator/dispute-fixtures.json", "utf8")) as { resources: { dispute: Record<string, unknown> } }
+).resources.dispute;
+
+/** A chargeback of a session's payment for `amount`, opened and then lost, delivered as the gateway's signed webhooks. */
+export async function disputeLostByWebhook(session: { payment_intent: unknown }, amount: number): Promise<void> {
+  const id = `dp_${randomUUID().replace(/-/g, "")}`;
+  const dispute = (status: string) => ({
+    ...disputeFixture,
+    id,
+    amount,
+    currency: "usd",
+    payment_intent: session.payment_intent,
+    reason: "fraudulent",
+    status,
+  });
+  await deliver(stripeEvent("charge.dispute.created", dispute("needs_response")));
+  await deliver(stripeEvent("charge.dispute.closed", dispute("lost")));
+}

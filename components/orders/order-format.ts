@@ -55,6 +55,7 @@ const eventLabels: Record<string, string> = {
   ReturnExpired: "Return expired",
   OrderPaused: "On hold",
   OrderResumed: "No longer on hold",
+  OrderClosed: "Order closed",
 };
 
 /** "OrderCreated" -> "Order placed"; unknown types are split into words. */

@@ -66,7 +66,10 @@ async function figuresBySql(day: string) {
       (select coalesce(sum(total_cents), 0)::int from orders where (paid_at at time zone 'UTC')::date = ${day}::date) as revenue,
       (select coalesce(sum(amount_cents), 0)::int from refunds where status = 'succeeded' and (updated_at at time zone 'UTC')::date = ${day}::date
         and coalesce(reason, '') not in ('late_payment', 'duplicate_payment', 'unrecorded_payment', 'mismatched_payment')) as refunds,
-      (select coalesce(sum(amount_cents), 0)::int from disputes where outcome = 'lost' and (closed_at at time zone 'UTC')::date = ${day}::date) as lost`);
+      -- Lost disputes of the orders' own payments: a stray payment (one the store gives back) has a refund with a stray reason.
+      (select coalesce(sum(d.amount_cents), 0)::int from disputes d where d.outcome = 'lost' and (d.closed_at at time zone 'UTC')::date = ${day}::date
+        and not exists (select 1 from refunds r where r.payment_id = d.payment_id
+          and r.reason in ('late_payment', 'duplicate_payment', 'unrecorded_payment', 'mismatched_payment'))) as lost`);
   return {
     revenueCents: row!.revenue,
     refundedCents: row!.refunds,

@@ -34,6 +34,7 @@ export const hookEventTypes = [
   "OrderResumed",
   "PaymentDelayed",
   "PaymentResumable",
+  "OrderClosed",
 ] as const satisfies readonly DomainEventType[];
 
 export const ALL_EVENTS = "*";

@@ -330,7 +330,10 @@ const KNOWN_TRANSITIONS = [
   "settled.paid --RESUME--> settled.paid [recordEvent,recordPause,startFulfilment]",
   "settled.paid --RESUME--> settled.paid [recordEvent,recordPause]",
   "settled.paid --STOCK_UNAVAILABLE--> settled.refund_pending [cancelFulfilment,createRefund,recordEvent,refundPayment,returnStock,sendEmail]",
+  "settled.paid --STOCK_UNAVAILABLE--> settled.refunded [cancelFulfilment,recordEvent,returnStock]",
   "settled.refund_pending --PAYMENT_SUCCEEDED--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
+  "settled.refund_pending --RECEIVE_RETURN--> settled.refund_pending [cancelReturnExpiry,createRefund,recordEvent,refundPayment,returnStock,sendEmail,setReturnStatus]",
+  "settled.refund_pending --RECEIVE_RETURN--> settled.refund_pending [cancelReturnExpiry,recordEvent,returnStock,sendEmail,setReturnStatus]",
   "settled.refund_pending --REFUND_FAILED--> settled.refund_pending [createRefund,recordEvent,refundPayment,setRefundStatus]",
   "settled.refund_pending --REFUND_FAILED--> settled.refund_pending [flagForOperator,recordEvent,setPaymentStatus,setRefundStatus]",
   "settled.refund_pending --REFUND_FAILED--> settled.refund_pending [flagForOperator,recordEvent,setRefundStatus]",
@@ -338,17 +341,22 @@ const KNOWN_TRANSITIONS = [
   "settled.refund_pending --REFUND_SUCCEEDED--> settled.refund_pending [recordEvent,setPaymentStatus,setRefundStatus]",
   "settled.refund_pending --REFUND_SUCCEEDED--> settled.refund_pending [recordEvent,setRefundStatus]",
   "settled.refund_pending --REFUND_SUCCEEDED--> settled.refunded [recordEvent,sendEmail,setPaymentStatus,setRefundStatus]",
+  "settled.refund_pending --REJECT_RETURN--> settled.refund_pending [cancelReturnExpiry,recordEvent,sendEmail,setReturnStatus]",
   "settled.refund_pending --REQUEST_REFUND--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail]",
   "settled.refund_pending --RESUME--> settled.refund_pending [recordEvent,recordPause,refundPayment]",
+  "settled.refund_pending --RETURN_EXPIRED--> settled.refund_pending [recordEvent,sendEmail,setReturnStatus]",
   "settled.refunded --PAYMENT_SUCCEEDED--> settled.refund_pending [createRefund,recordEvent,refundPayment,sendEmail,setPaymentStatus]",
+  "settled.refunded --RECEIVE_RETURN--> settled.refunded [cancelReturnExpiry,recordEvent,returnStock,sendEmail,setReturnStatus]",
   "settled.refunded --REFUND_FAILED--> settled.refund_pending [flagForOperator,recordEvent,setPaymentStatus,setRefundStatus]",
+  "settled.refunded --REJECT_RETURN--> settled.refunded [cancelReturnExpiry,recordEvent,sendEmail,setReturnStatus]",
+  "settled.refunded --RETURN_EXPIRED--> settled.refunded [recordEvent,sendEmail,setReturnStatus]",
 ];
 
 describe("every transition of the order machine through dispatch", () => {
   const transitions = distinctTransitions();
 
   it(`finds exactly the ${KNOWN_TRANSITIONS.length} known transitions, each with its effects`, () => {
-    expect(KNOWN_TRANSITIONS).toHaveLength(136);
+    expect(KNOWN_TRANSITIONS).toHaveLength(144);
     expect(transitions.map((t) => t.key)).toEqual(KNOWN_TRANSITIONS);
   });
 

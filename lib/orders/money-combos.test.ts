@@ -10,7 +10,7 @@ import { writeOffStock } from "@/lib/catalog/stock-admin";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
 import { startPayment } from "@/lib/payments/start-payment";
 import { createBook, createUser, orderRow, stockOf } from "@/test/fixtures";
-import { deliver, orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
+import { deliver, disputeLostByWebhook, orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
 import { emulatorControl, moneyAtGateway, orderAtGateway, paidOrderAtGateway, shippingRateOf } from "@/test/gateway";
 import { checkoutCart } from "./checkout-cart";
 import { dispatch } from "./dispatch";
@@ -200,18 +200,7 @@ describe("e-mails after a lost dispute", () => {
     const o = await orderAwaitingPayment();
     const session = sessionObject(o.sessionId, o.orderId, o.paymentId);
     expect((await deliver(stripeEvent("checkout.session.completed", session))).body.outcome).toBe("handled");
-    const dp = `dp_${randomUUID().replace(/-/g, "")}`;
-    const dispute = (status: string) => ({
-      ...disputeFixture,
-      id: dp,
-      amount: 1000,
-      currency: "usd",
-      payment_intent: session.payment_intent,
-      reason: "fraudulent",
-      status,
-    });
-    await deliver(stripeEvent("charge.dispute.created", dispute("needs_response")));
-    await deliver(stripeEvent("charge.dispute.closed", dispute("lost")));
+    await disputeLostByWebhook(session, 1000);
     const admin = await createUser("admin");
     const refunding = await adminRefund({ adminId: admin, orderId: o.orderId });
     const refund = refunding.refunds.at(-1)!;
