@@ -118,7 +118,10 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
       return {
         subject: `We received your return for order ${ref}`,
         lines: [
-          `The books you sent back have arrived. We are refunding ${money(Number(data.amountCents ?? 0), order.currency)}; you will get another e-mail when it is done.`,
+          // Nothing to refund: the money for these books came back already (the whole order, or these copies, refunded before).
+          Number(data.amountCents ?? 0) > 0
+            ? `The books you sent back have arrived. We are refunding ${money(Number(data.amountCents), order.currency)}; you will get another e-mail when it is done.`
+            : "The books you sent back have arrived. Their money was refunded to you already, so there is nothing more to refund.",
         ],
       };
     case "return_refunded":

@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { getDb } from "@/db";
 import { writeOffStock } from "@/lib/catalog/stock-admin";
-import { createUser, eventTypes, orderRow, stockOf } from "@/test/fixtures";
+import { createUser, eventTypes, orderRow, refundRows, stockOf } from "@/test/fixtures";
 import { paidOrderAtGateway } from "@/test/gateway";
 import { runOrderJobs } from "@/test/run-jobs";
 import { deliver, disputeLostByWebhook, orderAwaitingPayment, sessionObject, stripeEvent } from "@/test/webhooks";
@@ -45,6 +47,16 @@ describe("a return requested before an operator's whole refund", () => {
       received: "received",
       stock: { available: 4, reserved: 0, sold: 1, received: 5 },
     });
+    // No refund is started for it (the whole order came back already), and the e-mail says so: it promised a
+    // $0.00 refund and another e-mail that never came (a review's find; failed before the fix).
+    await refundJobs(o.orderId);
+    expect(await refundRows(o.orderId)).toHaveLength(1);
+    const { db } = await getDb();
+    const [mail] = await db.execute<{ text_body: string }>(
+      sql`select text_body from emails where order_id = ${o.orderId} and subject like 'We received your return%'`,
+    );
+    expect(mail!.text_body).toContain("Their money was refunded to you already, so there is nothing more to refund.");
+    expect(mail!.text_body).not.toMatch(/We are refunding \$0\.00/);
   });
 });
 
