@@ -3,17 +3,14 @@ import type Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { salesByDay } from "@/lib/admin/sales";
-import { addCartItem, createCart } from "@/lib/cart/cart-store";
 import { resetEnvCache } from "@/lib/env";
 import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
-import { startPayment } from "@/lib/payments/start-payment";
 import { stripeClient } from "@/lib/payments/stripe-client";
-import { createBook, createUser, orderRow, refundRows } from "@/test/fixtures";
+import { createUser, orderRow, refundRows } from "@/test/fixtures";
 import { createPromotionCode, emulatorControl, orderAtGateway, payAtGateway, payAtGatewayWith } from "@/test/gateway";
 import { openUnrecordedSession } from "@/test/late-webhooks";
 import { runOrderJobs } from "@/test/run-jobs";
 import { deliver, stripeEvent } from "@/test/webhooks";
-import { checkoutCart } from "./checkout-cart";
 import { adminDeliver, adminFulfil, adminPartialRefund, adminReceiveReturn, requestRefund, requestReturn } from "./user-actions";
 
 // Disputes and refunds meeting, and a line refunded copy by copy (a money audit's finds, round 3):
@@ -181,44 +178,38 @@ describe("a return received while a dispute is open", () => {
 describe("a line's copies refunded one by one (the rounding remainder)", () => {
   it("a failed partial refund asked again gives back what is left of the line, never its rounding remainder twice", async () => {
     // Three copies at 10.00 with a 1.00-off code: 29.00 (+ tax) for the line, not a multiple of 3 cents.
-    const userId = await createUser();
-    const bookId = await createBook(5, 1000);
-    const cart = await createCart(userId);
-    await addCartItem(cart, bookId, 3);
-    const { order } = await checkoutCart({ userId });
-    const { checkoutUrl } = await startPayment({ userId, email: "r@example.com", orderId: order.id });
-    const sessionId = checkoutUrl.split("/pay/")[1]!;
+    const { userId, bookId, orderId, sessionId } = await orderAtGateway({ stock: 5, priceCents: 1000, quantity: 3 });
     await payAtGatewayWith(sessionId, { method: "standard", promotionCode: await createPromotionCode({ amountOff: 100 }) });
     expect((await reconcileSuccessReturn({ userId, sessionId })).outcome).toBe("paid");
     const { db } = await getDb();
     const [line] = await db.execute<{ paid: number }>(sql`
-      select (unit_price_cents * quantity - discount_cents + tax_cents)::int as paid from order_items where order_id = ${order.id}`);
+      select (unit_price_cents * quantity - discount_cents + tax_cents)::int as paid from order_items where order_id = ${orderId}`);
     const paid = line!.paid;
     const each = Math.floor(paid / 3);
     expect(paid % 3, "the line's total leaves a remainder over its copies").toBeGreaterThan(0);
     const admin = await createUser("admin");
-    await adminFulfil({ adminId: admin, orderId: order.id });
+    await adminFulfil({ adminId: admin, orderId: orderId });
 
     // Two refunds at once: two copies (2 × each), then the last copy (each + the remainder).
     await emulatorControl("/_emulator/config", { refundOutcome: "pending" });
-    await adminPartialRefund({ adminId: admin, orderId: order.id, lines: [{ bookId, quantity: 2 }] });
-    await adminPartialRefund({ adminId: admin, orderId: order.id, lines: [{ bookId, quantity: 1 }] });
-    await work(order.id);
-    const [two, last] = await refundRows(order.id);
+    await adminPartialRefund({ adminId: admin, orderId: orderId, lines: [{ bookId, quantity: 2 }] });
+    await adminPartialRefund({ adminId: admin, orderId: orderId, lines: [{ bookId, quantity: 1 }] });
+    await work(orderId);
+    const [two, last] = await refundRows(orderId);
     expect([two!.amount_cents, last!.amount_cents]).toEqual([2 * each, paid - 2 * each]);
     // The card refuses the first for good; the second lands.
     await emulatorControl(`/_emulator/refunds/${two!.gateway_refund_id}/settle`, { outcome: "failed" });
     await emulatorControl(`/_emulator/refunds/${last!.gateway_refund_id}/settle`, { outcome: "succeeded" });
     process.env.JOB_MAX_ATTEMPTS = "1";
     resetEnvCache();
-    await work(order.id);
-    expect((await refundRows(order.id)).map((r) => r.status)).toEqual(["failed", "succeeded"]);
+    await work(orderId);
+    expect((await refundRows(orderId)).map((r) => r.status)).toEqual(["failed", "succeeded"]);
 
     // The operator refunds the two copies again.
     await emulatorControl("/_emulator/config", { refundOutcome: "succeeded" });
-    await adminPartialRefund({ adminId: admin, orderId: order.id, lines: [{ bookId, quantity: 2 }] });
-    await work(order.id);
-    const succeeded = (await refundRows(order.id)).filter((r) => r.status === "succeeded");
+    await adminPartialRefund({ adminId: admin, orderId: orderId, lines: [{ bookId, quantity: 2 }] });
+    await work(orderId);
+    const succeeded = (await refundRows(orderId)).filter((r) => r.status === "succeeded");
     expect(succeeded).toHaveLength(2);
     // All three copies came back once each: exactly what the line was paid, not a cent more.
     expect(succeeded.reduce((sum, r) => sum + r.amount_cents, 0)).toBe(paid);

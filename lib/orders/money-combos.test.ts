@@ -52,13 +52,7 @@ const NEW_YORK = {
 
 describe("shipping tax and partial refunds", () => {
   it("refunding every line and all the shipping of a taxed shipped sale gives back the whole total", async () => {
-    const userId = await createUser();
-    const bookId = await createBook(5, 1500);
-    const cart = await createCart(userId);
-    await addCartItem(cart, bookId, 1);
-    const { order } = await checkoutCart({ userId });
-    const { checkoutUrl } = await startPayment({ userId, email: "ada@example.com", orderId: order.id });
-    const sessionId = checkoutUrl.split("/pay/")[1]!;
+    const { userId, bookId, orderId, sessionId } = await orderAtGateway({ stock: 5, priceCents: 1500 });
     const standard = await shippingRateOf(sessionId, "standard");
     const payResult = await emulatorControl(`/_emulator/sessions/${sessionId}/pay`, {
       card: "4242424242424242",
@@ -67,18 +61,18 @@ describe("shipping tax and partial refunds", () => {
     });
     expect(payResult).toMatchObject({ status: "succeeded" });
     await reconcileSuccessReturn({ userId, sessionId });
-    const row = await orderRow(order.id);
+    const row = await orderRow(orderId);
     expect(row.status).toBe("paid");
     expect(row.shipping_cents).toBeGreaterThan(0); // New York taxes shipping
 
     // All the shipping left, as the console shows it: its price and the tax on it.
-    const shippingLeft = (await getOrder(order.id)).refundableShippingCents;
+    const shippingLeft = (await getOrder(orderId)).refundableShippingCents;
     expect(shippingLeft).toBeGreaterThan(row.shipping_cents);
     const admin = await createUser("admin");
-    await adminPartialRefund({ adminId: admin, orderId: order.id, lines: [{ bookId, quantity: 1 }], shippingCents: shippingLeft });
-    await work(order.id);
+    await adminPartialRefund({ adminId: admin, orderId: orderId, lines: [{ bookId, quantity: 1 }], shippingCents: shippingLeft });
+    await work(orderId);
     const gateway = await moneyAtGateway(sessionId);
-    expect({ status: (await orderRow(order.id)).status, refunded: gateway.refunded }).toEqual({
+    expect({ status: (await orderRow(orderId)).status, refunded: gateway.refunded }).toEqual({
       status: "refunded",
       refunded: gateway.captured,
     });
