@@ -107,6 +107,16 @@ export function paidCentsForLines(context: OrderContext, lines: LineItem[]): num
   return pricedRefundLines(context, lines).reduce((sum, line) => sum + (line.cents ?? 0), 0);
 }
 
+/** Whether a dispute of this payment is still open (the gateway refuses its refunds meanwhile). */
+export function openDisputeOn(context: Pick<OrderContext, "disputes">, paymentId: string | null): boolean {
+  return context.disputes.some((d) => d.outcome === "open" && d.paymentId === paymentId);
+}
+
+/** Whether a dispute of this payment is open or lost (not won). */
+export function unwonDisputeOn(context: Pick<OrderContext, "disputes">, paymentId: string | null): boolean {
+  return context.disputes.some((d) => d.outcome !== "won" && d.paymentId === paymentId);
+}
+
 /** Money on a payment that a lost dispute took back: gone, and never refunded. */
 export function lostInDisputes(context: Pick<OrderContext, "disputes">, paymentId?: string): number {
   return context.disputes
@@ -145,7 +155,7 @@ export function partialRefundProblem(context: OrderContext, event: PartialRefund
   const goodwill = event.amountCents ?? 0;
   if (!context.paidPaymentId) return "the order was never paid";
   // The gateway refuses refunds of a charge under dispute (charge_disputed).
-  if (context.disputes.some((d) => d.outcome === "open" && d.paymentId === context.paidPaymentId)) return "the payment is disputed";
+  if (openDisputeOn(context, context.paidPaymentId)) return "the payment is disputed";
   if (![shipping, goodwill].every((a) => Number.isSafeInteger(a) && a >= 0)) return "amounts must be whole cents, not negative";
   if (event.by === "user" && (shipping > 0 || goodwill > 0)) return "a shopper may ask back lines only";
   if (new Set(lines.map((l) => l.bookId)).size !== lines.length) return "a book is named twice";

@@ -1,4 +1,4 @@
-import { lostInDisputes, partialRefundCents, pricedRefundLines, refundableCents } from "./line-amounts";
+import { lostInDisputes, openDisputeOn, partialRefundCents, pricedRefundLines, refundableCents, unwonDisputeOn } from "./line-amounts";
 import type { DisputeState, OrderContext, OrderEvent, PaymentState, RefundReason, RefundState, ReturnState } from "./order-types";
 
 export { lostInDisputes };
@@ -41,15 +41,12 @@ export function disputeOf(context: OrderContext, disputeId: string): DisputeStat
  * payment the store refunds) does not hold the order its own payment paid for.
  */
 export function heldByDispute(context: Pick<OrderContext, "disputes" | "paidPaymentId">): boolean {
-  return context.disputes.some((d) => d.outcome !== "won" && d.paymentId === context.paidPaymentId);
+  return unwonDisputeOn(context, context.paidPaymentId);
 }
 
 /** A refund the gateway would refuse (charge_disputed) or that has nothing left to give back. */
 export function disputeBlocksRefund(context: OrderContext): boolean {
-  return (
-    context.disputes.some((d) => d.outcome === "open" && d.paymentId === context.paidPaymentId) ||
-    refundableCents(context, context.paidPaymentId) === 0
-  );
+  return openDisputeOn(context, context.paidPaymentId) || refundableCents(context, context.paidPaymentId) === 0;
 }
 
 /** A dispute event that says nothing the order does not already know. */

@@ -1,10 +1,12 @@
 import { and, assertEvent, assign, enqueueActions, setup } from "xstate";
 import {
   lostInDisputes,
+  openDisputeOn,
   pricedRefundLines,
   partialRefundProblem,
   pricedItems,
   refundedQuantities,
+  unwonDisputeOn,
   refundableCents,
   refundedCents,
   restockableLines,
@@ -262,7 +264,7 @@ const machineSetup = setup({
       // dispute of its payment is open or lost (the gateway refuses it; a retry made while the dispute
       // was open then held money the lost dispute had taken), and for no more than is left of the payment.
       const retryCents = Math.min(refund.amountCents, refundableCents({ ...context, refunds }, refund.paymentId));
-      const disputed = context.disputes.some((d) => d.paymentId === refund.paymentId && d.outcome !== "won");
+      const disputed = unwonDisputeOn(context, refund.paymentId);
       const refusedForGood = (REFUND_REFUSED_FOR_GOOD as readonly string[]).includes(event.reason);
       if (context.refundFailures + 1 < event.maxAttempts && retryCents > 0 && !disputed && !refusedForGood) {
         const retry = {
@@ -604,7 +606,7 @@ const machineSetup = setup({
         paid !== null &&
         lostInDisputes(context, paid) > 0 &&
         refundableCents(context, paid) === 0 &&
-        !context.disputes.some((d) => d.paymentId === paid && d.outcome === "open") &&
+        !openDisputeOn(context, paid) &&
         context.refunds.every((r) => r.status !== "pending")
       );
     },
