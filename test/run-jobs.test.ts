@@ -57,3 +57,30 @@ describe("runDueJobs for one order", () => {
     expect(ran).toEqual([mine, theirs]);
   });
 });
+
+describe("runDueJobs for some payload", () => {
+  it("runs only jobs whose payload holds the fields, and what they queue; others' jobs stay due, untouched", async () => {
+    const { db, url } = await getDb();
+    const mine = `${randomUUID()}@example.com`;
+    const theirs = `${randomUUID()}@example.com`;
+    const ran: string[] = [];
+    await addJob(db, "send_password_reset", { email: mine });
+    await addJob(db, "send_password_reset", { email: theirs });
+    const followUp = randomUUID();
+    const tasks = {
+      send_password_reset: async (payload: unknown) => {
+        ran.push((payload as { email: string }).email);
+        if ((payload as { email: string }).email === mine) await addJob(db, "return_expiry", { orderId: followUp, returnId: "r3" });
+      },
+      return_expiry: async (payload: unknown) => void ran.push((payload as { orderId: string }).orderId),
+    };
+    await runDueJobs({ connectionString: url, taskList: tasks, payload: { email: mine } });
+    expect(ran).toEqual([mine, followUp]);
+    const [left] = await db.execute<{ locked_at: Date | null; attempts: number }>(
+      sql`select locked_at, attempts from graphile_worker._private_jobs where payload->>'email' = ${theirs}`,
+    );
+    expect(left).toEqual({ locked_at: null, attempts: 0 });
+    await runDueJobs({ connectionString: url, taskList: tasks, payload: { email: theirs } });
+    expect(ran).toEqual([mine, followUp, theirs]);
+  });
+});

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { Logger, runOnce, type TaskList } from "graphile-worker";
 import { getDb } from "@/db";
@@ -19,15 +20,17 @@ export class JobsStillRunning extends Error {
  * their times (JobsStillRunning), instead of the test timing out with no reason (vitest's JSON report
  * keeps only the stack of a timeout).
  *
- * `orderId`: only that order's jobs run. Jobs other test files in this worker left behind (due retries
- * of their own orders) are held meanwhile, as a worker holds the jobs it runs (locked_at), and let go
- * once the run has ended.
+ * `orderId`: only that order's jobs run; `payload`: only jobs whose payload holds these fields (a
+ * password reset's `{ email }`). Jobs other test files in this worker left behind (due retries of their
+ * own orders, their e-mails) are held meanwhile, as a worker holds the jobs it runs (locked_at), and let
+ * go once the run has ended. Jobs the run's own jobs queue (an e-mail to send) are not held.
  */
 export async function runDueJobs(options: {
   connectionString: string;
   taskList?: TaskList;
   limitMs?: number;
   orderId?: string;
+  payload?: Record<string, string>;
 }): Promise<void> {
   const limitMs = options.limitMs ?? 30_000;
   const started = Date.now();
@@ -36,13 +39,14 @@ export async function runDueJobs(options: {
     said.push(`+${Date.now() - started} ms ${level}: ${message.split("\n")[0]}`);
   });
   const { db } = await getDb();
-  const holder = `test-held:${options.orderId}`;
-  if (options.orderId)
+  const only = options.orderId ? { ...options.payload, orderId: options.orderId } : options.payload;
+  const holder = `test-held:${randomUUID()}`;
+  if (only)
     await db.execute(sql`
       update graphile_worker._private_jobs set locked_at = now(), locked_by = ${holder}
-      where locked_at is null and (payload->>'orderId') is distinct from ${options.orderId}`);
+      where locked_at is null and not (coalesce(payload::jsonb, '{}'::jsonb) @> ${JSON.stringify(only)}::jsonb)`);
   const letGo = async () => {
-    if (options.orderId)
+    if (only)
       await db.execute(sql`update graphile_worker._private_jobs set locked_at = null, locked_by = null where locked_by = ${holder}`);
   };
   const run = runOnce({ connectionString: options.connectionString, taskList: options.taskList ?? appTasks, logger }).finally(letGo);

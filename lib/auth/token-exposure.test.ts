@@ -60,7 +60,7 @@ describe("account tokens at rest and in telemetry", () => {
       const email = `round3-${randomUUID()}@example.com`;
       await registerUser({ email, password: "old-password-1", name: "Rita Reset" });
       expect((await post(requestRoute, "/api/password-reset", { email })).status).toBe(202);
-      await runDueJobs({ connectionString: url });
+      await runDueJobs({ connectionString: url, payload: { email } });
       expect(sink.messages.some((message) => message.includes(email))).toBe(true);
 
       // Someone holding a copy of the database (a backup, a replica, a dump: the threat
@@ -129,7 +129,7 @@ describe("account tokens at rest and in telemetry", () => {
       const email = `outbox-${randomUUID()}@example.com`;
       await registerUser({ email, password: "old-password-1", name: "Otto Outbox" });
       expect((await post(requestRoute, "/api/password-reset", { email })).status).toBe(202);
-      await runDueJobs({ connectionString: url });
+      await runDueJobs({ connectionString: url, payload: { email } });
       const [row] = await db.execute<{ text_body: string; html_body: string }>(
         sql`select text_body, html_body from emails where to_address = ${email} and dedupe_key like 'password_reset:%'`,
       );
