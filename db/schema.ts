@@ -356,6 +356,10 @@ export const refunds = pgTable(
     reason: text("reason"),
     gatewayRefundId: text("gateway_refund_id"),
     failureReason: text("failure_reason"),
+    // Owed outside the gateway (its payment was charged back, or an operator chose it after the gateway
+    // failed): no refund job; an operator pays the shopper another way and records how (outside_reference).
+    outside: boolean("outside").notNull().default(false),
+    outsideReference: text("outside_reference"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -363,6 +367,7 @@ export const refunds = pgTable(
     uniqueIndex("refunds_gateway_refund_key").on(t.gatewayRefundId),
     index("refunds_order_idx").on(t.orderId),
     check("refunds_status_check", inList("status", refundStatuses)),
+    check("refunds_outside_check", sql`${t.outsideReference} is null or ${t.outside}`),
   ],
 );
 

@@ -44,6 +44,30 @@ export function heldByDispute(context: Pick<OrderContext, "disputes" | "paidPaym
   return unwonDisputeOn(context, context.paidPaymentId);
 }
 
+/**
+ * A payment a lost dispute charged back: the gateway refuses every refund of it (Stripe's
+ * charge_disputed; its dispute's is_charge_refundable is false), even of money the dispute did not
+ * take. What the store still owes on it is paid back outside the gateway (RefundState.outside).
+ */
+export function chargedBack(context: Pick<OrderContext, "disputes">, paymentId: string): boolean {
+  return lostInDisputes(context, paymentId) > 0;
+}
+
+/**
+ * The refund this event settles: a gateway refund by the gateway's REFUND_SUCCEEDED, a refund owed
+ * outside the gateway by an operator's REFUND_PAID_OUTSIDE; pending either way. Never the other way
+ * round: the gateway cannot confirm money it was never asked for, nor an operator money the gateway sends.
+ */
+export function refundSettledBy(context: OrderContext, event: OrderEvent): RefundState | undefined {
+  if (event.type !== "REFUND_SUCCEEDED" && event.type !== "REFUND_PAID_OUTSIDE") return undefined;
+  const refund = context.refunds.find((r) => r.id === event.refundId && r.status === "pending");
+  if (!refund) return undefined;
+  const outside = refund.outside === true;
+  return outside === (event.type === "REFUND_PAID_OUTSIDE") && (!outside || (event.type === "REFUND_PAID_OUTSIDE" && event.by === "admin"))
+    ? refund
+    : undefined;
+}
+
 /** A refund the gateway would refuse (charge_disputed) or that has nothing left to give back. */
 export function disputeBlocksRefund(context: OrderContext): boolean {
   return openDisputeOn(context, context.paidPaymentId) || refundableCents(context, context.paidPaymentId) === 0;

@@ -15,6 +15,7 @@ import {
 } from "./line-amounts";
 import { plainSale, saleProblem } from "./order-sale";
 import {
+  chargedBack,
   disputeAfter,
   disputeBlocksRefund,
   disputeOf,
@@ -26,6 +27,7 @@ import {
   paymentOf,
   pendingRefunds,
   refundOf,
+  refundSettledBy,
   refundToRetry,
   refundToStart,
   sameDisputeFacts,
@@ -44,6 +46,7 @@ import {
   type PauseState,
   type PaymentStatus,
   type RefundReason,
+  type RefundState,
   type RefundStatus,
   type ReturnStatus,
   type Sale,
@@ -85,8 +88,10 @@ export type OrderEffectParams = {
   setPaymentStatus: { paymentIds: string[]; status: PaymentStatus; reason?: string; paymentIntentId?: string; amountCents?: number };
   // The paid sale onto the order: address, shipping, tax and discount per order and per line, the total.
   recordSale: { sale: Sale; bookIds: number[] };
-  createRefund: { refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason };
-  setRefundStatus: { refundId: string; status: RefundStatus; reason?: string };
+  /** outside: owed outside the gateway (no refund job; an operator pays it and records it). */
+  createRefund: { refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason; outside?: boolean };
+  /** reference: how an operator paid a refund owed outside the gateway (REFUND_PAID_OUTSIDE). */
+  setRefundStatus: { refundId: string; status: RefundStatus; reason?: string; reference?: string };
   /** partlyOrdered: books a partial order cut short; their cart lines only lose the copies ordered. */
   clearCart: { partlyOrdered?: number[] };
   // A guest's order becomes the account's (orders.user_id), once the account proved the address.
@@ -104,6 +109,8 @@ export type OrderEffectParams = {
     note?: string;
   };
   flagForOperator: { reason: string };
+  /** The operator did what the flag asked (the refunds owed outside the gateway are paid): lowered if it is still that flag. */
+  clearOperatorFlag: { reasonContains: string };
   // A dispute as it now stands (opened, changed or decided), stored for the console and the sales report.
   recordDispute: { dispute: DisputeState; currency: string };
   recordEvent: { type: DomainEventType; payload?: Record<string, unknown> };
@@ -155,6 +162,7 @@ const effects = {
   scheduleReturnExpiry: effect<"scheduleReturnExpiry">(),
   cancelReturnExpiry: effect<"cancelReturnExpiry">(),
   flagForOperator: effect<"flagForOperator">(),
+  clearOperatorFlag: effect<"clearOperatorFlag">(),
   recordDispute: effect<"recordDispute">(),
   recordEvent: effect<"recordEvent">(),
   recordPause: effect<"recordPause">(),
@@ -188,7 +196,14 @@ const machineSetup = setup({
       } = (params as { retry?: boolean; reason?: RefundReason; amountCents?: number } | undefined) ?? {};
       const started = retry ? refundToRetry(context, event) : refundToStart(context, event);
       if (!started) return;
-      const refund = { ...started, ...(reason ? { reason } : {}), ...(amountCents !== undefined ? { amountCents } : {}) };
+      const owed = owedOutside(context, started.paymentId, event);
+      const outside = owed !== null;
+      const refund: RefundState = {
+        ...started,
+        ...(reason ? { reason } : {}),
+        ...(amountCents !== undefined ? { amountCents } : {}),
+        ...(outside ? { outside: true as const } : {}),
+      };
       enqueue({
         type: "createRefund",
         params: {
@@ -197,9 +212,11 @@ const machineSetup = setup({
           amountCents: refund.amountCents,
           currency: context.currency,
           reason: refund.reason,
+          ...(outside ? { outside: true } : {}),
         },
       });
-      enqueue({ type: "refundPayment", params: { refundId: refund.id } });
+      if (owed) enqueue({ type: "flagForOperator", params: { reason: owedOutsideAlert(refund.amountCents, owed) } });
+      else enqueue({ type: "refundPayment", params: { refundId: refund.id } });
       enqueue({
         type: "recordEvent",
         params: {
@@ -210,6 +227,7 @@ const machineSetup = setup({
             amountCents: refund.amountCents,
             reason: refund.reason,
             ...(refund.partial ? { partial: refund.partial } : {}),
+            ...(outside ? { outside: true } : {}),
           },
         },
       });
@@ -217,7 +235,11 @@ const machineSetup = setup({
         type: "sendEmail",
         params: {
           template: "refund_started",
-          data: { reason: refund.reason, ...(refund.partial ? { amountCents: refund.amountCents, partial: true } : {}) },
+          data: {
+            reason: refund.reason,
+            ...(refund.partial ? { amountCents: refund.amountCents, partial: true } : {}),
+            ...(outside ? { amountCents: refund.amountCents, outside: true } : {}),
+          },
         },
       });
       enqueue.assign({
@@ -226,10 +248,15 @@ const machineSetup = setup({
       });
     }),
     settleRefund: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, "REFUND_SUCCEEDED");
+      assertEvent(event, ["REFUND_SUCCEEDED", "REFUND_PAID_OUTSIDE"]);
       const refund = refundOf(context, event.refundId);
       if (!refund) return;
-      enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "succeeded" } });
+      const reference = event.type === "REFUND_PAID_OUTSIDE" ? event.reference : undefined;
+      enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "succeeded", ...(reference ? { reference } : {}) } });
+      // The last refund owed outside the gateway is paid: the flag that asked for it is lowered.
+      if (reference && !pendingRefunds(context).some((r) => r.outside && r.id !== refund.id)) {
+        enqueue({ type: "clearOperatorFlag", params: { reasonContains: OWED_OUTSIDE } });
+      }
       // A payment is refunded once all of it came back; a partial refund leaves it paid.
       const payment = paymentOf(context, refund.paymentId);
       // (money a lost dispute took counts as gone: nothing of it is left to refund)
@@ -238,7 +265,15 @@ const machineSetup = setup({
       if (allBack) enqueue({ type: "setPaymentStatus", params: { paymentIds: [refund.paymentId], status: "refunded" } });
       enqueue({
         type: "recordEvent",
-        params: { type: "PaymentRefunded", payload: { refundId: refund.id, paymentId: refund.paymentId, amountCents: refund.amountCents } },
+        params: {
+          type: "PaymentRefunded",
+          payload: {
+            refundId: refund.id,
+            paymentId: refund.paymentId,
+            amountCents: refund.amountCents,
+            ...(reference ? { paidOutside: reference } : {}),
+          },
+        },
       });
       if (refund.reason === "returned") {
         enqueue({ type: "sendEmail", params: { template: "return_refunded", data: { amountCents: refund.amountCents } } });
@@ -428,7 +463,8 @@ const machineSetup = setup({
         enqueue.assign(received);
         return;
       }
-      const refund = {
+      const owed = owedOutside(context, context.paidPaymentId);
+      const refund: RefundState = {
         id: refundId,
         paymentId: context.paidPaymentId,
         amountCents,
@@ -436,15 +472,27 @@ const machineSetup = setup({
         status: "pending" as const,
         // The units it gives back: no other refund may give them back again.
         partial: { lines: pricedLines, shippingCents: 0, goodwillCents: 0 },
+        ...(owed ? { outside: true as const } : {}),
       };
       enqueue({
         type: "createRefund",
-        params: { refundId, paymentId: refund.paymentId, amountCents, currency: context.currency, reason: "returned" },
+        params: {
+          refundId,
+          paymentId: refund.paymentId,
+          amountCents,
+          currency: context.currency,
+          reason: "returned",
+          ...(owed ? { outside: true } : {}),
+        },
       });
-      enqueue({ type: "refundPayment", params: { refundId } });
+      if (owed) enqueue({ type: "flagForOperator", params: { reason: owedOutsideAlert(amountCents, owed) } });
+      else enqueue({ type: "refundPayment", params: { refundId } });
       enqueue({
         type: "recordEvent",
-        params: { type: "RefundRequested", payload: { refundId, paymentId: refund.paymentId, amountCents, reason: "returned" } },
+        params: {
+          type: "RefundRequested",
+          payload: { refundId, paymentId: refund.paymentId, amountCents, reason: "returned", ...(owed ? { outside: true } : {}) },
+        },
       });
       enqueue.assign({ ...received, refunds: [...context.refunds, refund], refundFailures: 0 });
     }),
@@ -524,7 +572,10 @@ const machineSetup = setup({
       if (context.stock === "reserved") enqueue({ type: "scheduleTimeout", params: { runAt: context.paymentDeadline } });
       if (context.paymentDelay) enqueue({ type: "scheduleGatewayProbe", params: {} });
       if (context.stock === "sold" && !heldByDispute(context) && !context.shipByHand) enqueue({ type: "startFulfilment", params: {} });
-      for (const refund of pendingRefunds(context)) enqueue({ type: "refundPayment", params: { refundId: refund.id } });
+      // (not those owed outside the gateway: an operator pays them)
+      for (const refund of pendingRefunds(context).filter((r) => !r.outside)) {
+        enqueue({ type: "refundPayment", params: { refundId: refund.id } });
+      }
       for (const ret of context.returns.filter((r) => r.status === "requested")) {
         enqueue({ type: "scheduleReturnExpiry", params: { returnId: ret.id, runAt: ret.expiresAt } });
       }
@@ -710,15 +761,18 @@ const machineSetup = setup({
       assertEvent(event, "REFUND_FAILED");
       return refundOf(context, event.refundId)?.status === "succeeded";
     },
+    // A gateway refund the gateway settles (succeeded or failed); never one owed outside it.
     isPendingRefund: ({ context, event }) => {
       assertEvent(event, ["REFUND_SUCCEEDED", "REFUND_FAILED"]);
-      return pendingRefunds(context).some((r) => r.id === event.refundId);
+      return pendingRefunds(context).some((r) => r.id === event.refundId && !r.outside);
     },
-    // Refunded means no captured money is left once this refund lands.
+    // A refund owed outside the gateway, paid by an operator.
+    isOwedOutside: ({ context, event }) => refundSettledBy(context, event)?.outside === true,
+    // Refunded means no captured money is left once this refund lands (the gateway's, or one paid outside it).
     isLastCapturedMoney: ({ context, event }) => {
-      assertEvent(event, "REFUND_SUCCEEDED");
-      const refund = refundOf(context, event.refundId);
-      if (refund?.status !== "pending") return false;
+      assertEvent(event, ["REFUND_SUCCEEDED", "REFUND_PAID_OUTSIDE"]);
+      const refund = refundSettledBy(context, event);
+      if (!refund) return false;
       const payment = paymentOf(context, refund.paymentId);
       if (!payment || refundedCents(context, payment.id) + refund.amountCents + lostInDisputes(context, payment.id) < payment.amountCents)
         return false;
@@ -741,6 +795,28 @@ const returnsInTransit = {
   RETURN_EXPIRED: { guard: and([{ type: "returnExpired" }, { type: "notPaused" }]), actions: { type: "expireReturn" } },
 } as const;
 
+// The refund that brings back the last captured money ends the order refunded: the gateway's, or one an
+// operator paid outside the gateway (a charged-back payment's rest).
+const lastRefund = {
+  guard: { type: "isLastCapturedMoney" },
+  target: "refunded",
+  actions: [{ type: "settleRefund" }, { type: "sendEmail", params: orderRefundedEmail }],
+} as const;
+const lastRefundSettled = { REFUND_SUCCEEDED: lastRefund, REFUND_PAID_OUTSIDE: lastRefund } as const;
+// Before shipping, the last refund also puts the order's books back on the shelf.
+const lastRefundBeforeShipping = {
+  guard: { type: "isLastCapturedMoney" },
+  target: "refunded",
+  actions: [
+    { type: "cancelFulfilment", params: {} },
+    { type: "restockAll" },
+    { type: "settleRefund" },
+    { type: "sendEmail", params: orderRefundedEmail },
+  ],
+} as const;
+// Any other refund an operator paid outside the gateway: it is settled, the order stays where it is.
+const refundPaidOutside = { guard: { type: "isOwedOutside" }, actions: { type: "settleRefund" } } as const;
+
 // Shipped (in transit or delivered): an operator refunds the rest, or lines, the shipping or goodwill
 // (no stock moves); the refund that brings back the last captured money ends the order refunded.
 const afterShipping = {
@@ -750,11 +826,7 @@ const afterShipping = {
     actions: { type: "startRefund" },
   },
   REQUEST_PARTIAL_REFUND: { guard: { type: "isAdminPartialRefund" }, actions: { type: "startRefund" } },
-  REFUND_SUCCEEDED: {
-    guard: { type: "isLastCapturedMoney" },
-    target: "refunded",
-    actions: [{ type: "settleRefund" }, { type: "sendEmail", params: orderRefundedEmail }],
-  },
+  ...lastRefundSettled,
 } as const;
 const refundUnusablePayment = {
   guard: { type: "isUnusedPayment" },
@@ -771,20 +843,42 @@ const refundUnrecordedPayment = {
 const delayPayment = { guard: { type: "deadlineNotPassed" }, target: "paymentDelayed", actions: { type: "delayPayment" } } as const;
 
 /**
+ * Why a refund of this payment is owed outside the gateway, or null when the gateway makes it: the
+ * gateway refuses every refund of a charged-back payment; an operator's whole refund may ask to pay
+ * back another way (a retry after the gateway failed: a closed card it cannot pay back).
+ */
+function owedOutside(context: OrderContext, paymentId: string, event?: OrderEvent): string | null {
+  if (chargedBack(context, paymentId)) return "its payment was charged back (a lost dispute) and the gateway refuses its refunds";
+  if (event?.type === "REQUEST_REFUND" && event.by === "admin" && event.outside === true)
+    return "an operator chose to pay it back outside the gateway";
+  return null;
+}
+
+const OWED_OUTSIDE = "owed outside the gateway";
+
+function owedOutsideAlert(amountCents: number, why: string): string {
+  return `a refund of ${amountCents} cents is ${OWED_OUTSIDE}: ${why}; pay the shopper another way, then record it`;
+}
+
+/**
  * The "refunded" e-mail names what came back of the payment this last refund
  * completes (its succeeded refunds, this one too), not the order's total: a
  * late payment with shipping and tax, or a payment a lost dispute took part
  * of, gave back another amount (a money audit's find).
  */
 function orderRefundedEmail({ context, event }: { context: OrderContext; event: OrderEvent }) {
-  assertEvent(event, "REFUND_SUCCEEDED");
+  assertEvent(event, ["REFUND_SUCCEEDED", "REFUND_PAID_OUTSIDE"]);
   const refund = refundOf(context, event.refundId);
   const amountCents = refund
     ? context.refunds
         .filter((r) => r.paymentId === refund.paymentId && r.id !== refund.id && r.status === "succeeded")
         .reduce((sum, r) => sum + r.amountCents, refund.amountCents)
     : undefined;
-  return { template: "order_refunded" as const, ...(amountCents !== undefined ? { data: { amountCents } } : {}) };
+  const outside = event.type === "REFUND_PAID_OUTSIDE";
+  return {
+    template: "order_refunded" as const,
+    ...(amountCents !== undefined ? { data: { amountCents, ...(outside ? { outside } : {}) } } : {}),
+  };
 }
 
 /**
@@ -874,6 +968,7 @@ export const orderMachine = machineSetup.createMachine({
         // The order is still open: the money goes back in the background, the order stays where it is.
         UNRECORDED_PAYMENT: refundUnrecordedPayment,
         REFUND_SUCCEEDED: { guard: { type: "isPendingRefund" }, actions: { type: "settleRefund" } },
+        REFUND_PAID_OUTSIDE: refundPaidOutside,
         REFUND_FAILED: { guard: { type: "isPendingRefund" }, actions: { type: "failRefund" } },
         START_PAYMENT: {
           guard: { type: "deadlineNotPassed" },
@@ -1119,6 +1214,7 @@ export const orderMachine = machineSetup.createMachine({
         PAYMENT_SUCCEEDED: refundUnusablePayment,
         UNRECORDED_PAYMENT: refundUnrecordedPayment,
         REFUND_SUCCEEDED: { guard: { type: "isPendingRefund" }, actions: { type: "settleRefund" } },
+        REFUND_PAID_OUTSIDE: refundPaidOutside,
         REFUND_FAILED: { guard: { type: "isPendingRefund" }, actions: { type: "failRefund" } },
       },
       states: {
@@ -1176,16 +1272,8 @@ export const orderMachine = machineSetup.createMachine({
               actions: [{ type: "restockRefundedLines" }, { type: "startRefund" }],
             },
             // Partial refunds gave all the money back: nothing is left to ship.
-            REFUND_SUCCEEDED: {
-              guard: { type: "isLastCapturedMoney" },
-              target: "refunded",
-              actions: [
-                { type: "cancelFulfilment", params: {} },
-                { type: "restockAll" },
-                { type: "settleRefund" },
-                { type: "sendEmail", params: orderRefundedEmail },
-              ],
-            },
+            REFUND_SUCCEEDED: lastRefundBeforeShipping,
+            REFUND_PAID_OUTSIDE: lastRefundBeforeShipping,
             STOCK_UNAVAILABLE: [
               {
                 // All its money went back through a lost dispute, and it never shipped: nothing to refund
@@ -1238,11 +1326,7 @@ export const orderMachine = machineSetup.createMachine({
         refund_pending: {
           on: {
             ...returnsInTransit,
-            REFUND_SUCCEEDED: {
-              guard: { type: "isLastCapturedMoney" },
-              target: "refunded",
-              actions: [{ type: "settleRefund" }, { type: "sendEmail", params: orderRefundedEmail }],
-            },
+            ...lastRefundSettled,
             REQUEST_REFUND: {
               // An operator retries after automation gave up.
               guard: { type: "isAdminRetryAfterFailure" },

@@ -77,6 +77,11 @@ export function isDuplicateEvent(snapshot: OrderSnapshot, event: OrderEvent): bo
       return !!refundOf(context, event.refundId);
     case "REFUND_SUCCEEDED":
       return refundOf(context, event.refundId)?.status === "succeeded";
+    // The operator's second click: the refund owed outside the gateway is recorded as paid already.
+    case "REFUND_PAID_OUTSIDE": {
+      const refund = refundOf(context, event.refundId);
+      return refund?.outside === true && refund.status === "succeeded";
+    }
     case "REFUND_FAILED":
       return refundOf(context, event.refundId)?.status === "failed";
     case "STOCK_UNAVAILABLE":

@@ -62,6 +62,13 @@ export type RefundState = {
   reason: RefundReason;
   /** A partial refund: the lines (units), the shipping and the goodwill it gives back (absent on a whole-order refund). */
   partial?: { lines: RefundLine[]; shippingCents: number; goodwillCents: number };
+  /**
+   * Owed outside the gateway: the gateway refuses every refund of a charged-back payment (a lost
+   * dispute; Stripe's charge_disputed), or an operator chose to pay back another way after the gateway
+   * failed. No refund job: an operator pays the shopper (a bank transfer, cash) and records it
+   * (REFUND_PAID_OUTSIDE). Held from the payment like a pending refund meanwhile.
+   */
+  outside?: true;
 };
 
 /**
@@ -248,7 +255,8 @@ export type OrderEvent =
   | ({ type: "CANCEL"; reason?: "replaced" } & At)
   | ({ type: "TIMEOUT" } & At)
   | ({ type: "STOCK_UNAVAILABLE"; refundId: string } & At)
-  | ({ type: "REQUEST_REFUND"; refundId: string; by: "user" | "admin"; reason?: string; windowDays: number } & At)
+  // outside (operators only): paid back outside the gateway (REFUND_PAID_OUTSIDE), as after it failed to.
+  | ({ type: "REQUEST_REFUND"; refundId: string; by: "user" | "admin"; reason?: string; windowDays: number; outside?: boolean } & At)
   // Some lines (units), the shipping, or an amount (goodwill) back; a shopper only lines, before shipping.
   | ({
       type: "REQUEST_PARTIAL_REFUND";
@@ -268,6 +276,8 @@ export type OrderEvent =
   | ({ type: "PAUSE"; by: "admin" | "system"; reason: string } & At)
   | ({ type: "RESUME"; by: "admin" } & At)
   | ({ type: "REFUND_SUCCEEDED"; refundId: string } & At)
+  // An operator paid a refund owed outside the gateway (a bank transfer, cash): reference says how.
+  | ({ type: "REFUND_PAID_OUTSIDE"; refundId: string; reference: string; by: "admin" } & At)
   | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At)
   // A verified account of the guest's address takes the order over (in any state).
   | ({ type: "CLAIM"; userId: string } & At)
@@ -316,6 +326,7 @@ export const orderEventTypes: OrderEventType[] = [
   "REQUEST_PARTIAL_REFUND",
   "FULFIL",
   "REFUND_SUCCEEDED",
+  "REFUND_PAID_OUTSIDE",
   "REFUND_FAILED",
   "CLAIM",
   "TRACKING_UPDATED",

@@ -32,6 +32,8 @@ const emulator = await startEmulator({
   webhookSecret: randomSecret("whsec_"),
 });
 writeFileSync(".data/e2e-emulator-url", emulator.url);
+// The specs read the gateway's objects as the store does (a payment intent's charge, to dispute it).
+writeFileSync(".data/e2e-emulator-key", emulator.secretKey, { mode: 0o600 });
 
 // The parcel carrier: shipments are registered with it, and the specs drive its tracking callbacks (control API).
 const carrier = await startCarrier({

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { apiRequest } from "@/components/api-client";
 import { inputClass, panelClass, primaryButtonClass, secondaryButtonClass } from "@/components/ui-classes";
+import { useAdminPost } from "./use-admin-post";
 
 const utc = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
 
@@ -83,22 +84,12 @@ export function PauseControls({ orderId, paused }: { orderId: string; paused: Pa
 
 /** Mark an order from the "ship by hand" queue shipped, with the parcel's tracking number if it has one. */
 export function ShipByHandForm({ orderId, label }: { orderId: string; label: string }) {
-  const router = useRouter();
   const trackingId = useId();
   const [tracking, setTracking] = useState("");
-  const [pending, setPending] = useState(false);
-  const [message, setMessage] = useState("");
+  const { pending, message, post } = useAdminPost();
   async function ship() {
-    setPending(true);
-    setMessage("");
     const trackingNumber = tracking.trim();
-    const result = await apiRequest(`/api/admin/orders/${orderId}/fulfil`, {
-      method: "POST",
-      body: trackingNumber ? { trackingNumber } : {},
-    });
-    setPending(false);
-    if (!result.ok) setMessage(result.message);
-    else router.refresh();
+    await post(`/api/admin/orders/${orderId}/fulfil`, trackingNumber ? { trackingNumber } : {});
   }
   return (
     <form

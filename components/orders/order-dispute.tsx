@@ -68,7 +68,7 @@ export function AdminDisputePanel({ dispute, currency }: { dispute: Dispute | nu
         {open
           ? "Shipping is held until the dispute is decided, and the payment cannot be refunded meanwhile. Submit evidence at the gateway before it is due."
           : dispute.standing === "dispute_lost"
-            ? `${money} was lost to the dispute: it is never refunded, and the order stays held until an operator decides.`
+            ? `${money} was lost to the dispute: it is never refunded. The order stays held until an operator decides; any refund of the rest is paid outside the gateway.`
             : "The dispute was decided in the store's favour: the order carries on as before."}
       </p>
     </section>

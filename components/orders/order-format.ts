@@ -132,8 +132,13 @@ export function eventDetail(type: string, payload: Record<string, unknown>, form
     case "OrderCancelled":
       return reason ? `Cancelled because ${reason}.` : "";
     case "RefundRequested":
-      return [amount ? `${amount} to be refunded` : "Refund started", reason ? ` because ${reason}.` : "."].join("");
+      return [
+        amount ? `${amount} to be refunded` : "Refund started",
+        reason ? ` because ${reason}.` : ".",
+        payload.outside === true ? " Your card payment cannot take it: it is paid back another way." : "",
+      ].join("");
     case "PaymentRefunded":
+      if (typeof payload.paidOutside === "string") return amount ? `${amount} paid back outside the card payment.` : "";
       return amount ? `${amount} returned to your card.` : "";
     case "RefundFailed":
       return "The payment provider refused the refund; we will try again.";

@@ -62,6 +62,13 @@ export function OrderPayments({ payments, refunds, currency }: OrderPaymentsProp
                     <LocalTime iso={refund.createdAt} />
                   </p>
                   {refund.reason ? <p className="text-sm text-ink-soft">Reason: {refundReasonLabel(refund.reason)}</p> : null}
+                  {refund.outside ? (
+                    <p className="text-sm text-ink-soft" data-testid="refund-outside">
+                      {refund.status === "succeeded"
+                        ? `Paid back outside the card payment${refund.outsideReference ? `: ${refund.outsideReference}` : ""}`
+                        : "The card payment cannot take this refund: it is paid back another way"}
+                    </p>
+                  ) : null}
                 </div>
                 <Price cents={refund.amountCents} currency={currency} />
               </li>

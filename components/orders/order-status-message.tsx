@@ -107,6 +107,15 @@ function Explanation({ order }: OrderStatusMessageProps) {
       );
     case "refund_pending": {
       const why = order.events.findLast((event) => event.type === "RefundRequested")?.payload.reason;
+      const owed = order.refunds.filter((r) => r.status === "pending" && r.outside).reduce((sum, r) => sum + r.amountCents, 0);
+      if (owed > 0)
+        return (
+          <p>
+            We owe you {formatPrice(owed, order.currency)}
+            {typeof why === "string" && why !== "requested_by_customer" ? ` because ${reasonLabel(why)}` : ""}. The card payment cannot take
+            this refund, so we will pay it back to you another way and be in touch about it; this page will say “Refunded”.
+          </p>
+        );
       return (
         <p>
           We’re refunding your payment of {total}
@@ -117,6 +126,16 @@ function Explanation({ order }: OrderStatusMessageProps) {
     }
     case "refunded": {
       const refunded = order.refunds.filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0);
+      const outside = order.refunds.filter((r) => r.status === "succeeded" && r.outside).reduce((sum, r) => sum + r.amountCents, 0);
+      if (outside > 0)
+        return (
+          <p>
+            {refunded > outside
+              ? `We’ve refunded ${formatPrice(refunded - outside, order.currency)} to the card you paid with, and `
+              : "We’ve "}
+            paid back {formatPrice(outside, order.currency)} outside the card payment, as arranged with you.
+          </p>
+        );
       return (
         <p>
           We’ve refunded {formatPrice(refunded || order.totalCents, order.currency)} to the card you paid with. It can take a few business

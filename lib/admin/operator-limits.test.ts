@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { POST as stockRoute } from "@/app/api/admin/books/[id]/stock/route";
 import { POST as deliverRoute } from "@/app/api/admin/orders/[id]/deliver/route";
 import { POST as refundRoute } from "@/app/api/admin/orders/[id]/refund/route";
+import { POST as paidOutsideRoute } from "@/app/api/admin/orders/[id]/refund-paid-outside/route";
 import { POST as receiveRoute } from "@/app/api/admin/orders/[id]/returns/[returnId]/receive/route";
 import { POST as rejectRoute } from "@/app/api/admin/orders/[id]/returns/[returnId]/reject/route";
 import { getDb } from "@/db";
@@ -14,7 +15,7 @@ import { paidOrderAtGateway } from "@/test/gateway";
 import { signInAs } from "@/test/session";
 
 // How often one operator may change orders and stock by hand: full refunds, deliveries, returns received
-// or rejected share one limit; receiving and writing off copies another. Past it: 429 with Retry-After,
+// or rejected and refunds recorded as paid outside the gateway share one limit; receiving and writing off copies another. Past it: 429 with Retry-After,
 // and nothing changes; another operator is not held back. Refused requests (an order in the wrong state,
 // an unknown return) count too: each one read the order.
 
@@ -51,7 +52,7 @@ async function expectLimited(response: Response) {
 }
 
 describe(`refunds, deliveries and returns by hand: at most ${LIMITS.orderChangesAdmin.points} per operator in ${LIMITS.orderChangesAdmin.duration / 60} minutes`, () => {
-  it("the next one of any of the four is a 429 and changes nothing; another operator is not held back", async () => {
+  it("the next one of any of the five is a 429 and changes nothing; another operator is not held back", async () => {
     const admin = await createUser("admin");
     const shipped = await paidOrderAtGateway({ quantity: 1 });
     await adminFulfil({ adminId: admin, orderId: shipped.orderId });
@@ -66,8 +67,9 @@ describe(`refunds, deliveries and returns by hand: at most ${LIMITS.orderChanges
           [() => deliverRoute(post(), order(refundable.orderId)), 409],
           [() => receiveRoute(post({ restock: [] }), aReturn(refundable.orderId, noReturn)), 409],
           [() => rejectRoute(post({ note: "Never arrived" }), aReturn(refundable.orderId, noReturn)), 409],
+          [() => paidOutsideRoute(post({ refundId: noReturn, reference: "Bank transfer 1" }), order(refundable.orderId)), 409],
         ] as const
-      )[i % 3]!;
+      )[i % 4]!;
       expect((await call()).status).toBe(refusedWith);
     }
     const before = await fingerprint(refundable.orderId);
@@ -75,6 +77,7 @@ describe(`refunds, deliveries and returns by hand: at most ${LIMITS.orderChanges
     await expectLimited(await deliverRoute(post(), order(refundable.orderId)));
     await expectLimited(await receiveRoute(post({ restock: [] }), aReturn(refundable.orderId, noReturn)));
     await expectLimited(await rejectRoute(post({ note: "Never arrived" }), aReturn(refundable.orderId, noReturn)));
+    await expectLimited(await paidOutsideRoute(post({ refundId: noReturn, reference: "Bank transfer 1" }), order(refundable.orderId)));
     expect(await fingerprint(refundable.orderId)).toEqual(before);
     expect(before).toMatchObject({ status: "paid", refunds: 0 });
 

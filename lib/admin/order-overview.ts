@@ -78,7 +78,11 @@ export async function listStuckOrders(limit = 50): Promise<StuckOrder[]> {
     union all
     select o.id, o.status, coalesce(u.email, o.guest_email) as email, 'refund pending for more than 10 minutes', min(r.created_at), false, o.paused_by, 0
       from orders o left join users u on u.id = o.user_id join refunds r on r.order_id = o.id
-      where r.status = 'pending' and r.created_at < now() - interval '10 minutes' group by o.id, o.status, u.email, o.guest_email, o.paused_by
+      where r.status = 'pending' and not r.outside and r.created_at < now() - interval '10 minutes' group by o.id, o.status, u.email, o.guest_email, o.paused_by
+    union all
+    select o.id, o.status, coalesce(u.email, o.guest_email) as email, 'refund owed outside the gateway: pay the shopper, then record it', min(r.created_at), false, o.paused_by, 0
+      from orders o left join users u on u.id = o.user_id join refunds r on r.order_id = o.id
+      where r.status = 'pending' and r.outside group by o.id, o.status, u.email, o.guest_email, o.paused_by
     union all
     select o.id, o.status, coalesce(u.email, o.guest_email) as email, 'refund failed: ' || coalesce(max(r.failure_reason), 'refused by the gateway'), max(r.updated_at), false, o.paused_by, 0
       from orders o left join users u on u.id = o.user_id join refunds r on r.order_id = o.id
@@ -129,6 +133,8 @@ export type OrderAutomation = {
   shipByHand: { reason: string; since: string } | null;
   /** Awaiting payment, but the gateway was down (created.paymentDelayed): since when and why. */
   paymentDelay: PaymentDelayMark | null;
+  /** Why the order is flagged for an operator (null: it is not). */
+  attentionReason: string | null;
 };
 
 /** Whether and why automation on the order is paused, and whether people must ship it (the console's order page). */
@@ -142,7 +148,9 @@ export async function orderAutomationOf(orderId: string): Promise<OrderAutomatio
     ship_by_hand_at: Date | null;
     ship_by_hand_reason: string | null;
     payment_delay: unknown;
-  }>(sql`select status, paused_by, pause_reason, paused_at, ship_by_hand_at, ship_by_hand_reason, ${paymentDelayColumn} as payment_delay
+    attention_reason: string | null;
+  }>(sql`select status, paused_by, pause_reason, paused_at, ship_by_hand_at, ship_by_hand_reason, ${paymentDelayColumn} as payment_delay,
+      case when needs_attention then attention_reason end as attention_reason
     from orders o where id = ${orderId}`);
   return {
     paused:
@@ -154,6 +162,7 @@ export async function orderAutomationOf(orderId: string): Promise<OrderAutomatio
         ? { reason: row.ship_by_hand_reason ?? "the fulfilment job failed", since: new Date(row.ship_by_hand_at).toISOString() }
         : null,
     paymentDelay: paymentDelayOf(row?.payment_delay),
+    attentionReason: row?.attention_reason ?? null,
   };
 }
 

@@ -25,6 +25,7 @@ import { signedRequest } from "@/test/webhooks";
 import { POST as stockRoute } from "@/app/api/admin/books/[id]/stock/route";
 import { POST as adminFulfilRoute } from "@/app/api/admin/orders/[id]/fulfil/route";
 import { POST as adminRefundRoute } from "@/app/api/admin/orders/[id]/refund/route";
+import { POST as paidOutsideRoute } from "@/app/api/admin/orders/[id]/refund-paid-outside/route";
 import { GET as adminOrdersRoute } from "@/app/api/admin/orders/route";
 import { GET as bookRoute } from "@/app/api/books/[id]/route";
 import { GET as booksRoute } from "@/app/api/books/route";
@@ -632,6 +633,22 @@ describe("fuzz: operators", () => {
     );
   });
 
+  it("POST /api/admin/orders/:id/refund-paid-outside: 4xx for every body and every id that names no order", async () => {
+    as(admin);
+    // Ids that name no order (a refusal on a known order is an audit row: lib/orders/outside-refunds.test.ts covers its 409).
+    const id = fc.oneof(text, hex36, fc.uuid(), huge).filter((o) => !isKnownOrder(o));
+    const body = bodyFor({ refundId: fc.oneof(fc.uuid(), text), reference: fc.oneof(fc.string({ maxLength: 220 }), text) });
+    await fc.assert(
+      fc.asyncProperty(id, body, async (orderId, send) => {
+        const response = await unchanged(() =>
+          paidOutsideRoute(request("POST", "/api/admin/orders/x/refund-paid-outside", send), params("id", orderId)),
+        );
+        // The body is read first (400); a valid one counts against the operator's order-change limit (120 in 10 minutes).
+        await expectRefusal(response, refusalFor(send, [400, 404, 429]));
+      }),
+    );
+  });
+
   it("GET /api/admin/orders answers 200 exactly when status/from/to are valid, else 400", async () => {
     as(admin);
     const day = fc
@@ -676,9 +693,11 @@ describe("fuzz: sessions", () => {
       stock: (id: string, send: Send) => stockRoute(request("POST", "/api/admin/books/x/stock", send), params("id", id)),
       adminRefund: (id: string, send: Send) => adminRefundRoute(request("POST", "/api/admin/orders/x/refund", send), params("id", id)),
       adminFulfil: (id: string) => adminFulfilRoute(request("POST", "/api/admin/orders/x/fulfil"), params("id", id)),
+      adminPaidOutside: (id: string, send: Send) =>
+        paidOutsideRoute(request("POST", "/api/admin/orders/x/refund-paid-outside", send), params("id", id)),
       adminOrders: () => adminOrdersRoute(request("GET", "/api/admin/orders?status=paid"), undefined),
     };
-    const operatorOnly = new Set(["stock", "adminRefund", "adminFulfil", "adminOrders"]);
+    const operatorOnly = new Set(["stock", "adminRefund", "adminFulfil", "adminPaidOutside", "adminOrders"]);
     const id = fc.oneof(text, fc.constantFrom(...foreignOrders), existingBookId().map(String));
     const body = fc.oneof(
       bodyFor({}),

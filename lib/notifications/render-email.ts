@@ -73,14 +73,21 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
         lines: [
           data.partial && typeof data.amountCents === "number"
             ? `We are refunding ${money(data.amountCents, order.currency)} of your payment because ${refundReasons[String(data.reason)] ?? "of a problem with the order"}. The rest of your order is unchanged.`
-            : `We are refunding your payment because ${refundReasons[String(data.reason)] ?? "of a problem with the order"}. You will get another e-mail when it is done.`,
+            : `We are refunding ${data.outside && typeof data.amountCents === "number" ? money(data.amountCents, order.currency) : "your payment"} because ${refundReasons[String(data.reason)] ?? "of a problem with the order"}. You will get another e-mail when it is done.`,
+          ...(data.outside
+            ? [
+                "Your card payment cannot take this refund (it was disputed, or your card refused it), so we will contact you to pay it back another way.",
+              ]
+            : []),
         ],
       };
     case "order_refunded":
       return {
         subject: `Order ${ref} is refunded`,
         lines: [
-          `Your refund of ${typeof data.amountCents === "number" ? money(data.amountCents, order.currency) : total} is complete. It can take a few days to appear on your statement.`,
+          data.outside
+            ? `Your refund of ${typeof data.amountCents === "number" ? money(data.amountCents, order.currency) : total} is complete: we paid it back outside your card payment, as arranged with you.`
+            : `Your refund of ${typeof data.amountCents === "number" ? money(data.amountCents, order.currency) : total} is complete. It can take a few days to appear on your statement.`,
         ],
       };
     case "order_shipped":

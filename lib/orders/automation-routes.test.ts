@@ -11,6 +11,7 @@ import { createUser, eventTypes } from "@/test/fixtures";
 import { paidOrderAtGateway } from "@/test/gateway";
 import { dispatch } from "./dispatch";
 import { signInAs } from "@/test/session";
+import { idParams, jsonPost } from "@/test/route-requests";
 
 // The operator's pause, resume and ship-by-hand routes: who may call them
 // (operators only; a cross-site form is refused by the Origin check), how big
@@ -22,13 +23,8 @@ vi.mock("next-auth", async (importOriginal) => ({
 }));
 
 const as = (id: string | null, role: "customer" | "admin" = "customer") => signInAs(id, role, "test.example");
-const post = (body?: unknown, raw?: string) =>
-  new Request("http://localhost/api/x", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
+const post = jsonPost;
+const params = idParams;
 
 /** What the routes may change: the order's row and its event log. */
 async function fingerprint(orderId: string) {

@@ -10,6 +10,7 @@ import type { MachineAction } from "@/machines/order-transition";
 import type { DomainEventType } from "@/machines/order-types";
 import {
   claimOrderRow,
+  clearFlagInTransaction,
   flagInTransaction,
   insertReturn,
   recordDelivery,
@@ -73,6 +74,7 @@ const handlers: Handlers = {
       amountCents: p.amountCents,
       currency: p.currency,
       reason: p.reason,
+      outside: p.outside,
     }),
   setRefundStatus: ({ pipeline, orderId }, p) => setRefundStatus(pipeline, orderId, p),
   // Only the ordered books leave the cart, anything added since stays; what a partial order left out stays too.
@@ -89,6 +91,7 @@ const handlers: Handlers = {
     alerts.push(reason);
     flagInTransaction(pipeline, orderId, reason);
   },
+  clearOperatorFlag: ({ pipeline, orderId }, { reasonContains }) => clearFlagInTransaction(pipeline, orderId, reasonContains),
   recordDispute: ({ pipeline, orderId }, { dispute, currency }) => saveDispute(pipeline, orderId, dispute, currency),
   recordPause: ({ pipeline, orderId }, { paused }) => recordPause(pipeline, orderId, paused),
   recordShipByHand: ({ pipeline, orderId }, { reason }) => recordShipByHand(pipeline, orderId, reason),

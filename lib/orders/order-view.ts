@@ -62,6 +62,10 @@ export type OrderView = {
     amountCents: number;
     reason: string | null;
     createdAt: string;
+    /** Owed outside the gateway (a charged-back payment; an operator's choice): an operator pays it another way. */
+    outside: boolean;
+    /** How an operator paid it outside the gateway, once paid. */
+    outsideReference: string | null;
     /** A partial refund: which copies, how much shipping and goodwill (absent: the whole order, or money that came unasked). */
     partial?: { lines: { bookId: number; title: string; quantity: number }[]; shippingCents: number; goodwillCents: number };
   }[];
@@ -188,6 +192,8 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
         amountCents: r.amount_cents,
         reason: r.reason,
         createdAt: iso(r.created_at),
+        outside: r.outside,
+        outsideReference: r.outside_reference,
         ...(partial
           ? {
               partial: {

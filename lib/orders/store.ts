@@ -207,6 +207,12 @@ export function flagInTransaction(pipeline: WritePipeline, orderId: string, reas
   pipeline.write(sql`update orders set needs_attention = true, attention_reason = ${reason} where id = ${orderId}`);
 }
 
+/** The machine's clearOperatorFlag effect: the flag is lowered only while it still says what was done (a later, other flag stays). */
+export function clearFlagInTransaction(pipeline: WritePipeline, orderId: string, reasonContains: string): void {
+  pipeline.write(sql`update orders set needs_attention = false, attention_reason = null
+    where id = ${orderId} and needs_attention and strpos(coalesce(attention_reason, ''), ${reasonContains}) > 0`);
+}
+
 /** The machine's recordPause effect: paused (who, why, since) or running again. */
 export function recordPause(pipeline: WritePipeline, orderId: string, paused: PauseState | null): void {
   pipeline.write(

@@ -48,14 +48,35 @@ export function requestRefund(input: ShopperInput & { reason?: string }): Promis
 }
 
 /** An operator refunds any paid or fulfilled order (or retries a failed refund). */
-export function adminRefund(input: { adminId: string; orderId: string; reason?: string }): Promise<OrderView> {
+export function adminRefund(input: { adminId: string; orderId: string; reason?: string; outside?: boolean }): Promise<OrderView> {
   return instrument("payment_processing", { name: "admin_refund", orderId: input.orderId }, () =>
     act(
       { userId: input.adminId, role: "admin" },
       input.orderId,
-      { type: "REQUEST_REFUND", by: "admin", reason: input.reason },
+      { type: "REQUEST_REFUND", by: "admin", reason: input.reason, ...(input.outside ? { outside: true } : {}) },
       "admin",
       "This order cannot be refunded now: nothing is left to refund, or its payment is disputed (money lost in a dispute is never refunded)",
+    ),
+  );
+}
+
+/**
+ * An operator records a refund owed outside the gateway as paid (a bank transfer, cash): `reference`
+ * says how. The order's machine settles it as the gateway's REFUND_SUCCEEDED settles a gateway refund.
+ */
+export function adminRecordOutsideRefund(input: {
+  adminId: string;
+  orderId: string;
+  refundId: string;
+  reference: string;
+}): Promise<OrderView> {
+  return instrument("payment_processing", { name: "admin_refund_paid_outside", orderId: input.orderId }, () =>
+    act(
+      { userId: input.adminId, role: "admin" },
+      input.orderId,
+      { type: "REFUND_PAID_OUTSIDE", refundId: input.refundId, reference: input.reference, by: "admin" },
+      "admin",
+      "No refund of this order is owed outside the gateway under that id",
     ),
   );
 }

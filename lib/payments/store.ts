@@ -55,13 +55,13 @@ export function setPaymentStatus(
 
 export function insertRefund(
   pipeline: WritePipeline,
-  row: { id: string; orderId: string; paymentId: string; amountCents: number; currency: string; reason: string },
+  row: { id: string; orderId: string; paymentId: string; amountCents: number; currency: string; reason: string; outside?: boolean },
 ): void {
   // The payment holds the refund in the same statement: its CHECK refuses more than was taken.
   pipeline.write(sql`
     with refund as (
-      insert into refunds (id, order_id, payment_id, status, amount_cents, currency, reason)
-      values (${row.id}, ${row.orderId}, ${row.paymentId}, 'pending', ${row.amountCents}, ${row.currency}, ${row.reason})
+      insert into refunds (id, order_id, payment_id, status, amount_cents, currency, reason, outside)
+      values (${row.id}, ${row.orderId}, ${row.paymentId}, 'pending', ${row.amountCents}, ${row.currency}, ${row.reason}, ${row.outside ?? false})
       returning payment_id, amount_cents)
     update payments p set refunded_cents = p.refunded_cents + refund.amount_cents, updated_at = now()
     from refund where p.id = refund.payment_id`);
@@ -70,12 +70,13 @@ export function insertRefund(
 export function setRefundStatus(
   pipeline: WritePipeline,
   orderId: string,
-  change: { refundId: string; status: RefundStatus; reason?: string },
+  change: { refundId: string; status: RefundStatus; reason?: string; reference?: string },
 ): void {
   // A refund that failed gives its amount back to the payment (only once: from pending).
   pipeline.write(sql`
     with refund as (
-      update refunds r set status = ${change.status}, failure_reason = coalesce(${change.reason ?? null}, r.failure_reason), updated_at = now()
+      update refunds r set status = ${change.status}, failure_reason = coalesce(${change.reason ?? null}, r.failure_reason),
+        outside_reference = coalesce(${change.reference ?? null}, r.outside_reference), updated_at = now()
       from (select id, status as was from refunds where order_id = ${orderId} and id = ${change.refundId} for update) old
       where r.id = old.id
       returning r.payment_id, r.amount_cents, old.was)
@@ -109,8 +110,8 @@ export async function paymentsOfOrder(db: Executor, orderId: string) {
 
 /** An order's refunds, oldest first (the order pages). */
 export async function refundsOfOrder(db: Executor, orderId: string) {
-  return db.execute<RefundRow<"id" | "status" | "amountCents" | "reason" | "createdAt">>(sql`
-    select id, status, amount_cents, reason, created_at from refunds where order_id = ${orderId} order by created_at, id`);
+  return db.execute<RefundRow<"id" | "status" | "amountCents" | "reason" | "createdAt" | "outside" | "outsideReference">>(sql`
+    select id, status, amount_cents, reason, created_at, outside, outside_reference from refunds where order_id = ${orderId} order by created_at, id`);
 }
 
 export type KnownPayment = PaymentRow<"id" | "orderId" | "status">;
@@ -216,7 +217,7 @@ export async function settledSessions(sessionIds: string[]): Promise<Set<string>
 
 // --- Refunds ---
 
-export type RefundToSend = RefundRow<"id" | "orderId" | "status" | "amountCents" | "gatewayRefundId"> & {
+export type RefundToSend = RefundRow<"id" | "orderId" | "status" | "amountCents" | "gatewayRefundId" | "outside"> & {
   payment_intent_id: string | null;
   session_id: string | null;
 };
@@ -225,7 +226,7 @@ export type RefundToSend = RefundRow<"id" | "orderId" | "status" | "amountCents"
 export async function refundToSend(refundId: string): Promise<RefundToSend | undefined> {
   const { db } = await getDb();
   const [row] = await db.execute<RefundToSend>(sql`
-    select r.id, r.order_id, r.status, r.amount_cents, r.gateway_refund_id,
+    select r.id, r.order_id, r.status, r.amount_cents, r.gateway_refund_id, r.outside,
            p.gateway_payment_intent_id as payment_intent_id, p.gateway_session_id as session_id
     from refunds r join payments p on p.id = r.payment_id where r.id = ${refundId}`);
   return row;

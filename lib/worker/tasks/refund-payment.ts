@@ -20,7 +20,8 @@ export const refundPayment = defineTask(
   "refund_payment",
   async ({ refundId }) => {
     const refund = await refundToSend(refundId);
-    if (!refund || refund.status !== "pending") return;
+    // (one owed outside the gateway is never sent: the gateway refuses it, an operator pays it)
+    if (!refund || refund.status !== "pending" || refund.outside) return;
     const gateway = await getPaymentGateway();
     let info: RefundInfo;
     if (refund.gateway_refund_id) {

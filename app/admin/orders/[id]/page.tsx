@@ -8,6 +8,7 @@ import { PauseControls, ShipByHandForm } from "@/components/admin/order-automati
 import { PaymentDelayBadge, PaymentDelayNotice } from "@/components/admin/payment-delay-mark";
 import { OrderEventLog } from "@/components/admin/order-event-log";
 import { OrderJobs } from "@/components/admin/order-jobs";
+import { OutsideRefunds } from "@/components/admin/outside-refunds";
 import { LiveOrderUpdates } from "@/components/orders/live-order-updates";
 import { OrderItems } from "@/components/orders/order-items";
 import { ShippingAddress } from "@/components/orders/shipping-address";
@@ -48,6 +49,9 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
   const canRefund =
     (["paid", "fulfilled", "delivered"].includes(order.status) && order.dispute?.standing !== "disputed" && order.refundableCents > 0) ||
     (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
+  // After the gateway failed (a closed card, say), an operator's retry may pay the shopper another way.
+  const canRefundOutside = order.status === "refund_pending" && canRefund && order.refunds.some((r) => r.status === "failed");
+  const owedOutside = order.refunds.filter((r) => r.outside && r.status === "pending");
   const canRefundPart = ["paid", "fulfilled"].includes(order.status) && order.refundableCents > 0;
   return (
     <div className="mx-auto max-w-6xl py-8">
@@ -81,11 +85,12 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
       </div>
       {order.needsAttention ? (
         <p role="alert" className="mt-3 rounded border border-amber-400 bg-amber-50 p-3 text-sm">
-          Automation gave up on this order: it needs an operator.
+          This order needs an operator: {automation.attentionReason ?? "automation gave up on it"}.
         </p>
       ) : null}
       <PaymentDelayNotice delay={automation.paymentDelay} />
       <AdminDisputePanel dispute={order.dispute} currency={order.currency} />
+      <OutsideRefunds orderId={order.id} owed={owedOutside} currency={order.currency} />
       {automation.shipByHand ? (
         <section aria-labelledby="ship-by-hand-heading" className={`${panelClass} mt-4 border-amber-400 bg-amber-50`}>
           <h2 id="ship-by-hand-heading" className="font-serif text-xl font-bold">
@@ -104,6 +109,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <AdminOrderActions
           orderId={order.id}
           canRefund={canRefund}
+          canRefundOutside={canRefundOutside}
           canFulfil={order.status === "paid" && !held && !automation.shipByHand}
           canDeliver={order.status === "fulfilled"}
         />
