@@ -368,6 +368,7 @@ export const refunds = pgTable(
     index("refunds_order_idx").on(t.orderId),
     check("refunds_status_check", inList("status", refundStatuses)),
     check("refunds_outside_check", sql`${t.outsideReference} is null or ${t.outside}`),
+    check("refunds_outside_gateway_check", sql`not (${t.outside} and ${t.gatewayRefundId} is not null)`),
   ],
 );
 

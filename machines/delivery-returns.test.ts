@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { transition } from "xstate";
-import { checkoutEvent, MODEL_SALE, runPure } from "@/test/order-model";
+import { paidModelEvents, runPure } from "@/test/order-model";
 import { MACHINE_VERSION, orderMachine } from "./order-machine";
 import { loadSnapshot, upgradeDeliveryV2, snapshotUpgrades, toStored, type StoredSnapshot } from "./order-snapshot";
 import { allowedUserActions, isDuplicateEvent, statePath, statusOf } from "./order-status";
@@ -8,19 +8,7 @@ import type { OrderContext, OrderEvent } from "./order-types";
 
 const DAY = 86_400_000;
 const T = 10_000_000;
-const paid: OrderEvent[] = [
-  checkoutEvent(1),
-  { type: "START_PAYMENT", paymentId: "p1", at: 500 },
-  {
-    type: "PAYMENT_SUCCEEDED",
-    paymentId: "p1",
-    amountCents: MODEL_SALE.totalCents,
-    currency: "usd",
-    refundId: "rx",
-    sale: MODEL_SALE,
-    at: 1000,
-  },
-];
+const paid: OrderEvent[] = paidModelEvents("rx");
 const fulfil: OrderEvent = { type: "FULFIL", trackingNumber: "PL1", estimatedDelivery: "2030-01-04", at: 2000 };
 const track = (
   sequence: number,

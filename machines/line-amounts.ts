@@ -135,6 +135,20 @@ export function refundableCents(context: OrderContext, paymentId: string | null)
   return Math.max(0, payment.amountCents - held - lostInDisputes(context, payment.id));
 }
 
+/**
+ * What this pending refund may still take of its payment: captured − the payment's other refunds
+ * (pending or succeeded) − lost in disputes, at most its own amount, never below 0. Less than its
+ * amount when a dispute lost after it was started took some of that money back to the shopper.
+ */
+export function refundRoom(context: OrderContext, refund: RefundState): number {
+  const payment = context.payments.find((p) => p.id === refund.paymentId);
+  if (!payment) return 0;
+  const others = context.refunds
+    .filter((r) => r.paymentId === payment.id && r.id !== refund.id && holds(r))
+    .reduce((sum, r) => sum + r.amountCents, 0);
+  return Math.max(0, Math.min(refund.amountCents, payment.amountCents - others - lostInDisputes(context, payment.id)));
+}
+
 /** Money of a payment that came back already (succeeded refunds). */
 export function refundedCents(context: OrderContext, paymentId: string): number {
   return context.refunds.filter((r) => r.paymentId === paymentId && r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0);

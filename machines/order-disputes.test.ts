@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { transition } from "xstate";
-import { checkoutEvent, MODEL_SALE, runPure } from "@/test/order-model";
+import { checkoutEvent, MODEL_SALE, paidModelOrder, runPure } from "@/test/order-model";
 import { lostInDisputes, refundableCents } from "./line-amounts";
 import { orderMachine } from "./order-machine";
 import { loadSnapshot, snapshotUpgrades, upgradeDisputesV2, type StoredSnapshot } from "./order-snapshot";
@@ -8,12 +8,7 @@ import { disputeStandingOf, isDuplicateEvent, statePath, statusOf, type OrderSna
 import type { OrderEvent } from "./order-types";
 
 const TOTAL = MODEL_SALE.totalCents;
-const paid = () =>
-  runPure([
-    checkoutEvent(1),
-    { type: "START_PAYMENT", paymentId: "p1", at: 500 },
-    { type: "PAYMENT_SUCCEEDED", paymentId: "p1", amountCents: TOTAL, currency: "usd", refundId: "r1", sale: MODEL_SALE, at: 1000 },
-  ]);
+const paid = paidModelOrder;
 const fulfil: OrderEvent = { type: "FULFIL", trackingNumber: "PL-1", estimatedDelivery: "2030-01-01", at: 2000 };
 const dispute = (
   type: "DISPUTE_OPENED" | "DISPUTE_UPDATED" | "DISPUTE_CLOSED",

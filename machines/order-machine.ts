@@ -9,6 +9,7 @@ import {
   unwonDisputeOn,
   refundableCents,
   refundedCents,
+  refundRoom,
   restockableLines,
   unrestockedItems,
   withRestocked,
@@ -91,7 +92,7 @@ export type OrderEffectParams = {
   /** outside: owed outside the gateway (no refund job; an operator pays it and records it). */
   createRefund: { refundId: string; paymentId: string; amountCents: number; currency: string; reason: RefundReason; outside?: boolean };
   /** reference: how an operator paid a refund owed outside the gateway (REFUND_PAID_OUTSIDE). */
-  setRefundStatus: { refundId: string; status: RefundStatus; reason?: string; reference?: string };
+  setRefundStatus: { refundId: string; status: RefundStatus; reason?: string; reference?: string; amountCents?: number };
   /** partlyOrdered: books a partial order cut short; their cart lines only lose the copies ordered. */
   clearCart: { partlyOrdered?: number[] };
   // A guest's order becomes the account's (orders.user_id), once the account proved the address.
@@ -252,16 +253,28 @@ const machineSetup = setup({
       const refund = refundOf(context, event.refundId);
       if (!refund) return;
       const reference = event.type === "REFUND_PAID_OUTSIDE" ? event.reference : undefined;
-      enqueue({ type: "setRefundStatus", params: { refundId: refund.id, status: "succeeded", ...(reference ? { reference } : {}) } });
-      // The last refund owed outside the gateway is paid: the flag that asked for it is lowered.
-      if (reference && !pendingRefunds(context).some((r) => r.outside && r.id !== refund.id)) {
+      // Paid outside the gateway: never more than is left of the payment (a dispute lost meanwhile took some).
+      const amountCents = reference ? outsideSettlement(context, refund) : refund.amountCents;
+      const cut = amountCents < refund.amountCents ? { amountCents } : {};
+      enqueue({
+        type: "setRefundStatus",
+        params: { refundId: refund.id, status: "succeeded", ...(reference ? { reference } : {}), ...cut },
+      });
+      // The last refund owed outside the gateway is paid: the flag that asked for it is lowered, unless
+      // money is still to go back elsewhere (a failed refund with money left on its payment).
+      const settled = {
+        ...context,
+        refunds: context.refunds.map((r) => (r.id === refund.id ? { ...r, status: "succeeded" as const } : r)),
+      };
+      const unresolved = settled.refunds.some((r) => r.status === "failed" && refundableCents(settled, r.paymentId) > 0);
+      if (reference && !unresolved && !pendingRefunds(context).some((r) => r.outside && r.id !== refund.id)) {
         enqueue({ type: "clearOperatorFlag", params: { reasonContains: OWED_OUTSIDE } });
       }
       // A payment is refunded once all of it came back; a partial refund leaves it paid.
       const payment = paymentOf(context, refund.paymentId);
       // (money a lost dispute took counts as gone: nothing of it is left to refund)
       const allBack =
-        !!payment && refundedCents(context, payment.id) + refund.amountCents + lostInDisputes(context, payment.id) >= payment.amountCents;
+        !!payment && refundedCents(context, payment.id) + amountCents + lostInDisputes(context, payment.id) >= payment.amountCents;
       if (allBack) enqueue({ type: "setPaymentStatus", params: { paymentIds: [refund.paymentId], status: "refunded" } });
       enqueue({
         type: "recordEvent",
@@ -270,16 +283,19 @@ const machineSetup = setup({
           payload: {
             refundId: refund.id,
             paymentId: refund.paymentId,
-            amountCents: refund.amountCents,
-            ...(reference ? { paidOutside: reference } : {}),
+            amountCents,
+            ...(event.type === "REFUND_PAID_OUTSIDE" ? { paidOutside: event.reference, recordedBy: event.adminId } : {}),
           },
         },
       });
       if (refund.reason === "returned") {
-        enqueue({ type: "sendEmail", params: { template: "return_refunded", data: { amountCents: refund.amountCents } } });
+        enqueue({
+          type: "sendEmail",
+          params: { template: "return_refunded", data: { amountCents, ...(reference ? { outside: true } : {}) } },
+        });
       }
       enqueue.assign({
-        ...withRefund(context, refund.id, { status: "succeeded" }),
+        ...withRefund(context, refund.id, { status: "succeeded", ...cut }),
         ...(allBack ? withPayment(context, refund.paymentId, { status: "refunded" }) : {}),
         refundFailures: 0,
       });
@@ -457,7 +473,8 @@ const machineSetup = setup({
       enqueue({ type: "returnStock", params: { items: restocked } });
       enqueue({ type: "cancelReturnExpiry", params: { returnId: ret.id } });
       enqueue({ type: "recordEvent", params: { type: "ReturnReceived", payload: { returnId: ret.id, restocked, amountCents } } });
-      enqueue({ type: "sendEmail", params: { template: "return_received", data: { returnId: ret.id, amountCents } } });
+      const owedElsewhere = refundId && context.paidPaymentId && chargedBack(context, context.paidPaymentId) ? { outside: true } : {};
+      enqueue({ type: "sendEmail", params: { template: "return_received", data: { returnId: ret.id, amountCents, ...owedElsewhere } } });
       const received = withReturn(context, ret.id, { status: "received", restocked, refundId, refundCents: refundId ? amountCents : 0 });
       if (!refundId || !context.paidPaymentId) {
         enqueue.assign(received);
@@ -542,6 +559,25 @@ const machineSetup = setup({
           },
         },
       });
+      // Money paid back outside the gateway is money the gateway does not know of: it never caps a
+      // dispute by it. An operator hears of it (evidence to submit; an owed one waits for the decision).
+      const outside = context.refunds.filter(
+        (r) => r.outside && r.paymentId === dispute.paymentId && (r.status === "pending" || r.status === "succeeded"),
+      );
+      const news = !known || known.outcome !== dispute.outcome;
+      if (outside.length > 0 && news && dispute.outcome !== "won") {
+        const paid = outside.filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0);
+        const owed = outside.filter((r) => r.status === "pending").reduce((sum, r) => sum + r.amountCents, 0);
+        enqueue({
+          type: "flagForOperator",
+          params: {
+            reason:
+              dispute.outcome === "open"
+                ? `a dispute of a payment with ${paid} cents paid back and ${owed} owed outside the gateway: submit that repayment as evidence; an owed one waits for the decision`
+                : `a dispute lost on a payment with ${paid} cents paid back and ${owed} owed outside the gateway: the shopper may have that money twice; pay what is owed only up to what is left`,
+          },
+        });
+      }
       // Paid and not yet shipped: the warehouse job stops while held, and is queued again when the hold lifts.
       if (context.stock === "sold") {
         const wasHeld = heldByDispute(context);
@@ -651,14 +687,16 @@ const machineSetup = setup({
     // Once into the queue; nothing to hand over while a dispute holds the order.
     notQueuedForHand: ({ context }) => context.shipByHand === null && !heldByDispute(context),
     refundNotBlockedByDispute: ({ context }) => !disputeBlocksRefund(context),
-    moneyLostToDispute: ({ context }) => {
+    // Nothing of its payment is left to refund or on its way back: a lost dispute took it, or a promotion
+    // code made the order free.
+    nothingLeftToRefund: ({ context }) => {
       const paid = context.paidPaymentId;
       return (
         paid !== null &&
-        lostInDisputes(context, paid) > 0 &&
         refundableCents(context, paid) === 0 &&
         !openDisputeOn(context, paid) &&
-        context.refunds.every((r) => r.status !== "pending")
+        context.refunds.every((r) => r.status !== "pending") &&
+        (lostInDisputes(context, paid) > 0 || isFreeOrder(context))
       );
     },
     isUnflaggedMismatch: ({ context, event }) => {
@@ -686,12 +724,17 @@ const machineSetup = setup({
     },
     refundPolicyAllows: ({ context, event }) => {
       assertEvent(event, ["REQUEST_REFUND", "REQUEST_PARTIAL_REFUND"]);
-      if (refundableCents(context, context.paidPaymentId) <= 0) return false;
-      if (event.by === "admin") return true;
-      return context.paidAt !== null && event.at - context.paidAt <= event.windowDays * DAY_MS;
+      if (refundableCents(context, context.paidPaymentId) <= 0 || asksOutside(event)) return false;
+      return withinRefundWindow(context, event);
+    },
+    // An order a promotion code made free (nothing was charged): cancelled within the refund window
+    // (an operator: any time), its books go back on the shelf; there is nothing to refund.
+    mayCancelFreeOrder: ({ context, event }) => {
+      assertEvent(event, "REQUEST_REFUND");
+      return isFreeOrder(context) && !asksOutside(event) && withinRefundWindow(context, event);
     },
     isAdminRequest: ({ context, event }) =>
-      event.type === "REQUEST_REFUND" && event.by === "admin" && refundableCents(context, context.paidPaymentId) > 0,
+      event.type === "REQUEST_REFUND" && event.by === "admin" && !asksOutside(event) && refundableCents(context, context.paidPaymentId) > 0,
     // Lines, shipping or goodwill within what is left: shoppers before shipping (state paid), within the window.
     partialRefundAllowed: ({ context, event }) => {
       assertEvent(event, "REQUEST_PARTIAL_REFUND");
@@ -752,30 +795,38 @@ const machineSetup = setup({
       return ret?.status === "requested" && event.at >= ret.expiresAt;
     },
     // Only when there is a failed refund to retry: otherwise the request changes nothing (ignored: a 409).
-    isAdminRetryAfterFailure: ({ context, event }) =>
-      event.type === "REQUEST_REFUND" &&
-      event.by === "admin" &&
-      pendingRefunds(context).length === 0 &&
-      refundToRetry(context, event) !== undefined,
+    // Paid back outside the gateway: not while a dispute of that payment is open (the bank may give the
+    // shopper that money back: it is decided first).
+    isAdminRetryAfterFailure: ({ context, event }) => {
+      if (event.type !== "REQUEST_REFUND" || event.by !== "admin" || pendingRefunds(context).length > 0) return false;
+      const retry = refundToRetry(context, event);
+      return retry !== undefined && !(asksOutside(event) && openDisputeOn(context, retry.paymentId));
+    },
+    // A gateway refund it reported succeeded (never one paid outside it: the gateway never had that money).
     isSucceededRefund: ({ context, event }) => {
       assertEvent(event, "REFUND_FAILED");
-      return refundOf(context, event.refundId)?.status === "succeeded";
+      const refund = refundOf(context, event.refundId);
+      return refund?.status === "succeeded" && !refund.outside;
     },
     // A gateway refund the gateway settles (succeeded or failed); never one owed outside it.
     isPendingRefund: ({ context, event }) => {
       assertEvent(event, ["REFUND_SUCCEEDED", "REFUND_FAILED"]);
       return pendingRefunds(context).some((r) => r.id === event.refundId && !r.outside);
     },
-    // A refund owed outside the gateway, paid by an operator.
-    isOwedOutside: ({ context, event }) => refundSettledBy(context, event)?.outside === true,
+    // A refund owed outside the gateway, paid by an operator; not while a dispute of its payment is open
+    // (the bank may give the shopper that money back: it is decided first).
+    isOwedOutside: ({ context, event }) => {
+      const refund = refundSettledBy(context, event);
+      return refund?.outside === true && !openDisputeOn(context, refund.paymentId);
+    },
     // Refunded means no captured money is left once this refund lands (the gateway's, or one paid outside it).
     isLastCapturedMoney: ({ context, event }) => {
       assertEvent(event, ["REFUND_SUCCEEDED", "REFUND_PAID_OUTSIDE"]);
       const refund = refundSettledBy(context, event);
-      if (!refund) return false;
+      if (!refund || (refund.outside && openDisputeOn(context, refund.paymentId))) return false;
+      const amount = refund.outside ? outsideSettlement(context, refund) : refund.amountCents;
       const payment = paymentOf(context, refund.paymentId);
-      if (!payment || refundedCents(context, payment.id) + refund.amountCents + lostInDisputes(context, payment.id) < payment.amountCents)
-        return false;
+      if (!payment || refundedCents(context, payment.id) + amount + lostInDisputes(context, payment.id) < payment.amountCents) return false;
       return context.payments.every((p) => p.status !== "paid" || p.id === refund.paymentId);
     },
   },
@@ -849,12 +900,41 @@ const delayPayment = { guard: { type: "deadlineNotPassed" }, target: "paymentDel
  */
 function owedOutside(context: OrderContext, paymentId: string, event?: OrderEvent): string | null {
   if (chargedBack(context, paymentId)) return "its payment was charged back (a lost dispute) and the gateway refuses its refunds";
-  if (event?.type === "REQUEST_REFUND" && event.by === "admin" && event.outside === true)
-    return "an operator chose to pay it back outside the gateway";
+  if (event && asksOutside(event)) return "the gateway failed to refund it and an operator chose to pay it back another way";
   return null;
 }
 
+/** An operator's retry that asks to pay back outside the gateway (accepted only as a retry after a failure: refund_pending). */
+function asksOutside(event: OrderEvent): boolean {
+  return event.type === "REQUEST_REFUND" && event.by === "admin" && event.outside === true;
+}
+
 const OWED_OUTSIDE = "owed outside the gateway";
+
+/**
+ * What an operator's record settles of a refund owed outside the gateway: the refund, but never more
+ * than is left of its payment (captured − other refunds − lost in disputes). A dispute lost after the
+ * refund was owed (its payment was refunded outside the gateway by choice, then charged back) took some
+ * of it back to the shopper already.
+ */
+function outsideSettlement(context: OrderContext, refund: RefundState): number {
+  return refundRoom(context, refund);
+}
+
+/** The order's payment took nothing: a promotion code made it free (Stripe's no_payment_required). */
+function isFreeOrder(context: OrderContext): boolean {
+  const payment = context.payments.find((p) => p.id === context.paidPaymentId);
+  return payment?.amountCents === 0 && payment.status === "paid";
+}
+
+/** A shopper asks within the refund window after payment; an operator any time. */
+function withinRefundWindow(
+  context: OrderContext,
+  event: Extract<OrderEvent, { type: "REQUEST_REFUND" | "REQUEST_PARTIAL_REFUND" }>,
+): boolean {
+  if (event.by === "admin") return true;
+  return context.paidAt !== null && event.at - context.paidAt <= event.windowDays * DAY_MS;
+}
 
 function owedOutsideAlert(amountCents: number, why: string): string {
   return `a refund of ${amountCents} cents is ${OWED_OUTSIDE}: ${why}; pay the shopper another way, then record it`;
@@ -869,15 +949,17 @@ function owedOutsideAlert(amountCents: number, why: string): string {
 function orderRefundedEmail({ context, event }: { context: OrderContext; event: OrderEvent }) {
   assertEvent(event, ["REFUND_SUCCEEDED", "REFUND_PAID_OUTSIDE"]);
   const refund = refundOf(context, event.refundId);
-  const amountCents = refund
-    ? context.refunds
-        .filter((r) => r.paymentId === refund.paymentId && r.id !== refund.id && r.status === "succeeded")
-        .reduce((sum, r) => sum + r.amountCents, refund.amountCents)
-    : undefined;
-  const outside = event.type === "REFUND_PAID_OUTSIDE";
+  // (this refund as settled: one paid outside the gateway may have been cut to what was left)
+  const own = refund?.outside && refund.status === "pending" ? outsideSettlement(context, refund) : refund?.amountCents;
+  const others = refund
+    ? context.refunds.filter((r) => r.paymentId === refund.paymentId && r.id !== refund.id && r.status === "succeeded")
+    : [];
+  const amountCents = refund && own !== undefined ? others.reduce((sum, r) => sum + r.amountCents, own) : undefined;
+  // What of it was paid back outside the gateway (the e-mail says which part went back to the card).
+  const outsideCents = others.filter((r) => r.outside).reduce((sum, r) => sum + r.amountCents, refund?.outside ? (own ?? 0) : 0);
   return {
     template: "order_refunded" as const,
-    ...(amountCents !== undefined ? { data: { amountCents, ...(outside ? { outside } : {}) } } : {}),
+    ...(amountCents !== undefined ? { data: { amountCents, ...(outsideCents > 0 ? { outsideCents } : {}) } } : {}),
   };
 }
 
@@ -1256,16 +1338,42 @@ export const orderMachine = machineSetup.createMachine({
                 assign(({ event }) => ({ shipByHand: { reason: event.reason, at: event.at } })),
               ],
             },
-            REQUEST_REFUND: {
-              guard: and([{ type: "refundPolicyAllows" }, { type: "refundNotBlockedByDispute" }]),
-              target: "refund_pending",
-              actions: [
-                // Not shipped yet: the books go back on the shelf.
-                { type: "cancelFulfilment", params: {} },
-                { type: "restockAll" },
-                { type: "startRefund" },
-              ],
-            },
+            REQUEST_REFUND: [
+              {
+                guard: and([{ type: "refundPolicyAllows" }, { type: "refundNotBlockedByDispute" }]),
+                target: "refund_pending",
+                actions: [
+                  // Not shipped yet: the books go back on the shelf.
+                  { type: "cancelFulfilment", params: {} },
+                  { type: "restockAll" },
+                  { type: "startRefund" },
+                ],
+              },
+              {
+                // Free (a 100% promotion code and free shipping): cancelled, nothing to refund. Refused before:
+                // nothing could cancel such an order, nor write off its copies.
+                guard: { type: "mayCancelFreeOrder" },
+                target: "refunded",
+                actions: [
+                  { type: "cancelFulfilment", params: {} },
+                  { type: "restockAll" },
+                  {
+                    type: "recordEvent",
+                    params: ({ event }) => ({
+                      type: "OrderClosed",
+                      payload: { reason: "nothing_paid", by: event.type === "REQUEST_REFUND" ? event.by : null },
+                    }),
+                  },
+                  {
+                    type: "sendEmail",
+                    params: ({ event }) => ({
+                      template: "order_cancelled",
+                      data: { free: true, by: event.type === "REQUEST_REFUND" ? event.by : null },
+                    }),
+                  },
+                ],
+              },
+            ],
             // Some lines, the shipping or goodwill: the order stays paid; refunded copies go back on the shelf.
             REQUEST_PARTIAL_REFUND: {
               guard: { type: "partialRefundAllowed" },
@@ -1276,16 +1384,22 @@ export const orderMachine = machineSetup.createMachine({
             REFUND_PAID_OUTSIDE: lastRefundBeforeShipping,
             STOCK_UNAVAILABLE: [
               {
-                // All its money went back through a lost dispute, and it never shipped: nothing to refund
-                // and nothing to ship. An operator's write-off closes it: its copies back on the shelf (the
-                // write-off then removes the missing ones), the order refunded. Refused before, its copies
-                // stayed sold for good (a stock audit's find).
-                guard: { type: "moneyLostToDispute" },
+                // All its money went back through a lost dispute (or it was free), and it never shipped:
+                // nothing to refund and nothing to ship. An operator's write-off closes it: its copies back
+                // on the shelf (the write-off then removes the missing ones), the order refunded. Refused
+                // before, its copies stayed sold for good (stock audits' finds).
+                guard: { type: "nothingLeftToRefund" },
                 target: "refunded",
                 actions: [
                   { type: "cancelFulfilment", params: {} },
                   { type: "restockAll" },
-                  { type: "recordEvent", params: { type: "OrderClosed", payload: { reason: "dispute_lost" } } },
+                  {
+                    type: "recordEvent",
+                    params: ({ context }) => ({
+                      type: "OrderClosed",
+                      payload: { reason: isFreeOrder(context) ? "nothing_paid" : "dispute_lost" },
+                    }),
+                  },
                 ],
               },
               {

@@ -276,8 +276,8 @@ export type OrderEvent =
   | ({ type: "PAUSE"; by: "admin" | "system"; reason: string } & At)
   | ({ type: "RESUME"; by: "admin" } & At)
   | ({ type: "REFUND_SUCCEEDED"; refundId: string } & At)
-  // An operator paid a refund owed outside the gateway (a bank transfer, cash): reference says how.
-  | ({ type: "REFUND_PAID_OUTSIDE"; refundId: string; reference: string; by: "admin" } & At)
+  // An operator (adminId: who, for the audit trail) paid a refund owed outside the gateway (a bank transfer, cash): reference says how.
+  | ({ type: "REFUND_PAID_OUTSIDE"; refundId: string; reference: string; by: "admin"; adminId: string } & At)
   | ({ type: "REFUND_FAILED"; refundId: string; reason: string; retryRefundId: string; maxAttempts: number } & At)
   // A verified account of the guest's address takes the order over (in any state).
   | ({ type: "CLAIM"; userId: string } & At)

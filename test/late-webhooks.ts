@@ -40,7 +40,8 @@ export async function reconcileOnce(): Promise<void> {
   // Payments count as quiet after 10 s; age them instead of waiting.
   await db.execute(sql`update payments set created_at = created_at - interval '1 minute'`);
   await addJob(db, "reconcile_orders", {}, { jobKey: "reconcile_orders" });
-  await runDueJobs({ connectionString: url });
+  // The cycle and what it queues, not the jobs other files left in this worker's database.
+  await runDueJobs({ connectionString: url, tasks: ["reconcile_orders"] });
 }
 
 export async function emulatorSettings(): Promise<Record<string, unknown>> {

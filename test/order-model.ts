@@ -37,6 +37,9 @@ export const MODEL_SALE: Sale = {
   lines: [{ discountCents: 260, taxCents: 94 }],
 };
 
+/** The model's book (its events name it; tests map it to a book of their own). */
+export const MODEL_BOOK = 1;
+
 export const checkoutEvent = (bookId: number): OrderEvent => ({
   type: "CHECKOUT",
   orderId: "order",
@@ -53,7 +56,7 @@ const usable = (status: string) => status !== "paid" && status !== "refunded";
 /** Events worth trying in a state, including ones the machine must refuse. */
 export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?: boolean } = {}): OrderEvent[] {
   const c = snapshot.context;
-  if (statusOf(snapshot) === "new") return [checkoutEvent(1)];
+  if (statusOf(snapshot) === "new") return [checkoutEvent(MODEL_BOOK)];
   const nextRefund = `ref-${c.refunds.length + 1}`;
   const paidAt = c.paidAt ?? BEFORE_DEADLINE;
   // Pause and resume, and the "ship by hand" queue: walked on plain orders only (each multiplies the graph).
@@ -191,11 +194,16 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     });
   if (plain) events.push({ type: "DELIVER", by: "admin", at: paidAt + 4000 });
   const deliveredAt = c.deliveredAt ?? paidAt;
-  if (plain && c.returns.length < 1) {
+  const dispute = c.disputes[0];
+  // A dispute lost for part of the payment after delivery: the shopper still sends lines back, and their
+  // refund is owed outside the gateway (it refuses every refund of a charged-back payment).
+  const chargedBackPart =
+    dispute?.outcome === "lost" && dispute.amountCents < (c.payments.find((p) => p.id === c.paidPaymentId)?.amountCents ?? 0);
+  if ((plain || (chargedBackPart && c.refunds.length === 0 && c.deliveredAt !== null)) && c.returns.length < 1) {
     events.push({
       type: "REQUEST_RETURN",
       returnId: `ret-${c.returns.length + 1}`,
-      lines: [{ bookId: c.items[0]?.bookId ?? 1, quantity: 1 }],
+      lines: [{ bookId: c.items[0]?.bookId ?? MODEL_BOOK, quantity: 1 }],
       reason: "Damaged cover",
       windowDays: 30,
       expiryDays: 21,
@@ -214,6 +222,14 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     events.push({ type: "REJECT_RETURN", returnId: r.id, note: "Not our book", at: deliveredAt + 2 * DAY });
     events.push({ type: "RETURN_EXPIRED", returnId: r.id, at: r.expiresAt });
   }
+  const paidOutside = (refundId: string, at: number): OrderEvent => ({
+    type: "REFUND_PAID_OUTSIDE",
+    refundId,
+    reference: "bank transfer TR-1",
+    by: "admin",
+    adminId: "00000000-0000-4000-8000-00000000a0a0",
+    at,
+  });
   const refundFailed = (refundId: string, reason: string, at: number): OrderEvent => ({
     type: "REFUND_FAILED",
     refundId,
@@ -222,17 +238,27 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
     maxAttempts: MAX_REFUND_ATTEMPTS,
     at,
   });
+  // The gateway's news of every pending refund (refused for one owed outside the gateway: it never had it),
+  // and an operator recording one owed outside the gateway as paid (a bank transfer).
   for (const r of c.refunds.filter((r) => r.status === "pending")) {
     events.push({ type: "REFUND_SUCCEEDED", refundId: r.id, at: paidAt + 3 * DAY });
     events.push(refundFailed(r.id, "insufficient_funds", paidAt + 3 * DAY));
+    if (r.outside) events.push(paidOutside(r.id, paidAt + 3 * DAY));
   }
   // A refund the gateway confirmed, reported failed afterwards (the card was closed): the last one only,
-  // so the graph stays finite.
+  // so the graph stays finite. (Not one paid outside the gateway: the gateway never made it.)
   const lastRefund = c.refunds.at(-1);
-  if (lastRefund?.status === "succeeded") events.push(refundFailed(lastRefund.id, "expired_or_canceled_card", paidAt + 4 * DAY));
+  if (lastRefund?.status === "succeeded" && !lastRefund.outside)
+    events.push(refundFailed(lastRefund.id, "expired_or_canceled_card", paidAt + 4 * DAY));
+  // After the gateway failed for good, an operator pays the rest back another way (REQUEST_REFUND with
+  // outside: a closed card the gateway cannot pay back).
+  const failedForGood = c.refunds.some((r) => r.status === "failed") && !c.refunds.some((r) => r.status === "pending");
+  if (statusOf(snapshot) === "refund_pending" && failedForGood && c.refunds.length < 4) {
+    events.push({ type: "REQUEST_REFUND", refundId: nextRefund, by: "admin", outside: true, windowDays: 14, at: paidAt + 5 * DAY });
+  }
   // One dispute on the paid payment (the gateway allows one per charge), before any refund: opened,
-  // reviewed, won or lost, and decided before the order heard it was opened (out of order).
-  const dispute = c.disputes[0];
+  // reviewed, won or lost, and decided before the order heard it was opened (out of order). Lost for part
+  // of the payment, the refunds that follow are owed outside the gateway (see above and the refund steps).
   if (c.paidPaymentId && c.refunds.length === 0 && !beyondShipping && onePayment && (!dispute || dispute.outcome === "open")) {
     const news = (type: "DISPUTE_OPENED" | "DISPUTE_UPDATED" | "DISPUTE_CLOSED", status: string): OrderEvent => ({
       type,
@@ -277,12 +303,16 @@ export function modelEvents(snapshot: OrderSnapshot, options: { includeRefused?:
       at: BEFORE_DEADLINE,
     });
     events.push({ type: "REFUND_SUCCEEDED", refundId: "ref-unknown", at: BEFORE_DEADLINE });
-    events.push(checkoutEvent(1));
+    // Recorded as paid outside the gateway: a refund the gateway makes (pending or done), one recorded
+    // already (a repeat: duplicate), one the order does not have.
+    for (const r of c.refunds.filter((r) => !r.outside || r.status !== "pending")) events.push(paidOutside(r.id, paidAt + 5 * DAY));
+    events.push(paidOutside("ref-unknown", paidAt + 5 * DAY));
+    events.push(checkoutEvent(MODEL_BOOK));
     // Outside the return window.
     events.push({
       type: "REQUEST_RETURN",
       returnId: "ret-late",
-      lines: [{ bookId: c.items[0]?.bookId ?? 1, quantity: 1 }],
+      lines: [{ bookId: c.items[0]?.bookId ?? MODEL_BOOK, quantity: 1 }],
       reason: "Too late",
       windowDays: 30,
       expiryDays: 21,
@@ -326,7 +356,8 @@ export function serializeModelState(snapshot: OrderSnapshot): string {
   return JSON.stringify({
     value: snapshot.value,
     payments: c.payments.map((p) => `${p.status}${p.flagged ? "!" : ""}`),
-    refunds: c.refunds.map((r) => r.status),
+    // (one owed outside the gateway takes other events: an operator's, not the gateway's)
+    refunds: c.refunds.map((r) => `${r.status}${r.outside ? " outside" : ""}`),
     failures: c.refundFailures,
     stock: c.stock,
     restocked: c.restocked.reduce((sum, l) => sum + l.quantity, 0),
@@ -385,7 +416,12 @@ export function pathsToEveryLeafState(): { state: OrderSnapshot; events: OrderEv
   const best = new Map<string, { state: OrderSnapshot; events: OrderEvent[] }>();
   for (const path of getShortestPaths(orderMachine, traversal)) {
     const c = path.state.context;
-    const key = `${statePath(path.state)}|${c.stock}|${c.refunds.some((r) => r.status === "pending")}|${c.payments.some((p) => p.status === "pending")}|${disputeStandingOf(c)}|${c.paused !== null}|${c.shipByHand !== null}`;
+    const outside = c.refunds.some((r) => r.outside && r.status === "pending")
+      ? "owed"
+      : c.refunds.some((r) => r.outside)
+        ? "paid"
+        : "none";
+    const key = `${statePath(path.state)}|${c.stock}|${c.refunds.some((r) => r.status === "pending")}|${outside}|${c.payments.some((p) => p.status === "pending")}|${disputeStandingOf(c)}|${c.paused !== null}|${c.shipByHand !== null}`;
     const events = path.steps.map((s) => s.event).filter((e) => (e.type as string) !== "xstate.init");
     const current = best.get(key);
     if (!current || current.events.length > events.length) best.set(key, { state: path.state, events });
@@ -398,4 +434,26 @@ export function runPure(events: OrderEvent[]): OrderSnapshot {
   let [snapshot] = initialTransition(orderMachine);
   for (const event of events) [snapshot] = transition(orderMachine, snapshot, event);
   return snapshot;
+}
+
+/** The events that place a model order and pay it in full (payment p1, MODEL_SALE's total). */
+export function paidModelEvents(refundId = "r1"): OrderEvent[] {
+  return [
+    checkoutEvent(1),
+    { type: "START_PAYMENT", paymentId: "p1", at: 500 },
+    {
+      type: "PAYMENT_SUCCEEDED",
+      paymentId: "p1",
+      amountCents: MODEL_SALE.totalCents,
+      currency: "usd",
+      refundId,
+      sale: MODEL_SALE,
+      at: 1000,
+    },
+  ];
+}
+
+/** A model order paid in full, not shipped: the pure machine's snapshot. */
+export function paidModelOrder(): OrderSnapshot {
+  return runPure(paidModelEvents());
 }

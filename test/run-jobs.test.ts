@@ -84,3 +84,23 @@ describe("runDueJobs for some payload", () => {
     expect(ran).toEqual([mine, followUp, theirs]);
   });
 });
+
+describe("runDueJobs for some tasks", () => {
+  it("runs only jobs of those tasks; the others stay due, untouched", async () => {
+    const { db, url } = await getDb();
+    const orderId = randomUUID();
+    const ran: string[] = [];
+    await addJob(db, "return_expiry", { orderId, returnId: "r4" });
+    await addJob(db, "send_password_reset", { email: `${orderId}@example.com` });
+    const tasks = {
+      return_expiry: async () => void ran.push("return_expiry"),
+      send_password_reset: async () => void ran.push("send_password_reset"),
+    };
+    await runDueJobs({ connectionString: url, taskList: tasks, tasks: ["return_expiry"] });
+    expect(ran).toEqual(["return_expiry"]);
+    const [left] = await db.execute<{ locked_at: Date | null; attempts: number }>(
+      sql`select locked_at, attempts from graphile_worker._private_jobs where payload->>'email' = ${`${orderId}@example.com`}`,
+    );
+    expect(left).toEqual({ locked_at: null, attempts: 0 });
+  });
+});

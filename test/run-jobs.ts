@@ -23,7 +23,8 @@ export class JobsStillRunning extends Error {
  * `orderId`: only that order's jobs run; `payload`: only jobs whose payload holds these fields (a
  * password reset's `{ email }`). Jobs other test files in this worker left behind (due retries of their
  * own orders, their e-mails) are held meanwhile, as a worker holds the jobs it runs (locked_at), and let
- * go once the run has ended. Jobs the run's own jobs queue (an e-mail to send) are not held.
+ * go once the run has ended. Jobs the run's own jobs queue (an e-mail to send) are not held. `tasks`: only
+ * jobs of these tasks run (held likewise).
  */
 export async function runDueJobs(options: {
   connectionString: string;
@@ -31,6 +32,8 @@ export async function runDueJobs(options: {
   limitMs?: number;
   orderId?: string;
   payload?: Record<string, string>;
+  /** Only jobs of these tasks (and what they queue): a reconciler cycle, say. */
+  tasks?: string[];
 }): Promise<void> {
   const limitMs = options.limitMs ?? 30_000;
   const started = Date.now();
@@ -41,12 +44,16 @@ export async function runDueJobs(options: {
   const { db } = await getDb();
   const only = options.orderId ? { ...options.payload, orderId: options.orderId } : options.payload;
   const holder = `test-held:${randomUUID()}`;
-  if (only)
+  const holds = only !== undefined || options.tasks !== undefined;
+  if (holds)
     await db.execute(sql`
       update graphile_worker._private_jobs set locked_at = now(), locked_by = ${holder}
-      where locked_at is null and not (coalesce(payload::jsonb, '{}'::jsonb) @> ${JSON.stringify(only)}::jsonb)`);
+      where locked_at is null and (
+        not (coalesce(payload::jsonb, '{}'::jsonb) @> ${JSON.stringify(only ?? {})}::jsonb)
+        or task_id not in (select id from graphile_worker._private_tasks where identifier = any(${`{${(options.tasks ?? []).join(",")}}`}::text[]))
+          and ${options.tasks !== undefined})`);
   const letGo = async () => {
-    if (only)
+    if (holds)
       await db.execute(sql`update graphile_worker._private_jobs set locked_at = null, locked_by = null where locked_by = ${holder}`);
   };
   const run = runOnce({ connectionString: options.connectionString, taskList: options.taskList ?? appTasks, logger }).finally(letGo);

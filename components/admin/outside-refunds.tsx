@@ -11,7 +11,17 @@ type Owed = { id: string; amountCents: number; createdAt: string };
  * Refunds owed outside the gateway (its payment was charged back, or an operator chose it): the
  * operator pays the shopper another way, then records how (POST /api/admin/orders/:id/refund-paid-outside).
  */
-export function OutsideRefunds({ orderId, owed, currency }: { orderId: string; owed: Owed[]; currency: string }) {
+export function OutsideRefunds({
+  orderId,
+  owed,
+  currency,
+  disputed,
+}: {
+  orderId: string;
+  owed: Owed[];
+  currency: string;
+  disputed: boolean;
+}) {
   if (owed.length === 0) return null;
   return (
     <section aria-labelledby="outside-refunds-heading" className={`${panelClass} mt-4 border-amber-400 bg-amber-50`}>
@@ -20,8 +30,14 @@ export function OutsideRefunds({ orderId, owed, currency }: { orderId: string; o
       </h2>
       <p className="mt-1 text-sm">
         The card payment cannot take these refunds (a lost dispute charged it back, or an operator chose another way). Pay the shopper
-        yourself, by bank transfer or in cash, then record how. The order is settled once every one is recorded.
+        yourself, by bank transfer or in cash, then record how (the shopper sees what you write on their order page). The order is settled
+        once every one is recorded.
       </p>
+      {disputed ? (
+        <p className="mt-2 text-sm font-semibold" data-testid="outside-refund-waits">
+          A dispute of this payment is open: the shopper’s bank may give them this money back. Record a repayment only once it is decided.
+        </p>
+      ) : null}
       <ul className="mt-3 space-y-3">
         {owed.map((refund) => (
           <li key={refund.id}>

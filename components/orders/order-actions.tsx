@@ -25,6 +25,8 @@ const labels: Record<UserAction, { idle: string; busy: string }> = {
 function confirmation(action: UserAction, refund: OrderActionsProps["refund"]): string | undefined {
   if (action === "cancel") return "Cancel this order? The books will go back on the shelves.";
   if (action === "refund") {
+    if (refund?.amountCents === 0)
+      return "Cancel this order? It was free, so there is nothing to refund. The books will go back on the shelves.";
     const amount = refund ? ` ${formatPrice(refund.amountCents, refund.currency)}` : "";
     return `Cancel this order and refund${amount} to your card? The books will go back on the shelves.`;
   }

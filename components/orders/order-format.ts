@@ -148,6 +148,10 @@ export function eventDetail(type: string, payload: Record<string, unknown>, form
       return "The books went back on the shelves.";
     case "ShipmentProgressed":
       return typeof payload.status === "string" ? `${trackingLabel(payload.status)}.` : "";
+    case "OrderClosed":
+      if (payload.reason === "nothing_paid") return "It was free: nothing to refund. The books went back on the shelves.";
+      if (payload.reason === "dispute_lost") return "The card issuer gave the payment back: nothing more to refund.";
+      return "";
     case "ReturnRejected":
       return typeof payload.note === "string" ? payload.note : "";
     default:

@@ -125,6 +125,11 @@ function Explanation({ order }: OrderStatusMessageProps) {
       );
     }
     case "refunded": {
+      const closed = order.events.findLast((event) => event.type === "OrderClosed")?.payload.reason;
+      if (closed === "nothing_paid")
+        return <p>This order was cancelled. It was free, so there was nothing to refund. The books went back on the shelves.</p>;
+      if (closed === "dispute_lost")
+        return <p>This order is closed: your card issuer gave your payment back to you, so there is nothing more to refund.</p>;
       const refunded = order.refunds.filter((r) => r.status === "succeeded").reduce((sum, r) => sum + r.amountCents, 0);
       const outside = order.refunds.filter((r) => r.status === "succeeded" && r.outside).reduce((sum, r) => sum + r.amountCents, 0);
       if (outside > 0)

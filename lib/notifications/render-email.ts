@@ -60,7 +60,13 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
     case "order_cancelled":
       return {
         subject: `Order ${ref} is cancelled`,
-        lines: ["Your order was cancelled as you asked and nothing was charged. The books are back on our shelves."],
+        lines: [
+          data.free && data.by === "admin"
+            ? "We cancelled your order. It was free, so there is nothing to refund. The books are back on our shelves."
+            : data.free
+              ? "Your order was cancelled as you asked. It was free, so there is nothing to refund. The books are back on our shelves."
+              : "Your order was cancelled as you asked and nothing was charged. The books are back on our shelves.",
+        ],
       };
     case "order_timed_out":
       return {
@@ -84,11 +90,7 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
     case "order_refunded":
       return {
         subject: `Order ${ref} is refunded`,
-        lines: [
-          data.outside
-            ? `Your refund of ${typeof data.amountCents === "number" ? money(data.amountCents, order.currency) : total} is complete: we paid it back outside your card payment, as arranged with you.`
-            : `Your refund of ${typeof data.amountCents === "number" ? money(data.amountCents, order.currency) : total} is complete. It can take a few days to appear on your statement.`,
-        ],
+        lines: [refundedLine(data, total, (cents) => money(cents, order.currency))],
       };
     case "order_shipped":
       return {
@@ -127,7 +129,9 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
         lines: [
           // Nothing to refund: the money for these books came back already (the whole order, or these copies, refunded before).
           Number(data.amountCents ?? 0) > 0
-            ? `The books you sent back have arrived. We are refunding ${money(Number(data.amountCents), order.currency)}; you will get another e-mail when it is done.`
+            ? data.outside
+              ? `The books you sent back have arrived. We owe you ${money(Number(data.amountCents), order.currency)} for them; your card payment cannot take this refund (it was disputed), so we will contact you to pay it back another way.`
+              : `The books you sent back have arrived. We are refunding ${money(Number(data.amountCents), order.currency)}; you will get another e-mail when it is done.`
             : "The books you sent back have arrived. Their money was refunded to you already, so there is nothing more to refund.",
         ],
       };
@@ -135,7 +139,9 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
       return {
         subject: `Your return for order ${ref} is refunded`,
         lines: [
-          `Your refund of ${money(Number(data.amountCents ?? 0), order.currency)} is complete. It can take a few days to appear on your statement.`,
+          data.outside
+            ? `Your refund of ${money(Number(data.amountCents ?? 0), order.currency)} is complete: we paid it back outside your card payment, as arranged with you.`
+            : `Your refund of ${money(Number(data.amountCents ?? 0), order.currency)} is complete. It can take a few days to appear on your statement.`,
         ],
       };
     case "return_rejected":
@@ -209,4 +215,15 @@ ${totals
 ${address.length ? `<p><strong>Ship to</strong><br>${address.map(escapeHtml).join("<br>")}</p>` : ""}
 <p style="color:#6b5f55">Paperleaf Books</p></body></html>`;
   return { subject, text, html };
+}
+
+/** The "refunded" e-mail's line: what went back to the card, and what was paid back outside it. */
+function refundedLine(data: Record<string, unknown>, total: string, money: (cents: number) => string): string {
+  const amount = typeof data.amountCents === "number" ? data.amountCents : null;
+  const outside = typeof data.outsideCents === "number" ? data.outsideCents : 0;
+  if (amount === null || outside === 0)
+    return `Your refund of ${amount === null ? total : money(amount)} is complete. It can take a few days to appear on your statement.`;
+  if (outside >= amount)
+    return `Your refund of ${money(amount)} is complete: we paid it back outside your card payment, as arranged with you.`;
+  return `Your refund of ${money(amount)} is complete: ${money(amount - outside)} went back to your card (it can take a few days to appear on your statement) and ${money(outside)} we paid back outside your card payment, as arranged with you.`;
 }

@@ -74,7 +74,7 @@ export function adminRecordOutsideRefund(input: {
     act(
       { userId: input.adminId, role: "admin" },
       input.orderId,
-      { type: "REFUND_PAID_OUTSIDE", refundId: input.refundId, reference: input.reference, by: "admin" },
+      { type: "REFUND_PAID_OUTSIDE", refundId: input.refundId, reference: input.reference, by: "admin", adminId: input.adminId },
       "admin",
       "No refund of this order is owed outside the gateway under that id",
     ),

@@ -47,6 +47,14 @@ export type CheckoutSessionInfo = {
   sale?: Sale;
 };
 
+/**
+ * Whether the session's payment is settled in the store's favour: paid, or nothing to pay (a
+ * promotion code made the whole order free: Stripe's `no_payment_required`, no payment intent).
+ */
+export function paidInFull(paymentStatus: CheckoutSessionInfo["paymentStatus"]): boolean {
+  return paymentStatus === "paid" || paymentStatus === "no_payment_required";
+}
+
 /** The payment behind a session: what became of the shopper's last attempt. */
 export type PaymentIntentInfo = {
   id: string;

@@ -5,7 +5,7 @@ import { isUuid } from "@/lib/ids";
 import { instrument } from "@/lib/observability/operations";
 import { dispatch } from "@/lib/orders/dispatch";
 import type { DispatchOutcome } from "@/lib/orders/types";
-import type { DisputeInfo, RefundInfo } from "./gateway";
+import { paidInFull, type DisputeInfo, type RefundInfo } from "./gateway";
 import { settleRefundOutcome } from "./refund-outcome";
 import { dispatchSessionFact, withSale } from "./settle-from-gateway";
 import { paymentById, paymentOfIntent, paymentOfSession, recordWebhookEvent, refundOfGatewayRefund, setWebhookOutcome } from "./store";
@@ -72,7 +72,7 @@ async function apply(otx: OrderTx, event: GatewayEvent): Promise<{ outcome: Webh
     case "session_completed":
     case "session_async_succeeded": {
       // A completed session that is still unpaid is a delayed method: wait for the async event.
-      if (event.session.paymentStatus !== "paid") return { outcome: "awaiting_async", sessionId: event.session.id };
+      if (!paidInFull(event.session.paymentStatus)) return { outcome: "awaiting_async", sessionId: event.session.id };
       const { result } = await dispatchSessionFact(event.session, { kind: "paid", at: event.at }, "gateway");
       return { outcome: outcomeOf([result?.outcome]), orderId: result?.orderId, sessionId: event.session.id };
     }
@@ -129,7 +129,7 @@ export async function handleWebhook(event: Stripe.Event, rawBody?: string): Prom
       // A paid session's sale (address, shipping, tax, discount, total) is read back from the gateway before the transaction opens.
       if (
         (gatewayEvent.type === "session_completed" || gatewayEvent.type === "session_async_succeeded") &&
-        gatewayEvent.session.paymentStatus === "paid"
+        paidInFull(gatewayEvent.session.paymentStatus)
       ) {
         gatewayEvent = { ...gatewayEvent, session: await withSale(gatewayEvent.session) };
       }

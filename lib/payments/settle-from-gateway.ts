@@ -4,7 +4,7 @@ import { isUuid } from "@/lib/ids";
 import { logger } from "@/lib/observability/log";
 import { dispatchBySession, dispatchIfOrderExists } from "@/lib/orders/dispatch";
 import type { DispatchResult } from "@/lib/orders/types";
-import { getPaymentGateway, type CheckoutSessionInfo, type PaymentGateway, type PaymentIntentInfo } from "./gateway";
+import { getPaymentGateway, paidInFull, type CheckoutSessionInfo, type PaymentGateway, type PaymentIntentInfo } from "./gateway";
 import { paymentOfSession, type KnownPayment } from "./store";
 
 export type SettleOutcome = "paid" | "processing" | "failed" | "cancelled" | "open" | "expired" | "unknown_session";
@@ -59,7 +59,7 @@ export async function readSessionFact(
   known: KnownPayment | undefined,
 ): Promise<SessionFact> {
   // A session carries no time of completion: a paid one is dated when we read it.
-  if (session.status === "complete" && session.paymentStatus === "paid") return { kind: "paid", at: Date.now() };
+  if (session.status === "complete" && paidInFull(session.paymentStatus)) return { kind: "paid", at: Date.now() };
   const intent = session.paymentIntentId;
   if (session.status === "expired") {
     // The gateway closed it on its own (at its expires_at): the attempt is over.
@@ -178,7 +178,7 @@ export async function settleSession(
   options: { expiredByUs?: boolean } = {},
 ): Promise<SettleOutcome> {
   const known = await paymentOfSession(session.id);
-  const paid = session.status === "complete" && session.paymentStatus === "paid";
+  const paid = session.status === "complete" && paidInFull(session.paymentStatus);
   // Unrecorded sessions matter only when they took money.
   if (!known && !paid) return "unknown_session";
   if (session.status === "expired" && (options.expiredByUs || (known && known.status !== "pending" && known.status !== "failed")))

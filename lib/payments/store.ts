@@ -70,18 +70,22 @@ export function insertRefund(
 export function setRefundStatus(
   pipeline: WritePipeline,
   orderId: string,
-  change: { refundId: string; status: RefundStatus; reason?: string; reference?: string },
+  change: { refundId: string; status: RefundStatus; reason?: string; reference?: string; amountCents?: number },
 ): void {
-  // A refund that failed gives its amount back to the payment (only once: from pending).
+  // A refund that failed gives its amount back to the payment (only once: from pending); one settled for
+  // less than it held (paid outside the gateway, cut to what was left) gives back the difference.
   pipeline.write(sql`
     with refund as (
       update refunds r set status = ${change.status}, failure_reason = coalesce(${change.reason ?? null}, r.failure_reason),
-        outside_reference = coalesce(${change.reference ?? null}, r.outside_reference), updated_at = now()
-      from (select id, status as was from refunds where order_id = ${orderId} and id = ${change.refundId} for update) old
+        outside_reference = coalesce(${change.reference ?? null}, r.outside_reference),
+        amount_cents = coalesce(${change.amountCents ?? null}::int, r.amount_cents), updated_at = now()
+      from (select id, status as was, amount_cents as held from refunds where order_id = ${orderId} and id = ${change.refundId} for update) old
       where r.id = old.id
-      returning r.payment_id, r.amount_cents, old.was)
-    update payments p set refunded_cents = p.refunded_cents - refund.amount_cents, updated_at = now()
-    from refund where p.id = refund.payment_id and ${change.status}::text = 'failed' and refund.was <> 'failed'`);
+      returning r.payment_id, r.amount_cents, old.was, old.held)
+    update payments p set updated_at = now(), refunded_cents = p.refunded_cents
+        - case when ${change.status}::text = 'failed' and refund.was <> 'failed' then refund.held else refund.held - refund.amount_cents end
+    from refund where p.id = refund.payment_id
+      and ((${change.status}::text = 'failed' and refund.was <> 'failed') or refund.held <> refund.amount_cents)`);
 }
 
 /**
@@ -246,7 +250,8 @@ export async function refundOfGatewayRefund(
 /** The gateway's id for our refund, the first time we hear it (the reconciler's five minutes run from then). */
 export function recordGatewayRefundId(pipeline: WritePipeline, refundId: string, gatewayRefundId: string): void {
   pipeline.write(
-    sql`update refunds set gateway_refund_id = ${gatewayRefundId}, updated_at = now() where id = ${refundId} and gateway_refund_id is null`,
+    // (never on a refund owed outside the gateway: the gateway never had it, whatever an event claims)
+    sql`update refunds set gateway_refund_id = ${gatewayRefundId}, updated_at = now() where id = ${refundId} and gateway_refund_id is null and not outside`,
   );
 }
 
@@ -255,7 +260,7 @@ export async function stalePendingRefunds(limit: number): Promise<RefundRow<"id"
   const { db } = await getDb();
   return db.execute<RefundRow<"id" | "orderId" | "gatewayRefundId">>(sql`
     select id, order_id, gateway_refund_id from refunds
-    where status = 'pending' and gateway_refund_id is not null and updated_at < now() - interval '5 minutes'
+    where status = 'pending' and gateway_refund_id is not null and not outside and updated_at < now() - interval '5 minutes'
     order by updated_at limit ${limit}`);
 }
 

@@ -74,7 +74,7 @@ export const pollRefund = defineTask(
   "poll_refund",
   async ({ refundId }) => {
     const refund = await refundToSend(refundId);
-    if (!refund || refund.status !== "pending" || !refund.gateway_refund_id) return;
+    if (!refund || refund.status !== "pending" || refund.outside || !refund.gateway_refund_id) return;
     const info = await (await getPaymentGateway()).retrieveRefund(refund.gateway_refund_id);
     if ((await settleRefundOutcome(refund, info)) === "pending") throw new Error(`refund ${refund.id} still ${info.status}`);
   },

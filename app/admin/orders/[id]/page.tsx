@@ -50,7 +50,12 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
     (["paid", "fulfilled", "delivered"].includes(order.status) && order.dispute?.standing !== "disputed" && order.refundableCents > 0) ||
     (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
   // After the gateway failed (a closed card, say), an operator's retry may pay the shopper another way.
-  const canRefundOutside = order.status === "refund_pending" && canRefund && order.refunds.some((r) => r.status === "failed");
+  // Not while a dispute is open: the bank may give the shopper that money back (it is decided first).
+  const canRefundOutside =
+    order.status === "refund_pending" &&
+    canRefund &&
+    order.refunds.some((r) => r.status === "failed") &&
+    order.dispute?.standing !== "disputed";
   const owedOutside = order.refunds.filter((r) => r.outside && r.status === "pending");
   const canRefundPart = ["paid", "fulfilled"].includes(order.status) && order.refundableCents > 0;
   return (
@@ -90,7 +95,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
       ) : null}
       <PaymentDelayNotice delay={automation.paymentDelay} />
       <AdminDisputePanel dispute={order.dispute} currency={order.currency} />
-      <OutsideRefunds orderId={order.id} owed={owedOutside} currency={order.currency} />
+      <OutsideRefunds orderId={order.id} owed={owedOutside} currency={order.currency} disputed={order.dispute?.standing === "disputed"} />
       {automation.shipByHand ? (
         <section aria-labelledby="ship-by-hand-heading" className={`${panelClass} mt-4 border-amber-400 bg-amber-50`}>
           <h2 id="ship-by-hand-heading" className="font-serif text-xl font-bold">

@@ -14,7 +14,8 @@ const bodySchema = z.object({
     .trim()
     .min(3, "Say how the money was paid back (a transfer's reference, say)")
     .max(200)
-    .regex(/^[^\p{Cc}]*$/u, "One line of text, without control characters"),
+    // One line of plain text: no control, format (bidi overrides, zero-width) or line-separator characters.
+    .regex(/^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u, "One line of text, without control characters"),
 });
 
 export const POST = route(async (request: Request, context: { params: Promise<{ id: string }> }) => {
