@@ -333,7 +333,7 @@ describe("every copy refunded before shipping", () => {
     });
     const { db } = await getDb();
     await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where key = ${`fulfil:${o.orderId}`}`);
-    await runDueJobs({ connectionString: url });
+    await runDueJobs({ connectionString: url, orderId: o.orderId });
     const row = await orderRow(o.orderId);
     expect(row.status).toBe("paid");
     expect(row.needs_attention).toBe(true);

@@ -22,13 +22,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 //      found nothing to retry: a 500, and that money could not be given back;
 // 4.   a refund the gateway reported failed after it had succeeded was ignored.
 
-/** Runs the due jobs, with those of these tasks made due now (e.g. payment_timeout, refund_payment retries). */
-async function runJobsNow(tasks: string[] = []): Promise<void> {
+/**
+ * Runs the order's due jobs, with its jobs of these tasks made due now (e.g. payment_timeout, refund_payment
+ * retries). Only this order's: other files' jobs in this worker's database (their refunds' retries) wait.
+ */
+async function runJobsNow(orderId: string, tasks: string[] = []): Promise<void> {
   const { db, url } = await getDb();
   if (tasks.length > 0)
-    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null
+    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null and payload->>'orderId' = ${orderId}
       and task_id in (select id from graphile_worker._private_tasks where identifier = any(${`{${tasks.join(",")}}`}::text[]))`);
-  await runDueJobs({ connectionString: url });
+  await runDueJobs({ connectionString: url, orderId });
 }
 
 /**
@@ -90,11 +93,11 @@ describe("1. a refused (mismatched) paid session and the payment timeout", () =>
 
     await passDeadline(o.orderId);
     // The payment_timeout job (timeOutOrder "timer"), then the reconciler twice (overdue orders: timeOutOrder "reconciler"), then refunds.
-    await runJobsNow(["payment_timeout"]);
+    await runJobsNow(o.orderId, ["payment_timeout"]);
     const direct = await timeOutOrder(o.orderId, "timer");
     await reconcileOnce();
     await reconcileOnce();
-    await runJobsNow(["refund_payment", "poll_refund"]);
+    await runJobsNow(o.orderId, ["refund_payment", "poll_refund"]);
 
     expect({
       timeOutOrder: direct === "paid" ? "paid" : "dispatched",
@@ -123,7 +126,7 @@ describe("2. refused (mismatched) money when another attempt then pays the order
     const other = await orderAtGateway({ priceCents: 900 });
     const b = await startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId });
     const sessionB = b.checkoutUrl.split("/pay/")[1]!;
-    await runJobsNow();
+    await runJobsNow(o.orderId);
     // A's money went back as soon as it was refused.
     expect((await paymentsOf(o.orderId)).map((p) => p.status)).toEqual(["refunded", "pending"]);
 
@@ -141,7 +144,7 @@ describe("2. refused (mismatched) money when another attempt then pays the order
     // Every automatic reader afterwards: the reconciler (twice), every job.
     await reconcileOnce();
     await reconcileOnce();
-    await runJobsNow(["refund_payment", "poll_refund", "expire_checkout_session"]);
+    await runJobsNow(o.orderId, ["refund_payment", "poll_refund", "expire_checkout_session"]);
 
     expect({
       payments: (await paymentsOf(o.orderId)).map((p) => p.status),
@@ -172,7 +175,7 @@ describe("3. an operator's retry after two different refunds failed for good", (
         "handled",
       );
     }
-    await runJobsNow(["refund_payment", "poll_refund"]);
+    await runJobsNow(o.orderId, ["refund_payment", "poll_refund"]);
     expect((await refundRows(o.orderId)).map((r) => r.status)).toEqual(["failed", "failed"]);
     expect((await orderRow(o.orderId)).status).toBe("refund_pending");
 
@@ -180,12 +183,12 @@ describe("3. an operator's retry after two different refunds failed for good", (
     await emulatorControl("/_emulator/config", { refundOutcome: "succeeded" });
     const admin = await createUser("admin");
     await adminRefund({ adminId: admin, orderId: o.orderId });
-    await runJobsNow(["refund_payment", "poll_refund"]);
+    await runJobsNow(o.orderId, ["refund_payment", "poll_refund"]);
     const secondRetry = await adminRefund({ adminId: admin, orderId: o.orderId }).then(
       (view) => view.status,
       (error: Error) => `${error.constructor.name}: ${error.message}`,
     );
-    await runJobsNow(["refund_payment", "poll_refund"]);
+    await runJobsNow(o.orderId, ["refund_payment", "poll_refund"]);
     expect({
       secondRetry,
       status: (await orderRow(o.orderId)).status,
@@ -205,7 +208,7 @@ describe("4. a refund the gateway reports failed after it reported it succeeded"
   it("refund.failed for a refund the store holds as succeeded is not ignored: the refund is failed and the order flagged", async () => {
     const o = await paidOrderAtGateway({ stock: 3, priceCents: 1100 });
     await requestRefund({ userId: o.userId, orderId: o.orderId });
-    await runJobsNow(["refund_payment", "poll_refund"]);
+    await runJobsNow(o.orderId, ["refund_payment", "poll_refund"]);
     expect((await orderRow(o.orderId)).status).toBe("refunded");
     const [refund] = await refundRows(o.orderId);
     expect(refund).toMatchObject({ status: "succeeded", gateway_refund_id: expect.any(String) });

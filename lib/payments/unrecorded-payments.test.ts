@@ -20,11 +20,12 @@ import { stripeClient } from "./stripe-client";
 // on one whose metadata names our order is refunded through the machine
 // (UNRECORDED_PAYMENT), found by the webhook or, without it, by the reconciler.
 
-async function runJobs(): Promise<void> {
+async function runJobs(orderId: string): Promise<void> {
   const { db, url } = await getDb();
-  await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null
+  await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where locked_at is null and payload->>'orderId' = ${orderId}
     and task_id in (select id from graphile_worker._private_tasks where identifier in ('refund_payment', 'expire_checkout_session', 'poll_refund'))`);
-  await runDueJobs({ connectionString: url });
+  // Only this order's jobs: other files' in this worker's database (their refunds' retries) wait.
+  await runDueJobs({ connectionString: url, orderId });
 }
 
 async function paymentsOf(orderId: string) {
@@ -78,7 +79,7 @@ describe("money for a session the store never recorded", () => {
       `money arrived for a checkout session the store never recorded (${leaked.sessionId}): refunded automatically`,
     );
 
-    await runJobs();
+    await runJobs(o.orderId);
     expect(await refundsOf(o.orderId)).toEqual([expect.objectContaining({ status: "succeeded" })]);
     expect((await paymentsOf(o.orderId)).map((p) => p.status)).toEqual(["paid", "refunded"]);
     expect(await moneyAtGateway(leaked.sessionId)).toEqual({ captured: 1400, refunded: 1400 });
@@ -137,7 +138,7 @@ describe("money for a session the store never recorded", () => {
         { orderId: o.orderId, sessionId: s.sessionId },
         { jobKey: `expire-unrecorded:${s.sessionId}` },
       );
-    await runJobs();
+    await runJobs(o.orderId);
     expect((await stripeClient().checkout.sessions.retrieve(open.sessionId)).status).toBe("expired");
     expect((await paymentsOf(o.orderId)).map((p) => p.gateway_session_id)).not.toContain(open.sessionId);
     expect(await moneyAtGateway(paid.sessionId)).toEqual({ captured: 1600, refunded: 1600 });
@@ -185,7 +186,7 @@ describe("START_PAYMENT refused after the session was opened", () => {
     const results = await Promise.all([...starts, cancelOrder({ userId: o.userId, orderId: o.orderId }).then(() => "cancelled")]);
     expect(results.every((r) => ["started", "invalid_transition", "cancelled"].includes(String(r)))).toBe(true);
     await emulatorControl("/_emulator/config", { latencyMs: 0 });
-    await runJobs();
+    await runJobs(o.orderId);
 
     const recorded = new Set((await paymentsOf(o.orderId)).map((p) => p.gateway_session_id));
     const sessions = await gatewaySessionsOf(o.orderId, since);
