@@ -23,7 +23,8 @@ const STALE = new Set(["payment_window_closed", "invalid_transition", "not_found
 
 const done: Record<Exclude<UserAction, "pay">, string> = {
   cancel: "Your order has been cancelled.",
-  refund: "Your refund has been requested.",
+  // ("Cancel and refund": a free order has nothing to refund, and is only cancelled)
+  refund: "Your order has been cancelled; any refund is on its way.",
   return: "Your return has been requested.",
 };
 

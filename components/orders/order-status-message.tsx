@@ -65,6 +65,8 @@ function Explanation({ order }: OrderStatusMessageProps) {
       // A disputed payment holds the order (the dispute notice above says why).
       return order.dispute && order.dispute.standing !== "dispute_won" ? (
         <p>We’ve received your payment of {total}. The order is on hold while its payment is disputed.</p>
+      ) : order.totalCents === 0 ? (
+        <p>Your order is confirmed: the discount covers all of it, so nothing was charged. We’re getting your books ready to ship.</p>
       ) : (
         <p>We’ve received your payment of {total}. Thank you! We’re getting your books ready to ship.</p>
       );
@@ -168,7 +170,11 @@ export function OrderStatusMessage({ order }: OrderStatusMessageProps) {
   return (
     <section aria-labelledby="status-heading" className={panelClass}>
       <h2 id="status-heading" className="text-xl font-semibold">
-        {order.state === "created.paymentDelayed" ? "Payment delayed" : (headings[order.status] ?? "Order status")}
+        {order.state === "created.paymentDelayed"
+          ? "Payment delayed"
+          : closedFree(order)
+            ? "Order cancelled"
+            : (headings[order.status] ?? "Order status")}
       </h2>
       <div className="mt-2">
         <Explanation order={order} />
@@ -190,4 +196,9 @@ export function OrderStatusMessage({ order }: OrderStatusMessageProps) {
       />
     </section>
   );
+}
+
+/** A free order (a 100 % code) cancelled: refunded in the machine's terms, with nothing refunded. */
+function closedFree(order: OrderStatusMessageProps["order"]): boolean {
+  return order.status === "refunded" && order.events.findLast((event) => event.type === "OrderClosed")?.payload.reason === "nothing_paid";
 }
