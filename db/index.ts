@@ -73,6 +73,11 @@ export function getDb(): Promise<Database> {
   return state.database;
 }
 
+/** The pool if something opened it (getDb), without opening one. */
+export function openedDb(): Promise<Database> | undefined {
+  return state.database;
+}
+
 export async function closeDb(): Promise<void> {
   const pending = state.database;
   state.database = undefined;

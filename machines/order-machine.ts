@@ -197,6 +197,17 @@ const machineSetup = setup({
       } = (params as { retry?: boolean; reason?: RefundReason; amountCents?: number } | undefined) ?? {};
       const started = retry ? refundToRetry(context, event) : refundToStart(context, event);
       if (!started) return;
+      if ((amountCents ?? started.amountCents) <= 0) {
+        // The money took nothing (a session a 100 % code made free): nothing to give back, no refund to
+        // send (the gateway has no payment to refund); the payment is void.
+        enqueue({ type: "setPaymentStatus", params: { paymentIds: [started.paymentId], status: "cancelled" } });
+        enqueue({
+          type: "recordEvent",
+          params: { type: "PaymentCancelled", payload: { paymentId: started.paymentId, reason: "nothing_taken" } },
+        });
+        enqueue.assign(withPayment(context, started.paymentId, { status: "cancelled" }));
+        return;
+      }
       const owed = owedOutside(context, started.paymentId, event);
       const outside = owed !== null;
       const refund: RefundState = {
@@ -573,8 +584,8 @@ const machineSetup = setup({
           params: {
             reason:
               dispute.outcome === "open"
-                ? `a dispute of a payment with ${paid} cents paid back and ${owed} owed outside the gateway: submit that repayment as evidence; an owed one waits for the decision`
-                : `a dispute lost on a payment with ${paid} cents paid back and ${owed} owed outside the gateway: the shopper may have that money twice; pay what is owed only up to what is left`,
+                ? `a dispute of a payment with ${paid} cents paid back, and ${owed} still to pay, outside the gateway: submit that repayment as evidence; what is still to pay waits for the decision`
+                : `a dispute lost on a payment with ${paid} cents paid back, and ${owed} still to pay, outside the gateway: the shopper may have that money twice; pay only up to what is left`,
           },
         });
       }
@@ -704,6 +715,7 @@ const machineSetup = setup({
       const payment = paymentOf(context, event.paymentId);
       return !!payment && !payment.flagged && payment.status !== "paid" && payment.status !== "refunded";
     },
+    tookNothing: ({ event }) => event.type === "PAYMENT_SUCCEEDED" && takenAtGateway(event) === 0,
     isUnrecordedPayment: ({ context, event }) => {
       assertEvent(event, "UNRECORDED_PAYMENT");
       return !paymentOf(context, event.paymentId);
@@ -883,6 +895,11 @@ const refundUnusablePayment = {
   guard: { type: "isUnusedPayment" },
   actions: [{ type: "recordUnusablePayment" }, { type: "startRefund" }],
 } as const;
+// A late or duplicate session a 100 % code made free took nothing: recorded (settled at once), no refund.
+const freeUnusablePayment = {
+  guard: and([{ type: "isUnusedPayment" }, { type: "tookNothing" }]),
+  actions: [{ type: "recordUnusablePayment" }, { type: "startRefund" }],
+} as const;
 const refundUnrecordedPayment = {
   guard: { type: "isUnrecordedPayment" },
   actions: [{ type: "recordUnrecordedPayment" }, { type: "startRefund" }],
@@ -921,10 +938,19 @@ function outsideSettlement(context: OrderContext, refund: RefundState): number {
   return refundRoom(context, refund);
 }
 
-/** The order's payment took nothing: a promotion code made it free (Stripe's no_payment_required). */
+/**
+ * The order's payment took nothing (a promotion code made it free: Stripe's no_payment_required), and no
+ * other money of the order is still held or on its way back (a duplicate card payment's refund): closing
+ * it then strands nothing.
+ */
 function isFreeOrder(context: OrderContext): boolean {
   const payment = context.payments.find((p) => p.id === context.paidPaymentId);
-  return payment?.amountCents === 0 && payment.status === "paid";
+  return (
+    payment?.amountCents === 0 &&
+    payment.status === "paid" &&
+    context.payments.every((p) => p.id === payment.id || p.status !== "paid") &&
+    pendingRefunds(context).length === 0
+  );
 }
 
 /** A shopper asks within the refund window after payment; an operator any time. */
@@ -1400,6 +1426,11 @@ export const orderMachine = machineSetup.createMachine({
                       payload: { reason: isFreeOrder(context) ? "nothing_paid" : "dispute_lost" },
                     }),
                   },
+                  // A free order's shopper hears it is cancelled (a charged-back one's got its money from the bank).
+                  enqueueActions(({ context, enqueue }) => {
+                    if (isFreeOrder(context))
+                      enqueue({ type: "sendEmail", params: { template: "order_cancelled", data: { free: true, by: "admin" } } });
+                  }),
                 ],
               },
               {
@@ -1432,8 +1463,9 @@ export const orderMachine = machineSetup.createMachine({
         },
         cancelled: {
           on: {
-            // Paid after cancel or timeout: the order no longer exists, the money goes back.
-            PAYMENT_SUCCEEDED: { ...refundUnusablePayment, target: "refund_pending" },
+            // Paid after cancel or timeout: the order no longer exists, the money goes back (a free
+            // session's took nothing: it is recorded, and the order stays as it is).
+            PAYMENT_SUCCEEDED: [freeUnusablePayment, { ...refundUnusablePayment, target: "refund_pending" }],
             UNRECORDED_PAYMENT: { ...refundUnrecordedPayment, target: "refund_pending" },
           },
         },
@@ -1451,7 +1483,7 @@ export const orderMachine = machineSetup.createMachine({
         refunded: {
           on: {
             ...returnsInTransit,
-            PAYMENT_SUCCEEDED: { ...refundUnusablePayment, target: "refund_pending" },
+            PAYMENT_SUCCEEDED: [freeUnusablePayment, { ...refundUnusablePayment, target: "refund_pending" }],
             UNRECORDED_PAYMENT: { ...refundUnrecordedPayment, target: "refund_pending" },
             // Money it thought was back is not: an operator's retry (REQUEST_REFUND) is allowed there.
             REFUND_FAILED: { guard: { type: "isSucceededRefund" }, target: "refund_pending", actions: { type: "reverseRefund" } },

@@ -77,7 +77,7 @@ describe("paying back outside the gateway", () => {
     const owed = run(failed, [adminRefund("r2", true)]).snapshot;
     const { snapshot: waiting, actions } = run(owed, [dispute("DISPUTE_OPENED", "needs_response")]);
     expect(actions[0]!.find((a) => a.type === "flagForOperator")?.params).toMatchObject({
-      reason: expect.stringContaining("an owed one waits for the decision") as unknown,
+      reason: expect.stringContaining("what is still to pay waits for the decision") as unknown,
     });
     expect(waiting.can(paidOutside("r2"))).toBe(false);
     // Won: the money is the store's again, the shopper is still owed it; the record goes through.
@@ -90,7 +90,7 @@ describe("paying back outside the gateway", () => {
     const owed = run(paid(), [adminRefund("r1"), closedCard("r1"), adminRefund("r2", true)]).snapshot;
     const { snapshot: lost, actions } = run(owed, [dispute("DISPUTE_OPENED", "needs_response"), dispute("DISPUTE_CLOSED", "lost")]);
     expect(actions[1]!.find((a) => a.type === "flagForOperator")?.params).toMatchObject({
-      reason: expect.stringContaining("pay what is owed only up to what is left") as unknown,
+      reason: expect.stringContaining("pay only up to what is left") as unknown,
     });
     expect(refundableCents(lost.context, "p1")).toBe(0);
     const { snapshot: settled } = run(lost, [paidOutside("r2")]);

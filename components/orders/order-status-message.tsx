@@ -109,7 +109,9 @@ function Explanation({ order }: OrderStatusMessageProps) {
       );
     case "refund_pending": {
       const why = order.events.findLast((event) => event.type === "RefundRequested")?.payload.reason;
-      const owed = order.refunds.filter((r) => r.status === "pending" && r.outside).reduce((sum, r) => sum + r.amountCents, 0);
+      const owed = order.refunds
+        .filter((r) => r.status === "pending" && r.outside)
+        .reduce((sum, r) => sum + (r.owedCents ?? r.amountCents), 0);
       if (owed > 0)
         return (
           <p>

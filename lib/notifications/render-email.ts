@@ -48,7 +48,11 @@ function body(template: EmailTemplate, order: EmailOrder, data: Record<string, u
     case "order_paid":
       return {
         subject: `Order ${ref} is paid`,
-        lines: [`Thank you! We received ${total}. We will let you know when your books are on their way.`],
+        lines: [
+          order.totalCents === 0
+            ? "Thank you! Your order is confirmed: the discount covers all of it, so nothing was charged. We will let you know when your books are on their way."
+            : `Thank you! We received ${total}. We will let you know when your books are on their way.`,
+        ],
       };
     case "payment_failed":
       return {

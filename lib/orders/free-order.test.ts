@@ -3,13 +3,14 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { writeOffStock } from "@/lib/catalog/stock-admin";
-import { reconcileSuccessReturn } from "@/lib/payments/return-from-gateway";
+import { reconcileSuccessReturn, recordCancelledReturn } from "@/lib/payments/return-from-gateway";
 import { stripeClient } from "@/lib/payments/stripe-client";
 import { createUser, eventTypes, orderRow, refundRows, stockOf } from "@/test/fixtures";
 import { createPromotionCode, orderAtGateway, payAtGatewayWith } from "@/test/gateway";
 import { runOrderJobs } from "@/test/run-jobs";
 import { deliver, stripeEvent } from "@/test/webhooks";
-import { adminFulfil, adminRefund, requestRefund } from "./user-actions";
+import { startPayment } from "@/lib/payments/start-payment";
+import { adminFulfil, adminRefund, cancelOrder, requestRefund } from "./user-actions";
 
 // An order a 100% promotion code made free (the books over the free-shipping threshold, so nothing at all
 // to pay). Stripe completes such a session with payment_status "no_payment_required" and no payment
@@ -80,6 +81,9 @@ describe("a free order (a 100% promotion code)", () => {
     expect(await stockOf(o.bookId)).toEqual({ available: 0, reserved: 0, sold: 0, received: 0 });
     expect((await orderRow(o.orderId)).status).toBe("refunded");
     expect(await refundRows(o.orderId)).toHaveLength(0);
+    // The shopper hears it is cancelled (the write-off said nothing before).
+    await runOrderJobs(o.orderId, { tasks: ["send_email"] });
+    expect((await mails(o.orderId)).find((m) => m.subject.endsWith("is cancelled"))?.text_body).toContain("We cancelled your order.");
   });
 
   it("an operator may cancel it; a paid order with money is refunded as before", async () => {
@@ -103,5 +107,77 @@ describe("a free order (a 100% promotion code)", () => {
     const view = await requestRefund({ userId: o.userId, orderId: o.orderId });
     expect(view.status).toBe("refund_pending");
     expect(await refundRows(o.orderId)).toMatchObject([{ amount_cents: session.amount_total }]);
+  });
+
+  // A review's finds on the first version: money a free session "took" (nothing) started a refund of 0
+  // that no job can send (no payment intent), and the order stayed refund_pending for good.
+  it("a free session completed after the order was cancelled: recorded, nothing refunded, the order stays cancelled", async () => {
+    const code = await createPromotionCode({ percentOff: 100 });
+    const o = await orderAtGateway({ stock: 3, priceCents: 6000 });
+    await cancelOrder({ userId: o.userId, orderId: o.orderId });
+    // The session is still open at the gateway (its expiry job has not run): the shopper completes it.
+    await payAtGatewayWith(o.sessionId, { promotionCode: code, method: "standard" });
+    const session = await stripeClient().checkout.sessions.retrieve(o.sessionId);
+    expect((await deliver(stripeEvent("checkout.session.completed", session as unknown as Record<string, unknown>))).body.outcome).toBe(
+      "handled",
+    );
+    expect((await orderRow(o.orderId)).status).toBe("cancelled");
+    expect(await refundRows(o.orderId)).toHaveLength(0);
+    const { db } = await getDb();
+    const [payment] = await db.execute<{ status: string; amount_cents: number }>(
+      sql`select status, amount_cents from payments where id = ${o.paymentId}`,
+    );
+    expect(payment).toEqual({ status: "cancelled", amount_cents: 0 });
+  });
+
+  it("a free duplicate of a card payment takes nothing; the card payment's refund then ends the order refunded", async () => {
+    const code = await createPromotionCode({ percentOff: 100 });
+    const o = await orderAtGateway({ stock: 3, priceCents: 6000 });
+    // The shopper came back from the first page without paying (its session stays open at the gateway
+    // until its expiry job runs), then opened a second one.
+    await recordCancelledReturn({ userId: o.userId, sessionId: o.sessionId });
+    const second = await startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId });
+    expect(second.checkoutUrl).not.toContain(o.sessionId);
+    const secondSession = second.checkoutUrl.split("/pay/")[1]!;
+    await payAtGatewayWith(secondSession, { method: "standard" });
+    await reconcileSuccessReturn({ userId: o.userId, sessionId: secondSession });
+    expect((await orderRow(o.orderId)).status).toBe("paid");
+    await payAtGatewayWith(o.sessionId, { promotionCode: code, method: "standard" });
+    const free = await stripeClient().checkout.sessions.retrieve(o.sessionId);
+    expect((await deliver(stripeEvent("checkout.session.completed", free as unknown as Record<string, unknown>))).body.outcome).toBe(
+      "handled",
+    );
+    expect(await refundRows(o.orderId)).toHaveLength(0);
+    const admin = await createUser("admin");
+    await adminRefund({ adminId: admin, orderId: o.orderId });
+    await runOrderJobs(o.orderId, { rounds: 2 });
+    expect((await orderRow(o.orderId)).status).toBe("refunded");
+    expect((await refundRows(o.orderId)).map((r) => r.status)).toEqual(["succeeded"]);
+  });
+
+  it("a free order with a card payment's refund still on its way cannot be cancelled until that money is back", async () => {
+    const code = await createPromotionCode({ percentOff: 100 });
+    const o = await orderAtGateway({ stock: 3, priceCents: 6000 });
+    // The shopper came back from the first page without paying (its session stays open at the gateway
+    // until its expiry job runs), then opened a second one.
+    await recordCancelledReturn({ userId: o.userId, sessionId: o.sessionId });
+    const second = await startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId });
+    expect(second.checkoutUrl).not.toContain(o.sessionId);
+    const secondSession = second.checkoutUrl.split("/pay/")[1]!;
+    await payAtGatewayWith(secondSession, { promotionCode: code, method: "standard" });
+    await reconcileSuccessReturn({ userId: o.userId, sessionId: secondSession });
+    expect(await orderRow(o.orderId)).toMatchObject({ status: "paid", total_cents: 0 });
+    // The first page, paid by card too: a duplicate, refunded (its refund job not run yet).
+    await payAtGatewayWith(o.sessionId, { method: "standard" });
+    const card = await stripeClient().checkout.sessions.retrieve(o.sessionId);
+    expect(card.payment_status).toBe("paid");
+    expect((await deliver(stripeEvent("checkout.session.completed", card as unknown as Record<string, unknown>))).body.outcome).toBe(
+      "handled",
+    );
+    expect((await refundRows(o.orderId)).map((r) => r.status)).toEqual(["pending"]);
+    await expect(requestRefund({ userId: o.userId, orderId: o.orderId })).rejects.toThrow();
+    await runOrderJobs(o.orderId, { rounds: 2 });
+    expect((await refundRows(o.orderId)).map((r) => r.status)).toEqual(["succeeded"]);
+    expect((await requestRefund({ userId: o.userId, orderId: o.orderId })).status).toBe("refunded");
   });
 });

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { paymentsOfOrder, refundsOfOrder } from "@/lib/payments/store";
 import { loadSnapshot } from "@/machines/order-snapshot";
 import type { OrderDisplayStatus, OrderStatus, PaymentStatus, RefundStatus } from "@/machines/statuses";
-import { refundableCents, refundableShippingCents, refundedQuantities } from "@/machines/line-amounts";
+import { refundableCents, refundableShippingCents, refundedQuantities, refundRoom } from "@/machines/line-amounts";
 import {
   allowedUserActions,
   canRefundLines,
@@ -66,6 +66,11 @@ export type OrderView = {
     outside: boolean;
     /** How an operator paid it outside the gateway, once paid. */
     outsideReference: string | null;
+    /**
+     * Owed outside the gateway and not paid yet: what is still to pay (its amount, less what a dispute lost
+     * since then took back to the shopper); null otherwise.
+     */
+    owedCents: number | null;
     /** A partial refund: which copies, how much shipping and goodwill (absent: the whole order, or money that came unasked). */
     partial?: { lines: { bookId: number; title: string; quantity: number }[]; shippingCents: number; goodwillCents: number };
   }[];
@@ -156,6 +161,10 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
   const { context } = snapshot;
   const titles = new Map(items.map((i) => [i.bookId, i.title]));
   const partials = new Map(context.refunds.map((r) => [r.id, r.partial]));
+  const owedOf = (refundId: string, amountCents: number) => {
+    const refund = context.refunds.find((r) => r.id === refundId);
+    return refund ? refundRoom(context, refund) : amountCents;
+  };
   const refunded = refundedQuantities(context);
   return {
     id: row.id,
@@ -194,6 +203,7 @@ export async function buildOrderView(db: Executor, row: OrderRow): Promise<Order
         createdAt: iso(r.created_at),
         outside: r.outside,
         outsideReference: r.outside_reference,
+        owedCents: r.outside && r.status === "pending" ? owedOf(r.id, r.amount_cents) : null,
         ...(partial
           ? {
               partial: {

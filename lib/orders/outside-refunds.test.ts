@@ -111,7 +111,9 @@ describe("a write-off after a dispute lost for part of the payment", () => {
     expect(await moneyAtGateway(o.sessionId)).toEqual({ captured, refunded: 0 });
     const flagged = await orderRow(o.orderId);
     expect(flagged).toMatchObject({ status: "refund_pending", needs_attention: true });
-    expect((await getOrder(o.orderId)).refunds).toMatchObject([{ outside: true, status: "pending", outsideReference: null }]);
+    expect((await getOrder(o.orderId)).refunds).toMatchObject([
+      { outside: true, status: "pending", outsideReference: null, owedCents: captured - 1500 },
+    ]);
     expect((await mails(o.orderId)).find((m) => m.subject.startsWith("Refund started"))?.text_body).toContain(
       "we will contact you to pay it back another way",
     );

@@ -76,7 +76,7 @@ export function adminRecordOutsideRefund(input: {
       input.orderId,
       { type: "REFUND_PAID_OUTSIDE", refundId: input.refundId, reference: input.reference, by: "admin", adminId: input.adminId },
       "admin",
-      "No refund of this order is owed outside the gateway under that id",
+      "No refund of this order is owed outside the gateway under that id, or a dispute of its payment is still open (record it once decided)",
     ),
   );
 }

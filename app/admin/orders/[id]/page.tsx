@@ -48,6 +48,8 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
   const held = order.dispute?.standing === "disputed" || order.dispute?.standing === "dispute_lost";
   const canRefund =
     (["paid", "fulfilled", "delivered"].includes(order.status) && order.dispute?.standing !== "disputed" && order.refundableCents > 0) ||
+    // A free order (a 100 % code) before it ships: "Refund order" cancels it, nothing to refund.
+    (order.status === "paid" && order.totalCents === 0) ||
     (order.status === "refund_pending" && !order.refunds.some((r) => r.status === "pending"));
   // After the gateway failed (a closed card, say), an operator's retry may pay the shopper another way.
   // Not while a dispute is open: the bank may give the shopper that money back (it is decided first).
@@ -56,7 +58,9 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
     canRefund &&
     order.refunds.some((r) => r.status === "failed") &&
     order.dispute?.standing !== "disputed";
-  const owedOutside = order.refunds.filter((r) => r.outside && r.status === "pending");
+  const owedOutside = order.refunds
+    .filter((r) => r.outside && r.status === "pending")
+    .map((r) => ({ id: r.id, amountCents: r.owedCents ?? r.amountCents, createdAt: r.createdAt }));
   const canRefundPart = ["paid", "fulfilled"].includes(order.status) && order.refundableCents > 0;
   return (
     <div className="mx-auto max-w-6xl py-8">
