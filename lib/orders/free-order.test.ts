@@ -30,6 +30,20 @@ async function freeOrderAtGateway(quantity = 1) {
   return { ...o, session };
 }
 
+/**
+ * An order at 60.00 (free standard shipping) with two payment pages open at the gateway: the shopper came
+ * back from the first without paying (its session stays open until its expiry job runs), then opened a
+ * second. And a 100 % code to pay either with.
+ */
+async function twoPaymentPages() {
+  const code = await createPromotionCode({ percentOff: 100 });
+  const o = await orderAtGateway({ stock: 3, priceCents: 6000 });
+  await recordCancelledReturn({ userId: o.userId, sessionId: o.sessionId });
+  const second = await startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId });
+  expect(second.checkoutUrl).not.toContain(o.sessionId);
+  return { code, o, secondSession: second.checkoutUrl.split("/pay/")[1]! };
+}
+
 async function mails(orderId: string) {
   const { db } = await getDb();
   return db.execute<{ subject: string; text_body: string }>(
@@ -131,14 +145,7 @@ describe("a free order (a 100% promotion code)", () => {
   });
 
   it("a free duplicate of a card payment takes nothing; the card payment's refund then ends the order refunded", async () => {
-    const code = await createPromotionCode({ percentOff: 100 });
-    const o = await orderAtGateway({ stock: 3, priceCents: 6000 });
-    // The shopper came back from the first page without paying (its session stays open at the gateway
-    // until its expiry job runs), then opened a second one.
-    await recordCancelledReturn({ userId: o.userId, sessionId: o.sessionId });
-    const second = await startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId });
-    expect(second.checkoutUrl).not.toContain(o.sessionId);
-    const secondSession = second.checkoutUrl.split("/pay/")[1]!;
+    const { code, o, secondSession } = await twoPaymentPages();
     await payAtGatewayWith(secondSession, { method: "standard" });
     await reconcileSuccessReturn({ userId: o.userId, sessionId: secondSession });
     expect((await orderRow(o.orderId)).status).toBe("paid");
@@ -156,14 +163,7 @@ describe("a free order (a 100% promotion code)", () => {
   });
 
   it("a free order with a card payment's refund still on its way cannot be cancelled until that money is back", async () => {
-    const code = await createPromotionCode({ percentOff: 100 });
-    const o = await orderAtGateway({ stock: 3, priceCents: 6000 });
-    // The shopper came back from the first page without paying (its session stays open at the gateway
-    // until its expiry job runs), then opened a second one.
-    await recordCancelledReturn({ userId: o.userId, sessionId: o.sessionId });
-    const second = await startPayment({ userId: o.userId, email: "r@example.com", orderId: o.orderId });
-    expect(second.checkoutUrl).not.toContain(o.sessionId);
-    const secondSession = second.checkoutUrl.split("/pay/")[1]!;
+    const { code, o, secondSession } = await twoPaymentPages();
     await payAtGatewayWith(secondSession, { promotionCode: code, method: "standard" });
     await reconcileSuccessReturn({ userId: o.userId, sessionId: secondSession });
     expect(await orderRow(o.orderId)).toMatchObject({ status: "paid", total_cents: 0 });
