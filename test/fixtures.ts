@@ -82,7 +82,10 @@ export async function refundRows(orderId: string) {
     reason: string;
     amount_cents: number;
     gateway_refund_id: string | null;
+    outside: boolean;
+    outside_reference: string | null;
   }>(
-    sql`select id, payment_id, status, reason, amount_cents, gateway_refund_id from refunds where order_id = ${orderId} order by created_at, id`,
+    sql`select id, payment_id, status, reason, amount_cents, gateway_refund_id, outside, outside_reference
+      from refunds where order_id = ${orderId} order by created_at, id`,
   );
 }

@@ -8,7 +8,7 @@ import { getDb } from "@/db";
 import { writeOffStock } from "@/lib/catalog/stock-admin";
 import { resetEnvCache } from "@/lib/env";
 import { stripeClient } from "@/lib/payments/stripe-client";
-import { createUser, orderRow, stockOf } from "@/test/fixtures";
+import { createUser, orderRow, refundRows, stockOf } from "@/test/fixtures";
 import { emulatorControl, moneyAtGateway, paidOrderAtGateway } from "@/test/gateway";
 import { runOrderJobs } from "@/test/run-jobs";
 import { signInAs } from "@/test/session";
@@ -58,20 +58,6 @@ async function loseDisputeOf(sessionId: string, amount: number): Promise<Stripe.
   return closed;
 }
 
-async function refundsOf(orderId: string) {
-  const { db } = await getDb();
-  return db.execute<{
-    id: string;
-    status: string;
-    amount_cents: number;
-    outside: boolean;
-    outside_reference: string | null;
-    gateway_refund_id: string | null;
-  }>(
-    sql`select id, status, amount_cents, outside, outside_reference, gateway_refund_id from refunds where order_id = ${orderId} order by created_at, id`,
-  );
-}
-
 async function paymentOf(orderId: string) {
   const { db } = await getDb();
   const [row] = await db.execute<{ status: string; amount_cents: number; refunded_cents: number }>(
@@ -104,7 +90,7 @@ describe("a write-off after a dispute lost for part of the payment", () => {
     // The copies are missing: the operator writes them off. The order never shipped, so it is refunded.
     expect((await writeOffStock({ bookId: o.bookId, copies: 2 })).writtenOff).toBe(2);
     await work(o.orderId);
-    const [owed] = await refundsOf(o.orderId);
+    const [owed] = await refundRows(o.orderId);
     expect(owed).toMatchObject({ status: "pending", amount_cents: captured - 1500, outside: true, gateway_refund_id: null });
     // Never sent: no refund job, nothing refunded (or refused) at the gateway, the order flagged.
     expect(await refundJobs(o.orderId)).toHaveLength(0);
@@ -124,7 +110,7 @@ describe("a write-off after a dispute lost for part of the payment", () => {
     expect(recorded.status).toBe(200);
     // Refunded, and the flag that asked for it lowered.
     expect(await orderRow(o.orderId)).toMatchObject({ status: "refunded", needs_attention: false });
-    expect(await refundsOf(o.orderId)).toMatchObject([
+    expect(await refundRows(o.orderId)).toMatchObject([
       { status: "succeeded", outside: true, outside_reference: "Bank transfer BT-1130-17" },
     ]);
     // Every cent accounted for: what came back outside plus what the dispute took is what was captured.
@@ -169,7 +155,7 @@ describe("other refunds of a charged-back payment", () => {
       restock: [{ bookId: o.bookId, quantity: 1 }],
     });
     await work(o.orderId);
-    const [goodwill, ret] = await refundsOf(o.orderId);
+    const [goodwill, ret] = await refundRows(o.orderId);
     expect([goodwill, ret]).toMatchObject([
       { status: "pending", amount_cents: 300, outside: true },
       { status: "pending", outside: true },
@@ -184,7 +170,7 @@ describe("other refunds of a charged-back payment", () => {
       metadata: { refund_id: goodwill!.id, order_id: o.orderId },
     };
     expect((await deliver(stripeEvent("refund.updated", forged))).body.outcome).toBe("ignored");
-    expect((await refundsOf(o.orderId))[0]!.status).toBe("pending");
+    expect((await refundRows(o.orderId))[0]!.status).toBe("pending");
 
     // The operator records the goodwill paid: the order stays delivered (money is left).
     signInAs(admin, "admin");
@@ -195,7 +181,7 @@ describe("other refunds of a charged-back payment", () => {
     expect(await orderRow(o.orderId)).toMatchObject({ status: "delivered", needs_attention: true });
     // Then the whole rest by an operator's refund: owed outside as well; recording the last two refunds it.
     await adminRefund({ adminId: admin, orderId: o.orderId });
-    const rest = (await refundsOf(o.orderId)).at(-1)!;
+    const rest = (await refundRows(o.orderId)).at(-1)!;
     expect(rest).toMatchObject({ status: "pending", outside: true, amount_cents: captured - 500 - 300 - ret!.amount_cents });
     expect((await paidOutsideRoute(post({ refundId: ret!.id, reference: "transfer T-1" }), params(o.orderId))).status).toBe(200);
     expect((await orderRow(o.orderId)).status).toBe("refund_pending");
@@ -215,12 +201,12 @@ describe("a refund the gateway keeps failing (a closed card)", () => {
     const admin = await createUser("admin");
     await adminRefund({ adminId: admin, orderId: o.orderId });
     await runOrderJobs(o.orderId, { tasks: ["refund_payment", "poll_refund"], rounds: 4 });
-    expect((await refundsOf(o.orderId)).map((r) => r.status)).toEqual(["failed", "failed"]);
+    expect((await refundRows(o.orderId)).map((r) => r.status)).toEqual(["failed", "failed"]);
     expect((await orderRow(o.orderId)).status).toBe("refund_pending");
 
     signInAs(admin, "admin");
     expect((await refundRoute(post({ outside: true }), params(o.orderId))).status).toBe(202);
-    const owed = (await refundsOf(o.orderId)).at(-1)!;
+    const owed = (await refundRows(o.orderId)).at(-1)!;
     expect(owed).toMatchObject({ status: "pending", outside: true, amount_cents: (await paymentOf(o.orderId)).amount_cents });
     expect(await refundJobs(o.orderId)).toHaveLength(0);
     expect((await paidOutsideRoute(post({ refundId: owed.id, reference: "cheque 000117" }), params(o.orderId))).status).toBe(200);
@@ -235,7 +221,7 @@ describe("POST /api/admin/orders/:id/refund-paid-outside", () => {
     await loseDisputeOf(o.sessionId, 700);
     const admin = await createUser("admin");
     await adminRefund({ adminId: admin, orderId: o.orderId });
-    const [owed] = await refundsOf(o.orderId);
+    const [owed] = await refundRows(o.orderId);
     expect(owed).toMatchObject({ outside: true, status: "pending" });
     const good = { refundId: owed!.id, reference: "Bank transfer BT-9" };
     const before = await orderRow(o.orderId);
@@ -263,7 +249,7 @@ describe("POST /api/admin/orders/:id/refund-paid-outside", () => {
     expect((await paidOutsideRoute(post({ ...good, refundId: randomUUID() }), params(o.orderId))).status).toBe(409);
     expect((await paidOutsideRoute(post(good), params(randomUUID()))).status).toBe(404);
     expect(await orderRow(o.orderId)).toEqual(before);
-    expect((await refundsOf(o.orderId))[0]).toMatchObject({ status: "pending", outside_reference: null });
+    expect((await refundRows(o.orderId))[0]).toMatchObject({ status: "pending", outside_reference: null });
   });
 
   it("a gateway refund cannot be recorded as paid outside: the gateway settles it", async () => {
@@ -271,11 +257,11 @@ describe("POST /api/admin/orders/:id/refund-paid-outside", () => {
     const admin = await createUser("admin");
     await emulatorControl("/_emulator/config", { refundOutcome: "pending" });
     await adminRefund({ adminId: admin, orderId: o.orderId });
-    const [sent] = await refundsOf(o.orderId);
+    const [sent] = await refundRows(o.orderId);
     expect(sent).toMatchObject({ outside: false, status: "pending" });
     signInAs(admin, "admin");
     const response = await paidOutsideRoute(post({ refundId: sent!.id, reference: "Bank transfer BT-10" }), params(o.orderId));
     expect(response.status).toBe(409);
-    expect((await refundsOf(o.orderId))[0]).toMatchObject({ status: "pending", outside_reference: null });
+    expect((await refundRows(o.orderId))[0]).toMatchObject({ status: "pending", outside_reference: null });
   });
 });
