@@ -10,6 +10,8 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     setupFiles: ["./test/setup-each.ts"],
     environment: "node",
+    // Every pipelined statement the suite sends is built by plainSqlText and by drizzle, and must match (db/batching.ts).
+    env: { SQL_TEXT_CHECK: "1" },
     pool: "forks",
     testTimeout: 60_000,
     // expect.poll waits up to 10 s, not vitest's 1 s: what it waits for (a browser's fetch, a NOTIFY, a

@@ -9,7 +9,6 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { createSql } from "@/db";
 import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
-import * as schema from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib/processes";
 import { stagingEnv } from "./lib/stack";
@@ -35,7 +34,7 @@ async function run(size: BenchSize): Promise<BenchRow[]> {
   let pg: EmbeddedServer | undefined = await startEmbeddedPostgres(dir, { port: PG_PORT });
   await migrateDatabase(pg.url);
   const seedSql = createSql(pg.url, 2);
-  await seedDatabase(drizzle(seedSql, { schema }));
+  await seedDatabase(drizzle(seedSql));
   await seedSql.end();
   // The server's error log goes to a file: after the run, the errors logged once the database was
   // back say why a request still failed (the figures show their codes).

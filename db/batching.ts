@@ -3,6 +3,7 @@ import { DrizzleQueryError, type SQL } from "drizzle-orm";
 import type { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type { Executor, Sql } from "./index";
+import { plainSqlText } from "./sql-text";
 
 // How this project saves round trips to the database, and how it counts them:
 // named prepared statements (withPreparedStatements), writes sent back to back
@@ -95,20 +96,41 @@ export function withPreparedStatements(sql: Sql): Sql {
 }
 
 /**
+ * SQL_TEXT_CHECK=1 (the Vitest suite sets it) has every statement built both
+ * ways and compared, so each statement the suite sends proves plainSqlText
+ * equal to drizzle's dialect; otherwise drizzle's builds only what
+ * plainSqlText declines.
+ */
+const crossCheck = process.env.SQL_TEXT_CHECK === "1";
+
+function plainOrDrizzle(query: SQL, dialect: PgDialect): { sql: string; params: unknown[] } {
+  const plain = plainSqlText(query);
+  if (plain && !crossCheck) return plain;
+  const drizzled = dialect.sqlToQuery(query);
+  if (plain && (plain.sql !== drizzled.sql || !sameParams(plain.params, drizzled.params)))
+    throw new Error(`plainSqlText differs from drizzle's dialect for: ${drizzled.sql}`);
+  return drizzled;
+}
+
+const sameParams = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((value, i) => Object.is(value, b[i]));
+
+/**
  * Sends a statement on the executor's postgres.js client as drizzle's
  * `execute` does (the same text and parameters from its dialect, the same
  * prepared statement, a failure wrapped the same way, as DrizzleQueryError
  * with the PostgreSQL error as its cause), without the layers around it that
  * a pipelined write does not use: four tracing spans, the query logger, the
  * result cache and a prepared-query object per statement. A paid webhook
- * sends a dozen statements this way (docs/BENCHMARKS.md, issue 22).
+ * sends a dozen statements this way (docs/BENCHMARKS.md, issue 22). Their
+ * text comes from plainSqlText when the statement is plain text and values,
+ * as all of a dispatch's are; from drizzle's dialect otherwise.
  */
 function directSend(tx: Executor): <T>(query: SQL) => Promise<T[]> {
   // drizzle's own fields on a database or transaction object (PgDatabase's constructor sets both).
   const { dialect, session } = tx as unknown as { dialect: PgDialect; session: { client: Sql } };
   const client = session.client;
   return <T>(query: SQL) => {
-    const { sql: text, params } = dialect.sqlToQuery(query);
+    const { sql: text, params } = plainOrDrizzle(query, dialect);
     return (client.unsafe(text, params as postgres.ParameterOrJSON<never>[]) as unknown as Promise<T[]>).catch((error: unknown) => {
       throw new DrizzleQueryError(text, params, error as Error);
     });
@@ -219,7 +241,7 @@ export function countRoundTrips(port: number): { stop: () => number } {
   const readAtLastWrite = new WeakMap<net.Socket, number>();
   let trips = 0;
   net.Socket.prototype.write = function (this: net.Socket, ...args: Parameters<net.Socket["write"]>) {
-    if (this.remotePort === port) {
+    if (isDatabaseSocket(this, port)) {
       if (readAtLastWrite.get(this) !== this.bytesRead) trips++;
       readAtLastWrite.set(this, this.bytesRead);
     }
@@ -231,6 +253,16 @@ export function countRoundTrips(port: number): { stop: () => number } {
       return trips;
     },
   };
+}
+
+/**
+ * A socket to the database on `port`: TCP to that port, or a Unix socket
+ * (a URL with `?host=/dir`, db/connection-target.ts; the only Unix sockets
+ * the app and the benches open are the database's).
+ */
+export function isDatabaseSocket(socket: net.Socket, port: number): boolean {
+  if (socket.remotePort !== undefined) return socket.remotePort === port;
+  return (socket as unknown as { _handle?: { constructor?: { name?: string } } })._handle?.constructor?.name === "Pipe";
 }
 
 /** The port of a postgres:// URL (5432 when it names none). */

@@ -4,10 +4,14 @@ import postgres from "postgres";
 import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { countable, uncountable, withPreparedStatements } from "./batching";
+import { connectionTarget } from "./connection-target";
 import { startEmbeddedPostgres } from "./embedded";
 import * as schema from "./schema";
 
-export type Db = PostgresJsDatabase<typeof schema>;
+// No relational schema: the store queries with the query builder and `sql`,
+// never `db.query`, and with one each transaction object built a query
+// helper per table (26) on every order transaction (docs/BENCHMARKS.md, issue 22).
+export type Db = PostgresJsDatabase;
 export type Sql = postgres.Sql;
 export type Database = { db: Db; sql: Sql; url: string };
 
@@ -45,7 +49,8 @@ export function defaultPoolMax(cores = availableParallelism()): number {
 }
 
 export function createSql(url: string, max = env().DATABASE_POOL_MAX ?? defaultPoolMax()): Sql {
-  const sql = postgres(url, {
+  const target = connectionTarget(url);
+  const sql = postgres(target.url, {
     max,
     onnotice: () => {},
     // No statement waits on a lock forever: a stuck lock surfaces as an error.
@@ -56,6 +61,7 @@ export function createSql(url: string, max = env().DATABASE_POOL_MAX ?? defaultP
     // 10–20 s after a few failures, so a database back after a 10 s outage
     // was only used again 7–10 s later; bench/db-restart.ts).
     backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** retries, 2),
+    ...(target.path ? { path: target.path } : {}),
   });
   return withPreparedStatements(countable(sql));
 }
@@ -65,7 +71,7 @@ export function getDb(): Promise<Database> {
     const url = await resolveDatabaseUrl();
     const sql = createSql(url);
     onShutdown(shutdownOrder.pool, () => sql.end({ timeout: 5 }));
-    return { sql, db: drizzle(sql, { schema }), url };
+    return { sql, db: drizzle(sql), url };
   })().catch((error) => {
     state.database = undefined;
     throw error;
@@ -98,3 +104,4 @@ export type Executor = Db | Tx;
 
 export { countQueries, type SentStatement } from "./batching";
 export { schema };
+export { connectionTarget };

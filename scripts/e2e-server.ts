@@ -2,7 +2,6 @@
 import { closeDb, createSql, resolveDatabaseUrl } from "@/db";
 import { seedDatabase } from "@/db/seed";
 import { drizzle } from "drizzle-orm/postgres-js";
-import * as schema from "@/db/schema";
 import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { createTestDatabase } from "@/test/test-database";
@@ -16,7 +15,7 @@ const port = env().PORT;
 const serverUrl = await resolveDatabaseUrl();
 const database = await createTestDatabase(serverUrl, "bookstore_e2e");
 const sql = createSql(database.url, 2);
-await seedDatabase(drizzle(sql, { schema }));
+await seedDatabase(drizzle(sql));
 await sql.end();
 // The specs read this to check rows in the database the app writes to.
 writeFileSync(".data/e2e-database-url", database.url);

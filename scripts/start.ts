@@ -19,7 +19,6 @@ const { closeDb, resolveDatabaseUrl, createSql } = await import("@/db");
 const { migrateDatabase } = await import("@/db/migrate");
 const { demoAccounts, isCatalogEmpty, seedDatabase } = await import("@/db/seed");
 const { drizzle } = await import("drizzle-orm/postgres-js");
-const schema = await import("@/db/schema");
 const { checkSettings } = await import("@/lib/startup-check");
 const { isShuttingDown, onShutdown, shutdownOrder } = await import("@/lib/shutdown");
 const { startEmulator } = await import("@/stripe-emulator/server");
@@ -80,7 +79,7 @@ try {
 console.log(env().DATABASE_URL ? "database: DATABASE_URL" : `database: embedded PostgreSQL in ${env().EMBEDDED_PG_DIR}`);
 await migrateDatabase(url);
 const sql = createSql(url, 2);
-const db = drizzle(sql, { schema });
+const db = drizzle(sql);
 if (await isCatalogEmpty(db)) {
   const seeded = await seedDatabase(db);
   console.log(`seeded ${seeded.booksTotal} books and the demo accounts`);

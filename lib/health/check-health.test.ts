@@ -3,7 +3,7 @@ import path from "node:path";
 import { sql as raw } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSql, schema, type Sql } from "@/db";
+import { createSql, type Db, type Sql } from "@/db";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
 import { DATABASE_BREAKER_MS, tripDatabaseBreaker } from "@/lib/http/responses";
@@ -19,13 +19,13 @@ const dir = path.resolve(".data", `health-test-${process.pid}`);
 const WORKER = "health-test-worker";
 let server: EmbeddedServer | undefined;
 let sql: Sql;
-let database: { sql: Sql; db: ReturnType<typeof drizzle<typeof schema>> };
+let database: { sql: Sql; db: Db };
 
 beforeAll(async () => {
   server = await startEmbeddedPostgres(path.join(dir, "pg"));
   await migrateDatabase(server.url);
   sql = createSql(server.url, 2);
-  database = { sql, db: drizzle(sql, { schema }) };
+  database = { sql, db: drizzle(sql) };
 }, 120_000);
 
 afterAll(async () => {
