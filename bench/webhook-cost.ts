@@ -20,14 +20,14 @@
 import { writeFileSync } from "node:fs";
 import net from "node:net";
 import postgres from "postgres";
-import { countQueries, type SentStatement } from "@/db";
-import { withOrderTransaction } from "@/db/transaction";
+import { isDatabaseSocket } from "@/db/batching";
 import { resetEnvCache } from "@/lib/env";
 import { flushOperations } from "@/lib/observability/operations";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { inclusiveMs, profiled, summarise, type Profile } from "./lib/cpu-profile";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { cpuPerRequest, readCpu } from "./lib/proc-cpu";
+import { captureDeliveries, replayer, replayRounds } from "./lib/replay";
 import { BENCH_GATEWAY, startStack } from "./lib/stack";
 
 const PER_ROUND = 300;
@@ -38,7 +38,7 @@ function countWrites(port: number): { stop: () => { writes: number; bytes: numbe
   let writes = 0;
   let bytes = 0;
   net.Socket.prototype.write = function (this: net.Socket, ...args: Parameters<net.Socket["write"]>) {
-    if (this.remotePort === port) {
+    if (isDatabaseSocket(this, port)) {
       writes++;
       bytes += (args[0] as { length?: number }).length ?? 0;
     }
@@ -74,81 +74,25 @@ function printSelf(profile: Profile, deliveries: number, label: string, top: num
   for (const { ms, frame } of topFrames) console.log(`${String(Math.round((ms / deliveries) * 1000)).padStart(6)} ${frame}`);
 }
 
-class CaptureOnly extends Error {}
-
-/**
- * The driver's floor for this work: the statements that real deliveries send
- * (their texts and parameters, captured from deliveries that were rolled
- * back), sent again by postgres.js alone on one connection, in the same three
- * round trips, and committed. No drizzle, no machine, no effects, no logging,
- * no metrics: what is left is what sending these statements and reading their
- * answers costs in Node, and what running them costs PostgreSQL.
- */
+/** The driver's floor (bench/lib/replay.ts): the same statements sent by postgres.js alone. */
 async function replay(url: string, database: string): Promise<void> {
-  const capture = async (n: number): Promise<SentStatement[][]> => {
-    const out: SentStatement[][] = [];
-    for (const delivery of (await ordersAwaitingPayment(n)).map(completedDelivery)) {
-      const counter = countQueries();
-      // handleWebhook joins this transaction, which then rolls back: the order is still awaiting payment.
-      await withOrderTransaction(async () => {
-        await handleWebhook(delivery.event, delivery.body);
-        throw new CaptureOnly();
-      }).catch((error: unknown) => {
-        if (!(error instanceof CaptureOnly)) throw error;
-      });
-      // The transaction's statements (the operation log's batched rows may come by meanwhile).
-      const statements = counter.statements();
-      const kind = (s: SentStatement | undefined) => s?.text.trim().toLowerCase();
-      const first = statements.findIndex((s) => kind(s) === "begin");
-      const last = statements.findIndex((s) => kind(s) === "rollback");
-      const rest = statements.slice(first + 1, last);
-      if (first < 0 || last < first || rest.some((s) => /^insert into "operations"/.test(s.text.trim()))) {
-        throw new Error(`unexpected statements: ${statements.map((s) => s.text.trim().slice(0, 20)).join(" | ")}`);
-      }
-      // REPLAY_WITHOUT="add_jobs,remove_job": leave out the statements whose text holds any of these (what they cost is the difference).
-      const without = (process.env.REPLAY_WITHOUT ?? "").split(",").filter(Boolean);
-      out.push(rest.filter((s, i) => i < 2 || !without.some((w) => s.text.includes(w))));
-    }
-    return out;
-  };
-  const sql = postgres(url, { max: 1, onnotice: () => {}, prepare: true });
-  // The captured parameters are what went on the wire (postgres.js serialises them in place): sent as they are.
-  const serializers = (sql.options as unknown as { serializers: Record<string, unknown> }).serializers;
-  for (const type of Object.keys(serializers)) delete serializers[type];
-  const reserved = await sql.reserve();
-  const send = (s: SentStatement) => reserved.unsafe(s.text, s.parameters as postgres.ParameterOrJSON<never>[], { prepare: true });
-  // BEGIN; the event row and the lock together; the rest with COMMIT: the three round trips of a delivery.
-  const once = async ([eventRow, lock, ...closing]: SentStatement[]) => {
-    await reserved.unsafe("begin");
-    await Promise.all([send(eventRow!), send(lock!)]);
-    await Promise.all([...closing.map(send), reserved.unsafe("commit")]);
-  };
-  try {
-    for (const statements of await capture(50)) await once(statements);
-    for (let round = 1; round <= 3; round++) {
-      const captured = await capture(PER_ROUND);
-      const usage = process.cpuUsage();
-      const before = readCpu({ servers: [], database });
-      const started = performance.now();
-      for (const statements of captured) await once(statements);
-      const { user, system } = process.cpuUsage(usage);
-      console.log(`  user ${(user / 1000 / PER_ROUND).toFixed(2)} system ${(system / 1000 / PER_ROUND).toFixed(2)}`);
-      const wall = (performance.now() - started) / PER_ROUND;
-      const cpu = cpuPerRequest(before, readCpu({ servers: [], database }), PER_ROUND);
-      console.log(
-        `replay ${round} (${captured[0]!.length + 2} statements, postgres.js alone): wall ms=${wall.toFixed(2)} node cpu ms=${cpu.bench} postgres cpu ms=${cpu.pgBackends}`,
-      );
-    }
-    if (process.env.PROFILE) {
-      const captured = await capture(PER_ROUND);
+  for (const [i, round] of (await replayRounds(url, database, 3, PER_ROUND)).entries()) {
+    console.log(`  user ${round.userMs.toFixed(2)} system ${round.systemMs.toFixed(2)}`);
+    console.log(
+      `replay ${i + 1} (${round.statements} statements, postgres.js alone): wall ms=${round.wallMs.toFixed(2)} node cpu ms=${round.nodeMs} postgres cpu ms=${round.pgMs}`,
+    );
+  }
+  if (process.env.PROFILE) {
+    const captured = await captureDeliveries(PER_ROUND);
+    const replay = await replayer(url);
+    try {
       const { profile } = await profiled(async () => {
-        for (const statements of captured) await once(statements);
+        for (const statements of captured) await replay.once(statements);
       }, 50);
       printSelf(profile, PER_ROUND, "replay, ", 25);
+    } finally {
+      await replay.close();
     }
-  } finally {
-    reserved.release();
-    await sql.end();
   }
 }
 

@@ -11,6 +11,7 @@ import { startStack, type Stack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 import { benchPort } from "./lib/ports";
 import { cpuPerRequest, readCpu, type CpuReading } from "./lib/proc-cpu";
+import { replayRounds } from "./lib/replay";
 
 const N = Number(process.env.BENCH_WEBHOOKS ?? 400);
 const LEVELS = [8, 32, 64];
@@ -56,7 +57,12 @@ const sum = (a: CpuReading, b: CpuReading): CpuReading => ({
  * on the other one), between two no-op bursts; then the database must show
  * exactly N transitions.
  */
-async function measureCase(stack: Stack, urls: string[], concurrency: number, label: string): Promise<BenchRow> {
+async function measureCase(
+  stack: Stack,
+  urls: string[],
+  concurrency: number,
+  label: string,
+): Promise<{ row: BenchRow; cpu: { noop: CpuReading; hook: CpuReading } }> {
   const at = (i: number) => urls[i % urls.length]!;
   const noops = (count: number) => Array.from({ length: count }, (_, i) => () => fetch(`${at(i)}/api/health/live`));
   const orders = await ordersAwaitingPayment(N);
@@ -99,7 +105,7 @@ async function measureCase(stack: Stack, urls: string[], concurrency: number, la
     ["exactly N transitions", exact],
   ];
   const missed = targets.filter(([, ok]) => !ok).map(([name]) => name);
-  return {
+  const row: BenchRow = {
     bench: "webhooks",
     case: label,
     figures: {
@@ -122,7 +128,27 @@ async function measureCase(stack: Stack, urls: string[], concurrency: number, la
     target: targets.map(([name]) => name).join(", "),
     met: missed.length === 0,
   };
+  return { row, cpu: { noop: noopCpu, hook: hookCpu } };
 }
+
+/**
+ * The best ratio a webhook could reach in a case, from that case's own CPU
+ * figures: the no-op's request (server, PostgreSQL, load generator) against a
+ * webhook that costs the server nothing but the no-op's request pipeline and
+ * what postgres.js alone takes to send a delivery's statements (the replay),
+ * PostgreSQL the lower of the case's figure and the replay's, and the load
+ * generator what it took in the case. No signature check, body, machine,
+ * effects or logging: a ceiling no implementation of the same statements
+ * passes, since the throughput ratio is the CPU ratio on this machine
+ * (docs/BENCHMARKS.md, issue 22).
+ */
+export function ratioCeiling(cpu: { noop: CpuReading; hook: CpuReading }, replay: { nodeMs: number; pgMs: number }): number {
+  const noop = cpu.noop.server + cpu.noop.pgBackends + cpu.noop.bench;
+  const webhook = cpu.noop.server + replay.nodeMs + Math.min(cpu.hook.pgBackends, replay.pgMs) + cpu.hook.bench;
+  return noop / webhook;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function run(): Promise<BenchRow[]> {
   const stack = await startStack({ port: benchPort(10) });
@@ -133,7 +159,18 @@ async function run(): Promise<BenchRow[]> {
       Array.from({ length: 200 }, () => () => fetch(`${stack.url}/api/health/live`)),
       8,
     );
-    for (const concurrency of LEVELS) rows.push(await measureCase(stack, [stack.url], concurrency, `concurrency ${concurrency}`));
+    const measured: { row: BenchRow; cpu: { noop: CpuReading; hook: CpuReading } }[] = [];
+    for (const concurrency of LEVELS) measured.push(await measureCase(stack, [stack.url], concurrency, `concurrency ${concurrency}`));
+    // The driver's floor, with the server idle: a delivery's statements sent by postgres.js alone, from this process.
+    const replayed = await replayRounds(stack.databaseUrl, new URL(stack.databaseUrl).pathname.slice(1), 3, 200);
+    const replay = { nodeMs: median(replayed.map((r) => r.nodeMs)), pgMs: median(replayed.map((r) => r.pgMs)) };
+    for (const { row, cpu } of measured) {
+      const ceiling = Number(ratioCeiling(cpu, replay).toFixed(2));
+      rows.push({
+        ...row,
+        figures: { ...row.figures, "replay node/pg ms": `${replay.nodeMs}/${replay.pgMs}`, "ratio ceiling": ceiling },
+      });
+    }
     // Two servers on the one database, the load spread over both: the same
     // exactness (a delivery and its redelivery race in two processes), and
     // what a second process buys on two shared cores.
@@ -142,7 +179,7 @@ async function run(): Promise<BenchRow[]> {
       Array.from({ length: 200 }, () => () => fetch(`${second}/api/health/live`)),
       8,
     );
-    rows.push(await measureCase(stack, [stack.url, second], 32, "two instances, concurrency 32"));
+    rows.push((await measureCase(stack, [stack.url, second], 32, "two instances, concurrency 32")).row);
   } finally {
     await stack.stop();
   }

@@ -1,8 +1,8 @@
+import { existsSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { closeDb, createSql, defaultPoolMax } from "@/db";
-import * as schema from "@/db/schema";
 import { seedDatabase } from "@/db/seed";
 import { resetEnvCache } from "@/lib/env";
 import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib/processes";
@@ -60,22 +60,47 @@ const serverUrl = () => process.env.DATABASE_URL ?? "postgres://postgres@127.0.0
 /** BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the app server (profiling a bench). */
 const serverNodeArgs = () => (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 
+/**
+ * The bench database's URL as the app gets it. A database on this machine is
+ * reached the way the README recommends for one on the app's host: over
+ * its Unix socket (libpq's `?host=/dir`, db/connection-target.ts), which took
+ * 0.3–0.5 ms less Node and PostgreSQL CPU per paid webhook than loopback TCP
+ * (docs/BENCHMARKS.md, issue 22). BENCH_PG_SOCKET=/dir names the socket's
+ * directory; BENCH_PG_SOCKET=off keeps TCP. By default /var/run/postgresql,
+ * when the URL is on the loopback and that socket exists.
+ */
+export function benchAppUrl(url: string): string {
+  const parsed = new URL(url);
+  const setting = process.env.BENCH_PG_SOCKET;
+  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
+  const dir =
+    setting === "off"
+      ? undefined
+      : (setting ?? (loopback && existsSync(`/var/run/postgresql/.s.PGSQL.${parsed.port || 5432}`) ? "/var/run/postgresql" : undefined));
+  if (!dir) return url;
+  parsed.searchParams.set("host", dir);
+  return parsed.toString();
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await createTestDatabase(serverUrl(), "bookstore_bench");
   const seedSql = createSql(database.url, 2);
-  await seedDatabase(drizzle(seedSql, { schema }), { extraBooks: options.extraBooks ?? 0 });
+  await seedDatabase(drizzle(seedSql), { extraBooks: options.extraBooks ?? 0 });
   await seedSql.end();
 
+  // BENCH_PG_SOCKET=/var/run/postgresql: the app (the servers and lib/ here) reaches the
+  // database over its Unix socket instead of TCP (db/index.ts connectionTarget).
+  const appUrl = benchAppUrl(database.url);
   // lib/ in this process talks to the bench database from now on.
   await closeDb();
-  process.env.DATABASE_URL = database.url;
+  process.env.DATABASE_URL = appUrl;
   process.env.WORKER_ENABLED = "false";
   process.env.LOG_LEVEL ??= "warn";
   resetEnvCache();
 
   const port = options.port ?? benchPort(0);
   const serverEnv = (port: number) => ({
-    DATABASE_URL: database.url,
+    DATABASE_URL: appUrl,
     NEXT_TELEMETRY_DISABLED: "1",
     ...stagingEnv(port),
     METRICS_TOKEN: BENCH_METRICS_TOKEN,

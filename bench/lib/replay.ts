@@ -1,0 +1,115 @@
+// The driver's floor for a paid webhook: the statements that real deliveries
+// send (their texts and parameters, captured from deliveries that were rolled
+// back), sent again by postgres.js alone on one connection, in the same three
+// round trips, and committed. No drizzle, no machine, no effects, no logging,
+// no metrics: what is left is what sending these statements and reading their
+// answers costs in Node, and what running them costs PostgreSQL. Used by
+// bench/webhook-cost.ts (REPLAY=1) and by bench/webhooks.ts (each case's
+// ceiling). docs/BENCHMARKS.md, issue 22.
+import postgres from "postgres";
+import { connectionTarget, countQueries, type SentStatement } from "@/db";
+import { withOrderTransaction } from "@/db/transaction";
+import { handleWebhook } from "@/lib/payments/handle-webhook";
+import { completedDelivery, ordersAwaitingPayment } from "./orders";
+import { cpuPerRequest, readCpu } from "./proc-cpu";
+import { benchAppUrl } from "./stack";
+
+class CaptureOnly extends Error {}
+
+/**
+ * What `n` fresh deliveries would send, each run in a transaction that then
+ * rolls back (the orders still await payment): the statements between BEGIN
+ * and ROLLBACK. `without`: leave out the statements whose text holds any of
+ * these (what they cost is the difference).
+ */
+export async function captureDeliveries(n: number, without: string[] = []): Promise<SentStatement[][]> {
+  const out: SentStatement[][] = [];
+  for (const delivery of (await ordersAwaitingPayment(n)).map(completedDelivery)) {
+    const counter = countQueries();
+    // handleWebhook joins this transaction, which then rolls back.
+    await withOrderTransaction(async () => {
+      await handleWebhook(delivery.event, delivery.body);
+      throw new CaptureOnly();
+    }).catch((error: unknown) => {
+      if (!(error instanceof CaptureOnly)) throw error;
+    });
+    // The transaction's statements; the operation log's batched rows, written once a second on
+    // another connection, may come by meanwhile and are not the delivery's.
+    const statements = counter.statements().filter((s) => !/^insert into "operations"/.test(s.text.trim()));
+    const kind = (s: SentStatement | undefined) => s?.text.trim().toLowerCase();
+    const first = statements.findIndex((s) => kind(s) === "begin");
+    const last = statements.findIndex((s) => kind(s) === "rollback");
+    const rest = statements.slice(first + 1, last);
+    if (first < 0 || last < first || rest.some((s) => ["begin", "commit", "rollback"].includes(kind(s)!))) {
+      throw new Error(`unexpected statements: ${statements.map((s) => s.text.trim().slice(0, 20)).join(" | ")}`);
+    }
+    out.push(rest.filter((s, i) => i < 2 || !without.some((w) => s.text.includes(w))));
+  }
+  return out;
+}
+
+export type Replayer = {
+  /** Sends one delivery's statements: BEGIN; the event row and the lock together; the rest with COMMIT. */
+  once: (statements: SentStatement[]) => Promise<void>;
+  close: () => Promise<void>;
+};
+
+/** One postgres.js connection that sends captured statements as they went on the wire. */
+export async function replayer(url: string): Promise<Replayer> {
+  // The same transport as the app's (TCP, or the Unix socket of BENCH_PG_SOCKET).
+  const target = connectionTarget(benchAppUrl(url));
+  const sql = postgres(target.url, { max: 1, onnotice: () => {}, prepare: true, ...(target.path ? { path: target.path } : {}) });
+  // The captured parameters are what went on the wire (postgres.js serialises them in place): sent as they are.
+  const serializers = (sql.options as unknown as { serializers: Record<string, unknown> }).serializers;
+  for (const type of Object.keys(serializers)) delete serializers[type];
+  const reserved = await sql.reserve();
+  const send = (s: SentStatement) => reserved.unsafe(s.text, s.parameters as postgres.ParameterOrJSON<never>[], { prepare: true });
+  return {
+    once: async ([eventRow, lock, ...closing]: SentStatement[]) => {
+      await reserved.unsafe("begin");
+      await Promise.all([send(eventRow!), send(lock!)]);
+      await Promise.all([...closing.map(send), reserved.unsafe("commit")]);
+    },
+    close: async () => {
+      reserved.release();
+      await sql.end();
+    },
+  };
+}
+
+export type ReplayRound = { statements: number; wallMs: number; nodeMs: number; userMs: number; systemMs: number; pgMs: number };
+
+/**
+ * `rounds` rounds of `perRound` captured deliveries replayed one at a time
+ * (after 50 to prepare the statements and warm up): per delivery, the wall
+ * time, this process's CPU and the CPU of `database`'s PostgreSQL backends.
+ */
+export async function replayRounds(url: string, database: string, rounds: number, perRound: number): Promise<ReplayRound[]> {
+  const replay = await replayer(url);
+  const out: ReplayRound[] = [];
+  try {
+    for (const statements of await captureDeliveries(50)) await replay.once(statements);
+    const without = (process.env.REPLAY_WITHOUT ?? "").split(",").filter(Boolean);
+    for (let round = 1; round <= rounds; round++) {
+      const captured = await captureDeliveries(perRound, without);
+      const usage = process.cpuUsage();
+      const before = readCpu({ servers: [], database });
+      const started = performance.now();
+      for (const statements of captured) await replay.once(statements);
+      const { user, system } = process.cpuUsage(usage);
+      const wallMs = (performance.now() - started) / perRound;
+      const cpu = cpuPerRequest(before, readCpu({ servers: [], database }), perRound);
+      out.push({
+        statements: captured[0]!.length + 2,
+        wallMs,
+        nodeMs: cpu.bench,
+        userMs: user / 1000 / perRound,
+        systemMs: system / 1000 / perRound,
+        pgMs: cpu.pgBackends,
+      });
+    }
+  } finally {
+    await replay.close();
+  }
+  return out;
+}
