@@ -83,9 +83,12 @@ async function replay(url: string, database: string): Promise<void> {
     );
   }
   if (process.env.PROFILE) {
-    const captured = await captureDeliveries(PER_ROUND);
+    const without = (process.env.REPLAY_WITHOUT ?? "").split(",").filter(Boolean);
     const replay = await replayer(url);
     try {
+      // Its statements prepared on this connection before the profile, as in the rounds above.
+      for (const statements of await captureDeliveries(50, without)) await replay.once(statements);
+      const captured = await captureDeliveries(PER_ROUND, without);
       const { profile } = await profiled(async () => {
         for (const statements of captured) await replay.once(statements);
       }, 50);
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
       );
     }
     await queue.end();
-    if (process.env.REPLAY) await replay(stack.databaseUrl, database);
+    if (process.env.REPLAY) await replay(stack.appDatabaseUrl, database);
     if (process.env.PROFILE) {
       const deliveries = (await ordersAwaitingPayment(PER_ROUND)).map(completedDelivery);
       const { profile } = await profiled(() => deliverAll(deliveries), 50);

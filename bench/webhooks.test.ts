@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ratioCeiling } from "./webhooks";
+import { ratioCeiling, weightedReplay } from "./webhooks";
 
 describe("the webhooks bench's ratio ceiling", () => {
   const reading = (server: number, pgBackends: number, bench: number) => ({ server, pgBackends, bench, pgAll: pgBackends });
@@ -14,5 +14,12 @@ describe("the webhooks bench's ratio ceiling", () => {
     const cpu = { noop: reading(2, 0, 0.5), hook: reading(5, 2, 1) };
     expect(ratioCeiling(cpu, { nodeMs: 1, pgMs: 1.5 })).toBeCloseTo(2.5 / (2 + 1 + 1.5 + 1), 6);
     expect(ratioCeiling(cpu, { nodeMs: 1, pgMs: 2.5 })).toBeCloseTo(2.5 / (2 + 1 + 2 + 1), 6);
+  });
+
+  it("charges each request the replay of what it sends: first deliveries and redeliveries as the case mixes them", () => {
+    expect(weightedReplay({ nodeMs: 1, pgMs: 1.5 }, { nodeMs: 0.4, pgMs: 0.3 }, 400, 120)).toEqual({
+      nodeMs: (400 * 1 + 120 * 0.4) / 520,
+      pgMs: (400 * 1.5 + 120 * 0.3) / 520,
+    });
   });
 });

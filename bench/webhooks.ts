@@ -10,8 +10,9 @@ import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { startStack, type Stack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
 import { benchPort } from "./lib/ports";
+import { defaultPoolMax } from "@/db";
 import { cpuPerRequest, readCpu, type CpuReading } from "./lib/proc-cpu";
-import { replayRounds } from "./lib/replay";
+import { replayRounds, type ReplayRound } from "./lib/replay";
 
 const N = Number(process.env.BENCH_WEBHOOKS ?? 400);
 const LEVELS = [8, 32, 64];
@@ -135,7 +136,9 @@ async function measureCase(
  * The best ratio a webhook could reach in a case, from that case's own CPU
  * figures: the no-op's request (server, PostgreSQL, load generator) against a
  * webhook that costs the server nothing but the no-op's request pipeline and
- * what postgres.js alone takes to send a delivery's statements (the replay),
+ * what postgres.js alone takes to send a request's statements (the replay,
+ * as many at a time as the pool has connections, delivery and redelivery
+ * weighted as the case mixes them: weightedReplay),
  * PostgreSQL the lower of the case's figure and the replay's, and the load
  * generator what it took in the case. No signature check, body, machine,
  * effects or logging: a ceiling no implementation of the same statements
@@ -146,6 +149,20 @@ export function ratioCeiling(cpu: { noop: CpuReading; hook: CpuReading }, replay
   const noop = cpu.noop.server + cpu.noop.pgBackends + cpu.noop.bench;
   const webhook = cpu.noop.server + replay.nodeMs + Math.min(cpu.hook.pgBackends, replay.pgMs) + cpu.hook.bench;
   return noop / webhook;
+}
+
+/** A request's replay cost in a case: `deliveries` first deliveries and `redeliveries` redeliveries, averaged. */
+export function weightedReplay(
+  first: { nodeMs: number; pgMs: number },
+  again: { nodeMs: number; pgMs: number },
+  deliveries: number,
+  redeliveries: number,
+): { nodeMs: number; pgMs: number } {
+  const all = deliveries + redeliveries;
+  return {
+    nodeMs: (first.nodeMs * deliveries + again.nodeMs * redeliveries) / all,
+    pgMs: (first.pgMs * deliveries + again.pgMs * redeliveries) / all,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -161,14 +178,25 @@ async function run(): Promise<BenchRow[]> {
     );
     const measured: { row: BenchRow; cpu: { noop: CpuReading; hook: CpuReading } }[] = [];
     for (const concurrency of LEVELS) measured.push(await measureCase(stack, [stack.url], concurrency, `concurrency ${concurrency}`));
-    // The driver's floor, with the server idle: a delivery's statements sent by postgres.js alone, from this process.
-    const replayed = await replayRounds(stack.databaseUrl, new URL(stack.databaseUrl).pathname.slice(1), 3, 200);
-    const replay = { nodeMs: median(replayed.map((r) => r.nodeMs)), pgMs: median(replayed.map((r) => r.pgMs)) };
+    // The driver's floor, with the server idle: the statements of a first delivery and of a redelivery, sent by
+    // postgres.js alone from this process, as many at a time as the server's pool has connections, weighted as
+    // the cases mix them (N deliveries, 30 % redeliveries).
+    const database = new URL(stack.databaseUrl).pathname.slice(1);
+    const lanes = Number(process.env.BENCH_POOL_MAX) || defaultPoolMax();
+    const first = await replayRounds(stack.appDatabaseUrl, database, 3, 200, { lanes });
+    const again = await replayRounds(stack.appDatabaseUrl, database, 3, 100, { lanes, redeliveries: true });
+    const replay = weightedReplay(
+      { nodeMs: median(first.map((r) => r.nodeMs)), pgMs: median(first.map((r) => r.pgMs)) },
+      { nodeMs: median(again.map((r) => r.nodeMs)), pgMs: median(again.map((r) => r.pgMs)) },
+      N,
+      Math.round(N * 0.3),
+    );
     for (const { row, cpu } of measured) {
       const ceiling = Number(ratioCeiling(cpu, replay).toFixed(2));
+      const ms = (r: ReplayRound[]) => `${median(r.map((x) => x.nodeMs))}/${median(r.map((x) => x.pgMs))}`;
       rows.push({
         ...row,
-        figures: { ...row.figures, "replay node/pg ms": `${replay.nodeMs}/${replay.pgMs}`, "ratio ceiling": ceiling },
+        figures: { ...row.figures, "replay node/pg ms, delivery; redelivery": `${ms(first)}; ${ms(again)}`, "ratio ceiling": ceiling },
       });
     }
     // Two servers on the one database, the load spread over both: the same

@@ -17,6 +17,18 @@ describe("connectionTarget", () => {
     });
     expect(connectionTarget("postgres://postgres@localhost/shop?host=%2Ftmp").path).toBe("/tmp/.s.PGSQL.5432");
   });
+
+  it("with no port in the URL, names the socket of PGPORT, as postgres.js and pg do", () => {
+    const saved = process.env.PGPORT;
+    process.env.PGPORT = "5433";
+    try {
+      expect(connectionTarget("postgres://postgres@localhost/shop?host=/tmp").path).toBe("/tmp/.s.PGSQL.5433");
+      expect(connectionTarget("postgres://postgres@localhost:6000/shop?host=/tmp").path).toBe("/tmp/.s.PGSQL.6000");
+    } finally {
+      if (saved === undefined) delete process.env.PGPORT;
+      else process.env.PGPORT = saved;
+    }
+  });
 });
 
 /** The test server's first socket directory and its port, if it listens on a socket. */

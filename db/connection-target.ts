@@ -12,5 +12,7 @@ export function connectionTarget(url: string): { url: string; path?: string } {
   const dir = parsed.searchParams.get("host");
   if (!dir?.startsWith("/")) return { url };
   parsed.searchParams.delete("host");
-  return { url: parsed.toString(), path: `${dir.replace(/\/+$/, "")}/.s.PGSQL.${parsed.port || 5432}` };
+  // The port names the socket file; with none in the URL, PGPORT, then 5432, as postgres.js and pg take it.
+  const port = parsed.port || process.env.PGPORT || "5432";
+  return { url: parsed.toString(), path: `${dir.replace(/\/+$/, "")}/.s.PGSQL.${port}` };
 }

@@ -25,6 +25,10 @@ describe("plainSqlText", () => {
     ["fragments nested three deep", sql`a ${sql`b ${sql`c ${1}`} ${2}`} ${3}`],
     ["a JSON string", sql`select ${JSON.stringify({ a: [1, "$2"] })}::jsonb`],
     ["an empty string value", sql`select ${""}`],
+    [
+      "a raw text of null or undefined (drizzle writes nothing)",
+      sql`select ${sql.raw(null as unknown as string)} ${sql.raw(undefined as unknown as string)} ${1}`,
+    ],
   ];
 
   it.each(plainShapes)("builds %s exactly as drizzle's dialect does", (_, query) => {

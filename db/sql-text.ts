@@ -37,8 +37,8 @@ function appendChunks(query: SQL, params: unknown[]): string | undefined {
         continue;
       case "object":
         if (chunk.constructor === StringChunk) {
-          const value = (chunk as StringChunk).value;
-          text += value.length === 1 ? value[0] : value.join("");
+          // join, as drizzle does: a missing string (sql.raw(undefined), an invalid escape in a template) is "".
+          text += (chunk as StringChunk).value.join("");
           continue;
         }
         if (chunk.constructor === SQL) {

@@ -12,7 +12,6 @@ import { withOrderTransaction } from "@/db/transaction";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { completedDelivery, ordersAwaitingPayment } from "./orders";
 import { cpuPerRequest, readCpu } from "./proc-cpu";
-import { benchAppUrl } from "./stack";
 
 class CaptureOnly extends Error {}
 
@@ -22,9 +21,12 @@ class CaptureOnly extends Error {}
  * and ROLLBACK. `without`: leave out the statements whose text holds any of
  * these (what they cost is the difference).
  */
-export async function captureDeliveries(n: number, without: string[] = []): Promise<SentStatement[][]> {
+export async function captureDeliveries(n: number, without: string[] = [], redeliveries = false): Promise<SentStatement[][]> {
   const out: SentStatement[][] = [];
-  for (const delivery of (await ordersAwaitingPayment(n)).map(completedDelivery)) {
+  const deliveries = (await ordersAwaitingPayment(n)).map(completedDelivery);
+  // Redeliveries: each event delivered for real first, so what is captured is a redelivery's statements.
+  if (redeliveries) for (const delivery of deliveries) await handleWebhook(delivery.event, delivery.body);
+  for (const delivery of deliveries) {
     const counter = countQueries();
     // handleWebhook joins this transaction, which then rolls back.
     await withOrderTransaction(async () => {
@@ -43,6 +45,7 @@ export async function captureDeliveries(n: number, without: string[] = []): Prom
     if (first < 0 || last < first || rest.some((s) => ["begin", "commit", "rollback"].includes(kind(s)!))) {
       throw new Error(`unexpected statements: ${statements.map((s) => s.text.trim().slice(0, 20)).join(" | ")}`);
     }
+    if (rest.length < 2) throw new Error(`a delivery sent ${rest.length} statements in its transaction`);
     out.push(rest.filter((s, i) => i < 2 || !without.some((w) => s.text.includes(w))));
   }
   return out;
@@ -56,8 +59,8 @@ export type Replayer = {
 
 /** One postgres.js connection that sends captured statements as they went on the wire. */
 export async function replayer(url: string): Promise<Replayer> {
-  // The same transport as the app's (TCP, or the Unix socket of BENCH_PG_SOCKET).
-  const target = connectionTarget(benchAppUrl(url));
+  // `url` as the app reaches the database (stack.appDatabaseUrl): TCP, or its Unix socket.
+  const target = connectionTarget(url);
   const sql = postgres(target.url, { max: 1, onnotice: () => {}, prepare: true, ...(target.path ? { path: target.path } : {}) });
   // The captured parameters are what went on the wire (postgres.js serialises them in place): sent as they are.
   const serializers = (sql.options as unknown as { serializers: Record<string, unknown> }).serializers;
@@ -80,22 +83,40 @@ export async function replayer(url: string): Promise<Replayer> {
 export type ReplayRound = { statements: number; wallMs: number; nodeMs: number; userMs: number; systemMs: number; pgMs: number };
 
 /**
- * `rounds` rounds of `perRound` captured deliveries replayed one at a time
- * (after 50 to prepare the statements and warm up): per delivery, the wall
- * time, this process's CPU and the CPU of `database`'s PostgreSQL backends.
+ * `rounds` rounds of `perRound` captured deliveries replayed (after 50 to
+ * prepare the statements and warm up): per delivery, the wall time, this
+ * process's CPU and the CPU of `database`'s PostgreSQL backends. `lanes`:
+ * that many deliveries at a time, each lane on a connection of its own (the
+ * app's pool), default one at a time; `redeliveries`: a redelivery's
+ * statements instead of a first delivery's.
  */
-export async function replayRounds(url: string, database: string, rounds: number, perRound: number): Promise<ReplayRound[]> {
-  const replay = await replayer(url);
+export async function replayRounds(
+  url: string,
+  database: string,
+  rounds: number,
+  perRound: number,
+  options: { lanes?: number; redeliveries?: boolean } = {},
+): Promise<ReplayRound[]> {
+  const lanes = await Promise.all(Array.from({ length: options.lanes ?? 1 }, () => replayer(url)));
+  const replayAll = async (captured: SentStatement[][]) => {
+    let next = 0;
+    await Promise.all(
+      lanes.map(async (lane) => {
+        while (next < captured.length) await lane.once(captured[next++]!);
+      }),
+    );
+  };
   const out: ReplayRound[] = [];
   try {
-    for (const statements of await captureDeliveries(50)) await replay.once(statements);
+    // Every lane's connection prepares the statements before the rounds.
+    for (let i = 0; i < lanes.length; i++) await replayAll(await captureDeliveries(50, [], options.redeliveries));
     const without = (process.env.REPLAY_WITHOUT ?? "").split(",").filter(Boolean);
     for (let round = 1; round <= rounds; round++) {
-      const captured = await captureDeliveries(perRound, without);
+      const captured = await captureDeliveries(perRound, without, options.redeliveries);
       const usage = process.cpuUsage();
       const before = readCpu({ servers: [], database });
       const started = performance.now();
-      for (const statements of captured) await replay.once(statements);
+      await replayAll(captured);
       const { user, system } = process.cpuUsage(usage);
       const wallMs = (performance.now() - started) / perRound;
       const cpu = cpuPerRequest(before, readCpu({ servers: [], database }), perRound);
@@ -109,7 +130,7 @@ export async function replayRounds(url: string, database: string, rounds: number
       });
     }
   } finally {
-    await replay.close();
+    await Promise.all(lanes.map((lane) => lane.close()));
   }
   return out;
 }

@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { closeDb, createSql, defaultPoolMax } from "@/db";
+import { closeDb, connectionTarget, createSql, defaultPoolMax } from "@/db";
 import { seedDatabase } from "@/db/seed";
 import { resetEnvCache } from "@/lib/env";
 import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib/processes";
@@ -44,6 +43,8 @@ export function stagingEnv(port: number): Record<string, string> {
 export type Stack = {
   url: string;
   databaseUrl: string;
+  /** The same database as the app reaches it (over its Unix socket when it can: benchAppUrl). */
+  appDatabaseUrl: string;
   /** Another app server on the same database (stopped with the stack); resolves to its URL once it answers. */
   addServer: (port: number) => Promise<string>;
   /** A small pool for checks (counts, EXPLAIN) outside lib/. */
@@ -66,20 +67,33 @@ const serverNodeArgs = () => (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\
  * its Unix socket (libpq's `?host=/dir`, db/connection-target.ts), which took
  * 0.3–0.5 ms less Node and PostgreSQL CPU per paid webhook than loopback TCP
  * (docs/BENCHMARKS.md, issue 22). BENCH_PG_SOCKET=/dir names the socket's
- * directory; BENCH_PG_SOCKET=off keeps TCP. By default /var/run/postgresql,
- * when the URL is on the loopback and that socket exists.
+ * directory (it must work); BENCH_PG_SOCKET=off keeps TCP. By default
+ * /var/run/postgresql, when the URL is on the loopback and that socket
+ * reaches the same server (the bench database, just made over TCP, is
+ * there) with the same user; otherwise TCP (a server whose local rule is
+ * `peer`, say), said on stderr.
  */
-export function benchAppUrl(url: string): string {
+export async function benchAppUrl(url: string): Promise<string> {
   const parsed = new URL(url);
   const setting = process.env.BENCH_PG_SOCKET;
+  if (setting === "off") return url;
   const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
-  const dir =
-    setting === "off"
-      ? undefined
-      : (setting ?? (loopback && existsSync(`/var/run/postgresql/.s.PGSQL.${parsed.port || 5432}`) ? "/var/run/postgresql" : undefined));
+  const dir = setting ?? (loopback ? "/var/run/postgresql" : undefined);
   if (!dir) return url;
   parsed.searchParams.set("host", dir);
-  return parsed.toString();
+  const candidate = parsed.toString();
+  const target = connectionTarget(candidate);
+  const probe = postgres(target.url, { max: 1, connect_timeout: 3, onnotice: () => {}, ...(target.path ? { path: target.path } : {}) });
+  try {
+    await probe`select 1`;
+    return candidate;
+  } catch (error) {
+    if (setting) throw new Error(`BENCH_PG_SOCKET=${setting}: cannot reach the bench database there`, { cause: error });
+    console.error(`bench: the database over TCP (its socket in ${dir}: ${error instanceof Error ? error.message : String(error)})`);
+    return url;
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -90,7 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   // BENCH_PG_SOCKET=/var/run/postgresql: the app (the servers and lib/ here) reaches the
   // database over its Unix socket instead of TCP (db/index.ts connectionTarget).
-  const appUrl = benchAppUrl(database.url);
+  const appUrl = await benchAppUrl(database.url);
   // lib/ in this process talks to the bench database from now on.
   await closeDb();
   process.env.DATABASE_URL = appUrl;
@@ -129,6 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     url,
     databaseUrl: database.url,
+    appDatabaseUrl: appUrl,
     sql,
     serverPids: () => [app, ...others].flatMap((p) => (p?.pid === undefined ? [] : [p.pid])),
     addServer: async (port: number) => {
