@@ -5,7 +5,7 @@
 // run. Then the database must show exactly N transitions. Last, the same at
 // concurrency 32 spread over two servers on the one database.
 import { appendFileSync } from "node:fs";
-import { runLoad, type LoadResult } from "./lib/load";
+import { percentile, runLoad, type LoadResult } from "./lib/load";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { startStack, type Stack } from "./lib/stack";
 import type { BenchModule, BenchRow } from "./lib/types";
@@ -165,7 +165,11 @@ export function weightedReplay(
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 async function run(): Promise<BenchRow[]> {
   const stack = await startStack({ port: benchPort(10) });

@@ -1,3 +1,5 @@
+import postgres from "postgres";
+
 /**
  * A Unix socket named the way libpq names it, `?host=/var/run/postgresql` in
  * the URL: postgres.js reads only the URL's host, and would send the query's
@@ -15,4 +17,10 @@ export function connectionTarget(url: string): { url: string; path?: string } {
   // The port names the socket file; with none in the URL, PGPORT, then 5432, as postgres.js and pg take it.
   const port = parsed.port || process.env.PGPORT || "5432";
   return { url: parsed.toString(), path: `${dir.replace(/\/+$/, "")}/.s.PGSQL.${port}` };
+}
+
+/** A postgres.js client for `url`, over the Unix socket it names if it names one (connectionTarget). */
+export function postgresAt(url: string, options: postgres.Options<Record<string, postgres.PostgresType>>): postgres.Sql {
+  const target = connectionTarget(url);
+  return postgres(target.url, { ...options, ...(target.path ? { path: target.path } : {}) });
 }

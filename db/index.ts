@@ -4,7 +4,7 @@ import postgres from "postgres";
 import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { countable, uncountable, withPreparedStatements } from "./batching";
-import { connectionTarget } from "./connection-target";
+import { connectionTarget, postgresAt } from "./connection-target";
 import { startEmbeddedPostgres } from "./embedded";
 import * as schema from "./schema";
 
@@ -49,8 +49,7 @@ export function defaultPoolMax(cores = availableParallelism()): number {
 }
 
 export function createSql(url: string, max = env().DATABASE_POOL_MAX ?? defaultPoolMax()): Sql {
-  const target = connectionTarget(url);
-  const sql = postgres(target.url, {
+  const sql = postgresAt(url, {
     max,
     onnotice: () => {},
     // No statement waits on a lock forever: a stuck lock surfaces as an error.
@@ -61,7 +60,6 @@ export function createSql(url: string, max = env().DATABASE_POOL_MAX ?? defaultP
     // 10–20 s after a few failures, so a database back after a 10 s outage
     // was only used again 7–10 s later; bench/db-restart.ts).
     backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** retries, 2),
-    ...(target.path ? { path: target.path } : {}),
   });
   return withPreparedStatements(countable(sql));
 }

@@ -4,14 +4,13 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { Logger, runMigrations } from "graphile-worker";
 import postgres from "postgres";
 import { registerJobTasks } from "@/lib/worker/jobs";
-import { connectionTarget } from "./connection-target";
+import { postgresAt } from "./connection-target";
 
 export const migrationsFolder = path.resolve(process.cwd(), "db/migrations");
 
 /** Applies our Drizzle migrations and graphile-worker's own schema. Safe to run repeatedly. */
 export async function migrateDatabase(url: string): Promise<void> {
-  const target = connectionTarget(url);
-  const sql = postgres(target.url, { max: 1, onnotice: () => {}, ...(target.path ? { path: target.path } : {}) });
+  const sql = postgresAt(url, { max: 1, onnotice: () => {} });
   try {
     // Serialise concurrent migrators (two app instances starting together).
     await sql`select pg_advisory_lock(727274)`;

@@ -1,13 +1,14 @@
 // The driver's floor for a paid webhook: the statements that real deliveries
 // send (their texts and parameters, captured from deliveries that were rolled
-// back), sent again by postgres.js alone on one connection, in the same three
-// round trips, and committed. No drizzle, no machine, no effects, no logging,
+// back), sent again by postgres.js alone (one connection per lane), in the
+// same three round trips, and committed. No drizzle, no machine, no effects, no logging,
 // no metrics: what is left is what sending these statements and reading their
 // answers costs in Node, and what running them costs PostgreSQL. Used by
 // bench/webhook-cost.ts (REPLAY=1) and by bench/webhooks.ts (each case's
 // ceiling). docs/BENCHMARKS.md, issue 22.
 import postgres from "postgres";
-import { connectionTarget, countQueries, type SentStatement } from "@/db";
+import { countQueries, type SentStatement } from "@/db";
+import { postgresAt } from "@/db/connection-target";
 import { withOrderTransaction } from "@/db/transaction";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { completedDelivery, ordersAwaitingPayment } from "./orders";
@@ -60,8 +61,7 @@ export type Replayer = {
 /** One postgres.js connection that sends captured statements as they went on the wire. */
 export async function replayer(url: string): Promise<Replayer> {
   // `url` as the app reaches the database (stack.appDatabaseUrl): TCP, or its Unix socket.
-  const target = connectionTarget(url);
-  const sql = postgres(target.url, { max: 1, onnotice: () => {}, prepare: true, ...(target.path ? { path: target.path } : {}) });
+  const sql = postgresAt(url, { max: 1, onnotice: () => {}, prepare: true });
   // The captured parameters are what went on the wire (postgres.js serialises them in place): sent as they are.
   const serializers = (sql.options as unknown as { serializers: Record<string, unknown> }).serializers;
   for (const type of Object.keys(serializers)) delete serializers[type];

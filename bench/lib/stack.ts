@@ -1,7 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { closeDb, connectionTarget, createSql, defaultPoolMax } from "@/db";
+import { closeDb, createSql, defaultPoolMax } from "@/db";
+import { postgresAt } from "@/db/connection-target";
 import { seedDatabase } from "@/db/seed";
 import { resetEnvCache } from "@/lib/env";
 import { serverBin, startProcess, stopProcess, waitForHttp } from "@/scripts/lib/processes";
@@ -82,8 +83,7 @@ export async function benchAppUrl(url: string): Promise<string> {
   if (!dir) return url;
   parsed.searchParams.set("host", dir);
   const candidate = parsed.toString();
-  const target = connectionTarget(candidate);
-  const probe = postgres(target.url, { max: 1, connect_timeout: 3, onnotice: () => {}, ...(target.path ? { path: target.path } : {}) });
+  const probe = postgresAt(candidate, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await probe`select 1`;
     return candidate;
@@ -102,8 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await seedDatabase(drizzle(seedSql), { extraBooks: options.extraBooks ?? 0 });
   await seedSql.end();
 
-  // BENCH_PG_SOCKET=/var/run/postgresql: the app (the servers and lib/ here) reaches the
-  // database over its Unix socket instead of TCP (db/index.ts connectionTarget).
+  // The app (the servers and lib/ here) reaches the database over its Unix socket when it can (benchAppUrl).
   const appUrl = await benchAppUrl(database.url);
   // lib/ in this process talks to the bench database from now on.
   await closeDb();
