@@ -15,11 +15,13 @@ const inclusive = (profile: Profile) =>
       `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/\.next\//, ".next/")}:${lineNumber + 1}`,
   );
 
-type Window = { case: string; phase: "noop" | "webhooks"; fromUs: number; toUs: number };
+type Window = { case: string; phase: "noop" | "webhooks"; fromUs: number; toUs: number; requests?: number };
 
 const [profileFile, phasesFile, requestsArg] = process.argv.slice(2);
 if (!profileFile || !phasesFile) {
-  console.error("usage: npx tsx bench/profile-phases.ts <server.cpuprofile> <phases.jsonl> [requests per phase, default 520]");
+  console.error(
+    "usage: npx tsx bench/profile-phases.ts <server.cpuprofile> <phases.jsonl> [requests per phase, default 520: for phases files that do not say]",
+  );
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(profileFile, "utf8")) as Profile;
@@ -27,6 +29,7 @@ const windows = readFileSync(phasesFile, "utf8")
   .split("\n")
   .filter(Boolean)
   .map((line) => JSON.parse(line) as Window);
+/** Phases files written since session 35 say their request count; older ones take the argument. */
 const requestsPerPhase = Number(requestsArg ?? 520);
 
 for (const name of ["noop", "webhooks"] as const) {
@@ -35,7 +38,7 @@ for (const name of ["noop", "webhooks"] as const) {
   const busy = summary.byArea.filter((a) => a.area !== "(idle)");
   const busyMs = busy.reduce((sum, a) => sum + a.ms, 0) || 1;
   const share = (ms: number) => `${((ms / busyMs) * 100).toFixed(0)}%`.padStart(4);
-  const requests = mine.length * requestsPerPhase;
+  const requests = mine.reduce((sum, w) => sum + (w.requests ?? requestsPerPhase), 0);
   console.log(`\n${name}: ${mine.length} phases, busy ${busyMs.toFixed(0)} ms, ${(busyMs / requests).toFixed(2)} ms per request`);
   console.log(
     busy

@@ -32,15 +32,24 @@ const ms = (value: number) => Number(value.toFixed(1));
 
 /**
  * BENCH_PHASES=/tmp/phases.jsonl: each phase's window on the monotonic clock
- * (µs), one JSON line each, so a server profile (BENCH_SERVER_NODE_ARGS=--cpu-prof)
- * can be cut into its no-op and webhook phases (bench/profile-phases.ts).
+ * (µs), its request count, the servers' and the load generator's process ids,
+ * one JSON line each, so a server profile (BENCH_SERVER_NODE_ARGS=--cpu-prof)
+ * can be cut into its no-op and webhook phases (bench/profile-phases.ts), and so
+ * can the whole machine's (`perf record`, bench/perf-phases.ts).
  */
-async function phase<T>(label: string, name: "noop" | "webhooks", run: () => Promise<T>): Promise<T> {
+async function phase<T>(
+  label: string,
+  name: "noop" | "webhooks",
+  about: { requests: number; servers: number[] },
+  run: () => Promise<T>,
+): Promise<T> {
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const result = await run();
   const file = process.env.BENCH_PHASES;
-  if (file)
-    appendFileSync(file, `${JSON.stringify({ case: label, phase: name, fromUs, toUs: Number(process.hrtime.bigint() / 1000n) })}\n`);
+  if (file) {
+    const toUs = Number(process.hrtime.bigint() / 1000n);
+    appendFileSync(file, `${JSON.stringify({ case: label, phase: name, fromUs, toUs, ...about, bench: process.pid })}\n`);
+  }
   return result;
 }
 
@@ -51,6 +60,43 @@ const sum = (a: CpuReading, b: CpuReading): CpuReading => ({
   pgBackends: a.pgBackends + b.pgBackends,
   pgAll: a.pgAll + b.pgAll,
 });
+
+/** A case's requests: N fresh orders' deliveries plus 30 % redeliveries, shuffled, sent round-robin over `urls`. */
+async function webhookRequests(urls: string[], seed: number) {
+  const orders = await ordersAwaitingPayment(N);
+  const deliveries = orders.map(completedDelivery);
+  const redeliveries = shuffled(deliveries, seed).slice(0, Math.round(N * 0.3));
+  const requests = shuffled([...deliveries, ...redeliveries], seed * 7).map(
+    (d, i) => () =>
+      fetch(`${urls[i % urls.length]!}/api/webhooks/stripe`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": d.signature },
+        body: d.body,
+      }),
+  );
+  return { orders, requests };
+}
+
+/**
+ * BENCH_WARMUP passes (default 4) of a case's worth of webhooks (their own
+ * orders) and as many no-op requests, on each server before it is measured:
+ * V8 compiles the route's code while it runs it (in the first 1 000 webhooks
+ * its compiler threads took 1–2 ms a request, `perf`, docs/BENCHMARKS.md), and
+ * the pool's connections and their prepared statements are made on first use.
+ * Every warm-up request must answer 200.
+ */
+async function warmUp(urls: string[]): Promise<void> {
+  const passes = Number(process.env.BENCH_WARMUP ?? 4);
+  for (let pass = 0; pass < passes; pass++) {
+    const { requests } = await webhookRequests(urls, 1_000 + pass);
+    const noops = requests.map((_, i) => () => fetch(`${urls[i % urls.length]!}/api/health/live`));
+    for (const load of [requests, noops]) {
+      const result = await runLoad(load, 8);
+      if ((result.statuses[200] ?? 0) !== load.length)
+        throw new Error(`warm-up: not every request answered 200: ${JSON.stringify(result.statuses)}`);
+    }
+  }
+}
 
 /**
  * One case: N fresh orders, their deliveries plus 30 % redeliveries shuffled,
@@ -66,26 +112,17 @@ async function measureCase(
 ): Promise<{ row: BenchRow; cpu: { noop: CpuReading; hook: CpuReading } }> {
   const at = (i: number) => urls[i % urls.length]!;
   const noops = (count: number) => Array.from({ length: count }, (_, i) => () => fetch(`${at(i)}/api/health/live`));
-  const orders = await ordersAwaitingPayment(N);
-  const deliveries = orders.map(completedDelivery);
-  const redeliveries = shuffled(deliveries, concurrency).slice(0, Math.round(N * 0.3));
-  const requests = shuffled([...deliveries, ...redeliveries], concurrency * 7).map(
-    (d, i) => () =>
-      fetch(`${at(i)}/api/webhooks/stripe`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "stripe-signature": d.signature },
-        body: d.body,
-      }),
-  );
+  const { orders, requests } = await webhookRequests(urls, concurrency);
   // The no-op route before and after, averaged, so drift on a shared machine hits both sides.
   // CPU per process is read around each phase: who pays for the difference.
   const groups = { servers: stack.serverPids(), database: new URL(stack.databaseUrl).pathname.slice(1) };
+  const about = { requests: requests.length, servers: groups.servers };
   const cpu0 = readCpu(groups);
-  const before = await phase(label, "noop", () => runLoad(noops(requests.length), concurrency));
+  const before = await phase(label, "noop", about, () => runLoad(noops(requests.length), concurrency));
   const cpu1 = readCpu(groups);
-  const hooks: LoadResult = await phase(label, "webhooks", () => runLoad(requests, concurrency));
+  const hooks: LoadResult = await phase(label, "webhooks", about, () => runLoad(requests, concurrency));
   const cpu2 = readCpu(groups);
-  const after = await phase(label, "noop", () => runLoad(noops(requests.length), concurrency));
+  const after = await phase(label, "noop", about, () => runLoad(noops(requests.length), concurrency));
   const cpu3 = readCpu(groups);
   const noopPerSecond = (before.perSecond + after.perSecond) / 2;
   const noopCpu = cpuPerRequest(sum(cpu0, cpu2), sum(cpu1, cpu3), 2 * requests.length);
@@ -175,11 +212,8 @@ async function run(): Promise<BenchRow[]> {
   const stack = await startStack({ port: benchPort(10) });
   const rows: BenchRow[] = [];
   try {
-    // Warm the route and the pools before measuring.
-    await runLoad(
-      Array.from({ length: 200 }, () => () => fetch(`${stack.url}/api/health/live`)),
-      8,
-    );
+    // Warm both routes, the compiler and the pool before measuring.
+    await warmUp([stack.url]);
     const measured: { row: BenchRow; cpu: { noop: CpuReading; hook: CpuReading } }[] = [];
     for (const concurrency of LEVELS) measured.push(await measureCase(stack, [stack.url], concurrency, `concurrency ${concurrency}`));
     // The driver's floor, with the server idle: the statements of a first delivery and of a redelivery, sent by
@@ -207,10 +241,7 @@ async function run(): Promise<BenchRow[]> {
     // exactness (a delivery and its redelivery race in two processes), and
     // what a second process buys on two shared cores.
     const second = await stack.addServer(benchPort(11));
-    await runLoad(
-      Array.from({ length: 200 }, () => () => fetch(`${second}/api/health/live`)),
-      8,
-    );
+    await warmUp([second]);
     rows.push((await measureCase(stack, [stack.url, second], 32, "two instances, concurrency 32")).row);
   } finally {
     await stack.stop();
