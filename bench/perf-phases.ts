@@ -13,7 +13,7 @@
 // inside a system call as busy there.
 import { createReadStream, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { parsePerfScript, tallyByPhase, type Tally, type Window } from "./lib/perf-script";
+import { PerfScriptReader, PhaseTally, type Tally, type Window } from "./lib/perf-script";
 
 const [scriptFile, phasesFile, hzArg] = process.argv.slice(2);
 if (!scriptFile || !phasesFile) {
@@ -28,10 +28,21 @@ const windows = readFileSync(phasesFile, "utf8")
 if (windows.some((w) => w.requests === undefined || w.servers === undefined))
   throw new Error(`${phasesFile}: each phase needs its requests and servers (written by bench/webhooks.ts since issue 22's session 35)`);
 
-const lines = createInterface({ input: createReadStream(scriptFile), crlfDelay: Infinity });
-const buffered: string[] = [];
-for await (const line of lines) buffered.push(line);
-const tallies = tallyByPhase(parsePerfScript(buffered), windows);
+const reader = new PerfScriptReader();
+const tally = new PhaseTally(windows);
+for await (const line of createInterface({ input: createReadStream(scriptFile), crlfDelay: Infinity })) {
+  const sample = reader.push(line);
+  if (sample) tally.add(sample);
+}
+const last = reader.end();
+if (last) tally.add(last);
+if (tally.counted === 0) {
+  console.error(
+    `no sample of ${scriptFile} falls in a phase of ${phasesFile}: record with -k CLOCK_MONOTONIC, during that bench run, and print with perf script -F comm,pid,tid,time,ip,sym,dso`,
+  );
+  process.exit(1);
+}
+const tallies = tally.tallies;
 
 /** Requests in every window of a case's phase (a case measures its no-op twice). */
 const requestsIn = (caseName: string, phase: string) =>
@@ -62,7 +73,7 @@ for (const caseName of [...new Set(windows.map((w) => w.case))]) {
   };
   console.log(`  server, in the kernel    ${both((t) => t.server.kernel)}`);
   topCalls(hooks.tally?.server.syscalls);
-  console.log(`  postgres                 ${both((t) => t.postgres.user + t.postgres.kernel)}`);
+  console.log(`  postgres (every process) ${both((t) => t.postgres.user + t.postgres.kernel)}`);
   console.log(`    in the kernel          ${both((t) => t.postgres.kernel)}`);
   topCalls(hooks.tally?.postgres.syscalls);
   console.log(`  load generator           ${both((t) => t.bench)}`);

@@ -15,7 +15,7 @@ const inclusive = (profile: Profile) =>
       `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/\.next\//, ".next/")}:${lineNumber + 1}`,
   );
 
-type Window = { case: string; phase: "noop" | "webhooks"; fromUs: number; toUs: number; requests?: number };
+type Window = { case: string; phase: "noop" | "webhooks"; fromUs: number; toUs: number; requests?: number; servers?: number[] };
 
 const [profileFile, phasesFile, requestsArg] = process.argv.slice(2);
 if (!profileFile || !phasesFile) {
@@ -28,7 +28,9 @@ const profile = JSON.parse(readFileSync(profileFile, "utf8")) as Profile;
 const windows = readFileSync(phasesFile, "utf8")
   .split("\n")
   .filter(Boolean)
-  .map((line) => JSON.parse(line) as Window);
+  .map((line) => JSON.parse(line) as Window)
+  // One server's profile: a case spread over two servers (its phases name both) would charge it all their requests.
+  .filter((w) => (w.servers?.length ?? 1) === 1);
 /** Phases files written since session 35 say their request count; older ones take the argument. */
 const requestsPerPhase = Number(requestsArg ?? 520);
 

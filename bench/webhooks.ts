@@ -4,7 +4,7 @@
 // against a no-op route (GET /api/health/live) on the same server in the same
 // run. Then the database must show exactly N transitions. Last, the same at
 // concurrency 32 spread over two servers on the one database.
-import { appendFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { percentile, runLoad, type LoadResult } from "./lib/load";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { startStack, type Stack } from "./lib/stack";
@@ -87,6 +87,8 @@ async function webhookRequests(urls: string[], seed: number) {
  */
 async function warmUp(urls: string[]): Promise<void> {
   const passes = Number(process.env.BENCH_WARMUP ?? 4);
+  if (!Number.isInteger(passes) || passes < 0)
+    throw new Error(`BENCH_WARMUP must be a whole number of passes, not ${process.env.BENCH_WARMUP}`);
   for (let pass = 0; pass < passes; pass++) {
     const { requests } = await webhookRequests(urls, 1_000 + pass);
     const noops = requests.map((_, i) => () => fetch(`${urls[i % urls.length]!}/api/health/live`));
@@ -209,6 +211,8 @@ const median = (values: number[]) =>
   );
 
 async function run(): Promise<BenchRow[]> {
+  // This run's phases only: a file left by an earlier run would add its windows' requests to this one's.
+  if (process.env.BENCH_PHASES) writeFileSync(process.env.BENCH_PHASES, "");
   const stack = await startStack({ port: benchPort(10) });
   const rows: BenchRow[] = [];
   try {

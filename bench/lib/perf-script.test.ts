@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kernelEntryOf, parsePerfScript, tallyByPhase, workOf, type Window } from "./perf-script";
+import { inKernel, kernelEntryOf, parsePerfScript, PhaseTally, tallyByPhase, workOf, type Window } from "./perf-script";
 
 // The shape `perf script -F comm,pid,tid,time,ip,sym,dso` prints: a header per
 // sample, its call chain leaf first, a blank line.
@@ -94,5 +94,77 @@ describe("perf script samples", () => {
     expect(tally.bench).toBe(1);
     expect(tally.idle).toBe(1);
     expect(tally.other).toBe(1);
+  });
+});
+
+describe("perf script edge cases", () => {
+  it("reads a right-aligned header without a call chain, and one with the CPU field", () => {
+    const samples = [
+      ...parsePerfScript(["            node   100/107     10.5:  7f01 Builtins_LoadIC (/usr/bin/node)", "postgres  200/200 [001]  10.6:"]),
+    ];
+    expect(samples.map((s) => [s.comm, s.pid, s.tid, s.seconds])).toEqual([
+      ["node", 100, 107, 10.5],
+      ["postgres", 200, 200, 10.6],
+    ]);
+  });
+
+  it("keeps a symbol that holds ' (', and a frame printed without its object", () => {
+    const [sample] = [
+      ...parsePerfScript(["node  1/1  1.0:", "\t7f01 LazyCompile:~<anonymous> (file) /a.js:3 (/tmp/perf-1.map)", "\t7f02 [unknown]", ""]),
+    ];
+    expect(sample!.frames).toEqual([
+      { sym: "LazyCompile:~<anonymous> (file) /a.js:3", dso: "/tmp/perf-1.map" },
+      { sym: "[unknown]", dso: "" },
+    ]);
+  });
+
+  it("counts a kernel module's frame as the kernel, and perf's own brackets as not", () => {
+    expect(inKernel({ sym: "xfs_file_fsync", dso: "[xfs]" })).toBe(true);
+    expect(inKernel({ sym: "x", dso: "[kernel.kallsyms]" })).toBe(true);
+    expect(inKernel({ sym: "x", dso: "[unknown]" })).toBe(false);
+    expect(inKernel({ sym: "x", dso: "[vdso]" })).toBe(false);
+    expect(inKernel({ sym: "x", dso: "/usr/bin/node" })).toBe(false);
+    expect(inKernel(undefined)).toBe(false);
+  });
+
+  it("names a system call without the kernel's frame after its wrapper, or says so", () => {
+    const frames = (...syms: [string, string][]) => syms.map(([sym, dso]) => ({ sym, dso }));
+    expect(kernelEntryOf(frames(["do_syscall_64", "[kernel.kallsyms]"], ["__GI___writev", "/lib/libc.so.6"]))).toBe("writev");
+    expect(kernelEntryOf(frames(["do_syscall_64", "[kernel.kallsyms]"]))).toBe("(system call)");
+    expect(kernelEntryOf(frames(["blk_done", "[virtio_blk]"], ["__x64_sys_fdatasync", "[kernel.kallsyms]"]))).toBe("fdatasync");
+  });
+
+  it("calls a compile that collects garbage on its way compiling", () => {
+    const frames = [
+      { sym: "v8::internal::Scavenger::ScavengeObject", dso: "/usr/bin/node" },
+      { sym: "v8::internal::compiler::PipelineImpl::Run", dso: "/usr/bin/node" },
+    ];
+    expect(workOf(frames)).toBe("jit");
+  });
+
+  it("adds two windows of one phase together, counts their edges in, and tells postgres from its look-alikes", () => {
+    const twoNoops: Window[] = [
+      { case: "c", phase: "noop", fromUs: 1_000_000, toUs: 2_000_000, requests: 10, servers: [100], bench: 300 },
+      { case: "c", phase: "webhooks", fromUs: 2_000_001, toUs: 3_000_000, requests: 10, servers: [100], bench: 300 },
+      { case: "c", phase: "noop", fromUs: 3_000_001, toUs: 4_000_000, requests: 10, servers: [100], bench: 300 },
+    ];
+    const at = (comm: string, pid: number, seconds: number) =>
+      `${comm}  ${pid}/${pid}  ${seconds}:\n\t7f Builtins_LoadIC (/usr/bin/node)\n`;
+    const text = [
+      at("node", 100, 1.0), // the first no-op window's first microsecond
+      at("node", 100, 4.0), // the second no-op window's last
+      at("node", 100, 2.5),
+      at("postgres", 200, 2.6),
+      at("postgres_exporter", 201, 2.7),
+      at("node", 100, 4.5), // after every window
+    ].join("\n");
+    const tally = new PhaseTally(twoNoops);
+    for (const sample of parsePerfScript(text.split("\n"))) tally.add(sample);
+    expect(tally.counted).toBe(5);
+    expect(tally.tallies.get("c\tnoop")!.server.main.other).toBe(2);
+    const hooks = tally.tallies.get("c\twebhooks")!;
+    expect(hooks.server.main.other).toBe(1);
+    expect(hooks.postgres.user).toBe(1);
+    expect(hooks.other).toBe(1);
   });
 });

@@ -9,29 +9,52 @@
 export type Frame = { sym: string; dso: string };
 export type Sample = { comm: string; pid: number; tid: number; seconds: number; frames: Frame[] };
 
-const HEADER = /^(\S.*?)\s+(\d+)\/(\d+)\s+([\d.]+):/;
-const FRAME = /^\s*[0-9a-f]+\s+(.*?)\s+\((.*)\)\s*$/;
+// "node  100/107  10.000200:" (perf right-aligns the command name when it prints no call chain,
+// and puts the CPU, "[001]", before the time when asked for it).
+const HEADER = /^\s*(\S.*?)\s+(\d+)\/(\d+)\s+(?:\[\d+\]\s+)?([\d.]+):/;
+// "\t7f01 Builtins_LoadIC (/usr/bin/node)": the address, the symbol (which may itself hold " ("), the object.
+const FRAME = /^\s*([0-9a-f]+)\s+(.*?)(?:\s+\(([^()]*)\))?\s*$/;
+
+/** Reads `perf script` line by line; a sample is complete at the blank line after it, or at the next header. */
+export class PerfScriptReader {
+  private current: Sample | undefined;
+
+  /** The sample this line completes, if any. */
+  push(line: string): Sample | undefined {
+    if (line.trim() === "") return this.end();
+    const header = HEADER.exec(line);
+    if (header) {
+      const done = this.end();
+      this.current = { comm: header[1]!.trim(), pid: Number(header[2]), tid: Number(header[3]), seconds: Number(header[4]), frames: [] };
+      return done;
+    }
+    const frame = FRAME.exec(line);
+    if (this.current && frame) this.current.frames.push({ sym: frame[2]!, dso: frame[3] ?? "" });
+    return undefined;
+  }
+
+  /** The sample still being read (at the end of the text). */
+  end(): Sample | undefined {
+    const done = this.current;
+    this.current = undefined;
+    return done;
+  }
+}
 
 /** Every sample of a `perf script` text, each with its call chain, leaf first. */
 export function* parsePerfScript(lines: Iterable<string>): Generator<Sample> {
-  let current: Sample | undefined;
+  const reader = new PerfScriptReader();
   for (const line of lines) {
-    if (line.trim() === "") {
-      if (current) yield current;
-      current = undefined;
-      continue;
-    }
-    const header = line.startsWith("\t") || line.startsWith(" ") ? null : HEADER.exec(line);
-    if (header) {
-      if (current) yield current;
-      current = { comm: header[1]!.trim(), pid: Number(header[2]), tid: Number(header[3]), seconds: Number(header[4]), frames: [] };
-      continue;
-    }
-    const frame = FRAME.exec(line);
-    if (current && frame) current.frames.push({ sym: frame[1]!, dso: frame[2]! });
+    const sample = reader.push(line);
+    if (sample) yield sample;
   }
-  if (current) yield current;
+  const last = reader.end();
+  if (last) yield last;
 }
+
+/** A frame in the kernel: the kernel itself or one of its modules ("[xfs]"), not perf's "[unknown]", "[vdso]"… */
+export const inKernel = (frame: Frame | undefined) =>
+  frame !== undefined && /^\[.+\]$/.test(frame.dso) && !["[unknown]", "[vdso]", "[vsyscall]", "[JIT] tid"].includes(frame.dso);
 
 export type Work = "jit" | "gc" | "other";
 
@@ -51,10 +74,10 @@ export function workOf(frames: Frame[]): Work {
  * "(page fault)", or "(interrupt)" (anything else: an interrupt, the scheduler).
  */
 export function kernelEntryOf(frames: Frame[]): string {
-  const call = frames.find((f) => f.dso === "[kernel.kallsyms]" && /^__(x64|do)_sys_/.test(f.sym));
+  const call = frames.find((f) => inKernel(f) && /^__(x64|do)_sys_/.test(f.sym));
   if (call) return call.sym.replace(/^__(x64|do)_sys_/, "");
   if (frames.some((f) => f.sym === "entry_SYSCALL_64_after_hwframe" || f.sym === "do_syscall_64")) {
-    const wrapper = frames.find((f) => f.dso !== "[kernel.kallsyms]");
+    const wrapper = frames.find((f) => !inKernel(f));
     return wrapper ? wrapper.sym.replace(/^(__GI_)?_*(libc_)?/, "").replace(/@.*$/, "") : "(system call)";
   }
   if (frames.some((f) => f.sym === "asm_exc_page_fault" || f.sym === "exc_page_fault")) return "(page fault)";
@@ -84,21 +107,30 @@ const emptyTally = (): Tally => ({
 
 /**
  * Sample counts per window key ("<case>\t<phase>"): the servers' main and other
- * threads by work, PostgreSQL's processes (user and kernel, by system call),
- * the load generator (the window's `bench` process), the idle CPUs, everything else.
+ * threads by work, PostgreSQL's processes (every one on the machine: user and
+ * kernel, by system call), the load generator (the window's `bench` process),
+ * the idle CPUs, everything else. Add samples one by one (`add`), then read `tallies`.
  */
-export function tallyByPhase(samples: Iterable<Sample>, windows: Window[]): Map<string, Tally> {
-  const out = new Map<string, Tally>();
-  const sorted = [...windows].sort((a, b) => a.fromUs - b.fromUs);
-  for (const sample of samples) {
+export class PhaseTally {
+  readonly tallies = new Map<string, Tally>();
+  /** Samples that fell inside a window. */
+  counted = 0;
+  private readonly windows: Window[];
+
+  constructor(windows: Window[]) {
+    this.windows = [...windows].sort((a, b) => a.fromUs - b.fromUs);
+  }
+
+  add(sample: Sample): void {
     const us = sample.seconds * 1e6;
-    const window = sorted.find((w) => w.fromUs <= us && us <= w.toUs);
-    if (!window) continue;
+    const window = this.windows.find((w) => w.fromUs <= us && us <= w.toUs);
+    if (!window) return;
+    this.counted++;
     const key = `${window.case}\t${window.phase}`;
-    let tally = out.get(key);
-    if (!tally) out.set(key, (tally = emptyTally()));
+    let tally = this.tallies.get(key);
+    if (!tally) this.tallies.set(key, (tally = emptyTally()));
     tally.samples++;
-    const kernel = sample.frames[0]?.dso === "[kernel.kallsyms]";
+    const kernel = inKernel(sample.frames[0]);
     const countCall = (calls: Record<string, number>) => {
       const call = kernelEntryOf(sample.frames);
       calls[call] = (calls[call] ?? 0) + 1;
@@ -109,12 +141,18 @@ export function tallyByPhase(samples: Iterable<Sample>, windows: Window[]): Map<
         tally.server.kernel++;
         countCall(tally.server.syscalls);
       }
-    } else if (sample.comm === "postgres" || sample.comm.startsWith("postgres")) {
+    } else if (sample.comm === "postgres") {
       tally.postgres[kernel ? "kernel" : "user"]++;
       if (kernel) countCall(tally.postgres.syscalls);
     } else if (sample.pid === window.bench) tally.bench++;
     else if (sample.pid === 0) tally.idle++;
     else tally.other++;
   }
-  return out;
+}
+
+/** PhaseTally over a whole set of samples. */
+export function tallyByPhase(samples: Iterable<Sample>, windows: Window[]): Map<string, Tally> {
+  const tally = new PhaseTally(windows);
+  for (const sample of samples) tally.add(sample);
+  return tally.tallies;
 }
