@@ -14,6 +14,9 @@
 // POOL=3 gives them 3 connections instead. PROFILE=1 then profiles one more
 // round and prints the functions by inclusive time per delivery (what a
 // function and everything it called took: where a delivery's Node CPU goes).
+// HEAP=1 samples one more round's allocations, garbage included, and prints
+// the bytes a delivery allocates by package and by function (what its
+// garbage collections work through).
 //
 // A standalone script rather than an `npm run bench` module: it prints
 // figures and has no target to meet.
@@ -25,6 +28,7 @@ import { resetEnvCache } from "@/lib/env";
 import { flushOperations } from "@/lib/observability/operations";
 import { handleWebhook } from "@/lib/payments/handle-webhook";
 import { inclusiveMs, profiled, summarise, type Profile } from "./lib/cpu-profile";
+import { allocationsOf, summariseAllocations } from "./lib/heap-profile";
 import { completedDelivery, ordersAwaitingPayment } from "./lib/orders";
 import { cpuPerRequest, readCpu } from "./lib/proc-cpu";
 import { captureDeliveries, replayer, replayRounds } from "./lib/replay";
@@ -156,6 +160,16 @@ async function main(): Promise<void> {
       for (const { name, ms } of inclusive(profile).slice(0, 60)) {
         console.log(`${String(Math.round((ms / deliveries.length) * 1000)).padStart(6)} ${name}`);
       }
+    }
+    if (process.env.HEAP) {
+      const deliveries = (await ordersAwaitingPayment(PER_ROUND)).map(completedDelivery);
+      const { profile } = await allocationsOf(() => deliverAll(deliveries));
+      const summary = summariseAllocations(profile, 30);
+      const kb = (bytes: number) => (bytes / deliveries.length / 1024).toFixed(1).padStart(6);
+      console.log(`allocated per delivery (sampled, garbage included): ${kb(summary.totalBytes)} KB; by package or folder:`);
+      for (const { bytes, area } of summary.byArea.slice(0, 12)) console.log(`${kb(bytes)} KB ${area}`);
+      console.log("by function (self):");
+      for (const { bytes, frame } of summary.topFrames) console.log(`${kb(bytes)} KB ${frame}`);
     }
     await flushOperations();
   } finally {
