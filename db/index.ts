@@ -4,7 +4,7 @@ import postgres from "postgres";
 import { env } from "@/lib/env";
 import { onShutdown, shutdownOrder } from "@/lib/shutdown";
 import { countable, uncountable, withPreparedStatements } from "./batching";
-import { connectionTarget, postgresAt } from "./connection-target";
+import { postgresAt } from "./connection-target";
 import { startEmbeddedPostgres } from "./embedded";
 import * as schema from "./schema";
 
@@ -102,4 +102,3 @@ export type Executor = Db | Tx;
 
 export { countQueries, type SentStatement } from "./batching";
 export { schema };
-export { connectionTarget };

@@ -32,8 +32,8 @@ export function areaOf(url: string, functionName: string, root = process.cwd()):
   return folder ? `${folder[1]}/` : "other";
 }
 
-function frameName(node: ProfileNode, root: string): string {
-  const { functionName, url, lineNumber } = node.callFrame;
+/** "name file:line" for a profile's call frame, the file relative to node_modules or the project. */
+export function callFrameName({ functionName, url, lineNumber }: ProfileNode["callFrame"], root: string): string {
   const file = url
     .replace(/^file:\/\//, "")
     .replace(/^.*node_modules\//, "")
@@ -57,7 +57,7 @@ export function summarise(profile: Profile, top = 15, root = process.cwd()): Pro
   for (const [id, ms] of selfMs) {
     const node = byId.get(id);
     if (!node) continue;
-    const name = frameName(node, root);
+    const name = callFrameName(node.callFrame, root);
     frames.set(name, (frames.get(name) ?? 0) + ms);
     const area = areaOf(node.callFrame.url, node.callFrame.functionName, root);
     areas.set(area, (areas.get(area) ?? 0) + ms);

@@ -4,7 +4,7 @@
 // not bytes still alive. Garbage is what a webhook's collections cost (about
 // a millisecond of the server's CPU a webhook, docs/BENCHMARKS.md, issue 22).
 import { Session } from "node:inspector/promises";
-import { areaOf } from "./cpu-profile";
+import { areaOf, callFrameName } from "./cpu-profile";
 
 type CallFrame = { functionName: string; url: string; lineNumber: number };
 type HeapNode = { callFrame: CallFrame; selfSize: number; id: number; children: HeapNode[] };
@@ -19,12 +19,6 @@ export type AllocationSummary = {
   byArea: { bytes: number; area: string }[];
 };
 
-const frameName = ({ functionName, url, lineNumber }: CallFrame, root: string) =>
-  `${functionName || "(anonymous)"} ${url
-    .replace(/^file:\/\//, "")
-    .replace(/^.*node_modules\//, "")
-    .replace(`${root}/`, "")}:${lineNumber + 1}`;
-
 /** The profile's self bytes per function and per area. */
 export function summariseAllocations(profile: HeapProfile, top = 25, root = process.cwd()): AllocationSummary {
   const frames = new Map<string, number>();
@@ -36,7 +30,7 @@ export function summariseAllocations(profile: HeapProfile, top = 25, root = proc
     stack.push(...node.children);
     if (node.selfSize === 0) continue;
     totalBytes += node.selfSize;
-    const frame = frameName(node.callFrame, root);
+    const frame = callFrameName(node.callFrame, root);
     frames.set(frame, (frames.get(frame) ?? 0) + node.selfSize);
     const area = areaOf(node.callFrame.url, node.callFrame.functionName, root);
     areas.set(area, (areas.get(area) ?? 0) + node.selfSize);
