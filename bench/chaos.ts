@@ -61,8 +61,9 @@ export async function runChaos(instances: number, size: BenchSize): Promise<Benc
   const ROUNDS = smoke ? FAULTS.length : Number(process.env.CHAOS_ROUNDS ?? 12);
   const random = seededRandom(Number(process.env.CHAOS_SEED ?? 9090) + instances);
   const stack = await startStack({ server: false });
-  const ports = Array.from({ length: instances }, (_, i) => benchPort(50 + i));
-  const proxyPort = benchPort(49);
+  // One instance listens on +50; two on +56 and +57 behind the proxy on +55, so both benches can run at once (bench/run.ts).
+  const ports = Array.from({ length: instances }, (_, i) => benchPort(instances === 1 ? 50 : 56 + i));
+  const proxyPort = benchPort(55);
   const proxy = instances > 1 ? roundRobin(ports, proxyPort) : undefined;
   const webhookPort = proxy ? proxyPort : ports[0]!;
   const emulator = await startEmulator({

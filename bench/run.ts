@@ -7,7 +7,9 @@
 // --smoke: the small configuration CI runs (.ci/run): the claims only benches
 // prove (kill -9 at every fault point, 200 buyers for 50 copies over HTTP,
 // 1 000 timers, a database restart, two instances), in a few minutes.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { closeDb } from "@/db";
 import { resetEnvCache } from "@/lib/env";
@@ -27,7 +29,18 @@ const ALL = [
   "chaos-two-instances",
   "db-restart",
 ];
-const SMOKE = ["checkout-contention", "timers", "chaos", "chaos-two-instances", "db-restart"];
+const SMOKE = ["chaos", "chaos-two-instances", "checkout-contention", "timers", "db-restart"];
+/**
+ * Benches that spend their minutes waiting (for a fault point to kill a
+ * server, for crashed work to settle) run side by side: when both of a pair
+ * are chosen, the second runs in a child process of its own (its own
+ * environment, pool, database and ports) while the first runs here, and its
+ * output is printed when both are done. Nothing else overlaps them: the
+ * benches that time something run alone.
+ */
+const BESIDE: Record<string, string> = { chaos: "chaos-two-instances" };
+/** Internal: a child running a bench beside another writes its rows to this file. */
+const ROWS_TO = "BENCH_ROWS_TO";
 
 function parseCommandLine(): { modules: string[]; size: BenchSize } {
   try {
@@ -75,29 +88,84 @@ async function restoreEnvironment(saved: NodeJS.ProcessEnv): Promise<void> {
 }
 
 const started = Date.now();
-const rows: BenchRow[] = [];
 const startingEnv = { ...process.env };
+const printRows = (result: BenchRow[]) => {
+  for (const row of result)
+    console.log(
+      `  ${row.case}: ${Object.entries(row.figures)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}${row.target ? `  [${row.target}: ${row.met ? "met" : "NOT met"}]` : ""}`,
+    );
+};
+const errorRow = (bench: string, error: unknown): BenchRow => ({
+  bench,
+  case: "error",
+  figures: { error: String(error).slice(0, 200) },
+  met: false,
+});
+
+/**
+ * Runs one bench in a child process (`npm run bench -- --only name`), its
+ * output kept in a file; resolves with its rows and its output, or an error
+ * row when it wrote none.
+ */
+function runInChild(name: string): Promise<{ rows: BenchRow[]; output: string }> {
+  mkdirSync(".data", { recursive: true });
+  const rowsFile = path.resolve(`.data/bench-rows-${name}-${process.pid}.json`);
+  const outputFile = path.resolve(`.data/bench-output-${name}-${process.pid}.log`);
+  rmSync(rowsFile, { force: true });
+  const output = openSync(outputFile, "w");
+  const args = ["bench/run.ts", "--only", name, ...(size === "smoke" ? ["--smoke"] : [])];
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), args, {
+    stdio: ["ignore", output, output],
+    env: { ...startingEnv, [ROWS_TO]: rowsFile },
+  });
+  return new Promise((resolve) => {
+    child.once("exit", (code, signal) => {
+      const text = readFileSync(outputFile, "utf8");
+      rmSync(outputFile, { force: true });
+      let rows: BenchRow[] = [];
+      if (existsSync(rowsFile)) rows = JSON.parse(readFileSync(rowsFile, "utf8")) as BenchRow[];
+      rmSync(rowsFile, { force: true });
+      if (rows.length === 0) rows = [errorRow(name, `its process ended (${signal ?? `exit ${code}`}) without a row`)];
+      resolve({ rows, output: text });
+    });
+  });
+}
+
+const rows: BenchRow[] = [];
 for (const name of modules) {
+  // Run beside its partner (below), in a child process.
+  if (Object.entries(BESIDE).some(([first, second]) => second === name && modules.includes(first))) continue;
+  const partner = BESIDE[name] !== undefined && modules.includes(BESIDE[name]) ? BESIDE[name] : undefined;
   const { bench } = (await import(`./${name}.ts`)) as { bench: BenchModule };
-  console.log(`\n— ${bench.name}${size === "smoke" ? " (smoke)" : ""} —`);
+  console.log(`\n— ${bench.name}${size === "smoke" ? " (smoke)" : ""}${partner ? `, with ${partner} beside it in another process` : ""} —`);
+  const beside = partner ? runInChild(partner) : undefined;
   const benchStarted = Date.now();
   try {
     const result = await bench.run(size);
     if (result.length === 0) throw new Error("the bench returned no rows");
     rows.push(...result);
-    for (const row of result)
-      console.log(
-        `  ${row.case}: ${Object.entries(row.figures)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(" ")}${row.target ? `  [${row.target}: ${row.met ? "met" : "NOT met"}]` : ""}`,
-      );
+    printRows(result);
   } catch (error) {
     console.error(`  ${bench.name} failed:`, error);
-    rows.push({ bench: bench.name, case: "error", figures: { error: String(error).slice(0, 200) }, met: false });
+    rows.push(errorRow(bench.name, error));
   } finally {
     await restoreEnvironment(startingEnv);
   }
   console.log(`  (${((Date.now() - benchStarted) / 1000).toFixed(1)} s)`);
+  if (beside) {
+    const { rows: result, output } = await beside;
+    console.log(`\n— ${partner} (its own process) —\n${output.trimEnd()}`);
+    rows.push(...result);
+    console.log(`  (both: ${((Date.now() - benchStarted) / 1000).toFixed(1)} s)`);
+  }
+}
+
+// A child running beside another bench hands its rows to the parent, which prints the table.
+if (process.env[ROWS_TO]) {
+  writeFileSync(process.env[ROWS_TO], JSON.stringify(rows));
+  process.exit(0);
 }
 
 const table = [

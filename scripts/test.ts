@@ -5,7 +5,17 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { buildIsStale, nextBin, runCommand } from "./lib/processes";
-import { countTests, parseTestArgs, PLAYWRIGHT_REPORT, TEST_COMMANDS, USAGE, verdict, VITEST_REPORT, type StepName } from "./lib/test-run";
+import {
+  countTests,
+  parseTestArgs,
+  PLAYWRIGHT_REPORT,
+  TEST_COMMANDS,
+  USAGE,
+  verdict,
+  vitestCommand,
+  VITEST_REPORT,
+  type StepName,
+} from "./lib/test-run";
 
 type Step = { name: StepName; run: () => Promise<number> };
 
@@ -51,7 +61,7 @@ const steps: Step[] = [
   { name: "format", run: () => runCommand("npx", [...TEST_COMMANDS.format]) },
   {
     name: "vitest",
-    run: () => runCommand("npx", [...TEST_COMMANDS.vitest]),
+    run: () => runCommand("npx", vitestCommand(embedded)),
   },
   {
     name: "e2e",

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { countTests, parseTestArgs, TEST_COMMANDS, verdict } from "./test-run";
+import { existsSync } from "node:fs";
+import { countTests, DATABASE_MODULES, parseTestArgs, TEST_COMMANDS, verdict, vitestCommand } from "./test-run";
 
 // `npm test` must not pass by accident: unknown flags, runs that ran nothing,
 // flaky tests and failed steps each fail it, and are reported apart.
@@ -20,6 +21,15 @@ describe("npm test's arguments", () => {
 
   it.each([["--unit"], ["vitest"], ["--vitest=1"], ["--e2e", "extra"]])("rejects %s", (...argv) => {
     expect(() => parseTestArgs(argv)).toThrow();
+  });
+
+  it("with --embedded, Vitest runs the files that import the database modules, with the same flags", () => {
+    expect(vitestCommand(false)).toEqual([...TEST_COMMANDS.vitest]);
+    const [bin, command, run, ...rest] = vitestCommand(true);
+    expect([bin, command, run]).toEqual(["vitest", "related", "--run"]);
+    expect(rest).toEqual([...DATABASE_MODULES, ...TEST_COMMANDS.vitest.slice(2)]);
+    expect(rest).toEqual(expect.arrayContaining(["--allowOnly=false", `--outputFile.json=${".data/vitest.json"}`]));
+    for (const file of DATABASE_MODULES) expect(existsSync(file), file).toBe(true);
   });
 
   it("exits 2 with the usage on an unknown flag, before running anything", () => {

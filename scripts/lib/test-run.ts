@@ -8,7 +8,8 @@ export type StepName = (typeof STEP_NAMES)[number];
 
 export const USAGE = `usage: npm test [-- ${STEP_NAMES.map((s) => `--${s}`).join(" ")}] [--embedded]
   no step flag: every step
-  --embedded: the steps use the embedded PostgreSQL, even when DATABASE_URL is set`;
+  --embedded: the steps use the embedded PostgreSQL, even when DATABASE_URL is set;
+    Vitest then runs only the files that reach the database`;
 
 /** The steps to run; throws on anything it does not know (`--unit` must not run nothing and pass). */
 export function parseTestArgs(argv: string[]): { selected: StepName[]; embedded: boolean } {
@@ -32,6 +33,20 @@ export const TEST_COMMANDS = {
   vitest: ["vitest", "run", "--allowOnly=false", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`],
   e2e: ["playwright", "test", "--forbid-only", "--fail-on-flaky-tests", "--reporter=list,json"],
 } as const;
+
+/**
+ * The modules through which every test reaches PostgreSQL. With --embedded,
+ * Vitest runs only the test files that import one of them, directly or not
+ * (`vitest related`): a file that never opens a database proves nothing
+ * more on the embedded server than it did on the system one.
+ */
+export const DATABASE_MODULES = ["db/index.ts", "db/embedded.ts"] as const;
+
+/** Vitest's command line: every file, or with --embedded the files that reach the database. */
+export function vitestCommand(embedded: boolean): string[] {
+  const [bin, , ...flags] = TEST_COMMANDS.vitest;
+  return embedded ? [bin, "related", "--run", ...DATABASE_MODULES, ...flags] : [...TEST_COMMANDS.vitest];
+}
 
 export type TestCounts = {
   passed: number;
