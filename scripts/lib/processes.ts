@@ -14,6 +14,22 @@ export function runCommand(command: string, args: string[], extraEnv: Record<str
   });
 }
 
+/** Like runCommand, but the child's output (stdout and stderr, as they came) is kept and returned, not shown. */
+export function runCaptured(
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...extraEnv } });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.on("error", (error) => chunks.push(Buffer.from(`${error.message}\n`)));
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output: Buffer.concat(chunks).toString("utf8") }));
+  });
+}
+
 /** Starts a child with this environment plus `extraEnv`; its output is ours, or goes to the file descriptor `output`. */
 export function startProcess(
   command: string,

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { existsSync } from "node:fs";
+import { runCaptured } from "./processes";
 import { countTests, DATABASE_MODULES, parseTestArgs, TEST_COMMANDS, verdict, vitestCommand } from "./test-run";
 
 // `npm test` must not pass by accident: unknown flags, runs that ran nothing,
@@ -38,6 +39,21 @@ describe("npm test's arguments", () => {
     expect(result.stderr).toMatch(/Unknown option '--unit'/);
     expect(result.stderr).toMatch(/usage: npm test/);
     expect(result.stdout).not.toMatch(/===/);
+  });
+});
+
+describe("the checks run at once", () => {
+  it("a check's output, both streams, and its exit code are kept for when all are done", async () => {
+    const script = "process.stdout.write('out 1\\n'); setTimeout(() => { process.stderr.write('err 2\\n'); process.exit(3); }, 50)";
+    const [failing, passing] = await Promise.all([
+      runCaptured(process.execPath, ["-e", script]),
+      runCaptured(process.execPath, ["-e", "console.log('fine')"]),
+    ]);
+    expect(failing).toEqual({ code: 3, output: "out 1\nerr 2\n" });
+    expect(passing).toEqual({ code: 0, output: "fine\n" });
+    const missing = await runCaptured("/nonexistent/command", []);
+    expect(missing.code).not.toBe(0);
+    expect(missing.output).toMatch(/ENOENT/);
   });
 });
 
