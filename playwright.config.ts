@@ -19,9 +19,10 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL,
-    // A trace only for a failing test's second run (in CI): recording one for every test took a
+    // In CI a trace only for a failing test's second run: recording one for every test took a
     // quarter of the suite's time (the screencast's frames encoded as JPEG on a 2-core machine).
-    trace: "on-first-retry",
+    // Run alone (no retries), a failing test keeps its trace.
+    trace: process.env.CI ? "on-first-retry" : "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: chromiumPath,

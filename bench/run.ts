@@ -1,5 +1,6 @@
 // npm run bench [-- --only webhooks,checkout-contention] [--smoke] – every
-// benchmark, one after the other, against the production build on loopback;
+// benchmark, one after the other (the two chaos benches side by side, see
+// BESIDE), against the production build on loopback;
 // prints one table and writes .data/bench-results.json. Each bench is bounded
 // in count and time. It exits 1 when a bench throws or misses its target, and
 // says which.
@@ -8,7 +9,7 @@
 // prove (kill -9 at every fault point, 200 buyers for 50 copies over HTTP,
 // 1 000 timers, a database restart, two instances), in a few minutes.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { closeDb } from "@/db";
@@ -39,19 +40,18 @@ const SMOKE = ["chaos", "chaos-two-instances", "checkout-contention", "timers", 
  * benches that time something run alone.
  */
 const BESIDE: Record<string, string> = { chaos: "chaos-two-instances" };
-/** Internal: a child running a bench beside another writes its rows to this file. */
-const ROWS_TO = "BENCH_ROWS_TO";
-
-function parseCommandLine(): { modules: string[]; size: BenchSize } {
+function parseCommandLine(): { modules: string[]; size: BenchSize; rowsTo?: string } {
   try {
     const { values } = parseArgs({
       strict: true,
       allowPositionals: false,
-      options: { only: { type: "string" }, smoke: { type: "boolean" } },
+      // --rows-to (internal): a child running a bench beside another writes its rows to this file for its parent.
+      options: { only: { type: "string" }, smoke: { type: "boolean" }, "rows-to": { type: "string" } },
     });
     const size: BenchSize = values.smoke ? "smoke" : "full";
     const available = size === "smoke" ? SMOKE : ALL;
-    if (values.only === undefined) return { modules: available, size };
+    const rowsTo = values["rows-to"];
+    if (values.only === undefined) return { modules: available, size, rowsTo };
     const only = values.only
       .split(",")
       .map((s) => s.trim())
@@ -59,16 +59,17 @@ function parseCommandLine(): { modules: string[]; size: BenchSize } {
     const unknown = only.filter((name) => !available.includes(name));
     if (unknown.length > 0 || only.length === 0)
       throw new Error(`--only takes ${available.join(", ")}${unknown.length ? `; unknown: ${unknown.join(", ")}` : ""}`);
-    return { modules: available.filter((name) => only.includes(name)), size };
+    return { modules: available.filter((name) => only.includes(name)), size, rowsTo };
   } catch (error) {
     console.error(`npm run bench: ${(error as Error).message}\nusage: npm run bench [-- --only name,name] [--smoke]`);
     process.exit(2);
   }
 }
 
-const { modules, size } = parseCommandLine();
+const { modules, size, rowsTo } = parseCommandLine();
 
-if (buildIsStale()) {
+// A child beside another bench uses its parent's build: it never builds under the parent's running servers.
+if (!rowsTo && buildIsStale()) {
   console.log("building the app first…");
   const code = await runCommand("node", [nextBin, "build"], { NEXT_TELEMETRY_DISABLED: "1" });
   if (code !== 0) process.exit(code);
@@ -105,9 +106,11 @@ const errorRow = (bench: string, error: unknown): BenchRow => ({
 });
 
 /**
- * Runs one bench in a child process (`npm run bench -- --only name`), its
- * output kept in a file; resolves with its rows and its output, or an error
- * row when it wrote none.
+ * Runs one bench in a child process (`node --import tsx bench/run.ts --only
+ * name --rows-to file`), its output kept in a file; resolves with its rows
+ * and its output, or an error row when it wrote none or could not start.
+ * The child leads a process group of its own (its app servers with it): if
+ * this process ends or is stopped first, the whole group is killed.
  */
 function runInChild(name: string): Promise<{ rows: BenchRow[]; output: string }> {
   mkdirSync(".data", { recursive: true });
@@ -115,21 +118,43 @@ function runInChild(name: string): Promise<{ rows: BenchRow[]; output: string }>
   const outputFile = path.resolve(`.data/bench-output-${name}-${process.pid}.log`);
   rmSync(rowsFile, { force: true });
   const output = openSync(outputFile, "w");
-  const args = ["bench/run.ts", "--only", name, ...(size === "smoke" ? ["--smoke"] : [])];
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), args, {
-    stdio: ["ignore", output, output],
-    env: { ...startingEnv, [ROWS_TO]: rowsFile },
-  });
+  const args = ["--import", "tsx", "bench/run.ts", "--only", name, "--rows-to", rowsFile, ...(size === "smoke" ? ["--smoke"] : [])];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", output, output], env: startingEnv, detached: true });
+  const killGroup = () => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      /* gone already */
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    killGroup();
+    for (const file of [outputFile, rowsFile]) rmSync(file, { force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("exit", killGroup);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   return new Promise((resolve) => {
-    child.once("exit", (code, signal) => {
+    let done = false;
+    const finish = (ended: string) => {
+      if (done) return;
+      done = true;
+      process.off("exit", killGroup);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      closeSync(output);
       const text = readFileSync(outputFile, "utf8");
       rmSync(outputFile, { force: true });
       let rows: BenchRow[] = [];
       if (existsSync(rowsFile)) rows = JSON.parse(readFileSync(rowsFile, "utf8")) as BenchRow[];
       rmSync(rowsFile, { force: true });
-      if (rows.length === 0) rows = [errorRow(name, `its process ended (${signal ?? `exit ${code}`}) without a row`)];
+      if (rows.length === 0) rows = [errorRow(name, `its process ${ended} without a row`)];
       resolve({ rows, output: text });
-    });
+    };
+    child.once("error", (error) => finish(`failed to start (${error.message})`));
+    child.once("exit", (code, signal) => finish(`ended (${signal ?? `exit ${code}`})`));
   });
 }
 
@@ -162,10 +187,10 @@ for (const name of modules) {
   }
 }
 
-// A child running beside another bench hands its rows to the parent, which prints the table.
-if (process.env[ROWS_TO]) {
-  writeFileSync(process.env[ROWS_TO], JSON.stringify(rows));
-  process.exit(0);
+// A child running beside another bench hands its rows to the parent, which prints the table and judges them.
+if (rowsTo) {
+  writeFileSync(rowsTo, JSON.stringify(rows));
+  process.exit(benchVerdict(rows).exitCode);
 }
 
 const table = [

@@ -35,10 +35,14 @@ export const TEST_COMMANDS = {
 } as const;
 
 /**
- * The modules through which every test reaches PostgreSQL. With --embedded,
- * Vitest runs only the test files that import one of them, directly or not
- * (`vitest related`): a file that never opens a database proves nothing
- * more on the embedded server than it did on the system one.
+ * The database modules: the pool and the test databases (db/index.ts) and
+ * the embedded server (db/embedded.ts). With --embedded, Vitest runs only the
+ * test files that import one of them, directly or not (`vitest related`): a
+ * file that never opens a database proves nothing more on the embedded
+ * server than it did on the system one. The selection follows imports only:
+ * a file whose database work happens in a process it spawns (a worker, a
+ * script) is chosen through its own import of `@/db`, which each such file
+ * has today (lib/worker/standalone.test.ts, crash.test.ts): about 90 of 138 files.
  */
 export const DATABASE_MODULES = ["db/index.ts", "db/embedded.ts"] as const;
 
