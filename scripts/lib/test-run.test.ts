@@ -1,11 +1,19 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { existsSync } from "node:fs";
 import { runCaptured } from "./processes";
-import { countTests, DATABASE_MODULES, parseTestArgs, TEST_COMMANDS, verdict, vitestCommand } from "./test-run";
+import {
+  countTests,
+  DATABASE_MODULES,
+  importsAnyOf,
+  parseTestArgs,
+  SPAWNS_WITHOUT_DATABASE,
+  TEST_COMMANDS,
+  verdict,
+  vitestCommand,
+} from "./test-run";
 
 // `npm test` must not pass by accident: unknown flags, runs that ran nothing,
 // flaky tests and failed steps each fail it, and are reported apart.
@@ -31,6 +39,29 @@ describe("npm test's arguments", () => {
     expect(rest).toEqual([...DATABASE_MODULES, ...TEST_COMMANDS.vitest.slice(2)]);
     expect(rest).toEqual(expect.arrayContaining(["--allowOnly=false", `--outputFile.json=${".data/vitest.json"}`]));
     for (const file of DATABASE_MODULES) expect(existsSync(file), file).toBe(true);
+  });
+
+  it("the embedded run misses no test file that reaches the database through a process it starts", () => {
+    const listed = spawnSync("git", ["ls-files", "*.test.ts"], { encoding: "utf8" });
+    const files = listed.stdout.split("\n").filter((f) => f && existsSync(f));
+    expect(files.length).toBeGreaterThan(100);
+    const startsProcesses = (file: string) =>
+      /\b(spawn|spawnSync|startProcess|execFile|execFileSync|fork)\(/.test(readFileSync(file, "utf8"));
+    const selected = new Set(files.filter((f) => importsAnyOf(f, DATABASE_MODULES)));
+    // Each file that starts a process is selected, or known to reach no database.
+    const unselected = files.filter((f) => startsProcesses(f) && !selected.has(f)).sort();
+    expect(unselected).toEqual([...SPAWNS_WITHOUT_DATABASE].sort());
+    // The graph is read as vitest reads it: the worker's crash test (a spawned worker, and @/db), the
+    // embedded server's own tests (./embedded) are in; the machine's pure tests are out.
+    for (const file of [
+      "lib/worker/crash.test.ts",
+      "lib/worker/standalone.test.ts",
+      "db/embedded.test.ts",
+      "lib/orders/conservation.test.ts",
+    ])
+      expect(selected.has(file), file).toBe(true);
+    for (const file of ["machines/order-machine.test.ts", "stripe-emulator/api.test.ts", "lib/http/client-address.test.ts"])
+      expect(selected.has(file), file).toBe(false);
   });
 
   it("exits 2 with the usage on an unknown flag, before running anything", () => {

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 
 // The parts of `npm test` (scripts/test.ts) that decide what runs and whether
@@ -50,6 +52,54 @@ export const DATABASE_MODULES = ["db/index.ts", "db/embedded.ts"] as const;
 export function vitestCommand(embedded: boolean): string[] {
   const [bin, , ...flags] = TEST_COMMANDS.vitest;
   return embedded ? [bin, "related", "--run", ...DATABASE_MODULES, ...flags] : [...TEST_COMMANDS.vitest];
+}
+
+/**
+ * Test files that start processes (spawn, startProcess…) whose database work, if any, the
+ * selection above cannot see: each of these reaches none (the emulator's and the carrier's own
+ * command lines, npm test refusing a flag). A new such file either imports a database module
+ * or is added here (scripts/lib/test-run.test.ts checks).
+ */
+export const SPAWNS_WITHOUT_DATABASE = ["carrier-simulator/main.test.ts", "stripe-emulator/main.test.ts", "scripts/lib/test-run.test.ts"];
+
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
+const EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".js", ".mjs", "/index.ts"];
+
+/** The project file an import names (`@/x` is the root's x, as tsconfig's paths say), or undefined for a package. */
+function resolveImport(specifier: string, from: string, root: string): string | undefined {
+  const base = specifier.startsWith("@/")
+    ? path.join(root, specifier.slice(2))
+    : specifier.startsWith(".")
+      ? path.resolve(path.dirname(from), specifier)
+      : undefined;
+  if (!base) return undefined;
+  for (const extension of EXTENSIONS) {
+    const candidate = base + extension;
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Whether `file` imports one of `targets` (paths from `root`), directly or through the project's
+ * own modules: static and dynamic imports and re-exports, read from the source as `vitest
+ * related` reads the module graph.
+ */
+export function importsAnyOf(file: string, targets: readonly string[], root = process.cwd()): boolean {
+  const wanted = new Set(targets.map((t) => path.resolve(root, t)));
+  const seen = new Set<string>();
+  const queue = [path.resolve(root, file)];
+  while (queue.length > 0) {
+    const current = queue.pop()!;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    if (current !== path.resolve(root, file) && wanted.has(current)) return true;
+    for (const match of readFileSync(current, "utf8").matchAll(IMPORT_SPECIFIER)) {
+      const next = resolveImport(match[1]!, current, root);
+      if (next && !seen.has(next)) queue.push(next);
+    }
+  }
+  return false;
 }
 
 export type TestCounts = {
