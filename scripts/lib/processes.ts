@@ -15,13 +15,9 @@ export function runCommand(command: string, args: string[], extraEnv: Record<str
 }
 
 /** Like runCommand, but the child's output (stdout and stderr, as they came) is kept and returned, not shown. */
-export function runCaptured(
-  command: string,
-  args: string[],
-  extraEnv: Record<string, string> = {},
-): Promise<{ code: number; output: string }> {
+export function runCaptured(command: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...extraEnv } });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
