@@ -1,4 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
+import { waitForTitle } from "../support/axe";
 import type { Page } from "@playwright/test";
 import { HookReceiver } from "@/test/hook-receiver";
 import { expect, test } from "../support/test";
@@ -10,6 +11,7 @@ const shots = "docs/screenshots";
 
 /** axe-core: no serious or critical WCAG 2.1 A/AA violation on the page as it is. */
 async function seriousViolations(page: Page): Promise<string[]> {
+  await waitForTitle(page);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${v.help}`);
 }

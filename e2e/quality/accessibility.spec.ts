@@ -1,4 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
+import { waitForTitle } from "../support/axe";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { adminContext, shopperContext } from "../support/browser";
@@ -7,6 +8,7 @@ import { paidOrder } from "../support/orders";
 // axe-core on every kind of page: no serious or critical violation of WCAG 2.1 A/AA.
 
 async function seriousViolations(page: Page): Promise<string[]> {
+  await waitForTitle(page);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")

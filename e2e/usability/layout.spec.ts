@@ -1,4 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
+import { waitForTitle } from "../support/axe";
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "../support/test";
 import { createBook, e2eDb } from "../support/db";
@@ -28,6 +29,7 @@ async function insertBook(title: string, genre: string): Promise<number> {
 }
 
 async function seriousViolations(page: Page) {
+  await waitForTitle(page);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
